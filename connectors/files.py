@@ -1,0 +1,237 @@
+"""Read stories from files or stdin: JSON Lines, a JSON array, a Jira search response,
+a GitHub issues list, or Markdown files (one story each).
+
+Bad records become `Problem`s naming the file and line; the good ones are still read.
+JSON Lines is streamed line by line, so memory does not grow with the input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from storylint.model import BodyFormat, Problem, Story
+
+from .mapping import is_pull_request, story_from_github_issue, story_from_jira_issue
+
+STORY_SUFFIXES = (".jsonl", ".ndjson", ".json", ".md", ".markdown")
+
+
+class FileConnector:
+    """Stories from paths (files or folders) and `-` for stdin."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths or ["-"]
+        self.name = "files"
+
+    def stories(self) -> Iterator[Story | Problem]:
+        for raw in self.paths:
+            if raw == "-":
+                yield from read_stream(sys.stdin.buffer, "<stdin>")
+                continue
+            path = Path(raw)
+            if path.is_dir():
+                files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in STORY_SUFFIXES)
+                if not files:
+                    yield Problem(raw, "folder holds no story files (*.jsonl, *.json, *.md)")
+                for file in files:
+                    yield from read_path(file)
+            else:
+                yield from read_path(path)
+
+
+def read_path(path: Path) -> Iterator[Story | Problem]:
+    name = str(path)
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError:
+        yield Problem(name, "no such file")
+        return
+    except IsADirectoryError:
+        yield Problem(name, "is a directory")
+        return
+    except OSError as exc:
+        yield Problem(name, f"cannot read: {exc.strerror}")
+        return
+    with fh:
+        if path.suffix.lower() in (".md", ".markdown"):
+            yield from _markdown_story(fh.read(), name, path.stem)
+        else:
+            yield from read_stream(fh, name)
+
+
+def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:
+    """Sniff the first non-blank byte: `[` or a whole-document `{` is JSON, else JSON Lines."""
+    head = fh.read(64 * 1024)
+    stripped = head.lstrip()
+    if not stripped:
+        rest = fh.read()
+        if not rest.strip():
+            yield Problem(name, "empty input: no stories")
+            return
+        head, stripped = head + rest, (head + rest).lstrip()
+    if b"\x00" in head[:8192]:
+        yield Problem(name, "binary data, not JSON, JSON Lines or Markdown")
+        return
+    if stripped[:1] == b"[":
+        yield from _json_document(head + fh.read(), name)
+        return
+    if stripped[:1] == b"{":
+        first_line = stripped.split(b"\n", 1)[0]
+        try:
+            json.loads(first_line)
+            whole_line = True
+        except ValueError:
+            whole_line = False
+        if not whole_line:
+            # a pretty-printed single document (Jira search response, one story)
+            yield from _json_document(head + fh.read(), name)
+            return
+        yield from _json_lines(_lines(head, fh), name)
+        return
+    if stripped[:1] in (b"#",) or name.endswith((".md", ".markdown")):
+        yield from _markdown_story(head + fh.read(), name, Path(name).stem)
+        return
+    yield from _json_lines(_lines(head, fh), name)
+
+
+def _lines(head: bytes, fh: IO[bytes]) -> Iterator[bytes]:
+    buffer = head
+    while True:
+        *complete, buffer = buffer.split(b"\n")
+        yield from complete
+        chunk = fh.read(256 * 1024)
+        if not chunk:
+            break
+        buffer += chunk
+    if buffer:
+        yield buffer
+
+
+def _json_lines(lines: Iterator[bytes], name: str) -> Iterator[Story | Problem]:
+    seen = 0
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        seen += 1
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Problem(name, f"invalid UTF-8 at byte {exc.start}", line=number)
+            continue
+        try:
+            obj = json.loads(text)
+        except ValueError as exc:
+            yield Problem(name, f"invalid JSON: {_json_reason(exc)}", line=number)
+            continue
+        if isinstance(obj, dict) and _is_container(obj):
+            yield from _container(obj, name, number)
+            continue
+        yield _record(obj, name, number)
+    if seen == 0:
+        yield Problem(name, "empty input: no stories")
+
+
+def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield Problem(name, f"invalid UTF-8 at byte {exc.start}", line=data.count(b"\n", 0, exc.start) + 1)
+        return
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        # A truncated or broken array: keep every whole element before the break.
+        yield from _salvage_array(text, name, exc)
+        return
+    if isinstance(obj, list):
+        if not obj:
+            yield Problem(name, "empty input: no stories")
+        for index, item in enumerate(obj):
+            yield _record(item, name, None, index=index)
+        return
+    if isinstance(obj, dict) and _is_container(obj):
+        yield from _container(obj, name, None)
+        return
+    yield _record(obj, name, 1)
+
+
+def _salvage_array(text: str, name: str, error: json.JSONDecodeError) -> Iterator[Story | Problem]:
+    decoder = json.JSONDecoder()
+    start = text.find("[")
+    pos = start + 1 if start >= 0 else len(text)
+    index = 0
+    while start >= 0:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(text) or text[pos] == "]":
+            break
+        try:
+            item, pos = decoder.raw_decode(text, pos)
+        except ValueError:
+            break
+        yield _record(item, name, None, index=index)
+        index += 1
+    yield Problem(name, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno)
+
+
+def _json_reason(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} (column {exc.colno})"
+    return str(exc)
+
+
+def _is_container(obj: dict[str, Any]) -> bool:
+    """A Jira search response ({"issues": [...]}) or a GitHub webhook ({"issue": {...}})."""
+    return isinstance(obj.get("issues"), list) or ("issue" in obj and isinstance(obj.get("issue"), dict) and "action" in obj)
+
+
+def _container(obj: dict[str, Any], name: str, line: int | None) -> Iterator[Story | Problem]:
+    if "issues" in obj:
+        for index, issue in enumerate(obj["issues"]):
+            yield _record(issue, name, line, index=index)
+    else:
+        repo = (obj.get("repository") or {}).get("full_name")
+        yield _record(obj["issue"], name, line, repo=repo)
+
+
+def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, repo: str | None = None) -> Story | Problem:
+    where = f" (item {index})" if index is not None else ""
+    if not isinstance(obj, dict):
+        return Problem(name, f"expected a story object{where}, got {type(obj).__name__}", line=line)
+    try:
+        if "fields" in obj and "key" in obj:
+            return story_from_jira_issue(obj, source=f"file:{name}")
+        if "number" in obj and "user" in obj and ("html_url" in obj or "repository_url" in obj):
+            if is_pull_request(obj):
+                return Problem(name, f"pull request {obj.get('number')} is not a story{where}", line=line)
+            return story_from_github_issue(obj, repo=repo, source=f"file:{name}")
+        story = Story.model_validate({**obj, "source": obj.get("source") or f"file:{name}"})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "story"
+        ident = obj.get("key") or obj.get("id")
+        who = f" in story {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
+        return Problem(name, f"{field}: {err['msg'].lower()}{who}{where}", line=line)
+    return story
+
+
+def _markdown_story(data: bytes, name: str, stem: str) -> Iterator[Story | Problem]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield Problem(name, f"invalid UTF-8 at byte {exc.start}", line=data.count(b"\n", 0, exc.start) + 1)
+        return
+    if not text.strip():
+        yield Problem(name, "empty story file")
+        return
+    title, body = stem, text
+    first, _, rest = text.lstrip("\ufeff").partition("\n")
+    if first.startswith("# "):
+        title, body = first[2:].strip(), rest
+    yield Story(id=stem, title=title, body=body, body_format=BodyFormat.MARKDOWN, source=f"file:{name}")

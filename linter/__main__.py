@@ -1,0 +1,3 @@
+from storylint.cli import main
+
+main()

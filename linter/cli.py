@@ -1,0 +1,71 @@
+"""The `storylint` command: a thin shell over the library.
+
+Subcommands are loaded lazily by name so that `storylint check` never imports the Jira
+or GitHub clients (cold start), and so each subcommand lives in its own module under
+``storylint.commands``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from typing import Any
+
+import click
+import importlib.util
+
+from . import __version__
+
+#: name -> "module:attribute" of the click command
+COMMANDS: dict[str, str] = {
+    "check": "storylint.commands.check:check",
+    "rule": "storylint.commands.rule:rule",
+    "jira": "storylint.commands.jira:jira",
+    "github": "storylint.commands.github:github",
+    "report": "storylint.commands.report:report",
+    "evaluate": "storylint.commands.evaluate:evaluate",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported only when invoked (or listed in --help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, target in COMMANDS.items() if _available(target))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None or not _available(target):
+            return None
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+def _available(target: str) -> bool:
+    module_name = target.split(":")[0]
+    return importlib.util.find_spec(module_name) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="storylint")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+def cli(verbose: int) -> None:
+    """Find implementation detail (HOW) in user stories and coach their authors."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("storylint: %(levelname)s: %(message)s"))
+    root = logging.getLogger("storylint")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def main(argv: list[str] | None = None) -> Any:
+    return cli.main(args=argv, prog_name="storylint")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,52 @@
+"""`storylint check`: lint stories from files or stdin."""
+
+from __future__ import annotations
+
+import click
+
+from storylint.commands.common import (
+    build_linter,
+    config_option,
+    fail_on_option,
+    finish,
+    format_option,
+    select_options,
+    store_option,
+)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
+@format_option
+@select_options
+@fail_on_option
+@click.option("--statistics", is_flag=True, help="Also count findings per rule.")
+@config_option
+@store_option
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    select: str | None,
+    ignore: str | None,
+    extend_select: str | None,
+    fail_on: str | None,
+    statistics: bool,
+    config_path: str | None,
+    store_url: str | None,
+) -> None:
+    """Lint stories in PATHS (JSON Lines, JSON, Jira or GitHub exports, Markdown; - for stdin)."""
+    from storylint.connectors.files import FileConnector
+    from storylint.runner import check_stories
+
+    linter, config = build_linter(config_path, select, ignore, extend_select)
+    store = None
+    if store_url:
+        from storylint.store import open_store
+
+        store = open_store(store_url)
+    try:
+        report, _ = check_stories(FileConnector(list(paths)).stories(), linter, store=store, source="files")
+    finally:
+        if store is not None:
+            store.close()
+    finish(report, linter, output_format, fail_on or config.fail_on, statistics=statistics)

@@ -1,0 +1,82 @@
+"""Options and steps every linting command shares, so their contracts cannot drift."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from storylint.config import Config, load_config
+from storylint.engine import Linter
+from storylint.model import Report
+from storylint.reporters import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(fn: F) -> F:
+    return click.option(
+        "--format", "output_format", type=click.Choice(list(FORMATS)), default="text", show_default=True,
+        help="Output format.",
+    )(fn)  # fmt: skip
+
+
+def select_options(fn: F) -> F:
+    fn = click.option("--select", help="Comma-separated rule codes or prefixes to enable (replaces config).")(fn)
+    fn = click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")(fn)
+    fn = click.option("--extend-select", help="Comma-separated codes or prefixes to enable on top.")(fn)
+    return fn
+
+
+def fail_on_option(fn: F) -> F:
+    return click.option(
+        "--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+        help="Lowest severity that makes the exit status 1 [default: warning, or the config's fail-on].",
+    )(fn)  # fmt: skip
+
+
+def config_option(fn: F) -> F:
+    return click.option(
+        "--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
+        help="Configuration file (default: nearest storylint.toml or pyproject.toml with [tool.storylint]).",
+    )(fn)  # fmt: skip
+
+
+def store_option(fn: F) -> F:
+    return click.option(
+        "--store", "store_url", metavar="URL",
+        help="Record results in a history store: a SQLite file path, sqlite:///path or postgresql://...",
+    )(fn)  # fmt: skip
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def build_linter(
+    config_path: str | None, select: str | None, ignore: str | None, extend_select: str | None
+) -> tuple[Linter, Config]:
+    config = load_config(config_path)
+    update: dict[str, Any] = {}
+    if select is not None:
+        update["select"] = _codes(select)
+    if ignore is not None:
+        update["ignore"] = [*config.ignore, *(_codes(ignore) or [])]
+    if extend_select is not None:
+        update["extend_select"] = [*config.extend_select, *(_codes(extend_select) or [])]
+    if update:
+        config = config.model_copy(update=update)
+    return Linter(config), config
+
+
+def finish(report: Report, linter: Linter, output_format: str, fail_on: str, *, statistics: bool = False) -> None:
+    """Print the report, the errors on stderr, and exit with the contract's status."""
+    from storylint.output import emit, exit_status, print_errors
+
+    emit(report, output_format, linter, statistics=statistics)
+    print_errors(report)
+    sys.exit(exit_status(report, fail_on))

@@ -1,0 +1,135 @@
+"""Configuration: `[tool.storylint]` in pyproject.toml or a storylint.toml.
+
+Every option, its default and its meaning live here, in one model; the docs and the JSON
+schema are generated from it. Unknown keys are errors that name the file and the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+
+CONFIG_FILES = ("storylint.toml", ".storylint.toml", "pyproject.toml")
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
+
+
+class RoleConfig(_Section):
+    """Who counts as a product manager, and which items count as stories."""
+
+    ids: list[str] = Field(default_factory=list, description="Tracker account ids of product managers.")
+    emails: list[str] = Field(default_factory=list, description="E-mail addresses of product managers.")
+    logins: list[str] = Field(default_factory=list, description="Logins / user names of product managers.")
+    groups: list[str] = Field(default_factory=list, description="Jira groups or GitHub teams (org/team) whose members are product managers.")
+    story_types: list[str] = Field(default_factory=list, description="Issue types that are stories (e.g. Story, Feature). Empty: every type.")
+    story_labels: list[str] = Field(default_factory=list, description="Labels that mark an item as a story. With story-types, either one is enough.")
+    skip_labels: list[str] = Field(default_factory=list, description="Labels that take an item out of scope.")
+    skip_bots: bool = Field(True, description="Skip items written by bots.")
+
+    @property
+    def has_people(self) -> bool:
+        return bool(self.ids or self.emails or self.logins or self.groups)
+
+
+class Vocabulary(_Section):
+    """Team vocabulary, as in Vale: accepted terms are never flagged, rejected ones always."""
+
+    accept: list[str] = Field(default_factory=list, description="Terms this team may use in stories (e.g. 'endpoint' for an API product).")
+    reject: dict[str, list[str]] = Field(default_factory=dict, description="Terms to always flag, by category (e.g. technology = ['Oracle']).")
+
+
+class SuppressionConfig(_Section):
+    label: str = Field("storylint-ignore", description="A label that skips the whole story; '<label>:<CODE>' ignores one rule or prefix.")
+    require_reason: bool = Field(True, description="Report inline suppressions without a reason (SL02).")
+
+
+Level = Literal["error", "warning", "info", "never"]
+
+
+class Config(_Section):
+    """The whole `[tool.storylint]` table."""
+
+    select: list[str] | None = Field(None, description="Rule codes or prefixes to enable (default: every stable rule).")
+    extend_select: list[str] = Field(default_factory=list, description="Codes or prefixes to enable on top of `select` (e.g. preview rules).")
+    ignore: list[str] = Field(default_factory=list, description="Codes or prefixes to disable.")
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict, description="Severity overrides by code or prefix.")
+    per_project_ignores: dict[str, list[str]] = Field(default_factory=dict, description="Codes to ignore in a project (Jira key or owner/name).")
+    per_type_ignores: dict[str, list[str]] = Field(default_factory=dict, description="Codes to ignore for an issue type (e.g. Bug).")
+    fail_on: Level = Field("warning", description="Lowest severity that makes the exit status 1.")
+    min_confidence: float = Field(0.0, ge=0.0, le=1.0, description="Drop findings below this confidence.")
+    extend_rules: list[str] = Field(default_factory=list, description="Folders of your own rule files (TOML), relative to the config file.")
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
+    roles: RoleConfig = Field(default_factory=RoleConfig)
+    suppressions: SuppressionConfig = Field(default_factory=SuppressionConfig)
+
+    # where the config came from, for messages and relative paths; not a user key
+    source: str | None = Field(None, exclude=True)
+
+    @field_validator("select", "extend_select", "ignore")
+    @classmethod
+    def _upper(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [v.strip().upper() for v in value]
+
+    @field_validator("severity")
+    @classmethod
+    def _upper_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        return {k.strip().upper(): v for k, v in value.items()}
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest storylint.toml, or pyproject.toml with a [tool.storylint] table."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml" or "storylint" in _read_toml(candidate).get("tool", {}):
+                return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", file=str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", file=str(path)) from None
+
+
+def load_config(path: str | Path | None = None, *, discover: bool = True) -> Config:
+    """Load and validate configuration; with no path, discover it from the working folder."""
+    file = Path(path) if path is not None else (find_config() if discover else None)
+    if file is None:
+        return Config()
+    data = _read_toml(file)
+    if file.name == "pyproject.toml" or "tool" in data:
+        data = data.get("tool", {}).get("storylint", {})
+    return config_from_dict(data, source=str(file))
+
+
+def config_from_dict(data: dict[str, Any], *, source: str = "configuration") -> Config:
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise ConfigError(err["msg"], file=source, key=key) from None
+    return config.model_copy(update={"source": source})
+
+
+def config_json_schema() -> dict[str, Any]:
+    return Config.model_json_schema(by_alias=True)

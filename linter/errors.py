@@ -1,0 +1,65 @@
+"""Errors storylint raises, and the exit codes the CLI maps them to.
+
+Every error the user can cause prints as one ``Error: ...`` line on stderr and exits 2;
+none of them carries a traceback or a secret::
+
+    StorylintError (click.ClickException, exit 2)
+    ├── ConfigError      the configuration file or a rule file is wrong (names file and key)
+    ├── InputError       a story input cannot be read (names file and line)
+    └── ConnectorError   a tracker could not be reached or refused us
+        ├── TransientConnectorError  worth retrying (429, 5xx, timeouts, resets)
+        └── PermanentConnectorError  retrying will not help (401, 403, 404, bad JQL)
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it;
+2 usage, input, configuration or connection error.
+"""
+
+from __future__ import annotations
+
+import click
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class StorylintError(click.ClickException):
+    """Base of every error storylint reports to the user; exits 2."""
+
+    exit_code = EXIT_ERROR
+
+
+class ConfigError(StorylintError):
+    """A configuration or rule file is invalid."""
+
+    def __init__(self, message: str, *, file: str | None = None, key: str | None = None) -> None:
+        self.file = file
+        self.key = key
+        where = file or "configuration"
+        if key:
+            where = f"{where}: {key}"
+        super().__init__(f"{where}: {message}")
+
+
+class InputError(StorylintError):
+    """A story input (file, stdin, payload) cannot be read."""
+
+    def __init__(self, message: str, *, source: str | None = None, line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        where = source or "input"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}")
+
+
+class ConnectorError(StorylintError):
+    """A tracker (Jira, GitHub) could not be used."""
+
+
+class TransientConnectorError(ConnectorError):
+    """A failure that a later attempt may not see (rate limit, 5xx, timeout)."""
+
+
+class PermanentConnectorError(ConnectorError):
+    """A failure that retrying will not fix (bad credentials, missing permission)."""

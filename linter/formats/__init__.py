@@ -1,0 +1,1 @@
+"""Converters from tracker body formats (ADF, Jira wiki) to what the parser reads."""

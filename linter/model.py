@@ -1,0 +1,263 @@
+"""The story model every connector produces and the finding records every reporter reads.
+
+Connectors turn tracker data into :class:`Story`; the engine turns a story into
+:class:`Finding` records; reporters and write-back sinks read only the records'
+``to_dict()`` form, which is the stable JSON contract (see ``docs/json-output.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
+
+#: The six kinds of HOW (LABELING.md); a story "prescribes implementation" when any
+#: finding has one of these categories.
+HOW_CATEGORIES: tuple[str, ...] = (
+    "data_model",
+    "ui_spec",
+    "code_structure",
+    "api_contract",
+    "technology",
+    "implementation_steps",
+)
+STRUCTURE_CATEGORIES: tuple[str, ...] = ("missing_outcome", "missing_acceptance_criteria")
+META_CATEGORIES: tuple[str, ...] = ("meta",)
+CATEGORIES: tuple[str, ...] = HOW_CATEGORIES + STRUCTURE_CATEGORIES + META_CATEGORIES
+
+Severity = Literal["error", "warning", "info"]
+
+
+class BodyFormat(str, Enum):
+    """How the story body is written; picks the parser."""
+
+    MARKDOWN = "markdown"
+    JIRA_WIKI = "jira_wiki"
+    ADF = "adf"  # body holds the Markdown rendering of the ADF document
+    PLAIN = "plain"
+
+
+class Author(BaseModel):
+    """Who wrote the story, as far as the tracker tells."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    login: str | None = None
+    groups: tuple[str, ...] = ()
+    is_bot: bool = False
+    association: str | None = None  # GitHub author_association: a hint only
+
+
+class Story(BaseModel):
+    """One story, issue or ticket, independent of the tracker it came from."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    title: str
+    key: str | None = None
+    url: str | None = None
+    body: str = ""
+    body_format: BodyFormat = BodyFormat.MARKDOWN
+    author: Author | None = None
+    type: str | None = None
+    labels: tuple[str, ...] = ()
+    project: str | None = None
+    created: datetime | None = None
+    updated: datetime | None = None
+    source: str | None = None
+
+    @field_validator("id", "key", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        # GitHub numbers and Jira numeric ids arrive as integers.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    @field_validator("body", mode="before")
+    @classmethod
+    def _none_body(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("author", mode="before")
+    @classmethod
+    def _author_from_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"name": value, "email": value} if "@" in value else {"name": value, "login": value}
+        return value
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _label_names(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        if isinstance(value, list | tuple):
+            return tuple(v.get("name", "") if isinstance(v, dict) else v for v in value)
+        return value
+
+    @property
+    def ref(self) -> str:
+        """What findings call this story: the tracker key when there is one."""
+        return self.key or self.id
+
+
+@dataclass(slots=True)
+class Finding:
+    """One piece of HOW (or a missing WHAT) found in one story."""
+
+    story: str
+    rule: str
+    name: str
+    category: str
+    severity: str
+    message: str
+    excerpt: str
+    suggestion: str
+    field: str = "body"  # "title" or "body"
+    line: int = 1
+    column: int = 1
+    end_line: int = 1
+    end_column: int = 1
+    offset: int = 0  # character offset of the excerpt in `field`
+    length: int = 0
+    confidence: float = 1.0
+    url: str | None = None
+    author: str | None = None
+    project: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story,
+            "rule": self.rule,
+            "name": self.name,
+            "category": self.category,
+            "severity": self.severity,
+            "confidence": round(self.confidence, 2),
+            "message": self.message,
+            "field": self.field,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "excerpt": self.excerpt,
+            "suggestion": self.suggestion,
+            "url": self.url,
+            "author": self.author,
+            "project": self.project,
+        }
+
+
+@dataclass(slots=True)
+class Skipped:
+    """A story that was read but is outside the role boundary (or suppressed whole)."""
+
+    story: str
+    reason: str
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"story": self.story, "reason": self.reason, "url": self.url}
+
+
+@dataclass(slots=True)
+class Problem:
+    """An input, configuration or connection error that did not stop the run."""
+
+    source: str
+    message: str
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "line": self.line, "message": self.message}
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class StoryResult:
+    """What the engine concluded about one story."""
+
+    story: Story
+    findings: list[Finding] = field(default_factory=list)
+    skipped: Skipped | None = None
+
+
+@dataclass(slots=True)
+class Summary:
+    stories_checked: int = 0
+    stories_skipped: int = 0
+    stories_with_findings: int = 0
+    findings: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_severity: dict[str, int] = field(default_factory=dict)
+    by_rule: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stories_checked": self.stories_checked,
+            "stories_skipped": self.stories_skipped,
+            "stories_with_findings": self.stories_with_findings,
+            "findings": self.findings,
+            "by_category": dict(sorted(self.by_category.items())),
+            "by_severity": dict(sorted(self.by_severity.items())),
+            "by_rule": dict(sorted(self.by_rule.items())),
+        }
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything one run produced; reporters render it, the store records it."""
+
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+
+    def add(self, result: StoryResult) -> None:
+        s = self.summary
+        if result.skipped is not None:
+            self.skipped.append(result.skipped)
+            s.stories_skipped += 1
+            return
+        s.stories_checked += 1
+        if result.findings:
+            s.stories_with_findings += 1
+        for f in result.findings:
+            self.findings.append(f)
+            s.findings += 1
+            s.by_category[f.category] = s.by_category.get(f.category, 0) + 1
+            s.by_severity[f.severity] = s.by_severity.get(f.severity, 0) + 1
+            s.by_rule[f.rule] = s.by_rule.get(f.rule, 0) + 1
+
+    def worst_severity(self) -> int:
+        return max((SEVERITY_RANK[f.severity] for f in self.findings), default=0)
+
+
+__all__ = [
+    "CATEGORIES",
+    "HOW_CATEGORIES",
+    "SEVERITIES",
+    "SEVERITY_RANK",
+    "STRUCTURE_CATEGORIES",
+    "Author",
+    "BodyFormat",
+    "Finding",
+    "Problem",
+    "Report",
+    "Skipped",
+    "Story",
+    "StoryResult",
+    "Summary",
+]

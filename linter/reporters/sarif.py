@@ -1,0 +1,96 @@
+"""`--format sarif`: SARIF 2.1.0 for code-scanning dashboards.
+
+Each story is an artifact (its tracker URL when known); positions are 1-based lines and
+columns within the story's title or body, recorded in the result's properties.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from storylint.model import Report
+
+from . import RenderContext
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _rule_descriptor(code: str, meta: dict[str, Any]) -> dict[str, Any]:
+    docs = meta.get("docs", {})
+    return {
+        "id": code,
+        "name": meta.get("name", code),
+        "shortDescription": {"text": meta.get("summary") or meta.get("name", code)},
+        "fullDescription": {"text": docs.get("what", meta.get("summary", code))},
+        "help": {
+            "text": docs.get("why", ""),
+            "markdown": meta.get("help_markdown", docs.get("why", "")),
+        },
+        "defaultConfiguration": {"level": _LEVEL.get(meta.get("severity", "warning"), "warning")},
+        "properties": {"category": meta.get("category", ""), "tags": [meta.get("category", "")]},
+    }
+
+
+def render(report: Report, ctx: RenderContext) -> str:
+    used = sorted({f.rule for f in report.findings} | set(ctx.rules))
+    index = {code: i for i, code in enumerate(used)}
+    results: list[dict[str, Any]] = []
+    for f in report.findings:
+        uri = f.url or f"story/{f.story}"
+        results.append(
+            {
+                "ruleId": f.rule,
+                "ruleIndex": index[f.rule],
+                "level": _LEVEL[f.severity],
+                "message": {"text": f"{f.message} Try: {f.suggestion}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri},
+                            "region": {
+                                "startLine": f.line,
+                                "startColumn": f.column,
+                                "endLine": f.end_line,
+                                "endColumn": f.end_column,
+                                "snippet": {"text": f.excerpt},
+                            },
+                        },
+                        "logicalLocations": [{"name": f.story, "kind": "story"}],
+                    }
+                ],
+                "partialFingerprints": {"storylint/v1": f"{f.story}:{f.rule}:{f.excerpt}"},
+                "properties": {
+                    "story": f.story,
+                    "field": f.field,
+                    "category": f.category,
+                    "confidence": round(f.confidence, 2),
+                    "suggestion": f.suggestion,
+                },
+            }
+        )
+    notifications = [
+        {"level": "error", "message": {"text": str(e)}, "descriptor": {"id": "input-error"}} for e in report.errors
+    ]
+    sarif = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": ctx.tool_name,
+                        "version": ctx.version,
+                        "informationUri": "https://github.com/storylint/storylint",
+                        "rules": [_rule_descriptor(code, ctx.rules.get(code, {})) for code in used],
+                    }
+                },
+                "invocations": [
+                    {"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}
+                ],
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"

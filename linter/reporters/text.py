@@ -1,0 +1,46 @@
+"""`--format text`: for people at a terminal, one finding per block, like ruff's output."""
+
+from __future__ import annotations
+
+from storylint.model import Report
+
+from . import RenderContext
+
+_COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+def _safe(text: str) -> str:
+    # Story text must not drive the terminal: drop control characters except tab.
+    return "".join(ch if ch >= " " or ch == "\t" else " " for ch in text).replace("\x7f", " ")
+
+
+def render(report: Report, ctx: RenderContext) -> str:
+    c = ctx.color
+    out: list[str] = []
+    for f in report.findings:
+        sev = f"{_COLORS[f.severity]}{f.severity}{_RESET}" if c else f.severity
+        code = f"{_BOLD}{f.rule}{_RESET}" if c else f.rule
+        where = f"{_safe(f.story)}:{f.field}:{f.line}:{f.column}"
+        out.append(f"{where}: {code} {sev} [{f.category}] {_safe(f.message)}")
+        out.append(f"    | {_safe(f.excerpt)}")
+        if f.suggestion:
+            hint = f"    = try: {_safe(f.suggestion)}"
+            out.append(f"{_DIM}{hint}{_RESET}" if c else hint)
+    for s in report.skipped:
+        out.append(f"{_safe(s.story)}: skipped: {_safe(s.reason)}")
+    for e in report.errors:
+        out.append(f"error: {_safe(str(e))}")
+    s = report.summary
+    if ctx.statistics and s.by_rule:
+        out.append("")
+        width = max(len(code) for code in s.by_rule)
+        for code, count in sorted(s.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+            meta = ctx.rules.get(code, {})
+            out.append(f"{count:>6}  {code:<{width}}  {meta.get('name', '')}  [{meta.get('category', '')}]")
+    out.append(
+        f"Checked {s.stories_checked} stor{'y' if s.stories_checked == 1 else 'ies'}, "
+        f"{s.findings} finding{'' if s.findings == 1 else 's'} in {s.stories_with_findings}, "
+        f"{s.stories_skipped} skipped, {len(report.errors)} error{'' if len(report.errors) == 1 else 's'}."
+    )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,90 @@
+"""Run the engine over a stream of stories, feeding the store and building a Report.
+
+Stories are streamed: memory grows with the findings, not with the input. Input
+problems become `Problem` records in the report; they never stop the other stories.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .engine import Linter
+from .model import Problem, Report, Story, StoryResult
+from .store import Store
+
+log = logging.getLogger("storylint.runner")
+
+
+def content_hash(story: Story, fingerprint: str) -> str:
+    """What decides whether a story must be linted again: its text, scope fields and the rules."""
+    h = hashlib.sha256()
+    author = story.author
+    for part in (
+        fingerprint,
+        story.title,
+        story.body,
+        story.body_format.value,
+        story.type or "",
+        "\x1f".join(story.labels),
+        story.project or "",
+        (author.id or author.login or author.email or "") if author else "",
+        ",".join(author.groups) if author else "",
+    ):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class RunStats:
+    read: int = 0
+    unchanged: int = 0
+
+
+def check_stories(
+    items: Iterable[Story | Problem],
+    linter: Linter,
+    *,
+    store: Store | None = None,
+    source: str = "files",
+    command: str = "check",
+    skip_unchanged: bool = False,
+    on_result: Callable[[StoryResult], None] | None = None,
+    report: Report | None = None,
+) -> tuple[Report, RunStats]:
+    """Lint every story; with a store, record each result as it is made and the run at the end.
+
+    With `skip_unchanged`, a story whose content hash matches the store is not linted
+    again (nightly incremental runs). A run that dies half way has saved every story it
+    finished; its run row stays 'running' (then 'failed' if we saw the exception).
+    """
+    report = report or Report()
+    stats = RunStats()
+    known: dict[str, str] = store.content_hashes(source) if (store and skip_unchanged) else {}
+    run_id = store.begin_run(source, command) if store else 0
+    try:
+        for item in items:
+            if isinstance(item, Problem):
+                report.errors.append(item)
+                continue
+            stats.read += 1
+            digest = content_hash(item, linter.fingerprint) if store else ""
+            if skip_unchanged and known.get(item.ref) == digest:
+                stats.unchanged += 1
+                continue
+            result = linter.lint(item)
+            report.add(result)
+            if store is not None:
+                store.save_result(run_id, source, result, digest)
+            if on_result is not None:
+                on_result(result)
+    except BaseException:
+        if store is not None:
+            store.finish_run(run_id, source, report, stories_read=stats.read, status="failed")
+        raise
+    if store is not None:
+        store.finish_run(run_id, source, report, stories_read=stats.read, status="ok")
+    return report, stats

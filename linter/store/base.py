@@ -1,0 +1,273 @@
+"""The store's backend-independent logic over a DB-API connection."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from storylint.errors import ConfigError
+from storylint.model import Report, StoryResult
+
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger("storylint.store")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class RunInfo:
+    id: int
+    source: str
+    command: str
+    started_at: str
+    finished_at: str | None
+    status: str
+    stories_read: int
+    stories_checked: int
+    stories_skipped: int
+    stories_with_findings: int
+    findings: int
+    errors: int
+    by_category: dict[str, int]
+    totals: dict[str, Any]
+
+
+class Store:
+    """History of runs, stories and their latest findings. Subclasses supply a connection."""
+
+    placeholder = "?"
+    id_type = "INTEGER PRIMARY KEY AUTOINCREMENT"
+    json_type = "TEXT"
+    url: str
+
+    def __init__(self, conn: Any, url: str) -> None:
+        self.conn = conn
+        self.url = url
+        self._migrate()
+
+    # -- plumbing -----------------------------------------------------------------
+    def _sql(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+    def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        cur = self.conn.cursor()
+        cur.execute(self._sql(sql), params)
+        return cur
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            self._execute("CREATE TABLE IF NOT EXISTS storylint_schema (version INTEGER NOT NULL)")
+            row = self._execute("SELECT version FROM storylint_schema").fetchone()
+            current = row[0] if row else 0
+            if current > SCHEMA_VERSION:
+                raise ConfigError(
+                    f"store schema version {current} is newer than this storylint ({SCHEMA_VERSION}); upgrade storylint",
+                    file=self.safe_url,
+                )
+            for version in range(current, SCHEMA_VERSION):
+                for statement in MIGRATIONS[version]:
+                    self._execute(statement.format(id=self.id_type, json=self.json_type))
+                log.info("store migrated to schema version %d", version + 1)
+            if row is None:
+                self._execute("INSERT INTO storylint_schema (version) VALUES (?)", (SCHEMA_VERSION,))
+            elif current != SCHEMA_VERSION:
+                self._execute("UPDATE storylint_schema SET version = ?", (SCHEMA_VERSION,))
+
+    @property
+    def safe_url(self) -> str:
+        """The URL without a password, for messages."""
+        return redact_url(self.url)
+
+    def schema_version(self) -> int:
+        return int(self._execute("SELECT version FROM storylint_schema").fetchone()[0])
+
+    # -- sync points --------------------------------------------------------------
+    def sync_point(self, source: str) -> str | None:
+        row = self._execute("SELECT sync_point FROM sources WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def set_sync_point(self, source: str, value: str | None) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM sources WHERE source = ?", (source,))
+            self._execute(
+                "INSERT INTO sources (source, sync_point, updated_at) VALUES (?, ?, ?)", (source, value, now_iso())
+            )
+
+    # -- stories ------------------------------------------------------------------
+    def content_hashes(self, source: str) -> dict[str, str]:
+        rows = self._execute("SELECT story, content_hash FROM stories WHERE source = ?", (source,)).fetchall()
+        return {story: digest for story, digest in rows}
+
+    def content_hash(self, source: str, story: str) -> str | None:
+        row = self._execute(
+            "SELECT content_hash FROM stories WHERE source = ? AND story = ?", (source, story)
+        ).fetchone()
+        return row[0] if row else None
+
+    def save_result(self, run_id: int, source: str, result: StoryResult, content_hash: str) -> None:
+        """Replace one story's state and findings, atomically."""
+        story = result.story
+        ref = story.ref
+        author = None
+        if story.author is not None:
+            author = story.author.name or story.author.login or story.author.email or story.author.id
+        status = "skipped" if result.skipped else ("findings" if result.findings else "clean")
+        with self.transaction():
+            self._execute("DELETE FROM findings WHERE source = ? AND story = ?", (source, ref))
+            self._execute("DELETE FROM stories WHERE source = ? AND story = ?", (source, ref))
+            self._execute(
+                "INSERT INTO stories (source, story, content_hash, title, url, author, project, type, status,"
+                " skip_reason, findings, updated, run_id, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    source, ref, content_hash, story.title, story.url, author, story.project, story.type, status,
+                    result.skipped.reason if result.skipped else None, len(result.findings),
+                    story.updated.isoformat() if story.updated else None, run_id, now_iso(),
+                ),
+            )  # fmt: skip
+            for f in result.findings:
+                self._execute(
+                    "INSERT INTO findings (source, story, run_id, rule, name, category, severity, confidence, message,"
+                    " excerpt, suggestion, field, line, col, url, author, project)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        source, ref, run_id, f.rule, f.name, f.category, f.severity, f.confidence, f.message,
+                        f.excerpt, f.suggestion, f.field, f.line, f.column, f.url, f.author, f.project,
+                    ),
+                )  # fmt: skip
+
+    # -- runs ---------------------------------------------------------------------
+    def begin_run(self, source: str, command: str) -> int:
+        with self.transaction():
+            cur = self._execute(
+                "INSERT INTO runs (source, command, started_at, status) VALUES (?, ?, ?, 'running')"
+                + self._returning_id(),
+                (source, command, now_iso()),
+            )
+            return self._inserted_id(cur)
+
+    def _returning_id(self) -> str:
+        return ""
+
+    def _inserted_id(self, cur: Any) -> int:
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, source: str, report: Report, *, stories_read: int, status: str = "ok") -> None:
+        s = report.summary
+        totals = self.totals(source)
+        with self.transaction():
+            self._execute(
+                "UPDATE runs SET finished_at = ?, status = ?, stories_read = ?, stories_checked = ?,"
+                " stories_skipped = ?, stories_with_findings = ?, findings = ?, errors = ?, by_category = ?,"
+                " totals = ? WHERE id = ?",
+                (
+                    now_iso(), status, stories_read, s.stories_checked, s.stories_skipped, s.stories_with_findings,
+                    s.findings, len(report.errors), json.dumps(s.by_category, sort_keys=True),
+                    json.dumps(totals, sort_keys=True), run_id,
+                ),
+            )  # fmt: skip
+
+    def totals(self, source: str | None = None) -> dict[str, Any]:
+        """The current state: stories known, clean, with findings, findings by category."""
+        where, params = ("WHERE source = ?", (source,)) if source else ("", ())
+        counts = {status: n for status, n in self._execute(
+            f"SELECT status, COUNT(*) FROM stories {where} GROUP BY status", params).fetchall()}  # fmt: skip
+        by_category = {cat: n for cat, n in self._execute(
+            f"SELECT category, COUNT(*) FROM findings {where} GROUP BY category", params).fetchall()}  # fmt: skip
+        return {
+            "stories": sum(counts.values()),
+            "clean": counts.get("clean", 0),
+            "with_findings": counts.get("findings", 0),
+            "skipped": counts.get("skipped", 0),
+            "findings": sum(by_category.values()),
+            "by_category": by_category,
+        }
+
+    def runs(self, source: str | None = None, since: str | None = None) -> list[RunInfo]:
+        clauses, params = [], []
+        if source:
+            clauses.append("source = ?")
+            params.append(source)
+        if since:
+            clauses.append("started_at >= ?")
+            params.append(since)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._execute(
+            "SELECT id, source, command, started_at, finished_at, status, stories_read, stories_checked,"
+            " stories_skipped, stories_with_findings, findings, errors, by_category, totals"
+            f" FROM runs {where} ORDER BY id",
+            tuple(params),
+        ).fetchall()
+        return [
+            RunInfo(*row[:12], by_category=_json(row[12]), totals=_json(row[13]))  # type: ignore[misc]
+            for row in rows
+        ]
+
+    def current_findings(self, source: str | None = None, project: str | None = None) -> list[dict[str, Any]]:
+        clauses, params = [], []
+        if source:
+            clauses.append("source = ?")
+            params.append(source)
+        if project:
+            clauses.append("project = ?")
+            params.append(project)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        cur = self._execute(
+            "SELECT source, story, run_id, rule, name, category, severity, confidence, message, excerpt,"
+            f" suggestion, field, line, col, url, author, project FROM findings {where} ORDER BY source, story, id",
+            tuple(params),
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def stories(self, source: str | None = None) -> list[dict[str, Any]]:
+        where, params = ("WHERE source = ?", (source,)) if source else ("", ())
+        cur = self._execute(f"SELECT * FROM stories {where} ORDER BY source, story", params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _json(value: Any) -> Any:
+    if value is None:
+        return {}
+    return value if isinstance(value, dict) else json.loads(value)
+
+
+def redact_url(url: str) -> str:
+    if "://" in url and "@" in url.split("://", 1)[1].split("/", 1)[0]:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.split("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+def open_store(url: str) -> Store:
+    """Open (creating and migrating as needed) the store at `url`."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore
+
+        return PostgresStore.connect(url)
+    from .sqlite import SQLiteStore
+
+    return SQLiteStore.connect(url)

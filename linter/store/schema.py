@@ -1,0 +1,75 @@
+"""Versioned schema migrations, shared by every backend.
+
+Append a migration; never edit one that has shipped. `{id}` is the backend's
+auto-increment primary key type, `{json}` its JSON/text type.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[list[str]] = [
+    # 1: initial schema
+    [
+        """CREATE TABLE sources (
+            source TEXT PRIMARY KEY,
+            sync_point TEXT,
+            updated_at TEXT
+        )""",
+        """CREATE TABLE runs (
+            id {id},
+            source TEXT NOT NULL,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,
+            stories_read INTEGER NOT NULL DEFAULT 0,
+            stories_checked INTEGER NOT NULL DEFAULT 0,
+            stories_skipped INTEGER NOT NULL DEFAULT 0,
+            stories_with_findings INTEGER NOT NULL DEFAULT 0,
+            findings INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            by_category {json},
+            totals {json}
+        )""",
+        """CREATE TABLE stories (
+            source TEXT NOT NULL,
+            story TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            title TEXT,
+            url TEXT,
+            author TEXT,
+            project TEXT,
+            type TEXT,
+            status TEXT NOT NULL,
+            skip_reason TEXT,
+            findings INTEGER NOT NULL DEFAULT 0,
+            updated TEXT,
+            run_id INTEGER NOT NULL,
+            checked_at TEXT NOT NULL,
+            PRIMARY KEY (source, story)
+        )""",
+        """CREATE TABLE findings (
+            id {id},
+            source TEXT NOT NULL,
+            story TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            rule TEXT NOT NULL,
+            name TEXT NOT NULL,
+            category TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            message TEXT NOT NULL,
+            excerpt TEXT NOT NULL,
+            suggestion TEXT NOT NULL,
+            field TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            col INTEGER NOT NULL,
+            url TEXT,
+            author TEXT,
+            project TEXT
+        )""",
+        "CREATE INDEX findings_story ON findings (source, story)",
+        "CREATE INDEX runs_source ON runs (source, id)",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
