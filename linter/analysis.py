@@ -27,7 +27,7 @@ _MODAL_RE = re.compile(
     re.I,
 )
 _PLAN_RE = re.compile(
-    r"\b(?:(?:we|i)(?:'ll| will| would| can| could| should| need to| want to| have to| must| propose| suggest| plan to|"
+    r"\b(?:(?:we|i)(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to|"
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"
     r"(?:the|my|our|a) (?:fix|solution|approach|plan|idea|proposal|suggestion) (?:is|would be|will be|could be)|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:)\b",
@@ -38,6 +38,8 @@ _USER_CLAUSE_RE = re.compile(
     r"(?:i|we)\b",
     re.I,
 )
+_PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
+_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)\s+(?:to\s+)?(?:be able to\s+)?(\w+)", re.I)
 _CAPABILITY_RE = re.compile(r"^\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
 
 
@@ -132,13 +134,18 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
                     info.behaviour = True
                 else:
                     info.imperative = True
-    info.modal = bool(_MODAL_RE.search(text))
+    # "X should not cause Y" constrains behaviour; it does not direct the build.
+    info.modal = bool(_MODAL_RE.search(text)) and not _PROHIBITION_RE.search(text)
     info.plan = bool(_PLAN_RE.search(text))
     m = _USER_CLAUSE_RE.match(text)
     if m:
         info.user_clause = True
         role_words = {w.lower() for w in TOKEN_RE.findall(m.group(1))}
         info.technical_role = bool(role_words & g.technical_roles)
+        # "As a developer I want to use X": the wanted action is itself a build verb
+        want = _WANT_VERB_RE.search(text, m.end() - 3)
+        if want and want.group(1).lower() in g.imperatives and want.group(1).lower() not in g.behaviour_verbs:
+            info.imperative = info.technical_role
     info.capability = bool(_CAPABILITY_RE.match(text[len(head):]))
     if info.capability and not info.user_clause:
         info.user_clause = True

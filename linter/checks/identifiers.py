@@ -26,6 +26,10 @@ PATH = re.compile(
 SHAPES = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH}
 _TEXT_WORD = re.compile(r"[\w@~./$:#>-]+(?:\(\))?")
 _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path")
+# In running text a dotted name must look like code (`window.onFocus`, `a.b()`), not a
+# product or file name (socket.io, favicon.ico) or a scoped label (Team::Backend).
+_TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$][\w$]*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
+PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 
 
 class IdentifierCheck(Check):
@@ -42,7 +46,8 @@ class IdentifierCheck(Check):
         if unknown:
             raise ValueError(f"unknown shape {unknown[0]!r} (known: {', '.join(SHAPES)})")
         self.shapes = [SHAPES[s] for s in shapes]
-        self.text_shapes = [SHAPES[s] for s in shapes if s in _TEXT_SHAPES]
+        self.text_shapes = [_TEXT_DOTTED if s == "dotted" else SHAPES[s] for s in shapes if s in _TEXT_SHAPES]
+        self.pascal_in_text = "pascal" in shapes
         self.where = detect.get("where", "both")
         if self.where not in ("code", "text", "both"):
             raise ValueError("where must be code, text or both")
@@ -101,6 +106,8 @@ class IdentifierCheck(Check):
             word = m.group(0).rstrip(".,;:")
             if self._is_identifier(word, self.text_shapes):
                 return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence
-            if has_noun and PASCAL.match(word) and word.lower() not in self.not_identifiers:
+            if self.pascal_in_text and word.lower() not in self.not_identifiers and (
+                PASCAL3.match(word) or (has_noun and PASCAL.match(word))
+            ):
                 return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence - 0.05
         return None
