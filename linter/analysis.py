@@ -89,9 +89,8 @@ class SentenceInfo:
     def directive(self) -> bool:
         return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
 
-    @property
-    def lowered(self) -> list[str]:
-        return [t[2].lower() for t in self.tokens]
+    lowered: list[str] = field(default_factory=list)
+    vocab: frozenset[str] = frozenset()  # lowered tokens, for quick rejection
 
 
 @dataclass(slots=True)
@@ -116,6 +115,8 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     text = p.masked(s.field)[s.start:s.end]
     tokens = [(s.start + m.start(), s.start + m.end(), m.group(0)) for m in TOKEN_RE.finditer(text)]
     info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, tokens, s.block.start)
+    info.lowered = [t[2].lower() for t in tokens]
+    info.vocab = frozenset(info.lowered)
     head = text[: _PREFIX_RE.match(text).end()] if _PREFIX_RE.match(text) else ""  # type: ignore[union-attr]
     rest_start = s.start + len(head)
     words = [t for t in tokens if t[0] >= rest_start]

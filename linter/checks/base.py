@@ -99,6 +99,8 @@ class PhraseIndex:
                 self._index.setdefault(key, []).append((norm, is_cased, phrase))
         for entries in self._index.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest first
+        self._cased = any(c for entries in self._index.values() for _, c, _ in entries)
+        self.first_words = frozenset(k.lower() for k in self._index)
 
     def __bool__(self) -> bool:
         return bool(self._index)
@@ -106,6 +108,8 @@ class PhraseIndex:
     def find(self, tokens: list[tuple[int, int, str]], lowered: list[str]) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of every match, left to right, not overlapping."""
         out: list[tuple[int, int, str]] = []
+        if self.first_words.isdisjoint(lowered):
+            return out
         i, n = 0, len(tokens)
         index = self._index
         while i < n:

@@ -29,6 +29,7 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path")
 # In running text a dotted name must look like code (`window.onFocus`, `a.b()`), not a
 # product or file name (socket.io, favicon.ico) or a scoped label (Team::Backend).
 _TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$][\w$]*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
+_MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 
 
@@ -85,6 +86,8 @@ class IdentifierCheck(Check):
         del p
 
     def _in_code(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
+        if not a.parsed.code_spans:
+            return None
         text = a.parsed.text(s.field)
         for span in a.parsed.code_spans:
             if span.field != s.field or not (s.start <= span.start < s.end):
@@ -101,6 +104,8 @@ class IdentifierCheck(Check):
         return None
 
     def _in_text(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
+        if not _MAYBE_CODE.search(s.text):
+            return None
         has_noun = bool(self.code_nouns and self.code_nouns.find(s.tokens, s.lowered))
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")

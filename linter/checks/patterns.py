@@ -44,6 +44,10 @@ class PatternCheck(Check):
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         found = 0
+        p = a.parsed
+        # one scan of the whole story first: most stories have no match at all
+        if self.pattern.search(p.masked_title) is None and self.pattern.search(p.masked_body) is None:
+            return
         for s in a.sentences:
             if not self.sentence_applies(s):
                 continue
