@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from .parse import CODE, SEC_PROPOSAL, TITLE, ParsedStory, Sentence
+from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence
 
 TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
 _PREFIX_RE = re.compile(
@@ -28,9 +28,10 @@ _MODAL_RE = re.compile(
     re.I,
 )
 _PLAN_RE = re.compile(
-    r"\b(?:(?:we|i)(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to|"
+    r"\b(?:we(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to| are going to|'re going to| intend to| recommend)|"
+    r"i(?:'ll| will| should| need to| have to| must| propose| suggest| plan to|"
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"
-    r"(?:the|my|our|a) (?:fix|solution|approach|plan|idea|proposal|suggestion) (?:is|would be|will be|could be)|"
+    r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion|option|way)\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:)\b",
     re.I,
 )
@@ -88,7 +89,8 @@ class SentenceInfo:
 
     @property
     def directive(self) -> bool:
-        return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
+        # Acceptance criteria are requirements: HOW written there is prescribed too.
+        return self.imperative or self.modal or self.plan or self.section in (SEC_PROPOSAL, SEC_AC)
 
     lowered: list[str] = field(default_factory=list)
     vocab: frozenset[str] = frozenset()  # lowered tokens, for quick rejection
@@ -146,6 +148,8 @@ _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "ha
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose"})  # fmt: skip
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
+_SYMPTOMS = frozenset({"error", "errors", "bug", "bugs", "crash", "crashes", "issue", "issues", "exception",
+                       "failure", "failures", "problem", "problems", "broken", "typo", "typos", "regression", "warning"})  # fmt: skip
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
                                "members", "they", "he", "she", "people"})  # fmt: skip
 
@@ -207,4 +211,10 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
         info.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end))
     if info.capability and not info.user_clause:
         info.user_clause = True
+    if info.user_clause:
+        # "As a ... I want ... so that I can ...": the user's want, not a plan for the team
+        info.plan = info.modal = False
+    if info.verb == "fix" and not vocab.isdisjoint(_SYMPTOMS):
+        # "Fix crash when ..." names the bug to remove, not how to remove it
+        info.imperative = False
     return info

@@ -41,18 +41,22 @@ class StepListCheck(Check):
             if s.field == "body" and s.kind == LIST_ITEM:
                 first_sentence.setdefault(s.block_start, s)
         lists: list[list[SentenceInfo]] = []
-        current: list[SentenceInfo] = []
+        open_lists: dict[int, list[SentenceInfo]] = {}  # nesting depth -> items so far
+
+        def close(deeper_than: int) -> None:
+            for depth in sorted(d for d in open_lists if d > deeper_than):
+                lists.append(open_lists.pop(depth))
+
         for block in a.parsed.blocks:
             if block.kind == LIST_ITEM and block.section not in self.skip_sections:
+                close(block.depth)  # a shallower item ends the nested lists under the previous one
                 s = first_sentence.get(block.start)
                 if s is not None:
-                    current.append(s)
+                    open_lists.setdefault(block.depth, []).append(s)
                 continue
-            if block.kind != LIST_ITEM and current:
-                lists.append(current)
-                current = []
-        if current:
-            lists.append(current)
+            if block.kind != LIST_ITEM:
+                close(-1)
+        close(-1)
         return lists
 
     def run(self, a: Analysis) -> Iterator[Hit]:
