@@ -41,7 +41,7 @@ _USER_CLAUSE_RE = re.compile(
     re.I,
 )
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
-_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)\s+(?:to\s+)?(?:be able to\s+)?(\w+)", re.I)
+_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.I)
 _CAPABILITY_RE = re.compile(r"^\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
 
 
@@ -89,8 +89,12 @@ class SentenceInfo:
 
     @property
     def directive(self) -> bool:
-        # Acceptance criteria are requirements: HOW written there is prescribed too.
-        return self.imperative or self.modal or self.plan or self.section in (SEC_PROPOSAL, SEC_AC)
+        return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
+
+    @property
+    def requirement(self) -> bool:
+        """Directive, or an acceptance criterion: HOW written into the criteria is prescribed too."""
+        return self.directive or self.section == SEC_AC
 
     lowered: list[str] = field(default_factory=list)
     vocab: frozenset[str] = frozenset()  # lowered tokens, for quick rejection
@@ -184,7 +188,11 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     if i < len(words):
         first, lower = words[i], lowered[i]
         # "Add ...", "add ..." but not "Adds", not a capitalised word mid-title like "Update Center"
-        if lower in g.imperatives and (first[0].isupper() or s.block.kind != TITLE or i == k):
+        if (
+            lower in g.imperatives
+            and (first[0].isupper() or s.block.kind != TITLE or i == k)
+            and full[info.tokens[i][0] - 1 : info.tokens[i][0]] != "`"  # `build` is code, not a verb
+        ):
             nxt = lowered[i + 1] if i + 1 < len(words) else ""
             if not (lower == "make" and nxt == "sure"):
                 info.verb = lower

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 
-CONTEXTS = ("directive", "any", "strong-directive")
+CONTEXTS = ("directive", "requirement", "any", "strong-directive")
 
 
 @dataclass(slots=True)
@@ -74,6 +74,8 @@ class Check:
             return True
         if self.context == "strong-directive":
             return s.directive and (s.imperative or s.plan)
+        if self.context == "requirement":
+            return s.requirement
         return s.directive
 
 

@@ -16,7 +16,7 @@ from ..analysis import Analysis, SentenceInfo
 from .base import Check, Hit, PhraseIndex, str_list
 
 SNAKE = re.compile(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
-CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+[?!]?$")
+CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*[?!]?$")  # not eBPF, iOS
 PASCAL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#)[A-Za-z_$][\w$]*)+(?:\(.{0,80}\))?[?!]?$")
 CALL = re.compile(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
