@@ -78,6 +78,7 @@ class SentenceInfo:
     section: str
     words: list[str]  # tokens as written
     block_start: int = 0  # identifies the block (list item, paragraph) the sentence is in
+    heading: str = ""  # the nearest heading above
     imperative: bool = False  # starts with a build verb
     behaviour: bool = False  # starts with a verb that usually states observable behaviour
     modal: bool = False
@@ -174,7 +175,7 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     lowered = TOKEN_RE.findall(low) if len(low) == len(text) else []
     if len(lowered) != len(words):  # a rare letter whose lower case changes length
         lowered = [w.lower() for w in words]
-    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start)
+    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start, s.block.heading)
     info.lowered = lowered
     vocab = info.vocab = frozenset(lowered)
     if not words:
