@@ -133,6 +133,15 @@ class Analysis:
             self._lower = self._all.lower()
         return self._lower
 
+    _vocab: frozenset[str] | None = None
+
+    @property
+    def vocab(self) -> frozenset[str]:
+        """Every lower-cased word of the story: rules whose terms miss it skip the story."""
+        if self._vocab is None:
+            self._vocab = frozenset().union(*(s.vocab for s in self.sentences))
+        return self._vocab
+
     def sentence_at(self, field_name: str, offset: int) -> SentenceInfo | None:
         """The sentence of a field that contains an offset (sentences are in text order)."""
         starts = self._starts.get(field_name)
