@@ -1,0 +1,50 @@
+"""Fixtures for the GitHub connector, write-back and Action tests (fake API on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+STUB = HERE / "_stub"
+sys.path.insert(0, str(STUB))
+import stub_engine  # noqa: E402
+
+stub_engine.install()  # no-op once the real engine (storylint.engine.Linter) exists
+
+from fake_github import FakeGitHub  # noqa: E402
+
+ACTION_TOKEN = "ghs_action_token_SECRET123"
+PERSONAL_TOKEN = "ghp_personal_token_SECRET456"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    server = FakeGitHub().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def caller():
+    from storylint.connectors.github_api import ApiCaller
+
+    sleeps: list[float] = []
+    c = ApiCaller(sleep=sleeps.append, max_wait=3600)
+    c.sleeps = sleeps  # type: ignore[attr-defined]
+    return c
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """Environment for a storylint subprocess: no inherited GitHub variables, stub engine if needed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_", "INPUT_", "RUNNER_"))}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(STUB), env.get("PYTHONPATH", "")) if p)
+    env["NO_COLOR"] = "1"
+    env.update(extra)
+    return env
