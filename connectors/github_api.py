@@ -11,7 +11,8 @@ retry layer exists: :class:`ApiCaller`. It retries what a later attempt may not 
   backoff with jitter;
 
 and gives up at once on 401, 403 (permission), 404 and 422. Waits longer than
-``max_wait`` are not slept: the call fails with a message naming the reset time. The
+``max_wait`` are not slept: the call fails with a message naming the reset time (backoff
+waits are capped at ``max_wait``, so ``--max-wait 0`` retries without sleeping). The
 sleep function is injectable so tests run without waiting.
 
 Error messages name the method, path and status, never the token.
@@ -123,7 +124,7 @@ class ApiCaller:
                 delay = asked
             else:
                 delay = min(self.backoff * 2 ** (state.attempt_number - 1), 30.0)
-                delay += random.uniform(0, delay / 4)
+                delay = min(delay + random.uniform(0, delay / 4), self.max_wait)
             self.stats.retries += 1
             self.stats.waited += delay
             log.warning("%s: %s; retrying in %.0f s", what, exc, delay)
