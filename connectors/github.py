@@ -22,6 +22,7 @@ show as CONTRIBUTOR or NONE).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -111,20 +112,29 @@ def read_event(path: str | Path, *, repo: str | None = None) -> EventIssue:
     try:
         payload = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"the event payload is not valid JSON ({type(exc).__name__})", source=source) from None
+        raise InputError(
+            f"the event payload is not valid JSON ({type(exc).__name__})", source=source
+        ) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("issue"), dict):
         raise InputError("not an issues event payload (no `issue` object)", source=source)
     item: dict[str, Any] = payload["issue"]
-    repository = payload.get("repository") if isinstance(payload.get("repository"), dict) else {}
-    full_name = repository.get("full_name") if isinstance(repository.get("full_name"), str) else None
+    repository: dict[str, Any] = (
+        payload["repository"] if isinstance(payload.get("repository"), dict) else {}
+    )
+    full_name = (
+        repository.get("full_name") if isinstance(repository.get("full_name"), str) else None
+    )
     repo = full_name or repo
     number = item.get("number")
     if not repo or "/" not in repo:
-        raise InputError("the payload names no repository and GITHUB_REPOSITORY is not set", source=source)
+        raise InputError(
+            "the payload names no repository and GITHUB_REPOSITORY is not set", source=source
+        )
     if not isinstance(number, int) or isinstance(number, bool):
         raise InputError("the payload's issue has no number", source=source)
     labels = frozenset(
-        str(label.get("name") if isinstance(label, dict) else label) for label in item.get("labels") or []
+        str(label.get("name") if isinstance(label, dict) else label)
+        for label in item.get("labels") or []
     )
     action = payload.get("action") if isinstance(payload.get("action"), str) else None
     event = EventIssue(repo, number, action, item.get("state"), labels, item, None)
@@ -137,7 +147,9 @@ def read_event(path: str | Path, *, repo: str | None = None) -> EventIssue:
     try:
         event.story = issue_story(item, repo)
     except ValueError as exc:  # pydantic ValidationError
-        raise InputError(f"the payload's issue cannot be read: {_first_line(exc)}", source=source) from None
+        raise InputError(
+            f"the payload's issue cannot be read: {_first_line(exc)}", source=source
+        ) from None
     return event
 
 
@@ -168,8 +180,12 @@ class TeamResolver:
             org, slug = team.split("/")
             logins: set[str] = set()
             try:
-                for page in _pages(self.gh, self.call, f"/orgs/{org}/teams/{slug}/members", {"per_page": 100}):
-                    logins.update(str(m.get("login", "")).lower() for m in page if isinstance(m, dict))
+                for page in _pages(
+                    self.gh, self.call, f"/orgs/{org}/teams/{slug}/members", {"per_page": 100}
+                ):
+                    logins.update(
+                        str(m.get("login", "")).lower() for m in page if isinstance(m, dict)
+                    )
             except PermanentConnectorError as exc:
                 self._unavailable(team, exc)
             self.members[team] = logins
@@ -191,7 +207,10 @@ class TeamResolver:
             org, slug = team.split("/")
             path = f"/orgs/{org}/teams/{slug}/memberships/{login}"
             try:
-                _, data = self.call(f"GET {path}", lambda: self.gh.requester.requestJsonAndCheck("GET", path))
+                _, data = self.call(
+                    f"GET {path}",
+                    functools.partial(self.gh.requester.requestJsonAndCheck, "GET", path),
+                )
             except PermanentConnectorError as exc:
                 if "HTTP 404" in exc.message:  # not a member (or a team this token cannot see)
                     continue
@@ -339,7 +358,12 @@ class GitHubConnector:
         if self.teams is not None and self.teams.teams:
             self.teams.preload()
         path = f"/repos/{self.repo}/issues"
-        params: dict[str, Any] = {"state": self.state, "sort": "updated", "direction": "asc", "per_page": 100}
+        params: dict[str, Any] = {
+            "state": self.state,
+            "sort": "updated",
+            "direction": "asc",
+            "per_page": 100,
+        }
         if self.since:
             params["since"] = utc_since(self.since)
         seen: list[dict[str, Any]] = []
@@ -360,7 +384,9 @@ class GitHubConnector:
                 try:
                     story = issue_story(item, self.repo)
                 except ValueError as exc:
-                    yield Problem(f"{self.repo}#{number}", f"cannot read the issue: {_first_line(exc)}")
+                    yield Problem(
+                        f"{self.repo}#{number}", f"cannot read the issue: {_first_line(exc)}"
+                    )
                     continue
                 yield self.teams.apply(story) if self.teams is not None else story
 
@@ -376,4 +402,3 @@ class GitHubConnector:
                 except (TypeError, ValueError):
                     when = None
             self.server_time = utc_since(when or datetime.now(UTC))
-

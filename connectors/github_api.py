@@ -156,7 +156,9 @@ class ApiCaller:
                     f"{exc.error.message}; GitHub asks to wait {exc.wait:.0f} s, more than --max-wait "
                     f"{self.max_wait:.0f} s"
                 ) from None
-            raise TransientConnectorError(f"{exc.error.message} (gave up after {self.attempts} attempts)") from None
+            raise TransientConnectorError(
+                f"{exc.error.message} (gave up after {self.attempts} attempts)"
+            ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- classification ---------------------------------------------------------------
@@ -170,15 +172,21 @@ class ApiCaller:
             return self._classify_status(what, exc.status, exc.headers or {}, exc.data)
         if isinstance(exc, requests.exceptions.Timeout):
             return _Retry(TransientConnectorError(f"GitHub API {what}: timed out"), None)
-        if isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.ChunkedEncodingError):
+        if isinstance(
+            exc, requests.exceptions.ConnectionError | requests.exceptions.ChunkedEncodingError
+        ):
             return _Retry(TransientConnectorError(f"GitHub API {what}: connection failed"), None)
         if isinstance(exc, json.JSONDecodeError):
-            return _Retry(TransientConnectorError(f"GitHub API {what}: truncated or invalid JSON"), None)
+            return _Retry(
+                TransientConnectorError(f"GitHub API {what}: truncated or invalid JSON"), None
+            )
         if isinstance(exc, BadPayload):
             return _Retry(TransientConnectorError(f"GitHub API {what}: {exc}"), None)
         return PermanentConnectorError(f"GitHub API {what}: {type(exc).__name__}")
 
-    def _classify_status(self, what: str, status: int, headers: dict[str, Any], data: Any) -> Exception:
+    def _classify_status(
+        self, what: str, status: int, headers: dict[str, Any], data: Any
+    ) -> Exception:
         headers = {str(k).lower(): v for k, v in headers.items()}
         message = api_message(data)
         text = f"GitHub API {what}: HTTP {status}" + (f" {message}" if message else "")
@@ -195,8 +203,16 @@ class ApiCaller:
                 wait = max(reset - self.clock(), 0.0) + 1.0
                 at = datetime.fromtimestamp(reset, UTC).strftime("%H:%M:%S UTC")
                 return _Retry(TransientConnectorError(f"{text} (rate limit resets at {at})"), wait)
-            if status == 429 or "secondary rate limit" in lowered or "abuse" in lowered or lowered.endswith(
-                ("please retry your request again later.", "please wait a few minutes before you try again.")
+            if (
+                status == 429
+                or "secondary rate limit" in lowered
+                or "abuse" in lowered
+                or lowered.endswith(
+                    (
+                        "please retry your request again later.",
+                        "please wait a few minutes before you try again.",
+                    )
+                )
             ):
                 return _Retry(TransientConnectorError(text), SECONDARY_LIMIT_WAIT)
             if status == 403:

@@ -21,12 +21,11 @@ step outputs use the multi-line delimiter syntax with a random delimiter.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -70,8 +69,10 @@ def safe_text(text: str, limit: int = 500) -> str:
 def _finding_lines(f: Finding) -> list[str]:
     where = "title" if f.field == "title" else f"line {f.line}"
     return [
-        f"- {_ICON.get(f.severity, '')} **{safe_text(f.rule, 40)}** {safe_text(f.name, 80)} "
-        f"({safe_text(f.category, 40)}, {where}): {safe_text(f.message)}",
+        (
+            f"- {_ICON.get(f.severity, '')} **{safe_text(f.rule, 40)}** {safe_text(f.name, 80)} "
+            f"({safe_text(f.category, 40)}, {where}): {safe_text(f.message)}"
+        ),
         f"  - found: {safe_excerpt(f.excerpt)}",
         f"  - try: {safe_text(f.suggestion)}",
     ]
@@ -79,16 +80,20 @@ def _finding_lines(f: Finding) -> list[str]:
 
 def render_comment(result: StoryResult, *, run_url: str | None = None) -> str:
     """The sticky comment for a story with findings (always under the comment limit)."""
-    findings = sorted(result.findings, key=lambda f: (-SEVERITY_RANK.get(f.severity, 0), f.line, f.column))
+    findings = sorted(
+        result.findings, key=lambda f: (-SEVERITY_RANK.get(f.severity, 0), f.line, f.column)
+    )
     n = len(findings)
     head = [
         MARKER,
         "### storylint: this story describes HOW, not only WHAT",
         "",
-        f"storylint found {n} passage{'s' if n != 1 else ''} that prescribe{'' if n != 1 else 's'} "
-        "implementation. Stories work best when they say who needs what and why, and how we "
-        "will know it is done; the engineering team decides how to build it. "
-        "Edit the issue and this comment updates itself.",
+        (
+            f"storylint found {n} passage{'s' if n != 1 else ''} that prescribe{'' if n != 1 else 's'} "
+            "implementation. Stories work best when they say who needs what and why, and how we "
+            "will know it is done; the engineering team decides how to build it. "
+            "Edit the issue and this comment updates itself."
+        ),
         "",
     ]
     body = "\n".join(head)
@@ -120,7 +125,11 @@ def render_resolved(*, reason: str | None = None, run_url: str | None = None) ->
 
 
 def _footer(run_url: str | None) -> str:
-    link = f" ([run]({quote(run_url, safe=':/?=&%#')}))" if run_url and run_url.startswith("https://") else ""
+    link = (
+        f" ([run]({quote(run_url, safe=':/?=&%#')}))"
+        if run_url and run_url.startswith("https://")
+        else ""
+    )
     return f"<sub>storylint{link} \u00b7 a coaching note, not a gate</sub>\n"
 
 
@@ -130,8 +139,10 @@ def render_summary(report: Report, *, actions: list[str] | None = None) -> str:
     out = [
         "## storylint",
         "",
-        f"**{s.stories_checked}** checked, **{s.stories_with_findings}** with findings, "
-        f"**{s.findings}** findings, {s.stories_skipped} skipped.",
+        (
+            f"**{s.stories_checked}** checked, **{s.stories_with_findings}** with findings, "
+            f"**{s.findings}** findings, {s.stories_skipped} skipped."
+        ),
         "",
     ]
     for skipped in report.skipped:
@@ -139,7 +150,10 @@ def render_summary(report: Report, *, actions: list[str] | None = None) -> str:
     if report.skipped:
         out.append("")
     if report.findings:
-        out += ["| story | rule | severity | excerpt | suggestion |", "| --- | --- | --- | --- | --- |"]
+        out += [
+            "| story | rule | severity | excerpt | suggestion |",
+            "| --- | --- | --- | --- | --- |",
+        ]
     text = "\n".join(out) + "\n"
     shown = 0
     for f in report.findings:
@@ -152,7 +166,9 @@ def render_summary(report: Report, *, actions: list[str] | None = None) -> str:
         text += row
         shown += 1
     if shown < len(report.findings):
-        text += f"\n_\u2026and {len(report.findings) - shown} more findings (summary size limit)._\n"
+        text += (
+            f"\n_\u2026and {len(report.findings) - shown} more findings (summary size limit)._\n"
+        )
     if report.errors:
         text += "\n**Errors**\n\n" + "".join(f"- {safe_text(str(e), 300)}\n" for e in report.errors)
     if actions:
@@ -191,7 +207,11 @@ def outputs_for(report: Report) -> dict[str, str]:
 
 def run_url_from_env(env: dict[str, str] | None = None) -> str | None:
     env = dict(os.environ) if env is None else env
-    server, repo, run = env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY"), env.get("GITHUB_RUN_ID")
+    server, repo, run = (
+        env.get("GITHUB_SERVER_URL"),
+        env.get("GITHUB_REPOSITORY"),
+        env.get("GITHUB_RUN_ID"),
+    )
     if server and repo and run and run.isdigit():
         return f"{server.rstrip('/')}/{repo}/actions/runs/{run}"
     return None
@@ -261,7 +281,11 @@ class IssueWriter:
         trusted = [c for c in found if (c.get("user") or {}).get("type") == "Bot"]
         if len(trusted) < len(found):
             me = self._whoami()
-            trusted = [c for c in found if c in trusted or (me and (c.get("user") or {}).get("login") == me)]
+            trusted = [
+                c
+                for c in found
+                if c in trusted or (me and (c.get("user") or {}).get("login") == me)
+            ]
         return sorted(trusted, key=lambda c: int(c.get("id") or 0))
 
     def _whoami(self) -> str | None:
@@ -269,13 +293,17 @@ class IssueWriter:
         if not self._identity_known:
             self._identity_known = True
             try:
-                _, data = self.call("GET /user", lambda: self.gh.requester.requestJsonAndCheck("GET", "/user"))
+                _, data = self.call(
+                    "GET /user", lambda: self.gh.requester.requestJsonAndCheck("GET", "/user")
+                )
                 self._identity = data.get("login") if isinstance(data, dict) else None
             except PermanentConnectorError:
                 self._identity = None
         return self._identity
 
-    def _sync_comment(self, result: StoryResult, number: int, has_findings: bool, done: WriteBack) -> None:
+    def _sync_comment(
+        self, result: StoryResult, number: int, has_findings: bool, done: WriteBack
+    ) -> None:
         stickies = self._sticky_comments(number)
         if has_findings:
             body = render_comment(result, run_url=self.run_url)
@@ -288,7 +316,8 @@ class IssueWriter:
         if not stickies:
             path = f"{self._issue_path(number)}/comments"
             _, data = self.call(
-                f"POST {path}", lambda: requester.requestJsonAndCheck("POST", path, input={"body": body})
+                f"POST {path}",
+                lambda: requester.requestJsonAndCheck("POST", path, input={"body": body}),
             )
             done.comment = "created"
             done.comment_url = data.get("html_url") if isinstance(data, dict) else None
@@ -299,12 +328,18 @@ class IssueWriter:
             done.comment = "unchanged"
         else:
             path = f"/repos/{self.repo}/issues/comments/{keep['id']}"
-            self.call(f"PATCH {path}", lambda: requester.requestJsonAndCheck("PATCH", path, input={"body": body}))
+            self.call(
+                f"PATCH {path}",
+                lambda: requester.requestJsonAndCheck("PATCH", path, input={"body": body}),
+            )
             done.comment = "updated" if has_findings else "resolved"
         for c in extra:
             path = f"/repos/{self.repo}/issues/comments/{c['id']}"
             try:
-                self.call(f"DELETE {path}", lambda path=path: requester.requestJsonAndCheck("DELETE", path))
+                self.call(
+                    f"DELETE {path}",
+                    functools.partial(requester.requestJsonAndCheck, "DELETE", path),
+                )
                 done.deleted_duplicates += 1
             except PermanentConnectorError as exc:
                 if "HTTP 404" not in exc.message:
@@ -312,7 +347,12 @@ class IssueWriter:
 
     # -- label
     def _sync_label(
-        self, number: int, label: str, has_findings: bool, current: frozenset[str] | None, done: WriteBack
+        self,
+        number: int,
+        label: str,
+        has_findings: bool,
+        current: frozenset[str] | None,
+        done: WriteBack,
     ) -> None:
         requester = self.gh.requester
         path = f"{self._issue_path(number)}/labels"
@@ -320,7 +360,10 @@ class IssueWriter:
             if current is not None and label in current:
                 done.label = "present"
                 return
-            self.call(f"POST {path}", lambda: requester.requestJsonAndCheck("POST", path, input={"labels": [label]}))
+            self.call(
+                f"POST {path}",
+                lambda: requester.requestJsonAndCheck("POST", path, input={"labels": [label]}),
+            )
             done.label = "added"
             return
         if current is not None and label not in current:
@@ -328,7 +371,9 @@ class IssueWriter:
             return
         target = f"{path}/{quote(label, safe='')}"
         try:
-            self.call(f"DELETE {path}/{{name}}", lambda: requester.requestJsonAndCheck("DELETE", target))
+            self.call(
+                f"DELETE {path}/{{name}}", lambda: requester.requestJsonAndCheck("DELETE", target)
+            )
             done.label = "removed"
         except PermanentConnectorError as exc:
             if "HTTP 404" not in exc.message:  # "Label does not exist": nothing to remove
@@ -338,6 +383,3 @@ class IssueWriter:
 
 def _same_body(old: Any, new: str) -> bool:
     return isinstance(old, str) and old.replace("\r\n", "\n").rstrip() == new.rstrip()
-
-
-WriterFactory = Callable[[], IssueWriter]

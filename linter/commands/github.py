@@ -13,7 +13,6 @@ import os
 from typing import TYPE_CHECKING
 
 import click
-
 from storylint.commands.common import (
     build_linter,
     config_option,
@@ -24,11 +23,16 @@ from storylint.commands.common import (
     store_option,
 )
 from storylint.errors import ConnectorError, InputError, PermanentConnectorError
-from storylint.model import Problem, Report, StoryResult
+from storylint.model import Problem, Report, Story, StoryResult
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterator
+
+    from github import Github
     from storylint.connectors.github_api import ApiCaller
     from storylint.connectors.github_writeback import IssueWriter, WriteBack
+    from storylint.engine import Linter
+    from storylint.store import Store
 
 log = logging.getLogger("storylint.github")
 
@@ -38,19 +42,35 @@ log = logging.getLogger("storylint.github")
     "--event", "event_path", metavar="PATH", type=click.Path(dir_okay=False, path_type=str),
     help="An `issues` webhook payload (default: $GITHUB_EVENT_PATH when --repo is not given).",
 )  # fmt: skip
-@click.option("--repo", metavar="OWNER/NAME", help="Lint the repository's issues through the API (batch mode).")
-@click.option("--since", metavar="DATE", help="Batch: only issues updated at or after DATE (ISO 8601; sent as UTC).")
+@click.option(
+    "--repo",
+    metavar="OWNER/NAME",
+    help="Lint the repository's issues through the API (batch mode).",
+)
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Batch: only issues updated at or after DATE (ISO 8601; sent as UTC).",
+)
 @click.option(
     "--state", type=click.Choice(["open", "closed", "all"]), default="open", show_default=True,
     help="Batch: which issues to list.",
 )  # fmt: skip
-@click.option("--comment/--no-comment", default=False, help="Keep one sticky coaching comment on each issue.")
-@click.option("--label", metavar="NAME", help="Add this label while findings remain; remove it when clean.")
+@click.option(
+    "--comment/--no-comment", default=False, help="Keep one sticky coaching comment on each issue."
+)
+@click.option(
+    "--label", metavar="NAME", help="Add this label while findings remain; remove it when clean."
+)
 @click.option(
     "--summary/--no-summary", default=True, show_default=True,
     help="Append a Markdown report to $GITHUB_STEP_SUMMARY (when the runner sets it).",
 )  # fmt: skip
-@click.option("--api-url", metavar="URL", help="REST API root (default: $GITHUB_API_URL or https://api.github.com).")
+@click.option(
+    "--api-url",
+    metavar="URL",
+    help="REST API root (default: $GITHUB_API_URL or https://api.github.com).",
+)
 @click.option(
     "--max-wait", type=click.FloatRange(0), default=300.0, show_default=True,
     help="Longest rate-limit wait (seconds) worth sleeping through; longer ones fail the run.",
@@ -87,7 +107,9 @@ def github(
     if not repo:
         event_path = event_path or env.get("GITHUB_EVENT_PATH")
         if not event_path:
-            raise click.UsageError("give --repo OWNER/NAME, or --event PATH (or run in an Action: $GITHUB_EVENT_PATH)")
+            raise click.UsageError(
+                "give --repo OWNER/NAME, or --event PATH (or run in an Action: $GITHUB_EVENT_PATH)"
+            )
     if label is not None and not label.strip():
         label = None
     linter, config = build_linter(config_path, select, ignore, extend_select)
@@ -102,19 +124,25 @@ def github(
         store = open_store(store_url)
     try:
         if repo:
-            report = _batch(repo, since, state, comment, label, linter, store, token, api_url, call, teams)
+            report = _batch(
+                repo, since, state, comment, label, linter, store, token, api_url, call, teams
+            )
         else:
             assert event_path is not None
-            report = _event(event_path, comment, label, linter, store, token, api_url, call, teams, summary)
+            report = _event(
+                event_path, comment, label, linter, store, token, api_url, call, teams, summary
+            )
     finally:
         if store is not None:
             store.close()
     s = call.stats
-    log.info("GitHub API: %d request(s), %d retried, %.1f s waited", s.requests, s.retries, s.waited)
+    log.info(
+        "GitHub API: %d request(s), %d retried, %.1f s waited", s.requests, s.retries, s.waited
+    )
     finish(report, linter, output_format, fail_on or config.fail_on)
 
 
-def _client(token: str | None, api_url: str | None, *, batch: bool) -> object:
+def _client(token: str | None, api_url: str | None, *, batch: bool) -> Github:
     from storylint.connectors.github_api import make_client
 
     # GitHub asks for a second between writes when many are made; one issue makes two.
@@ -125,8 +153,8 @@ def _event(
     path: str,
     comment: bool,
     label: str | None,
-    linter: object,
-    store: object,
+    linter: Linter,
+    store: Store | None,
     token: str | None,
     api_url: str | None,
     call: ApiCaller,
@@ -153,20 +181,21 @@ def _event(
         actions.append(f"{event.repo}#{event.number} not checked: {event.ignore_reason}")
         log.info("%s", actions[-1])
     else:
-        if (writes or teams) and not token:
-            if writes:
-                raise InputError("GITHUB_TOKEN is not set: --comment and --label need a token with issues: write")
+        if writes and not token:
+            raise InputError(
+                "GITHUB_TOKEN is not set: --comment and --label need a token with issues: write"
+            )
         gh = _client(token, api_url, batch=False) if (token or teams) else None
         story = event.story
         if teams and gh is not None:
-            story = TeamResolver(gh, call, teams).apply(story)  # type: ignore[arg-type]
+            story = TeamResolver(gh, call, teams).apply(story)
         results: list[StoryResult] = []
         report, _ = check_stories(
-            [story], linter, store=store, source=f"github:{event.repo}", command="github",  # type: ignore[arg-type]
+            [story], linter, store=store, source=f"github:{event.repo}", command="github",
             on_result=results.append,
         )  # fmt: skip
         if writes and results and gh is not None:
-            writer = IssueWriter(gh, call, event.repo, run_url=run_url_from_env())  # type: ignore[arg-type]
+            writer = IssueWriter(gh, call, event.repo, run_url=run_url_from_env())
             done = _write(writer, results[0], event.number, comment, label, event.labels, report)
             if done is not None:
                 actions.append(done.describe())
@@ -188,7 +217,9 @@ def _write(
     try:
         return writer.apply(result, number, comment=comment, label=label, current_labels=labels)
     except ConnectorError as exc:
-        report.errors.append(Problem(f"{writer.repo}#{number}", f"write-back failed: {exc.message}"))
+        report.errors.append(
+            Problem(f"{writer.repo}#{number}", f"write-back failed: {exc.message}")
+        )
         return None
 
 
@@ -198,8 +229,8 @@ def _batch(
     state: str,
     comment: bool,
     label: str | None,
-    linter: object,
-    store: object,
+    linter: Linter,
+    store: Store | None,
     token: str | None,
     api_url: str | None,
     call: ApiCaller,
@@ -212,19 +243,28 @@ def _batch(
     if not token:
         log.warning("GITHUB_TOKEN is not set: unauthenticated requests are limited to 60 an hour")
     if (comment or label) and not token:
-        raise InputError("GITHUB_TOKEN is not set: --comment and --label need a token with issues: write")
+        raise InputError(
+            "GITHUB_TOKEN is not set: --comment and --label need a token with issues: write"
+        )
     gh = _client(token, api_url, batch=True)
     source = f"github:{repo}"
     etag_key = f"{source}#etag"
     etag = None
     if store is not None:
-        since = since or store.sync_point(source)  # type: ignore[attr-defined]
-        etag = store.sync_point(etag_key) if since else None  # type: ignore[attr-defined]
-    resolver = TeamResolver(gh, call, teams) if teams else None  # type: ignore[arg-type]
+        since = since or store.sync_point(source)
+        etag = store.sync_point(etag_key) if since else None
+    resolver = TeamResolver(gh, call, teams) if teams else None
     connector = GitHubConnector(
-        gh, call, repo, since=since, state=state, etag=etag, probe=store is not None, teams=resolver  # type: ignore[arg-type]
-    )  # type: ignore[arg-type]
-    writer = IssueWriter(gh, call, repo, run_url=run_url_from_env()) if (comment or label) else None  # type: ignore[arg-type]
+        gh,
+        call,
+        repo,
+        since=since,
+        state=state,
+        etag=etag,
+        probe=store is not None,
+        teams=resolver,
+    )
+    writer = IssueWriter(gh, call, repo, run_url=run_url_from_env()) if (comment or label) else None
     report = Report()
     failed_writes: list[bool] = []
 
@@ -233,32 +273,36 @@ def _batch(
             return
         number = int(str(result.story.key).rsplit("#", 1)[1])
         item = connector.items.get(number, {})
-        labels = frozenset(str(x.get("name")) for x in item.get("labels") or [] if isinstance(x, dict))
+        labels = frozenset(
+            str(x.get("name")) for x in item.get("labels") or [] if isinstance(x, dict)
+        )
         try:
             writer.apply(result, number, comment=comment, label=label, current_labels=labels)
         except PermanentConnectorError as exc:
-            failed_writes.append(True)  # a permission problem: the next issue would fail the same way
+            failed_writes.append(
+                True
+            )  # a permission problem: the next issue would fail the same way
             report.errors.append(Problem(f"{repo}#{number}", f"write-back failed: {exc.message}"))
         except ConnectorError as exc:
             report.errors.append(Problem(f"{repo}#{number}", f"write-back failed: {exc.message}"))
 
-    def guarded():  # type: ignore[no-untyped-def]
+    def guarded() -> Iterator[Story | Problem]:
         try:
             yield from connector.stories()
         except ConnectorError as exc:
             yield Problem(source, exc.message)
 
     report, stats = check_stories(
-        guarded(), linter, store=store, source=source, command="github",  # type: ignore[arg-type]
+        guarded(), linter, store=store, source=source, command="github",
         skip_unchanged=store is not None, on_result=on_result, report=report,
     )  # fmt: skip
     if connector.pull_requests:
         log.info("%s: %d pull request(s) ignored", repo, connector.pull_requests)
     if store is not None and not report.errors and not connector.not_modified:
         if connector.server_time:
-            store.set_sync_point(source, connector.server_time)  # type: ignore[attr-defined]
+            store.set_sync_point(source, connector.server_time)
         if connector.probe_etag:
-            store.set_sync_point(etag_key, connector.probe_etag)  # type: ignore[attr-defined]
+            store.set_sync_point(etag_key, connector.probe_etag)
     if stats.unchanged:
         log.info("%s: %d unchanged issue(s) not linted again", repo, stats.unchanged)
     return report

@@ -12,11 +12,11 @@ import pytest
 HERE = Path(__file__).parent
 STUB = HERE / "_stub"
 sys.path.insert(0, str(STUB))
-import stub_engine  # noqa: E402
+import stub_engine
 
 stub_engine.install()  # no-op once the real engine (storylint.engine.Linter) exists
 
-from fake_github import FakeGitHub  # noqa: E402
+from fake_github import FakeGitHub
 
 ACTION_TOKEN = "ghs_action_token_SECRET123"
 PERSONAL_TOKEN = "ghp_personal_token_SECRET456"
@@ -43,7 +43,11 @@ def caller():
 
 def subprocess_env(**extra: str) -> dict[str, str]:
     """Environment for a storylint subprocess: no inherited GitHub variables, stub engine if needed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_", "INPUT_", "RUNNER_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GITHUB_", "GH_", "INPUT_", "RUNNER_"))
+    }
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(STUB), env.get("PYTHONPATH", "")) if p)
     env["NO_COLOR"] = "1"
     env.update(extra)

@@ -172,7 +172,9 @@ def repository(repo: str, owner_id: int = 2001) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def issues_event(action: str, item: dict[str, Any], repo: str, *, changes: dict[str, Any] | None = None) -> dict[str, Any]:
+def issues_event(
+    action: str, item: dict[str, Any], repo: str, *, changes: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """An `issues` webhook payload: action, issue, (changes), repository, sender, (installation)."""
     payload: dict[str, Any] = {"action": action, "issue": copy.deepcopy(item)}
     if action == "edited":
@@ -211,7 +213,10 @@ class FakeGitHub:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.tokens = {"ghs_action_token_SECRET123": "action", "ghp_personal_token_SECRET456": "personal"}
+        self.tokens = {
+            "ghs_action_token_SECRET123": "action",
+            "ghp_personal_token_SECRET456": "personal",
+        }
         self.personal_login = "storylint-user"
         self.issues: dict[str, dict[int, dict[str, Any]]] = {}
         self.comments: dict[int, dict[str, Any]] = {}  # id -> comment (with "_repo", "_number")
@@ -268,7 +273,11 @@ class FakeGitHub:
             self.faults.extend(faults)
 
     def count(self, method: str | None = None, path: str | None = None) -> int:
-        return sum(1 for c in self.calls if (method is None or c.method == method) and (path is None or path in c.path))
+        return sum(
+            1
+            for c in self.calls
+            if (method is None or c.method == method) and (path is None or path in c.path)
+        )
 
     def _tick(self) -> str:
         self.clock += 1
@@ -279,7 +288,7 @@ class _Handler(BaseHTTPRequestHandler):
     fake: FakeGitHub
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -300,10 +309,22 @@ class _Handler(BaseHTTPRequestHandler):
         parsed = urlparse(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        call = Call(method, parsed.path, parse_qs(parsed.query), {k.lower(): v for k, v in self.headers.items()})
+        call = Call(
+            method,
+            parsed.path,
+            parse_qs(parsed.query),
+            {k.lower(): v for k, v in self.headers.items()},
+        )
         with fake.lock:
             fake.calls.append(call)
-            fault = next((f for f in fake.faults if (f.method in (None, method)) and (f.path is None or f.path in parsed.path)), None)
+            fault = next(
+                (
+                    f
+                    for f in fake.faults
+                    if (f.method in (None, method)) and (f.path is None or f.path in parsed.path)
+                ),
+                None,
+            )
             if fault is not None:
                 fake.faults.remove(fault)
         if fault is not None:
@@ -316,7 +337,12 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(fault.delay)
             else:
                 call.status = fault.status
-                self._send(fault.status, fault.body if fault.body is not None else b"", fault.headers, raw_body=True)
+                self._send(
+                    fault.status,
+                    fault.body if fault.body is not None else b"",
+                    fault.headers,
+                    raw_body=True,
+                )
                 return
         auth = self.headers.get("Authorization", "")
         token = auth.split(" ", 1)[1] if " " in auth else ""
@@ -332,11 +358,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "Problems parsing JSON")
             return
         with fake.lock:
-            status, body, headers = self._route(method, parsed.path, parse_qs(parsed.query), data, kind, call)
+            status, body, headers = self._route(
+                method, parsed.path, parse_qs(parsed.query), data, kind, call
+            )
         call.status = status
         self._send(status, body, headers)
 
-    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None, *, raw_body: bool = False) -> None:
+    def _send(
+        self,
+        status: int,
+        body: Any,
+        headers: dict[str, str] | None = None,
+        *,
+        raw_body: bool = False,
+    ) -> None:
         fake = self.fake
         if raw_body:
             payload = body if isinstance(body, bytes) else str(body).encode()
@@ -389,7 +424,9 @@ class _Handler(BaseHTTPRequestHandler):
             if since := (query.get("since") or [None])[0]:
                 items = [i for i in items if i["updated_at"] >= since]
             desc = (query.get("direction") or ["desc"])[0] == "desc"
-            key = "updated_at" if (query.get("sort") or ["created"])[0] == "updated" else "created_at"
+            key = (
+                "updated_at" if (query.get("sort") or ["created"])[0] == "updated" else "created_at"
+            )
             items.sort(key=lambda i: (i[key], i["number"]), reverse=desc)
             return self._page(path, query, items, call)
         if m := re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)/comments", path):
@@ -404,10 +441,19 @@ class _Handler(BaseHTTPRequestHandler):
                 if not isinstance(body, str) or not body:
                     return self._invalid("IssueComment", "body", "missing_field")
                 if len(body) > 65_536:
-                    return self._invalid("IssueComment", "body", "custom", "body is too long (maximum is 65536 characters)")
+                    return self._invalid(
+                        "IssueComment",
+                        "body",
+                        "custom",
+                        "body is too long (maximum is 65536 characters)",
+                    )
                 cid = fake.next_comment_id
                 fake.next_comment_id += 1
-                author = user(BOT, 41898282, "Bot") if kind == "action" else user(fake.personal_login, 3001)
+                author = (
+                    user(BOT, 41898282, "Bot")
+                    if kind == "action"
+                    else user(fake.personal_login, 3001)
+                )
                 now = fake._tick()
                 comment = {
                     "url": f"https://api.github.com/repos/{repo}/issues/comments/{cid}",
@@ -431,7 +477,12 @@ class _Handler(BaseHTTPRequestHandler):
             if method == "PATCH":
                 body = (data or {}).get("body")
                 if not isinstance(body, str) or len(body) > 65_536:
-                    return self._invalid("IssueComment", "body", "custom", "body is too long (maximum is 65536 characters)")
+                    return self._invalid(
+                        "IssueComment",
+                        "body",
+                        "custom",
+                        "body is too long (maximum is 65536 characters)",
+                    )
                 comment["body"] = body
                 comment["updated_at"] = fake._tick()
                 return 200, self._public(comment), {}
@@ -467,43 +518,79 @@ class _Handler(BaseHTTPRequestHandler):
             return not_found
         if path == "/user" and method == "GET":
             if kind == "action":
-                return 403, {"message": "Resource not accessible by integration", "documentation_url": DOCS}, {}
+                return (
+                    403,
+                    {
+                        "message": "Resource not accessible by integration",
+                        "documentation_url": DOCS,
+                    },
+                    {},
+                )
             if kind == "anonymous":
                 return 401, {"message": "Requires authentication", "documentation_url": DOCS}, {}
             return 200, user(fake.personal_login, 3001), {}
         if m := re.fullmatch(r"/orgs/([^/]+)/teams/([^/]+)/(members|memberships/([^/]+))", path):
             team = f"{m.group(1)}/{m.group(2)}"
             if kind != "personal":
-                return 403, {"message": "Resource not accessible by integration", "documentation_url": DOCS}, {}
+                return (
+                    403,
+                    {
+                        "message": "Resource not accessible by integration",
+                        "documentation_url": DOCS,
+                    },
+                    {},
+                )
             if team not in fake.teams:
                 return not_found
             if m.group(3) == "members":
-                members = [user(login, 4000 + i) for i, login in enumerate(sorted(fake.teams[team]))]
+                members = [
+                    user(login, 4000 + i) for i, login in enumerate(sorted(fake.teams[team]))
+                ]
                 return self._page(path, query, members, call)
             login = m.group(4)
             if login.lower() not in {x.lower() for x in fake.teams[team]}:
                 return not_found
-            return 200, {"url": f"https://api.github.com/teams/1/memberships/{login}", "role": "member", "state": "active"}, {}
+            return (
+                200,
+                {
+                    "url": f"https://api.github.com/teams/1/memberships/{login}",
+                    "role": "member",
+                    "state": "active",
+                },
+                {},
+            )
         return not_found
 
-    def _invalid(self, resource: str, fld: str, code: str, message: str | None = None) -> tuple[int, Any, dict[str, str]]:
+    def _invalid(
+        self, resource: str, fld: str, code: str, message: str | None = None
+    ) -> tuple[int, Any, dict[str, str]]:
         error: dict[str, Any] = {"resource": resource, "code": code, "field": fld}
         if message:
             error["message"] = message
-        return 422, {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS}, {}
+        return (
+            422,
+            {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS},
+            {},
+        )
 
     @staticmethod
     def _public(comment: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in comment.items() if not k.startswith("_")}
 
-    def _page(self, path: str, query: dict[str, list[str]], items: list[Any], call: Call) -> tuple[int, Any, dict[str, str]]:
+    def _page(
+        self, path: str, query: dict[str, list[str]], items: list[Any], call: Call
+    ) -> tuple[int, Any, dict[str, str]]:
         per_page = min(int((query.get("per_page") or ["30"])[0]), 100)
         page = int((query.get("page") or ["1"])[0])
         last = max((len(items) + per_page - 1) // per_page, 1)
         body = items[(page - 1) * per_page : page * per_page]
         encoded = json.dumps(body).encode()
         etag = '"' + hashlib.sha256(encoded).hexdigest() + '"'
-        headers = {"ETag": etag, "Cache-Control": "private, max-age=60, s-maxage=60", "Vary": "Accept, Authorization"}
+        headers = {
+            "ETag": etag,
+            "Cache-Control": "private, max-age=60, s-maxage=60",
+            "Vary": "Accept, Authorization",
+        }
         links = []
         flat = {k: v[0] for k, v in query.items() if k != "page"}
         base = f"{self.fake.url}{path}"

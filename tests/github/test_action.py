@@ -25,10 +25,9 @@ import pytest
 import yaml
 from conftest import ACTION_TOKEN, subprocess_env
 from fake_github import issue, issues_event
-from test_writeback import inert
-
 from storylint.connectors.github_api import COMMENT_LIMIT
 from storylint.connectors.github_writeback import MARKER
+from test_writeback import inert
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
@@ -97,7 +96,10 @@ class Runner:
         event = work / "event.json"
         event.write_text(json.dumps(payload))
         defaults = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
-        inputs = {name: self._expand(v, {}, {}) if "github.token" in v else v for name, v in defaults.items()}
+        inputs = {
+            name: self._expand(v, {}, {}) if "github.token" in v else v
+            for name, v in defaults.items()
+        }
         inputs.update(given)
         outputs: dict[str, dict[str, str]] = {}
         results: dict[str, Any] = {"steps": {}}
@@ -123,7 +125,7 @@ class Runner:
             started = time.perf_counter()
             proc = subprocess.run(
                 ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", str(script)],
-                cwd=work, env=env, capture_output=True, text=True, timeout=120,
+                cwd=work, env=env, capture_output=True, text=True, timeout=120, check=False,
             )  # fmt: skip
             elapsed = time.perf_counter() - started
             step_id = step.get("id") or f"step{index}"
@@ -136,7 +138,8 @@ class Runner:
             if proc.returncode != 0:
                 break
         results["outputs"] = {
-            name: self._expand(spec["value"], inputs, outputs) for name, spec in ACTION["outputs"].items()
+            name: self._expand(spec["value"], inputs, outputs)
+            for name, spec in ACTION["outputs"].items()
         }
         self.last = results
         return results
@@ -179,7 +182,9 @@ def _annotations_only(stdout: str) -> None:
         if line.lstrip().startswith("::"):
             assert re.match(r"^::(warning|error|notice) title=[^:\n]*::", line), line
     starts = [ln.lstrip()[:20] for ln in stdout.splitlines()]
-    assert not [s for s in starts if s.startswith(("::add-mask", "::set-output", "::stop-commands"))]
+    assert not [
+        s for s in starts if s.startswith(("::add-mask", "::set-output", "::stop-commands"))
+    ]
 
 
 def test_opened_edited_to_clean_reopened(runner: Runner, fake, capsys) -> None:
@@ -207,7 +212,9 @@ def test_opened_edited_to_clean_reopened(runner: Runner, fake, capsys) -> None:
     before = len(fake.calls)
     old = dict(fake.issues[REPO][12])
     fake.issues[REPO][12]["body"] = CLEAN
-    edited = issues_event("edited", fake.issues[REPO][12], REPO, changes={"body": {"from": old["body"]}})
+    edited = issues_event(
+        "edited", fake.issues[REPO][12], REPO, changes={"body": {"from": old["body"]}}
+    )
     second = runner.run(edited)
     assert second["steps"]["lint"]["rc"] == 0, second["steps"]["lint"]["stderr"]
     assert second["outputs"] == {"findings": "0", "categories": "", "clean": "true"}
@@ -226,7 +233,10 @@ def test_opened_edited_to_clean_reopened(runner: Runner, fake, capsys) -> None:
 
 def test_fail_on_makes_the_step_fail(runner: Runner, fake) -> None:
     item = fake.add_issue(REPO, issue(REPO, 3, "Carts", HOW))
-    result = runner.run(issues_event("opened", item, REPO), **{"fail-on": "warning", "comment": "false", "label": ""})
+    result = runner.run(
+        issues_event("opened", item, REPO),
+        **{"fail-on": "warning", "comment": "false", "label": ""},
+    )
     assert result["steps"]["lint"]["rc"] == 1
     assert fake.comments_on(REPO, 3) == [] and fake.labels_on(REPO, 3) == []
     assert not [c for c in fake.calls if c.method != "GET"]
@@ -245,7 +255,10 @@ def test_hostile_issue_is_neutralised(runner: Runner, fake) -> None:
     inert(runner.summary.read_text())
     assert result["outputs"]["clean"] == "false"  # `::set-output name=clean::true` did nothing
     assert not pwned.exists()
-    assert ACTION_TOKEN not in lint["stdout"] + lint["stderr"] + comment["body"] + runner.summary.read_text()
+    assert (
+        ACTION_TOKEN
+        not in lint["stdout"] + lint["stderr"] + comment["body"] + runner.summary.read_text()
+    )
 
 
 def test_seventy_thousand_character_body(runner: Runner, fake) -> None:
@@ -262,7 +275,9 @@ def test_pull_request_and_bot_issues_are_not_touched(runner: Runner, fake) -> No
     pr = fake.add_issue(REPO, issue(REPO, 5, "PR", HOW, pull_request=True))
     result = runner.run(issues_event("opened", pr, REPO))
     assert result["steps"]["lint"]["rc"] == 0 and result["outputs"]["clean"] == "true"
-    bot = fake.add_issue(REPO, issue(REPO, 6, "Bump Redis", HOW, login="renovate[bot]", user_type="Bot"))
+    bot = fake.add_issue(
+        REPO, issue(REPO, 6, "Bump Redis", HOW, login="renovate[bot]", user_type="Bot")
+    )
     result = runner.run(issues_event("opened", bot, REPO))
     assert result["steps"]["lint"]["rc"] == 0
     assert fake.comments_on(REPO, 5) == [] and fake.comments_on(REPO, 6) == []
@@ -273,7 +288,13 @@ def test_missing_permission_fails_with_one_clear_line(runner: Runner, fake) -> N
     from fake_github import Fault
 
     item = fake.add_issue(REPO, issue(REPO, 9, "Carts", HOW))
-    fake.fail(Fault(403, b'{"message": "Resource not accessible by integration", "documentation_url": "x"}', method="POST"))
+    fake.fail(
+        Fault(
+            403,
+            b'{"message": "Resource not accessible by integration", "documentation_url": "x"}',
+            method="POST",
+        )
+    )
     result = runner.run(issues_event("opened", item, REPO))
     lint = result["steps"]["lint"]
     assert lint["rc"] == 2
@@ -305,7 +326,10 @@ def test_example_workflow_shape() -> None:
     on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads `on` as True
     assert on == {"issues": {"types": ["opened", "edited", "reopened"]}}
     assert workflow["permissions"] == {"issues": "write", "contents": "read"}
-    assert workflow["concurrency"] == {"group": "storylint-issue-${{ github.event.issue.number }}", "cancel-in-progress": True}
+    assert workflow["concurrency"] == {
+        "group": "storylint-issue-${{ github.event.issue.number }}",
+        "cancel-in-progress": True,
+    }
     for job in workflow["jobs"].values():
         for step in job["steps"]:
             assert "github.event" not in step.get("run", "")

@@ -20,7 +20,7 @@ CLEAN = "As a buyer I want to see my order status so that I know when it arrives
 def storylint(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "storylint", *args], env=subprocess_env(**env), capture_output=True, text=True,
-        timeout=120,
+        timeout=120, check=False,
     )  # fmt: skip
 
 
@@ -32,7 +32,15 @@ def _seed(fake, n: int = 5) -> None:
 
 def test_batch_json_findings_name_owner_repo_number(fake, tmp_path):
     _seed(fake)
-    proc = storylint("github", "--repo", REPO, "--format", "json", GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url)
+    proc = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--format",
+        "json",
+        GITHUB_TOKEN=PERSONAL_TOKEN,
+        GITHUB_API_URL=fake.url,
+    )
     assert proc.returncode == 1, proc.stderr  # findings at or above the default fail-on
     data = json.loads(proc.stdout)
     stories = {f["story"] for f in data["findings"]}
@@ -47,15 +55,30 @@ def test_batch_with_store_is_incremental_and_uses_304(fake, tmp_path):
     env = {"GITHUB_TOKEN": PERSONAL_TOKEN, "GITHUB_API_URL": fake.url}
     first = storylint("github", "--repo", REPO, "--store", str(db), "--fail-on", "never", **env)
     assert first.returncode == 0, first.stderr
-    second = storylint("-v", "github", "--repo", REPO, "--store", str(db), "--fail-on", "never", **env)
+    second = storylint(
+        "-v", "github", "--repo", REPO, "--store", str(db), "--fail-on", "never", **env
+    )
     assert second.returncode == 0, second.stderr
     assert fake.calls[-1].status == 304 and "no issue changed" in second.stderr
     fake.issues[REPO][2]["body"] = HOW
     fake.issues[REPO][2]["updated_at"] = "2031-01-01T00:00:00Z"
-    third = storylint("github", "--repo", REPO, "--store", str(db), "--format", "json", "--fail-on", "never", **env)
+    third = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--store",
+        str(db),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        **env,
+    )
     data = json.loads(third.stdout)
     assert {f["story"] for f in data["findings"]} == {f"{REPO}#2"}  # only the changed issue
-    since = [c for c in fake.calls if c.path.endswith("/issues") and "since" in c.query][-1].query["since"][0]
+    since = [c for c in fake.calls if c.path.endswith("/issues") and "since" in c.query][-1].query[
+        "since"
+    ][0]
     assert since.endswith("Z")
     dump = "\n".join(str(r) for r in sqlite3.connect(db).iterdump())
     assert PERSONAL_TOKEN not in dump
@@ -80,18 +103,49 @@ def test_server_failing_half_way_keeps_what_finished_and_resumes(fake, tmp_path)
     env = {"GITHUB_TOKEN": PERSONAL_TOKEN, "GITHUB_API_URL": fake.url}
     # the probe and page 1 go through; page 2 fails on every attempt (HTML 502 pages)
     passthrough = [Fault(kind="slow", delay=0.0, path="/issues") for _ in range(2)]
-    bad_gateway = [Fault(502, b"<html>Bad Gateway</html>", {"Content-Type": "text/html"}, path="/issues") for _ in range(5)]
+    bad_gateway = [
+        Fault(502, b"<html>Bad Gateway</html>", {"Content-Type": "text/html"}, path="/issues")
+        for _ in range(5)
+    ]
     fake.fail(*passthrough, *bad_gateway)
-    first = storylint("github", "--repo", REPO, "--store", str(db), "--fail-on", "never", "--max-wait", "0", **env)
+    first = storylint(
+        "github", "--repo", REPO, "--store", str(db), "--fail-on", "never", "--max-wait", "0", **env
+    )
     assert first.returncode == 2 and "HTTP 502 (non-JSON error page)" in first.stderr, first.stderr
     assert "gave up after 5 attempts" in first.stderr and "Traceback" not in first.stderr
     assert PERSONAL_TOKEN not in first.stderr + first.stdout
-    assert sqlite3.connect(db).execute("SELECT count(*) FROM stories").fetchone()[0] == 100  # page 1 kept
-    second = storylint("github", "--repo", REPO, "--store", str(db), "--fail-on", "never", "--format", "json", **env)
+    assert (
+        sqlite3.connect(db).execute("SELECT count(*) FROM stories").fetchone()[0] == 100
+    )  # page 1 kept
+    second = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--store",
+        str(db),
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        **env,
+    )
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["summary"]["stories_checked"] == 150  # only the rest linted
-    third = storylint("github", "--repo", REPO, "--store", str(db), "--fail-on", "never", "--format", "json", **env)
-    assert json.loads(third.stdout)["summary"]["stories_checked"] == 0 and fake.calls[-1].status == 304
+    third = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--store",
+        str(db),
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        **env,
+    )
+    assert (
+        json.loads(third.stdout)["summary"]["stories_checked"] == 0 and fake.calls[-1].status == 304
+    )
 
 
 def test_event_mode_defaults_to_github_event_path(fake, tmp_path):
@@ -109,7 +163,11 @@ def test_event_mode_defaults_to_github_event_path(fake, tmp_path):
         (["github"], {}, "--repo OWNER/NAME"),
         (["github", "--event", "/nonexistent.json"], {}, "cannot read the event payload"),
         (["github", "--repo", "nope"], {"GITHUB_TOKEN": PERSONAL_TOKEN}, "OWNER/NAME"),
-        (["github", "--repo", REPO, "--since", "yesterday"], {"GITHUB_TOKEN": PERSONAL_TOKEN}, "ISO 8601"),
+        (
+            ["github", "--repo", REPO, "--since", "yesterday"],
+            {"GITHUB_TOKEN": PERSONAL_TOKEN},
+            "ISO 8601",
+        ),
     ],
 )
 def test_usage_and_input_errors_exit_2(args, env, needle):
@@ -119,7 +177,9 @@ def test_usage_and_input_errors_exit_2(args, env, needle):
 
 def test_bad_token_exit_2_without_the_token(fake):
     _seed(fake, 1)
-    proc = storylint("github", "--repo", REPO, GITHUB_TOKEN="ghp_not_valid_SECRET777", GITHUB_API_URL=fake.url)
+    proc = storylint(
+        "github", "--repo", REPO, GITHUB_TOKEN="ghp_not_valid_SECRET777", GITHUB_API_URL=fake.url
+    )
     assert proc.returncode == 2 and "HTTP 401 Bad credentials" in proc.stderr
     assert "SECRET777" not in proc.stdout + proc.stderr
 
@@ -134,7 +194,13 @@ def test_event_write_back_needs_a_token(tmp_path, fake):
 
 def test_check_does_not_import_the_github_client():
     code = "import sys, storylint.cli, storylint.commands.check; print('github' in sys.modules, 'tenacity' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env(), check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        check=True,
+    )
     assert out.stdout.split() == ["False", "False"]
 
 

@@ -7,7 +7,6 @@ import json
 import pytest
 from conftest import ACTION_TOKEN, PERSONAL_TOKEN
 from fake_github import Fault, issue, issues_event
-
 from storylint.connectors.github import (
     GitHubConnector,
     TeamResolver,
@@ -47,7 +46,9 @@ def test_since_is_sent_as_utc(fake, caller):
     fake.add_issue(REPO, issue(REPO, 1, "Old", "b", updated=1_600_000_000))
     fake.add_issue(REPO, issue(REPO, 2, "New", "b", updated=1_800_000_000))
     gh = make_client(PERSONAL_TOKEN, fake.url)
-    stories = _stories(GitHubConnector(gh, caller, REPO, since="2025-01-01T02:00:00+02:00").stories())
+    stories = _stories(
+        GitHubConnector(gh, caller, REPO, since="2025-01-01T02:00:00+02:00").stories()
+    )
     assert [s.key for s in stories] == [f"{REPO}#2"]
     assert fake.calls[-1].query["since"] == ["2025-01-01T00:00:00Z"]
 
@@ -74,7 +75,9 @@ def test_conditional_probe_saves_quota_when_nothing_changed(fake, caller):
     remaining = fake.rate_remaining
     second = GitHubConnector(gh, caller, REPO, since=first.server_time, etag=first.probe_etag)
     assert _stories(second.stories()) == [] and second.not_modified
-    assert fake.calls[-1].status == 304 and fake.calls[-1].headers["if-none-match"] == first.probe_etag
+    assert (
+        fake.calls[-1].status == 304 and fake.calls[-1].headers["if-none-match"] == first.probe_etag
+    )
     assert fake.rate_remaining == remaining  # a 304 costs no quota
     fake.issues[REPO][1]["updated_at"] = "2030-01-01T00:00:00Z"
     third = GitHubConnector(gh, caller, REPO, since=first.server_time, etag=first.probe_etag)
@@ -119,7 +122,9 @@ def test_event_bot_author_is_marked(tmp_path):
     assert read_event(path).story.author.is_bot
 
 
-@pytest.mark.parametrize("content", [b"", b"{not json", b"[]", b'{"action": "opened"}', b"\xff\xfe"])
+@pytest.mark.parametrize(
+    "content", [b"", b"{not json", b"[]", b'{"action": "opened"}', b"\xff\xfe"]
+)
 def test_bad_event_files_are_input_errors(tmp_path, content):
     path = tmp_path / "event.json"
     path.write_bytes(content)
@@ -163,7 +168,11 @@ def test_secondary_limit_403_waits_retry_after(fake, caller):
 
 def test_secondary_limit_without_retry_after_waits_a_minute(fake, caller):
     fake.add_issue(REPO, issue(REPO, 1, "One", "b"))
-    body = json.dumps({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}).encode()
+    body = json.dumps(
+        {
+            "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+        }
+    ).encode()
     fake.fail(Fault(403, body))
     gh = make_client(PERSONAL_TOKEN, fake.url)
     assert len(_stories(GitHubConnector(gh, caller, REPO).stories())) == 1
@@ -174,7 +183,9 @@ def test_primary_limit_waits_until_reset(fake):
     from storylint.connectors.github_api import ApiCaller
 
     fake.add_issue(REPO, issue(REPO, 1, "One", "b"))
-    body = json.dumps({"message": "API rate limit exceeded for user ID 1.", "documentation_url": "x"}).encode()
+    body = json.dumps(
+        {"message": "API rate limit exceeded for user ID 1.", "documentation_url": "x"}
+    ).encode()
     fake.fail(Fault(403, body, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1000120"}))
     sleeps: list[float] = []
     call = ApiCaller(sleep=sleeps.append, clock=lambda: 1_000_000.0)
@@ -200,13 +211,21 @@ def test_storm_of_429_and_5xx_html_and_truncated_json_then_success(fake, caller)
         fake.add_issue(REPO, issue(REPO, n, f"Issue {n}", "b"))
     fake.fail(
         Fault(429, b'{"message": "too many"}', {"retry-after": "1"}, path="/issues"),
-        Fault(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", {"Content-Type": "text/html"}),
-        Fault(200, b'[{"url": "https://api.github.com/repos/acme/shop/issues/1", "tit', path="/issues"),
+        Fault(
+            502,
+            b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+            {"Content-Type": "text/html"},
+        ),
+        Fault(
+            200, b'[{"url": "https://api.github.com/repos/acme/shop/issues/1", "tit', path="/issues"
+        ),
         Fault(kind="reset", path="/issues"),
     )
     gh = make_client(PERSONAL_TOKEN, fake.url)
     stories = _stories(GitHubConnector(gh, caller, REPO).stories())
-    assert sorted(int(s.key.split("#")[1]) for s in stories) == list(range(1, 151))  # each exactly once
+    assert sorted(int(s.key.split("#")[1]) for s in stories) == list(
+        range(1, 151)
+    )  # each exactly once
     assert len(caller.sleeps) == 4
 
 
@@ -237,9 +256,14 @@ def test_persistent_5xx_gives_up_after_attempts(fake, caller):
 
 @pytest.mark.parametrize(
     ("token", "repo", "status", "text"),
-    [("ghp_wrong_SECRET999", REPO, 401, "Bad credentials"), (PERSONAL_TOKEN, "acme/missing", 404, "Not Found")],
+    [
+        ("ghp_wrong_SECRET999", REPO, 401, "Bad credentials"),
+        (PERSONAL_TOKEN, "acme/missing", 404, "Not Found"),
+    ],
 )
-def test_permanent_errors_are_not_retried_and_hide_the_token(fake, caller, token, repo, status, text):
+def test_permanent_errors_are_not_retried_and_hide_the_token(
+    fake, caller, token, repo, status, text
+):
     fake.add_issue(REPO, issue(REPO, 1, "One", "b"))
     gh = make_client(token, fake.url)
     with pytest.raises(PermanentConnectorError) as info:

@@ -7,7 +7,6 @@ import re
 import pytest
 from conftest import ACTION_TOKEN, PERSONAL_TOKEN
 from fake_github import Fault, issue, user
-
 from storylint.connectors.github_api import COMMENT_LIMIT, make_client
 from storylint.connectors.github_writeback import (
     MARKER,
@@ -52,21 +51,49 @@ def _labels(fake) -> frozenset[str]:
 
 def test_created_then_updated_then_resolved_then_reopened_one_comment(setup):
     fake, writer = setup
-    done = writer.apply(_result([_finding("a status column")]), 1, comment=True, label="how", current_labels=_labels(fake))
+    done = writer.apply(
+        _result([_finding("a status column")]),
+        1,
+        comment=True,
+        label="how",
+        current_labels=_labels(fake),
+    )
     assert (done.comment, done.label) == ("created", "added")
     [c] = fake.comments_on(REPO, 1)
-    assert c["body"].startswith(MARKER) and "status column" in c["body"] and fake.labels_on(REPO, 1) == ["how"]
-    done = writer.apply(_result([_finding("a Redis cache")]), 1, comment=True, label="how", current_labels=_labels(fake))
+    assert (
+        c["body"].startswith(MARKER)
+        and "status column" in c["body"]
+        and fake.labels_on(REPO, 1) == ["how"]
+    )
+    done = writer.apply(
+        _result([_finding("a Redis cache")]),
+        1,
+        comment=True,
+        label="how",
+        current_labels=_labels(fake),
+    )
     assert (done.comment, done.label) == ("updated", "present")
     [c2] = fake.comments_on(REPO, 1)
     assert c2["id"] == c["id"] and "Redis" in c2["body"]
-    done = writer.apply(_result([_finding("a Redis cache")]), 1, comment=True, label="how", current_labels=_labels(fake))
+    done = writer.apply(
+        _result([_finding("a Redis cache")]),
+        1,
+        comment=True,
+        label="how",
+        current_labels=_labels(fake),
+    )
     assert done.comment == "unchanged" and fake.count("PATCH") == 1
     done = writer.apply(_result([]), 1, comment=True, label="how", current_labels=_labels(fake))
     assert (done.comment, done.label) == ("resolved", "removed")
     [c3] = fake.comments_on(REPO, 1)
     assert c3["id"] == c["id"] and "resolved" in c3["body"] and fake.labels_on(REPO, 1) == []
-    done = writer.apply(_result([_finding("POST /api/carts")]), 1, comment=True, label="how", current_labels=_labels(fake))
+    done = writer.apply(
+        _result([_finding("POST /api/carts")]),
+        1,
+        comment=True,
+        label="how",
+        current_labels=_labels(fake),
+    )
     assert done.comment == "updated" and len(fake.comments_on(REPO, 1)) == 1
 
 
@@ -85,13 +112,19 @@ def test_label_removal_404_is_fine(setup):
 
 def test_duplicates_are_deleted_and_forged_markers_ignored(setup):
     fake, writer = setup
-    for login, kind in (("mallory", "User"), ("github-actions[bot]", "Bot"), ("github-actions[bot]", "Bot")):
+    for login, kind in (
+        ("mallory", "User"),
+        ("github-actions[bot]", "Bot"),
+        ("github-actions[bot]", "Bot"),
+    ):
         cid = fake.next_comment_id
         fake.next_comment_id += 1
         fake.comments[cid] = {"id": cid, "body": MARKER + "\nold", "user": user(login, 7, kind),
                               "html_url": f"https://github.com/{REPO}/issues/1#issuecomment-{cid}", "_repo": REPO, "_number": 1}  # fmt: skip
     forged = min(fake.comments)
-    done = writer.apply(_result([_finding("x column")]), 1, comment=True, label=None, current_labels=None)
+    done = writer.apply(
+        _result([_finding("x column")]), 1, comment=True, label=None, current_labels=None
+    )
     assert done.comment == "updated" and done.deleted_duplicates == 1
     assert fake.comments[forged]["body"] == MARKER + "\nold"  # a person's comment is never edited
     bots = [c for c in fake.comments_on(REPO, 1) if c["user"]["type"] == "Bot"]
@@ -102,21 +135,39 @@ def test_duplicates_are_deleted_and_forged_markers_ignored(setup):
 def test_personal_token_finds_its_own_comment(fake, caller):
     fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
     writer = IssueWriter(make_client(PERSONAL_TOKEN, fake.url), caller, REPO)
-    assert writer.apply(_result([_finding("a column")]), 1, comment=True, label=None, current_labels=None).comment == "created"
-    assert writer.apply(_result([]), 1, comment=True, label=None, current_labels=None).comment == "resolved"
+    assert (
+        writer.apply(
+            _result([_finding("a column")]), 1, comment=True, label=None, current_labels=None
+        ).comment
+        == "created"
+    )
+    assert (
+        writer.apply(_result([]), 1, comment=True, label=None, current_labels=None).comment
+        == "resolved"
+    )
     assert len(fake.comments_on(REPO, 1)) == 1
 
 
 def test_missing_permission_is_a_clear_permanent_error(setup):
     fake, writer = setup
-    fake.fail(Fault(403, b'{"message": "Resource not accessible by integration", "documentation_url": "x"}', method="POST"))
+    fake.fail(
+        Fault(
+            403,
+            b'{"message": "Resource not accessible by integration", "documentation_url": "x"}',
+            method="POST",
+        )
+    )
     with pytest.raises(PermanentConnectorError, match="issues: write"):
-        writer.apply(_result([_finding("a column")]), 1, comment=True, label=None, current_labels=None)
+        writer.apply(
+            _result([_finding("a column")]), 1, comment=True, label=None, current_labels=None
+        )
 
 
 def test_skipped_story_resolves_an_existing_comment(setup):
     fake, writer = setup
-    writer.apply(_result([_finding("a column")]), 1, comment=True, label="how", current_labels=_labels(fake))
+    writer.apply(
+        _result([_finding("a column")]), 1, comment=True, label="how", current_labels=_labels(fake)
+    )
     done = writer.apply(_result([], Skipped(f"{REPO}#1", "label storylint-ignore")), 1, comment=True, label="how",
                         current_labels=_labels(fake))  # fmt: skip
     assert done.comment == "resolved" and "no longer checks" in fake.comments_on(REPO, 1)[0]["body"]
@@ -159,16 +210,22 @@ def outside_code(text: str) -> str:
 def inert(text: str) -> None:
     """No workflow command at a line start; no HTML or live @-mention outside code spans."""
     lines = text.splitlines()
-    assert not [ln for ln in lines if ln.lstrip().startswith("::")], "a workflow command starts a line"
+    assert not [ln for ln in lines if ln.lstrip().startswith("::")], (
+        "a workflow command starts a line"
+    )
     rendered = outside_code(text.replace(MARKER, "", 1))
     assert "<" not in rendered.replace("<sub>", "").replace("</sub>", ""), rendered
     assert not re.search(r"(?<![\w`])@(acme|octocat)", rendered), "a live @-mention"
-    assert "javascript:" not in rendered and "](http" not in rendered.replace("](https://github.com", "")
+    assert "javascript:" not in rendered and "](http" not in rendered.replace(
+        "](https://github.com", ""
+    )
 
 
 def test_hostile_excerpts_are_neutralised_in_comment_and_summary(setup):
     fake, writer = setup
-    result = _result([_finding(HOSTILE), _finding("x", message="Mentions @acme/product-team <b>now</b>")])
+    result = _result(
+        [_finding(HOSTILE), _finding("x", message="Mentions @acme/product-team <b>now</b>")]
+    )
     writer.apply(result, 1, comment=True, label=None, current_labels=None)
     body = fake.comments_on(REPO, 1)[0]["body"]
     inert(body.replace(MARKER, ""))
@@ -202,5 +259,9 @@ def test_outputs_use_random_delimiters(tmp_path):
                 break
             value.append(inner)
         parsed[name] = "\n".join(value)
-    assert parsed["findings"] == "1" and parsed["categories"] == "data_model" and parsed["clean"] == "false"
+    assert (
+        parsed["findings"] == "1"
+        and parsed["categories"] == "data_model"
+        and parsed["clean"] == "false"
+    )
     assert parsed["evil"] == "x\nEOF\nclean=true"

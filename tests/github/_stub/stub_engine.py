@@ -12,10 +12,18 @@ from typing import Any
 from storylint.model import Finding, Skipped, Story, StoryResult
 
 _TERMS = re.compile(
-    r"\b(PostgreSQL|Redis|React|Kafka|column|endpoint|microservice|GET /\S+|POST /\S+)\b", re.I
+    r"\b(PostgreSQL|Redis|React|Kafka|column|endpoint|microservice|GET /\S+|POST /\S+)\b",
+    re.IGNORECASE,
 )
-_CATEGORY = {"postgresql": "technology", "redis": "technology", "react": "technology", "kafka": "technology",
-             "column": "data_model", "endpoint": "api_contract", "microservice": "code_structure"}
+_CATEGORY = {
+    "postgresql": "technology",
+    "redis": "technology",
+    "react": "technology",
+    "kafka": "technology",
+    "column": "data_model",
+    "endpoint": "api_contract",
+    "microservice": "code_structure",
+}
 
 
 class Linter:
@@ -36,17 +44,28 @@ class Linter:
                 word = m.group(1)
                 cat = _CATEGORY.get(word.lower(), "api_contract")
                 line = text.count("\n", 0, m.start()) + 1
-                findings.append(Finding(
-                    story=story.ref, rule="TS01", name="stub-how-term", category=cat, severity="warning",
-                    message=f"Names {word}.", excerpt=text[max(0, m.start() - 20): m.end() + 20],
-                    suggestion="Describe the outcome instead.", field=fld, line=line, offset=m.start(),
-                    length=len(word), url=story.url,
-                ))
+                findings.append(
+                    Finding(
+                        story=story.ref,
+                        rule="TS01",
+                        name="stub-how-term",
+                        category=cat,
+                        severity="warning",
+                        message=f"Names {word}.",
+                        excerpt=text[max(0, m.start() - 20) : m.end() + 20],
+                        suggestion="Describe the outcome instead.",
+                        field=fld,
+                        line=line,
+                        offset=m.start(),
+                        length=len(word),
+                        url=story.url,
+                    )
+                )
         return StoryResult(story, findings)
 
 
 def install() -> None:
-    import storylint.engine as engine
+    from storylint import engine
 
     if not hasattr(engine, "Linter"):
         engine.Linter = Linter  # type: ignore[attr-defined]
