@@ -196,7 +196,7 @@ def test_opened_edited_to_clean_reopened(runner: Runner, fake, capsys) -> None:
     assert "data_model" in first["outputs"]["categories"] or first["outputs"]["categories"]
     [comment] = fake.comments_on(REPO, 12)
     assert comment["body"].startswith(MARKER) and comment["user"]["login"] == "github-actions[bot]"
-    assert fake.labels_on(REPO, 12) == ["prescribes-implementation"]
+    assert fake.labels_on(REPO, 12) == ["storylint"]
     summary = runner.summary.read_text()
     assert "## storylint" in summary and f"{REPO}\\#12" in summary or f"{REPO}#12" in summary
     _annotations_only(lint["stdout"])
@@ -228,7 +228,7 @@ def test_opened_edited_to_clean_reopened(runner: Runner, fake, capsys) -> None:
     assert third["steps"]["lint"]["rc"] == 0
     assert len(fake.comments_on(REPO, 12)) == 1 and third["outputs"]["clean"] == "false"
     assert fake.comments_on(REPO, 12)[0]["id"] == comment["id"]
-    assert fake.labels_on(REPO, 12) == ["prescribes-implementation"]
+    assert fake.labels_on(REPO, 12) == ["storylint"]
 
 
 def test_fail_on_makes_the_step_fail(runner: Runner, fake) -> None:

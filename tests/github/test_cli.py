@@ -14,7 +14,10 @@ from fake_github import Fault, issue, issues_event
 
 REPO = "acme/shop"
 HOW = "Add a status column in PostgreSQL and a POST /api/orders endpoint."
-CLEAN = "As a buyer I want to see my order status so that I know when it arrives."
+CLEAN = (
+    "As a buyer I want to see my order status so that I know when it arrives.\n\n"
+    "## Acceptance criteria\n- [ ] After I pay, my order page shows the status and the expected delivery day.\n"
+)
 
 
 def storylint(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
