@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator
 
     from github import Github
+    from storylint.connectors.github import TeamResolver
     from storylint.connectors.github_api import ApiCaller
     from storylint.connectors.github_writeback import IssueWriter, WriteBack
     from storylint.engine import Linter
@@ -187,13 +188,18 @@ def _event(
             )
         gh = _client(token, api_url, batch=False) if (token or teams) else None
         story = event.story
-        if teams and gh is not None:
-            story = TeamResolver(gh, call, teams).apply(story)
+        resolver = TeamResolver(gh, call, teams) if (teams and gh is not None) else None
+        if resolver is not None:
+            story = resolver.apply(story)
         results: list[StoryResult] = []
         report, _ = check_stories(
             [story], linter, store=store, source=f"github:{event.repo}", command="github",
             on_result=results.append,
         )  # fmt: skip
+        hint = _association_hint(results, resolver)
+        if hint:
+            actions.append(hint)
+            log.warning("%s", hint)
         if writes and results and gh is not None:
             writer = IssueWriter(gh, call, event.repo, run_url=run_url_from_env())
             done = _write(writer, results[0], event.number, comment, label, event.labels, report)
@@ -203,6 +209,29 @@ def _event(
         append_summary(env.get("GITHUB_STEP_SUMMARY"), render_summary(report, actions=actions))
     set_outputs(env.get("GITHUB_OUTPUT"), outputs_for(report))
     return report
+
+
+def _association_hint(results: list[StoryResult], resolver: TeamResolver | None) -> str | None:
+    """author_association is only a hint: say so when it suggests a skipped author is an insider."""
+    if (
+        not results
+        or results[0].skipped is None
+        or "not a product manager" not in results[0].skipped.reason
+    ):
+        return None
+    author = results[0].story.author
+    association = (author.association or "") if author else ""
+    if association not in ("OWNER", "MEMBER", "COLLABORATOR"):
+        return None
+    teams = (
+        " (teams could not be read: needs a token with read:org)"
+        if resolver and resolver.unavailable
+        else ""
+    )
+    return (
+        f"{results[0].story.ref}: skipped, but GitHub calls the author a {association}{teams}; "
+        "if they are a product manager, add their login to roles.logins"
+    )
 
 
 def _write(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -65,8 +66,9 @@ def _pth_venv(base: Path) -> Path:
 class Runner:
     """Runs the composite action's `run:` steps like a GitHub runner would."""
 
-    def __init__(self, tmp: Path, fake_url: str, tool_bin: Path) -> None:
+    def __init__(self, tmp: Path, fake_url: str, tool_bin: Path, action_path: Path) -> None:
         self.tmp = tmp
+        self.action_path = action_path
         self.fake_url = fake_url
         self.tool_bin = tool_bin
         self.summary = tmp / "step_summary.md"
@@ -114,7 +116,7 @@ class Runner:
                 PATH=f"{self.tool_bin}{os.pathsep}{os.environ['PATH']}",
                 GITHUB_ACTIONS="true", CI="true", GITHUB_EVENT_NAME="issues", GITHUB_EVENT_PATH=str(event),
                 GITHUB_REPOSITORY=REPO, GITHUB_API_URL=self.fake_url, GITHUB_SERVER_URL="https://github.com",
-                GITHUB_RUN_ID="4242", GITHUB_WORKSPACE=str(work), GITHUB_ACTION_PATH=str(ROOT),
+                GITHUB_RUN_ID="4242", GITHUB_WORKSPACE=str(work), GITHUB_ACTION_PATH=str(self.action_path),
                 GITHUB_STEP_SUMMARY=str(self.summary), GITHUB_OUTPUT=str(output_file), RUNNER_OS="Linux",
                 RUNNER_TEMP=str(work), HOME=str(self.tmp),
             )  # fmt: skip
@@ -171,9 +173,20 @@ def tool_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _pth_venv(tmp_path_factory.mktemp("toolcache") / "venv") / "bin"
 
 
+@pytest.fixture(scope="module")
+def action_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The action as a runner downloads it: the repository's files, without git or build state."""
+    target = tmp_path_factory.mktemp("_actions") / "storylint"
+    ignore = shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", "tests"
+    )
+    shutil.copytree(ROOT, target, ignore=ignore)
+    return target
+
+
 @pytest.fixture
-def runner(tmp_path: Path, fake, tool_venv: Path) -> Runner:
-    return Runner(tmp_path, fake.url, tool_venv)
+def runner(tmp_path: Path, fake, tool_venv: Path, action_path: Path) -> Runner:
+    return Runner(tmp_path, fake.url, tool_venv, action_path)
 
 
 def _annotations_only(stdout: str) -> None:

@@ -220,3 +220,42 @@ def test_action_token_in_env_never_printed(fake, tmp_path):
     everything += json.dumps([c for c in fake.comments.values()])
     assert ACTION_TOKEN not in everything and "SECRET" not in everything
     assert Path(summary).read_text().startswith("## storylint")
+
+
+def _event_file(tmp_path, fake, number=1, body=HOW, **kw):
+    item = fake.add_issue(REPO, issue(REPO, number, "Carts", body, **kw))
+    event = tmp_path / f"e{number}.json"
+    event.write_text(json.dumps(issues_event("opened", item, REPO)))
+    return event
+
+
+def test_team_roles_with_a_read_org_token_bring_the_author_in_scope(fake, tmp_path):
+    fake.teams["acme/product"] = {"pm-alice"}
+    config = tmp_path / "storylint.toml"
+    config.write_text('[roles]\nlogins = ["someone-else"]\ngroups = ["acme/product"]\n')
+    event = _event_file(tmp_path, fake)
+    proc = storylint(
+        "github", "--event", str(event), "--config", str(config), "--format", "json",
+        GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url,
+    )  # fmt: skip
+    data = json.loads(proc.stdout)
+    assert data["findings"] and not data["skipped"], proc.stderr
+    assert fake.count("GET", "/orgs/acme/teams/product/memberships/pm-alice") == 1
+
+
+def test_action_token_cannot_see_teams_and_association_is_only_a_hint(fake, tmp_path):
+    fake.teams["acme/product"] = {"pm-alice"}
+    config = tmp_path / "storylint.toml"
+    config.write_text('[roles]\nlogins = ["someone-else"]\ngroups = ["acme/product"]\n')
+    event = _event_file(tmp_path, fake, association="MEMBER")
+    summary = tmp_path / "summary.md"
+    proc = storylint(
+        "github", "--event", str(event), "--config", str(config), "--format", "json", "--comment",
+        GITHUB_TOKEN=ACTION_TOKEN, GITHUB_API_URL=fake.url, GITHUB_STEP_SUMMARY=str(summary),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["findings"] == [] and "not a product manager" in data["skipped"][0]["reason"]
+    assert "read:org" in proc.stderr and "roles.logins" in proc.stderr
+    assert "MEMBER" in summary.read_text()
+    assert fake.comments_on(REPO, 1) == []  # out of scope: nobody is coached
