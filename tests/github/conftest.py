@@ -6,14 +6,6 @@ import os
 from collections.abc import Iterator
 
 import pytest
-
-HERE = Path(__file__).parent
-STUB = HERE / "_stub"
-sys.path.insert(0, str(STUB))
-import stub_engine
-
-stub_engine.install()  # no-op once the real engine (storylint.engine.Linter) exists
-
 from fake_github import FakeGitHub
 
 ACTION_TOKEN = "ghs_action_token_SECRET123"
