@@ -32,13 +32,12 @@ def caller():
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
-    """Environment for a storylint subprocess: no inherited GitHub variables, stub engine if needed."""
+    """Environment for a storylint subprocess: no inherited GitHub or runner variables."""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("GITHUB_", "GH_", "INPUT_", "RUNNER_"))
     }
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(STUB), env.get("PYTHONPATH", "")) if p)
     env["NO_COLOR"] = "1"
     env.update(extra)
     return env
