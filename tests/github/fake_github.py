@@ -228,6 +228,7 @@ class FakeGitHub:
         self.rate_remaining = 5000
         self.rate_reset = int(time.time()) + 3600
         self.clock = 1_750_000_000.0
+        self.prefix = ""  # "/api/v3" to behave like GitHub Enterprise Server
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
 
@@ -307,6 +308,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         fake = self.fake
         parsed = urlparse(self.path)
+        if fake.prefix:
+            if not parsed.path.startswith(fake.prefix + "/"):
+                self._send(404, {"message": "Not Found", "documentation_url": DOCS})
+                return
+            parsed = parsed._replace(path=parsed.path[len(fake.prefix) :])
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         call = Call(
@@ -593,7 +599,7 @@ class _Handler(BaseHTTPRequestHandler):
         }
         links = []
         flat = {k: v[0] for k, v in query.items() if k != "page"}
-        base = f"{self.fake.url}{path}"
+        base = f"{self.fake.url}{self.fake.prefix}{path}"
         if page < last:
             links.append(f'<{base}?{urlencode({**flat, "page": page + 1})}>; rel="next"')
             links.append(f'<{base}?{urlencode({**flat, "page": last})}>; rel="last"')

@@ -271,3 +271,13 @@ def test_permanent_errors_are_not_retried_and_hide_the_token(
     assert f"HTTP {status} {text}" in info.value.message and caller.sleeps == []
     assert "SECRET" not in str(info.value) and "SECRET" not in repr(info.value.__cause__)
     assert len(fake.calls) == 1
+
+
+def test_github_enterprise_server_api_root(fake, caller):
+    fake.prefix = "/api/v3"
+    for n in range(1, 121):
+        fake.add_issue(REPO, issue(REPO, n, f"Issue {n}", "b"))
+    gh = make_client(PERSONAL_TOKEN, fake.url + "/api/v3/")
+    assert len(_stories(GitHubConnector(gh, caller, REPO).stories())) == 120
+    # the fake answers 404 to any path outside /api/v3, so both pages were asked under the prefix
+    assert [c.path for c in fake.calls] == ["/repos/acme/shop/issues"] * 2
