@@ -59,11 +59,16 @@ def safe_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 def safe_text(text: str, limit: int = 500) -> str:
-    """Rule text (messages, suggestions, names) as escaped Markdown, bounded."""
+    """Rule text (messages, suggestions, names) as escaped Markdown, bounded.
+
+    Backslashes are escaped first, so that no ``\\`` in the text can undo the escape of
+    the character after it (a live backtick would pair with an excerpt's code fence and
+    let the excerpt out of its code span).
+    """
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1] + "\u2026"
-    return md_escape(text)
+    return md_escape(text.replace("\\", "\\\\"))
 
 
 def _finding_lines(f: Finding) -> list[str]:

@@ -178,6 +178,14 @@ def outside_code(text: str) -> str:
     """The text with CommonMark code spans removed (what GitHub would render as Markdown/HTML)."""
     out, i = [], 0
     while i < len(text):
+        if (
+            text[i] == "\\"
+            and i + 1 < len(text)
+            and text[i + 1] in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+        ):
+            out.append(text[i : i + 2])  # a backslash escape: the next character is literal
+            i += 2
+            continue
         if text[i] != "`":
             out.append(text[i])
             i += 1
@@ -265,3 +273,33 @@ def test_outputs_use_random_delimiters(tmp_path):
         and parsed["clean"] == "false"
     )
     assert parsed["evil"] == "x\nEOF\nclean=true"
+
+
+# -- property: whatever the issue says, the comment and the summary stay inert and bounded ----------
+from hypothesis import example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_pieces = list("`<>@&|[]()!*_#:\\/-\n\r\t x") + [
+    "::",
+    "@acme/team",
+    "<img ",
+    "<!--",
+    "\u202e",
+    "\x00",
+]
+_nasty = st.lists(st.sampled_from(_pieces), max_size=120).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(excerpt=_nasty, message=_nasty, n=st.integers(min_value=1, max_value=3))
+@example(
+    excerpt="<img src=x onerror=alert(1)>", message="\\`", n=1
+)  # a backslash undoing an escape
+def test_property_comment_and_summary_inert(excerpt: str, message: str, n: int) -> None:
+    findings = [_finding(excerpt, i, message=message) for i in range(n)]
+    body = render_comment(_result(findings))
+    assert len(body) <= COMMENT_LIMIT and body.startswith(MARKER)
+    inert(body)
+    report = Report()
+    report.add(_result(findings))
+    inert(render_summary(report))
