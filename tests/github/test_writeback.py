@@ -7,6 +7,8 @@ import re
 import pytest
 from conftest import ACTION_TOKEN, PERSONAL_TOKEN
 from fake_github import Fault, issue, user
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from storylint.connectors.github_api import COMMENT_LIMIT, make_client
 from storylint.connectors.github_writeback import (
     MARKER,
@@ -276,8 +278,6 @@ def test_outputs_use_random_delimiters(tmp_path):
 
 
 # -- property: whatever the issue says, the comment and the summary stay inert and bounded ----------
-from hypothesis import example, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _pieces = list("`<>@&|[]()!*_#:\\/-\n\r\t x") + [
     "::",
