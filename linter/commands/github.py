@@ -123,6 +123,7 @@ def github(
         from storylint.store import open_store
 
         store = open_store(store_url)
+    actions: list[str] = []
     try:
         if repo:
             report = _batch(
@@ -131,11 +132,12 @@ def github(
         else:
             assert event_path is not None
             report = _event(
-                event_path, comment, label, linter, store, token, api_url, call, teams, summary
+                event_path, comment, label, linter, store, token, api_url, call, teams, actions
             )
     finally:
         if store is not None:
             store.close()
+    _runner_files(report, actions, summary)
     s = call.stats
     log.info(
         "GitHub API: %d request(s), %d retried, %.1f s waited", s.requests, s.retries, s.waited
@@ -160,23 +162,15 @@ def _event(
     api_url: str | None,
     call: ApiCaller,
     teams: list[str],
-    summary: bool,
+    actions: list[str],
 ) -> Report:
     from storylint.connectors.github import TeamResolver, read_event
-    from storylint.connectors.github_writeback import (
-        IssueWriter,
-        append_summary,
-        outputs_for,
-        render_summary,
-        run_url_from_env,
-        set_outputs,
-    )
+    from storylint.connectors.github_writeback import IssueWriter, run_url_from_env
     from storylint.runner import check_stories
 
     env = os.environ
     event = read_event(path, repo=env.get("GITHUB_REPOSITORY"))
     report = Report()
-    actions: list[str] = []
     writes = comment or bool(label)
     if event.story is None:
         actions.append(f"{event.repo}#{event.number} not checked: {event.ignore_reason}")
@@ -205,10 +199,23 @@ def _event(
             done = _write(writer, results[0], event.number, comment, label, event.labels, report)
             if done is not None:
                 actions.append(done.describe())
-    if summary:
-        append_summary(env.get("GITHUB_STEP_SUMMARY"), render_summary(report, actions=actions))
-    set_outputs(env.get("GITHUB_OUTPUT"), outputs_for(report))
     return report
+
+
+def _runner_files(report: Report, actions: list[str], summary: bool) -> None:
+    """The job summary and step outputs, when a runner asks for them (both modes)."""
+    from storylint.connectors.github_writeback import (
+        append_summary,
+        outputs_for,
+        render_summary,
+        set_outputs,
+    )
+
+    if summary:
+        append_summary(
+            os.environ.get("GITHUB_STEP_SUMMARY"), render_summary(report, actions=actions)
+        )
+    set_outputs(os.environ.get("GITHUB_OUTPUT"), outputs_for(report))
 
 
 def _association_hint(results: list[StoryResult], resolver: TeamResolver | None) -> str | None:

@@ -87,7 +87,7 @@ def test_batch_with_store_is_incremental_and_uses_304(fake, tmp_path):
     assert PERSONAL_TOKEN not in dump
 
 
-def test_batch_write_back(fake):
+def test_batch_write_back(fake, tmp_path):
     _seed(fake, 3)
     proc = storylint(
         "github", "--repo", REPO, "--comment", "--label", "how", "--fail-on", "never",
@@ -97,6 +97,8 @@ def test_batch_write_back(fake):
     assert len(fake.comments_on(REPO, 1)) == 1 and fake.labels_on(REPO, 1) == ["how"]
     assert fake.comments_on(REPO, 2) == [] and fake.labels_on(REPO, 2) == []
     assert fake.comments_on(REPO, 4) == []  # the pull request
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("## storylint") and "**3** checked" in summary
 
 
 def test_server_failing_half_way_keeps_what_finished_and_resumes(fake, tmp_path):
