@@ -91,7 +91,7 @@ def test_batch_write_back(fake, tmp_path):
     _seed(fake, 3)
     proc = storylint(
         "github", "--repo", REPO, "--comment", "--label", "how", "--fail-on", "never",
-        GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url,
+        GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url, GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert len(fake.comments_on(REPO, 1)) == 1 and fake.labels_on(REPO, 1) == ["how"]
