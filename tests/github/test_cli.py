@@ -35,6 +35,7 @@ def _seed(fake, n: int = 5) -> None:
 
 def test_batch_json_findings_name_owner_repo_number(fake, tmp_path):
     _seed(fake)
+    fake.add_issue(REPO, issue(REPO, 9, "Bump Redis", HOW, login="dependabot[bot]", user_type="Bot"))
     proc = storylint(
         "github",
         "--repo",
@@ -48,6 +49,7 @@ def test_batch_json_findings_name_owner_repo_number(fake, tmp_path):
     data = json.loads(proc.stdout)
     stories = {f["story"] for f in data["findings"]}
     assert stories == {f"{REPO}#1", f"{REPO}#3", f"{REPO}#5"}
+    assert [s["story"] for s in data["skipped"]] == [f"{REPO}#9"]  # the bot's issue
     assert [c.method for c in fake.calls] == ["GET"]  # read-only without --comment/--label
     assert PERSONAL_TOKEN not in proc.stdout + proc.stderr
 
