@@ -16,7 +16,7 @@ from ..analysis import Analysis, SentenceInfo
 from .base import Check, Hit, PhraseIndex, str_list
 
 SNAKE = re.compile(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
-CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+[?!]?$")
+CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*[?!]?$")  # not eBPF, iOS
 PASCAL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#)[A-Za-z_$][\w$]*)+(?:\(.{0,80}\))?[?!]?$")
 CALL = re.compile(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
@@ -36,7 +36,7 @@ PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
-        {"shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
+        {"quick", "quick-ignore-case", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
          "confidence", "max-per-story", "requires-any"}
     )  # fmt: skip
 
@@ -66,10 +66,14 @@ class IdentifierCheck(Check):
     def run(self, a: Analysis) -> Iterator[Hit]:
         found = 0
         p = a.parsed
+        if not self.worth_running(a):
+            return
+        if not p.code_spans and not _MAYBE_CODE.search(a.all_text()):
+            return
         for s in a.sentences:
             if not self.sentence_applies(s):
                 continue
-            if self.requires and not self.requires.find(s.tokens, s.lowered):
+            if self.requires and not self.requires.find(s):
                 continue
             hit = self._in_code(a, s) if self.where in ("code", "both") else None
             if hit is None and self.where in ("text", "both"):
@@ -106,7 +110,7 @@ class IdentifierCheck(Check):
     def _in_text(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
         if not _MAYBE_CODE.search(s.text):
             return None
-        has_noun = bool(self.code_nouns and self.code_nouns.find(s.tokens, s.lowered))
+        has_noun = bool(self.code_nouns and self.code_nouns.find(s))
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")
             if self._is_identifier(word, self.text_shapes):
