@@ -281,3 +281,26 @@ def test_github_enterprise_server_api_root(fake, caller):
     assert len(_stories(GitHubConnector(gh, caller, REPO).stories())) == 120
     # the fake answers 404 to any path outside /api/v3, so both pages were asked under the prefix
     assert [c.path for c in fake.calls] == ["/repos/acme/shop/issues"] * 2
+
+
+def _form(ac: str) -> str:
+    return (
+        "### Who is this for and what do they gain?\n\nAs a shopper I want to keep my cart so that I can "
+        f"finish buying later.\n\n### Acceptance criteria\n\n{ac}\n\n### Anything else?\n\n_No response_\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("ac", "missing"),
+    [("_No response_", True), ("- [ ] A cart I left yesterday is still there when I come back.", False)],
+)
+def test_issue_form_sections_reach_the_engine(tmp_path, ac, missing):
+    from storylint.config import Config
+    from storylint.engine import Linter
+
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(issues_event("opened", issue(REPO, 4, "Keep carts", _form(ac)), REPO)))
+    story = read_event(path).story
+    assert "_No response_" not in story.body
+    categories = {f.category for f in Linter(Config()).lint(story).findings}
+    assert ("missing_acceptance_criteria" in categories) is missing
