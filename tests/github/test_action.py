@@ -139,6 +139,7 @@ class Runner:
                 _INSTALLED.add(self.tool_bin)
             if proc.returncode != 0:
                 break
+        results["step_outputs"] = outputs
         results["outputs"] = {
             name: self._expand(spec["value"], inputs, outputs)
             for name, spec in ACTION["outputs"].items()
@@ -205,6 +206,8 @@ def test_opened_edited_to_clean_reopened(runner: Runner, fake, capsys) -> None:
     first = runner.run(issues_event("opened", item, REPO))
     lint = first["steps"]["lint"]
     assert lint["rc"] == 0, lint["stderr"]  # advisory by default
+    cache = first["step_outputs"]["pip-cache"]
+    assert re.fullmatch(r"[0-9a-f]{16}", cache["key"]) and cache["dir"]
     assert first["outputs"]["clean"] == "false" and int(first["outputs"]["findings"]) > 0
     assert "data_model" in first["outputs"]["categories"] or first["outputs"]["categories"]
     [comment] = fake.comments_on(REPO, 12)
