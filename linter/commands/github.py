@@ -114,7 +114,7 @@ def github(
     if label is not None and not label.strip():
         label = None
     linter, config = build_linter(config_path, select, ignore, extend_select)
-    token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or None
+    token = (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip() or None
     api_url = api_url or env.get("GITHUB_API_URL") or None
     call = ApiCaller(max_wait=max_wait)
     teams = [g for g in config.roles.groups if g.count("/") == 1]

@@ -263,3 +263,12 @@ def test_action_token_cannot_see_teams_and_association_is_only_a_hint(fake, tmp_
     assert "read:org" in proc.stderr and "roles.logins" in proc.stderr
     assert "MEMBER" in summary.read_text()
     assert fake.comments_on(REPO, 1) == []  # out of scope: nobody is coached
+
+
+def test_token_with_a_trailing_newline_works_and_stays_hidden(fake):
+    _seed(fake, 1)
+    proc = storylint(
+        "github", "--repo", REPO, "--format", "json", GITHUB_TOKEN=PERSONAL_TOKEN + "\n", GITHUB_API_URL=fake.url
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert fake.calls[0].headers["authorization"] == f"token {PERSONAL_TOKEN}"
