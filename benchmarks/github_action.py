@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "github"))
-from fake_github import FakeGitHub, issue, issues_event  # noqa: E402
+from fake_github import FakeGitHub, issue, issues_event
 
 REPO = "acme/shop"
 TOKEN = "ghs_action_token_SECRET123"
@@ -79,7 +79,9 @@ def main() -> None:
     fake.stop()
     print(f"bare python: median {statistics.median(bare):.3f} s")
     for name, values in times.items():
-        print(f"{name:16} median {statistics.median(values):.3f} s (min {min(values):.3f}), {calls[name]} API calls")
+        print(
+            f"{name:16} median {statistics.median(values):.3f} s (min {min(values):.3f}), {calls[name]} API calls"
+        )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ def _seed(fake, n: int = 5) -> None:
 
 def test_batch_json_findings_name_owner_repo_number(fake, tmp_path):
     _seed(fake)
-    fake.add_issue(REPO, issue(REPO, 9, "Bump Redis", HOW, login="dependabot[bot]", user_type="Bot"))
+    fake.add_issue(
+        REPO, issue(REPO, 9, "Bump Redis", HOW, login="dependabot[bot]", user_type="Bot")
+    )
     proc = storylint(
         "github",
         "--repo",
@@ -268,7 +270,13 @@ def test_action_token_cannot_see_teams_and_association_is_only_a_hint(fake, tmp_
 def test_token_with_a_trailing_newline_works_and_stays_hidden(fake):
     _seed(fake, 1)
     proc = storylint(
-        "github", "--repo", REPO, "--format", "json", GITHUB_TOKEN=PERSONAL_TOKEN + "\n", GITHUB_API_URL=fake.url
+        "github",
+        "--repo",
+        REPO,
+        "--format",
+        "json",
+        GITHUB_TOKEN=PERSONAL_TOKEN + "\n",
+        GITHUB_API_URL=fake.url,
     )
     assert proc.returncode == 1, proc.stderr
     assert fake.calls[0].headers["authorization"] == f"token {PERSONAL_TOKEN}"

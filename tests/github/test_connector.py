@@ -292,14 +292,19 @@ def _form(ac: str) -> str:
 
 @pytest.mark.parametrize(
     ("ac", "missing"),
-    [("_No response_", True), ("- [ ] A cart I left yesterday is still there when I come back.", False)],
+    [
+        ("_No response_", True),
+        ("- [ ] A cart I left yesterday is still there when I come back.", False),
+    ],
 )
 def test_issue_form_sections_reach_the_engine(tmp_path, ac, missing):
     from storylint.config import Config
     from storylint.engine import Linter
 
     path = tmp_path / "event.json"
-    path.write_text(json.dumps(issues_event("opened", issue(REPO, 4, "Keep carts", _form(ac)), REPO)))
+    path.write_text(
+        json.dumps(issues_event("opened", issue(REPO, 4, "Keep carts", _form(ac)), REPO))
+    )
     story = read_event(path).story
     assert "_No response_" not in story.body
     categories = {f.category for f in Linter(Config()).lint(story).findings}
