@@ -303,3 +303,17 @@ def test_property_comment_and_summary_inert(excerpt: str, message: str, n: int) 
     report = Report()
     report.add(_result(findings))
     inert(render_summary(report))
+
+
+def test_validation_422_and_missing_issue_404_are_permanent_and_clear(setup):
+    fake, writer = setup
+    body = (
+        b'{"message": "Validation Failed", "errors": [{"resource": "Label", "code": "invalid", '
+        b'"field": "name"}], "documentation_url": "https://docs.github.com/rest/issues/labels"}'
+    )
+    fake.fail(Fault(422, body, {"Content-Type": "application/json"}, method="POST", path="/labels"))
+    with pytest.raises(PermanentConnectorError, match=r"POST .*/labels: HTTP 422 Validation Failed"):
+        writer.apply(_result([_finding("a column")]), 1, comment=False, label="x", current_labels=None)
+    with pytest.raises(PermanentConnectorError, match=r"HTTP 404 Not Found"):
+        writer.apply(_result([_finding("a column")]), 999, comment=True, label=None, current_labels=None)
+    assert writer.call.sleeps == []  # type: ignore[attr-defined]
