@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from storylint.errors import PermanentConnectorError
-from storylint.model import SEVERITY_RANK, Finding, Report, StoryResult
+from storylint.model import HOW_CATEGORIES, SEVERITY_RANK, Finding, Report, StoryResult
 from storylint.reporters.markdown import md_code, md_escape
 
 from .github_api import COMMENT_LIMIT, ApiCaller
@@ -89,16 +89,27 @@ def render_comment(result: StoryResult, *, run_url: str | None = None) -> str:
         result.findings, key=lambda f: (-SEVERITY_RANK.get(f.severity, 0), f.line, f.column)
     )
     n = len(findings)
+    how = sum(1 for f in findings if f.category in HOW_CATEGORIES)
+    parts = []
+    if how:
+        parts.append(
+            f"{how} passage{'s' if how != 1 else ''} that prescribe{'' if how != 1 else 's'} implementation"
+        )
+    if n - how:
+        parts.append(f"{n - how} gap{'s' if n - how != 1 else ''} in what the story says")
+    title = (
+        "this story describes HOW, not only WHAT" if how else "this story could say more about WHAT"
+    )
     head = [
         MARKER,
-        "### storylint: this story describes HOW, not only WHAT",
+        f"### storylint: {title}",
         "",
         (
-            f"storylint found {n} passage{'s' if n != 1 else ''} that prescribe{'' if n != 1 else 's'} "
-            "implementation. Stories work best when they say who needs what and why, and how we "
-            "will know it is done; the engineering team decides how to build it. "
+            f"storylint found {' and '.join(parts)}. Stories work best when they say who needs what "
+            "and why, and how we will know it is done; the engineering team decides how to build it. "
             "Edit the issue and this comment updates itself."
         ),
+        "",
         "",
     ]
     body = "\n".join(head)
