@@ -312,8 +312,38 @@ def test_validation_422_and_missing_issue_404_are_permanent_and_clear(setup):
         b'"field": "name"}], "documentation_url": "https://docs.github.com/rest/issues/labels"}'
     )
     fake.fail(Fault(422, body, {"Content-Type": "application/json"}, method="POST", path="/labels"))
-    with pytest.raises(PermanentConnectorError, match=r"POST .*/labels: HTTP 422 Validation Failed"):
-        writer.apply(_result([_finding("a column")]), 1, comment=False, label="x", current_labels=None)
+    with pytest.raises(
+        PermanentConnectorError, match=r"POST .*/labels: HTTP 422 Validation Failed"
+    ):
+        writer.apply(
+            _result([_finding("a column")]), 1, comment=False, label="x", current_labels=None
+        )
     with pytest.raises(PermanentConnectorError, match=r"HTTP 404 Not Found"):
-        writer.apply(_result([_finding("a column")]), 999, comment=True, label=None, current_labels=None)
+        writer.apply(
+            _result([_finding("a column")]), 999, comment=True, label=None, current_labels=None
+        )
     assert writer.call.sleeps == []  # type: ignore[attr-defined]
+
+
+def test_sticky_comment_found_on_a_later_page(setup):
+    fake, writer = setup
+    for i in range(150):
+        cid = fake.next_comment_id
+        fake.next_comment_id += 1
+        fake.comments[cid] = {
+            "id": cid,
+            "body": f"comment {i}",
+            "user": user("someone", 8),
+            "_repo": REPO,
+            "_number": 1,
+        }
+    writer.apply(_result([_finding("a column")]), 1, comment=True, label=None, current_labels=None)
+    done = writer.apply(
+        _result([_finding("a Redis")]), 1, comment=True, label=None, current_labels=None
+    )
+    assert (
+        done.comment == "updated"
+        and len([c for c in fake.comments_on(REPO, 1) if c["body"].startswith(MARKER)]) == 1
+    )
+    pages = [c.query.get("page", ["1"])[0] for c in fake.calls if c.method == "GET"]
+    assert pages == ["1", "2", "1", "2"]
