@@ -280,3 +280,59 @@ def test_token_with_a_trailing_newline_works_and_stays_hidden(fake):
     )
     assert proc.returncode == 1, proc.stderr
     assert fake.calls[0].headers["authorization"] == f"token {PERSONAL_TOKEN}"
+
+
+def test_killed_run_keeps_finished_issues_and_the_next_run_lints_the_rest(fake, tmp_path):
+    import signal
+    import time
+
+    for i in range(1, 251):
+        fake.add_issue(REPO, issue(REPO, i, f"Issue {i}", HOW))
+    db = tmp_path / "h.db"
+    # the probe and page 1 answer at once; page 2 hangs long enough to kill the process
+    passthrough = [Fault(kind="slow", delay=0.0, path="/issues") for _ in range(2)]
+    fake.fail(*passthrough, Fault(kind="slow", delay=20.0, path="/issues"))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "storylint",
+            "github",
+            "--repo",
+            REPO,
+            "--store",
+            str(db),
+            "--fail-on",
+            "never",
+        ],
+        env=subprocess_env(GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    saved = 0
+    while time.monotonic() < deadline and saved < 100:
+        time.sleep(0.1)
+        try:
+            saved = sqlite3.connect(db).execute("SELECT count(*) FROM stories").fetchone()[0]
+        except sqlite3.Error:
+            saved = 0
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert saved == 100
+    fake.faults.clear()
+    env = {"GITHUB_TOKEN": PERSONAL_TOKEN, "GITHUB_API_URL": fake.url}
+    second = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--store",
+        str(db),
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        **env,
+    )
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["summary"]["stories_checked"] == 150
