@@ -18,7 +18,7 @@ from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence
 
 TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
 _PREFIX_RE = re.compile(
-    r"^[\s*_>\-\u2022:|]*(?:\[[ xX]\]\s*)?(?:\d{1,3}[.)]\s*)?"
+    r"[\s*_>\-\u2022:|]*(?:\[[ xX]\]\s*)?(?:\d{1,3}[.)]\s*)?"
     r"(?:(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,20}\)|[A-Za-z][\w/&+.'-]*(?: [A-Za-z][\w/&+.'-]*){0,3}\s?:(?=\s))[\s*_]*){0,3}"
 )
 _MODAL_RE = re.compile(
@@ -42,7 +42,7 @@ _USER_CLAUSE_RE = re.compile(
 )
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
 _WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.I)
-_CAPABILITY_RE = re.compile(r"^\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
+_CAPABILITY_RE = re.compile(r"\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,7 @@ class Grammar:
     fillers: frozenset[str]
     team_subjects: frozenset[str]
     technical_roles: frozenset[str]
+    component_subjects: frozenset[str]
 
 
 @cache
@@ -65,6 +66,7 @@ def grammar() -> Grammar:
         fillers=frozenset(data["fillers"]),
         team_subjects=frozenset(data["team_subjects"]),
         technical_roles=frozenset(data["technical_roles"]),
+        component_subjects=frozenset(data["component_subjects"]),
     )
 
 
@@ -78,6 +80,7 @@ class SentenceInfo:
     section: str
     words: list[str]  # tokens as written
     block_start: int = 0  # identifies the block (list item, paragraph) the sentence is in
+    heading: str = ""  # the nearest heading above
     imperative: bool = False  # starts with a build verb
     behaviour: bool = False  # starts with a verb that usually states observable behaviour
     modal: bool = False
@@ -174,7 +177,7 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     lowered = TOKEN_RE.findall(low) if len(low) == len(text) else []
     if len(lowered) != len(words):  # a rare letter whose lower case changes length
         lowered = [w.lower() for w in words]
-    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start)
+    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start, s.block.heading)
     info.lowered = lowered
     vocab = info.vocab = frozenset(lowered)
     if not words:
@@ -194,12 +197,16 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
             and full[info.tokens[i][0] - 1 : info.tokens[i][0]] != "`"  # `build` is code, not a verb
         ):
             nxt = lowered[i + 1] if i + 1 < len(words) else ""
-            if not (lower == "make" and nxt == "sure"):
+            if not (lower == "make" and nxt == "sure"):  # "make sure X" states an outcome
                 info.verb = lower
                 if lower in g.behaviour_verbs:
                     info.behaviour = True
                 else:
                     info.imperative = True
+        elif lower in g.component_subjects and i + 2 < len(words) and lowered[i + 1] == "to":
+            # "Backend to emit metric updates": a build task assigned to a part of the system
+            info.imperative = True
+            info.verb = lowered[i + 2]
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
         info.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
