@@ -1,0 +1,583 @@
+"""Aggregate a store or `check --format json` results into one small dataset for reports.
+
+Data flows one way: a loader (`load_store`, `load_results`) reads the history into a
+`ReportInput`; the pure function `build_dataset` turns that into a JSON-serialisable
+dict that every renderer (HTML, Markdown digest) reads. Reports aggregate here, on the
+server side, so a 50,000-finding history becomes a few hundred kilobytes of figures plus
+one compact row per finding (interned strings, capped excerpts).
+
+The trend: each run row in the store records the totals of *its source* after the run.
+A store fed by several sources (a Jira project and a GitHub repository) therefore
+reaches its overall state after run *k* by adding up, per source, the latest totals
+recorded up to run *k*. Results files are runs in the order given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from storylint.errors import ConfigError, InputError
+from storylint.model import CATEGORIES, SEVERITY_RANK
+from storylint.store import Store
+
+#: Bump when the dataset's shape changes (the HTML reads it).
+DATASET_VERSION = 1
+#: Where a store keeps its pseudonym salt: a reserved row of the `sources` table.
+SALT_SOURCE = "storylint:pseudonym-salt"
+#: Environment variable with a fixed pseudonym key (overrides the store's salt).
+KEY_ENV = "STORYLINT_PSEUDONYM_KEY"
+
+EXCERPT_CAP = 120  # characters of excerpt per row of the findings table
+TEXT_CAP = 300  # characters of message/suggestion/title
+WORST_STORIES = 20
+WORST_FINDINGS_PER_STORY = 3
+MAX_TREND_POINTS = 400
+MAX_FINDING_ROWS = 100_000
+
+Aliaser = Callable[[str | None], str | None]
+
+
+@dataclass(slots=True)
+class ReportInput:
+    """Everything a report needs, read from a store or from results files."""
+
+    kind: str  # "store" | "results"
+    label: str  # where the data came from (store URL without password, file names)
+    runs: list[dict[str, Any]]  # trend points in order: started_at, label, totals
+    findings: list[dict[str, Any]]  # current findings (store rows or JSON `to_dict()` records)
+    stories: list[dict[str, Any]] | None  # current story states; None for results files
+    summary: dict[str, Any] | None = None  # results files: summary of the latest run
+    project: str | None = None
+    since: str | None = None
+    trend_scoped: bool = True  # False when the trend ignores the --project filter
+    notes: list[str] = field(default_factory=list)
+
+
+# -- options ------------------------------------------------------------------------------
+
+
+def parse_since(value: str | None) -> str | None:
+    """A date or date-time as the store writes it (UTC ISO seconds), for comparisons."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            moment = datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
+        else:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+    except ValueError:
+        raise ConfigError("expected a date like 2026-01-31 or 2026-01-31T08:00:00Z", key="--since") from None
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def make_aliaser(key: bytes) -> Aliaser:
+    """Stable author aliases: 'Author ' + 6 hex digits of HMAC-SHA256(key, name).
+
+    The same name (case and spacing ignored) always gets the same alias under the same
+    key, so aliases stay comparable across runs and reports of one store; without the
+    key, an alias cannot be checked against a list of guessed names.
+    """
+    cache: dict[str, str] = {}
+
+    def alias(name: str | None) -> str | None:
+        if not name:
+            return name
+        norm = " ".join(name.split()).casefold()
+        if norm not in cache:
+            digest = hmac.new(key, norm.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+            cache[norm] = f"Author {digest[:6]}"
+        return cache[norm]
+
+    return alias
+
+
+def pseudonym_key(store: Store | None) -> tuple[bytes, str]:
+    """The key for `make_aliaser` and where it came from.
+
+    `STORYLINT_PSEUDONYM_KEY` wins (share it to get the same aliases across stores);
+    else the store's own random salt, created on first use; else (results files, no
+    key) a random key for this report only.
+    """
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return env.encode("utf-8"), "env"
+    if store is not None:
+        salt = store.sync_point(SALT_SOURCE)
+        if not salt:
+            salt = secrets.token_hex(32)
+            try:
+                store.set_sync_point(SALT_SOURCE, salt)
+            except Exception as exc:  # a read-only database user, for one
+                raise ConfigError(
+                    f"cannot save the pseudonym salt in the store ({type(exc).__name__}); set {KEY_ENV}",
+                    key="--pseudonymize",
+                ) from None
+        return bytes.fromhex(salt), "store"
+    return secrets.token_bytes(32), "random"
+
+
+# -- loaders ------------------------------------------------------------------------------
+
+
+def _blank_totals() -> dict[str, Any]:
+    return {"stories": 0, "clean": 0, "with_findings": 0, "skipped": 0, "findings": 0, "by_category": {}}
+
+
+def _add_totals(acc: dict[str, Any], t: dict[str, Any]) -> None:
+    for k in ("stories", "clean", "with_findings", "skipped", "findings"):
+        acc[k] += int(t.get(k) or 0)
+    for cat, n in (t.get("by_category") or {}).items():
+        acc["by_category"][cat] = acc["by_category"].get(cat, 0) + int(n)
+
+
+def load_store(store: Store, *, since: str | None = None, project: str | None = None) -> ReportInput:
+    """Read the trend and the current state from a store."""
+    points: list[dict[str, Any]] = []
+    latest: dict[str, dict[str, Any]] = {}
+    incomplete = 0
+    for run in store.runs():
+        if run.source == SALT_SOURCE:
+            continue
+        if not run.totals or run.status == "running":
+            incomplete += 1
+            continue
+        latest[run.source] = run.totals
+        overall = _blank_totals()
+        for totals in latest.values():
+            _add_totals(overall, totals)
+        points.append(
+            {
+                "id": run.id,
+                "label": f"#{run.id}",
+                "started_at": run.started_at,
+                "source": run.source,
+                "command": run.command,
+                "status": run.status,
+                "run_findings": run.findings,
+                "totals": overall,
+            }
+        )
+    if since:
+        points = [p for p in points if p["started_at"] >= since]
+    stories = [s for s in store.stories() if s["source"] != SALT_SOURCE]
+    findings = store.current_findings()
+    if project:
+        stories = [s for s in stories if s.get("project") == project]
+        findings = [f for f in findings if f.get("project") == project]
+    notes = []
+    if incomplete:
+        notes.append(f"{incomplete} run(s) without recorded totals (still running or killed) are left out of the trend.")
+    if project:
+        notes.append("The trend counts every project in the store; the other figures are for the project alone.")
+    return ReportInput(
+        kind="store",
+        label=store.safe_url,
+        runs=points,
+        findings=findings,
+        stories=stories,
+        project=project,
+        since=since,
+        trend_scoped=not project,
+        notes=notes,
+    )
+
+
+def _read_result(path: str) -> dict[str, Any]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(exc.strerror or "cannot read file", source=path) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc.msg}", source=path, line=exc.lineno) from None
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list) or not isinstance(
+        data.get("summary"), dict
+    ):
+        raise InputError("not the output of `storylint check --format json`", source=path)
+    return data
+
+
+def load_results(paths: Sequence[str], *, since: str | None = None, project: str | None = None) -> ReportInput:
+    """Read `check --format json` outputs; each file is one run, in the order given.
+
+    A file's run time is its modification time (the JSON carries none).
+    """
+    points: list[dict[str, Any]] = []
+    last: dict[str, Any] = {}
+    last_findings: list[dict[str, Any]] = []
+    for i, path in enumerate(paths, 1):
+        data = _read_result(path)
+        findings = [f for f in data["findings"] if isinstance(f, dict)]
+        if project:
+            findings = [f for f in findings if f.get("project") == project]
+        s = data["summary"]
+        by_cat = Counter(str(f.get("category")) for f in findings)
+        with_findings = len({f.get("story") for f in findings})
+        if project:
+            checked: int | None = None
+            clean: int | None = None
+            skipped: int | None = None
+        else:
+            checked = int(s.get("stories_checked") or 0)
+            skipped = int(s.get("stories_skipped") or 0)
+            with_findings = int(s.get("stories_with_findings") or with_findings)
+            clean = max(checked - with_findings, 0)
+        started = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC).isoformat(timespec="seconds")
+        points.append(
+            {
+                "id": i,
+                "label": Path(path).name,
+                "started_at": started,
+                "source": "files",
+                "command": "check",
+                "status": "ok",
+                "run_findings": len(findings),
+                "totals": {
+                    "stories": None if checked is None else checked + (skipped or 0),
+                    "clean": clean,
+                    "with_findings": with_findings,
+                    "skipped": skipped,
+                    "findings": len(findings),
+                    "by_category": dict(by_cat),
+                },
+            }
+        )
+        last, last_findings = s, findings
+    notes = []
+    if project:
+        notes.append("Results files do not list clean stories, so per-project story counts are unknown.")
+    if since:
+        points = [p for p in points if p["started_at"] >= since]
+    return ReportInput(
+        kind="results",
+        label=", ".join(Path(p).name for p in paths),
+        runs=points,
+        findings=last_findings,
+        stories=None,
+        summary=None if project else last,
+        project=project,
+        since=since,
+        notes=notes,
+    )
+
+
+# -- the pure aggregation -----------------------------------------------------------------
+
+
+def _cap(text: Any, limit: int) -> str:
+    s = "" if text is None else str(text)
+    return s if len(s) <= limit else s[: limit - 1] + "\u2026"
+
+
+def _categories(seen: Iterable[str]) -> list[str]:
+    extra = sorted(set(seen) - set(CATEGORIES))
+    return [c for c in CATEGORIES if c in set(seen)] + extra
+
+
+def _share(part: int | None, whole: int | None) -> float | None:
+    if part is None or not whole:
+        return None
+    return round(part / whole, 4)
+
+
+def _point(p: dict[str, Any]) -> dict[str, Any]:
+    t = p["totals"]
+    checked = None if t.get("stories") is None else t["stories"] - (t.get("skipped") or 0)
+    return {
+        "id": p["id"],
+        "label": p["label"],
+        "started_at": p["started_at"],
+        "source": p["source"],
+        "status": p["status"],
+        "run_findings": p["run_findings"],
+        "checked": checked,
+        "clean": t.get("clean"),
+        "with_findings": t.get("with_findings"),
+        "findings": t.get("findings"),
+        "clean_share": _share(t.get("clean"), checked),
+        "by_category": dict(sorted((t.get("by_category") or {}).items())),
+    }
+
+
+def filtered_findings(inp: ReportInput, alias: Aliaser | None = None) -> list[dict[str, Any]]:
+    """The current findings as flat records (the CSV rows), authors aliased if asked."""
+    out = []
+    for f in inp.findings:
+        row = {
+            "source": f.get("source", "files"),
+            "story": f.get("story"),
+            "rule": f.get("rule"),
+            "name": f.get("name"),
+            "category": f.get("category"),
+            "severity": f.get("severity"),
+            "confidence": f.get("confidence"),
+            "message": f.get("message"),
+            "excerpt": f.get("excerpt"),
+            "suggestion": f.get("suggestion"),
+            "field": f.get("field"),
+            "line": f.get("line"),
+            "column": f.get("column", f.get("col")),
+            "url": f.get("url"),
+            "author": alias(f.get("author")) if alias else f.get("author"),
+            "project": f.get("project"),
+        }
+        out.append(row)
+    return out
+
+
+def build_dataset(
+    inp: ReportInput,
+    *,
+    alias: Aliaser | None = None,
+    generated_at: str | None = None,
+    version: str = "",
+) -> dict[str, Any]:
+    """The report's dataset: headline, trend, breakdowns, worst stories, compact findings.
+
+    Pure: the same input gives the same output (pass `generated_at` to pin the time).
+    """
+    findings = filtered_findings(inp, alias)
+    story_meta: dict[tuple[str, str], dict[str, Any]] = {}
+    if inp.stories is not None:
+        for s in inp.stories:
+            story_meta[(s["source"], s["story"])] = {
+                "title": s.get("title"),
+                "url": s.get("url"),
+                "author": alias(s.get("author")) if alias else s.get("author"),
+                "project": s.get("project"),
+                "status": s.get("status"),
+            }
+
+    # headline (current state)
+    by_category = Counter(str(f["category"]) for f in findings)
+    by_severity = Counter(str(f["severity"]) for f in findings)
+    stories_with = {(f["source"], f["story"]) for f in findings}
+    if inp.stories is not None:
+        status = Counter(s["status"] for s in story_meta.values())
+        checked: int | None = status.get("clean", 0) + status.get("findings", 0)
+        clean: int | None = status.get("clean", 0)
+        skipped: int | None = status.get("skipped", 0)
+        with_findings = status.get("findings", 0)
+    elif inp.summary is not None:
+        checked = int(inp.summary.get("stories_checked") or 0)
+        skipped = int(inp.summary.get("stories_skipped") or 0)
+        with_findings = int(inp.summary.get("stories_with_findings") or len(stories_with))
+        clean = max(checked - with_findings, 0)
+    else:
+        checked = clean = skipped = None
+        with_findings = len(stories_with)
+
+    trend = [_point(p) for p in inp.runs][-MAX_TREND_POINTS:]
+    delta = None
+    if inp.trend_scoped and len(trend) >= 2:
+        a, b = trend[-2], trend[-1]
+
+        def diff(key: str) -> Any:
+            if a[key] is None or b[key] is None:
+                return None
+            return round(b[key] - a[key], 4)
+
+        delta = {
+            "previous": a["label"],
+            "previous_at": a["started_at"],
+            "findings": diff("findings"),
+            "with_findings": diff("with_findings"),
+            "checked": diff("checked"),
+            "clean_share": diff("clean_share"),
+            "by_category": {
+                c: b["by_category"].get(c, 0) - a["by_category"].get(c, 0)
+                for c in sorted(set(a["by_category"]) | set(b["by_category"]))
+            },
+        }
+
+    categories = _categories([*by_category, *(c for p in trend for c in p["by_category"])])
+
+    # breakdowns
+    def group(key: str) -> list[dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+
+        def row(name: str) -> dict[str, Any]:
+            if name not in rows:
+                rows[name] = {"name": name, "checked": 0 if inp.stories is not None else None, "clean": 0
+                              if inp.stories is not None else None, "with_findings": 0, "findings": 0,
+                              "errors": 0, "by_category": {}}  # fmt: skip
+            return rows[name]
+
+        if inp.stories is not None:
+            for meta in story_meta.values():
+                if meta["status"] == "skipped":
+                    continue
+                r = row(meta[key] or "(none)")
+                r["checked"] += 1
+                if meta["status"] == "clean":
+                    r["clean"] += 1
+        seen_story: set[tuple[str, str, str]] = set()
+        for f in findings:
+            meta = story_meta.get((f["source"], f["story"]))
+            name = (meta[key] if meta else f[key]) or "(none)"
+            r = row(name)
+            r["findings"] += 1
+            if f["severity"] == "error":
+                r["errors"] += 1
+            r["by_category"][f["category"]] = r["by_category"].get(f["category"], 0) + 1
+            if (name, f["source"], f["story"]) not in seen_story:
+                seen_story.add((name, f["source"], f["story"]))
+                r["with_findings"] += 1
+        for r in rows.values():
+            r["clean_share"] = _share(r["clean"], r["checked"])
+        return sorted(rows.values(), key=lambda r: (-r["findings"], -r["with_findings"], r["name"]))
+
+    rule_rows: dict[str, dict[str, Any]] = {}
+    rule_stories: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for f in findings:
+        code = str(f["rule"])
+        r = rule_rows.setdefault(
+            code, {"rule": code, "name": f["name"], "category": f["category"], "severity": f["severity"],
+                   "findings": 0, "stories": 0, "message": _cap(f["message"], TEXT_CAP)}  # fmt: skip
+        )
+        r["findings"] += 1
+        rule_stories[code].add((f["source"], f["story"]))
+    for code, r in rule_rows.items():
+        r["stories"] = len(rule_stories[code])
+    by_rule = sorted(rule_rows.values(), key=lambda r: (-r["findings"], r["rule"]))
+
+    # worst stories: most severe weight, then most findings
+    per_story: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for f in findings:
+        per_story[(f["source"], f["story"])].append(f)
+    scored = sorted(
+        per_story.items(),
+        key=lambda kv: (-sum(SEVERITY_RANK.get(f["severity"], 0) for f in kv[1]), -len(kv[1]), str(kv[0])),
+    )
+    worst = []
+    for skey, items in scored[:WORST_STORIES]:
+        meta = story_meta.get(skey, {})
+        first = items[0]
+        items = sorted(items, key=lambda f: (-SEVERITY_RANK.get(f["severity"], 0), -(f["confidence"] or 0)))
+        worst.append(
+            {
+                "story": skey[1],
+                "title": _cap(meta.get("title"), TEXT_CAP) or None,
+                "url": meta.get("url") or first["url"],
+                "author": meta.get("author") if meta else first["author"],
+                "project": meta.get("project") if meta else first["project"],
+                "findings": len(items),
+                "score": sum(SEVERITY_RANK.get(f["severity"], 0) for f in items),
+                "by_severity": dict(Counter(f["severity"] for f in items)),
+                "top": [
+                    {
+                        "rule": f["rule"],
+                        "name": f["name"],
+                        "category": f["category"],
+                        "severity": f["severity"],
+                        "message": _cap(f["message"], TEXT_CAP),
+                        "excerpt": _cap(f["excerpt"], TEXT_CAP),
+                        "suggestion": _cap(f["suggestion"], TEXT_CAP),
+                        "field": f["field"],
+                        "line": f["line"],
+                    }
+                    for f in items[:WORST_FINDINGS_PER_STORY]
+                ],
+            }
+        )
+
+    # compact findings table: strings interned, excerpts capped
+    texts: list[str] = []
+    text_ids: dict[str, int] = {}
+
+    def intern(value: Any, limit: int = TEXT_CAP) -> int:
+        s = _cap(value, limit)
+        if s not in text_ids:
+            text_ids[s] = len(texts)
+            texts.append(s)
+        return text_ids[s]
+
+    story_rows: list[list[Any]] = []
+    story_ids: dict[tuple[str, str], int] = {}
+    rule_ids = {r["rule"]: i for i, r in enumerate(by_rule)}
+    rows: list[list[Any]] = []
+    sev_order = ["error", "warning", "info"]
+    for f in findings[:MAX_FINDING_ROWS]:
+        skey = (f["source"], f["story"])
+        if skey not in story_ids:
+            meta = story_meta.get(skey, {})
+            story_ids[skey] = len(story_rows)
+            story_rows.append(
+                [
+                    skey[1],
+                    intern(meta.get("title") or ""),
+                    meta.get("url") or f["url"],
+                    intern((meta.get("author") if meta else f["author"]) or ""),
+                    intern((meta.get("project") if meta else f["project"]) or ""),
+                ]
+            )
+        sev = sev_order.index(f["severity"]) if f["severity"] in sev_order else 2
+        rows.append(
+            [
+                story_ids[skey],
+                rule_ids[str(f["rule"])],
+                sev,
+                f["line"] or 0,
+                _cap(f["excerpt"], EXCERPT_CAP),
+                intern(f["suggestion"]),
+                round(float(f["confidence"] if f["confidence"] is not None else 1.0), 2),
+            ]
+        )
+    notes = list(inp.notes)
+    if len(findings) > MAX_FINDING_ROWS:
+        notes.append(f"The findings table lists the first {MAX_FINDING_ROWS:,} of {len(findings):,}; the CSV has all.")
+
+    return {
+        "dataset_version": DATASET_VERSION,
+        "tool_version": version,
+        "generated_at": generated_at or datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": {"kind": inp.kind, "label": inp.label},
+        "filters": {"project": inp.project, "since": inp.since, "pseudonymized": alias is not None},
+        "notes": notes,
+        "categories": categories,
+        "headline": {
+            "checked": checked,
+            "clean": clean,
+            "skipped": skipped,
+            "with_findings": with_findings,
+            "clean_share": _share(clean, checked),
+            "findings": len(findings),
+            "by_category": {c: by_category.get(c, 0) for c in categories if by_category.get(c)},
+            "by_severity": {s: by_severity.get(s, 0) for s in sev_order if by_severity.get(s)},
+            "authors": len({f["author"] for f in findings if f["author"]}),
+            "delta": delta,
+        },
+        "trend": trend,
+        "by_author": group("author"),
+        "by_project": group("project"),
+        "by_rule": by_rule,
+        "worst": worst,
+        "table": {"texts": texts, "stories": story_rows, "severities": sev_order, "rows": rows},
+    }
+
+
+__all__ = [
+    "DATASET_VERSION",
+    "KEY_ENV",
+    "ReportInput",
+    "build_dataset",
+    "filtered_findings",
+    "load_results",
+    "load_store",
+    "make_aliaser",
+    "parse_since",
+    "pseudonym_key",
+]
