@@ -37,7 +37,10 @@ SALT_SOURCE = "storylint:pseudonym-salt"
 #: Environment variable with a fixed pseudonym key (overrides the store's salt).
 KEY_ENV = "STORYLINT_PSEUDONYM_KEY"
 
-EXCERPT_CAP = 120  # characters of excerpt per row of the findings table
+EXCERPT_CAP = 120  # characters of excerpt per row of the findings table, at most
+EXCERPT_FLOOR = 40  # ... and at least, however many rows
+EXCERPT_BUDGET = 2_000_000  # characters of excerpt in the whole findings table
+TITLE_CAP = 80  # characters of story title in the findings table
 TEXT_CAP = 300  # characters of message/suggestion/title
 WORST_STORIES = 20
 WORST_FINDINGS_PER_STORY = 3
@@ -438,6 +441,9 @@ def build_dataset(
                 r["with_findings"] += 1
         for r in rows.values():
             r["clean_share"] = _share(r["clean"], r["checked"])
+            cats = r.pop("by_category")
+            top = min(cats.items(), key=lambda kv: (-kv[1], kv[0])) if cats else (None, 0)
+            r["top_category"], r["top_category_findings"] = top
         return sorted(rows.values(), key=lambda r: (-r["findings"], -r["with_findings"], r["name"]))
 
     rule_rows: dict[str, dict[str, Any]] = {}
@@ -510,16 +516,22 @@ def build_dataset(
     rule_ids = {r["rule"]: i for i, r in enumerate(by_rule)}
     rows: list[list[Any]] = []
     sev_order = ["error", "warning", "info"]
-    for f in findings[:MAX_FINDING_ROWS]:
+    table_findings = findings[:MAX_FINDING_ROWS]
+    excerpt_cap = max(EXCERPT_FLOOR, min(EXCERPT_CAP, EXCERPT_BUDGET // max(1, len(table_findings))))
+    for f in table_findings:
         skey = (f["source"], f["story"])
         if skey not in story_ids:
             meta = story_meta.get(skey, {})
             story_ids[skey] = len(story_rows)
+            url = meta.get("url") or f["url"]
+            # URLs share their prefix within a tracker: keep it once, as a text
+            cut = url.rfind("/") + 1 if isinstance(url, str) else 0
             story_rows.append(
                 [
                     skey[1],
-                    intern(meta.get("title") or ""),
-                    meta.get("url") or f["url"],
+                    intern(meta.get("title") or "", TITLE_CAP),
+                    intern(url[:cut]) if cut else -1,
+                    0 if cut and url[cut:] == skey[1] else (url[cut:] if cut else url),
                     intern((meta.get("author") if meta else f["author"]) or ""),
                     intern((meta.get("project") if meta else f["project"]) or ""),
                 ]
@@ -531,9 +543,8 @@ def build_dataset(
                 rule_ids[str(f["rule"])],
                 sev,
                 f["line"] or 0,
-                _cap(f["excerpt"], EXCERPT_CAP),
+                _cap(f["excerpt"], excerpt_cap),
                 intern(f["suggestion"]),
-                round(float(f["confidence"] if f["confidence"] is not None else 1.0), 2),
             ]
         )
     notes = list(inp.notes)
@@ -565,7 +576,11 @@ def build_dataset(
         "by_project": group("project"),
         "by_rule": by_rule,
         "worst": worst,
-        "table": {"texts": texts, "stories": story_rows, "severities": sev_order, "rows": rows},
+        # rows: [story, rule (index in by_rule), severity (index), line, excerpt, suggestion (text)]
+        # stories: [ref, title (text), url prefix (text or -1), url rest (0: the ref; or the whole URL, or null),
+        #           author (text), project (text)]
+        "table": {"texts": texts, "stories": story_rows, "severities": sev_order, "rows": rows,
+                  "excerpt_cap": excerpt_cap},  # fmt: skip
     }
 
 

@@ -268,9 +268,10 @@ MAIN_JS = r"""
     var findings = T.rows.map(function (r) {
       var s = T.stories[r[0]], rule = rules[r[1]];
       return {
-        story: s[0], title: texts[s[1]], url: s[2], author: texts[s[3]] || "(none)", project: texts[s[4]] || "(none)",
+        story: s[0], title: texts[s[1]], url: s[2] >= 0 ? texts[s[2]] + (s[3] === 0 ? s[0] : s[3]) : s[3],
+        author: texts[s[4]] || "(none)", project: texts[s[5]] || "(none)",
         rule: rule.rule, ruleName: rule.name, category: rule.category, severity: T.severities[r[2]], sevRank: 3 - r[2],
-        line: r[3], excerpt: r[4], suggestion: texts[r[5]], confidence: r[6]
+        line: r[3], excerpt: r[4], suggestion: texts[r[5]]
       };
     });
 
@@ -302,9 +303,7 @@ MAIN_JS = r"""
       ];
     };
     var topCategory = function (r) {
-      var best = null, n = 0;
-      Object.keys(r.by_category).forEach(function (c) { if (r.by_category[c] > n) { best = c; n = r.by_category[c]; } });
-      return best ? best.replace(/_/g, " ") + " (" + fmt(n) + ")" : null;
+      return r.top_category ? r.top_category.replace(/_/g, " ") + " (" + fmt(r.top_category_findings) + ")" : null;
     };
     var mountGroup = function (id, rows, label, field, noun) {
       var mount = document.getElementById(id);
@@ -418,5 +417,13 @@ MAIN_JS = r"""
   }
   document.documentElement.setAttribute("data-render-ms", performance.now().toFixed(1));
   document.documentElement.setAttribute("data-state", "ready");
+  // after the first frame with the tables laid out and painted
+  if (window.requestAnimationFrame) {
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        document.documentElement.setAttribute("data-paint-ms", performance.now().toFixed(1));
+      }, 0);
+    });
+  }
 })();
 """

@@ -70,6 +70,8 @@ def test_breakdowns_add_up(history: History) -> None:
     assert authors["Dana Scully"]["clean"] == 2
     assert authors["Dana Scully"]["findings"] == 1
     assert authors["Fox Mulder"]["checked"] == 2  # ACME-4 was skipped
+    assert (authors["Fox Mulder"]["top_category"], authors["Fox Mulder"]["top_category_findings"]) == (
+        "implementation_steps", 1)  # a tie with technology, broken by name
     projects = {r["name"]: r for r in d["by_project"]}
     assert projects["ACME"]["findings"] == 4 and projects["acme/web"]["findings"] == 3
     assert projects["ACME"]["checked"] == 6 and projects["ACME"]["clean"] == 2
@@ -97,7 +99,25 @@ def test_compact_table_round_trips(history: History) -> None:
     finally:
         store.close()
     assert decoded == expected
+    urls = set()
+    for ref, _title, prefix, rest, _author, _project in t["stories"]:
+        urls.add((ref, t["texts"][prefix] + (ref if rest == 0 else rest) if prefix >= 0 else rest))
+    assert ("ACME-2", "https://acme.atlassian.net/browse/ACME-2") in urls
+    assert ("acme/web#1", "https://github.com/acme/web/issues/1") in urls
+    assert ("ACME-5", "javascript:alert(1)") in urls  # kept as data; never made a link
     json.dumps(d)  # serialisable
+
+
+def test_excerpt_cap_shrinks_with_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rd, "EXCERPT_BUDGET", 6_000)
+    many = [{"story": f"S-{i}", "rule": "R1", "name": "n", "category": "technology", "severity": "info",
+             "confidence": 1.0, "message": "m", "excerpt": "x" * 500, "suggestion": "s", "field": "body",
+             "line": 1, "column": 1, "url": None, "author": None, "project": None} for i in range(200)]  # fmt: skip
+    d = rd.build_dataset(rd.ReportInput(kind="results", label="t", runs=[], findings=many, stories=None))
+    assert d["table"]["excerpt_cap"] == rd.EXCERPT_FLOOR
+    assert max(len(r[4]) for r in d["table"]["rows"]) == rd.EXCERPT_FLOOR
+    few = rd.build_dataset(rd.ReportInput(kind="results", label="t", runs=[], findings=many[:10], stories=None))
+    assert few["table"]["excerpt_cap"] == rd.EXCERPT_CAP
 
 
 def test_project_filter(history: History) -> None:
