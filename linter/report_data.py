@@ -40,7 +40,11 @@ KEY_ENV = "STORYLINT_PSEUDONYM_KEY"
 EXCERPT_CAP = 120  # characters of excerpt per row of the findings table, at most
 EXCERPT_FLOOR = 40  # ... and at least, however many rows
 EXCERPT_BUDGET = 2_000_000  # characters of excerpt in the whole findings table
-TITLE_CAP = 80  # characters of story title in the findings table
+TITLE_CAP = 80  # characters of story title in the findings table, at most
+TITLE_FLOOR = 30
+TITLE_BUDGET = 1_000_000  # characters of titles in the whole findings table
+MIN_CAP = 16  # excerpts and titles are never cut shorter than this
+PAGE_BUDGET = 4_600_000  # bytes of embedded JSON: with ~0.2 MB of page around it, under 5 MB
 TEXT_CAP = 300  # characters of message/suggestion/title
 WORST_STORIES = 20
 WORST_FINDINGS_PER_STORY = 3
@@ -341,6 +345,72 @@ def filtered_findings(inp: ReportInput, alias: Aliaser | None = None) -> list[di
     return out
 
 
+SEVERITY_ORDER = ["error", "warning", "info"]
+
+
+def _json_size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _table(
+    findings: list[dict[str, Any]],
+    story_meta: dict[tuple[str, str], dict[str, Any]],
+    rule_ids: dict[str, int],
+    excerpt_cap: int,
+    title_cap: int,
+) -> dict[str, Any]:
+    """One compact row per finding; repeated strings stored once in `texts`.
+
+    rows: [story, rule (index in by_rule), severity (index), line, excerpt, suggestion (text)]
+    stories: [ref, title (text), url prefix (text or -1), url rest (0: the ref; or the whole
+    URL, or null), author (text), project (text)]
+    """
+    texts: list[str] = []
+    text_ids: dict[str, int] = {}
+
+    def intern(value: Any, limit: int = TEXT_CAP) -> int:
+        s = _cap(value, limit)
+        if s not in text_ids:
+            text_ids[s] = len(texts)
+            texts.append(s)
+        return text_ids[s]
+
+    story_rows: list[list[Any]] = []
+    story_ids: dict[tuple[str, str], int] = {}
+    rows: list[list[Any]] = []
+    for f in findings:
+        skey = (f["source"], f["story"])
+        if skey not in story_ids:
+            meta = story_meta.get(skey, {})
+            story_ids[skey] = len(story_rows)
+            url = meta.get("url") or f["url"]
+            # URLs share their prefix within a tracker: keep it once, as a text
+            cut = url.rfind("/") + 1 if isinstance(url, str) else 0
+            story_rows.append(
+                [
+                    skey[1],
+                    intern(meta.get("title") or "", title_cap),
+                    intern(url[:cut]) if cut else -1,
+                    0 if cut and url[cut:] == skey[1] else (url[cut:] if cut else url),
+                    intern((meta.get("author") if meta else f["author"]) or ""),
+                    intern((meta.get("project") if meta else f["project"]) or ""),
+                ]
+            )
+        sev = SEVERITY_ORDER.index(f["severity"]) if f["severity"] in SEVERITY_ORDER else 2
+        rows.append(
+            [
+                story_ids[skey],
+                rule_ids[str(f["rule"])],
+                sev,
+                f["line"] or 0,
+                _cap(f["excerpt"], excerpt_cap),
+                intern(f["suggestion"]),
+            ]
+        )
+    return {"texts": texts, "stories": story_rows, "severities": SEVERITY_ORDER, "rows": rows,
+            "excerpt_cap": excerpt_cap, "title_cap": title_cap}  # fmt: skip
+
+
 def build_dataset(
     inp: ReportInput,
     *,
@@ -446,6 +516,9 @@ def build_dataset(
             r["top_category"], r["top_category_findings"] = top
         return sorted(rows.values(), key=lambda r: (-r["findings"], -r["with_findings"], r["name"]))
 
+    by_author = group("author")
+    by_project = group("project")
+
     rule_rows: dict[str, dict[str, Any]] = {}
     rule_stories: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for f in findings:
@@ -500,56 +573,36 @@ def build_dataset(
             }
         )
 
-    # compact findings table: strings interned, excerpts capped
-    texts: list[str] = []
-    text_ids: dict[str, int] = {}
-
-    def intern(value: Any, limit: int = TEXT_CAP) -> int:
-        s = _cap(value, limit)
-        if s not in text_ids:
-            text_ids[s] = len(texts)
-            texts.append(s)
-        return text_ids[s]
-
-    story_rows: list[list[Any]] = []
-    story_ids: dict[tuple[str, str], int] = {}
+    # the compact findings table, within the page's size budget
+    # the most severe first, so that a cut keeps what matters
+    table_findings = sorted(findings, key=lambda f: -SEVERITY_RANK.get(f["severity"], 0))[:MAX_FINDING_ROWS]
     rule_ids = {r["rule"]: i for i, r in enumerate(by_rule)}
-    rows: list[list[Any]] = []
-    sev_order = ["error", "warning", "info"]
-    table_findings = findings[:MAX_FINDING_ROWS]
     excerpt_cap = max(EXCERPT_FLOOR, min(EXCERPT_CAP, EXCERPT_BUDGET // max(1, len(table_findings))))
-    for f in table_findings:
-        skey = (f["source"], f["story"])
-        if skey not in story_ids:
-            meta = story_meta.get(skey, {})
-            story_ids[skey] = len(story_rows)
-            url = meta.get("url") or f["url"]
-            # URLs share their prefix within a tracker: keep it once, as a text
-            cut = url.rfind("/") + 1 if isinstance(url, str) else 0
-            story_rows.append(
-                [
-                    skey[1],
-                    intern(meta.get("title") or "", TITLE_CAP),
-                    intern(url[:cut]) if cut else -1,
-                    0 if cut and url[cut:] == skey[1] else (url[cut:] if cut else url),
-                    intern((meta.get("author") if meta else f["author"]) or ""),
-                    intern((meta.get("project") if meta else f["project"]) or ""),
-                ]
-            )
-        sev = sev_order.index(f["severity"]) if f["severity"] in sev_order else 2
-        rows.append(
-            [
-                story_ids[skey],
-                rule_ids[str(f["rule"])],
-                sev,
-                f["line"] or 0,
-                _cap(f["excerpt"], excerpt_cap),
-                intern(f["suggestion"]),
-            ]
-        )
+    n_stories = len({(f["source"], f["story"]) for f in table_findings})
+    title_cap = max(TITLE_FLOOR, min(TITLE_CAP, TITLE_BUDGET // max(1, n_stories)))
+    table = _table(table_findings, story_meta, rule_ids, excerpt_cap, title_cap)
+    size = _json_size(table)
+    rest = _json_size([trend, by_author, by_project, by_rule, worst])
+    table_budget = max(PAGE_BUDGET - 2 * rest, 1_000_000)  # the rest is also drawn as HTML
+    for _ in range(6):  # long excerpts and titles everywhere: cut harder, then drop rows
+        if size <= table_budget:
+            break
+        scale = table_budget / size
+        if excerpt_cap > MIN_CAP or title_cap > MIN_CAP:
+            excerpt_cap = max(MIN_CAP, int(excerpt_cap * scale * 0.9))
+            title_cap = max(MIN_CAP, int(title_cap * scale * 0.9))
+        else:
+            table_findings = table_findings[: int(len(table_findings) * scale * 0.95)]
+        table = _table(table_findings, story_meta, rule_ids, excerpt_cap, title_cap)
+        size = _json_size(table)
     notes = list(inp.notes)
-    if len(findings) > MAX_FINDING_ROWS:
-        notes.append(f"The findings table lists the first {MAX_FINDING_ROWS:,} of {len(findings):,}; the CSV has all.")
+    if len(table_findings) < len(findings):
+        notes.append(
+            f"The findings table lists the {len(table_findings):,} most severe of {len(findings):,} findings;"
+            " the CSV has all."
+        )
+    if excerpt_cap < EXCERPT_CAP:
+        notes.append(f"Excerpts in the findings table are cut at {excerpt_cap} characters to keep this file small.")
 
     return {
         "dataset_version": DATASET_VERSION,
@@ -567,20 +620,16 @@ def build_dataset(
             "clean_share": _share(clean, checked),
             "findings": len(findings),
             "by_category": {c: by_category.get(c, 0) for c in categories if by_category.get(c)},
-            "by_severity": {s: by_severity.get(s, 0) for s in sev_order if by_severity.get(s)},
+            "by_severity": {s: by_severity.get(s, 0) for s in SEVERITY_ORDER if by_severity.get(s)},
             "authors": len({f["author"] for f in findings if f["author"]}),
             "delta": delta,
         },
         "trend": trend,
-        "by_author": group("author"),
-        "by_project": group("project"),
+        "by_author": by_author,
+        "by_project": by_project,
         "by_rule": by_rule,
         "worst": worst,
-        # rows: [story, rule (index in by_rule), severity (index), line, excerpt, suggestion (text)]
-        # stories: [ref, title (text), url prefix (text or -1), url rest (0: the ref; or the whole URL, or null),
-        #           author (text), project (text)]
-        "table": {"texts": texts, "stories": story_rows, "severities": sev_order, "rows": rows,
-                  "excerpt_cap": excerpt_cap},  # fmt: skip
+        "table": table,
     }
 
 

@@ -113,3 +113,33 @@ def test_pseudonymized_outputs_have_no_names(history: History) -> None:
         for name in ("Dana Scully", "Fox Mulder", "octocat", "Walter Skinner"):
             assert name not in out
         assert alias("Dana Scully") in out
+
+
+def test_worst_case_50k_findings_stay_under_5_mb() -> None:
+    """Long excerpts and titles everywhere: the caps keep 50,000 findings under 5 MB."""
+    findings = [
+        {"source": "jira", "story": f"PROJ{i // 2 % 50}-{i // 2}", "rule": f"R{i % 40:02d}", "name": f"rule-{i % 40}",
+         "category": "technology", "severity": ("error", "warning", "info")[i % 3], "confidence": 0.9,
+         "message": f"message {i % 40}", "excerpt": f"{i} " + "lorem ipsum dolor sit amet " * 8,
+         "suggestion": f"suggestion {i % 40}", "field": "body", "line": i % 90, "column": 1,
+         "url": f"https://tracker.example.com/browse/PROJ{i // 2 % 50}-{i // 2}", "author": f"Person {i % 3000}",
+         "project": f"PROJ{i // 2 % 50}"}
+        for i in range(50_000)
+    ]  # fmt: skip
+    stories = [
+        {"source": "jira", "story": f"PROJ{s % 50}-{s}", "title": f"{s} " + "a very long story title " * 10,
+         "url": f"https://tracker.example.com/browse/PROJ{s % 50}-{s}", "author": f"Person {s % 3000}",
+         "project": f"PROJ{s % 50}", "status": "findings"}
+        for s in range(25_000)
+    ]  # fmt: skip
+    inp = rd.ReportInput(kind="store", label="t", runs=[], findings=findings, stories=stories)
+    d = rd.build_dataset(inp)
+    page = html_report.render(d)
+    assert len(page.encode("utf-8")) < 5_000_000
+    assert len(d["table"]["rows"]) == 50_000  # shorter excerpts, but every finding
+    assert any("cut at" in n for n in d["notes"])
+    # three times as many still make a page under 5 MB, listing the most severe
+    d = rd.build_dataset(rd.ReportInput(kind="store", label="t", runs=[], findings=findings * 3, stories=stories))
+    assert len(html_report.render(d).encode("utf-8")) < 5_000_000
+    assert len(d["table"]["rows"]) < 150_000 and any("the CSV has all" in n for n in d["notes"])
+    assert {d["table"]["severities"][r[2]] for r in d["table"]["rows"]} == {"error", "warning"}
