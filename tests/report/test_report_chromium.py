@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from report_browser import dump_dom, parse_dom, print_pdf, screenshot
-from report_fixtures import History
+from tests.report.report_browser import dump_dom, parse_dom, print_pdf, screenshot
+from tests.report.report_fixtures import History
 
 pytestmark = pytest.mark.chromium
 

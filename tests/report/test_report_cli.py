@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from report_fixtures import History
+from tests.report.report_fixtures import History
 
 
 def storylint(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from report_fixtures import History, finding, gh_story, record_run
+from tests.report.report_fixtures import History, finding, gh_story, record_run
 from storylint import report_data as rd
 from storylint.errors import ConfigError, InputError
 from storylint.model import StoryResult

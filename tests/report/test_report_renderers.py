@@ -8,7 +8,7 @@ import io
 import json
 import re
 
-from report_fixtures import FORMULA_EXCERPT, XSS_AUTHOR, XSS_EXCERPT, History
+from tests.report.report_fixtures import FORMULA_EXCERPT, XSS_AUTHOR, XSS_EXCERPT, History
 from storylint import report_data as rd
 from storylint.reporters import csv_report, digest, html_report
 
