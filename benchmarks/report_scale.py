@@ -31,11 +31,47 @@ from storylint.model import Author, Finding, Report, Story, StoryResult
 from storylint.reporters import csv_report, digest, html_report
 from storylint.store import open_store
 
-CATEGORIES = ("data_model", "ui_spec", "code_structure", "api_contract", "technology", "implementation_steps",
-              "missing_acceptance_criteria")  # fmt: skip
-WORDS = ("add", "column", "table", "users", "button", "modal", "Redis", "Kafka", "endpoint", "POST", "JSON",
-         "React", "component", "class", "service", "index", "migrate", "cache", "queue", "schema", "field",
-         "dropdown", "blue", "pixels", "lambda", "cron", "SQL", "join", "microservice", "refactor")  # fmt: skip
+CATEGORIES = (
+    "data_model",
+    "ui_spec",
+    "code_structure",
+    "api_contract",
+    "technology",
+    "implementation_steps",
+    "missing_acceptance_criteria",
+)
+WORDS = (
+    "add",
+    "column",
+    "table",
+    "users",
+    "button",
+    "modal",
+    "Redis",
+    "Kafka",
+    "endpoint",
+    "POST",
+    "JSON",
+    "React",
+    "component",
+    "class",
+    "service",
+    "index",
+    "migrate",
+    "cache",
+    "queue",
+    "schema",
+    "field",
+    "dropdown",
+    "blue",
+    "pixels",
+    "lambda",
+    "cron",
+    "SQL",
+    "join",
+    "microservice",
+    "refactor",
+)
 SEVERITIES = ("error", "warning", "warning", "info")
 
 
@@ -43,10 +79,15 @@ def make_story(i: int, rng: random.Random) -> Story:
     project = f"P{i % 40:02d}"
     author = f"Author Name {i % 2000:04d}"
     return Story(
-        id=str(100000 + i), key=f"{project}-{i}", title=" ".join(rng.choices(WORDS, k=6)).capitalize(),
-        url=f"https://example.atlassian.net/browse/{project}-{i}", project=project,
-        author=Author(name=author, id=f"acc{i % 2000}"), type="Story", source="jira",
-    )  # fmt: skip
+        id=str(100000 + i),
+        key=f"{project}-{i}",
+        title=" ".join(rng.choices(WORDS, k=6)).capitalize(),
+        url=f"https://example.atlassian.net/browse/{project}-{i}",
+        project=project,
+        author=Author(name=author, id=f"acc{i % 2000}"),
+        type="Story",
+        source="jira",
+    )
 
 
 def make_findings(story: Story, n: int, rng: random.Random) -> list[Finding]:
@@ -56,16 +97,33 @@ def make_findings(story: Story, n: int, rng: random.Random) -> list[Finding]:
         cat = CATEGORIES[r % len(CATEGORIES)]
         # the excerpt is the flagged span: mostly a term or a phrase, sometimes a sentence
         shape = rng.random()
-        words = rng.randint(1, 4) if shape < 0.7 else rng.randint(5, 10) if shape < 0.95 else rng.randint(12, 30)
+        words = (
+            rng.randint(1, 4)
+            if shape < 0.7
+            else rng.randint(5, 10)
+            if shape < 0.95
+            else rng.randint(12, 30)
+        )
         excerpt = " ".join(rng.choices(WORDS, k=words))
         out.append(
             Finding(
-                story=story.ref, rule=f"{cat[:2].upper()}{r:02d}", name=f"{cat.replace('_', '-')}-{r}", category=cat,
-                severity=SEVERITIES[r % 4], message=f"Rule {r} found {cat.replace('_', ' ')} in the story",
-                excerpt=excerpt, suggestion=f"Say what the user needs instead of the {cat.replace('_', ' ')} (hint {r}).",
-                line=k + 1, column=1, end_line=k + 1, end_column=len(excerpt) + 1, confidence=0.8,
-                url=story.url, author=story.author.name if story.author else None, project=story.project,
-            )  # fmt: skip
+                story=story.ref,
+                rule=f"{cat[:2].upper()}{r:02d}",
+                name=f"{cat.replace('_', '-')}-{r}",
+                category=cat,
+                severity=SEVERITIES[r % 4],
+                message=f"Rule {r} found {cat.replace('_', ' ')} in the story",
+                excerpt=excerpt,
+                suggestion=f"Say what the user needs instead of the {cat.replace('_', ' ')} (hint {r}).",
+                line=k + 1,
+                column=1,
+                end_line=k + 1,
+                end_column=len(excerpt) + 1,
+                confidence=0.8,
+                url=story.url,
+                author=story.author.name if story.author else None,
+                project=story.project,
+            )
         )
     return out
 
@@ -92,6 +150,7 @@ def build_store(path: Path, total_findings: int) -> None:
     stories = [make_story(i, rng) for i in range(n_stories)]
     store = open_store(str(path))
     try:
+
         def run(indexes: list[int], *, first: bool) -> None:
             run_id = store.begin_run("jira:bench", "check")
             report = Report()
@@ -107,7 +166,7 @@ def build_store(path: Path, total_findings: int) -> None:
             run(list(range(k * step, min(n_stories, (k + 1) * step))), first=True)
         third = -(-len(rechecked) // 3)
         for k in range(3):
-            run(rechecked[k * third:(k + 1) * third], first=False)
+            run(rechecked[k * third : (k + 1) * third], first=False)
     finally:
         store.close()
 
@@ -121,9 +180,20 @@ def chromium_binary() -> str:
 
 def load_in_chromium(binary: str, page: Path) -> tuple[float, float, float, str]:
     with tempfile.TemporaryDirectory() as profile:
-        cmd = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-               "--window-size=1280,900", "--dump-dom", page.resolve().as_uri()]  # fmt: skip
+        cmd = [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--window-size=1280,900",
+            "--dump-dom",
+            page.resolve().as_uri(),
+        ]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
         wall = (time.perf_counter() - t0) * 1000
@@ -133,7 +203,12 @@ def load_in_chromium(binary: str, page: Path) -> tuple[float, float, float, str]
     errors = re.search(r'data-errors="(\d+)"', head)
     if not render or not errors or errors.group(1) != "0":
         sys.exit(f"page did not render cleanly: {head[:300]!r} {proc.stderr[-500:]}")
-    return float(render.group(1)), float(paint.group(1)) if paint else float("nan"), wall, errors.group(1)
+    return (
+        float(render.group(1)),
+        float(paint.group(1)) if paint else float("nan"),
+        wall,
+        errors.group(1),
+    )
 
 
 def main() -> None:
@@ -171,22 +246,32 @@ def main() -> None:
     binary = chromium_binary()
     loads = [load_in_chromium(binary, page) for _ in range(max(1, args.runs))]
     size = page.stat().st_size
-    print(f"findings in store:      {totals['findings']:,} ({totals['stories']:,} stories, {len(inp.runs)} runs)")
+    print(
+        f"findings in store:      {totals['findings']:,} ({totals['stories']:,} stories, {len(inp.runs)} runs)"
+    )
     print(f"store build:            {build_s:.1f} s")
     print(f"load + aggregate:       {aggregate_s * 1000:.0f} ms")
     print(f"HTML render (Python):   {render_s * 1000:.0f} ms")
-    print(f"HTML size:              {size / 1e6:.2f} MB ({size:,} bytes; limit 5 MB) {'OK' if size < 5e6 else 'OVER'}")
+    print(
+        f"HTML size:              {size / 1e6:.2f} MB ({size:,} bytes; limit 5 MB) {'OK' if size < 5e6 else 'OVER'}"
+    )
     lengths = [len(f["excerpt"]) for f in inp.findings]
-    print(f"excerpts:               mean {statistics.mean(lengths):.0f} chars, max {max(lengths)}; "
-          f"table cap {data['table']['excerpt_cap']} chars")  # fmt: skip
+    print(
+        f"excerpts:               mean {statistics.mean(lengths):.0f} chars, max {max(lengths)}; "
+        f"table cap {data['table']['excerpt_cap']} chars"
+    )
     print(f"Markdown digest size:   {(work / 'report.md').stat().st_size:,} bytes")
     print(f"CSV size:               {(work / 'report.csv').stat().st_size / 1e6:.2f} MB")
     med = statistics.median
     render_ms = med(r[0] for r in loads)
-    print(f"Chromium, script done:  {render_ms:.0f} ms after navigation start (median of {len(loads)}; "
-          f"{'OK' if render_ms < 2000 else 'OVER'} vs 2 s)")  # fmt: skip
+    print(
+        f"Chromium, script done:  {render_ms:.0f} ms after navigation start (median of {len(loads)}; "
+        f"{'OK' if render_ms < 2000 else 'OVER'} vs 2 s)"
+    )
     print(f"Chromium, first paint:  {med(r[1] for r in loads):.0f} ms after navigation start")
-    print(f"Chromium, wall time:    {med(r[2] for r in loads):.0f} ms for the whole headless run (browser start included)")
+    print(
+        f"Chromium, wall time:    {med(r[2] for r in loads):.0f} ms for the whole headless run (browser start included)"
+    )
     print(f"outputs in {work}")
 
 

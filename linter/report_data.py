@@ -81,11 +81,13 @@ def parse_since(value: str | None) -> str | None:
         if len(value) == 10:
             moment = datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
         else:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(value)
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
     except ValueError:
-        raise ConfigError("expected a date like 2026-01-31 or 2026-01-31T08:00:00Z", key="--since") from None
+        raise ConfigError(
+            "expected a date like 2026-01-31 or 2026-01-31T08:00:00Z", key="--since"
+        ) from None
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
@@ -103,7 +105,9 @@ def make_aliaser(key: bytes) -> Aliaser:
             return name
         norm = " ".join(name.split()).casefold()
         if norm not in cache:
-            digest = hmac.new(key, norm.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+            digest = hmac.new(
+                key, norm.encode("utf-8", "surrogatepass"), hashlib.sha256
+            ).hexdigest()
             cache[norm] = f"Author {digest[:6]}"
         return cache[norm]
 
@@ -126,7 +130,7 @@ def pseudonym_key(store: Store | None) -> tuple[bytes, str]:
             salt = secrets.token_hex(32)
             try:
                 store.set_sync_point(SALT_SOURCE, salt)
-            except Exception as exc:  # a read-only database user, for one
+            except Exception as exc:  # noqa: BLE001 - any driver's error: a read-only user, for one
                 raise ConfigError(
                     f"cannot save the pseudonym salt in the store ({type(exc).__name__}); set {KEY_ENV}",
                     key="--pseudonymize",
@@ -139,7 +143,14 @@ def pseudonym_key(store: Store | None) -> tuple[bytes, str]:
 
 
 def _blank_totals() -> dict[str, Any]:
-    return {"stories": 0, "clean": 0, "with_findings": 0, "skipped": 0, "findings": 0, "by_category": {}}
+    return {
+        "stories": 0,
+        "clean": 0,
+        "with_findings": 0,
+        "skipped": 0,
+        "findings": 0,
+        "by_category": {},
+    }
 
 
 def _add_totals(acc: dict[str, Any], t: dict[str, Any]) -> None:
@@ -149,7 +160,9 @@ def _add_totals(acc: dict[str, Any], t: dict[str, Any]) -> None:
         acc["by_category"][cat] = acc["by_category"].get(cat, 0) + int(n)
 
 
-def load_store(store: Store, *, since: str | None = None, project: str | None = None) -> ReportInput:
+def load_store(
+    store: Store, *, since: str | None = None, project: str | None = None
+) -> ReportInput:
     """Read the trend and the current state from a store."""
     points: list[dict[str, Any]] = []
     latest: dict[str, dict[str, Any]] = {}
@@ -185,9 +198,13 @@ def load_store(store: Store, *, since: str | None = None, project: str | None = 
         findings = [f for f in findings if f.get("project") == project]
     notes = []
     if incomplete:
-        notes.append(f"{incomplete} run(s) without recorded totals (still running or killed) are left out of the trend.")
+        notes.append(
+            f"{incomplete} run(s) without recorded totals (still running or killed) are left out of the trend."
+        )
     if project:
-        notes.append("The trend counts every project in the store; the other figures are for the project alone.")
+        notes.append(
+            "The trend counts every project in the store; the other figures are for the project alone."
+        )
     return ReportInput(
         kind="store",
         label=store.safe_url,
@@ -210,14 +227,18 @@ def _read_result(path: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON: {exc.msg}", source=path, line=exc.lineno) from None
-    if not isinstance(data, dict) or not isinstance(data.get("findings"), list) or not isinstance(
-        data.get("summary"), dict
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("findings"), list)
+        or not isinstance(data.get("summary"), dict)
     ):
         raise InputError("not the output of `storylint check --format json`", source=path)
     return data
 
 
-def load_results(paths: Sequence[str], *, since: str | None = None, project: str | None = None) -> ReportInput:
+def load_results(
+    paths: Sequence[str], *, since: str | None = None, project: str | None = None
+) -> ReportInput:
     """Read `check --format json` outputs; each file is one run, in the order given.
 
     A file's run time is its modification time (the JSON carries none).
@@ -242,7 +263,9 @@ def load_results(paths: Sequence[str], *, since: str | None = None, project: str
             skipped = int(s.get("stories_skipped") or 0)
             with_findings = int(s.get("stories_with_findings") or with_findings)
             clean = max(checked - with_findings, 0)
-        started = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC).isoformat(timespec="seconds")
+        started = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC).isoformat(
+            timespec="seconds"
+        )
         points.append(
             {
                 "id": i,
@@ -265,7 +288,9 @@ def load_results(paths: Sequence[str], *, since: str | None = None, project: str
         last, last_findings = s, findings
     notes = []
     if project:
-        notes.append("Results files do not list clean stories, so per-project story counts are unknown.")
+        notes.append(
+            "Results files do not list clean stories, so per-project story counts are unknown."
+        )
     if since:
         points = [p for p in points if p["started_at"] >= since]
     return ReportInput(
@@ -407,8 +432,14 @@ def _table(
                 intern(f["suggestion"]),
             ]
         )
-    return {"texts": texts, "stories": story_rows, "severities": SEVERITY_ORDER, "rows": rows,
-            "excerpt_cap": excerpt_cap, "title_cap": title_cap}  # fmt: skip
+    return {
+        "texts": texts,
+        "stories": story_rows,
+        "severities": SEVERITY_ORDER,
+        "rows": rows,
+        "excerpt_cap": excerpt_cap,
+        "title_cap": title_cap,
+    }
 
 
 def build_dataset(
@@ -484,9 +515,15 @@ def build_dataset(
 
         def row(name: str) -> dict[str, Any]:
             if name not in rows:
-                rows[name] = {"name": name, "checked": 0 if inp.stories is not None else None, "clean": 0
-                              if inp.stories is not None else None, "with_findings": 0, "findings": 0,
-                              "errors": 0, "by_category": {}}  # fmt: skip
+                rows[name] = {
+                    "name": name,
+                    "checked": 0 if inp.stories is not None else None,
+                    "clean": 0 if inp.stories is not None else None,
+                    "with_findings": 0,
+                    "findings": 0,
+                    "errors": 0,
+                    "by_category": {},
+                }
             return rows[name]
 
         if inp.stories is not None:
@@ -499,8 +536,8 @@ def build_dataset(
                     r["clean"] += 1
         seen_story: set[tuple[str, str, str]] = set()
         for f in findings:
-            meta = story_meta.get((f["source"], f["story"]))
-            name = (meta[key] if meta else f[key]) or "(none)"
+            found = story_meta.get((f["source"], f["story"]))
+            name = (found[key] if found else f[key]) or "(none)"
             r = row(name)
             r["findings"] += 1
             if f["severity"] == "error":
@@ -524,8 +561,16 @@ def build_dataset(
     for f in findings:
         code = str(f["rule"])
         r = rule_rows.setdefault(
-            code, {"rule": code, "name": f["name"], "category": f["category"], "severity": f["severity"],
-                   "findings": 0, "stories": 0, "message": _cap(f["message"], TEXT_CAP)}  # fmt: skip
+            code,
+            {
+                "rule": code,
+                "name": f["name"],
+                "category": f["category"],
+                "severity": f["severity"],
+                "findings": 0,
+                "stories": 0,
+                "message": _cap(f["message"], TEXT_CAP),
+            },
         )
         r["findings"] += 1
         rule_stories[code].add((f["source"], f["story"]))
@@ -539,13 +584,19 @@ def build_dataset(
         per_story[(f["source"], f["story"])].append(f)
     scored = sorted(
         per_story.items(),
-        key=lambda kv: (-sum(SEVERITY_RANK.get(f["severity"], 0) for f in kv[1]), -len(kv[1]), str(kv[0])),
+        key=lambda kv: (
+            -sum(SEVERITY_RANK.get(f["severity"], 0) for f in kv[1]),
+            -len(kv[1]),
+            str(kv[0]),
+        ),
     )
     worst = []
     for skey, items in scored[:WORST_STORIES]:
         meta = story_meta.get(skey, {})
         first = items[0]
-        items = sorted(items, key=lambda f: (-SEVERITY_RANK.get(f["severity"], 0), -(f["confidence"] or 0)))
+        items = sorted(
+            items, key=lambda f: (-SEVERITY_RANK.get(f["severity"], 0), -(f["confidence"] or 0))
+        )
         worst.append(
             {
                 "story": skey[1],
@@ -575,9 +626,13 @@ def build_dataset(
 
     # the compact findings table, within the page's size budget
     # the most severe first, so that a cut keeps what matters
-    table_findings = sorted(findings, key=lambda f: -SEVERITY_RANK.get(f["severity"], 0))[:MAX_FINDING_ROWS]
+    table_findings = sorted(findings, key=lambda f: -SEVERITY_RANK.get(f["severity"], 0))[
+        :MAX_FINDING_ROWS
+    ]
     rule_ids = {r["rule"]: i for i, r in enumerate(by_rule)}
-    excerpt_cap = max(EXCERPT_FLOOR, min(EXCERPT_CAP, EXCERPT_BUDGET // max(1, len(table_findings))))
+    excerpt_cap = max(
+        EXCERPT_FLOOR, min(EXCERPT_CAP, EXCERPT_BUDGET // max(1, len(table_findings)))
+    )
     n_stories = len({(f["source"], f["story"]) for f in table_findings})
     title_cap = max(TITLE_FLOOR, min(TITLE_CAP, TITLE_BUDGET // max(1, n_stories)))
     table = _table(table_findings, story_meta, rule_ids, excerpt_cap, title_cap)
@@ -602,7 +657,9 @@ def build_dataset(
             " the CSV has all."
         )
     if excerpt_cap < EXCERPT_CAP:
-        notes.append(f"Excerpts in the findings table are cut at {excerpt_cap} characters to keep this file small.")
+        notes.append(
+            f"Excerpts in the findings table are cut at {excerpt_cap} characters to keep this file small."
+        )
 
     return {
         "dataset_version": DATASET_VERSION,

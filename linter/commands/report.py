@@ -8,27 +8,50 @@ import sys
 from pathlib import Path
 
 import click
-
 from storylint import __version__
 from storylint.errors import ConfigError
 
 log = logging.getLogger("storylint.report")
 
-FORMAT_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
+FORMAT_BY_SUFFIX = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".csv": "csv",
+}
 
 
 @click.command()
-@click.argument("results", nargs=-1, type=click.Path(dir_okay=False, path_type=str), metavar="[RESULT.json]...")
-@click.option("--store", "store_url", metavar="URL",
-              help="Read the history store (SQLite file path, sqlite:///path or postgresql://...).")
+@click.argument(
+    "results", nargs=-1, type=click.Path(dir_okay=False, path_type=str), metavar="[RESULT.json]..."
+)
+@click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    help="Read the history store (SQLite file path, sqlite:///path or postgresql://...).",
+)
 @click.option("-o", "--output", required=True, metavar="FILE", help="File to write; - for stdout.")
-@click.option("--format", "output_format", type=click.Choice(["html", "markdown", "csv"]), default=None,
-              help="Report format [default: from the -o suffix (.html, .md, .csv), else html].")
-@click.option("--since", metavar="DATE", help="Trend over runs started on or after DATE (2026-01-31).")
-@click.option("--project", metavar="KEY", help="Only stories of this Jira project key / GitHub repository.")
-@click.option("--pseudonymize", is_flag=True,
-              help="Replace author names with stable aliases (keyed by the store's salt or "
-              "$STORYLINT_PSEUDONYM_KEY).")  # fmt: skip
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "markdown", "csv"]),
+    default=None,
+    help="Report format [default: from the -o suffix (.html, .md, .csv), else html].",
+)
+@click.option(
+    "--since", metavar="DATE", help="Trend over runs started on or after DATE (2026-01-31)."
+)
+@click.option(
+    "--project", metavar="KEY", help="Only stories of this Jira project key / GitHub repository."
+)
+@click.option(
+    "--pseudonymize",
+    is_flag=True,
+    help="Replace author names with stable aliases (keyed by the store's salt or "
+    "$STORYLINT_PSEUDONYM_KEY).",
+)
 def report(
     results: tuple[str, ...],
     store_url: str | None,

@@ -13,9 +13,23 @@ from collections.abc import Iterable
 from typing import Any
 
 COLUMNS: tuple[str, ...] = (
-    "source", "story", "rule", "name", "category", "severity", "confidence", "message", "excerpt",
-    "suggestion", "field", "line", "column", "url", "author", "project",
-)  # fmt: skip
+    "source",
+    "story",
+    "rule",
+    "name",
+    "category",
+    "severity",
+    "confidence",
+    "message",
+    "excerpt",
+    "suggestion",
+    "field",
+    "line",
+    "column",
+    "url",
+    "author",
+    "project",
+)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

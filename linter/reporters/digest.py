@@ -33,7 +33,13 @@ def _signed(n: Any, *, share: bool = False) -> str:
 def _link(text: str, url: Any) -> str:
     label = md_escape(text)
     if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
-        target = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+        target = (
+            url.replace(" ", "%20")
+            .replace("(", "%28")
+            .replace(")", "%29")
+            .replace("<", "%3C")
+            .replace(">", "%3E")
+        )
         return f"[{label}]({target})"
     return label
 
@@ -74,18 +80,34 @@ def render(d: dict[str, Any]) -> str:
         out.append("")
     trend = d["trend"][-TOP:]
     if len(trend) >= 2:
-        out += ["**Trend** (latest runs)", "", "| run | date | checked | clean | findings |", "| --- | --- | ---: | ---: | ---: |"]
+        out += [
+            "**Trend** (latest runs)",
+            "",
+            "| run | date | checked | clean | findings |",
+            "| --- | --- | ---: | ---: | ---: |",
+        ]
         for p in trend:
             out.append(
                 f"| {md_escape(str(p['label']))} | {p['started_at'][:10]} | {_num(p['checked'])} | "
                 f"{_pct(p['clean_share'])} | {_num(p['findings'])} |"
             )
         out.append("")
-    for title, rows, key in (("Authors", d["by_author"], "author"), ("Projects", d["by_project"], "project")):
+    for title, rows, key in (
+        ("Authors", d["by_author"], "author"),
+        ("Projects", d["by_project"], "project"),
+    ):
         if not rows:
             continue
-        out += [f"**{title} with most findings**", "", f"| {key} | stories with findings | findings |", "| --- | ---: | ---: |"]
-        out += [f"| {md_escape(r['name'])} | {_num(r['with_findings'])} | {_num(r['findings'])} |" for r in rows[:TOP]]
+        out += [
+            f"**{title} with most findings**",
+            "",
+            f"| {key} | stories with findings | findings |",
+            "| --- | ---: | ---: |",
+        ]
+        out += [
+            f"| {md_escape(r['name'])} | {_num(r['with_findings'])} | {_num(r['findings'])} |"
+            for r in rows[:TOP]
+        ]
         if len(rows) > TOP:
             out.append(f"| … {len(rows) - TOP:,} more | | |")
         out.append("")
@@ -106,7 +128,9 @@ def render(d: dict[str, Any]) -> str:
                 f"{md_code(top['rule'])} {md_code(top['excerpt'])} → {md_escape(top['suggestion'])}"
             )
         out.append("")
-    out.append(f"_storylint {md_escape(d['tool_version'])}, generated {d['generated_at'][:16].replace('T', ' ')} UTC._")
+    out.append(
+        f"_storylint {md_escape(d['tool_version'])}, generated {d['generated_at'][:16].replace('T', ' ')} UTC._"
+    )
     return "\n".join(out) + "\n"
 
 

@@ -58,14 +58,20 @@ def json_for_script(data: Any) -> str:
 
 
 def _csp_hash(script: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+    return (
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+        + "'"
+    )
 
 
 def _category_label(cat: str) -> str:
     return cat.replace("_", " ")
 
 
-def _delta_text(value: float | int | None, *, lower_is_better: bool, unit: str = "", share: bool = False) -> str:
+def _delta_text(
+    value: float | None, *, lower_is_better: bool, unit: str = "", share: bool = False
+) -> str:
     """A change as words and an arrow, so colour is never the only signal."""
     if value is None:
         return ""
@@ -90,11 +96,11 @@ def _delta_text(value: float | int | None, *, lower_is_better: bool, unit: str =
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
+    magnitude = 10.0 ** (len(str(int(value))) - 1)
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
         if value <= step * magnitude:
             return step * magnitude
-    return 10 * magnitude
+    return 10.0 * magnitude
 
 
 def _chart(
@@ -126,7 +132,9 @@ def _chart(
     out = []
     desc_parts = []
     for key, name in series:
-        vals = [(p["label"], p["started_at"][:10], p[key]) for p in points if p.get(key) is not None]
+        vals = [
+            (p["label"], p["started_at"][:10], p[key]) for p in points if p.get(key) is not None
+        ]
         if vals:
             first, last = vals[0], vals[-1]
             desc_parts.append(
@@ -141,17 +149,25 @@ def _chart(
     for i in range(5):
         v = ymax * i / 4
         yy = y(v)
-        out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}"/>')
+        out.append(
+            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}"/>'
+        )
         out.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{e(label(v))}</text>')
     out.append(f'<line class="axis" x1="{left}" x2="{left}" y1="{top}" y2="{top + ph}"/>')
     if n:
-        ticks = sorted({0, n - 1, *(round(k * (n - 1) / 5) for k in range(1, 5))}) if n > 6 else list(range(n))
+        ticks = (
+            sorted({0, n - 1, *(round(k * (n - 1) / 5) for k in range(1, 5))})
+            if n > 6
+            else list(range(n))
+        )
         for i in ticks:
             p = points[i]
             out.append(
                 f'<text x="{x(i):.1f}" y="{top + ph + 16}" text-anchor="middle">{e(p["started_at"][5:10])}</text>'
             )
-            out.append(f'<text x="{x(i):.1f}" y="{top + ph + 30}" text-anchor="middle">{e(p["label"][:14])}</text>')
+            out.append(
+                f'<text x="{x(i):.1f}" y="{top + ph + 30}" text-anchor="middle">{e(p["label"][:14])}</text>'
+            )
     else:
         out.append(
             f'<text x="{left + pw / 2}" y="{top + ph / 2}" text-anchor="middle">No runs recorded yet.</text>'
@@ -178,14 +194,16 @@ def _chart(
     legend = ['<ul class="legend">']
     for s, (_, name) in enumerate(series, 1):
         marker = (
-            '<circle class="m1" cx="14" cy="6" r="4"/>' if s == 1 else '<rect class="m2" x="10" y="2" width="8" height="8"/>'
+            '<circle class="m1" cx="14" cy="6" r="4"/>'
+            if s == 1
+            else '<rect class="m2" x="10" y="2" width="8" height="8"/>'
         )
         legend.append(
             f'<li><svg width="28" height="12" aria-hidden="true"><line class="s{s}" x1="0" x2="28" y1="6" y2="6"/>'
             f"{marker}</svg>{e(name)}</li>"
         )
     legend.append("</ul>")
-    return f'<figure>{"".join(out)}<figcaption>{"".join(legend)}</figcaption></figure>'
+    return f"<figure>{''.join(out)}<figcaption>{''.join(legend)}</figcaption></figure>"
 
 
 # -- sections -----------------------------------------------------------------------------
@@ -196,14 +214,32 @@ def _figures(d: dict[str, Any]) -> str:
     delta = h["delta"] or {}
     since = f" since run {e(delta['previous'])}" if delta else ""
     cards = [
-        ("checked", "Stories checked", num(h["checked"]), ""),  # more stories is neither better nor worse
-        ("clean_share", "Share clean", pct(h["clean_share"]),
-         _delta_text(delta.get("clean_share"), lower_is_better=False, share=True)),
-        ("with_findings", "Stories with findings", num(h["with_findings"]),
-         _delta_text(delta.get("with_findings"), lower_is_better=True)),
-        ("findings", "Findings", num(h["findings"]), _delta_text(delta.get("findings"), lower_is_better=True)),
+        (
+            "checked",
+            "Stories checked",
+            num(h["checked"]),
+            "",
+        ),  # more stories is neither better nor worse
+        (
+            "clean_share",
+            "Share clean",
+            pct(h["clean_share"]),
+            _delta_text(delta.get("clean_share"), lower_is_better=False, share=True),
+        ),
+        (
+            "with_findings",
+            "Stories with findings",
+            num(h["with_findings"]),
+            _delta_text(delta.get("with_findings"), lower_is_better=True),
+        ),
+        (
+            "findings",
+            "Findings",
+            num(h["findings"]),
+            _delta_text(delta.get("findings"), lower_is_better=True),
+        ),
         ("authors", "Authors with findings", num(h["authors"]), ""),
-    ]  # fmt: skip
+    ]
     out = ['<dl class="figures">']
     for key, label, value, change in cards:
         out.append(
@@ -211,13 +247,19 @@ def _figures(d: dict[str, Any]) -> str:
         )
     out.append("</dl>")
     if delta:
-        out.append(f'<p class="note">Changes are{since} ({e(delta["previous_at"][:16].replace("T", " "))} UTC).</p>')
+        out.append(
+            f'<p class="note">Changes are{since} ({e(delta["previous_at"][:16].replace("T", " "))} UTC).</p>'
+        )
     elif len(d["trend"]) < 2:
-        out.append('<p class="note">The change since the previous run appears once there are two runs.</p>')
+        out.append(
+            '<p class="note">The change since the previous run appears once there are two runs.</p>'
+        )
     sev = h["by_severity"]
     if sev:
-        parts = ", ".join(f'<span class="sev sev-{e(s)}">{e(SEVERITY_LABEL.get(s, s))}</span> {num(n)}'
-                          for s, n in sev.items())  # fmt: skip
+        parts = ", ".join(
+            f'<span class="sev sev-{e(s)}">{e(SEVERITY_LABEL.get(s, s))}</span> {num(n)}'
+            for s, n in sev.items()
+        )
         out.append(f'<p data-figure="by_severity">By severity: {parts}.</p>')
     return "".join(out)
 
@@ -256,10 +298,19 @@ def _trend(d: dict[str, Any]) -> str:
     trend = d["trend"]
     if not trend:
         return "<p>No runs recorded yet: run <code>storylint check --store …</code> to start the history.</p>"
-    counts = _chart(trend, [("findings", "Findings"), ("with_findings", "Stories with findings")],
-                    chart_id="trend-findings", title="Findings and stories with findings after each run")  # fmt: skip
-    share = _chart(trend, [("clean_share", "Share of stories clean")], chart_id="trend-clean",
-                   title="Share of checked stories without findings after each run", as_percent=True)  # fmt: skip
+    counts = _chart(
+        trend,
+        [("findings", "Findings"), ("with_findings", "Stories with findings")],
+        chart_id="trend-findings",
+        title="Findings and stories with findings after each run",
+    )
+    share = _chart(
+        trend,
+        [("clean_share", "Share of stories clean")],
+        chart_id="trend-clean",
+        title="Share of checked stories without findings after each run",
+        as_percent=True,
+    )
     rows = "".join(
         f'<tr><th scope="row">{e(p["label"])}</th><td>{e(p["started_at"][:16].replace("T", " "))}</td>'
         f'<td>{e(p["source"])}</td><td>{e(p["status"])}</td><td class="num">{num(p["checked"])}</td>'
@@ -268,11 +319,13 @@ def _trend(d: dict[str, Any]) -> str:
         for p in reversed(trend)
     )
     one = (
-        '<p class="note">Only one run so far; the lines appear after the next run.</p>' if len(trend) == 1 else ""
+        '<p class="note">Only one run so far; the lines appear after the next run.</p>'
+        if len(trend) == 1
+        else ""
     )
     return (
         f'{one}<div class="charts">{counts}{share}</div>'
-        f'<details><summary>The trend as a table ({len(trend)} runs, newest first)</summary>'
+        f"<details><summary>The trend as a table ({len(trend)} runs, newest first)</summary>"
         '<div class="scroll"><table id="trend-table"><caption>State after each run</caption><thead><tr>'
         '<th scope="col">Run</th><th scope="col">Started (UTC)</th><th scope="col">Source</th>'
         '<th scope="col">Status</th><th scope="col" class="num">Stories checked</th>'
@@ -302,17 +355,24 @@ def _worst(d: dict[str, Any]) -> str:
             where = f"{e(f['field'])}, line {num(f['line'])}" if f["line"] else e(f["field"])
             items.append(
                 f'<li><p><span class="sev sev-{e(f["severity"])}">{e(SEVERITY_LABEL.get(f["severity"], f["severity"]))}</span> '
-                f'<code>{e(f["rule"])}</code> {e(f["name"])} \u2014 {e(f["message"])}</p>'
-                + (f'<blockquote aria-label="Excerpt from the {where}"><mark>{e(f["excerpt"])}</mark></blockquote>'
-                   if f["excerpt"] else '<p class="note">Nothing to quote: the story lacks something.</p>')
+                f"<code>{e(f['rule'])}</code> {e(f['name'])} \u2014 {e(f['message'])}</p>"
+                + (
+                    f'<blockquote aria-label="Excerpt from the {where}"><mark>{e(f["excerpt"])}</mark></blockquote>'
+                    if f["excerpt"]
+                    else '<p class="note">Nothing to quote: the story lacks something.</p>'
+                )
                 + f'<p class="suggestion"><strong>Try instead:</strong> {e(f["suggestion"])}</p></li>'
             )
         more = s["findings"] - len(s["top"])
-        more_note = f'<p class="note">{num(more)} more finding(s) in the table below.</p>' if more > 0 else ""
+        more_note = (
+            f'<p class="note">{num(more)} more finding(s) in the table below.</p>'
+            if more > 0
+            else ""
+        )
         out.append(
             f'<article class="story" data-story="{e(s["story"])}"><h3>{_story_link(s["story"], s["url"])}{title}</h3>'
             f'<p class="meta">{who}{num(s["findings"])} finding(s): {sev}</p>'
-            f'<ol>{"".join(items)}</ol>{more_note}</article>'
+            f"<ol>{''.join(items)}</ol>{more_note}</article>"
         )
     out.append("</div>")
     return "".join(out)
@@ -356,7 +416,7 @@ def render(dataset: dict[str, Any]) -> str:
 <meta http-equiv="Content-Security-Policy" content="{e(csp)}">
 <meta name="referrer" content="no-referrer">
 <meta name="color-scheme" content="light dark">
-<meta name="generator" content="storylint {e(d['tool_version'])}">
+<meta name="generator" content="storylint {e(d["tool_version"])}">
 <title>{e(title)}</title>
 <style>{CSS}</style>
 <script>{ERROR_CATCHER}</script>
@@ -365,8 +425,8 @@ def render(dataset: dict[str, Any]) -> str:
 <a class="skip" href="#main">Skip to the report</a>
 <header>
 <h1>{e(title)}</h1>
-<p class="meta">Generated {e(d['generated_at'].replace('T', ' ')[:16])} UTC from {e(d['source']['kind'])}
-<code>{e(d['source']['label'])}</code>.{scope_text}</p>
+<p class="meta">Generated {e(d["generated_at"].replace("T", " ")[:16])} UTC from {e(d["source"]["kind"])}
+<code>{e(d["source"]["label"])}</code>.{scope_text}</p>
 {notes}
 </header>
 <pre id="script-errors" role="alert" hidden></pre>
@@ -388,7 +448,7 @@ the CSV export (<code>storylint report --format csv</code>) has every finding.</
 <section aria-labelledby="h-findings"><h2 id="h-findings">All findings</h2>{_FILTERS}
 <div id="findings" class="table-mount"></div></section>
 </main>
-<footer><p>storylint {e(d['tool_version'])} \u00b7 dataset v{e(d['dataset_version'])} \u00b7
+<footer><p>storylint {e(d["tool_version"])} \u00b7 dataset v{e(d["dataset_version"])} \u00b7
 <span id="self-check">This file works offline; it loads nothing from the network.</span></p></footer>
 <script type="application/json" id="report-data">{json_for_script(d)}</script>
 <script>{MAIN_JS}</script>

@@ -35,13 +35,17 @@ def run_chromium(binary: str, url: str, *flags: str) -> subprocess.CompletedProc
 
 
 def dump_dom(binary: str, path: Path, fragment: str = "") -> str:
-    proc = run_chromium(binary, path.resolve().as_uri() + fragment, "--dump-dom", "--window-size=1280,900")
+    proc = run_chromium(
+        binary, path.resolve().as_uri() + fragment, "--dump-dom", "--window-size=1280,900"
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "<html" in proc.stdout, proc.stderr[-2000:]
     return proc.stdout
 
 
-def screenshot(binary: str, path: Path, out: Path, *, width: int = 1280, height: int = 3000, dark: bool = False) -> None:
+def screenshot(
+    binary: str, path: Path, out: Path, *, width: int = 1280, height: int = 3000, dark: bool = False
+) -> None:
     flags = [f"--screenshot={out}", f"--window-size={width},{height}"]
     if dark:
         flags += ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"]
@@ -51,12 +55,28 @@ def screenshot(binary: str, path: Path, out: Path, *, width: int = 1280, height:
 
 
 def print_pdf(binary: str, path: Path, out: Path) -> None:
-    proc = run_chromium(binary, path.resolve().as_uri(), f"--print-to-pdf={out}", "--no-pdf-header-footer")
+    proc = run_chromium(
+        binary, path.resolve().as_uri(), f"--print-to-pdf={out}", "--no-pdf-header-footer"
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert out.is_file() and out.read_bytes()[:5] == b"%PDF-", proc.stderr[-2000:]
 
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 @dataclass

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from storylint.model import Author, Finding, Report, Skipped, Story, StoryResult
 from storylint.store import Store, open_store
 
@@ -28,33 +27,67 @@ FORMULA_EXCERPT = '=HYPERLINK("http://evil.example/x","click")'
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def finding(story: Story, rule: str, category: str, severity: str, excerpt: str, *, line: int = 1,
-            suggestion: str = "Describe the outcome the user needs.") -> Finding:  # fmt: skip
+def finding(
+    story: Story,
+    rule: str,
+    category: str,
+    severity: str,
+    excerpt: str,
+    *,
+    line: int = 1,
+    suggestion: str = "Describe the outcome the user needs.",
+) -> Finding:
     names = {
-        "DM01": "schema-change", "UI01": "pixel-layout", "TE01": "named-technology",
-        "IS01": "step-by-step", "AC01": "missing-acceptance-criteria",
-    }  # fmt: skip
+        "DM01": "schema-change",
+        "UI01": "pixel-layout",
+        "TE01": "named-technology",
+        "IS01": "step-by-step",
+        "AC01": "missing-acceptance-criteria",
+    }
     return Finding(
-        story=story.ref, rule=rule, name=names.get(rule, rule.lower()), category=category, severity=severity,
-        message=f"{names.get(rule, rule)} prescribes HOW", excerpt=excerpt, suggestion=suggestion,
-        line=line, column=1, end_line=line, end_column=len(excerpt) + 1, confidence=0.9, url=story.url,
-        author=story.author.name if story.author else None, project=story.project,
-    )  # fmt: skip
+        story=story.ref,
+        rule=rule,
+        name=names.get(rule, rule.lower()),
+        category=category,
+        severity=severity,
+        message=f"{names.get(rule, rule)} prescribes HOW",
+        excerpt=excerpt,
+        suggestion=suggestion,
+        line=line,
+        column=1,
+        end_line=line,
+        end_column=len(excerpt) + 1,
+        confidence=0.9,
+        url=story.url,
+        author=story.author.name if story.author else None,
+        project=story.project,
+    )
 
 
 def jira_story(n: int, author: str, *, title: str = "A story", url: str | None = None) -> Story:
     return Story(
-        id=str(10000 + n), key=f"ACME-{n}", title=title, body="As a user I want...", project="ACME",
+        id=str(10000 + n),
+        key=f"ACME-{n}",
+        title=title,
+        body="As a user I want...",
+        project="ACME",
         url=url if url is not None else f"https://acme.atlassian.net/browse/ACME-{n}",
-        author=Author(name=author, id=f"acc-{author[:3]}"), type="Story", source="jira",
-    )  # fmt: skip
+        author=Author(name=author, id=f"acc-{author[:3]}"),
+        type="Story",
+        source="jira",
+    )
 
 
 def gh_story(n: int, author: str) -> Story:
     return Story(
-        id=str(n), key=f"acme/web#{n}", title=f"Issue {n}", project="acme/web",
-        url=f"https://github.com/acme/web/issues/{n}", author=Author(login=author, name=author), source="github",
-    )  # fmt: skip
+        id=str(n),
+        key=f"acme/web#{n}",
+        title=f"Issue {n}",
+        project="acme/web",
+        url=f"https://github.com/acme/web/issues/{n}",
+        author=Author(login=author, name=author),
+        source="github",
+    )
 
 
 def record_run(store: Store, source: str, results: list[StoryResult]) -> int:
@@ -76,24 +109,57 @@ def run1() -> list[StoryResult]:
     s5 = jira_story(5, XSS_AUTHOR, title="<b>bold</b> & <i>title</i>", url="javascript:alert(1)")
     s6 = jira_story(6, "Walter Skinner")
     return [
-        StoryResult(s1, [
-            finding(s1, "DM01", "data_model", "error", "add a column `status` to the users table", line=3),
-            finding(s1, "UI01", "ui_spec", "warning", "a 12px blue button in the top-right corner", line=5),
-        ]),  # fmt: skip
+        StoryResult(
+            s1,
+            [
+                finding(
+                    s1,
+                    "DM01",
+                    "data_model",
+                    "error",
+                    "add a column `status` to the users table",
+                    line=3,
+                ),
+                finding(
+                    s1,
+                    "UI01",
+                    "ui_spec",
+                    "warning",
+                    "a 12px blue button in the top-right corner",
+                    line=5,
+                ),
+            ],
+        ),
         StoryResult(s2, [finding(s2, "TE01", "technology", "warning", "use Redis for the cache")]),
         StoryResult(s3, []),
         StoryResult(s4, [], Skipped(story=s4.ref, reason="type Bug is out of scope")),
         StoryResult(s5, [finding(s5, "IS01", "implementation_steps", "info", XSS_EXCERPT)]),
-        StoryResult(s6, [finding(s6, "TE01", "technology", "warning", FORMULA_EXCERPT,
-                                 suggestion="@here -cmd|' /C calc'!A0")]),  # fmt: skip
+        StoryResult(
+            s6,
+            [
+                finding(
+                    s6,
+                    "TE01",
+                    "technology",
+                    "warning",
+                    FORMULA_EXCERPT,
+                    suggestion="@here -cmd|' /C calc'!A0",
+                )
+            ],
+        ),
     ]
 
 
 def run2() -> list[StoryResult]:
     g1, g2, g3 = gh_story(1, "octocat"), gh_story(2, "octocat"), gh_story(3, "Dana Scully")
     return [
-        StoryResult(g1, [finding(g1, "DM01", "data_model", "error", "new table `events`"),
-                         finding(g1, "AC01", "missing_acceptance_criteria", "warning", "")]),  # fmt: skip
+        StoryResult(
+            g1,
+            [
+                finding(g1, "DM01", "data_model", "error", "new table `events`"),
+                finding(g1, "AC01", "missing_acceptance_criteria", "warning", ""),
+            ],
+        ),
         StoryResult(g2, []),
         StoryResult(g3, [finding(g3, "UI01", "ui_spec", "warning", "a modal with two tabs")]),
     ]
@@ -105,7 +171,9 @@ def run3() -> list[StoryResult]:
     s7 = jira_story(7, "Fox Mulder")
     return [
         StoryResult(s1, []),
-        StoryResult(s7, [finding(s7, "IS01", "implementation_steps", "warning", "first call the API, then")]),
+        StoryResult(
+            s7, [finding(s7, "IS01", "implementation_steps", "warning", "first call the API, then")]
+        ),
     ]
 
 
@@ -160,8 +228,13 @@ def result_files(tmp_path: Path) -> list[Path]:
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("STORYLINT_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):  # fmt: skip
+    for candidate in (
+        os.environ.get("STORYLINT_CHROMIUM"),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -172,8 +245,12 @@ def chromium() -> str:
     path = chromium_path()
     if path is None:
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but no chromium found: run scripts/install-chromium.sh (Debian package `chromium`)")
-        pytest.skip("chromium not installed: run scripts/install-chromium.sh (Debian package `chromium`)")
+            pytest.fail(
+                "CI=true but no chromium found: run scripts/install-chromium.sh (Debian package `chromium`)"
+            )
+        pytest.skip(
+            "chromium not installed: run scripts/install-chromium.sh (Debian package `chromium`)"
+        )
     return path
 
 

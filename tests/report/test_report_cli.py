@@ -18,8 +18,14 @@ from tests.report.report_fixtures import History
 def storylint(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k != "STORYLINT_PSEUDONYM_KEY"}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "storylint", *args], capture_output=True, text=True, timeout=60,
-                          env=full_env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "storylint", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=full_env,
+    )
 
 
 def test_html_from_store(history: History, tmp_path: Path) -> None:
@@ -37,7 +43,9 @@ def test_markdown_inferred_from_suffix_and_csv_to_stdout(history: History, tmp_p
     proc = storylint("report", "--store", f"sqlite:///{history.path}", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert out.read_text(encoding="utf-8").startswith("## storylint report")
-    proc = storylint("report", "--store", history.url, "-o", "-", "--format", "csv", "--project", "acme/web")
+    proc = storylint(
+        "report", "--store", history.url, "-o", "-", "--format", "csv", "--project", "acme/web"
+    )
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
     assert len(rows) == 3 and {r["project"] for r in rows} == {"acme/web"}
@@ -63,11 +71,21 @@ def test_pseudonymize_is_stable_across_reports(history: History, tmp_path: Path)
 
 
 def test_pseudonymize_results_without_key_warns(result_files: list[Path], tmp_path: Path) -> None:
-    proc = storylint("report", str(result_files[0]), "--pseudonymize", "-o", str(tmp_path / "x.html"))
+    proc = storylint(
+        "report", str(result_files[0]), "--pseudonymize", "-o", str(tmp_path / "x.html")
+    )
     assert proc.returncode == 0
     assert "STORYLINT_PSEUDONYM_KEY" in proc.stderr
-    proc = storylint("report", str(result_files[0]), "--pseudonymize", "-o", "-", "--format", "csv",
-                     env={"STORYLINT_PSEUDONYM_KEY": "k"})  # fmt: skip
+    proc = storylint(
+        "report",
+        str(result_files[0]),
+        "--pseudonymize",
+        "-o",
+        "-",
+        "--format",
+        "csv",
+        env={"STORYLINT_PSEUDONYM_KEY": "k"},
+    )
     assert proc.returncode == 0 and proc.stderr == ""
     assert "Dana Scully" not in proc.stdout
 

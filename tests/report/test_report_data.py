@@ -6,19 +6,21 @@ import json
 from pathlib import Path
 
 import pytest
-
-from tests.report.report_fixtures import History, finding, gh_story, record_run
 from storylint import report_data as rd
 from storylint.errors import ConfigError, InputError
 from storylint.model import StoryResult
 from storylint.store import open_store
+
+from tests.report.report_fixtures import History, finding, gh_story, record_run
 
 
 def dataset(history: History, **kw: object) -> dict:
     store = history.open()
     try:
         alias = kw.pop("alias", None)
-        return rd.build_dataset(rd.load_store(store, **kw), alias=alias, generated_at="2026-01-01T00:00:00+00:00")  # type: ignore[arg-type]
+        return rd.build_dataset(
+            rd.load_store(store, **kw), alias=alias, generated_at="2026-01-01T00:00:00+00:00"
+        )  # type: ignore[arg-type]
     finally:
         store.close()
 
@@ -70,8 +72,10 @@ def test_breakdowns_add_up(history: History) -> None:
     assert authors["Dana Scully"]["clean"] == 2
     assert authors["Dana Scully"]["findings"] == 1
     assert authors["Fox Mulder"]["checked"] == 2  # ACME-4 was skipped
-    assert (authors["Fox Mulder"]["top_category"], authors["Fox Mulder"]["top_category_findings"]) == (
-        "implementation_steps", 1)  # a tie with technology, broken by name
+    assert (
+        authors["Fox Mulder"]["top_category"],
+        authors["Fox Mulder"]["top_category_findings"],
+    ) == ("implementation_steps", 1)  # a tie with technology, broken by name
     projects = {r["name"]: r for r in d["by_project"]}
     assert projects["ACME"]["findings"] == 4 and projects["acme/web"]["findings"] == 3
     assert projects["ACME"]["checked"] == 6 and projects["ACME"]["clean"] == 2
@@ -92,10 +96,16 @@ def test_compact_table_round_trips(history: History) -> None:
     d = dataset(history)
     t = d["table"]
     assert len(t["rows"]) == d["headline"]["findings"]
-    decoded = {(t["stories"][r[0]][0], d["by_rule"][r[1]]["rule"], t["severities"][r[2]], r[4]) for r in t["rows"]}
+    decoded = {
+        (t["stories"][r[0]][0], d["by_rule"][r[1]]["rule"], t["severities"][r[2]], r[4])
+        for r in t["rows"]
+    }
     store = history.open()
     try:
-        expected = {(f["story"], f["rule"], f["severity"], f["excerpt"][: rd.EXCERPT_CAP]) for f in store.current_findings()}
+        expected = {
+            (f["story"], f["rule"], f["severity"], f["excerpt"][: rd.EXCERPT_CAP])
+            for f in store.current_findings()
+        }
     finally:
         store.close()
     assert decoded == expected
@@ -110,13 +120,34 @@ def test_compact_table_round_trips(history: History) -> None:
 
 def test_excerpt_cap_shrinks_with_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rd, "EXCERPT_BUDGET", 6_000)
-    many = [{"story": f"S-{i}", "rule": "R1", "name": "n", "category": "technology", "severity": "info",
-             "confidence": 1.0, "message": "m", "excerpt": "x" * 500, "suggestion": "s", "field": "body",
-             "line": 1, "column": 1, "url": None, "author": None, "project": None} for i in range(200)]  # fmt: skip
-    d = rd.build_dataset(rd.ReportInput(kind="results", label="t", runs=[], findings=many, stories=None))
+    many = [
+        {
+            "story": f"S-{i}",
+            "rule": "R1",
+            "name": "n",
+            "category": "technology",
+            "severity": "info",
+            "confidence": 1.0,
+            "message": "m",
+            "excerpt": "x" * 500,
+            "suggestion": "s",
+            "field": "body",
+            "line": 1,
+            "column": 1,
+            "url": None,
+            "author": None,
+            "project": None,
+        }
+        for i in range(200)
+    ]
+    d = rd.build_dataset(
+        rd.ReportInput(kind="results", label="t", runs=[], findings=many, stories=None)
+    )
     assert d["table"]["excerpt_cap"] == rd.EXCERPT_FLOOR
     assert max(len(r[4]) for r in d["table"]["rows"]) == rd.EXCERPT_FLOOR
-    few = rd.build_dataset(rd.ReportInput(kind="results", label="t", runs=[], findings=many[:10], stories=None))
+    few = rd.build_dataset(
+        rd.ReportInput(kind="results", label="t", runs=[], findings=many[:10], stories=None)
+    )
     assert few["table"]["excerpt_cap"] == rd.EXCERPT_CAP
 
 
@@ -138,7 +169,9 @@ def test_since_filter_limits_the_trend(history: History) -> None:
     assert rd.parse_since("2026-02-03T10:00:00+01:00") == "2026-02-03T09:00:00+00:00"
 
 
-def test_pseudonyms_are_stable_and_hide_names(history: History, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pseudonyms_are_stable_and_hide_names(
+    history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(rd.KEY_ENV, raising=False)
     store = history.open()
     try:
@@ -157,8 +190,20 @@ def test_pseudonyms_are_stable_and_hide_names(history: History, monkeypatch: pyt
     # the same author gets the same alias in a later run and a later report
     store = history.open()
     try:
-        record_run(store, "github:acme/web", [StoryResult(gh_story(9, "Dana Scully"), [
-            finding(gh_story(9, "Dana Scully"), "TE01", "technology", "warning", "use Kafka")])])  # fmt: skip
+        record_run(
+            store,
+            "github:acme/web",
+            [
+                StoryResult(
+                    gh_story(9, "Dana Scully"),
+                    [
+                        finding(
+                            gh_story(9, "Dana Scully"), "TE01", "technology", "warning", "use Kafka"
+                        )
+                    ],
+                )
+            ],
+        )
         key3, _ = rd.pseudonym_key(store)
     finally:
         store.close()

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from storylint import report_data as rd
 from storylint.config import Config
 from storylint.engine import Linter
@@ -18,41 +17,78 @@ from storylint.model import Story
 from storylint.reporters import html_report
 from storylint.runner import check_stories
 from storylint.store import open_store
+
 from tests.report.report_browser import dump_dom, parse_dom
 
 HOW = {
-    "P-1": ("Add a `delivery_status` column to the `orders` table",
-            "Create a migration that adds the column with a default of `pending`."),
-    "P-2": ("New promo banner",
-            "Show the banner in a 12px rounded box with 16px padding and text colour #FF5722, top-right of the page."),
-    "P-3": ("Live vote counters", "We should push vote updates over Socket.IO and keep the counters in Redis."),
-    "P-4": ("Contribution scores",
+    "P-1": (
+        "Add a `delivery_status` column to the `orders` table",
+        "Create a migration that adds the column with a default of `pending`.",
+    ),
+    "P-2": (
+        "New promo banner",
+        "Show the banner in a 12px rounded box with 16px padding and text colour #FF5722, top-right of the page.",
+    ),
+    "P-3": (
+        "Live vote counters",
+        "We should push vote updates over Socket.IO and keep the counters in Redis.",
+    ),
+    "P-4": (
+        "Contribution scores",
+        (
             "1. Create a migration for the scores table\n2. Add a service that computes the score nightly\n"
-            "3. Wire the endpoint to the dashboard component\n4. Deploy to staging behind a feature flag"),
-}  # fmt: skip
+            "3. Wire the endpoint to the dashboard component\n4. Deploy to staging behind a feature flag"
+        ),
+    ),
+}
 WHAT = (
     "As a shopper I want to see where my order is, so that I know when to be home.\n\n"
     "## Acceptance criteria\n- Given a shipped order, when I open it, then I see its delivery status."
 )
-AUTHORS = {"P-1": "Dana Scully", "P-2": "Fox Mulder", "P-3": "Dana Scully", "P-4": "Walter Skinner",
-           "P-5": "Fox Mulder", "P-6": "Dana Scully"}  # fmt: skip
+AUTHORS = {
+    "P-1": "Dana Scully",
+    "P-2": "Fox Mulder",
+    "P-3": "Dana Scully",
+    "P-4": "Walter Skinner",
+    "P-5": "Fox Mulder",
+    "P-6": "Dana Scully",
+}
 
 
 def story(ref: str, title: str, body: str, project: str = "SHOP") -> dict[str, Any]:
-    return {"id": ref, "key": ref, "title": title, "body": body, "type": "Story", "project": project,
-            "author": AUTHORS.get(ref, "Monica Reyes"), "url": f"https://jira.example.com/browse/{ref}"}  # fmt: skip
+    return {
+        "id": ref,
+        "key": ref,
+        "title": title,
+        "body": body,
+        "type": "Story",
+        "project": project,
+        "author": AUTHORS.get(ref, "Monica Reyes"),
+        "url": f"https://jira.example.com/browse/{ref}",
+    }
 
 
 def run1_items() -> list[dict[str, Any]]:
     items = [story(ref, t, b) for ref, (t, b) in HOW.items()]
-    items += [story("P-5", "Track my order", WHAT), story("P-6", "Reorder a past basket", WHAT, project="APP")]
+    items += [
+        story("P-5", "Track my order", WHAT),
+        story("P-6", "Reorder a past basket", WHAT, project="APP"),
+    ]
     return items
 
 
 def run2_items() -> list[dict[str, Any]]:
     # P-1 and P-3 rewritten as outcomes; P-7 new with HOW
-    return [story("P-1", "Delivery status on my orders", WHAT), story("P-3", "Live vote counters", WHAT),
-            story("P-7", "Nightly report", "Run a cron job at 2am that writes a CSV to the S3 bucket.", project="APP")]  # fmt: skip
+    return [
+        story("P-1", "Delivery status on my orders", WHAT),
+        story("P-3", "Live vote counters", WHAT),
+        story(
+            "P-7",
+            "Nightly report",
+            "Run a cron job at 2am that writes a CSV to the S3 bucket.",
+            project="APP",
+        ),
+    ]
 
 
 @pytest.fixture
@@ -117,15 +153,36 @@ def test_report_from_check_json_outputs(tmp_path: Path) -> None:
     for i, items in enumerate((run1_items(), run1_items()[1:]), 1):
         src = tmp_path / f"stories{i}.jsonl"
         src.write_text("\n".join(json.dumps(x) for x in items) + "\n", encoding="utf-8")
-        proc = subprocess.run([sys.executable, "-m", "storylint", "check", str(src), "--format", "json"],
-                              capture_output=True, text=True, timeout=60, cwd=tmp_path)  # fmt: skip
+        proc = subprocess.run(
+            [sys.executable, "-m", "storylint", "check", str(src), "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=tmp_path,
+        )
         assert proc.returncode == 1, proc.stderr  # findings
         out = tmp_path / f"run{i}.json"
         out.write_text(proc.stdout, encoding="utf-8")
         summaries.append(json.loads(proc.stdout)["summary"])
         paths.append(out)
-    proc = subprocess.run([sys.executable, "-m", "storylint", "report", *map(str, paths), "-o", "-", "--format",
-                           "markdown"], capture_output=True, text=True, timeout=60)  # fmt: skip
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "storylint",
+            "report",
+            *map(str, paths),
+            "-o",
+            "-",
+            "--format",
+            "markdown",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     s1, s2 = summaries
     assert (

@@ -8,9 +8,10 @@ import io
 import json
 import re
 
-from tests.report.report_fixtures import FORMULA_EXCERPT, XSS_AUTHOR, XSS_EXCERPT, History
 from storylint import report_data as rd
 from storylint.reporters import csv_report, digest, html_report
+
+from tests.report.report_fixtures import FORMULA_EXCERPT, XSS_AUTHOR, XSS_EXCERPT, History
 
 
 def build(history: History) -> tuple[rd.ReportInput, dict]:
@@ -36,7 +37,9 @@ def test_html_escapes_story_text(history: History) -> None:
 def test_embedded_json_cannot_break_out(history: History) -> None:
     _, d = build(history)
     page = html_report.render(d)
-    block = page.split('<script type="application/json" id="report-data">', 1)[1].split("</script>", 1)[0]
+    block = page.split('<script type="application/json" id="report-data">', 1)[1].split(
+        "</script>", 1
+    )[0]
     assert "</" not in block and "<!--" not in block and "<" not in block
     assert json.loads(block) == json.loads(json.dumps(d))
 
@@ -45,7 +48,9 @@ def test_only_http_links_and_no_network(history: History) -> None:
     _, d = build(history)
     page = html_report.render(d)
     hrefs = re.findall(r'href="([^"]*)"', page)
-    assert hrefs and all(h == "#main" or h.startswith(("https://", "http://")) for h in hrefs), hrefs
+    assert hrefs and all(h == "#main" or h.startswith(("https://", "http://")) for h in hrefs), (
+        hrefs
+    )
     assert "javascript:" not in page.split('<script type="application/json"', 1)[0].lower()
     assert not re.search(r"<(link|img|iframe|object|embed)\b", page)
     assert not re.search(r"<[a-z][^>]*\ssrc=", page)
@@ -57,7 +62,15 @@ def test_only_http_links_and_no_network(history: History) -> None:
 
 def test_safe_url() -> None:
     assert html_report.safe_url("https://x.example/a?b=1") == "https://x.example/a?b=1"
-    for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "//x.example", "https://", None, 3):
+    for bad in (
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,x",
+        "//x.example",
+        "https://",
+        None,
+        3,
+    ):
         assert html_report.safe_url(bad) is None, bad
 
 
@@ -65,7 +78,7 @@ def test_html_accessibility_structure(history: History) -> None:
     _, d = build(history)
     page = html_report.render(d)
     assert '<html lang="en"' in page and "<h1>" in page and page.count("<h2") >= 7
-    assert 'role="img"' in page and "aria-labelledby=\"trend-findings-t trend-findings-d\"" in page
+    assert 'role="img"' in page and 'aria-labelledby="trend-findings-t trend-findings-d"' in page
     assert '<th scope="col">' in page and '<th scope="row">' in page
     assert "@media print" in page and "prefers-color-scheme: dark" in page
     # severity and change carry words and glyphs, not colour alone
@@ -108,7 +121,11 @@ def test_pseudonymized_outputs_have_no_names(history: History) -> None:
         store.close()
     alias = rd.make_aliaser(key)
     d = rd.build_dataset(inp, alias=alias)
-    outputs = [html_report.render(d), digest.render(d), csv_report.render(rd.filtered_findings(inp, alias))]
+    outputs = [
+        html_report.render(d),
+        digest.render(d),
+        csv_report.render(rd.filtered_findings(inp, alias)),
+    ]
     for out in outputs:
         for name in ("Dana Scully", "Fox Mulder", "octocat", "Walter Skinner"):
             assert name not in out
@@ -118,20 +135,38 @@ def test_pseudonymized_outputs_have_no_names(history: History) -> None:
 def test_worst_case_50k_findings_stay_under_5_mb() -> None:
     """Long excerpts and titles everywhere: the caps keep 50,000 findings under 5 MB."""
     findings = [
-        {"source": "jira", "story": f"PROJ{i // 2 % 50}-{i // 2}", "rule": f"R{i % 40:02d}", "name": f"rule-{i % 40}",
-         "category": "technology", "severity": ("error", "warning", "info")[i % 3], "confidence": 0.9,
-         "message": f"message {i % 40}", "excerpt": f"{i} " + "lorem ipsum dolor sit amet " * 8,
-         "suggestion": f"suggestion {i % 40}", "field": "body", "line": i % 90, "column": 1,
-         "url": f"https://tracker.example.com/browse/PROJ{i // 2 % 50}-{i // 2}", "author": f"Person {i % 3000}",
-         "project": f"PROJ{i // 2 % 50}"}
+        {
+            "source": "jira",
+            "story": f"PROJ{i // 2 % 50}-{i // 2}",
+            "rule": f"R{i % 40:02d}",
+            "name": f"rule-{i % 40}",
+            "category": "technology",
+            "severity": ("error", "warning", "info")[i % 3],
+            "confidence": 0.9,
+            "message": f"message {i % 40}",
+            "excerpt": f"{i} " + "lorem ipsum dolor sit amet " * 8,
+            "suggestion": f"suggestion {i % 40}",
+            "field": "body",
+            "line": i % 90,
+            "column": 1,
+            "url": f"https://tracker.example.com/browse/PROJ{i // 2 % 50}-{i // 2}",
+            "author": f"Person {i % 3000}",
+            "project": f"PROJ{i // 2 % 50}",
+        }
         for i in range(50_000)
-    ]  # fmt: skip
+    ]
     stories = [
-        {"source": "jira", "story": f"PROJ{s % 50}-{s}", "title": f"{s} " + "a very long story title " * 10,
-         "url": f"https://tracker.example.com/browse/PROJ{s % 50}-{s}", "author": f"Person {s % 3000}",
-         "project": f"PROJ{s % 50}", "status": "findings"}
+        {
+            "source": "jira",
+            "story": f"PROJ{s % 50}-{s}",
+            "title": f"{s} " + "a very long story title " * 10,
+            "url": f"https://tracker.example.com/browse/PROJ{s % 50}-{s}",
+            "author": f"Person {s % 3000}",
+            "project": f"PROJ{s % 50}",
+            "status": "findings",
+        }
         for s in range(25_000)
-    ]  # fmt: skip
+    ]
     inp = rd.ReportInput(kind="store", label="t", runs=[], findings=findings, stories=stories)
     d = rd.build_dataset(inp)
     page = html_report.render(d)
@@ -139,7 +174,9 @@ def test_worst_case_50k_findings_stay_under_5_mb() -> None:
     assert len(d["table"]["rows"]) == 50_000  # shorter excerpts, but every finding
     assert any("cut at" in n for n in d["notes"])
     # three times as many still make a page under 5 MB, listing the most severe
-    d = rd.build_dataset(rd.ReportInput(kind="store", label="t", runs=[], findings=findings * 3, stories=stories))
+    d = rd.build_dataset(
+        rd.ReportInput(kind="store", label="t", runs=[], findings=findings * 3, stories=stories)
+    )
     assert len(html_report.render(d).encode("utf-8")) < 5_000_000
     assert len(d["table"]["rows"]) < 150_000 and any("the CSV has all" in n for n in d["notes"])
     assert {d["table"]["severities"][r[2]] for r in d["table"]["rows"]} == {"error", "warning"}
