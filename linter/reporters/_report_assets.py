@@ -404,6 +404,11 @@ MAIN_JS = r"""
     form.addEventListener("submit", function (e) { e.preventDefault(); applyFilters(); });
     form.addEventListener("reset", function () { setTimeout(applyFilters, 0); });
 
+    // a printout shows the trend table too
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+    });
+
     // figures the page computed itself, for readers and tests to compare with the headline
     var check = document.getElementById("self-check");
     var sum = function (rows) { return rows.reduce(function (a, r) { return a + r.findings; }, 0); };

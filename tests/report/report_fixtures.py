@@ -228,8 +228,11 @@ def result_files(tmp_path: Path) -> list[Path]:
 
 
 def chromium_path() -> str | None:
+    """$STORYLINT_CHROMIUM when set (and only it), else the usual places."""
+    if "STORYLINT_CHROMIUM" in os.environ:
+        forced = os.environ["STORYLINT_CHROMIUM"]
+        return forced if os.access(forced, os.X_OK) else None
     for candidate in (
-        os.environ.get("STORYLINT_CHROMIUM"),
         "/usr/bin/chromium",
         "/usr/bin/chromium-browser",
         shutil.which("chromium"),
