@@ -14,9 +14,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from storylint import report_data as rd
 from storylint.store import open_store
+
 from tests.report.report_fixtures import History, record_run, run1, run2, run3
 
 pytestmark = pytest.mark.postgres
