@@ -193,8 +193,19 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             if nl == -1:
                 break
             continue
+        if not wiki and line[:1].isalpha() and (len(line) > 64 or not _short_label_heading(line)):
+            # Fast path: a Markdown line starting with a letter continues or starts a paragraph.
+            if para_start < 0:
+                para_start = pos
+            para_end = line_end
+            prev_kind = PARAGRAPH
+            pos = next_pos
+            if nl == -1:
+                break
+            continue
         m = _FENCE_RE.match(line) if not wiki else None
-        wm = _WIKI_CODE_RE.match(line) if wiki or line.lstrip().startswith("{code") or line.lstrip().startswith("{noformat") else None
+        lead = line.lstrip()[:9]
+        wm = _WIKI_CODE_RE.match(line) if wiki or lead.startswith(("{code", "{noformat")) else None
         if m or wm:
             close_paragraph()
             if m:

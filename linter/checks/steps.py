@@ -28,11 +28,11 @@ class StepListCheck(Check):
         self.min_share = float(detect.get("min-share", 0.5))
 
     def _technical(self, a: Analysis, s: SentenceInfo) -> bool:
-        if self.technical.find(s.tokens, s.lowered):
+        if self.technical.find(s):
             return True
         if any(c.field == s.field and s.start <= c.start < s.end for c in a.parsed.code_spans):
             return True
-        return any(SNAKE.match(t[2]) or CAMEL.match(t[2]) or PATH.match(t[2]) or DOTTED.match(t[2]) for t in s.tokens)
+        return any(SNAKE.match(t) or CAMEL.match(t) or PATH.match(t) or DOTTED.match(t) for t in s.words)
 
     def _lists(self, a: Analysis) -> list[list[SentenceInfo]]:
         """The first sentence of each item, grouped into lists of consecutive items."""
