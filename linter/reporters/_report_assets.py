@@ -48,7 +48,8 @@ h3 { font-size: 1.02rem; margin: 0 0 .3rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line); }
-thead th { background: var(--panel); white-space: nowrap; }
+thead th { background: var(--panel); }
+td.num { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 th button.sort { all: inherit; cursor: pointer; padding: 0; border: 0; }
 th button.sort:focus-visible, button:focus-visible, select:focus-visible, input:focus-visible, a:focus-visible {
@@ -85,6 +86,7 @@ article.story blockquote { margin: .25rem 0; padding-left: .6rem; border-left: 3
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 1rem; }
 form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: .4rem 0 .6rem; }
 form.filters label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); }
+select { max-width: 15rem; }
 select, input, button { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line);
   border-radius: 6px; padding: .25rem .45rem; }
 button { cursor: pointer; }
