@@ -54,9 +54,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 th button.sort { all: inherit; cursor: pointer; padding: 0; border: 0; }
 th button.sort:focus-visible, button:focus-visible, select:focus-visible, input:focus-visible, a:focus-visible {
   outline: 2px solid var(--accent); outline-offset: 2px; }
-th[aria-sort="ascending"] .arrow::after { content: " \25B2"; }
-th[aria-sort="descending"] .arrow::after { content: " \25BC"; }
-th:not([aria-sort]) button.sort .arrow::after { content: " \21C5"; color: var(--muted); }
+th[aria-sort="ascending"] .arrow::after { content: "\00A0\25B2"; }
+th[aria-sort="descending"] .arrow::after { content: "\00A0\25BC"; }
+th:not([aria-sort]) button.sort .arrow::after { content: "\00A0\21C5"; color: var(--muted); }
 .scroll { overflow-x: auto; }
 .bar { display: inline-block; height: .8rem; vertical-align: middle; border-radius: 2px; min-width: 2px; }
 .c0 { background: var(--c0); } .c1 { background: var(--c1); } .c2 { background: var(--c2); }
