@@ -182,6 +182,69 @@ def _table(
     }
 
 
+def _fit(
+    table: dict[str, Any],
+    findings: list[dict[str, Any]],
+    story_meta: dict[tuple[str, str], dict[str, Any]],
+    budget: int,
+    excerpt_cap: int,
+    title_cap: int,
+) -> tuple[int, int, int]:
+    """Caps (and, if need be, a row count) that bring `table` within `budget` bytes.
+
+    Estimated from the text lengths, so the table is built once more, not once per guess:
+    a cut text costs `cap + 2` bytes (the ellipsis is 3 bytes of UTF-8).
+    """
+    excerpts = [len(f["excerpt"] or "") for f in findings]
+    story_of: list[bool] = []  # does this row bring a new story?
+    titles: list[int] = []
+    seen: set[tuple[str, str]] = set()
+    for f in findings:
+        skey = (f["source"], f["story"])
+        story_of.append(skey not in seen)
+        if skey not in seen:
+            seen.add(skey)
+            titles.append(len(story_meta.get(skey, {}).get("title") or ""))
+
+    def cut(n: int, cap: int) -> int:
+        return n if n <= cap else cap + 2
+
+    def cost(lengths: list[int], cap: int) -> int:
+        return sum(cut(n, cap) for n in lengths)
+
+    size = _json_size(table)
+    fixed = size - cost(excerpts, excerpt_cap) - cost(titles, title_cap)
+    target = int(budget * 0.97)
+
+    def estimate(cap: int) -> int:
+        return fixed + cost(excerpts, min(cap, excerpt_cap)) + cost(titles, min(cap, title_cap))
+
+    low, high = MIN_CAP, max(excerpt_cap, title_cap)
+    if estimate(low) <= target:
+        while low < high:  # the largest cap that fits
+            mid = (low + high + 1) // 2
+            if estimate(mid) <= target:
+                low = mid
+            else:
+                high = mid - 1
+        return min(low, excerpt_cap), min(low, title_cap), len(findings)
+    # even the shortest excerpts do not fit: keep the first rows (the most severe) that do
+    ecap, tcap = min(MIN_CAP, excerpt_cap), min(MIN_CAP, title_cap)
+    rows_bytes = _json_size(table["rows"]) - cost(excerpts, excerpt_cap)
+    per_row = rows_bytes / max(1, len(findings))
+    per_story = (size - _json_size(table["rows"]) - cost(titles, title_cap)) / max(1, len(titles))
+    total, keep, t = 0.0, 0, 0
+    for i, n in enumerate(excerpts):
+        total += per_row + cut(n, ecap)
+        if story_of[i]:
+            total += per_story + cut(titles[t], tcap)
+            t += 1
+        if total > target:
+            break
+        keep = i + 1
+    return ecap, tcap, keep
+
+
 def build_dataset(
     inp: ReportInput,
     *,
@@ -379,15 +442,13 @@ def build_dataset(
     size = _json_size(table)
     rest = _json_size([trend, by_author, by_project, by_rule, worst])
     table_budget = max(PAGE_BUDGET - 2 * rest, 1_000_000)  # the rest is also drawn as HTML
-    for _ in range(6):  # long excerpts and titles everywhere: cut harder, then drop rows
+    for _ in range(4):  # long excerpts and titles everywhere: cut harder, then drop rows
         if size <= table_budget:
             break
-        scale = table_budget / size
-        if excerpt_cap > MIN_CAP or title_cap > MIN_CAP:
-            excerpt_cap = max(MIN_CAP, int(excerpt_cap * scale * 0.9))
-            title_cap = max(MIN_CAP, int(title_cap * scale * 0.9))
-        else:
-            table_findings = table_findings[: int(len(table_findings) * scale * 0.95)]
+        excerpt_cap, title_cap, keep = _fit(
+            table, table_findings, story_meta, table_budget, excerpt_cap, title_cap
+        )
+        table_findings = table_findings[:keep]
         table = _table(table_findings, story_meta, rule_ids, excerpt_cap, title_cap)
         size = _json_size(table)
     notes = list(inp.notes)

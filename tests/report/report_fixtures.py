@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from storylint.model import Author, Finding, Report, Skipped, Story, StoryResult
+from storylint.report_data import ReportInput
 from storylint.store import Store, open_store
 
 XSS_AUTHOR = "<script>document.title='pwned-author'</script>"
@@ -265,3 +266,51 @@ def artifacts() -> Iterator[Path]:
 
 def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def worst_case_input(n: int = 50_000) -> ReportInput:
+    """n findings on n/2 stories, every excerpt and title long: the size budget's worst case."""
+    findings = [
+        {
+            "source": "jira",
+            "story": f"PROJ{i // 2 % 50}-{i // 2}",
+            "rule": f"R{i % 40:02d}",
+            "name": f"rule-{i % 40}",
+            "category": "technology",
+            "severity": ("error", "warning", "info")[i % 3],
+            "confidence": 0.9,
+            "message": f"message {i % 40}",
+            "excerpt": f"{i} " + "lorem ipsum dolor sit amet " * 8,
+            "suggestion": f"suggestion {i % 40}",
+            "field": "body",
+            "line": i % 90,
+            "column": 1,
+            "url": f"https://tracker.example.com/browse/PROJ{i // 2 % 50}-{i // 2}",
+            "author": f"Person {i % 3000}",
+            "project": f"PROJ{i // 2 % 50}",
+        }
+        for i in range(n)
+    ]
+    stories = [
+        {
+            "source": "jira",
+            "story": f"PROJ{s % 50}-{s}",
+            "title": f"{s} " + "a very long story title " * 10,
+            "url": f"https://tracker.example.com/browse/PROJ{s % 50}-{s}",
+            "author": f"Person {s % 3000}",
+            "project": f"PROJ{s % 50}",
+            "status": "findings",
+        }
+        for s in range(n // 2)
+    ]
+    return ReportInput(
+        kind="store", label="worst case", runs=[], findings=findings, stories=stories
+    )
+
+
+@pytest.fixture(scope="session")
+def worst_case_dataset() -> dict[str, Any]:
+    """The dataset of `worst_case_input()`, built once for the tests that need it."""
+    from storylint.report_data import build_dataset
+
+    return build_dataset(worst_case_input())

@@ -7,11 +7,18 @@ import html
 import io
 import json
 import re
+from typing import Any
 
 from storylint import report_data as rd
 from storylint.reporters import csv_report, digest, html_report
 
-from tests.report.report_fixtures import FORMULA_EXCERPT, XSS_AUTHOR, XSS_EXCERPT, History
+from tests.report.report_fixtures import (
+    FORMULA_EXCERPT,
+    XSS_AUTHOR,
+    XSS_EXCERPT,
+    History,
+    worst_case_input,
+)
 
 
 def build(history: History) -> tuple[rd.ReportInput, dict]:
@@ -132,51 +139,22 @@ def test_pseudonymized_outputs_have_no_names(history: History) -> None:
         assert alias("Dana Scully") in out
 
 
-def test_worst_case_50k_findings_stay_under_5_mb() -> None:
+def test_worst_case_50k_findings_stay_under_5_mb(worst_case_dataset: dict[str, Any]) -> None:
     """Long excerpts and titles everywhere: the caps keep 50,000 findings under 5 MB."""
-    findings = [
-        {
-            "source": "jira",
-            "story": f"PROJ{i // 2 % 50}-{i // 2}",
-            "rule": f"R{i % 40:02d}",
-            "name": f"rule-{i % 40}",
-            "category": "technology",
-            "severity": ("error", "warning", "info")[i % 3],
-            "confidence": 0.9,
-            "message": f"message {i % 40}",
-            "excerpt": f"{i} " + "lorem ipsum dolor sit amet " * 8,
-            "suggestion": f"suggestion {i % 40}",
-            "field": "body",
-            "line": i % 90,
-            "column": 1,
-            "url": f"https://tracker.example.com/browse/PROJ{i // 2 % 50}-{i // 2}",
-            "author": f"Person {i % 3000}",
-            "project": f"PROJ{i // 2 % 50}",
-        }
-        for i in range(50_000)
-    ]
-    stories = [
-        {
-            "source": "jira",
-            "story": f"PROJ{s % 50}-{s}",
-            "title": f"{s} " + "a very long story title " * 10,
-            "url": f"https://tracker.example.com/browse/PROJ{s % 50}-{s}",
-            "author": f"Person {s % 3000}",
-            "project": f"PROJ{s % 50}",
-            "status": "findings",
-        }
-        for s in range(25_000)
-    ]
-    inp = rd.ReportInput(kind="store", label="t", runs=[], findings=findings, stories=stories)
-    d = rd.build_dataset(inp)
+    d = worst_case_dataset
     page = html_report.render(d)
     assert len(page.encode("utf-8")) < 5_000_000
     assert len(d["table"]["rows"]) == 50_000  # shorter excerpts, but every finding
     assert any("cut at" in n for n in d["notes"])
-    # three times as many still make a page under 5 MB, listing the most severe
-    d = rd.build_dataset(
-        rd.ReportInput(kind="store", label="t", runs=[], findings=findings * 3, stories=stories)
-    )
+
+
+def test_twice_as_many_keep_the_most_severe() -> None:
+    """100,000 long findings: excerpts at the floor and still too big, so rows are dropped."""
+    inp = worst_case_input(100_000)
+    d = rd.build_dataset(inp)
     assert len(html_report.render(d).encode("utf-8")) < 5_000_000
-    assert len(d["table"]["rows"]) < 150_000 and any("the CSV has all" in n for n in d["notes"])
-    assert {d["table"]["severities"][r[2]] for r in d["table"]["rows"]} == {"error", "warning"}
+    assert d["table"]["excerpt_cap"] == rd.MIN_CAP
+    assert len(d["table"]["rows"]) < 100_000 and any("the CSV has all" in n for n in d["notes"])
+    assert d["headline"]["findings"] == 100_000  # the figures still count everything
+    kept = {d["table"]["severities"][r[2]] for r in d["table"]["rows"]}
+    assert "error" in kept and "info" not in kept
