@@ -43,6 +43,7 @@ PAGE_BUDGET = 4_600_000  # bytes of embedded JSON: with ~0.2 MB of page around i
 TEXT_CAP = 300  # characters of message/suggestion/title
 WORST_STORIES = 12
 WORST_FINDINGS_PER_STORY = 3
+WORST_TITLE_CAP = 140
 MAX_TREND_POINTS = 400
 MAX_FINDING_ROWS = 100_000
 
@@ -403,7 +404,7 @@ def build_dataset(
         worst.append(
             {
                 "story": skey[1],
-                "title": _cap(meta.get("title"), TEXT_CAP) or None,
+                "title": _cap(meta.get("title"), WORST_TITLE_CAP) or None,
                 "url": meta.get("url") or first["url"],
                 "author": meta.get("author") if meta else first["author"],
                 "project": meta.get("project") if meta else first["project"],
