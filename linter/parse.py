@@ -37,7 +37,10 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _IMAGE_RE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\s]{0,2000}\)")
-_URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`|]{1,4000}|\bwww\.[^\s<>()\[\]\"'`|]{1,4000}")
+_URL_RE = re.compile(
+    r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
+    r"|\bwww\.[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
+)
 _LINK_TARGET_RE = re.compile(r"\]\((?:[^)\s]{1,2000})\)")
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)")
@@ -51,12 +54,14 @@ _TASK_RE = re.compile(r"\[([ xX])\]")
 _QUOTE_RE = re.compile(r"^ {0,3}>[ \t]?")
 _TABLE_RE = re.compile(r"^\s*\|")
 _TABLE_SEP_RE = re.compile(r"^\s*\|?[\s:|-]*-{2,}[\s:|-]*$")
-_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,100})(?:\*\*|__)\s*:?\s*$")
+_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)([^*\n]{1,100})(?:\*\*|__)\s*:?\s*$")
 _LABEL_LINE_RE = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{1,60}?)\s*:?\s*$")
 _HR_RE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _BACKTICKS_RE = re.compile(r"`+")
 _WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
-_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n")
+# A sentence ends at . ! ? ; before white space, or at a line break unless the next line
+# visibly continues it ("<br>**so that**", a lower-case word).
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))")
 
 
 @dataclass(slots=True)
@@ -187,7 +192,11 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             ends = (stripped.startswith(closing) and not stripped.strip(closing[0])) if closing[0] in "`~" else stripped.lower().startswith(closing)
             if ends or nl == -1:
                 end = pos if ends else line_end
-                _add(p, CODE, content_start, max(content_start, end), section, heading, lang=lang)
+                if not lang and closing[0] in "`~" and _looks_like_prose(text, content_start, end):
+                    # Reports pasted into a fence (imported trackers) are quoted prose, not code.
+                    _add_quoted_prose(p, content_start, end, section, heading)
+                else:
+                    _add(p, CODE, content_start, max(content_start, end), section, heading, lang=lang)
                 fence = None
             pos = next_pos
             if nl == -1:
@@ -302,7 +311,7 @@ _KNOWN_LABELS = re.compile(
     r"^(?:acceptance criteria|definition of done|done when|steps to reproduce|expected (?:behaviou?r|result)|"
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve)?|goal|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
-    r"user story|why|notes|solution|approach|requirements)$",
+    r"user story|why|notes|solution|approach|requirements)\b",
     re.I,
 )
 
@@ -310,7 +319,7 @@ _KNOWN_LABELS = re.compile(
 def _short_label_heading(line: str) -> bool:
     """'Acceptance criteria:' alone on a line acts as a heading in plain-text stories."""
     m = _LABEL_LINE_RE.match(line)
-    return bool(m and _KNOWN_LABELS.match(m.group(1).strip()))
+    return bool(m and len(m.group(1).split()) <= 6 and _KNOWN_LABELS.match(m.group(1).strip()))
 
 
 def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading: str, **extra: object) -> None:
@@ -320,6 +329,38 @@ def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading:
         _inline_code(p, "body", start, end)
         if kind != HEADING:
             _split_sentences(p, block)
+
+
+_PROSE_WORD = re.compile(r"[A-Za-z]{2,}")
+_CODE_CHARS = re.compile(r"[{}\[\]();=<>$\\|]")
+_LOG_LINE = re.compile(r"^\s*(?:[$#>\[]|\d|at |File |Traceback|ERROR|WARN|INFO|DEBUG)")
+
+
+def _looks_like_prose(text: str, start: int, end: int) -> bool:
+    if end - start > 20000:
+        return False
+    chunk = text[start:end]
+    lines = [line for line in chunk.split("\n") if line.strip()]
+    if not lines or len(_PROSE_WORD.findall(chunk)) < 12:
+        return False
+    if len(_CODE_CHARS.findall(chunk)) > 0.02 * len(chunk):
+        return False
+    wordy = sum(1 for line in lines if len(line.split()) >= 4)
+    loggy = sum(1 for line in lines if _LOG_LINE.match(line))
+    return wordy >= 0.6 * len(lines) and loggy <= 0.2 * len(lines)
+
+
+def _add_quoted_prose(p: ParsedStory, start: int, end: int, section: str, heading: str) -> None:
+    text = p.masked_body
+    pos = start
+    while pos < end:
+        brk = text.find("\n\n", pos, end)
+        stop = end if brk == -1 else brk
+        chunk = text[pos:stop]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            _add(p, QUOTE, pos + lead, stop, section, heading)
+        pos = stop + 2
 
 
 def _refresh_last(p: ParsedStory) -> None:

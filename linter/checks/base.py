@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 
-CONTEXTS = ("directive", "any", "strong-directive")
+CONTEXTS = ("directive", "requirement", "any", "strong-directive")
 
 
 @dataclass(slots=True)
@@ -47,6 +48,9 @@ class Check:
         self.quick_lower = bool(detect.get("quick-ignore-case", False))
         if self.quick_lower:
             self.quick = tuple(q.lower() for q in self.quick)
+        self._quick_re = re.compile("|".join(re.escape(q) for q in self.quick)) if self.quick else None
+        if "quick-pattern" in detect:  # a regular expression instead of literals
+            self._quick_re = re.compile(str(detect["quick-pattern"]))
         self.user_clause = detect.get("user-clause", "technical-role")
         if self.user_clause not in ("skip", "technical-role", "allow"):
             raise ValueError("user-clause must be skip, technical-role or allow")
@@ -55,10 +59,9 @@ class Check:
         raise NotImplementedError
 
     def worth_running(self, a: Analysis) -> bool:
-        if not self.quick:
+        if self._quick_re is None:
             return True
-        text = a.all_text(self.quick_lower)
-        return any(q in text for q in self.quick)
+        return self._quick_re.search(a.all_text(self.quick_lower)) is not None
 
     def sentence_applies(self, s: SentenceInfo) -> bool:
         """The context gate shared by the HOW checks."""
@@ -73,6 +76,8 @@ class Check:
             return True
         if self.context == "strong-directive":
             return s.directive and (s.imperative or s.plan)
+        if self.context == "requirement":
+            return s.requirement
         return s.directive
 
 
