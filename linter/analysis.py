@@ -42,6 +42,15 @@ _USER_CLAUSE_RE = re.compile(
 )
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
 _WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.I)
+# "I want the system to store X in a cookie": a want that directs how the system is built
+_SYSTEM_WANT_RE = re.compile(
+    r"\b(?:want|wants|need|needs|would like)\s+(?:the|our|this|a|an)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:system|app|application|site|website|page|platform|backend|server|database|api|service|tool|reports?|data|"
+    r"front-?end|ui)\s+to\s+(?:be\s+)?(\w+)",
+    re.I,
+)
+_BUILT_PARTICIPLES = frozenset({"built", "written", "implemented", "stored", "saved", "cached", "generated", "hosted",
+                                "deployed", "rewritten", "migrated", "moved", "backed", "powered", "based", "run"})  # fmt: skip
 _CAPABILITY_RE = re.compile(r"\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
 
 
@@ -88,6 +97,7 @@ class SentenceInfo:
     user_clause: bool = False
     technical_role: bool = False
     capability: bool = False
+    system_want: bool = False  # "I want the system to store X in Y"
     verb: str = ""
 
     @property
@@ -238,6 +248,11 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     if info.user_clause:
         # "As a ... I want ... so that I can ...": the user's want, not a plan for the team
         info.plan = info.modal = False
+        want = _SYSTEM_WANT_RE.search(text)
+        if want:
+            verb = want.group(1).lower()
+            if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
+                info.imperative = info.system_want = True  # the want dictates how the system is built
     if info.verb == "fix" and not vocab.isdisjoint(_SYMPTOMS):
         # "Fix crash when ..." names the bug to remove, not how to remove it
         info.imperative = False

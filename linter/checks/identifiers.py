@@ -41,7 +41,7 @@ PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
-        {"quick", "quick-ignore-case", "quick-pattern", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
+        {"quick", "quick-ignore-case", "quick-pattern", "except-shapes", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
          "confidence", "max-per-story", "requires-any"}
     )  # fmt: skip
 
@@ -60,11 +60,18 @@ class IdentifierCheck(Check):
         self.code_nouns = PhraseIndex(str_list(detect, "code-nouns"))
         self.not_identifiers = frozenset(w.lower() for w in str_list(detect, "not-identifiers"))
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
+        # shapes another rule owns (e.g. column names belong to DM05, not CS01)
+        unknown = [s for s in str_list(detect, "except-shapes") if s not in SHAPES]
+        if unknown:
+            raise ValueError(f"unknown shape {unknown[0]!r} in except-shapes")
+        self.except_shapes = [SHAPES[s] for s in str_list(detect, "except-shapes")]
         self.max_per_story = int(detect.get("max-per-story", 3))
 
     def _is_identifier(self, word: str, shapes: list[re.Pattern[str]]) -> bool:
         w = word.strip("`'\".,;:")
         if len(w) < 3 or w.lower() in self.not_identifiers or w.lower() in {"e.g", "i.e", "etc", "vs"}:
+            return False
+        if any(shape.match(w) for shape in self.except_shapes):
             return False
         return any(shape.match(w) for shape in shapes)
 
