@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence
+from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 
 TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
 _PREFIX_RE = re.compile(
@@ -151,6 +151,19 @@ class Analysis:
         if self._vocab is None:
             self._vocab = frozenset().union(*(s.vocab for s in self.sentences))
         return self._vocab
+
+    _span_index: dict[str, tuple[list[int], list[Span]]] | None = None
+
+    def spans_in(self, s: SentenceInfo) -> list[Span]:
+        """Inline code spans that start inside a sentence (bisect: no scan of every span)."""
+        if self._span_index is None:
+            index: dict[str, tuple[list[int], list[Span]]] = {}
+            for field_name in ("title", "body"):
+                spans = sorted((c for c in self.parsed.code_spans if c.field == field_name), key=lambda c: c.start)
+                index[field_name] = ([c.start for c in spans], spans)
+            self._span_index = index
+        starts, spans = self._span_index[s.field]
+        return spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)]
 
     def sentence_at(self, field_name: str, offset: int) -> SentenceInfo | None:
         """The sentence of a field that contains an offset (sentences are in text order)."""

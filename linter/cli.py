@@ -69,7 +69,15 @@ def cli(verbose: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    return cli.main(args=argv, prog_name="storylint")
+    try:
+        return cli.main(args=argv, prog_name="storylint", standalone_mode=True)
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.stderr.write("Error: interrupted\n")
+        sys.exit(2)
+    except Exception as exc:  # never a traceback for users; -vv logs it
+        logging.getLogger("storylint").debug("internal error", exc_info=True)
+        sys.stderr.write(f"Error: internal error: {type(exc).__name__} (run with -vv for details)\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":  # pragma: no cover
