@@ -105,6 +105,7 @@ class ParsedStory:
     blocks: list[Block] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     code_spans: list[Span] = field(default_factory=list)  # inline code, content only
+    links: list[Span] = field(default_factory=list)  # URLs and link targets (masked for the rules)
     _line_starts: dict[str, list[int]] = field(default_factory=dict)
 
     def text(self, field_name: str) -> str:
@@ -168,6 +169,9 @@ def parse(story: Story) -> ParsedStory:
         log.warning("%s: only the first %d characters of a longer title or body are linted", story.ref, MAX_ANALYSED)
         title, body = title[:MAX_ANALYSED], body[:MAX_ANALYSED]
     parsed = ParsedStory(story=story, title=title, body=body, masked_title=mask(title), masked_body=mask(body))
+    for field_name, text in (("title", title), ("body", body)):
+        if "://" in text or "www." in text:
+            parsed.links.extend(Span(field_name, m.start(), m.end()) for m in _URL_RE.finditer(text))
     title_block = Block(TITLE, "title", 0, len(title))
     parsed.blocks.append(title_block)
     _inline_code(parsed, "title", 0, len(title))

@@ -134,6 +134,8 @@ class IdentifierCheck(Check):
         has_noun = bool(self.code_nouns and self.code_nouns.find(s))
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")
+            if len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
+                continue  # one cheap test rules out ordinary words
             if self._is_identifier(word, self.text_shapes):
                 return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence
             if len(word) > MAX_IDENTIFIER:

@@ -87,3 +87,8 @@ def test_jira_wiki_blocks() -> None:
 def test_backtick_pairing_is_linear_and_correct() -> None:
     p = parse(Story(id="1", title="a `x` b ``y`z`` c ` d", body=""))
     assert [p.title[s.start : s.end] for s in p.code_spans] == ["x", "y`z"]
+
+
+def test_links_are_recorded_with_positions() -> None:
+    p = parse(Story(id="1", title="t", body="See [the mock](https://example.com/m.png) and www.example.org."))
+    assert [p.body[s.start : s.end] for s in p.links] == ["https://example.com/m.png", "www.example.org"]
