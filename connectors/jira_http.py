@@ -254,8 +254,10 @@ def make_client(
 
     from jira import JIRA
 
-    logging.getLogger("jira").addHandler(logging.NullHandler())
-    logging.getLogger("jira").propagate = False  # it logs response bodies on JSON errors
+    jira_log = logging.getLogger("jira")
+    if not any(isinstance(h, logging.NullHandler) for h in jira_log.handlers):
+        jira_log.addHandler(logging.NullHandler())
+    jira_log.propagate = False  # it logs whole response bodies on JSON errors
     options = {"server": server, "check_update": False}
     kwargs: dict[str, Any] = {}
     if pat:
