@@ -1,2 +1,241 @@
-"""Placeholder replaced in the next commit by the rule engine."""
+"""The rule engine: scope a story, run the enabled rules, apply suppressions.
+
+    Story -> role scope -> parse -> analyse -> rules -> findings -> suppressions
+
+The engine never reads trackers and never writes anywhere; it turns one `Story` into
+one `StoryResult`.
+"""
+
 from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .analysis import analyse
+from .config import Config
+from .errors import ConfigError
+from .model import Finding, Skipped, Story, StoryResult
+from .parse import parse
+from .rulepack import Rule, RulePack, load_rulepack
+from .scope import out_of_scope
+from .suppressions import find_suppressions
+
+log = logging.getLogger("storylint.engine")
+
+UNUSED_SUPPRESSION = "SL01"
+SUPPRESSION_WITHOUT_REASON = "SL02"
+MAX_EXCERPT = 160
+_WS = re.compile(r"\s+")
+
+
+class Linter:
+    """Lints stories with the rules the configuration enables."""
+
+    def __init__(self, config: Config | None = None, rulepack: RulePack | None = None) -> None:
+        self.config = config or Config()
+        base = Path(self.config.source).parent if self.config.source else Path.cwd()
+        extra = [base / d for d in self.config.extend_rules]
+        vocab = self.config.vocabulary.model_dump()
+        self.pack = rulepack or load_rulepack(extra, vocabulary=vocab)
+        self.accepted = frozenset(t.lower() for t in self.config.vocabulary.accept)
+        self.rules: list[Rule] = self._select()
+        self._enabled_codes = {r.code for r in self.rules}
+        self._severity = self._severity_overrides()
+
+    # -- configuration --------------------------------------------------------------
+    def _check_codes(self, codes: list[str], key: str) -> None:
+        known = set(self.pack.rules) | set(self.pack.aliases)
+        for code in codes:
+            if code == "ALL" or any(k.startswith(code) for k in known):
+                continue
+            close = sorted(k for k in known if k[:2] == code[:2])[:3]
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise ConfigError(f"unknown rule code or prefix {code!r}{hint}", file=self.config.source, key=key)
+
+    def _select(self) -> list[Rule]:
+        c = self.config
+        resolve = self.pack.resolve
+        select = [resolve(x) for x in c.select] if c.select is not None else None
+        extend = [resolve(x) for x in c.extend_select]
+        ignore = [resolve(x) for x in c.ignore]
+        self._check_codes(select or [], "select")
+        self._check_codes(extend, "extend-select")
+        self._check_codes(ignore, "ignore")
+        for key, codes in (("per-project-ignores", c.per_project_ignores), ("per-type-ignores", c.per_type_ignores)):
+            for name, values in codes.items():
+                self._check_codes([v.upper() for v in values], f"{key}.{name}")
+        self._check_codes(list(c.severity), "severity")
+
+        def matches(code: str, prefixes: list[str]) -> int:
+            return max((len(p) for p in prefixes if p == "ALL" or code.startswith(p)), default=-1)
+
+        chosen: list[Rule] = []
+        for rule in self.pack.rules.values():
+            if rule.status == "removed":
+                continue
+            if select is None:
+                on = rule.status == "stable"
+            else:
+                on = matches(rule.code, select) >= 0 and (rule.status == "stable" or rule.code in select)
+            if matches(rule.code, extend) >= 0:
+                on = True
+            if matches(rule.code, ignore) > max(matches(rule.code, select or []), matches(rule.code, extend)):
+                on = False
+            if on:
+                chosen.append(rule)
+        return sorted(chosen, key=lambda r: r.code)
+
+    def _severity_overrides(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for rule in self.rules:
+            best = -1
+            for prefix, sev in self.config.severity.items():
+                if rule.code.startswith(prefix) and len(prefix) > best:
+                    best, out[rule.code] = len(prefix), sev
+        return out
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Changes whenever the rules or the configuration would change a result."""
+        h = hashlib.sha256(__version__.encode())
+        for rule in self.rules:
+            h.update(rule.code.encode())
+            h.update(Path(rule.path).read_bytes())
+        h.update(json.dumps(self.config.model_dump(mode="json"), sort_keys=True).encode())
+        return h.hexdigest()[:16]
+
+    def rule_metadata(self) -> dict[str, dict[str, Any]]:
+        return {code: rule.metadata() for code, rule in self.pack.rules.items()}
+
+    # -- linting ------------------------------------------------------------------
+    def lint(self, story: Story) -> StoryResult:
+        reason = out_of_scope(story, self.config)
+        if reason is not None:
+            return StoryResult(story, skipped=Skipped(story.ref, reason, story.url))
+        ignored = self._ignored_for(story)
+        parsed = parse(story)
+        analysis = analyse(parsed, self.accepted)
+        findings: list[Finding] = []
+        seen: set[tuple[str, str, int]] = set()
+        for rule in self.rules:
+            if rule.code in ignored:
+                continue
+            for hit in rule.check.run(analysis):
+                if hit.confidence < self.config.min_confidence:
+                    continue
+                ex_start = hit.ex_start if hit.ex_start >= 0 else hit.start
+                key = (rule.category, hit.field, ex_start)
+                if key in seen:
+                    continue
+                seen.add(key)
+                findings.append(self._finding(story, parsed, rule, hit, ex_start))
+        findings = self._apply_suppressions(story, parsed, findings, ignored)
+        findings.sort(key=lambda f: (f.field != "title", f.line, f.column, f.rule))
+        return StoryResult(story, findings=findings)
+
+    def _ignored_for(self, story: Story) -> set[str]:
+        prefixes: list[str] = []
+        c = self.config
+        if story.project:
+            for name, codes in c.per_project_ignores.items():
+                if name.lower() == story.project.lower():
+                    prefixes += codes
+        if story.type:
+            for name, codes in c.per_type_ignores.items():
+                if name.lower() == story.type.lower():
+                    prefixes += codes
+        label = c.suppressions.label.lower() + ":"
+        for lab in story.labels:
+            if lab.lower().startswith(label):
+                prefixes.append(lab[len(label):])
+        prefixes = [self.pack.resolve(p.strip().upper()) for p in prefixes if p.strip()]
+        return {code for code in self._enabled_codes if any(code.startswith(p) for p in prefixes)}
+
+    def _finding(self, story: Story, parsed: Any, rule: Rule, hit: Any, ex_start: int) -> Finding:
+        text = parsed.text(hit.field)
+        ex_end = hit.ex_end if hit.ex_end >= 0 else hit.end
+        excerpt = _excerpt(text, ex_start, ex_end, hit.start, hit.end)
+        line, column = parsed.position(hit.field, hit.start)
+        end_line, end_column = parsed.position(hit.field, max(hit.start, hit.end))
+        term = hit.term or excerpt
+        author = story.author
+        return Finding(
+            story=story.ref,
+            rule=rule.code,
+            name=rule.name,
+            category=rule.category,
+            severity=self._severity.get(rule.code, rule.severity),
+            message=rule.message.replace("{term}", term),
+            excerpt=excerpt,
+            suggestion=rule.suggestion.replace("{term}", term),
+            field=hit.field,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            offset=hit.start,
+            length=max(0, hit.end - hit.start),
+            confidence=hit.confidence,
+            url=story.url,
+            author=(author.name or author.login or author.email or author.id) if author else None,
+            project=story.project,
+        )
+
+    def _apply_suppressions(self, story: Story, parsed: Any, findings: list[Finding], ignored: set[str]) -> list[Finding]:
+        sups = find_suppressions(story.title, story.body)
+        if not sups:
+            return findings
+        kept: list[Finding] = []
+        for f in findings:
+            covered = False
+            for s in sups:
+                code = s.covers(f.rule, f.field, f.line)
+                if code is not None:
+                    s.used.add(code)
+                    covered = True
+            if not covered:
+                kept.append(f)
+        meta = {r.code: r for r in self.rules if r.code in (UNUSED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON)}
+        for s in sups:
+            line, column = parsed.position(s.field, s.start)
+            text = parsed.text(s.field)
+            directive = _WS.sub(" ", text[s.start : s.end]).strip().removesuffix("-->").strip()
+            unused = [c for c in s.codes if c not in s.used]
+            rule = meta.get(UNUSED_SUPPRESSION)
+            if unused and rule is not None and UNUSED_SUPPRESSION not in ignored:
+                kept.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(unused)))
+            rule = meta.get(SUPPRESSION_WITHOUT_REASON)
+            if not s.reason and self.config.suppressions.require_reason and rule is not None:
+                kept.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(s.codes)))
+        return kept
+
+    def _meta(self, story: Story, rule: Rule, field: str, line: int, column: int, excerpt: str, term: str) -> Finding:
+        return Finding(
+            story=story.ref, rule=rule.code, name=rule.name, category=rule.category,
+            severity=self._severity.get(rule.code, rule.severity), message=rule.message.replace("{term}", term),
+            excerpt=excerpt[:MAX_EXCERPT], suggestion=rule.suggestion.replace("{term}", term), field=field,
+            line=line, column=column, end_line=line, end_column=column + len(excerpt), url=story.url,
+            author=(story.author.name or story.author.login) if story.author else None, project=story.project,
+        )  # fmt: skip
+
+
+def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int) -> str:
+    """The sentence around the HOW, whitespace folded, at most MAX_EXCERPT characters."""
+    ex_start, ex_end = max(0, ex_start), min(len(text), max(ex_end, ex_start))
+    if ex_end - ex_start > MAX_EXCERPT * 3:
+        ex_start, ex_end = max(ex_start, start - MAX_EXCERPT), min(ex_end, end + MAX_EXCERPT)
+    raw = _WS.sub(" ", text[ex_start:ex_end]).strip().lstrip("-*#>|[] ").strip()
+    if len(raw) <= MAX_EXCERPT:
+        return raw
+    term = _WS.sub(" ", text[start:end]).strip()
+    at = raw.find(term) if term else 0
+    at = max(at, 0)
+    lo = max(0, min(at - 40, len(raw) - MAX_EXCERPT))
+    clipped = raw[lo : lo + MAX_EXCERPT].strip()
+    return ("\u2026" if lo > 0 else "") + clipped + ("\u2026" if lo + MAX_EXCERPT < len(raw) else "")

@@ -29,8 +29,6 @@ def render(report: Report, ctx: RenderContext) -> str:
             out.append(f"{_DIM}{hint}{_RESET}" if c else hint)
     for s in report.skipped:
         out.append(f"{_safe(s.story)}: skipped: {_safe(s.reason)}")
-    for e in report.errors:
-        out.append(f"error: {_safe(str(e))}")
     s = report.summary
     if ctx.statistics and s.by_rule:
         out.append("")

@@ -1,0 +1,138 @@
+"""What every check kind shares: its result type and context options."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..analysis import Analysis, SentenceInfo
+
+CONTEXTS = ("directive", "any", "strong-directive")
+
+
+@dataclass(slots=True)
+class Hit:
+    """Where the HOW is (`start`/`end`: the term) and the excerpt that shows it."""
+
+    field: str
+    start: int
+    end: int
+    confidence: float
+    term: str = ""
+    ex_start: int = -1  # excerpt bounds; -1: the engine uses the sentence around `start`
+    ex_end: int = -1
+
+
+class Check:
+    """Base class: `run` yields hits for one story."""
+
+    kind = "base"
+    allowed: frozenset[str] = frozenset()
+
+    def __init__(self, detect: dict[str, Any], *, category: str, vocabulary: dict[str, Any]) -> None:
+        unknown = sorted(set(detect) - set(self.allowed) - {"kind"})
+        if unknown:
+            raise ValueError(f"unknown option {unknown[0]!r} for check kind {self.kind!r}")
+        self.category = category
+        self.vocabulary = vocabulary
+        self.confidence = float(detect.get("confidence", 0.8))
+        self.context = detect.get("context", "directive")
+        if self.context not in CONTEXTS:
+            raise ValueError(f"context must be one of {', '.join(CONTEXTS)}")
+        self.skip_sections = frozenset(detect.get("skip-sections", ["repro"]))
+        self.user_clause = detect.get("user-clause", "technical-role")
+        if self.user_clause not in ("skip", "technical-role", "allow"):
+            raise ValueError("user-clause must be skip, technical-role or allow")
+
+    def run(self, a: Analysis) -> Iterator[Hit]:
+        raise NotImplementedError
+
+    def sentence_applies(self, s: SentenceInfo) -> bool:
+        """The context gate shared by the HOW checks."""
+        if s.section in self.skip_sections:
+            return False
+        if s.user_clause:
+            if self.user_clause == "skip":
+                return False
+            if self.user_clause == "technical-role" and not s.technical_role:
+                return False
+        if self.context == "any":
+            return True
+        if self.context == "strong-directive":
+            return s.directive and (s.imperative or s.plan)
+        return s.directive
+
+
+def str_list(detect: dict[str, Any], key: str) -> list[str]:
+    value = detect.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key} must be a list of strings")
+    return value
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    from ..analysis import TOKEN_RE
+
+    return tuple(TOKEN_RE.findall(phrase))
+
+
+class PhraseIndex:
+    """Multi-word terms matched over a sentence's tokens by hashing: linear in tokens."""
+
+    def __init__(self, phrases: list[str], *, cased: list[str] | None = None, plurals: bool = True) -> None:
+        self._index: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+        for phrase, is_cased in [(p, False) for p in phrases] + [(p, True) for p in (cased or [])]:
+            toks = phrase_tokens(phrase)
+            if not toks:
+                raise ValueError(f"term {phrase!r} has no words")
+            variants = [toks]
+            if plurals and not is_cased and toks[-1][-1:].isalpha():
+                last = toks[-1]
+                variants.append(toks[:-1] + (last + "s",))
+                variants.append(toks[:-1] + (last + "es",))
+                if last.endswith("y"):
+                    variants.append(toks[:-1] + (last[:-1] + "ies",))
+            for v in variants:
+                key = v[0] if is_cased else v[0].lower()
+                norm = v if is_cased else tuple(t.lower() for t in v)
+                self._index.setdefault(key, []).append((norm, is_cased, phrase))
+        for entries in self._index.values():
+            entries.sort(key=lambda e: -len(e[0]))  # longest first
+
+    def __bool__(self) -> bool:
+        return bool(self._index)
+
+    def find(self, tokens: list[tuple[int, int, str]], lowered: list[str]) -> list[tuple[int, int, str]]:
+        """(start, end, phrase) of every match, left to right, not overlapping."""
+        out: list[tuple[int, int, str]] = []
+        i, n = 0, len(tokens)
+        index = self._index
+        while i < n:
+            entries = index.get(lowered[i]) or index.get(tokens[i][2])
+            hit = None
+            if entries:
+                for norm, is_cased, phrase in entries:
+                    k = len(norm)
+                    if i + k > n:
+                        continue
+                    words = [t[2] for t in tokens[i : i + k]] if is_cased else lowered[i : i + k]
+                    if tuple(words) == norm:
+                        hit = (tokens[i][0], tokens[i + k - 1][1], phrase, k)
+                        break
+            if hit:
+                out.append(hit[:3])
+                i += hit[3]
+            else:
+                i += 1
+        return out
+
+
+class EngineCheck(Check):
+    """`kind = "engine"`: rules the engine itself reports (suppression hygiene)."""
+
+    kind = "engine"
+    allowed = frozenset({"confidence"})
+
+    def run(self, a: Analysis) -> Iterator[Hit]:
+        return iter(())

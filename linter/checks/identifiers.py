@@ -1,0 +1,106 @@
+"""`kind = "identifiers"`: names from code (snake_case, camelCase, CamelCase, dotted
+paths, `call()`, source file paths) in a sentence that tells the team what to change.
+
+Inside inline code any identifier shape counts; in running text only the shapes no
+prose word has (snake_case, camelCase, `a.b()`), or a CamelCase name next to a code
+noun ("the LifecycleEdit component"), so product names like GitLab do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..analysis import Analysis, SentenceInfo
+from .base import Check, Hit, PhraseIndex, str_list
+
+SNAKE = re.compile(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
+CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+[?!]?$")
+PASCAL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
+DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#)[A-Za-z_$][\w$]*)+(?:\(.{0,80}\))?[?!]?$")
+CALL = re.compile(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
+PATH = re.compile(
+    r"^[\w@~./-]*[\w-]\.(?:rb|py|js|jsx|mjs|ts|tsx|go|java|kt|php|vue|svelte|yml|yaml|toml|cfg|ini|xml|sql|sh|css|scss|less|html|erb|haml|cs|cpp|h|rs|swift|gradle|lock|env)$"
+)
+SHAPES = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH}
+_TEXT_WORD = re.compile(r"[\w@~./$:#>-]+(?:\(\))?")
+_TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path")
+
+
+class IdentifierCheck(Check):
+    kind = "identifiers"
+    allowed = frozenset(
+        {"shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
+         "confidence", "max-per-story", "requires-any"}
+    )  # fmt: skip
+
+    def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
+        super().__init__(detect, **kw)
+        shapes = str_list(detect, "shapes") or list(SHAPES)
+        unknown = [s for s in shapes if s not in SHAPES]
+        if unknown:
+            raise ValueError(f"unknown shape {unknown[0]!r} (known: {', '.join(SHAPES)})")
+        self.shapes = [SHAPES[s] for s in shapes]
+        self.text_shapes = [SHAPES[s] for s in shapes if s in _TEXT_SHAPES]
+        self.where = detect.get("where", "both")
+        if self.where not in ("code", "text", "both"):
+            raise ValueError("where must be code, text or both")
+        self.code_nouns = PhraseIndex(str_list(detect, "code-nouns"))
+        self.not_identifiers = frozenset(w.lower() for w in str_list(detect, "not-identifiers"))
+        self.requires = PhraseIndex(str_list(detect, "requires-any"))
+        self.max_per_story = int(detect.get("max-per-story", 3))
+
+    def _is_identifier(self, word: str, shapes: list[re.Pattern[str]]) -> bool:
+        w = word.strip("`'\".,;:")
+        if len(w) < 3 or w.lower() in self.not_identifiers or w.lower() in {"e.g", "i.e", "etc", "vs"}:
+            return False
+        return any(shape.match(w) for shape in shapes)
+
+    def run(self, a: Analysis) -> Iterator[Hit]:
+        found = 0
+        p = a.parsed
+        for s in a.sentences:
+            if not self.sentence_applies(s):
+                continue
+            if self.requires and not self.requires.find(s.tokens, s.lowered):
+                continue
+            hit = self._in_code(a, s) if self.where in ("code", "both") else None
+            if hit is None and self.where in ("text", "both"):
+                hit = self._in_text(a, s)
+            if hit is None:
+                continue
+            start, end, word, conf = hit
+            if word.lower() in a.accepted:
+                continue
+            yield Hit(s.field, start, end, min(conf, 1.0), word, s.start, s.end)
+            found += 1
+            if found >= self.max_per_story:
+                return
+        del p
+
+    def _in_code(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
+        text = a.parsed.text(s.field)
+        for span in a.parsed.code_spans:
+            if span.field != s.field or not (s.start <= span.start < s.end):
+                continue
+            content = text[span.start : span.end].strip()
+            if " " in content and not CALL.match(content) and not DOTTED.match(content):
+                # a phrase in backticks: look at its words
+                words = content.split()
+                if any(self._is_identifier(w, self.shapes) for w in words[:20]):
+                    return span.start, span.end, content[:80], self.confidence
+                continue
+            if self._is_identifier(content, self.shapes):
+                return span.start, span.end, content, self.confidence + 0.05
+        return None
+
+    def _in_text(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
+        has_noun = bool(self.code_nouns and self.code_nouns.find(s.tokens, s.lowered))
+        for m in _TEXT_WORD.finditer(s.text):
+            word = m.group(0).rstrip(".,;:")
+            if self._is_identifier(word, self.text_shapes):
+                return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence
+            if has_noun and PASCAL.match(word) and word.lower() not in self.not_identifiers:
+                return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence - 0.05
+        return None

@@ -1,0 +1,69 @@
+"""`kind = "pattern"`: regular expressions for shapes (12px, #FF5722, GET /api/...).
+
+Patterns are compiled once and checked at load for nested quantifiers, the usual
+cause of exponential backtracking, so that a hostile story cannot stall the linter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..analysis import Analysis
+from .base import Check, Hit, PhraseIndex, str_list
+
+# an unbounded quantifier inside a group that is itself repeated without bound: (a+)+, (a*){2,}
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})")
+
+
+def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    if _NESTED_QUANTIFIER.search(pattern):
+        raise ValueError(f"pattern {pattern!r} nests quantifiers (exponential backtracking); rewrite it")
+    return re.compile(pattern, flags)
+
+
+class PatternCheck(Check):
+    kind = "pattern"
+    allowed = frozenset(
+        {"patterns", "ignore-case", "context", "skip-sections", "user-clause", "confidence", "requires-any",
+         "unless-any", "max-per-story", "in-code-blocks"}
+    )  # fmt: skip
+
+    def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
+        super().__init__(detect, **kw)
+        flags = re.I if detect.get("ignore-case", False) else 0
+        patterns = str_list(detect, "patterns")
+        if not patterns:
+            raise ValueError("patterns must list at least one regular expression")
+        self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), flags)
+        self.requires = PhraseIndex(str_list(detect, "requires-any"))
+        self.unless = PhraseIndex(str_list(detect, "unless-any"))
+        self.max_per_story = int(detect.get("max-per-story", 3))
+        self.in_code_blocks = bool(detect.get("in-code-blocks", False))
+
+    def run(self, a: Analysis) -> Iterator[Hit]:
+        found = 0
+        for s in a.sentences:
+            if not self.sentence_applies(s):
+                continue
+            m = self.pattern.search(s.text)
+            if m is None or not m.group(0).strip():
+                continue
+            if self.requires and not self.requires.find(s.tokens, s.lowered):
+                continue
+            if self.unless and self.unless.find(s.tokens, s.lowered):
+                continue
+            yield Hit(s.field, s.start + m.start(), s.start + m.end(), self.confidence, m.group(0), s.start, s.end)
+            found += 1
+            if found >= self.max_per_story:
+                return
+        if self.in_code_blocks:
+            body = a.parsed.masked_body
+            for start, end, _lang in a.code_blocks():
+                if found >= self.max_per_story:
+                    return
+                m = self.pattern.search(body, start, end)
+                if m is not None:
+                    yield Hit("body", m.start(), m.end(), self.confidence, m.group(0))
+                    found += 1

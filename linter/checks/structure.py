@@ -1,0 +1,89 @@
+"""`kind = "outcome"` and `kind = "acceptance-criteria"`: what a story must have.
+
+A story states an outcome when it says who benefits and what they can then do or why
+it matters ("As a ... I want ... so that ...", "in order to", a Goal/Problem section
+with content). It carries acceptance criteria when it has a criteria section with
+content, Given/When/Then, or a checklist of observable behaviours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..analysis import Analysis
+from ..parse import HEADING, LIST_ITEM, SEC_AC, SEC_PROBLEM
+from .base import Check, Hit, str_list
+from .patterns import compile_safe
+
+_PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.I)
+_GWT = re.compile(r"\bgiven\b.{0,300}?\bwhen\b.{0,300}?\bthen\b", re.I | re.S)
+
+
+class OutcomeCheck(Check):
+    kind = "outcome"
+    allowed = frozenset({"patterns", "sections", "confidence", "min-section-words", "context"})
+
+    def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
+        super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
+        patterns = str_list(detect, "patterns")
+        if not patterns:
+            raise ValueError("patterns must list at least one outcome phrase pattern")
+        self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), re.I)
+        self.sections = frozenset(str_list(detect, "sections") or [SEC_PROBLEM])
+        self.min_words = int(detect.get("min-section-words", 6))
+
+    def run(self, a: Analysis) -> Iterator[Hit]:
+        p = a.parsed
+        if self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
+            return
+        # A Goal / Problem section with real content states why.
+        words = 0
+        for b in p.blocks:
+            if b.section in self.sections and b.kind not in (HEADING,) and b.field == "body":
+                words += len(p.masked_body[b.start : b.end].split())
+        if words >= self.min_words:
+            return
+        yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
+
+
+class AcceptanceCriteriaCheck(Check):
+    kind = "acceptance-criteria"
+    allowed = frozenset({"confidence", "checklist-min", "patterns", "context"})
+
+    def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
+        super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
+        self.checklist_min = int(detect.get("checklist-min", 2))
+        patterns = str_list(detect, "patterns")
+        self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
+
+    def run(self, a: Analysis) -> Iterator[Hit]:
+        p = a.parsed
+        if self._has_criteria(a):
+            return
+        yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
+
+    def _has_criteria(self, a: Analysis) -> bool:
+        p = a.parsed
+        content = 0
+        for b in p.blocks:
+            if b.section == SEC_AC and b.kind != HEADING and b.field == "body":
+                text = p.masked_body[b.start : b.end].strip()
+                if text and not _PLACEHOLDER.match(text) and len(text.split()) >= 3:
+                    content += 1
+        if content:
+            return True
+        body = p.masked_body
+        if _GWT.search(body):
+            return True
+        if self.pattern is not None and self.pattern.search(body):
+            return True
+        # A checklist of observable behaviours (not build steps).
+        behaviours = 0
+        for s in a.sentences:
+            if s.kind == LIST_ITEM and s.field == "body" and not s.imperative:
+                item = body[s.start : s.end]
+                if len(item.split()) >= 3 and (s.capability or s.modal or s.behaviour):
+                    behaviours += 1
+        return behaviours >= self.checklist_min

@@ -1,0 +1,70 @@
+"""`kind = "terms"`: category words used in a sentence that directs the team.
+
+Mention is not prescription: the term only counts in a directive context (an
+imperative, a modal or a first-person plan, or a proposal section), not in a user's
+own want, and, where `requires-any` is given, only next to a companion word that
+turns a mention into a prescription ("column" next to "table", "add", "migration").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..analysis import Analysis
+from .base import Check, Hit, PhraseIndex, str_list
+
+
+class TermCheck(Check):
+    kind = "terms"
+    allowed = frozenset(
+        {"terms", "cased-terms", "requires-any", "unless-any", "boost-any", "context", "skip-sections",
+         "user-clause", "confidence", "requires-code", "max-per-story", "title-only", "exclude-titles"}
+    )  # fmt: skip
+
+    def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
+        super().__init__(detect, **kw)
+        self.terms = PhraseIndex(str_list(detect, "terms"), cased=str_list(detect, "cased-terms"))
+        if not self.terms:
+            raise ValueError("terms or cased-terms must list at least one term")
+        self.requires = PhraseIndex(str_list(detect, "requires-any"))
+        self.unless = PhraseIndex(str_list(detect, "unless-any"))
+        self.boost = PhraseIndex(str_list(detect, "boost-any"))
+        self.requires_code = bool(detect.get("requires-code", False))
+        self.max_per_story = int(detect.get("max-per-story", 3))
+        self.title_only = bool(detect.get("title-only", False))
+        self.exclude_titles = bool(detect.get("exclude-titles", False))
+
+    def run(self, a: Analysis) -> Iterator[Hit]:
+        found = 0
+        spans = a.parsed.code_spans
+        for s in a.sentences:
+            if self.title_only and s.field != "title":
+                continue
+            if self.exclude_titles and s.field == "title":
+                continue
+            if not s.tokens or not self.sentence_applies(s):
+                continue
+            lowered = s.lowered
+            matches = self.terms.find(s.tokens, lowered)
+            if not matches:
+                continue
+            matches = [m for m in matches if m[2].lower() not in a.accepted]
+            if not matches:
+                continue
+            if self.requires:
+                # a companion word other than the term itself
+                first = matches[0]
+                if not any(r[0] != first[0] for r in self.requires.find(s.tokens, lowered)):
+                    continue
+            if self.unless and self.unless.find(s.tokens, lowered):
+                continue
+            if self.requires_code and not any(c.field == s.field and s.start <= c.start < s.end for c in spans):
+                continue
+            conf = self.confidence + (0.1 if self.boost and self.boost.find(s.tokens, lowered) else 0.0)
+            start, end, _phrase = matches[0]
+            term = a.parsed.text(s.field)[start:end]
+            yield Hit(s.field, start, end, min(conf, 1.0), term, s.start, s.end)
+            found += 1
+            if found >= self.max_per_story:
+                return

@@ -1,0 +1,32 @@
+"""`kind = "vocabulary"`: the team's own rejected terms for a category (config
+`[tool.storylint.vocabulary] reject.<category> = [...]`), flagged wherever they appear
+outside bug-reproduction sections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..analysis import Analysis
+from .base import Check, Hit, PhraseIndex
+
+
+class VocabularyCheck(Check):
+    kind = "vocabulary"
+    allowed = frozenset({"confidence", "skip-sections", "context", "user-clause"})
+
+    def __init__(self, detect: dict[str, Any], *, category: str, vocabulary: dict[str, Any]) -> None:
+        super().__init__({**detect, "context": "any", "user-clause": "allow"}, category=category, vocabulary=vocabulary)
+        terms = list((vocabulary.get("reject") or {}).get(category, []))
+        self.terms = PhraseIndex(terms, plurals=True) if terms else None
+
+    def run(self, a: Analysis) -> Iterator[Hit]:
+        if self.terms is None:
+            return
+        for s in a.sentences:
+            if s.section in self.skip_sections:
+                continue
+            matches = self.terms.find(s.tokens, s.lowered)
+            if matches:
+                start, end, term = matches[0]
+                yield Hit(s.field, start, end, self.confidence, term, s.start, s.end)

@@ -1,0 +1,172 @@
+"""Load rules from data: the bundled `rules/` folder plus the user's own folders.
+
+A rule is a TOML file `rules/<category>/<CODE>.toml` naming a check kind in
+`[detect] kind = ...`; its test cases sit beside it in `<CODE>.cases.toml`. Errors in
+rule files name the file and the key. Codes are unique and never reused; renamed rules
+keep their old codes in `aliases`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks import CHECK_KINDS, Check
+from .errors import ConfigError
+from .model import CATEGORIES, SEVERITIES
+
+CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{2,3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+STATUSES = ("stable", "preview", "deprecated", "removed")
+DOC_SECTIONS = ("what", "why", "example", "better")
+
+
+@dataclass(slots=True)
+class Rule:
+    code: str
+    name: str
+    category: str
+    severity: str
+    status: str
+    summary: str
+    message: str
+    suggestion: str
+    docs: dict[str, str]
+    check: Check
+    path: str
+    aliases: tuple[str, ...] = ()
+    cases_path: str | None = None
+    builtin: bool = True
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "category": self.category,
+            "severity": self.severity,
+            "status": self.status,
+            "summary": self.summary,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "docs": dict(self.docs),
+            "aliases": list(self.aliases),
+            "check": self.check.kind,
+        }
+
+
+@dataclass(slots=True)
+class RulePack:
+    rules: dict[str, Rule] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def add(self, rule: Rule) -> None:
+        for code in (rule.code, *rule.aliases):
+            if code in self.rules or code in self.aliases:
+                other = self.rules.get(code) or self.rules[self.aliases[code]]
+                raise ConfigError(f"rule code {code} is already used by {other.path}", file=rule.path, key="code")
+        self.rules[rule.code] = rule
+        for alias in rule.aliases:
+            self.aliases[alias] = rule.code
+
+    def resolve(self, code: str) -> str:
+        return self.aliases.get(code, code)
+
+
+def rules_dir() -> Path:
+    """The bundled rule pack: `storylint/rules` in a wheel, `rules/` beside `linter/` in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if (candidate / "grammar.toml").is_file():
+            return candidate
+    raise ConfigError("the bundled rule pack is missing; reinstall storylint", file=str(here / "rules"))
+
+
+def builtin_rule_files() -> list[Path]:
+    return sorted(p for p in rules_dir().rglob("*.toml") if not p.name.endswith(".cases.toml") and p.name != "grammar.toml")
+
+
+def load_rulepack(extra_dirs: list[Path] | None = None, vocabulary: dict[str, Any] | None = None) -> RulePack:
+    pack = RulePack()
+    for path in builtin_rule_files():
+        pack.add(load_rule_file(path, vocabulary=vocabulary, builtin=True))
+    for folder in extra_dirs or []:
+        if not folder.is_dir():
+            raise ConfigError(f"rule folder {folder} does not exist", key="extend-rules")
+        for path in sorted(p for p in folder.rglob("*.toml") if not p.name.endswith(".cases.toml")):
+            pack.add(load_rule_file(path, vocabulary=vocabulary, builtin=False))
+    return pack
+
+
+def _req(data: dict[str, Any], key: str, path: str, kind: type = str) -> Any:
+    if key not in data:
+        raise ConfigError("missing required key", file=path, key=key)
+    value = data[key]
+    if not isinstance(value, kind):
+        raise ConfigError(f"must be a {kind.__name__}", file=path, key=key)
+    return value
+
+
+def load_rule_file(path: Path, *, vocabulary: dict[str, Any] | None = None, builtin: bool = False) -> Rule:
+    name = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", file=name) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read rule file: {exc}", file=name) from None
+    allowed = {"code", "name", "category", "severity", "status", "summary", "message", "suggestion", "docs", "detect", "aliases"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ConfigError("unknown key", file=name, key=unknown[0])
+    code = _req(data, "code", name)
+    if not CODE_RE.match(code):
+        raise ConfigError(f"code {code!r} must be 2-4 capital letters and 2-3 digits (e.g. DM01)", file=name, key="code")
+    rule_name = _req(data, "name", name)
+    if not NAME_RE.match(rule_name):
+        raise ConfigError(f"name {rule_name!r} must be kebab-case", file=name, key="name")
+    category = _req(data, "category", name)
+    if category not in CATEGORIES:
+        raise ConfigError(f"category {category!r} is not one of {', '.join(CATEGORIES)}", file=name, key="category")
+    severity = data.get("severity", "warning")
+    if severity not in SEVERITIES:
+        raise ConfigError(f"severity {severity!r} is not one of {', '.join(SEVERITIES)}", file=name, key="severity")
+    status = data.get("status", "stable")
+    if status not in STATUSES:
+        raise ConfigError(f"status {status!r} is not one of {', '.join(STATUSES)}", file=name, key="status")
+    docs = data.get("docs", {})
+    if not isinstance(docs, dict):
+        raise ConfigError("must be a table", file=name, key="docs")
+    if builtin:
+        for section in DOC_SECTIONS:
+            if not isinstance(docs.get(section), str) or not docs[section].strip():
+                raise ConfigError("every bundled rule documents what, why, example and better", file=name, key=f"docs.{section}")
+    detect = _req(data, "detect", name, dict)
+    kind = _req(detect, "kind", name)
+    factory = CHECK_KINDS.get(kind)
+    if factory is None:
+        raise ConfigError(f"unknown check kind {kind!r} (known: {', '.join(sorted(CHECK_KINDS))})", file=name, key="detect.kind")
+    try:
+        check = factory(detect, category=category, vocabulary=vocabulary or {})
+    except (ValueError, TypeError, re.error) as exc:
+        raise ConfigError(str(exc), file=name, key="detect") from None
+    cases = path.with_name(f"{code}.cases.toml")
+    aliases = data.get("aliases", [])
+    return Rule(
+        code=code,
+        name=rule_name,
+        category=category,
+        severity=severity,
+        status=status,
+        summary=data.get("summary", rule_name),
+        message=_req(data, "message", name),
+        suggestion=data.get("suggestion", ""),
+        docs={k: str(v) for k, v in docs.items()},
+        check=check,
+        path=name,
+        aliases=tuple(a.upper() for a in aliases),
+        cases_path=str(cases) if cases.is_file() else None,
+        builtin=builtin,
+    )
