@@ -64,15 +64,13 @@ def _repo_from_url(url: str) -> str | None:
 def story_from_jira_issue(issue: dict[str, Any], *, server: str | None = None, source: str = "jira") -> Story:
     """A Jira REST issue object (v2 wiki or v3 ADF description) as a Story."""
     from storylint.formats.adf import adf_to_markdown  # small, pure Python
-    from storylint.formats.wiki import wiki_to_markdown
 
     fields = issue.get("fields") or {}
     description = fields.get("description")
     if isinstance(description, dict):
         body, body_format = adf_to_markdown(description), BodyFormat.ADF
     else:
-        # body holds the Markdown rendering of the wiki markup, as for ADF
-        body, body_format = wiki_to_markdown(description if isinstance(description, str) else None), BodyFormat.JIRA_WIKI
+        body, body_format = description or "", BodyFormat.JIRA_WIKI
     person = fields.get("reporter") or fields.get("creator") or {}
     key = issue.get("key") or str(issue.get("id"))
     base = server.rstrip("/") if server else _server_from_self(issue.get("self", ""))
