@@ -23,12 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "jira"))
 
-from fakejira import FakeJira, adf_doc  # noqa: E402
-
-from storylint.connectors.jira import JiraAuth, JiraConnector  # noqa: E402
-from storylint.connectors.jira_sync import run_jira  # noqa: E402
-from storylint.engine import Linter  # noqa: E402
-from storylint.store import open_store  # noqa: E402
+from fakejira import FakeJira, adf_doc
+from storylint.connectors.jira import JiraAuth, JiraConnector
+from storylint.connectors.jira_sync import run_jira
+from storylint.engine import Linter
+from storylint.store import open_store
 
 TEXTS = [
     "As a buyer I want a receipt after paying so that I can claim expenses.",

@@ -21,7 +21,6 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-
 from storylint.errors import ConfigError, PermanentConnectorError
 from storylint.model import Problem, Story
 

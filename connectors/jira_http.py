@@ -23,8 +23,8 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storylint.errors import ConnectorError, PermanentConnectorError, TransientConnectorError
@@ -176,7 +176,7 @@ class JiraCaller:
 
     def _wait(self, attempt: int, failure: Failure) -> float:
         p = self.policy
-        backoff = min(p.max_wait, p.base_wait * (2 ** (attempt - 1))) * p.rng.uniform(0.5, 1.0)
+        backoff = min(p.max_wait, p.base_wait * (2.0 ** (attempt - 1))) * p.rng.uniform(0.5, 1.0)
         if failure.retry_after is not None:
             if failure.retry_after > p.max_retry_after:
                 raise TransientConnectorError(self.redact(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from storylint.errors import TransientConnectorError
 
-from .jira_http import JiraCaller, ensure_json_dict
+from .jira_http import JiraCaller, MalformedResponse, ensure_json_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     from jira import JIRA
@@ -99,7 +99,7 @@ def _cloud_pages(client: JIRA, caller: JiraCaller, jql: str, stats: SearchStats,
             )
             data = ensure_json_dict(data, needs=("issues",))
             if not isinstance(data["issues"], list):
-                raise ValueError("issues is not a list")
+                raise MalformedResponse("issues is not a list")  # retried as malformed
             return data
 
         data = caller.call("search", page)
@@ -126,7 +126,7 @@ def _server_pages(client: JIRA, caller: JiraCaller, jql: str, stats: SearchStats
             )
             data = ensure_json_dict(data, needs=("issues",))
             if not isinstance(data["issues"], list):
-                raise ValueError("issues is not a list")
+                raise MalformedResponse("issues is not a list")  # retried as malformed
             return data
 
         data = caller.call("search", page)

@@ -160,7 +160,7 @@ class JiraWriteBack:
                 self.echo(f"dry-run: would {verb} the storylint comment on {key} ({state})")
                 return
             if existing is None:
-                client.add_comment(key, body)  # type: ignore[arg-type]  # ADF is a dict on v3
+                client.add_comment(key, body)  # ADF is a dict on v3; the library sends it as JSON
             else:
                 url = client._get_url(f"issue/{key}/comment/{existing['id']}")
                 client._session.put(url, data=json.dumps({"body": body}))

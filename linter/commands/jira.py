@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 
 import click
-
 from storylint.commands.common import (
     build_linter,
     config_option,

@@ -40,7 +40,7 @@ def _emit(out: list[str], prefix: str, text: str) -> None:
 
 def _block(node: dict[str, Any], out: list[str], *, prefix: str, depth: int) -> None:
     kind = node.get("type")
-    attrs = node.get("attrs") if isinstance(node.get("attrs"), dict) else {}
+    attrs: dict[str, Any] = node["attrs"] if isinstance(node.get("attrs"), dict) else {}
     if depth > MAX_DEPTH:
         _emit(out, prefix, _flat_text(node))
         return
@@ -77,8 +77,7 @@ def _block(node: dict[str, Any], out: list[str], *, prefix: str, depth: int) -> 
         lang = str(attrs.get("language") or "")
         lang = "" if lang.lower() in ("none", "plain", "plaintext", "text") else lang
         code = "".join(str(c.get("text", "")) for c in _children(node) if isinstance(c, dict))
-        if code.endswith("\n"):
-            code = code[:-1]
+        code = code.removesuffix("\n")
         fence = "````" if "```" in code else "```"
         _emit(out, prefix, f"{fence}{lang}")
         _emit(out, prefix, code)
@@ -162,7 +161,7 @@ def _inline(nodes: list[Any]) -> str:
         if not isinstance(node, dict):
             continue
         kind = node.get("type")
-        attrs = node.get("attrs") if isinstance(node.get("attrs"), dict) else {}
+        attrs: dict[str, Any] = node["attrs"] if isinstance(node.get("attrs"), dict) else {}
         if kind == "text":
             parts.append(_marked(str(node.get("text", "")), node.get("marks")))
         elif kind == "hardBreak":

@@ -14,11 +14,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fakejira import FakeJira  # noqa: E402
-
-from storylint.connectors.jira import JiraAuth, JiraConnector  # noqa: E402
-from storylint.connectors.jira_http import RetryPolicy  # noqa: E402
-from storylint.model import Finding, Skipped, Story, StoryResult  # noqa: E402
+from fakejira import FakeJira
+from storylint.connectors.jira import JiraAuth, JiraConnector
+from storylint.connectors.jira_http import RetryPolicy
+from storylint.model import Finding, Skipped, Story, StoryResult
 
 TOKEN = "tok-SECRET-123"
 PAT = "pat-SECRET-456"

@@ -151,10 +151,10 @@ class FakeJira:
             "reporter": self._person(issue["reporter"]),
             "creator": self._person(issue["reporter"]),
             "issuetype": {"self": f"{self.url}/rest/api/{api}/issuetype/10001", "id": "10001",
-                          "name": issue["type"], "subtask": False},  # fmt: skip
+                          "name": issue["type"], "subtask": False},
             "labels": list(issue["labels"]),
             "project": {"self": f"{self.url}/rest/api/{api}/project/10000", "id": "10000", "key": project,
-                        "name": project.title()},  # fmt: skip
+                        "name": project.title()},
             "created": jira_time(issue["created"]),
             "updated": jira_time(issue["updated"]),
         }
@@ -228,7 +228,7 @@ class FakeJira:
             return "field"
         if path.endswith(("/search", "/search/jql")):
             return "search"
-        if path.endswith("/user/groups") or path.endswith("/user"):
+        if path.endswith(("/user/groups", "/user")):
             return "groups"
         if "/comment" in path:
             return "comment"

@@ -6,7 +6,6 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from storylint.formats.adf import adf_to_markdown
 from storylint.model import Story
 from storylint.parse import CODE, parse
@@ -86,8 +85,8 @@ def test_panel_blockquote_mention_inline_card() -> None:
 
 
 def test_table_cells_keep_marks_and_code_and_escape_pipes() -> None:
-    cell = lambda *c: {"type": "tableCell", "attrs": {}, "content": list(c)}  # noqa: E731
-    head = lambda *c: {"type": "tableHeader", "attrs": {}, "content": list(c)}  # noqa: E731
+    cell = lambda *c: {"type": "tableCell", "attrs": {}, "content": list(c)}
+    head = lambda *c: {"type": "tableHeader", "attrs": {}, "content": list(c)}
     md = adf_to_markdown(doc({"type": "table", "attrs": {"isNumberColumnEnabled": False, "layout": "default"}, "content": [
         {"type": "tableRow", "content": [head(p(t("Field", "strong"))), head(p(t("Rule")))]},
         {"type": "tableRow", "content": [cell(p(t("a|b"))), cell(p(t("first")), {"type": "codeBlock", "attrs": {}, "content": [t("x = 1\ny = 2")]})]},

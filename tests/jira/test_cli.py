@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EMAIL, PAT, TOKEN, env_for
-from fakejira import Fault, FakeJira, adf_doc, status
+from fakejira import FakeJira, Fault, adf_doc, status
 
 HOW = "As a buyer I want a receipt so that I can claim expenses.\n\nAdd a column email to the users table in PostgreSQL."
 WHAT = "As a buyer I want a receipt so that I can claim expenses.\n\nh2. Acceptance criteria\n* I can download the receipt as PDF"
@@ -37,7 +37,7 @@ def _fill(fake: FakeJira) -> None:
 
 def storylint(fake: FakeJira, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "storylint", "jira", "--server", fake.url, "--jql", "project = PAY", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env or env_for(fake), cwd=cwd, timeout=120)
+    return subprocess.run(cmd, capture_output=True, text=True, env=env or env_for(fake), cwd=cwd, timeout=120, check=False)
 
 
 def _secrets_absent(*texts: str) -> None:
@@ -124,7 +124,7 @@ def test_token_never_appears_under_faults_and_debug_logging(fake: FakeJira, tmp_
     db = tmp_path / "h.db"
     r = storylint(fake, "-vv", "--store", str(db), cwd=tmp_path) if False else subprocess.run(
         [sys.executable, "-m", "storylint", "-vv", "jira", "--server", fake.url, "--jql", "project = PAY", "--store", str(db)],
-        capture_output=True, text=True, env=env_for(fake), cwd=tmp_path, timeout=120,
+        capture_output=True, text=True, env=env_for(fake), cwd=tmp_path, timeout=120, check=False,
     )  # fmt: skip
     assert r.returncode == 2, r.stderr
     assert "retry" in r.stderr and "HTTP 401" in r.stderr
@@ -151,5 +151,5 @@ def test_postgres_store_from_the_cli(fake: FakeJira, tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", ["ftp://jira", "https://user:pw@jira.example.com"])
 def test_bad_server_url(bad: str, tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "storylint", "jira", "--server", bad, "--jql", "x"],
-                       capture_output=True, text=True, env={"JIRA_PAT": PAT, "PATH": "/usr/bin:/bin"}, cwd=tmp_path, timeout=60)  # fmt: skip
+                       capture_output=True, text=True, env={"JIRA_PAT": PAT, "PATH": "/usr/bin:/bin"}, cwd=tmp_path, timeout=60, check=False)  # fmt: skip
     assert r.returncode == 2 and "pw" not in r.stderr.replace("password", "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from conftest import Sleeps, connector_for
 from fakejira import FakeJira, adf_doc
-
 from storylint.model import BodyFormat, Story
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import EMAIL, PAT, TOKEN, Sleeps, connector_for
-from fakejira import Fault, FakeJira, adf_doc, status
-
+from fakejira import FakeJira, Fault, adf_doc, status
 from storylint.errors import PermanentConnectorError, TransientConnectorError
 from storylint.model import Story
 

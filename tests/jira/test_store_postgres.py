@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import postgres_url
-
 from storylint.errors import ConfigError
 from storylint.model import Finding, Report, Skipped, Story, StoryResult
 from storylint.store import open_store

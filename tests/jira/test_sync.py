@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import PAT, TOKEN, Sleeps, StubLinter, connector_for
 from fakejira import FakeJira, adf_doc, status
-
 from storylint.connectors.jira import window_start
 from storylint.connectors.jira_search import split_order_by, windowed_jql
 from storylint.connectors.jira_sync import run_jira
@@ -154,7 +153,7 @@ def test_window_catches_an_update_in_the_minute_of_the_sync_point(fake: FakeJira
         point = datetime.fromisoformat(store.sync_point(conn.name))
         fake.issues["PAY-2"]["updated"] = point - timedelta(seconds=1)
         fake.issues["PAY-2"]["summary"] = "Edited"
-        outcome, linter, _ = _run(fake, store)
+        _outcome, linter, _ = _run(fake, store)
         assert linter.linted == ["PAY-2"]
     finally:
         store.close()

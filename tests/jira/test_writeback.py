@@ -7,9 +7,14 @@ import json
 import pytest
 from conftest import Sleeps, StubLinter, connector_for
 from fakejira import FakeJira, adf_doc, status
-
 from storylint.connectors.jira_sync import run_jira
-from storylint.connectors.jira_writeback import MARKER, JiraWriteBack, check_label, comment_adf, comment_wiki
+from storylint.connectors.jira_writeback import (
+    MARKER,
+    JiraWriteBack,
+    check_label,
+    comment_adf,
+    comment_wiki,
+)
 from storylint.errors import ConfigError
 from storylint.model import Finding
 from storylint.store import open_store
@@ -80,7 +85,7 @@ def test_label_added_and_removed(fake: FakeJira, tmp_path) -> None:
 
 def test_dry_run_writes_nothing_and_says_what_it_would(fake: FakeJira) -> None:
     fake.add_issue("PAY-1", "R", _desc(fake, "Use React"), reporter="u1")
-    _, wb, echoed = _run(fake, comment=True, label="storylint-how", dry_run=True)
+    _, _, echoed = _run(fake, comment=True, label="storylint-how", dry_run=True)
     assert fake.comments.get("PAY-1", []) == [] and fake.issues["PAY-1"]["labels"] == []
     assert not any(m in ("POST", "PUT") for m, _ in fake.requests)
     assert echoed == [
