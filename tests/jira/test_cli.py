@@ -153,3 +153,27 @@ def test_bad_server_url(bad: str, tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "storylint", "jira", "--server", bad, "--jql", "x"],
                        capture_output=True, text=True, env={"JIRA_PAT": PAT, "PATH": "/usr/bin:/bin"}, cwd=tmp_path, timeout=60, check=False)  # fmt: skip
     assert r.returncode == 2 and "pw" not in r.stderr.replace("password", "")
+
+
+def test_role_boundary_from_jira_groups(fake: FakeJira, tmp_path: Path) -> None:
+    pm = "5b10ac8d82e05b22cc7d4ef5" if fake.cloud else "jsmith"
+    fake.add_user(pm, "Jo Smith", "jo@example.com", groups=("product-managers",))
+    fake.add_user("dev1", "Dev One", groups=("developers",))
+    text = HOW if not fake.cloud else adf_doc(*HOW.split("\n\n"))
+    fake.add_issue("PAY-1", "By the PM", text, reporter=pm)
+    fake.add_issue("PAY-2", "By a developer", text, reporter="dev1")
+    fake.add_issue("PAY-3", "A bug by the PM", text, reporter=pm, issue_type="Bug")
+    (tmp_path / "storylint.toml").write_text('[roles]\ngroups = ["product-managers"]\nstory-types = ["Story"]\n')
+    r = storylint(fake, "--format", "json", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    report = json.loads(r.stdout)
+    assert {f["story"] for f in report["findings"]} == {"PAY-1"}
+    reasons = {s["story"]: s["reason"] for s in report["skipped"]}
+    assert set(reasons) == {"PAY-2", "PAY-3"} and "not a product manager" in reasons["PAY-2"]
+    assert fake.calls["groups"] == 2
+
+
+def test_check_does_not_import_the_jira_client() -> None:
+    code = "import sys; from storylint.commands import check; import storylint.cli; print(sorted(m for m in ('jira', 'tenacity', 'requests', 'psycopg') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert r.stdout.strip() == "[]", r.stderr
