@@ -186,6 +186,7 @@ class FakeJira:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls between header and body
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet
                 pass
