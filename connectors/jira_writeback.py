@@ -103,6 +103,12 @@ def _has_marker(body: Any) -> bool:
     return MARKER in json.dumps(body, ensure_ascii=False)
 
 
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, str) and isinstance(new, str):
+        return old.replace("\r\n", "\n").strip() == new.strip()
+    return bool(old == new)
+
+
 class JiraWriteBack:
     """Called with each linted story's result (the runner's `on_result`)."""
 
@@ -152,7 +158,7 @@ class JiraWriteBack:
             existing = self._find_comment(key)
             if existing is None and not findings:
                 return  # clean all along: nothing to say
-            if existing is not None and existing.get("body") == body:
+            if existing is not None and _same(existing.get("body"), body):
                 return  # unchanged: no edit, no notification
             verb = "add" if existing is None else "update"
             state = "resolved" if not findings else f"{len(findings)} finding(s)"

@@ -177,3 +177,40 @@ def test_check_does_not_import_the_jira_client() -> None:
     code = "import sys; from storylint.commands import check; import storylint.cli; print(sorted(m for m in ('jira', 'tenacity', 'requests', 'psycopg') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert r.stdout.strip() == "[]", r.stderr
+
+
+def test_killed_run_resumes_without_linting_twice(fake: FakeJira, tmp_path: Path) -> None:
+    import time
+
+    for n in range(1, 301):
+        fake.add_issue(f"PAY-{n}", f"Story {n}", adf_doc(HOW) if fake.cloud else HOW, reporter="u1")
+    fake.fail("search", Fault("slow", delay=0), Fault("slow", delay=0), Fault("slow", delay=8.0))
+    db = tmp_path / "h.db"
+    cmd = [sys.executable, "-m", "storylint", "jira", "--server", fake.url, "--jql", "project = PAY", "--store", str(db)]
+    proc = subprocess.Popen(cmd, env=env_for(fake), cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while fake.calls["search"] < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert fake.calls["search"] == 3, "the run never reached page 3"
+        proc.kill()  # SIGKILL half way: no cleanup, no finally
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if proc.stderr:
+            proc.stderr.close()
+    from storylint.store import open_store
+
+    store = open_store(str(db))
+    try:
+        assert len(store.stories()) == 200  # pages 1 and 2, each story whole
+        assert store.runs()[-1].status == "running"  # killed: never finished
+        source = next(iter({s["source"] for s in store.stories()}))
+        assert store.sync_point(source) is None
+    finally:
+        store.close()
+    again = storylint(fake, "--format", "json", "--store", str(db), cwd=tmp_path)
+    report = json.loads(again.stdout)
+    assert report["summary"]["stories_checked"] == 100, again.stderr
+    assert {f["story"] for f in report["findings"]} == {f"PAY-{n}" for n in range(201, 301)}
