@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from .parse import CODE, SEC_PROPOSAL, TITLE, ParsedStory, Sentence
+from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence
 
 TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
 _PREFIX_RE = re.compile(
@@ -27,9 +28,10 @@ _MODAL_RE = re.compile(
     re.I,
 )
 _PLAN_RE = re.compile(
-    r"\b(?:(?:we|i)(?:'ll| will| would| can| could| should| need to| want to| have to| must| propose| suggest| plan to|"
+    r"\b(?:we(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to| are going to|'re going to| intend to| recommend)|"
+    r"i(?:'ll| will| should| need to| have to| must| propose| suggest| plan to|"
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"
-    r"(?:the|my|our|a) (?:fix|solution|approach|plan|idea|proposal|suggestion) (?:is|would be|will be|could be)|"
+    r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion|option|way)\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:)\b",
     re.I,
 )
@@ -38,6 +40,8 @@ _USER_CLAUSE_RE = re.compile(
     r"(?:i|we)\b",
     re.I,
 )
+_PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
+_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)\s+(?:to\s+)?(?:be able to\s+)?(\w+)", re.I)
 _CAPABILITY_RE = re.compile(r"^\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
 
 
@@ -72,7 +76,7 @@ class SentenceInfo:
     text: str  # masked text of the sentence
     kind: str  # block kind
     section: str
-    tokens: list[tuple[int, int, str]]  # (start, end, text) in field offsets
+    words: list[str]  # tokens as written
     block_start: int = 0  # identifies the block (list item, paragraph) the sentence is in
     imperative: bool = False  # starts with a build verb
     behaviour: bool = False  # starts with a verb that usually states observable behaviour
@@ -85,11 +89,20 @@ class SentenceInfo:
 
     @property
     def directive(self) -> bool:
-        return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
+        # Acceptance criteria are requirements: HOW written there is prescribed too.
+        return self.imperative or self.modal or self.plan or self.section in (SEC_PROPOSAL, SEC_AC)
+
+    lowered: list[str] = field(default_factory=list)
+    vocab: frozenset[str] = frozenset()  # lowered tokens, for quick rejection
+    _tokens: list[tuple[int, int, str]] | None = None
 
     @property
-    def lowered(self) -> list[str]:
-        return [t[2].lower() for t in self.tokens]
+    def tokens(self) -> list[tuple[int, int, str]]:
+        """(start, end, word) in field offsets; computed only when a rule needs positions."""
+        if self._tokens is None:
+            base = self.start
+            self._tokens = [(base + m.start(), base + m.end(), m.group(0)) for m in TOKEN_RE.finditer(self.text)]
+        return self._tokens
 
 
 @dataclass(slots=True)
@@ -98,8 +111,47 @@ class Analysis:
     sentences: list[SentenceInfo] = field(default_factory=list)
     accepted: frozenset[str] = frozenset()  # team vocabulary (lower-case)
 
+    _all: str | None = None
+    _lower: str | None = None
+    _starts: dict[str, list[int]] = field(default_factory=dict)
+    _by_field: dict[str, list[SentenceInfo]] = field(default_factory=dict)
+
+    def all_text(self, lower: bool = False) -> str:
+        """Title and body (masked) as one string, for cheap substring prefilters."""
+        if self._all is None:
+            self._all = self.parsed.masked_title + "\n" + self.parsed.masked_body
+        if not lower:
+            return self._all
+        if self._lower is None:
+            self._lower = self._all.lower()
+        return self._lower
+
+    def sentence_at(self, field_name: str, offset: int) -> SentenceInfo | None:
+        """The sentence of a field that contains an offset (sentences are in text order)."""
+        starts = self._starts.get(field_name)
+        if starts is None:
+            mine = [x for x in self.sentences if x.field == field_name]
+            self._by_field[field_name] = mine
+            starts = self._starts[field_name] = [x.start for x in mine]
+        i = bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        found = self._by_field[field_name][i]
+        return found if offset < found.end else None
+
     def code_blocks(self) -> list[tuple[int, int, str]]:
         return [(b.start, b.end, b.lang) for b in self.parsed.blocks if b.kind == CODE]
+
+
+# Words that must be present before the (slower) regexes are worth running.
+_MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "have", "ought", "be"})
+_PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
+                         "suggestion", "suggest", "propose"})  # fmt: skip
+_NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
+_SYMPTOMS = frozenset({"error", "errors", "bug", "bugs", "crash", "crashes", "issue", "issues", "exception",
+                       "failure", "failures", "problem", "problems", "broken", "typo", "typos", "regression", "warning"})  # fmt: skip
+_CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
+                               "members", "they", "he", "she", "people"})  # fmt: skip
 
 
 def analyse(parsed: ParsedStory, accepted: frozenset[str] = frozenset()) -> Analysis:
@@ -111,35 +163,58 @@ def analyse(parsed: ParsedStory, accepted: frozenset[str] = frozenset()) -> Anal
 
 
 def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
-    text = p.masked(s.field)[s.start:s.end]
-    tokens = [(s.start + m.start(), s.start + m.end(), m.group(0)) for m in TOKEN_RE.finditer(text)]
-    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, tokens, s.block.start)
-    head = text[: _PREFIX_RE.match(text).end()] if _PREFIX_RE.match(text) else ""  # type: ignore[union-attr]
-    rest_start = s.start + len(head)
-    words = [t for t in tokens if t[0] >= rest_start]
-    i = 0
-    while i < len(words) - 1 and words[i][2].lower() in g.fillers:
+    full = p.masked(s.field)
+    text = full[s.start : s.end]
+    words = TOKEN_RE.findall(text)
+    low = text.lower()
+    lowered = TOKEN_RE.findall(low) if len(low) == len(text) else []
+    if len(lowered) != len(words):  # a rare letter whose lower case changes length
+        lowered = [w.lower() for w in words]
+    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start)
+    info.lowered = lowered
+    vocab = info.vocab = frozenset(lowered)
+    if not words:
+        return info
+    prefix = _PREFIX_RE.match(full, s.start, s.end)
+    rest_start = prefix.end() if prefix else s.start
+    k = len(TOKEN_RE.findall(full, s.start, rest_start)) if rest_start > s.start else 0
+    i = k
+    while i < len(words) - 1 and lowered[i] in g.fillers:
         i += 1
-    if words:
-        first = words[i][2]
-        lower = first.lower()
+    if i < len(words):
+        first, lower = words[i], lowered[i]
         # "Add ...", "add ..." but not "Adds", not a capitalised word mid-title like "Update Center"
-        if lower in g.imperatives and (first[0].isupper() or s.block.kind != TITLE or i == 0):
-            nxt = words[i + 1][2].lower() if i + 1 < len(words) else ""
+        if lower in g.imperatives and (first[0].isupper() or s.block.kind != TITLE or i == k):
+            nxt = lowered[i + 1] if i + 1 < len(words) else ""
             if not (lower == "make" and nxt == "sure"):
                 info.verb = lower
                 if lower in g.behaviour_verbs:
                     info.behaviour = True
                 else:
                     info.imperative = True
-    info.modal = bool(_MODAL_RE.search(text))
-    info.plan = bool(_PLAN_RE.search(text))
-    m = _USER_CLAUSE_RE.match(text)
-    if m:
-        info.user_clause = True
-        role_words = {w.lower() for w in TOKEN_RE.findall(m.group(1))}
-        info.technical_role = bool(role_words & g.technical_roles)
-    info.capability = bool(_CAPABILITY_RE.match(text[len(head):]))
+    # "X should not cause Y" constrains behaviour; it does not direct the build.
+    if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
+        info.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
+    if not vocab.isdisjoint(_PLAN_WORDS):
+        info.plan = bool(_PLAN_RE.search(text))
+    if "as" in vocab:
+        m = _USER_CLAUSE_RE.match(text)
+        if m:
+            info.user_clause = True
+            role_words = {w.lower() for w in TOKEN_RE.findall(m.group(1))}
+            info.technical_role = bool(role_words & g.technical_roles)
+            # "As a developer I want to use X": the wanted action is itself a build verb
+            want = _WANT_VERB_RE.search(text, m.end() - 3)
+            if want and want.group(1).lower() in g.imperatives and want.group(1).lower() not in g.behaviour_verbs:
+                info.imperative = info.technical_role
+    if k < len(words) and lowered[k] in _CAPABILITY_WORDS:
+        info.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end))
     if info.capability and not info.user_clause:
         info.user_clause = True
+    if info.user_clause:
+        # "As a ... I want ... so that I can ...": the user's want, not a plan for the team
+        info.plan = info.modal = False
+    if info.verb == "fix" and not vocab.isdisjoint(_SYMPTOMS):
+        # "Fix crash when ..." names the bug to remove, not how to remove it
+        info.imperative = False
     return info

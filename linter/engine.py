@@ -32,6 +32,7 @@ UNUSED_SUPPRESSION = "SL01"
 SUPPRESSION_WITHOUT_REASON = "SL02"
 MAX_EXCERPT = 160
 _WS = re.compile(r"\s+")
+_MARKERS = re.compile(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
 
 
 class Linter:
@@ -154,6 +155,8 @@ class Linter:
         for lab in story.labels:
             if lab.lower().startswith(label):
                 prefixes.append(lab[len(label):])
+        if not prefixes:
+            return set()
         prefixes = [self.pack.resolve(p.strip().upper()) for p in prefixes if p.strip()]
         return {code for code in self._enabled_codes if any(code.startswith(p) for p in prefixes)}
 
@@ -230,7 +233,7 @@ def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int) -> str
     ex_start, ex_end = max(0, ex_start), min(len(text), max(ex_end, ex_start))
     if ex_end - ex_start > MAX_EXCERPT * 3:
         ex_start, ex_end = max(ex_start, start - MAX_EXCERPT), min(ex_end, end + MAX_EXCERPT)
-    raw = _WS.sub(" ", text[ex_start:ex_end]).strip().lstrip("-*#>|[] ").strip()
+    raw = _MARKERS.sub("", _WS.sub(" ", text[ex_start:ex_end]).strip()).strip()
     if len(raw) <= MAX_EXCERPT:
         return raw
     term = _WS.sub(" ", text[start:end]).strip()

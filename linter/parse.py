@@ -37,7 +37,10 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _IMAGE_RE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\s]{0,2000}\)")
-_URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`|]{1,4000}|\bwww\.[^\s<>()\[\]\"'`|]{1,4000}")
+_URL_RE = re.compile(
+    r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
+    r"|\bwww\.[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
+)
 _LINK_TARGET_RE = re.compile(r"\]\((?:[^)\s]{1,2000})\)")
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)")
@@ -56,7 +59,9 @@ _LABEL_LINE_RE = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{1,60}?)\s*:?\s*$")
 _HR_RE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _BACKTICKS_RE = re.compile(r"`+")
 _WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
-_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n")
+# A sentence ends at . ! ? ; before white space, or at a line break unless the next line
+# visibly continues it ("<br>**so that**", a lower-case word).
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))")
 
 
 @dataclass(slots=True)
@@ -187,14 +192,29 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             ends = (stripped.startswith(closing) and not stripped.strip(closing[0])) if closing[0] in "`~" else stripped.lower().startswith(closing)
             if ends or nl == -1:
                 end = pos if ends else line_end
-                _add(p, CODE, content_start, max(content_start, end), section, heading, lang=lang)
+                if not lang and closing[0] in "`~" and _looks_like_prose(text, content_start, end):
+                    # Reports pasted into a fence (imported trackers) are quoted prose, not code.
+                    _add_quoted_prose(p, content_start, end, section, heading)
+                else:
+                    _add(p, CODE, content_start, max(content_start, end), section, heading, lang=lang)
                 fence = None
             pos = next_pos
             if nl == -1:
                 break
             continue
+        if not wiki and line[:1].isalpha() and (len(line) > 64 or not _short_label_heading(line)):
+            # Fast path: a Markdown line starting with a letter continues or starts a paragraph.
+            if para_start < 0:
+                para_start = pos
+            para_end = line_end
+            prev_kind = PARAGRAPH
+            pos = next_pos
+            if nl == -1:
+                break
+            continue
         m = _FENCE_RE.match(line) if not wiki else None
-        wm = _WIKI_CODE_RE.match(line) if wiki or line.lstrip().startswith("{code") or line.lstrip().startswith("{noformat") else None
+        lead = line.lstrip()[:9]
+        wm = _WIKI_CODE_RE.match(line) if wiki or lead.startswith(("{code", "{noformat")) else None
         if m or wm:
             close_paragraph()
             if m:
@@ -309,6 +329,38 @@ def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading:
         _inline_code(p, "body", start, end)
         if kind != HEADING:
             _split_sentences(p, block)
+
+
+_PROSE_WORD = re.compile(r"[A-Za-z]{2,}")
+_CODE_CHARS = re.compile(r"[{}\[\]();=<>$\\|]")
+_LOG_LINE = re.compile(r"^\s*(?:[$#>\[]|\d|at |File |Traceback|ERROR|WARN|INFO|DEBUG)")
+
+
+def _looks_like_prose(text: str, start: int, end: int) -> bool:
+    if end - start > 20000:
+        return False
+    chunk = text[start:end]
+    lines = [line for line in chunk.split("\n") if line.strip()]
+    if not lines or len(_PROSE_WORD.findall(chunk)) < 12:
+        return False
+    if len(_CODE_CHARS.findall(chunk)) > 0.02 * len(chunk):
+        return False
+    wordy = sum(1 for line in lines if len(line.split()) >= 4)
+    loggy = sum(1 for line in lines if _LOG_LINE.match(line))
+    return wordy >= 0.6 * len(lines) and loggy <= 0.2 * len(lines)
+
+
+def _add_quoted_prose(p: ParsedStory, start: int, end: int, section: str, heading: str) -> None:
+    text = p.masked_body
+    pos = start
+    while pos < end:
+        brk = text.find("\n\n", pos, end)
+        stop = end if brk == -1 else brk
+        chunk = text[pos:stop]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            _add(p, QUOTE, pos + lead, stop, section, heading)
+        pos = stop + 2
 
 
 def _refresh_last(p: ParsedStory) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 _DIRECTIVE_RE = re.compile(
     r"storylint[-: ]?(?:disable|ignore)(-line)?[ \t]*[:=]?[ \t]*"
     r"([A-Za-z]{2,4}[0-9]{0,3}(?:[ \t]*,[ \t]*[A-Za-z]{2,4}[0-9]{0,3}){0,50})"
-    r"(?:[ \t]*(?:--|\u2014|:)[ \t]*([^\n]{0,300}?))?[ \t]*(?:-->|\n|$)",
+    r"(?:[ \t]*(?:--(?!>)|\u2014|:)[ \t]*([^\n]{0,300}?))?[ \t]*(?:-->|\n|$)",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,12 +42,24 @@ class Check:
         if self.context not in CONTEXTS:
             raise ValueError(f"context must be one of {', '.join(CONTEXTS)}")
         self.skip_sections = frozenset(detect.get("skip-sections", ["repro"]))
+        # Literal substrings one of which must occur for the check to be worth running
+        # (a speed hint only: it must never change what the check finds).
+        self.quick = tuple(str_list(detect, "quick"))
+        self.quick_lower = bool(detect.get("quick-ignore-case", False))
+        if self.quick_lower:
+            self.quick = tuple(q.lower() for q in self.quick)
+        self._quick_re = re.compile("|".join(re.escape(q) for q in self.quick)) if self.quick else None
         self.user_clause = detect.get("user-clause", "technical-role")
         if self.user_clause not in ("skip", "technical-role", "allow"):
             raise ValueError("user-clause must be skip, technical-role or allow")
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         raise NotImplementedError
+
+    def worth_running(self, a: Analysis) -> bool:
+        if self._quick_re is None:
+            return True
+        return self._quick_re.search(a.all_text(self.quick_lower)) is not None
 
     def sentence_applies(self, s: SentenceInfo) -> bool:
         """The context gate shared by the HOW checks."""
@@ -99,13 +112,41 @@ class PhraseIndex:
                 self._index.setdefault(key, []).append((norm, is_cased, phrase))
         for entries in self._index.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest first
+        self._cased = any(c for entries in self._index.values() for _, c, _ in entries)
+        self.first_words = frozenset(k.lower() for k in self._index)
 
     def __bool__(self) -> bool:
         return bool(self._index)
 
-    def find(self, tokens: list[tuple[int, int, str]], lowered: list[str]) -> list[tuple[int, int, str]]:
-        """(start, end, phrase) of every match, left to right, not overlapping."""
+    def find(self, s: SentenceInfo) -> list[tuple[int, int, str]]:
+        """(start, end, phrase) of every match in a sentence, left to right, not overlapping."""
         out: list[tuple[int, int, str]] = []
+        lowered = s.lowered
+        if self.first_words.isdisjoint(s.vocab):
+            return out
+        words = s.words
+        i, n = 0, len(words)
+        index = self._index
+        cased = self._cased
+        while i < n:
+            entries = index.get(lowered[i]) or (index.get(words[i]) if cased else None)
+            hit = None
+            if entries:
+                for norm, is_cased, phrase in entries:
+                    k = len(norm)
+                    if i + k > n:
+                        continue
+                    candidate = words[i : i + k] if is_cased else lowered[i : i + k]
+                    if tuple(candidate) == norm:
+                        tokens = s.tokens
+                        hit = (tokens[i][0], tokens[i + k - 1][1], phrase, k)
+                        break
+            if hit:
+                out.append(hit[:3])
+                i += hit[3]
+            else:
+                i += 1
+        return out
         i, n = 0, len(tokens)
         index = self._index
         while i < n:

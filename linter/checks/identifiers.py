@@ -26,12 +26,17 @@ PATH = re.compile(
 SHAPES = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH}
 _TEXT_WORD = re.compile(r"[\w@~./$:#>-]+(?:\(\))?")
 _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path")
+# In running text a dotted name must look like code (`window.onFocus`, `a.b()`), not a
+# product or file name (socket.io, favicon.ico) or a scoped label (Team::Backend).
+_TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$][\w$]*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
+_MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
+PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 
 
 class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
-        {"shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
+        {"quick", "quick-ignore-case", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
          "confidence", "max-per-story", "requires-any"}
     )  # fmt: skip
 
@@ -42,7 +47,8 @@ class IdentifierCheck(Check):
         if unknown:
             raise ValueError(f"unknown shape {unknown[0]!r} (known: {', '.join(SHAPES)})")
         self.shapes = [SHAPES[s] for s in shapes]
-        self.text_shapes = [SHAPES[s] for s in shapes if s in _TEXT_SHAPES]
+        self.text_shapes = [_TEXT_DOTTED if s == "dotted" else SHAPES[s] for s in shapes if s in _TEXT_SHAPES]
+        self.pascal_in_text = "pascal" in shapes
         self.where = detect.get("where", "both")
         if self.where not in ("code", "text", "both"):
             raise ValueError("where must be code, text or both")
@@ -60,10 +66,14 @@ class IdentifierCheck(Check):
     def run(self, a: Analysis) -> Iterator[Hit]:
         found = 0
         p = a.parsed
+        if not self.worth_running(a):
+            return
+        if not p.code_spans and not _MAYBE_CODE.search(a.all_text()):
+            return
         for s in a.sentences:
             if not self.sentence_applies(s):
                 continue
-            if self.requires and not self.requires.find(s.tokens, s.lowered):
+            if self.requires and not self.requires.find(s):
                 continue
             hit = self._in_code(a, s) if self.where in ("code", "both") else None
             if hit is None and self.where in ("text", "both"):
@@ -80,6 +90,8 @@ class IdentifierCheck(Check):
         del p
 
     def _in_code(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
+        if not a.parsed.code_spans:
+            return None
         text = a.parsed.text(s.field)
         for span in a.parsed.code_spans:
             if span.field != s.field or not (s.start <= span.start < s.end):
@@ -96,11 +108,15 @@ class IdentifierCheck(Check):
         return None
 
     def _in_text(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
-        has_noun = bool(self.code_nouns and self.code_nouns.find(s.tokens, s.lowered))
+        if not _MAYBE_CODE.search(s.text):
+            return None
+        has_noun = bool(self.code_nouns and self.code_nouns.find(s))
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")
             if self._is_identifier(word, self.text_shapes):
                 return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence
-            if has_noun and PASCAL.match(word) and word.lower() not in self.not_identifiers:
+            if self.pascal_in_text and word.lower() not in self.not_identifiers and (
+                PASCAL3.match(word) or (has_noun and PASCAL.match(word))
+            ):
                 return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence - 0.05
         return None

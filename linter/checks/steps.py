@@ -28,11 +28,11 @@ class StepListCheck(Check):
         self.min_share = float(detect.get("min-share", 0.5))
 
     def _technical(self, a: Analysis, s: SentenceInfo) -> bool:
-        if self.technical.find(s.tokens, s.lowered):
+        if self.technical.find(s):
             return True
         if any(c.field == s.field and s.start <= c.start < s.end for c in a.parsed.code_spans):
             return True
-        return any(SNAKE.match(t[2]) or CAMEL.match(t[2]) or PATH.match(t[2]) or DOTTED.match(t[2]) for t in s.tokens)
+        return any(SNAKE.match(t) or CAMEL.match(t) or PATH.match(t) or DOTTED.match(t) for t in s.words)
 
     def _lists(self, a: Analysis) -> list[list[SentenceInfo]]:
         """The first sentence of each item, grouped into lists of consecutive items."""
@@ -41,18 +41,22 @@ class StepListCheck(Check):
             if s.field == "body" and s.kind == LIST_ITEM:
                 first_sentence.setdefault(s.block_start, s)
         lists: list[list[SentenceInfo]] = []
-        current: list[SentenceInfo] = []
+        open_lists: dict[int, list[SentenceInfo]] = {}  # nesting depth -> items so far
+
+        def close(deeper_than: int) -> None:
+            for depth in sorted(d for d in open_lists if d > deeper_than):
+                lists.append(open_lists.pop(depth))
+
         for block in a.parsed.blocks:
             if block.kind == LIST_ITEM and block.section not in self.skip_sections:
+                close(block.depth)  # a shallower item ends the nested lists under the previous one
                 s = first_sentence.get(block.start)
                 if s is not None:
-                    current.append(s)
+                    open_lists.setdefault(block.depth, []).append(s)
                 continue
-            if block.kind != LIST_ITEM and current:
-                lists.append(current)
-                current = []
-        if current:
-            lists.append(current)
+            if block.kind != LIST_ITEM:
+                close(-1)
+        close(-1)
         return lists
 
     def run(self, a: Analysis) -> Iterator[Hit]:

@@ -13,17 +13,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import Analysis
-from ..parse import HEADING, LIST_ITEM, SEC_AC, SEC_PROBLEM
+from ..parse import HEADING, LIST_ITEM, SEC_AC
 from .base import Check, Hit, str_list
 from .patterns import compile_safe
 
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.I)
+_WHY_HEADING = re.compile(r"\b(?:why|motivation|value|benefits?|business case|impact|reasoning|rationale)\b", re.I)
 _GWT = re.compile(r"\bgiven\b.{0,300}?\bwhen\b.{0,300}?\bthen\b", re.I | re.S)
 
 
 class OutcomeCheck(Check):
     kind = "outcome"
-    allowed = frozenset({"patterns", "sections", "confidence", "min-section-words", "context"})
+    allowed = frozenset({"patterns", "confidence", "min-section-words", "context"})
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
@@ -31,17 +32,16 @@ class OutcomeCheck(Check):
         if not patterns:
             raise ValueError("patterns must list at least one outcome phrase pattern")
         self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), re.I)
-        self.sections = frozenset(str_list(detect, "sections") or [SEC_PROBLEM])
         self.min_words = int(detect.get("min-section-words", 6))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
         if self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
             return
-        # A Goal / Problem section with real content states why.
+        # A Why / Motivation / Value section with real content states why.
         words = 0
         for b in p.blocks:
-            if b.section in self.sections and b.kind not in (HEADING,) and b.field == "body":
+            if b.kind != HEADING and b.field == "body" and _WHY_HEADING.search(b.heading):
                 words += len(p.masked_body[b.start : b.end].split())
         if words >= self.min_words:
             return

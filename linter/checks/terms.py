@@ -43,10 +43,10 @@ class TermCheck(Check):
                 continue
             if self.exclude_titles and s.field == "title":
                 continue
-            if not s.tokens or not self.sentence_applies(s):
+            if not s.words or not self.sentence_applies(s):
                 continue
             lowered = s.lowered
-            matches = self.terms.find(s.tokens, lowered)
+            matches = self.terms.find(s)
             if not matches:
                 continue
             matches = [m for m in matches if m[2].lower() not in a.accepted]
@@ -55,13 +55,13 @@ class TermCheck(Check):
             if self.requires:
                 # a companion word other than the term itself
                 first = matches[0]
-                if not any(r[0] != first[0] for r in self.requires.find(s.tokens, lowered)):
+                if not any(r[0] != first[0] for r in self.requires.find(s)):
                     continue
-            if self.unless and self.unless.find(s.tokens, lowered):
+            if self.unless and self.unless.find(s):
                 continue
             if self.requires_code and not any(c.field == s.field and s.start <= c.start < s.end for c in spans):
                 continue
-            conf = self.confidence + (0.1 if self.boost and self.boost.find(s.tokens, lowered) else 0.0)
+            conf = self.confidence + (0.1 if self.boost and self.boost.find(s) else 0.0)
             start, end, _phrase = matches[0]
             term = a.parsed.text(s.field)[start:end]
             yield Hit(s.field, start, end, min(conf, 1.0), term, s.start, s.end)

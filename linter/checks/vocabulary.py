@@ -26,7 +26,7 @@ class VocabularyCheck(Check):
         for s in a.sentences:
             if s.section in self.skip_sections:
                 continue
-            matches = self.terms.find(s.tokens, s.lowered)
+            matches = self.terms.find(s)
             if matches:
                 start, end, term = matches[0]
                 yield Hit(s.field, start, end, self.confidence, term, s.start, s.end)

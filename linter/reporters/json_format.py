@@ -24,4 +24,5 @@ def as_dict(report: Report, ctx: RenderContext) -> dict[str, Any]:
 
 
 def render(report: Report, ctx: RenderContext) -> str:
-    return json.dumps(as_dict(report, ctx), ensure_ascii=False, indent=2) + "\n"
+    # compact: the C encoder is an order of magnitude faster than the indenting one
+    return json.dumps(as_dict(report, ctx), ensure_ascii=False) + "\n"

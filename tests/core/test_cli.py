@@ -1,0 +1,229 @@
+"""The CLI contract, end to end in a real subprocess: exit codes, stdout, stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HOW = {"id": "S-1", "title": "Add a `status` column to the `orders` table", "body": "We should cache it in Redis."}
+CLEAN = {
+    "id": "S-2",
+    "title": "As a shopper I want to see my order status so that I know when it arrives",
+    "body": "## Acceptance criteria\n- Shoppers can see whether each order is paid or shipped\n- Status changes show within a minute",
+}
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "storylint", *args], input=stdin, capture_output=True, text=True, cwd=cwd, timeout=60
+    )
+
+
+def write_jsonl(path: Path, *rows: object) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_clean_story_exits_zero(tmp_path: Path) -> None:
+    res = run("check", str(write_jsonl(tmp_path / "s.jsonl", CLEAN)), cwd=tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "Checked 1 story, 0 findings" in res.stdout
+    assert res.stderr == ""
+
+
+def test_findings_exit_one_and_json_contract(tmp_path: Path) -> None:
+    res = run("check", str(write_jsonl(tmp_path / "s.jsonl", HOW, CLEAN)), "--format", "json", cwd=tmp_path)
+    assert res.returncode == 1
+    data = json.loads(res.stdout)
+    assert {"version", "summary", "findings", "skipped", "errors"} <= set(data)
+    assert {"stories_checked", "stories_skipped", "stories_with_findings", "findings", "by_category"} <= set(data["summary"])
+    assert data["summary"]["stories_checked"] == 2 and data["summary"]["stories_with_findings"] == 1
+    finding = data["findings"][0]
+    assert {"story", "rule", "category", "severity", "message", "line", "column", "excerpt", "suggestion", "url"} <= set(finding)
+    assert {f["story"] for f in data["findings"]} == {"S-1"}
+    assert data["summary"]["findings"] == len(data["findings"])
+
+
+def test_fail_on_threshold(tmp_path: Path) -> None:
+    path = str(write_jsonl(tmp_path / "s.jsonl", HOW))
+    assert run("check", path, "--fail-on", "never", cwd=tmp_path).returncode == 0
+    assert run("check", path, "--fail-on", "error", cwd=tmp_path).returncode == 0
+    assert run("check", path, "--fail-on", "warning", cwd=tmp_path).returncode == 1
+
+
+def test_bad_lines_are_reported_and_good_stories_still_checked(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_bytes(
+        json.dumps(HOW).encode() + b"\n{not json\n" + b'{"id": "S-3", "title": "\xff\xfe"}\n'
+        + json.dumps({"id": "S-4"}).encode() + b"\n" + json.dumps({"id": 5, "title": ["x"]}).encode() + b"\n"
+        + json.dumps(CLEAN).encode() + b"\n"
+    )  # fmt: skip
+    res = run("check", str(path), "--format", "json", cwd=tmp_path)
+    assert res.returncode == 2
+    data = json.loads(res.stdout)
+    assert data["summary"]["stories_checked"] == 2
+    lines = sorted(e["line"] for e in data["errors"])
+    assert lines == [2, 3, 4, 5]
+    err_lines = res.stderr.strip().splitlines()
+    assert len(err_lines) == 4 and all(line.startswith(f"Error: {path}:") for line in err_lines)
+    assert "Traceback" not in res.stderr
+    assert "invalid UTF-8" in res.stderr and "title" in res.stderr
+
+
+def test_stdin_and_json_array(tmp_path: Path) -> None:
+    res = run("check", "-", "--format", "json", stdin=json.dumps([HOW, CLEAN]), cwd=tmp_path)
+    assert json.loads(res.stdout)["summary"]["stories_checked"] == 2
+
+
+def test_truncated_array_keeps_whole_items(tmp_path: Path) -> None:
+    text = json.dumps([HOW, CLEAN])[:-30]
+    (tmp_path / "a.json").write_text(text)
+    res = run("check", str(tmp_path / "a.json"), "--format", "json", cwd=tmp_path)
+    data = json.loads(res.stdout)
+    assert res.returncode == 2 and data["summary"]["stories_checked"] == 1 and len(data["errors"]) == 1
+
+
+def test_markdown_file_and_folder(tmp_path: Path) -> None:
+    (tmp_path / "stories").mkdir()
+    (tmp_path / "stories" / "orders.md").write_text("# Add a `status` column to the orders table\n\nUse Redis.\n")
+    res = run("check", str(tmp_path / "stories"), "--format", "json", cwd=tmp_path)
+    data = json.loads(res.stdout)
+    assert data["findings"][0]["story"] == "orders"
+
+
+def test_missing_file_and_empty_input(tmp_path: Path) -> None:
+    res = run("check", str(tmp_path / "nope.jsonl"), cwd=tmp_path)
+    assert res.returncode == 2 and "no such file" in res.stderr
+    (tmp_path / "empty.jsonl").write_text("")
+    res = run("check", str(tmp_path / "empty.jsonl"), cwd=tmp_path)
+    assert res.returncode == 2 and "empty input" in res.stderr
+
+
+def test_usage_error_exits_two(tmp_path: Path) -> None:
+    res = run("check", "--format", "yaml", cwd=tmp_path)
+    assert res.returncode == 2
+
+
+def test_config_errors_name_file_and_key(tmp_path: Path) -> None:
+    (tmp_path / "storylint.toml").write_text("select = 3\n")
+    res = run("check", "-", stdin=json.dumps(CLEAN), cwd=tmp_path)
+    assert res.returncode == 2 and "storylint.toml" in res.stderr and "select" in res.stderr
+    (tmp_path / "storylint.toml").write_text("select = [\n")
+    res = run("check", "-", stdin=json.dumps(CLEAN), cwd=tmp_path)
+    assert res.returncode == 2 and "storylint.toml" in res.stderr and "invalid TOML" in res.stderr
+    (tmp_path / "storylint.toml").write_text('ignore = ["QQ42"]\n')
+    res = run("check", "-", stdin=json.dumps(CLEAN), cwd=tmp_path)
+    assert res.returncode == 2 and "QQ42" in res.stderr and "ignore" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_pyproject_config_is_found(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.storylint]\nignore = ["DM", "TC", "MO", "AC"]\n')
+    res = run("check", "-", "--format", "json", stdin=json.dumps(HOW), cwd=tmp_path)
+    rules = {f["rule"] for f in json.loads(res.stdout)["findings"]}
+    assert not any(r.startswith(("DM", "TC")) for r in rules)
+
+
+def test_select_on_command_line(tmp_path: Path) -> None:
+    res = run("check", "-", "--format", "json", "--select", "TC01", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert {f["rule"] for f in json.loads(res.stdout)["findings"]} == {"TC01"}
+
+
+def test_sarif_is_valid_2_1_0(tmp_path: Path) -> None:
+    res = run("check", "-", "--format", "sarif", stdin=json.dumps(HOW), cwd=tmp_path)
+    sarif = json.loads(res.stdout)
+    assert sarif["version"] == "2.1.0"
+    run0 = sarif["runs"][0]
+    rules = run0["tool"]["driver"]["rules"]
+    for result in run0["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert result["level"] in ("error", "warning", "note")
+
+
+def test_github_format_escapes_workflow_commands(tmp_path: Path) -> None:
+    story = {"id": "X", "title": "Use Redis\n::add-mask::secret", "body": "Use Redis.\n::stop-commands::x"}
+    res = run("check", "-", "--format", "github", stdin=json.dumps(story), cwd=tmp_path)
+    lines = res.stdout.splitlines()
+    assert len(lines) >= 2
+    for line in lines:
+        # a runner only reads a command at the start of a line: every line must be ours
+        assert line.startswith(("::warning ", "::error ", "::notice "))
+        assert not line.startswith(("::add-mask::", "::stop-commands::"))
+
+
+def test_markdown_format_neutralises_html_and_mentions(tmp_path: Path) -> None:
+    story = {"id": "X", "title": "Use <script>alert(1)</script> Redis @org/team", "body": "We should use Redis @everyone <b>x</b>."}
+    res = run("check", "-", "--format", "markdown", stdin=json.dumps(story), cwd=tmp_path)
+    import re
+
+    # story text only ever appears as literal text: escaped, or inside a code span
+    outside_code = re.sub(r"(`+)[^`].*?\1", "", res.stdout)
+    assert "<script>" not in outside_code and "<b>" not in outside_code
+    assert "&lt;script&gt;" in res.stdout or "<script>" in res.stdout
+    assert "@everyone" not in res.stdout and "@org/team" not in res.stdout
+
+
+def test_statistics(tmp_path: Path) -> None:
+    res = run("check", "-", "--statistics", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert "TC01" in res.stdout and "technology-choice" in res.stdout
+
+
+def test_rule_explain_and_version(tmp_path: Path) -> None:
+    res = run("rule", "DM01", cwd=tmp_path)
+    assert res.returncode == 0
+    for heading in ("What it flags", "Why it matters", "Example", "Better"):
+        assert heading in res.stdout
+    res = run("rule", "--all", "--format", "json", cwd=tmp_path)
+    assert len(json.loads(res.stdout)) >= 15
+    assert run("rule", "XX99", cwd=tmp_path).returncode == 2
+    assert run("--version", cwd=tmp_path).stdout.startswith("storylint, version")
+
+
+def test_store_records_runs(tmp_path: Path) -> None:
+    path = str(write_jsonl(tmp_path / "s.jsonl", HOW, CLEAN))
+    db = tmp_path / "history.db"
+    for _ in range(2):
+        run("check", path, "--store", str(db), cwd=tmp_path)
+    from storylint.store import open_store
+
+    store = open_store(str(db))
+    runs = store.runs()
+    assert [r.status for r in runs] == ["ok", "ok"] and runs[-1].stories_checked == 2
+    assert runs[-1].totals["stories"] == 2 and runs[-1].totals["with_findings"] == 1
+    assert {f["story"] for f in store.current_findings()} == {"S-1"}
+    store.close()
+
+
+def test_jira_and_github_exports(tmp_path: Path) -> None:
+    jira = {"issues": [{"id": "1", "key": "PRJ-1", "self": "https://jira.example.com/rest/api/2/issue/1",
+                        "fields": {"summary": "Refactor the billing module", "description": "h2. Notes\n{code:sql}SELECT id FROM orders{code}",
+                                   "issuetype": {"name": "Story"}, "labels": [], "reporter": {"name": "pm"}}}]}  # fmt: skip
+    res = run("check", "-", "--format", "json", stdin=json.dumps(jira), cwd=tmp_path)
+    data = json.loads(res.stdout)
+    assert data["findings"][0]["story"] == "PRJ-1"
+    assert data["findings"][0]["url"] == "https://jira.example.com/browse/PRJ-1"
+    gh = [{"id": 10, "number": 7, "title": "Refactor the billing module", "body": None, "user": {"login": "pm", "id": 1, "type": "User"},
+           "html_url": "https://github.com/o/r/issues/7", "repository_url": "https://api.github.com/repos/o/r", "labels": []},
+          {"id": 11, "number": 8, "title": "PR", "body": "", "user": {"login": "x", "id": 2, "type": "User"},
+           "html_url": "https://github.com/o/r/pull/8", "repository_url": "https://api.github.com/repos/o/r", "labels": [], "pull_request": {}}]  # fmt: skip
+    res = run("check", "-", "--format", "json", stdin=json.dumps(gh), cwd=tmp_path)
+    data = json.loads(res.stdout)
+    assert {f["story"] for f in data["findings"]} == {"o/r#7"}
+
+
+@pytest.mark.parametrize("example", ["examples/stories.jsonl"])
+def test_bundled_examples_cover_every_category(example: str) -> None:
+    root = Path(__file__).resolve().parents[2]
+    res = run("check", str(root / example), "--format", "json", cwd=root)
+    data = json.loads(res.stdout)
+    found = set(data["summary"]["by_category"])
+    assert {"data_model", "ui_spec", "code_structure", "api_contract", "technology", "implementation_steps"} <= found
+    clean = {json.loads(line)["id"] for line in (root / example).read_text().splitlines() if "-clean-" in line}
+    flagged_how = {f["story"] for f in data["findings"] if f["category"] not in ("missing_outcome", "missing_acceptance_criteria")}
+    assert clean and not clean & flagged_how

@@ -1,0 +1,124 @@
+"""Engine behaviour: mention vs prescription, scope, suppressions, selection."""
+
+from __future__ import annotations
+
+import pytest
+
+from storylint.config import config_from_dict
+from storylint.engine import Linter
+from storylint.errors import ConfigError
+from storylint.model import HOW_CATEGORIES, Author, Story
+
+LINTER = Linter()
+
+
+def how(story: Story, linter: Linter = LINTER) -> set[str]:
+    return {f.category for f in linter.lint(story).findings if f.category in HOW_CATEGORIES}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "As a DBA I want to see which tables grow fastest so that I can plan capacity",
+        "As a shopper I want a button to export my orders to CSV so that I can open them in Excel",
+        "As a site visitor I can view a detailed page about each course so that I can learn all about it",
+        "As an admin I want to view user error logs so that I can fix issues users face",
+    ],
+)
+def test_mention_is_not_prescription(title: str) -> None:
+    assert how(Story(id="1", title=title)) == set()
+
+
+def test_prescription_in_every_category() -> None:
+    story = Story(
+        id="1",
+        title="Add a `status` column to the `orders` table",
+        body=(
+            "We should send the events to Kafka.\n\n"
+            "- Create a migration for the scores table\n- Add a service that computes `score_total`\n\n"
+            "The badge should be 12px with padding.\n\nCall `GET /api/v1/orders/{id}` from the page."
+        ),
+    )
+    assert how(story) >= {"data_model", "technology", "implementation_steps", "code_structure", "ui_spec", "api_contract"}
+
+
+def test_positions_point_into_the_text() -> None:
+    story = Story(id="1", title="Order status", body="Shoppers need it.\n\nWe should cache the totals in Redis.")
+    f = next(f for f in LINTER.lint(story).findings if f.rule == "TC01")
+    assert (f.field, f.line) == ("body", 3)
+    assert story.body.split("\n")[2][f.column - 1 :].startswith("Redis")
+
+
+def test_role_scope_skips_non_pm_authors() -> None:
+    config = config_from_dict({"roles": {"logins": ["pm-alice"], "story-types": ["Story"]}})
+    linter = Linter(config)
+    pm = Story(id="1", title="Refactor the billing module", type="Story", author=Author(login="pm-alice"))
+    dev = Story(id="2", title="Refactor the billing module", type="Story", author=Author(login="dev-bob"))
+    bug = Story(id="3", title="Refactor the billing module", type="Bug", author=Author(login="pm-alice"))
+    assert linter.lint(pm).skipped is None and linter.lint(pm).findings
+    assert "not a product manager" in linter.lint(dev).skipped.reason
+    assert "not a story type" in linter.lint(bug).skipped.reason
+
+
+def test_groups_and_bots() -> None:
+    linter = Linter(config_from_dict({"roles": {"groups": ["product"]}}))
+    assert linter.lint(Story(id="1", title="x", author=Author(login="a", groups=("Product",)))).skipped is None
+    assert "bot" in linter.lint(Story(id="2", title="x", author=Author(login="dependabot[bot]", is_bot=True))).skipped.reason
+
+
+def test_no_role_config_lints_everything() -> None:
+    assert LINTER.lint(Story(id="1", title="x", type="Bug")).skipped is None
+
+
+def test_inline_suppression_with_reason() -> None:
+    body = "<!-- storylint-disable DM -- the schema is this team's product -->"
+    result = LINTER.lint(Story(id="1", title="Add a `status` column to the `orders` table", body=body))
+    assert not [f for f in result.findings if f.category == "data_model"]
+
+
+def test_line_suppression_only_covers_its_line() -> None:
+    body = "Cache the totals in Redis. storylint-disable-line TC01 -- agreed with the team\n\nAlso send them to Kafka."
+    result = LINTER.lint(Story(id="1", title="Totals", body=body))
+    tc = [f for f in result.findings if f.rule == "TC01"]
+    assert len(tc) == 1 and tc[0].line == 3
+
+
+def test_label_suppression_and_unused() -> None:
+    linter = Linter(config_from_dict({"extend-select": ["SL01"]}))
+    story = Story(id="1", title="Add a `status` column to the `orders` table", labels=("storylint-ignore:DM01", "storylint-ignore:UI"))
+    rules = {f.rule for f in linter.lint(story).findings}
+    assert "DM01" not in rules
+    whole = Story(id="2", title="Refactor it", labels=("storylint-ignore",))
+    assert "suppressed by label" in linter.lint(whole).skipped.reason
+
+
+def test_select_ignore_and_severity() -> None:
+    story = Story(id="1", title="Refactor SEO from backend to frontend")
+    only = Linter(config_from_dict({"select": ["CS03"], "severity": {"CS": "error"}}))
+    findings = only.lint(story).findings
+    assert [f.rule for f in findings] == ["CS03"] and findings[0].severity == "error"
+    none = Linter(config_from_dict({"ignore": ["CS", "MO", "AC"]}))
+    assert not [f for f in none.lint(story).findings if f.rule.startswith("CS")]
+
+
+def test_per_type_ignores() -> None:
+    linter = Linter(config_from_dict({"per-type-ignores": {"Bug": ["MO01", "AC01"]}}))
+    rules = {f.rule for f in linter.lint(Story(id="1", title="Crash on save", type="bug")).findings}
+    assert not rules & {"MO01", "AC01"}
+
+
+def test_unknown_code_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="unknown rule code"):
+        Linter(config_from_dict({"select": ["ZZ99"]}, source="storylint.toml"))
+
+
+def test_accepted_vocabulary() -> None:
+    linter = Linter(config_from_dict({"vocabulary": {"accept": ["endpoint"]}}))
+    assert not [f for f in linter.lint(Story(id="1", title="Endpoint returning the current user")).findings if f.rule == "AP02"]
+
+
+def test_preview_rule_needs_explicit_selection() -> None:
+    story = Story(id="1", title="Publish", body="The technical solution is to query the registry.")
+    assert "IS02" not in {f.rule for f in LINTER.lint(story).findings}
+    linter = Linter(config_from_dict({"extend-select": ["IS02"]}))
+    assert "IS02" in {f.rule for f in linter.lint(story).findings}

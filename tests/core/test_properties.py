@@ -1,0 +1,52 @@
+"""Property tests: no text crashes the parser or the engine; positions stay inside the text."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from storylint.engine import Linter
+from storylint.formats.adf import adf_to_markdown
+from storylint.model import BodyFormat, Story
+
+LINTER = Linter()
+ALPHABET = st.sampled_from(list("ab_Z `#*->|[](){}:.,/\n\t\r 1#x<!-") + ["```", "{code}", "h2. ", "- [ ] ", "As a ", " so that ", "Add ", "Redis", "12px", "GET /api/v1/x", "\u202e", "\x00", "é"])
+TEXT = st.lists(ALPHABET, max_size=80).map("".join) | st.text(max_size=300)
+
+
+def _check(story: Story) -> None:
+    result = LINTER.lint(story)
+    for f in result.findings:
+        text = story.title if f.field == "title" else story.body
+        norm = text.replace("\r\n", "\n").replace("\r", "\n") if f.field == "body" else text.replace("\r", " ")
+        lines = norm.split("\n")
+        assert 1 <= f.line <= len(lines)
+        assert 1 <= f.column <= len(lines[f.line - 1]) + 1
+        assert f.end_line >= f.line
+        assert 0 <= f.offset <= len(norm)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=TEXT, body=TEXT, fmt=st.sampled_from(list(BodyFormat)))
+@example(title="`", body="```\n" * 3, fmt=BodyFormat.MARKDOWN)
+@example(title="Add `a", body="{code}\nx", fmt=BodyFormat.JIRA_WIKI)
+@example(title="", body="<!-- storylint-disable DM01", fmt=BodyFormat.MARKDOWN)
+def test_engine_never_crashes_and_positions_are_inside(title: str, body: str, fmt: BodyFormat) -> None:
+    _check(Story(id="p", title=title, body=body, body_format=fmt))
+
+
+ADF_NODE = st.recursive(
+    st.fixed_dictionaries({"type": st.just("text"), "text": st.text(max_size=20)}),
+    lambda kids: st.fixed_dictionaries(
+        {"type": st.sampled_from(["paragraph", "bulletList", "listItem", "codeBlock", "table", "tableRow", "tableCell", "blockquote", "panel", "heading", "unknown"]),
+         "content": st.lists(kids, max_size=4)}  # fmt: skip
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=st.fixed_dictionaries({"type": st.just("doc"), "content": st.lists(ADF_NODE, max_size=5)}))
+def test_adf_renderer_never_crashes(doc: dict) -> None:
+    text = adf_to_markdown(doc)
+    _check(Story(id="a", title="t", body=text, body_format=BodyFormat.ADF))

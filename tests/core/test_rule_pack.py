@@ -1,0 +1,65 @@
+"""Meta-tests on the rule pack: documentation, cases, codes, categories."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from storylint.errors import ConfigError
+from storylint.model import CATEGORIES, HOW_CATEGORIES
+from storylint.rulepack import DOC_SECTIONS, load_rule_file, load_rulepack, rules_dir
+
+PACK = load_rulepack()
+FAMILY = {"data_model": "DM", "ui_spec": "UI", "code_structure": "CS", "api_contract": "AP", "technology": "TC",
+          "implementation_steps": "IS", "missing_outcome": "MO", "missing_acceptance_criteria": "AC", "meta": "SL"}
+
+
+@pytest.mark.parametrize("code", sorted(PACK.rules))
+def test_rule_is_documented_and_has_cases(code: str) -> None:
+    rule = PACK.rules[code]
+    assert rule.category in CATEGORIES
+    assert code.startswith(FAMILY[rule.category]), "one two-letter family per category"
+    for section in DOC_SECTIONS:
+        assert rule.docs.get(section, "").strip(), f"{code} lacks docs.{section}"
+    assert rule.message.strip() and rule.suggestion.strip()
+    assert rule.cases_path, f"{code} has no cases file"
+    cases = tomllib.loads(Path(rule.cases_path).read_text("utf-8"))["case"]
+    assert any(c["result"] == "fail" for c in cases), f"{code} has no failing case"
+    assert any(c["result"] == "pass" for c in cases), f"{code} has no hard negative"
+
+
+def test_every_how_category_has_rules() -> None:
+    for category in HOW_CATEGORIES:
+        assert any(r.category == category and r.status == "stable" for r in PACK.rules.values()), category
+
+
+def test_bad_rule_file_names_file_and_key(tmp_path: Path) -> None:
+    bad = tmp_path / "XX01.toml"
+    bad.write_text('code = "XX01"\nname = "x"\ncategory = "nonsense"\nmessage = "m"\n[detect]\nkind = "terms"\nterms = ["a"]\n')
+    with pytest.raises(ConfigError) as err:
+        load_rule_file(bad)
+    assert "XX01.toml" in str(err.value.message) and "category" in str(err.value.message)
+
+
+def test_exponential_pattern_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "XX02.toml"
+    bad.write_text('code = "XX02"\nname = "x"\ncategory = "ui_spec"\nmessage = "m"\n[detect]\nkind = "pattern"\npatterns = ["(a+)+b"]\n')
+    with pytest.raises(ConfigError, match="nests quantifiers"):
+        load_rule_file(bad)
+
+
+def test_user_rule_folder_extends_the_pack(tmp_path: Path) -> None:
+    (tmp_path / "ACME01.toml").write_text(
+        'code = "ACME01"\nname = "acme-framework"\ncategory = "technology"\nmessage = "{term} is our in-house framework"\n'
+        '[detect]\nkind = "terms"\nterms = ["zorblax"]\ncontext = "any"\n'
+    )
+    pack = load_rulepack([tmp_path])
+    assert "ACME01" in pack.rules and "DM01" in pack.rules
+
+
+def test_duplicate_code_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "DM01.toml").write_text((rules_dir() / "data_model" / "DM01.toml").read_text())
+    with pytest.raises(ConfigError, match="already used"):
+        load_rulepack([tmp_path])
