@@ -150,6 +150,18 @@ class JiraConnector:
         self._client = client
         log.info("Jira at %s: %s", self.server, "Cloud" if self.cloud else "Server/Data Center")
 
+    def close(self) -> None:
+        """Close the HTTP connections (idempotent)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> JiraConnector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def server_time(self) -> datetime:
         """The server's clock now (the next sync point), else ours."""
         info = self.caller.call("reading server time", self.client.server_info)

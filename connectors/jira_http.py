@@ -39,6 +39,23 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = 30.0
 
 
+class LoginRejected(Exception):
+    """Jira Server said no in a header (``X-Seraph-LoginReason``), possibly with a 200 answer."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def seraph_hook(response: Any, *args: Any, **kwargs: Any) -> Any:
+    """A requests response hook: Jira Server answers bad credentials with 200 + this header."""
+    reason = str(response.headers.get("X-Seraph-LoginReason", ""))
+    if "AUTHENTICATED_FAILED" in reason or "AUTHENTICATION_DENIED" in reason:
+        response.close()  # hooks run before the body is read: give the connection back
+        raise LoginRejected(reason)
+    return response
+
+
 class MalformedResponse(ValueError):
     """Jira answered 2xx but not with the JSON shape we asked for (HTML page, truncated body)."""
 
@@ -132,6 +149,12 @@ def classify(exc: BaseException, server: str, auth_hint: str) -> Failure | None:
     import requests
     from jira.exceptions import JIRAError
 
+    if isinstance(exc, LoginRejected):
+        if "AUTHENTICATION_DENIED" in exc.reason:
+            return Failure(False, f"Jira at {server} wants a CAPTCHA after failed logins (X-Seraph-LoginReason:"
+                                  f" AUTHENTICATION_DENIED); log in once in a browser, then check {auth_hint}", 401)  # fmt: skip
+        return Failure(False, f"Jira at {server} rejected the credentials (X-Seraph-LoginReason:"
+                              f" AUTHENTICATED_FAILED); check {auth_hint}", 401)  # fmt: skip
     if isinstance(exc, JIRAError):
         status = exc.status_code
         response = exc.response
@@ -267,11 +290,25 @@ def make_client(
         kwargs["basic_auth"] = (email, api_token)
         caller.redact.add(api_token, base64.b64encode(f"{email}:{api_token}".encode()).decode())
 
+    class ClosingJIRA(JIRA):
+        """The library's client; closes its connection pool when construction fails."""
+
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            try:
+                super().__init__(*args, **kw)
+            except BaseException:
+                session = getattr(self, "_session", None)
+                if session is not None:
+                    session.close()
+                raise
+
     def construct() -> JIRA:
         try:
-            return JIRA(options=options, max_retries=0, timeout=timeout, get_server_info=True, **kwargs)
+            client = ClosingJIRA(options=options, max_retries=0, timeout=timeout, get_server_info=True, **kwargs)
         except (KeyError, TypeError) as exc:  # server info without versionNumbers: not Jira's JSON
             raise MalformedResponse("server info lacks versionNumbers") from exc
+        client._session.hooks["response"].append(seraph_hook)
+        return client
 
     return caller.call("connecting (server info)", construct)
 

@@ -55,19 +55,22 @@ def run_jira(
     """Lint the connector's stories; with a store, incrementally."""
     from storylint.runner import check_stories
 
-    connector.connect()
-    started = connector.server_time()
-    if store is not None and not full:
-        connector.set_window(store.sync_point(connector.name), margin)
-    report, stats = check_stories(
-        connector.stories(),
-        linter,
-        store=store,
-        source=connector.name,
-        command="jira",
-        skip_unchanged=store is not None and not full,
-        on_result=writeback,
-    )
+    try:
+        connector.connect()
+        started = connector.server_time()
+        if store is not None and not full:
+            connector.set_window(store.sync_point(connector.name), margin)
+        report, stats = check_stories(
+            connector.stories(),
+            linter,
+            store=store,
+            source=connector.name,
+            command="jira",
+            skip_unchanged=store is not None and not full,
+            on_result=writeback,
+        )
+    finally:
+        connector.close()
     advanced = False
     point = started.isoformat(timespec="seconds")
     if store is not None:

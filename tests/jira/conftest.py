@@ -105,10 +105,22 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
+_OPEN: list[JiraConnector] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_connectors() -> Iterator[None]:
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
+
+
 def connector_for(fake: FakeJira, sleeps: Any = None, *, jql: str = "project = PAY", timeout: float = 5.0,
                   attempts: int = 8, **kwargs: Any) -> JiraConnector:  # fmt: skip
     policy = RetryPolicy(attempts=attempts, sleep=sleeps if sleeps is not None else Sleeps())
-    return JiraConnector(fake.url, jql, auth_for(fake), timeout=timeout, policy=policy, **kwargs)
+    conn = JiraConnector(fake.url, jql, auth_for(fake), timeout=timeout, policy=policy, **kwargs)
+    _OPEN.append(conn)
+    return conn
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

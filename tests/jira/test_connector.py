@@ -46,9 +46,9 @@ def test_server_page_smaller_than_asked_is_followed() -> None:
         from storylint.connectors.jira import JiraAuth, JiraConnector
         from storylint.connectors.jira_http import RetryPolicy
 
-        conn = JiraConnector(fake.url, "project = OPS", JiraAuth(pat=fake.pat), policy=RetryPolicy(sleep=Sleeps()))
-        assert len(_stories(conn)) == 70
-        assert conn.stats.calls == 3
+        with JiraConnector(fake.url, "project = OPS", JiraAuth(pat=fake.pat), policy=RetryPolicy(sleep=Sleeps())) as conn:
+            assert len(_stories(conn)) == 70
+            assert conn.stats.calls == 3
     finally:
         fake.close()
 

@@ -161,3 +161,19 @@ def test_storm_of_faults_every_story_exactly_once(fake: FakeJira, sleeps: Sleeps
     assert keys == [f"PAY-{i}" for i in range(1, 451)]
     assert len(sleeps) == len(storm)
     assert fake.calls["search"] == 5 + len(storm)
+
+
+def test_server_login_rejected_in_a_header_is_an_auth_error(server: FakeJira, sleeps: Sleeps) -> None:
+    _fill(server, 2)
+    server.fail("search", status(200, {}, X_Seraph_LoginReason="AUTHENTICATED_FAILED"))
+    with pytest.raises(PermanentConnectorError) as info:
+        _keys(connector_for(server, sleeps))
+    assert "rejected the credentials" in info.value.message and "JIRA_PAT" in info.value.message
+    assert sleeps == [] and server.calls["search"] == 1
+
+
+def test_captcha_after_failed_logins_is_explained(server: FakeJira, sleeps: Sleeps) -> None:
+    server.fail("search", status(403, {"errorMessages": []}, X_Seraph_LoginReason="AUTHENTICATION_DENIED"))
+    with pytest.raises(PermanentConnectorError) as info:
+        _keys(connector_for(server, sleeps))
+    assert "CAPTCHA" in info.value.message
