@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from storylint.errors import ConfigError
+from storylint.formats.adf import adf_to_markdown
 from storylint.model import Finding, StoryResult
 
 from .jira import JiraConnector
@@ -163,7 +164,10 @@ class JiraWriteBack:
             verb = "add" if existing is None else "update"
             state = "resolved" if not findings else f"{len(findings)} finding(s)"
             if self.dry_run:
-                self.echo(f"dry-run: would {verb} the storylint comment on {key} ({state})")
+                self.echo(f"dry-run: would {verb} the storylint comment on {key} ({state}):")
+                text = body if isinstance(body, str) else adf_to_markdown(body)
+                for line in text.splitlines():
+                    self.echo(f"    {line}".rstrip())
                 return
             if existing is None:
                 client.add_comment(key, body)  # ADF is a dict on v3; the library sends it as JSON

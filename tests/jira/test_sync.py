@@ -189,3 +189,20 @@ def test_server_time_is_the_sync_point(fake: FakeJira, tmp_path) -> None:
         assert before <= point <= datetime.now(UTC) + timedelta(seconds=1)
     finally:
         store.close()
+
+
+def test_unreadable_issue_is_an_error_record_and_holds_the_sync_point(fake: FakeJira, tmp_path) -> None:
+    _fill(fake, 3)
+    fake.issues["PAY-2"]["summary"] = 12345  # not text: the mapping rejects it
+    store = open_store(str(tmp_path / "h.db"))
+    try:
+        outcome, linter, conn = _run(fake, store)
+        assert sorted(linter.linted) == ["PAY-1", "PAY-3"]
+        assert len(outcome.report.errors) == 1 and "PAY-2" in outcome.report.errors[0].source
+        assert not outcome.advanced and store.sync_point(conn.name) is None
+        fake.issues["PAY-2"]["summary"] = "Fixed"
+        fake.touch("PAY-2")
+        outcome, linter, _ = _run(fake, store)
+        assert linter.linted == ["PAY-2"] and outcome.advanced
+    finally:
+        store.close()

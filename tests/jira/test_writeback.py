@@ -88,10 +88,11 @@ def test_dry_run_writes_nothing_and_says_what_it_would(fake: FakeJira) -> None:
     _, _, echoed = _run(fake, comment=True, label="storylint-how", dry_run=True)
     assert fake.comments.get("PAY-1", []) == [] and fake.issues["PAY-1"]["labels"] == []
     assert not any(m in ("POST", "PUT") for m, _ in fake.requests)
-    assert echoed == [
-        "dry-run: would add the storylint comment on PAY-1 (1 finding(s))",
-        "dry-run: would add label storylint-how on PAY-1",
-    ]
+    assert echoed[0] == "dry-run: would add the storylint comment on PAY-1 (1 finding(s)):"
+    assert echoed[-1] == "dry-run: would add label storylint-how on PAY-1"
+    body = "\n".join(echoed[1:-1])
+    assert "TE01" in body and "React" in body and MARKER in body
+    assert all(line.startswith("    ") or not line for line in echoed[1:-1])
 
 
 def test_comment_write_is_retried_without_duplicates(fake: FakeJira) -> None:
