@@ -29,7 +29,7 @@ log = logging.getLogger("storylint.jira")
 MARKER = "storylint-report"
 _MAX_FINDINGS = 20
 _MAX_COMMENT_PAGES = 50
-_WIKI_SPECIAL = re.compile(r"([\\{}\[\]|*_^~+?!#-])")
+_WIKI_SPECIAL = re.compile(r"([\\{}\[\]|*_^~])")
 
 
 def check_label(name: str | None) -> str | None:
@@ -49,13 +49,17 @@ def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _where(f: Finding) -> str:
+    return "in the title" if f.field == "title" else "in the description"
+
+
 def comment_wiki(findings: list[Finding]) -> str:
     if not findings:
         return f"*storylint*: this story no longer prescribes implementation. Thank you!\n\n_{MARKER}_"
-    lines = [f"*storylint* found {len(findings)} passage(s) that describe HOW rather than WHAT:", ""]
+    lines = [f"*storylint* has {len(findings)} suggestion(s) for this story:", ""]
     for f in findings[:_MAX_FINDINGS]:
         lines.append(
-            f"* {f.rule} ({_wiki_escape(f.name)}), line {f.line}: {_wiki_escape(_clip(f.message))}"
+            f"* {f.rule} ({_wiki_escape(f.name)}), {_where(f)}: {_wiki_escape(_clip(f.message))}"
             f" — \u201c{_wiki_escape(_clip(f.excerpt, 80))}\u201d. {_wiki_escape(_clip(f.suggestion))}"
         )
     if len(findings) > _MAX_FINDINGS:
@@ -85,13 +89,13 @@ def comment_adf(findings: list[Finding]) -> dict[str, Any]:
     items = []
     for f in findings[:_MAX_FINDINGS]:
         items.append({"type": "listItem", "content": [_para(
-            _text(f.rule, "code"), _text(f" ({f.name}), line {f.line}: {_clip(f.message)} — "),
+            _text(f.rule, "code"), _text(f" ({f.name}), {_where(f)}: {_clip(f.message)} — "),
             _text(_clip(f.excerpt, 80), "code"), _text(f". {_clip(f.suggestion)}"),
         )]})  # fmt: skip
     if len(findings) > _MAX_FINDINGS:
         items.append({"type": "listItem", "content": [_para(_text(f"… and {len(findings) - _MAX_FINDINGS} more"))]})
     content = [
-        _para(_text("storylint", "strong"), _text(f" found {len(findings)} passage(s) that describe HOW rather than WHAT:")),
+        _para(_text("storylint", "strong"), _text(f" has {len(findings)} suggestion(s) for this story:")),
         {"type": "bulletList", "content": items},
         _para(_text(f"{MARKER}: updated on every run; it goes away when the story is clean", "em")),
     ]

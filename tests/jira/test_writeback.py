@@ -51,7 +51,7 @@ def test_comment_created_then_updated_in_place_then_resolved(fake: FakeJira, tmp
         fake.touch("PAY-1", description=_desc(fake, "Store it in PostgreSQL behind an endpoint"))
         _run(fake, store, comment=True)
         assert len(fake.comments["PAY-1"]) == 1
-        assert "2 passage(s)" in json.dumps(fake.comments["PAY-1"][0]["body"])
+        assert "2 suggestion(s)" in json.dumps(fake.comments["PAY-1"][0]["body"])
         # the story becomes clean: the comment says so, still one
         fake.touch("PAY-1", description=_desc(fake, "As a buyer I want a receipt"))
         _run(fake, store, comment=True)
