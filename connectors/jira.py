@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -153,10 +153,10 @@ class JiraConnector:
     def close(self) -> None:
         """Close the HTTP connections (idempotent)."""
         if self._client is not None:
-            self._client.close()
+            self._client.close()  # type: ignore[no-untyped-call]
             self._client = None
 
-    def __enter__(self) -> JiraConnector:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

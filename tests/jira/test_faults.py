@@ -177,3 +177,14 @@ def test_captcha_after_failed_logins_is_explained(server: FakeJira, sleeps: Slee
     with pytest.raises(PermanentConnectorError) as info:
         _keys(connector_for(server, sleeps))
     assert "CAPTCHA" in info.value.message
+
+
+def test_retry_after_as_an_http_date(fake: FakeJira, sleeps: Sleeps) -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    _fill(fake, 1)
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    fake.fail("search", status(503, Retry_After=when))
+    assert _keys(connector_for(fake, sleeps)) == ["PAY-1"]
+    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 32
