@@ -13,6 +13,8 @@ from storylint.errors import ConfigError
 
 from .base import Store, redact_url
 
+_MIGRATION_LOCK = 0x5704_11_7  # any constant; names storylint's schema migration
+
 
 class PostgresStore(Store):
     placeholder = "%s"
@@ -35,6 +37,15 @@ class PostgresStore(Store):
                 f"cannot open PostgreSQL store: {_scrub(reason, url)}", file=f"--store {redact_url(url)}"
             ) from None
         return cls(conn, url)
+
+    def _migrate(self) -> None:
+        # Two runners opening a fresh database at once must not both create the tables.
+        self._execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
+        try:
+            super()._migrate()
+        finally:
+            self._execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
+            self.conn.commit()
 
     def _returning_id(self) -> str:
         return " RETURNING id"

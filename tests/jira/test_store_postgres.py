@@ -89,3 +89,28 @@ def test_unreachable_server_is_a_config_error_without_the_password() -> None:
         open_store(f"postgresql://bob:hunter2-SECRET@127.0.0.1:{port}/x?connect_timeout=2")
     assert "hunter2-SECRET" not in str(info.value) + repr(info.value)
     assert "bob:***@127.0.0.1" in str(info.value)
+
+
+def test_stores_opened_at_once_migrate_once() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    gen = postgres_url()
+    url = next(gen)
+    try:
+        def open_and_close(_: int) -> int:
+            store = open_store(url)
+            try:
+                return store.schema_version()
+            finally:
+                store.close()
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            assert list(pool.map(open_and_close, range(6))) == [SCHEMA_VERSION] * 6
+        store = open_store(url)
+        try:
+            rows = store._execute("SELECT COUNT(*) FROM storylint_schema").fetchone()
+            assert rows[0] == 1
+        finally:
+            store.close()
+    finally:
+        gen.close()
