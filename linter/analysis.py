@@ -18,7 +18,7 @@ from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence
 
 TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
 _PREFIX_RE = re.compile(
-    r"^[\s*_>\-\u2022:|]*(?:\[[ xX]\]\s*)?(?:\d{1,3}[.)]\s*)?"
+    r"[\s*_>\-\u2022:|]*(?:\[[ xX]\]\s*)?(?:\d{1,3}[.)]\s*)?"
     r"(?:(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,20}\)|[A-Za-z][\w/&+.'-]*(?: [A-Za-z][\w/&+.'-]*){0,3}\s?:(?=\s))[\s*_]*){0,3}"
 )
 _MODAL_RE = re.compile(
@@ -41,8 +41,8 @@ _USER_CLAUSE_RE = re.compile(
     re.I,
 )
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
-_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)\s+(?:to\s+)?(?:be able to\s+)?(\w+)", re.I)
-_CAPABILITY_RE = re.compile(r"^\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
+_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.I)
+_CAPABILITY_RE = re.compile(r"\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,7 @@ class Grammar:
     fillers: frozenset[str]
     team_subjects: frozenset[str]
     technical_roles: frozenset[str]
+    component_subjects: frozenset[str]
 
 
 @cache
@@ -65,6 +66,7 @@ def grammar() -> Grammar:
         fillers=frozenset(data["fillers"]),
         team_subjects=frozenset(data["team_subjects"]),
         technical_roles=frozenset(data["technical_roles"]),
+        component_subjects=frozenset(data["component_subjects"]),
     )
 
 
@@ -78,6 +80,7 @@ class SentenceInfo:
     section: str
     words: list[str]  # tokens as written
     block_start: int = 0  # identifies the block (list item, paragraph) the sentence is in
+    heading: str = ""  # the nearest heading above
     imperative: bool = False  # starts with a build verb
     behaviour: bool = False  # starts with a verb that usually states observable behaviour
     modal: bool = False
@@ -89,8 +92,12 @@ class SentenceInfo:
 
     @property
     def directive(self) -> bool:
-        # Acceptance criteria are requirements: HOW written there is prescribed too.
-        return self.imperative or self.modal or self.plan or self.section in (SEC_PROPOSAL, SEC_AC)
+        return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
+
+    @property
+    def requirement(self) -> bool:
+        """Directive, or an acceptance criterion: HOW written into the criteria is prescribed too."""
+        return self.directive or self.section == SEC_AC
 
     lowered: list[str] = field(default_factory=list)
     vocab: frozenset[str] = frozenset()  # lowered tokens, for quick rejection
@@ -125,6 +132,15 @@ class Analysis:
         if self._lower is None:
             self._lower = self._all.lower()
         return self._lower
+
+    _vocab: frozenset[str] | None = None
+
+    @property
+    def vocab(self) -> frozenset[str]:
+        """Every lower-cased word of the story: rules whose terms miss it skip the story."""
+        if self._vocab is None:
+            self._vocab = frozenset().union(*(s.vocab for s in self.sentences))
+        return self._vocab
 
     def sentence_at(self, field_name: str, offset: int) -> SentenceInfo | None:
         """The sentence of a field that contains an offset (sentences are in text order)."""
@@ -170,7 +186,7 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     lowered = TOKEN_RE.findall(low) if len(low) == len(text) else []
     if len(lowered) != len(words):  # a rare letter whose lower case changes length
         lowered = [w.lower() for w in words]
-    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start)
+    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start, s.block.heading)
     info.lowered = lowered
     vocab = info.vocab = frozenset(lowered)
     if not words:
@@ -184,14 +200,22 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     if i < len(words):
         first, lower = words[i], lowered[i]
         # "Add ...", "add ..." but not "Adds", not a capitalised word mid-title like "Update Center"
-        if lower in g.imperatives and (first[0].isupper() or s.block.kind != TITLE or i == k):
+        if (
+            lower in g.imperatives
+            and (first[0].isupper() or s.block.kind != TITLE or i == k)
+            and full[info.tokens[i][0] - 1 : info.tokens[i][0]] != "`"  # `build` is code, not a verb
+        ):
             nxt = lowered[i + 1] if i + 1 < len(words) else ""
-            if not (lower == "make" and nxt == "sure"):
+            if not (lower == "make" and nxt == "sure"):  # "make sure X" states an outcome
                 info.verb = lower
                 if lower in g.behaviour_verbs:
                     info.behaviour = True
                 else:
                     info.imperative = True
+        elif lower in g.component_subjects and i + 2 < len(words) and lowered[i + 1] == "to":
+            # "Backend to emit metric updates": a build task assigned to a part of the system
+            info.imperative = True
+            info.verb = lowered[i + 2]
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
         info.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)

@@ -54,7 +54,7 @@ _TASK_RE = re.compile(r"\[([ xX])\]")
 _QUOTE_RE = re.compile(r"^ {0,3}>[ \t]?")
 _TABLE_RE = re.compile(r"^\s*\|")
 _TABLE_SEP_RE = re.compile(r"^\s*\|?[\s:|-]*-{2,}[\s:|-]*$")
-_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,100})(?:\*\*|__)\s*:?\s*$")
+_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)([^*\n]{1,100})(?:\*\*|__)\s*:?\s*$")
 _LABEL_LINE_RE = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{1,60}?)\s*:?\s*$")
 _HR_RE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _BACKTICKS_RE = re.compile(r"`+")
@@ -311,7 +311,7 @@ _KNOWN_LABELS = re.compile(
     r"^(?:acceptance criteria|definition of done|done when|steps to reproduce|expected (?:behaviou?r|result)|"
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve)?|goal|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
-    r"user story|why|notes|solution|approach|requirements)$",
+    r"user story|why|notes|solution|approach|requirements)\b",
     re.I,
 )
 
@@ -319,7 +319,7 @@ _KNOWN_LABELS = re.compile(
 def _short_label_heading(line: str) -> bool:
     """'Acceptance criteria:' alone on a line acts as a heading in plain-text stories."""
     m = _LABEL_LINE_RE.match(line)
-    return bool(m and _KNOWN_LABELS.match(m.group(1).strip()))
+    return bool(m and len(m.group(1).split()) <= 6 and _KNOWN_LABELS.match(m.group(1).strip()))
 
 
 def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading: str, **extra: object) -> None:

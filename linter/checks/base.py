@@ -9,7 +9,7 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 
-CONTEXTS = ("directive", "any", "strong-directive")
+CONTEXTS = ("directive", "requirement", "any", "strong-directive")
 
 
 @dataclass(slots=True)
@@ -49,6 +49,8 @@ class Check:
         if self.quick_lower:
             self.quick = tuple(q.lower() for q in self.quick)
         self._quick_re = re.compile("|".join(re.escape(q) for q in self.quick)) if self.quick else None
+        if "quick-pattern" in detect:  # a regular expression instead of literals
+            self._quick_re = re.compile(str(detect["quick-pattern"]))
         self.user_clause = detect.get("user-clause", "technical-role")
         if self.user_clause not in ("skip", "technical-role", "allow"):
             raise ValueError("user-clause must be skip, technical-role or allow")
@@ -74,6 +76,8 @@ class Check:
             return True
         if self.context == "strong-directive":
             return s.directive and (s.imperative or s.plan)
+        if self.context == "requirement":
+            return s.requirement
         return s.directive
 
 

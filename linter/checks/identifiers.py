@@ -16,16 +16,21 @@ from ..analysis import Analysis, SentenceInfo
 from .base import Check, Hit, PhraseIndex, str_list
 
 SNAKE = re.compile(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
-CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+[?!]?$")
+CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*[?!]?$")  # not eBPF, iOS
 PASCAL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#)[A-Za-z_$][\w$]*)+(?:\(.{0,80}\))?[?!]?$")
 CALL = re.compile(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
 PATH = re.compile(
     r"^[\w@~./-]*[\w-]\.(?:rb|py|js|jsx|mjs|ts|tsx|go|java|kt|php|vue|svelte|yml|yaml|toml|cfg|ini|xml|sql|sh|css|scss|less|html|erb|haml|cs|cpp|h|rs|swift|gradle|lock|env)$"
 )
-SHAPES = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH}
+# a name that reads as a database column or record field: order_id, shipped_at, Account__c
+COLUMN = re.compile(
+    r"^(?:[a-z][a-z0-9]*_)+(?:id|ids|uuid|at|on|by|count|date|time|timestamp|flag|name|type|status|state|code|key|url|"
+    r"amount|total|score|level|value)[?!]?$|^[A-Z]?\w+__c$"
+)
+SHAPES = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH, "column": COLUMN}
 _TEXT_WORD = re.compile(r"[\w@~./$:#>-]+(?:\(\))?")
-_TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path")
+_TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # In running text a dotted name must look like code (`window.onFocus`, `a.b()`), not a
 # product or file name (socket.io, favicon.ico) or a scoped label (Team::Backend).
 _TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$][\w$]*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
@@ -36,7 +41,7 @@ PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
-        {"quick", "quick-ignore-case", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
+        {"quick", "quick-ignore-case", "quick-pattern", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
          "confidence", "max-per-story", "requires-any"}
     )  # fmt: skip
 

@@ -26,7 +26,7 @@ def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
 class PatternCheck(Check):
     kind = "pattern"
     allowed = frozenset(
-        {"quick", "quick-ignore-case", "patterns", "ignore-case", "context", "skip-sections", "user-clause", "confidence", "requires-any",
+        {"quick", "quick-ignore-case", "quick-pattern", "patterns", "ignore-case", "context", "skip-sections", "user-clause", "confidence", "requires-any",
          "unless-any", "max-per-story", "in-code-blocks"}
     )  # fmt: skip
 

@@ -19,13 +19,15 @@ from .identifiers import CAMEL, DOTTED, PATH, SNAKE
 
 class StepListCheck(Check):
     kind = "step-list"
-    allowed = frozenset({"technical-terms", "min-steps", "min-share", "skip-sections", "confidence", "context", "user-clause"})
+    allowed = frozenset({"technical-terms", "min-steps", "min-share", "enough-steps", "skip-sections", "confidence", "context", "user-clause"})
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({"context": "any", **detect}, **kw)
         self.technical = PhraseIndex(str_list(detect, "technical-terms"))
         self.min_steps = int(detect.get("min-steps", 2))
         self.min_share = float(detect.get("min-share", 0.5))
+        # this many build steps make a plan whatever else the list holds
+        self.enough_steps = int(detect.get("enough-steps", 3))
 
     def _technical(self, a: Analysis, s: SentenceInfo) -> bool:
         if self.technical.find(s):
@@ -62,7 +64,8 @@ class StepListCheck(Check):
     def run(self, a: Analysis) -> Iterator[Hit]:
         for items in self._lists(a):
             steps = [s for s in items if s.imperative and not s.user_clause and self._technical(a, s)]
-            if len(steps) >= self.min_steps and len(steps) / len(items) >= self.min_share:
+            share = len(steps) / len(items)
+            if len(steps) >= self.enough_steps or (len(steps) >= self.min_steps and share >= self.min_share):
                 first, last = steps[0], steps[min(len(steps), 3) - 1]
                 conf = min(self.confidence + 0.03 * (len(steps) - self.min_steps), 1.0)
                 yield Hit(first.field, first.start, first.end, conf, f"{len(steps)} build steps", first.start, last.end)

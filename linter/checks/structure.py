@@ -14,17 +14,21 @@ from typing import Any
 
 from ..analysis import Analysis
 from ..parse import HEADING, LIST_ITEM, SEC_AC
-from .base import Check, Hit, str_list
+from .base import Check, Hit, PhraseIndex, str_list
 from .patterns import compile_safe
 
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.I)
-_WHY_HEADING = re.compile(r"\b(?:why|motivation|value|benefits?|business case|impact|reasoning|rationale)\b", re.I)
+_WHY_HEADING = re.compile(
+    r"\b(?:goals?|objectives?|purpose|why|motivation|value|benefits?|business case|impact|reasoning|rationale|"
+    r"problem to solve|intent|user story)\b",
+    re.I,
+)
 _GWT = re.compile(r"\bgiven\b.{0,300}?\bwhen\b.{0,300}?\bthen\b", re.I | re.S)
 
 
 class OutcomeCheck(Check):
     kind = "outcome"
-    allowed = frozenset({"patterns", "confidence", "min-section-words", "context"})
+    allowed = frozenset({"patterns", "confidence", "value-words", "context"})
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
@@ -32,19 +36,22 @@ class OutcomeCheck(Check):
         if not patterns:
             raise ValueError("patterns must list at least one outcome phrase pattern")
         self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), re.I)
-        self.min_words = int(detect.get("min-section-words", 6))
+        self.value_words = PhraseIndex(str_list(detect, "value-words"))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
         if self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
             return
-        # A Why / Motivation / Value section with real content states why.
-        words = 0
-        for b in p.blocks:
-            if b.kind != HEADING and b.field == "body" and _WHY_HEADING.search(b.heading):
-                words += len(p.masked_body[b.start : b.end].split())
-        if words >= self.min_words:
-            return
+        # A Goal / Why section states the outcome when it names a beneficiary or a value, not a
+        # build step: "Goal: increase reach for subscribers" does, "Goal: implement X" does not.
+        for s in a.sentences:
+            if (
+                s.field == "body"
+                and _WHY_HEADING.search(s.heading)
+                and not s.imperative
+                and (not self.value_words or self.value_words.find(s))
+            ):
+                return
         yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
 
 

@@ -36,6 +36,8 @@ class TermCheck(Check):
         self.exclude_titles = bool(detect.get("exclude-titles", False))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
+        if self.terms.first_words.isdisjoint(a.vocab):
+            return
         found = 0
         spans = a.parsed.code_spans
         for s in a.sentences:

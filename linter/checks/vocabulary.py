@@ -21,7 +21,7 @@ class VocabularyCheck(Check):
         self.terms = PhraseIndex(terms, plurals=True) if terms else None
 
     def run(self, a: Analysis) -> Iterator[Hit]:
-        if self.terms is None:
+        if self.terms is None or self.terms.first_words.isdisjoint(a.vocab):
             return
         for s in a.sentences:
             if s.section in self.skip_sections:
