@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import postgres_url
+from jira_helpers import postgres_url
 from storylint.errors import ConfigError
 from storylint.model import Finding, Report, Skipped, Story, StoryResult
 from storylint.store import open_store

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Sleeps, StubLinter, connector_for
 from fakejira import FakeJira, adf_doc, status
+from jira_helpers import Sleeps, StubLinter, connector_for
 from storylint.connectors.jira_sync import run_jira
 from storylint.connectors.jira_writeback import (
     MARKER,

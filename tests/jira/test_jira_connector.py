@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import Sleeps, connector_for
 from fakejira import FakeJira, adf_doc
+from jira_helpers import Sleeps, connector_for
 from storylint.model import BodyFormat, Story
 
 

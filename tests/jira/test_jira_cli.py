@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EMAIL, PAT, TOKEN, env_for
 from fakejira import FakeJira, Fault, adf_doc, status
+from jira_helpers import EMAIL, PAT, TOKEN, env_for
 
 HOW = "As a buyer I want a receipt so that I can claim expenses.\n\nAdd a column email to the users table in PostgreSQL."
 WHAT = "As a buyer I want a receipt so that I can claim expenses.\n\nh2. Acceptance criteria\n* I can download the receipt as PDF"
@@ -134,7 +134,7 @@ def test_token_never_appears_under_faults_and_debug_logging(fake: FakeJira, tmp_
 
 
 def test_postgres_store_from_the_cli(fake: FakeJira, tmp_path: Path) -> None:
-    from conftest import postgres_url
+    from jira_helpers import postgres_url
 
     gen = postgres_url()
     url = next(gen)
