@@ -60,7 +60,7 @@ def split_order_by(jql: str) -> tuple[str, str]:
 
 
 def windowed_jql(jql: str, since: str | None) -> str:
-    """Add `updated >= "yyyy/MM/dd HH:mm"` to the user's JQL, keeping its ORDER BY."""
+    """Add `updated >= "yyyy/MM/dd HH:mm"` to the user's JQL, keeping its ORDER BY (else a stable one)."""
     where, order = split_order_by(jql)
     clauses = []
     if where:
@@ -68,7 +68,9 @@ def windowed_jql(jql: str, since: str | None) -> str:
     if since:
         clauses.append(f'updated >= "{since}"')
     text = " AND ".join(clauses)
-    return f"{text} {order or 'ORDER BY updated ASC'}".strip()
+    # An order that an edit during the run cannot change: with startAt paging, ordering by
+    # `updated` would move an edited issue to the end and shift the next one past a page edge.
+    return f"{text} {order or 'ORDER BY created ASC, key ASC'}".strip()
 
 
 @dataclass(slots=True)

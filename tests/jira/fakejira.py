@@ -177,7 +177,12 @@ class FakeJira:
             local = datetime.strptime(m.group(1), "%Y/%m/%d %H:%M").replace(tzinfo=ZoneInfo(self.time_zone))
             since = local.astimezone(UTC)
         issues = [i for i in self.issues.values() if since is None or i["updated"] >= since]
-        issues.sort(key=lambda i: (i["updated"], int(i["id"])))
+        order = re.search(r"order\s+by\s+(\w+)", jql, re.IGNORECASE)
+        by = order.group(1).lower() if order else "created"
+        if by in ("created", "updated"):
+            issues.sort(key=lambda i: (i[by], int(i["id"])))
+        else:  # key / id / rank: creation order
+            issues.sort(key=lambda i: int(i["id"]))
         return issues
 
     # -- serving ------------------------------------------------------------------------

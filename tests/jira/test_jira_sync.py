@@ -164,7 +164,7 @@ def test_user_jql_order_by_is_kept() -> None:
     assert windowed_jql("project = PAY order by created DESC", "2026/01/01 10:00") == (
         '(project = PAY) AND updated >= "2026/01/01 10:00" order by created DESC'
     )
-    assert windowed_jql("project = PAY", None) == "(project = PAY) ORDER BY updated ASC"
+    assert windowed_jql("project = PAY", None) == "(project = PAY) ORDER BY created ASC, key ASC"
 
 
 def test_no_token_in_the_store(fake: FakeJira, tmp_path) -> None:
@@ -206,3 +206,21 @@ def test_unreadable_issue_is_an_error_record_and_holds_the_sync_point(fake: Fake
         assert linter.linted == ["PAY-2"] and outcome.advanced
     finally:
         store.close()
+
+
+def test_edit_during_the_run_does_not_shift_a_page(server: FakeJira, tmp_path) -> None:
+    _fill(server, 250)
+    conn = connector_for(server, Sleeps())
+    original = conn.caller.call
+    pages = {"n": 0}
+
+    def call(what, fn, *a, **k):
+        if what == "search":
+            pages["n"] += 1
+            if pages["n"] == 2:
+                server.touch("PAY-5", summary="edited while we read")  # moves to the end by `updated`
+        return original(what, fn, *a, **k)
+
+    conn.caller.call = call  # type: ignore[method-assign]
+    keys = [s.key for s in conn.stories()]
+    assert sorted(keys) == sorted(f"PAY-{i}" for i in range(1, 251)) and len(keys) == 250
