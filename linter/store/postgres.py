@@ -7,9 +7,11 @@ Messages show the URL without its password.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from storylint.errors import ConfigError
+from storylint.model import StoryResult
 
 from .base import Store, redact_url
 
@@ -46,6 +48,17 @@ class PostgresStore(Store):
         finally:
             self._execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
             self.conn.commit()
+
+    def save_result(self, run_id: int, source: str, result: StoryResult, content_hash: str) -> None:
+        # One network round trip per story instead of one per statement (psycopg pipeline mode).
+        try:
+            with self.conn.pipeline():
+                super().save_result(run_id, source, result, content_hash)
+        except BaseException:
+            # an error can surface at the pipeline's sync (the commit): leave no half story
+            with contextlib.suppress(Exception):
+                self.conn.rollback()
+            raise
 
     def _returning_id(self) -> str:
         return " RETURNING id"

@@ -114,3 +114,18 @@ def test_stores_opened_at_once_migrate_once() -> None:
             store.close()
     finally:
         gen.close()
+
+
+def test_a_failed_save_leaves_no_half_story(pg: PostgresStore) -> None:
+    source = "s"
+    run = pg.begin_run(source, "jira")
+    good = StoryResult(Story(id="1", key="PAY-1", title="t"), [_finding("PAY-1")])
+    pg.save_result(run, source, good, "h1")
+    bad = StoryResult(Story(id="2", key="PAY-2", title="t"), [_finding("PAY-2"), _finding("PAY-2")])
+    bad.findings[1].excerpt = None  # type: ignore[assignment]  # NOT NULL: the second insert fails
+    with pytest.raises(Exception, match="null"):
+        pg.save_result(run, source, bad, "h2")
+    assert pg.content_hashes(source) == {"PAY-1": "h1"}
+    assert [f["story"] for f in pg.current_findings(source)] == ["PAY-1"]
+    pg.save_result(run, source, StoryResult(Story(id="3", key="PAY-3", title="t")), "h3")  # still usable
+    assert set(pg.content_hashes(source)) == {"PAY-1", "PAY-3"}
