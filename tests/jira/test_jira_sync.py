@@ -224,3 +224,26 @@ def test_edit_during_the_run_does_not_shift_a_page(server: FakeJira, tmp_path) -
     conn.caller.call = call  # type: ignore[method-assign]
     keys = [s.key for s in conn.stories()]
     assert sorted(keys) == sorted(f"PAY-{i}" for i in range(1, 251)) and len(keys) == 250
+
+
+def test_fault_storm_during_a_nightly_run_lints_each_story_exactly_once(fake: FakeJira, store_url: str) -> None:
+    from fakejira import Fault
+
+    _fill(fake, 420)
+    storm = [status(429, Retry_After="1"), status(500), Fault("html"), Fault("truncated"), Fault("reset"),
+             Fault("slow", delay=0.6), status(502), Fault("notjson"), status(503, Retry_After="0"), Fault("empty")]  # fmt: skip
+    fake.fail("search", *storm)
+    fake.fail("serverInfo", status(503), Fault("reset"))
+    fake.fail("field", Fault("html", 502))
+    store = open_store(store_url)
+    try:
+        linter = StubLinter()
+        conn = connector_for(fake, Sleeps(), timeout=0.4, attempts=12)
+        outcome = run_jira(conn, linter, store=store)
+        assert sorted(linter.linted) == sorted(f"PAY-{i}" for i in range(1, 421))
+        assert len(linter.linted) == 420 and outcome.advanced
+        assert conn.caller.retries >= len(storm) + 3
+        again, linter2, _ = _run(fake, store)
+        assert linter2.linted == [] and again.search_calls == 1
+    finally:
+        store.close()
