@@ -88,6 +88,8 @@ def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:
             whole_line = True
         except ValueError:
             whole_line = False
+        except RecursionError:
+            whole_line = True  # let the line reader report it
         if not whole_line:
             # a pretty-printed single document (Jira search response, one story)
             yield from _json_document(head + fh.read(), name)
@@ -129,6 +131,9 @@ def _json_lines(lines: Iterator[bytes], name: str) -> Iterator[Story | Problem]:
         except ValueError as exc:
             yield Problem(name, f"invalid JSON: {_json_reason(exc)}", line=number)
             continue
+        except RecursionError:
+            yield Problem(name, "JSON nested too deeply", line=number)
+            continue
         if isinstance(obj, dict) and _is_container(obj):
             yield from _container(obj, name, number)
             continue
@@ -148,6 +153,9 @@ def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:
     except json.JSONDecodeError as exc:
         # A truncated or broken array: keep every whole element before the break.
         yield from _salvage_array(text, name, exc)
+        return
+    except RecursionError:
+        yield Problem(name, "JSON nested too deeply")
         return
     if isinstance(obj, list):
         if not obj:
@@ -173,7 +181,7 @@ def _salvage_array(text: str, name: str, error: json.JSONDecodeError) -> Iterato
             break
         try:
             item, pos = decoder.raw_decode(text, pos)
-        except ValueError:
+        except (ValueError, RecursionError):
             break
         yield _record(item, name, None, index=index)
         index += 1

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence
+from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 
 TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
 _PREFIX_RE = re.compile(
@@ -42,6 +42,15 @@ _USER_CLAUSE_RE = re.compile(
 )
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
 _WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.I)
+# "I want the system to store X in a cookie": a want that directs how the system is built
+_SYSTEM_WANT_RE = re.compile(
+    r"\b(?:want|wants|need|needs|would like)\s+(?:the|our|this|a|an)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:system|app|application|site|website|page|platform|backend|server|database|api|service|tool|reports?|data|"
+    r"front-?end|ui)\s+to\s+(?:be\s+)?(\w+)",
+    re.I,
+)
+_BUILT_PARTICIPLES = frozenset({"built", "written", "implemented", "stored", "saved", "cached", "generated", "hosted",
+                                "deployed", "rewritten", "migrated", "moved", "backed", "powered", "based", "run"})  # fmt: skip
 _CAPABILITY_RE = re.compile(r"\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
 
 
@@ -88,6 +97,7 @@ class SentenceInfo:
     user_clause: bool = False
     technical_role: bool = False
     capability: bool = False
+    system_want: bool = False  # "I want the system to store X in Y"
     verb: str = ""
 
     @property
@@ -141,6 +151,19 @@ class Analysis:
         if self._vocab is None:
             self._vocab = frozenset().union(*(s.vocab for s in self.sentences))
         return self._vocab
+
+    _span_index: dict[str, tuple[list[int], list[Span]]] | None = None
+
+    def spans_in(self, s: SentenceInfo) -> list[Span]:
+        """Inline code spans that start inside a sentence (bisect: no scan of every span)."""
+        if self._span_index is None:
+            index: dict[str, tuple[list[int], list[Span]]] = {}
+            for field_name in ("title", "body"):
+                spans = sorted((c for c in self.parsed.code_spans if c.field == field_name), key=lambda c: c.start)
+                index[field_name] = ([c.start for c in spans], spans)
+            self._span_index = index
+        starts, spans = self._span_index[s.field]
+        return spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)]
 
     def sentence_at(self, field_name: str, offset: int) -> SentenceInfo | None:
         """The sentence of a field that contains an offset (sentences are in text order)."""
@@ -238,6 +261,11 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     if info.user_clause:
         # "As a ... I want ... so that I can ...": the user's want, not a plan for the team
         info.plan = info.modal = False
+        want = _SYSTEM_WANT_RE.search(text)
+        if want:
+            verb = want.group(1).lower()
+            if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
+                info.imperative = info.system_want = True  # the want dictates how the system is built
     if info.verb == "fix" and not vocab.isdisjoint(_SYMPTOMS):
         # "Fix crash when ..." names the bug to remove, not how to remove it
         info.imperative = False

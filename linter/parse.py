@@ -12,11 +12,14 @@ template boilerplate or words inside URLs as the author's prescription.
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .model import BodyFormat, Story
+
+log = logging.getLogger("storylint.parse")
 
 # Block kinds
 TITLE, PARAGRAPH, HEADING, LIST_ITEM, CODE, QUOTE, TABLE = (
@@ -36,12 +39,12 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_IMAGE_RE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\s]{0,2000}\)")
+_IMAGE_RE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\[\]\s]{0,2000}\)")
 _URL_RE = re.compile(
     r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
     r"|\bwww\.[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
 )
-_LINK_TARGET_RE = re.compile(r"\]\((?:[^)\s]{1,2000})\)")
+_LINK_TARGET_RE = re.compile(r"\]\([^()\[\]\s]{1,2000}\)")
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)")
 _WIKI_CODE_RE = re.compile(r"^\s*\{(code|noformat)(?::([^}|\s]*))?[^}]{0,200}\}")
@@ -152,9 +155,18 @@ def classify_section(heading: str) -> str:
     return SEC_OTHER
 
 
+#: Rules read at most this many characters of a title or body. Trackers cap bodies at or
+#: below it (GitHub 65,536; Jira Cloud 32,767), so only hostile input is cut, and linting stays
+#: bounded per story whatever it holds.
+MAX_ANALYSED = 65_536
+
+
 def parse(story: Story) -> ParsedStory:
     title = story.title.replace("\r", " ")
     body = story.body.replace("\r\n", "\n").replace("\r", "\n")
+    if len(title) > MAX_ANALYSED or len(body) > MAX_ANALYSED:
+        log.warning("%s: only the first %d characters of a longer title or body are linted", story.ref, MAX_ANALYSED)
+        title, body = title[:MAX_ANALYSED], body[:MAX_ANALYSED]
     parsed = ParsedStory(story=story, title=title, body=body, masked_title=mask(title), masked_body=mask(body))
     title_block = Block(TITLE, "title", 0, len(title))
     parsed.blocks.append(title_block)
@@ -174,6 +186,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     para_end = 0
     fence: tuple[str, int, str] | None = None  # (closing marker, content start, lang)
     prev_kind = ""
+    continued = False  # a list item grew after its sentences were taken
 
     def close_paragraph() -> None:
         nonlocal para_start
@@ -293,9 +306,9 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
                 _add(p, TABLE, pos + line.find("|"), line_end, section, heading)
             prev_kind = TABLE
         elif prev_kind == LIST_ITEM and line[:1] in " \t" and p.blocks[-1].kind == LIST_ITEM:
-            # lazy continuation of a list item
+            # lazy continuation of a list item: its sentences are redone once, at the end
             p.blocks[-1].end = line_end
-            _refresh_last(p)
+            continued = True
         else:
             if para_start < 0:
                 para_start = pos + (len(line) - len(line.lstrip()))
@@ -305,6 +318,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
         if nl == -1:
             break
     close_paragraph()
+    if continued:
+        _redo_body_spans(p)
 
 
 _KNOWN_LABELS = re.compile(
@@ -363,14 +378,16 @@ def _add_quoted_prose(p: ParsedStory, start: int, end: int, section: str, headin
         pos = stop + 2
 
 
-def _refresh_last(p: ParsedStory) -> None:
-    block = p.blocks[-1]
-    while p.sentences and p.sentences[-1].block is block:
-        p.sentences.pop()
-    while p.code_spans and p.code_spans[-1].start >= block.start and p.code_spans[-1].field == "body":
-        p.code_spans.pop()
-    _inline_code(p, "body", block.start, block.end)
-    _split_sentences(p, block)
+def _redo_body_spans(p: ParsedStory) -> None:
+    """Recompute the body's sentences and code spans from its final blocks (one pass)."""
+    p.sentences = [s for s in p.sentences if s.field != "body"]
+    p.code_spans = [c for c in p.code_spans if c.field != "body"]
+    for block in p.blocks:
+        if block.field != "body" or block.kind == CODE:
+            continue
+        _inline_code(p, "body", block.start, block.end)
+        if block.kind != HEADING:
+            _split_sentences(p, block)
 
 
 def _inline_code(p: ParsedStory, field_name: str, start: int, end: int) -> None:

@@ -67,7 +67,7 @@ class Check:
         """The context gate shared by the HOW checks."""
         if s.section in self.skip_sections:
             return False
-        if s.user_clause:
+        if s.user_clause and not s.system_want:
             if self.user_clause == "skip":
                 return False
             if self.user_clause == "technical-role" and not s.technical_role:

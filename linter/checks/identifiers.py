@@ -16,7 +16,17 @@ from ..analysis import Analysis, SentenceInfo
 from .base import Check, Hit, PhraseIndex, str_list
 
 SNAKE = re.compile(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
-CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*[?!]?$")  # not eBPF, iOS
+class _Camel:
+    """lowerCamelCase with a real hump (hasChanges, not eBPF or iOS), checked in linear time."""
+
+    _WORD = re.compile(r"[a-z][A-Za-z0-9]*[?!]?")
+    _HUMP = re.compile(r"[A-Z][a-z0-9]")
+
+    def match(self, word: str) -> bool:
+        return bool(self._WORD.fullmatch(word) and self._HUMP.search(word))
+
+
+CAMEL = _Camel()
 PASCAL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#)[A-Za-z_$][\w$]*)+(?:\(.{0,80}\))?[?!]?$")
 CALL = re.compile(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
@@ -28,7 +38,8 @@ COLUMN = re.compile(
     r"^(?:[a-z][a-z0-9]*_)+(?:id|ids|uuid|at|on|by|count|date|time|timestamp|flag|name|type|status|state|code|key|url|"
     r"amount|total|score|level|value)[?!]?$|^[A-Z]?\w+__c$"
 )
-SHAPES = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH, "column": COLUMN}
+MAX_IDENTIFIER = 120  # longer "words" are not names anyone types; skipping them keeps scans linear
+SHAPES: dict[str, Any] = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH, "column": COLUMN}
 _TEXT_WORD = re.compile(r"[\w@~./$:#>-]+(?:\(\))?")
 _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # In running text a dotted name must look like code (`window.onFocus`, `a.b()`), not a
@@ -41,7 +52,7 @@ PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
-        {"quick", "quick-ignore-case", "quick-pattern", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
+        {"quick", "quick-ignore-case", "quick-pattern", "except-shapes", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
          "confidence", "max-per-story", "requires-any"}
     )  # fmt: skip
 
@@ -60,11 +71,18 @@ class IdentifierCheck(Check):
         self.code_nouns = PhraseIndex(str_list(detect, "code-nouns"))
         self.not_identifiers = frozenset(w.lower() for w in str_list(detect, "not-identifiers"))
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
+        # shapes another rule owns (e.g. column names belong to DM05, not CS01)
+        unknown = [s for s in str_list(detect, "except-shapes") if s not in SHAPES]
+        if unknown:
+            raise ValueError(f"unknown shape {unknown[0]!r} in except-shapes")
+        self.except_shapes = [SHAPES[s] for s in str_list(detect, "except-shapes")]
         self.max_per_story = int(detect.get("max-per-story", 3))
 
-    def _is_identifier(self, word: str, shapes: list[re.Pattern[str]]) -> bool:
+    def _is_identifier(self, word: str, shapes: list[Any]) -> bool:
         w = word.strip("`'\".,;:")
-        if len(w) < 3 or w.lower() in self.not_identifiers or w.lower() in {"e.g", "i.e", "etc", "vs"}:
+        if len(w) < 3 or len(w) > MAX_IDENTIFIER or w.lower() in self.not_identifiers or w.lower() in {"e.g", "i.e", "etc", "vs"}:
+            return False
+        if any(shape.match(w) for shape in self.except_shapes):
             return False
         return any(shape.match(w) for shape in shapes)
 
@@ -98,9 +116,7 @@ class IdentifierCheck(Check):
         if not a.parsed.code_spans:
             return None
         text = a.parsed.text(s.field)
-        for span in a.parsed.code_spans:
-            if span.field != s.field or not (s.start <= span.start < s.end):
-                continue
+        for span in a.spans_in(s):
             content = text[span.start : span.end].strip()
             if " " in content and not CALL.match(content) and not DOTTED.match(content):
                 # a phrase in backticks: look at its words
@@ -120,6 +136,8 @@ class IdentifierCheck(Check):
             word = m.group(0).rstrip(".,;:")
             if self._is_identifier(word, self.text_shapes):
                 return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence
+            if len(word) > MAX_IDENTIFIER:
+                continue
             if self.pascal_in_text and word.lower() not in self.not_identifiers and (
                 PASCAL3.match(word) or (has_noun and PASCAL.match(word))
             ):

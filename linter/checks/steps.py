@@ -32,7 +32,7 @@ class StepListCheck(Check):
     def _technical(self, a: Analysis, s: SentenceInfo) -> bool:
         if self.technical.find(s):
             return True
-        if any(c.field == s.field and s.start <= c.start < s.end for c in a.parsed.code_spans):
+        if a.spans_in(s):
             return True
         return any(SNAKE.match(t) or CAMEL.match(t) or PATH.match(t) or DOTTED.match(t) for t in s.words)
 
@@ -43,18 +43,24 @@ class StepListCheck(Check):
             if s.field == "body" and s.kind == LIST_ITEM:
                 first_sentence.setdefault(s.block_start, s)
         lists: list[list[SentenceInfo]] = []
-        open_lists: dict[int, list[SentenceInfo]] = {}  # nesting depth -> items so far
+        stack: list[tuple[int, list[SentenceInfo]]] = []  # open lists by nesting depth, shallowest first
+        open_lists: dict[int, list[SentenceInfo]] = {}
 
         def close(deeper_than: int) -> None:
-            for depth in sorted(d for d in open_lists if d > deeper_than):
-                lists.append(open_lists.pop(depth))
+            while stack and stack[-1][0] > deeper_than:
+                depth, items = stack.pop()
+                del open_lists[depth]
+                lists.append(items)
 
         for block in a.parsed.blocks:
             if block.kind == LIST_ITEM and block.section not in self.skip_sections:
                 close(block.depth)  # a shallower item ends the nested lists under the previous one
                 s = first_sentence.get(block.start)
                 if s is not None:
-                    open_lists.setdefault(block.depth, []).append(s)
+                    if block.depth not in open_lists:
+                        open_lists[block.depth] = []
+                        stack.append((block.depth, open_lists[block.depth]))
+                    open_lists[block.depth].append(s)
                 continue
             if block.kind != LIST_ITEM:
                 close(-1)

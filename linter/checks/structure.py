@@ -23,7 +23,18 @@ _WHY_HEADING = re.compile(
     r"problem to solve|intent|user story)\b",
     re.I,
 )
-_GWT = re.compile(r"\bgiven\b.{0,300}?\bwhen\b.{0,300}?\bthen\b", re.I | re.S)
+_GIVEN = re.compile(r"\bgiven\b", re.I)
+_WHEN = re.compile(r"\bwhen\b", re.I)
+_THEN = re.compile(r"\bthen\b", re.I)
+
+
+def _given_when_then(text: str) -> bool:
+    """Given ... when ... then within 300 characters of each other; each 'given' tried once."""
+    for g in _GIVEN.finditer(text):
+        w = _WHEN.search(text, g.end(), g.end() + 300)
+        if w and _THEN.search(text, w.end(), w.end() + 300):
+            return True
+    return False
 
 
 class OutcomeCheck(Check):
@@ -82,7 +93,7 @@ class AcceptanceCriteriaCheck(Check):
         if content:
             return True
         body = p.masked_body
-        if _GWT.search(body):
+        if _given_when_then(body):
             return True
         if self.pattern is not None and self.pattern.search(body):
             return True

@@ -39,7 +39,6 @@ class TermCheck(Check):
         if self.terms.first_words.isdisjoint(a.vocab):
             return
         found = 0
-        spans = a.parsed.code_spans
         for s in a.sentences:
             if self.title_only and s.field != "title":
                 continue
@@ -61,7 +60,7 @@ class TermCheck(Check):
                     continue
             if self.unless and self.unless.find(s):
                 continue
-            if self.requires_code and not any(c.field == s.field and s.start <= c.start < s.end for c in spans):
+            if self.requires_code and not a.spans_in(s):
                 continue
             conf = self.confidence + (0.1 if self.boost and self.boost.find(s) else 0.0)
             start, end, _phrase = matches[0]

@@ -155,7 +155,9 @@ def _list_item(item: dict[str, Any], out: list[str], *, prefix: str, marker: str
         out.append(f"{prefix}{marker if i == 0 else indent}{line}".rstrip())
 
 
-def _inline(nodes: list[Any]) -> str:
+def _inline(nodes: list[Any], depth: int = 0) -> str:
+    if depth > MAX_DEPTH:  # hostile nesting of inline nodes: keep the text, drop the structure
+        return " ".join(_flat_text(n) for n in nodes)
     parts: list[str] = []
     for node in nodes:
         if not isinstance(node, dict):
@@ -181,7 +183,7 @@ def _inline(nodes: list[Any]) -> str:
         elif kind == "date":
             parts.append(str(attrs.get("timestamp", "")))
         else:
-            parts.append(_inline(_children(node)))
+            parts.append(_inline(_children(node), depth + 1))
     return "".join(parts)
 
 

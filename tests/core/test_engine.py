@@ -35,7 +35,7 @@ def test_prescription_in_every_category() -> None:
         title="Add a `status` column to the `orders` table",
         body=(
             "We should send the events to Kafka.\n\n"
-            "- Create a migration for the scores table\n- Add a service that computes `score_total`\n\n"
+            "- Create a migration for the scores table\n- Add a service that calls `computeScore()`\n\n"
             "The badge should be 12px with padding.\n\nCall `GET /api/v1/orders/{id}` from the page."
         ),
     )

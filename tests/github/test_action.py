@@ -28,7 +28,7 @@ from conftest import ACTION_TOKEN, subprocess_env
 from fake_github import issue, issues_event
 from storylint.connectors.github_api import COMMENT_LIMIT
 from storylint.connectors.github_writeback import MARKER
-from test_writeback import inert
+from test_github_writeback import inert
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
