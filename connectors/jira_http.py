@@ -75,7 +75,7 @@ class RetryPolicy:
 
 @dataclass(slots=True)
 class Redactor:
-    """Removes secrets from any text before it leaves the connector."""
+    """Removes secrets (and their base64 basic-auth form) from any text before it leaves the connector."""
 
     secrets: list[str] = field(default_factory=list)
 
@@ -83,7 +83,6 @@ class Redactor:
         for value in values:
             if value and len(value) >= 4 and value not in self.secrets:
                 self.secrets.append(value)
-                # basic auth travels base64-encoded; a header dump would show that form
         self.secrets.sort(key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
@@ -178,8 +177,8 @@ def classify(exc: BaseException, server: str, auth_hint: str) -> Failure | None:
     if isinstance(exc, requests.exceptions.ContentDecodingError):
         return Failure(True, f"Jira at {server} sent a body that could not be decoded")
     if isinstance(exc, ValueError):  # JSONDecodeError, MalformedResponse: HTML page, truncated body
-        kind = "an HTML page" if isinstance(exc, MalformedResponse) and "HTML" in str(exc) else "a malformed answer"
-        return Failure(True, f"Jira at {server} sent {kind} instead of JSON")
+        return Failure(True, f"Jira at {server} sent an answer that is not the JSON asked for (an HTML page, a"
+                             " truncated or empty body)")  # fmt: skip
     if isinstance(exc, requests.exceptions.RequestException):
         return Failure(False, f"request to Jira at {server} failed ({type(exc).__name__})")
     return None
