@@ -80,6 +80,19 @@ def grammar() -> Grammar:
 
 
 @dataclass(slots=True)
+class _Flags:
+    imperative: bool = False
+    behaviour: bool = False
+    modal: bool = False
+    plan: bool = False
+    user_clause: bool = False
+    technical_role: bool = False
+    capability: bool = False
+    system_want: bool = False  # "I want the system to store X in Y"
+    verb: str = ""
+
+
+@dataclass(slots=True)
 class SentenceInfo:
     field: str
     start: int
@@ -90,15 +103,64 @@ class SentenceInfo:
     words: list[str]  # tokens as written
     block_start: int = 0  # identifies the block (list item, paragraph) the sentence is in
     heading: str = ""  # the nearest heading above
-    imperative: bool = False  # starts with a build verb
-    behaviour: bool = False  # starts with a verb that usually states observable behaviour
-    modal: bool = False
-    plan: bool = False
-    user_clause: bool = False
-    technical_role: bool = False
-    capability: bool = False
-    system_want: bool = False  # "I want the system to store X in Y"
-    verb: str = ""
+    # Flags are computed on first use: most sentences never hold a candidate term, and
+    # their modal / plan / user-clause regexes are then never run.
+    _flags: _Flags | None = None
+    _src: tuple[ParsedStory, Sentence] | None = None
+    _code_like: bool | None = None
+
+    @property
+    def code_like(self) -> bool:
+        """Holds something shaped like a name from code (snake_case, camelCase, a.b, f(), ::)."""
+        if self._code_like is None:
+            self._code_like = _CODE_LIKE.search(self.text) is not None
+        return self._code_like
+
+    @property
+    def flags(self) -> _Flags:
+        if self._flags is None:
+            assert self._src is not None
+            self._flags = _compute_flags(self, *self._src)
+            self._src = None
+        return self._flags
+
+    @property
+    def imperative(self) -> bool:
+        """Starts with a build verb (or is a want that dictates how the system is built)."""
+        return self.flags.imperative
+
+    @property
+    def behaviour(self) -> bool:
+        """Starts with a verb that usually states observable behaviour (show, allow ...)."""
+        return self.flags.behaviour
+
+    @property
+    def modal(self) -> bool:
+        return self.flags.modal
+
+    @property
+    def plan(self) -> bool:
+        return self.flags.plan
+
+    @property
+    def user_clause(self) -> bool:
+        return self.flags.user_clause
+
+    @property
+    def technical_role(self) -> bool:
+        return self.flags.technical_role
+
+    @property
+    def capability(self) -> bool:
+        return self.flags.capability
+
+    @property
+    def system_want(self) -> bool:
+        return self.flags.system_want
+
+    @property
+    def verb(self) -> str:
+        return self.flags.verb
 
     @property
     def directive(self) -> bool:
@@ -187,6 +249,7 @@ _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "ha
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose"})  # fmt: skip
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
+_CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
 _SYMPTOMS = frozenset({"error", "errors", "bug", "bugs", "crash", "crashes", "issue", "issues", "exception",
                        "failure", "failures", "problem", "problems", "broken", "typo", "typos", "regression", "warning"})  # fmt: skip
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
@@ -212,8 +275,17 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start, s.block.heading)
     info.lowered = lowered
     vocab = info.vocab = frozenset(lowered)
+    info._src = (p, s)
+    return info
+
+
+def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
+    g = grammar()
+    f = _Flags()
+    words, lowered, vocab, text = info.words, info.lowered, info.vocab, info.text
+    full = p.masked(s.field)
     if not words:
-        return info
+        return f
     prefix = _PREFIX_RE.match(full, s.start, s.end)
     rest_start = prefix.end() if prefix else s.start
     k = len(TOKEN_RE.findall(full, s.start, rest_start)) if rest_start > s.start else 0
@@ -230,43 +302,43 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
         ):
             nxt = lowered[i + 1] if i + 1 < len(words) else ""
             if not (lower == "make" and nxt == "sure"):  # "make sure X" states an outcome
-                info.verb = lower
+                f.verb = lower
                 if lower in g.behaviour_verbs:
-                    info.behaviour = True
+                    f.behaviour = True
                 else:
-                    info.imperative = True
+                    f.imperative = True
         elif lower in g.component_subjects and i + 2 < len(words) and lowered[i + 1] == "to":
             # "Backend to emit metric updates": a build task assigned to a part of the system
-            info.imperative = True
-            info.verb = lowered[i + 2]
+            f.imperative = True
+            f.verb = lowered[i + 2]
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
-        info.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
+        f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
     if not vocab.isdisjoint(_PLAN_WORDS):
-        info.plan = bool(_PLAN_RE.search(text))
+        f.plan = bool(_PLAN_RE.search(text))
     if "as" in vocab:
         m = _USER_CLAUSE_RE.match(text)
         if m:
-            info.user_clause = True
+            f.user_clause = True
             role_words = {w.lower() for w in TOKEN_RE.findall(m.group(1))}
-            info.technical_role = bool(role_words & g.technical_roles)
+            f.technical_role = bool(role_words & g.technical_roles)
             # "As a developer I want to use X": the wanted action is itself a build verb
             want = _WANT_VERB_RE.search(text, m.end() - 3)
             if want and want.group(1).lower() in g.imperatives and want.group(1).lower() not in g.behaviour_verbs:
-                info.imperative = info.technical_role
+                f.imperative = f.technical_role
     if k < len(words) and lowered[k] in _CAPABILITY_WORDS:
-        info.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end))
-    if info.capability and not info.user_clause:
-        info.user_clause = True
-    if info.user_clause:
+        f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end))
+    if f.capability and not f.user_clause:
+        f.user_clause = True
+    if f.user_clause:
         # "As a ... I want ... so that I can ...": the user's want, not a plan for the team
-        info.plan = info.modal = False
+        f.plan = f.modal = False
         want = _SYSTEM_WANT_RE.search(text)
         if want:
             verb = want.group(1).lower()
             if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
-                info.imperative = info.system_want = True  # the want dictates how the system is built
-    if info.verb == "fix" and not vocab.isdisjoint(_SYMPTOMS):
+                f.imperative = f.system_want = True  # the want dictates how the system is built
+    if f.verb == "fix" and not vocab.isdisjoint(_SYMPTOMS):
         # "Fix crash when ..." names the bug to remove, not how to remove it
-        info.imperative = False
-    return info
+        f.imperative = False
+    return f

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from .model import BodyFormat, Story
@@ -118,13 +119,8 @@ class ParsedStory:
         """1-based line and column of an offset in a field."""
         starts = self._line_starts.get(field_name)
         if starts is None:
-            text = self.text(field_name)
-            starts = [0]
-            pos = text.find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = text.find("\n", pos + 1)
-            self._line_starts[field_name] = starts
+            lengths = [len(line) + 1 for line in self.text(field_name).split("\n")]
+            starts = self._line_starts[field_name] = list(accumulate(lengths[:-1], initial=0))
         line = bisect_right(starts, offset) - 1
         return line + 1, offset - starts[line] + 1
 

@@ -94,6 +94,8 @@ class IdentifierCheck(Check):
         if not p.code_spans and not _MAYBE_CODE.search(a.all_text()):
             return
         for s in a.sentences:
+            if not s.code_like and not a.spans_in(s):
+                continue  # nothing that could be a name from code
             if not self.sentence_applies(s):
                 continue
             if self.requires and not self.requires.find(s):
@@ -129,7 +131,7 @@ class IdentifierCheck(Check):
         return None
 
     def _in_text(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
-        if not _MAYBE_CODE.search(s.text):
+        if not s.code_like:
             return None
         has_noun = bool(self.code_nouns and self.code_nouns.find(s))
         for m in _TEXT_WORD.finditer(s.text):

@@ -44,11 +44,10 @@ class TermCheck(Check):
                 continue
             if self.exclude_titles and s.field == "title":
                 continue
-            if not s.words or not self.sentence_applies(s):
+            if not s.words:
                 continue
-            lowered = s.lowered
-            matches = self.terms.find(s)
-            if not matches:
+            matches = self.terms.find(s)  # cheap: a set test first
+            if not matches or not self.sentence_applies(s):
                 continue
             matches = [m for m in matches if m[2].lower() not in a.accepted]
             if not matches:
