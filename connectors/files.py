@@ -214,11 +214,14 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
         return Problem(name, f"expected a story object{where}, got {type(obj).__name__}", line=line)
     try:
         if "fields" in obj and "key" in obj:
+            kind = "Jira issue"
             return story_from_jira_issue(obj, source=f"file:{name}")
         if "number" in obj and "user" in obj and ("html_url" in obj or "repository_url" in obj):
             if is_pull_request(obj):
                 return Problem(name, f"pull request {obj.get('number')} is not a story{where}", line=line)
+            kind = "GitHub issue"
             return story_from_github_issue(obj, repo=repo, source=f"file:{name}")
+        kind = "story"
         story = Story.model_validate({**obj, "source": obj.get("source") or f"file:{name}"})
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -226,6 +229,9 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
         ident = obj.get("key") or obj.get("id")
         who = f" in story {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
         return Problem(name, f"{field}: {err['msg'].lower()}{who}{where}", line=line)
+    except (TypeError, AttributeError, KeyError, ValueError):
+        # a tracker record whose fields have the wrong shape (e.g. "fields": null)
+        return Problem(name, f"not a readable {kind}: a field has the wrong type{where}", line=line)
     return story
 
 
