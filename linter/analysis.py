@@ -46,7 +46,7 @@ _WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s
 _SYSTEM_WANT_RE = re.compile(
     r"\b(?:want|wants|need|needs|would like)\s+(?:the|our|this|a|an)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:system|app|application|site|website|page|platform|backend|server|database|api|service|tool|reports?|data|"
-    r"front-?end|ui)\s+to\s+(?:be\s+)?(\w+)",
+    r"front-?end|ui)\s+(?:to\s+(?:be\s+)?)?(\w+)",
     re.I,
 )
 _BUILT_PARTICIPLES = frozenset({"built", "written", "implemented", "stored", "saved", "cached", "generated", "hosted",
