@@ -1,6 +1,6 @@
 """Throughput, memory and cold start of `storylint check` (JSONL in, JSON out).
 
-    python benchmarks/throughput.py [--stories 20000]
+    python benchmarks/throughput.py [--stories 20000] [--corpus ../shared/corpus/dev.jsonl]
 
 Writes realistic multi-paragraph stories (a mix of clean and HOW-heavy, with lists,
 code spans and sections), then runs the real CLI in a subprocess on one core and
@@ -48,11 +48,20 @@ def story(i: int, rng: random.Random) -> dict[str, object]:
             "type": "Story", "labels": ["story"], "author": {"login": "pm"}}  # fmt: skip
 
 
-def write(path: Path, n: int) -> None:
+def write(path: Path, n: int, corpus: Path | None = None) -> None:
+    """N stories: generated, or real ones from a labelled corpus repeated (labels dropped)."""
     rng = random.Random(7)
+    real = []
+    if corpus is not None:
+        for line in corpus.read_text("utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                row.pop("label", None)
+                real.append(row)
     with path.open("w") as fh:
         for i in range(n):
-            fh.write(json.dumps(story(i, rng)) + "\n")
+            row = {**real[i % len(real)], "id": f"S-{i}"} if real else story(i, rng)
+            fh.write(json.dumps(row) + "\n")
 
 
 def run_cli(path: Path) -> tuple[float, int, dict[str, object]]:
@@ -62,7 +71,7 @@ def run_cli(path: Path) -> tuple[float, int, dict[str, object]]:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = proc.communicate()
     wall = time.perf_counter() - start
-    _, status, usage = os.wait4(proc.pid, 0) if False else (0, proc.returncode, resource.getrusage(resource.RUSAGE_CHILDREN))
+    status, usage = proc.returncode, resource.getrusage(resource.RUSAGE_CHILDREN)
     if status != 0:
         raise SystemExit(f"storylint failed: {err.decode()[:500]}")
     return wall, usage.ru_maxrss, json.loads(out)["summary"]
@@ -94,11 +103,12 @@ def cold_start(path: Path, repeat: int = 7) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--stories", type=int, default=20000)
+    ap.add_argument("--corpus", type=Path, help="repeat the stories of a JSONL corpus instead of generated ones")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         big, double, one = Path(tmp) / "n.jsonl", Path(tmp) / "2n.jsonl", Path(tmp) / "one.jsonl"
-        write(big, args.stories)
-        write(double, args.stories * 2)
+        write(big, args.stories, args.corpus)
+        write(double, args.stories * 2, args.corpus)
         write(one, 1)
         wall, _, summary = run_cli(big)
         print(f"stories: {args.stories}  findings: {summary['findings']}  wall: {wall:.2f} s  "
