@@ -151,26 +151,6 @@ class PhraseIndex:
             else:
                 i += 1
         return out
-        i, n = 0, len(tokens)
-        index = self._index
-        while i < n:
-            entries = index.get(lowered[i]) or index.get(tokens[i][2])
-            hit = None
-            if entries:
-                for norm, is_cased, phrase in entries:
-                    k = len(norm)
-                    if i + k > n:
-                        continue
-                    words = [t[2] for t in tokens[i : i + k]] if is_cased else lowered[i : i + k]
-                    if tuple(words) == norm:
-                        hit = (tokens[i][0], tokens[i + k - 1][1], phrase, k)
-                        break
-            if hit:
-                out.append(hit[:3])
-                i += hit[3]
-            else:
-                i += 1
-        return out
 
 
 class EngineCheck(Check):
