@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 
-from .parse import CODE, SEC_PROPOSAL, TITLE, ParsedStory, Sentence
+from .parse import CODE, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 
 TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
 _PREFIX_RE = re.compile(
@@ -41,6 +42,22 @@ _USER_CLAUSE_RE = re.compile(
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
 _WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)\s+(?:to\s+)?(?:be able to\s+)?(\w+)", re.I)
 _CAPABILITY_RE = re.compile(r"^\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
+
+
+_AS_START_RE = re.compile(r"[\s*_>#\-]*as\s", re.I)
+_WS_RUN_RE = re.compile(r"\s{2,}")
+
+
+def _user_clause(text: str) -> re.Match[str] | None:
+    """`_USER_CLAUSE_RE` on the sentence with whitespace runs folded to one space.
+
+    Its many adjacent whitespace quantifiers can split a long run of spaces in polynomially many ways
+    ("As a" and 4,000 spaces never finishes); with single spaces each split is unique.
+    The match is against the folded text (`m.string`), which is only used for words.
+    """
+    if not _AS_START_RE.match(text):
+        return None
+    return _USER_CLAUSE_RE.match(_WS_RUN_RE.sub(" ", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +106,14 @@ class SentenceInfo:
     def directive(self) -> bool:
         return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
 
+    _lowered: list[str] | None = None
+
     @property
     def lowered(self) -> list[str]:
-        return [t[2].lower() for t in self.tokens]
+        """Lower-cased token texts, computed once (every rule reads them)."""
+        if self._lowered is None:
+            self._lowered = [t[2].lower() for t in self.tokens]
+        return self._lowered
 
 
 @dataclass(slots=True)
@@ -100,8 +122,41 @@ class Analysis:
     sentences: list[SentenceInfo] = field(default_factory=list)
     accepted: frozenset[str] = frozenset()  # team vocabulary (lower-case)
 
+    _span_index: dict[str, tuple[list[int], list[int]]] | None = None
+
     def code_blocks(self) -> list[tuple[int, int, str]]:
         return [(b.start, b.end, b.lang) for b in self.parsed.blocks if b.kind == CODE]
+
+    def spans_in(self, field_name: str, start: int, end: int) -> list[Span]:
+        """Inline code spans of a field that start in [start, end), in parse order.
+
+        Indexed by start offset, so that checking every sentence of a story with many
+        sentences and many code spans stays O(n log n) rather than O(sentences x spans).
+        """
+        if self._span_index is None:
+            index: dict[str, tuple[list[int], list[int]]] = {}
+            spans = self.parsed.code_spans
+            for name in {s.field for s in spans}:
+                order = sorted((i for i, s in enumerate(spans) if s.field == name), key=lambda i: spans[i].start)
+                index[name] = ([spans[i].start for i in order], order)
+            self._span_index = index
+        entry = self._span_index.get(field_name)
+        if entry is None:
+            return []
+        starts, order = entry
+        lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+        spans = self.parsed.code_spans
+        return [spans[i] for i in sorted(order[lo:hi])]
+
+    def has_code_in(self, field_name: str, start: int, end: int) -> bool:
+        if self._span_index is None:
+            self.spans_in(field_name, 0, 0)
+        entry = self._span_index.get(field_name) if self._span_index else None
+        if entry is None:
+            return False
+        starts = entry[0]
+        i = bisect_left(starts, start)
+        return i < len(starts) and starts[i] < end
 
 
 def analyse(parsed: ParsedStory, accepted: frozenset[str] = frozenset()) -> Analysis:
@@ -137,13 +192,13 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     info.modal = bool(_MODAL_RE.search(text)) and not _PROHIBITION_RE.search(text)
     info.plan = bool(_PLAN_RE.search(text))
-    m = _USER_CLAUSE_RE.match(text)
+    m = _user_clause(text)
     if m:
         info.user_clause = True
         role_words = {w.lower() for w in TOKEN_RE.findall(m.group(1))}
         info.technical_role = bool(role_words & g.technical_roles)
         # "As a developer I want to use X": the wanted action is itself a build verb
-        want = _WANT_VERB_RE.search(text, m.end() - 3)
+        want = _WANT_VERB_RE.search(m.string, m.end() - 3)
         if want and want.group(1).lower() in g.imperatives and want.group(1).lower() not in g.behaviour_verbs:
             info.imperative = info.technical_role
     info.capability = bool(_CAPABILITY_RE.match(text[len(head):]))

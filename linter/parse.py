@@ -50,9 +50,12 @@ _WIKI_LIST_RE = re.compile(r"^\s*[*#-]{1,8}[ \t]+")
 _TASK_RE = re.compile(r"\[([ xX])\]")
 _QUOTE_RE = re.compile(r"^ {0,3}>[ \t]?")
 _TABLE_RE = re.compile(r"^\s*\|")
-_TABLE_SEP_RE = re.compile(r"^\s*\|?[\s:|-]*-{2,}[\s:|-]*$")
+# A separator row (| --- | :-: |): only [\s:|-] and at least one "--". Checked as a
+# fullmatch plus a substring test: the regex `[\s:|-]*-{2,}[\s:|-]*$` backtracks
+# cubically on a hostile "|-----...x" line.
+_TABLE_SEP_RE = re.compile(r"[\s:|-]*")
 _BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,100})(?:\*\*|__)\s*:?\s*$")
-_LABEL_LINE_RE = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{1,60}?)\s*:?\s*$")
+_LABEL_RE = re.compile(r"[A-Za-z][A-Za-z /&'-]{1,60}")
 _HR_RE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _BACKTICKS_RE = re.compile(r"`+")
 _WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
@@ -97,6 +100,7 @@ class ParsedStory:
     blocks: list[Block] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     code_spans: list[Span] = field(default_factory=list)  # inline code, content only
+    _stale_last: bool = False  # the last block grew (lazy continuation); re-split it once
     _line_starts: dict[str, list[int]] = field(default_factory=dict)
 
     def text(self, field_name: str) -> str:
@@ -133,11 +137,69 @@ def mask(text: str) -> str:
     if "<!--" in text:
         text = _COMMENT_RE.sub(_blank, text)
     if "](" in text:
-        text = _IMAGE_RE.sub(_blank, text)
-        text = _LINK_TARGET_RE.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)
+        text = _mask_images(text)
+        text = _mask_link_targets(text)
     if "://" in text or "www." in text:
         text = _URL_RE.sub(_blank, text)
     return text
+
+
+class _NextStop:
+    """The first match of `pattern` at or after a position, for rising positions.
+
+    Many markup starts ("](" 10^5 times in one run of text) share the same stop; the
+    regexes `\\]\\([^)\\s]{1,2000}\\)` and the image one rescanned up to 2,000
+    characters from each start. Remembering the last stop makes the whole scan linear.
+    """
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self.text, self.pattern, self.stop = text, pattern, -1
+
+    def at(self, pos: int) -> int:
+        if self.stop < pos:
+            m = self.pattern.search(self.text, pos)
+            self.stop = m.start() if m else len(self.text)
+        return self.stop
+
+
+_TARGET_STOP_RE = re.compile(r"[)\s]")
+_ALT_STOP_RE = re.compile(r"[\]\n]")
+
+
+def _mask_images(text: str) -> str:
+    """Blank `![alt](target)` (alt up to 500 characters, target up to 2,000): `_IMAGE_RE`."""
+    parts: list[str] = []
+    last, n = 0, len(text)
+    alt_stop, target_stop = _NextStop(text, _ALT_STOP_RE), _NextStop(text, _TARGET_STOP_RE)
+    pos = text.find("![")
+    while pos != -1:
+        close = alt_stop.at(pos + 2)
+        if close < n and text[close] == "]" and close - (pos + 2) <= 500 and text.startswith("(", close + 1):
+            stop = target_stop.at(close + 2)
+            if stop < n and text[stop] == ")" and stop - (close + 2) <= 2000:
+                parts += (text[last:pos], " " * (stop + 1 - pos))
+                last = stop + 1
+                pos = text.find("![", last)
+                continue
+        pos = text.find("![", pos + 1)
+    return "".join(parts) + text[last:] if parts else text
+
+
+def _mask_link_targets(text: str) -> str:
+    """Blank the target of `](target)` (1 to 2,000 characters), keeping the `]`: `_LINK_TARGET_RE`."""
+    parts: list[str] = []
+    last, n = 0, len(text)
+    target_stop = _NextStop(text, _TARGET_STOP_RE)
+    pos = text.find("](")
+    while pos != -1:
+        stop = target_stop.at(pos + 2)
+        if stop < n and text[stop] == ")" and 1 <= stop - (pos + 2) <= 2000:
+            parts += (text[last : pos + 1], " " * (stop - pos))
+            last = stop + 1
+            pos = text.find("](", last)
+            continue
+        pos = text.find("](", pos + 1)
+    return "".join(parts) + text[last:] if parts else text
 
 
 def classify_section(heading: str) -> str:
@@ -269,13 +331,14 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             prev_kind = QUOTE
         elif _TABLE_RE.match(line):
             close_paragraph()
-            if not _TABLE_SEP_RE.match(line):
+            if not _is_table_separator(line):
                 _add(p, TABLE, pos + line.find("|"), line_end, section, heading)
             prev_kind = TABLE
         elif prev_kind == LIST_ITEM and line[:1] in " \t" and p.blocks[-1].kind == LIST_ITEM:
-            # lazy continuation of a list item
+            # lazy continuation of a list item; re-split once when the item is complete
+            # (re-splitting on every line is quadratic in a 60,000-line item)
             p.blocks[-1].end = line_end
-            _refresh_last(p)
+            p._stale_last = True
         else:
             if para_start < 0:
                 para_start = pos + (len(line) - len(line.lstrip()))
@@ -285,6 +348,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
         if nl == -1:
             break
     close_paragraph()
+    if p._stale_last:
+        _refresh_last(p)
 
 
 _KNOWN_LABELS = re.compile(
@@ -297,12 +362,26 @@ _KNOWN_LABELS = re.compile(
 
 
 def _short_label_heading(line: str) -> bool:
-    """'Acceptance criteria:' alone on a line acts as a heading in plain-text stories."""
-    m = _LABEL_LINE_RE.match(line)
-    return bool(m and _KNOWN_LABELS.match(m.group(1).strip()))
+    """'Acceptance criteria:' alone on a line acts as a heading in plain-text stories.
+
+    Done without a regex over the whole line: a lazy label between optional blanks
+    and an optional colon backtracks polynomially on a line of spaces.
+    """
+    label = line.strip()
+    if len(label) > 64:
+        return False
+    if label.endswith(":"):
+        label = label[:-1].rstrip()
+    return bool(_LABEL_RE.fullmatch(label) and _KNOWN_LABELS.match(label))
+
+
+def _is_table_separator(line: str) -> bool:
+    return "--" in line and _TABLE_SEP_RE.fullmatch(line) is not None
 
 
 def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading: str, **extra: object) -> None:
+    if p._stale_last:
+        _refresh_last(p)
     block = Block(kind, "body", start, end, section=section, heading=heading, **extra)  # type: ignore[arg-type]
     p.blocks.append(block)
     if kind != CODE:
@@ -312,6 +391,7 @@ def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading:
 
 
 def _refresh_last(p: ParsedStory) -> None:
+    p._stale_last = False
     block = p.blocks[-1]
     while p.sentences and p.sentences[-1].block is block:
         p.sentences.pop()

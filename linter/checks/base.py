@@ -99,6 +99,9 @@ class PhraseIndex:
                 self._index.setdefault(key, []).append((norm, is_cased, phrase))
         for entries in self._index.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest first
+        # every key lower-cased: a sentence with none of them among its lower-cased
+        # tokens cannot match (checked in C, before the per-token loop)
+        self._lower_keys = frozenset(k.lower() for k in self._index)
 
     def __bool__(self) -> bool:
         return bool(self._index)
@@ -106,6 +109,8 @@ class PhraseIndex:
     def find(self, tokens: list[tuple[int, int, str]], lowered: list[str]) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of every match, left to right, not overlapping."""
         out: list[tuple[int, int, str]] = []
+        if self._lower_keys.isdisjoint(lowered):
+            return out
         i, n = 0, len(tokens)
         index = self._index
         while i < n:

@@ -28,7 +28,10 @@ _TEXT_WORD = re.compile(r"[\w@~./$:#>-]+(?:\(\))?")
 _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path")
 # In running text a dotted name must look like code (`window.onFocus`, `a.b()`), not a
 # product or file name (socket.io, favicon.ico) or a scoped label (Team::Backend).
-_TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$][\w$]*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
+# The second segment is "lower-case start, then up to its first [A-Z_], then anything":
+# spelled `(?:[^\W A-Z_]|\$)*` rather than `[\w$]*` so that a long word such as
+# a.aBBBB...B- cannot backtrack quadratically.
+_TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 
 
@@ -86,9 +89,7 @@ class IdentifierCheck(Check):
 
     def _in_code(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
         text = a.parsed.text(s.field)
-        for span in a.parsed.code_spans:
-            if span.field != s.field or not (s.start <= span.start < s.end):
-                continue
+        for span in a.spans_in(s.field, s.start, s.end):
             content = text[span.start : span.end].strip()
             if " " in content and not CALL.match(content) and not DOTTED.match(content):
                 # a phrase in backticks: look at its words
@@ -104,6 +105,8 @@ class IdentifierCheck(Check):
         has_noun = bool(self.code_nouns and self.code_nouns.find(s.tokens, s.lowered))
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")
+            if word.isalnum() and word[1:] == word[1:].lower():
+                continue  # a plain word: every shape needs _ . ( / or an inner capital
             if self._is_identifier(word, self.text_shapes):
                 return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence
             if self.pascal_in_text and word.lower() not in self.not_identifiers and (

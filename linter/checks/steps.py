@@ -30,7 +30,7 @@ class StepListCheck(Check):
     def _technical(self, a: Analysis, s: SentenceInfo) -> bool:
         if self.technical.find(s.tokens, s.lowered):
             return True
-        if any(c.field == s.field and s.start <= c.start < s.end for c in a.parsed.code_spans):
+        if a.has_code_in(s.field, s.start, s.end):
             return True
         return any(SNAKE.match(t[2]) or CAMEL.match(t[2]) or PATH.match(t[2]) or DOTTED.match(t[2]) for t in s.tokens)
 

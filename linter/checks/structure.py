@@ -9,6 +9,7 @@ content, Given/When/Then, or a checklist of observable behaviours.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +20,31 @@ from .patterns import compile_safe
 
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.I)
 _WHY_HEADING = re.compile(r"\b(?:why|motivation|value|benefits?|business case|impact|reasoning|rationale)\b", re.I)
-_GWT = re.compile(r"\bgiven\b.{0,300}?\bwhen\b.{0,300}?\bthen\b", re.I | re.S)
+_GIVEN, _WHEN, _THEN = (re.compile(rf"\b{w}\b", re.I) for w in ("given", "when", "then"))
+_GWT_GAP = 300
+
+
+def _has_gwt(text: str) -> bool:
+    """Given ... when ... then, each gap at most 300 characters.
+
+    The regex `given.{0,300}?when.{0,300}?then` tries every `when` in reach of every
+    `given` (quadratic on a wall of "given when"); this looks each neighbour up instead.
+    """
+    givens = [m.end() for m in _GIVEN.finditer(text)]
+    if not givens:
+        return False
+    thens = [m.start() for m in _THEN.finditer(text)]
+    if not thens:
+        return False
+    for w in _WHEN.finditer(text):
+        # a `given` ending in [w.start - 300, w.start], a `then` starting in [w.end, w.end + 300]
+        g = bisect_right(givens, w.start()) - 1
+        if g < 0 or givens[g] < w.start() - _GWT_GAP:
+            continue
+        t = bisect_left(thens, w.end())
+        if t < len(thens) and thens[t] <= w.end() + _GWT_GAP:
+            return True
+    return False
 
 
 class OutcomeCheck(Check):
@@ -75,7 +100,7 @@ class AcceptanceCriteriaCheck(Check):
         if content:
             return True
         body = p.masked_body
-        if _GWT.search(body):
+        if _has_gwt(body):
             return True
         if self.pattern is not None and self.pattern.search(body):
             return True

@@ -37,7 +37,6 @@ class TermCheck(Check):
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         found = 0
-        spans = a.parsed.code_spans
         for s in a.sentences:
             if self.title_only and s.field != "title":
                 continue
@@ -59,7 +58,7 @@ class TermCheck(Check):
                     continue
             if self.unless and self.unless.find(s.tokens, lowered):
                 continue
-            if self.requires_code and not any(c.field == s.field and s.start <= c.start < s.end for c in spans):
+            if self.requires_code and not a.has_code_in(s.field, s.start, s.end):
                 continue
             conf = self.confidence + (0.1 if self.boost and self.boost.find(s.tokens, lowered) else 0.0)
             start, end, _phrase = matches[0]

@@ -21,6 +21,11 @@ def adf_to_markdown(doc: Any) -> str:
     return "\n".join(out).strip("\n")
 
 
+def _attrs(node: dict[str, Any]) -> dict[str, Any]:
+    attrs = node.get("attrs")
+    return attrs if isinstance(attrs, dict) else {}
+
+
 def _children(node: dict[str, Any]) -> list[Any]:
     content = node.get("content")
     return content if isinstance(content, list) else []
@@ -44,20 +49,22 @@ def _block(node: dict[str, Any], out: list[str], *, prefix: str, depth: int) -> 
         _emit(out, prefix, _flat_text(node))
         return
     if kind == "paragraph":
-        _emit(out, prefix, _inline(_children(node)))
+        _emit(out, prefix, _inline(_children(node), depth))
         out.append(prefix.rstrip())
     elif kind == "heading":
         level = attrs.get("level", 2) if isinstance(attrs.get("level"), int) else 2
-        _emit(out, prefix, "#" * max(1, min(level, 6)) + " " + _inline(_children(node)))
+        _emit(out, prefix, "#" * max(1, min(level, 6)) + " " + _inline(_children(node), depth))
         out.append(prefix.rstrip())
     elif kind in ("bulletList", "orderedList", "taskList", "decisionList"):
-        for i, item in enumerate(_children(node), start=int(attrs.get("order", 1) or 1)):
+        order = attrs.get("order")
+        start = order if isinstance(order, int) and not isinstance(order, bool) and 0 <= order < 10**9 else 1
+        for i, item in enumerate(_children(node), start=start):
             if not isinstance(item, dict):
                 continue
             if kind == "orderedList":
                 marker = f"{i}. "
             elif kind == "taskList":
-                marker = "- [x] " if (item.get("attrs") or {}).get("state") == "DONE" else "- [ ] "
+                marker = "- [x] " if _attrs(item).get("state") == "DONE" else "- [ ] "
             else:
                 marker = "- "
             _list_item(item, out, prefix=prefix, marker=marker, depth=depth + 1)
@@ -65,7 +72,7 @@ def _block(node: dict[str, Any], out: list[str], *, prefix: str, depth: int) -> 
     elif kind == "codeBlock":
         lang = attrs.get("language") or ""
         _emit(out, prefix, f"```{lang}")
-        _emit(out, prefix, "".join(c.get("text", "") for c in _children(node) if isinstance(c, dict)))
+        _emit(out, prefix, "".join(str(c.get("text", "")) for c in _children(node) if isinstance(c, dict)))
         _emit(out, prefix, "```")
         out.append(prefix.rstrip())
     elif kind in ("blockquote", "panel"):
@@ -90,7 +97,7 @@ def _block(node: dict[str, Any], out: list[str], *, prefix: str, depth: int) -> 
     elif kind in ("mediaSingle", "mediaGroup", "media", "extension", "bodiedExtension"):
         return
     elif kind in ("text", "mention", "emoji", "inlineCard", "hardBreak", "status", "date"):
-        _emit(out, prefix, _inline([node]))
+        _emit(out, prefix, _inline([node], depth))
     else:
         _blocks(_children(node), out, prefix=prefix, depth=depth + 1)
 
@@ -99,7 +106,7 @@ def _list_item(item: dict[str, Any], out: list[str], *, prefix: str, marker: str
     inner: list[str] = []
     content = _children(item)
     if item.get("type") in ("taskItem", "decisionItem"):
-        inner.append(_inline(content))
+        inner.append(_inline(content, depth))
     else:
         _blocks(content, inner, prefix="", depth=depth)
     lines = [line for line in inner if line.strip()] or [""]
@@ -108,7 +115,11 @@ def _list_item(item: dict[str, Any], out: list[str], *, prefix: str, marker: str
         out.append(f"{prefix}{marker if i == 0 else indent}{line}".rstrip())
 
 
-def _inline(nodes: list[Any]) -> str:
+def _inline(nodes: list[Any], depth: int = 0) -> str:
+    """Inline content as Markdown; nesting below `MAX_DEPTH` is flattened to its text
+    (an unknown inline node wrapping another 10^5 times would exhaust the stack)."""
+    if depth > MAX_DEPTH:
+        return "".join(_flat_text(node) for node in nodes if isinstance(node, dict))
     parts: list[str] = []
     for node in nodes:
         if not isinstance(node, dict):
@@ -130,14 +141,14 @@ def _inline(nodes: list[Any]) -> str:
         elif kind == "date":
             parts.append(str(attrs.get("timestamp", "")))
         else:
-            parts.append(_inline(_children(node)))
+            parts.append(_inline(_children(node), depth + 1))
     return "".join(parts)
 
 
 def _marked(text: str, marks: Any) -> str:
     if not isinstance(marks, list):
         return text
-    kinds = {m.get("type"): m for m in marks if isinstance(m, dict)}
+    kinds = {str(m.get("type")): m for m in marks if isinstance(m, dict)}
     if "code" in kinds:
         fence = "``" if "`" in text else "`"
         text = f"{fence}{text}{fence}"
@@ -149,7 +160,7 @@ def _marked(text: str, marks: Any) -> str:
         text = f"~~{text}~~"
     link = kinds.get("link")
     if link is not None:
-        href = (link.get("attrs") or {}).get("href")
+        href = _attrs(link).get("href")
         if href:
             text = f"[{text}]({href})"
     return text
