@@ -229,6 +229,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     section, heading = SEC_NONE, ""
     para_start = -1
     para_end = 0
+    para_lines = 0
     fence: tuple[str, int, str] | None = None  # (closing marker, content start, lang)
     prev_kind = ""
 
@@ -299,7 +300,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             para_start >= 0
             and prev_kind == PARAGRAPH
             and _SETEXT_RE.match(line)
-            and "\n" not in text[para_start:para_end]
+            and para_lines == 1  # (not a slice of the paragraph: quadratic under 10^5 "==" lines)
         ):
             # setext heading: the paragraph line above is the heading
             heading = p.masked_body[para_start:para_end].strip()
@@ -342,6 +343,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
         else:
             if para_start < 0:
                 para_start = pos + (len(line) - len(line.lstrip()))
+                para_lines = 0
+            para_lines += 1
             para_end = line_end
             prev_kind = PARAGRAPH
         pos = next_pos
