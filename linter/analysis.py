@@ -34,30 +34,17 @@ _PLAN_RE = re.compile(
     r"i propose|we propose|proposal:|suggest(?:ion)?:)\b",
     re.I,
 )
+# Possessive quantifiers (`*+`, `++`) wherever the next token cannot start with a blank:
+# the adjacent `\s*` of the plain version split a run of spaces in polynomially many
+# ways ("As a" and 4,000 spaces never finished).
 _USER_CLAUSE_RE = re.compile(
-    r"^[\s*_>#\-]*(?:\*\*)?\s*as\s+(?:an?|the)?\s*(?:\*\*)?\s*([^,.;\n]{1,80}?)\s*(?:\*\*)?\s*[,]?\s*(?:<br>\s*)?(?:\*\*)?\s*"
+    r"^[\s*_>#\-]*+as\s++(?:(?:an?|the)\s*+)?(?:\*\*\s*+)?([^,.;\n]{1,80}?)\s*+(?:\*\*\s*+)?,?\s*+(?:<br>\s*+)?(?:\*\*\s*+)?"
     r"(?:i|we)\b",
     re.I,
 )
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
 _WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)\s+(?:to\s+)?(?:be able to\s+)?(\w+)", re.I)
 _CAPABILITY_RE = re.compile(r"^\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
-
-
-_AS_START_RE = re.compile(r"[\s*_>#\-]*as\s", re.I)
-_WS_RUN_RE = re.compile(r"\s{2,}")
-
-
-def _user_clause(text: str) -> re.Match[str] | None:
-    """`_USER_CLAUSE_RE` on the sentence with whitespace runs folded to one space.
-
-    Its many adjacent whitespace quantifiers can split a long run of spaces in polynomially many ways
-    ("As a" and 4,000 spaces never finishes); with single spaces each split is unique.
-    The match is against the folded text (`m.string`), which is only used for words.
-    """
-    if not _AS_START_RE.match(text):
-        return None
-    return _USER_CLAUSE_RE.match(_WS_RUN_RE.sub(" ", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +179,7 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     info.modal = bool(_MODAL_RE.search(text)) and not _PROHIBITION_RE.search(text)
     info.plan = bool(_PLAN_RE.search(text))
-    m = _user_clause(text)
+    m = _USER_CLAUSE_RE.match(text)
     if m:
         info.user_clause = True
         role_words = {w.lower() for w in TOKEN_RE.findall(m.group(1))}
