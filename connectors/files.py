@@ -20,6 +20,8 @@ from storylint.model import BodyFormat, Problem, Story
 from .mapping import is_pull_request, story_from_github_issue, story_from_jira_issue
 
 STORY_SUFFIXES = (".jsonl", ".ndjson", ".json", ".md", ".markdown")
+_BOM = b"\xef\xbb\xbf"
+_TOO_DEEP = "invalid JSON: nested too deeply"
 
 
 class FileConnector:
@@ -68,6 +70,8 @@ def read_path(path: Path) -> Iterator[Story | Problem]:
 def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:
     """Sniff the first non-blank byte: `[` or a whole-document `{` is JSON, else JSON Lines."""
     head = fh.read(64 * 1024)
+    if head.startswith(_BOM):  # Windows tools write one; JSON parsers refuse it
+        head = head[len(_BOM):]
     stripped = head.lstrip()
     if not stripped:
         rest = fh.read()
@@ -86,6 +90,8 @@ def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:
         try:
             json.loads(first_line)
             whole_line = True
+        except RecursionError:
+            whole_line = True  # a complete line, too deep: JSON Lines reports it, reads the rest
         except ValueError:
             whole_line = False
         if not whole_line:
@@ -129,6 +135,9 @@ def _json_lines(lines: Iterator[bytes], name: str) -> Iterator[Story | Problem]:
         except ValueError as exc:
             yield Problem(name, f"invalid JSON: {_json_reason(exc)}", line=number)
             continue
+        except RecursionError:
+            yield Problem(name, _TOO_DEEP, line=number)
+            continue
         if isinstance(obj, dict) and _is_container(obj):
             yield from _container(obj, name, number)
             continue
@@ -149,6 +158,12 @@ def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:
         # A truncated or broken array: keep every whole element before the break.
         yield from _salvage_array(text, name, exc)
         return
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        yield Problem(name, f"invalid JSON: {exc}", line=1)
+        return
+    except RecursionError:
+        yield from _salvage_array(text, name, None)
+        return
     if isinstance(obj, list):
         if not obj:
             yield Problem(name, "empty input: no stories")
@@ -161,7 +176,7 @@ def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:
     yield _record(obj, name, 1)
 
 
-def _salvage_array(text: str, name: str, error: json.JSONDecodeError) -> Iterator[Story | Problem]:
+def _salvage_array(text: str, name: str, error: json.JSONDecodeError | None) -> Iterator[Story | Problem]:
     decoder = json.JSONDecoder()
     start = text.find("[")
     pos = start + 1 if start >= 0 else len(text)
@@ -173,11 +188,17 @@ def _salvage_array(text: str, name: str, error: json.JSONDecodeError) -> Iterato
             break
         try:
             item, pos = decoder.raw_decode(text, pos)
+        except RecursionError:
+            yield Problem(name, f"{_TOO_DEEP} (item {index})", line=text.count("\n", 0, pos) + 1)
+            return
         except ValueError:
             break
         yield _record(item, name, None, index=index)
         index += 1
-    yield Problem(name, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno)
+    if error is not None:
+        yield Problem(name, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno)
+    else:
+        yield Problem(name, _TOO_DEEP, line=1)
 
 
 def _json_reason(exc: ValueError) -> str:
@@ -212,6 +233,12 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
                 return Problem(name, f"pull request {obj.get('number')} is not a story{where}", line=line)
             return story_from_github_issue(obj, repo=repo, source=f"file:{name}")
         story = Story.model_validate({**obj, "source": obj.get("source") or f"file:{name}"})
+    except (AttributeError, TypeError, KeyError) as exc:
+        # a tracker-shaped record whose parts have the wrong types ("fields": "x")
+        kind = "Jira issue" if "fields" in obj else "GitHub issue"
+        ident = obj.get("key") or obj.get("number") or obj.get("id")
+        who = f" {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
+        return Problem(name, f"malformed {kind}{who}{where}: a field has the wrong type ({type(exc).__name__})", line=line)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "story"

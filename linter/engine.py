@@ -43,7 +43,13 @@ class Linter:
         base = Path(self.config.source).parent if self.config.source else Path.cwd()
         extra = [base / d for d in self.config.extend_rules]
         vocab = self.config.vocabulary.model_dump()
-        self.pack = rulepack or load_rulepack(extra, vocabulary=vocab)
+        try:
+            self.pack = rulepack or load_rulepack(extra, vocabulary=vocab)
+        except ConfigError as exc:
+            if exc.file is None and self.config.source:  # name the config file that asked for it
+                prefix = "configuration: " + (f"{exc.key}: " if exc.key else "")
+                raise ConfigError(exc.message.removeprefix(prefix), file=self.config.source, key=exc.key) from None
+            raise
         self.accepted = frozenset(t.lower() for t in self.config.vocabulary.accept)
         self.rules: list[Rule] = self._select()
         self._enabled_codes = {r.code for r in self.rules}
