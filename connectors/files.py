@@ -20,6 +20,7 @@ from storylint.model import BodyFormat, Problem, Story
 from .mapping import is_pull_request, story_from_github_issue, story_from_jira_issue
 
 STORY_SUFFIXES = (".jsonl", ".ndjson", ".json", ".md", ".markdown")
+_BOM = b"\xef\xbb\xbf"
 
 
 class FileConnector:
@@ -68,6 +69,8 @@ def read_path(path: Path) -> Iterator[Story | Problem]:
 def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:
     """Sniff the first non-blank byte: `[` or a whole-document `{` is JSON, else JSON Lines."""
     head = fh.read(64 * 1024)
+    if head.startswith(_BOM):  # Windows tools write one; JSON parsers refuse it
+        head = head[len(_BOM) :]
     stripped = head.lstrip()
     if not stripped:
         rest = fh.read()
@@ -153,6 +156,9 @@ def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:
     except json.JSONDecodeError as exc:
         # A truncated or broken array: keep every whole element before the break.
         yield from _salvage_array(text, name, exc)
+        return
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        yield Problem(name, f"invalid JSON: {exc}", line=1)
         return
     except RecursionError:
         yield Problem(name, "JSON nested too deeply")

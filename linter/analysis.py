@@ -35,9 +35,10 @@ _PLAN_RE = re.compile(
     r"i propose|we propose|proposal:|suggest(?:ion)?:)\b",
     re.I,
 )
+# Possessive runs (*+, ++) keep these linear on long runs of blanks: no run is split
+# between neighbouring quantifiers.
 _USER_CLAUSE_RE = re.compile(
-    r"^[\s*_>#\-]*(?:\*\*)?\s*as\s+(?:an?|the)?\s*(?:\*\*)?\s*([^,.;\n]{1,80}?)\s*(?:\*\*)?\s*[,]?\s*(?:<br>\s*)?(?:\*\*)?\s*"
-    r"(?:i|we)\b",
+    r"^[\s*_>#\-]*+as\s++(?:(?:an?|the)\b)?+[\s*_]*+([^,.;\n]{1,80}?)[\s*_,]*+(?:<br\s*/?>[\s*_]*+)?(?:i|we)\b",
     re.I,
 )
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
@@ -51,7 +52,7 @@ _SYSTEM_WANT_RE = re.compile(
 )
 _BUILT_PARTICIPLES = frozenset({"built", "written", "implemented", "stored", "saved", "cached", "generated", "hosted",
                                 "deployed", "rewritten", "migrated", "moved", "backed", "powered", "based", "run"})  # fmt: skip
-_CAPABILITY_RE = re.compile(r"\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
+_CAPABILITY_RE = re.compile(r"\s*+(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s++(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)

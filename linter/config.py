@@ -68,6 +68,12 @@ class Config(_Section):
     per_type_ignores: dict[str, list[str]] = Field(default_factory=dict, description="Codes to ignore for an issue type (e.g. Bug).")
     fail_on: Level = Field("warning", description="Lowest severity that makes the exit status 1.")
     min_confidence: float = Field(0.0, ge=0.0, le=1.0, description="Drop findings below this confidence.")
+    max_chars: int = Field(
+        65_536, ge=0,
+        description="Lint at most this many characters of a title or a body (0: no limit); the rest is skipped with a "
+        "warning. Trackers cap bodies well below this (GitHub 65,536, Jira 32,767), so only hostile or pasted-log "
+        "text is cut, and linting time per story stays bounded.",
+    )
     extend_rules: list[str] = Field(default_factory=list, description="Folders of your own rule files (TOML), relative to the config file.")
     vocabulary: Vocabulary = Field(default_factory=Vocabulary)
     roles: RoleConfig = Field(default_factory=RoleConfig)
@@ -106,6 +112,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1 if isinstance(exc.object, bytes) else None
+        where = f" (line {line})" if line else ""
+        raise ConfigError(f"invalid TOML: not UTF-8 at byte {exc.start}{where}", file=str(path)) from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", file=str(path)) from None
 

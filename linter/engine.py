@@ -43,7 +43,13 @@ class Linter:
         base = Path(self.config.source).parent if self.config.source else Path.cwd()
         extra = [base / d for d in self.config.extend_rules]
         vocab = self.config.vocabulary.model_dump()
-        self.pack = rulepack or load_rulepack(extra, vocabulary=vocab)
+        try:
+            self.pack = rulepack or load_rulepack(extra, vocabulary=vocab)
+        except ConfigError as exc:
+            if exc.file is None and self.config.source:  # name the config file that asked for it
+                prefix = "configuration: " + (f"{exc.key}: " if exc.key else "")
+                raise ConfigError(exc.message.removeprefix(prefix), file=self.config.source, key=exc.key) from None
+            raise
         self.accepted = frozenset(t.lower() for t in self.config.vocabulary.accept)
         self.rules: list[Rule] = self._select()
         self._enabled_codes = {r.code for r in self.rules}
@@ -119,6 +125,8 @@ class Linter:
         reason = out_of_scope(story, self.config)
         if reason is not None:
             return StoryResult(story, skipped=Skipped(story.ref, reason, story.url))
+        original = story
+        story = self._bounded(story)
         ignored = self._ignored_for(story)
         parsed = parse(story)
         analysis = analyse(parsed, self.accepted)
@@ -138,7 +146,21 @@ class Linter:
                 findings.append(self._finding(story, parsed, rule, hit, ex_start))
         findings = self._apply_suppressions(story, parsed, findings, ignored)
         findings.sort(key=lambda f: (f.field != "title", f.line, f.column, f.rule))
-        return StoryResult(story, findings=findings)
+        return StoryResult(original, findings=findings)
+
+    def _bounded(self, story: Story) -> Story:
+        """The story cut to `max-chars` per field (at a line break where one is near)."""
+        limit = self.config.max_chars
+        if not limit or (len(story.title) <= limit and len(story.body) <= limit):
+            return story
+        update: dict[str, str] = {}
+        for name in ("title", "body"):
+            text: str = getattr(story, name)
+            if len(text) > limit:
+                cut = text.rfind("\n", limit // 2, limit)
+                update[name] = text[: cut if cut > 0 else limit]
+                log.warning("%s: %s has %d characters; linting the first %d (max-chars)", story.ref, name, len(text), len(update[name]))
+        return story.model_copy(update=update)
 
     def _ignored_for(self, story: Story) -> set[str]:
         prefixes: list[str] = []

@@ -7,12 +7,13 @@ Connectors turn tracker data into :class:`Story`; the engine turns a story into
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
@@ -41,6 +42,22 @@ class BodyFormat(str, Enum):
     JIRA_WIKI = "jira_wiki"
     ADF = "adf"  # body holds the Markdown rendering of the ADF document
     PLAIN = "plain"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(value: Any, depth: int = 0) -> Any:
+    """`value` with every lone surrogate in its strings (nested up to 20 levels) replaced."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if depth > 20:
+        return value
+    if isinstance(value, dict):
+        return {k: _replace_surrogates(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_replace_surrogates(v, depth + 1) for v in value)
+    return value
 
 
 class Author(BaseModel):
@@ -88,6 +105,13 @@ class Story(BaseModel):
     @classmethod
     def _none_body(cls, value: Any) -> Any:
         return "" if value is None else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_lone_surrogates(cls, data: Any) -> Any:
+        # JSON may carry "\\ud800" alone; such a str cannot be written as UTF-8 and
+        # would crash every reporter. Each becomes U+FFFD: same length, offsets kept.
+        return _replace_surrogates(data)
 
     @field_validator("author", mode="before")
     @classmethod

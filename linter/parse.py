@@ -12,7 +12,6 @@ template boilerplate or words inside URLs as the author's prescription.
 
 from __future__ import annotations
 
-import logging
 import re
 from bisect import bisect_right
 from itertools import accumulate
@@ -20,7 +19,6 @@ from dataclasses import dataclass, field
 
 from .model import BodyFormat, Story
 
-log = logging.getLogger("storylint.parse")
 
 # Block kinds
 TITLE, PARAGRAPH, HEADING, LIST_ITEM, CODE, QUOTE, TABLE = (
@@ -57,9 +55,9 @@ _WIKI_LIST_RE = re.compile(r"^\s*[*#-]{1,8}[ \t]+")
 _TASK_RE = re.compile(r"\[([ xX])\]")
 _QUOTE_RE = re.compile(r"^ {0,3}>[ \t]?")
 _TABLE_RE = re.compile(r"^\s*\|")
-_TABLE_SEP_RE = re.compile(r"^\s*\|?[\s:|-]*-{2,}[\s:|-]*$")
+_TABLE_SEP_RE = re.compile(r"^(?=[^\n]*--)[\s:|-]++$")
 _BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)([^*\n]{1,100})(?:\*\*|__)\s*:?\s*$")
-_LABEL_LINE_RE = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{1,60}?)\s*:?\s*$")
+_LABEL_LINE_RE = re.compile(r"^\s*+([A-Za-z][A-Za-z /&'-]{1,60}?)\s*+:?\s*+$")
 _HR_RE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _BACKTICKS_RE = re.compile(r"`+")
 _WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
@@ -152,18 +150,9 @@ def classify_section(heading: str) -> str:
     return SEC_OTHER
 
 
-#: Rules read at most this many characters of a title or body. Trackers cap bodies at or
-#: below it (GitHub 65,536; Jira Cloud 32,767), so only hostile input is cut, and linting stays
-#: bounded per story whatever it holds.
-MAX_ANALYSED = 65_536
-
-
 def parse(story: Story) -> ParsedStory:
     title = story.title.replace("\r", " ")
     body = story.body.replace("\r\n", "\n").replace("\r", "\n")
-    if len(title) > MAX_ANALYSED or len(body) > MAX_ANALYSED:
-        log.warning("%s: only the first %d characters of a longer title or body are linted", story.ref, MAX_ANALYSED)
-        title, body = title[:MAX_ANALYSED], body[:MAX_ANALYSED]
     parsed = ParsedStory(story=story, title=title, body=body, masked_title=mask(title), masked_body=mask(body))
     for field_name, text in (("title", title), ("body", body)):
         if "://" in text or "www." in text:
@@ -333,6 +322,8 @@ _KNOWN_LABELS = re.compile(
 
 def _short_label_heading(line: str) -> bool:
     """'Acceptance criteria:' alone on a line acts as a heading in plain-text stories."""
+    if len(line) > 80:
+        return False
     m = _LABEL_LINE_RE.match(line)
     return bool(m and len(m.group(1).split()) <= 6 and _KNOWN_LABELS.match(m.group(1).strip()))
 
