@@ -21,7 +21,6 @@ from .mapping import is_pull_request, story_from_github_issue, story_from_jira_i
 
 STORY_SUFFIXES = (".jsonl", ".ndjson", ".json", ".md", ".markdown")
 _BOM = b"\xef\xbb\xbf"
-_TOO_DEEP = "invalid JSON: nested too deeply"
 
 
 class FileConnector:
@@ -71,7 +70,7 @@ def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:
     """Sniff the first non-blank byte: `[` or a whole-document `{` is JSON, else JSON Lines."""
     head = fh.read(64 * 1024)
     if head.startswith(_BOM):  # Windows tools write one; JSON parsers refuse it
-        head = head[len(_BOM):]
+        head = head[len(_BOM) :]
     stripped = head.lstrip()
     if not stripped:
         rest = fh.read()
@@ -92,10 +91,10 @@ def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:
         try:
             json.loads(first_line)
             whole_line = True
-        except RecursionError:
-            whole_line = True  # a complete line, too deep: JSON Lines reports it, reads the rest
         except ValueError:
             whole_line = False
+        except RecursionError:
+            whole_line = True  # let the line reader report it
         if not whole_line:
             # a pretty-printed single document (Jira search response, one story)
             yield from _json_document(head + fh.read(), name)
@@ -138,7 +137,7 @@ def _json_lines(lines: Iterator[bytes], name: str) -> Iterator[Story | Problem]:
             yield Problem(name, f"invalid JSON: {_json_reason(exc)}", line=number)
             continue
         except RecursionError:
-            yield Problem(name, _TOO_DEEP, line=number)
+            yield Problem(name, "JSON nested too deeply", line=number)
             continue
         if isinstance(obj, dict) and _is_container(obj):
             yield from _container(obj, name, number)
@@ -164,7 +163,7 @@ def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:
         yield Problem(name, f"invalid JSON: {exc}", line=1)
         return
     except RecursionError:
-        yield from _salvage_array(text, name, None)
+        yield Problem(name, "JSON nested too deeply")
         return
     if isinstance(obj, list):
         if not obj:
@@ -178,7 +177,7 @@ def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:
     yield _record(obj, name, 1)
 
 
-def _salvage_array(text: str, name: str, error: json.JSONDecodeError | None) -> Iterator[Story | Problem]:
+def _salvage_array(text: str, name: str, error: json.JSONDecodeError) -> Iterator[Story | Problem]:
     decoder = json.JSONDecoder()
     start = text.find("[")
     pos = start + 1 if start >= 0 else len(text)
@@ -190,17 +189,11 @@ def _salvage_array(text: str, name: str, error: json.JSONDecodeError | None) -> 
             break
         try:
             item, pos = decoder.raw_decode(text, pos)
-        except RecursionError:
-            yield Problem(name, f"{_TOO_DEEP} (item {index})", line=text.count("\n", 0, pos) + 1)
-            return
-        except ValueError:
+        except (ValueError, RecursionError):
             break
         yield _record(item, name, None, index=index)
         index += 1
-    if error is not None:
-        yield Problem(name, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno)
-    else:
-        yield Problem(name, _TOO_DEEP, line=1)
+    yield Problem(name, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno)
 
 
 def _json_reason(exc: ValueError) -> str:
@@ -229,24 +222,24 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
         return Problem(name, f"expected a story object{where}, got {type(obj).__name__}", line=line)
     try:
         if "fields" in obj and "key" in obj:
+            kind = "Jira issue"
             return story_from_jira_issue(obj, source=f"file:{name}")
         if "number" in obj and "user" in obj and ("html_url" in obj or "repository_url" in obj):
             if is_pull_request(obj):
                 return Problem(name, f"pull request {obj.get('number')} is not a story{where}", line=line)
+            kind = "GitHub issue"
             return story_from_github_issue(obj, repo=repo, source=f"file:{name}")
+        kind = "story"
         story = Story.model_validate({**obj, "source": obj.get("source") or f"file:{name}"})
-    except (AttributeError, TypeError, KeyError) as exc:
-        # a tracker-shaped record whose parts have the wrong types ("fields": "x")
-        kind = "Jira issue" if "fields" in obj else "GitHub issue"
-        ident = obj.get("key") or obj.get("number") or obj.get("id")
-        who = f" {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
-        return Problem(name, f"malformed {kind}{who}{where}: a field has the wrong type ({type(exc).__name__})", line=line)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "story"
         ident = obj.get("key") or obj.get("id")
         who = f" in story {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
         return Problem(name, f"{field}: {err['msg'].lower()}{who}{where}", line=line)
+    except (TypeError, AttributeError, KeyError, ValueError):
+        # a tracker record whose fields have the wrong shape (e.g. "fields": null)
+        return Problem(name, f"not a readable {kind}: a field has the wrong type{where}", line=line)
     return story
 
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from .parse import CODE, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
+from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 
 TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
 _PREFIX_RE = re.compile(
-    r"^[\s*_>\-\u2022:|]*(?:\[[ xX]\]\s*)?(?:\d{1,3}[.)]\s*)?"
+    r"[\s*_>\-\u2022:|]*(?:\[[ xX]\]\s*)?(?:\d{1,3}[.)]\s*)?"
     r"(?:(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,20}\)|[A-Za-z][\w/&+.'-]*(?: [A-Za-z][\w/&+.'-]*){0,3}\s?:(?=\s))[\s*_]*){0,3}"
 )
 _MODAL_RE = re.compile(
@@ -28,23 +28,31 @@ _MODAL_RE = re.compile(
     re.I,
 )
 _PLAN_RE = re.compile(
-    r"\b(?:(?:we|i)(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to|"
+    r"\b(?:we(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to| are going to|'re going to| intend to| recommend)|"
+    r"i(?:'ll| will| should| need to| have to| must| propose| suggest| plan to|"
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"
-    r"(?:the|my|our|a) (?:fix|solution|approach|plan|idea|proposal|suggestion) (?:is|would be|will be|could be)|"
+    r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion|option|way)\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:)\b",
     re.I,
 )
-# Possessive quantifiers (`*+`, `++`) wherever the next token cannot start with a blank:
-# the adjacent `\s*` of the plain version split a run of spaces in polynomially many
-# ways ("As a" and 4,000 spaces never finished).
+# Possessive runs (*+, ++) keep these linear on long runs of blanks: no run is split
+# between neighbouring quantifiers.
 _USER_CLAUSE_RE = re.compile(
-    r"^[\s*_>#\-]*+as\s++(?:(?:an?|the)\s*+)?(?:\*\*\s*+)?([^,.;\n]{1,80}?)\s*+(?:\*\*\s*+)?,?\s*+(?:<br>\s*+)?(?:\*\*\s*+)?"
-    r"(?:i|we)\b",
+    r"^[\s*_>#\-]*+as\s++(?:(?:an?|the)\b)?+[\s*_]*+([^,.;\n]{1,80}?)[\s*_,]*+(?:<br\s*/?>[\s*_]*+)?(?:i|we)\b",
     re.I,
 )
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
-_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)\s+(?:to\s+)?(?:be able to\s+)?(\w+)", re.I)
-_CAPABILITY_RE = re.compile(r"^\s*(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s+(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
+_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.I)
+# "I want the system to store X in a cookie": a want that directs how the system is built
+_SYSTEM_WANT_RE = re.compile(
+    r"\b(?:want|wants|need|needs|would like)\s+(?:the|our|this|a|an)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:system|app|application|site|website|page|platform|backend|server|database|api|service|tool|reports?|data|"
+    r"front-?end|ui)\s+(?:to\s+(?:be\s+)?)?(\w+)",
+    re.I,
+)
+_BUILT_PARTICIPLES = frozenset({"built", "written", "implemented", "stored", "saved", "cached", "generated", "hosted",
+                                "deployed", "rewritten", "migrated", "moved", "backed", "powered", "based", "run"})  # fmt: skip
+_CAPABILITY_RE = re.compile(r"\s*+(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s++(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +62,7 @@ class Grammar:
     fillers: frozenset[str]
     team_subjects: frozenset[str]
     technical_roles: frozenset[str]
+    component_subjects: frozenset[str]
 
 
 @cache
@@ -67,7 +76,21 @@ def grammar() -> Grammar:
         fillers=frozenset(data["fillers"]),
         team_subjects=frozenset(data["team_subjects"]),
         technical_roles=frozenset(data["technical_roles"]),
+        component_subjects=frozenset(data["component_subjects"]),
     )
+
+
+@dataclass(slots=True)
+class _Flags:
+    imperative: bool = False
+    behaviour: bool = False
+    modal: bool = False
+    plan: bool = False
+    user_clause: bool = False
+    technical_role: bool = False
+    capability: bool = False
+    system_want: bool = False  # "I want the system to store X in Y"
+    verb: str = ""
 
 
 @dataclass(slots=True)
@@ -78,29 +101,88 @@ class SentenceInfo:
     text: str  # masked text of the sentence
     kind: str  # block kind
     section: str
-    tokens: list[tuple[int, int, str]]  # (start, end, text) in field offsets
+    words: list[str]  # tokens as written
     block_start: int = 0  # identifies the block (list item, paragraph) the sentence is in
-    imperative: bool = False  # starts with a build verb
-    behaviour: bool = False  # starts with a verb that usually states observable behaviour
-    modal: bool = False
-    plan: bool = False
-    user_clause: bool = False
-    technical_role: bool = False
-    capability: bool = False
-    verb: str = ""
+    heading: str = ""  # the nearest heading above
+    # Flags are computed on first use: most sentences never hold a candidate term, and
+    # their modal / plan / user-clause regexes are then never run.
+    _flags: _Flags | None = None
+    _src: tuple[ParsedStory, Sentence] | None = None
+    _code_like: bool | None = None
+
+    @property
+    def code_like(self) -> bool:
+        """Holds something shaped like a name from code (snake_case, camelCase, a.b, f(), ::)."""
+        if self._code_like is None:
+            self._code_like = _CODE_LIKE.search(self.text) is not None
+        return self._code_like
+
+    @property
+    def flags(self) -> _Flags:
+        if self._flags is None:
+            assert self._src is not None
+            self._flags = _compute_flags(self, *self._src)
+            self._src = None
+        return self._flags
+
+    @property
+    def imperative(self) -> bool:
+        """Starts with a build verb (or is a want that dictates how the system is built)."""
+        return self.flags.imperative
+
+    @property
+    def behaviour(self) -> bool:
+        """Starts with a verb that usually states observable behaviour (show, allow ...)."""
+        return self.flags.behaviour
+
+    @property
+    def modal(self) -> bool:
+        return self.flags.modal
+
+    @property
+    def plan(self) -> bool:
+        return self.flags.plan
+
+    @property
+    def user_clause(self) -> bool:
+        return self.flags.user_clause
+
+    @property
+    def technical_role(self) -> bool:
+        return self.flags.technical_role
+
+    @property
+    def capability(self) -> bool:
+        return self.flags.capability
+
+    @property
+    def system_want(self) -> bool:
+        return self.flags.system_want
+
+    @property
+    def verb(self) -> str:
+        return self.flags.verb
 
     @property
     def directive(self) -> bool:
         return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
 
-    _lowered: list[str] | None = None
+    @property
+    def requirement(self) -> bool:
+        """Directive, or an acceptance criterion: HOW written into the criteria is prescribed too."""
+        return self.directive or self.section == SEC_AC
+
+    lowered: list[str] = field(default_factory=list)
+    vocab: frozenset[str] = frozenset()  # lowered tokens, for quick rejection
+    _tokens: list[tuple[int, int, str]] | None = None
 
     @property
-    def lowered(self) -> list[str]:
-        """Lower-cased token texts, computed once (every rule reads them)."""
-        if self._lowered is None:
-            self._lowered = [t[2].lower() for t in self.tokens]
-        return self._lowered
+    def tokens(self) -> list[tuple[int, int, str]]:
+        """(start, end, word) in field offsets; computed only when a rule needs positions."""
+        if self._tokens is None:
+            base = self.start
+            self._tokens = [(base + m.start(), base + m.end(), m.group(0)) for m in TOKEN_RE.finditer(self.text)]
+        return self._tokens
 
 
 @dataclass(slots=True)
@@ -109,41 +191,70 @@ class Analysis:
     sentences: list[SentenceInfo] = field(default_factory=list)
     accepted: frozenset[str] = frozenset()  # team vocabulary (lower-case)
 
-    _span_index: dict[str, tuple[list[int], list[int]]] | None = None
+    _all: str | None = None
+    _lower: str | None = None
+    _starts: dict[str, list[int]] = field(default_factory=dict)
+    _by_field: dict[str, list[SentenceInfo]] = field(default_factory=dict)
+
+    def all_text(self, lower: bool = False) -> str:
+        """Title and body (masked) as one string, for cheap substring prefilters."""
+        if self._all is None:
+            self._all = self.parsed.masked_title + "\n" + self.parsed.masked_body
+        if not lower:
+            return self._all
+        if self._lower is None:
+            self._lower = self._all.lower()
+        return self._lower
+
+    _vocab: frozenset[str] | None = None
+
+    @property
+    def vocab(self) -> frozenset[str]:
+        """Every lower-cased word of the story: rules whose terms miss it skip the story."""
+        if self._vocab is None:
+            self._vocab = frozenset().union(*(s.vocab for s in self.sentences))
+        return self._vocab
+
+    _span_index: dict[str, tuple[list[int], list[Span]]] | None = None
+
+    def spans_in(self, s: SentenceInfo) -> list[Span]:
+        """Inline code spans that start inside a sentence (bisect: no scan of every span)."""
+        if self._span_index is None:
+            index: dict[str, tuple[list[int], list[Span]]] = {}
+            for field_name in ("title", "body"):
+                spans = sorted((c for c in self.parsed.code_spans if c.field == field_name), key=lambda c: c.start)
+                index[field_name] = ([c.start for c in spans], spans)
+            self._span_index = index
+        starts, spans = self._span_index[s.field]
+        return spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)]
+
+    def sentence_at(self, field_name: str, offset: int) -> SentenceInfo | None:
+        """The sentence of a field that contains an offset (sentences are in text order)."""
+        starts = self._starts.get(field_name)
+        if starts is None:
+            mine = [x for x in self.sentences if x.field == field_name]
+            self._by_field[field_name] = mine
+            starts = self._starts[field_name] = [x.start for x in mine]
+        i = bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        found = self._by_field[field_name][i]
+        return found if offset < found.end else None
 
     def code_blocks(self) -> list[tuple[int, int, str]]:
         return [(b.start, b.end, b.lang) for b in self.parsed.blocks if b.kind == CODE]
 
-    def spans_in(self, field_name: str, start: int, end: int) -> list[Span]:
-        """Inline code spans of a field that start in [start, end), in parse order.
 
-        Indexed by start offset, so that checking every sentence of a story with many
-        sentences and many code spans stays O(n log n) rather than O(sentences x spans).
-        """
-        if self._span_index is None:
-            index: dict[str, tuple[list[int], list[int]]] = {}
-            spans = self.parsed.code_spans
-            for name in {s.field for s in spans}:
-                order = sorted((i for i, s in enumerate(spans) if s.field == name), key=lambda i: spans[i].start)
-                index[name] = ([spans[i].start for i in order], order)
-            self._span_index = index
-        entry = self._span_index.get(field_name)
-        if entry is None:
-            return []
-        starts, order = entry
-        lo, hi = bisect_left(starts, start), bisect_left(starts, end)
-        spans = self.parsed.code_spans
-        return [spans[i] for i in sorted(order[lo:hi])]
-
-    def has_code_in(self, field_name: str, start: int, end: int) -> bool:
-        if self._span_index is None:
-            self.spans_in(field_name, 0, 0)
-        entry = self._span_index.get(field_name) if self._span_index else None
-        if entry is None:
-            return False
-        starts = entry[0]
-        i = bisect_left(starts, start)
-        return i < len(starts) and starts[i] < end
+# Words that must be present before the (slower) regexes are worth running.
+_MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "have", "ought", "be"})
+_PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
+                         "suggestion", "suggest", "propose"})  # fmt: skip
+_NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
+_CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
+_SYMPTOMS = frozenset({"error", "errors", "bug", "bugs", "crash", "crashes", "issue", "issues", "exception",
+                       "failure", "failures", "problem", "problems", "broken", "typo", "typos", "regression", "warning"})  # fmt: skip
+_CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
+                               "members", "they", "he", "she", "people"})  # fmt: skip
 
 
 def analyse(parsed: ParsedStory, accepted: frozenset[str] = frozenset()) -> Analysis:
@@ -155,40 +266,80 @@ def analyse(parsed: ParsedStory, accepted: frozenset[str] = frozenset()) -> Anal
 
 
 def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
-    text = p.masked(s.field)[s.start:s.end]
-    tokens = [(s.start + m.start(), s.start + m.end(), m.group(0)) for m in TOKEN_RE.finditer(text)]
-    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, tokens, s.block.start)
-    head = text[: _PREFIX_RE.match(text).end()] if _PREFIX_RE.match(text) else ""  # type: ignore[union-attr]
-    rest_start = s.start + len(head)
-    words = [t for t in tokens if t[0] >= rest_start]
-    i = 0
-    while i < len(words) - 1 and words[i][2].lower() in g.fillers:
-        i += 1
-    if words:
-        first = words[i][2]
-        lower = first.lower()
-        # "Add ...", "add ..." but not "Adds", not a capitalised word mid-title like "Update Center"
-        if lower in g.imperatives and (first[0].isupper() or s.block.kind != TITLE or i == 0):
-            nxt = words[i + 1][2].lower() if i + 1 < len(words) else ""
-            if not (lower == "make" and nxt == "sure"):
-                info.verb = lower
-                if lower in g.behaviour_verbs:
-                    info.behaviour = True
-                else:
-                    info.imperative = True
-    # "X should not cause Y" constrains behaviour; it does not direct the build.
-    info.modal = bool(_MODAL_RE.search(text)) and not _PROHIBITION_RE.search(text)
-    info.plan = bool(_PLAN_RE.search(text))
-    m = _USER_CLAUSE_RE.match(text)
-    if m:
-        info.user_clause = True
-        role_words = {w.lower() for w in TOKEN_RE.findall(m.group(1))}
-        info.technical_role = bool(role_words & g.technical_roles)
-        # "As a developer I want to use X": the wanted action is itself a build verb
-        want = _WANT_VERB_RE.search(m.string, m.end() - 3)
-        if want and want.group(1).lower() in g.imperatives and want.group(1).lower() not in g.behaviour_verbs:
-            info.imperative = info.technical_role
-    info.capability = bool(_CAPABILITY_RE.match(text[len(head):]))
-    if info.capability and not info.user_clause:
-        info.user_clause = True
+    full = p.masked(s.field)
+    text = full[s.start : s.end]
+    words = TOKEN_RE.findall(text)
+    low = text.lower()
+    lowered = TOKEN_RE.findall(low) if len(low) == len(text) else []
+    if len(lowered) != len(words):  # a rare letter whose lower case changes length
+        lowered = [w.lower() for w in words]
+    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start, s.block.heading)
+    info.lowered = lowered
+    vocab = info.vocab = frozenset(lowered)
+    info._src = (p, s)
     return info
+
+
+def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
+    g = grammar()
+    f = _Flags()
+    words, lowered, vocab, text = info.words, info.lowered, info.vocab, info.text
+    full = p.masked(s.field)
+    if not words:
+        return f
+    prefix = _PREFIX_RE.match(full, s.start, s.end)
+    rest_start = prefix.end() if prefix else s.start
+    k = len(TOKEN_RE.findall(full, s.start, rest_start)) if rest_start > s.start else 0
+    i = k
+    while i < len(words) - 1 and lowered[i] in g.fillers:
+        i += 1
+    if i < len(words):
+        first, lower = words[i], lowered[i]
+        # "Add ...", "add ..." but not "Adds", not a capitalised word mid-title like "Update Center"
+        if (
+            lower in g.imperatives
+            and (first[0].isupper() or s.block.kind != TITLE or i == k)
+            and full[info.tokens[i][0] - 1 : info.tokens[i][0]] != "`"  # `build` is code, not a verb
+        ):
+            nxt = lowered[i + 1] if i + 1 < len(words) else ""
+            if not (lower == "make" and nxt == "sure"):  # "make sure X" states an outcome
+                f.verb = lower
+                if lower in g.behaviour_verbs:
+                    f.behaviour = True
+                else:
+                    f.imperative = True
+        elif lower in g.component_subjects and i + 2 < len(words) and lowered[i + 1] == "to":
+            # "Backend to emit metric updates": a build task assigned to a part of the system
+            f.imperative = True
+            f.verb = lowered[i + 2]
+    # "X should not cause Y" constrains behaviour; it does not direct the build.
+    if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
+        f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
+    if not vocab.isdisjoint(_PLAN_WORDS):
+        f.plan = bool(_PLAN_RE.search(text))
+    if "as" in vocab:
+        m = _USER_CLAUSE_RE.match(text)
+        if m:
+            f.user_clause = True
+            role_words = {w.lower() for w in TOKEN_RE.findall(m.group(1))}
+            f.technical_role = bool(role_words & g.technical_roles)
+            # "As a developer I want to use X": the wanted action is itself a build verb
+            want = _WANT_VERB_RE.search(text, m.end() - 3)
+            if want and want.group(1).lower() in g.imperatives and want.group(1).lower() not in g.behaviour_verbs:
+                f.imperative = f.technical_role
+    if k < len(words) and lowered[k] in _CAPABILITY_WORDS:
+        f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end))
+    if f.capability and not f.user_clause:
+        f.user_clause = True
+    if f.user_clause:
+        # "As a ... I want ... so that I can ...": the user's want, not a plan for the team
+        f.plan = f.modal = False
+        want = _SYSTEM_WANT_RE.search(text)
+        if want:
+            verb = want.group(1).lower()
+            if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
+                f.imperative = f.system_want = True  # the want dictates how the system is built
+    if f.verb == "fix" and not vocab.isdisjoint(_SYMPTOMS):
+        # "Fix crash when ..." names the bug to remove, not how to remove it
+        f.imperative = False
+    return f

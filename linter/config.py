@@ -69,7 +69,7 @@ class Config(_Section):
     fail_on: Level = Field("warning", description="Lowest severity that makes the exit status 1.")
     min_confidence: float = Field(0.0, ge=0.0, le=1.0, description="Drop findings below this confidence.")
     max_chars: int = Field(
-        100_000, ge=0,
+        65_536, ge=0,
         description="Lint at most this many characters of a title or a body (0: no limit); the rest is skipped with a "
         "warning. Trackers cap bodies well below this (GitHub 65,536, Jira 32,767), so only hostile or pasted-log "
         "text is cut, and linting time per story stays bounded.",

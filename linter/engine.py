@@ -177,6 +177,8 @@ class Linter:
         for lab in story.labels:
             if lab.lower().startswith(label):
                 prefixes.append(lab[len(label):])
+        if not prefixes:
+            return set()
         prefixes = [self.pack.resolve(p.strip().upper()) for p in prefixes if p.strip()]
         return {code for code in self._enabled_codes if any(code.startswith(p) for p in prefixes)}
 

@@ -29,7 +29,12 @@ def emit(
     ctx = RenderContext(
         version=__version__, rules=linter.rule_metadata(), color=use_color(stream), statistics=statistics
     )
-    stream.write(renderer(fmt)(report, ctx))
+    if fmt == "json":
+        from .reporters.json_format import write
+
+        write(report, ctx, stream)
+    else:
+        stream.write(renderer(fmt)(report, ctx))
     stream.flush()
 
 

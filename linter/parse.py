@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from .model import BodyFormat, Story
+
 
 # Block kinds
 TITLE, PARAGRAPH, HEADING, LIST_ITEM, CODE, QUOTE, TABLE = (
@@ -36,9 +38,12 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_IMAGE_RE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\s]{0,2000}\)")
-_URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`|]{1,4000}|\bwww\.[^\s<>()\[\]\"'`|]{1,4000}")
-_LINK_TARGET_RE = re.compile(r"\]\((?:[^)\s]{1,2000})\)")
+_IMAGE_RE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\[\]\s]{0,2000}\)")
+_URL_RE = re.compile(
+    r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
+    r"|\bwww\.[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
+)
+_LINK_TARGET_RE = re.compile(r"\]\([^()\[\]\s]{1,2000}\)")
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)")
 _WIKI_CODE_RE = re.compile(r"^\s*\{(code|noformat)(?::([^}|\s]*))?[^}]{0,200}\}")
@@ -50,16 +55,15 @@ _WIKI_LIST_RE = re.compile(r"^\s*[*#-]{1,8}[ \t]+")
 _TASK_RE = re.compile(r"\[([ xX])\]")
 _QUOTE_RE = re.compile(r"^ {0,3}>[ \t]?")
 _TABLE_RE = re.compile(r"^\s*\|")
-# A separator row (| --- | :-: |): only [\s:|-] and at least one "--". Checked as a
-# fullmatch plus a substring test: the regex `[\s:|-]*-{2,}[\s:|-]*$` backtracks
-# cubically on a hostile "|-----...x" line.
-_TABLE_SEP_RE = re.compile(r"[\s:|-]*")
-_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,100})(?:\*\*|__)\s*:?\s*$")
-_LABEL_RE = re.compile(r"[A-Za-z][A-Za-z /&'-]{1,60}")
+_TABLE_SEP_RE = re.compile(r"^(?=[^\n]*--)[\s:|-]++$")
+_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)([^*\n]{1,100})(?:\*\*|__)\s*:?\s*$")
+_LABEL_LINE_RE = re.compile(r"^\s*+([A-Za-z][A-Za-z /&'-]{1,60}?)\s*+:?\s*+$")
 _HR_RE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _BACKTICKS_RE = re.compile(r"`+")
 _WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
-_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n")
+# A sentence ends at . ! ? ; before white space, or at a line break unless the next line
+# visibly continues it ("<br>**so that**", a lower-case word).
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))")
 
 
 @dataclass(slots=True)
@@ -100,7 +104,7 @@ class ParsedStory:
     blocks: list[Block] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     code_spans: list[Span] = field(default_factory=list)  # inline code, content only
-    _stale_last: bool = False  # the last block grew (lazy continuation); re-split it once
+    links: list[Span] = field(default_factory=list)  # URLs and link targets (masked for the rules)
     _line_starts: dict[str, list[int]] = field(default_factory=dict)
 
     def text(self, field_name: str) -> str:
@@ -113,13 +117,8 @@ class ParsedStory:
         """1-based line and column of an offset in a field."""
         starts = self._line_starts.get(field_name)
         if starts is None:
-            text = self.text(field_name)
-            starts = [0]
-            pos = text.find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = text.find("\n", pos + 1)
-            self._line_starts[field_name] = starts
+            lengths = [len(line) + 1 for line in self.text(field_name).split("\n")]
+            starts = self._line_starts[field_name] = list(accumulate(lengths[:-1], initial=0))
         line = bisect_right(starts, offset) - 1
         return line + 1, offset - starts[line] + 1
 
@@ -137,69 +136,11 @@ def mask(text: str) -> str:
     if "<!--" in text:
         text = _COMMENT_RE.sub(_blank, text)
     if "](" in text:
-        text = _mask_images(text)
-        text = _mask_link_targets(text)
+        text = _IMAGE_RE.sub(_blank, text)
+        text = _LINK_TARGET_RE.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)
     if "://" in text or "www." in text:
         text = _URL_RE.sub(_blank, text)
     return text
-
-
-class _NextStop:
-    """The first match of `pattern` at or after a position, for rising positions.
-
-    Many markup starts ("](" 10^5 times in one run of text) share the same stop; the
-    regexes `\\]\\([^)\\s]{1,2000}\\)` and the image one rescanned up to 2,000
-    characters from each start. Remembering the last stop makes the whole scan linear.
-    """
-
-    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
-        self.text, self.pattern, self.stop = text, pattern, -1
-
-    def at(self, pos: int) -> int:
-        if self.stop < pos:
-            m = self.pattern.search(self.text, pos)
-            self.stop = m.start() if m else len(self.text)
-        return self.stop
-
-
-_TARGET_STOP_RE = re.compile(r"[)\s]")
-_ALT_STOP_RE = re.compile(r"[\]\n]")
-
-
-def _mask_images(text: str) -> str:
-    """Blank `![alt](target)` (alt up to 500 characters, target up to 2,000): `_IMAGE_RE`."""
-    parts: list[str] = []
-    last, n = 0, len(text)
-    alt_stop, target_stop = _NextStop(text, _ALT_STOP_RE), _NextStop(text, _TARGET_STOP_RE)
-    pos = text.find("![")
-    while pos != -1:
-        close = alt_stop.at(pos + 2)
-        if close < n and text[close] == "]" and close - (pos + 2) <= 500 and text.startswith("(", close + 1):
-            stop = target_stop.at(close + 2)
-            if stop < n and text[stop] == ")" and stop - (close + 2) <= 2000:
-                parts += (text[last:pos], " " * (stop + 1 - pos))
-                last = stop + 1
-                pos = text.find("![", last)
-                continue
-        pos = text.find("![", pos + 1)
-    return "".join(parts) + text[last:] if parts else text
-
-
-def _mask_link_targets(text: str) -> str:
-    """Blank the target of `](target)` (1 to 2,000 characters), keeping the `]`: `_LINK_TARGET_RE`."""
-    parts: list[str] = []
-    last, n = 0, len(text)
-    target_stop = _NextStop(text, _TARGET_STOP_RE)
-    pos = text.find("](")
-    while pos != -1:
-        stop = target_stop.at(pos + 2)
-        if stop < n and text[stop] == ")" and 1 <= stop - (pos + 2) <= 2000:
-            parts += (text[last : pos + 1], " " * (stop - pos))
-            last = stop + 1
-            pos = text.find("](", last)
-            continue
-        pos = text.find("](", pos + 1)
-    return "".join(parts) + text[last:] if parts else text
 
 
 def classify_section(heading: str) -> str:
@@ -213,6 +154,9 @@ def parse(story: Story) -> ParsedStory:
     title = story.title.replace("\r", " ")
     body = story.body.replace("\r\n", "\n").replace("\r", "\n")
     parsed = ParsedStory(story=story, title=title, body=body, masked_title=mask(title), masked_body=mask(body))
+    for field_name, text in (("title", title), ("body", body)):
+        if "://" in text or "www." in text:
+            parsed.links.extend(Span(field_name, m.start(), m.end()) for m in _URL_RE.finditer(text))
     title_block = Block(TITLE, "title", 0, len(title))
     parsed.blocks.append(title_block)
     _inline_code(parsed, "title", 0, len(title))
@@ -229,9 +173,9 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     section, heading = SEC_NONE, ""
     para_start = -1
     para_end = 0
-    para_lines = 0
     fence: tuple[str, int, str] | None = None  # (closing marker, content start, lang)
     prev_kind = ""
+    continued = False  # a list item grew after its sentences were taken
 
     def close_paragraph() -> None:
         nonlocal para_start
@@ -250,14 +194,29 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             ends = (stripped.startswith(closing) and not stripped.strip(closing[0])) if closing[0] in "`~" else stripped.lower().startswith(closing)
             if ends or nl == -1:
                 end = pos if ends else line_end
-                _add(p, CODE, content_start, max(content_start, end), section, heading, lang=lang)
+                if not lang and closing[0] in "`~" and _looks_like_prose(text, content_start, end):
+                    # Reports pasted into a fence (imported trackers) are quoted prose, not code.
+                    _add_quoted_prose(p, content_start, end, section, heading)
+                else:
+                    _add(p, CODE, content_start, max(content_start, end), section, heading, lang=lang)
                 fence = None
             pos = next_pos
             if nl == -1:
                 break
             continue
+        if not wiki and line[:1].isalpha() and (len(line) > 64 or not _short_label_heading(line)):
+            # Fast path: a Markdown line starting with a letter continues or starts a paragraph.
+            if para_start < 0:
+                para_start = pos
+            para_end = line_end
+            prev_kind = PARAGRAPH
+            pos = next_pos
+            if nl == -1:
+                break
+            continue
         m = _FENCE_RE.match(line) if not wiki else None
-        wm = _WIKI_CODE_RE.match(line) if wiki or line.lstrip().startswith("{code") or line.lstrip().startswith("{noformat") else None
+        lead = line.lstrip()[:9]
+        wm = _WIKI_CODE_RE.match(line) if wiki or lead.startswith(("{code", "{noformat")) else None
         if m or wm:
             close_paragraph()
             if m:
@@ -300,7 +259,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             para_start >= 0
             and prev_kind == PARAGRAPH
             and _SETEXT_RE.match(line)
-            and para_lines == 1  # (not a slice of the paragraph: quadratic under 10^5 "==" lines)
+            and "\n" not in text[para_start:para_end]
         ):
             # setext heading: the paragraph line above is the heading
             heading = p.masked_body[para_start:para_end].strip()
@@ -332,59 +291,44 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             prev_kind = QUOTE
         elif _TABLE_RE.match(line):
             close_paragraph()
-            if not _is_table_separator(line):
+            if not _TABLE_SEP_RE.match(line):
                 _add(p, TABLE, pos + line.find("|"), line_end, section, heading)
             prev_kind = TABLE
         elif prev_kind == LIST_ITEM and line[:1] in " \t" and p.blocks[-1].kind == LIST_ITEM:
-            # lazy continuation of a list item; re-split once when the item is complete
-            # (re-splitting on every line is quadratic in a 60,000-line item)
+            # lazy continuation of a list item: its sentences are redone once, at the end
             p.blocks[-1].end = line_end
-            p._stale_last = True
+            continued = True
         else:
             if para_start < 0:
                 para_start = pos + (len(line) - len(line.lstrip()))
-                para_lines = 0
-            para_lines += 1
             para_end = line_end
             prev_kind = PARAGRAPH
         pos = next_pos
         if nl == -1:
             break
     close_paragraph()
-    if p._stale_last:
-        _refresh_last(p)
+    if continued:
+        _redo_body_spans(p)
 
 
 _KNOWN_LABELS = re.compile(
     r"^(?:acceptance criteria|definition of done|done when|steps to reproduce|expected (?:behaviou?r|result)|"
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve)?|goal|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
-    r"user story|why|notes|solution|approach|requirements)$",
+    r"user story|why|notes|solution|approach|requirements)\b",
     re.I,
 )
 
 
 def _short_label_heading(line: str) -> bool:
-    """'Acceptance criteria:' alone on a line acts as a heading in plain-text stories.
-
-    Done without a regex over the whole line: a lazy label between optional blanks
-    and an optional colon backtracks polynomially on a line of spaces.
-    """
-    label = line.strip()
-    if len(label) > 64:
+    """'Acceptance criteria:' alone on a line acts as a heading in plain-text stories."""
+    if len(line) > 80:
         return False
-    if label.endswith(":"):
-        label = label[:-1].rstrip()
-    return bool(_LABEL_RE.fullmatch(label) and _KNOWN_LABELS.match(label))
-
-
-def _is_table_separator(line: str) -> bool:
-    return "--" in line and _TABLE_SEP_RE.fullmatch(line) is not None
+    m = _LABEL_LINE_RE.match(line)
+    return bool(m and len(m.group(1).split()) <= 6 and _KNOWN_LABELS.match(m.group(1).strip()))
 
 
 def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading: str, **extra: object) -> None:
-    if p._stale_last:
-        _refresh_last(p)
     block = Block(kind, "body", start, end, section=section, heading=heading, **extra)  # type: ignore[arg-type]
     p.blocks.append(block)
     if kind != CODE:
@@ -393,15 +337,48 @@ def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading:
             _split_sentences(p, block)
 
 
-def _refresh_last(p: ParsedStory) -> None:
-    p._stale_last = False
-    block = p.blocks[-1]
-    while p.sentences and p.sentences[-1].block is block:
-        p.sentences.pop()
-    while p.code_spans and p.code_spans[-1].start >= block.start and p.code_spans[-1].field == "body":
-        p.code_spans.pop()
-    _inline_code(p, "body", block.start, block.end)
-    _split_sentences(p, block)
+_PROSE_WORD = re.compile(r"[A-Za-z]{2,}")
+_CODE_CHARS = re.compile(r"[{}\[\]();=<>$\\|]")
+_LOG_LINE = re.compile(r"^\s*(?:[$#>\[]|\d|at |File |Traceback|ERROR|WARN|INFO|DEBUG)")
+
+
+def _looks_like_prose(text: str, start: int, end: int) -> bool:
+    if end - start > 20000:
+        return False
+    chunk = text[start:end]
+    lines = [line for line in chunk.split("\n") if line.strip()]
+    if not lines or len(_PROSE_WORD.findall(chunk)) < 12:
+        return False
+    if len(_CODE_CHARS.findall(chunk)) > 0.02 * len(chunk):
+        return False
+    wordy = sum(1 for line in lines if len(line.split()) >= 4)
+    loggy = sum(1 for line in lines if _LOG_LINE.match(line))
+    return wordy >= 0.6 * len(lines) and loggy <= 0.2 * len(lines)
+
+
+def _add_quoted_prose(p: ParsedStory, start: int, end: int, section: str, heading: str) -> None:
+    text = p.masked_body
+    pos = start
+    while pos < end:
+        brk = text.find("\n\n", pos, end)
+        stop = end if brk == -1 else brk
+        chunk = text[pos:stop]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            _add(p, QUOTE, pos + lead, stop, section, heading)
+        pos = stop + 2
+
+
+def _redo_body_spans(p: ParsedStory) -> None:
+    """Recompute the body's sentences and code spans from its final blocks (one pass)."""
+    p.sentences = [s for s in p.sentences if s.field != "body"]
+    p.code_spans = [c for c in p.code_spans if c.field != "body"]
+    for block in p.blocks:
+        if block.field != "body" or block.kind == CODE:
+            continue
+        _inline_code(p, "body", block.start, block.end)
+        if block.kind != HEADING:
+            _split_sentences(p, block)
 
 
 def _inline_code(p: ParsedStory, field_name: str, start: int, end: int) -> None:

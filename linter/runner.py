@@ -75,7 +75,12 @@ def check_stories(
             if skip_unchanged and known.get(item.ref) == digest:
                 stats.unchanged += 1
                 continue
-            result = linter.lint(item)
+            try:
+                result = linter.lint(item)
+            except Exception as exc:  # a bug must cost one story, not the run
+                log.exception("internal error while linting %s", item.ref)
+                report.errors.append(Problem(item.ref, f"internal error while linting: {type(exc).__name__}"))
+                continue
             report.add(result)
             if store is not None:
                 store.save_result(run_id, source, result, digest)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 
-CONTEXTS = ("directive", "any", "strong-directive")
+CONTEXTS = ("directive", "requirement", "any", "strong-directive")
 
 
 @dataclass(slots=True)
@@ -41,6 +42,15 @@ class Check:
         if self.context not in CONTEXTS:
             raise ValueError(f"context must be one of {', '.join(CONTEXTS)}")
         self.skip_sections = frozenset(detect.get("skip-sections", ["repro"]))
+        # Literal substrings one of which must occur for the check to be worth running
+        # (a speed hint only: it must never change what the check finds).
+        self.quick = tuple(str_list(detect, "quick"))
+        self.quick_lower = bool(detect.get("quick-ignore-case", False))
+        if self.quick_lower:
+            self.quick = tuple(q.lower() for q in self.quick)
+        self._quick_re = re.compile("|".join(re.escape(q) for q in self.quick)) if self.quick else None
+        if "quick-pattern" in detect:  # a regular expression instead of literals
+            self._quick_re = re.compile(str(detect["quick-pattern"]))
         self.user_clause = detect.get("user-clause", "technical-role")
         if self.user_clause not in ("skip", "technical-role", "allow"):
             raise ValueError("user-clause must be skip, technical-role or allow")
@@ -48,11 +58,16 @@ class Check:
     def run(self, a: Analysis) -> Iterator[Hit]:
         raise NotImplementedError
 
+    def worth_running(self, a: Analysis) -> bool:
+        if self._quick_re is None:
+            return True
+        return self._quick_re.search(a.all_text(self.quick_lower)) is not None
+
     def sentence_applies(self, s: SentenceInfo) -> bool:
         """The context gate shared by the HOW checks."""
         if s.section in self.skip_sections:
             return False
-        if s.user_clause:
+        if s.user_clause and not s.system_want:
             if self.user_clause == "skip":
                 return False
             if self.user_clause == "technical-role" and not s.technical_role:
@@ -61,6 +76,8 @@ class Check:
             return True
         if self.context == "strong-directive":
             return s.directive and (s.imperative or s.plan)
+        if self.context == "requirement":
+            return s.requirement
         return s.directive
 
 
@@ -99,30 +116,33 @@ class PhraseIndex:
                 self._index.setdefault(key, []).append((norm, is_cased, phrase))
         for entries in self._index.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest first
-        # every key lower-cased: a sentence with none of them among its lower-cased
-        # tokens cannot match (checked in C, before the per-token loop)
-        self._lower_keys = frozenset(k.lower() for k in self._index)
+        self._cased = any(c for entries in self._index.values() for _, c, _ in entries)
+        self.first_words = frozenset(k.lower() for k in self._index)
 
     def __bool__(self) -> bool:
         return bool(self._index)
 
-    def find(self, tokens: list[tuple[int, int, str]], lowered: list[str]) -> list[tuple[int, int, str]]:
-        """(start, end, phrase) of every match, left to right, not overlapping."""
+    def find(self, s: SentenceInfo) -> list[tuple[int, int, str]]:
+        """(start, end, phrase) of every match in a sentence, left to right, not overlapping."""
         out: list[tuple[int, int, str]] = []
-        if self._lower_keys.isdisjoint(lowered):
+        lowered = s.lowered
+        if self.first_words.isdisjoint(s.vocab):
             return out
-        i, n = 0, len(tokens)
+        words = s.words
+        i, n = 0, len(words)
         index = self._index
+        cased = self._cased
         while i < n:
-            entries = index.get(lowered[i]) or index.get(tokens[i][2])
+            entries = index.get(lowered[i]) or (index.get(words[i]) if cased else None)
             hit = None
             if entries:
                 for norm, is_cased, phrase in entries:
                     k = len(norm)
                     if i + k > n:
                         continue
-                    words = [t[2] for t in tokens[i : i + k]] if is_cased else lowered[i : i + k]
-                    if tuple(words) == norm:
+                    candidate = words[i : i + k] if is_cased else lowered[i : i + k]
+                    if tuple(candidate) == norm:
+                        tokens = s.tokens
                         hit = (tokens[i][0], tokens[i + k - 1][1], phrase, k)
                         break
             if hit:

@@ -16,29 +16,43 @@ from ..analysis import Analysis, SentenceInfo
 from .base import Check, Hit, PhraseIndex, str_list
 
 SNAKE = re.compile(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
-CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+[?!]?$")
+class _Camel:
+    """lowerCamelCase with a real hump (hasChanges, not eBPF or iOS), checked in linear time."""
+
+    _WORD = re.compile(r"[a-z][A-Za-z0-9]*[?!]?")
+    _HUMP = re.compile(r"[A-Z][a-z0-9]")
+
+    def match(self, word: str) -> bool:
+        return bool(self._WORD.fullmatch(word) and self._HUMP.search(word))
+
+
+CAMEL = _Camel()
 PASCAL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#)[A-Za-z_$][\w$]*)+(?:\(.{0,80}\))?[?!]?$")
 CALL = re.compile(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
 PATH = re.compile(
     r"^[\w@~./-]*[\w-]\.(?:rb|py|js|jsx|mjs|ts|tsx|go|java|kt|php|vue|svelte|yml|yaml|toml|cfg|ini|xml|sql|sh|css|scss|less|html|erb|haml|cs|cpp|h|rs|swift|gradle|lock|env)$"
 )
-SHAPES = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH}
+# a name that reads as a database column or record field: order_id, shipped_at, Account__c
+COLUMN = re.compile(
+    r"^(?:[a-z][a-z0-9]*_)+(?:id|ids|uuid|at|on|by|count|date|time|timestamp|flag|name|type|status|state|code|key|url|"
+    r"amount|total|score|level|value)[?!]?$|^[A-Z]?\w+__c$"
+)
+MAX_IDENTIFIER = 120  # longer "words" are not names anyone types; skipping them keeps scans linear
+SHAPES: dict[str, Any] = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH, "column": COLUMN}
 _TEXT_WORD = re.compile(r"[\w@~./$:#>-]+(?:\(\))?")
-_TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path")
+_TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # In running text a dotted name must look like code (`window.onFocus`, `a.b()`), not a
 # product or file name (socket.io, favicon.ico) or a scoped label (Team::Backend).
-# The second segment is "lower-case start, then up to its first [A-Z_], then anything":
-# spelled `(?:[^\W A-Z_]|\$)*` rather than `[\w$]*` so that a long word such as
-# a.aBBBB...B- cannot backtrack quadratically.
-_TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
+_TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$][\w$]*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
+_MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 
 
 class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
-        {"shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
+        {"quick", "quick-ignore-case", "quick-pattern", "except-shapes", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
          "confidence", "max-per-story", "requires-any"}
     )  # fmt: skip
 
@@ -57,21 +71,34 @@ class IdentifierCheck(Check):
         self.code_nouns = PhraseIndex(str_list(detect, "code-nouns"))
         self.not_identifiers = frozenset(w.lower() for w in str_list(detect, "not-identifiers"))
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
+        # shapes another rule owns (e.g. column names belong to DM05, not CS01)
+        unknown = [s for s in str_list(detect, "except-shapes") if s not in SHAPES]
+        if unknown:
+            raise ValueError(f"unknown shape {unknown[0]!r} in except-shapes")
+        self.except_shapes = [SHAPES[s] for s in str_list(detect, "except-shapes")]
         self.max_per_story = int(detect.get("max-per-story", 3))
 
-    def _is_identifier(self, word: str, shapes: list[re.Pattern[str]]) -> bool:
+    def _is_identifier(self, word: str, shapes: list[Any]) -> bool:
         w = word.strip("`'\".,;:")
-        if len(w) < 3 or w.lower() in self.not_identifiers or w.lower() in {"e.g", "i.e", "etc", "vs"}:
+        if len(w) < 3 or len(w) > MAX_IDENTIFIER or w.lower() in self.not_identifiers or w.lower() in {"e.g", "i.e", "etc", "vs"}:
+            return False
+        if any(shape.match(w) for shape in self.except_shapes):
             return False
         return any(shape.match(w) for shape in shapes)
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         found = 0
         p = a.parsed
+        if not self.worth_running(a):
+            return
+        if not p.code_spans and not _MAYBE_CODE.search(a.all_text()):
+            return
         for s in a.sentences:
+            if not s.code_like and not a.spans_in(s):
+                continue  # nothing that could be a name from code
             if not self.sentence_applies(s):
                 continue
-            if self.requires and not self.requires.find(s.tokens, s.lowered):
+            if self.requires and not self.requires.find(s):
                 continue
             hit = self._in_code(a, s) if self.where in ("code", "both") else None
             if hit is None and self.where in ("text", "both"):
@@ -88,8 +115,10 @@ class IdentifierCheck(Check):
         del p
 
     def _in_code(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
+        if not a.parsed.code_spans:
+            return None
         text = a.parsed.text(s.field)
-        for span in a.spans_in(s.field, s.start, s.end):
+        for span in a.spans_in(s):
             content = text[span.start : span.end].strip()
             if " " in content and not CALL.match(content) and not DOTTED.match(content):
                 # a phrase in backticks: look at its words
@@ -102,13 +131,17 @@ class IdentifierCheck(Check):
         return None
 
     def _in_text(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
-        has_noun = bool(self.code_nouns and self.code_nouns.find(s.tokens, s.lowered))
+        if not s.code_like:
+            return None
+        has_noun = bool(self.code_nouns and self.code_nouns.find(s))
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")
-            if word.isalnum() and word[1:] == word[1:].lower():
-                continue  # a plain word: every shape needs _ . ( / or an inner capital
+            if len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
+                continue  # one cheap test rules out ordinary words
             if self._is_identifier(word, self.text_shapes):
                 return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence
+            if len(word) > MAX_IDENTIFIER:
+                continue
             if self.pascal_in_text and word.lower() not in self.not_identifiers and (
                 PASCAL3.match(word) or (has_noun and PASCAL.match(word))
             ):

@@ -26,7 +26,7 @@ def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
 class PatternCheck(Check):
     kind = "pattern"
     allowed = frozenset(
-        {"patterns", "ignore-case", "context", "skip-sections", "user-clause", "confidence", "requires-any",
+        {"quick", "quick-ignore-case", "quick-pattern", "patterns", "ignore-case", "context", "skip-sections", "user-clause", "confidence", "requires-any",
          "unless-any", "max-per-story", "in-code-blocks"}
     )  # fmt: skip
 
@@ -43,23 +43,30 @@ class PatternCheck(Check):
         self.in_code_blocks = bool(detect.get("in-code-blocks", False))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
+        if not self.worth_running(a):
+            return
         found = 0
-        for s in a.sentences:
-            if not self.sentence_applies(s):
-                continue
-            m = self.pattern.search(s.text)
-            if m is None or not m.group(0).strip():
-                continue
-            if self.requires and not self.requires.find(s.tokens, s.lowered):
-                continue
-            if self.unless and self.unless.find(s.tokens, s.lowered):
-                continue
-            yield Hit(s.field, s.start + m.start(), s.start + m.end(), self.confidence, m.group(0), s.start, s.end)
-            found += 1
-            if found >= self.max_per_story:
-                return
+        p = a.parsed
+        done: set[int] = set()
+        # One scan per field; each match is judged in the context of its sentence.
+        for field_name, text in (("title", p.masked_title), ("body", p.masked_body)):
+            for m in self.pattern.finditer(text):
+                if not m.group(0).strip():
+                    continue
+                s = a.sentence_at(field_name, m.start())
+                if s is None or id(s) in done or not self.sentence_applies(s):
+                    continue
+                if self.requires and not self.requires.find(s):
+                    continue
+                if self.unless and self.unless.find(s):
+                    continue
+                done.add(id(s))
+                yield Hit(s.field, m.start(), m.end(), self.confidence, m.group(0), s.start, s.end)
+                found += 1
+                if found >= self.max_per_story:
+                    return
         if self.in_code_blocks:
-            body = a.parsed.masked_body
+            body = p.masked_body
             for start, end, _lang in a.code_blocks():
                 if found >= self.max_per_story:
                     return

@@ -9,47 +9,37 @@ content, Given/When/Then, or a checklist of observable behaviours.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import Analysis
 from ..parse import HEADING, LIST_ITEM, SEC_AC
-from .base import Check, Hit, str_list
+from .base import Check, Hit, PhraseIndex, str_list
 from .patterns import compile_safe
 
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.I)
-_WHY_HEADING = re.compile(r"\b(?:why|motivation|value|benefits?|business case|impact|reasoning|rationale)\b", re.I)
-_GIVEN, _WHEN, _THEN = (re.compile(rf"\b{w}\b", re.I) for w in ("given", "when", "then"))
-_GWT_GAP = 300
+_WHY_HEADING = re.compile(
+    r"\b(?:goals?|objectives?|purpose|why|motivation|value|benefits?|business case|impact|reasoning|rationale|"
+    r"problem to solve|intent|user story)\b",
+    re.I,
+)
+_GIVEN = re.compile(r"\bgiven\b", re.I)
+_WHEN = re.compile(r"\bwhen\b", re.I)
+_THEN = re.compile(r"\bthen\b", re.I)
 
 
-def _has_gwt(text: str) -> bool:
-    """Given ... when ... then, each gap at most 300 characters.
-
-    The regex `given.{0,300}?when.{0,300}?then` tries every `when` in reach of every
-    `given` (quadratic on a wall of "given when"); this looks each neighbour up instead.
-    """
-    givens = [m.end() for m in _GIVEN.finditer(text)]
-    if not givens:
-        return False
-    thens = [m.start() for m in _THEN.finditer(text)]
-    if not thens:
-        return False
-    for w in _WHEN.finditer(text):
-        # a `given` ending in [w.start - 300, w.start], a `then` starting in [w.end, w.end + 300]
-        g = bisect_right(givens, w.start()) - 1
-        if g < 0 or givens[g] < w.start() - _GWT_GAP:
-            continue
-        t = bisect_left(thens, w.end())
-        if t < len(thens) and thens[t] <= w.end() + _GWT_GAP:
+def _given_when_then(text: str) -> bool:
+    """Given ... when ... then within 300 characters of each other; each 'given' tried once."""
+    for g in _GIVEN.finditer(text):
+        w = _WHEN.search(text, g.end(), g.end() + 300)
+        if w and _THEN.search(text, w.end(), w.end() + 300):
             return True
     return False
 
 
 class OutcomeCheck(Check):
     kind = "outcome"
-    allowed = frozenset({"patterns", "confidence", "min-section-words", "context"})
+    allowed = frozenset({"patterns", "confidence", "value-words", "context"})
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
@@ -57,19 +47,22 @@ class OutcomeCheck(Check):
         if not patterns:
             raise ValueError("patterns must list at least one outcome phrase pattern")
         self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), re.I)
-        self.min_words = int(detect.get("min-section-words", 6))
+        self.value_words = PhraseIndex(str_list(detect, "value-words"))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
         if self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
             return
-        # A Why / Motivation / Value section with real content states why.
-        words = 0
-        for b in p.blocks:
-            if b.kind != HEADING and b.field == "body" and _WHY_HEADING.search(b.heading):
-                words += len(p.masked_body[b.start : b.end].split())
-        if words >= self.min_words:
-            return
+        # A Goal / Why section states the outcome when it names a beneficiary or a value, not a
+        # build step: "Goal: increase reach for subscribers" does, "Goal: implement X" does not.
+        for s in a.sentences:
+            if (
+                s.field == "body"
+                and _WHY_HEADING.search(s.heading)
+                and not s.imperative
+                and (not self.value_words or self.value_words.find(s))
+            ):
+                return
         yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
 
 
@@ -100,7 +93,7 @@ class AcceptanceCriteriaCheck(Check):
         if content:
             return True
         body = p.masked_body
-        if _has_gwt(body):
+        if _given_when_then(body):
             return True
         if self.pattern is not None and self.pattern.search(body):
             return True

@@ -36,17 +36,18 @@ class TermCheck(Check):
         self.exclude_titles = bool(detect.get("exclude-titles", False))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
+        if self.terms.first_words.isdisjoint(a.vocab):
+            return
         found = 0
         for s in a.sentences:
             if self.title_only and s.field != "title":
                 continue
             if self.exclude_titles and s.field == "title":
                 continue
-            if not s.tokens or not self.sentence_applies(s):
+            if not s.words:
                 continue
-            lowered = s.lowered
-            matches = self.terms.find(s.tokens, lowered)
-            if not matches:
+            matches = self.terms.find(s)  # cheap: a set test first
+            if not matches or not self.sentence_applies(s):
                 continue
             matches = [m for m in matches if m[2].lower() not in a.accepted]
             if not matches:
@@ -54,13 +55,13 @@ class TermCheck(Check):
             if self.requires:
                 # a companion word other than the term itself
                 first = matches[0]
-                if not any(r[0] != first[0] for r in self.requires.find(s.tokens, lowered)):
+                if not any(r[0] != first[0] for r in self.requires.find(s)):
                     continue
-            if self.unless and self.unless.find(s.tokens, lowered):
+            if self.unless and self.unless.find(s):
                 continue
-            if self.requires_code and not a.has_code_in(s.field, s.start, s.end):
+            if self.requires_code and not a.spans_in(s):
                 continue
-            conf = self.confidence + (0.1 if self.boost and self.boost.find(s.tokens, lowered) else 0.0)
+            conf = self.confidence + (0.1 if self.boost and self.boost.find(s) else 0.0)
             start, end, _phrase = matches[0]
             term = a.parsed.text(s.field)[start:end]
             yield Hit(s.field, start, end, min(conf, 1.0), term, s.start, s.end)

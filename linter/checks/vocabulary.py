@@ -21,12 +21,12 @@ class VocabularyCheck(Check):
         self.terms = PhraseIndex(terms, plurals=True) if terms else None
 
     def run(self, a: Analysis) -> Iterator[Hit]:
-        if self.terms is None:
+        if self.terms is None or self.terms.first_words.isdisjoint(a.vocab):
             return
         for s in a.sentences:
             if s.section in self.skip_sections:
                 continue
-            matches = self.terms.find(s.tokens, s.lowered)
+            matches = self.terms.find(s)
             if matches:
                 start, end, term = matches[0]
                 yield Hit(s.field, start, end, self.confidence, term, s.start, s.end)

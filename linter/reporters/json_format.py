@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from storylint.model import Report
 
@@ -24,4 +24,21 @@ def as_dict(report: Report, ctx: RenderContext) -> dict[str, Any]:
 
 
 def render(report: Report, ctx: RenderContext) -> str:
-    return json.dumps(as_dict(report, ctx), ensure_ascii=False, indent=2) + "\n"
+    # compact: the C encoder is an order of magnitude faster than the indenting one
+    return json.dumps(as_dict(report, ctx), ensure_ascii=False) + "\n"
+
+
+def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
+    """The same document as `render`, written record by record: no second copy of every
+    finding in memory, however many there are."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    head = {"version": ctx.version, "schema_version": SCHEMA_VERSION, "summary": report.summary.to_dict()}
+    stream.write(dumps(head)[:-1])
+    for key, records in (("findings", report.findings), ("skipped", report.skipped), ("errors", report.errors)):
+        stream.write(f', "{key}": [')
+        for i, record in enumerate(records):
+            if i:
+                stream.write(", ")
+            stream.write(dumps(record.to_dict()))
+        stream.write("]")
+    stream.write("}\n")

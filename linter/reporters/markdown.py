@@ -12,13 +12,13 @@ from . import RenderContext
 
 
 def md_escape(text: str) -> str:
-    """Plain text safe inside a Markdown table cell: no HTML, no mentions, no pipes."""
+    """Plain text safe inside a Markdown table cell: no HTML, no mentions, no pipes, no markup."""
     text = " ".join(text.split())
+    text = text.replace("\\", "\\\\")  # first, so no later escape can be undone
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("|", "\\|").replace("@", "@\u200b")
-    for ch in "\\`*_[]#!":
-        text = text.replace(ch, "\\" + ch) if ch != "\\" else text
-    return text
+    for ch in "`*_[]#!|~":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("@", "@\u200b")
 
 
 def md_code(text: str) -> str:

@@ -203,20 +203,24 @@ class Store:
             "by_category": by_category,
         }
 
-    def runs(self, source: str | None = None, since: str | None = None) -> list[RunInfo]:
+    @staticmethod
+    def _where(**conditions: str | None) -> tuple[str, tuple[Any, ...]]:
+        """A WHERE clause for the given `column` / `column__gte` filters that are set."""
         clauses, params = [], []
-        if source:
-            clauses.append("source = ?")
-            params.append(source)
-        if since:
-            clauses.append("started_at >= ?")
-            params.append(since)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        for key, value in conditions.items():
+            if value:
+                column, _, op = key.partition("__")
+                clauses.append(f"{column} {'>=' if op == 'gte' else '='} ?")
+                params.append(value)
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", tuple(params)
+
+    def runs(self, source: str | None = None, since: str | None = None) -> list[RunInfo]:
+        where, params = self._where(source=source, started_at__gte=since)
         rows = self._execute(
             "SELECT id, source, command, started_at, finished_at, status, stories_read, stories_checked,"
             " stories_skipped, stories_with_findings, findings, errors, by_category, totals"
             f" FROM runs {where} ORDER BY id",
-            tuple(params),
+            params,
         ).fetchall()
         return [
             RunInfo(*row[:12], by_category=_json(row[12]), totals=_json(row[13]))  # type: ignore[misc]
@@ -224,18 +228,11 @@ class Store:
         ]
 
     def current_findings(self, source: str | None = None, project: str | None = None) -> list[dict[str, Any]]:
-        clauses, params = [], []
-        if source:
-            clauses.append("source = ?")
-            params.append(source)
-        if project:
-            clauses.append("project = ?")
-            params.append(project)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = self._where(source=source, project=project)
         cur = self._execute(
             "SELECT source, story, run_id, rule, name, category, severity, confidence, message, excerpt,"
             f" suggestion, field, line, col, url, author, project FROM findings {where} ORDER BY source, story, id",
-            tuple(params),
+            params,
         )
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

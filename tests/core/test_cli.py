@@ -227,3 +227,20 @@ def test_bundled_examples_cover_every_category(example: str) -> None:
     clean = {json.loads(line)["id"] for line in (root / example).read_text().splitlines() if "-clean-" in line}
     flagged_how = {f["story"] for f in data["findings"] if f["category"] not in ("missing_outcome", "missing_acceptance_criteria")}
     assert clean and not clean & flagged_how
+
+
+def test_binary_file_directory_and_wrong_types(tmp_path: Path) -> None:
+    (tmp_path / "blob.jsonl").write_bytes(b"\x00\x01\x02\xff" * 100)
+    (tmp_path / "dir.jsonl").mkdir()
+    write_jsonl(tmp_path / "types.jsonl", {"id": "T-1", "title": "ok", "labels": 5}, {"id": "T-2", "title": {"x": 1}},
+                {"id": True, "title": "x"}, HOW)  # fmt: skip
+    res = run("check", str(tmp_path / "blob.jsonl"), str(tmp_path / "dir.jsonl"), str(tmp_path / "types.jsonl"),
+              "--format", "json", cwd=tmp_path)  # fmt: skip
+    assert res.returncode == 2
+    data = json.loads(res.stdout)
+    assert data["summary"]["stories_checked"] == 1  # HOW still checked
+    messages = res.stderr.strip().splitlines()
+    assert any("blob.jsonl" in m and "binary" in m for m in messages)
+    assert any("dir.jsonl" in m and "directory" in m for m in messages)
+    assert sum("types.jsonl:" in m for m in messages) == 3
+    assert all(m.startswith("Error: ") for m in messages) and "Traceback" not in res.stderr

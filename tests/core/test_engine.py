@@ -35,7 +35,7 @@ def test_prescription_in_every_category() -> None:
         title="Add a `status` column to the `orders` table",
         body=(
             "We should send the events to Kafka.\n\n"
-            "- Create a migration for the scores table\n- Add a service that computes `score_total`\n\n"
+            "- Create a migration for the scores table\n- Add a service that calls `computeScore()`\n\n"
             "The badge should be 12px with padding.\n\nCall `GET /api/v1/orders/{id}` from the page."
         ),
     )
@@ -122,3 +122,21 @@ def test_preview_rule_needs_explicit_selection() -> None:
     assert "IS02" not in {f.rule for f in LINTER.lint(story).findings}
     linter = Linter(config_from_dict({"extend-select": ["IS02"]}))
     assert "IS02" in {f.rule for f in linter.lint(story).findings}
+
+
+def test_streamed_json_equals_rendered_json() -> None:
+    import io
+    import json
+
+    from storylint.model import Problem, Report
+    from storylint.reporters import RenderContext
+    from storylint.reporters.json_format import render, write
+
+    report = Report()
+    for i, title in enumerate(["Add a `status` column to the `orders` table", "As a shopper I can pay so that I get my order"]):
+        report.add(LINTER.lint(Story(id=str(i), title=title)))
+    report.errors.append(Problem("in.jsonl", "invalid JSON", line=3))
+    ctx = RenderContext(version="x")
+    stream = io.StringIO()
+    write(report, ctx, stream)
+    assert json.loads(stream.getvalue()) == json.loads(render(report, ctx))

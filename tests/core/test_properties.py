@@ -50,3 +50,21 @@ ADF_NODE = st.recursive(
 def test_adf_renderer_never_crashes(doc: dict) -> None:
     text = adf_to_markdown(doc)
     _check(Story(id="a", title="t", body=text, body_format=BodyFormat.ADF))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=400) | st.lists(st.sampled_from([b"{", b"}", b"[", b"]", b'"id"', b'"title"', b":", b",", b"\n", b"\xff", b"1", b'"x"', b"null", b'"issues"', b'"fields"']), max_size=60).map(b"".join))
+@example(data=b"[" * 5000)
+@example(data=b'{"issues": [{"key": 1, "fields": null}]}')
+def test_file_reader_never_raises(data: bytes) -> None:
+    """Any bytes on stdin give stories or Problem records, never an exception."""
+    import io
+
+    from storylint.connectors.files import read_stream
+    from storylint.model import Problem
+
+    for item in read_stream(io.BytesIO(data), "<fuzz>"):
+        if isinstance(item, Problem):
+            assert item.message and "\n" not in item.message
+        else:
+            LINTER.lint(item)

@@ -63,3 +63,15 @@ def test_duplicate_code_is_refused(tmp_path: Path) -> None:
     (tmp_path / "DM01.toml").write_text((rules_dir() / "data_model" / "DM01.toml").read_text())
     with pytest.raises(ConfigError, match="already used"):
         load_rulepack([tmp_path])
+
+
+def test_committed_rule_docs_are_current() -> None:
+    """docs/rules.md is generated from rule metadata; regenerate it after changing a rule."""
+    from click.testing import CliRunner
+
+    from storylint.commands.rule import rule
+
+    root = Path(__file__).resolve().parents[2]
+    generated = CliRunner().invoke(rule, ["--all", "--format", "markdown"]).output
+    committed = (root / "docs" / "rules.md").read_text("utf-8")
+    assert generated == committed, "run: storylint rule --all --format markdown > docs/rules.md"

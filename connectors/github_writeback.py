@@ -1,0 +1,401 @@
+"""Write-back to GitHub: one sticky comment, a label, the job summary and step outputs.
+
+A sink at the end of the flow: it reads `StoryResult` and `Finding` records and never
+the engine.
+
+**Sticky comment.** Exactly one storylint comment per issue, found again by a hidden
+HTML marker at the very start of the body *and* an author we trust (a bot account, or
+the login the token belongs to), so a person who pastes the marker into their own
+comment cannot get it overwritten. Created when there are findings, updated in place on
+every edit, and rewritten as "resolved" when the story becomes clean; extra copies (a
+race before `concurrency` was configured) are deleted.
+
+**Hostile text.** Excerpts come from issue text that anyone can write. They are shown
+as inline code spans (no HTML, no Markdown, no working @-mention), with ``@`` followed
+by a zero-width space in every other place, and cut to a bounded length. The comment
+stays under GitHub's 65,536-character limit: findings that do not fit are counted in a
+closing note. Nothing from the issue is ever written to stdout here, so no workflow
+command (``::set-output``, ``::add-mask::``, ``::stop-commands::``) can be smuggled in;
+step outputs use the multi-line delimiter syntax with a random delimiter.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from storylint.errors import PermanentConnectorError
+from storylint.model import HOW_CATEGORIES, SEVERITY_RANK, Finding, Report, StoryResult
+from storylint.reporters.markdown import md_code, md_escape
+
+from .github_api import COMMENT_LIMIT, ApiCaller
+
+if TYPE_CHECKING:  # pragma: no cover
+    from github import Github
+
+log = logging.getLogger("storylint.github")
+
+MARKER = "<!-- storylint:sticky-comment -->"
+#: where we stop adding findings to a comment (the rest is counted in a note)
+COMMENT_BUDGET = 60_000
+#: GitHub's limit for one step's job summary is 1 MiB
+SUMMARY_BUDGET = 900_000
+EXCERPT_CHARS = 160
+_ICON = {"error": "\u274c", "warning": "\u26a0\ufe0f", "info": "\u2139\ufe0f"}
+
+
+# -- rendering -------------------------------------------------------------------------------
+def safe_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """An excerpt as an inline code span: bounded, one line, inert."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    return md_code(text)
+
+
+def safe_text(text: str, limit: int = 500) -> str:
+    """Rule text (messages, suggestions, names) as escaped Markdown, bounded.
+
+    Backslashes are escaped first, so that no ``\\`` in the text can undo the escape of
+    the character after it (a live backtick would pair with an excerpt's code fence and
+    let the excerpt out of its code span).
+    """
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    return md_escape(text.replace("\\", "\\\\"))
+
+
+def _finding_lines(f: Finding) -> list[str]:
+    where = "title" if f.field == "title" else f"line {f.line}"
+    return [
+        (
+            f"- {_ICON.get(f.severity, '')} **{safe_text(f.rule, 40)}** {safe_text(f.name, 80)} "
+            f"({safe_text(f.category, 40)}, {where}): {safe_text(f.message)}"
+        ),
+        f"  - found: {safe_excerpt(f.excerpt)}",
+        f"  - try: {safe_text(f.suggestion)}",
+    ]
+
+
+def render_comment(result: StoryResult, *, run_url: str | None = None) -> str:
+    """The sticky comment for a story with findings (always under the comment limit)."""
+    findings = sorted(
+        result.findings, key=lambda f: (-SEVERITY_RANK.get(f.severity, 0), f.line, f.column)
+    )
+    n = len(findings)
+    how = sum(1 for f in findings if f.category in HOW_CATEGORIES)
+    parts = []
+    if how:
+        parts.append(
+            f"{how} passage{'s' if how != 1 else ''} that prescribe{'' if how != 1 else 's'} implementation"
+        )
+    if n - how:
+        parts.append(f"{n - how} gap{'s' if n - how != 1 else ''} in what the story says")
+    title = (
+        "this story describes HOW, not only WHAT" if how else "this story could say more about WHAT"
+    )
+    head = [
+        MARKER,
+        f"### storylint: {title}",
+        "",
+        (
+            f"storylint found {' and '.join(parts)}. Stories work best when they say who needs what "
+            "and why, and how we will know it is done; the engineering team decides how to build it. "
+            "Edit the issue and this comment updates itself."
+        ),
+        "",
+        "",
+    ]
+    body = "\n".join(head)
+    shown = 0
+    for f in findings:
+        block = "\n".join(_finding_lines(f)) + "\n"
+        if len(body) + len(block) > COMMENT_BUDGET:
+            break
+        body += block
+        shown += 1
+    if shown < n:
+        body += (
+            f"\n_\u2026and {n - shown} more finding{'s' if n - shown != 1 else ''} not shown: GitHub limits a "
+            "comment to 65,536 characters. The job summary of the workflow run lists them._\n"
+        )
+    body += "\n" + _footer(run_url)
+    assert len(body) <= COMMENT_LIMIT
+    return body
+
+
+def render_resolved(*, reason: str | None = None, run_url: str | None = None) -> str:
+    """What the sticky comment becomes when the story is clean (or out of scope)."""
+    text = (
+        f"storylint no longer checks this issue ({safe_text(reason, 200)})."
+        if reason
+        else "Thanks: the story no longer prescribes implementation. Nothing left to fix."
+    )
+    return "\n".join([MARKER, "### storylint: resolved \u2705", "", text, "", _footer(run_url)])
+
+
+def _footer(run_url: str | None) -> str:
+    link = (
+        f" ([run]({quote(run_url, safe=':/?=&%#')}))"
+        if run_url and run_url.startswith("https://")
+        else ""
+    )
+    return f"<sub>storylint{link} \u00b7 a coaching note, not a gate</sub>\n"
+
+
+def render_summary(report: Report, *, actions: list[str] | None = None) -> str:
+    """Job-summary Markdown: counts, then each finding with a safe excerpt (bounded)."""
+    s = report.summary
+    out = [
+        "## storylint",
+        "",
+        (
+            f"**{s.stories_checked}** checked, **{s.stories_with_findings}** with findings, "
+            f"**{s.findings}** findings, {s.stories_skipped} skipped."
+        ),
+        "",
+    ]
+    for skipped in report.skipped:
+        out.append(f"- {safe_text(skipped.story, 200)} skipped: {safe_text(skipped.reason, 200)}")
+    if report.skipped:
+        out.append("")
+    if report.findings:
+        out += [
+            "| story | rule | severity | excerpt | suggestion |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+    text = "\n".join(out) + "\n"
+    shown = 0
+    for f in report.findings:
+        row = (
+            f"| {safe_text(f.story, 200)} | `{safe_text(f.rule, 40)}` {safe_text(f.name, 80)} | {f.severity} | "
+            f"{safe_excerpt(f.excerpt)} | {safe_text(f.suggestion, 300)} |\n"
+        )
+        if len(text) + len(row) > SUMMARY_BUDGET:
+            break
+        text += row
+        shown += 1
+    if shown < len(report.findings):
+        text += (
+            f"\n_\u2026and {len(report.findings) - shown} more findings (summary size limit)._\n"
+        )
+    if report.errors:
+        text += "\n**Errors**\n\n" + "".join(f"- {safe_text(str(e), 300)}\n" for e in report.errors)
+    if actions:
+        text += "\n" + "".join(f"- {safe_text(a, 300)}\n" for a in actions)
+    return text
+
+
+# -- runner files ----------------------------------------------------------------------------
+def append_summary(path: str | None, markdown: str) -> None:
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(markdown if markdown.endswith("\n") else markdown + "\n")
+
+
+def set_outputs(path: str | None, values: dict[str, str]) -> None:
+    """Append step outputs with the multi-line syntax and a random delimiter."""
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as fh:
+        for name, value in values.items():
+            delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+            while delimiter in value:  # pragma: no cover - 128 random bits
+                delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+            fh.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+
+
+def outputs_for(report: Report) -> dict[str, str]:
+    categories = sorted(report.summary.by_category)
+    return {
+        "findings": str(report.summary.findings),
+        "categories": ",".join(categories),
+        "clean": "true" if report.summary.findings == 0 else "false",
+    }
+
+
+def run_url_from_env(env: dict[str, str] | None = None) -> str | None:
+    env = dict(os.environ) if env is None else env
+    server, repo, run = (
+        env.get("GITHUB_SERVER_URL"),
+        env.get("GITHUB_REPOSITORY"),
+        env.get("GITHUB_RUN_ID"),
+    )
+    if server and repo and run and run.isdigit():
+        return f"{server.rstrip('/')}/{repo}/actions/runs/{run}"
+    return None
+
+
+# -- the API side ----------------------------------------------------------------------------
+@dataclass(slots=True)
+class WriteBack:
+    """What was done to one issue."""
+
+    story: str
+    comment: str = "none"  # created | updated | unchanged | resolved | none
+    label: str = "none"  # added | removed | present | absent | none
+    deleted_duplicates: int = 0
+    comment_url: str | None = None
+
+    def describe(self) -> str:
+        parts = [f"comment {self.comment}", f"label {self.label}"]
+        if self.deleted_duplicates:
+            parts.append(f"{self.deleted_duplicates} duplicate comment(s) deleted")
+        return f"{self.story}: " + ", ".join(parts)
+
+
+@dataclass
+class IssueWriter:
+    """Comment and label write-back for issues of one repository."""
+
+    gh: Github
+    call: ApiCaller
+    repo: str
+    run_url: str | None = None
+    _identity: str | None = field(default=None, init=False)
+    _identity_known: bool = field(default=False, init=False)
+
+    def apply(
+        self,
+        result: StoryResult,
+        number: int,
+        *,
+        comment: bool,
+        label: str | None,
+        current_labels: frozenset[str] | None,
+    ) -> WriteBack:
+        done = WriteBack(f"{self.repo}#{number}")
+        has_findings = bool(result.findings) and result.skipped is None
+        if comment:
+            self._sync_comment(result, number, has_findings, done)
+        if label:
+            self._sync_label(number, label, has_findings, current_labels, done)
+        return done
+
+    # -- comment
+    def _issue_path(self, number: int) -> str:
+        return f"/repos/{self.repo}/issues/{number}"
+
+    def _sticky_comments(self, number: int) -> list[dict[str, Any]]:
+        from .github import _pages
+
+        path = f"{self._issue_path(number)}/comments"
+        found: list[dict[str, Any]] = []
+        for page in _pages(self.gh, self.call, path, {"per_page": 100}):
+            for c in page:
+                if isinstance(c, dict) and str(c.get("body") or "").startswith(MARKER):
+                    found.append(c)
+        if not found:
+            return []
+        trusted = [c for c in found if (c.get("user") or {}).get("type") == "Bot"]
+        if len(trusted) < len(found):
+            me = self._whoami()
+            trusted = [
+                c
+                for c in found
+                if c in trusted or (me and (c.get("user") or {}).get("login") == me)
+            ]
+        return sorted(trusted, key=lambda c: int(c.get("id") or 0))
+
+    def _whoami(self) -> str | None:
+        """The token's login (a personal token); None for an Action token, which cannot ask."""
+        if not self._identity_known:
+            self._identity_known = True
+            try:
+                _, data = self.call(
+                    "GET /user", lambda: self.gh.requester.requestJsonAndCheck("GET", "/user")
+                )
+                self._identity = data.get("login") if isinstance(data, dict) else None
+            except PermanentConnectorError:
+                self._identity = None
+        return self._identity
+
+    def _sync_comment(
+        self, result: StoryResult, number: int, has_findings: bool, done: WriteBack
+    ) -> None:
+        stickies = self._sticky_comments(number)
+        if has_findings:
+            body = render_comment(result, run_url=self.run_url)
+        elif stickies:
+            reason = result.skipped.reason if result.skipped is not None else None
+            body = render_resolved(reason=reason, run_url=self.run_url)
+        else:
+            return
+        requester = self.gh.requester
+        if not stickies:
+            path = f"{self._issue_path(number)}/comments"
+            _, data = self.call(
+                f"POST {path}",
+                lambda: requester.requestJsonAndCheck("POST", path, input={"body": body}),
+            )
+            done.comment = "created"
+            done.comment_url = data.get("html_url") if isinstance(data, dict) else None
+            return
+        keep, *extra = stickies
+        done.comment_url = keep.get("html_url")
+        if _same_body(keep.get("body"), body):
+            done.comment = "unchanged"
+        else:
+            path = f"/repos/{self.repo}/issues/comments/{keep['id']}"
+            self.call(
+                f"PATCH {path}",
+                lambda: requester.requestJsonAndCheck("PATCH", path, input={"body": body}),
+            )
+            done.comment = "updated" if has_findings else "resolved"
+        for c in extra:
+            path = f"/repos/{self.repo}/issues/comments/{c['id']}"
+            try:
+                self.call(
+                    f"DELETE {path}",
+                    functools.partial(requester.requestJsonAndCheck, "DELETE", path),
+                )
+                done.deleted_duplicates += 1
+            except PermanentConnectorError as exc:
+                if "HTTP 404" not in exc.message:
+                    raise
+
+    # -- label
+    def _sync_label(
+        self,
+        number: int,
+        label: str,
+        has_findings: bool,
+        current: frozenset[str] | None,
+        done: WriteBack,
+    ) -> None:
+        requester = self.gh.requester
+        path = f"{self._issue_path(number)}/labels"
+        if has_findings:
+            if current is not None and label in current:
+                done.label = "present"
+                return
+            self.call(
+                f"POST {path}",
+                lambda: requester.requestJsonAndCheck("POST", path, input={"labels": [label]}),
+            )
+            done.label = "added"
+            return
+        if current is not None and label not in current:
+            done.label = "absent"
+            return
+        target = f"{path}/{quote(label, safe='')}"
+        try:
+            self.call(
+                f"DELETE {path}/{{name}}", lambda: requester.requestJsonAndCheck("DELETE", target)
+            )
+            done.label = "removed"
+        except PermanentConnectorError as exc:
+            if "HTTP 404" not in exc.message:  # "Label does not exist": nothing to remove
+                raise
+            done.label = "absent"
+
+
+def _same_body(old: Any, new: str) -> bool:
+    return isinstance(old, str) and old.replace("\r\n", "\n").rstrip() == new.rstrip()

@@ -1,0 +1,267 @@
+"""Jira Cloud and Server/Data Center as a source of stories.
+
+Uses the real `jira` library (3.10.x), created with ``max_retries=0`` (our tenacity layer in
+:mod:`.jira_http` is the only one), a request timeout and ``get_server_info=True``, whose
+``deploymentType`` picks the flavour: Cloud searches ``/rest/api/3/search/jql`` (ADF
+descriptions), Server/Data Center ``/rest/api/2/search`` (wiki markup); see
+:mod:`.jira_search`. Each issue becomes a :class:`~storylint.model.Story` through the same
+mapping the file connector uses, with the reporter's groups added (cached per user per
+run) so the role configuration (``[tool.storylint.roles] groups``) applies.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError
+from storylint.errors import ConfigError, PermanentConnectorError
+from storylint.model import Problem, Story
+
+from .jira_http import DEFAULT_TIMEOUT, JiraCaller, Redactor, RetryPolicy, make_client
+from .jira_search import SearchStats, search_pages, windowed_jql
+from .mapping import story_from_jira_issue
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jira import JIRA
+
+log = logging.getLogger("storylint.jira")
+
+#: how far before the last sync point the next window starts (clock skew, index lag)
+DEFAULT_MARGIN = timedelta(minutes=15)
+#: widest UTC offset: the extra overlap when the user's time zone is unknown
+_UNKNOWN_TZ_MARGIN = timedelta(hours=14)
+
+
+@dataclass(frozen=True, slots=True)
+class JiraAuth:
+    """Credentials from the environment. `repr` never shows a secret."""
+
+    email: str | None = None
+    api_token: str | None = None
+    pat: str | None = None
+
+    def __repr__(self) -> str:
+        kind = "pat" if self.pat else ("basic" if self.api_token else "none")
+        return f"JiraAuth(kind={kind!r}, email={self.email!r})"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> JiraAuth:
+        env = os.environ if env is None else env
+        pat = env.get("JIRA_PAT") or None
+        email = env.get("JIRA_EMAIL") or None
+        token = env.get("JIRA_API_TOKEN") or None
+        if pat:
+            return cls(pat=pat)
+        if email and token:
+            return cls(email=email, api_token=token)
+        if token and not email:
+            raise ConfigError("JIRA_API_TOKEN is set but JIRA_EMAIL is not", file="environment")
+        raise ConfigError(
+            "no Jira credentials: set JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Server/Data Center)",
+            file="environment",
+        )
+
+    @property
+    def hint(self) -> str:
+        if self.pat:
+            return "JIRA_PAT (a personal access token of a user who can browse the projects)"
+        return "JIRA_EMAIL and JIRA_API_TOKEN (an API token of that Atlassian account)"
+
+
+def check_server_url(server: str) -> str:
+    parsed = urlparse(server)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"not an http(s) URL: {server!r}", file="--server")
+    if parsed.username or parsed.password:
+        raise ConfigError("put credentials in JIRA_EMAIL/JIRA_API_TOKEN or JIRA_PAT, not in the URL", file="--server")
+    return server.rstrip("/")
+
+
+def _parse_jira_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class JiraConnector:
+    """Stories matching a JQL query on one Jira server."""
+
+    def __init__(
+        self,
+        server: str,
+        jql: str,
+        auth: JiraAuth,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        policy: RetryPolicy | None = None,
+        fetch_groups: bool = False,
+        page_size: int = 100,
+    ) -> None:
+        self.server = check_server_url(server)
+        self.jql = jql.strip()
+        self.auth = auth
+        self.timeout = timeout
+        self.name = f"jira:{self.server}|{self.jql}"
+        redactor = Redactor()
+        redactor.add(auth.pat, auth.api_token)
+        self.caller = JiraCaller(self.server, policy=policy, redactor=redactor, auth_hint=auth.hint)
+        self.fetch_groups = fetch_groups
+        self.page_size = page_size
+        self.stats = SearchStats()
+        self.since: str | None = None  # JQL window start, "yyyy/MM/dd HH:mm" in the user's zone
+        self.cloud: bool | None = None
+        self._client: JIRA | None = None
+        self._groups: dict[str, tuple[str, ...]] = {}
+        self.group_calls = 0
+
+    # -- connection -------------------------------------------------------------------
+    @property
+    def client(self) -> JIRA:
+        if self._client is None:
+            self.connect()
+        assert self._client is not None
+        return self._client
+
+    def connect(self) -> None:
+        client = make_client(
+            self.server, email=self.auth.email, api_token=self.auth.api_token, pat=self.auth.pat,
+            timeout=self.timeout, caller=self.caller,
+        )  # fmt: skip
+        self.cloud = client.deploymentType == "Cloud"
+        if self.cloud:
+            # search/jql, ADF descriptions and ADF comments live in REST v3 on Cloud
+            client._options["rest_api_version"] = "3"
+        self._client = client
+        log.info("Jira at %s: %s", self.server, "Cloud" if self.cloud else "Server/Data Center")
+
+    def close(self) -> None:
+        """Close the HTTP connections (idempotent)."""
+        if self._client is not None:
+            self._client.close()  # type: ignore[no-untyped-call]
+            self._client = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def server_time(self) -> datetime:
+        """The server's clock now (the next sync point), else ours."""
+        info = self.caller.call("reading server time", self.client.server_info)
+        parsed = _parse_jira_time(info.get("serverTime") if isinstance(info, dict) else None)
+        return (parsed or datetime.now(UTC)).astimezone(UTC)
+
+    def user_zone(self) -> ZoneInfo | None:
+        """The time zone Jira reads our JQL dates in (the user's profile), if it says."""
+        try:
+            me = self.caller.call("reading the user profile", self.client.myself)
+        except PermanentConnectorError as exc:
+            log.warning("%s; assuming the widest time zone overlap", exc.message)
+            return None
+        name = me.get("timeZone") if isinstance(me, dict) else None
+        if not isinstance(name, str):
+            return None
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("unknown time zone %r in the Jira profile; assuming the widest overlap", name)
+            return None
+
+    def set_window(self, sync_point: str | None, margin: timedelta = DEFAULT_MARGIN) -> None:
+        """Read only issues updated since `sync_point` (ISO, UTC) minus `margin`."""
+        if not sync_point:
+            self.since = None
+            return
+        self.since = window_start(sync_point, self.user_zone(), margin)
+
+    # -- reading ----------------------------------------------------------------------
+    @property
+    def search_jql(self) -> str:
+        return windowed_jql(self.jql, self.since)
+
+    def stories(self) -> Iterator[Story | Problem]:
+        client = self.client
+        jql = self.search_jql
+        log.info("searching %s", jql)
+        for page in search_pages(client, self.caller, jql, cloud=bool(self.cloud), stats=self.stats,
+                                 page_size=self.page_size):  # fmt: skip
+            for raw in page:
+                yield self._story(raw)
+
+    def _story(self, raw: dict[str, Any]) -> Story | Problem:
+        key = raw.get("key") or raw.get("id") or "?"
+        try:
+            story = story_from_jira_issue(raw, server=self.server, source=self.name)
+        except (ValidationError, TypeError, AttributeError) as exc:
+            reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "unexpected issue shape"
+            return Problem(f"{self.server}/browse/{key}", f"cannot read issue: {reason}")
+        if self.fetch_groups and story.author is not None:
+            fields = raw.get("fields") or {}
+            person = fields.get("reporter") or fields.get("creator") or {}
+            groups = self.groups_of(person)
+            if groups:
+                story = story.model_copy(update={"author": story.author.model_copy(update={"groups": groups})})
+        return story
+
+    def groups_of(self, person: dict[str, Any]) -> tuple[str, ...]:
+        """The user's group names, read once per user per run."""
+        if not isinstance(person, dict):
+            return ()
+        account = person.get("accountId")
+        name = person.get("name") or person.get("key")
+        ident = account or name
+        if not ident:
+            return ()
+        if ident in self._groups:
+            return self._groups[ident]
+        groups: tuple[str, ...] = ()
+        try:
+            if self.cloud and account:
+                data = self.caller.call("reading user groups", self._get_json, "user/groups", {"accountId": account})
+                if isinstance(data, list):
+                    groups = tuple(str(g["name"]) for g in data if isinstance(g, dict) and g.get("name"))
+            elif name:
+                data = self.caller.call(
+                    "reading user groups", self._get_json, "user", {"username": name, "expand": "groups"}
+                )
+                items = ((data.get("groups") or {}).get("items") or []) if isinstance(data, dict) else []
+                groups = tuple(str(g["name"]) for g in items if isinstance(g, dict) and g.get("name"))
+        except PermanentConnectorError as exc:
+            log.warning("%s; treating the user as in no group", exc.message)
+        self._groups[ident] = tuple(sorted(groups))
+        return self._groups[ident]
+
+    def _get_json(self, path: str, params: dict[str, Any]) -> Any:
+        self.group_calls += 1
+        return self.client._get_json(path, params=params)
+
+
+def window_start(sync_point: str, zone: ZoneInfo | None, margin: timedelta = DEFAULT_MARGIN) -> str:
+    """The JQL `updated >=` value: minute precision, in the zone Jira reads it in, overlapped."""
+    point = datetime.fromisoformat(sync_point)
+    if point.tzinfo is None:
+        point = point.replace(tzinfo=UTC)
+    start = point - margin
+    if zone is None:
+        start = start - _UNKNOWN_TZ_MARGIN
+        local = start.astimezone(UTC)
+    else:
+        local = start.astimezone(zone)
+    return local.strftime("%Y/%m/%d %H:%M")  # seconds dropped: rounds down, never later

@@ -1,0 +1,92 @@
+"""The nightly run: read what changed since the last successful sync, lint it, remember it.
+
+Per source (``jira:<server>|<jql>``) the store keeps the last successful sync point (the
+server's clock when that run started). The next run searches only
+``updated >= <sync point - margin>`` in the user's time zone (Jira compares at minute
+precision in that zone), so the window overlaps the previous one; content hashes then
+decide what is linted again, so nothing is missed and nothing is linted twice. With no
+change the run makes exactly one search call and lints nothing.
+
+Every finished story is saved as it is made, so a run that dies half way keeps them; the
+sync point moves only when the whole run succeeded (and read every issue without error),
+so the next run covers the rest. ``full`` ignores the sync point and the hashes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from storylint.model import Report
+
+from .jira import DEFAULT_MARGIN, JiraConnector
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storylint.runner import RunStats
+    from storylint.store import Store
+
+    from .jira_writeback import JiraWriteBack
+
+log = logging.getLogger("storylint.jira")
+
+
+@dataclass(slots=True)
+class SyncOutcome:
+    report: Report
+    read: int
+    unchanged: int
+    search_calls: int
+    jql: str
+    sync_point: str | None
+    advanced: bool
+
+
+def run_jira(
+    connector: JiraConnector,
+    linter: Any,
+    *,
+    store: Store | None = None,
+    full: bool = False,
+    writeback: JiraWriteBack | None = None,
+    margin: timedelta = DEFAULT_MARGIN,
+) -> SyncOutcome:
+    """Lint the connector's stories; with a store, incrementally."""
+    from storylint.runner import check_stories
+
+    try:
+        connector.connect()
+        started = connector.server_time()
+        if store is not None and not full:
+            connector.set_window(store.sync_point(connector.name), margin)
+        report, stats = check_stories(
+            connector.stories(),
+            linter,
+            store=store,
+            source=connector.name,
+            command="jira",
+            skip_unchanged=store is not None and not full,
+            on_result=writeback,
+        )
+    finally:
+        connector.close()
+    advanced = False
+    point = started.isoformat(timespec="seconds")
+    if store is not None:
+        if report.errors:
+            log.warning("%d issue(s) could not be read; the sync point stays where it was", len(report.errors))
+        else:
+            store.set_sync_point(connector.name, point)
+            advanced = True
+    _log_stats(connector, stats)
+    return SyncOutcome(report, stats.read, stats.unchanged, connector.stats.calls, connector.search_jql,
+                       point if advanced else None, advanced)  # fmt: skip
+
+
+def _log_stats(connector: JiraConnector, stats: RunStats) -> None:
+    log.info(
+        "read %d issue(s) in %d search call(s); %d unchanged; %d retr%s",
+        stats.read, connector.stats.calls, stats.unchanged, connector.caller.retries,
+        "y" if connector.caller.retries == 1 else "ies",
+    )  # fmt: skip

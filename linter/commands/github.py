@@ -1,0 +1,344 @@
+"""`storylint github`: lint one issue from an Action event, or a repository's issues.
+
+Event mode (``--event``, the default inside a workflow) reads the webhook payload and
+needs the API only to write back. Batch mode (``--repo``) lists issues through PyGithub
+and is read-only unless ``--comment`` or ``--label`` is given. Output and exit status
+are the same as every other command's (``storylint.commands.common``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TYPE_CHECKING
+
+import click
+from storylint.commands.common import (
+    build_linter,
+    config_option,
+    fail_on_option,
+    finish,
+    format_option,
+    select_options,
+    store_option,
+)
+from storylint.errors import ConnectorError, InputError, PermanentConnectorError
+from storylint.model import Problem, Report, Story, StoryResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterator
+
+    from github import Github
+    from storylint.connectors.github import TeamResolver
+    from storylint.connectors.github_api import ApiCaller
+    from storylint.connectors.github_writeback import IssueWriter, WriteBack
+    from storylint.engine import Linter
+    from storylint.store import Store
+
+log = logging.getLogger("storylint.github")
+
+
+@click.command()
+@click.option(
+    "--event", "event_path", metavar="PATH", type=click.Path(dir_okay=False, path_type=str),
+    help="An `issues` webhook payload (default: $GITHUB_EVENT_PATH when --repo is not given).",
+)  # fmt: skip
+@click.option(
+    "--repo",
+    metavar="OWNER/NAME",
+    help="Lint the repository's issues through the API (batch mode).",
+)
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Batch: only issues updated at or after DATE (ISO 8601; sent as UTC).",
+)
+@click.option(
+    "--state", type=click.Choice(["open", "closed", "all"]), default="open", show_default=True,
+    help="Batch: which issues to list.",
+)  # fmt: skip
+@click.option(
+    "--comment/--no-comment", default=False, help="Keep one sticky coaching comment on each issue."
+)
+@click.option(
+    "--label", metavar="NAME", help="Add this label while findings remain; remove it when clean."
+)
+@click.option(
+    "--summary/--no-summary", default=True, show_default=True,
+    help="Append a Markdown report to $GITHUB_STEP_SUMMARY (when the runner sets it).",
+)  # fmt: skip
+@click.option(
+    "--api-url",
+    metavar="URL",
+    help="REST API root (default: $GITHUB_API_URL or https://api.github.com).",
+)
+@click.option(
+    "--max-wait", type=click.FloatRange(0), default=300.0, show_default=True,
+    help="Longest rate-limit wait (seconds) worth sleeping through; longer ones fail the run.",
+)  # fmt: skip
+@format_option
+@select_options
+@fail_on_option
+@config_option
+@store_option
+def github(
+    event_path: str | None,
+    repo: str | None,
+    since: str | None,
+    state: str,
+    comment: bool,
+    label: str | None,
+    summary: bool,
+    api_url: str | None,
+    max_wait: float,
+    output_format: str,
+    select: str | None,
+    ignore: str | None,
+    extend_select: str | None,
+    fail_on: str | None,
+    config_path: str | None,
+    store_url: str | None,
+) -> None:
+    """Lint GitHub issues: the one an Action event names, or a whole repository's."""
+    from storylint.connectors.github_api import ApiCaller
+
+    env = os.environ
+    if event_path and repo:
+        raise click.UsageError("give either --event or --repo, not both")
+    if not repo:
+        event_path = event_path or env.get("GITHUB_EVENT_PATH")
+        if not event_path:
+            raise click.UsageError(
+                "give --repo OWNER/NAME, or --event PATH (or run in an Action: $GITHUB_EVENT_PATH)"
+            )
+    if label is not None and not label.strip():
+        label = None
+    linter, config = build_linter(config_path, select, ignore, extend_select)
+    token = (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip() or None
+    api_url = api_url or env.get("GITHUB_API_URL") or None
+    call = ApiCaller(max_wait=max_wait)
+    teams = [g for g in config.roles.groups if g.count("/") == 1]
+    store = None
+    if store_url:
+        from storylint.store import open_store
+
+        store = open_store(store_url)
+    actions: list[str] = []
+    try:
+        if repo:
+            report = _batch(
+                repo, since, state, comment, label, linter, store, token, api_url, call, teams
+            )
+        else:
+            assert event_path is not None
+            report = _event(
+                event_path, comment, label, linter, store, token, api_url, call, teams, actions
+            )
+    finally:
+        if store is not None:
+            store.close()
+    _runner_files(report, actions, summary)
+    s = call.stats
+    log.info(
+        "GitHub API: %d request(s), %d retried, %.1f s waited", s.requests, s.retries, s.waited
+    )
+    finish(report, linter, output_format, fail_on or config.fail_on)
+
+
+def _client(token: str | None, api_url: str | None, *, batch: bool) -> Github:
+    from storylint.connectors.github_api import make_client
+
+    # GitHub asks for a second between writes when many are made; one issue makes two.
+    return make_client(token, api_url, seconds_between_writes=1.0 if batch else None)
+
+
+def _event(
+    path: str,
+    comment: bool,
+    label: str | None,
+    linter: Linter,
+    store: Store | None,
+    token: str | None,
+    api_url: str | None,
+    call: ApiCaller,
+    teams: list[str],
+    actions: list[str],
+) -> Report:
+    from storylint.connectors.github import TeamResolver, read_event
+    from storylint.connectors.github_writeback import IssueWriter, run_url_from_env
+    from storylint.runner import check_stories
+
+    env = os.environ
+    event = read_event(path, repo=env.get("GITHUB_REPOSITORY"))
+    report = Report()
+    writes = comment or bool(label)
+    if event.story is None:
+        actions.append(f"{event.repo}#{event.number} not checked: {event.ignore_reason}")
+        log.info("%s", actions[-1])
+    else:
+        if writes and not token:
+            raise InputError(
+                "GITHUB_TOKEN is not set: --comment and --label need a token with issues: write"
+            )
+        gh = _client(token, api_url, batch=False) if (token or teams) else None
+        story = event.story
+        resolver = TeamResolver(gh, call, teams) if (teams and gh is not None) else None
+        if resolver is not None:
+            story = resolver.apply(story)
+        results: list[StoryResult] = []
+        report, _ = check_stories(
+            [story], linter, store=store, source=f"github:{event.repo}", command="github",
+            on_result=results.append,
+        )  # fmt: skip
+        hint = _association_hint(results, resolver)
+        if hint:
+            actions.append(hint)
+            log.warning("%s", hint)
+        if writes and results and gh is not None:
+            writer = IssueWriter(gh, call, event.repo, run_url=run_url_from_env())
+            done = _write(writer, results[0], event.number, comment, label, event.labels, report)
+            if done is not None:
+                actions.append(done.describe())
+    return report
+
+
+def _runner_files(report: Report, actions: list[str], summary: bool) -> None:
+    """The job summary and step outputs, when a runner asks for them (both modes)."""
+    from storylint.connectors.github_writeback import (
+        append_summary,
+        outputs_for,
+        render_summary,
+        set_outputs,
+    )
+
+    if summary:
+        append_summary(
+            os.environ.get("GITHUB_STEP_SUMMARY"), render_summary(report, actions=actions)
+        )
+    set_outputs(os.environ.get("GITHUB_OUTPUT"), outputs_for(report))
+
+
+def _association_hint(results: list[StoryResult], resolver: TeamResolver | None) -> str | None:
+    """author_association is only a hint: say so when it suggests a skipped author is an insider."""
+    if (
+        not results
+        or results[0].skipped is None
+        or "not a product manager" not in results[0].skipped.reason
+    ):
+        return None
+    author = results[0].story.author
+    association = (author.association or "") if author else ""
+    if association not in ("OWNER", "MEMBER", "COLLABORATOR"):
+        return None
+    teams = (
+        " (teams could not be read: needs a token with read:org)"
+        if resolver and resolver.unavailable
+        else ""
+    )
+    return (
+        f"{results[0].story.ref}: skipped, but GitHub calls the author a {association}{teams}; "
+        "if they are a product manager, add their login to roles.logins"
+    )
+
+
+def _write(
+    writer: IssueWriter,
+    result: StoryResult,
+    number: int,
+    comment: bool,
+    label: str | None,
+    labels: frozenset[str] | None,
+    report: Report,
+) -> WriteBack | None:
+    try:
+        return writer.apply(result, number, comment=comment, label=label, current_labels=labels)
+    except ConnectorError as exc:
+        report.errors.append(
+            Problem(f"{writer.repo}#{number}", f"write-back failed: {exc.message}")
+        )
+        return None
+
+
+def _batch(
+    repo: str,
+    since: str | None,
+    state: str,
+    comment: bool,
+    label: str | None,
+    linter: Linter,
+    store: Store | None,
+    token: str | None,
+    api_url: str | None,
+    call: ApiCaller,
+    teams: list[str],
+) -> Report:
+    from storylint.connectors.github import GitHubConnector, TeamResolver
+    from storylint.connectors.github_writeback import IssueWriter, run_url_from_env
+    from storylint.runner import check_stories
+
+    if not token:
+        log.warning("GITHUB_TOKEN is not set: unauthenticated requests are limited to 60 an hour")
+    if (comment or label) and not token:
+        raise InputError(
+            "GITHUB_TOKEN is not set: --comment and --label need a token with issues: write"
+        )
+    gh = _client(token, api_url, batch=True)
+    source = f"github:{repo}"
+    etag_key = f"{source}#etag"
+    etag = None
+    if store is not None:
+        since = since or store.sync_point(source)
+        etag = store.sync_point(etag_key) if since else None
+    resolver = TeamResolver(gh, call, teams) if teams else None
+    connector = GitHubConnector(
+        gh,
+        call,
+        repo,
+        since=since,
+        state=state,
+        etag=etag,
+        probe=store is not None,
+        teams=resolver,
+    )
+    writer = IssueWriter(gh, call, repo, run_url=run_url_from_env()) if (comment or label) else None
+    report = Report()
+    failed_writes: list[bool] = []
+
+    def on_result(result: StoryResult) -> None:
+        if writer is None or failed_writes:
+            return
+        number = int(str(result.story.key).rsplit("#", 1)[1])
+        item = connector.items.get(number, {})
+        labels = frozenset(
+            str(x.get("name")) for x in item.get("labels") or [] if isinstance(x, dict)
+        )
+        try:
+            writer.apply(result, number, comment=comment, label=label, current_labels=labels)
+        except PermanentConnectorError as exc:
+            failed_writes.append(
+                True
+            )  # a permission problem: the next issue would fail the same way
+            report.errors.append(Problem(f"{repo}#{number}", f"write-back failed: {exc.message}"))
+        except ConnectorError as exc:
+            report.errors.append(Problem(f"{repo}#{number}", f"write-back failed: {exc.message}"))
+
+    def guarded() -> Iterator[Story | Problem]:
+        try:
+            yield from connector.stories()
+        except ConnectorError as exc:
+            yield Problem(source, exc.message)
+
+    report, stats = check_stories(
+        guarded(), linter, store=store, source=source, command="github",
+        skip_unchanged=store is not None, on_result=on_result, report=report,
+    )  # fmt: skip
+    if connector.pull_requests:
+        log.info("%s: %d pull request(s) ignored", repo, connector.pull_requests)
+    if store is not None and not report.errors and not connector.not_modified:
+        if connector.server_time:
+            store.set_sync_point(source, connector.server_time)
+        if connector.probe_etag:
+            store.set_sync_point(etag_key, connector.probe_etag)
+    if stats.unchanged:
+        log.info("%s: %d unchanged issue(s) not linted again", repo, stats.unchanged)
+    return report

@@ -1,0 +1,92 @@
+"""`storylint jira`: lint the stories a JQL query finds, incrementally with a store.
+
+Credentials come from the environment only: ``JIRA_EMAIL`` + ``JIRA_API_TOKEN`` (Cloud,
+basic auth) or ``JIRA_PAT`` (Server/Data Center, bearer). Output and exit codes are those
+of ``storylint check``; each finding's ``story`` is the issue key and ``url`` its browse link.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from storylint.commands.common import (
+    build_linter,
+    config_option,
+    fail_on_option,
+    finish,
+    format_option,
+    select_options,
+    store_option,
+)
+
+
+def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and (not value or any(ch.isspace() for ch in value)):
+        raise click.BadParameter("Jira labels cannot contain spaces", ctx=ctx, param=param)
+    return value
+
+
+@click.command()
+@click.option("--server", required=True, envvar="JIRA_SERVER", metavar="URL",
+              help="Jira base URL, e.g. https://example.atlassian.net [env: JIRA_SERVER].")  # fmt: skip
+@click.option("--jql", required=True, help='Which issues, e.g. \'project = PAY AND type = Story\'.')
+@store_option
+@click.option("--full", is_flag=True, help="Re-read and re-lint everything, ignoring the last sync point.")
+@format_option
+@select_options
+@fail_on_option
+@config_option
+@click.option("--comment", is_flag=True, help="Keep one storylint comment per issue, updated in place.")
+@click.option("--label", callback=_label, metavar="NAME", help="Add this label to issues with findings; remove it when clean.")
+@click.option("--dry-run", is_flag=True, help="With --comment/--label: print what would be written, write nothing.")
+@click.option("--timeout", type=click.FloatRange(min=1.0), default=30.0, show_default=True,
+              help="Seconds to wait for each Jira answer.")  # fmt: skip
+@click.option("--retries", type=click.IntRange(min=0, max=20), default=7, show_default=True,
+              help="Retries per call on 429, 5xx, timeouts and broken answers.")  # fmt: skip
+def jira(
+    server: str,
+    jql: str,
+    store_url: str | None,
+    full: bool,
+    output_format: str,
+    select: str | None,
+    ignore: str | None,
+    extend_select: str | None,
+    fail_on: str | None,
+    config_path: str | None,
+    comment: bool,
+    label: str | None,
+    dry_run: bool,
+    timeout: float,
+    retries: int,
+) -> None:
+    """Lint Jira issues matching JQL (Cloud or Server/Data Center)."""
+    from storylint.connectors.jira import JiraAuth, JiraConnector
+    from storylint.connectors.jira_http import RetryPolicy
+    from storylint.connectors.jira_sync import run_jira
+    from storylint.connectors.jira_writeback import JiraWriteBack
+
+    linter, config = build_linter(config_path, select, ignore, extend_select)
+    auth = JiraAuth.from_env()
+    connector = JiraConnector(
+        server, jql, auth, timeout=timeout, policy=RetryPolicy(attempts=retries + 1),
+        fetch_groups=bool(config.roles.groups),
+    )  # fmt: skip
+    writeback = None
+    if comment or label:
+        writeback = JiraWriteBack(
+            connector, comment=comment, label=label, dry_run=dry_run,
+            echo=lambda line: click.echo(line, file=sys.stderr),
+        )  # fmt: skip
+    store = None
+    if store_url:
+        from storylint.store import open_store
+
+        store = open_store(store_url)
+    try:
+        outcome = run_jira(connector, linter, store=store, full=full, writeback=writeback)
+    finally:
+        if store is not None:
+            store.close()
+    finish(outcome.report, linter, output_format, fail_on or config.fail_on)

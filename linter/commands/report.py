@@ -1,0 +1,122 @@
+"""`storylint report`: HTML dashboard, Markdown digest or CSV from a store or results files."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+from storylint import __version__
+from storylint.errors import ConfigError
+
+log = logging.getLogger("storylint.report")
+
+FORMAT_BY_SUFFIX = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".csv": "csv",
+}
+
+
+@click.command()
+@click.argument(
+    "results", nargs=-1, type=click.Path(dir_okay=False, path_type=str), metavar="[RESULT.json]..."
+)
+@click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    help="Read the history store (SQLite file path, sqlite:///path or postgresql://...).",
+)
+@click.option("-o", "--output", required=True, metavar="FILE", help="File to write; - for stdout.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "markdown", "csv"]),
+    default=None,
+    help="Report format [default: from the -o suffix (.html, .md, .csv), else html].",
+)
+@click.option(
+    "--since", metavar="DATE", help="Trend over runs started on or after DATE (2026-01-31)."
+)
+@click.option(
+    "--project", metavar="KEY", help="Only stories of this Jira project key / GitHub repository."
+)
+@click.option(
+    "--pseudonymize",
+    is_flag=True,
+    help="Replace author names with stable aliases (keyed by the store's salt or "
+    "$STORYLINT_PSEUDONYM_KEY).",
+)
+def report(
+    results: tuple[str, ...],
+    store_url: str | None,
+    output: str,
+    output_format: str | None,
+    since: str | None,
+    project: str | None,
+    pseudonymize: bool,
+) -> None:
+    """Write a report for PM leads from a --store or from `check --format json` RESULT files.
+
+    Several RESULT files are several runs, oldest first: the report shows the trend.
+    """
+    from storylint import report_data as rd
+
+    if bool(store_url) == bool(results):
+        raise ConfigError("give either --store URL or one or more RESULT.json files", key="report")
+    fmt = output_format or FORMAT_BY_SUFFIX.get(Path(output).suffix.lower(), "html")
+    since_iso = rd.parse_since(since)
+    alias = None
+    if store_url:
+        from storylint.store import open_store
+
+        store = open_store(store_url)
+        try:
+            if pseudonymize:
+                key, origin = rd.pseudonym_key(store)
+                alias = rd.make_aliaser(key)
+            inp = rd.load_store(store, since=since_iso, project=project)
+        finally:
+            store.close()
+    else:
+        inp = rd.load_results(results, since=since_iso, project=project)
+        if pseudonymize:
+            key, origin = rd.pseudonym_key(None)
+            if origin == "random":
+                log.warning(
+                    "aliases are random for this report only; set %s to keep them stable across reports",
+                    rd.KEY_ENV,
+                )
+            alias = rd.make_aliaser(key)
+
+    if fmt == "csv":
+        from storylint.reporters import csv_report
+
+        text = csv_report.render(rd.filtered_findings(inp, alias))
+    else:
+        dataset = rd.build_dataset(inp, alias=alias, version=__version__)
+        if fmt == "markdown":
+            from storylint.reporters import digest
+
+            text = digest.render(dataset)
+        else:
+            from storylint.reporters import html_report
+
+            text = html_report.render(dataset)
+
+    if output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise ConfigError(f"folder {target.parent} does not exist", key="-o")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    tmp.replace(target)
+    log.info("wrote %s report to %s (%d bytes)", fmt, output, len(text.encode("utf-8")))

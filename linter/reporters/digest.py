@@ -1,0 +1,137 @@
+"""The Markdown digest: a short summary of the report for Slack, e-mail or a GitHub summary.
+
+Reads the dataset of `storylint.report_data.build_dataset`. Story text goes through
+`md_escape` / `md_code`, so the digest can neither inject markup nor @-mention anyone;
+links are emitted only for http/https URLs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .markdown import md_code, md_escape
+
+TOP = 10
+
+
+def _num(n: Any) -> str:
+    return "n/a" if n is None else f"{n:,}"
+
+
+def _pct(x: Any) -> str:
+    return "n/a" if x is None else f"{x * 100:.1f}%"
+
+
+def _signed(n: Any, *, share: bool = False) -> str:
+    if n is None:
+        return "n/a"
+    if share:
+        return f"{n * 100:+.1f} pts"
+    return f"{n:+,}" if n else "±0"
+
+
+def _link(text: str, url: Any) -> str:
+    label = md_escape(text)
+    if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
+        target = (
+            url.replace(" ", "%20")
+            .replace("(", "%28")
+            .replace(")", "%29")
+            .replace("<", "%3C")
+            .replace(">", "%3E")
+        )
+        return f"[{label}]({target})"
+    return label
+
+
+def render(d: dict[str, Any]) -> str:
+    h = d["headline"]
+    f = d["filters"]
+    delta = h["delta"]
+    scope = []
+    if f["project"]:
+        scope.append(f"project {md_escape(f['project'])}")
+    if f["since"]:
+        scope.append(f"runs since {f['since'][:10]}")
+    if f["pseudonymized"]:
+        scope.append("authors pseudonymized")
+    out = ["## storylint report" + (f" — {md_escape(f['project'])}" if f["project"] else ""), ""]
+    out.append(
+        f"**{_num(h['checked'])}** stories checked, **{_pct(h['clean_share'])}** clean, "
+        f"**{_num(h['with_findings'])}** with findings, **{_num(h['findings'])}** findings"
+        + (f" ({'; '.join(scope)})" if scope else "")
+        + "."
+    )
+    if delta:
+        out.append(
+            f"Since run {md_escape(str(delta['previous']))}: findings {_signed(delta['findings'])}, "
+            f"stories with findings {_signed(delta['with_findings'])}, "
+            f"share clean {_signed(delta['clean_share'], share=True)}."
+        )
+    for note in d["notes"]:
+        out.append(f"_{md_escape(note)}_")
+    out.append("")
+    if h["by_category"]:
+        out += ["| category | findings | change |", "| --- | ---: | ---: |"]
+        dc = (delta or {}).get("by_category", {})
+        for cat, n in sorted(h["by_category"].items(), key=lambda kv: -kv[1]):
+            change = _signed(dc.get(cat, 0)) if delta else ""
+            out.append(f"| {md_escape(cat.replace('_', ' '))} | {_num(n)} | {change} |")
+        out.append("")
+    trend = d["trend"][-TOP:]
+    if len(trend) >= 2:
+        out += [
+            "**Trend** (latest runs)",
+            "",
+            "| run | date | checked | clean | findings |",
+            "| --- | --- | ---: | ---: | ---: |",
+        ]
+        for p in trend:
+            out.append(
+                f"| {md_escape(str(p['label']))} | {p['started_at'][:10]} | {_num(p['checked'])} | "
+                f"{_pct(p['clean_share'])} | {_num(p['findings'])} |"
+            )
+        out.append("")
+    for title, rows, key in (
+        ("Authors", d["by_author"], "author"),
+        ("Projects", d["by_project"], "project"),
+    ):
+        if not rows:
+            continue
+        out += [
+            f"**{title} with most findings**",
+            "",
+            f"| {key} | stories with findings | findings |",
+            "| --- | ---: | ---: |",
+        ]
+        out += [
+            f"| {md_escape(r['name'])} | {_num(r['with_findings'])} | {_num(r['findings'])} |"
+            for r in rows[:TOP]
+        ]
+        if len(rows) > TOP:
+            out.append(f"| … {len(rows) - TOP:,} more | | |")
+        out.append("")
+    if d["by_rule"]:
+        out += ["**Top rules**", "", "| rule | category | findings |", "| --- | --- | ---: |"]
+        out += [
+            f"| {md_code(r['rule'])} {md_escape(r['name'])} | {md_escape(r['category'].replace('_', ' '))} | {_num(r['findings'])} |"
+            for r in d["by_rule"][:TOP]
+        ]
+        out.append("")
+    if d["worst"]:
+        out += ["**Stories to look at first**", ""]
+        for s in d["worst"][:TOP]:
+            top = s["top"][0]
+            who = f" by {md_escape(s['author'])}" if s["author"] else ""
+            out.append(
+                f"- {_link(s['story'], s['url'])}{who}: {_num(s['findings'])} finding(s); "
+                f"{md_code(top['rule'])} {md_code(top['excerpt'])} → {md_escape(top['suggestion'])}"
+            )
+        out.append("")
+    out.append(
+        f"_storylint {md_escape(d['tool_version'])}, generated {d['generated_at'][:16].replace('T', ' ')} UTC._"
+    )
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["render"]

@@ -1,0 +1,78 @@
+"""PostgreSQL backend, for nightly runs on ephemeral CI runners (psycopg 3).
+
+Same schema and logic as SQLite (`Store`); only the dialect differs: `%s` placeholders,
+`BIGSERIAL` ids returned with `RETURNING id`. Install with ``pip install 'storylint[postgres]'``.
+Messages show the URL without its password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from storylint.errors import ConfigError
+from storylint.model import StoryResult
+
+from .base import Store, redact_url
+
+_MIGRATION_LOCK = 0x5704_11_7  # any constant; names storylint's schema migration
+
+
+class PostgresStore(Store):
+    placeholder = "%s"
+    id_type = "BIGSERIAL PRIMARY KEY"
+    json_type = "TEXT"
+
+    @classmethod
+    def connect(cls, url: str) -> PostgresStore:
+        try:
+            import psycopg
+        except ImportError:
+            raise ConfigError(
+                "PostgreSQL needs psycopg: pip install 'storylint[postgres]'", file=f"--store {redact_url(url)}"
+            ) from None
+        try:
+            conn = psycopg.connect(url, connect_timeout=15, application_name="storylint")
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ConfigError(
+                f"cannot open PostgreSQL store: {_scrub(reason, url)}", file=f"--store {redact_url(url)}"
+            ) from None
+        return cls(conn, url)
+
+    def _migrate(self) -> None:
+        # Two runners opening a fresh database at once must not both create the tables.
+        self._execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
+        try:
+            super()._migrate()
+        finally:
+            self._execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
+            self.conn.commit()
+
+    def save_result(self, run_id: int, source: str, result: StoryResult, content_hash: str) -> None:
+        # One network round trip per story instead of one per statement (psycopg pipeline mode).
+        try:
+            with self.conn.pipeline():
+                super().save_result(run_id, source, result, content_hash)
+        except BaseException:
+            # an error can surface at the pipeline's sync (the commit): leave no half story
+            with contextlib.suppress(Exception):
+                self.conn.rollback()
+            raise
+
+    def _returning_id(self) -> str:
+        return " RETURNING id"
+
+    def _inserted_id(self, cur: Any) -> int:
+        return int(cur.fetchone()[0])
+
+
+def _scrub(text: str, url: str) -> str:
+    """psycopg messages can echo connection parameters; drop the password if it appears."""
+    if "://" in url and "@" in url:
+        creds = url.split("://", 1)[1].split("@", 1)[0]
+        if ":" in creds:
+            password = creds.split(":", 1)[1]
+            if password:
+                text = text.replace(password, "***")
+    return text

@@ -1,0 +1,94 @@
+"""Parser and sentence analysis: the context that turns a mention into a prescription."""
+
+from __future__ import annotations
+
+from storylint.analysis import analyse
+from storylint.model import BodyFormat, Story
+from storylint.parse import CODE, HEADING, LIST_ITEM, QUOTE, SEC_AC, SEC_PROPOSAL, SEC_REPRO, parse
+
+
+def sentences(body: str, title: str = "t") -> list:
+    return analyse(parse(Story(id="1", title=title, body=body))).sentences
+
+
+def test_label_prefix_before_verb_in_any_sentence() -> None:
+    s = sentences("intro line.\n\n- Inway: send the flag when calling RegisterInway")[-1]
+    assert s.imperative and s.verb == "send"
+
+
+def test_component_to_verb_is_a_task() -> None:
+    s = sentences("- Backend to emit metric updates")[-1]
+    assert s.imperative
+
+
+def test_fix_symptom_is_a_bug_title_not_a_directive() -> None:
+    assert not sentences("", title="Fix crash when map has two layers")[0].imperative
+    assert sentences("", title="Fix rounding in the invoice totals")[0].imperative
+
+
+def test_user_want_is_not_a_plan() -> None:
+    s = sentences("", title="As a shopper I want to export orders so that I can open them in Excel")[0]
+    assert s.user_clause and not s.plan and not s.directive
+
+
+def test_developer_want_with_build_verb_is_directive() -> None:
+    s = sentences("**As a** developer\n<br>**I want to** use `testify` for assertions\n<br>**so that** tests agree")[-1]
+    assert s.user_clause and s.technical_role and s.directive
+
+
+def test_prohibition_is_not_a_directive() -> None:
+    assert not sentences("Restarts should not cause old lines to be sent again.")[-1].modal
+
+
+def test_code_span_first_word_is_not_a_verb() -> None:
+    assert not sentences("- `build` (React)")[-1].imperative
+
+
+def test_url_does_not_swallow_the_full_stop() -> None:
+    texts = [s.text.strip() for s in sentences("See https://example.com/a/b.json. Make them snake_case")]
+    assert texts[-1] == "Make them snake_case"
+
+
+def test_sections_and_blocks() -> None:
+    body = (
+        "## Steps to reproduce\n1. open it\n\n### Proposal\n- Add a column\n\n**Acceptance criteria**\n- Users can pay\n\n"
+        "```sql\nSELECT 1 FROM t\n```\n> quoted"
+    )
+    p = parse(Story(id="1", title="t", body=body))
+    kinds = [(b.kind, b.section) for b in p.blocks if b.field == "body"]
+    assert (LIST_ITEM, SEC_REPRO) in kinds and (LIST_ITEM, SEC_PROPOSAL) in kinds and (LIST_ITEM, SEC_AC) in kinds
+    assert any(k == CODE for k, _ in kinds) and any(k == QUOTE for k, _ in kinds)
+    assert [b for b in p.blocks if b.kind == CODE][0].lang == "sql"
+    assert sum(1 for b in p.blocks if b.kind == HEADING) == 3
+
+
+def test_prose_pasted_in_a_fence_is_quoted_text() -> None:
+    prose = "Duplicity compresses with a single process at the moment.\nPerformance could be increased by doing it in parallel, maybe using a library.\n"
+    p = parse(Story(id="1", title="t", body=f"```\n{prose}```"))
+    assert [b.kind for b in p.blocks if b.field == "body"] == [QUOTE]
+    log = "2020-01-01 ERROR failed\n[WARN] retry (1/3)\n$ make test\n"
+    p = parse(Story(id="1", title="t", body=f"```\n{log}```"))
+    assert [b.kind for b in p.blocks if b.field == "body"] == [CODE]
+
+
+def test_template_comments_are_masked() -> None:
+    p = parse(Story(id="1", title="t", body="<!-- Add a column to the table -->\nReal text"))
+    assert "Add" not in p.masked_body and len(p.masked_body) == len(p.body)
+
+
+def test_jira_wiki_blocks() -> None:
+    body = "h2. Acceptance criteria\n* users can pay\n{code:sql}\nSELECT 1\n{code}\n||a||b||\n|1|2|\nuse {{order_id}} here"
+    p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
+    kinds = [b.kind for b in p.blocks if b.field == "body"]
+    assert kinds[:3] == [HEADING, LIST_ITEM, CODE]
+    assert any(p.body[s.start : s.end] == "order_id" for s in p.code_spans)
+
+
+def test_backtick_pairing_is_linear_and_correct() -> None:
+    p = parse(Story(id="1", title="a `x` b ``y`z`` c ` d", body=""))
+    assert [p.title[s.start : s.end] for s in p.code_spans] == ["x", "y`z"]
+
+
+def test_links_are_recorded_with_positions() -> None:
+    p = parse(Story(id="1", title="t", body="See [the mock](https://example.com/m.png) and www.example.org."))
+    assert [p.body[s.start : s.end] for s in p.links] == ["https://example.com/m.png", "www.example.org"]

@@ -1,0 +1,356 @@
+"""End to end: the Action's own `run:` steps, run with bash in a simulated runner.
+
+action.yml is parsed; each `run:` step's script and `env:` are taken as written, the
+`${{ ... }}` expressions a runner would expand (inputs, github.token, steps.*.outputs,
+runner.os) are substituted, and the script runs with `bash -e -o pipefail` in an
+environment like a runner's: GITHUB_EVENT_PATH (an `issues` payload), GITHUB_STEP_SUMMARY,
+GITHUB_OUTPUT, GITHUB_ACTION_PATH, and GITHUB_API_URL pointing at the fake API. `uses:`
+steps (setup-python, cache) are the runner's business and are skipped; the install step
+runs for real, once, into a fresh virtual environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ACTION_TOKEN, subprocess_env
+from fake_github import issue, issues_event
+from storylint.connectors.github_api import COMMENT_LIMIT
+from storylint.connectors.github_writeback import MARKER
+from test_github_writeback import inert
+
+ROOT = Path(__file__).resolve().parents[2]
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+REPO = "acme/shop"
+_INSTALLED: set[Path] = set()  # tool venvs the install step already ran in
+EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+HOW = (
+    "As a shopper I want to keep my cart so that I can finish buying later.\n\n"
+    "Add a `saved_at` column to the carts table in PostgreSQL and expose POST /api/v1/carts.\n"
+)
+CLEAN = (
+    "As a shopper I want to keep my cart so that I can finish buying later.\n\n"
+    "## Acceptance criteria\n- [ ] A cart I left yesterday is still there when I come back.\n"
+)
+HOSTILE_TITLE = "::add-mask::hello ::set-output name=clean::true <script>x</script> @acme/product"
+HOSTILE_BODY = (
+    "::stop-commands::pwned\n::set-output name=clean::true\n::add-mask::PostgreSQL\n"
+    "<img src=x onerror=alert(1)> <details open>PostgreSQL</details> cc @acme/product-team @octocat\n"
+    "$(touch /tmp/storylint-pwned) `; rm -rf ~` ${{ github.token }} Redis column\n"
+)
+
+
+def _pth_venv(base: Path) -> Path:
+    """A fresh venv that sees the test venv's dependencies but not its storylint."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(base)], check=True)
+    py = base / "bin" / "python"
+    purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()  # fmt: skip
+    deps = sysconfig.get_paths()["purelib"]
+    Path(purelib, "_test_deps.pth").write_text(deps + "\n")
+    return base
+
+
+class Runner:
+    """Runs the composite action's `run:` steps like a GitHub runner would."""
+
+    def __init__(self, tmp: Path, fake_url: str, tool_bin: Path, action_path: Path) -> None:
+        self.tmp = tmp
+        self.action_path = action_path
+        self.fake_url = fake_url
+        self.tool_bin = tool_bin
+        self.summary = tmp / "step_summary.md"
+        self.summary.touch()
+        self.runs = 0
+        self.last: dict[str, Any] = {}
+
+    def _expand(self, text: str, inputs: dict[str, str], outputs: dict[str, dict[str, str]]) -> str:
+        def value(match: re.Match[str]) -> str:
+            expr = match.group(1)
+            if m := re.fullmatch(r"inputs\.([\w-]+)", expr):
+                return inputs[m.group(1)]
+            if m := re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expr):
+                return outputs.get(m.group(1), {}).get(m.group(2), "")
+            if expr == "github.token":
+                return ACTION_TOKEN
+            if expr == "runner.os":
+                return "Linux"
+            raise AssertionError(f"unexpected expression in action.yml: {expr}")
+
+        return EXPR.sub(value, text)
+
+    def run(self, payload: dict[str, Any], **given: str) -> dict[str, Any]:
+        self.runs += 1
+        work = self.tmp / f"run{self.runs}"
+        work.mkdir()
+        event = work / "event.json"
+        event.write_text(json.dumps(payload))
+        defaults = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
+        inputs = {
+            name: self._expand(v, {}, {}) if "github.token" in v else v
+            for name, v in defaults.items()
+        }
+        inputs.update(given)
+        outputs: dict[str, dict[str, str]] = {}
+        results: dict[str, Any] = {"steps": {}}
+        for index, step in enumerate(ACTION["runs"]["steps"]):
+            if "uses" in step:
+                continue
+            if step.get("name") == "Install storylint" and self.tool_bin in _INSTALLED:
+                continue  # the tool is in place (a warm runner / cache hit)
+            output_file = work / f"output_{index}"
+            output_file.touch()
+            env = subprocess_env(
+                PATH=f"{self.tool_bin}{os.pathsep}{os.environ['PATH']}",
+                GITHUB_ACTIONS="true", CI="true", GITHUB_EVENT_NAME="issues", GITHUB_EVENT_PATH=str(event),
+                GITHUB_REPOSITORY=REPO, GITHUB_API_URL=self.fake_url, GITHUB_SERVER_URL="https://github.com",
+                GITHUB_RUN_ID="4242", GITHUB_WORKSPACE=str(work), GITHUB_ACTION_PATH=str(self.action_path),
+                GITHUB_STEP_SUMMARY=str(self.summary), GITHUB_OUTPUT=str(output_file), RUNNER_OS="Linux",
+                RUNNER_TEMP=str(work), HOME=str(self.tmp),
+            )  # fmt: skip
+            for key, val in (step.get("env") or {}).items():
+                env[key] = self._expand(str(val), inputs, outputs)
+            script = work / f"step_{index}.sh"
+            script.write_text(self._expand(step["run"], inputs, outputs))
+            started = time.perf_counter()
+            proc = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", str(script)],
+                cwd=work, env=env, capture_output=True, text=True, timeout=120, check=False,
+            )  # fmt: skip
+            elapsed = time.perf_counter() - started
+            step_id = step.get("id") or f"step{index}"
+            outputs[step_id] = parse_outputs(output_file.read_text())
+            results["steps"][step_id] = {"rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr,
+                                          "seconds": elapsed}  # fmt: skip
+            if step.get("name") == "Install storylint":
+                assert proc.returncode == 0, proc.stderr
+                _INSTALLED.add(self.tool_bin)
+            if proc.returncode != 0:
+                break
+        results["step_outputs"] = outputs
+        results["outputs"] = {
+            name: self._expand(spec["value"], inputs, outputs)
+            for name, spec in ACTION["outputs"].items()
+        }
+        self.last = results
+        return results
+
+
+def parse_outputs(text: str) -> dict[str, str]:
+    """GITHUB_OUTPUT as the runner reads it: `name=value` lines and `name<<DELIM` blocks."""
+    out: dict[str, str] = {}
+    lines = iter(text.splitlines())
+    for line in lines:
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delim = line.split("<<", 1)
+            value: list[str] = []
+            for inner in lines:
+                if inner == delim:
+                    break
+                value.append(inner)
+            else:
+                raise AssertionError(f"unterminated output {name}")
+            out[name] = "\n".join(value)
+        elif "=" in line:
+            name, val = line.split("=", 1)
+            out[name] = val
+    return out
+
+
+@pytest.fixture(scope="module")
+def tool_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _pth_venv(tmp_path_factory.mktemp("toolcache") / "venv") / "bin"
+
+
+@pytest.fixture(scope="module")
+def action_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The action as a runner downloads it: the repository's files, without git or build state."""
+    target = tmp_path_factory.mktemp("_actions") / "storylint"
+    ignore = shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", "tests"
+    )
+    shutil.copytree(ROOT, target, ignore=ignore)
+    return target
+
+
+@pytest.fixture
+def runner(tmp_path: Path, fake, tool_venv: Path, action_path: Path) -> Runner:
+    return Runner(tmp_path, fake.url, tool_venv, action_path)
+
+
+def _annotations_only(stdout: str) -> None:
+    """Every line storylint prints is one escaped annotation; no smuggled command can start a line."""
+    for line in stdout.splitlines():
+        if line.lstrip().startswith("::"):
+            assert re.match(r"^::(warning|error|notice) title=[^:\n]*::", line), line
+    starts = [ln.lstrip()[:20] for ln in stdout.splitlines()]
+    assert not [
+        s for s in starts if s.startswith(("::add-mask", "::set-output", "::stop-commands"))
+    ]
+
+
+def test_opened_edited_to_clean_reopened(runner: Runner, fake, capsys) -> None:
+    item = fake.add_issue(REPO, issue(REPO, 12, "Save carts", HOW))
+    first = runner.run(issues_event("opened", item, REPO))
+    lint = first["steps"]["lint"]
+    assert lint["rc"] == 0, lint["stderr"]  # advisory by default
+    cache = first["step_outputs"]["pip-cache"]
+    assert re.fullmatch(r"[0-9a-f]{16}", cache["key"]) and cache["dir"]
+    assert first["outputs"]["clean"] == "false" and int(first["outputs"]["findings"]) > 0
+    assert "data_model" in first["outputs"]["categories"] or first["outputs"]["categories"]
+    [comment] = fake.comments_on(REPO, 12)
+    assert comment["body"].startswith(MARKER) and comment["user"]["login"] == "github-actions[bot]"
+    assert fake.labels_on(REPO, 12) == ["storylint"]
+    summary = runner.summary.read_text()
+    assert "## storylint" in summary and f"{REPO}\\#12" in summary or f"{REPO}#12" in summary
+    _annotations_only(lint["stdout"])
+    assert "SECRET" not in lint["stdout"] + lint["stderr"] + summary
+
+    # the measured figures: one issue, one lint step
+    calls_for_opened = len(fake.calls)
+    with capsys.disabled():
+        print(f"\nMEASURE action lint step (opened, findings): {lint['seconds']:.2f} s wall, "
+              f"{calls_for_opened} API calls: {[f'{c.method} {c.path}' for c in fake.calls]}")  # fmt: skip
+    assert calls_for_opened == 3  # GET comments, POST comment, POST labels
+
+    before = len(fake.calls)
+    old = dict(fake.issues[REPO][12])
+    fake.issues[REPO][12]["body"] = CLEAN
+    edited = issues_event(
+        "edited", fake.issues[REPO][12], REPO, changes={"body": {"from": old["body"]}}
+    )
+    second = runner.run(edited)
+    assert second["steps"]["lint"]["rc"] == 0, second["steps"]["lint"]["stderr"]
+    assert second["outputs"] == {"findings": "0", "categories": "", "clean": "true"}
+    [same] = fake.comments_on(REPO, 12)
+    assert same["id"] == comment["id"] and "resolved" in same["body"]  # updated, not duplicated
+    assert fake.labels_on(REPO, 12) == []
+    assert len(fake.calls) - before == 3  # GET comments, PATCH comment, DELETE label
+
+    fake.issues[REPO][12]["body"] = HOW
+    third = runner.run(issues_event("reopened", fake.issues[REPO][12], REPO))
+    assert third["steps"]["lint"]["rc"] == 0
+    assert len(fake.comments_on(REPO, 12)) == 1 and third["outputs"]["clean"] == "false"
+    assert fake.comments_on(REPO, 12)[0]["id"] == comment["id"]
+    assert fake.labels_on(REPO, 12) == ["storylint"]
+
+
+def test_fail_on_makes_the_step_fail(runner: Runner, fake) -> None:
+    item = fake.add_issue(REPO, issue(REPO, 3, "Carts", HOW))
+    result = runner.run(
+        issues_event("opened", item, REPO),
+        **{"fail-on": "warning", "comment": "false", "label": ""},
+    )
+    assert result["steps"]["lint"]["rc"] == 1
+    assert fake.comments_on(REPO, 3) == [] and fake.labels_on(REPO, 3) == []
+    assert not [c for c in fake.calls if c.method != "GET"]
+
+
+def test_hostile_issue_is_neutralised(runner: Runner, fake) -> None:
+    pwned = Path("/tmp/storylint-pwned")
+    pwned.unlink(missing_ok=True)
+    item = fake.add_issue(REPO, issue(REPO, 66, HOSTILE_TITLE, HOSTILE_BODY))
+    result = runner.run(issues_event("opened", item, REPO))
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 0, lint["stderr"]
+    _annotations_only(lint["stdout"])
+    [comment] = fake.comments_on(REPO, 66)
+    inert(comment["body"])
+    inert(runner.summary.read_text())
+    assert result["outputs"]["clean"] == "false"  # `::set-output name=clean::true` did nothing
+    assert not pwned.exists()
+    assert (
+        ACTION_TOKEN
+        not in lint["stdout"] + lint["stderr"] + comment["body"] + runner.summary.read_text()
+    )
+
+
+def test_seventy_thousand_character_body(runner: Runner, fake) -> None:
+    body = ("We store it in a PostgreSQL column and call the endpoint. " * 1300)[:70_000]
+    item = fake.add_issue(REPO, issue(REPO, 70, "Huge", body))
+    result = runner.run(issues_event("opened", item, REPO))
+    assert result["steps"]["lint"]["rc"] == 0, result["steps"]["lint"]["stderr"]
+    [comment] = fake.comments_on(REPO, 70)
+    assert len(comment["body"]) <= COMMENT_LIMIT
+    assert len(runner.summary.read_bytes()) < 1024 * 1024
+
+
+def test_pull_request_and_bot_issues_are_not_touched(runner: Runner, fake) -> None:
+    pr = fake.add_issue(REPO, issue(REPO, 5, "PR", HOW, pull_request=True))
+    result = runner.run(issues_event("opened", pr, REPO))
+    assert result["steps"]["lint"]["rc"] == 0 and result["outputs"]["clean"] == "true"
+    bot = fake.add_issue(
+        REPO, issue(REPO, 6, "Bump Redis", HOW, login="renovate[bot]", user_type="Bot")
+    )
+    result = runner.run(issues_event("opened", bot, REPO))
+    assert result["steps"]["lint"]["rc"] == 0
+    assert fake.comments_on(REPO, 5) == [] and fake.comments_on(REPO, 6) == []
+    assert [c for c in fake.calls if c.method != "GET"] == []
+
+
+def test_missing_permission_fails_with_one_clear_line(runner: Runner, fake) -> None:
+    from fake_github import Fault
+
+    item = fake.add_issue(REPO, issue(REPO, 9, "Carts", HOW))
+    fake.fail(
+        Fault(
+            403,
+            b'{"message": "Resource not accessible by integration", "documentation_url": "x"}',
+            method="POST",
+        )
+    )
+    result = runner.run(issues_event("opened", item, REPO))
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 2
+    assert "issues: write" in lint["stderr"] and "Traceback" not in lint["stderr"]
+    assert ACTION_TOKEN not in lint["stderr"] + lint["stdout"]
+
+
+# -- static checks on the Action and the example workflow ---------------------------------------
+def test_no_expression_in_any_run_script_and_no_event_data_in_env() -> None:
+    for step in ACTION["runs"]["steps"]:
+        if "run" in step:
+            assert "${{" not in step["run"], step["name"]
+        for value in (step.get("env") or {}).values():
+            assert "github.event" not in str(value)
+
+
+def test_actions_are_pinned_by_full_sha() -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text())
+    uses = [s["uses"] for s in ACTION["runs"]["steps"] if "uses" in s]
+    uses += [s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s]
+    for ref in uses:
+        if ref.startswith("OWNER/storylint@"):
+            continue  # the user pins their reviewed storylint commit
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
+
+
+def test_example_workflow_shape() -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text())
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads `on` as True
+    assert on == {"issues": {"types": ["opened", "edited", "reopened"]}}
+    assert workflow["permissions"] == {"issues": "write", "contents": "read"}
+    assert workflow["concurrency"] == {
+        "group": "storylint-issue-${{ github.event.issue.number }}",
+        "cancel-in-progress": True,
+    }
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            assert "github.event" not in step.get("run", "")
+    assert {"config", "fail-on", "comment", "label", "token"} <= set(ACTION["inputs"])
+    assert all(spec.get("description") for spec in ACTION["inputs"].values())
+    assert ACTION["inputs"]["token"]["default"] == "${{ github.token }}"
+    assert ACTION["inputs"]["fail-on"]["default"] == "never"
+    assert set(ACTION["outputs"]) == {"findings", "categories", "clean"}

@@ -1,0 +1,338 @@
+"""`storylint github` in a real subprocess: batch mode, store, write-back, errors, secrets."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ACTION_TOKEN, PERSONAL_TOKEN, subprocess_env
+from fake_github import Fault, issue, issues_event
+
+REPO = "acme/shop"
+HOW = "Add a status column in PostgreSQL and a POST /api/orders endpoint."
+CLEAN = (
+    "As a buyer I want to see my order status so that I know when it arrives.\n\n"
+    "## Acceptance criteria\n- [ ] After I pay, my order page shows the status and the expected delivery day.\n"
+)
+
+
+def storylint(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "storylint", *args], env=subprocess_env(**env), capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+
+
+def _seed(fake, n: int = 5) -> None:
+    for i in range(1, n + 1):
+        fake.add_issue(REPO, issue(REPO, i, f"Issue {i}", HOW if i % 2 else CLEAN))
+    fake.add_issue(REPO, issue(REPO, n + 1, "A PR", HOW, pull_request=True))
+
+
+def test_batch_json_findings_name_owner_repo_number(fake, tmp_path):
+    _seed(fake)
+    fake.add_issue(
+        REPO, issue(REPO, 9, "Bump Redis", HOW, login="dependabot[bot]", user_type="Bot")
+    )
+    proc = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--format",
+        "json",
+        GITHUB_TOKEN=PERSONAL_TOKEN,
+        GITHUB_API_URL=fake.url,
+    )
+    assert proc.returncode == 1, proc.stderr  # findings at or above the default fail-on
+    data = json.loads(proc.stdout)
+    stories = {f["story"] for f in data["findings"]}
+    assert stories == {f"{REPO}#1", f"{REPO}#3", f"{REPO}#5"}
+    assert [s["story"] for s in data["skipped"]] == [f"{REPO}#9"]  # the bot's issue
+    assert [c.method for c in fake.calls] == ["GET"]  # read-only without --comment/--label
+    assert PERSONAL_TOKEN not in proc.stdout + proc.stderr
+
+
+def test_batch_with_store_is_incremental_and_uses_304(fake, tmp_path):
+    _seed(fake)
+    db = tmp_path / "history.db"
+    env = {"GITHUB_TOKEN": PERSONAL_TOKEN, "GITHUB_API_URL": fake.url}
+    first = storylint("github", "--repo", REPO, "--store", str(db), "--fail-on", "never", **env)
+    assert first.returncode == 0, first.stderr
+    second = storylint(
+        "-v", "github", "--repo", REPO, "--store", str(db), "--fail-on", "never", **env
+    )
+    assert second.returncode == 0, second.stderr
+    assert fake.calls[-1].status == 304 and "no issue changed" in second.stderr
+    fake.issues[REPO][2]["body"] = HOW
+    fake.issues[REPO][2]["updated_at"] = "2031-01-01T00:00:00Z"
+    third = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--store",
+        str(db),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        **env,
+    )
+    data = json.loads(third.stdout)
+    assert {f["story"] for f in data["findings"]} == {f"{REPO}#2"}  # only the changed issue
+    since = [c for c in fake.calls if c.path.endswith("/issues") and "since" in c.query][-1].query[
+        "since"
+    ][0]
+    assert since.endswith("Z")
+    dump = "\n".join(str(r) for r in sqlite3.connect(db).iterdump())
+    assert PERSONAL_TOKEN not in dump
+
+
+def test_batch_write_back(fake, tmp_path):
+    _seed(fake, 3)
+    proc = storylint(
+        "github", "--repo", REPO, "--comment", "--label", "how", "--fail-on", "never",
+        GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url, GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert len(fake.comments_on(REPO, 1)) == 1 and fake.labels_on(REPO, 1) == ["how"]
+    assert fake.comments_on(REPO, 2) == [] and fake.labels_on(REPO, 2) == []
+    assert fake.comments_on(REPO, 4) == []  # the pull request
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("## storylint") and "**3** checked" in summary
+
+
+def test_server_failing_half_way_keeps_what_finished_and_resumes(fake, tmp_path):
+    for i in range(1, 251):
+        fake.add_issue(REPO, issue(REPO, i, f"Issue {i}", HOW))
+    db = tmp_path / "h.db"
+    env = {"GITHUB_TOKEN": PERSONAL_TOKEN, "GITHUB_API_URL": fake.url}
+    # the probe and page 1 go through; page 2 fails on every attempt (HTML 502 pages)
+    passthrough = [Fault(kind="slow", delay=0.0, path="/issues") for _ in range(2)]
+    bad_gateway = [
+        Fault(502, b"<html>Bad Gateway</html>", {"Content-Type": "text/html"}, path="/issues")
+        for _ in range(5)
+    ]
+    fake.fail(*passthrough, *bad_gateway)
+    first = storylint(
+        "github", "--repo", REPO, "--store", str(db), "--fail-on", "never", "--max-wait", "0", **env
+    )
+    assert first.returncode == 2 and "HTTP 502 (non-JSON error page)" in first.stderr, first.stderr
+    assert "gave up after 5 attempts" in first.stderr and "Traceback" not in first.stderr
+    assert PERSONAL_TOKEN not in first.stderr + first.stdout
+    assert (
+        sqlite3.connect(db).execute("SELECT count(*) FROM stories").fetchone()[0] == 100
+    )  # page 1 kept
+    second = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--store",
+        str(db),
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        **env,
+    )
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["summary"]["stories_checked"] == 150  # only the rest linted
+    third = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--store",
+        str(db),
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        **env,
+    )
+    assert (
+        json.loads(third.stdout)["summary"]["stories_checked"] == 0 and fake.calls[-1].status == 304
+    )
+
+
+def test_event_mode_defaults_to_github_event_path(fake, tmp_path):
+    item = fake.add_issue(REPO, issue(REPO, 1, "Carts", HOW))
+    event = tmp_path / "e.json"
+    event.write_text(json.dumps(issues_event("opened", item, REPO)))
+    proc = storylint("github", "--format", "json", GITHUB_EVENT_PATH=str(event))
+    assert proc.returncode == 1 and json.loads(proc.stdout)["findings"][0]["story"] == f"{REPO}#1"
+    assert fake.calls == []  # no token, no write-back: not a single API call
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "needle"),
+    [
+        (["github"], {}, "--repo OWNER/NAME"),
+        (["github", "--event", "/nonexistent.json"], {}, "cannot read the event payload"),
+        (["github", "--repo", "nope"], {"GITHUB_TOKEN": PERSONAL_TOKEN}, "OWNER/NAME"),
+        (
+            ["github", "--repo", REPO, "--since", "yesterday"],
+            {"GITHUB_TOKEN": PERSONAL_TOKEN},
+            "ISO 8601",
+        ),
+    ],
+)
+def test_usage_and_input_errors_exit_2(args, env, needle):
+    proc = storylint(*args, **env)
+    assert proc.returncode == 2 and needle in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_token_exit_2_without_the_token(fake):
+    _seed(fake, 1)
+    proc = storylint(
+        "github", "--repo", REPO, GITHUB_TOKEN="ghp_not_valid_SECRET777", GITHUB_API_URL=fake.url
+    )
+    assert proc.returncode == 2 and "HTTP 401 Bad credentials" in proc.stderr
+    assert "SECRET777" not in proc.stdout + proc.stderr
+
+
+def test_event_write_back_needs_a_token(tmp_path, fake):
+    item = fake.add_issue(REPO, issue(REPO, 1, "Carts", HOW))
+    event = tmp_path / "e.json"
+    event.write_text(json.dumps(issues_event("opened", item, REPO)))
+    proc = storylint("github", "--event", str(event), "--comment")
+    assert proc.returncode == 2 and "GITHUB_TOKEN is not set" in proc.stderr
+
+
+def test_check_does_not_import_the_github_client():
+    code = "import sys, storylint.cli, storylint.commands.check; print('github' in sys.modules, 'tenacity' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        check=True,
+    )
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_action_token_in_env_never_printed(fake, tmp_path):
+    item = fake.add_issue(REPO, issue(REPO, 1, "Carts", HOW))
+    event = tmp_path / "e.json"
+    event.write_text(json.dumps(issues_event("opened", item, REPO)))
+    summary, output = tmp_path / "summary.md", tmp_path / "out"
+    proc = storylint(
+        "-vv", "github", "--event", str(event), "--comment", "--label", "how",
+        GITHUB_TOKEN=ACTION_TOKEN, GITHUB_API_URL=fake.url, GITHUB_STEP_SUMMARY=str(summary), GITHUB_OUTPUT=str(output),
+    )  # fmt: skip
+    everything = proc.stdout + proc.stderr + summary.read_text() + output.read_text()
+    everything += json.dumps([c for c in fake.comments.values()])
+    assert ACTION_TOKEN not in everything and "SECRET" not in everything
+    assert Path(summary).read_text().startswith("## storylint")
+
+
+def _event_file(tmp_path, fake, number=1, body=HOW, **kw):
+    item = fake.add_issue(REPO, issue(REPO, number, "Carts", body, **kw))
+    event = tmp_path / f"e{number}.json"
+    event.write_text(json.dumps(issues_event("opened", item, REPO)))
+    return event
+
+
+def test_team_roles_with_a_read_org_token_bring_the_author_in_scope(fake, tmp_path):
+    fake.teams["acme/product"] = {"pm-alice"}
+    config = tmp_path / "storylint.toml"
+    config.write_text('[roles]\nlogins = ["someone-else"]\ngroups = ["acme/product"]\n')
+    event = _event_file(tmp_path, fake)
+    proc = storylint(
+        "github", "--event", str(event), "--config", str(config), "--format", "json",
+        GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url,
+    )  # fmt: skip
+    data = json.loads(proc.stdout)
+    assert data["findings"] and not data["skipped"], proc.stderr
+    assert fake.count("GET", "/orgs/acme/teams/product/memberships/pm-alice") == 1
+
+
+def test_action_token_cannot_see_teams_and_association_is_only_a_hint(fake, tmp_path):
+    fake.teams["acme/product"] = {"pm-alice"}
+    config = tmp_path / "storylint.toml"
+    config.write_text('[roles]\nlogins = ["someone-else"]\ngroups = ["acme/product"]\n')
+    event = _event_file(tmp_path, fake, association="MEMBER")
+    summary = tmp_path / "summary.md"
+    proc = storylint(
+        "github", "--event", str(event), "--config", str(config), "--format", "json", "--comment",
+        GITHUB_TOKEN=ACTION_TOKEN, GITHUB_API_URL=fake.url, GITHUB_STEP_SUMMARY=str(summary),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["findings"] == [] and "not a product manager" in data["skipped"][0]["reason"]
+    assert "read:org" in proc.stderr and "roles.logins" in proc.stderr
+    assert "MEMBER" in summary.read_text()
+    assert fake.comments_on(REPO, 1) == []  # out of scope: nobody is coached
+
+
+def test_token_with_a_trailing_newline_works_and_stays_hidden(fake):
+    _seed(fake, 1)
+    proc = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--format",
+        "json",
+        GITHUB_TOKEN=PERSONAL_TOKEN + "\n",
+        GITHUB_API_URL=fake.url,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert fake.calls[0].headers["authorization"] == f"token {PERSONAL_TOKEN}"
+
+
+def test_killed_run_keeps_finished_issues_and_the_next_run_lints_the_rest(fake, tmp_path):
+    import signal
+    import time
+
+    for i in range(1, 251):
+        fake.add_issue(REPO, issue(REPO, i, f"Issue {i}", HOW))
+    db = tmp_path / "h.db"
+    # the probe and page 1 answer at once; page 2 hangs long enough to kill the process
+    passthrough = [Fault(kind="slow", delay=0.0, path="/issues") for _ in range(2)]
+    fake.fail(*passthrough, Fault(kind="slow", delay=20.0, path="/issues"))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "storylint",
+            "github",
+            "--repo",
+            REPO,
+            "--store",
+            str(db),
+            "--fail-on",
+            "never",
+        ],
+        env=subprocess_env(GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    saved = 0
+    while time.monotonic() < deadline and saved < 100:
+        time.sleep(0.1)
+        try:
+            saved = sqlite3.connect(db).execute("SELECT count(*) FROM stories").fetchone()[0]
+        except sqlite3.Error:
+            saved = 0
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert saved == 100
+    fake.faults.clear()
+    env = {"GITHUB_TOKEN": PERSONAL_TOKEN, "GITHUB_API_URL": fake.url}
+    second = storylint(
+        "github",
+        "--repo",
+        REPO,
+        "--store",
+        str(db),
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        **env,
+    )
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["summary"]["stories_checked"] == 150

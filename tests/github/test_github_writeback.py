@@ -1,0 +1,349 @@
+"""Sticky comment, label, summary and outputs against the fake API (real PyGithub)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ACTION_TOKEN, PERSONAL_TOKEN
+from fake_github import Fault, issue, user
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from storylint.connectors.github_api import COMMENT_LIMIT, make_client
+from storylint.connectors.github_writeback import (
+    MARKER,
+    IssueWriter,
+    outputs_for,
+    render_comment,
+    render_summary,
+    set_outputs,
+)
+from storylint.errors import PermanentConnectorError
+from storylint.model import Finding, Report, Skipped, Story, StoryResult
+
+REPO = "acme/shop"
+HOSTILE = (
+    "::add-mask::x\n::set-output name=clean::true\n::stop-commands::abc\n"
+    "<img src=x onerror=alert(1)><script>alert(1)</script><!-- c --> @acme/product-team @octocat "
+    "[link](javascript:alert(1)) ``` `` ` | cell | ![p](https://evil.example/p.png)"
+)
+
+
+def _finding(excerpt: str, n: int = 0, message: str = "Names a database column.") -> Finding:
+    return Finding(
+        story=f"{REPO}#1", rule="DM01", name="data-model-detail", category="data_model", severity="warning",
+        message=message, excerpt=excerpt, suggestion="Say what the user needs to see.", line=n + 1,
+    )  # fmt: skip
+
+
+def _result(findings: list[Finding], skipped: Skipped | None = None) -> StoryResult:
+    return StoryResult(Story(id="1", key=f"{REPO}#1", title="t", body="b"), findings, skipped)
+
+
+@pytest.fixture
+def setup(fake, caller):
+    fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
+    gh = make_client(ACTION_TOKEN, fake.url)
+    return fake, IssueWriter(gh, caller, REPO)
+
+
+def _labels(fake) -> frozenset[str]:
+    return frozenset(fake.labels_on(REPO, 1))
+
+
+def test_created_then_updated_then_resolved_then_reopened_one_comment(setup):
+    fake, writer = setup
+    done = writer.apply(
+        _result([_finding("a status column")]),
+        1,
+        comment=True,
+        label="how",
+        current_labels=_labels(fake),
+    )
+    assert (done.comment, done.label) == ("created", "added")
+    [c] = fake.comments_on(REPO, 1)
+    assert (
+        c["body"].startswith(MARKER)
+        and "status column" in c["body"]
+        and fake.labels_on(REPO, 1) == ["how"]
+    )
+    done = writer.apply(
+        _result([_finding("a Redis cache")]),
+        1,
+        comment=True,
+        label="how",
+        current_labels=_labels(fake),
+    )
+    assert (done.comment, done.label) == ("updated", "present")
+    [c2] = fake.comments_on(REPO, 1)
+    assert c2["id"] == c["id"] and "Redis" in c2["body"]
+    done = writer.apply(
+        _result([_finding("a Redis cache")]),
+        1,
+        comment=True,
+        label="how",
+        current_labels=_labels(fake),
+    )
+    assert done.comment == "unchanged" and fake.count("PATCH") == 1
+    done = writer.apply(_result([]), 1, comment=True, label="how", current_labels=_labels(fake))
+    assert (done.comment, done.label) == ("resolved", "removed")
+    [c3] = fake.comments_on(REPO, 1)
+    assert c3["id"] == c["id"] and "resolved" in c3["body"] and fake.labels_on(REPO, 1) == []
+    done = writer.apply(
+        _result([_finding("POST /api/carts")]),
+        1,
+        comment=True,
+        label="how",
+        current_labels=_labels(fake),
+    )
+    assert done.comment == "updated" and len(fake.comments_on(REPO, 1)) == 1
+
+
+def test_clean_story_without_comment_makes_no_comment_and_no_label_call(setup):
+    fake, writer = setup
+    done = writer.apply(_result([]), 1, comment=True, label="how", current_labels=frozenset())
+    assert (done.comment, done.label) == ("none", "absent")
+    assert fake.count("POST") == 0 and fake.count("DELETE") == 0 and fake.count("GET") == 1
+
+
+def test_label_removal_404_is_fine(setup):
+    fake, writer = setup
+    done = writer.apply(_result([]), 1, comment=False, label="how", current_labels=None)
+    assert done.label == "absent" and fake.calls[-1].status == 404
+
+
+def test_duplicates_are_deleted_and_forged_markers_ignored(setup):
+    fake, writer = setup
+    for login, kind in (
+        ("mallory", "User"),
+        ("github-actions[bot]", "Bot"),
+        ("github-actions[bot]", "Bot"),
+    ):
+        cid = fake.next_comment_id
+        fake.next_comment_id += 1
+        fake.comments[cid] = {"id": cid, "body": MARKER + "\nold", "user": user(login, 7, kind),
+                              "html_url": f"https://github.com/{REPO}/issues/1#issuecomment-{cid}", "_repo": REPO, "_number": 1}  # fmt: skip
+    forged = min(fake.comments)
+    done = writer.apply(
+        _result([_finding("x column")]), 1, comment=True, label=None, current_labels=None
+    )
+    assert done.comment == "updated" and done.deleted_duplicates == 1
+    assert fake.comments[forged]["body"] == MARKER + "\nold"  # a person's comment is never edited
+    bots = [c for c in fake.comments_on(REPO, 1) if c["user"]["type"] == "Bot"]
+    assert len(bots) == 1 and "x column" in bots[0]["body"]
+    assert fake.count("GET", "/user") == 1  # asked who we are (Action token: cannot tell)
+
+
+def test_personal_token_finds_its_own_comment(fake, caller):
+    fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
+    writer = IssueWriter(make_client(PERSONAL_TOKEN, fake.url), caller, REPO)
+    assert (
+        writer.apply(
+            _result([_finding("a column")]), 1, comment=True, label=None, current_labels=None
+        ).comment
+        == "created"
+    )
+    assert (
+        writer.apply(_result([]), 1, comment=True, label=None, current_labels=None).comment
+        == "resolved"
+    )
+    assert len(fake.comments_on(REPO, 1)) == 1
+
+
+def test_missing_permission_is_a_clear_permanent_error(setup):
+    fake, writer = setup
+    fake.fail(
+        Fault(
+            403,
+            b'{"message": "Resource not accessible by integration", "documentation_url": "x"}',
+            method="POST",
+        )
+    )
+    with pytest.raises(PermanentConnectorError, match="issues: write"):
+        writer.apply(
+            _result([_finding("a column")]), 1, comment=True, label=None, current_labels=None
+        )
+
+
+def test_skipped_story_resolves_an_existing_comment(setup):
+    fake, writer = setup
+    writer.apply(
+        _result([_finding("a column")]), 1, comment=True, label="how", current_labels=_labels(fake)
+    )
+    done = writer.apply(_result([], Skipped(f"{REPO}#1", "label storylint-ignore")), 1, comment=True, label="how",
+                        current_labels=_labels(fake))  # fmt: skip
+    assert done.comment == "resolved" and "no longer checks" in fake.comments_on(REPO, 1)[0]["body"]
+
+
+# -- hostile text ------------------------------------------------------------------------------------
+def outside_code(text: str) -> str:
+    """The text with CommonMark code spans removed (what GitHub would render as Markdown/HTML)."""
+    out, i = [], 0
+    while i < len(text):
+        if (
+            text[i] == "\\"
+            and i + 1 < len(text)
+            and text[i + 1] in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+        ):
+            out.append(text[i : i + 2])  # a backslash escape: the next character is literal
+            i += 2
+            continue
+        if text[i] != "`":
+            out.append(text[i])
+            i += 1
+            continue
+        j = i
+        while j < len(text) and text[j] == "`":
+            j += 1
+        run = text[i:j]
+        k = j
+        close = -1
+        while k < len(text):
+            if text[k] == "`":
+                m = k
+                while m < len(text) and text[m] == "`":
+                    m += 1
+                if m - k == len(run):
+                    close = k
+                    break
+                k = m
+            else:
+                k += 1
+        if close < 0:
+            out.append(run)
+            i = j
+        else:
+            i = close + len(run)
+    return "".join(out)
+
+
+def inert(text: str) -> None:
+    """No workflow command at a line start; no HTML or live @-mention outside code spans."""
+    lines = text.splitlines()
+    assert not [ln for ln in lines if ln.lstrip().startswith("::")], (
+        "a workflow command starts a line"
+    )
+    rendered = outside_code(text.replace(MARKER, "", 1))
+    assert "<" not in rendered.replace("<sub>", "").replace("</sub>", ""), rendered
+    assert not re.search(r"(?<![\w`])@(acme|octocat)", rendered), "a live @-mention"
+    assert "javascript:" not in rendered and "](http" not in rendered.replace(
+        "](https://github.com", ""
+    )
+
+
+def test_hostile_excerpts_are_neutralised_in_comment_and_summary(setup):
+    fake, writer = setup
+    result = _result(
+        [_finding(HOSTILE), _finding("x", message="Mentions @acme/product-team <b>now</b>")]
+    )
+    writer.apply(result, 1, comment=True, label=None, current_labels=None)
+    body = fake.comments_on(REPO, 1)[0]["body"]
+    inert(body.replace(MARKER, ""))
+    report = Report()
+    report.add(result)
+    inert(render_summary(report))
+
+
+def test_comment_stays_under_the_limit_with_a_note(setup):
+    fake, writer = setup
+    findings = [_finding("column " + "x" * 5000, i) for i in range(2000)]
+    body = render_comment(_result(findings))
+    assert len(body) <= COMMENT_LIMIT and "more findings not shown" in body
+    writer.apply(_result(findings), 1, comment=True, label=None, current_labels=None)
+    assert fake.calls[-1].status == 201  # the fake enforces GitHub's 65,536 limit with a 422
+
+
+def test_outputs_use_random_delimiters(tmp_path):
+    path = tmp_path / "out"
+    report = Report()
+    report.add(_result([_finding("a column")]))
+    set_outputs(str(path), outputs_for(report) | {"evil": "x\nEOF\nclean=true"})
+    text = path.read_text()
+    parsed = {}
+    lines = iter(text.splitlines())
+    for line in lines:
+        name, delim = line.split("<<", 1)
+        value = []
+        for inner in lines:
+            if inner == delim:
+                break
+            value.append(inner)
+        parsed[name] = "\n".join(value)
+    assert (
+        parsed["findings"] == "1"
+        and parsed["categories"] == "data_model"
+        and parsed["clean"] == "false"
+    )
+    assert parsed["evil"] == "x\nEOF\nclean=true"
+
+
+# -- property: whatever the issue says, the comment and the summary stay inert and bounded ----------
+
+_pieces = list("`<>@&|[]()!*_#:\\/-\n\r\t x") + [
+    "::",
+    "@acme/team",
+    "<img ",
+    "<!--",
+    "\u202e",
+    "\x00",
+]
+_nasty = st.lists(st.sampled_from(_pieces), max_size=120).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(excerpt=_nasty, message=_nasty, n=st.integers(min_value=1, max_value=3))
+@example(
+    excerpt="<img src=x onerror=alert(1)>", message="\\`", n=1
+)  # a backslash undoing an escape
+def test_property_comment_and_summary_inert(excerpt: str, message: str, n: int) -> None:
+    findings = [_finding(excerpt, i, message=message) for i in range(n)]
+    body = render_comment(_result(findings))
+    assert len(body) <= COMMENT_LIMIT and body.startswith(MARKER)
+    inert(body)
+    report = Report()
+    report.add(_result(findings))
+    inert(render_summary(report))
+
+
+def test_validation_422_and_missing_issue_404_are_permanent_and_clear(setup):
+    fake, writer = setup
+    body = (
+        b'{"message": "Validation Failed", "errors": [{"resource": "Label", "code": "invalid", '
+        b'"field": "name"}], "documentation_url": "https://docs.github.com/rest/issues/labels"}'
+    )
+    fake.fail(Fault(422, body, {"Content-Type": "application/json"}, method="POST", path="/labels"))
+    with pytest.raises(
+        PermanentConnectorError, match=r"POST .*/labels: HTTP 422 Validation Failed"
+    ):
+        writer.apply(
+            _result([_finding("a column")]), 1, comment=False, label="x", current_labels=None
+        )
+    with pytest.raises(PermanentConnectorError, match=r"HTTP 404 Not Found"):
+        writer.apply(
+            _result([_finding("a column")]), 999, comment=True, label=None, current_labels=None
+        )
+    assert writer.call.sleeps == []  # type: ignore[attr-defined]
+
+
+def test_sticky_comment_found_on_a_later_page(setup):
+    fake, writer = setup
+    for i in range(150):
+        cid = fake.next_comment_id
+        fake.next_comment_id += 1
+        fake.comments[cid] = {
+            "id": cid,
+            "body": f"comment {i}",
+            "user": user("someone", 8),
+            "_repo": REPO,
+            "_number": 1,
+        }
+    writer.apply(_result([_finding("a column")]), 1, comment=True, label=None, current_labels=None)
+    done = writer.apply(
+        _result([_finding("a Redis")]), 1, comment=True, label=None, current_labels=None
+    )
+    assert (
+        done.comment == "updated"
+        and len([c for c in fake.comments_on(REPO, 1) if c["body"].startswith(MARKER)]) == 1
+    )
+    pages = [c.query.get("page", ["1"])[0] for c in fake.calls if c.method == "GET"]
+    assert pages == ["1", "2", "1", "2"]

@@ -1,0 +1,216 @@
+"""`storylint jira` end to end in a real subprocess against the fake Jira."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fakejira import FakeJira, Fault, adf_doc, status
+from jira_helpers import EMAIL, PAT, TOKEN, env_for
+
+HOW = "As a buyer I want a receipt so that I can claim expenses.\n\nAdd a column email to the users table in PostgreSQL."
+WHAT = "As a buyer I want a receipt so that I can claim expenses.\n\nh2. Acceptance criteria\n* I can download the receipt as PDF"
+
+
+WHAT_ADF = {
+    "version": 1, "type": "doc",
+    "content": [
+        {"type": "paragraph", "content": [{"type": "text", "text": "As a buyer I want a receipt so that I can claim expenses."}]},
+        {"type": "heading", "attrs": {"level": 2}, "content": [{"type": "text", "text": "Acceptance criteria"}]},
+        {"type": "bulletList", "content": [{"type": "listItem", "content": [
+            {"type": "paragraph", "content": [{"type": "text", "text": "I can download the receipt as PDF"}]}]}]},
+    ],
+}  # fmt: skip
+
+
+def _fill(fake: FakeJira) -> None:
+    for n, text in enumerate([HOW, WHAT, HOW], start=1):
+        if fake.cloud:
+            description = WHAT_ADF if text is WHAT else adf_doc(*text.split("\n\n"))
+        else:
+            description = text
+        fake.add_issue(f"PAY-{n}", f"Receipts {n}", description, reporter="u1")
+
+
+def storylint(fake: FakeJira, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "storylint", "jira", "--server", fake.url, "--jql", "project = PAY", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env or env_for(fake), cwd=cwd, timeout=120, check=False)
+
+
+def _secrets_absent(*texts: str) -> None:
+    import base64
+
+    basic = base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()
+    for text in texts:
+        for secret in (TOKEN, PAT, basic):
+            assert secret not in text
+
+
+def test_json_report_with_keys_and_browse_links(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    r = storylint(fake, "--format", "json", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    report = json.loads(r.stdout)
+    assert report["summary"]["stories_checked"] == 3
+    stories = {f["story"] for f in report["findings"] if f["category"] in ("data_model", "technology")}
+    assert stories == {"PAY-1", "PAY-3"}
+    for f in report["findings"]:
+        assert f["url"] == f"{fake.url}/browse/{f['story']}"
+    _secrets_absent(r.stdout, r.stderr)
+
+
+def test_nightly_with_store_second_run_lints_nothing(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    db = tmp_path / "history.db"
+    first = storylint(fake, "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert first.returncode == 1, first.stderr
+    searches = fake.calls["search"]
+    second = storylint(fake, "--format", "json", "--store", f"sqlite:///{db}", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["summary"]["stories_checked"] == 0
+    assert fake.calls["search"] - searches == 1
+    third = storylint(fake, "--format", "json", "--store", str(db), "--full", cwd=tmp_path)
+    assert json.loads(third.stdout)["summary"]["stories_checked"] == 3
+    _secrets_absent(first.stdout, first.stderr, second.stderr, third.stderr, db.read_bytes().decode("latin-1"))
+
+
+def test_401_is_one_error_line_exit_2(fake: FakeJira, tmp_path: Path) -> None:
+    env = env_for(fake)
+    env.update({"JIRA_API_TOKEN": "wrong-SECRET-999"} if fake.cloud else {"JIRA_PAT": "wrong-SECRET-999"})
+    r = storylint(fake, env=env, cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and fake.url in lines[0] and "HTTP 401" in lines[0]
+    assert "Traceback" not in r.stderr and "wrong-SECRET-999" not in r.stderr
+
+
+def test_missing_credentials_exit_2(fake: FakeJira, tmp_path: Path) -> None:
+    env = {k: v for k, v in env_for(fake).items() if not k.startswith("JIRA_")}
+    r = storylint(fake, env=env, cwd=tmp_path)
+    assert r.returncode == 2 and "JIRA_PAT" in r.stderr and "JIRA_API_TOKEN" in r.stderr
+
+
+def test_label_with_space_is_a_usage_error(fake: FakeJira, tmp_path: Path) -> None:
+    r = storylint(fake, "--label", "needs review", cwd=tmp_path)
+    assert r.returncode == 2 and "spaces" in r.stderr
+    assert fake.calls["search"] == 0
+
+
+def test_dry_run_prints_to_stderr_and_writes_nothing(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    r = storylint(fake, "--comment", "--label", "storylint", "--dry-run", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 1
+    json.loads(r.stdout)  # stdout holds the report only
+    assert "dry-run: would add the storylint comment on PAY-1" in r.stderr
+    assert "dry-run: would add label storylint on PAY-3" in r.stderr
+    assert not any(m in ("POST", "PUT") for m, _ in fake.requests)
+
+
+def test_comment_and_label_for_real(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    r = storylint(fake, "--comment", "--label", "storylint", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert len(fake.comments["PAY-1"]) == 1 and not fake.comments.get("PAY-2")
+    assert fake.issues["PAY-1"]["labels"] == ["storylint"] and fake.issues["PAY-2"]["labels"] == []
+
+
+def test_token_never_appears_under_faults_and_debug_logging(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    fake.fail("search", status(429, Retry_After="0"), Fault("html"), status(401))
+    db = tmp_path / "h.db"
+    r = storylint(fake, "-vv", "--store", str(db), cwd=tmp_path) if False else subprocess.run(
+        [sys.executable, "-m", "storylint", "-vv", "jira", "--server", fake.url, "--jql", "project = PAY", "--store", str(db)],
+        capture_output=True, text=True, env=env_for(fake), cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+    assert r.returncode == 2, r.stderr
+    assert "retry" in r.stderr and "HTTP 401" in r.stderr
+    _secrets_absent(r.stdout, r.stderr, db.read_bytes().decode("latin-1"))
+    for extra in tmp_path.iterdir():
+        _secrets_absent(extra.read_bytes().decode("latin-1"))
+
+
+def test_postgres_store_from_the_cli(fake: FakeJira, tmp_path: Path) -> None:
+    from jira_helpers import postgres_url
+
+    gen = postgres_url()
+    url = next(gen)
+    try:
+        _fill(fake)
+        first = storylint(fake, "--format", "json", "--store", url, cwd=tmp_path)
+        assert first.returncode == 1, first.stderr
+        second = storylint(fake, "--format", "json", "--store", url, cwd=tmp_path)
+        assert json.loads(second.stdout)["summary"]["stories_checked"] == 0, second.stderr
+    finally:
+        gen.close()
+
+
+@pytest.mark.parametrize("bad", ["ftp://jira", "https://user:pw@jira.example.com"])
+def test_bad_server_url(bad: str, tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "storylint", "jira", "--server", bad, "--jql", "x"],
+                       capture_output=True, text=True, env={"JIRA_PAT": PAT, "PATH": "/usr/bin:/bin"}, cwd=tmp_path, timeout=60, check=False)  # fmt: skip
+    assert r.returncode == 2 and "pw" not in r.stderr.replace("password", "")
+
+
+def test_role_boundary_from_jira_groups(fake: FakeJira, tmp_path: Path) -> None:
+    pm = "5b10ac8d82e05b22cc7d4ef5" if fake.cloud else "jsmith"
+    fake.add_user(pm, "Jo Smith", "jo@example.com", groups=("product-managers",))
+    fake.add_user("dev1", "Dev One", groups=("developers",))
+    text = HOW if not fake.cloud else adf_doc(*HOW.split("\n\n"))
+    fake.add_issue("PAY-1", "By the PM", text, reporter=pm)
+    fake.add_issue("PAY-2", "By a developer", text, reporter="dev1")
+    fake.add_issue("PAY-3", "A bug by the PM", text, reporter=pm, issue_type="Bug")
+    (tmp_path / "storylint.toml").write_text('[roles]\ngroups = ["product-managers"]\nstory-types = ["Story"]\n')
+    r = storylint(fake, "--format", "json", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    report = json.loads(r.stdout)
+    assert {f["story"] for f in report["findings"]} == {"PAY-1"}
+    reasons = {s["story"]: s["reason"] for s in report["skipped"]}
+    assert set(reasons) == {"PAY-2", "PAY-3"} and "not a product manager" in reasons["PAY-2"]
+    assert fake.calls["groups"] == 2
+
+
+def test_check_does_not_import_the_jira_client() -> None:
+    code = "import sys; from storylint.commands import check; import storylint.cli; print(sorted(m for m in ('jira', 'tenacity', 'requests', 'psycopg') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert r.stdout.strip() == "[]", r.stderr
+
+
+def test_killed_run_resumes_without_linting_twice(fake: FakeJira, tmp_path: Path) -> None:
+    import time
+
+    for n in range(1, 301):
+        fake.add_issue(f"PAY-{n}", f"Story {n}", adf_doc(HOW) if fake.cloud else HOW, reporter="u1")
+    fake.fail("search", Fault("slow", delay=0), Fault("slow", delay=0), Fault("slow", delay=8.0))
+    db = tmp_path / "h.db"
+    cmd = [sys.executable, "-m", "storylint", "jira", "--server", fake.url, "--jql", "project = PAY", "--store", str(db)]
+    proc = subprocess.Popen(cmd, env=env_for(fake), cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while fake.calls["search"] < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert fake.calls["search"] == 3, "the run never reached page 3"
+        proc.kill()  # SIGKILL half way: no cleanup, no finally
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if proc.stderr:
+            proc.stderr.close()
+    from storylint.store import open_store
+
+    store = open_store(str(db))
+    try:
+        assert len(store.stories()) == 200  # pages 1 and 2, each story whole
+        assert store.runs()[-1].status == "running"  # killed: never finished
+        source = next(iter({s["source"] for s in store.stories()}))
+        assert store.sync_point(source) is None
+    finally:
+        store.close()
+    again = storylint(fake, "--format", "json", "--store", str(db), cwd=tmp_path)
+    report = json.loads(again.stdout)
+    assert report["summary"]["stories_checked"] == 100, again.stderr
+    assert {f["story"] for f in report["findings"]} == {f"PAY-{n}" for n in range(201, 301)}

@@ -1,0 +1,129 @@
+"""Write-back: one comment per issue updated in place, resolved when clean; labels; dry-run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fakejira import FakeJira, adf_doc, status
+from jira_helpers import Sleeps, StubLinter, connector_for
+from storylint.connectors.jira_sync import run_jira
+from storylint.connectors.jira_writeback import (
+    MARKER,
+    JiraWriteBack,
+    check_label,
+    comment_adf,
+    comment_wiki,
+)
+from storylint.errors import ConfigError
+from storylint.model import Finding
+from storylint.store import open_store
+
+
+def _desc(fake: FakeJira, text: str):
+    return adf_doc(text) if fake.cloud else text
+
+
+def _run(fake: FakeJira, store=None, **wb):
+    conn = connector_for(fake, Sleeps())
+    echoed: list[str] = []
+    writeback = JiraWriteBack(conn, echo=echoed.append, **wb)
+    outcome = run_jira(conn, StubLinter(), store=store, writeback=writeback)
+    return outcome, writeback, echoed
+
+
+def test_comment_created_then_updated_in_place_then_resolved(fake: FakeJira, tmp_path) -> None:
+    fake.add_issue("PAY-1", "Receipts", _desc(fake, "Store it in PostgreSQL"), reporter="u1")
+    fake.add_issue("PAY-2", "Clean", _desc(fake, "As a buyer I want a receipt"), reporter="u1")
+    store = open_store(str(tmp_path / "h.db"))
+    try:
+        _run(fake, store, comment=True)
+        comments = fake.comments["PAY-1"]
+        assert len(comments) == 1 and "PAY-2" not in fake.comments or fake.comments["PAY-2"] == []
+        body = comments[0]["body"]
+        if fake.cloud:
+            assert isinstance(body, dict) and body["type"] == "doc"
+            assert any(c["type"] == "bulletList" for c in body["content"])
+        else:
+            assert isinstance(body, str) and "* TE01" in body
+        assert MARKER in json.dumps(body)
+        # the author adds more HOW: same comment, new text
+        fake.touch("PAY-1", description=_desc(fake, "Store it in PostgreSQL behind an endpoint"))
+        _run(fake, store, comment=True)
+        assert len(fake.comments["PAY-1"]) == 1
+        assert "2 suggestion(s)" in json.dumps(fake.comments["PAY-1"][0]["body"])
+        # the story becomes clean: the comment says so, still one
+        fake.touch("PAY-1", description=_desc(fake, "As a buyer I want a receipt"))
+        _run(fake, store, comment=True)
+        assert len(fake.comments["PAY-1"]) == 1
+        assert "no longer prescribes implementation" in json.dumps(fake.comments["PAY-1"][0]["body"])
+    finally:
+        store.close()
+
+
+def test_unchanged_comment_is_not_rewritten(fake: FakeJira) -> None:
+    fake.add_issue("PAY-1", "R", _desc(fake, "Use React"), reporter="u1")
+    _run(fake, comment=True)
+    puts_before = sum(1 for m, p in fake.requests if m == "PUT")
+    _, wb, _ = _run(fake, comment=True)  # no store: lints again, same findings
+    assert sum(1 for m, p in fake.requests if m == "PUT") == puts_before and wb.writes == 0
+    assert len(fake.comments["PAY-1"]) == 1
+
+
+def test_label_added_and_removed(fake: FakeJira, tmp_path) -> None:
+    fake.add_issue("PAY-1", "R", _desc(fake, "Use React"), reporter="u1")
+    store = open_store(str(tmp_path / "h.db"))
+    try:
+        _run(fake, store, label="storylint-how")
+        assert fake.issues["PAY-1"]["labels"] == ["storylint-how"]
+        fake.touch("PAY-1", description=_desc(fake, "As a buyer I want a receipt"))
+        _run(fake, store, label="storylint-how")
+        assert fake.issues["PAY-1"]["labels"] == []
+    finally:
+        store.close()
+
+
+def test_dry_run_writes_nothing_and_says_what_it_would(fake: FakeJira) -> None:
+    fake.add_issue("PAY-1", "R", _desc(fake, "Use React"), reporter="u1")
+    _, _, echoed = _run(fake, comment=True, label="storylint-how", dry_run=True)
+    assert fake.comments.get("PAY-1", []) == [] and fake.issues["PAY-1"]["labels"] == []
+    assert not any(m in ("POST", "PUT") for m, _ in fake.requests)
+    assert echoed[0] == "dry-run: would add the storylint comment on PAY-1 (1 finding(s)):"
+    assert echoed[-1] == "dry-run: would add label storylint-how on PAY-1"
+    body = "\n".join(echoed[1:-1])
+    assert "TE01" in body and "React" in body and MARKER in body
+    assert all(line.startswith("    ") or not line for line in echoed[1:-1])
+
+
+def test_comment_write_is_retried_without_duplicates(fake: FakeJira) -> None:
+    fake.add_issue("PAY-1", "R", _desc(fake, "Use React"), reporter="u1")
+    fake.fail("comment", status(503), status(429, Retry_After="0"))
+    _run(fake, comment=True)
+    assert len(fake.comments["PAY-1"]) == 1
+
+
+def test_finds_marker_beyond_the_first_comment_page(fake: FakeJira) -> None:
+    fake.add_issue("PAY-1", "R", _desc(fake, "Use React"), reporter="u1")
+    _run(fake, comment=True)
+    ours = fake.comments["PAY-1"].pop()
+    filler = adf_doc("a human comment") if fake.cloud else "a human comment"
+    fake.comments["PAY-1"].extend({"id": str(i), "body": filler} for i in range(150))
+    fake.comments["PAY-1"].append(ours)
+    fake.touch("PAY-1", description=_desc(fake, "Use React and PostgreSQL"))
+    _run(fake, comment=True)
+    assert sum(MARKER in json.dumps(c["body"]) for c in fake.comments["PAY-1"]) == 1
+
+
+@pytest.mark.parametrize("name", ["needs review", "", "a\tb"])
+def test_label_with_spaces_is_rejected(name: str) -> None:
+    with pytest.raises(ConfigError):
+        check_label(name)
+
+
+def test_comment_text_escapes_wiki_markup() -> None:
+    f = Finding(story="P-1", rule="TC01", name="technology-choice", category="technology", severity="warning",
+                message="names {code}", excerpt="[link|http://x] *bold* {{mono}}", suggestion="Say why.")  # fmt: skip
+    wiki = comment_wiki([f])
+    assert "\\{code\\}" in wiki and "\\[link\\|http://x\\]" in wiki and "\\*bold\\*" in wiki
+    adf = comment_adf([f])
+    assert adf["version"] == 1 and adf["type"] == "doc"

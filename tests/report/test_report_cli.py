@@ -1,0 +1,112 @@
+"""`storylint report` end to end in a real subprocess: files written, exit codes, stderr."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.report.report_fixtures import History
+
+
+def storylint(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k != "STORYLINT_PSEUDONYM_KEY"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "storylint", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=full_env,
+    )
+
+
+def test_html_from_store(history: History, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    proc = storylint("report", "--store", history.url, "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "" and proc.stderr == ""
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and 'data-figure="findings">7<' in page
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_markdown_inferred_from_suffix_and_csv_to_stdout(history: History, tmp_path: Path) -> None:
+    out = tmp_path / "digest.md"
+    proc = storylint("report", "--store", f"sqlite:///{history.path}", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text(encoding="utf-8").startswith("## storylint report")
+    proc = storylint(
+        "report", "--store", history.url, "-o", "-", "--format", "csv", "--project", "acme/web"
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert len(rows) == 3 and {r["project"] for r in rows} == {"acme/web"}
+
+
+def test_results_files(result_files: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    proc = storylint("report", *map(str, result_files), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    md = out.read_text(encoding="utf-8")
+    assert "**4** stories checked" in md and "Since run run1.json: findings -2" in md
+
+
+def test_pseudonymize_is_stable_across_reports(history: History, tmp_path: Path) -> None:
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"p{i}.csv"
+        proc = storylint("report", "--store", history.url, "--pseudonymize", "-o", str(out))
+        assert proc.returncode == 0, proc.stderr
+        outs.append(out.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1]
+    assert "Dana Scully" not in outs[0] and re.search(r"Author [0-9a-f]{6}", outs[0])
+
+
+def test_pseudonymize_results_without_key_warns(result_files: list[Path], tmp_path: Path) -> None:
+    proc = storylint(
+        "report", str(result_files[0]), "--pseudonymize", "-o", str(tmp_path / "x.html")
+    )
+    assert proc.returncode == 0
+    assert "STORYLINT_PSEUDONYM_KEY" in proc.stderr
+    proc = storylint(
+        "report",
+        str(result_files[0]),
+        "--pseudonymize",
+        "-o",
+        "-",
+        "--format",
+        "csv",
+        env={"STORYLINT_PSEUDONYM_KEY": "k"},
+    )
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert "Dana Scully" not in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "x.html"], "give either --store URL or one or more RESULT.json files"),
+        (["--store", "{db}", "{json}", "-o", "x.html"], "give either"),
+        (["{bad}", "-o", "x.html"], "bad.json:1: not JSON"),
+        (["--store", "{db}", "--since", "yesterday", "-o", "x.html"], "--since"),
+        (["--store", "{db}", "-o", "/nonexistent-dir/x.html"], "does not exist"),
+    ],
+)
+def test_errors_exit_2_with_one_line(
+    args: list[str], message: str, history: History, result_files: list[Path], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops", encoding="utf-8")
+    args = [a.format(db=history.url, json=result_files[0], bad=bad) for a in args]
+    proc = storylint("report", *args)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert proc.stderr.startswith("Error: ") and proc.stderr.count("\n") == 1, proc.stderr
+    assert message in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,79 @@
+"""The report from a PostgreSQL store equals the report from the same history in SQLite.
+
+Needs STORYLINT_TEST_POSTGRES_URL (`eval "$(bash scripts/start-postgres.sh)"`); skipped
+with that reason on a developer machine, a failure when CI=true. Each test works in a
+schema of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from storylint import report_data as rd
+from storylint.store import open_store
+
+from tests.report.report_fixtures import History, record_run, run1, run2, run3
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    url = os.environ.get("STORYLINT_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(
+                "CI=true but STORYLINT_TEST_POSTGRES_URL is not set (scripts/start-postgres.sh)"
+            )
+        pytest.skip('STORYLINT_TEST_POSTGRES_URL not set: eval "$(bash scripts/start-postgres.sh)"')
+    psycopg = pytest.importorskip("psycopg")
+    schema = f"report_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_postgres_report_equals_sqlite_report(
+    pg_url: str, history: History, tmp_path: Path
+) -> None:
+    store = open_store(pg_url)
+    try:
+        for source, results in (
+            ("jira:ACME", run1()),
+            ("github:acme/web", run2()),
+            ("jira:ACME", run3()),
+        ):
+            record_run(store, source, results)
+        key, origin = rd.pseudonym_key(store)
+        assert origin in ("store", "env")
+        pg = rd.build_dataset(rd.load_store(store), generated_at="x", alias=rd.make_aliaser(key))
+        totals = store.totals()
+    finally:
+        store.close()
+    lite_store = history.open()
+    try:
+        lite = rd.build_dataset(
+            rd.load_store(lite_store), generated_at="x", alias=rd.make_aliaser(key)
+        )
+    finally:
+        lite_store.close()
+    assert pg["headline"]["findings"] == totals["findings"] == 7
+    for part in ("headline", "by_author", "by_project", "by_rule", "worst", "table"):
+        assert pg[part] == lite[part], part
+    strip = [
+        {k: v for k, v in p.items() if k not in ("id", "label", "started_at")} for p in pg["trend"]
+    ]
+    assert strip == [
+        {k: v for k, v in p.items() if k not in ("id", "label", "started_at")}
+        for p in lite["trend"]
+    ]
