@@ -18,7 +18,7 @@ def adf_to_markdown(doc: Any) -> str:
     if not isinstance(doc, dict):
         return "" if doc is None else str(doc)
     out: list[str] = []
-    _blocks(doc.get("content") or [], out, prefix="", depth=0)
+    _blocks(_children(doc), out, prefix="", depth=0)
     return "\n".join(out).strip("\n")
 
 

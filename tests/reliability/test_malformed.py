@@ -1,0 +1,186 @@
+"""Malformed input and bad configuration (issue 7, parts 2 and 3), through the real CLI.
+
+Each case runs `python -m storylint check` in a child process: the exit status is 2, each
+problem is one `Error: <file>[:<line>]: ...` line on stderr, there is no traceback, and
+the good stories in the same input are still checked and reported (JSON output).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+GOOD_A = {"id": "good-a", "title": "Add a Redis cache for sessions", "body": "Store the sessions in Redis."}
+GOOD_B = {"id": "good-b", "title": "Use MongoDB", "body": "We should store orders in a MongoDB collection."}
+
+
+def _line(obj: Any) -> bytes:
+    return json.dumps(obj).encode() + b"\n"
+
+
+def run_check(*args: str, cwd: Path, stdin: bytes | None = None) -> tuple[int, dict[str, Any] | None, str]:
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "storylint", "check", "--format", "json", *args],
+        cwd=cwd, input=stdin, capture_output=True, timeout=60, env=env, check=False,
+    )  # fmt: skip
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr, stderr
+    report = json.loads(proc.stdout) if proc.stdout.strip() else None
+    return proc.returncode, report, stderr
+
+
+def error_lines(stderr: str) -> list[str]:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert all(line.startswith("Error: ") for line in lines), stderr
+    return lines
+
+
+def checked(report: dict[str, Any] | None) -> set[str]:
+    assert report is not None
+    return {f["story"] for f in report["findings"]}
+
+
+# (file name, content, expected fragments of the error line)
+MALFORMED: list[tuple[str, bytes, list[str]]] = [
+    ("bad-utf8.jsonl", _line(GOOD_A) + b'{"id": "x", "title": "caf\xe9"}\n' + _line(GOOD_B), ["bad-utf8.jsonl:2:", "invalid UTF-8"]),
+    ("binary-line.jsonl", _line(GOOD_A) + b"\xff\xd8\xff\xe0\x00\x10JFIF\n" + _line(GOOD_B), ["binary-line.jsonl:2:"]),
+    ("truncated.json", b"[" + json.dumps(GOOD_A).encode() + b",\n " + json.dumps(GOOD_B).encode() + b',\n {"id": "cut", "title": "Tru', ["truncated.json:3:", "invalid JSON"]),
+    ("broken-line.jsonl", _line(GOOD_A) + b'{"id": "x", "title": \n' + _line(GOOD_B), ["broken-line.jsonl:2:", "invalid JSON"]),
+    ("wrong-type.jsonl", _line(GOOD_A) + _line({"id": "w", "title": ["not", "text"]}) + _line(GOOD_B), ["wrong-type.jsonl:2:", "title", "'w'"]),
+    ("wrong-body.jsonl", _line(GOOD_A) + _line({"id": "w", "title": "t", "body": 5}) + _line(GOOD_B), ["wrong-body.jsonl:2:", "body"]),
+    ("missing-id.jsonl", _line(GOOD_A) + _line({"title": "no id"}) + _line(GOOD_B), ["missing-id.jsonl:2:", "id"]),
+    ("missing-title.jsonl", _line(GOOD_A) + _line({"id": "t"}) + _line(GOOD_B), ["missing-title.jsonl:2:", "title", "'t'"]),
+    ("not-object.jsonl", _line(GOOD_A) + b"[1, 2]\n" + _line(GOOD_B), ["not-object.jsonl:2:", "expected a story object"]),
+    ("bad-jira.jsonl", _line(GOOD_A) + _line({"key": "PROJ-1", "fields": "oops"}) + _line(GOOD_B), ["bad-jira.jsonl:2:", "PROJ-1"]),
+    ("bad-github.jsonl", _line(GOOD_A) + _line({"number": 7, "user": "bob", "html_url": "u", "title": "t"}) + _line(GOOD_B), ["bad-github.jsonl:2:", "GitHub issue 7"]),
+    ("deep.jsonl", _line(GOOD_A) + b'{"id": "d", "title": "t", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n" + _line(GOOD_B), ["deep.jsonl:2:", "nested too deeply"]),
+    ("array-item.json", json.dumps([GOOD_A, {"id": "x"}, GOOD_B]).encode(), ["array-item.json:", "item 1", "title"]),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_record_is_one_error_and_good_stories_are_checked(tmp_path: Path, name: str, content: bytes, expected: list[str]) -> None:
+    (tmp_path / name).write_bytes(content)
+    status, report, stderr = run_check(name, cwd=tmp_path)
+    assert status == 2
+    lines = error_lines(stderr)
+    assert len(lines) == 1, lines
+    for fragment in expected:
+        assert fragment in lines[0], (fragment, lines[0])
+    assert checked(report) == {"good-a", "good-b"}
+    assert report is not None and len(report["errors"]) == 1
+    assert report["errors"][0]["source"] == name
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("empty.json", b"", "empty input"),
+        ("blank.jsonl", b"  \n\t\n\n", "empty input"),
+        ("empty-array.json", b"[]", "empty input"),
+        ("image.json", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary data"),
+        ("bad.md", b"# Title\n\xff\xfe\n", "invalid UTF-8"),
+        ("empty.md", b"   \n", "empty story file"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        ("huge-int.json", b'[{"id": ' + b"9" * 5000 + b', "title": "t"}]', "invalid JSON"),
+    ],
+)
+def test_unreadable_file_next_to_a_good_one(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "good.jsonl").write_bytes(_line(GOOD_A))
+    status, report, stderr = run_check(name, "good.jsonl", cwd=tmp_path)
+    assert status == 2
+    lines = error_lines(stderr)
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {name}") and expected in lines[0], lines
+    assert checked(report) == {"good-a"}
+
+
+def test_missing_file_and_directories(tmp_path: Path) -> None:
+    (tmp_path / "empty-dir").mkdir()
+    (tmp_path / "stories").mkdir()
+    (tmp_path / "stories" / "a.jsonl").write_bytes(_line(GOOD_A))
+    (tmp_path / "stories" / "notes.txt").write_text("not a story")
+    status, report, stderr = run_check("missing.json", "empty-dir", "stories", cwd=tmp_path)
+    assert status == 2
+    lines = error_lines(stderr)
+    assert any(line.startswith("Error: missing.json:") and "no such file" in line for line in lines), lines
+    assert any(line.startswith("Error: empty-dir:") and "no story files" in line for line in lines), lines
+    assert len(lines) == 2
+    assert checked(report) == {"good-a"}
+
+
+def test_stdin_with_bad_lines(tmp_path: Path) -> None:
+    data = _line(GOOD_A) + b"\x00\x01\x02\n" + b'{"id": 1, "title": null}\n' + _line(GOOD_B)
+    status, report, stderr = run_check("-", cwd=tmp_path, stdin=data)
+    assert status == 2
+    lines = error_lines(stderr)
+    assert [line.split(":")[1].strip() for line in lines] == ["<stdin>", "<stdin>"]
+    assert checked(report) == {"good-a", "good-b"}
+
+
+def test_hostile_characters_in_a_story_are_reported_not_crashed_on(tmp_path: Path) -> None:
+    # lone surrogates, NUL, bidi overrides and a UTF-8 BOM: valid JSON, hostile text
+    odd = '{"id": "odd", "title": "Add \\ud800 a Redis cache", "body": "Store \\udfff it in Redis \\u202e\\u0000 now."}\n'
+    (tmp_path / "odd.jsonl").write_bytes(b"\xef\xbb\xbf" + odd.encode() + _line(GOOD_B))
+    for fmt in ("json", "text", "sarif", "github", "markdown"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "storylint", "check", "--format", fmt, "odd.jsonl"],
+            cwd=tmp_path, capture_output=True, timeout=60, check=False, env={**os.environ, "NO_COLOR": "1"},
+        )  # fmt: skip
+        assert proc.returncode == 1, (fmt, proc.stderr.decode(errors="replace"))
+        assert b"Traceback" not in proc.stderr
+        proc.stdout.decode("utf-8")  # valid UTF-8 whatever the story held
+    _, report, _ = run_check("odd.jsonl", cwd=tmp_path)
+    assert checked(report) == {"odd", "good-b"}
+
+
+# -- configuration -------------------------------------------------------------------
+
+BAD_CONFIGS: list[tuple[str, bytes, list[str]]] = [
+    ("broken.toml", b'select = ["DM01"\n', ["broken.toml", "invalid TOML"]),
+    ("not-utf8.toml", b'select = ["DM01"]\n\xff\xfe = 1\n', ["not-utf8.toml", "line 2"]),
+    ("wrong-type.toml", b'select = "DM01"\n', ["wrong-type.toml", "select", "list"]),
+    ("wrong-nested.toml", b'[roles]\nskip-bots = "sometimes"\n', ["wrong-nested.toml", "roles.skip-bots"]),
+    ("wrong-number.toml", b"min-confidence = 3\n", ["wrong-number.toml", "min-confidence"]),
+    ("wrong-severity.toml", b'[severity]\nDM01 = "fatal"\n', ["wrong-severity.toml", "severity.DM01"]),
+    ("unknown-key.toml", b'selct = ["DM01"]\n', ["unknown-key.toml", "selct"]),
+    ("unknown-code.toml", b'select = ["XX99"]\n', ["unknown-code.toml", "select", "XX99"]),
+    ("unknown-ignore.toml", b'ignore = ["DM99"]\n', ["unknown-ignore.toml", "ignore", "DM99", "did you mean"]),
+    ("unknown-per-type.toml", b'[per-type-ignores]\nBug = ["ZZ"]\n', ["unknown-per-type.toml", "per-type-ignores.Bug", "ZZ"]),
+    ("missing-rules.toml", b'extend-rules = ["no-such-folder"]\n', ["missing-rules.toml", "extend-rules", "no-such-folder"]),
+    ("pyproject.toml", b'[tool.storylint]\nignore = 5\n', ["pyproject.toml", "ignore"]),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), BAD_CONFIGS, ids=[c[0] for c in BAD_CONFIGS])
+def test_bad_config_names_file_and_key(tmp_path: Path, name: str, content: bytes, expected: list[str]) -> None:
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "good.jsonl").write_bytes(_line(GOOD_A))
+    proc = subprocess.run(
+        [sys.executable, "-m", "storylint", "check", "--config", name, "good.jsonl"],
+        cwd=tmp_path, capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    lines = error_lines(stderr)
+    assert len(lines) == 1, lines
+    for fragment in expected:
+        assert fragment in lines[0], (fragment, lines[0])
+    assert proc.stdout == b""  # no report from a run that could not start
+
+
+def test_discovered_broken_pyproject_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(b"[tool.storylint\nselect = 1\n")
+    (tmp_path / "good.jsonl").write_bytes(_line(GOOD_A))
+    proc = subprocess.run([sys.executable, "-m", "storylint", "check", "good.jsonl"], cwd=tmp_path, capture_output=True, timeout=60, check=False)
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in stderr
+    assert error_lines(stderr)[0].startswith("Error: ") and "pyproject.toml" in stderr and "invalid TOML" in stderr
