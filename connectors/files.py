@@ -237,9 +237,11 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
         ident = obj.get("key") or obj.get("id")
         who = f" in story {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
         return Problem(name, f"{field}: {err['msg'].lower()}{who}{where}", line=line)
-    except (TypeError, AttributeError, KeyError, ValueError):
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
         # a tracker record whose fields have the wrong shape (e.g. "fields": null)
-        return Problem(name, f"not a readable {kind}: a field has the wrong type{where}", line=line)
+        ident = obj.get("key") or obj.get("number") or obj.get("id")
+        who = f" {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
+        return Problem(name, f"malformed {kind}{who}{where}: a field has the wrong type ({type(exc).__name__})", line=line)
     return story
 
 
