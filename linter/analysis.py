@@ -275,7 +275,7 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
         lowered = [w.lower() for w in words]
     info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start, s.block.heading)
     info.lowered = lowered
-    vocab = info.vocab = frozenset(lowered)
+    info.vocab = frozenset(lowered)
     info._src = (p, s)
     return info
 
