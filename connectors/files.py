@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from pydantic import ValidationError
-
 from storylint.model import BodyFormat, Problem, Story
 
 from .mapping import is_pull_request, story_from_github_issue, story_from_jira_issue

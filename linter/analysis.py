@@ -25,7 +25,7 @@ _MODAL_RE = re.compile(
     r"\b(?:should|must|shall|needs? to|has to|have to|ought to|is to be|are to be|"
     r"to be (?:implemented|done|built|stored|added|used|created|moved|replaced|removed|handled)|"
     r"(?:can|could|may|might) be (?:done|achieved|implemented|solved|handled|fixed|built) (?:by|using|with|via|through|in))\b",
-    re.I,
+    re.IGNORECASE,
 )
 _PLAN_RE = re.compile(
     r"\b(?:we(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to| are going to|'re going to| intend to| recommend)|"
@@ -33,26 +33,26 @@ _PLAN_RE = re.compile(
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"
     r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion|option|way)\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:)\b",
-    re.I,
+    re.IGNORECASE,
 )
 # Possessive runs (*+, ++) keep these linear on long runs of blanks: no run is split
 # between neighbouring quantifiers.
 _USER_CLAUSE_RE = re.compile(
     r"^[\s*_>#\-]*+as\s++(?:(?:an?|the)\b)?+[\s*_]*+([^,.;\n]{1,80}?)[\s*_,]*+(?:<br\s*/?>[\s*_]*+)?(?:i|we)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.I)
-_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.I)
+_PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.IGNORECASE)
+_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.IGNORECASE)
 # "I want the system to store X in a cookie": a want that directs how the system is built
 _SYSTEM_WANT_RE = re.compile(
     r"\b(?:want|wants|need|needs|would like)\s+(?:the|our|this|a|an)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:system|app|application|site|website|page|platform|backend|server|database|api|service|tool|reports?|data|"
     r"front-?end|ui)\s+(?:to\s+(?:be\s+)?)?(\w+)",
-    re.I,
+    re.IGNORECASE,
 )
 _BUILT_PARTICIPLES = frozenset({"built", "written", "implemented", "stored", "saved", "cached", "generated", "hosted",
                                 "deployed", "rewritten", "migrated", "moved", "backed", "powered", "based", "run"})  # fmt: skip
-_CAPABILITY_RE = re.compile(r"\s*+(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s++(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.I)
+_CAPABILITY_RE = re.compile(r"\s*+(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s++(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ reading a story is done once, not once per rule.
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from .base import Check, EngineCheck, Hit
 from .code_blocks import CodeBlockCheck
 from .identifiers import IdentifierCheck

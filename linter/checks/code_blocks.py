@@ -25,7 +25,7 @@ class CodeBlockCheck(Check):
         super().__init__(detect, **kw)
         self.languages = frozenset(lang.lower() for lang in str_list(detect, "languages"))
         patterns = str_list(detect, "content-patterns")
-        self.content = compile_safe("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
+        self.content = compile_safe("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
         self.include_inline = bool(detect.get("include-inline", False))
         if not self.languages and self.content is None:
             raise ValueError("give languages or content-patterns")

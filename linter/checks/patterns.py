@@ -32,7 +32,7 @@ class PatternCheck(Check):
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__(detect, **kw)
-        flags = re.I if detect.get("ignore-case", False) else 0
+        flags = re.IGNORECASE if detect.get("ignore-case", False) else 0
         patterns = str_list(detect, "patterns")
         if not patterns:
             raise ValueError("patterns must list at least one regular expression")

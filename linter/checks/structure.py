@@ -17,15 +17,15 @@ from ..parse import HEADING, LIST_ITEM, SEC_AC
 from .base import Check, Hit, PhraseIndex, str_list
 from .patterns import compile_safe
 
-_PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.I)
+_PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
 _WHY_HEADING = re.compile(
     r"\b(?:goals?|objectives?|purpose|why|motivation|value|benefits?|business case|impact|reasoning|rationale|"
     r"problem to solve|intent|user story)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_GIVEN = re.compile(r"\bgiven\b", re.I)
-_WHEN = re.compile(r"\bwhen\b", re.I)
-_THEN = re.compile(r"\bthen\b", re.I)
+_GIVEN = re.compile(r"\bgiven\b", re.IGNORECASE)
+_WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
+_THEN = re.compile(r"\bthen\b", re.IGNORECASE)
 
 
 def _given_when_then(text: str) -> bool:
@@ -46,7 +46,7 @@ class OutcomeCheck(Check):
         patterns = str_list(detect, "patterns")
         if not patterns:
             raise ValueError("patterns must list at least one outcome phrase pattern")
-        self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), re.I)
+        self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
         self.value_words = PhraseIndex(str_list(detect, "value-words"))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
@@ -74,7 +74,7 @@ class AcceptanceCriteriaCheck(Check):
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
         self.checklist_min = int(detect.get("checklist-min", 2))
         patterns = str_list(detect, "patterns")
-        self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
+        self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed

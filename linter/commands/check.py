@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-
 from storylint.commands.common import (
     build_linter,
     config_option,

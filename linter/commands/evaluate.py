@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import click
-
 from storylint.commands.common import build_linter, config_option, select_options
 from storylint.errors import InputError
 
@@ -22,7 +21,8 @@ DEFAULT_CORPUS = Path("..") / "shared" / "corpus" / "dev.jsonl"
 def evaluate(corpus: Path | None, output_format: str, quiet: bool, select: str | None, ignore: str | None,
              extend_select: str | None, config_path: str | None) -> None:  # fmt: skip
     """Score the rules on a labelled JSONL corpus (default: ../shared/corpus/dev.jsonl)."""
-    from storylint.evaluation import evaluate as run, format_text, load_labelled
+    from storylint.evaluation import evaluate as run
+    from storylint.evaluation import format_text, load_labelled
 
     path = corpus or DEFAULT_CORPUS
     if not path.is_file():
