@@ -22,6 +22,12 @@ def adf_to_markdown(doc: Any) -> str:
     return "\n".join(out).strip("\n")
 
 
+def _attrs(node: dict[str, Any]) -> dict[str, Any]:
+    """A node's attrs, or {} when they are missing or not an object (hostile ADF)."""
+    attrs = node.get("attrs")
+    return attrs if isinstance(attrs, dict) else {}
+
+
 def _children(node: dict[str, Any]) -> list[Any]:
     content = node.get("content")
     return content if isinstance(content, list) else []
@@ -67,7 +73,7 @@ def _block(node: dict[str, Any], out: list[str], *, prefix: str, depth: int) -> 
             if kind == "orderedList":
                 marker = f"{i}. "
             elif kind == "taskList":
-                marker = "- [x] " if (item.get("attrs") or {}).get("state") == "DONE" else "- [ ] "
+                marker = "- [x] " if _attrs(item).get("state") == "DONE" else "- [ ] "
             else:
                 marker = "- "
             _list_item(item, out, prefix=prefix, marker=marker, depth=depth + 1)
@@ -190,7 +196,7 @@ def _inline(nodes: list[Any], depth: int = 0) -> str:
 def _marked(text: str, marks: Any) -> str:
     if not isinstance(marks, list):
         return text
-    kinds = {m.get("type"): m for m in marks if isinstance(m, dict)}
+    kinds = {str(m.get("type")): m for m in marks if isinstance(m, dict)}  # a list "type" is not hashable
     if "code" in kinds:
         fence = "``" if "`" in text else "`"
         text = f"{fence}{text}{fence}"
@@ -202,7 +208,7 @@ def _marked(text: str, marks: Any) -> str:
         text = f"~~{text}~~"
     link = kinds.get("link")
     if link is not None:
-        href = (link.get("attrs") or {}).get("href")
+        href = _attrs(link).get("href")
         if href:
             text = f"[{text}]({href})"
     return text

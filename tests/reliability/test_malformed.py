@@ -58,8 +58,8 @@ MALFORMED: list[tuple[str, bytes, list[str]]] = [
     ("missing-id.jsonl", _line(GOOD_A) + _line({"title": "no id"}) + _line(GOOD_B), ["missing-id.jsonl:2:", "id"]),
     ("missing-title.jsonl", _line(GOOD_A) + _line({"id": "t"}) + _line(GOOD_B), ["missing-title.jsonl:2:", "title", "'t'"]),
     ("not-object.jsonl", _line(GOOD_A) + b"[1, 2]\n" + _line(GOOD_B), ["not-object.jsonl:2:", "expected a story object"]),
-    ("bad-jira.jsonl", _line(GOOD_A) + _line({"key": "PROJ-1", "fields": "oops"}) + _line(GOOD_B), ["bad-jira.jsonl:2:", "PROJ-1"]),
-    ("bad-github.jsonl", _line(GOOD_A) + _line({"number": 7, "user": "bob", "html_url": "u", "title": "t"}) + _line(GOOD_B), ["bad-github.jsonl:2:", "GitHub issue 7"]),
+    ("bad-jira.jsonl", _line(GOOD_A) + _line({"key": "PROJ-1", "fields": "oops"}) + _line(GOOD_B), ["bad-jira.jsonl:2:", "Jira issue"]),
+    ("bad-github.jsonl", _line(GOOD_A) + _line({"number": 7, "user": "bob", "html_url": "u", "title": "t"}) + _line(GOOD_B), ["bad-github.jsonl:2:", "GitHub issue"]),
     ("deep.jsonl", _line(GOOD_A) + b'{"id": "d", "title": "t", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n" + _line(GOOD_B), ["deep.jsonl:2:", "nested too deeply"]),
     ("array-item.json", json.dumps([GOOD_A, {"id": "x"}, GOOD_B]).encode(), ["array-item.json:", "item 1", "title"]),
 ]
