@@ -184,3 +184,27 @@ def test_discovered_broken_pyproject_is_reported(tmp_path: Path) -> None:
     stderr = proc.stderr.decode()
     assert proc.returncode == 2 and "Traceback" not in stderr
     assert error_lines(stderr)[0].startswith("Error: ") and "pyproject.toml" in stderr and "invalid TOML" in stderr
+
+
+RULE_FILE = b'code = "XX01"\nname = "x"\ncategory = "technology"\nseverity = "warning"\nsummary = "s"\nmessage = "m"\nsuggestion = "s"\n'
+BAD_RULES: list[tuple[bytes, list[str]]] = [
+    (b'code = "XX01"\n[detect\n', ["invalid TOML", "line 2"]),
+    (RULE_FILE + b'[detect]\nkind = "pattern"\npatterns = ["(a+)+"]\n', ["detect", "nests quantifiers"]),
+    (b"code = 5\n", ["code"]),
+    (b"\xff\xfe", ["XX01.toml"]),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), BAD_RULES, ids=["broken-toml", "redos-pattern", "wrong-type", "not-utf8"])
+def test_bad_rule_file_in_extend_rules_names_the_file(tmp_path: Path, content: bytes, expected: list[str]) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "XX01.toml").write_bytes(content)
+    (tmp_path / "storylint.toml").write_text('extend-rules = ["rules"]\n')
+    (tmp_path / "good.jsonl").write_bytes(_line(GOOD_A))
+    proc = subprocess.run([sys.executable, "-m", "storylint", "check", "good.jsonl"], cwd=tmp_path, capture_output=True, timeout=60, check=False)
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2 and "Traceback" not in stderr, stderr
+    lines = error_lines(stderr)
+    assert len(lines) == 1 and "XX01.toml" in lines[0], lines
+    for fragment in expected:
+        assert fragment in lines[0], (fragment, lines[0])
