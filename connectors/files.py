@@ -8,6 +8,7 @@ JSON Lines is streamed line by line, so memory does not grow with the input.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,8 @@ from pydantic import ValidationError
 from storylint.model import BodyFormat, Problem, Story
 
 from .mapping import is_pull_request, story_from_github_issue, story_from_jira_issue
+
+log = logging.getLogger("storylint.connectors.files")
 
 STORY_SUFFIXES = (".jsonl", ".ndjson", ".json", ".md", ".markdown")
 _BOM = b"\xef\xbb\xbf"
@@ -142,7 +145,9 @@ def _json_lines(lines: Iterator[bytes], name: str) -> Iterator[Story | Problem]:
         if isinstance(obj, dict) and _is_container(obj):
             yield from _container(obj, name, number)
             continue
-        yield _record(obj, name, number)
+        record = _record(obj, name, number)
+        if record is not None:
+            yield record
     if seen == 0:
         yield Problem(name, "empty input: no stories")
 
@@ -169,12 +174,16 @@ def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:
         if not obj:
             yield Problem(name, "empty input: no stories")
         for index, item in enumerate(obj):
-            yield _record(item, name, None, index=index)
+            record = _record(item, name, None, index=index)
+            if record is not None:
+                yield record
         return
     if isinstance(obj, dict) and _is_container(obj):
         yield from _container(obj, name, None)
         return
-    yield _record(obj, name, 1)
+    record = _record(obj, name, 1)
+    if record is not None:
+        yield record
 
 
 def _salvage_array(text: str, name: str, error: json.JSONDecodeError) -> Iterator[Story | Problem]:
@@ -191,7 +200,9 @@ def _salvage_array(text: str, name: str, error: json.JSONDecodeError) -> Iterato
             item, pos = decoder.raw_decode(text, pos)
         except (ValueError, RecursionError):
             break
-        yield _record(item, name, None, index=index)
+        record = _record(item, name, None, index=index)
+        if record is not None:
+            yield record
         index += 1
     yield Problem(name, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno)
 
@@ -210,13 +221,17 @@ def _is_container(obj: dict[str, Any]) -> bool:
 def _container(obj: dict[str, Any], name: str, line: int | None) -> Iterator[Story | Problem]:
     if "issues" in obj:
         for index, issue in enumerate(obj["issues"]):
-            yield _record(issue, name, line, index=index)
+            record = _record(issue, name, line, index=index)
+            if record is not None:
+                yield record
     else:
         repo = (obj.get("repository") or {}).get("full_name")
-        yield _record(obj["issue"], name, line, repo=repo)
+        record = _record(obj["issue"], name, line, repo=repo)
+        if record is not None:
+            yield record
 
 
-def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, repo: str | None = None) -> Story | Problem:
+def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, repo: str | None = None) -> Story | Problem | None:
     where = f" (item {index})" if index is not None else ""
     if not isinstance(obj, dict):
         return Problem(name, f"expected a story object{where}, got {type(obj).__name__}", line=line)
@@ -226,7 +241,9 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
             return story_from_jira_issue(obj, source=f"file:{name}")
         if "number" in obj and "user" in obj and ("html_url" in obj or "repository_url" in obj):
             if is_pull_request(obj):
-                return Problem(name, f"pull request {obj.get('number')} is not a story{where}", line=line)
+                # the issues endpoint lists pull requests too; they are never stories
+                log.info("%s: skipping pull request %s%s", name, obj.get("number"), where)
+                return None
             kind = "GitHub issue"
             return story_from_github_issue(obj, repo=repo, source=f"file:{name}")
         kind = "story"
@@ -237,9 +254,11 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
         ident = obj.get("key") or obj.get("id")
         who = f" in story {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
         return Problem(name, f"{field}: {err['msg'].lower()}{who}{where}", line=line)
-    except (TypeError, AttributeError, KeyError, ValueError):
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
         # a tracker record whose fields have the wrong shape (e.g. "fields": null)
-        return Problem(name, f"not a readable {kind}: a field has the wrong type{where}", line=line)
+        ident = obj.get("key") or obj.get("number") or obj.get("id")
+        who = f" {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
+        return Problem(name, f"malformed {kind}{who}{where}: a field has the wrong type ({type(exc).__name__})", line=line)
     return story
 
 

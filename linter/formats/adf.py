@@ -196,7 +196,7 @@ def _inline(nodes: list[Any], depth: int = 0) -> str:
 def _marked(text: str, marks: Any) -> str:
     if not isinstance(marks, list):
         return text
-    kinds = {str(m.get("type")): m for m in marks if isinstance(m, dict)}  # a list "type" is not hashable
+    kinds = {m["type"]: m for m in marks if isinstance(m, dict) and isinstance(m.get("type"), str)}
     if "code" in kinds:
         fence = "``" if "`" in text else "`"
         text = f"{fence}{text}{fence}"
@@ -208,8 +208,9 @@ def _marked(text: str, marks: Any) -> str:
         text = f"~~{text}~~"
     link = kinds.get("link")
     if link is not None:
-        href = _attrs(link).get("href")
-        if href:
+        attrs = link.get("attrs")
+        href = attrs.get("href") if isinstance(attrs, dict) else None
+        if isinstance(href, str) and href:
             text = f"[{text}]({href})"
     return text
 

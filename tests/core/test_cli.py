@@ -244,3 +244,15 @@ def test_binary_file_directory_and_wrong_types(tmp_path: Path) -> None:
     assert any("dir.jsonl" in m and "directory" in m for m in messages)
     assert sum("types.jsonl:" in m for m in messages) == 3
     assert all(m.startswith("Error: ") for m in messages) and "Traceback" not in res.stderr
+
+
+def test_pull_requests_in_an_issues_list_are_not_errors(tmp_path: Path) -> None:
+    items = [{"id": 1, "number": 8, "title": "Bump deps", "body": "", "user": {"login": "x", "id": 2, "type": "User"},
+              "html_url": "https://github.com/o/r/pull/8", "repository_url": "https://api.github.com/repos/o/r",
+              "labels": [], "pull_request": {"url": "https://api.github.com/repos/o/r/pulls/8"}},
+             {"id": 2, "number": 9, "title": "As a shopper I can see my orders so that I can track them", "body": "",
+              "user": {"login": "pm", "id": 3, "type": "User"}, "html_url": "https://github.com/o/r/issues/9",
+              "repository_url": "https://api.github.com/repos/o/r", "labels": []}]  # fmt: skip
+    res = run("check", "-", "--format", "json", "--fail-on", "never", stdin=json.dumps(items), cwd=tmp_path)
+    data = json.loads(res.stdout)
+    assert res.returncode == 0 and data["errors"] == [] and data["summary"]["stories_checked"] == 1
