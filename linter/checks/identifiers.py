@@ -44,7 +44,9 @@ _TEXT_WORD = re.compile(r"[\w@~./$:#>-]+(?:\(\))?")
 _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # In running text a dotted name must look like code (`window.onFocus`, `a.b()`), not a
 # product or file name (socket.io, favicon.ico) or a scoped label (Team::Backend).
-_TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$][\w$]*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
+# second segment: `(?:[^\W A-Z_]|\$)*` up to its first [A-Z_], not `[\w$]*`, which
+# backtracks quadratically on a.aBBBB...B- (words are also capped at MAX_IDENTIFIER)
+_TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
 _MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 

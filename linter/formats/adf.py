@@ -22,6 +22,12 @@ def adf_to_markdown(doc: Any) -> str:
     return "\n".join(out).strip("\n")
 
 
+def _attrs(node: dict[str, Any]) -> dict[str, Any]:
+    """A node's attrs, or {} when they are missing or not an object (hostile ADF)."""
+    attrs = node.get("attrs")
+    return attrs if isinstance(attrs, dict) else {}
+
+
 def _children(node: dict[str, Any]) -> list[Any]:
     content = node.get("content")
     return content if isinstance(content, list) else []
@@ -67,7 +73,7 @@ def _block(node: dict[str, Any], out: list[str], *, prefix: str, depth: int) -> 
             if kind == "orderedList":
                 marker = f"{i}. "
             elif kind == "taskList":
-                marker = "- [x] " if (item.get("attrs") or {}).get("state") == "DONE" else "- [ ] "
+                marker = "- [x] " if _attrs(item).get("state") == "DONE" else "- [ ] "
             else:
                 marker = "- "
             _list_item(item, out, prefix=prefix, marker=marker, depth=depth + 1)

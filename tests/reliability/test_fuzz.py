@@ -141,3 +141,16 @@ def test_reader_on_storyish_json(records: list[Any], layout: str, cut: int, bom:
     if cut and data:  # truncate at a random point: a download that stopped
         data = data[: max(1, len(data) * cut // 100)]
     _check_reader((b"\xef\xbb\xbf" if bom else b"") + data, "in.json")
+
+
+@FUZZ
+@given(body=TEXT)
+@example(body="!x" + "|" * 200 + "!")
+@example(body="{code}\n{noformat}\n{{a}}\n[link|http://x]\n{color:red}x{color}")
+def test_wiki_converter(body: str) -> None:
+    from storylint.formats.wiki import wiki_to_markdown
+
+    text = wiki_to_markdown(body)
+    assert isinstance(text, str)
+    story = Story(id="wiki", title="Wiki", body=text, body_format=BodyFormat.JIRA_WIKI)
+    assert_positions_inside(story, LINTER.lint(story))

@@ -58,8 +58,8 @@ MALFORMED: list[tuple[str, bytes, list[str]]] = [
     ("missing-id.jsonl", _line(GOOD_A) + _line({"title": "no id"}) + _line(GOOD_B), ["missing-id.jsonl:2:", "id"]),
     ("missing-title.jsonl", _line(GOOD_A) + _line({"id": "t"}) + _line(GOOD_B), ["missing-title.jsonl:2:", "title", "'t'"]),
     ("not-object.jsonl", _line(GOOD_A) + b"[1, 2]\n" + _line(GOOD_B), ["not-object.jsonl:2:", "expected a story object"]),
-    ("bad-jira.jsonl", _line(GOOD_A) + _line({"key": "PROJ-1", "fields": "oops"}) + _line(GOOD_B), ["bad-jira.jsonl:2:", "PROJ-1"]),
-    ("bad-github.jsonl", _line(GOOD_A) + _line({"number": 7, "user": "bob", "html_url": "u", "title": "t"}) + _line(GOOD_B), ["bad-github.jsonl:2:", "GitHub issue 7"]),
+    ("bad-jira.jsonl", _line(GOOD_A) + _line({"key": "PROJ-1", "fields": "oops"}) + _line(GOOD_B), ["bad-jira.jsonl:2:", "Jira issue"]),
+    ("bad-github.jsonl", _line(GOOD_A) + _line({"number": 7, "user": "bob", "html_url": "u", "title": "t"}) + _line(GOOD_B), ["bad-github.jsonl:2:", "GitHub issue"]),
     ("deep.jsonl", _line(GOOD_A) + b'{"id": "d", "title": "t", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n" + _line(GOOD_B), ["deep.jsonl:2:", "nested too deeply"]),
     ("array-item.json", json.dumps([GOOD_A, {"id": "x"}, GOOD_B]).encode(), ["array-item.json:", "item 1", "title"]),
 ]
@@ -184,3 +184,27 @@ def test_discovered_broken_pyproject_is_reported(tmp_path: Path) -> None:
     stderr = proc.stderr.decode()
     assert proc.returncode == 2 and "Traceback" not in stderr
     assert error_lines(stderr)[0].startswith("Error: ") and "pyproject.toml" in stderr and "invalid TOML" in stderr
+
+
+RULE_FILE = b'code = "XX01"\nname = "x"\ncategory = "technology"\nseverity = "warning"\nsummary = "s"\nmessage = "m"\nsuggestion = "s"\n'
+BAD_RULES: list[tuple[bytes, list[str]]] = [
+    (b'code = "XX01"\n[detect\n', ["invalid TOML", "line 2"]),
+    (RULE_FILE + b'[detect]\nkind = "pattern"\npatterns = ["(a+)+"]\n', ["detect", "nests quantifiers"]),
+    (b"code = 5\n", ["code"]),
+    (b"\xff\xfe", ["XX01.toml"]),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), BAD_RULES, ids=["broken-toml", "redos-pattern", "wrong-type", "not-utf8"])
+def test_bad_rule_file_in_extend_rules_names_the_file(tmp_path: Path, content: bytes, expected: list[str]) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "XX01.toml").write_bytes(content)
+    (tmp_path / "storylint.toml").write_text('extend-rules = ["rules"]\n')
+    (tmp_path / "good.jsonl").write_bytes(_line(GOOD_A))
+    proc = subprocess.run([sys.executable, "-m", "storylint", "check", "good.jsonl"], cwd=tmp_path, capture_output=True, timeout=60, check=False)
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2 and "Traceback" not in stderr, stderr
+    lines = error_lines(stderr)
+    assert len(lines) == 1 and "XX01.toml" in lines[0], lines
+    for fragment in expected:
+        assert fragment in lines[0], (fragment, lines[0])
