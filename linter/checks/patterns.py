@@ -17,6 +17,30 @@ from .base import Check, Hit, PhraseIndex, str_list
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})")
 
 
+def join_patterns(patterns: list[str]) -> str:
+    """One alternation of `patterns`; a leading \\b shared by all is checked once per position.
+
+    With the word boundary hoisted out of the branches, the engine rejects most positions
+    (inside words) at once instead of trying every branch there: several times faster on
+    long bodies, same matches.
+    """
+    if patterns and all(p.startswith("\\b") for p in patterns):
+        return "\\b(?:" + "|".join(f"(?:{p[2:]})" for p in patterns) + ")"
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+_ESCAPE = re.compile(r"\\.")
+
+
+def lower_case_only(pattern: str) -> bool:
+    """True when the pattern names no upper-case letter (escapes such as \\S aside).
+
+    Such a case-insensitive pattern can run *without* IGNORECASE on lower-cased text,
+    which the regex engine scans about three times faster, with the same matches.
+    """
+    return not any(ch.isupper() for ch in _ESCAPE.sub("", pattern))
+
+
 def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if _NESTED_QUANTIFIER.search(pattern):
         raise ValueError(f"pattern {pattern!r} nests quantifiers (exponential backtracking); rewrite it")
@@ -33,10 +57,14 @@ class PatternCheck(Check):
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__(detect, **kw)
         flags = re.IGNORECASE if detect.get("ignore-case", False) else 0
+        joined = join_patterns(str_list(detect, "patterns"))
+        # case-insensitive and lower-case only: run case-sensitively on lower-cased text
+        self.on_lower = bool(flags) and lower_case_only(joined)
         patterns = str_list(detect, "patterns")
         if not patterns:
             raise ValueError("patterns must list at least one regular expression")
-        self.pattern = compile_safe("|".join(f"(?:{p})" for p in patterns), flags)
+        self.pattern = compile_safe(join_patterns(patterns), flags)
+        self.fast = re.compile(self.pattern.pattern) if self.on_lower else self.pattern
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
         self.unless = PhraseIndex(str_list(detect, "unless-any"))
         self.max_per_story = int(detect.get("max-per-story", 3))
@@ -50,7 +78,12 @@ class PatternCheck(Check):
         done: set[int] = set()
         # One scan per field; each match is judged in the context of its sentence.
         for field_name, text in (("title", p.masked_title), ("body", p.masked_body)):
-            for m in self.pattern.finditer(text):
+            pattern = self.pattern
+            if self.on_lower:
+                lowered = text.lower()
+                if len(lowered) == len(text):  # offsets still line up
+                    text, pattern = lowered, self.fast
+            for m in pattern.finditer(text):
                 if not m.group(0).strip():
                     continue
                 s = a.sentence_at(field_name, m.start())
