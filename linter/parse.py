@@ -126,8 +126,12 @@ class ParsedStory:
         return {b.section for b in self.blocks}
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def _blank(match: re.Match[str]) -> str:
-    return "".join("\n" if ch == "\n" else " " for ch in match.group(0))
+    """The matched text as spaces, line breaks kept (so lines and offsets stay put)."""
+    return _NOT_NEWLINE.sub(" ", match.group(0))
 
 
 def mask(text: str) -> str:
