@@ -146,7 +146,7 @@ def read_event(path: str | Path, *, repo: str | None = None) -> EventIssue:
         return event
     try:
         event.story = issue_story(item, repo)
-    except ValueError as exc:  # pydantic ValidationError
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:  # ValidationError, wrong shapes
         raise InputError(
             f"the payload's issue cannot be read: {_first_line(exc)}", source=source
         ) from None
@@ -383,7 +383,7 @@ class GitHubConnector:
                 self.items[number] = item
                 try:
                     story = issue_story(item, self.repo)
-                except ValueError as exc:
+                except (ValueError, TypeError, AttributeError, KeyError) as exc:  # a malformed item costs itself only
                     yield Problem(
                         f"{self.repo}#{number}", f"cannot read the issue: {_first_line(exc)}"
                     )
