@@ -47,9 +47,10 @@ class CodeBlockCheck(Check):
                     yield Hit("body", m.start(), m.end(), self.confidence, m.group(0), m.start(), m.end())
                     return
         if self.include_inline and self.content is not None:
-            sections = {(s.field, s.start): s for s in a.sentences}
-            del sections
             for span in p.code_spans:
+                s = a.sentence_at(span.field, span.start)
+                if s is not None and s.section in self.skip_sections:
+                    continue  # SQL quoted in a bug's reproduction or logs
                 text = p.masked(span.field)
                 m = self.content.search(text, span.start, span.end)
                 if m:

@@ -90,10 +90,9 @@ class IdentifierCheck(Check):
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         found = 0
-        p = a.parsed
         if not self.worth_running(a):
             return
-        if not p.code_spans and not _MAYBE_CODE.search(a.all_text()):
+        if not a.parsed.code_spans and not _MAYBE_CODE.search(a.all_text()):
             return
         for s in a.sentences:
             if not s.code_like and not a.spans_in(s):
@@ -114,7 +113,6 @@ class IdentifierCheck(Check):
             found += 1
             if found >= self.max_per_story:
                 return
-        del p
 
     def _in_code(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
         if not a.parsed.code_spans:
