@@ -94,7 +94,8 @@ class PatternCheck(Check):
                 if self.unless and self.unless.find(s):
                     continue
                 done.add(id(s))
-                yield Hit(s.field, m.start(), m.end(), self.confidence, m.group(0), s.start, s.end)
+                term = p.text(field_name)[m.start() : m.end()]  # as written, not lower-cased
+                yield Hit(s.field, m.start(), m.end(), self.confidence, term, s.start, s.end)
                 found += 1
                 if found >= self.max_per_story:
                     return

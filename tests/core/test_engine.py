@@ -140,3 +140,9 @@ def test_streamed_json_equals_rendered_json() -> None:
     stream = io.StringIO()
     write(report, ctx, stream)
     assert json.loads(stream.getvalue()) == json.loads(render(report, ctx))
+
+
+def test_terms_are_quoted_as_written() -> None:
+    story = Story(id="1", title="Counters", body="We should keep the counters in Redis.")
+    f = next(f for f in LINTER.lint(story).findings if f.rule == "DM03")
+    assert "Redis" in f.message and "redis" not in f.message
