@@ -101,7 +101,7 @@ class SentenceInfo:
     text: str  # masked text of the sentence
     kind: str  # block kind
     section: str
-    words: list[str]  # tokens as written
+    _words: list[str] | None  # tokens as written, made on first use (most rules need only `lowered`)
     block_start: int = 0  # identifies the block (list item, paragraph) the sentence is in
     heading: str = ""  # the nearest heading above
     # Flags are computed on first use: most sentences never hold a candidate term, and
@@ -109,6 +109,16 @@ class SentenceInfo:
     _flags: _Flags | None = None
     _src: tuple[ParsedStory, Sentence] | None = None
     _code_like: bool | None = None
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            words = TOKEN_RE.findall(self.text)
+            if len(words) != len(self.lowered):  # a letter whose lower case is not a word character
+                self.lowered = [w.lower() for w in words]
+                self.vocab = frozenset(self.lowered)
+            self._words = words
+        return self._words
 
     @property
     def code_like(self) -> bool:
@@ -268,10 +278,12 @@ def analyse(parsed: ParsedStory, accepted: frozenset[str] = frozenset()) -> Anal
 def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     full = p.masked(s.field)
     text = full[s.start : s.end]
-    words = TOKEN_RE.findall(text)
     low = text.lower()
-    lowered = TOKEN_RE.findall(low) if len(low) == len(text) else []
-    if len(lowered) != len(words):  # a rare letter whose lower case changes length
+    words: list[str] | None = None
+    if len(low) == len(text):
+        lowered = TOKEN_RE.findall(low)
+    else:  # a rare letter whose lower case changes length: lower each word instead
+        words = TOKEN_RE.findall(text)
         lowered = [w.lower() for w in words]
     info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start, s.block.heading)
     info.lowered = lowered
@@ -283,7 +295,8 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
 def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     g = grammar()
     f = _Flags()
-    words, lowered, vocab, text = info.words, info.lowered, info.vocab, info.text
+    words = info.words  # first: it may correct `lowered`
+    lowered, vocab, text = info.lowered, info.vocab, info.text
     full = p.masked(s.field)
     if not words:
         return f

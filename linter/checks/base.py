@@ -125,10 +125,10 @@ class PhraseIndex:
     def find(self, s: SentenceInfo) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of every match in a sentence, left to right, not overlapping."""
         out: list[tuple[int, int, str]] = []
-        lowered = s.lowered
         if self.first_words.isdisjoint(s.vocab):
             return out
-        words = s.words
+        words = s.words if self._cased else s.lowered  # original case only when a term needs it
+        lowered = s.lowered  # after `words`, which may realign it
         i, n = 0, len(words)
         index = self._index
         cased = self._cased

@@ -44,7 +44,7 @@ class TermCheck(Check):
                 continue
             if self.exclude_titles and s.field == "title":
                 continue
-            if not s.words:
+            if not s.lowered:
                 continue
             matches = self.terms.find(s)  # cheap: a set test first
             if not matches or not self.sentence_applies(s):
