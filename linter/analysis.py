@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import cache
 
 from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
@@ -182,7 +183,7 @@ class SentenceInfo:
         """Directive, or an acceptance criterion: HOW written into the criteria is prescribed too."""
         return self.directive or self.section == SEC_AC
 
-    lowered: list[str] = field(default_factory=list)
+    lowered: list[str] = dc_field(default_factory=list)
     vocab: frozenset[str] = frozenset()  # lowered tokens, for quick rejection
     _tokens: list[tuple[int, int, str]] | None = None
 
@@ -198,13 +199,13 @@ class SentenceInfo:
 @dataclass(slots=True)
 class Analysis:
     parsed: ParsedStory
-    sentences: list[SentenceInfo] = field(default_factory=list)
+    sentences: list[SentenceInfo] = dc_field(default_factory=list)
     accepted: frozenset[str] = frozenset()  # team vocabulary (lower-case)
 
     _all: str | None = None
     _lower: str | None = None
-    _starts: dict[str, list[int]] = field(default_factory=dict)
-    _by_field: dict[str, list[SentenceInfo]] = field(default_factory=dict)
+    _starts: dict[str, list[int]] = dc_field(default_factory=dict)
+    _by_field: dict[str, list[SentenceInfo]] = dc_field(default_factory=dict)
 
     def all_text(self, lower: bool = False) -> str:
         """Title and body (masked) as one string, for cheap substring prefilters."""

@@ -12,7 +12,8 @@ suppresses nothing is reported by SL01, like ruff's unused `noqa`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 _DIRECTIVE_RE = re.compile(
     r"storylint[-: ]?(?:disable|ignore)(-line)?[ \t]{0,20}[:=]?[ \t]{0,20}"
@@ -30,7 +31,7 @@ class Suppression:
     line_only: bool
     reason: str
     line: int = 0
-    used: set[str] = field(default_factory=set)
+    used: set[str] = dc_field(default_factory=set)
 
     def covers(self, code: str, field_name: str, line: int) -> str | None:
         if self.line_only and (field_name != self.field or line != self.line):

@@ -104,7 +104,7 @@ class PatternCheck(Check):
             for start, end, _lang in a.code_blocks():
                 if found >= self.max_per_story:
                     return
-                m = self.pattern.search(body, start, end)
-                if m is not None:
-                    yield Hit("body", m.start(), m.end(), self.confidence, m.group(0))
+                in_block = self.pattern.search(body, start, end)
+                if in_block is not None:
+                    yield Hit("body", in_block.start(), in_block.end(), self.confidence, in_block.group(0))
                     found += 1

@@ -55,12 +55,12 @@ class StepListCheck(Check):
         for block in a.parsed.blocks:
             if block.kind == LIST_ITEM and block.section not in self.skip_sections:
                 close(block.depth)  # a shallower item ends the nested lists under the previous one
-                s = first_sentence.get(block.start)
-                if s is not None:
+                item = first_sentence.get(block.start)
+                if item is not None:
                     if block.depth not in open_lists:
                         open_lists[block.depth] = []
                         stack.append((block.depth, open_lists[block.depth]))
-                    open_lists[block.depth].append(s)
+                    open_lists[block.depth].append(item)
                 continue
             if block.kind != LIST_ITEM:
                 close(-1)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from collections.abc import Sequence
+from typing import Any, Protocol, TextIO
 
 from storylint.model import Report
+
+
+class _Record(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
 
 from . import RenderContext
 
@@ -34,7 +39,10 @@ def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     head = {"version": ctx.version, "schema_version": SCHEMA_VERSION, "summary": report.summary.to_dict()}
     stream.write(dumps(head)[:-1])
-    for key, records in (("findings", report.findings), ("skipped", report.skipped), ("errors", report.errors)):
+    sections: tuple[tuple[str, Sequence[_Record]], ...] = (
+        ("findings", report.findings), ("skipped", report.skipped), ("errors", report.errors),
+    )  # fmt: skip
+    for key, records in sections:
         stream.write(f', "{key}": [')
         for i, record in enumerate(records):
             if i:

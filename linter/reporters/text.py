@@ -27,8 +27,8 @@ def render(report: Report, ctx: RenderContext) -> str:
         if f.suggestion:
             hint = f"    = try: {_safe(f.suggestion)}"
             out.append(f"{_DIM}{hint}{_RESET}" if c else hint)
-    for s in report.skipped:
-        out.append(f"{_safe(s.story)}: skipped: {_safe(s.reason)}")
+    for skipped in report.skipped:
+        out.append(f"{_safe(skipped.story)}: skipped: {_safe(skipped.reason)}")
     s = report.summary
     if ctx.statistics and s.by_rule:
         out.append("")
