@@ -88,6 +88,14 @@ def search_pages(client: JIRA, caller: JiraCaller, jql: str, *, cloud: bool,
         yield from _server_pages(client, caller, jql, stats, page_size)
 
 
+def _search_page(data: Any) -> dict[str, Any]:
+    """A search answer with an `issues` list, or MalformedResponse (which is retried)."""
+    page = ensure_json_dict(data, needs=("issues",))
+    if not isinstance(page["issues"], list):
+        raise MalformedResponse("issues is not a list")
+    return page
+
+
 def _cloud_pages(client: JIRA, caller: JiraCaller, jql: str, stats: SearchStats,
                  page_size: int) -> Iterator[list[dict[str, Any]]]:  # fmt: skip
     token: str | None = None
@@ -96,13 +104,9 @@ def _cloud_pages(client: JIRA, caller: JiraCaller, jql: str, stats: SearchStats,
 
         def page(token: str | None = token) -> dict[str, Any]:
             stats.calls += 1
-            data = client.enhanced_search_issues(
+            return _search_page(client.enhanced_search_issues(
                 jql, nextPageToken=token, maxResults=page_size, fields=list(FIELDS), json_result=True
-            )
-            data = ensure_json_dict(data, needs=("issues",))
-            if not isinstance(data["issues"], list):
-                raise MalformedResponse("issues is not a list")  # retried as malformed
-            return data
+            ))  # fmt: skip
 
         data = caller.call("search", page)
         issues = [i for i in data["issues"] if isinstance(i, dict)]
@@ -123,13 +127,9 @@ def _server_pages(client: JIRA, caller: JiraCaller, jql: str, stats: SearchStats
 
         def page(start: int = start) -> dict[str, Any]:
             stats.calls += 1
-            data = client.search_issues(
+            return _search_page(client.search_issues(
                 jql, startAt=start, maxResults=page_size, fields=list(FIELDS), json_result=True
-            )
-            data = ensure_json_dict(data, needs=("issues",))
-            if not isinstance(data["issues"], list):
-                raise MalformedResponse("issues is not a list")  # retried as malformed
-            return data
+            ))  # fmt: skip
 
         data = caller.call("search", page)
         issues = [i for i in data["issues"] if isinstance(i, dict)]
