@@ -1,14 +1,20 @@
-"""Measure detection quality against a labelled corpus (JSON Lines with a `label` object).
+"""Measure detection quality against labelled corpora (JSON Lines with a `label` object).
 
 A story counts as *flagged* when any finding has one of the six HOW categories (see
 LABELING.md). Outcome and acceptance-criteria detection are scored from MO01 / AC01:
 the rule firing means "missing".
+
+Figures are kept per story first (`Outcome`) and summed over any subset afterwards, so
+one run yields the overall figures and the breakdowns by corpus, project and kind that
+show whether the rules generalise, plus a reliability table that says whether a
+finding's confidence means what it claims. A `held_out` set of projects is scored
+alongside but its misses are never listed: those stories stay unseen while tuning.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +24,10 @@ from .model import HOW_CATEGORIES, Story
 
 OUTCOME_CATEGORY = "missing_outcome"
 CRITERIA_CATEGORY = "missing_acceptance_criteria"
+#: Lower edges of the reliability table's confidence bands (the last band is closed at 1.0).
+CONFIDENCE_BANDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+#: Thresholds at which the cumulative "min-confidence" figures are shown.
+CONFIDENCE_THRESHOLDS = (0.0, 0.6, 0.7, 0.8, 0.85, 0.9)
 
 
 @dataclass
@@ -55,9 +65,52 @@ class Scores:
         total = self.tp + self.fp + self.fn + self.tn
         return (self.tp + self.tn) / total if total else 0.0
 
+    @property
+    def total(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
     def as_dict(self) -> dict[str, Any]:
         return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn, "precision": round(self.precision, 3),
                 "recall": round(self.recall, 3), "f1": round(self.f1, 3), "accuracy": round(self.accuracy, 3)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A story with its label and where it came from (corpus file, project)."""
+
+    story: Story
+    label: dict[str, Any]
+    corpus: str = ""
+
+    @property
+    def project(self) -> str:
+        return project_of(self.story.id)
+
+
+@dataclass
+class Outcome:
+    """What the linter said about one labelled story, kept so any subset can be scored."""
+
+    id: str
+    title: str
+    corpus: str
+    project: str
+    kind: str
+    label_confidence: str
+    actual: bool
+    actual_categories: frozenset[str]
+    found_categories: frozenset[str]
+    confidence: float  # highest confidence among HOW findings, 0.0 when none
+    outcome_actual: bool | None
+    outcome_found: bool
+    criteria_actual: bool | None
+    criteria_found: bool
+    findings: list[dict[str, Any]]
+    evidence: list[str]
+
+    @property
+    def predicted(self) -> bool:
+        return bool(self.found_categories)
 
 
 @dataclass
@@ -70,19 +123,32 @@ class Evaluation:
     false_positives: list[dict[str, Any]] = field(default_factory=list)
     false_negatives: list[dict[str, Any]] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
+    def as_dict(self, *, errors: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
             "stories": self.stories,
             "prescribes": self.prescribes.as_dict(),
             "categories": {c: s.as_dict() for c, s in self.categories.items()},
             "outcome_detection": self.outcome.as_dict(),
             "acceptance_criteria_detection": self.criteria.as_dict(),
-            "false_positives": self.false_positives,
-            "false_negatives": self.false_negatives,
         }
+        if errors:
+            data["false_positives"] = self.false_positives
+            data["false_negatives"] = self.false_negatives
+        return data
 
 
-def load_labelled(path: Path) -> Iterable[tuple[Story, dict[str, Any]]]:
+def project_of(story_id: str) -> str:
+    """The project a corpus id names: its middle part (`jira:mesos:MESOS-1` → `mesos`)."""
+    parts = story_id.split(":")
+    return parts[1] if len(parts) >= 3 else parts[0]
+
+
+def load_labelled(path: Path) -> Iterator[tuple[Story, dict[str, Any]]]:
+    for item in load_corpus(path):
+        yield item.story, item.label
+
+
+def load_corpus(path: Path) -> Iterator[Labelled]:
     with path.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
@@ -90,37 +156,172 @@ def load_labelled(path: Path) -> Iterable[tuple[Story, dict[str, Any]]]:
             obj = json.loads(line)
             label = obj.pop("label")
             obj.setdefault("source", f"{path}:{number}")
-            yield Story.model_validate(obj), label
+            yield Labelled(Story.model_validate(obj), label, path.name)
 
 
-def evaluate(linter: Linter, items: Iterable[tuple[Story, dict[str, Any]]]) -> Evaluation:
+def judge(linter: Linter, item: Labelled) -> Outcome:
+    story, label = item.story, item.label
+    result = linter.lint(story)
+    how = [f for f in result.findings if f.category in HOW_CATEGORIES]
+    cats = {f.category for f in result.findings}
+    return Outcome(
+        id=story.id, title=story.title[:100], corpus=item.corpus, project=item.project,
+        kind=str(label.get("kind") or "unknown"), label_confidence=str(label.get("confidence") or "unknown"),
+        actual=bool(label.get("prescribes")), actual_categories=frozenset(label.get("categories", [])),
+        found_categories=frozenset(f.category for f in how),
+        confidence=max((f.confidence for f in how), default=0.0),
+        outcome_actual=bool(label["outcome"]) if "outcome" in label else None,
+        outcome_found=OUTCOME_CATEGORY not in cats,
+        criteria_actual=bool(label["acceptance_criteria"]) if "acceptance_criteria" in label else None,
+        criteria_found=CRITERIA_CATEGORY not in cats,
+        findings=[{"rule": f.rule, "confidence": round(f.confidence, 2), "excerpt": f.excerpt} for f in how],
+        evidence=list(label.get("evidence", []))[:3],
+    )  # fmt: skip
+
+
+def summarise(outcomes: Iterable[Outcome], *, min_confidence: float = 0.0) -> Evaluation:
+    """Sum per-story outcomes; a story is flagged only by findings at or above `min_confidence`."""
     ev = Evaluation()
-    for story, label in items:
+    for o in outcomes:
         ev.stories += 1
-        result = linter.lint(story)
-        how = [f for f in result.findings if f.category in HOW_CATEGORIES]
-        predicted = bool(how)
-        actual = bool(label.get("prescribes"))
-        ev.prescribes.add(predicted, actual)
-        found_cats = {f.category for f in how}
+        found = o.found_categories if o.confidence >= min_confidence and o.predicted else frozenset()
+        predicted = bool(found)
+        ev.prescribes.add(predicted, o.actual)
         for cat, scores in ev.categories.items():
-            scores.add(cat in found_cats, cat in label.get("categories", []))
-        cats = {f.category for f in result.findings}
-        if "outcome" in label:
-            ev.outcome.add(OUTCOME_CATEGORY not in cats, bool(label["outcome"]))
-        if "acceptance_criteria" in label:
-            ev.criteria.add(CRITERIA_CATEGORY not in cats, bool(label["acceptance_criteria"]))
-        if predicted and not actual:
-            ev.false_positives.append({
-                "id": story.id, "title": story.title[:100],
-                "findings": [{"rule": f.rule, "excerpt": f.excerpt} for f in how],
-            })  # fmt: skip
-        elif actual and not predicted:
-            ev.false_negatives.append({
-                "id": story.id, "title": story.title[:100], "categories": label.get("categories", []),
-                "evidence": label.get("evidence", [])[:3],
-            })  # fmt: skip
+            scores.add(cat in found, cat in o.actual_categories)
+        if o.outcome_actual is not None:
+            ev.outcome.add(o.outcome_found, o.outcome_actual)
+        if o.criteria_actual is not None:
+            ev.criteria.add(o.criteria_found, o.criteria_actual)
+        if predicted and not o.actual:
+            ev.false_positives.append({"id": o.id, "title": o.title, "findings": o.findings})
+        elif o.actual and not predicted:
+            ev.false_negatives.append({"id": o.id, "title": o.title, "categories": sorted(o.actual_categories),
+                                       "evidence": o.evidence})  # fmt: skip
     return ev
+
+
+def evaluate(linter: Linter, items: Iterable[tuple[Story, dict[str, Any]] | Labelled]) -> Evaluation:
+    return summarise(judge(linter, _labelled(item)) for item in items)
+
+
+def _labelled(item: tuple[Story, dict[str, Any]] | Labelled) -> Labelled:
+    return item if isinstance(item, Labelled) else Labelled(item[0], item[1])
+
+
+@dataclass
+class Band:
+    low: float
+    high: float
+    flagged: int = 0
+    correct: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.flagged if self.flagged else 0.0
+
+
+def reliability(outcomes: list[Outcome]) -> list[Band]:
+    """Flagged stories by their highest HOW confidence, and how many truly prescribe."""
+    edges = list(CONFIDENCE_BANDS) + [1.0001]
+    bands = [Band(edges[i], min(edges[i + 1], 1.0)) for i in range(len(CONFIDENCE_BANDS))]
+    below = Band(0.0, CONFIDENCE_BANDS[0])
+    for o in outcomes:
+        if not o.predicted:
+            continue
+        band = next((b for b in bands if b.low <= o.confidence < b.high or (b.high == 1.0 and o.confidence >= b.low)), below)
+        band.flagged += 1
+        band.correct += o.actual
+    return ([below] if below.flagged else []) + bands
+
+
+@dataclass
+class Report:
+    """Everything `storylint evaluate` prints: overall, breakdowns, reliability."""
+
+    outcomes: list[Outcome]
+    held_out: frozenset[str] = frozenset()
+    min_confidence: float = 0.0
+
+    def subset(self, keep: Callable[[Outcome], bool]) -> Evaluation:
+        return summarise((o for o in self.outcomes if keep(o)), min_confidence=self.min_confidence)
+
+    @property
+    def overall(self) -> Evaluation:
+        return self.subset(lambda o: True)
+
+    def groups(self, key: Callable[[Outcome], str]) -> dict[str, Evaluation]:
+        names = sorted({key(o) for o in self.outcomes})
+        return {name: self.subset(lambda o, n=name: key(o) == n) for name in names}  # type: ignore[misc]
+
+    def splits(self) -> dict[str, Evaluation]:
+        if not self.held_out:
+            return {}
+        return {"tuned": self.subset(lambda o: o.project not in self.held_out),
+                "held-out": self.subset(lambda o: o.project in self.held_out)}  # fmt: skip
+
+    def thresholds(self) -> dict[float, Scores]:
+        return {t: summarise(self.outcomes, min_confidence=t).prescribes for t in CONFIDENCE_THRESHOLDS}
+
+    def visible(self) -> Evaluation:
+        """Misses that may be read: the held-out projects' stories are left out."""
+        return self.subset(lambda o: o.project not in self.held_out)
+
+    def as_dict(self) -> dict[str, Any]:
+        overall = self.overall.as_dict(errors=False)
+        visible = self.visible()
+        return {
+            **overall,
+            "min_confidence": self.min_confidence,
+            "held_out_projects": sorted(self.held_out),
+            "split": {k: v.as_dict(errors=False) for k, v in self.splits().items()},
+            "by_corpus": {k: v.as_dict(errors=False) for k, v in self.groups(lambda o: o.corpus).items()},
+            "by_project": {k: v.as_dict(errors=False) for k, v in self.groups(lambda o: o.project).items()},
+            "by_kind": {k: v.as_dict(errors=False) for k, v in self.groups(lambda o: o.kind).items()},
+            "high_confidence_labels": self.subset(lambda o: o.label_confidence == "high").as_dict(errors=False),
+            "reliability": [{"band": [b.low, b.high], "flagged": b.flagged, "precision": round(b.precision, 3)}
+                            for b in reliability(self.outcomes)],
+            "at_min_confidence": {str(t): s.as_dict() for t, s in self.thresholds().items()},
+            "false_positives": visible.false_positives,
+            "false_negatives": visible.false_negatives,
+        }
+
+
+def _row(name: str, ev: Evaluation) -> str:
+    p = ev.prescribes
+    return (f"{name:<24} {ev.stories:>5} {p.tp + p.fn:>4} {p.precision:>6.3f} {p.recall:>6.3f} {p.f1:>6.3f}"
+            f" {ev.outcome.accuracy:>7.3f} {ev.criteria.accuracy:>7.3f}")  # fmt: skip
+
+
+def _table(title: str, rows: dict[str, Evaluation]) -> list[str]:
+    head = f"{title:<24} {'n':>5} {'pos':>4} {'prec':>6} {'recall':>6} {'f1':>6} {'outcome':>7} {'ac':>7}"
+    return ["", head] + [_row(name, ev) for name, ev in rows.items()]
+
+
+def format_report(report: Report, *, show_errors: bool = True) -> str:
+    overall = report.overall
+    lines = format_text(overall, show_errors=False).rstrip("\n").split("\n")
+    if report.min_confidence:
+        lines.insert(0, f"min-confidence: {report.min_confidence}")
+    if report.held_out:
+        lines += _table("split", report.splits())
+        lines.append(f"held out (misses not listed): {', '.join(sorted(report.held_out))}")
+    corpora = report.groups(lambda o: o.corpus)
+    if len(corpora) > 1:
+        lines += _table("corpus", corpora)
+    lines += _table("project", report.groups(lambda o: o.project))
+    lines += _table("kind", report.groups(lambda o: o.kind))
+    lines += _table("label confidence", {"high": report.subset(lambda o: o.label_confidence == "high")})
+    lines += ["", f"{'reliability (max HOW confidence)':<34} {'flagged':>7} {'precision':>9}"]
+    for b in reliability(report.outcomes):
+        lines.append(f"  [{b.low:.2f}, {b.high:.2f}{']' if b.high == 1.0 else ')'}{'':<20} {b.flagged:>7} {b.precision:>9.3f}")
+    lines += ["", f"{'at min-confidence':<20} {'flagged':>7} {'prec':>6} {'recall':>6}"]
+    for t, s in report.thresholds().items():
+        lines.append(f"  >= {t:<15.2f} {s.tp + s.fp:>7} {s.precision:>6.3f} {s.recall:>6.3f}")
+    if show_errors:
+        misses = format_text(report.visible(), show_errors=True)
+        lines += misses[misses.index("\nfalse positives"):].rstrip("\n").split("\n")
+    return "\n".join(lines) + "\n"
 
 
 def format_text(ev: Evaluation, *, show_errors: bool = True) -> str:
@@ -146,7 +347,7 @@ def format_text(ev: Evaluation, *, show_errors: bool = True) -> str:
         for fp in ev.false_positives:
             lines.append(f"  {fp['id']}  {fp['title']}")
             for f in fp["findings"][:3]:
-                lines.append(f"      {f['rule']}: {f['excerpt'][:110]}")
+                lines.append(f"      {f['rule']} ({f['confidence']}): {f['excerpt'][:110]}")
         lines += ["", f"false negatives ({len(ev.false_negatives)}):"]
         for fn in ev.false_negatives:
             lines.append(f"  {fn['id']}  {fn['title']}  {fn['categories']}")

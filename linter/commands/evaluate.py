@@ -1,4 +1,4 @@
-"""`storylint evaluate [CORPUS.jsonl]`: precision and recall against labelled stories."""
+"""`storylint evaluate [CORPUS.jsonl ...]`: precision and recall against labelled stories."""
 
 from __future__ import annotations
 
@@ -13,26 +13,45 @@ DEFAULT_CORPUS = Path("..") / "shared" / "corpus" / "dev.jsonl"
 
 
 @click.command()
-@click.argument("corpus", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("corpora", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--quiet", is_flag=True, help="Only the figures, not the list of misses.")
+@click.option("--split", "held_out", metavar="PROJECTS",
+              help="Comma-separated projects (an id's middle part) held out: scored apart, misses never listed.")
+@click.option("--project", "projects", metavar="PROJECTS", help="Comma-separated projects to score (default: all).")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Count only findings at or above this confidence (default: the config's).")
 @select_options
 @config_option
-def evaluate(corpus: Path | None, output_format: str, quiet: bool, select: str | None, ignore: str | None,
+def evaluate(corpora: tuple[Path, ...], output_format: str, quiet: bool, held_out: str | None,
+             projects: str | None, min_confidence: float | None, select: str | None, ignore: str | None,
              extend_select: str | None, config_path: str | None) -> None:  # fmt: skip
-    """Score the rules on a labelled JSONL corpus (default: ../shared/corpus/dev.jsonl)."""
-    from storylint.evaluation import evaluate as run
-    from storylint.evaluation import format_text, load_labelled
+    """Score the rules on labelled JSONL corpora (default: ../shared/corpus/dev.jsonl).
 
-    path = corpus or DEFAULT_CORPUS
-    if not path.is_file():
-        raise InputError("no such corpus file (give the path to a labelled JSONL)", source=str(path))
-    linter, _ = build_linter(config_path, select, ignore, extend_select)
-    try:
-        ev = run(linter, load_labelled(path))
-    except (ValueError, KeyError) as exc:
-        raise InputError(f"not a labelled corpus: {exc}", source=str(path)) from None
+    Prints the overall figures, then by corpus, project (an id's middle part) and label kind,
+    a reliability table (confidence band -> observed precision) and the misses.
+    """
+    from storylint.evaluation import Report, format_report, judge, load_corpus
+
+    paths = list(corpora) or [DEFAULT_CORPUS]
+    for path in paths:
+        if not path.is_file():
+            raise InputError("no such corpus file (give the path to a labelled JSONL)", source=str(path))
+    linter, config = build_linter(config_path, select, ignore, extend_select)
+    wanted = _names(projects)
+    outcomes = []
+    for path in paths:
+        try:
+            outcomes += [judge(linter, item) for item in load_corpus(path) if not wanted or item.project in wanted]
+        except (ValueError, KeyError) as exc:
+            raise InputError(f"not a labelled corpus: {exc}", source=str(path)) from None
+    threshold = config.min_confidence if min_confidence is None else min_confidence
+    report = Report(outcomes, held_out=frozenset(_names(held_out)), min_confidence=threshold)
     if output_format == "json":
-        click.echo(json.dumps(ev.as_dict(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(format_text(ev, show_errors=not quiet), nl=False)
+        click.echo(format_report(report, show_errors=not quiet), nl=False)
+
+
+def _names(value: str | None) -> set[str]:
+    return {p.strip() for p in (value or "").split(",") if p.strip()}

@@ -8,7 +8,16 @@ import sys
 from pathlib import Path
 
 from storylint.engine import Linter
-from storylint.evaluation import Scores, evaluate, load_labelled
+from storylint.evaluation import (
+    Outcome,
+    Report,
+    Scores,
+    evaluate,
+    format_report,
+    load_labelled,
+    project_of,
+    reliability,
+)
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "labelled.jsonl"
 
@@ -48,3 +57,69 @@ def test_evaluate_command_json(tmp_path: Path) -> None:
     missing = subprocess.run([sys.executable, "-m", "storylint", "evaluate", str(tmp_path / "nope.jsonl")],
                              capture_output=True, text=True, timeout=60)  # fmt: skip
     assert missing.returncode == 2 and "nope.jsonl" in missing.stderr
+
+
+def _outcome(story_id: str, *, actual: bool, found: bool, confidence: float = 0.8, kind: str = "story") -> Outcome:
+    return Outcome(id=story_id, title="t", corpus="c.jsonl", project=project_of(story_id), kind=kind,
+                   label_confidence="high", actual=actual, actual_categories=frozenset({"technology"} if actual else ()),
+                   found_categories=frozenset({"technology"} if found else ()), confidence=confidence if found else 0.0,
+                   outcome_actual=None, outcome_found=True, criteria_actual=None, criteria_found=True,
+                   findings=[{"rule": "TC01", "confidence": confidence, "excerpt": "x"}] if found else [], evidence=[])  # fmt: skip
+
+
+def test_project_is_the_middle_part_of_an_id() -> None:
+    assert project_of("jira:mesos:MESOS-12") == "mesos"
+    assert project_of("neo:10171270:27487953") == "10171270"
+    assert project_of("L-1") == "L-1"
+
+
+def test_report_groups_splits_and_hides_held_out_misses() -> None:
+    outcomes = [
+        _outcome("j:alpha:A-1", actual=True, found=True),
+        _outcome("j:alpha:A-2", actual=False, found=True),  # a visible false positive
+        _outcome("j:beta:B-1", actual=True, found=False),  # a held-out miss: never listed
+        _outcome("j:beta:B-2", actual=True, found=True, kind="bug"),
+    ]
+    report = Report(outcomes, held_out=frozenset({"beta"}))
+    by_project = report.groups(lambda o: o.project)
+    assert by_project["alpha"].prescribes.precision == 0.5 and by_project["beta"].prescribes.recall == 0.5
+    splits = report.splits()
+    assert (splits["tuned"].stories, splits["held-out"].stories) == (2, 2)
+    data = report.as_dict()
+    assert [fp["id"] for fp in data["false_positives"]] == ["j:alpha:A-2"]
+    assert data["false_negatives"] == []  # B-1 is held out
+    assert data["by_kind"]["bug"]["prescribes"]["tp"] == 1
+    assert "j:beta:B-1" not in format_report(report)
+
+
+def test_reliability_and_min_confidence_count_stories_by_their_strongest_finding() -> None:
+    outcomes = [
+        _outcome("j:a:1", actual=True, found=True, confidence=0.95),
+        _outcome("j:a:2", actual=False, found=True, confidence=0.95),
+        _outcome("j:a:3", actual=True, found=True, confidence=0.72),
+        _outcome("j:a:4", actual=False, found=True, confidence=0.72),
+        _outcome("j:a:5", actual=False, found=True, confidence=0.71),
+    ]
+    bands = {(b.low, b.high): (b.flagged, b.precision) for b in reliability(outcomes)}
+    assert bands[(0.9, 1.0)] == (2, 0.5)
+    assert bands[(0.7, 0.8)] == (3, 1 / 3)
+    strict = Report(outcomes, min_confidence=0.9).overall.prescribes
+    assert (strict.tp, strict.fp, strict.fn) == (1, 1, 1)
+    assert Report(outcomes).thresholds()[0.9].tp == 1
+
+
+def test_evaluate_command_several_corpora_split_and_project(tmp_path: Path) -> None:
+    lines = FIXTURE.read_text().splitlines()
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text("\n".join(lines[:10]) + "\n")
+    second.write_text("\n".join(lines[10:]) + "\n")
+    res = subprocess.run(
+        [sys.executable, "-m", "storylint", "evaluate", str(first), str(second), "--format", "json",
+         "--split", "L-3"], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["stories"] == len([x for x in lines if x.strip()])
+    assert set(data["by_corpus"]) == {"a.jsonl", "b.jsonl"}
+    assert data["split"]["held-out"]["stories"] == 1 and data["held_out_projects"] == ["L-3"]
+    assert {"band", "flagged", "precision"} <= set(data["reliability"][0])
