@@ -18,9 +18,11 @@ from typing import Any
 
 from . import __version__
 from .analysis import analyse
+from .calibration import Calibration, evidence_class
+from .calibration import bundled as bundled_calibration
 from .config import Config
 from .errors import ConfigError
-from .model import Finding, Skipped, Story, StoryResult
+from .model import HOW_CATEGORIES, Finding, Skipped, Story, StoryResult
 from .parse import parse
 from .rulepack import Rule, RulePack, load_rulepack
 from .scope import out_of_scope
@@ -31,6 +33,8 @@ log = logging.getLogger("storylint.engine")
 UNUSED_SUPPRESSION = "SL01"
 SUPPRESSION_WITHOUT_REASON = "SL02"
 MAX_EXCERPT = 160
+#: Findings whose calibrated confidence is below this are reported at `info`.
+INFO_BELOW = 0.7
 _WS = re.compile(r"\s+")
 _MARKERS = re.compile(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
 
@@ -38,8 +42,9 @@ _MARKERS = re.compile(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
 class Linter:
     """Lints stories with the rules the configuration enables."""
 
-    def __init__(self, config: Config | None = None, rulepack: RulePack | None = None) -> None:
+    def __init__(self, config: Config | None = None, rulepack: RulePack | None = None, *, calibrate: bool = True) -> None:
         self.config = config or Config()
+        self.calibration = bundled_calibration() if calibrate else Calibration({})
         base = Path(self.config.source).parent if self.config.source else Path.cwd()
         extra = [base / d for d in self.config.extend_rules]
         vocab = self.config.vocabulary.model_dump()
@@ -114,6 +119,7 @@ class Linter:
         for rule in self.rules:
             h.update(rule.code.encode())
             h.update(Path(rule.path).read_bytes())
+        h.update(repr(sorted(self.calibration.cells.items())).encode())
         h.update(json.dumps(self.config.model_dump(mode="json"), sort_keys=True).encode())
         return h.hexdigest()[:16]
 
@@ -135,7 +141,10 @@ class Linter:
         for rule in self.rules:
             if rule.code in ignored:
                 continue
+            calibrated = rule.builtin and rule.category in HOW_CATEGORIES
             for hit in rule.check.run(analysis):
+                if calibrated:
+                    hit.confidence = self._calibrated(rule, analysis, hit)
                 if hit.confidence < self.config.min_confidence:
                     continue
                 ex_start = hit.ex_start if hit.ex_start >= 0 else hit.start
@@ -147,6 +156,11 @@ class Linter:
         findings = self._apply_suppressions(story, parsed, findings, ignored)
         findings.sort(key=lambda f: (f.field != "title", f.line, f.column, f.rule))
         return StoryResult(original, findings=findings)
+
+    def _calibrated(self, rule: Rule, analysis: Any, hit: Any) -> float:
+        evidence = evidence_class(analysis.sentence_at(hit.field, hit.start))
+        measured = self.calibration.confidence(rule.category, evidence)
+        return hit.confidence if measured is None else measured
 
     def _bounded(self, story: Story) -> Story:
         """The story cut to `max-chars` per field (at a line break where one is near)."""
@@ -195,7 +209,7 @@ class Linter:
             rule=rule.code,
             name=rule.name,
             category=rule.category,
-            severity=self._severity.get(rule.code, rule.severity),
+            severity=self._severity.get(rule.code, _weak(rule.severity, hit.confidence)),
             message=rule.message.replace("{term}", term),
             excerpt=excerpt,
             suggestion=rule.suggestion.replace("{term}", term),
@@ -248,6 +262,11 @@ class Linter:
             line=line, column=column, end_line=line, end_column=column + len(excerpt), url=story.url,
             author=(story.author.name or story.author.login) if story.author else None, project=story.project,
         )  # fmt: skip
+
+
+def _weak(severity: str, confidence: float) -> str:
+    """Weak evidence is worth a note, not a failed check."""
+    return "info" if confidence < INFO_BELOW and severity != "info" else severity
 
 
 def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int) -> str:

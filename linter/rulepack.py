@@ -79,6 +79,10 @@ class RulePack:
         return self.aliases.get(code, code)
 
 
+#: Files of the bundled pack that hold data for every rule, not a rule.
+_PACK_DATA = frozenset({"grammar.toml", "calibration.toml"})
+
+
 def rules_dir() -> Path:
     """The bundled rule pack: `storylint/rules` in a wheel, `rules/` beside `linter/` in a checkout."""
     here = Path(__file__).resolve().parent
@@ -89,7 +93,7 @@ def rules_dir() -> Path:
 
 
 def builtin_rule_files() -> list[Path]:
-    return sorted(p for p in rules_dir().rglob("*.toml") if not p.name.endswith(".cases.toml") and p.name != "grammar.toml")
+    return sorted(p for p in rules_dir().rglob("*.toml") if not p.name.endswith(".cases.toml") and p.name not in _PACK_DATA)
 
 
 def _cache_dir() -> Path | None:

@@ -1,0 +1,102 @@
+"""Calibrated confidence: what a finding's evidence has been worth on labelled stories.
+
+A finding's confidence is the precision its kind of evidence showed on labelled
+stories: the category of the rule and where the term stands (a title that orders a
+build, a proposal section, a plan, a modal, an acceptance criterion, a plain
+statement, a bug's symptom). `rules/calibration.toml` keeps the counts, measured by
+`scripts/calibrate.py` on projects the rules were not tuned on; the precision is
+smoothed toward the evidence class as a whole, and that toward all findings, so a
+class seen a few times cannot claim certainty. Only bundled rules are calibrated: a
+team's own rules and rejected terms keep the confidence the team gave them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from .analysis import SentenceInfo
+from .parse import SEC_AC, SEC_PROPOSAL
+
+#: Pseudo-counts pulling a thin cell toward its parent's precision.
+SMOOTHING = 4.0
+
+# A sentence that reports what goes wrong (a bug's symptom) mentions the technology it
+# saw failing; unless it also proposes a fix, that is evidence of a bug, not of HOW.
+_SYMPTOM_RE = re.compile(
+    r"\b(?:errors?|exceptions?|fails?|failed|failing|failures?|crash(?:es|ed)?|broken|bugs?|"
+    r"does(?:n'?t| not) work|not working|stack ?trace|traceback|timeouts?|timed out|flaky|regressions?|"
+    r"wrong(?:ly)?|incorrect(?:ly)?|unexpected(?:ly)?|[45]\d\d (?:response|error|status)|"
+    r"(?:i|we|it|you|user) (?:get|got|gets|see|saw|sees) (?:an?|the)\b)",
+    re.IGNORECASE,
+)
+
+EVIDENCE_CLASSES = ("acceptance", "proposal", "plan", "title-imperative", "imperative", "modal", "title", "statement",
+                    "symptom")  # fmt: skip
+
+
+def evidence_class(s: SentenceInfo | None) -> str:
+    """Where a term stands, from the strongest sign that the sentence directs the build."""
+    if s is None:
+        return "statement"
+    if s.section == SEC_AC:
+        return "acceptance"
+    if s.section == SEC_PROPOSAL:
+        return "proposal"
+    if s.plan:
+        return "plan"
+    if _SYMPTOM_RE.search(s.text):
+        return "symptom"
+    if s.imperative:
+        return "title-imperative" if s.field == "title" else "imperative"
+    if s.modal:
+        return "modal"
+    return "title" if s.field == "title" else "statement"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Smoothed precision per (category, evidence class) from counts of findings."""
+
+    cells: dict[tuple[str, str], tuple[int, int]]  # (category, class) -> (findings, in prescribing stories)
+
+    def confidence(self, category: str, evidence: str) -> float | None:
+        if not self.cells:
+            return None
+        total = _sum(self.cells.values())
+        overall = _ratio(total, 0.0, 0.0, fallback=0.8)
+        by_class = _sum(v for (_, e), v in self.cells.items() if e == evidence)
+        class_p = _ratio(by_class, overall, SMOOTHING, fallback=overall)
+        cell = self.cells.get((category, evidence), (0, 0))
+        return round(_ratio(cell, class_p, SMOOTHING, fallback=class_p), 2)
+
+
+def _sum(values: object) -> tuple[int, int]:
+    n = ok = 0
+    for a, b in values:  # type: ignore[attr-defined]
+        n, ok = n + a, ok + b
+    return n, ok
+
+
+def _ratio(counts: tuple[int, int], prior: float, weight: float, *, fallback: float) -> float:
+    n, ok = counts
+    if n + weight == 0:
+        return fallback
+    return (ok + prior * weight) / (n + weight)
+
+
+@cache
+def bundled() -> Calibration:
+    from .rulepack import rules_dir
+
+    path = rules_dir() / "calibration.toml"
+    if not path.is_file():
+        return Calibration({})
+    data = tomllib.loads(path.read_text("utf-8"))
+    cells: dict[tuple[str, str], tuple[int, int]] = {}
+    for category, classes in data.get("counts", {}).items():
+        for evidence, pair in classes.items():
+            cells[(category, evidence)] = (int(pair[0]), int(pair[1]))
+    return Calibration(cells)

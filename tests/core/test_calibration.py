@@ -1,0 +1,60 @@
+"""Calibrated confidence: evidence classes, smoothing, and what the engine does with them."""
+
+from __future__ import annotations
+
+from storylint.analysis import analyse
+from storylint.calibration import Calibration, evidence_class
+from storylint.config import Config
+from storylint.engine import INFO_BELOW, Linter
+from storylint.model import Story
+from storylint.parse import parse
+
+
+def _classes(title: str, body: str = "") -> list[str]:
+    a = analyse(parse(Story(id="S-1", title=title, body=body)))
+    return [evidence_class(s) for s in a.sentences]
+
+
+def test_evidence_class_reads_where_the_term_stands() -> None:
+    assert _classes("Add a Redis cache for sessions") == ["title-imperative"]
+    assert _classes("Session cache", "We should put the sessions in Redis.") == ["title", "plan"]
+    assert _classes("Session cache", "The sessions must be kept in Redis.")[1] == "modal"
+    assert _classes("Session cache", "## Proposal\n\nSessions in Redis.")[-1] == "proposal"
+    assert _classes("Session cache", "## Acceptance criteria\n\n- Sessions survive a restart.")[-1] == "acceptance"
+    # a symptom names the technology it saw fail; it does not direct the build
+    assert _classes("Login broken", "Redis throws an exception when the session expires.")[1] == "symptom"
+    assert _classes("Session cache", "Sessions are kept in Redis today.")[1] == "statement"
+
+
+def test_thin_cells_are_pulled_toward_their_class_and_the_whole() -> None:
+    cal = Calibration({("technology", "plan"): (100, 95), ("api_contract", "plan"): (1, 0),
+                       ("api_contract", "statement"): (100, 50)})  # fmt: skip
+    strong = cal.confidence("technology", "plan")
+    thin = cal.confidence("api_contract", "plan")
+    assert strong is not None and thin is not None
+    assert 0.9 < strong <= 0.95  # many findings: close to the measured 0.95
+    assert 0.5 < thin < 0.95  # one miss does not make the cell worthless
+    unseen = cal.confidence("ui_spec", "plan")  # never measured: the class's precision
+    assert unseen is not None and thin < unseen <= strong
+    assert Calibration({}).confidence("technology", "plan") is None
+
+
+def test_engine_gives_stronger_evidence_higher_confidence_and_weak_evidence_info() -> None:
+    cells = {("technology", "proposal"): (50, 49), ("technology", "modal"): (50, 25)}
+    linter = Linter(Config())
+    linter.calibration = Calibration(cells)
+    strong = linter.lint(Story(id="S-1", title="Sessions", body="## Proposal\n\nKeep the sessions in Redis."))
+    weak = linter.lint(Story(id="S-2", title="Sessions", body="The sessions must be kept in Redis."))
+    (s,) = [f for f in strong.findings if f.rule == "TC01"]
+    (w,) = [f for f in weak.findings if f.rule == "TC01"]
+    assert s.confidence > 0.9 and s.severity == "warning"
+    assert w.confidence < INFO_BELOW and w.severity == "info"
+
+
+def test_min_confidence_drops_findings_by_calibrated_confidence() -> None:
+    story = Story(id="S-2", title="Sessions", body="The sessions must be kept in Redis.")
+    loose, strict = Linter(Config()), Linter(Config(min_confidence=0.6))
+    for linter in (loose, strict):
+        linter.calibration = Calibration({("technology", "modal"): (50, 25)})
+    assert any(f.rule == "TC01" for f in loose.lint(story).findings)
+    assert not any(f.rule == "TC01" for f in strict.lint(story).findings)
