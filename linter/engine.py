@@ -141,7 +141,7 @@ class Linter:
         for rule in self.rules:
             if rule.code in ignored:
                 continue
-            calibrated = rule.builtin and rule.category in HOW_CATEGORIES
+            calibrated = rule.builtin and rule.category in HOW_CATEGORIES and rule.check.kind != "vocabulary"
             for hit in rule.check.run(analysis):
                 if calibrated:
                     hit.confidence = self._calibrated(rule, analysis, hit)
