@@ -33,24 +33,64 @@ _SYMPTOM_RE = re.compile(
     re.IGNORECASE,
 )
 
+# A bug report: its title names a symptom, or its body carries a trace or reproduction.
+# There an imperative is a reproduction step and a statement an observation; only a
+# plan or a proposal ("the fix is to ...", a "Proposed solution" section) directs the fix.
+_BUG_TITLE_RE = re.compile(
+    r"\b(?:errors?|exceptions?|fails?|failed|failing|failures?|crash(?:es|ed|ing)?|broken|bugs?|"
+    r"does(?:n'?t| not)|do(?:n'?t| not) work|not (?:working|correct|shown|displayed|saved|found)|can(?:'?t|not)|unable|"
+    r"wrong(?:ly)?|incorrect(?:ly)?|flaky|hangs?|freezes?|regressions?|mis-?behaviou?r|npe|nullpointer\w*|"
+    r"problems?|issues? (?:with|when|in)|no longer|missing|invalid|stuck|leaks?)\b",
+    re.IGNORECASE,
+)
+_BUG_BODY_RE = re.compile(
+    r"steps to reproduce|stack ?trace|traceback \(most recent|exception in thread|^\s*at [\w$.]+\([\w$]+\.java:\d+\)|"
+    r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: Evidence that never counts: what goes wrong, and the steps and notes of a bug report.
+NEVER = frozenset({"symptom", "bug-report"})
+_WEAK_IN_BUGS = frozenset({"title-imperative", "imperative", "modal", "title", "statement"})
+
+# "To fix this, ...", "Fix: ...", "the workaround is": a bug report that dictates its fix.
+_FIX_RE = re.compile(r"\b(?:to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|"
+                     r"(?:fix|solution|workaround|remedy)\s*:|(?:fix|solution|workaround) (?:is|would be|will be) to|"
+                     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be))\b",
+                     re.IGNORECASE)
+
 EVIDENCE_CLASSES = ("acceptance", "proposal", "plan", "title-imperative", "imperative", "modal", "title", "statement",
-                    "symptom")  # fmt: skip
+                    "symptom", "bug-report")  # fmt: skip
 
 
-def evidence_class(s: SentenceInfo | None) -> str:
+def never_counts(category: str, evidence: str) -> bool:
+    """A symptom never counts; in a bug report only a plan, a proposal, a criterion or a
+    list of build steps (the fix written out as a to-do list) directs the build."""
+    return evidence in NEVER and not (evidence == "bug-report" and category == "implementation_steps")
+
+
+def is_bug_report(title: str, body: str) -> bool:
+    return bool(_BUG_TITLE_RE.search(title) or _BUG_BODY_RE.search(body))
+
+
+def evidence_class(s: SentenceInfo | None, bug_report: bool = False) -> str:
     """Where a term stands, from the strongest sign that the sentence directs the build."""
+    found = _evidence_class(s)
+    return "bug-report" if bug_report and found in _WEAK_IN_BUGS else found
+
+
+def _evidence_class(s: SentenceInfo | None) -> str:
     if s is None:
         return "statement"
     if s.section == SEC_AC:
         return "acceptance"
     if s.section == SEC_PROPOSAL:
         return "proposal"
-    if s.plan:
+    if s.plan or _FIX_RE.search(s.text):
         return "plan"
-    if _SYMPTOM_RE.search(s.text):
-        return "symptom"
     if s.imperative:
         return "title-imperative" if s.field == "title" else "imperative"
+    if _SYMPTOM_RE.search(s.text):
+        return "symptom"
     if s.modal:
         return "modal"
     return "title" if s.field == "title" else "statement"

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import __version__
 from .analysis import analyse
-from .calibration import Calibration, evidence_class
+from .calibration import Calibration, evidence_class, is_bug_report, never_counts
 from .calibration import bundled as bundled_calibration
 from .config import Config
 from .errors import ConfigError
@@ -138,13 +138,20 @@ class Linter:
         analysis = analyse(parsed, self.accepted)
         findings: list[Finding] = []
         seen: set[tuple[str, str, int]] = set()
+        bug_report: bool | None = None  # decided on the first finding that needs it
         for rule in self.rules:
             if rule.code in ignored:
                 continue
             calibrated = rule.builtin and rule.category in HOW_CATEGORIES and rule.check.kind != "vocabulary"
             for hit in rule.check.run(analysis):
                 if calibrated:
-                    hit.confidence = self._calibrated(rule, analysis, hit)
+                    if bug_report is None:
+                        bug_report = is_bug_report(parsed.masked_title, parsed.masked_body)
+                    evidence = evidence_class(analysis.sentence_at(hit.field, hit.start), bug_report)
+                    if never_counts(rule.category, evidence):
+                        continue
+                    measured = self.calibration.confidence(rule.category, evidence)
+                    hit.confidence = hit.confidence if measured is None else measured
                 if hit.confidence < self.config.min_confidence:
                     continue
                 ex_start = hit.ex_start if hit.ex_start >= 0 else hit.start
@@ -156,11 +163,6 @@ class Linter:
         findings = self._apply_suppressions(story, parsed, findings, ignored)
         findings.sort(key=lambda f: (f.field != "title", f.line, f.column, f.rule))
         return StoryResult(original, findings=findings)
-
-    def _calibrated(self, rule: Rule, analysis: Any, hit: Any) -> float:
-        evidence = evidence_class(analysis.sentence_at(hit.field, hit.start))
-        measured = self.calibration.confidence(rule.category, evidence)
-        return hit.confidence if measured is None else measured
 
     def _bounded(self, story: Story) -> Story:
         """The story cut to `max-chars` per field (at a line break where one is near)."""

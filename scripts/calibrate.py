@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from storylint.analysis import analyse
-from storylint.calibration import evidence_class
+from storylint.calibration import evidence_class, is_bug_report
 from storylint.config import Config
 from storylint.engine import Linter
 from storylint.evaluation import load_corpus
@@ -44,9 +44,11 @@ def main() -> int:
             how = [f for f in linter.lint(item.story).findings if f.category in HOW_CATEGORIES]
             if not how:
                 continue
-            analysis = analyse(parse(item.story))
+            parsed = parse(item.story)
+            analysis = analyse(parsed)
+            bug = is_bug_report(parsed.masked_title, parsed.masked_body)
             for f in how:
-                cell = counts[f.category][evidence_class(analysis.sentence_at(f.field, f.offset))]
+                cell = counts[f.category][evidence_class(analysis.sentence_at(f.field, f.offset), bug)]
                 cell[0] += 1
                 cell[1] += bool(item.label.get("prescribes"))
     lines = [

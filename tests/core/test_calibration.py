@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storylint.analysis import analyse
-from storylint.calibration import Calibration, evidence_class
+from storylint.calibration import Calibration, evidence_class, is_bug_report, never_counts
 from storylint.config import Config
 from storylint.engine import INFO_BELOW, Linter
 from storylint.model import Story
@@ -58,3 +58,20 @@ def test_min_confidence_drops_findings_by_calibrated_confidence() -> None:
         linter.calibration = Calibration({("technology", "modal"): (50, 25)})
     assert any(f.rule == "TC01" for f in loose.lint(story).findings)
     assert not any(f.rule == "TC01" for f in strict.lint(story).findings)
+
+
+def test_bug_reports_are_told_by_their_title_or_their_trace() -> None:
+    assert is_bug_report("Export fails for large projects", "")
+    assert is_bug_report("Export of large projects", "Steps to reproduce:\n1. Open a project")
+    assert is_bug_report("Export of large projects", "Exception in thread \"main\" java.lang.NullPointerException")
+    assert not is_bug_report("Export large projects to PDF", "As an editor I want to print a whole project.")
+
+
+def test_in_a_bug_report_only_a_plan_proposal_criterion_or_build_steps_count() -> None:
+    a = analyse(parse(Story(id="B-1", title="Upload hangs on large files",
+                            body="Deploy the war to Tomcat and upload a big file.\n\nTo fix this, stream it to S3.")))  # fmt: skip
+    step, fix = (evidence_class(s, bug_report=True) for s in a.sentences[1:3])
+    assert (step, fix) == ("bug-report", "plan")
+    assert never_counts("technology", step) and not never_counts("technology", fix)
+    assert not never_counts("implementation_steps", step)  # the fix written out as a to-do list
+    assert never_counts("implementation_steps", "symptom")
