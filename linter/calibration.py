@@ -58,8 +58,21 @@ _FIX_RE = re.compile(r"\b(?:to (?:fix|solve|resolve|address) (?:this|it|that|the
                      r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be))\b",
                      re.IGNORECASE)
 
-EVIDENCE_CLASSES = ("acceptance", "proposal", "plan", "title-imperative", "imperative", "modal", "title", "statement",
-                    "symptom", "bug-report")  # fmt: skip
+# "X should return Y", "it must be visible": a modal whose object is what the user
+# observes states required behaviour; only a modal that orders construction directs it.
+_BEHAVIOUR_MODAL_RE = re.compile(
+    r"\b(?:should|must|shall|needs? to|has to|have to)\s+(?:(?:not|also|only|always|never|still|now)\s+)*"
+    r"(?:be\s+(?:able|visible|possible|available|consistent|compatible|configurable|the same|similar|shown|displayed|"
+    r"accepted|rejected|listed|sorted|filtered|enabled|disabled|allowed|readable|editable|searchable|reported|"
+    r"notified|preserved|clear|obvious|easy|fast|faster|quick|responsive|accessible|identical|equal|correct|valid)|"
+    r"return|show|display|allow|let|support|provide|give|behave|work|accept|reject|appear|contain|list|respond|"
+    r"succeed|warn|notify|open|redirect|remain|stay|see|get|receive|look|read|match|honou?r|respect|reflect|"
+    r"continue|stop|start|finish|complete|take|load)\b",
+    re.IGNORECASE,
+)
+
+EVIDENCE_CLASSES = ("acceptance", "proposal", "plan", "title-imperative", "imperative", "modal", "modal-behaviour", "title",
+                    "statement", "symptom", "bug-report")  # fmt: skip
 
 
 def never_counts(category: str, evidence: str) -> bool:
@@ -92,7 +105,7 @@ def _evidence_class(s: SentenceInfo | None) -> str:
     if _SYMPTOM_RE.search(s.text):
         return "symptom"
     if s.modal:
-        return "modal"
+        return "modal-behaviour" if _BEHAVIOUR_MODAL_RE.search(s.text) else "modal"
     return "title" if s.field == "title" else "statement"
 
 
