@@ -52,12 +52,6 @@ _BUG_BODY_RE = re.compile(
 NEVER = frozenset({"symptom", "bug-report"})
 _WEAK_IN_BUGS = frozenset({"title-imperative", "imperative", "modal", "title", "statement"})
 
-# "To fix this, ...", "Fix: ...", "the workaround is": a bug report that dictates its fix.
-_FIX_RE = re.compile(r"\b(?:to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|"
-                     r"(?:fix|solution|workaround|remedy)\s*:|(?:fix|solution|workaround) (?:is|would be|will be) to|"
-                     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be))\b",
-                     re.IGNORECASE)
-
 # "X should return Y", "it must be visible": a modal whose object is what the user
 # observes states required behaviour; only a modal that orders construction directs it.
 _BEHAVIOUR_MODAL_RE = re.compile(
@@ -98,7 +92,7 @@ def _evidence_class(s: SentenceInfo | None) -> str:
         return "acceptance"
     if s.section == SEC_PROPOSAL:
         return "proposal"
-    if s.plan or _FIX_RE.search(s.text):
+    if s.plan:
         return "plan"
     if s.imperative:
         return "title-imperative" if s.field == "title" else "imperative"

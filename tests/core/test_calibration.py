@@ -75,3 +75,12 @@ def test_in_a_bug_report_only_a_plan_proposal_criterion_or_build_steps_count() -
     assert never_counts("technology", step) and not never_counts("technology", fix)
     assert not never_counts("implementation_steps", step)  # the fix written out as a to-do list
     assert never_counts("implementation_steps", "symptom")
+
+
+def test_proposed_fixes_read_as_plans() -> None:
+    body = ("The toasts hide the save button. The solution here is to move them to the top. "
+            "Switching the sort to the server would be better. To fix this, cache the thumbnails. "
+            "It is better for the user.")  # fmt: skip
+    a = analyse(parse(Story(id="P-1", title="Toasts", body=body)))
+    plans = [s.plan for s in a.sentences if s.field == "body"]
+    assert plans == [False, True, True, True, False]
