@@ -9,7 +9,7 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 
-CONTEXTS = ("directive", "requirement", "any", "strong-directive")
+CONTEXTS = ("directive", "requirement", "any", "strong-directive", "instruction")
 
 
 @dataclass(slots=True)
@@ -78,6 +78,8 @@ class Check:
             return s.directive and (s.imperative or s.plan)
         if self.context == "requirement":
             return s.requirement
+        if self.context == "instruction":  # a directive, or a behaviour order ("Show X in a modal")
+            return s.directive or s.behaviour
         return s.directive
 
 
