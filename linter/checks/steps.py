@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
-from ..parse import LIST_ITEM
+from ..parse import LIST_ITEM, SEC_PROPOSAL
 from .base import Check, Hit, PhraseIndex, str_list
 from .identifiers import CAMEL, DOTTED, PATH, SNAKE
 
@@ -29,10 +29,10 @@ class StepListCheck(Check):
         # this many build steps make a plan whatever else the list holds
         self.enough_steps = int(detect.get("enough-steps", 3))
 
-    def _technical(self, a: Analysis, s: SentenceInfo) -> bool:
+    def _technical(self, a: Analysis, s: SentenceInfo, *, spans: bool = True) -> bool:
         if self.technical.find(s):
             return True
-        if a.spans_in(s):
+        if spans and a.spans_in(s):  # a code span, e.g. `orders.shipped_at`
             return True
         return any(SNAKE.match(t) or CAMEL.match(t) or PATH.match(t) or DOTTED.match(t) for t in s.words)
 
@@ -67,9 +67,21 @@ class StepListCheck(Check):
         close(-1)
         return lists
 
+    def _step(self, a: Analysis, s: SentenceInfo, todo: bool) -> bool:
+        """A build step: a build verb first, or in a to-do list any item naming technical work."""
+        if s.user_clause or s.behaviour or not (s.imperative or todo):
+            return False
+        # without a verb, a code span alone (often a placeholder such as `TBD`) is not enough
+        return self._technical(a, s, spans=s.imperative)
+
     def run(self, a: Analysis) -> Iterator[Hit]:
+        blocks = {b.start: b for b in a.parsed.blocks if b.kind == LIST_ITEM}
         for items in self._lists(a):
-            steps = [s for s in items if s.imperative and not s.user_clause and self._technical(a, s)]
+            # A task list ("- [ ] ...") or a list in a proposal section is a to-do list: its
+            # items are steps even when they are not verb-first ("DB migration for orders").
+            todo = all(blocks[s.block_start].checked is not None or s.section == SEC_PROPOSAL
+                       for s in items if s.block_start in blocks)  # fmt: skip
+            steps = [s for s in items if self._step(a, s, todo)]
             share = len(steps) / len(items)
             if len(steps) >= self.enough_steps or (len(steps) >= self.min_steps and share >= self.min_share):
                 first, last = steps[0], steps[min(len(steps), 3) - 1]
