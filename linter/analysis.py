@@ -44,6 +44,7 @@ _USER_CLAUSE_RE = re.compile(
     r"^[\s*_>#\-]*+as\s++(?:(?:an?|the)\b)?+[\s*_]*+([^,.;\n]{1,80}?)[\s*_,]*+(?:<br\s*/?>[\s*_]*+)?(?:i|we)\b",
     re.IGNORECASE,
 )
+_OWN_WORK_RE = re.compile(r"\b(?:in|to|from|with|for|into|on) (?:my|our)\b", re.IGNORECASE)
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.IGNORECASE)
 _WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.IGNORECASE)
 # "I want the system to store X in a cookie": a want that directs how the system is built
@@ -343,7 +344,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             # "As a developer I want to use X": the wanted action is itself a build verb
             want = _WANT_VERB_RE.search(text, m.end() - 3)
             if want and want.group(1).lower() in g.imperatives and want.group(1).lower() not in g.behaviour_verbs:
-                f.imperative = f.technical_role
+                # "... to use the connector in my jobs": the developer's own work with the product
+                f.imperative = f.technical_role and not _OWN_WORK_RE.search(text, want.end())
     if k < len(words) and lowered[k] in _CAPABILITY_WORDS:
         f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end))
     if f.capability and not f.user_clause:
