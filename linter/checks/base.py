@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
+from ..parse import SEC_PROPOSAL
 
 CONTEXTS = ("directive", "requirement", "any", "strong-directive", "instruction")
 
@@ -78,8 +79,10 @@ class Check:
             return s.directive and (s.imperative or s.plan)
         if self.context == "requirement":
             return s.requirement
-        if self.context == "instruction":  # a directive, or a behaviour order ("Show X in a modal")
-            return s.directive or s.behaviour
+        if self.context == "instruction":
+            # an order: to build ("Use a modal"), or to behave ("Show X in a modal"); not a
+            # modal about what exists ("the drop-downs need to close")
+            return s.imperative or s.behaviour or s.plan or s.section == SEC_PROPOSAL
         return s.directive
 
 
