@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 from storylint.commands.common import (
@@ -36,6 +36,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from storylint.store import Store
 
 log = logging.getLogger("storylint.github")
+
+
+class WriterOptions(NamedTuple):
+    """Who the token is, for finding our own sticky comment (IssueWriter's fields)."""
+
+    bot_login: str
+    installation_token: bool
 
 
 @click.command()
@@ -64,6 +71,13 @@ log = logging.getLogger("storylint.github")
     "--label", metavar="NAME", help="Add this label while findings remain; remove it when clean."
 )
 @click.option(
+    "--bot-login", metavar="LOGIN", envvar="STORYLINT_BOT_LOGIN", show_envvar=True,
+    default="github-actions[bot]", show_default=True,
+    help="Who comments with an installation token (GET /user answers 403): an Action's "
+    "GITHUB_TOKEN comments as github-actions[bot], a GitHub App's token as APP-SLUG[bot]. "
+    "Only marked comments by this account (or by a personal token's own user) are edited.",
+)  # fmt: skip
+@click.option(
     "--summary/--no-summary", default=True, show_default=True,
     help="Append a Markdown report to $GITHUB_STEP_SUMMARY (when the runner sets it).",
 )  # fmt: skip
@@ -88,6 +102,7 @@ def github(
     state: str,
     comment: bool,
     label: str | None,
+    bot_login: str,
     summary: bool,
     api_url: str | None,
     max_wait: float,
@@ -101,6 +116,7 @@ def github(
 ) -> None:
     """Lint GitHub issues: the one an Action event names, or a whole repository's."""
     from storylint.connectors.github_api import ApiCaller
+    from storylint.connectors.github_writeback import is_installation_token
 
     env = os.environ
     if event_path and repo:
@@ -113,10 +129,14 @@ def github(
             )
     if label is not None and not label.strip():
         label = None
+    bot_login = bot_login.strip()
+    if not bot_login:
+        raise click.BadParameter("must not be empty", param_hint="--bot-login")
     linter, config = build_linter(config_path, select, ignore, extend_select)
     token = (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip() or None
     api_url = api_url or env.get("GITHUB_API_URL") or None
     call = ApiCaller(max_wait=max_wait)
+    writer_options = WriterOptions(bot_login, is_installation_token(token))
     teams = [g for g in config.roles.groups if g.count("/") == 1]
     store = None
     if store_url:
@@ -127,13 +147,15 @@ def github(
     try:
         if repo:
             report = _batch(
-                repo, since, state, comment, label, linter, store, token, api_url, call, teams
-            )
+                repo, since, state, comment, label, linter, store, token, api_url, call, teams,
+                writer_options,
+            )  # fmt: skip
         else:
             assert event_path is not None
             report = _event(
-                event_path, comment, label, linter, store, token, api_url, call, teams, actions
-            )
+                event_path, comment, label, linter, store, token, api_url, call, teams, actions,
+                writer_options,
+            )  # fmt: skip
     finally:
         if store is not None:
             store.close()
@@ -163,6 +185,7 @@ def _event(
     call: ApiCaller,
     teams: list[str],
     actions: list[str],
+    writer_options: WriterOptions,
 ) -> Report:
     from storylint.connectors.github import TeamResolver, read_event
     from storylint.connectors.github_writeback import IssueWriter, run_url_from_env
@@ -195,7 +218,9 @@ def _event(
             actions.append(hint)
             log.warning("%s", hint)
         if writes and results and gh is not None:
-            writer = IssueWriter(gh, call, event.repo, run_url=run_url_from_env())
+            writer = IssueWriter(
+                gh, call, event.repo, run_url=run_url_from_env(), **writer_options._asdict()
+            )
             done = _write(writer, results[0], event.number, comment, label, event.labels, report)
             if done is not None:
                 actions.append(done.describe())
@@ -271,6 +296,7 @@ def _batch(
     api_url: str | None,
     call: ApiCaller,
     teams: list[str],
+    writer_options: WriterOptions,
 ) -> Report:
     from storylint.connectors.github import GitHubConnector, TeamResolver
     from storylint.connectors.github_writeback import IssueWriter, run_url_from_env
@@ -300,7 +326,11 @@ def _batch(
         probe=store is not None,
         teams=resolver,
     )
-    writer = IssueWriter(gh, call, repo, run_url=run_url_from_env()) if (comment or label) else None
+    writer = (
+        IssueWriter(gh, call, repo, run_url=run_url_from_env(), **writer_options._asdict())
+        if (comment or label)
+        else None
+    )
     report = Report()
     failed_writes: list[bool] = []
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ACTION_TOKEN, PERSONAL_TOKEN, subprocess_env
+from conftest import ACTION_TOKEN, APP_TOKEN, PERSONAL_TOKEN, subprocess_env
 from fake_github import Fault, issue, issues_event
 
 REPO = "acme/shop"
@@ -336,3 +336,27 @@ def test_killed_run_keeps_finished_issues_and_the_next_run_lints_the_rest(fake, 
     )
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["summary"]["stories_checked"] == 150
+
+
+def test_bot_login_names_our_identity_for_an_app_token(fake, tmp_path):
+    from fake_github import APP_BOT, BOT, BOT_ID, user
+    from storylint.connectors.github_writeback import MARKER
+
+    event = _event_file(tmp_path, fake)
+    workflow = fake.add_comment(
+        REPO, 1, MARKER + "\nanother workflow's note", user(BOT, BOT_ID, "Bot")
+    )
+    ours = fake.add_comment(REPO, 1, MARKER + "\nold", user(APP_BOT, 5001, "Bot"))
+    proc = storylint(
+        "github", "--event", str(event), "--comment", "--format", "json", "--fail-on", "never",
+        GITHUB_TOKEN=APP_TOKEN, GITHUB_API_URL=fake.url, STORYLINT_BOT_LOGIN=APP_BOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert fake.comments[workflow["id"]]["body"].endswith("another workflow's note")
+    assert "column" in fake.comments[ours["id"]]["body"] and len(fake.comments_on(REPO, 1)) == 2
+    assert fake.count("GET", "/user") == 0  # a ghs_ token is an installation token: no need to ask
+    proc = storylint(
+        "github", "--event", str(event), "--comment", "--bot-login", " ",
+        GITHUB_TOKEN=APP_TOKEN, GITHUB_API_URL=fake.url,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "--bot-login" in proc.stderr
