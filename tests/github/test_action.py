@@ -354,3 +354,20 @@ def test_example_workflow_shape() -> None:
     assert ACTION["inputs"]["token"]["default"] == "${{ github.token }}"
     assert ACTION["inputs"]["fail-on"]["default"] == "never"
     assert set(ACTION["outputs"]) == {"findings", "categories", "clean"}
+
+
+def test_another_apps_marked_comment_is_left_alone(runner: Runner, fake) -> None:
+    from fake_github import user
+
+    item = fake.add_issue(REPO, issue(REPO, 21, "Save carts", HOW))
+    theirs = fake.add_comment(
+        REPO, 21, MARKER + "\nnot storylint", user("renovate[bot]", 29139614, "Bot")
+    )
+    result = runner.run(issues_event("opened", item, REPO))
+    assert result["steps"]["lint"]["rc"] == 0, result["steps"]["lint"]["stderr"]
+    comments = fake.comments_on(REPO, 21)
+    assert len(comments) == 2 and fake.comments[theirs["id"]]["body"] == MARKER + "\nnot storylint"
+    assert [c["user"]["login"] for c in comments if "storylint:" in c["body"]][
+        -1
+    ] == "github-actions[bot]"
+    assert fake.count("GET", "/user") == 0 and fake.count("DELETE") == 0
