@@ -430,3 +430,33 @@ def test_empty_config_input_discovers_the_configuration(runner: Runner, fake) ->
     lint = result["steps"]["lint"]
     assert lint["rc"] == 0, lint["stderr"]
     assert "storylint.toml" not in lint["stdout"] and result["outputs"]["clean"] == "true"
+
+
+# -- scope by default: the repository's own people, not bug reports --------------------------------
+@pytest.mark.parametrize(
+    "kw", [{"association": "NONE", "login": "visitor"}, {"labels": ["type: bug"]}]
+)
+def test_outsiders_and_bug_reports_get_a_notice_and_no_comment(runner: Runner, fake, kw) -> None:
+    item = fake.add_issue(REPO, issue(REPO, 40, "It crashes", HOW, **kw))
+    result = runner.run(issues_event("opened", item, REPO), **_example_inputs())
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 0, lint["stderr"]
+    notices = [ln for ln in lint["stdout"].splitlines() if "not linted" in ln]
+    assert len(notices) == 1 and notices[0].startswith("::notice title=storylint::")
+    assert not [ln for ln in lint["stdout"].splitlines() if ln.startswith(("::warning", "::error"))]
+    _annotations_only(lint["stdout"])
+    assert result["outputs"] == {"findings": "0", "categories": "", "clean": "true"}
+    assert fake.comments_on(REPO, 40) == [] and fake.labels_on(REPO, 40) == kw.get("labels", [])
+    assert fake.calls == []
+    assert "skipped" in runner.summary.read_text()
+
+
+def test_scope_inputs_widen_the_default(runner: Runner, fake) -> None:
+    item = fake.add_issue(
+        REPO, issue(REPO, 41, "Carts", HOW, association="NONE", login="visitor", labels=["bug"])
+    )
+    result = runner.run(
+        issues_event("opened", item, REPO), **{"author-association": "all", "skip-label": ""}
+    )
+    assert result["steps"]["lint"]["rc"] == 0, result["steps"]["lint"]["stderr"]
+    assert len(fake.comments_on(REPO, 41)) == 1 and result["outputs"]["clean"] == "false"
