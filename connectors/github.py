@@ -84,6 +84,57 @@ def issue_story(item: dict[str, Any], repo: str) -> Story:
     return story if cleaned == story.body else story.model_copy(update={"body": cleaned})
 
 
+# -- scope -------------------------------------------------------------------------------------
+#: GitHub's `author_association` values (REST and webhooks)
+ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR",
+                "FIRST_TIMER", "MANNEQUIN", "NONE")  # fmt: skip
+#: who writes stories by default: people with a role in the repository, not outside reporters
+DEFAULT_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")
+#: issue kinds that are not stories by default (labels and GitHub issue types)
+DEFAULT_SKIP_LABELS = ("bug",)
+_KIND_SEPARATOR = re.compile(r"[:/]")
+
+
+def label_kind(name: str) -> str:
+    """A label's kind for `--skip-label`: its last ``:`` or ``/`` part (``type: bug`` is bug)."""
+    return _KIND_SEPARATOR.split(name)[-1].strip().casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class IssueScope:
+    """Which issues `storylint github` lints: what insiders write, and not bug reports.
+
+    Applied before anything else and without an API call, so an issue out of scope costs
+    nothing and its comment and label stay as they are. ``associations`` None lints every
+    author; an empty ``skip`` skips no kind. When the configuration names product managers
+    (``roles``), the roles decide who is in scope instead of `author_association`, which
+    GitHub reports as CONTRIBUTOR or NONE for private organisation members.
+    """
+
+    associations: tuple[str, ...] | None = DEFAULT_ASSOCIATIONS
+    skip: tuple[str, ...] = DEFAULT_SKIP_LABELS
+
+    def reason(self, story: Story, *, roles_decide: bool = False) -> str | None:
+        """Why the issue is not linted, or None when it is."""
+        kinds = {k.strip().casefold() for k in self.skip if k.strip()}
+        named = f"--skip-label {','.join(self.skip)}"
+        for name in story.labels:
+            if name.strip().casefold() in kinds or label_kind(name) in kinds:
+                return f"labelled '{name}' ({named})"
+        if story.type and (
+            story.type.strip().casefold() in kinds or label_kind(story.type) in kinds
+        ):
+            return f"issue type '{story.type}' ({named})"
+        if self.associations is not None and not roles_decide:
+            association = (story.author.association if story.author else None) or "unknown"
+            if association.upper() not in self.associations:
+                return (
+                    f"author association {association} is not in --author-association "
+                    f"({', '.join(self.associations)})"
+                )
+        return None
+
+
 # -- event mode ----------------------------------------------------------------------------
 @dataclass(slots=True)
 class EventIssue:
@@ -146,7 +197,12 @@ def read_event(path: str | Path, *, repo: str | None = None) -> EventIssue:
         return event
     try:
         event.story = issue_story(item, repo)
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:  # ValidationError, wrong shapes
+    except (
+        ValueError,
+        TypeError,
+        AttributeError,
+        KeyError,
+    ) as exc:  # ValidationError, wrong shapes
         raise InputError(
             f"the payload's issue cannot be read: {_first_line(exc)}", source=source
         ) from None
@@ -383,7 +439,12 @@ class GitHubConnector:
                 self.items[number] = item
                 try:
                     story = issue_story(item, self.repo)
-                except (ValueError, TypeError, AttributeError, KeyError) as exc:  # a malformed item costs itself only
+                except (
+                    ValueError,
+                    TypeError,
+                    AttributeError,
+                    KeyError,
+                ) as exc:  # a malformed item costs itself only
                     yield Problem(
                         f"{self.repo}#{number}", f"cannot read the issue: {_first_line(exc)}"
                     )

@@ -4,11 +4,13 @@ A sink at the end of the flow: it reads `StoryResult` and `Finding` records and 
 the engine.
 
 **Sticky comment.** Exactly one storylint comment per issue, found again by a hidden
-HTML marker at the very start of the body *and* an author we trust (a bot account, or
-the login the token belongs to), so a person who pastes the marker into their own
-comment cannot get it overwritten. Created when there are findings, updated in place on
-every edit, and rewritten as "resolved" when the story becomes clean; extra copies (a
-race before `concurrency` was configured) are deleted.
+HTML marker at the very start of the body *and* an author that is the token's own
+identity: the login `GET /user` names (a personal token), or the configured bot login
+(`github-actions[bot]` by default) for an installation token, which `GET /user` answers
+with 403. Neither a person who pastes the marker nor another app's bot can get its
+comment edited or deleted. Created when there are findings, updated in place on every
+edit, and rewritten as "resolved" when the story becomes clean; extra copies of our own
+(a race before `concurrency` was configured) are deleted.
 
 **Hostile text.** Excerpts come from issue text that anyone can write. They are shown
 as inline code spans (no HTML, no Markdown, no working @-mention), with ``@`` followed
@@ -41,6 +43,8 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("storylint.github")
 
 MARKER = "<!-- storylint:sticky-comment -->"
+#: who writes comments with an Action's GITHUB_TOKEN (user id 41898282)
+DEFAULT_BOT_LOGIN = "github-actions[bot]"
 #: where we stop adding findings to a comment (the rest is counted in a note)
 COMMENT_BUDGET = 60_000
 #: GitHub's limit for one step's job summary is 1 MiB
@@ -251,16 +255,32 @@ class WriteBack:
         return f"{self.story}: " + ", ".join(parts)
 
 
+def is_installation_token(token: str | None) -> bool:
+    """A GitHub App installation token (the Action's GITHUB_TOKEN is one): prefix ``ghs_``.
+
+    GitHub documents the prefixes of its token formats; such a token has no user, so
+    ``GET /user`` would only answer 403.
+    """
+    return bool(token and token.startswith("ghs_"))
+
+
 @dataclass
 class IssueWriter:
-    """Comment and label write-back for issues of one repository."""
+    """Comment and label write-back for issues of one repository.
+
+    ``bot_login`` is the identity of an installation token (``installation_token``, or a
+    token for which ``GET /user`` answers 403): the bot account its comments are written
+    by, ``github-actions[bot]`` for an Action's GITHUB_TOKEN, ``APP-SLUG[bot]`` for a
+    GitHub App's token.
+    """
 
     gh: Github
     call: ApiCaller
     repo: str
     run_url: str | None = None
-    _identity: str | None = field(default=None, init=False)
-    _identity_known: bool = field(default=False, init=False)
+    bot_login: str = DEFAULT_BOT_LOGIN
+    installation_token: bool = False
+    _identity: tuple[str, int | None] | None = field(default=None, init=False)
 
     def apply(
         self,
@@ -284,6 +304,7 @@ class IssueWriter:
         return f"/repos/{self.repo}/issues/{number}"
 
     def _sticky_comments(self, number: int) -> list[dict[str, Any]]:
+        """Our own marked comments, oldest first (identity asked only when a marker exists)."""
         from .github import _pages
 
         path = f"{self._issue_path(number)}/comments"
@@ -294,28 +315,31 @@ class IssueWriter:
                     found.append(c)
         if not found:
             return []
-        trusted = [c for c in found if (c.get("user") or {}).get("type") == "Bot"]
-        if len(trusted) < len(found):
-            me = self._whoami()
-            trusted = [
-                c
-                for c in found
-                if c in trusted or (me and (c.get("user") or {}).get("login") == me)
-            ]
-        return sorted(trusted, key=lambda c: int(c.get("id") or 0))
+        login, uid = self._whoami()
+        mine = [c for c in found if _written_by(c, login, uid)]
+        return sorted(mine, key=lambda c: int(c.get("id") or 0))
 
-    def _whoami(self) -> str | None:
-        """The token's login (a personal token); None for an Action token, which cannot ask."""
-        if not self._identity_known:
-            self._identity_known = True
-            try:
-                _, data = self.call(
-                    "GET /user", lambda: self.gh.requester.requestJsonAndCheck("GET", "/user")
-                )
-                self._identity = data.get("login") if isinstance(data, dict) else None
-            except PermanentConnectorError:
-                self._identity = None
+    def _whoami(self) -> tuple[str, int | None]:
+        """The token's identity: (login, user id or None), asked at most once per run."""
+        if self._identity is None:
+            self._identity = (self.bot_login, None) if self.installation_token else self._ask()
         return self._identity
+
+    def _ask(self) -> tuple[str, int | None]:
+        """``GET /user``; its 403 means an installation token, whose identity is the bot."""
+        try:
+            _, data = self.call(
+                "GET /user", lambda: self.gh.requester.requestJsonAndCheck("GET", "/user")
+            )
+        except PermanentConnectorError as exc:
+            if "HTTP 403" in exc.message:
+                return (self.bot_login, None)
+            raise  # 401, 404: nothing to fall back on, and guessing could adopt a stranger's comment
+        login = data.get("login") if isinstance(data, dict) else None
+        if not isinstance(login, str) or not login:
+            raise PermanentConnectorError("GitHub API GET /user: the answer names no login")
+        uid = data.get("id")
+        return (login, uid if isinstance(uid, int) and not isinstance(uid, bool) else None)
 
     def _sync_comment(
         self, result: StoryResult, number: int, has_findings: bool, done: WriteBack
@@ -395,6 +419,16 @@ class IssueWriter:
             if "HTTP 404" not in exc.message:  # "Label does not exist": nothing to remove
                 raise
             done.label = "absent"
+
+
+def _written_by(comment: dict[str, Any], login: str, uid: int | None) -> bool:
+    """The comment's author is exactly this identity (logins compare case-insensitively)."""
+    author = comment.get("user")
+    if not isinstance(author, dict) or not isinstance(author.get("login"), str):
+        return False
+    if author["login"].casefold() != login.casefold():
+        return False
+    return uid is None or author.get("id") == uid
 
 
 def _same_body(old: Any, new: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 from storylint.commands.common import (
@@ -23,19 +23,26 @@ from storylint.commands.common import (
     store_option,
 )
 from storylint.errors import ConnectorError, InputError, PermanentConnectorError
-from storylint.model import Problem, Report, Story, StoryResult
+from storylint.model import Problem, Report, Skipped, Story, StoryResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator
 
     from github import Github
-    from storylint.connectors.github import TeamResolver
+    from storylint.connectors.github import IssueScope, TeamResolver
     from storylint.connectors.github_api import ApiCaller
     from storylint.connectors.github_writeback import IssueWriter, WriteBack
     from storylint.engine import Linter
     from storylint.store import Store
 
 log = logging.getLogger("storylint.github")
+
+
+class WriterOptions(NamedTuple):
+    """Who the token is, for finding our own sticky comment (IssueWriter's fields)."""
+
+    bot_login: str
+    installation_token: bool
 
 
 @click.command()
@@ -64,6 +71,24 @@ log = logging.getLogger("storylint.github")
     "--label", metavar="NAME", help="Add this label while findings remain; remove it when clean."
 )
 @click.option(
+    "--author-association", "associations", metavar="LIST", default="OWNER,MEMBER,COLLABORATOR",
+    show_default=True,
+    help="Lint only issues whose author_association is one of these (comma-separated), or `all`. "
+    "When roles name product managers (logins, groups, ...), the roles decide instead.",
+)  # fmt: skip
+@click.option(
+    "--skip-label", "skip_labels", metavar="LIST", default="bug", show_default=True,
+    help="Do not lint issues labelled or typed as one of these kinds (comma-separated, any case; "
+    "`type: bug` and `kind/bug` are bug). Empty: skip none.",
+)  # fmt: skip
+@click.option(
+    "--bot-login", metavar="LOGIN", envvar="STORYLINT_BOT_LOGIN", show_envvar=True,
+    default="github-actions[bot]", show_default=True,
+    help="Who comments with an installation token (GET /user answers 403): an Action's "
+    "GITHUB_TOKEN comments as github-actions[bot], a GitHub App's token as APP-SLUG[bot]. "
+    "Only marked comments by this account (or by a personal token's own user) are edited.",
+)  # fmt: skip
+@click.option(
     "--summary/--no-summary", default=True, show_default=True,
     help="Append a Markdown report to $GITHUB_STEP_SUMMARY (when the runner sets it).",
 )  # fmt: skip
@@ -88,6 +113,9 @@ def github(
     state: str,
     comment: bool,
     label: str | None,
+    associations: str,
+    skip_labels: str,
+    bot_login: str,
     summary: bool,
     api_url: str | None,
     max_wait: float,
@@ -101,6 +129,7 @@ def github(
 ) -> None:
     """Lint GitHub issues: the one an Action event names, or a whole repository's."""
     from storylint.connectors.github_api import ApiCaller
+    from storylint.connectors.github_writeback import is_installation_token
 
     env = os.environ
     if event_path and repo:
@@ -113,10 +142,15 @@ def github(
             )
     if label is not None and not label.strip():
         label = None
+    scope = _scope(associations, skip_labels)
+    bot_login = bot_login.strip()
+    if not bot_login:
+        raise click.BadParameter("must not be empty", param_hint="--bot-login")
     linter, config = build_linter(config_path, select, ignore, extend_select)
     token = (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip() or None
     api_url = api_url or env.get("GITHUB_API_URL") or None
     call = ApiCaller(max_wait=max_wait)
+    writer_options = WriterOptions(bot_login, is_installation_token(token))
     teams = [g for g in config.roles.groups if g.count("/") == 1]
     store = None
     if store_url:
@@ -124,25 +158,56 @@ def github(
 
         store = open_store(store_url)
     actions: list[str] = []
+    notices: list[str] = []
+    roles_decide = config.roles.has_people
     try:
         if repo:
             report = _batch(
-                repo, since, state, comment, label, linter, store, token, api_url, call, teams
-            )
+                repo, since, state, comment, label, linter, store, token, api_url, call, teams,
+                writer_options, scope, roles_decide,
+            )  # fmt: skip
         else:
             assert event_path is not None
             report = _event(
-                event_path, comment, label, linter, store, token, api_url, call, teams, actions
-            )
+                event_path, comment, label, linter, store, token, api_url, call, teams, actions,
+                writer_options, scope, roles_decide, notices,
+            )  # fmt: skip
     finally:
         if store is not None:
             store.close()
     _runner_files(report, actions, summary)
+    if (
+        output_format == "github"
+    ):  # one line the run's annotations show; text/JSON list it as skipped
+        from storylint.reporters.github import escape_data
+
+        for notice in notices:
+            click.echo(f"::notice title=storylint::{escape_data(notice)}")
     s = call.stats
     log.info(
         "GitHub API: %d request(s), %d retried, %.1f s waited", s.requests, s.retries, s.waited
     )
     finish(report, linter, output_format, fail_on or config.fail_on)
+
+
+def _scope(associations: str, skip_labels: str) -> IssueScope:
+    """The `--author-association` and `--skip-label` lists, checked."""
+    from storylint.connectors.github import ASSOCIATIONS, IssueScope
+
+    names = tuple(dict.fromkeys(a.strip().upper() for a in associations.split(",") if a.strip()))
+    if names == ("ALL",):
+        allowed = None
+    else:
+        unknown = [a for a in names if a not in ASSOCIATIONS]
+        if unknown or not names:
+            raise click.BadParameter(
+                f"{', '.join(unknown) or 'nothing given'}: give `all` or some of "
+                f"{', '.join(ASSOCIATIONS)}",
+                param_hint="--author-association",
+            )
+        allowed = names
+    skip = tuple(dict.fromkeys(k.strip() for k in skip_labels.split(",") if k.strip()))
+    return IssueScope(allowed, skip)
 
 
 def _client(token: str | None, api_url: str | None, *, batch: bool) -> Github:
@@ -163,6 +228,10 @@ def _event(
     call: ApiCaller,
     teams: list[str],
     actions: list[str],
+    writer_options: WriterOptions,
+    scope: IssueScope,
+    roles_decide: bool,
+    notices: list[str],
 ) -> Report:
     from storylint.connectors.github import TeamResolver, read_event
     from storylint.connectors.github_writeback import IssueWriter, run_url_from_env
@@ -172,9 +241,15 @@ def _event(
     event = read_event(path, repo=env.get("GITHUB_REPOSITORY"))
     report = Report()
     writes = comment or bool(label)
+    reason = scope.reason(event.story, roles_decide=roles_decide) if event.story else None
     if event.story is None:
         actions.append(f"{event.repo}#{event.number} not checked: {event.ignore_reason}")
         log.info("%s", actions[-1])
+    elif reason is not None:  # out of scope: no API call, an earlier comment or label stays
+        story = event.story
+        report.add(StoryResult(story, [], Skipped(story.ref, reason, story.url)))
+        notices.append(f"{story.ref} not linted: {reason}")
+        log.info("%s", notices[-1])
     else:
         if writes and not token:
             raise InputError(
@@ -195,7 +270,9 @@ def _event(
             actions.append(hint)
             log.warning("%s", hint)
         if writes and results and gh is not None:
-            writer = IssueWriter(gh, call, event.repo, run_url=run_url_from_env())
+            writer = IssueWriter(
+                gh, call, event.repo, run_url=run_url_from_env(), **writer_options._asdict()
+            )
             done = _write(writer, results[0], event.number, comment, label, event.labels, report)
             if done is not None:
                 actions.append(done.describe())
@@ -271,6 +348,9 @@ def _batch(
     api_url: str | None,
     call: ApiCaller,
     teams: list[str],
+    writer_options: WriterOptions,
+    scope: IssueScope,
+    roles_decide: bool,
 ) -> Report:
     from storylint.connectors.github import GitHubConnector, TeamResolver
     from storylint.connectors.github_writeback import IssueWriter, run_url_from_env
@@ -300,7 +380,11 @@ def _batch(
         probe=store is not None,
         teams=resolver,
     )
-    writer = IssueWriter(gh, call, repo, run_url=run_url_from_env()) if (comment or label) else None
+    writer = (
+        IssueWriter(gh, call, repo, run_url=run_url_from_env(), **writer_options._asdict())
+        if (comment or label)
+        else None
+    )
     report = Report()
     failed_writes: list[bool] = []
 
@@ -324,7 +408,17 @@ def _batch(
 
     def guarded() -> Iterator[Story | Problem]:
         try:
-            yield from connector.stories()
+            for item in connector.stories():
+                reason = (
+                    scope.reason(item, roles_decide=roles_decide)
+                    if isinstance(item, Story)
+                    else None
+                )
+                if isinstance(item, Story) and reason is not None:
+                    # out of scope: counted as skipped, neither linted nor written back
+                    report.add(StoryResult(item, [], Skipped(item.ref, reason, item.url)))
+                else:
+                    yield item
         except ConnectorError as exc:
             yield Problem(source, exc.message)
 

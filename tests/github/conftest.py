@@ -10,6 +10,10 @@ from fake_github import FakeGitHub
 
 ACTION_TOKEN = "ghs_action_token_SECRET123"
 PERSONAL_TOKEN = "ghp_personal_token_SECRET456"
+#: another GitHub App's installation token (its comments are written by storylint-app[bot])
+APP_TOKEN = "ghs_app_token_SECRET789"
+#: an installation token in the format before 2021 (no ghs_ prefix)
+LEGACY_INSTALLATION_TOKEN = "v1.0123456789abcdef0123456789abcdef01234567"
 
 
 @pytest.fixture

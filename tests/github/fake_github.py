@@ -7,8 +7,13 @@ pagination and pull-request items), issue comments (create, edit, delete), issue
 `errors`). Faults can be queued: any status and body, HTML pages, truncated JSON,
 connection resets, slow answers.
 
-Tokens: `ghs_...` behaves like an Action's installation token (comments by
-`github-actions[bot]`, no `/user`, no teams); `ghp_...` like a personal token.
+Tokens: `ghs_action...` behaves like an Action's GITHUB_TOKEN (comments by
+`github-actions[bot]`, id 41898282; `GET /user` answers 403 "Resource not accessible by
+integration"; no teams); `ghs_app...` like another GitHub App's installation token
+(comments by `storylint-app[bot]`, `/user` 403); `v1.` + 40 hex like an installation
+token in the format before 2021 (as `ghs_action`); `ghp_...` like a personal token
+(comments and `/user` as `storylint-user`). Comments carry `user.login`, `user.type` and
+`user.id` as GitHub returns them.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from urllib.parse import parse_qs, unquote, urlencode, urlparse
 
 DOCS = "https://docs.github.com/rest"
 BOT = "github-actions[bot]"
+BOT_ID = 41898282
+APP_BOT = "storylint-app[bot]"
+APP_BOT_ID = 5001
 
 
 def iso(ts: float) -> str:
@@ -216,6 +224,8 @@ class FakeGitHub:
         self.tokens = {
             "ghs_action_token_SECRET123": "action",
             "ghp_personal_token_SECRET456": "personal",
+            "ghs_app_token_SECRET789": "app",
+            "v1.0123456789abcdef0123456789abcdef01234567": "action",
         }
         self.personal_login = "storylint-user"
         self.issues: dict[str, dict[int, dict[str, Any]]] = {}
@@ -262,6 +272,33 @@ class FakeGitHub:
         with self.lock:
             self.issues.setdefault(repo, {})[item["number"]] = copy.deepcopy(item)
         return item
+
+    def add_comment(
+        self, repo: str, number: int, body: str, author: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A comment someone else wrote (a person, another app's bot) on an issue."""
+        with self.lock:
+            cid = self.next_comment_id
+            self.next_comment_id += 1
+            now = self._tick()
+            self.comments[cid] = {
+                "url": f"https://api.github.com/repos/{repo}/issues/comments/{cid}",
+                "html_url": f"https://github.com/{repo}/issues/{number}#issuecomment-{cid}",
+                "issue_url": f"https://api.github.com/repos/{repo}/issues/{number}",
+                "id": cid, "node_id": f"IC_kwDOFake{cid}", "user": copy.deepcopy(author),
+                "created_at": now, "updated_at": now, "author_association": "NONE", "body": body,
+                "reactions": reactions(f"https://api.github.com/repos/{repo}/issues/comments/{cid}"),
+                "performed_via_github_app": None, "_repo": repo, "_number": number,
+            }  # fmt: skip
+            return self.comments[cid]
+
+    def author_for(self, kind: str) -> dict[str, Any]:
+        """Who a comment posted with a token of this kind is written by."""
+        if kind == "action":
+            return user(BOT, BOT_ID, "Bot")
+        if kind == "app":
+            return user(APP_BOT, APP_BOT_ID, "Bot")
+        return user(self.personal_login, 3001)
 
     def comments_on(self, repo: str, number: int) -> list[dict[str, Any]]:
         return [c for c in self.comments.values() if c["_repo"] == repo and c["_number"] == number]
@@ -455,18 +492,14 @@ class _Handler(BaseHTTPRequestHandler):
                     )
                 cid = fake.next_comment_id
                 fake.next_comment_id += 1
-                author = (
-                    user(BOT, 41898282, "Bot")
-                    if kind == "action"
-                    else user(fake.personal_login, 3001)
-                )
+                author = fake.author_for(kind)
                 now = fake._tick()
                 comment = {
                     "url": f"https://api.github.com/repos/{repo}/issues/comments/{cid}",
                     "html_url": f"https://github.com/{repo}/issues/{number}#issuecomment-{cid}",
                     "issue_url": f"https://api.github.com/repos/{repo}/issues/{number}",
                     "id": cid, "node_id": f"IC_kwDOFake{cid}", "user": author, "created_at": now, "updated_at": now,
-                    "author_association": "NONE" if kind == "action" else "MEMBER", "body": body,
+                    "author_association": "NONE" if author["type"] == "Bot" else "MEMBER", "body": body,
                     "reactions": reactions(f"https://api.github.com/repos/{repo}/issues/comments/{cid}"),
                     "performed_via_github_app": None, "_repo": repo, "_number": number,
                 }  # fmt: skip
@@ -523,7 +556,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return 200, item["labels"], {}
             return not_found
         if path == "/user" and method == "GET":
-            if kind == "action":
+            if kind in ("action", "app"):  # installation tokens have no user
                 return (
                     403,
                     {

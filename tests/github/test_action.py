@@ -91,10 +91,16 @@ class Runner:
 
         return EXPR.sub(value, text)
 
-    def run(self, payload: dict[str, Any], **given: str) -> dict[str, Any]:
+    def run(
+        self, payload: dict[str, Any], *, files: dict[str, str] | None = None, **given: str
+    ) -> dict[str, Any]:
+        """Run the steps; ``files`` are written into the workspace first (a checkout)."""
         self.runs += 1
         work = self.tmp / f"run{self.runs}"
         work.mkdir()
+        for name, text in (files or {}).items():
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            (work / name).write_text(text)
         event = work / "event.json"
         event.write_text(json.dumps(payload))
         defaults = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
@@ -354,3 +360,103 @@ def test_example_workflow_shape() -> None:
     assert ACTION["inputs"]["token"]["default"] == "${{ github.token }}"
     assert ACTION["inputs"]["fail-on"]["default"] == "never"
     assert set(ACTION["outputs"]) == {"findings", "categories", "clean"}
+
+
+def test_another_apps_marked_comment_is_left_alone(runner: Runner, fake) -> None:
+    from fake_github import user
+
+    item = fake.add_issue(REPO, issue(REPO, 21, "Save carts", HOW))
+    theirs = fake.add_comment(
+        REPO, 21, MARKER + "\nnot storylint", user("renovate[bot]", 29139614, "Bot")
+    )
+    result = runner.run(issues_event("opened", item, REPO))
+    assert result["steps"]["lint"]["rc"] == 0, result["steps"]["lint"]["stderr"]
+    comments = fake.comments_on(REPO, 21)
+    assert len(comments) == 2 and fake.comments[theirs["id"]]["body"] == MARKER + "\nnot storylint"
+    assert [c["user"]["login"] for c in comments if "storylint:" in c["body"]][
+        -1
+    ] == "github-actions[bot]"
+    assert fake.count("GET", "/user") == 0 and fake.count("DELETE") == 0
+
+
+# -- the configuration file: optional at the default path, required anywhere else ---------------
+def _example_inputs() -> dict[str, str]:
+    """The `with:` of the storylint step in the example workflow, as strings."""
+    workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text())
+    [step] = [s for job in workflow["jobs"].values() for s in job["steps"]
+              if str(s.get("uses", "")).startswith("OWNER/storylint@")]  # fmt: skip
+    return {k: str(v) for k, v in (step.get("with") or {}).items()}
+
+
+def test_example_workflow_without_storylint_toml_lints_with_defaults(runner: Runner, fake) -> None:
+    item = fake.add_issue(REPO, issue(REPO, 30, "Save carts", HOW))
+    result = runner.run(issues_event("opened", item, REPO), **_example_inputs())
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 0, lint["stderr"]
+    notices = [ln for ln in lint["stdout"].splitlines() if "storylint.toml" in ln]
+    assert len(notices) == 1 and notices[0].startswith("::notice title=storylint::")
+    assert "built-in defaults" in notices[0]
+    _annotations_only(lint["stdout"])
+    assert result["outputs"]["clean"] == "false" and len(fake.comments_on(REPO, 30)) == 1
+
+
+def test_storylint_toml_in_the_workspace_is_used(runner: Runner, fake) -> None:
+    item = fake.add_issue(REPO, issue(REPO, 31, "Save carts", HOW))
+    config = '[roles]\nlogins = ["someone-else"]\n'  # pm-alice is out of scope: nothing to say
+    result = runner.run(
+        issues_event("opened", item, REPO), files={"storylint.toml": config}, **_example_inputs()
+    )
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 0, lint["stderr"]
+    assert "storylint.toml" not in lint["stdout"]
+    assert result["outputs"]["clean"] == "true" and fake.comments_on(REPO, 31) == []
+
+
+def test_an_explicit_config_that_does_not_exist_is_an_error(runner: Runner, fake) -> None:
+    item = fake.add_issue(REPO, issue(REPO, 32, "Save carts", HOW))
+    result = runner.run(issues_event("opened", item, REPO), config=".github/storylint.toml")
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 2
+    assert "Error: .github/storylint.toml: cannot read" in lint["stderr"]
+    assert fake.comments_on(REPO, 32) == []
+
+
+def test_empty_config_input_discovers_the_configuration(runner: Runner, fake) -> None:
+    item = fake.add_issue(REPO, issue(REPO, 33, "Save carts", HOW))
+    pyproject = '[tool.storylint.roles]\nlogins = ["someone-else"]\n'
+    result = runner.run(
+        issues_event("opened", item, REPO), files={"pyproject.toml": pyproject}, config=""
+    )
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 0, lint["stderr"]
+    assert "storylint.toml" not in lint["stdout"] and result["outputs"]["clean"] == "true"
+
+
+# -- scope by default: the repository's own people, not bug reports --------------------------------
+@pytest.mark.parametrize(
+    "kw", [{"association": "NONE", "login": "visitor"}, {"labels": ["type: bug"]}]
+)
+def test_outsiders_and_bug_reports_get_a_notice_and_no_comment(runner: Runner, fake, kw) -> None:
+    item = fake.add_issue(REPO, issue(REPO, 40, "It crashes", HOW, **kw))
+    result = runner.run(issues_event("opened", item, REPO), **_example_inputs())
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 0, lint["stderr"]
+    notices = [ln for ln in lint["stdout"].splitlines() if "not linted" in ln]
+    assert len(notices) == 1 and notices[0].startswith("::notice title=storylint::")
+    assert not [ln for ln in lint["stdout"].splitlines() if ln.startswith(("::warning", "::error"))]
+    _annotations_only(lint["stdout"])
+    assert result["outputs"] == {"findings": "0", "categories": "", "clean": "true"}
+    assert fake.comments_on(REPO, 40) == [] and fake.labels_on(REPO, 40) == kw.get("labels", [])
+    assert fake.calls == []
+    assert "skipped" in runner.summary.read_text()
+
+
+def test_scope_inputs_widen_the_default(runner: Runner, fake) -> None:
+    item = fake.add_issue(
+        REPO, issue(REPO, 41, "Carts", HOW, association="NONE", login="visitor", labels=["bug"])
+    )
+    result = runner.run(
+        issues_event("opened", item, REPO), **{"author-association": "all", "skip-label": ""}
+    )
+    assert result["steps"]["lint"]["rc"] == 0, result["steps"]["lint"]["stderr"]
+    assert len(fake.comments_on(REPO, 41)) == 1 and result["outputs"]["clean"] == "false"

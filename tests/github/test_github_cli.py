@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ACTION_TOKEN, PERSONAL_TOKEN, subprocess_env
+from conftest import ACTION_TOKEN, APP_TOKEN, PERSONAL_TOKEN, subprocess_env
 from fake_github import Fault, issue, issues_event
 
 REPO = "acme/shop"
@@ -336,3 +336,145 @@ def test_killed_run_keeps_finished_issues_and_the_next_run_lints_the_rest(fake, 
     )
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["summary"]["stories_checked"] == 150
+
+
+def test_bot_login_names_our_identity_for_an_app_token(fake, tmp_path):
+    from fake_github import APP_BOT, BOT, BOT_ID, user
+    from storylint.connectors.github_writeback import MARKER
+
+    event = _event_file(tmp_path, fake)
+    workflow = fake.add_comment(
+        REPO, 1, MARKER + "\nanother workflow's note", user(BOT, BOT_ID, "Bot")
+    )
+    ours = fake.add_comment(REPO, 1, MARKER + "\nold", user(APP_BOT, 5001, "Bot"))
+    proc = storylint(
+        "github", "--event", str(event), "--comment", "--format", "json", "--fail-on", "never",
+        GITHUB_TOKEN=APP_TOKEN, GITHUB_API_URL=fake.url, STORYLINT_BOT_LOGIN=APP_BOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert fake.comments[workflow["id"]]["body"].endswith("another workflow's note")
+    assert "column" in fake.comments[ours["id"]]["body"] and len(fake.comments_on(REPO, 1)) == 2
+    assert fake.count("GET", "/user") == 0  # a ghs_ token is an installation token: no need to ask
+    proc = storylint(
+        "github", "--event", str(event), "--comment", "--bot-login", " ",
+        GITHUB_TOKEN=APP_TOKEN, GITHUB_API_URL=fake.url,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "--bot-login" in proc.stderr
+
+
+# -- scope by default: what insiders write, not bug reports --------------------------------------
+def _event_run(tmp_path, fake, *extra: str, **kw):
+    event = _event_file(tmp_path, fake, **kw)
+    return storylint(
+        "github", "--event", str(event), "--comment", "--label", "storylint", "--format", "github",
+        "--fail-on", "warning", *extra, GITHUB_TOKEN=ACTION_TOKEN, GITHUB_API_URL=fake.url,
+    )  # fmt: skip
+
+
+def _one_notice(proc, *needles: str) -> None:
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("::notice title=storylint::"), proc.stdout
+    assert f"{REPO}#1 not linted" in lines[0]
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("association", ["CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR", "NONE"])
+def test_outside_authors_are_not_linted_by_default(fake, tmp_path, association):
+    proc = _event_run(tmp_path, fake, association=association)
+    _one_notice(proc, association, "OWNER, MEMBER, COLLABORATOR")
+    assert fake.calls == []  # not even a look at the comments
+    assert fake.comments_on(REPO, 1) == [] and fake.labels_on(REPO, 1) == []
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [{"labels": ["bug"]}, {"labels": ["ux", "Type: Bug"]}, {"labels": ["kind/bug"]},
+     {"labels": ["BUG"]}, {"issue_type": "Bug"}],
+)  # fmt: skip
+def test_bug_reports_are_not_linted_by_default(fake, tmp_path, kw):
+    proc = _event_run(tmp_path, fake, association="OWNER", **kw)
+    _one_notice(proc, "bug")
+    assert fake.calls == [] and fake.comments_on(REPO, 1) == []
+
+
+@pytest.mark.parametrize("labels", [["debug"], ["bugfix-later"], ["not: a bug report"]])
+def test_labels_that_only_contain_bug_are_in_scope(fake, tmp_path, labels):
+    proc = _event_run(tmp_path, fake, labels=labels)
+    assert proc.returncode == 1 and "not linted" not in proc.stdout
+    assert len(fake.comments_on(REPO, 1)) == 1
+
+
+def test_an_existing_comment_stays_when_the_issue_leaves_scope(fake, tmp_path):
+    from fake_github import BOT, BOT_ID, user
+    from storylint.connectors.github_writeback import MARKER
+
+    old = fake.add_comment(REPO, 1, MARKER + "\nold coaching", user(BOT, BOT_ID, "Bot"))
+    proc = _event_run(tmp_path, fake, labels=["storylint", "bug"])
+    _one_notice(proc, "bug")
+    assert fake.comments[old["id"]]["body"] == MARKER + "\nold coaching"
+    assert fake.labels_on(REPO, 1) == ["storylint", "bug"] and fake.calls == []
+
+
+def test_scope_is_overridable(fake, tmp_path):
+    proc = _event_run(
+        tmp_path, fake, "--author-association", "all", "--skip-label", "",
+        association="NONE", labels=["bug"],
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert len(fake.comments_on(REPO, 1)) == 1
+
+
+def test_scope_options_take_lists(fake, tmp_path):
+    proc = _event_run(
+        tmp_path, fake, "--author-association", "member, contributor", "--skip-label", "question,wontfix",
+        association="CONTRIBUTOR", labels=["bug"],
+    )  # fmt: skip
+    assert proc.returncode == 1 and len(fake.comments_on(REPO, 1)) == 1
+    before = len(fake.calls)
+    proc = _event_run(
+        tmp_path, fake, "--skip-label", "question,wontfix", number=2, labels=["WontFix"]
+    )
+    assert proc.returncode == 0 and "'WontFix'" in proc.stdout and len(fake.calls) == before
+
+
+def test_unknown_author_association_is_a_usage_error(fake, tmp_path):
+    proc = _event_run(tmp_path, fake, "--author-association", "MEMBER,FRIEND")
+    assert (
+        proc.returncode == 2 and "--author-association" in proc.stderr and "FRIEND" in proc.stderr
+    )
+    assert fake.calls == []
+
+
+def test_roles_naming_people_decide_instead_of_author_association(fake, tmp_path):
+    # a private organisation member can show up as CONTRIBUTOR: the configured login wins
+    config = tmp_path / "storylint.toml"
+    config.write_text('[roles]\nlogins = ["pm-alice"]\n')
+    proc = _event_run(tmp_path, fake, "--config", str(config), association="CONTRIBUTOR")
+    assert proc.returncode == 1, proc.stderr
+    assert len(fake.comments_on(REPO, 1)) == 1
+    proc = _event_run(
+        tmp_path, fake, "--config", str(config), number=2, association="CONTRIBUTOR", labels=["bug"]
+    )
+    assert proc.returncode == 0 and "not linted" in proc.stdout  # bug reports stay out
+
+
+def test_batch_lints_insiders_stories_only_by_default(fake, tmp_path):
+    fake.add_issue(REPO, issue(REPO, 1, "Story", HOW))
+    fake.add_issue(REPO, issue(REPO, 2, "Outsider", HOW, login="visitor", association="NONE"))
+    fake.add_issue(REPO, issue(REPO, 3, "Crash", HOW, labels=["type: bug"]))
+    fake.add_issue(REPO, issue(REPO, 4, "Crash", HOW, issue_type="Bug"))
+    proc = storylint(
+        "github", "--repo", REPO, "--format", "json", "--comment", "--fail-on", "never",
+        GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert {f["story"] for f in data["findings"]} == {f"{REPO}#1"}
+    skipped = {s["story"]: s["reason"] for s in data["skipped"]}
+    assert set(skipped) == {f"{REPO}#2", f"{REPO}#3", f"{REPO}#4"}
+    assert "NONE" in skipped[f"{REPO}#2"] and "type: bug" in skipped[f"{REPO}#3"]
+    assert "Bug" in skipped[f"{REPO}#4"]
+    assert [n for n in range(1, 5) if fake.comments_on(REPO, n)] == [1]
+    assert data["summary"]["stories_checked"] == 1 and data["summary"]["stories_skipped"] == 3

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ACTION_TOKEN, PERSONAL_TOKEN
-from fake_github import Fault, issue, user
+from conftest import ACTION_TOKEN, APP_TOKEN, LEGACY_INSTALLATION_TOKEN, PERSONAL_TOKEN
+from fake_github import APP_BOT, BOT, BOT_ID, Fault, issue, user
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from storylint.connectors.github_api import COMMENT_LIMIT, make_client
@@ -44,7 +44,7 @@ def _result(findings: list[Finding], skipped: Skipped | None = None) -> StoryRes
 def setup(fake, caller):
     fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
     gh = make_client(ACTION_TOKEN, fake.url)
-    return fake, IssueWriter(gh, caller, REPO)
+    return fake, IssueWriter(gh, caller, REPO, installation_token=True)
 
 
 def _labels(fake) -> frozenset[str]:
@@ -121,7 +121,7 @@ def test_duplicates_are_deleted_and_forged_markers_ignored(setup):
     ):
         cid = fake.next_comment_id
         fake.next_comment_id += 1
-        fake.comments[cid] = {"id": cid, "body": MARKER + "\nold", "user": user(login, 7, kind),
+        fake.comments[cid] = {"id": cid, "body": MARKER + "\nold", "user": user(login, BOT_ID if kind == "Bot" else 7, kind),
                               "html_url": f"https://github.com/{REPO}/issues/1#issuecomment-{cid}", "_repo": REPO, "_number": 1}  # fmt: skip
     forged = min(fake.comments)
     done = writer.apply(
@@ -131,7 +131,7 @@ def test_duplicates_are_deleted_and_forged_markers_ignored(setup):
     assert fake.comments[forged]["body"] == MARKER + "\nold"  # a person's comment is never edited
     bots = [c for c in fake.comments_on(REPO, 1) if c["user"]["type"] == "Bot"]
     assert len(bots) == 1 and "x column" in bots[0]["body"]
-    assert fake.count("GET", "/user") == 1  # asked who we are (Action token: cannot tell)
+    assert fake.count("GET", "/user") == 0  # an installation token is its bot: nothing to ask
 
 
 def test_personal_token_finds_its_own_comment(fake, caller):
@@ -148,6 +148,89 @@ def test_personal_token_finds_its_own_comment(fake, caller):
         == "resolved"
     )
     assert len(fake.comments_on(REPO, 1)) == 1
+
+
+# -- whose comment is ours: the token's own identity, not "any bot" ----------------------------------
+RENOVATE = user("renovate[bot]", 29139614, "Bot")
+
+
+def _mine_and_theirs(fake, mine: dict, theirs: dict) -> tuple[int, int]:
+    """Another app's marked comment first (lower id), then ours."""
+    other = fake.add_comment(REPO, 1, MARKER + "\nanother app's note", theirs)["id"]
+    own = fake.add_comment(REPO, 1, MARKER + "\nold", mine)["id"]
+    return other, own
+
+
+@pytest.mark.parametrize(
+    ("token", "kwargs", "mine", "user_calls"),
+    [
+        (ACTION_TOKEN, {"installation_token": True}, user(BOT, BOT_ID, "Bot"), 0),
+        (ACTION_TOKEN, {}, user(BOT, BOT_ID, "Bot"), 1),  # GET /user: 403, then the bot login
+        (LEGACY_INSTALLATION_TOKEN, {}, user(BOT, BOT_ID, "Bot"), 1),
+        (APP_TOKEN, {"installation_token": True, "bot_login": APP_BOT}, user(APP_BOT, 5001, "Bot"), 0),
+        (PERSONAL_TOKEN, {}, user("storylint-user", 3001), 1),
+    ],
+)  # fmt: skip
+def test_another_apps_marked_comment_is_never_edited_or_deleted(
+    fake, caller, token, kwargs, mine, user_calls
+):
+    fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
+    other, own = _mine_and_theirs(fake, mine, RENOVATE)
+    writer = IssueWriter(make_client(token, fake.url), caller, REPO, **kwargs)
+    done = writer.apply(
+        _result([_finding("x column")]), 1, comment=True, label=None, current_labels=None
+    )
+    assert (done.comment, done.deleted_duplicates) == ("updated", 0)
+    # another app's comment: neither edited nor deleted
+    assert fake.comments[other]["body"] == MARKER + "\nanother app's note"
+    assert "x column" in fake.comments[own]["body"]
+    assert fake.count("GET", "/user") == user_calls
+    assert fake.count("DELETE") == 0
+
+
+def test_only_another_apps_comment_means_we_create_our_own(fake, caller):
+    fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
+    other = fake.add_comment(REPO, 1, MARKER + "\nanother app's note", RENOVATE)["id"]
+    fake.add_comment(REPO, 1, MARKER + "\nour old app's note", user(APP_BOT, 5001, "Bot"))
+    writer = IssueWriter(make_client(ACTION_TOKEN, fake.url), caller, REPO, installation_token=True)
+    done = writer.apply(
+        _result([_finding("x column")]), 1, comment=True, label=None, current_labels=None
+    )
+    assert done.comment == "created" and done.deleted_duplicates == 0
+    assert len(fake.comments_on(REPO, 1)) == 3 and fake.comments[other]["body"].endswith("note")
+    # clean again: only our own comment is resolved; the others are left as they are
+    done = writer.apply(_result([]), 1, comment=True, label=None, current_labels=None)
+    assert done.comment == "resolved"
+    resolved = [c for c in fake.comments_on(REPO, 1) if "resolved" in c["body"]]
+    assert [c["user"]["login"] for c in resolved] == [BOT]
+
+
+def test_duplicates_of_our_own_comment_are_deleted_but_not_other_apps(fake, caller):
+    fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
+    app_writer = IssueWriter(make_client(APP_TOKEN, fake.url), caller, REPO, bot_login=APP_BOT)
+    ours = [
+        fake.add_comment(REPO, 1, MARKER + "\nold", user(APP_BOT, 5001, "Bot"))["id"]
+        for _ in range(2)
+    ]
+    theirs = fake.add_comment(REPO, 1, MARKER + "\nold", user(BOT, BOT_ID, "Bot"))["id"]
+    done = app_writer.apply(
+        _result([_finding("x column")]), 1, comment=True, label=None, current_labels=None
+    )
+    assert (done.comment, done.deleted_duplicates) == ("updated", 1)
+    assert set(fake.comments) == {ours[0], theirs}
+    assert fake.comments[theirs]["body"] == MARKER + "\nold"
+
+
+def test_identity_errors_other_than_403_are_not_guessed_around(fake, caller):
+    fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
+    fake.add_comment(REPO, 1, MARKER + "\nold", user(BOT, BOT_ID, "Bot"))
+    fake.fail(Fault(404, b'{"message": "Not Found"}', method="GET", path="/user"))
+    writer = IssueWriter(make_client(PERSONAL_TOKEN, fake.url), caller, REPO)
+    with pytest.raises(PermanentConnectorError, match=r"GET /user: HTTP 404"):
+        writer.apply(
+            _result([_finding("x column")]), 1, comment=True, label=None, current_labels=None
+        )
+    assert [c["body"] for c in fake.comments_on(REPO, 1)] == [MARKER + "\nold"]
 
 
 def test_missing_permission_is_a_clear_permanent_error(setup):
