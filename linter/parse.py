@@ -30,6 +30,10 @@ SEC_NONE, SEC_AC, SEC_PROPOSAL, SEC_PROBLEM, SEC_REPRO, SEC_OTHER = (
 )  # fmt: skip
 
 _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    # GitHub's feature-request template: "Describe the solution you'd like: a clear and concise
+    # description of what you want to happen" is the user's wish (WHAT), not a technical plan;
+    # its sentences are judged on their own cues.
+    (SEC_OTHER, re.compile(r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)", re.IGNORECASE)),
     (SEC_AC, re.compile(r"acceptance|criteria|definition of done|\bdod\b|done when|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
     (SEC_REPRO, re.compile(r"reproduce|repro\b|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
     (SEC_PROPOSAL, re.compile(r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering", re.IGNORECASE)),
