@@ -84,3 +84,8 @@ def test_proposed_fixes_read_as_plans() -> None:
     a = analyse(parse(Story(id="P-1", title="Toasts", body=body)))
     plans = [s.plan for s in a.sentences if s.field == "body"]
     assert plans == [False, True, True, True, False]
+
+
+def test_github_bug_template_is_a_bug_report() -> None:
+    body = "**Describe the bug**\nThe export stops at 99 %.\n\n**To Reproduce**\n1. Deploy the war to Tomcat"
+    assert is_bug_report("Export of large projects", body)
