@@ -19,7 +19,13 @@ from typing import IO, Any
 from pydantic import ValidationError
 from storylint.model import BodyFormat, Problem, Story
 
-from .mapping import ShapeError, is_pull_request, json_type, story_from_github_issue, story_from_jira_issue
+from .mapping import (
+    ShapeError,
+    is_pull_request,
+    json_type,
+    story_from_github_issue,
+    story_from_jira_issue,
+)
 
 log = logging.getLogger("storylint.connectors.files")
 
