@@ -7,6 +7,7 @@ JSON Lines is streamed line by line, so memory does not grow with the input.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -43,7 +44,12 @@ class FileConnector:
     def stories(self) -> Iterator[Story | Problem]:
         for raw in self.paths:
             if raw == "-":
-                yield from read_stream(sys.stdin.buffer, "<stdin>")
+                stdin: IO[bytes] = sys.stdin.buffer
+                if stdin.isatty():
+                    # a terminal's Ctrl-D ends one read only: take it all in one read, so a
+                    # single Ctrl-D ends the input (what a person types is small)
+                    stdin = io.BytesIO(stdin.read())
+                yield from read_stream(stdin, "<stdin>")
                 continue
             yield from read_argument(raw)
 
