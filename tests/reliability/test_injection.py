@@ -181,3 +181,18 @@ def test_escaping_functions() -> None:
     assert log_line("a\n::x\x1b") == "a\\n::x\\x1b" and log_line("::x") == "\\::x"
     assert md_link("a|b", "https://e.example/p|q") == "[a\\|b](https://e.example/p%7Cq)"
     assert md_link("a", "https://e.example/p\nq") == "a"
+
+
+def test_sarif_artifact_uris_are_clean(stories: Path, tmp_path: Path) -> None:
+    res = run("check", "--format", "sarif", stories.name, cwd=tmp_path)
+    sarif = json.loads(res.stdout)
+    uris = {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for result in sarif["runs"][0]["results"]
+        for loc in result["locations"]
+    }
+    assert uris == {
+        "story/%3A%3Astop-commands%3A%3Akey-token",  # its URL holds a newline: not used
+        "https://tracker.example/2|@org/everyone",
+        "https://tracker.example/3?a=(b)",
+    }, uris
