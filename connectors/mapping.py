@@ -13,11 +13,12 @@ from storylint.model import BodyFormat, Story
 _BOT_SUFFIX = "[bot]"
 
 
-class ShapeError(ValueError):
+class ShapeError(TypeError):
     """A tracker record holds a JSON value of the wrong type where an object or text belongs.
 
     Exported JSON is user input: a wrong-typed field must name itself and cost one story,
-    not surface as an AttributeError from deep inside the mapping.
+    not surface as an AttributeError from deep inside the mapping. A TypeError, so the live
+    connectors' per-item handlers (which catch TypeError) keep costing one item only.
     """
 
     def __init__(self, field: str, value: Any, expected: str) -> None:

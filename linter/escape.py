@@ -5,7 +5,8 @@ anyone who can file an issue controls. GitHub Actions reads every stdout/stderr 
 job and runs a line whose first non-blank characters are `::` (or the older `##[`) as a
 workflow command (`::add-mask::`, `::stop-commands::`, annotations). So each output kind
 has one function that its reporter applies at the boundary; Markdown has its own in
-`storylint.reporters.markdown`. The JSON and SARIF formats are JSON-encoded and need none.
+`storylint.reporters.markdown`. JSON and SARIF are JSON-encoded; SARIF takes a story's
+URL as an artifact URI only through `safe_url`.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def safe_url(url: object) -> str | None:
 class LogFormatter(logging.Formatter):
     """Log records on one line each: the message through `log_line`, tracebacks line-safe.
 
-    A story id such as `x\n::add-mask::y` logged at -v must not become a line of its own.
+    A story id such as `x\\n::add-mask::y` logged at -v must not become a line of its own.
     """
 
     def formatMessage(self, record: logging.LogRecord) -> str:
