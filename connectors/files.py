@@ -7,8 +7,11 @@ JSON Lines is streamed line by line, so memory does not grow with the input.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +20,13 @@ from typing import IO, Any
 from pydantic import ValidationError
 from storylint.model import BodyFormat, Problem, Story
 
-from .mapping import is_pull_request, story_from_github_issue, story_from_jira_issue
+from .mapping import (
+    ShapeError,
+    is_pull_request,
+    json_type,
+    story_from_github_issue,
+    story_from_jira_issue,
+)
 
 log = logging.getLogger("storylint.connectors.files")
 
@@ -35,17 +44,49 @@ class FileConnector:
     def stories(self) -> Iterator[Story | Problem]:
         for raw in self.paths:
             if raw == "-":
-                yield from read_stream(sys.stdin.buffer, "<stdin>")
+                stdin: IO[bytes] = sys.stdin.buffer
+                if stdin.isatty():
+                    # a terminal's Ctrl-D ends one read only: take it all in one read, so a
+                    # single Ctrl-D ends the input (what a person types is small)
+                    stdin = io.BytesIO(stdin.read())
+                yield from read_stream(stdin, "<stdin>")
                 continue
-            path = Path(raw)
-            if path.is_dir():
-                files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in STORY_SUFFIXES)
-                if not files:
-                    yield Problem(raw, "folder holds no story files (*.jsonl, *.json, *.md)")
-                for file in files:
-                    yield from read_path(file)
-            else:
-                yield from read_path(path)
+            yield from read_argument(raw)
+
+
+def read_argument(raw: str) -> Iterator[Story | Problem]:
+    """One path given on the command line; a path that cannot be used costs only itself."""
+    if not raw:
+        # Path("") is ".": an empty argument (an unset shell variable) must not lint the cwd
+        yield Problem("''", "empty path")
+        return
+    path = Path(raw)
+    try:
+        is_dir = stat.S_ISDIR(path.stat().st_mode)
+    except FileNotFoundError:
+        yield Problem(raw, "broken symbolic link" if path.is_symlink() else "no such file")
+        return
+    except (OSError, ValueError) as exc:  # name too long, loops, NUL in the name, permission
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        yield Problem(raw, f"cannot read: {reason}")
+        return
+    if not is_dir:
+        yield from read_path(path)
+        return
+    unreadable: list[Problem] = []
+    files: list[Path] = []
+
+    def skip(exc: OSError) -> None:
+        unreadable.append(Problem(exc.filename or raw, f"cannot read folder: {exc.strerror}"))
+
+    for folder, _, names in os.walk(path, onerror=skip):
+        files.extend(Path(folder, n) for n in names if Path(n).suffix.lower() in STORY_SUFFIXES)
+    yield from unreadable
+    files = sorted(f for f in files if f.is_file())
+    if not files and not unreadable:
+        yield Problem(raw, "folder holds no story files (*.jsonl, *.json, *.md)")
+    for file in files:
+        yield from read_path(file)
 
 
 def read_path(path: Path) -> Iterator[Story | Problem]:
@@ -224,7 +265,14 @@ def _container(obj: dict[str, Any], name: str, line: int | None) -> Iterator[Sto
             if record is not None:
                 yield record
     else:
-        repo = (obj.get("repository") or {}).get("full_name")
+        repository = obj.get("repository")
+        repo = repository.get("full_name") if isinstance(repository, dict) else None
+        if repository is not None and not (isinstance(repo, str) and repo):
+            # a webhook whose repository is not {"full_name": "owner/name"}: the story's
+            # key would be wrong, so report the record instead of guessing
+            got = json_type(repo if isinstance(repository, dict) else repository)
+            yield Problem(name, f"malformed GitHub webhook: repository.full_name: expected a string, got {got}", line=line)
+            return
         record = _record(obj["issue"], name, line, repo=repo)
         if record is not None:
             yield record
@@ -247,6 +295,8 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
             return story_from_github_issue(obj, repo=repo, source=f"file:{name}")
         kind = "story"
         story = Story.model_validate({**obj, "source": obj.get("source") or f"file:{name}"})
+    except ShapeError as exc:
+        return Problem(name, f"malformed {kind}{_who(obj)}{where}: {exc}", line=line)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "story"
@@ -254,11 +304,14 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
         who = f" in story {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
         return Problem(name, f"{field}: {err['msg'].lower()}{who}{where}", line=line)
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
-        # a tracker record whose fields have the wrong shape (e.g. "fields": null)
-        ident = obj.get("key") or obj.get("number") or obj.get("id")
-        who = f" {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
-        return Problem(name, f"malformed {kind}{who}{where}: a field has the wrong type ({type(exc).__name__})", line=line)
+        # last resort for a shape the mapping does not check yet: still one story's cost
+        return Problem(name, f"malformed {kind}{_who(obj)}{where}: a field has the wrong type ({type(exc).__name__})", line=line)
     return story
+
+
+def _who(obj: dict[str, Any]) -> str:
+    ident = obj.get("key") or obj.get("number") or obj.get("id")
+    return f" {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
 
 
 def _markdown_story(data: bytes, name: str, stem: str) -> Iterator[Story | Problem]:

@@ -13,16 +13,64 @@ from storylint.model import BodyFormat, Story
 _BOT_SUFFIX = "[bot]"
 
 
+class ShapeError(TypeError):
+    """A tracker record holds a JSON value of the wrong type where an object or text belongs.
+
+    Exported JSON is user input: a wrong-typed field must name itself and cost one story,
+    not surface as an AttributeError from deep inside the mapping. A TypeError, so the live
+    connectors' per-item handlers (which catch TypeError) keep costing one item only.
+    """
+
+    def __init__(self, field: str, value: Any, expected: str) -> None:
+        super().__init__(f"{field}: expected {expected}, got {json_type(value)}")
+        self.field = field
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else type(value).__name__
+
+
+def obj_field(record: dict[str, Any], key: str, where: str = "") -> dict[str, Any]:
+    """`record[key]` when it is an object; {} when absent or null; else a ShapeError."""
+    value = record.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ShapeError(f"{where}{key}", value, "an object")
+    return value
+
+
+def _text_field(record: dict[str, Any], key: str, where: str = "") -> str | None:
+    """`record[key]` as text (numbers become text); None when absent; else a ShapeError."""
+    value = record.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ShapeError(f"{where}{key}", value, "a string")
+
+
 def is_pull_request(item: dict[str, Any]) -> bool:
     return "pull_request" in item
 
 
 def story_from_github_issue(item: dict[str, Any], *, repo: str | None = None, source: str = "github") -> Story:
     """A GitHub REST issue object (list item or webhook `issue`) as a Story."""
-    user = item.get("user") or {}
-    login = user.get("login")
+    user = obj_field(item, "user")
+    login = _text_field(user, "login", "user.")
     if repo is None:
-        repo = _repo_from_url(item.get("repository_url") or item.get("url") or "")
+        repo = _repo_from_url(_text_field(item, "repository_url") or _text_field(item, "url") or "")
     number = item.get("number")
     ref = f"{repo}#{number}" if repo and number is not None else str(item.get("id", number))
     issue_type = item.get("type")
@@ -65,15 +113,15 @@ def story_from_jira_issue(issue: dict[str, Any], *, server: str | None = None, s
     """A Jira REST issue object (v2 wiki or v3 ADF description) as a Story."""
     from storylint.formats.adf import adf_to_markdown  # small, pure Python
 
-    fields = issue.get("fields") or {}
+    fields = obj_field(issue, "fields")
     description = fields.get("description")
     if isinstance(description, dict):
         body, body_format = adf_to_markdown(description), BodyFormat.ADF
     else:
         body, body_format = description or "", BodyFormat.JIRA_WIKI
-    person = fields.get("reporter") or fields.get("creator") or {}
-    key = issue.get("key") or str(issue.get("id"))
-    base = server.rstrip("/") if server else _server_from_self(issue.get("self", ""))
+    person = obj_field(fields, "reporter", "fields.") or obj_field(fields, "creator", "fields.")
+    key = _text_field(issue, "key") or str(issue.get("id"))
+    base = server.rstrip("/") if server else _server_from_self(_text_field(issue, "self") or "")
     return Story.model_validate(
         {
             "id": str(issue.get("id", key)),
@@ -90,9 +138,9 @@ def story_from_jira_issue(issue: dict[str, Any], *, server: str | None = None, s
             }
             if person
             else None,
-            "type": (fields.get("issuetype") or {}).get("name"),
+            "type": obj_field(fields, "issuetype", "fields.").get("name"),
             "labels": fields.get("labels") or [],
-            "project": (fields.get("project") or {}).get("key") or key.rsplit("-", 1)[0],
+            "project": obj_field(fields, "project", "fields.").get("key") or key.rsplit("-", 1)[0],
             "created": fields.get("created"),
             "updated": fields.get("updated"),
             "source": source,

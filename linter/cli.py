@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .escape import LogFormatter
 
 # pydantic looks for plugins through package metadata on its first model (~30 ms of a
 # one-story run); the CLI uses none. Users can still opt in by setting the variable.
@@ -61,7 +62,7 @@ def cli(verbose: int) -> None:
     """Find implementation detail (HOW) in user stories and coach their authors."""
     level = logging.WARNING - 10 * min(verbose, 2)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("storylint: %(levelname)s: %(message)s"))
+    handler.setFormatter(LogFormatter("storylint: %(levelname)s: %(message)s"))
     root = logging.getLogger("storylint")
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -6,6 +6,8 @@ schema are generated from it. Unknown keys are errors that name the file and the
 
 from __future__ import annotations
 
+import difflib
+import logging
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import ConfigError
 
 CONFIG_FILES = ("storylint.toml", ".storylint.toml", "pyproject.toml")
+
+log = logging.getLogger("storylint.config")
 
 
 def _kebab(name: str) -> str:
@@ -124,7 +128,14 @@ def load_config(path: str | Path | None = None, *, discover: bool = True) -> Con
     """Load and validate configuration; with no path, discover it from the working folder."""
     file = Path(path) if path is not None else (find_config() if discover else None)
     if file is None:
+        if discover:
+            log.info(
+                "no configuration file found (storylint.toml, .storylint.toml or pyproject.toml with "
+                "[tool.storylint] in %s or a parent folder): using the defaults",
+                Path.cwd(),
+            )
         return Config()
+    log.info("configuration: %s", file.resolve() if path is None else file)
     data = _read_toml(file)
     if file.name == "pyproject.toml" or "tool" in data:
         data = data.get("tool", {}).get("storylint", {})
@@ -137,8 +148,36 @@ def config_from_dict(data: dict[str, Any], *, source: str = "configuration") -> 
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise ConfigError(err["msg"], file=source, key=key) from None
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = f"unknown key{_did_you_mean(err['loc'])}"
+        raise ConfigError(message, file=source, key=key) from None
     return config.model_copy(update={"source": source})
+
+
+def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys the table at `loc[:-1]` accepts (kebab-case, as written in TOML)."""
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        fields = {f.alias or name: f for name, f in model.model_fields.items()}
+        field = fields.get(str(part)) or model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return [f.alias or name for name, f in model.model_fields.items() if not f.exclude]
+
+
+def _did_you_mean(loc: tuple[int | str, ...]) -> str:
+    """' (did you mean `fail-on`?)' for a misspelt key, from the keys of its own table."""
+    if not loc:
+        return ""
+    typed = str(loc[-1])
+    known = _known_keys(loc)
+    close = difflib.get_close_matches(typed.replace("_", "-").lower(), known, n=3, cutoff=0.6)
+    if not close:
+        return f" (known keys: {', '.join(known)})" if known else ""
+    return " (did you mean " + " or ".join(f"`{k}`" for k in close) + "?)"
 
 
 def config_json_schema() -> dict[str, Any]:

@@ -28,6 +28,12 @@ class StorylintError(click.ClickException):
 
     exit_code = EXIT_ERROR
 
+    def format_message(self) -> str:
+        # file names, config keys and tracker replies are input: one line, no workflow command
+        from .escape import log_line
+
+        return log_line(self.message)
+
 
 class ConfigError(StorylintError):
     """A configuration or rule file is invalid."""

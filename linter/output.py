@@ -9,6 +9,7 @@ from typing import TextIO
 from . import __version__
 from .engine import Linter
 from .errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from .escape import log_line
 from .model import SEVERITY_RANK, Report
 from .reporters import RenderContext, renderer
 
@@ -51,4 +52,4 @@ def exit_status(report: Report, fail_on: str) -> int:
 def print_errors(report: Report) -> None:
     """One line per problem on stderr, so a human sees them whatever the --format."""
     for problem in report.errors:
-        sys.stderr.write(f"Error: {problem}\n")
+        sys.stderr.write(f"Error: {log_line(str(problem))}\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from storylint.commands.common import (
     build_linter,
@@ -33,11 +35,14 @@ def check(
     config_path: str | None,
     store_url: str | None,
 ) -> None:
-    """Lint stories in PATHS (JSON Lines, JSON, Jira or GitHub exports, Markdown; - for stdin)."""
+    """Lint stories in PATHS (JSON Lines, JSON, Jira or GitHub exports, Markdown; - or none: stdin)."""
     from storylint.connectors.files import FileConnector
     from storylint.runner import check_stories
 
     linter, config = build_linter(config_path, select, ignore, extend_select)
+    if (not paths or "-" in paths) and sys.stdin.isatty():
+        # with no path, a bare `storylint check` at a terminal would look like a hang
+        click.echo("storylint: reading stories from stdin (Ctrl-D to end; see storylint check --help)", err=True)
     store = None
     if store_url:
         from storylint.store import open_store

@@ -1,15 +1,15 @@
 """The Markdown digest: a short summary of the report for Slack, e-mail or a GitHub summary.
 
 Reads the dataset of `storylint.report_data.build_dataset`. Story text goes through
-`md_escape` / `md_code`, so the digest can neither inject markup nor @-mention anyone;
-links are emitted only for http/https URLs.
+`md_escape` / `md_code` / `md_link`, so the digest can neither inject markup nor @-mention
+anyone; links are emitted only for clean http/https URLs (no whitespace or control chars).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .markdown import md_code, md_escape
+from .markdown import md_code, md_escape, md_link
 
 TOP = 10
 
@@ -31,17 +31,7 @@ def _signed(n: Any, *, share: bool = False) -> str:
 
 
 def _link(text: str, url: Any) -> str:
-    label = md_escape(text)
-    if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
-        target = (
-            url.replace(" ", "%20")
-            .replace("(", "%28")
-            .replace(")", "%29")
-            .replace("<", "%3C")
-            .replace(">", "%3E")
-        )
-        return f"[{label}]({target})"
-    return label
+    return md_link(str(text), url)
 
 
 def render(d: dict[str, Any]) -> str:
@@ -52,7 +42,7 @@ def render(d: dict[str, Any]) -> str:
     if f["project"]:
         scope.append(f"project {md_escape(f['project'])}")
     if f["since"]:
-        scope.append(f"runs since {f['since'][:10]}")
+        scope.append(f"runs since {md_escape(str(f['since'])[:10])}")
     if f["pseudonymized"]:
         scope.append("authors pseudonymized")
     out = ["## storylint report" + (f" — {md_escape(f['project'])}" if f["project"] else ""), ""]
@@ -88,7 +78,7 @@ def render(d: dict[str, Any]) -> str:
         ]
         for p in trend:
             out.append(
-                f"| {md_escape(str(p['label']))} | {p['started_at'][:10]} | {_num(p['checked'])} | "
+                f"| {md_escape(str(p['label']))} | {md_escape(str(p['started_at'])[:10])} | {_num(p['checked'])} | "
                 f"{_pct(p['clean_share'])} | {_num(p['findings'])} |"
             )
         out.append("")
@@ -129,7 +119,7 @@ def render(d: dict[str, Any]) -> str:
             )
         out.append("")
     out.append(
-        f"_storylint {md_escape(d['tool_version'])}, generated {d['generated_at'][:16].replace('T', ' ')} UTC._"
+        f"_storylint {md_escape(d['tool_version'])}, generated {md_escape(str(d['generated_at'])[:16].replace('T', ' '))} UTC._"
     )
     return "\n".join(out) + "\n"
 

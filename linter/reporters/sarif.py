@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
+from storylint.escape import safe_url
 from storylint.model import Report
 
 from . import RenderContext
@@ -38,7 +40,8 @@ def render(report: Report, ctx: RenderContext) -> str:
     index = {code: i for i, code in enumerate(used)}
     results: list[dict[str, Any]] = []
     for f in report.findings:
-        uri = f.url or f"story/{f.story}"
+        # a URI reference by the SARIF spec: the tracker URL only when it is a clean http(s) one
+        uri = safe_url(f.url) or f"story/{quote(f.story, safe='/')}"
         results.append(
             {
                 "ruleId": f.rule,

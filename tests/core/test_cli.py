@@ -256,3 +256,64 @@ def test_pull_requests_in_an_issues_list_are_not_errors(tmp_path: Path) -> None:
     res = run("check", "-", "--format", "json", "--fail-on", "never", stdin=json.dumps(items), cwd=tmp_path)
     data = json.loads(res.stdout)
     assert res.returncode == 0 and data["errors"] == [] and data["summary"]["stories_checked"] == 1
+
+
+# -- which configuration is in effect (issue 20) ---------------------------------------
+
+
+def test_verbose_names_the_config_file_or_says_defaults(tmp_path: Path) -> None:
+    stories = write_jsonl(tmp_path / "s.jsonl", CLEAN)
+    res = run("-v", "check", str(stories), cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "storylint: INFO: no configuration file found" in res.stderr and "using the defaults" in res.stderr
+    (tmp_path / "storylint.toml").write_text('fail-on = "error"\n', encoding="utf-8")
+    res = run("-v", "check", str(stories), cwd=tmp_path)
+    assert f"storylint: INFO: configuration: {(tmp_path / 'storylint.toml').resolve()}" in res.stderr.splitlines()
+    res = run("check", str(stories), cwd=tmp_path)
+    assert res.stderr == ""  # quiet without -v
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "hint"),
+    [
+        ('fial-on = "error"\n', "fial-on", "did you mean `fail-on`?"),
+        ("min_confidense = 0.5\n", "min_confidense", "did you mean `min-confidence`?"),
+        ("[roles]\nstory-type = []\n", "roles.story-type", "did you mean `story-types`"),
+        ("[suppressions]\nlabell = 'x'\n", "suppressions.labell", "did you mean `label`?"),
+        ("[vocabulary]\naccpet = []\n", "vocabulary.accpet", "did you mean `accept`?"),
+        ("qqqq = 1\n", "qqqq", "known keys: select, "),
+    ],
+)
+def test_misspelt_config_key_suggests_the_known_one(tmp_path: Path, toml: str, key: str, hint: str) -> None:
+    (tmp_path / "storylint.toml").write_text(toml, encoding="utf-8")
+    res = run("check", str(write_jsonl(tmp_path / "s.jsonl", CLEAN)), cwd=tmp_path)
+    assert res.returncode == 2
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and f"storylint.toml: {key}: unknown key" in lines[0], lines
+    assert hint in lines[0], lines
+
+
+def test_check_without_paths_at_a_terminal_says_it_reads_stdin(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    primary, secondary = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "storylint", "check"], stdin=secondary, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, cwd=tmp_path,
+        )  # fmt: skip
+        os.close(secondary)
+        os.write(primary, json.dumps(CLEAN).encode() + b"\n\x04")  # a story, then one Ctrl-D
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise
+    finally:
+        os.close(primary)
+    assert err.decode().splitlines()[0] == "storylint: reading stories from stdin (Ctrl-D to end; see storylint check --help)"
+    assert proc.returncode == 0 and b"Checked 1 story" in out
+    res = run("check", stdin=json.dumps(CLEAN) + "\n", cwd=tmp_path)  # a pipe: no notice
+    assert res.returncode == 0 and res.stderr == ""
