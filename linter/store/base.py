@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from storylint.errors import ConfigError
+from storylint.errors import ConfigError, StorylintError
 from storylint.model import Report, StoryResult
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
+from .urls import redact_url
 
 log = logging.getLogger("storylint.store")
 
@@ -250,18 +252,20 @@ def _json(value: Any) -> Any:
     return value if isinstance(value, dict) else json.loads(value)
 
 
-def redact_url(url: str) -> str:
-    if "://" in url and "@" in url.split("://", 1)[1].split("/", 1)[0]:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.split("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
+#: URL schemes `open_store` knows; any other `scheme://` is refused, not taken for a file name.
+SCHEMES = ("sqlite", "postgresql", "postgres")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
 def open_store(url: str) -> Store:
     """Open (creating and migrating as needed) the store at `url`."""
-    if url.startswith(("postgresql://", "postgres://")):
+    match = _SCHEME.match(url)
+    scheme = match.group(1).lower() if match else None
+    if scheme is not None and scheme not in SCHEMES:
+        raise StorylintError(
+            f"unsupported store '{redact_url(url)}' (use a SQLite path or postgresql://)"
+        )
+    if scheme in ("postgresql", "postgres"):
         from .postgres import PostgresStore
 
         return PostgresStore.connect(url)

@@ -8,6 +8,7 @@ from pathlib import Path
 from storylint.errors import ConfigError
 
 from .base import Store
+from .urls import redact_url
 
 
 class SQLiteStore(Store):
@@ -17,11 +18,11 @@ class SQLiteStore(Store):
         if path != ":memory:":
             parent = Path(path).expanduser().resolve().parent
             if not parent.is_dir():
-                raise ConfigError(f"folder {parent} does not exist", file=f"--store {url}")
+                raise ConfigError(f"folder {parent} does not exist", file=f"--store {redact_url(url)}")
         try:
             conn = sqlite3.connect(path, timeout=30, isolation_level="DEFERRED")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as exc:
-            raise ConfigError(f"cannot open SQLite store: {exc}", file=f"--store {url}") from None
+            raise ConfigError(f"cannot open SQLite store: {exc}", file=f"--store {redact_url(url)}") from None
         return cls(conn, url)
