@@ -16,7 +16,9 @@ def pg_url() -> Iterator[str]:
     url = os.environ.get("STORYLINT_TEST_POSTGRES_URL")
     if not url:
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but STORYLINT_TEST_POSTGRES_URL is not set (scripts/start-postgres.sh)")
+            pytest.fail(
+                "CI=true but STORYLINT_TEST_POSTGRES_URL is not set (scripts/start-postgres.sh)"
+            )
         pytest.skip('STORYLINT_TEST_POSTGRES_URL not set: eval "$(bash scripts/start-postgres.sh)"')
     psycopg = pytest.importorskip("psycopg")
     schema = f"store_{uuid.uuid4().hex[:12]}"

@@ -19,7 +19,10 @@ SECRET = "s3cr3t"
         ("postgresql://u:s3%40cr3t@db.example/app", "postgresql://u:***@db.example/app"),
         ("postgresql://u:s3@cr3t@db.example:5432/app", "postgresql://u:***@db.example:5432/app"),
         ("postgresql://u:s3/cr@3t@db.example/app", "postgresql://u:***@db.example/app"),
-        ("postgresql://u@db.example/app?password=s3cr3t", "postgresql://u@db.example/app?password=***"),
+        (
+            "postgresql://u@db.example/app?password=s3cr3t",
+            "postgresql://u@db.example/app?password=***",
+        ),
         (
             "postgresql://u@db.example/app?sslmode=require&PassWord=s3cr3t&application_name=x",
             "postgresql://u@db.example/app?sslmode=require&PassWord=***&application_name=x",
@@ -28,7 +31,10 @@ SECRET = "s3cr3t"
             "postgres://u:s3cr3t@db.example/app?sslpassword=s3cr3t#frag",
             "postgres://u:***@db.example/app?sslpassword=***#frag",
         ),
-        ("postgresql://db.example/app?user=a@b&password=s3%26cr3t", "postgresql://db.example/app?user=a@b&password=***"),
+        (
+            "postgresql://db.example/app?user=a@b&password=s3%26cr3t",
+            "postgresql://db.example/app?user=a@b&password=***",
+        ),
         ("postgresql://u@db.example/app", "postgresql://u@db.example/app"),
         ("mysql://root:s3cr3t@db.example/app", "mysql://root:***@db.example/app"),
         ("history.db", "history.db"),
