@@ -75,8 +75,10 @@ def report(
     if store_url:
         from storylint.store import open_store
 
-        store = open_store(store_url)
+        store = open_store(store_url, create=False)
         try:
+            if not store.runs():
+                raise ConfigError("the store holds no run yet", file=f"--store {store.safe_url}")
             if pseudonymize:
                 key, origin = rd.pseudonym_key(store)
                 alias = rd.make_aliaser(key)

@@ -50,10 +50,15 @@ class Store:
     json_type = "TEXT"
     url: str
 
-    def __init__(self, conn: Any, url: str) -> None:
+    def __init__(self, conn: Any, url: str, *, create: bool = True) -> None:
         self.conn = conn
         self.url = url
-        self._migrate()
+        self.create = create
+        try:
+            self._migrate()
+        except BaseException:
+            conn.close()
+            raise
 
     # -- plumbing -----------------------------------------------------------------
     def _sql(self, sql: str) -> str:
@@ -77,8 +82,17 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def _has_table(self, name: str) -> bool:
+        row = self._execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        return row is not None
+
     def _migrate(self) -> None:
         with self.transaction():
+            if not self.create and not self._has_table("storylint_schema"):
+                # a reader (`storylint report`) must not turn a mistyped database into a store
+                raise ConfigError("not a storylint store (no run recorded)", file=f"--store {self.safe_url}")
             self._execute("CREATE TABLE IF NOT EXISTS storylint_schema (version INTEGER NOT NULL)")
             row = self._execute("SELECT version FROM storylint_schema").fetchone()
             current = row[0] if row else 0
@@ -257,8 +271,12 @@ SCHEMES = ("sqlite", "postgresql", "postgres")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
-def open_store(url: str) -> Store:
-    """Open (creating and migrating as needed) the store at `url`."""
+def open_store(url: str, *, create: bool = True) -> Store:
+    """Open (creating and migrating as needed) the store at `url`.
+
+    With ``create=False`` (for readers) a store that does not exist yet is an error:
+    neither a SQLite file nor storylint's tables are created.
+    """
     match = _SCHEME.match(url)
     scheme = match.group(1).lower() if match else None
     if scheme is not None and scheme not in SCHEMES:
@@ -268,7 +286,7 @@ def open_store(url: str) -> Store:
     if scheme in ("postgresql", "postgres"):
         from .postgres import PostgresStore
 
-        return PostgresStore.connect(url)
+        return PostgresStore.connect(url, create=create)
     from .sqlite import SQLiteStore
 
-    return SQLiteStore.connect(url)
+    return SQLiteStore.connect(url, create=create)

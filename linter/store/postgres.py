@@ -25,7 +25,7 @@ class PostgresStore(Store):
     json_type = "TEXT"
 
     @classmethod
-    def connect(cls, url: str) -> PostgresStore:
+    def connect(cls, url: str, *, create: bool = True) -> PostgresStore:
         try:
             import psycopg
         except ImportError:
@@ -39,7 +39,10 @@ class PostgresStore(Store):
             raise ConfigError(
                 f"cannot open PostgreSQL store: {scrub(reason, url)}", file=f"--store {redact_url(url)}"
             ) from None
-        return cls(conn, url)
+        return cls(conn, url, create=create)
+
+    def _has_table(self, name: str) -> bool:
+        return self._execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None
 
     def _migrate(self) -> None:
         # Two runners opening a fresh database at once must not both create the tables.
