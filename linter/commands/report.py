@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import sys
 from pathlib import Path
 
 import click
@@ -111,14 +109,8 @@ def report(
 
             text = html_report.render(dataset)
 
-    if output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    target = Path(output)
-    if not target.parent.is_dir():
-        raise ConfigError(f"folder {target.parent} does not exist", key="-o")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    tmp.replace(target)
-    log.info("wrote %s report to %s (%d bytes)", fmt, output, len(text.encode("utf-8")))
+    from storylint.outfile import write_output
+
+    write_output(output, text)
+    if output != "-":
+        log.info("wrote %s report to %s (%d bytes)", fmt, output, len(text.encode("utf-8")))
