@@ -99,7 +99,11 @@ def report(
 
         text = csv_report.render(rd.filtered_findings(inp, alias))
     else:
-        dataset = rd.build_dataset(inp, alias=alias, version=__version__)
+        from storylint.rulepack import load_rulepack
+
+        # the bundled rules describe themselves; a team's own rule codes fall back to their names
+        rules = {code: rule.metadata() for code, rule in load_rulepack().rules.items()}
+        dataset = rd.build_dataset(inp, alias=alias, version=__version__, rules=rules)
         if fmt == "markdown":
             from storylint.reporters import digest
 
