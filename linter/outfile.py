@@ -56,23 +56,23 @@ def write_output(output: str, text: str) -> None:
         return
     where = f"-o {output}"
     data = text.encode("utf-8")
-    # a symlink is followed: the file it points to is the one to write
-    target = Path(os.path.realpath(output))
     try:
-        st: os.stat_result | None = os.stat(target)
+        st: os.stat_result | None = os.stat(output)  # follows symlinks, /dev/stdout's too
     except FileNotFoundError:
         st = None
     except OSError as exc:
         raise ConfigError(f"cannot write: {exc.strerror}", file=where) from None
     try:
         if st is None or stat.S_ISREG(st.st_mode):
+            # a symlink is followed: the file it points to is the one to replace
+            target = Path(os.path.realpath(output))
             if not target.parent.is_dir():
                 raise ConfigError(f"folder {Path(output).parent} does not exist", file=where)
             atomic_write(target, data)
         elif stat.S_ISDIR(st.st_mode):
             raise ConfigError("is a directory", file=where)
         else:  # FIFO, device, socket: write into it, never replace it
-            fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+            fd = os.open(output, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
     except OSError as exc:

@@ -107,3 +107,10 @@ def test_rule_cache_write_does_not_follow_a_planted_symlink(
     assert rulepack._parsed_rule_files(paths) == first
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert cache.is_file() and not cache.is_symlink()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="needs /dev/stdout")
+def test_dev_stdout_into_a_pipe(history: History) -> None:
+    proc = report_cmd("--store", history.url, "-o", "/dev/stdout", "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("source,story,rule,")
