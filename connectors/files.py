@@ -103,10 +103,13 @@ def read_path(path: Path) -> Iterator[Story | Problem]:
         yield Problem(name, f"cannot read: {exc.strerror}")
         return
     with fh:
-        if path.suffix.lower() in (".md", ".markdown"):
-            yield from _markdown_story(fh.read(), name, path.stem)
-        else:
-            yield from read_stream(fh, name)
+        try:
+            if path.suffix.lower() in (".md", ".markdown"):
+                yield from _markdown_story(fh.read(), name, path.stem)
+            else:
+                yield from read_stream(fh, name)
+        except OSError as exc:  # opened but unreadable: /proc/self/mem, a failing disk
+            yield Problem(name, f"cannot read: {exc.strerror or type(exc).__name__}")
 
 
 def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:

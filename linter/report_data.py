@@ -30,7 +30,7 @@ from storylint.report_inputs import (
 )
 
 #: Bump when the dataset's shape changes (the HTML reads it).
-DATASET_VERSION = 1
+DATASET_VERSION = 2
 
 EXCERPT_CAP = 120  # characters of excerpt per row of the findings table, at most
 EXCERPT_FLOOR = 40  # ... and at least, however many rows
@@ -44,6 +44,7 @@ TEXT_CAP = 300  # characters of message/suggestion/title
 WORST_STORIES = 12
 WORST_FINDINGS_PER_STORY = 3
 WORST_TITLE_CAP = 140
+FIXED_ROWS = 50  # most recently fixed stories listed
 MAX_TREND_POINTS = 400
 MAX_FINDING_ROWS = 100_000
 
@@ -85,6 +86,11 @@ def _point(p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _confidence(value: Any) -> float | None:
+    """Confidence as every output prints it: 2 decimals (the store keeps the raw float)."""
+    return None if value is None else round(float(value), 2)
+
+
 def filtered_findings(inp: ReportInput, alias: Aliaser | None = None) -> list[dict[str, Any]]:
     """The current findings as flat records (the CSV rows), authors aliased if asked."""
     out = []
@@ -96,7 +102,7 @@ def filtered_findings(inp: ReportInput, alias: Aliaser | None = None) -> list[di
             "name": f.get("name"),
             "category": f.get("category"),
             "severity": f.get("severity"),
-            "confidence": f.get("confidence"),
+            "confidence": _confidence(f.get("confidence")),
             "message": f.get("message"),
             "excerpt": f.get("excerpt"),
             "suggestion": f.get("suggestion"),
@@ -252,11 +258,15 @@ def build_dataset(
     alias: Aliaser | None = None,
     generated_at: str | None = None,
     version: str = "",
+    rules: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The report's dataset: headline, trend, breakdowns, worst stories, compact findings.
 
-    Pure: the same input gives the same output (pass `generated_at` to pin the time).
+    `rules` is rule metadata by code (`Linter.rule_metadata()`): the "by rule" table
+    describes each rule by its summary, not by one finding's message. Pure: the same
+    input gives the same output (pass `generated_at` to pin the time).
     """
+    rules = rules or {}
     findings = filtered_findings(inp, alias)
     story_meta: dict[tuple[str, str], dict[str, Any]] = {}
     if inp.stories is not None:
@@ -373,7 +383,7 @@ def build_dataset(
                 "severity": f["severity"],
                 "findings": 0,
                 "stories": 0,
-                "message": _cap(f["message"], TEXT_CAP),
+                "description": _cap((rules.get(code) or {}).get("summary") or f["name"], TEXT_CAP),
             },
         )
         r["findings"] += 1
@@ -428,6 +438,27 @@ def build_dataset(
             }
         )
 
+    # stories fixed: had findings, clean now (stores only; results files cannot tell)
+    fixed = None
+    if inp.fixed is not None:
+        fixed = []
+        for item in sorted(
+            inp.fixed, key=lambda x: (x["fixed_at"] or "", x["story"]), reverse=True
+        )[:FIXED_ROWS]:
+            meta = story_meta.get((item["source"], item["story"]), {})
+            fixed.append(
+                {
+                    "story": item["story"],
+                    "title": _cap(meta.get("title"), WORST_TITLE_CAP) or None,
+                    "url": meta.get("url"),
+                    "author": meta.get("author"),
+                    "project": meta.get("project"),
+                    "findings_before": item["findings_before"],
+                    "fixed_run": item["fixed_run"],
+                    "fixed_at": item["fixed_at"],
+                }
+            )
+
     # the compact findings table, within the page's size budget
     # the most severe first, so that a cut keeps what matters
     table_findings = sorted(findings, key=lambda f: -SEVERITY_RANK.get(f["severity"], 0))[
@@ -481,8 +512,10 @@ def build_dataset(
             "by_category": {c: by_category.get(c, 0) for c in categories if by_category.get(c)},
             "by_severity": {s: by_severity.get(s, 0) for s in SEVERITY_ORDER if by_severity.get(s)},
             "authors": len({f["author"] for f in findings if f["author"]}),
+            "fixed": None if inp.fixed is None else len(inp.fixed),
             "delta": delta,
         },
+        "fixed": fixed,
         "trend": trend,
         "by_author": by_author,
         "by_project": by_project,

@@ -48,6 +48,7 @@ class ReportInput:
     since: str | None = None
     trend_scoped: bool = True  # False when the trend ignores the --project filter
     notes: list[str] = field(default_factory=list)
+    fixed: list[dict[str, Any]] | None = None  # stories clean now that had findings; None: unknown
 
 
 # -- options ------------------------------------------------------------------------------
@@ -169,6 +170,7 @@ def load_store(
                 "totals": overall,
             }
         )
+    started = {p["id"]: p["started_at"] for p in points}
     if since:
         points = [p for p in points if p["started_at"] >= since]
     stories = [s for s in store.stories() if s["source"] != SALT_SOURCE]
@@ -176,6 +178,17 @@ def load_store(
     if project:
         stories = [s for s in stories if s.get("project") == project]
         findings = [f for f in findings if f.get("project") == project]
+    fixed = [
+        {
+            "source": s["source"],
+            "story": s["story"],
+            "fixed_run": f"#{s['fixed_run_id']}",
+            "fixed_at": started.get(s["fixed_run_id"]),
+            "findings_before": int(s.get("fixed_findings") or 0),
+        }
+        for s in stories
+        if s.get("fixed_run_id") is not None and s["status"] == "clean"
+    ]
     notes = []
     if incomplete:
         notes.append(
@@ -195,6 +208,7 @@ def load_store(
         since=since,
         trend_scoped=not project,
         notes=notes,
+        fixed=fixed,
     )
 
 

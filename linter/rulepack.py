@@ -130,9 +130,9 @@ def _parsed_rule_files(paths: list[Path]) -> dict[str, dict[str, Any]]:
     if cache is not None:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data), "utf-8")
-            os.replace(tmp, cache)
+            from .outfile import atomic_write  # only on a cache miss: tempfile costs import time
+
+            atomic_write(cache, json.dumps(data).encode("utf-8"))
         except OSError:
             pass
     return data

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ def check_stories(
     source: str = "files",
     command: str = "check",
     skip_unchanged: bool = False,
+    complete: bool = False,
     on_result: Callable[[StoryResult], None] | None = None,
     report: Report | None = None,
 ) -> tuple[Report, RunStats]:
@@ -60,6 +62,8 @@ def check_stories(
     With `skip_unchanged`, a story whose content hash matches the store is not linted
     again (nightly incremental runs). A run that dies half way has saved every story it
     finished; its run row stays 'running' (then 'failed' if we saw the exception).
+    `complete` says the items are the whole source (not only what changed): the store
+    then stops counting the source's stories this run did not see (see `Store.finish_run`).
     """
     report = report or Report()
     stats = RunStats()
@@ -74,6 +78,8 @@ def check_stories(
             digest = content_hash(item, linter.fingerprint) if store else ""
             if skip_unchanged and known.get(item.ref) == digest:
                 stats.unchanged += 1
+                if complete and store is not None:
+                    store.mark_seen(run_id, source, item.ref)
                 continue
             try:
                 result = linter.lint(item)
@@ -91,5 +97,21 @@ def check_stories(
             store.finish_run(run_id, source, report, stories_read=stats.read, status="failed")
         raise
     if store is not None:
-        store.finish_run(run_id, source, report, stories_read=stats.read, status="ok")
+        store.finish_run(
+            run_id, source, report, stories_read=stats.read, status="ok", complete=complete
+        )
     return report, stats
+
+
+def files_source(paths: Iterable[str]) -> str:
+    """The store's source name for `storylint check` over `paths`: `files:` and the inputs.
+
+    Different inputs are different sources, so a run over one file never counts another
+    file's stories as removed; the same files, in any order or spelling, are the same one.
+    """
+    names = sorted({p if p == "-" else os.path.realpath(p) for p in paths} or {"-"})
+    joined = ",".join(names)
+    if len(joined) > 400:  # a long glob: keep the name readable, and still unique
+        digest = hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        joined = f"{names[0]} and {len(names) - 1} more ({digest})"
+    return f"files:{joined}"

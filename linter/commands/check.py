@@ -37,7 +37,7 @@ def check(
 ) -> None:
     """Lint stories in PATHS (JSON Lines, JSON, Jira or GitHub exports, Markdown; - or none: stdin)."""
     from storylint.connectors.files import FileConnector
-    from storylint.runner import check_stories
+    from storylint.runner import check_stories, files_source
 
     linter, config = build_linter(config_path, select, ignore, extend_select)
     if (not paths or "-" in paths) and sys.stdin.isatty():
@@ -49,7 +49,10 @@ def check(
 
         store = open_store(store_url)
     try:
-        report, _ = check_stories(FileConnector(list(paths)).stories(), linter, store=store, source="files")
+        report, _ = check_stories(
+            FileConnector(list(paths)).stories(), linter, store=store,
+            source=files_source(paths), complete=True,
+        )  # fmt: skip
     finally:
         if store is not None:
             store.close()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import sys
 from pathlib import Path
 
 import click
@@ -75,8 +73,10 @@ def report(
     if store_url:
         from storylint.store import open_store
 
-        store = open_store(store_url)
+        store = open_store(store_url, create=False)
         try:
+            if not store.runs():
+                raise ConfigError("the store holds no run yet", file=f"--store {store.safe_url}")
             if pseudonymize:
                 key, origin = rd.pseudonym_key(store)
                 alias = rd.make_aliaser(key)
@@ -99,7 +99,11 @@ def report(
 
         text = csv_report.render(rd.filtered_findings(inp, alias))
     else:
-        dataset = rd.build_dataset(inp, alias=alias, version=__version__)
+        from storylint.rulepack import load_rulepack
+
+        # the bundled rules describe themselves; a team's own rule codes fall back to their names
+        rules = {code: rule.metadata() for code, rule in load_rulepack().rules.items()}
+        dataset = rd.build_dataset(inp, alias=alias, version=__version__, rules=rules)
         if fmt == "markdown":
             from storylint.reporters import digest
 
@@ -109,14 +113,8 @@ def report(
 
             text = html_report.render(dataset)
 
-    if output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    target = Path(output)
-    if not target.parent.is_dir():
-        raise ConfigError(f"folder {target.parent} does not exist", key="-o")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    tmp.replace(target)
-    log.info("wrote %s report to %s (%d bytes)", fmt, output, len(text.encode("utf-8")))
+    from storylint.outfile import write_output
+
+    write_output(output, text)
+    if output != "-":
+        log.info("wrote %s report to %s (%d bytes)", fmt, output, len(text.encode("utf-8")))

@@ -330,7 +330,7 @@ MAIN_JS = r"""
           render: function (r) { return sevBadge(r.severity); } },
         { key: "findings", label: "Findings", num: true },
         { key: "stories", label: "Stories", num: true },
-        { key: "message", label: "What it flags", sortable: false }
+        { key: "description", label: "What it flags", sortable: false }
       ]
     });
 

@@ -118,6 +118,15 @@ def render(d: dict[str, Any]) -> str:
                 f"{md_code(top['rule'])} {md_code(top['excerpt'])} → {md_escape(top['suggestion'])}"
             )
         out.append("")
+    if d.get("fixed"):
+        out += [f"**Stories fixed** ({_num(d['headline']['fixed'])}: had findings, clean now)", ""]
+        for s in d["fixed"][:TOP]:
+            who = f" by {md_escape(s['author'])}" if s["author"] else ""
+            out.append(
+                f"- {_link(s['story'], s['url'])}{who}: {_num(s['findings_before'])} finding(s) "
+                f"fixed in run {md_escape(s['fixed_run'])}"
+            )
+        out.append("")
     out.append(
         f"_storylint {md_escape(d['tool_version'])}, generated {md_escape(str(d['generated_at'])[:16].replace('T', ' '))} UTC._"
     )

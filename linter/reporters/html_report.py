@@ -378,6 +378,35 @@ def _worst(d: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _fixed(d: dict[str, Any]) -> str:
+    fixed = d.get("fixed")
+    if fixed is None:
+        return '<p class="note">Fixed stories need a history store (results files list only findings).</p>'
+    if not fixed:
+        return "<p>No story fixed yet: none went from findings to clean.</p>"
+    total = d["headline"]["fixed"]
+    rows = "".join(
+        f'<tr data-story="{e(s["story"])}"><th scope="row">{_story_link(s["story"], s["url"])}'
+        + (f' <span class="meta">{e(s["title"])}</span>' if s["title"] else "")
+        + f'</th><td>{e(s["author"] or "")}</td><td>{e(s["project"] or "")}</td>'
+        f'<td class="num">{num(s["findings_before"])}</td>'
+        f'<td>{e(s["fixed_run"])} ({e((s["fixed_at"] or "")[:10])})</td></tr>'
+        for s in fixed
+    )
+    more = (
+        f'<p class="note">The {num(len(fixed))} most recently fixed of {num(total)}.</p>'
+        if total > len(fixed)
+        else ""
+    )
+    return (
+        f'<div class="scroll"><table id="fixed-table" data-rows="{total}"><caption>Stories that had findings'
+        " and are clean now</caption><thead><tr>"
+        '<th scope="col">Story</th><th scope="col">Author</th><th scope="col">Project</th>'
+        '<th scope="col" class="num">Findings before</th><th scope="col">Fixed in run</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>{more}"
+    )
+
+
 _FILTERS = """
 <form class="filters" id="finding-filters" role="search" aria-label="Filter the findings">
 <label>Search<input type="search" name="q" placeholder="story, title, excerpt"></label>
@@ -437,6 +466,7 @@ def render(dataset: dict[str, Any]) -> str:
 <section aria-labelledby="h-worst"><h2 id="h-worst">Stories that need attention first</h2>
 <p class="note">Ranked by severity (error 3, warning 2, info 1 per finding); up to three findings each.</p>
 {_worst(d)}</section>
+<section aria-labelledby="h-fixed"><h2 id="h-fixed">Stories fixed</h2>{_fixed(d)}</section>
 <noscript><p><strong>The tables below need JavaScript.</strong> Everything above works without it;
 the CSV export (<code>storylint report --format csv</code>) has every finding.</p></noscript>
 <section aria-labelledby="h-authors"><h2 id="h-authors">By author</h2>

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from storylint.errors import ConfigError
+from storylint.errors import ConfigError, StorylintError
 from storylint.model import Report, StoryResult
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
+from .urls import redact_url
 
 log = logging.getLogger("storylint.store")
 
@@ -48,10 +50,15 @@ class Store:
     json_type = "TEXT"
     url: str
 
-    def __init__(self, conn: Any, url: str) -> None:
+    def __init__(self, conn: Any, url: str, *, create: bool = True) -> None:
         self.conn = conn
         self.url = url
-        self._migrate()
+        self.create = create
+        try:
+            self._migrate()
+        except BaseException:
+            conn.close()
+            raise
 
     # -- plumbing -----------------------------------------------------------------
     def _sql(self, sql: str) -> str:
@@ -75,8 +82,17 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def _has_table(self, name: str) -> bool:
+        row = self._execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        return row is not None
+
     def _migrate(self) -> None:
         with self.transaction():
+            if not self.create and not self._has_table("storylint_schema"):
+                # a reader (`storylint report`) must not turn a mistyped database into a store
+                raise ConfigError("not a storylint store (no run recorded)", file=f"--store {self.safe_url}")
             self._execute("CREATE TABLE IF NOT EXISTS storylint_schema (version INTEGER NOT NULL)")
             row = self._execute("SELECT version FROM storylint_schema").fetchone()
             current = row[0] if row else 0
@@ -116,17 +132,24 @@ class Store:
 
     # -- stories ------------------------------------------------------------------
     def content_hashes(self, source: str) -> dict[str, str]:
-        rows = self._execute("SELECT story, content_hash FROM stories WHERE source = ?", (source,)).fetchall()
+        rows = self._execute(
+            "SELECT story, content_hash FROM stories WHERE source = ? AND removed_run_id IS NULL", (source,)
+        ).fetchall()
         return {story: digest for story, digest in rows}
 
     def content_hash(self, source: str, story: str) -> str | None:
         row = self._execute(
-            "SELECT content_hash FROM stories WHERE source = ? AND story = ?", (source, story)
+            "SELECT content_hash FROM stories WHERE source = ? AND story = ? AND removed_run_id IS NULL",
+            (source, story),
         ).fetchone()
         return row[0] if row else None
 
     def save_result(self, run_id: int, source: str, result: StoryResult, content_hash: str) -> None:
-        """Replace one story's state and findings, atomically."""
+        """Replace one story's state and findings, atomically.
+
+        A story that had findings and is clean now is *fixed* in this run (`fixed_run_id`,
+        with the number of findings it had); it stays fixed while it stays clean.
+        """
         story = result.story
         ref = story.ref
         author = None
@@ -135,10 +158,24 @@ class Store:
         status = "skipped" if result.skipped else ("findings" if result.findings else "clean")
         with self.transaction():
             self._execute("DELETE FROM findings WHERE source = ? AND story = ?", (source, ref))
-            self._execute("DELETE FROM stories WHERE source = ? AND story = ?", (source, ref))
+            # an upsert, so that the fixed columns can be derived from the previous row
+            # without reading it first (one round trip per story on PostgreSQL)
             self._execute(
                 "INSERT INTO stories (source, story, content_hash, title, url, author, project, type, status,"
-                " skip_reason, findings, updated, run_id, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " skip_reason, findings, updated, run_id, checked_at, fixed_run_id, fixed_findings, removed_run_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL)"
+                " ON CONFLICT (source, story) DO UPDATE SET content_hash = excluded.content_hash,"
+                " title = excluded.title, url = excluded.url, author = excluded.author,"
+                " project = excluded.project, type = excluded.type, status = excluded.status,"
+                " skip_reason = excluded.skip_reason, findings = excluded.findings, updated = excluded.updated,"
+                " run_id = excluded.run_id, checked_at = excluded.checked_at,"
+                " fixed_run_id = CASE WHEN excluded.status <> 'clean' THEN NULL"
+                " WHEN stories.findings > 0 AND stories.removed_run_id IS NULL THEN excluded.run_id"
+                " ELSE stories.fixed_run_id END,"
+                " fixed_findings = CASE WHEN excluded.status <> 'clean' THEN 0"
+                " WHEN stories.findings > 0 AND stories.removed_run_id IS NULL THEN stories.findings"
+                " ELSE stories.fixed_findings END,"
+                " removed_run_id = NULL",
                 (
                     source, ref, content_hash, story.title, story.url, author, story.project, story.type, status,
                     result.skipped.reason if result.skipped else None, len(result.findings),
@@ -172,10 +209,46 @@ class Store:
     def _inserted_id(self, cur: Any) -> int:
         return int(cur.lastrowid)
 
-    def finish_run(self, run_id: int, source: str, report: Report, *, stories_read: int, status: str = "ok") -> None:
-        s = report.summary
-        totals = self.totals(source)
+    def mark_seen(self, run_id: int, source: str, story: str) -> None:
+        """An unchanged story that a complete run read but did not lint again is still there."""
         with self.transaction():
+            self._execute(
+                "UPDATE stories SET run_id = ? WHERE source = ? AND story = ? AND removed_run_id IS NULL",
+                (run_id, source, story),
+            )
+
+    def finish_run(
+        self,
+        run_id: int,
+        source: str,
+        report: Report,
+        *,
+        stories_read: int,
+        status: str = "ok",
+        complete: bool = False,
+    ) -> None:
+        """Record the run's counts and its source's totals after it.
+
+        A `complete` run read its whole source (`storylint check` over its inputs): when it
+        ends well and without input errors, the source's stories it did not see were removed
+        from the input, and stop counting (`removed_run_id`; their findings go). An
+        incremental run (Jira, GitHub since the last sync) reads only what changed, so it
+        removes nothing.
+        """
+        s = report.summary
+        with self.transaction():
+            if complete and status == "ok" and not report.errors:
+                self._execute(
+                    "UPDATE stories SET removed_run_id = ? WHERE source = ? AND run_id <> ?"
+                    " AND removed_run_id IS NULL",
+                    (run_id, source, run_id),
+                )
+                self._execute(
+                    "DELETE FROM findings WHERE source = ? AND story IN"
+                    " (SELECT story FROM stories WHERE source = ? AND removed_run_id = ?)",
+                    (source, source, run_id),
+                )
+            totals = self.totals(source)
             self._execute(
                 "UPDATE runs SET finished_at = ?, status = ?, stories_read = ?, stories_checked = ?,"
                 " stories_skipped = ?, stories_with_findings = ?, findings = ?, errors = ?, by_category = ?,"
@@ -190,8 +263,9 @@ class Store:
     def totals(self, source: str | None = None) -> dict[str, Any]:
         """The current state: stories known, clean, with findings, findings by category."""
         where, params = ("WHERE source = ?", (source,)) if source else ("", ())
+        live = f"{where} {'AND' if where else 'WHERE'} removed_run_id IS NULL"
         counts = {status: n for status, n in self._execute(
-            f"SELECT status, COUNT(*) FROM stories {where} GROUP BY status", params).fetchall()}  # fmt: skip
+            f"SELECT status, COUNT(*) FROM stories {live} GROUP BY status", params).fetchall()}  # fmt: skip
         by_category = {cat: n for cat, n in self._execute(
             f"SELECT category, COUNT(*) FROM findings {where} GROUP BY category", params).fetchall()}  # fmt: skip
         return {
@@ -237,8 +311,11 @@ class Store:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
-    def stories(self, source: str | None = None) -> list[dict[str, Any]]:
-        where, params = ("WHERE source = ?", (source,)) if source else ("", ())
+    def stories(self, source: str | None = None, *, removed: bool = False) -> list[dict[str, Any]]:
+        """The stories as they are now (with `removed`, also those gone from the input)."""
+        clauses = ([] if removed else ["removed_run_id IS NULL"]) + (["source = ?"] if source else [])
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        params = (source,) if source else ()
         cur = self._execute(f"SELECT * FROM stories {where} ORDER BY source, story", params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
@@ -250,21 +327,27 @@ def _json(value: Any) -> Any:
     return value if isinstance(value, dict) else json.loads(value)
 
 
-def redact_url(url: str) -> str:
-    if "://" in url and "@" in url.split("://", 1)[1].split("/", 1)[0]:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.split("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
+#: URL schemes `open_store` knows; any other `scheme://` is refused, not taken for a file name.
+SCHEMES = ("sqlite", "postgresql", "postgres")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
-def open_store(url: str) -> Store:
-    """Open (creating and migrating as needed) the store at `url`."""
-    if url.startswith(("postgresql://", "postgres://")):
+def open_store(url: str, *, create: bool = True) -> Store:
+    """Open (creating and migrating as needed) the store at `url`.
+
+    With ``create=False`` (for readers) a store that does not exist yet is an error:
+    neither a SQLite file nor storylint's tables are created.
+    """
+    match = _SCHEME.match(url)
+    scheme = match.group(1).lower() if match else None
+    if scheme is not None and scheme not in SCHEMES:
+        raise StorylintError(
+            f"unsupported store '{redact_url(url)}' (use a SQLite path or postgresql://)"
+        )
+    if scheme in ("postgresql", "postgres"):
         from .postgres import PostgresStore
 
-        return PostgresStore.connect(url)
+        return PostgresStore.connect(url, create=create)
     from .sqlite import SQLiteStore
 
-    return SQLiteStore.connect(url)
+    return SQLiteStore.connect(url, create=create)

@@ -13,7 +13,8 @@ from typing import Any
 from storylint.errors import ConfigError
 from storylint.model import StoryResult
 
-from .base import Store, redact_url
+from .base import Store
+from .urls import connect_url, redact_url, scrub
 
 _MIGRATION_LOCK = 0x5704_11_7  # any constant; names storylint's schema migration
 
@@ -24,7 +25,7 @@ class PostgresStore(Store):
     json_type = "TEXT"
 
     @classmethod
-    def connect(cls, url: str) -> PostgresStore:
+    def connect(cls, url: str, *, create: bool = True) -> PostgresStore:
         try:
             import psycopg
         except ImportError:
@@ -32,13 +33,16 @@ class PostgresStore(Store):
                 "PostgreSQL needs psycopg: pip install 'storylint[postgres]'", file=f"--store {redact_url(url)}"
             ) from None
         try:
-            conn = psycopg.connect(url, connect_timeout=15, application_name="storylint")
+            conn = psycopg.connect(connect_url(url), connect_timeout=15, application_name="storylint")
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ConfigError(
-                f"cannot open PostgreSQL store: {_scrub(reason, url)}", file=f"--store {redact_url(url)}"
+                f"cannot open PostgreSQL store: {scrub(reason, url)}", file=f"--store {redact_url(url)}"
             ) from None
-        return cls(conn, url)
+        return cls(conn, url, create=create)
+
+    def _has_table(self, name: str) -> bool:
+        return self._execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None
 
     def _migrate(self) -> None:
         # Two runners opening a fresh database at once must not both create the tables.
@@ -65,14 +69,3 @@ class PostgresStore(Store):
 
     def _inserted_id(self, cur: Any) -> int:
         return int(cur.fetchone()[0])
-
-
-def _scrub(text: str, url: str) -> str:
-    """psycopg messages can echo connection parameters; drop the password if it appears."""
-    if "://" in url and "@" in url:
-        creds = url.split("://", 1)[1].split("@", 1)[0]
-        if ":" in creds:
-            password = creds.split(":", 1)[1]
-            if password:
-                text = text.replace(password, "***")
-    return text

@@ -70,6 +70,13 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX findings_story ON findings (source, story)",
         "CREATE INDEX runs_source ON runs (source, id)",
     ],
+    # 2: a story fixed (findings, then clean) or removed (absent from a complete run of its
+    # source) says so, so that reports count the input as it is now and show what was fixed
+    [
+        "ALTER TABLE stories ADD COLUMN fixed_run_id INTEGER",
+        "ALTER TABLE stories ADD COLUMN fixed_findings INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE stories ADD COLUMN removed_run_id INTEGER",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,20 +8,27 @@ from pathlib import Path
 from storylint.errors import ConfigError
 
 from .base import Store
+from .urls import redact_url
 
 
 class SQLiteStore(Store):
     @classmethod
-    def connect(cls, url: str) -> SQLiteStore:
+    def connect(cls, url: str, *, create: bool = True) -> SQLiteStore:
         path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite://")
+        target: str | Path = path
         if path != ":memory:":
-            parent = Path(path).expanduser().resolve().parent
-            if not parent.is_dir():
-                raise ConfigError(f"folder {parent} does not exist", file=f"--store {url}")
+            resolved = Path(path).expanduser().resolve()
+            if not create:
+                if not resolved.is_file():
+                    raise ConfigError("store does not exist", file=f"--store {redact_url(url)}")
+                # read-write but never create: sqlite3.connect(path) would make an empty file
+                target = f"{resolved.as_uri()}?mode=rw"
+            elif not resolved.parent.is_dir():
+                raise ConfigError(f"folder {resolved.parent} does not exist", file=f"--store {redact_url(url)}")
         try:
-            conn = sqlite3.connect(path, timeout=30, isolation_level="DEFERRED")
+            conn = sqlite3.connect(target, timeout=30, isolation_level="DEFERRED", uri=not create)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as exc:
-            raise ConfigError(f"cannot open SQLite store: {exc}", file=f"--store {url}") from None
-        return cls(conn, url)
+            raise ConfigError(f"cannot open SQLite store: {exc}", file=f"--store {redact_url(url)}") from None
+        return cls(conn, url, create=create)

@@ -124,8 +124,12 @@ def test_screenshots_and_print(chromium: str, page: Path, artifacts: Path) -> No
 def test_empty_store_page(chromium: str, tmp_path: Path) -> None:
     from storylint.store import open_store
 
+    from tests.report.report_fixtures import record_run
+
     db = tmp_path / "empty.db"
-    open_store(str(db)).close()
+    store = open_store(str(db))
+    record_run(store, "jira:EMPTY", [])  # one run that found no story (a store without runs is an error)
+    store.close()
     page = render(History(db, str(db)), tmp_path / "empty.html")
     dom = parse_dom(dump_dom(chromium, page))
     assert dom.root.get("data-errors") == "0", dom.by_id("script-errors").text

@@ -110,3 +110,37 @@ def test_errors_exit_2_with_one_line(
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert proc.stderr.startswith("Error: ") and proc.stderr.count("\n") == 1, proc.stderr
     assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("scheme", ["", "sqlite:///"])
+def test_mistyped_store_is_an_error_and_is_not_created(scheme: str, tmp_path: Path) -> None:
+    missing = tmp_path / "histroy.db"
+    proc = storylint("report", "--store", f"{scheme}{missing}", "-o", str(tmp_path / "r.html"))
+    assert proc.returncode == 2
+    assert proc.stderr == f"Error: --store {scheme}{missing}: store does not exist\n"
+    assert not missing.exists() and not (tmp_path / "r.html").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_store_without_runs_is_an_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    foreign = tmp_path / "other.db"  # some other application's database
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    proc = storylint("report", "--store", str(foreign), "-o", str(tmp_path / "r.html"))
+    assert proc.returncode == 2
+    assert proc.stderr == f"Error: --store {foreign}: not a storylint store (no run recorded)\n"
+    with sqlite3.connect(foreign) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"t"}
+
+    from storylint.store import open_store
+
+    open_store(str(tmp_path / "empty.db")).close()  # created by a writer, nothing recorded
+    proc = storylint(
+        "report", "--store", str(tmp_path / "empty.db"), "-o", str(tmp_path / "r.html")
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == f"Error: --store {tmp_path / 'empty.db'}: the store holds no run yet\n"
+    assert not (tmp_path / "r.html").exists()
