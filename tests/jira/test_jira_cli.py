@@ -214,3 +214,22 @@ def test_killed_run_resumes_without_linting_twice(fake: FakeJira, tmp_path: Path
     report = json.loads(again.stdout)
     assert report["summary"]["stories_checked"] == 100, again.stderr
     assert {f["story"] for f in report["findings"]} == {f"PAY-{n}" for n in range(201, 301)}
+
+
+def test_a_users_marker_comment_and_a_refused_write_do_not_stop_the_night(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    fake.add_user("u2", "Dana Dev")
+    quote = "the storylint-report says PostgreSQL?"
+    fake.add_comment("PAY-1", adf_doc(quote) if fake.cloud else quote, author="u2")
+    fake.refuse_writes.add("PAY-3")
+    db = tmp_path / "h.db"
+    r = storylint(fake, "--comment", "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert r.returncode == 2, r.stderr  # one issue's write failed: reported, not fatal
+    report = json.loads(r.stdout)
+    assert report["summary"]["stories_checked"] == 3
+    assert [e["source"] for e in report["errors"]] == [f"{fake.url}/browse/PAY-3"]
+    assert len(fake.comments["PAY-1"]) == 2 and quote in json.dumps(fake.comments["PAY-1"][0]["body"])
+    assert sum("write-back failed" in line for line in r.stderr.splitlines()) == 2  # the log line and the Error line
+    again = storylint(fake, "--comment", "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr  # the sync point moved: a quiet night
+    assert json.loads(again.stdout)["summary"]["stories_checked"] == 0
