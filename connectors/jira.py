@@ -236,7 +236,7 @@ class JiraConnector:
         key = raw.get("key") or raw.get("id") or "?"
         try:
             story = story_from_jira_issue(raw, server=self.server, source=self.name)
-        except (ValidationError, TypeError, AttributeError) as exc:
+        except (ValidationError, TypeError, AttributeError, RecursionError) as exc:  # this issue only
             reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "unexpected issue shape"
             return Problem(f"{self.server}/browse/{key}", f"cannot read issue: {reason}")
         if self.fetch_groups and story.author is not None:

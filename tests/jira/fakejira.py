@@ -51,6 +51,21 @@ def adf_doc(*paragraphs: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class RawJSON:
+    """JSON text sent as is (nesting too deep for json.dumps, as a hostile client could store)."""
+
+    text: str
+
+
+def deep_adf(depth: int, text: str) -> RawJSON:
+    """An ADF document whose paragraph sits `depth` bullet lists deep (4 JSON levels each)."""
+    head = '{"type": "bulletList", "content": [{"type": "listItem", "content": [' * depth
+    tail = "]}]}" * depth
+    para = json.dumps({"type": "paragraph", "content": [{"type": "text", "text": text}]})
+    return RawJSON(f'{{"version": 1, "type": "doc", "content": [{head}{para}{tail}]}}')
+
+
 @dataclass
 class FakeUser:
     ident: str  # accountId (Cloud) or name (Server)
@@ -473,7 +488,18 @@ class FakeJira:
         return 405, {"errorMessages": ["Method not allowed"], "errors": {}}
 
     def _json(self, h: BaseHTTPRequestHandler, code: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-        data = b"" if payload is None else json.dumps(payload).encode()
+        raws: dict[str, str] = {}
+
+        def raw(value: Any) -> str:
+            if not isinstance(value, RawJSON):
+                raise TypeError(type(value).__name__)
+            raws[f"@raw{len(raws)}@"] = value.text
+            return f"@raw{len(raws) - 1}@"
+
+        text = "" if payload is None else json.dumps(payload, default=raw)
+        for name, value in raws.items():
+            text = text.replace(f'"{name}"', value)
+        data = text.encode()
         self._raw(h, code, data, "application/json;charset=UTF-8", headers)
 
     def _raw(self, h: BaseHTTPRequestHandler, code: int, data: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
