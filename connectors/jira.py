@@ -84,6 +84,13 @@ def check_server_url(server: str) -> str:
     return server.rstrip("/")
 
 
+def clear_text_warning(server: str) -> str | None:
+    """The one-line warning for a server reached without TLS (credentials readable on the wire)."""
+    if urlparse(server).scheme == "https":
+        return None
+    return f"Warning: https is not used for {server}: the Jira credentials are sent in clear text"
+
+
 def _parse_jira_time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None

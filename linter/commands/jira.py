@@ -62,7 +62,7 @@ def jira(
     retries: int,
 ) -> None:
     """Lint Jira issues matching JQL (Cloud or Server/Data Center)."""
-    from storylint.connectors.jira import JiraAuth, JiraConnector
+    from storylint.connectors.jira import JiraAuth, JiraConnector, clear_text_warning
     from storylint.connectors.jira_http import RetryPolicy
     from storylint.connectors.jira_sync import run_jira
     from storylint.connectors.jira_writeback import JiraWriteBack
@@ -73,6 +73,9 @@ def jira(
         server, jql, auth, timeout=timeout, policy=RetryPolicy(attempts=retries + 1),
         fetch_groups=bool(config.roles.groups),
     )  # fmt: skip
+    warning = clear_text_warning(connector.server)
+    if warning:
+        click.echo(warning, err=True)
     writeback = None
     if comment or label:
         writeback = JiraWriteBack(

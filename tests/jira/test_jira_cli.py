@@ -83,7 +83,7 @@ def test_401_is_one_error_line_exit_2(fake: FakeJira, tmp_path: Path) -> None:
     r = storylint(fake, env=env, cwd=tmp_path)
     assert r.returncode == 2
     assert r.stdout == ""
-    lines = r.stderr.strip().splitlines()
+    lines = [line for line in r.stderr.strip().splitlines() if not line.startswith("Warning: https is not used")]
     assert len(lines) == 1 and lines[0].startswith("Error: ") and fake.url in lines[0] and "HTTP 401" in lines[0]
     assert "Traceback" not in r.stderr and "wrong-SECRET-999" not in r.stderr
 
@@ -233,3 +233,20 @@ def test_a_users_marker_comment_and_a_refused_write_do_not_stop_the_night(fake: 
     again = storylint(fake, "--comment", "--format", "json", "--store", str(db), cwd=tmp_path)
     assert again.returncode == 0, again.stderr  # the sync point moved: a quiet night
     assert json.loads(again.stdout)["summary"]["stories_checked"] == 0
+
+
+def test_plain_http_server_gets_one_clear_text_warning(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    r = storylint(fake, "--format", "json", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("Warning: ")]
+    assert warnings == [f"Warning: https is not used for {fake.url}: the Jira credentials are sent in clear text"]
+    json.loads(r.stdout)  # stdout holds the report only
+    _secrets_absent(r.stderr)
+
+
+def test_no_clear_text_warning_for_https() -> None:
+    from storylint.connectors.jira import clear_text_warning
+
+    assert clear_text_warning("https://example.atlassian.net") is None
+    assert clear_text_warning("http://jira.example.com:8080") is not None
