@@ -61,7 +61,15 @@ def jira(
     timeout: float,
     retries: int,
 ) -> None:
-    """Lint Jira issues matching JQL (Cloud or Server/Data Center)."""
+    """Lint Jira issues matching JQL (Cloud or Server/Data Center).
+
+    Credentials come from the environment only, never from options:
+
+    \b
+      JIRA_EMAIL + JIRA_API_TOKEN  Jira Cloud: the account's email and an API token
+      JIRA_PAT                     Server/Data Center: a personal access token
+      JIRA_SERVER                  the --server URL, if the option is not given
+    """
     from storylint.connectors.jira import JiraAuth, JiraConnector, clear_text_warning
     from storylint.connectors.jira_http import RetryPolicy
     from storylint.connectors.jira_sync import run_jira

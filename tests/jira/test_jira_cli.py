@@ -250,3 +250,12 @@ def test_no_clear_text_warning_for_https() -> None:
 
     assert clear_text_warning("https://example.atlassian.net") is None
     assert clear_text_warning("http://jira.example.com:8080") is not None
+
+
+def test_help_names_the_credential_variables(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "storylint", "jira", "--help"], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=60, check=False)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    for name in ("JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT", "JIRA_SERVER"):
+        assert name in r.stdout, name
+    assert "JIRA_EMAIL + JIRA_API_TOKEN  Jira Cloud" in r.stdout  # kept as a table, not re-wrapped
