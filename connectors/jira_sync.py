@@ -45,6 +45,16 @@ class SyncOutcome:
     write_errors: int = 0
 
 
+def is_baseline(store: Store | None, connector: JiraConnector) -> bool:
+    """Whether this run is the query's first against the store (no successful run before).
+
+    ``storylint jira --comment`` makes such a run a baseline: it lints and records every story
+    but writes nothing to Jira, so adopting storylint does not comment on every old story.
+    A first run that failed half way leaves no sync point, so the retry is a baseline too.
+    """
+    return store is not None and store.sync_point(connector.name) is None
+
+
 def run_jira(
     connector: JiraConnector,
     linter: Any,

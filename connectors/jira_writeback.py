@@ -8,7 +8,8 @@ becomes clean it is rewritten to say so ("resolved"), and no comment is created 
 that was clean all along. Comment bodies are ADF on Cloud (REST v3) and wiki markup on
 Server/Data Center. ``--label`` adds the label while a story has findings and removes it
 when clean. With ``dry_run`` nothing is written; each intended write is reported through
-`echo` (stderr in the CLI). Each write step is retried as a whole (look up, then create or
+`echo` (stderr in the CLI). With `since` (``--comment-since``) only issues created at or
+after it are written to; older ones are linted and recorded, never touched. Each write step is retried as a whole (look up, then create or
 update), so a retried timeout cannot leave two comments. A write Jira refuses (403, 404,
 any other error after the retries) costs that issue only: it becomes one
 :class:`~storylint.model.Problem` in :attr:`JiraWriteBack.errors` and one log line, and the
@@ -21,6 +22,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from storylint.errors import ConfigError, ConnectorError
@@ -47,6 +49,20 @@ def check_label(name: str | None) -> str | None:
     if not name or any(ch.isspace() for ch in name):
         raise ConfigError(f"label {name!r}: Jira labels cannot contain spaces", file="--label")
     return name
+
+
+def parse_since(value: str) -> datetime:
+    """`--comment-since`: an ISO date (midnight UTC) or date-time (UTC unless it says)."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            when = datetime.combine(date.fromisoformat(text), datetime.min.time())
+        else:
+            when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"{value!r} is not an ISO date or date-time (e.g. 2026-03-01)",
+                          file="--comment-since") from None  # fmt: skip
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _wiki_escape(text: str) -> str:
@@ -150,8 +166,12 @@ class JiraWriteBack:
     """Called with each linted story's result (the runner's `on_result`)."""
 
     def __init__(self, connector: JiraConnector, *, comment: bool = False, label: str | None = None,
-                 dry_run: bool = False, echo: Callable[[str], None] | None = None) -> None:  # fmt: skip
+                 dry_run: bool = False, echo: Callable[[str], None] | None = None,
+                 since: datetime | None = None) -> None:  # fmt: skip
         self.connector = connector
+        #: only issues created at or after this get comments and labels (adoption without a flood)
+        self.since = since
+        self.older = 0  # linted issues left alone because they are older than `since`
         self.comment = comment
         self.label = check_label(label)
         self.dry_run = dry_run
@@ -167,6 +187,10 @@ class JiraWriteBack:
         if result.skipped is not None:
             return
         key = result.story.key or result.story.id
+        if self.since is not None and not self._new_enough(result.story.created):
+            self.older += 1
+            log.info("%s was created before --comment-since: nothing written", key)
+            return
         try:
             if self.comment and self._me() is not None:
                 self._comment(key, result.findings)
@@ -174,6 +198,12 @@ class JiraWriteBack:
                 self._label(key, bool(result.findings), result.story.labels)
         except ConnectorError as exc:  # this issue only; the run and its sync point go on
             self._fail(result.story.url or key, f"write-back failed: {exc.message}")
+
+    def _new_enough(self, created: datetime | None) -> bool:
+        assert self.since is not None
+        if created is None:  # unknown age: treat as old rather than risk the flood
+            return False
+        return (created if created.tzinfo else created.replace(tzinfo=UTC)) >= self.since
 
     def _fail(self, where: str, message: str) -> None:
         problem = Problem(where, message)

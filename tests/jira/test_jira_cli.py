@@ -223,7 +223,7 @@ def test_a_users_marker_comment_and_a_refused_write_do_not_stop_the_night(fake: 
     fake.add_comment("PAY-1", adf_doc(quote) if fake.cloud else quote, author="u2")
     fake.refuse_writes.add("PAY-3")
     db = tmp_path / "h.db"
-    r = storylint(fake, "--comment", "--format", "json", "--store", str(db), cwd=tmp_path)
+    r = storylint(fake, "--comment", "--no-baseline", "--format", "json", "--store", str(db), cwd=tmp_path)
     assert r.returncode == 2, r.stderr  # one issue's write failed: reported, not fatal
     report = json.loads(r.stdout)
     assert report["summary"]["stories_checked"] == 3
@@ -259,3 +259,62 @@ def test_help_names_the_credential_variables(tmp_path: Path) -> None:
     for name in ("JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT", "JIRA_SERVER"):
         assert name in r.stdout, name
     assert "JIRA_EMAIL + JIRA_API_TOKEN  Jira Cloud" in r.stdout  # kept as a table, not re-wrapped
+
+
+# -- adoption without a flood: the first run is a baseline, --comment-since ------------------
+
+BASELINE = "Notice: baseline run"
+
+
+def _writes(fake: FakeJira) -> list[tuple[str, str]]:
+    return [(m, p) for m, p in fake.requests if m in ("POST", "PUT")]
+
+
+def test_first_run_with_a_store_is_a_baseline_then_changes_get_comments(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    db = tmp_path / "h.db"
+    first = storylint(fake, "--comment", "--label", "storylint", "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert first.returncode == 1, first.stderr
+    assert json.loads(first.stdout)["summary"]["stories_checked"] == 3  # linted and recorded
+    notices = [line for line in first.stderr.splitlines() if line.startswith("Notice: ")]
+    assert len(notices) == 1 and notices[0].startswith(BASELINE) and "--no-baseline" in notices[0]
+    assert _writes(fake) == [] and not any(fake.comments.values())
+    # the next night: only the story that changed is commented on
+    fake.touch("PAY-1", description=adf_doc("Now behind a REST endpoint") if fake.cloud else "Now behind a REST endpoint")
+    second = storylint(fake, "--comment", "--label", "storylint", "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert second.returncode == 1, second.stderr
+    assert BASELINE not in second.stderr
+    assert len(fake.comments["PAY-1"]) == 1 and not fake.comments.get("PAY-3")
+    assert fake.issues["PAY-1"]["labels"] == ["storylint"] and fake.issues["PAY-3"]["labels"] == []
+
+
+def test_no_baseline_writes_on_the_first_run(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    r = storylint(fake, "--comment", "--no-baseline", "--store", str(tmp_path / "h.db"), cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert BASELINE not in r.stderr
+    assert len(fake.comments["PAY-1"]) == 1 and len(fake.comments["PAY-3"]) == 1
+
+
+def test_comment_since_writes_only_to_newer_issues(fake: FakeJira, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    old, new = datetime(2025, 3, 1, 12, tzinfo=UTC), datetime(2025, 9, 1, 12, tzinfo=UTC)
+    for key, when in (("PAY-1", old), ("PAY-2", new)):
+        fake.add_issue(key, "Receipts", adf_doc(HOW) if fake.cloud else HOW, reporter="u1", updated=when)
+    db = tmp_path / "h.db"
+    r = storylint(fake, "--comment", "--label", "storylint", "--comment-since", "2025-06-01", "--format", "json",
+                  "--store", str(db), cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 1, r.stderr
+    assert BASELINE not in r.stderr  # an explicit --comment-since replaces the baseline
+    report = json.loads(r.stdout)
+    assert {f["story"] for f in report["findings"]} == {"PAY-1", "PAY-2"}  # both linted
+    assert not fake.comments.get("PAY-1") and fake.issues["PAY-1"]["labels"] == []
+    assert len(fake.comments["PAY-2"]) == 1 and fake.issues["PAY-2"]["labels"] == ["storylint"]
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2025-13-01", "01/06/2025"])
+def test_bad_comment_since_is_a_usage_error(fake: FakeJira, tmp_path: Path, bad: str) -> None:
+    r = storylint(fake, "--comment", "--comment-since", bad, cwd=tmp_path)
+    assert r.returncode == 2 and "--comment-since" in r.stderr and bad in r.stderr
+    assert fake.calls["search"] == 0

@@ -232,3 +232,16 @@ def test_without_myself_no_comment_is_written_and_labels_still_are(fake: FakeJir
         assert outcome.advanced
     finally:
         store.close()
+
+
+def test_comment_since_forms() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from storylint.connectors.jira_writeback import parse_since
+
+    assert parse_since("2025-06-01") == datetime(2025, 6, 1, tzinfo=UTC)
+    assert parse_since("2025-06-01T10:30") == datetime(2025, 6, 1, 10, 30, tzinfo=UTC)
+    assert parse_since("2025-06-01T10:30Z") == datetime(2025, 6, 1, 10, 30, tzinfo=UTC)
+    assert parse_since("2025-06-01T10:30:00+02:00") == datetime(2025, 6, 1, 10, 30, tzinfo=timezone(timedelta(hours=2)))
+    with pytest.raises(ConfigError, match="--comment-since"):
+        parse_since("June 1st")
