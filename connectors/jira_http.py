@@ -65,7 +65,7 @@ def deep_json_hook(response: Any, *args: Any, **kwargs: Any) -> Any:
     """
     plain = response.json
 
-    def json(**kw: Any) -> Any:
+    def parse_json(**kw: Any) -> Any:
         try:
             return plain(**kw)
         except RecursionError:
@@ -73,7 +73,7 @@ def deep_json_hook(response: Any, *args: Any, **kwargs: Any) -> Any:
 
             return loads(response.text)
 
-    response.json = json
+    response.json = parse_json
     return response
 
 
