@@ -84,6 +84,13 @@ def check_server_url(server: str) -> str:
     return server.rstrip("/")
 
 
+def clear_text_warning(server: str) -> str | None:
+    """The one-line warning for a server reached without TLS (credentials readable on the wire)."""
+    if urlparse(server).scheme == "https":
+        return None
+    return f"Warning: https is not used for {server}: the Jira credentials are sent in clear text"
+
+
 def _parse_jira_time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -129,6 +136,9 @@ class JiraConnector:
         self._client: JIRA | None = None
         self._groups: dict[str, tuple[str, ...]] = {}
         self.group_calls = 0
+        self._myself: dict[str, Any] | None = None
+        self._myself_error: str | None = None
+        self._myself_read = False
 
     # -- connection -------------------------------------------------------------------
     @property
@@ -139,6 +149,9 @@ class JiraConnector:
         return self._client
 
     def connect(self) -> None:
+        """Open the client; each connection (each run) reads /myself again, once."""
+        self._myself_read = False
+        self._myself = self._myself_error = None
         client = make_client(
             self.server, email=self.auth.email, api_token=self.auth.api_token, pat=self.auth.pat,
             timeout=self.timeout, caller=self.caller,
@@ -168,14 +181,35 @@ class JiraConnector:
         parsed = _parse_jira_time(info.get("serverTime") if isinstance(info, dict) else None)
         return (parsed or datetime.now(UTC)).astimezone(UTC)
 
+    def myself(self) -> dict[str, Any] | None:
+        """The account we run as (``/myself``), read once per run; None if Jira would not say.
+
+        It gives the time zone of our JQL dates and tells our own comments from the others'.
+        """
+        if not self._myself_read:
+            try:
+                me = self.caller.call("reading the user profile (/myself)", self.client.myself)
+            except PermanentConnectorError as exc:
+                self._myself_error = exc.message
+                me = None
+            self._myself = me if isinstance(me, dict) else None
+            self._myself_read = True
+        return self._myself
+
+    @property
+    def myself_error(self) -> str | None:
+        """Why :meth:`myself` is None (a message safe to print), once it was read."""
+        if self._myself_read and self._myself is None:
+            return self._myself_error or f"Jira at {self.server} sent no user profile"
+        return None
+
     def user_zone(self) -> ZoneInfo | None:
         """The time zone Jira reads our JQL dates in (the user's profile), if it says."""
-        try:
-            me = self.caller.call("reading the user profile", self.client.myself)
-        except PermanentConnectorError as exc:
-            log.warning("%s; assuming the widest time zone overlap", exc.message)
+        me = self.myself()
+        if me is None:
+            log.warning("%s; assuming the widest time zone overlap", self.myself_error)
             return None
-        name = me.get("timeZone") if isinstance(me, dict) else None
+        name = me.get("timeZone")
         if not isinstance(name, str):
             return None
         try:
@@ -209,7 +243,7 @@ class JiraConnector:
         key = raw.get("key") or raw.get("id") or "?"
         try:
             story = story_from_jira_issue(raw, server=self.server, source=self.name)
-        except (ValidationError, TypeError, AttributeError) as exc:
+        except (ValidationError, TypeError, AttributeError, RecursionError) as exc:  # this issue only
             reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "unexpected issue shape"
             return Problem(f"{self.server}/browse/{key}", f"cannot read issue: {reason}")
         if self.fetch_groups and story.author is not None:

@@ -56,6 +56,27 @@ def seraph_hook(response: Any, *args: Any, **kwargs: Any) -> Any:
     return response
 
 
+def deep_json_hook(response: Any, *args: Any, **kwargs: Any) -> Any:
+    """A requests response hook: `response.json()` that parses any nesting depth.
+
+    The `jira` library parses every answer with ``response.json()``, which raises
+    `RecursionError` on ADF a few hundred lists deep (a description or a comment), and that
+    would end the run. This one falls back to :func:`storylint.formats.deepjson.loads`.
+    """
+    plain = response.json
+
+    def parse_json(**kw: Any) -> Any:
+        try:
+            return plain(**kw)
+        except RecursionError:
+            from storylint.formats.deepjson import loads
+
+            return loads(response.text)
+
+    response.json = parse_json
+    return response
+
+
 class MalformedResponse(ValueError):
     """Jira answered 2xx but not with the JSON shape we asked for (HTML page, truncated body)."""
 
@@ -306,7 +327,7 @@ def make_client(
             client = ClosingJIRA(options=options, max_retries=0, timeout=timeout, get_server_info=True, **kwargs)
         except (KeyError, TypeError) as exc:  # server info without versionNumbers: not Jira's JSON
             raise MalformedResponse("server info lacks versionNumbers") from exc
-        client._session.hooks["response"].append(seraph_hook)
+        client._session.hooks["response"].extend([seraph_hook, deep_json_hook])
         return client
 
     return caller.call("connecting (server info)", construct)

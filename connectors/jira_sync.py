@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from storylint.model import Report
+from storylint.model import Report, StoryResult
 
 from .jira import DEFAULT_MARGIN, JiraConnector
 
@@ -41,6 +41,18 @@ class SyncOutcome:
     jql: str
     sync_point: str | None
     advanced: bool
+    #: write-back failures (also in ``report.errors``); they never hold the sync point back
+    write_errors: int = 0
+
+
+def is_baseline(store: Store | None, connector: JiraConnector) -> bool:
+    """Whether this run is the query's first against the store (no successful run before).
+
+    ``storylint jira --comment`` makes such a run a baseline: it lints and records every story
+    but writes nothing to Jira, so adopting storylint does not comment on every old story.
+    A first run that failed half way leaves no sync point, so the retry is a baseline too.
+    """
+    return store is not None and store.sync_point(connector.name) is None
 
 
 def run_jira(
@@ -55,6 +67,14 @@ def run_jira(
     """Lint the connector's stories; with a store, incrementally."""
     from storylint.runner import check_stories
 
+    report = Report()
+
+    def write_back(result: StoryResult) -> None:
+        assert writeback is not None
+        before = len(writeback.errors)
+        writeback(result)
+        report.errors.extend(writeback.errors[before:])  # in the report (and the run row) at once
+
     try:
         connector.connect()
         started = connector.server_time()
@@ -67,21 +87,24 @@ def run_jira(
             source=connector.name,
             command="jira",
             skip_unchanged=store is not None and not full,
-            on_result=writeback,
+            on_result=write_back if writeback is not None else None,
+            report=report,
         )
     finally:
         connector.close()
     advanced = False
     point = started.isoformat(timespec="seconds")
+    write_errors = len(writeback.errors) if writeback is not None else 0
+    read_errors = len(report.errors) - write_errors
     if store is not None:
-        if report.errors:
-            log.warning("%d issue(s) could not be read; the sync point stays where it was", len(report.errors))
+        if read_errors:
+            log.warning("%d issue(s) could not be read; the sync point stays where it was", read_errors)
         else:
             store.set_sync_point(connector.name, point)
             advanced = True
     _log_stats(connector, stats)
     return SyncOutcome(report, stats.read, stats.unchanged, connector.stats.calls, connector.search_jql,
-                       point if advanced else None, advanced)  # fmt: skip
+                       point if advanced else None, advanced, write_errors)  # fmt: skip
 
 
 def _log_stats(connector: JiraConnector, stats: RunStats) -> None:

@@ -40,6 +40,12 @@ def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 @click.option("--comment", is_flag=True, help="Keep one storylint comment per issue, updated in place.")
 @click.option("--label", callback=_label, metavar="NAME", help="Add this label to issues with findings; remove it when clean.")
 @click.option("--dry-run", is_flag=True, help="With --comment/--label: print what would be written, write nothing.")
+@click.option("--comment-since", metavar="DATE",
+              help="With --comment/--label: write only to issues created on or after DATE (ISO date or"
+                   " date-time, UTC unless it says); older ones are linted and recorded only.")  # fmt: skip
+@click.option("--no-baseline", is_flag=True,
+              help="Write comments/labels on the first run against an empty --store too (by default that"
+                   " run is a baseline: it records and writes nothing).")  # fmt: skip
 @click.option("--timeout", type=click.FloatRange(min=1.0), default=30.0, show_default=True,
               help="Seconds to wait for each Jira answer.")  # fmt: skip
 @click.option("--retries", type=click.IntRange(min=0, max=20), default=7, show_default=True,
@@ -58,33 +64,52 @@ def jira(
     comment: bool,
     label: str | None,
     dry_run: bool,
+    comment_since: str | None,
+    no_baseline: bool,
     timeout: float,
     retries: int,
 ) -> None:
-    """Lint Jira issues matching JQL (Cloud or Server/Data Center)."""
-    from storylint.connectors.jira import JiraAuth, JiraConnector
-    from storylint.connectors.jira_http import RetryPolicy
-    from storylint.connectors.jira_sync import run_jira
-    from storylint.connectors.jira_writeback import JiraWriteBack
+    """Lint Jira issues matching JQL (Cloud or Server/Data Center).
 
+    Credentials come from the environment only, never from options:
+
+    \b
+      JIRA_EMAIL + JIRA_API_TOKEN  Jira Cloud: the account's email and an API token
+      JIRA_PAT                     Server/Data Center: a personal access token
+      JIRA_SERVER                  the --server URL, if the option is not given
+    """
+    from storylint.connectors.jira import JiraAuth, JiraConnector, clear_text_warning
+    from storylint.connectors.jira_http import RetryPolicy
+    from storylint.connectors.jira_sync import is_baseline, run_jira
+    from storylint.connectors.jira_writeback import JiraWriteBack, parse_since
+
+    since = parse_since(comment_since) if comment_since is not None else None
     linter, config = build_linter(config_path, select, ignore, extend_select)
     auth = JiraAuth.from_env()
     connector = JiraConnector(
         server, jql, auth, timeout=timeout, policy=RetryPolicy(attempts=retries + 1),
         fetch_groups=bool(config.roles.groups),
     )  # fmt: skip
-    writeback = None
-    if comment or label:
-        writeback = JiraWriteBack(
-            connector, comment=comment, label=label, dry_run=dry_run,
-            echo=lambda line: click.echo(line, file=sys.stderr),
-        )  # fmt: skip
+    warning = clear_text_warning(connector.server)
+    if warning:
+        click.echo(warning, err=True)
     store = None
     if store_url:
         from storylint.store import open_store
 
         store = open_store(store_url)
     try:
+        writeback = None
+        if comment or label:
+            if since is None and not no_baseline and is_baseline(store, connector):
+                click.echo("Notice: baseline run (no earlier run of this query in the store): stories are"
+                           " linted and recorded, nothing is written to Jira; --comment-since DATE or"
+                           " --no-baseline writes now", err=True)  # fmt: skip
+            else:
+                writeback = JiraWriteBack(
+                    connector, comment=comment, label=label, dry_run=dry_run, since=since,
+                    echo=lambda line: click.echo(line, file=sys.stderr),
+                )  # fmt: skip
         outcome = run_jira(connector, linter, store=store, full=full, writeback=writeback)
     finally:
         if store is not None:

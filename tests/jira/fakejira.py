@@ -51,6 +51,21 @@ def adf_doc(*paragraphs: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class RawJSON:
+    """JSON text sent as is (nesting too deep for json.dumps, as a hostile client could store)."""
+
+    text: str
+
+
+def deep_adf(depth: int, text: str) -> RawJSON:
+    """An ADF document whose paragraph sits `depth` bullet lists deep (4 JSON levels each)."""
+    head = '{"type": "bulletList", "content": [{"type": "listItem", "content": [' * depth
+    tail = "]}]}" * depth
+    para = json.dumps({"type": "paragraph", "content": [{"type": "text", "text": text}]})
+    return RawJSON(f'{{"version": 1, "type": "doc", "content": [{head}{para}{tail}]}}')
+
+
 @dataclass
 class FakeUser:
     ident: str  # accountId (Cloud) or name (Server)
@@ -80,6 +95,12 @@ class FakeJira:
         self.lock = threading.Lock()
         self._next_id = 10000
         self._comment_id = 50000
+        #: the account the credentials belong to (what /myself answers)
+        self.bot = "bot-1" if flavour == "cloud" else "storylint"
+        #: issue keys where the account may not add/edit comments or edit the issue (403)
+        self.refuse_writes: set[str] = set()
+        #: an administrator may edit anybody's comment; a normal account only its own
+        self.admin = False
         self.url = ""
         self._server: ThreadingHTTPServer | None = None
 
@@ -119,8 +140,26 @@ class FakeJira:
             issue.update(changes)
             issue["updated"] = datetime.now(UTC)
 
+    def add_comment(self, key: str, body: Any, *, author: str | None) -> dict[str, Any]:
+        """A comment written by `author` (None: no author, as for a deleted user)."""
+        with self.lock:
+            self._comment_id += 1
+            api = "3" if self.cloud else "2"
+            issue = self.issues[key]
+            comment: dict[str, Any] = {
+                "self": f"{self.url}/rest/api/{api}/issue/{issue['id']}/comment/{self._comment_id}",
+                "id": str(self._comment_id), "body": body, "created": jira_time(datetime.now(UTC)),
+                "updated": jira_time(datetime.now(UTC)),
+            }  # fmt: skip
+            if author is not None:
+                comment["author"] = comment["updateAuthor"] = self._person(author)
+            self.comments.setdefault(key, []).append(comment)
+            return comment
+
     def fail(self, endpoint: str, *faults: Fault) -> None:
-        """Queue faults for an endpoint kind: search, serverInfo, myself, field, groups, comment, issue, any."""
+        """Queue faults for an endpoint kind: search, serverInfo, myself, field, groups, comment, issue, any.
+
+        A kind with a method (``comment:POST``, ``issue:PUT``) takes only those requests."""
         with self.lock:
             self.faults.setdefault(endpoint, deque()).extend(faults)
 
@@ -254,7 +293,7 @@ class FakeJira:
             if kind == "search":
                 self.search_params.append(query)
             fault = None
-            for name in (kind, "any"):
+            for name in (f"{kind}:{method}", kind, "any"):
                 queue = self.faults.get(name)
                 if queue:
                     fault = queue.popleft()
@@ -326,8 +365,8 @@ class FakeJira:
             }  # fmt: skip
             return 200, info
         if rest == "myself":
-            me = {"displayName": "Storylint Bot", "active": True, "timeZone": self.time_zone, "locale": "en_US"}
-            me.update({"accountId": "bot-1"} if self.cloud else {"name": "storylint", "key": "storylint"})
+            me = self._person(self.bot) or {}
+            me.update({"displayName": "Storylint Bot", "locale": "en_US"})
             return 200, me
         if rest == "field":
             names = ["summary", "description", "reporter", "creator", "issuetype", "labels", "project", "created", "updated"]
@@ -362,6 +401,8 @@ class FakeJira:
             issue = self._issue(im.group(1))
             if issue is None:
                 return 404, {"errorMessages": ["Issue does not exist or you do not have permission to see it."], "errors": {}}
+            if issue["key"] in self.refuse_writes:
+                return 403, {"errorMessages": ["You do not have permission to edit issues in this project."], "errors": {}}
             for op in ((body or {}).get("update") or {}).get("labels") or []:
                 for verb, label in op.items():
                     if " " in label:
@@ -422,16 +463,24 @@ class FakeJira:
             return 400, {"errorMessages": [], "errors": {"comment": "Comment body is not valid!"}}
         if not self.cloud and not isinstance(body["body"], str):
             return 400, {"errorMessages": ["Can not deserialize instance of java.lang.String out of START_OBJECT token"], "errors": {}}
+        if issue["key"] in self.refuse_writes:
+            return 403, {"errorMessages": ["You do not have the permission to comment on this issue."], "errors": {}}
         if method == "POST" and cid is None:
             self._comment_id += 1
+            me = self._person(self.bot)
             comment = {"self": f"{self.url}/rest/api/{api}/issue/{issue['id']}/comment/{self._comment_id}",
-                       "id": str(self._comment_id), "author": self._person("bot"), "body": body["body"],
+                       "id": str(self._comment_id), "author": me, "updateAuthor": me, "body": body["body"],
                        "created": jira_time(datetime.now(UTC)), "updated": jira_time(datetime.now(UTC))}  # fmt: skip
             comments.append(comment)
             return 201, comment
         if method == "PUT" and cid is not None:
             for comment in comments:
                 if comment["id"] == cid:
+                    author = comment.get("author") or {}
+                    ident = author.get("accountId") if self.cloud else author.get("name")
+                    if ident != self.bot and not self.admin:
+                        return 403, {"errorMessages": ["You do not have the permission to edit this comment."], "errors": {}}
+                    comment["updateAuthor"] = self._person(self.bot)
                     comment["body"] = body["body"]
                     comment["updated"] = jira_time(datetime.now(UTC))
                     return 200, comment
@@ -439,7 +488,18 @@ class FakeJira:
         return 405, {"errorMessages": ["Method not allowed"], "errors": {}}
 
     def _json(self, h: BaseHTTPRequestHandler, code: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-        data = b"" if payload is None else json.dumps(payload).encode()
+        raws: dict[str, str] = {}
+
+        def raw(value: Any) -> str:
+            if not isinstance(value, RawJSON):
+                raise TypeError(type(value).__name__)
+            raws[f"@raw{len(raws)}@"] = value.text
+            return f"@raw{len(raws) - 1}@"
+
+        text = "" if payload is None else json.dumps(payload, default=raw)
+        for name, value in raws.items():
+            text = text.replace(f'"{name}"', value)
+        data = text.encode()
         self._raw(h, code, data, "application/json;charset=UTF-8", headers)
 
     def _raw(self, h: BaseHTTPRequestHandler, code: int, data: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:

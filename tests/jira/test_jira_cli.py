@@ -83,7 +83,7 @@ def test_401_is_one_error_line_exit_2(fake: FakeJira, tmp_path: Path) -> None:
     r = storylint(fake, env=env, cwd=tmp_path)
     assert r.returncode == 2
     assert r.stdout == ""
-    lines = r.stderr.strip().splitlines()
+    lines = [line for line in r.stderr.strip().splitlines() if not line.startswith("Warning: https is not used")]
     assert len(lines) == 1 and lines[0].startswith("Error: ") and fake.url in lines[0] and "HTTP 401" in lines[0]
     assert "Traceback" not in r.stderr and "wrong-SECRET-999" not in r.stderr
 
@@ -214,3 +214,107 @@ def test_killed_run_resumes_without_linting_twice(fake: FakeJira, tmp_path: Path
     report = json.loads(again.stdout)
     assert report["summary"]["stories_checked"] == 100, again.stderr
     assert {f["story"] for f in report["findings"]} == {f"PAY-{n}" for n in range(201, 301)}
+
+
+def test_a_users_marker_comment_and_a_refused_write_do_not_stop_the_night(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    fake.add_user("u2", "Dana Dev")
+    quote = "the storylint-report says PostgreSQL?"
+    fake.add_comment("PAY-1", adf_doc(quote) if fake.cloud else quote, author="u2")
+    fake.refuse_writes.add("PAY-3")
+    db = tmp_path / "h.db"
+    r = storylint(fake, "--comment", "--no-baseline", "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert r.returncode == 2, r.stderr  # one issue's write failed: reported, not fatal
+    report = json.loads(r.stdout)
+    assert report["summary"]["stories_checked"] == 3
+    assert [e["source"] for e in report["errors"]] == [f"{fake.url}/browse/PAY-3"]
+    assert len(fake.comments["PAY-1"]) == 2 and quote in json.dumps(fake.comments["PAY-1"][0]["body"])
+    assert sum("write-back failed" in line for line in r.stderr.splitlines()) == 2  # the log line and the Error line
+    again = storylint(fake, "--comment", "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr  # the sync point moved: a quiet night
+    assert json.loads(again.stdout)["summary"]["stories_checked"] == 0
+
+
+def test_plain_http_server_gets_one_clear_text_warning(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    r = storylint(fake, "--format", "json", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("Warning: ")]
+    assert warnings == [f"Warning: https is not used for {fake.url}: the Jira credentials are sent in clear text"]
+    json.loads(r.stdout)  # stdout holds the report only
+    _secrets_absent(r.stderr)
+
+
+def test_no_clear_text_warning_for_https() -> None:
+    from storylint.connectors.jira import clear_text_warning
+
+    assert clear_text_warning("https://example.atlassian.net") is None
+    assert clear_text_warning("http://jira.example.com:8080") is not None
+
+
+def test_help_names_the_credential_variables(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "storylint", "jira", "--help"], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=60, check=False)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    for name in ("JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT", "JIRA_SERVER"):
+        assert name in r.stdout, name
+    assert "JIRA_EMAIL + JIRA_API_TOKEN  Jira Cloud" in r.stdout  # kept as a table, not re-wrapped
+
+
+# -- adoption without a flood: the first run is a baseline, --comment-since ------------------
+
+BASELINE = "Notice: baseline run"
+
+
+def _writes(fake: FakeJira) -> list[tuple[str, str]]:
+    return [(m, p) for m, p in fake.requests if m in ("POST", "PUT")]
+
+
+def test_first_run_with_a_store_is_a_baseline_then_changes_get_comments(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    db = tmp_path / "h.db"
+    first = storylint(fake, "--comment", "--label", "storylint", "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert first.returncode == 1, first.stderr
+    assert json.loads(first.stdout)["summary"]["stories_checked"] == 3  # linted and recorded
+    notices = [line for line in first.stderr.splitlines() if line.startswith("Notice: ")]
+    assert len(notices) == 1 and notices[0].startswith(BASELINE) and "--no-baseline" in notices[0]
+    assert _writes(fake) == [] and not any(fake.comments.values())
+    # the next night: only the story that changed is commented on
+    fake.touch("PAY-1", description=adf_doc("Now behind a REST endpoint") if fake.cloud else "Now behind a REST endpoint")
+    second = storylint(fake, "--comment", "--label", "storylint", "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert second.returncode == 1, second.stderr
+    assert BASELINE not in second.stderr
+    assert len(fake.comments["PAY-1"]) == 1 and not fake.comments.get("PAY-3")
+    assert fake.issues["PAY-1"]["labels"] == ["storylint"] and fake.issues["PAY-3"]["labels"] == []
+
+
+def test_no_baseline_writes_on_the_first_run(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    r = storylint(fake, "--comment", "--no-baseline", "--store", str(tmp_path / "h.db"), cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert BASELINE not in r.stderr
+    assert len(fake.comments["PAY-1"]) == 1 and len(fake.comments["PAY-3"]) == 1
+
+
+def test_comment_since_writes_only_to_newer_issues(fake: FakeJira, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    old, new = datetime(2025, 3, 1, 12, tzinfo=UTC), datetime(2025, 9, 1, 12, tzinfo=UTC)
+    for key, when in (("PAY-1", old), ("PAY-2", new)):
+        fake.add_issue(key, "Receipts", adf_doc(HOW) if fake.cloud else HOW, reporter="u1", updated=when)
+    db = tmp_path / "h.db"
+    r = storylint(fake, "--comment", "--label", "storylint", "--comment-since", "2025-06-01", "--format", "json",
+                  "--store", str(db), cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 1, r.stderr
+    assert BASELINE not in r.stderr  # an explicit --comment-since replaces the baseline
+    report = json.loads(r.stdout)
+    assert {f["story"] for f in report["findings"]} == {"PAY-1", "PAY-2"}  # both linted
+    assert not fake.comments.get("PAY-1") and fake.issues["PAY-1"]["labels"] == []
+    assert len(fake.comments["PAY-2"]) == 1 and fake.issues["PAY-2"]["labels"] == ["storylint"]
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2025-13-01", "01/06/2025"])
+def test_bad_comment_since_is_a_usage_error(fake: FakeJira, tmp_path: Path, bad: str) -> None:
+    r = storylint(fake, "--comment", "--comment-since", bad, cwd=tmp_path)
+    assert r.returncode == 2 and "--comment-since" in r.stderr and bad in r.stderr
+    assert fake.calls["search"] == 0

@@ -127,3 +127,121 @@ def test_comment_text_escapes_wiki_markup() -> None:
     assert "\\{code\\}" in wiki and "\\[link\\|http://x\\]" in wiki and "\\*bold\\*" in wiki
     adf = comment_adf([f])
     assert adf["version"] == 1 and adf["type"] == "doc"
+
+
+# -- whose comment is it (the marker alone is not enough) ------------------------------------
+
+
+def _human_text(fake: FakeJira, text: str):
+    return adf_doc(text) if fake.cloud else text
+
+
+@pytest.mark.parametrize("admin", [False, True])
+def test_a_users_comment_quoting_the_marker_is_not_taken_over(fake: FakeJira, tmp_path, admin: bool) -> None:
+    fake.admin = admin  # an admin account could overwrite it; a normal one gets 403
+    fake.add_user("u2", "Dana Dev")
+    fake.add_issue("PAY-1", "R", _desc(fake, "Use React"), reporter="u1")
+    human = fake.add_comment("PAY-1", _human_text(fake, f"Why does {MARKER} flag this?"), author="u2")
+    store = open_store(str(tmp_path / "h.db"))
+    try:
+        outcome, _, _ = _run(fake, store, comment=True)
+        assert outcome.report.errors == [] and outcome.advanced
+        comments = fake.comments["PAY-1"]
+        assert len(comments) == 2 and comments[0] is human
+        assert f"Why does {MARKER} flag this?" in json.dumps(human["body"])  # untouched
+        ours = comments[1]
+        assert (ours["author"].get("accountId") or ours["author"].get("name")) == fake.bot
+        # the next change updates the bot's own comment, still not the user's
+        fake.touch("PAY-1", description=_desc(fake, "Use React and PostgreSQL"))
+        _run(fake, store, comment=True)
+        assert len(fake.comments["PAY-1"]) == 2 and "2 suggestion(s)" in json.dumps(ours["body"])
+        assert f"Why does {MARKER} flag this?" in json.dumps(human["body"])
+    finally:
+        store.close()
+
+
+def test_myself_is_read_once_per_run(fake: FakeJira, tmp_path) -> None:
+    for n in range(1, 4):
+        fake.add_issue(f"PAY-{n}", "R", _desc(fake, "Use React"), reporter="u1")
+    store = open_store(str(tmp_path / "h.db"))
+    try:
+        _run(fake, store, comment=True)
+        fake.touch("PAY-2", description=_desc(fake, "Use React and PostgreSQL"))
+        before = fake.calls["myself"]
+        _run(fake, store, comment=True)  # with a sync point: the time zone comes from the same call
+        assert fake.calls["myself"] - before == 1
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("what", ["comment", "label"])
+def test_a_refused_write_costs_that_issue_only(fake: FakeJira, tmp_path, what: str) -> None:
+    for n in range(1, 4):
+        fake.add_issue(f"PAY-{n}", "R", _desc(fake, "Use React"), reporter="u1")
+    fake.refuse_writes.add("PAY-2")
+    store = open_store(str(tmp_path / "h.db"))
+    try:
+        wb = {"comment": True} if what == "comment" else {"label": "storylint-how"}
+        outcome, _, _ = _run(fake, store, **wb)
+        assert [e.source for e in outcome.report.errors] == [f"{fake.url}/browse/PAY-2"]
+        message = outcome.report.errors[0].message
+        assert "HTTP 403" in message and "PAY-2" in message and TOKEN_FREE(message)
+        assert outcome.report.summary.stories_checked == 3
+        assert outcome.advanced and store.sync_point(outcome_source(fake)) is not None
+        if what == "comment":
+            assert len(fake.comments["PAY-1"]) == 1 and len(fake.comments["PAY-3"]) == 1
+            assert not fake.comments.get("PAY-2")
+        else:
+            assert fake.issues["PAY-1"]["labels"] == ["storylint-how"] == fake.issues["PAY-3"]["labels"]
+            assert fake.issues["PAY-2"]["labels"] == []
+    finally:
+        store.close()
+
+
+def test_other_write_errors_cost_that_issue_only(fake: FakeJira) -> None:
+    fake.add_issue("PAY-1", "R", _desc(fake, "Use React"), reporter="u1")
+    fake.add_issue("PAY-2", "R", _desc(fake, "Use React"), reporter="u1")
+    fake.fail("comment:POST", status(404, {"errorMessages": ["Issue does not exist"], "errors": {}}))
+    outcome, _, _ = _run(fake, comment=True)
+    assert len(outcome.report.errors) == 1 and "HTTP 404" in outcome.report.errors[0].message
+    assert len(fake.comments["PAY-2"]) == 1
+
+
+def TOKEN_FREE(text: str) -> bool:
+    from jira_helpers import PAT, TOKEN
+
+    return TOKEN not in text and PAT not in text
+
+
+def outcome_source(fake: FakeJira) -> str:
+    return f"jira:{fake.url}|project = PAY"
+
+
+def test_without_myself_no_comment_is_written_and_labels_still_are(fake: FakeJira, tmp_path) -> None:
+    fake.add_issue("PAY-1", "R", _desc(fake, "Use React"), reporter="u1")
+    fake.add_issue("PAY-2", "R", _desc(fake, "Use React"), reporter="u1")
+    fake.add_comment("PAY-1", _human_text(fake, f"{MARKER}? what is that"), author="u2")
+    fake.fail("myself", status(403))
+    store = open_store(str(tmp_path / "h.db"))
+    try:
+        outcome, _, _ = _run(fake, store, comment=True, label="storylint-how")
+        assert len(outcome.report.errors) == 1
+        assert outcome.report.errors[0].source == fake.url and "comments not written" in outcome.report.errors[0].message
+        assert len(fake.comments["PAY-1"]) == 1 and not fake.comments.get("PAY-2")
+        assert fake.issues["PAY-2"]["labels"] == ["storylint-how"]
+        assert outcome.advanced
+    finally:
+        store.close()
+
+
+def test_comment_since_forms() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from storylint.connectors.jira_writeback import parse_since
+
+    assert parse_since("2025-06-01") == datetime(2025, 6, 1, tzinfo=UTC)
+    assert parse_since("2025-06-01T10:30") == datetime(2025, 6, 1, 10, 30, tzinfo=UTC)
+    assert parse_since("2025-06-01T10:30Z") == datetime(2025, 6, 1, 10, 30, tzinfo=UTC)
+    assert parse_since("2025-06-01T10:30:00+02:00") == datetime(2025, 6, 1, 10, 30, tzinfo=timezone(timedelta(hours=2)))
+    with pytest.raises(ConfigError, match="--comment-since"):
+        parse_since("June 1st")
