@@ -44,7 +44,7 @@ _BUG_TITLE_RE = re.compile(
     re.IGNORECASE,
 )
 _BUG_BODY_RE = re.compile(
-    r"steps to reproduce|describe the bug|^\W*to reproduce\b|stack ?trace|traceback \(most recent|exception in thread|^\s*at [\w$.]+\([\w$]+\.java:\d+\)|"
+    r"steps to reproduce|describe the bug|^[^\w\n]*+to reproduce\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
     r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b",
     re.IGNORECASE | re.MULTILINE,
 )
