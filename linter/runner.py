@@ -65,24 +65,34 @@ def check_stories(
     stats = RunStats()
     known: dict[str, str] = store.content_hashes(source) if (store and skip_unchanged) else {}
     run_id = store.begin_run(source, command) if store else 0
+    if store is not None and linter.config.vocabulary.learn and not linter.domain:
+        from .domain import learned_terms, rejected_terms
+
+        linter.use_domain(learned_terms(store, rejected_terms(linter.config.vocabulary.reject)))
     try:
         for item in items:
             if isinstance(item, Problem):
                 report.errors.append(item)
                 continue
             stats.read += 1
-            digest = content_hash(item, linter.fingerprint) if store else ""
+            digest = content_hash(item, linter.fingerprint + linter.domain_key(item.project)) if store else ""
             if skip_unchanged and known.get(item.ref) == digest:
                 stats.unchanged += 1
                 continue
+            evidence: set[str] = set()
             try:
-                result = linter.lint(item)
+                if store is not None:
+                    result, evidence = linter.lint_recording(item)
+                else:
+                    result = linter.lint(item)
             except Exception as exc:  # a bug must cost one story, not the run
                 log.exception("internal error while linting %s", item.ref)
                 report.errors.append(Problem(item.ref, f"internal error while linting: {type(exc).__name__}"))
                 continue
             report.add(result)
             if store is not None:
+                if item.project:  # first: a run killed in between re-lints the story next time
+                    store.save_domain_evidence(item.project, item.ref, evidence)
                 store.save_result(run_id, source, result, digest)
             if on_result is not None:
                 on_result(result)

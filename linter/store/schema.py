@@ -70,6 +70,17 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX findings_story ON findings (source, story)",
         "CREATE INDEX runs_source ON runs (source, id)",
     ],
+    # 2: domain vocabulary evidence (storylint.domain): which candidate terms a story
+    # uses where users speak; one row per project, term and story
+    [
+        """CREATE TABLE domain_terms (
+            project TEXT NOT NULL,
+            term TEXT NOT NULL,
+            story TEXT NOT NULL,
+            PRIMARY KEY (project, term, story)
+        )""",
+        "CREATE INDEX domain_terms_story ON domain_terms (project, story)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
