@@ -137,7 +137,7 @@ def learn(
     out: dict[str, list[LearnedTerm]] = {}
     for project, term, n in counts:
         total = totals.get(project, 0)
-        if n < MIN_STORIES or total <= 0 or n < MIN_SHARE * total or term in never:
+        if n < MIN_STORIES or total <= 0 or n < round(MIN_SHARE * total, 9) or term in never:
             continue
         out.setdefault(project, []).append(LearnedTerm(term, n, n / total))
     for terms in out.values():
