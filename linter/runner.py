@@ -65,7 +65,9 @@ def check_stories(
     stats = RunStats()
     known: dict[str, str] = store.content_hashes(source) if (store and skip_unchanged) else {}
     run_id = store.begin_run(source, command) if store else 0
-    if store is not None and linter.config.vocabulary.learn and not linter.domain:
+    # the domain vocabulary is the engine's; a stand-in with only `lint` and `fingerprint` has none
+    domain = store is not None and isinstance(linter, Linter)
+    if domain and store is not None and linter.config.vocabulary.learn and not linter.domain:
         from .domain import learned_terms, rejected_terms
 
         linter.use_domain(learned_terms(store, rejected_terms(linter.config.vocabulary.reject)))
@@ -75,13 +77,14 @@ def check_stories(
                 report.errors.append(item)
                 continue
             stats.read += 1
-            digest = content_hash(item, linter.fingerprint + linter.domain_key(item.project)) if store else ""
+            fingerprint = linter.fingerprint + linter.domain_key(item.project) if domain else linter.fingerprint
+            digest = content_hash(item, fingerprint) if store else ""
             if skip_unchanged and known.get(item.ref) == digest:
                 stats.unchanged += 1
                 continue
             evidence: set[str] = set()
             try:
-                if store is not None:
+                if domain:
                     result, evidence = linter.lint_recording(item)
                 else:
                     result = linter.lint(item)
@@ -91,7 +94,7 @@ def check_stories(
                 continue
             report.add(result)
             if store is not None:
-                if item.project:  # first: a run killed in between re-lints the story next time
+                if domain and item.project:  # first: a run killed in between re-lints the story next time
                     store.save_domain_evidence(item.project, item.ref, evidence)
                 store.save_result(run_id, source, result, digest)
             if on_result is not None:
