@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "github": "storylint.commands.github:github",
     "report": "storylint.commands.report:report",
     "evaluate": "storylint.commands.evaluate:evaluate",
+    "vocabulary": "storylint.commands.vocabulary:vocabulary",
 }
 
 

@@ -51,6 +51,7 @@ class Vocabulary(_Section):
 
     accept: list[str] = Field(default_factory=list, description="Terms this team may use in stories (e.g. 'endpoint' for an API product).")
     reject: dict[str, list[str]] = Field(default_factory=dict, description="Terms to always flag, by category (e.g. technology = ['Oracle']).")
+    learn: bool = Field(True, description="With a history store: drop weak findings on terms the project's own stories use where users speak (its domain vocabulary, see `storylint vocabulary`).")
 
 
 class SuppressionConfig(_Section):

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .analysis import analyse
 from .calibration import Calibration, evidence_class, is_bug_report, never_counts
 from .calibration import bundled as bundled_calibration
 from .config import Config
+from .domain import WEAK_EVIDENCE, Candidates, evidence_in, normalise, variants
 from .errors import ConfigError
 from .model import HOW_CATEGORIES, Finding, Skipped, Story, StoryResult
 from .parse import parse
@@ -42,7 +44,14 @@ _MARKERS = re.compile(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
 class Linter:
     """Lints stories with the rules the configuration enables."""
 
-    def __init__(self, config: Config | None = None, rulepack: RulePack | None = None, *, calibrate: bool = True) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        rulepack: RulePack | None = None,
+        *,
+        calibrate: bool = True,
+        domain: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self.config = config or Config()
         self.calibration = bundled_calibration() if calibrate else Calibration({})
         base = Path(self.config.source).parent if self.config.source else Path.cwd()
@@ -59,6 +68,28 @@ class Linter:
         self.rules: list[Rule] = self._select()
         self._enabled_codes = {r.code for r in self.rules}
         self._severity = self._severity_overrides()
+        self.domain: dict[str, frozenset[str]] = {}
+        self.use_domain(domain or {})
+
+    def use_domain(self, domain: Mapping[str, Iterable[str]]) -> None:
+        """Learned domain vocabulary (project -> terms, see `storylint.domain`); a weak
+        finding on one of a project's terms is dropped. Off with `vocabulary.learn = false`."""
+        self.domain = {}
+        if not self.config.vocabulary.learn:
+            return
+        for project, terms in domain.items():
+            expanded = {v for t in terms if t for v in variants(normalise(t))}
+            if expanded:
+                self.domain[project] = frozenset(expanded)
+
+    def domain_key(self, project: str | None) -> str:
+        """Part of a story's content hash: its project's learned terms change its result."""
+        terms = self.domain.get(project) if project and self.domain else None
+        return hashlib.sha256("\x1f".join(sorted(terms)).encode()).hexdigest()[:16] if terms else ""
+
+    @cached_property
+    def candidates(self) -> Candidates:
+        return Candidates.from_pack(self.pack)
 
     # -- configuration --------------------------------------------------------------
     def _check_codes(self, codes: list[str], key: str) -> None:
@@ -128,14 +159,23 @@ class Linter:
 
     # -- linting ------------------------------------------------------------------
     def lint(self, story: Story) -> StoryResult:
+        return self._lint(story, False)[0]
+
+    def lint_recording(self, story: Story) -> tuple[StoryResult, set[str]]:
+        """Lint, and return the story's domain evidence (none when it is out of scope)."""
+        result, evidence = self._lint(story, True)
+        return result, evidence or set()
+
+    def _lint(self, story: Story, record: bool) -> tuple[StoryResult, set[str] | None]:
         reason = out_of_scope(story, self.config)
         if reason is not None:
-            return StoryResult(story, skipped=Skipped(story.ref, reason, story.url))
+            return StoryResult(story, skipped=Skipped(story.ref, reason, story.url)), None
         original = story
         story = self._bounded(story)
         ignored = self._ignored_for(story)
         parsed = parse(story)
         analysis = analyse(parsed, self.accepted)
+        learned = self.domain.get(story.project) if self.domain and story.project else None
         findings: list[Finding] = []
         seen: set[tuple[str, str, int]] = set()
         bug_report: bool | None = None  # decided on the first finding that needs it
@@ -150,6 +190,8 @@ class Linter:
                     evidence = evidence_class(analysis.sentence_at(hit.field, hit.start), bug_report)
                     if never_counts(rule.category, evidence):
                         continue
+                    if learned is not None and evidence in WEAK_EVIDENCE and normalise(hit.term) in learned:
+                        continue  # the project's own domain, merely mentioned
                     measured = self.calibration.confidence(rule.category, evidence)
                     hit.confidence = hit.confidence if measured is None else measured
                 if hit.confidence < self.config.min_confidence:
@@ -162,7 +204,7 @@ class Linter:
                 findings.append(self._finding(story, parsed, rule, hit, ex_start))
         findings = self._apply_suppressions(story, parsed, findings, ignored)
         findings.sort(key=lambda f: (f.field != "title", f.line, f.column, f.rule))
-        return StoryResult(original, findings=findings)
+        return StoryResult(original, findings=findings), (evidence_in(analysis, self.candidates) if record else None)
 
     def _bounded(self, story: Story) -> Story:
         """The story cut to `max-chars` per field (at a line break where one is near)."""

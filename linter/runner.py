@@ -69,26 +69,39 @@ def check_stories(
     stats = RunStats()
     known: dict[str, str] = store.content_hashes(source) if (store and skip_unchanged) else {}
     run_id = store.begin_run(source, command) if store else 0
+    # the domain vocabulary is the engine's; a stand-in with only `lint` and `fingerprint` has none
+    domain = store is not None and isinstance(linter, Linter)
+    if domain and store is not None and linter.config.vocabulary.learn and not linter.domain:
+        from .domain import learned_terms, rejected_terms
+
+        linter.use_domain(learned_terms(store, rejected_terms(linter.config.vocabulary.reject)))
     try:
         for item in items:
             if isinstance(item, Problem):
                 report.errors.append(item)
                 continue
             stats.read += 1
-            digest = content_hash(item, linter.fingerprint) if store else ""
+            fingerprint = linter.fingerprint + linter.domain_key(item.project) if domain else linter.fingerprint
+            digest = content_hash(item, fingerprint) if store else ""
             if skip_unchanged and known.get(item.ref) == digest:
                 stats.unchanged += 1
                 if complete and store is not None:
                     store.mark_seen(run_id, source, item.ref)
                 continue
+            evidence: set[str] = set()
             try:
-                result = linter.lint(item)
+                if domain:
+                    result, evidence = linter.lint_recording(item)
+                else:
+                    result = linter.lint(item)
             except Exception as exc:  # a bug must cost one story, not the run
                 log.exception("internal error while linting %s", item.ref)
                 report.errors.append(Problem(item.ref, f"internal error while linting: {type(exc).__name__}"))
                 continue
             report.add(result)
             if store is not None:
+                if domain and item.project:  # first: a run killed in between re-lints the story next time
+                    store.save_domain_evidence(item.project, item.ref, evidence)
                 store.save_result(run_id, source, result, digest)
             if on_result is not None:
                 on_result(result)

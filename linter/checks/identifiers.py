@@ -147,3 +147,27 @@ class IdentifierCheck(Check):
             ):
                 return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence - 0.05
         return None
+
+    def names_in(self, a: Analysis, s: SentenceInfo) -> Iterator[str]:
+        """Every name from code in a sentence, by the same tests as `run` but in any context
+        (what `storylint.domain` records as a project's own vocabulary)."""
+        text = a.parsed.text(s.field)
+        for span in a.spans_in(s):
+            content = text[span.start : span.end].strip()
+            if " " not in content or CALL.match(content) or DOTTED.match(content):
+                if self._is_identifier(content, self.shapes):
+                    yield content  # as `run` reports it
+                continue
+            for w in content.split()[:20]:
+                if self._is_identifier(w, self.shapes):
+                    yield w.strip("`'\".,;:")
+        if not s.code_like:
+            return
+        for m in _TEXT_WORD.finditer(s.text):
+            word = m.group(0).rstrip(".,;:")
+            if len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
+                continue
+            if self._is_identifier(word, self.text_shapes) or (
+                self.pascal_in_text and word.lower() not in self.not_identifiers and PASCAL3.match(word)
+            ):
+                yield word

@@ -21,11 +21,13 @@ DEFAULT_CORPUS = Path("..") / "shared" / "corpus" / "dev.jsonl"
 @click.option("--project", "projects", metavar="PROJECTS", help="Comma-separated projects to score (default: all).")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
               help="Count only findings at or above this confidence (default: the config's).")
+@click.option("--store", "store_url", metavar="URL",
+              help="Apply the domain vocabulary this history store has learned (it is only read).")
 @select_options
 @config_option
 def evaluate(corpora: tuple[Path, ...], output_format: str, quiet: bool, held_out: str | None,
-             projects: str | None, min_confidence: float | None, select: str | None, ignore: str | None,
-             extend_select: str | None, config_path: str | None) -> None:  # fmt: skip
+             projects: str | None, min_confidence: float | None, store_url: str | None, select: str | None,
+             ignore: str | None, extend_select: str | None, config_path: str | None) -> None:  # fmt: skip
     """Score the rules on labelled JSONL corpora (default: ../shared/corpus/dev.jsonl).
 
     Prints the overall figures, then by corpus, project (an id's middle part) and label kind,
@@ -38,6 +40,15 @@ def evaluate(corpora: tuple[Path, ...], output_format: str, quiet: bool, held_ou
         if not path.is_file():
             raise InputError("no such corpus file (give the path to a labelled JSONL)", source=str(path))
     linter, config = build_linter(config_path, select, ignore, extend_select)
+    if store_url:
+        from storylint.commands.vocabulary import open_existing_store
+        from storylint.domain import learned_terms, rejected_terms
+
+        store = open_existing_store(store_url)
+        try:
+            linter.use_domain(learned_terms(store, rejected_terms(config.vocabulary.reject)))
+        finally:
+            store.close()
     wanted = _names(projects)
     outcomes = []
     for path in paths:

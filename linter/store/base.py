@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -192,6 +192,39 @@ class Store:
                         f.excerpt, f.suggestion, f.field, f.line, f.column, f.url, f.author, f.project,
                     ),
                 )  # fmt: skip
+
+    # -- domain vocabulary (storylint.domain) --------------------------------------
+    def save_domain_evidence(self, project: str, story: str, terms: Iterable[str]) -> None:
+        """Replace one story's domain evidence, atomically."""
+        rows = [(project, term, story) for term in sorted(set(terms))]
+        with self.transaction():
+            self._execute("DELETE FROM domain_terms WHERE project = ? AND story = ?", (project, story))
+            if rows:
+                cur = self.conn.cursor()
+                cur.executemany(self._sql("INSERT INTO domain_terms (project, term, story) VALUES (?, ?, ?)"), rows)
+
+    def domain_term_counts(self, min_stories: int = 1) -> list[tuple[str, str, int]]:
+        """(project, term, stories with evidence) for terms seen in at least `min_stories` stories."""
+        rows = self._execute(
+            "SELECT project, term, COUNT(*) FROM domain_terms GROUP BY project, term HAVING COUNT(*) >= ?",
+            (min_stories,),
+        ).fetchall()
+        return [(p, t, int(n)) for p, t, n in rows]
+
+    def project_story_counts(self) -> dict[str, int]:
+        """Linted (not skipped) stories per project, the denominator of a term's share."""
+        rows = self._execute(
+            "SELECT project, COUNT(DISTINCT story) FROM stories"
+            " WHERE project IS NOT NULL AND status <> 'skipped' GROUP BY project"
+        ).fetchall()
+        return {p: int(n) for p, n in rows}
+
+    def domain_examples(self, project: str, term: str, limit: int = 3) -> list[str]:
+        rows = self._execute(
+            "SELECT story FROM domain_terms WHERE project = ? AND term = ? ORDER BY story LIMIT ?",
+            (project, term, limit),
+        ).fetchall()
+        return [r[0] for r in rows]
 
     # -- runs ---------------------------------------------------------------------
     def begin_run(self, source: str, command: str) -> int:

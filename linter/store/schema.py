@@ -77,6 +77,17 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE stories ADD COLUMN fixed_findings INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE stories ADD COLUMN removed_run_id INTEGER",
     ],
+    # 3: domain vocabulary evidence (storylint.domain): which candidate terms a story
+    # uses where users speak; one row per project, term and story
+    [
+        """CREATE TABLE domain_terms (
+            project TEXT NOT NULL,
+            term TEXT NOT NULL,
+            story TEXT NOT NULL,
+            PRIMARY KEY (project, term, story)
+        )""",
+        "CREATE INDEX domain_terms_story ON domain_terms (project, story)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -52,7 +52,7 @@ def write_v1(execute: Any, id_type: str, ph: str) -> None:
 def check_upgraded(url: str, tmp_path: Path) -> None:
     store = open_store(url)
     try:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION
         assert store.totals() == TOTALS
         d = rd.build_dataset(rd.load_store(store))
         assert d["headline"]["checked"] == 2 and d["headline"]["findings"] == 1
