@@ -14,8 +14,8 @@ from typing import Any
 
 from ..analysis import Analysis
 from ..parse import HEADING, LIST_ITEM, SEC_AC
+from ._regex import compile_patterns, join_patterns, lower_case_only
 from .base import Check, Hit, PhraseIndex, str_list
-from .patterns import compile_safe, join_patterns, lower_case_only
 
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
 _WHY_HEADING = re.compile(
@@ -46,9 +46,10 @@ class OutcomeCheck(Check):
         patterns = str_list(detect, "patterns")
         if not patterns:
             raise ValueError("patterns must list at least one outcome phrase pattern")
-        self.pattern = compile_safe(join_patterns(patterns), re.IGNORECASE)
+        self.pattern = compile_patterns(patterns, ignore_case=True, trusted=self.trusted)
         # lower-case only: searched case-sensitively in the story's lower-cased text (faster)
-        self.fast = re.compile(self.pattern.pattern) if lower_case_only(self.pattern.pattern) else None
+        joined = join_patterns(patterns)
+        self.fast = re.compile(joined) if self.trusted and lower_case_only(joined) else None
         self.value_words = PhraseIndex(str_list(detect, "value-words"))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
@@ -79,7 +80,7 @@ class AcceptanceCriteriaCheck(Check):
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
         self.checklist_min = int(detect.get("checklist-min", 2))
         patterns = str_list(detect, "patterns")
-        self.pattern = compile_safe(join_patterns(patterns), re.IGNORECASE) if patterns else None
+        self.pattern = compile_patterns(patterns, ignore_case=True, trusted=self.trusted) if patterns else None
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
