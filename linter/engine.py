@@ -131,7 +131,6 @@ class Linter:
         parsed = parse(story)
         analysis = analyse(parsed, self.accepted)
         findings: list[Finding] = []
-        seen: set[tuple[str, str, int]] = set()
         for rule in self.rules:
             if rule.code in ignored:
                 continue
@@ -139,12 +138,10 @@ class Linter:
                 if hit.confidence < self.config.min_confidence:
                     continue
                 ex_start = hit.ex_start if hit.ex_start >= 0 else hit.start
-                key = (rule.category, hit.field, ex_start)
-                if key in seen:
-                    continue
-                seen.add(key)
                 findings.append(self._finding(story, parsed, rule, hit, ex_start))
-        findings = self._apply_suppressions(story, parsed, findings, ignored)
+        # Suppressions first: a suppressed rule must not take another rule's finding with it.
+        findings, meta = self._apply_suppressions(story, parsed, findings, ignored)
+        findings = _distinct(findings) + meta
         findings.sort(key=lambda f: (f.field != "title", f.line, f.column, f.rule))
         return StoryResult(original, findings=findings)
 
@@ -212,11 +209,15 @@ class Linter:
             project=story.project,
         )
 
-    def _apply_suppressions(self, story: Story, parsed: Any, findings: list[Finding], ignored: set[str]) -> list[Finding]:
+    def _apply_suppressions(
+        self, story: Story, parsed: Any, findings: list[Finding], ignored: set[str]
+    ) -> tuple[list[Finding], list[Finding]]:
+        """The findings no suppression covers, and the suppression findings (SL01, SL02)."""
         sups = find_suppressions(story.title, story.body)
         if not sups:
-            return findings
+            return findings, []
         kept: list[Finding] = []
+        meta_findings: list[Finding] = []
         for f in findings:
             covered = False
             for s in sups:
@@ -234,11 +235,11 @@ class Linter:
             unused = [c for c in s.codes if c not in s.used]
             rule = meta.get(UNUSED_SUPPRESSION)
             if unused and rule is not None and UNUSED_SUPPRESSION not in ignored:
-                kept.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(unused)))
+                meta_findings.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(unused)))
             rule = meta.get(SUPPRESSION_WITHOUT_REASON)
             if not s.reason and self.config.suppressions.require_reason and rule is not None:
-                kept.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(s.codes)))
-        return kept
+                meta_findings.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(s.codes)))
+        return kept, meta_findings
 
     def _meta(self, story: Story, rule: Rule, field: str, line: int, column: int, excerpt: str, term: str) -> Finding:
         return Finding(
@@ -248,6 +249,19 @@ class Linter:
             line=line, column=column, end_line=line, end_column=column + len(excerpt), url=story.url,
             author=(story.author.name or story.author.login) if story.author else None, project=story.project,
         )  # fmt: skip
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """Every distinct term: only the same span of a field found twice in one category (TC01
+    and the team's TC90 both on "Redis") is reported once, by the rule with the lower code."""
+    seen: set[tuple[str, str, int, int]] = set()
+    out: list[Finding] = []
+    for f in findings:
+        key = (f.category, f.field, f.offset, f.length)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int) -> str:

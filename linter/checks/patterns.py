@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..analysis import Analysis
+from ..analysis import Analysis, SentenceInfo
 from ._regex import Regex, compile_patterns, compile_safe, join_patterns, lower_case_only
 from .base import Check, Hit, PhraseIndex, str_list
 
@@ -43,13 +43,21 @@ class PatternCheck(Check):
         self.max_per_story = int(detect.get("max-per-story", 3))
         self.in_code_blocks = bool(detect.get("in-code-blocks", False))
 
+    def _counts(self, s: SentenceInfo) -> bool:
+        if not self.sentence_applies(s):
+            return False
+        if self.requires and not self.requires.find(s):
+            return False
+        return not (self.unless and self.unless.find(s))
+
     def run(self, a: Analysis) -> Iterator[Hit]:
         if not self.worth_running(a):
             return
         found = 0
         p = a.parsed
-        done: set[int] = set()
-        # One scan per field; each match is judged in the context of its sentence.
+        judged: dict[int, bool] = {}  # sentence id -> does it count
+        # One scan per field; each match is judged in the context of its sentence, and every
+        # match of a sentence that counts is reported (`max-per-story` counts sentences).
         for field_name, text in (("title", p.masked_title), ("body", p.masked_body)):
             pattern = self.pattern
             if self.on_lower:
@@ -60,18 +68,18 @@ class PatternCheck(Check):
                 if not m.group(0).strip():
                     continue
                 s = a.sentence_at(field_name, m.start())
-                if s is None or id(s) in done or not self.sentence_applies(s):
+                if s is None:
                     continue
-                if self.requires and not self.requires.find(s):
+                counts = judged.get(id(s))
+                if counts is None:
+                    if found >= self.max_per_story:
+                        return
+                    counts = judged[id(s)] = self._counts(s)
+                    found += counts
+                if not counts:
                     continue
-                if self.unless and self.unless.find(s):
-                    continue
-                done.add(id(s))
                 term = p.text(field_name)[m.start() : m.end()]  # as written, not lower-cased
                 yield Hit(s.field, m.start(), m.end(), self.confidence, term, s.start, s.end)
-                found += 1
-                if found >= self.max_per_story:
-                    return
         if self.in_code_blocks:
             body = p.masked_body
             for start, end, _lang in a.code_blocks():

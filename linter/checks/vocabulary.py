@@ -27,7 +27,5 @@ class VocabularyCheck(Check):
         for s in a.sentences:
             if s.section in self.skip_sections:
                 continue
-            matches = self.terms.find(s)
-            if matches:
-                start, end, term = matches[0]
+            for start, end, term in self.terms.find(s):
                 yield Hit(s.field, start, end, self.confidence, term, s.start, s.end)
