@@ -316,7 +316,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
 
 _KNOWN_LABELS = re.compile(
     r"^(?:acceptance criteria|definition of done|done when|steps to reproduce|expected (?:behaviou?r|result)|"
-    r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve)?|goal|proposal|technical (?:solution|notes|details)|"
+    r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve| statement)?|goals?|outcomes?|motivation|"
+    r"business value|value|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
     r"user story|why|notes|solution|approach|requirements)\b",
     re.IGNORECASE,

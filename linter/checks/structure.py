@@ -20,7 +20,7 @@ from .base import Check, Hit, PhraseIndex, str_list
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
 _WHY_HEADING = re.compile(
     r"\b(?:goals?|objectives?|purpose|why|motivation|value|benefits?|business case|impact|reasoning|rationale|"
-    r"problem to solve|intent|user story)\b",
+    r"problems?(?: to solve| statement)?|outcomes?|background|intent|user story)\b",
     re.IGNORECASE,
 )
 _GIVEN = re.compile(r"\bgiven\b", re.IGNORECASE)
@@ -59,14 +59,16 @@ class OutcomeCheck(Check):
                 return
         elif self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
             return
-        # A Goal / Why section states the outcome when it names a beneficiary or a value, not a
-        # build step: "Goal: increase reach for subscribers" does, "Goal: implement X" does not.
+        # A Goal / Problem / Why / Outcome / Background section states the outcome when it says
+        # something that is not a build step: "Goal: fewer calls to dispatch" or "Goal: increase
+        # reach for subscribers" does, "Goal: implement X" does not.
         for s in a.sentences:
             if (
                 s.field == "body"
+                and s.kind != HEADING
                 and _WHY_HEADING.search(s.heading)
                 and not s.imperative
-                and (not self.value_words or self.value_words.find(s))
+                and (len(s.lowered) >= 3 or (self.value_words and self.value_words.find(s)))
             ):
                 return
         yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
