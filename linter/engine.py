@@ -20,7 +20,7 @@ from . import __version__
 from .analysis import analyse
 from .config import Config
 from .errors import ConfigError
-from .model import Finding, Skipped, Story, StoryResult
+from .model import BodyFormat, Finding, Skipped, Story, StoryResult
 from .parse import parse
 from .rulepack import Rule, RulePack, load_rulepack
 from .scope import out_of_scope
@@ -32,6 +32,7 @@ UNUSED_SUPPRESSION = "SL01"
 SUPPRESSION_WITHOUT_REASON = "SL02"
 MAX_EXCERPT = 160
 _WS = re.compile(r"\s+")
+_WIKI_MONO = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")  # Jira wiki monospace, as in parse.py
 _MARKERS = re.compile(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
 
 
@@ -182,10 +183,11 @@ class Linter:
     def _finding(self, story: Story, parsed: Any, rule: Rule, hit: Any, ex_start: int) -> Finding:
         text = parsed.text(hit.field)
         ex_end = hit.ex_end if hit.ex_end >= 0 else hit.end
-        excerpt = _excerpt(text, ex_start, ex_end, hit.start, hit.end)
-        line, column = parsed.position(hit.field, hit.start)
+        wiki = story.body_format == BodyFormat.JIRA_WIKI
+        excerpt = _excerpt(text, ex_start, ex_end, hit.start, hit.end, wiki=wiki)
+        line, column = parsed.position(hit.field, hit.start)  # offsets into the raw text
         end_line, end_column = parsed.position(hit.field, max(hit.start, hit.end))
-        term = hit.term or excerpt
+        term = (_WIKI_MONO.sub(r"\1", hit.term) if wiki else hit.term) or excerpt
         author = story.author
         return Finding(
             story=story.ref,
@@ -264,15 +266,23 @@ def _distinct(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int) -> str:
-    """The sentence around the HOW, whitespace folded, at most MAX_EXCERPT characters."""
+def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int, *, wiki: bool = False) -> str:
+    """The sentence around the HOW, whitespace folded, at most MAX_EXCERPT characters.
+
+    Jira wiki `{{monospace}}` shows as its text: the excerpt is for people; positions are
+    computed from the raw text, not from the excerpt.
+    """
     ex_start, ex_end = max(0, ex_start), min(len(text), max(ex_end, ex_start))
     if ex_end - ex_start > MAX_EXCERPT * 3:
         ex_start, ex_end = max(ex_start, start - MAX_EXCERPT), min(ex_end, end + MAX_EXCERPT)
     raw = _MARKERS.sub("", _WS.sub(" ", text[ex_start:ex_end]).strip()).strip()
+    if wiki and "{{" in raw:
+        raw = _WIKI_MONO.sub(r"\1", raw)
     if len(raw) <= MAX_EXCERPT:
         return raw
     term = _WS.sub(" ", text[start:end]).strip()
+    if wiki:
+        term = _WIKI_MONO.sub(r"\1", term)
     at = raw.find(term) if term else 0
     at = max(at, 0)
     lo = max(0, min(at - 40, len(raw) - MAX_EXCERPT))

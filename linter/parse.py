@@ -256,7 +256,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             if nl == -1:
                 break
             continue
-        hm = (_WIKI_HEADING_RE.match(line) if wiki else None) or _HEADING_RE.match(line)
+        # In Jira wiki "# item" is a numbered list item, not a heading: only "h1." ... are headings.
+        hm = _WIKI_HEADING_RE.match(line) if wiki else _HEADING_RE.match(line)
         bold = _BOLD_LINE_RE.match(line)
         if (
             para_start >= 0
@@ -284,6 +285,9 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             close_paragraph()
             task = _TASK_RE.search(line, 0, lm.end() + 1)
             depth = len(lm.group(0)) - len(lm.group(0).lstrip())
+            markers = lm.group(0).strip()
+            if wiki and markers[:1] in ("*", "#", "-"):  # "## nested", "*#": a level per extra marker
+                depth += len(markers) - 1
             _add(p, LIST_ITEM, pos + lm.end(), line_end, section, heading, depth=depth,
                  checked=(task.group(1) != " ") if task and task.start() < lm.end() else None)  # fmt: skip
             prev_kind = LIST_ITEM
