@@ -132,6 +132,7 @@ class Linter:
         parsed = parse(story)
         analysis = analyse(parsed, self.accepted)
         findings: list[Finding] = []
+        excerpts: dict[tuple[str, int, int], str] = {}  # several terms of a sentence share one
         for rule in self.rules:
             if rule.code in ignored:
                 continue
@@ -139,7 +140,7 @@ class Linter:
                 if hit.confidence < self.config.min_confidence:
                     continue
                 ex_start = hit.ex_start if hit.ex_start >= 0 else hit.start
-                findings.append(self._finding(story, parsed, rule, hit, ex_start))
+                findings.append(self._finding(story, parsed, rule, hit, ex_start, excerpts))
         # Suppressions first: a suppressed rule must not take another rule's finding with it.
         findings, meta = self._apply_suppressions(story, parsed, findings, ignored)
         findings = _distinct(findings) + meta
@@ -180,11 +181,18 @@ class Linter:
         prefixes = [self.pack.resolve(p.strip().upper()) for p in prefixes if p.strip()]
         return {code for code in self._enabled_codes if any(code.startswith(p) for p in prefixes)}
 
-    def _finding(self, story: Story, parsed: Any, rule: Rule, hit: Any, ex_start: int) -> Finding:
+    def _finding(
+        self, story: Story, parsed: Any, rule: Rule, hit: Any, ex_start: int, excerpts: dict[tuple[str, int, int], str]
+    ) -> Finding:
         text = parsed.text(hit.field)
         ex_end = hit.ex_end if hit.ex_end >= 0 else hit.end
         wiki = story.body_format == BodyFormat.JIRA_WIKI
-        excerpt = _excerpt(text, ex_start, ex_end, hit.start, hit.end, wiki=wiki)
+        key = (hit.field, ex_start, ex_end)
+        excerpt = excerpts.get(key)
+        if excerpt is None:
+            excerpt, whole = _excerpt(text, ex_start, ex_end, hit.start, hit.end, wiki=wiki)
+            if whole:  # the same for every term of the sentence
+                excerpts[key] = excerpt
         line, column = parsed.position(hit.field, hit.start)  # offsets into the raw text
         end_line, end_column = parsed.position(hit.field, max(hit.start, hit.end))
         term = (_WIKI_MONO.sub(r"\1", hit.term) if wiki else hit.term) or excerpt
@@ -266,20 +274,22 @@ def _distinct(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int, *, wiki: bool = False) -> str:
-    """The sentence around the HOW, whitespace folded, at most MAX_EXCERPT characters.
+def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int, *, wiki: bool = False) -> tuple[str, bool]:
+    """The sentence around the HOW, whitespace folded, at most MAX_EXCERPT characters, and
+    whether it is the whole sentence (else it is clipped around the term at start:end).
 
     Jira wiki `{{monospace}}` shows as its text: the excerpt is for people; positions are
     computed from the raw text, not from the excerpt.
     """
     ex_start, ex_end = max(0, ex_start), min(len(text), max(ex_end, ex_start))
-    if ex_end - ex_start > MAX_EXCERPT * 3:
+    whole = ex_end - ex_start <= MAX_EXCERPT * 3
+    if not whole:
         ex_start, ex_end = max(ex_start, start - MAX_EXCERPT), min(ex_end, end + MAX_EXCERPT)
     raw = _MARKERS.sub("", _WS.sub(" ", text[ex_start:ex_end]).strip()).strip()
     if wiki and "{{" in raw:
         raw = _WIKI_MONO.sub(r"\1", raw)
     if len(raw) <= MAX_EXCERPT:
-        return raw
+        return raw, whole
     term = _WS.sub(" ", text[start:end]).strip()
     if wiki:
         term = _WIKI_MONO.sub(r"\1", term)
@@ -287,4 +297,4 @@ def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int, *, wik
     at = max(at, 0)
     lo = max(0, min(at - 40, len(raw) - MAX_EXCERPT))
     clipped = raw[lo : lo + MAX_EXCERPT].strip()
-    return ("\u2026" if lo > 0 else "") + clipped + ("\u2026" if lo + MAX_EXCERPT < len(raw) else "")
+    return ("\u2026" if lo > 0 else "") + clipped + ("\u2026" if lo + MAX_EXCERPT < len(raw) else ""), False
