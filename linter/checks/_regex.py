@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from typing import Literal, Protocol
 
 # an unbounded quantifier inside a group that is itself repeated without bound: (a+)+, (a*){2,}
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})")
+_NESTED_QUANTIFIER = re.compile(
+    r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})"
+)
 
 
 def join_patterns(patterns: list[str]) -> str:
@@ -40,7 +42,9 @@ def lower_case_only(pattern: str) -> bool:
 
 def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if _NESTED_QUANTIFIER.search(pattern):
-        raise ValueError(f"pattern {pattern!r} nests quantifiers (exponential backtracking); rewrite it")
+        raise ValueError(
+            f"pattern {pattern!r} nests quantifiers (exponential backtracking); rewrite it"
+        )
     return re.compile(pattern, flags)
 
 
@@ -75,7 +79,11 @@ def compile_user(patterns: list[str], *, ignore_case: bool = False) -> Regex:
         try:
             re2.compile(pattern, options)
         except re2.error as exc:
-            reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+            reason = (
+                exc.args[0].decode("utf-8", "replace")
+                if exc.args and isinstance(exc.args[0], bytes)
+                else str(exc)
+            )
             raise UnsupportedPattern(
                 f"pattern {pattern!r} not supported ({reason}; user patterns run on RE2: "
                 "no backreferences or lookarounds)"
@@ -84,7 +92,9 @@ def compile_user(patterns: list[str], *, ignore_case: bool = False) -> Regex:
     return compiled
 
 
-def compile_patterns(patterns: list[str], *, ignore_case: bool = False, trusted: bool = True) -> Regex:
+def compile_patterns(
+    patterns: list[str], *, ignore_case: bool = False, trusted: bool = True
+) -> Regex:
     """Bundled patterns on Python's `re` (after the nested-quantifier check), a team's on RE2."""
     if not trusted:
         return compile_user(patterns, ignore_case=ignore_case)

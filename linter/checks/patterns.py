@@ -20,6 +20,7 @@ from .base import Check, Hit, PhraseIndex, str_list
 
 __all__ = ["PatternCheck", "compile_safe", "join_patterns", "lower_case_only"]
 
+
 class PatternCheck(Check):
     kind = "pattern"
     allowed = frozenset(

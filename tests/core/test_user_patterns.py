@@ -68,11 +68,17 @@ def test_hostile_user_pattern_gives_the_right_answer(tmp_path: Path, detect: str
 
 @pytest.mark.parametrize(
     ("kind", "field"),
-    [("code-block", "content-patterns"), ("outcome", "patterns"), ("acceptance-criteria", "patterns")],
+    [
+        ("code-block", "content-patterns"),
+        ("outcome", "patterns"),
+        ("acceptance-criteria", "patterns"),
+    ],
 )
 def test_every_regex_field_of_a_user_rule_is_linear(tmp_path: Path, kind: str, field: str) -> None:
     _rule(tmp_path / "team-rules", f'kind = "{kind}"\n{field} = ["{EVIL}"]')
-    res = _check(tmp_path, {"id": "H-1", "title": "Hostile!", "body": "```\n" + HOSTILE_BODY + "\n```"})
+    res = _check(
+        tmp_path, {"id": "H-1", "title": "Hostile!", "body": "```\n" + HOSTILE_BODY + "\n```"}
+    )
     assert res.returncode == 0, res.stderr
 
 
@@ -88,7 +94,10 @@ def test_nested_quantifiers_are_fine_in_user_rules_now(tmp_path: Path) -> None:
 
 
 def test_user_pattern_ignore_case(tmp_path: Path) -> None:
-    _rule(tmp_path / "team-rules", 'kind = "pattern"\npatterns = ["zorb\\\\w+"]\nignore-case = true\ncontext = "any"')
+    _rule(
+        tmp_path / "team-rules",
+        'kind = "pattern"\npatterns = ["zorb\\\\w+"]\nignore-case = true\ncontext = "any"',
+    )
     res = _check(tmp_path, {"id": "C-1", "title": "Caps", "body": "We run ZORBLAX."})
     assert [(s, e) for s, e in _terms(res)] == [("C-1", "We run ZORBLAX.")]
 
@@ -107,7 +116,9 @@ def test_pattern_re2_cannot_run_is_one_error_line(tmp_path: Path, pattern: str, 
 
 
 def test_unsupported_quick_pattern_is_refused_too(tmp_path: Path) -> None:
-    path = _rule(tmp_path / "team-rules", 'kind = "pattern"\npatterns = ["x"]\nquick-pattern = "(?<!a)x"')
+    path = _rule(
+        tmp_path / "team-rules", 'kind = "pattern"\npatterns = ["x"]\nquick-pattern = "(?<!a)x"'
+    )
     with pytest.raises(ConfigError, match=r"rule ACME01: pattern '\(\?<!a\)x' not supported \("):
         load_rule_file(path)
 
@@ -115,7 +126,11 @@ def test_unsupported_quick_pattern_is_refused_too(tmp_path: Path) -> None:
 def test_bundled_rules_keep_the_nested_quantifier_guard(tmp_path: Path) -> None:
     path = _rule(tmp_path, 'kind = "pattern"\npatterns = ["(a+)+b"]', code="XX02")
     with pytest.raises(ConfigError, match="nests quantifiers"):
-        load_rule_file(path, builtin=True, data={**_load(path), "docs": {s: "x" for s in ("what", "why", "example", "better")}})
+        load_rule_file(
+            path,
+            builtin=True,
+            data={**_load(path), "docs": {s: "x" for s in ("what", "why", "example", "better")}},
+        )
 
 
 def _load(path: Path) -> dict[str, object]:
