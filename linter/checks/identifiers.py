@@ -51,6 +51,16 @@ _MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 
 
+def _outside(a: Analysis, s: SentenceInfo) -> str:
+    """The sentence's text with its inline code spans left out."""
+    parts, at = [], s.start
+    for span in a.spans_in(s):
+        parts.append(s.text[at - s.start : max(at, span.start) - s.start])
+        at = max(at, span.end)
+    parts.append(s.text[at - s.start :])
+    return " ".join(parts)
+
+
 class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
@@ -102,9 +112,12 @@ class IdentifierCheck(Check):
             if self.requires and not self.requires.find(s):
                 continue
             hits = self._in_code(a, s) if self.where in ("code", "both") else []
-            if self.where in ("text", "both"):
-                spans = [(h[0], h[1]) for h in hits]  # a name in backticks is found once
-                hits += [h for h in self._in_text(a, s) if not any(lo <= h[0] < hi for lo, hi in spans)]
+            if self.where in ("text", "both") and s.code_like:
+                if not hits:
+                    hits = self._in_text(a, s)
+                elif _MAYBE_CODE.search(_outside(a, s)):  # names outside the code spans too
+                    spans = [(h[0], h[1]) for h in hits]  # a name in backticks is found once
+                    hits += [h for h in self._in_text(a, s) if not any(lo <= h[0] < hi for lo, hi in spans)]
             hits = [h for h in hits if h[2].lower() not in a.accepted]
             if not hits:
                 continue
