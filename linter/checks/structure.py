@@ -14,7 +14,7 @@ from typing import Any
 
 from ..analysis import Analysis
 from ..parse import HEADING, LIST_ITEM, SEC_AC
-from ._regex import compile_patterns, join_patterns, lower_case_only
+from ._regex import Regex, compile_patterns, compile_safe, join_patterns, lower_case_only
 from .base import Check, Hit, PhraseIndex, str_list
 
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
@@ -46,10 +46,11 @@ class OutcomeCheck(Check):
         patterns = str_list(detect, "patterns")
         if not patterns:
             raise ValueError("patterns must list at least one outcome phrase pattern")
-        self.pattern = compile_patterns(patterns, ignore_case=True, trusted=self.trusted)
-        # lower-case only: searched case-sensitively in the story's lower-cased text (faster)
+        # lower-case only: searched case-sensitively in the story's lower-cased text (faster),
+        # and compiled once (these patterns are large: compiling is part of every cold start)
         joined = join_patterns(patterns)
-        self.fast = re.compile(joined) if self.trusted and lower_case_only(joined) else None
+        self.fast: Regex | None = compile_safe(joined) if self.trusted and lower_case_only(joined) else None
+        self.pattern = self.fast or compile_patterns(patterns, ignore_case=True, trusted=self.trusted)
         self.value_words = PhraseIndex(str_list(detect, "value-words"))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
