@@ -24,7 +24,7 @@ from .calibration import bundled as bundled_calibration
 from .config import Config
 from .domain import WEAK_EVIDENCE, Candidates, evidence_in, normalise, variants
 from .errors import ConfigError
-from .model import HOW_CATEGORIES, Finding, Skipped, Story, StoryResult
+from .model import HOW_CATEGORIES, BodyFormat, Finding, Skipped, Story, StoryResult
 from .parse import parse
 from .rulepack import Rule, RulePack, load_rulepack
 from .scope import out_of_scope
@@ -38,6 +38,7 @@ MAX_EXCERPT = 160
 #: Findings whose calibrated confidence is below this are reported at `info`.
 INFO_BELOW = 0.7
 _WS = re.compile(r"\s+")
+_WIKI_MONO = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")  # Jira wiki monospace, as in parse.py
 _MARKERS = re.compile(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
 
 
@@ -177,8 +178,8 @@ class Linter:
         analysis = analyse(parsed, self.accepted)
         learned = self.domain.get(story.project) if self.domain and story.project else None
         findings: list[Finding] = []
-        seen: set[tuple[str, str, int]] = set()
         bug_report: bool | None = None  # decided on the first finding that needs it
+        excerpts: dict[tuple[str, int, int], str] = {}  # several terms of a sentence share one
         for rule in self.rules:
             if rule.code in ignored:
                 continue
@@ -197,12 +198,10 @@ class Linter:
                 if hit.confidence < self.config.min_confidence:
                     continue
                 ex_start = hit.ex_start if hit.ex_start >= 0 else hit.start
-                key = (rule.category, hit.field, ex_start)
-                if key in seen:
-                    continue
-                seen.add(key)
-                findings.append(self._finding(story, parsed, rule, hit, ex_start))
-        findings = self._apply_suppressions(story, parsed, findings, ignored)
+                findings.append(self._finding(story, parsed, rule, hit, ex_start, excerpts))
+        # Suppressions first: a suppressed rule must not take another rule's finding with it.
+        findings, meta = self._apply_suppressions(story, parsed, findings, ignored)
+        findings = _distinct(findings) + meta
         findings.sort(key=lambda f: (f.field != "title", f.line, f.column, f.rule))
         return StoryResult(original, findings=findings), (evidence_in(analysis, self.candidates) if record else None)
 
@@ -240,13 +239,21 @@ class Linter:
         prefixes = [self.pack.resolve(p.strip().upper()) for p in prefixes if p.strip()]
         return {code for code in self._enabled_codes if any(code.startswith(p) for p in prefixes)}
 
-    def _finding(self, story: Story, parsed: Any, rule: Rule, hit: Any, ex_start: int) -> Finding:
+    def _finding(
+        self, story: Story, parsed: Any, rule: Rule, hit: Any, ex_start: int, excerpts: dict[tuple[str, int, int], str]
+    ) -> Finding:
         text = parsed.text(hit.field)
         ex_end = hit.ex_end if hit.ex_end >= 0 else hit.end
-        excerpt = _excerpt(text, ex_start, ex_end, hit.start, hit.end)
-        line, column = parsed.position(hit.field, hit.start)
+        wiki = story.body_format == BodyFormat.JIRA_WIKI
+        key = (hit.field, ex_start, ex_end)
+        excerpt = excerpts.get(key)
+        if excerpt is None:
+            excerpt, whole = _excerpt(text, ex_start, ex_end, hit.start, hit.end, wiki=wiki)
+            if whole:  # the same for every term of the sentence
+                excerpts[key] = excerpt
+        line, column = parsed.position(hit.field, hit.start)  # offsets into the raw text
         end_line, end_column = parsed.position(hit.field, max(hit.start, hit.end))
-        term = hit.term or excerpt
+        term = (_WIKI_MONO.sub(r"\1", hit.term) if wiki else hit.term) or excerpt
         author = story.author
         return Finding(
             story=story.ref,
@@ -270,11 +277,15 @@ class Linter:
             project=story.project,
         )
 
-    def _apply_suppressions(self, story: Story, parsed: Any, findings: list[Finding], ignored: set[str]) -> list[Finding]:
+    def _apply_suppressions(
+        self, story: Story, parsed: Any, findings: list[Finding], ignored: set[str]
+    ) -> tuple[list[Finding], list[Finding]]:
+        """The findings no suppression covers, and the suppression findings (SL01, SL02)."""
         sups = find_suppressions(story.title, story.body)
         if not sups:
-            return findings
+            return findings, []
         kept: list[Finding] = []
+        meta_findings: list[Finding] = []
         for f in findings:
             covered = False
             for s in sups:
@@ -292,11 +303,11 @@ class Linter:
             unused = [c for c in s.codes if c not in s.used]
             rule = meta.get(UNUSED_SUPPRESSION)
             if unused and rule is not None and UNUSED_SUPPRESSION not in ignored:
-                kept.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(unused)))
+                meta_findings.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(unused)))
             rule = meta.get(SUPPRESSION_WITHOUT_REASON)
             if not s.reason and self.config.suppressions.require_reason and rule is not None:
-                kept.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(s.codes)))
-        return kept
+                meta_findings.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(s.codes)))
+        return kept, meta_findings
 
     def _meta(self, story: Story, rule: Rule, field: str, line: int, column: int, excerpt: str, term: str) -> Finding:
         return Finding(
@@ -313,17 +324,40 @@ def _weak(severity: str, confidence: float) -> str:
     return "info" if confidence < INFO_BELOW and severity != "info" else severity
 
 
-def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int) -> str:
-    """The sentence around the HOW, whitespace folded, at most MAX_EXCERPT characters."""
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """Every distinct term: only the same span of a field found twice in one category (TC01
+    and the team's TC90 both on "Redis") is reported once, by the rule with the lower code."""
+    seen: set[tuple[str, str, int, int]] = set()
+    out: list[Finding] = []
+    for f in findings:
+        key = (f.category, f.field, f.offset, f.length)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int, *, wiki: bool = False) -> tuple[str, bool]:
+    """The sentence around the HOW, whitespace folded, at most MAX_EXCERPT characters, and
+    whether it is the whole sentence (else it is clipped around the term at start:end).
+
+    Jira wiki `{{monospace}}` shows as its text: the excerpt is for people; positions are
+    computed from the raw text, not from the excerpt.
+    """
     ex_start, ex_end = max(0, ex_start), min(len(text), max(ex_end, ex_start))
-    if ex_end - ex_start > MAX_EXCERPT * 3:
+    whole = ex_end - ex_start <= MAX_EXCERPT * 3
+    if not whole:
         ex_start, ex_end = max(ex_start, start - MAX_EXCERPT), min(ex_end, end + MAX_EXCERPT)
     raw = _MARKERS.sub("", _WS.sub(" ", text[ex_start:ex_end]).strip()).strip()
+    if wiki and "{{" in raw:
+        raw = _WIKI_MONO.sub(r"\1", raw)
     if len(raw) <= MAX_EXCERPT:
-        return raw
+        return raw, whole
     term = _WS.sub(" ", text[start:end]).strip()
+    if wiki:
+        term = _WIKI_MONO.sub(r"\1", term)
     at = raw.find(term) if term else 0
     at = max(at, 0)
     lo = max(0, min(at - 40, len(raw) - MAX_EXCERPT))
     clipped = raw[lo : lo + MAX_EXCERPT].strip()
-    return ("\u2026" if lo > 0 else "") + clipped + ("\u2026" if lo + MAX_EXCERPT < len(raw) else "")
+    return ("\u2026" if lo > 0 else "") + clipped + ("\u2026" if lo + MAX_EXCERPT < len(raw) else ""), False

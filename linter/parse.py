@@ -260,7 +260,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             if nl == -1:
                 break
             continue
-        hm = (_WIKI_HEADING_RE.match(line) if wiki else None) or _HEADING_RE.match(line)
+        # In Jira wiki "# item" is a numbered list item, not a heading: only "h1." ... are headings.
+        hm = _WIKI_HEADING_RE.match(line) if wiki else _HEADING_RE.match(line)
         bold = _BOLD_LINE_RE.match(line)
         if (
             para_start >= 0
@@ -288,6 +289,9 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             close_paragraph()
             task = _TASK_RE.search(line, 0, lm.end() + 1)
             depth = len(lm.group(0)) - len(lm.group(0).lstrip())
+            markers = lm.group(0).strip()
+            if wiki and markers[:1] in ("*", "#", "-"):  # "## nested", "*#": a level per extra marker
+                depth += len(markers) - 1
             _add(p, LIST_ITEM, pos + lm.end(), line_end, section, heading, depth=depth,
                  checked=(task.group(1) != " ") if task and task.start() < lm.end() else None)  # fmt: skip
             prev_kind = LIST_ITEM
@@ -320,7 +324,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
 
 _KNOWN_LABELS = re.compile(
     r"^(?:acceptance criteria|definition of done|done when|steps to reproduce|expected (?:behaviou?r|result)|"
-    r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve)?|goal|proposal|technical (?:solution|notes|details)|"
+    r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve| statement)?|goals?|outcomes?|motivation|"
+    r"business value|value|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
     r"user story|why|notes|solution|approach|requirements)\b",
     re.IGNORECASE,

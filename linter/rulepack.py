@@ -19,6 +19,7 @@ from typing import Any
 
 from . import __version__
 from .checks import CHECK_KINDS, Check
+from .checks._regex import UnsupportedPattern
 from .errors import ConfigError
 from .model import CATEGORIES, SEVERITIES
 
@@ -204,7 +205,9 @@ def load_rule_file(
     if factory is None:
         raise ConfigError(f"unknown check kind {kind!r} (known: {', '.join(sorted(CHECK_KINDS))})", file=name, key="detect.kind")
     try:
-        check = factory(detect, category=category, vocabulary=vocabulary or {})
+        check = factory(detect, category=category, vocabulary=vocabulary or {}, trusted=builtin)
+    except UnsupportedPattern as exc:  # "FILE: rule X: pattern '...' not supported (...)"
+        raise ConfigError(f"rule {code}: {exc}", file=name) from None
     except (ValueError, TypeError, re.error) as exc:
         raise ConfigError(str(exc), file=name, key="detect") from None
     cases = path.with_name(f"{code}.cases.toml")

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 from ..parse import SEC_PROPOSAL
+from ._regex import Regex, compile_patterns
 
 CONTEXTS = ("directive", "requirement", "any", "strong-directive", "instruction")
 
@@ -32,11 +33,15 @@ class Check:
     kind = "base"
     allowed: frozenset[str] = frozenset()
 
-    def __init__(self, detect: dict[str, Any], *, category: str, vocabulary: dict[str, Any]) -> None:
+    def __init__(
+        self, detect: dict[str, Any], *, category: str, vocabulary: dict[str, Any], trusted: bool = False
+    ) -> None:
         unknown = sorted(set(detect) - set(self.allowed) - {"kind"})
         if unknown:
             raise ValueError(f"unknown option {unknown[0]!r} for check kind {self.kind!r}")
         self.category = category
+        # bundled rules are trusted; a team's own patterns run on the linear-time RE2
+        self.trusted = trusted
         self.vocabulary = vocabulary
         self.confidence = float(detect.get("confidence", 0.8))
         self.context = detect.get("context", "directive")
@@ -49,9 +54,12 @@ class Check:
         self.quick_lower = bool(detect.get("quick-ignore-case", False))
         if self.quick_lower:
             self.quick = tuple(q.lower() for q in self.quick)
-        self._quick_re = re.compile("|".join(re.escape(q) for q in self.quick)) if self.quick else None
+        self._quick_re: Regex | None = re.compile("|".join(re.escape(q) for q in self.quick)) if self.quick else None
         if "quick-pattern" in detect:  # a regular expression instead of literals
-            self._quick_re = re.compile(str(detect["quick-pattern"]))
+            quick = detect["quick-pattern"]
+            if not isinstance(quick, str):
+                raise ValueError("quick-pattern must be a string")
+            self._quick_re = compile_patterns([quick], trusted=trusted)
         self.user_clause = detect.get("user-clause", "technical-role")
         if self.user_clause not in ("skip", "technical-role", "allow"):
             raise ValueError("user-clause must be skip, technical-role or allow")

@@ -6,14 +6,13 @@ data model. Blocks under reproduction / log headings are a bug's evidence and ar
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import Analysis
 from ..parse import CODE
+from ._regex import compile_patterns
 from .base import Check, Hit, str_list
-from .patterns import compile_safe
 
 
 class CodeBlockCheck(Check):
@@ -25,7 +24,7 @@ class CodeBlockCheck(Check):
         super().__init__(detect, **kw)
         self.languages = frozenset(lang.lower() for lang in str_list(detect, "languages"))
         patterns = str_list(detect, "content-patterns")
-        self.content = compile_safe("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+        self.content = compile_patterns(patterns, ignore_case=True, trusted=self.trusted) if patterns else None
         self.include_inline = bool(detect.get("include-inline", False))
         if not self.languages and self.content is None:
             raise ValueError("give languages or content-patterns")

@@ -51,6 +51,16 @@ _MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 
 
+def _outside(a: Analysis, s: SentenceInfo) -> str:
+    """The sentence's text with its inline code spans left out."""
+    parts, at = [], s.start
+    for span in a.spans_in(s):
+        parts.append(s.text[at - s.start : max(at, span.start) - s.start])
+        at = max(at, span.end)
+    parts.append(s.text[at - s.start :])
+    return " ".join(parts)
+
+
 class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
@@ -101,22 +111,27 @@ class IdentifierCheck(Check):
                 continue
             if self.requires and not self.requires.find(s):
                 continue
-            hit = self._in_code(a, s) if self.where in ("code", "both") else None
-            if hit is None and self.where in ("text", "both"):
-                hit = self._in_text(a, s)
-            if hit is None:
+            hits = self._in_code(a, s) if self.where in ("code", "both") else []
+            if self.where in ("text", "both") and s.code_like:
+                if not hits:
+                    hits = self._in_text(a, s)
+                elif _MAYBE_CODE.search(_outside(a, s)):  # names outside the code spans too
+                    spans = [(h[0], h[1]) for h in hits]  # a name in backticks is found once
+                    hits += [h for h in self._in_text(a, s) if not any(lo <= h[0] < hi for lo, hi in spans)]
+            hits = [h for h in hits if h[2].lower() not in a.accepted]
+            if not hits:
                 continue
-            start, end, word, conf = hit
-            if word.lower() in a.accepted:
-                continue
-            yield Hit(s.field, start, end, min(conf, 1.0), word, s.start, s.end)
+            hits.sort(key=lambda h: h[0])
+            for start, end, word, conf in hits:  # every name of the sentence
+                yield Hit(s.field, start, end, min(conf, 1.0), word, s.start, s.end)
             found += 1
             if found >= self.max_per_story:
                 return
 
-    def _in_code(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
+    def _in_code(self, a: Analysis, s: SentenceInfo) -> list[tuple[int, int, str, float]]:
+        out: list[tuple[int, int, str, float]] = []
         if not a.parsed.code_spans:
-            return None
+            return out
         text = a.parsed.text(s.field)
         for span in a.spans_in(s):
             content = text[span.start : span.end].strip()
@@ -124,29 +139,28 @@ class IdentifierCheck(Check):
                 # a phrase in backticks: look at its words
                 words = content.split()
                 if any(self._is_identifier(w, self.shapes) for w in words[:20]):
-                    return span.start, span.end, content[:80], self.confidence
+                    out.append((span.start, span.end, content[:80], self.confidence))
                 continue
             if self._is_identifier(content, self.shapes):
-                return span.start, span.end, content, self.confidence + 0.05
-        return None
+                out.append((span.start, span.end, content, self.confidence + 0.05))
+        return out
 
-    def _in_text(self, a: Analysis, s: SentenceInfo) -> tuple[int, int, str, float] | None:
+    def _in_text(self, a: Analysis, s: SentenceInfo) -> list[tuple[int, int, str, float]]:
+        out: list[tuple[int, int, str, float]] = []
         if not s.code_like:
-            return None
+            return out
         has_noun = bool(self.code_nouns and self.code_nouns.find(s))
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")
             if len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
                 continue  # one cheap test rules out ordinary words
             if self._is_identifier(word, self.text_shapes):
-                return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence
-            if len(word) > MAX_IDENTIFIER:
-                continue
-            if self.pascal_in_text and word.lower() not in self.not_identifiers and (
+                out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence))
+            elif self.pascal_in_text and word.lower() not in self.not_identifiers and (
                 PASCAL3.match(word) or (has_noun and PASCAL.match(word))
             ):
-                return s.start + m.start(), s.start + m.start() + len(word), word, self.confidence - 0.05
-        return None
+                out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence - 0.05))
+        return out
 
     def names_in(self, a: Analysis, s: SentenceInfo) -> Iterator[str]:
         """Every name from code in a sentence, by the same tests as `run` but in any context

@@ -14,13 +14,13 @@ from typing import Any
 
 from ..analysis import Analysis
 from ..parse import HEADING, LIST_ITEM, SEC_AC
+from ._regex import Regex, compile_patterns, compile_safe, join_patterns, lower_case_only
 from .base import Check, Hit, PhraseIndex, str_list
-from .patterns import compile_safe, join_patterns, lower_case_only
 
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
 _WHY_HEADING = re.compile(
     r"\b(?:goals?|objectives?|purpose|why|motivation|value|benefits?|business case|impact|reasoning|rationale|"
-    r"problem to solve|intent|user story)\b",
+    r"problems?(?: to solve| statement)?|outcomes?|background|intent|user story)\b",
     re.IGNORECASE,
 )
 _GIVEN = re.compile(r"\bgiven\b", re.IGNORECASE)
@@ -46,9 +46,11 @@ class OutcomeCheck(Check):
         patterns = str_list(detect, "patterns")
         if not patterns:
             raise ValueError("patterns must list at least one outcome phrase pattern")
-        self.pattern = compile_safe(join_patterns(patterns), re.IGNORECASE)
-        # lower-case only: searched case-sensitively in the story's lower-cased text (faster)
-        self.fast = re.compile(self.pattern.pattern) if lower_case_only(self.pattern.pattern) else None
+        # lower-case only: searched case-sensitively in the story's lower-cased text (faster),
+        # and compiled once (these patterns are large: compiling is part of every cold start)
+        joined = join_patterns(patterns)
+        self.fast: Regex | None = compile_safe(joined) if self.trusted and lower_case_only(joined) else None
+        self.pattern = self.fast or compile_patterns(patterns, ignore_case=True, trusted=self.trusted)
         self.value_words = PhraseIndex(str_list(detect, "value-words"))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
@@ -58,14 +60,16 @@ class OutcomeCheck(Check):
                 return
         elif self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
             return
-        # A Goal / Why section states the outcome when it names a beneficiary or a value, not a
-        # build step: "Goal: increase reach for subscribers" does, "Goal: implement X" does not.
+        # A Goal / Problem / Why / Outcome / Background section states the outcome when it says
+        # something that is not a build step: "Goal: fewer calls to dispatch" or "Goal: increase
+        # reach for subscribers" does, "Goal: implement X" does not.
         for s in a.sentences:
             if (
                 s.field == "body"
+                and s.kind != HEADING
                 and _WHY_HEADING.search(s.heading)
                 and not s.imperative
-                and (not self.value_words or self.value_words.find(s))
+                and (len(s.lowered) >= 3 or (self.value_words and self.value_words.find(s)))
             ):
                 return
         yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
@@ -79,7 +83,7 @@ class AcceptanceCriteriaCheck(Check):
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
         self.checklist_min = int(detect.get("checklist-min", 2))
         patterns = str_list(detect, "patterns")
-        self.pattern = compile_safe(join_patterns(patterns), re.IGNORECASE) if patterns else None
+        self.pattern = compile_patterns(patterns, ignore_case=True, trusted=self.trusted) if patterns else None
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed

@@ -54,17 +54,18 @@ class TermCheck(Check):
                 continue
             if self.requires:
                 # a companion word other than the term itself
-                first = matches[0]
-                if not any(r[0] != first[0] for r in self.requires.find(s)):
+                companions = {r[0] for r in self.requires.find(s)}
+                matches = [m for m in matches if companions - {m[0]}]
+                if not matches:
                     continue
             if self.unless and self.unless.find(s):
                 continue
             if self.requires_code and not a.spans_in(s):
                 continue
-            conf = self.confidence + (0.1 if self.boost and self.boost.find(s) else 0.0)
-            start, end, _phrase = matches[0]
-            term = a.parsed.text(s.field)[start:end]
-            yield Hit(s.field, start, end, min(conf, 1.0), term, s.start, s.end)
+            conf = min(self.confidence + (0.1 if self.boost and self.boost.find(s) else 0.0), 1.0)
+            text = a.parsed.text(s.field)
+            for start, end, _phrase in matches:  # every term of the sentence, left to right
+                yield Hit(s.field, start, end, conf, text[start:end], s.start, s.end)
             found += 1
             if found >= self.max_per_story:
                 return

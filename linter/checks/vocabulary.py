@@ -15,8 +15,9 @@ class VocabularyCheck(Check):
     kind = "vocabulary"
     allowed = frozenset({"confidence", "skip-sections", "context", "user-clause"})
 
-    def __init__(self, detect: dict[str, Any], *, category: str, vocabulary: dict[str, Any]) -> None:
-        super().__init__({**detect, "context": "any", "user-clause": "allow"}, category=category, vocabulary=vocabulary)
+    def __init__(self, detect: dict[str, Any], *, category: str, vocabulary: dict[str, Any], trusted: bool = False) -> None:
+        # the team's terms are words, matched literally (no regular expression to guard)
+        super().__init__({**detect, "context": "any", "user-clause": "allow"}, category=category, vocabulary=vocabulary, trusted=trusted)
         terms = list((vocabulary.get("reject") or {}).get(category, []))
         self.terms = PhraseIndex(terms, plurals=True) if terms else None
 
@@ -26,7 +27,5 @@ class VocabularyCheck(Check):
         for s in a.sentences:
             if s.section in self.skip_sections:
                 continue
-            matches = self.terms.find(s)
-            if matches:
-                start, end, term = matches[0]
+            for start, end, term in self.terms.find(s):
                 yield Hit(s.field, start, end, self.confidence, term, s.start, s.end)

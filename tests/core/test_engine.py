@@ -146,3 +146,47 @@ def test_terms_are_quoted_as_written() -> None:
     story = Story(id="1", title="Counters", body="We should keep the counters in Redis.")
     f = next(f for f in LINTER.lint(story).findings if f.rule == "DM03")
     assert "Redis" in f.message and "redis" not in f.message
+
+
+def _terms(story: Story, linter: Linter = LINTER) -> list[tuple[str, str]]:
+    text = {"title": story.title, "body": story.body}
+    return [(f.rule, text[f.field][f.offset : f.offset + f.length]) for f in linter.lint(story).findings]
+
+
+def test_suppressing_one_code_keeps_the_other_rules_of_the_sentence() -> None:
+    """`storylint-disable UI01` hid UI02 too: one finding per category and sentence was kept
+    before suppressions were applied, so the suppressed UI01 took UI02 with it."""
+    body = "The badge should be 48px with #00AA00 text.\n<!-- storylint-disable UI01 -- the brand guide fixes the size -->"
+    found = _terms(Story(id="1", title="Badge", body=body), Linter(config_from_dict({"select": ["UI"]})))
+    assert ("UI02", "#00AA00") in found
+    assert not [r for r, _ in found if r == "UI01"]
+
+
+def test_family_prefix_suppresses_the_family() -> None:
+    body = "The badge should be 48px with #00AA00 text.\n<!-- storylint-disable UI -- design-system team backlog -->"
+    assert not _terms(Story(id="1", title="Badge", body=body), Linter(config_from_dict({"select": ["UI"]})))
+
+
+def test_every_distinct_term_of_a_sentence_is_reported_in_order() -> None:
+    """"48px tall with background #00AA00 and 16px padding" reported only 48px."""
+    story = Story(id="1", title="Banner", body="The banner should be 48px tall with background #00AA00 and 16px padding.")
+    found = _terms(story, Linter(config_from_dict({"select": ["UI"]})))
+    assert found == [("UI01", "48px"), ("UI02", "#00AA00"), ("UI01", "16px"), ("UI03", "padding")]
+
+
+def test_identical_term_at_the_same_place_is_reported_once() -> None:
+    linter = Linter(config_from_dict({"select": ["TC"], "vocabulary": {"reject": {"technology": ["Redis"]}}}))
+    found = _terms(Story(id="1", title="Totals", body="We should cache the totals in Redis."), linter)
+    assert found == [("TC01", "Redis")]
+
+
+def test_same_term_twice_in_a_sentence_is_two_findings() -> None:
+    story = Story(id="1", title="Cards", body="Cards should have 8px padding and 8px margins.")
+    found = _terms(story, Linter(config_from_dict({"select": ["UI01"]})))
+    assert found == [("UI01", "8px"), ("UI01", "8px")]
+
+
+def test_every_name_from_code_in_a_sentence_is_reported() -> None:
+    story = Story(id="1", title="Tracking", body="Add the `order_id` and `shipped_at` columns.")
+    found = _terms(story, Linter(config_from_dict({"select": ["DM05"]})))
+    assert found == [("DM05", "order_id"), ("DM05", "shipped_at")]

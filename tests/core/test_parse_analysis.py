@@ -92,3 +92,36 @@ def test_backtick_pairing_is_linear_and_correct() -> None:
 def test_links_are_recorded_with_positions() -> None:
     p = parse(Story(id="1", title="t", body="See [the mock](https://example.com/m.png) and www.example.org."))
     assert [p.body[s.start : s.end] for s in p.links] == ["https://example.com/m.png", "www.example.org"]
+
+
+def test_jira_wiki_numbered_lists_are_list_items() -> None:
+    """`# item` is a numbered list in Jira wiki, not a Markdown heading; `##` nests."""
+    body = "h2. Steps\n# Create the {{orders}} table\n## Add a {{status}} column\n# Wire the endpoint"
+    p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
+    items = [(p.body[b.start : b.end], b.depth) for b in p.blocks if b.kind == LIST_ITEM]
+    assert items == [("Create the {{orders}} table", 0), ("Add a {{status}} column", 1), ("Wire the endpoint", 0)]
+    assert [b.kind for b in p.blocks if b.field == "body"] == [HEADING, LIST_ITEM, LIST_ITEM, LIST_ITEM]
+
+
+def test_jira_wiki_step_list_is_found() -> None:
+    from storylint.config import config_from_dict
+    from storylint.engine import Linter
+
+    body = "# Create a migration for the {{order_status}} table\n# Add a {{hasChanges}} flag to the reducer\n# Deploy the {{StatusService}}"
+    story = Story(id="1", title="Order status", body=body, body_format=BodyFormat.JIRA_WIKI)
+    assert [f.rule for f in Linter(config_from_dict({"select": ["IS01"]})).lint(story).findings] == ["IS01"]
+
+
+def test_jira_wiki_monospace_markup_is_not_in_excerpts() -> None:
+    from storylint.config import config_from_dict
+    from storylint.engine import Linter
+
+    body = "Intro line.\n\nWe should store it in the {{order_status}} column of {{orders}}."
+    story = Story(id="1", title="Order status", body=body, body_format=BodyFormat.JIRA_WIKI)
+    findings = Linter(config_from_dict({"select": ["DM05"]})).lint(story).findings
+    assert findings, "DM05 should flag order_status"
+    f = findings[0]
+    assert f.excerpt == "We should store it in the order_status column of orders."
+    assert "{{" not in f.message and "}}" not in f.message
+    line = body.split("\n")[f.line - 1]
+    assert line[f.column - 1 :].startswith("order_status")  # positions still point into the raw text

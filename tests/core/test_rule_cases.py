@@ -26,7 +26,7 @@ def _cases() -> list[pytest.param]:
 def test_rule_case(code: str, case: dict) -> None:
     config = config_from_dict({"select": case.get("select", [code]), **case.get("config", {})}, source=f"{code} case")
     linter = Linter(config)
-    story = Story(id="case", title=case["title"], body=case.get("body", ""))
+    story = Story(id="case", title=case["title"], body=case.get("body", ""), body_format=case.get("body_format", "markdown"))
     findings = [f for f in linter.lint(story).findings if f.rule == code]
     if case["result"] == "fail":
         assert findings, f"{code} should flag: {case['title']!r}"

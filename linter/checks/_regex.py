@@ -1,0 +1,101 @@
+"""Compiling rule patterns: bundled ones on Python's `re`, a team's own on RE2.
+
+RE2 matches in time linear in the text for every pattern it accepts, so a team's rule
+file cannot make a story stall the linter, whatever its pattern looks like.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Literal, Protocol
+
+# an unbounded quantifier inside a group that is itself repeated without bound: (a+)+, (a*){2,}
+_NESTED_QUANTIFIER = re.compile(
+    r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})"
+)
+
+
+def join_patterns(patterns: list[str]) -> str:
+    """One alternation of `patterns`; a leading \\b shared by all is checked once per position.
+
+    With the word boundary hoisted out of the branches, the engine rejects most positions
+    (inside words) at once instead of trying every branch there: several times faster on
+    long bodies, same matches.
+    """
+    if patterns and all(p.startswith("\\b") for p in patterns):
+        return "\\b(?:" + "|".join(f"(?:{p[2:]})" for p in patterns) + ")"
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+_ESCAPE = re.compile(r"\\.")
+
+
+def lower_case_only(pattern: str) -> bool:
+    """True when the pattern names no upper-case letter (escapes such as \\S aside).
+
+    Such a case-insensitive pattern can run *without* IGNORECASE on lower-cased text,
+    which the regex engine scans about three times faster, with the same matches.
+    """
+    return not any(ch.isupper() for ch in _ESCAPE.sub("", pattern))
+
+
+def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    if _NESTED_QUANTIFIER.search(pattern):
+        raise ValueError(
+            f"pattern {pattern!r} nests quantifiers (exponential backtracking); rewrite it"
+        )
+    return re.compile(pattern, flags)
+
+
+class RegexMatch(Protocol):
+    def start(self, group: int = 0, /) -> int: ...
+    def end(self, group: int = 0, /) -> int: ...
+    def group(self, group: Literal[0] = 0, /) -> str: ...
+
+
+class Regex(Protocol):
+    """What the checks use of a compiled pattern; `re.Pattern` and RE2's both have it."""
+
+    def search(self, string: str, pos: int = 0, endpos: int = ...) -> RegexMatch | None: ...
+    def finditer(self, string: str, pos: int = 0, endpos: int = ...) -> Iterator[RegexMatch]: ...
+
+
+class UnsupportedPattern(ValueError):
+    """A team's pattern that RE2 cannot run; the rule file is refused with this message."""
+
+
+def compile_user(patterns: list[str], *, ignore_case: bool = False) -> Regex:
+    """One RE2 alternation of a team's patterns: linear in the text whatever the pattern.
+
+    Each pattern is compiled on its own first, so that an error names the one at fault.
+    """
+    import re2  # only teams with their own patterns pay for loading it
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print its own lines to stderr
+    options.case_sensitive = not ignore_case
+    for pattern in patterns:
+        try:
+            re2.compile(pattern, options)
+        except re2.error as exc:
+            reason = (
+                exc.args[0].decode("utf-8", "replace")
+                if exc.args and isinstance(exc.args[0], bytes)
+                else str(exc)
+            )
+            raise UnsupportedPattern(
+                f"pattern {pattern!r} not supported ({reason}; user patterns run on RE2: "
+                "no backreferences or lookarounds)"
+            ) from None
+    compiled: Regex = re2.compile(join_patterns(patterns), options)
+    return compiled
+
+
+def compile_patterns(
+    patterns: list[str], *, ignore_case: bool = False, trusted: bool = True
+) -> Regex:
+    """Bundled patterns on Python's `re` (after the nested-quantifier check), a team's on RE2."""
+    if not trusted:
+        return compile_user(patterns, ignore_case=ignore_case)
+    return compile_safe(join_patterns(patterns), re.IGNORECASE if ignore_case else 0)

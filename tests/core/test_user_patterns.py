@@ -1,0 +1,139 @@
+"""A team's own rules (`extend-rules`) run their patterns on a linear-time engine (RE2).
+
+The nested-quantifier check alone was bypassable: one extra group, `((\\w+\\s?))+$`, made a
+30-character body stall Python's backtracking engine for minutes, and `quick-pattern` was
+not checked at all. The CLI runs in a subprocess with a timeout so that a regression fails
+instead of hanging; the tests assert the findings, not the time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from storylint.errors import ConfigError
+from storylint.rulepack import load_rule_file
+
+EVIL = "((\\\\w+\\\\s?))+$"  # ((\w+\s?))+$ as a TOML basic string
+HOSTILE_BODY = "a" * 29 + "!"  # 30 characters: exponential for a backtracking engine
+
+
+def _rule(folder: Path, detect: str, code: str = "ACME01") -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{code}.toml"
+    path.write_text(
+        f'code = "{code}"\nname = "acme-rule"\ncategory = "technology"\nmessage = "{{term}} is ours"\n'
+        f"[detect]\n{detect}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _check(tmp_path: Path, *stories: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "storylint.toml").write_text('extend-rules = ["team-rules"]\nselect = ["ACME"]\n')
+    data = tmp_path / "stories.jsonl"
+    data.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "storylint", "check", str(data), "--format", "json", "--fail-on", "never"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def _terms(res: subprocess.CompletedProcess[str]) -> list[tuple[str, str]]:
+    assert res.returncode == 0, res.stderr
+    return [(f["story"], f["excerpt"]) for f in json.loads(res.stdout)["findings"]]
+
+
+@pytest.mark.parametrize(
+    "detect",
+    [
+        f'kind = "pattern"\npatterns = ["{EVIL}"]\ncontext = "any"',
+        # the prefilter alone: it was compiled with Python's engine and not checked at all
+        f'kind = "pattern"\npatterns = ["zorblax"]\nquick-pattern = "{EVIL}"\ncontext = "any"',
+    ],
+    ids=["pattern", "quick-pattern"],
+)
+def test_hostile_user_pattern_gives_the_right_answer(tmp_path: Path, detect: str) -> None:
+    _rule(tmp_path / "team-rules", detect)
+    res = _check(
+        tmp_path,
+        {"id": "H-1", "title": "Hostile!", "body": HOSTILE_BODY},
+        {"id": "H-2", "title": "Plain!", "body": "We run zorblax"},
+    )
+    assert _terms(res) == [("H-2", "We run zorblax")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [
+        ("code-block", "content-patterns"),
+        ("outcome", "patterns"),
+        ("acceptance-criteria", "patterns"),
+    ],
+)
+def test_every_regex_field_of_a_user_rule_is_linear(tmp_path: Path, kind: str, field: str) -> None:
+    _rule(tmp_path / "team-rules", f'kind = "{kind}"\n{field} = ["{EVIL}"]')
+    res = _check(
+        tmp_path, {"id": "H-1", "title": "Hostile!", "body": "```\n" + HOSTILE_BODY + "\n```"}
+    )
+    assert res.returncode == 0, res.stderr
+
+
+def test_nested_quantifiers_are_fine_in_user_rules_now(tmp_path: Path) -> None:
+    """(a+)+b was refused by the heuristic; on RE2 it is linear, so a team may write it."""
+    _rule(tmp_path / "team-rules", 'kind = "pattern"\npatterns = ["(a+)+b"]\ncontext = "any"')
+    res = _check(
+        tmp_path,
+        {"id": "H-1", "title": "Hostile", "body": "a" * 5000 + "c"},
+        {"id": "H-2", "title": "Match", "body": "We need aaab here"},
+    )
+    assert [story for story, _ in _terms(res)] == ["H-2"]
+
+
+def test_user_pattern_ignore_case(tmp_path: Path) -> None:
+    _rule(
+        tmp_path / "team-rules",
+        'kind = "pattern"\npatterns = ["zorb\\\\w+"]\nignore-case = true\ncontext = "any"',
+    )
+    res = _check(tmp_path, {"id": "C-1", "title": "Caps", "body": "We run ZORBLAX."})
+    assert [(s, e) for s, e in _terms(res)] == [("C-1", "We run ZORBLAX.")]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [("(a)\\\\1", "backreference"), ("(?<=x)y", "lookbehind"), ("x(?=y)", "lookahead")],
+)
+def test_pattern_re2_cannot_run_is_one_error_line(tmp_path: Path, pattern: str, why: str) -> None:
+    path = _rule(tmp_path / "team-rules", f'kind = "pattern"\npatterns = ["{pattern}"]')
+    res = _check(tmp_path, {"id": "S-1", "title": "Any", "body": "text"})
+    assert res.returncode == 2, why
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {path}: rule ACME01: pattern "), lines
+    assert "not supported (" in lines[0]
+
+
+def test_unsupported_quick_pattern_is_refused_too(tmp_path: Path) -> None:
+    path = _rule(
+        tmp_path / "team-rules", 'kind = "pattern"\npatterns = ["x"]\nquick-pattern = "(?<!a)x"'
+    )
+    with pytest.raises(ConfigError, match=r"rule ACME01: pattern '\(\?<!a\)x' not supported \("):
+        load_rule_file(path)
+
+
+def test_bundled_rules_keep_the_nested_quantifier_guard(tmp_path: Path) -> None:
+    path = _rule(tmp_path, 'kind = "pattern"\npatterns = ["(a+)+b"]', code="XX02")
+    with pytest.raises(ConfigError, match="nests quantifiers"):
+        load_rule_file(
+            path,
+            builtin=True,
+            data={**_load(path), "docs": {s: "x" for s in ("what", "why", "example", "better")}},
+        )
+
+
+def _load(path: Path) -> dict[str, object]:
+    import tomllib
+
+    return tomllib.loads(path.read_text("utf-8"))
