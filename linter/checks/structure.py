@@ -23,6 +23,11 @@ _WHY_HEADING = re.compile(
     r"problems?(?: to solve| statement)?|outcomes?|background|intent|user story)\b",
     re.IGNORECASE,
 )
+
+def _people(words: list[str]) -> bool:
+    return any(_ROLE_NOUN.fullmatch(w) and w not in _NOT_PEOPLE for w in words)
+
+
 _GIVEN = re.compile(r"\bgiven\b", re.IGNORECASE)
 _WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
 _THEN = re.compile(r"\bthen\b", re.IGNORECASE)
@@ -63,14 +68,15 @@ class OutcomeCheck(Check):
         # A Goal / Problem / Why / Outcome / Background section states the outcome when it says
         # something that is not a build step: "Goal: fewer calls to dispatch" or "Goal: increase
         # reach for subscribers" does, "Goal: implement X" does not.
+        # A Goal / Problem / Why / Background section states the outcome when it names who is
+        # affected (a role: "dispatchers", "an editor") or what it is worth (value words); an
+        # engineering goal ("Debug and isolate the failing pushes") does not.
         for s in a.sentences:
-            if (
-                s.field == "body"
-                and s.kind != HEADING
-                and _WHY_HEADING.search(s.heading)
-                and not s.imperative
-                and (len(s.lowered) >= 3 or (self.value_words and self.value_words.find(s)))
-            ):
+            if s.field != "body" or s.kind == HEADING or s.imperative or not _WHY_HEADING.search(s.heading):
+                continue
+            if self.value_words and self.value_words.find(s):
+                return
+            if len(s.lowered) >= 3 and _people(s.lowered):
                 return
         yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
 
