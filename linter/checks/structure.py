@@ -23,6 +23,23 @@ _WHY_HEADING = re.compile(
     r"problems?(?: to solve| statement)?|outcomes?|background|intent|user story)\b",
     re.IGNORECASE,
 )
+# People affected, by their role ("dispatchers", "an editor"), not parts of the system.
+_ROLE_NOUN = re.compile(r"[a-z]{3,}(?:ers?|ors?|ists?|ians?|ees?)")
+_NOT_PEOPLE = frozenset(
+    "server servers browser browsers container containers worker workers handler handlers controller controllers "
+    "router routers parser parsers loader loaders buffer buffers cluster clusters folder folders header headers footer "
+    "footers filter filters layer layers helper helpers wrapper wrappers provider providers adapter adapters compiler "
+    "compilers renderer renderers builder builders reducer reducers listener listeners consumer consumers producer "
+    "producers scheduler schedulers broker brokers order orders number numbers parameter parameters banner banners "
+    "border borders counter counters timer timers marker markers letter letters character characters color colors "
+    "error errors sensor sensors monitor monitors selector selectors indicator indicators vector vectors processor "
+    "processors iterator iterators generator generators connector connectors trigger triggers tracker trackers player "
+    "players printer printers scanner scanners computer computers slider sliders picker pickers drawer drawers "
+    "placeholder placeholders answer answers other others after under over never however whether either rather "
+    "together another register registers cover covers power later water paper master docker behavior behaviour "
+    "floor door tier tiers".split()
+)
+
 
 def _people(words: list[str]) -> bool:
     return any(_ROLE_NOUN.fullmatch(w) and w not in _NOT_PEOPLE for w in words)
