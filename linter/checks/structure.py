@@ -41,8 +41,35 @@ _NOT_PEOPLE = frozenset(
 )
 
 
+_PEOPLE_WORDS = frozenset(
+    "user users customer customers person people staff admin admins team teams everyone member members client clients "
+    "agent agents student students patient patients parent parents tenant tenants guest guests participant "
+    "participants merchant merchants nurse nurses clerk clerks".split()
+)
+# A need in plain words, found by its rare anchor first ("... need to see", "... must be
+# able to find") and then checked for a person just before it: "Dispatchers need to see
+# where each van is" states an outcome, "The server needs to poll the feed" does not.
+_NEED_RE = re.compile(
+    r"\b(?:needs?|wants?|must be able|should be able|would like|ha(?:s|ve))\s++to\s++(?:see|know|find|track|check|"
+    r"view|read|understand|plan|decide|compare|share|choose|pick|get|pay|book|reach|contact|export|print|download|"
+    r"access|open|review|approve|edit|change|avoid|stop|trust|tell|notice|report|order|reorder|switch|save|keep|"
+    r"search|follow|learn|call|ask|spot|prove|rely|reply|respond|send|sign|log|recover|cancel|return|schedule|"
+    r"assign|filter|sort|answer|confirm|prepare|finish|start|use|work|manage|be able)\b"
+)
+_BEFORE_NEED = re.compile(r"([a-z]+)(?:\s+(?:also|really|often|still|now|all|just|then))?\s+$")
+
+
 def _people(words: list[str]) -> bool:
+    """A role noun ("dispatchers", "an editor"); value words name the usual people already."""
     return any(_ROLE_NOUN.fullmatch(w) and w not in _NOT_PEOPLE for w in words)
+
+
+def _plain_need(lowered: str) -> bool:
+    for m in _NEED_RE.finditer(lowered):
+        before = _BEFORE_NEED.search(lowered, max(0, m.start() - 40), m.start())
+        if before and (before.group(1) in _PEOPLE_WORDS or _people([before.group(1)])):
+            return True
+    return False
 
 
 _GIVEN = re.compile(r"\bgiven\b", re.IGNORECASE)
@@ -81,6 +108,8 @@ class OutcomeCheck(Check):
             if self.fast.search(a.all_text(lower=True)):
                 return
         elif self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
+            return
+        if _plain_need(a.all_text(lower=True)):
             return
         # A Goal / Problem / Why / Outcome / Background section states the outcome when it says
         # something that is not a build step: "Goal: fewer calls to dispatch" or "Goal: increase
