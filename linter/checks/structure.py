@@ -118,7 +118,9 @@ class OutcomeCheck(Check):
         # affected (a role: "dispatchers", "an editor") or what it is worth (value words); an
         # engineering goal ("Debug and isolate the failing pushes") does not.
         for s in a.sentences:
-            if s.field != "body" or s.kind == HEADING or s.imperative or not _WHY_HEADING.search(s.heading):
+            if s.field != "body" or s.kind == HEADING or not s.heading or not _WHY_HEADING.search(s.heading):
+                continue
+            if s.imperative:  # flags last: they cost a sentence analysis
                 continue
             if self.value_words and self.value_words.find(s):
                 return
