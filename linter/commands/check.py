@@ -22,6 +22,8 @@ from storylint.commands.common import (
 @select_options
 @fail_on_option
 @click.option("--statistics", is_flag=True, help="Also count findings per rule.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Report only findings at or above this calibrated confidence [default: 0.6, or the config's].")
 @config_option
 @store_option
 def check(
@@ -32,6 +34,7 @@ def check(
     extend_select: str | None,
     fail_on: str | None,
     statistics: bool,
+    min_confidence: float | None,
     config_path: str | None,
     store_url: str | None,
 ) -> None:
@@ -39,7 +42,7 @@ def check(
     from storylint.connectors.files import FileConnector
     from storylint.runner import check_stories, files_source
 
-    linter, config = build_linter(config_path, select, ignore, extend_select)
+    linter, config = build_linter(config_path, select, ignore, extend_select, min_confidence)
     if (not paths or "-" in paths) and sys.stdin.isatty():
         # with no path, a bare `storylint check` at a terminal would look like a hang
         click.echo("storylint: reading stories from stdin (Ctrl-D to end; see storylint check --help)", err=True)

@@ -57,10 +57,13 @@ def _codes(value: str | None) -> list[str] | None:
 
 
 def build_linter(
-    config_path: str | None, select: str | None, ignore: str | None, extend_select: str | None
+    config_path: str | None, select: str | None, ignore: str | None, extend_select: str | None,
+    min_confidence: float | None = None,
 ) -> tuple[Linter, Config]:
     config = load_config(config_path)
     update: dict[str, Any] = {}
+    if min_confidence is not None:
+        update["min_confidence"] = min_confidence
     if select is not None:
         update["select"] = _codes(select)
     if ignore is not None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from storylint.analysis import analyse
 from storylint.calibration import Calibration, evidence_class, is_bug_report, never_counts
 from storylint.config import Config
@@ -89,3 +94,17 @@ def test_proposed_fixes_read_as_plans() -> None:
 def test_github_bug_template_is_a_bug_report() -> None:
     body = "**Describe the bug**\nThe export stops at 99 %.\n\n**To Reproduce**\n1. Deploy the war to Tomcat"
     assert is_bug_report("Export of large projects", body)
+
+
+def test_check_min_confidence_option_overrides_the_default(tmp_path: Path) -> None:
+    stories = tmp_path / "s.jsonl"
+    stories.write_text('{"id": "S-1", "title": "Sessions", "body": "## Proposal\\nKeep the sessions in Redis."}\n')
+
+    def findings(*extra: str) -> list[dict[str, object]]:
+        res = subprocess.run([sys.executable, "-m", "storylint", "check", str(stories), "--format", "json",
+                              "--select", "TC01", *extra], capture_output=True, text=True, timeout=60)  # fmt: skip
+        return list(json.loads(res.stdout)["findings"])
+
+    (found,) = findings()
+    confidence = float(found["confidence"])  # type: ignore[arg-type]
+    assert findings("--min-confidence", str(confidence)) and not findings("--min-confidence", "1.0")
