@@ -22,6 +22,7 @@ from .parse import SEC_AC, SEC_PROPOSAL
 
 #: Pseudo-counts pulling a thin cell toward its parent's precision.
 SMOOTHING = 4.0
+MAX_CONFIDENCE = 0.99
 
 # A sentence that reports what goes wrong (a bug's symptom) mentions the technology it
 # saw failing; unless it also proposes a fix, that is evidence of a bug, not of HOW.
@@ -117,7 +118,8 @@ class Calibration:
         by_class = _sum(v for (_, e), v in self.cells.items() if e == evidence)
         class_p = _ratio(by_class, overall, SMOOTHING, fallback=overall)
         cell = self.cells.get((category, evidence), (0, 0))
-        return round(_ratio(cell, class_p, SMOOTHING, fallback=class_p), 2)
+        # never certainty: a measured share is an estimate, and 1.0 would read as a guarantee
+        return min(round(_ratio(cell, class_p, SMOOTHING, fallback=class_p), 2), MAX_CONFIDENCE)
 
 
 def _sum(values: object) -> tuple[int, int]:

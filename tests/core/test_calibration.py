@@ -107,4 +107,5 @@ def test_check_min_confidence_option_overrides_the_default(tmp_path: Path) -> No
 
     (found,) = findings()
     confidence = float(found["confidence"])  # type: ignore[arg-type]
+    assert confidence < 1.0  # calibrated confidence never claims certainty
     assert findings("--min-confidence", str(confidence)) and not findings("--min-confidence", "1.0")
