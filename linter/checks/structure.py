@@ -56,7 +56,7 @@ _NEED_RE = re.compile(
     r"search|follow|learn|call|ask|spot|prove|rely|reply|respond|send|sign|log|recover|cancel|return|schedule|"
     r"assign|filter|sort|answer|confirm|prepare|finish|start|use|work|manage|be able)\b"
 )
-_BEFORE_NEED = re.compile(r"([a-z]+)(?:\s+(?:also|really|often|still|now|all|just|then))?\s+$")
+_ADVERBS = frozenset({"also", "really", "often", "still", "now", "all", "just", "then"})
 
 
 def _people(words: list[str]) -> bool:
@@ -66,8 +66,11 @@ def _people(words: list[str]) -> bool:
 
 def _plain_need(lowered: str) -> bool:
     for m in _NEED_RE.finditer(lowered):
-        before = _BEFORE_NEED.search(lowered, max(0, m.start() - 40), m.start())
-        if before and (before.group(1) in _PEOPLE_WORDS or _people([before.group(1)])):
+        words = lowered[max(0, m.start() - 40) : m.start()].split()[-2:]
+        if words and words[-1] in _ADVERBS:
+            words = words[:-1]
+        who = words[-1] if words else ""
+        if who.isalpha() and (who in _PEOPLE_WORDS or _people([who])):
             return True
     return False
 
