@@ -51,6 +51,7 @@ MAX_FINDING_ROWS = 100_000
 
 COACH_RUNS = 8  # runs in a coaching row's inline trend
 COACH_MIN_STORIES = 5  # authors with fewer checked stories are grouped, not ranked
+COACH_ROWS = 30  # authors / projects listed in the coaching view, at most (the CSV has all)
 COACH_STORIES = 3  # stories to talk about per author / project
 CHANGED_ROWS = 50  # stories listed as began / stopped prescribing HOW
 HOW_GROUP = "how"
@@ -525,7 +526,8 @@ def build_dataset(
     title_cap = max(TITLE_FLOOR, min(TITLE_CAP, TITLE_BUDGET // max(1, n_stories)))
     table = _table(table_findings, story_meta, rule_ids, excerpt_cap, title_cap)
     size = _json_size(table)
-    rest = _json_size([trend, by_author, by_project, by_rule, worst])
+    rates = _rates(inp, findings, story_meta, checked, alias, threshold(min_severity, min_confidence))
+    rest = _json_size([trend, by_author, by_project, by_rule, worst, rates])
     table_budget = max(PAGE_BUDGET - 2 * rest, 1_000_000)  # the rest is also drawn as HTML
     for _ in range(4):  # long excerpts and titles everywhere: cut harder, then drop rows
         if size <= table_budget:
@@ -546,8 +548,6 @@ def build_dataset(
         notes.append(
             f"Excerpts in the findings table are cut at {excerpt_cap} characters to keep this file small."
         )
-
-    rates = _rates(inp, findings, story_meta, checked, alias, threshold(min_severity, min_confidence))
 
     return {
         **rates,
@@ -702,6 +702,9 @@ def _coaching(
     """Per author and per project: HOW rate now and over the last runs, top categories,
     the stories to talk about; authors with too few stories grouped."""
     recent = trend[-COACH_RUNS:]
+    first_of: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in findings:
+        first_of.setdefault((f["source"], f["story"]), f)
 
     def series(scope: str, name: str) -> list[float | None]:
         out: list[float | None] = []
@@ -741,8 +744,7 @@ def _coaching(
             r["cats"][f["category"]] += 1
         for skey in how_now:
             m = story_meta.get(skey)
-            first = next((f for f in findings if (f["source"], f["story"]) == skey), None) if m is None else None
-            name = ((m or {}).get(key) if m else (first or {}).get(key)) or "(none)"
+            name = (m if m else first_of.get(skey, {})).get(key) or "(none)"
             r = rows.setdefault(name, {"name": name, "checked": None, "how": 0, "cats": Counter(), "stories": []})
             r["how"] += 1
             front = fronts.get(f"{skey[0]}\x00{skey[1]}", {}).get(HOW_GROUP) or [0, 0, 0]
@@ -755,7 +757,7 @@ def _coaching(
             picks = []
             for _, skey in sorted(r["stories"])[:COACH_STORIES]:
                 m = story_meta.get(skey, {})
-                picks.append({"story": skey[1], "url": m.get("url"), "title": _cap(m.get("title"), 80) or None})
+                picks.append({"story": skey[1], "url": m.get("url"), "title": _cap(m.get("title"), 48) or None})
             out.append(
                 {
                     "name": r["name"],
@@ -782,13 +784,14 @@ def _coaching(
             "how": n,
             "checked": c,
             "share": _share(n, c),
-            "names": sorted(r["name"] for r in small),
+            "names": sorted(r["name"] for r in small)[:COACH_ROWS],
         }
     return {
         "min_stories": COACH_MIN_STORIES,
-        "authors": ranked,
+        "authors": ranked[:COACH_ROWS],
+        "authors_total": len(ranked),
         "authors_grouped": grouped,
-        "projects": build("project"),
+        "projects": build("project")[:COACH_ROWS],
     }
 
 
