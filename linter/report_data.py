@@ -85,7 +85,7 @@ def _scope_count(totals: dict[str, Any] | None, group: str, th: dict[str, Any]) 
     if totals is None:
         return None
     hist = (totals.get("groups") or {}).get(group, {}).get(str(th["rank"]), {})
-    return sum(n for conf, n in hist.items() if float(conf) >= th["min_confidence"] - 1e-9)
+    return sum(int(n) for conf, n in hist.items() if float(conf) >= th["min_confidence"] - 1e-9)
 
 
 def _rate(count: int | None, checked: int | None) -> dict[str, Any]:
@@ -526,7 +526,9 @@ def build_dataset(
     title_cap = max(TITLE_FLOOR, min(TITLE_CAP, TITLE_BUDGET // max(1, n_stories)))
     table = _table(table_findings, story_meta, rule_ids, excerpt_cap, title_cap)
     size = _json_size(table)
-    rates = _rates(inp, findings, story_meta, checked, alias, threshold(min_severity, min_confidence))
+    rates = _rates(
+        inp, findings, story_meta, checked, alias, threshold(min_severity, min_confidence)
+    )
     rest = _json_size([trend, by_author, by_project, by_rule, worst, rates])
     table_budget = max(PAGE_BUDGET - 2 * rest, 1_000_000)  # the rest is also drawn as HTML
     for _ in range(4):  # long excerpts and titles everywhere: cut harder, then drop rows
@@ -591,9 +593,11 @@ def _rates(
 ) -> dict[str, Any]:
     """The role-boundary rate, hygiene rates, what changed and the coaching view."""
     fronts = story_frontiers({**f, "story": f"{f['source']}\x00{f['story']}"} for f in findings)
-    live = {
-        (src, ref) for (src, ref), m in story_meta.items() if m.get("status") != "skipped"
-    } if inp.stories is not None else None
+    live = (
+        {(src, ref) for (src, ref), m in story_meta.items() if m.get("status") != "skipped"}
+        if inp.stories is not None
+        else None
+    )
 
     def qualifying(group: str) -> set[tuple[str, str]]:
         out = set()
@@ -626,7 +630,9 @@ def _rates(
         return {
             "previous": prev["label"],
             "previous_at": prev["started_at"],
-            "count": None if now["count"] is None or prev["count"] is None else now["count"] - prev["count"],
+            "count": None
+            if now["count"] is None or prev["count"] is None
+            else now["count"] - prev["count"],
             "share": round(now["share"] - prev["share"], 4),
         }
 
@@ -716,7 +722,7 @@ def _coaching(
             n = c = 0
             for key, t in scopes.items():
                 kind, _, raw = key.partition(":")
-                shown = (alias(raw) if alias and kind == "author" and raw != "(none)" else raw)
+                shown = alias(raw) if alias and kind == "author" and raw != "(none)" else raw
                 if kind == scope and shown == name:
                     n += _scope_count(t, HOW_GROUP, th) or 0
                     c += int(t.get("checked") or 0)
@@ -728,7 +734,9 @@ def _coaching(
         if live is not None:
             for skey in live:
                 name = story_meta[skey].get(key) or "(none)"
-                rows.setdefault(name, {"name": name, "checked": 0, "how": 0, "cats": Counter(), "stories": []})
+                rows.setdefault(
+                    name, {"name": name, "checked": 0, "how": 0, "cats": Counter(), "stories": []}
+                )
                 rows[name]["checked"] += 1
         for f in findings:
             skey = (f["source"], f["story"])
@@ -740,12 +748,16 @@ def _coaching(
                 continue
             m = story_meta.get(skey)
             name = (m[key] if m else f[key]) or "(none)"
-            r = rows.setdefault(name, {"name": name, "checked": None, "how": 0, "cats": Counter(), "stories": []})
+            r = rows.setdefault(
+                name, {"name": name, "checked": None, "how": 0, "cats": Counter(), "stories": []}
+            )
             r["cats"][f["category"]] += 1
         for skey in how_now:
             m = story_meta.get(skey)
             name = (m if m else first_of.get(skey, {})).get(key) or "(none)"
-            r = rows.setdefault(name, {"name": name, "checked": None, "how": 0, "cats": Counter(), "stories": []})
+            r = rows.setdefault(
+                name, {"name": name, "checked": None, "how": 0, "cats": Counter(), "stories": []}
+            )
             r["how"] += 1
             front = fronts.get(f"{skey[0]}\x00{skey[1]}", {}).get(HOW_GROUP) or [0, 0, 0]
             r["stories"].append((-max(front), skey))
@@ -757,7 +769,13 @@ def _coaching(
             picks = []
             for _, skey in sorted(r["stories"])[:COACH_STORIES]:
                 m = story_meta.get(skey, {})
-                picks.append({"story": skey[1], "url": m.get("url"), "title": _cap(m.get("title"), 48) or None})
+                picks.append(
+                    {
+                        "story": skey[1],
+                        "url": m.get("url"),
+                        "title": _cap(m.get("title"), 48) or None,
+                    }
+                )
             out.append(
                 {
                     "name": r["name"],
@@ -766,7 +784,9 @@ def _coaching(
                     "share": share,
                     "trend": spark,
                     "change": None if share is None or prev is None else round(share - prev, 4),
-                    "top_categories": [c for c, _ in sorted(r["cats"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]],
+                    "top_categories": [
+                        c for c, _ in sorted(r["cats"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+                    ],
                     "stories": picks,
                 }
             )
@@ -803,11 +823,11 @@ __all__ = [
     "ReportInput",
     "build_dataset",
     "filtered_findings",
-    "sentence",
-    "threshold",
     "load_results",
     "load_store",
     "make_aliaser",
     "parse_since",
     "pseudonym_key",
+    "sentence",
+    "threshold",
 ]

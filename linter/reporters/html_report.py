@@ -388,9 +388,9 @@ def _fixed(d: dict[str, Any]) -> str:
     rows = "".join(
         f'<tr data-story="{e(s["story"])}"><th scope="row">{_story_link(s["story"], s["url"])}'
         + (f' <span class="meta">{e(s["title"])}</span>' if s["title"] else "")
-        + f'</th><td>{e(s["author"] or "")}</td><td>{e(s["project"] or "")}</td>'
+        + f"</th><td>{e(s['author'] or '')}</td><td>{e(s['project'] or '')}</td>"
         f'<td class="num">{num(s["findings_before"])}</td>'
-        f'<td>{e(s["fixed_run"])} ({e((s["fixed_at"] or "")[:10])})</td></tr>'
+        f"<td>{e(s['fixed_run'])} ({e((s['fixed_at'] or '')[:10])})</td></tr>"
         for s in fixed
     )
     more = (
@@ -468,9 +468,7 @@ def _how(d: dict[str, Any]) -> str:
 def _coach_table(rows: list[dict[str, Any]], label: str, ident: str, grouped: Any = None) -> str:
     body = []
     for r in rows:
-        picks = "".join(
-            f"<li>{_story_link(s['story'], s['url'])}</li>" for s in r["stories"]
-        )
+        picks = "".join(f"<li>{_story_link(s['story'], s['url'])}</li>" for s in r["stories"])
         cats = ", ".join(e(_category_label(c)) for c in r["top_categories"])
         change = (
             _delta_text(r["change"], lower_is_better=True, share=True)
@@ -494,7 +492,7 @@ def _coach_table(rows: list[dict[str, Any]], label: str, ident: str, grouped: An
         return f"<p>No {e(label.lower())} yet.</p>"
     return (
         f'<div class="scroll"><table class="coach" id="{ident}"><caption>{e(label)}</caption><thead><tr>'
-        f'<th scope="col">{e(label[:-1] if label.endswith("s") else label)}</th>'
+        f'<th scope="col">{e(label.removesuffix("s"))}</th>'
         '<th scope="col" class="num">HOW / checked</th><th scope="col" class="num">Rate</th>'
         '<th scope="col">Last runs</th><th scope="col">Change</th><th scope="col">Most hit</th>'
         '<th scope="col">Stories to talk about</th></tr></thead><tbody>'
@@ -508,7 +506,7 @@ def _coaching(d: dict[str, Any]) -> str:
     grouped = dict(c["authors_grouped"], min=c["min_stories"]) if c["authors_grouped"] else None
     more = (
         f'<p class="note">The {num(len(c["authors"]))} authors with the highest rate of '
-        f'{num(c["authors_total"])}.</p>'
+        f"{num(c['authors_total'])}.</p>"
         if c["authors_total"] > len(c["authors"])
         else ""
     )
@@ -567,7 +565,9 @@ def _changes(d: dict[str, Any]) -> str:
             if c[key + "_total"] > len(rows)
             else ""
         )
-        return f'<h3>{title}: {num(c[key + "_total"])}</h3><ul id="changes-{key}">{items}</ul>{more}'
+        return (
+            f'<h3>{title}: {num(c[key + "_total"])}</h3><ul id="changes-{key}">{items}</ul>{more}'
+        )
 
     return (
         f'<p class="note">Compared with the state after run {e(c["previous"])}, at the same threshold.</p>'
