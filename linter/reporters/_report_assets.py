@@ -45,15 +45,15 @@ h3 { font-size: 1.02rem; margin: 0 0 .3rem; }
 .figure dd { margin: .15rem 0 0; font-size: 1.75rem; font-weight: 650; font-variant-numeric: tabular-nums; }
 .figure .delta { display: block; font-size: .85rem; font-weight: 500; }
 .lead { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.1fr); gap: 1rem; align-items: start; }
-.lead figure { margin: 0; }
-.lead .chart { max-height: 190px; }
+.lead figure { margin: .4rem 0 0; }
+.lead .chart { max-height: 230px; }
 .headline { font-size: 1.6rem; font-weight: 700; margin: .2rem 0 .3rem; font-variant-numeric: tabular-nums; }
 .coach td, .coach th { padding: .2rem .45rem; }
 .spark { vertical-align: middle; }
 .spark polyline { fill: none; stroke: var(--s1); stroke-width: 1.6; }
 .spark circle { fill: var(--s1); }
 .coach ul { margin: 0; padding: 0; list-style: none; }
-.coach li { display: inline; }
+.coach li { display: inline; white-space: nowrap; }
 .coach li + li::before { content: ", "; }
 .coaching { display: grid; grid-template-columns: 1fr; gap: .5rem; }
 @media (max-width: 900px) { .lead { grid-template-columns: 1fr; } }

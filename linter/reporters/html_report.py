@@ -110,14 +110,22 @@ def _chart(
     chart_id: str,
     title: str,
     as_percent: bool = False,
+    zoom: bool = False,
 ) -> str:
-    """A line chart over runs as inline SVG: solid line + circles, dashed line + squares."""
+    """A line chart over runs as inline SVG: solid line + circles, dashed line + squares.
+
+    `zoom`: a percent axis ends just above the highest value, not at 100 %,
+    so that a rate of a few percent still shows its slope.
+    """
     points = [p for p in trend if any(p.get(key) is not None for key, _ in series)]
     width, height = 560, 240
     left, right, top, bottom = 52, 14, 12, 40
     pw, ph = width - left - right, height - top - bottom
     values = [p[key] for p in points for key, _ in series if p.get(key) is not None]
     ymax = 1.0 if as_percent else _nice_max(max(values, default=0))
+    if as_percent and zoom and values:
+        peak = max(values)  # four gridlines at whole percents
+        ymax = next(m for m in (0.04, 0.08, 0.12, 0.2, 0.4, 0.6, 0.8, 1.0) if m >= peak)
     n = len(points)
 
     def x(i: int) -> float:
@@ -450,6 +458,7 @@ def _how(d: dict[str, Any]) -> str:
             chart_id="trend-how",
             title="Share of checked stories prescribing HOW after each run",
             as_percent=True,
+            zoom=True,
         )
         if any(p["share"] is not None for p in series)
         else '<p class="note">No run records this rate yet (runs before store schema 4).</p>'
@@ -483,7 +492,7 @@ def _coach_table(rows: list[dict[str, Any]], label: str, ident: str, grouped: An
         )
     if grouped:
         body.append(
-            f'<tr data-name="(grouped)"><th scope="row">{num(grouped["authors"])} authors with fewer than '
+            f'<tr data-name="(grouped)"><th scope="row">{num(grouped["authors"])} author{"" if grouped["authors"] == 1 else "s"} with fewer than '
             f'{num(grouped["min"])} stories (not ranked)</th><td class="num">{num(grouped["how"])} / '
             f'{num(grouped["checked"])}</td><td class="num">{pct(grouped["share"])}</td>'
             '<td colspan="4"></td></tr>'
