@@ -431,6 +431,13 @@ MAIN_JS = r"""
     check.setAttribute("data-author-findings", String(sum(data.by_author)));
     check.setAttribute("data-project-findings", String(sum(data.by_project)));
     check.setAttribute("data-rule-findings", String(sum(rules)));
+    // where the lead items end up (px from the top): the first screen must hold them
+    var bottom = function (el) {
+      return el ? String(Math.round(el.getBoundingClientRect().bottom + window.scrollY)) : "";
+    };
+    check.setAttribute("data-headline-bottom", bottom(document.querySelector("[data-figure=how]")));
+    check.setAttribute("data-trend-bottom", bottom(document.getElementById("trend-how")));
+    check.setAttribute("data-coach-row-bottom", bottom(document.querySelector(".coach tbody tr")));
   } catch (err) {
     if (window.__reportError) window.__reportError(err && err.stack ? err.stack : String(err));
     else throw err;

@@ -308,3 +308,38 @@ def test_browser_50k_findings_headline(
     how = worst_case_dataset["how"]
     assert _page_headline(chromium, page) == how["sentence"]
     assert how["count"] > 0 and how["checked"] is not None
+
+
+@pytest.mark.chromium
+def test_first_screen_holds_headline_trend_and_coaching(
+    chromium: str, tmp_path: Path, artifacts: Path
+) -> None:
+    """At 1400 x 900 the headline, its trend and the coaching view need no scrolling."""
+    from storylint.model import StoryResult
+
+    from tests.report.report_browser import screenshot
+    from tests.report.report_fixtures import finding
+
+    db = tmp_path / "five.db"
+    store = open_store(str(db))
+    names = ["Dana Scully", "Fox Mulder", "Walter Skinner", "Monica Reyes", "John Doggett"]
+    for run in range(3):
+        results = []
+        for n in range(60):
+            s = jira_story(n, names[n % 5])
+            how = (n + run) % (7 + run) == 0
+            results.append(
+                StoryResult(
+                    s, [finding(s, "DM01", "data_model", "error", "a table")] if how else []
+                )
+            )
+        record_run(store, "jira:ACME", results)
+    store.close()
+    page = tmp_path / "r.html"
+    assert storylint("report", "--store", str(db), "-o", str(page)).returncode == 0
+    dom = parse_dom(dump_dom(chromium, page, width=1400))
+    assert dom.root.get("data-errors") == "0", dom.by_id("script-errors").text
+    check = dom.by_id("self-check").attrs
+    for key in ("data-headline-bottom", "data-trend-bottom", "data-coach-row-bottom"):
+        assert 0 < int(check[key]) <= 900, (key, check[key])
+    screenshot(chromium, page, artifacts / "report-first-screen.png", width=1400, height=900)
