@@ -81,9 +81,11 @@ def _headline(d: dict[str, Any]) -> list[str]:
         out.append("Story hygiene (apart from the headline): " + "; ".join(parts) + ".")
     c = d.get("changes")
     if c:
+        began = c["began_total"]
         out.append(
-            f"Since run {md_escape(str(c['previous']))}: {_num(c['began_total'])} stories began to "
-            f"prescribe HOW, {_num(c['stopped_total'])} stopped."
+            f"Since run {md_escape(str(c['previous']))}: {_num(began)} "
+            f"{'story' if began == 1 else 'stories'} began to prescribe HOW, "
+            f"{_num(c['stopped_total'])} stopped."
         )
         for title, key in (("Began", "began"), ("Stopped", "stopped")):
             if c[key]:

@@ -158,7 +158,26 @@ def test_what_changed_lists_began_and_stopped(tmp_path: Path, stories_v2: Path) 
     assert [s["story"] for s in c["stopped"]] == ["EX-1"]
     assert d["how"]["change"]["count"] == 0
     md = digest.render(d)
-    assert "1 stories began to prescribe HOW, 1 stopped" in md
+    assert "1 story began to prescribe HOW, 1 stopped" in md
+
+
+def test_results_files_headline_and_changes(tmp_path: Path, stories_v2: Path) -> None:
+    """Without a store: each `check --format json` output is a run."""
+    paths = []
+    for i, source in enumerate((EXAMPLES, stories_v2), 1):
+        proc = storylint("check", "--format", "json", str(source))
+        assert proc.returncode in (0, 1), proc.stderr
+        paths.append(tmp_path / f"run{i}.json")
+        paths[-1].write_text(proc.stdout, encoding="utf-8")
+    out = tmp_path / "d.md"
+    proc = storylint("report", *map(str, paths), "-o", str(out), "--min-confidence", "0.9")
+    assert proc.returncode == 0, proc.stderr
+    md = out.read_text(encoding="utf-8")
+    result = json.loads(paths[-1].read_text(encoding="utf-8"))
+    assert first_line(md) == recount(result, "info", 0.9)
+    d = rd.build_dataset(rd.load_results([str(p) for p in paths]))
+    assert [s["story"] for s in d["changes"]["began"]] == ["EX-99"]
+    assert [s["story"] for s in d["changes"]["stopped"]] == ["EX-1"]
 
 
 def test_project_and_author_trends_are_exact(history: History) -> None:
