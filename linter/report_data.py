@@ -28,7 +28,7 @@ from storylint.report_inputs import (
     parse_since,
     pseudonym_key,
 )
-from storylint.store.base import story_frontiers
+from storylint.store.base import SCOPE_SEP, story_frontiers
 
 #: Bump when the dataset's shape changes (the HTML reads it).
 DATASET_VERSION = 3
@@ -685,7 +685,17 @@ def _rates(
             "stopped": rows(stopped),
         }
 
-    coaching = _coaching(findings, story_meta, fronts, how_now, trend, alias, th, live)
+    coaching = _coaching(
+        findings,
+        story_meta,
+        fronts,
+        how_now,
+        trend,
+        alias,
+        th,
+        live,
+        inp.project if inp.kind == "store" else None,
+    )
     return {
         "threshold": th,
         "how": how,
@@ -704,6 +714,7 @@ def _coaching(
     alias: Aliaser | None,
     th: dict[str, Any],
     live: set[tuple[str, str]] | None,
+    project: str | None = None,
 ) -> dict[str, Any]:
     """Per author and per project: HOW rate now and over the last runs, top categories,
     the stories to talk about; authors with too few stories grouped."""
@@ -722,6 +733,11 @@ def _coaching(
             n = c = 0
             for key, t in scopes.items():
                 kind, _, raw = key.partition(":")
+                if project and kind == "project_author":  # the author within --project
+                    in_project, _, raw = raw.partition(SCOPE_SEP)
+                    kind = "author" if in_project == project else ""
+                elif project and kind == "author":
+                    continue
                 shown = alias(raw) if alias and kind == "author" and raw != "(none)" else raw
                 if kind == scope and shown == name:
                     n += _scope_count(t, HOW_GROUP, th) or 0

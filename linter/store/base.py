@@ -29,6 +29,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "how": HOW_CATEGORIES,
     **{cat: (cat,) for cat in STRUCTURE_CATEGORIES},
 }
+#: Between project and author in a 'project_author' scope's name.
+SCOPE_SEP = "\x1f"
 _GROUP_OF = {cat: group for group, cats in GROUPS.items() for cat in cats}
 
 
@@ -343,7 +345,8 @@ class Store:
             self._record_run_totals(run_id, source)
 
     def _record_run_totals(self, run_id: int, source: str) -> None:
-        """Totals of the source after this run per scope: all, each project, each author.
+        """Totals of the source after this run per scope: all, each project, each author,
+        each author within a project.
 
         The 'all' row also lists the stories prescribing HOW with their frontiers, so a
         report can tell which stories began (or stopped) prescribing between two runs.
@@ -365,6 +368,9 @@ class Store:
         for st in live:
             scopes.setdefault(("project", st["project"] or "(none)"), []).append(st)
             scopes.setdefault(("author", st["author"] or "(none)"), []).append(st)
+            # an author within a project, so that `report --project` trends authors exactly too
+            pair = f"{st['project'] or '(none)'}{SCOPE_SEP}{st['author'] or '(none)'}"
+            scopes.setdefault(("project_author", pair), []).append(st)
         rows = []
         for (scope, name), members in scopes.items():
             totals = rollup(members, frontiers)

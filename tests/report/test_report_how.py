@@ -236,6 +236,30 @@ def test_small_authors_are_grouped_not_ranked(tmp_path: Path) -> None:
     assert pd["coaching"]["authors"][0]["trend"] == [0.5]
 
 
+def test_author_trend_within_a_project(tmp_path: Path) -> None:
+    """With --project, an author's inline trend counts that project's stories only."""
+    from storylint.model import StoryResult
+
+    from tests.report.report_fixtures import finding
+
+    store = open_store(str(tmp_path / "p.db"))
+    results = []
+    for n in range(1, 13):  # Ann: 6 stories in ACME (3 prescribe HOW), 6 clean in SHOP
+        s = jira_story(n, "Ann")
+        if n > 6:
+            s = s.model_copy(update={"key": f"SHOP-{n}", "project": "SHOP"})
+        how = n <= 6 and n % 2 == 1
+        results.append(
+            StoryResult(s, [finding(s, "DM01", "data_model", "error", "a table")] if how else [])
+        )
+    record_run(store, "jira:ALL", results)
+    everywhere = rd.build_dataset(rd.load_store(store))["coaching"]["authors"]
+    in_acme = rd.build_dataset(rd.load_store(store, project="ACME"))["coaching"]["authors"]
+    store.close()
+    assert [(r["name"], r["share"], r["trend"]) for r in everywhere] == [("Ann", 0.25, [0.25])]
+    assert [(r["name"], r["share"], r["trend"]) for r in in_acme] == [("Ann", 0.5, [0.5])]
+
+
 def _schema3(db: Path) -> None:
     """Turn a store into one written before schema 4 (no per-run totals)."""
     conn = sqlite3.connect(db)
