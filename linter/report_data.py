@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from storylint.model import CATEGORIES, SEVERITY_RANK
+from storylint.model import CATEGORIES, HOW_CATEGORIES, SEVERITY_RANK, STRUCTURE_CATEGORIES
 from storylint.report_inputs import (
     KEY_ENV,
     SALT_SOURCE,
@@ -28,9 +28,10 @@ from storylint.report_inputs import (
     parse_since,
     pseudonym_key,
 )
+from storylint.store.base import SCOPE_SEP, story_frontiers
 
 #: Bump when the dataset's shape changes (the HTML reads it).
-DATASET_VERSION = 2
+DATASET_VERSION = 3
 
 EXCERPT_CAP = 120  # characters of excerpt per row of the findings table, at most
 EXCERPT_FLOOR = 40  # ... and at least, however many rows
@@ -47,6 +48,57 @@ WORST_TITLE_CAP = 140
 FIXED_ROWS = 50  # most recently fixed stories listed
 MAX_TREND_POINTS = 400
 MAX_FINDING_ROWS = 100_000
+
+COACH_RUNS = 8  # runs in a coaching row's inline trend
+COACH_MIN_STORIES = 5  # authors with fewer checked stories are grouped, not ranked
+COACH_ROWS = 30  # authors / projects listed in the coaching view, at most (the CSV has all)
+COACH_STORIES = 3  # stories to talk about per author / project
+CHANGED_ROWS = 50  # stories listed as began / stopped prescribing HOW
+HOW_GROUP = "how"
+
+# -- the role-boundary rate ---------------------------------------------------------------
+
+
+def threshold(min_severity: str = "info", min_confidence: float = 0.0) -> dict[str, Any]:
+    """Which findings count toward the rates, and the sentence that says so."""
+    rank = SEVERITY_RANK[min_severity]
+    conf = round(float(min_confidence), 2)
+    parts = [
+        "every finding" if rank == 1 and conf <= 0 else "findings",
+        *([f"of severity {min_severity} or above"] if rank > 1 else []),
+        *([f"with confidence {conf:.2f} or more"] if conf > 0 else []),
+    ]
+    return {
+        "min_severity": min_severity,
+        "min_confidence": conf,
+        "rank": rank,
+        "text": "Counted: " + " ".join(parts) + ".",
+    }
+
+
+def counts(front: list[float] | None, th: dict[str, Any]) -> bool:
+    """Whether a story's frontier (see `story_frontiers`) meets the threshold."""
+    return front is not None and front[th["rank"] - 1] >= th["min_confidence"] - 1e-9
+
+
+def _scope_count(totals: dict[str, Any] | None, group: str, th: dict[str, Any]) -> int | None:
+    if totals is None:
+        return None
+    hist = (totals.get("groups") or {}).get(group, {}).get(str(th["rank"]), {})
+    return sum(int(n) for conf, n in hist.items() if float(conf) >= th["min_confidence"] - 1e-9)
+
+
+def _rate(count: int | None, checked: int | None) -> dict[str, Any]:
+    return {"count": count, "checked": checked, "share": _share(count, checked)}
+
+
+def sentence(count: int | None, checked: int | None) -> str:
+    """The headline, word for word the same in the HTML and the digest."""
+    if count is None or checked is None:
+        return "Stories prescribing HOW: n/a"
+    share = f"{count / checked * 100:.1f} %" if checked else "n/a"
+    return f"Stories prescribing HOW: {count:,} of {checked:,} ({share})"
+
 
 # -- the pure aggregation -----------------------------------------------------------------
 
@@ -259,6 +311,8 @@ def build_dataset(
     generated_at: str | None = None,
     version: str = "",
     rules: dict[str, dict[str, Any]] | None = None,
+    min_severity: str = "info",
+    min_confidence: float = 0.0,
 ) -> dict[str, Any]:
     """The report's dataset: headline, trend, breakdowns, worst stories, compact findings.
 
@@ -472,7 +526,10 @@ def build_dataset(
     title_cap = max(TITLE_FLOOR, min(TITLE_CAP, TITLE_BUDGET // max(1, n_stories)))
     table = _table(table_findings, story_meta, rule_ids, excerpt_cap, title_cap)
     size = _json_size(table)
-    rest = _json_size([trend, by_author, by_project, by_rule, worst])
+    rates = _rates(
+        inp, findings, story_meta, checked, alias, threshold(min_severity, min_confidence)
+    )
+    rest = _json_size([trend, by_author, by_project, by_rule, worst, rates])
     table_budget = max(PAGE_BUDGET - 2 * rest, 1_000_000)  # the rest is also drawn as HTML
     for _ in range(4):  # long excerpts and titles everywhere: cut harder, then drop rows
         if size <= table_budget:
@@ -495,6 +552,7 @@ def build_dataset(
         )
 
     return {
+        **rates,
         "dataset_version": DATASET_VERSION,
         "tool_version": version,
         "generated_at": generated_at or datetime.now(UTC).isoformat(timespec="seconds"),
@@ -525,6 +583,254 @@ def build_dataset(
     }
 
 
+def _rates(
+    inp: ReportInput,
+    findings: list[dict[str, Any]],
+    story_meta: dict[tuple[str, str], dict[str, Any]],
+    checked: int | None,
+    alias: Aliaser | None,
+    th: dict[str, Any],
+) -> dict[str, Any]:
+    """The role-boundary rate, hygiene rates, what changed and the coaching view."""
+    fronts = story_frontiers({**f, "story": f"{f['source']}\x00{f['story']}"} for f in findings)
+    live = (
+        {(src, ref) for (src, ref), m in story_meta.items() if m.get("status") != "skipped"}
+        if inp.stories is not None
+        else None
+    )
+
+    def qualifying(group: str) -> set[tuple[str, str]]:
+        out = set()
+        for key, g in fronts.items():
+            src, _, ref = key.partition("\x00")
+            if counts(g.get(group), th) and (live is None or (src, ref) in live):
+                out.add((src, ref))
+        return out
+
+    how_now = qualifying(HOW_GROUP)
+    trend = inp.runs[-MAX_TREND_POINTS:]
+    own = f"project:{inp.project}" if inp.project and inp.kind == "store" else "all:"
+
+    def scope_trend(key: str, group: str) -> list[dict[str, Any]]:
+        out = []
+        for p in trend:
+            n: int | None = None
+            c: int | None = None
+            if p.get("scopes") is not None:
+                t = p["scopes"].get(key)
+                n = 0 if t is None else _scope_count(t, group, th)
+                c = 0 if t is None else t.get("checked")
+            out.append({"label": p["label"], "started_at": p["started_at"], **_rate(n, c)})
+        return out
+
+    def change(now: dict[str, Any], series: list[dict[str, Any]]) -> dict[str, Any] | None:
+        if len(series) < 2 or series[-2]["share"] is None or now["share"] is None:
+            return None
+        prev = series[-2]
+        return {
+            "previous": prev["label"],
+            "previous_at": prev["started_at"],
+            "count": None
+            if now["count"] is None or prev["count"] is None
+            else now["count"] - prev["count"],
+            "share": round(now["share"] - prev["share"], 4),
+        }
+
+    how = _rate(len(how_now), checked)
+    how_series = scope_trend(own, HOW_GROUP)
+    how["sentence"] = sentence(how["count"], how["checked"])
+    how["trend"] = how_series
+    how["change"] = change(how, how_series)
+
+    hygiene = {}
+    for cat in STRUCTURE_CATEGORIES:
+        r = _rate(len(qualifying(cat)), checked)
+        series = scope_trend(own, cat)
+        hygiene[cat] = {**r, "trend": series, "change": change(r, series)}
+
+    # what changed: HOW stories now that did not prescribe after the previous run, and back
+    changes = None
+    if len(trend) >= 2 and trend[-2].get("how_stories") is not None:
+        before = {
+            (src, item[0])
+            for src, items in trend[-2]["how_stories"].items()
+            for item in items
+            if counts(list(item[1:4]), th)
+        }
+        if inp.project:
+            before = {k for k in before if k in story_meta or k in how_now}
+
+        def rows(keys: set[tuple[str, str]]) -> list[dict[str, Any]]:
+            out = []
+            for src, ref in sorted(keys)[:CHANGED_ROWS]:
+                m = story_meta.get((src, ref), {})
+                out.append(
+                    {
+                        "story": ref,
+                        "title": _cap(m.get("title"), WORST_TITLE_CAP) or None,
+                        "url": m.get("url"),
+                        "author": m.get("author"),
+                        "project": m.get("project"),
+                    }
+                )
+            return out
+
+        began = how_now - before
+        stopped = {k for k in before - how_now if live is None or k in live}
+        changes = {
+            "previous": trend[-2]["label"],
+            "began_total": len(began),
+            "stopped_total": len(stopped),
+            "began": rows(began),
+            "stopped": rows(stopped),
+        }
+
+    coaching = _coaching(
+        findings,
+        story_meta,
+        fronts,
+        how_now,
+        trend,
+        alias,
+        th,
+        live,
+        inp.project if inp.kind == "store" else None,
+    )
+    return {
+        "threshold": th,
+        "how": how,
+        "hygiene": hygiene,
+        "changes": changes,
+        "coaching": coaching,
+    }
+
+
+def _coaching(
+    findings: list[dict[str, Any]],
+    story_meta: dict[tuple[str, str], dict[str, Any]],
+    fronts: dict[str, dict[str, list[float]]],
+    how_now: set[tuple[str, str]],
+    trend: list[dict[str, Any]],
+    alias: Aliaser | None,
+    th: dict[str, Any],
+    live: set[tuple[str, str]] | None,
+    project: str | None = None,
+) -> dict[str, Any]:
+    """Per author and per project: HOW rate now and over the last runs, top categories,
+    the stories to talk about; authors with too few stories grouped."""
+    recent = trend[-COACH_RUNS:]
+    first_of: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in findings:
+        first_of.setdefault((f["source"], f["story"]), f)
+
+    def series(scope: str, name: str) -> list[float | None]:
+        out: list[float | None] = []
+        for p in recent:
+            scopes = p.get("scopes")
+            if scopes is None:
+                out.append(None)
+                continue
+            n = c = 0
+            for key, t in scopes.items():
+                kind, _, raw = key.partition(":")
+                if project and kind == "project_author":  # the author within --project
+                    in_project, _, raw = raw.partition(SCOPE_SEP)
+                    kind = "author" if in_project == project else ""
+                elif project and kind == "author":
+                    continue
+                shown = alias(raw) if alias and kind == "author" and raw != "(none)" else raw
+                if kind == scope and shown == name:
+                    n += _scope_count(t, HOW_GROUP, th) or 0
+                    c += int(t.get("checked") or 0)
+            out.append(_share(n, c))
+        return out
+
+    def build(key: str) -> list[dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+        if live is not None:
+            for skey in live:
+                name = story_meta[skey].get(key) or "(none)"
+                rows.setdefault(
+                    name, {"name": name, "checked": 0, "how": 0, "cats": Counter(), "stories": []}
+                )
+                rows[name]["checked"] += 1
+        for f in findings:
+            skey = (f["source"], f["story"])
+            if skey not in how_now or f["category"] not in HOW_CATEGORIES:
+                continue
+            if SEVERITY_RANK.get(f["severity"], 0) < th["rank"]:
+                continue
+            if (f["confidence"] or 0) < th["min_confidence"] - 1e-9:
+                continue
+            m = story_meta.get(skey)
+            name = (m[key] if m else f[key]) or "(none)"
+            r = rows.setdefault(
+                name, {"name": name, "checked": None, "how": 0, "cats": Counter(), "stories": []}
+            )
+            r["cats"][f["category"]] += 1
+        for skey in how_now:
+            m = story_meta.get(skey)
+            name = (m if m else first_of.get(skey, {})).get(key) or "(none)"
+            r = rows.setdefault(
+                name, {"name": name, "checked": None, "how": 0, "cats": Counter(), "stories": []}
+            )
+            r["how"] += 1
+            front = fronts.get(f"{skey[0]}\x00{skey[1]}", {}).get(HOW_GROUP) or [0, 0, 0]
+            r["stories"].append((-max(front), skey))
+        out = []
+        for r in rows.values():
+            share = _share(r["how"], r["checked"])
+            spark = series(key, r["name"])
+            prev = spark[-2] if len(spark) >= 2 else None
+            picks = []
+            for _, skey in sorted(r["stories"])[:COACH_STORIES]:
+                m = story_meta.get(skey, {})
+                picks.append(
+                    {
+                        "story": skey[1],
+                        "url": m.get("url"),
+                        "title": _cap(m.get("title"), 48) or None,
+                    }
+                )
+            out.append(
+                {
+                    "name": r["name"],
+                    "checked": r["checked"],
+                    "how": r["how"],
+                    "share": share,
+                    "trend": spark,
+                    "change": None if share is None or prev is None else round(share - prev, 4),
+                    "top_categories": [
+                        c for c, _ in sorted(r["cats"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+                    ],
+                    "stories": picks,
+                }
+            )
+        return sorted(out, key=lambda r: (-(r["share"] or 0), -r["how"], r["name"]))
+
+    authors = build("author")
+    ranked = [r for r in authors if r["checked"] is None or r["checked"] >= COACH_MIN_STORIES]
+    small = [r for r in authors if r["checked"] is not None and r["checked"] < COACH_MIN_STORIES]
+    grouped = None
+    if small:
+        n = sum(r["how"] for r in small)
+        c = sum(r["checked"] or 0 for r in small)
+        grouped = {
+            "authors": len(small),
+            "how": n,
+            "checked": c,
+            "share": _share(n, c),
+            "names": sorted(r["name"] for r in small)[:COACH_ROWS],
+        }
+    return {
+        "min_stories": COACH_MIN_STORIES,
+        "authors": ranked[:COACH_ROWS],
+        "authors_total": len(ranked),
+        "authors_grouped": grouped,
+        "projects": build("project")[:COACH_ROWS],
+    }
+
+
 __all__ = [
     "DATASET_VERSION",
     "KEY_ENV",
@@ -538,4 +844,6 @@ __all__ = [
     "make_aliaser",
     "parse_since",
     "pseudonym_key",
+    "sentence",
+    "threshold",
 ]

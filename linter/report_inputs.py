@@ -25,6 +25,7 @@ from typing import Any
 
 from storylint.errors import ConfigError, InputError
 from storylint.store import Store
+from storylint.store.base import rollup, story_frontiers
 
 #: Where a store keeps its pseudonym salt: a reserved row of the `sources` table.
 SALT_SOURCE = "storylint:pseudonym-salt"
@@ -49,6 +50,7 @@ class ReportInput:
     trend_scoped: bool = True  # False when the trend ignores the --project filter
     notes: list[str] = field(default_factory=list)
     fixed: list[dict[str, Any]] | None = None  # stories clean now that had findings; None: unknown
+    scoped_trend: bool = False  # the runs carry per-scope totals ("scopes"; store schema 4)
 
 
 # -- options ------------------------------------------------------------------------------
@@ -141,6 +143,22 @@ def _add_totals(acc: dict[str, Any], t: dict[str, Any]) -> None:
         acc["by_category"][cat] = acc["by_category"].get(cat, 0) + int(n)
 
 
+def merge_scopes(per_source: dict[str, dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Add up per-source scope totals ({"author:Ann": totals}) into one state."""
+    out: dict[str, dict[str, Any]] = {}
+    for scopes in per_source.values():
+        for key, t in scopes.items():
+            acc = out.setdefault(key, {"stories": 0, "checked": 0, "groups": {}})
+            acc["stories"] += int(t.get("stories") or 0)
+            acc["checked"] += int(t.get("checked") or 0)
+            for group, hist in (t.get("groups") or {}).items():
+                g = acc["groups"].setdefault(group, {"1": {}, "2": {}, "3": {}})
+                for rank, counts in hist.items():
+                    for conf, n in counts.items():
+                        g[rank][conf] = g[rank].get(conf, 0) + int(n)
+    return out
+
+
 def load_store(
     store: Store, *, since: str | None = None, project: str | None = None
 ) -> ReportInput:
@@ -148,6 +166,14 @@ def load_store(
     points: list[dict[str, Any]] = []
     latest: dict[str, dict[str, Any]] = {}
     incomplete = 0
+    scoped: dict[int, dict[str, dict[str, Any]]] = {}
+    how_lists: dict[int, list[Any]] = {}
+    for run_id, _source, scope, name, totals in store.run_totals():
+        if scope == "all":
+            how_lists[run_id] = totals.pop("how_stories", [])
+        scoped.setdefault(run_id, {})[f"{scope}:{name}"] = totals
+    latest_scopes: dict[str, dict[str, dict[str, Any]] | None] = {}
+    latest_how: dict[str, list[Any]] = {}
     for run in store.runs():
         if run.source == SALT_SOURCE:
             continue
@@ -155,9 +181,12 @@ def load_store(
             incomplete += 1
             continue
         latest[run.source] = run.totals
+        latest_scopes[run.source] = scoped.get(run.id)
+        latest_how[run.source] = how_lists.get(run.id, [])
         overall = _blank_totals()
         for totals in latest.values():
             _add_totals(overall, totals)
+        known = all(v is not None for v in latest_scopes.values())
         points.append(
             {
                 "id": run.id,
@@ -168,6 +197,11 @@ def load_store(
                 "status": run.status,
                 "run_findings": run.findings,
                 "totals": overall,
+                # None: a source's latest run predates per-scope totals (store schema < 4)
+                "scopes": merge_scopes({k: v for k, v in latest_scopes.items() if v})
+                if known
+                else None,
+                "how_stories": {src: list(v) for src, v in latest_how.items()} if known else None,
             }
         )
     started = {p["id"]: p["started_at"] for p in points}
@@ -194,9 +228,11 @@ def load_store(
         notes.append(
             f"{incomplete} run(s) without recorded totals (still running or killed) are left out of the trend."
         )
+    scoped_trend = bool(points) and points[-1]["scopes"] is not None
     if project:
         notes.append(
-            "The trend counts every project in the store; the other figures are for the project alone."
+            "The findings counts in the trend table count every project in the store; the"
+            " rates over runs and all other figures are for the project alone."
         )
     return ReportInput(
         kind="store",
@@ -209,6 +245,7 @@ def load_store(
         trend_scoped=not project,
         notes=notes,
         fixed=fixed,
+        scoped_trend=scoped_trend,
     )
 
 
@@ -257,6 +294,21 @@ def load_results(
             skipped = int(s.get("stories_skipped") or 0)
             with_findings = int(s.get("stories_with_findings") or with_findings)
             clean = max(checked - with_findings, 0)
+        fronts = story_frontiers(findings)
+        scopes: dict[str, dict[str, Any]] = {}
+        members: dict[str, list[dict[str, Any]]] = {"all:": []}
+        owner = {str(f.get("story")): f for f in findings}
+        for ref in fronts:
+            st = {"story": ref, "status": "findings"}
+            members["all:"].append(st)
+            members.setdefault(f"author:{owner[ref].get('author') or '(none)'}", []).append(st)
+            members.setdefault(f"project:{owner[ref].get('project') or '(none)'}", []).append(st)
+        for key, group in members.items():
+            scopes[key] = rollup(group, fronts)
+            scopes[key]["checked"] = None  # results files do not list clean stories
+        if checked is not None:
+            scopes["all:"]["checked"] = checked
+            scopes["all:"]["stories"] = checked + (skipped or 0)
         started = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC).isoformat(
             timespec="seconds"
         )
@@ -276,6 +328,10 @@ def load_results(
                     "skipped": skipped,
                     "findings": len(findings),
                     "by_category": dict(by_cat),
+                },
+                "scopes": scopes,
+                "how_stories": {
+                    "files": sorted([ref, *g["how"]] for ref, g in fronts.items() if "how" in g)
                 },
             }
         )
@@ -297,6 +353,7 @@ def load_results(
         project=project,
         since=since,
         notes=notes,
+        scoped_trend=True,
     )
 
 

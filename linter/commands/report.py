@@ -45,6 +45,20 @@ FORMAT_BY_SUFFIX = {
     "--project", metavar="KEY", help="Only stories of this Jira project key / GitHub repository."
 )
 @click.option(
+    "--min-severity",
+    type=click.Choice(["info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    help="Count only findings of this severity or above in the rates.",
+)
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Count only findings with at least this confidence in the rates.",
+)
+@click.option(
     "--pseudonymize",
     is_flag=True,
     help="Replace author names with stable aliases (keyed by the store's salt or "
@@ -57,6 +71,8 @@ def report(
     output_format: str | None,
     since: str | None,
     project: str | None,
+    min_severity: str,
+    min_confidence: float,
     pseudonymize: bool,
 ) -> None:
     """Write a report for PM leads from a --store or from `check --format json` RESULT files.
@@ -103,7 +119,14 @@ def report(
 
         # the bundled rules describe themselves; a team's own rule codes fall back to their names
         rules = {code: rule.metadata() for code, rule in load_rulepack().rules.items()}
-        dataset = rd.build_dataset(inp, alias=alias, version=__version__, rules=rules)
+        dataset = rd.build_dataset(
+            inp,
+            alias=alias,
+            version=__version__,
+            rules=rules,
+            min_severity=min_severity,
+            min_confidence=min_confidence,
+        )
         if fmt == "markdown":
             from storylint.reporters import digest
 

@@ -44,6 +44,19 @@ h3 { font-size: 1.02rem; margin: 0 0 .3rem; }
 .figure dt { color: var(--muted); font-size: .88rem; }
 .figure dd { margin: .15rem 0 0; font-size: 1.75rem; font-weight: 650; font-variant-numeric: tabular-nums; }
 .figure .delta { display: block; font-size: .85rem; font-weight: 500; }
+.lead { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.1fr); gap: 1rem; align-items: start; }
+.lead figure { margin: .4rem 0 0; }
+.lead .chart { max-height: 230px; }
+.headline { font-size: 1.6rem; font-weight: 700; margin: .2rem 0 .3rem; font-variant-numeric: tabular-nums; }
+.coach td, .coach th { padding: .2rem .45rem; }
+.spark { vertical-align: middle; }
+.spark polyline { fill: none; stroke: var(--s1); stroke-width: 1.6; }
+.spark circle { fill: var(--s1); }
+.coach ul { margin: 0; padding: 0; list-style: none; }
+.coach li { display: inline; white-space: nowrap; }
+.coach li + li::before { content: ", "; }
+.coaching { display: grid; grid-template-columns: 1fr; gap: .5rem; }
+@media (max-width: 900px) { .lead { grid-template-columns: 1fr; } }
 .better { color: var(--good); } .worse { color: var(--bad); } .same { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
@@ -418,6 +431,13 @@ MAIN_JS = r"""
     check.setAttribute("data-author-findings", String(sum(data.by_author)));
     check.setAttribute("data-project-findings", String(sum(data.by_project)));
     check.setAttribute("data-rule-findings", String(sum(rules)));
+    // where the lead items end up (px from the top): the first screen must hold them
+    var bottom = function (el) {
+      return el ? String(Math.round(el.getBoundingClientRect().bottom + window.scrollY)) : "";
+    };
+    check.setAttribute("data-headline-bottom", bottom(document.querySelector("[data-figure=how]")));
+    check.setAttribute("data-trend-bottom", bottom(document.getElementById("trend-how")));
+    check.setAttribute("data-coach-row-bottom", bottom(document.querySelector(".coach tbody tr")));
   } catch (err) {
     if (window.__reportError) window.__reportError(err && err.stack ? err.stack : String(err));
     else throw err;

@@ -34,6 +34,84 @@ def _link(text: str, url: Any) -> str:
     return md_link(str(text), url)
 
 
+def _pts(x: Any) -> str:
+    return "n/a" if x is None else f"{x * 100:+.1f} pts" if x else "±0 pts"
+
+
+def _spark(values: list[Any]) -> str:
+    """A text sparkline of shares (▁ lowest … █ highest of the series; · unknown)."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    bars = "▁▂▃▄▅▆▇█"
+    return "".join(
+        "·" if v is None else bars[0 if high == low else round((v - low) / (high - low) * 7)]
+        for v in values
+    )
+
+
+def _headline(d: dict[str, Any]) -> list[str]:
+    """The role-boundary rate first (its sentence is the first non-heading line), then
+    its change, the threshold, hygiene, what changed and the top movers."""
+    how = d["how"]
+    out = [how["sentence"]]
+    ch = how["change"]
+    if ch:
+        out.append(
+            f"Since run {md_escape(str(ch['previous']))}: {_signed(ch['count'])} stories, "
+            f"{_pts(ch['share'])}."
+        )
+    spark = _spark([p["share"] for p in how["trend"][-TOP:]])
+    if len([p for p in how["trend"] if p["share"] is not None]) >= 2:
+        out.append(f"Trend over the last {min(TOP, len(how['trend']))} runs: {spark}")
+    out.append(f"_{md_escape(d['threshold']['text'])}_")
+    out.append("")
+    hy = d["hygiene"]
+    parts = []
+    for cat, label in (
+        ("missing_outcome", "missing outcome"),
+        ("missing_acceptance_criteria", "missing acceptance criteria"),
+    ):
+        r = hy.get(cat)
+        if r:
+            change = f", {_pts(r['change']['share'])}" if r["change"] else ""
+            parts.append(f"{label} {_num(r['count'])} ({_pct(r['share'])}{change})")
+    if parts:
+        out.append("Story hygiene (apart from the headline): " + "; ".join(parts) + ".")
+    c = d.get("changes")
+    if c:
+        began = c["began_total"]
+        out.append(
+            f"Since run {md_escape(str(c['previous']))}: {_num(began)} "
+            f"{'story' if began == 1 else 'stories'} began to prescribe HOW, "
+            f"{_num(c['stopped_total'])} stopped."
+        )
+        for title, key in (("Began", "began"), ("Stopped", "stopped")):
+            if c[key]:
+                out.append(
+                    f"- {title}: "
+                    + ", ".join(_link(s["story"], s["url"]) for s in c[key][:TOP])
+                    + (" …" if c[f"{key}_total"] > TOP else "")
+                )
+    movers = [
+        r
+        for r in d["coaching"]["authors"] + d["coaching"]["projects"]
+        if r["change"] is not None and r["change"] != 0
+    ]
+    movers.sort(key=lambda r: (-abs(r["change"]), r["name"]))
+    if movers:
+        out.append(
+            "Top movers: "
+            + "; ".join(
+                f"{md_escape(r['name'])} {_pct(r['share'])} ({_pts(r['change'])})"
+                for r in movers[:5]
+            )
+            + "."
+        )
+    return out
+
+
 def render(d: dict[str, Any]) -> str:
     h = d["headline"]
     f = d["filters"]
@@ -46,6 +124,8 @@ def render(d: dict[str, Any]) -> str:
     if f["pseudonymized"]:
         scope.append("authors pseudonymized")
     out = ["## storylint report" + (f" — {md_escape(f['project'])}" if f["project"] else ""), ""]
+    out += _headline(d)
+    out.append("")
     out.append(
         f"**{_num(h['checked'])}** stories checked, **{_pct(h['clean_share'])}** clean, "
         f"**{_num(h['with_findings'])}** with findings, **{_num(h['findings'])}** findings"

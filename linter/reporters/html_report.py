@@ -110,14 +110,22 @@ def _chart(
     chart_id: str,
     title: str,
     as_percent: bool = False,
+    zoom: bool = False,
 ) -> str:
-    """A line chart over runs as inline SVG: solid line + circles, dashed line + squares."""
+    """A line chart over runs as inline SVG: solid line + circles, dashed line + squares.
+
+    `zoom`: a percent axis ends just above the highest value, not at 100 %,
+    so that a rate of a few percent still shows its slope.
+    """
     points = [p for p in trend if any(p.get(key) is not None for key, _ in series)]
     width, height = 560, 240
     left, right, top, bottom = 52, 14, 12, 40
     pw, ph = width - left - right, height - top - bottom
     values = [p[key] for p in points for key, _ in series if p.get(key) is not None]
     ymax = 1.0 if as_percent else _nice_max(max(values, default=0))
+    if as_percent and zoom and values:
+        peak = max(values)  # four gridlines at whole percents
+        ymax = next(m for m in (0.04, 0.08, 0.12, 0.2, 0.4, 0.6, 0.8, 1.0) if m >= peak)
     n = len(points)
 
     def x(i: int) -> float:
@@ -388,9 +396,9 @@ def _fixed(d: dict[str, Any]) -> str:
     rows = "".join(
         f'<tr data-story="{e(s["story"])}"><th scope="row">{_story_link(s["story"], s["url"])}'
         + (f' <span class="meta">{e(s["title"])}</span>' if s["title"] else "")
-        + f'</th><td>{e(s["author"] or "")}</td><td>{e(s["project"] or "")}</td>'
+        + f"</th><td>{e(s['author'] or '')}</td><td>{e(s['project'] or '')}</td>"
         f'<td class="num">{num(s["findings_before"])}</td>'
-        f'<td>{e(s["fixed_run"])} ({e((s["fixed_at"] or "")[:10])})</td></tr>'
+        f"<td>{e(s['fixed_run'])} ({e((s['fixed_at'] or '')[:10])})</td></tr>"
         for s in fixed
     )
     more = (
@@ -404,6 +412,176 @@ def _fixed(d: dict[str, Any]) -> str:
         '<th scope="col">Story</th><th scope="col">Author</th><th scope="col">Project</th>'
         '<th scope="col" class="num">Findings before</th><th scope="col">Fixed in run</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></div>{more}"
+    )
+
+
+def _spark(values: list[Any], name: str) -> str:
+    """A small inline trend of shares: the line, a dot on the latest value, and words."""
+    pts = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(pts) < 2:
+        return '<span class="meta">—</span>'
+    w, h, pad = 90, 22, 3
+    top = max(v for _, v in pts) or 1
+    n = max(1, len(values) - 1)
+    xy = [(pad + (w - 2 * pad) * i / n, h - pad - (h - 2 * pad) * v / top) for i, v in pts]
+    words = ", ".join(pct(v) for _, v in pts)
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    lx, ly = xy[-1]
+    return (
+        f'<svg class="spark" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img">'
+        f"<title>{e(name)}: HOW rate over the last {len(pts)} runs: {e(words)}</title>"
+        f'<polyline points="{path}"/><circle cx="{lx:.1f}" cy="{ly:.1f}" r="2.5"/></svg>'
+    )
+
+
+def _how(d: dict[str, Any]) -> str:
+    """The role-boundary rate: the sentence, its change, the threshold, its trend."""
+    how = d["how"]
+    ch = how["change"]
+    change = ""
+    if ch:
+        count = f"{ch['count']:+,} stories" if ch["count"] else "no change in stories"
+        change = (
+            f'<p data-figure="how-change">Since run {e(ch["previous"])}: '
+            f"{_delta_text(ch['share'], lower_is_better=True, share=True)} ({e(count)}).</p>"
+        )
+    elif len(how["trend"]) < 2:
+        change = '<p class="note">The change appears once there are two runs.</p>'
+    series = [
+        {"label": p["label"], "started_at": p["started_at"], "share": p["share"]}
+        for p in how["trend"]
+    ]
+    chart = (
+        _chart(
+            series,
+            [("share", "Share of checked stories prescribing HOW")],
+            chart_id="trend-how",
+            title="Share of checked stories prescribing HOW after each run",
+            as_percent=True,
+            zoom=True,
+        )
+        if any(p["share"] is not None for p in series)
+        else '<p class="note">No run records this rate yet (runs before store schema 4).</p>'
+    )
+    return (
+        f'<div class="lead"><div><p class="headline" data-figure="how">{e(how["sentence"])}</p>'
+        f"{change}"
+        '<p class="note">A story prescribes HOW when it has a finding on data model, UI spec,'
+        " code structure, API contract, technology or implementation steps. "
+        f'<span data-figure="threshold">{e(d["threshold"]["text"])}</span> Missing outcome or'
+        " acceptance criteria is story hygiene, counted apart below.</p></div>"
+        f"{chart}</div>"
+    )
+
+
+def _coach_table(rows: list[dict[str, Any]], label: str, ident: str, grouped: Any = None) -> str:
+    body = []
+    for r in rows:
+        picks = "".join(f"<li>{_story_link(s['story'], s['url'])}</li>" for s in r["stories"])
+        cats = ", ".join(e(_category_label(c)) for c in r["top_categories"])
+        change = (
+            _delta_text(r["change"], lower_is_better=True, share=True)
+            if r["change"] is not None
+            else ""
+        )
+        body.append(
+            f'<tr data-name="{e(r["name"])}"><th scope="row">{e(r["name"])}</th>'
+            f'<td class="num">{num(r["how"])} / {num(r["checked"])}</td>'
+            f'<td class="num">{pct(r["share"])}</td><td>{_spark(r["trend"], r["name"])}</td>'
+            f"<td>{change}</td><td>{cats}</td><td><ul>{picks}</ul></td></tr>"
+        )
+    if grouped:
+        body.append(
+            f'<tr data-name="(grouped)"><th scope="row">{num(grouped["authors"])} author{"" if grouped["authors"] == 1 else "s"} with fewer than '
+            f'{num(grouped["min"])} stories (not ranked)</th><td class="num">{num(grouped["how"])} / '
+            f'{num(grouped["checked"])}</td><td class="num">{pct(grouped["share"])}</td>'
+            '<td colspan="4"></td></tr>'
+        )
+    if not body:
+        return f"<p>No {e(label.lower())} yet.</p>"
+    return (
+        f'<div class="scroll"><table class="coach" id="{ident}"><caption>{e(label)}</caption><thead><tr>'
+        f'<th scope="col">{e(label.removesuffix("s"))}</th>'
+        '<th scope="col" class="num">HOW / checked</th><th scope="col" class="num">Rate</th>'
+        '<th scope="col">Last runs</th><th scope="col">Change</th><th scope="col">Most hit</th>'
+        '<th scope="col">Stories to talk about</th></tr></thead><tbody>'
+        + "".join(body)
+        + "</tbody></table></div>"
+    )
+
+
+def _coaching(d: dict[str, Any]) -> str:
+    c = d["coaching"]
+    grouped = dict(c["authors_grouped"], min=c["min_stories"]) if c["authors_grouped"] else None
+    more = (
+        f'<p class="note">The {num(len(c["authors"]))} authors with the highest rate of '
+        f"{num(c['authors_total'])}.</p>"
+        if c["authors_total"] > len(c["authors"])
+        else ""
+    )
+    return (
+        '<div class="coaching">'
+        f"<div>{_coach_table(c['authors'], 'Authors', 'coach-authors', grouped)}{more}</div>"
+        f"<div>{_coach_table(c['projects'], 'Projects', 'coach-projects')}</div></div>"
+    )
+
+
+def _hygiene(d: dict[str, Any]) -> str:
+    cards = []
+    for cat, label in (
+        ("missing_outcome", "Stories missing an outcome"),
+        ("missing_acceptance_criteria", "Stories missing acceptance criteria"),
+    ):
+        r = d["hygiene"].get(cat)
+        if not r:
+            continue
+        change = (
+            _delta_text(r["change"]["share"], lower_is_better=True, share=True)
+            if r["change"]
+            else ""
+        )
+        spark = _spark([p["share"] for p in r["trend"][-8:]], label)
+        cards.append(
+            f'<div class="figure"><dt>{label}</dt><dd><span data-figure="hygiene:{e(cat)}">'
+            f"{num(r['count'])} of {num(r['checked'])} ({pct(r['share'])})</span>{change}"
+            f"{spark}</dd></div>"
+        )
+    return (
+        '<p class="note">These do not count toward the HOW rate: a story can lack acceptance'
+        " criteria without prescribing implementation.</p>"
+        f'<dl class="figures">{"".join(cards)}</dl>'
+    )
+
+
+def _changes(d: dict[str, Any]) -> str:
+    c = d.get("changes")
+    if c is None:
+        return '<p class="note">What changed appears once there are two runs with per-story records.</p>'
+
+    def listing(key: str, title: str) -> str:
+        rows = c[key]
+        if not rows:
+            return f"<h3>{title}: none</h3>"
+        items = "".join(
+            f'<li data-story="{e(s["story"])}">{_story_link(s["story"], s["url"])}'
+            + (f' <span class="meta">{e(s["title"])}</span>' if s["title"] else "")
+            + (f' <span class="meta">{DOT}{e(s["author"])}</span>' if s["author"] else "")
+            + "</li>"
+            for s in rows
+        )
+        more = (
+            f'<p class="note">{num(len(rows))} of {num(c[key + "_total"])} listed.</p>'
+            if c[key + "_total"] > len(rows)
+            else ""
+        )
+        return (
+            f'<h3>{title}: {num(c[key + "_total"])}</h3><ul id="changes-{key}">{items}</ul>{more}'
+        )
+
+    return (
+        f'<p class="note">Compared with the state after run {e(c["previous"])}, at the same threshold.</p>'
+        + listing("stopped", "Stopped prescribing HOW")
+        + listing("began", "Began to prescribe HOW")
     )
 
 
@@ -460,7 +638,12 @@ def render(dataset: dict[str, Any]) -> str:
 </header>
 <pre id="script-errors" role="alert" hidden></pre>
 <main id="main">
-<section aria-labelledby="h-glance"><h2 id="h-glance">At a glance</h2>{_figures(d)}</section>
+<section aria-labelledby="h-how"><h2 id="h-how">Role boundary: stories that prescribe HOW</h2>{_how(d)}</section>
+<section aria-labelledby="h-coaching"><h2 id="h-coaching">Coaching: who prescribes HOW, and is it going down</h2>
+{_coaching(d)}</section>
+<section aria-labelledby="h-changes"><h2 id="h-changes">What changed since the previous run</h2>{_changes(d)}</section>
+<section aria-labelledby="h-hygiene"><h2 id="h-hygiene">Story hygiene</h2>{_hygiene(d)}</section>
+<section aria-labelledby="h-glance"><h2 id="h-glance">All findings at a glance</h2>{_figures(d)}</section>
 <section aria-labelledby="h-categories"><h2 id="h-categories">Findings by category</h2>{_categories(d)}</section>
 <section aria-labelledby="h-trend"><h2 id="h-trend">Trend over runs</h2>{_trend(d)}</section>
 <section aria-labelledby="h-worst"><h2 id="h-worst">Stories that need attention first</h2>

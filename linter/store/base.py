@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storylint.errors import ConfigError, StorylintError
-from storylint.model import Report, StoryResult
+from storylint.model import HOW_CATEGORIES, SEVERITY_RANK, STRUCTURE_CATEGORIES, Report, StoryResult
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .urls import redact_url
@@ -22,6 +22,56 @@ log = logging.getLogger("storylint.store")
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+#: Finding groups a report rates stories by: HOW (any of the six kinds) and each hygiene gap.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "how": HOW_CATEGORIES,
+    **{cat: (cat,) for cat in STRUCTURE_CATEGORIES},
+}
+#: Between project and author in a 'project_author' scope's name.
+SCOPE_SEP = "\x1f"
+_GROUP_OF = {cat: group for group, cats in GROUPS.items() for cat in cats}
+
+
+def story_frontiers(findings: Iterable[dict[str, Any]]) -> dict[str, dict[str, list[float]]]:
+    """Per story and group: for severity rank 1..3, the highest confidence of a finding at
+    that rank or above (-1: none), confidences rounded as outputs print them (2 decimals).
+
+    A story counts at a threshold (min severity S, min confidence C) when `frontier[S-1] >= C`;
+    this is all a report needs to recount any threshold.
+    """
+    out: dict[str, dict[str, list[float]]] = {}
+    for f in findings:
+        group = _GROUP_OF.get(str(f.get("category")))
+        if group is None:
+            continue
+        rank = SEVERITY_RANK.get(str(f.get("severity")), 0)
+        conf = round(float(f.get("confidence") or 0), 2)
+        front = out.setdefault(str(f.get("story")), {}).setdefault(group, [-1.0, -1.0, -1.0])
+        for s in range(rank):
+            front[s] = max(front[s], conf)
+    return out
+
+
+def rollup(
+    stories: Iterable[dict[str, Any]], frontiers: dict[str, dict[str, list[float]]]
+) -> dict[str, Any]:
+    """One scope's totals: stories, checked, and per group and severity rank a sparse
+    histogram {confidence: stories whose frontier is that confidence}."""
+    totals: dict[str, Any] = {"stories": 0, "checked": 0, "groups": {}}
+    for st in stories:
+        totals["stories"] += 1
+        if st.get("status") == "skipped":
+            continue
+        totals["checked"] += 1
+        for group, front in frontiers.get(str(st.get("story")), {}).items():
+            hist = totals["groups"].setdefault(group, {"1": {}, "2": {}, "3": {}})
+            for s, conf in enumerate(front, 1):
+                if conf >= 0:
+                    key = f"{conf:.2f}"
+                    hist[str(s)][key] = hist[str(s)].get(key, 0) + 1
+    return totals
 
 
 @dataclass(slots=True)
@@ -292,6 +342,58 @@ class Store:
                     json.dumps(totals, sort_keys=True), run_id,
                 ),
             )  # fmt: skip
+            self._record_run_totals(run_id, source)
+
+    def _record_run_totals(self, run_id: int, source: str) -> None:
+        """Totals of the source after this run per scope: all, each project, each author,
+        each author within a project.
+
+        The 'all' row also lists the stories prescribing HOW with their frontiers, so a
+        report can tell which stories began (or stopped) prescribing between two runs.
+        """
+        live = [
+            {"story": r[0], "status": r[1], "author": r[2], "project": r[3]}
+            for r in self._execute(
+                "SELECT story, status, author, project FROM stories WHERE source = ? AND removed_run_id IS NULL",
+                (source,),
+            ).fetchall()
+        ]
+        frontiers = story_frontiers(
+            {"story": r[0], "category": r[1], "severity": r[2], "confidence": r[3]}
+            for r in self._execute(
+                "SELECT story, category, severity, confidence FROM findings WHERE source = ?", (source,)
+            ).fetchall()
+        )
+        scopes: dict[tuple[str, str], list[dict[str, Any]]] = {("all", ""): live}
+        for st in live:
+            scopes.setdefault(("project", st["project"] or "(none)"), []).append(st)
+            scopes.setdefault(("author", st["author"] or "(none)"), []).append(st)
+            # an author within a project, so that `report --project` trends authors exactly too
+            pair = f"{st['project'] or '(none)'}{SCOPE_SEP}{st['author'] or '(none)'}"
+            scopes.setdefault(("project_author", pair), []).append(st)
+        rows = []
+        for (scope, name), members in scopes.items():
+            totals = rollup(members, frontiers)
+            if scope == "all":
+                totals["how_stories"] = sorted(
+                    [st["story"], *frontiers[st["story"]]["how"]]
+                    for st in live
+                    if st["status"] != "skipped" and "how" in frontiers.get(st["story"], {})
+                )
+            rows.append((run_id, source, scope, name, json.dumps(totals, sort_keys=True)))
+        self._execute("DELETE FROM run_totals WHERE run_id = ?", (run_id,))
+        cur = self.conn.cursor()
+        cur.executemany(
+            self._sql("INSERT INTO run_totals (run_id, source, scope, name, totals) VALUES (?, ?, ?, ?, ?)"), rows
+        )
+
+    def run_totals(self, scope: str | None = None, name: str | None = None) -> list[tuple[int, str, str, str, dict[str, Any]]]:
+        """(run id, source, scope, name, totals) rows in run order; see `_record_run_totals`."""
+        where, params = self._where(scope=scope, name=name)
+        rows = self._execute(
+            f"SELECT run_id, source, scope, name, totals FROM run_totals {where} ORDER BY run_id", params
+        ).fetchall()
+        return [(int(r[0]), r[1], r[2], r[3], _json(r[4])) for r in rows]
 
     def totals(self, source: str | None = None) -> dict[str, Any]:
         """The current state: stories known, clean, with findings, findings by category."""

@@ -88,6 +88,19 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX domain_terms_story ON domain_terms (project, story)",
     ],
+    # 4: per-run totals of one source per scope ('all', 'project' or 'author' and its
+    # name), with how many stories prescribe HOW or lack an outcome / acceptance criteria
+    # at each severity and confidence, so that reports trend a project or an author exactly
+    [
+        """CREATE TABLE run_totals (
+            run_id INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            name TEXT NOT NULL,
+            totals {json},
+            PRIMARY KEY (run_id, scope, name)
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -34,9 +34,9 @@ def run_chromium(binary: str, url: str, *flags: str) -> subprocess.CompletedProc
         return subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
 
 
-def dump_dom(binary: str, path: Path, fragment: str = "") -> str:
+def dump_dom(binary: str, path: Path, fragment: str = "", *, width: int = 1280) -> str:
     proc = run_chromium(
-        binary, path.resolve().as_uri() + fragment, "--dump-dom", "--window-size=1280,900"
+        binary, path.resolve().as_uri() + fragment, "--dump-dom", f"--window-size={width},900"
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "<html" in proc.stdout, proc.stderr[-2000:]

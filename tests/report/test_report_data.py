@@ -157,7 +157,16 @@ def test_project_filter(history: History) -> None:
     assert h["findings"] == 3 and h["checked"] == 3 and h["clean"] == 1
     assert {r["name"] for r in d["by_project"]} == {"acme/web"}
     assert h["delta"] is None  # the trend is not per project
-    assert any("trend counts every project" in n for n in d["notes"])
+    assert any("count every project in the store" in n for n in d["notes"])
+    # the rates over runs are the project's own (store schema 4 keeps per-project totals)
+    assert [(p["count"], p["checked"]) for p in d["how"]["trend"]] == [(0, 0), (2, 3), (2, 3)]
+    assert d["how"]["sentence"] == "Stories prescribing HOW: 2 of 3 (66.7 %)"
+    assert d["how"]["change"] == {
+        "previous": "#2",
+        "previous_at": d["how"]["trend"][1]["started_at"],
+        "count": 0,
+        "share": 0.0,
+    }
 
 
 def test_since_filter_limits_the_trend(history: History) -> None:

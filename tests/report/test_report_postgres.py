@@ -87,3 +87,30 @@ def test_postgres_report_equals_sqlite_report(
         {k: v for k, v in p.items() if k not in ("id", "label", "started_at")}
         for p in lite["trend"]
     ]
+
+
+def test_upgrading_a_schema_3_postgres_store(pg_url: str) -> None:
+    """A PostgreSQL store written before schema 4 gains per-run totals on the next open."""
+    import psycopg
+
+    store = open_store(pg_url)
+    record_run(store, "jira:ACME", run1())
+    store.close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE run_totals")
+        conn.execute("UPDATE storylint_schema SET version = 3")
+    store = open_store(pg_url)
+    try:
+        assert store.schema_version() == 4 and store.run_totals() == []
+        record_run(store, "jira:ACME", run3())
+        d = rd.build_dataset(rd.load_store(store, project="ACME"))
+        assert [p["count"] for p in d["how"]["trend"]] == [None, 4]
+        assert d["how"]["sentence"] == "Stories prescribing HOW: 4 of 6 (66.7 %)"
+        assert {name for _, _, scope, name, _ in store.run_totals() if scope == "author"} == {
+            "Dana Scully",
+            "Fox Mulder",
+            "Walter Skinner",
+            "<script>document.title='pwned-author'</script>",
+        }
+    finally:
+        store.close()
