@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,8 @@ from fakejira import FakeJira
 from storylint.connectors.jira import JiraAuth, JiraConnector
 from storylint.connectors.jira_http import RetryPolicy
 from storylint.model import Finding, Skipped, Story, StoryResult
+
+from tests.pg import postgres_url as _postgres_url
 
 TOKEN = "tok-SECRET-123"
 PAT = "pat-SECRET-456"
@@ -135,19 +136,4 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def postgres_url() -> Iterator[str]:
-    url = os.environ.get("STORYLINT_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but STORYLINT_TEST_POSTGRES_URL is unset: run eval \"$(bash scripts/start-postgres.sh)\"")
-        pytest.skip("PostgreSQL tests need STORYLINT_TEST_POSTGRES_URL (eval \"$(bash scripts/start-postgres.sh)\")")
-    import psycopg
-
-    schema = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    yield from _postgres_url("t")

@@ -7,16 +7,14 @@ schema of its own, dropped afterwards.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from storylint import report_data as rd
 from storylint.store import open_store
 
+from tests.pg import postgres_url
 from tests.report.report_fixtures import History, record_run, run1, run2, run3
 
 pytestmark = pytest.mark.postgres
@@ -24,23 +22,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    url = os.environ.get("STORYLINT_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(
-                "CI=true but STORYLINT_TEST_POSTGRES_URL is not set (scripts/start-postgres.sh)"
-            )
-        pytest.skip('STORYLINT_TEST_POSTGRES_URL not set: eval "$(bash scripts/start-postgres.sh)"')
-    psycopg = pytest.importorskip("psycopg")
-    schema = f"report_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    yield from postgres_url("report")
 
 
 def _without_times(value: object) -> object:

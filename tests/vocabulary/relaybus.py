@@ -6,13 +6,11 @@ criteria: that is Relaybus's domain, not a prescription."""
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.pg import postgres_url as _postgres_url
 
 PROJECT = "RELAY"
 
@@ -82,20 +80,5 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def postgres_url() -> Iterator[str]:
-    """A fresh schema on the test server (as in tests/jira/jira_helpers.py), dropped afterwards."""
-    url = os.environ.get("STORYLINT_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but STORYLINT_TEST_POSTGRES_URL is unset: run eval \"$(bash scripts/start-postgres.sh)\"")
-        pytest.skip("PostgreSQL tests need STORYLINT_TEST_POSTGRES_URL (eval \"$(bash scripts/start-postgres.sh)\")")
-    import psycopg
-
-    schema = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    """A fresh schema on the test server, dropped afterwards."""
+    yield from _postgres_url("vocab")
