@@ -66,10 +66,6 @@ _BEHAVIOUR_MODAL_RE = re.compile(
     re.IGNORECASE,
 )
 
-EVIDENCE_CLASSES = ("acceptance", "proposal", "plan", "title-imperative", "imperative", "modal", "modal-behaviour", "title",
-                    "statement", "symptom", "bug-report")  # fmt: skip
-
-
 def never_counts(category: str, evidence: str) -> bool:
     """A symptom never counts; in a bug report only a plan, a proposal, a criterion or a
     list of build steps (the fix written out as a to-do list) directs the build."""

@@ -25,27 +25,8 @@ _WHY_HEADING = re.compile(
 )
 # People affected, by their role ("dispatchers", "an editor"), not parts of the system.
 _ROLE_NOUN = re.compile(r"[a-z]{3,}(?:ers?|ors?|ists?|ians?|ees?)")
-_NOT_PEOPLE = frozenset(
-    "server servers browser browsers container containers worker workers handler handlers controller controllers "
-    "router routers parser parsers loader loaders buffer buffers cluster clusters folder folders header headers footer "
-    "footers filter filters layer layers helper helpers wrapper wrappers provider providers adapter adapters compiler "
-    "compilers renderer renderers builder builders reducer reducers listener listeners consumer consumers producer "
-    "producers scheduler schedulers broker brokers order orders number numbers parameter parameters banner banners "
-    "border borders counter counters timer timers marker markers letter letters character characters color colors "
-    "error errors sensor sensors monitor monitors selector selectors indicator indicators vector vectors processor "
-    "processors iterator iterators generator generators connector connectors trigger triggers tracker trackers player "
-    "players printer printers scanner scanners computer computers slider sliders picker pickers drawer drawers "
-    "placeholder placeholders answer answers other others after under over never however whether either rather "
-    "together another register registers cover covers power later water paper master docker behavior behaviour "
-    "floor door tier tiers".split()
-)
 
 
-_PEOPLE_WORDS = frozenset(
-    "user users customer customers person people staff admin admins team teams everyone member members client clients "
-    "agent agents student students patient patients parent parents tenant tenants guest guests participant "
-    "participants merchant merchants nurse nurses clerk clerks".split()
-)
 # A need in plain words, found by its rare anchor first ("... need to see", "... must be
 # able to find") and then checked for a person just before it: "Dispatchers need to see
 # where each van is" states an outcome, "The server needs to poll the feed" does not.
@@ -59,20 +40,6 @@ _NEED_RE = re.compile(
 _ADVERBS = frozenset({"also", "really", "often", "still", "now", "all", "just", "then"})
 
 
-def _people(words: list[str]) -> bool:
-    """A role noun ("dispatchers", "an editor"); value words name the usual people already."""
-    return any(_ROLE_NOUN.fullmatch(w) and w not in _NOT_PEOPLE for w in words)
-
-
-def _plain_need(lowered: str) -> bool:
-    for m in _NEED_RE.finditer(lowered):
-        words = lowered[max(0, m.start() - 40) : m.start()].split()[-2:]
-        if words and words[-1] in _ADVERBS:
-            words = words[:-1]
-        who = words[-1] if words else ""
-        if who.isalpha() and (who in _PEOPLE_WORDS or _people([who])):
-            return True
-    return False
 
 
 _GIVEN = re.compile(r"\bgiven\b", re.IGNORECASE)
@@ -91,7 +58,7 @@ def _given_when_then(text: str) -> bool:
 
 class OutcomeCheck(Check):
     kind = "outcome"
-    allowed = frozenset({"patterns", "confidence", "value-words", "context"})
+    allowed = frozenset({"patterns", "confidence", "value-words", "people-words", "not-people", "context"})
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
@@ -104,6 +71,22 @@ class OutcomeCheck(Check):
         self.fast: Regex | None = compile_safe(joined) if self.trusted and lower_case_only(joined) else None
         self.pattern = self.fast or compile_patterns(patterns, ignore_case=True, trusted=self.trusted)
         self.value_words = PhraseIndex(str_list(detect, "value-words"))
+        self.people_words = frozenset(str_list(detect, "people-words"))
+        self.not_people = frozenset(str_list(detect, "not-people"))
+
+    def _people(self, words: list[str]) -> bool:
+        """A role noun ("dispatchers", "an editor") that is not a part of the system."""
+        return any(_ROLE_NOUN.fullmatch(w) and w not in self.not_people for w in words)
+
+    def _plain_need(self, lowered: str) -> bool:
+        for m in _NEED_RE.finditer(lowered):
+            words = lowered[max(0, m.start() - 40) : m.start()].split()[-2:]
+            if words and words[-1] in _ADVERBS:
+                words = words[:-1]
+            who = words[-1] if words else ""
+            if who.isalpha() and (who in self.people_words or self._people([who])):
+                return True
+        return False
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
@@ -112,7 +95,7 @@ class OutcomeCheck(Check):
                 return
         elif self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
             return
-        if _plain_need(a.all_text(lower=True)):
+        if self._plain_need(a.all_text(lower=True)):
             return
         # A Goal / Problem / Why / Outcome / Background section states the outcome when it says
         # something that is not a build step: "Goal: fewer calls to dispatch" or "Goal: increase
@@ -127,7 +110,7 @@ class OutcomeCheck(Check):
                 continue
             if self.value_words and self.value_words.find(s):
                 return
-            if len(s.lowered) >= 3 and _people(s.lowered):
+            if len(s.lowered) >= 3 and self._people(s.lowered):
                 return
         yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
 
