@@ -32,8 +32,8 @@ _PLAN_RE = re.compile(
     r"\b(?:we(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to| are going to|'re going to| intend to| recommend)|"
     r"i(?:'ll| will| should| need to| have to| must| propose| suggest| plan to|"
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"
-    r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion|option|way|workaround)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
-    r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|workaround|remedy)\s*:|"
+    r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion|option|way)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
+    r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be)|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:)\b",
     re.IGNORECASE,
@@ -46,10 +46,10 @@ _USER_CLAUSE_RE = re.compile(
 )
 _OWN_WORK_RE = re.compile(r"\b(?:in|to|from|with|for|into|on) (?:my|our)\b", re.IGNORECASE)
 _PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.IGNORECASE)
-_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.IGNORECASE)
+_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|['’]d like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.IGNORECASE)
 # "I want the system to store X in a cookie": a want that directs how the system is built
 _SYSTEM_WANT_RE = re.compile(
-    r"\b(?:want|wants|need|needs|would like)\s+(?:the|our|this|a|an)\s+(?:[\w-]+\s+){0,2}?"
+    r"\b(?:want|wants|need|needs|would like|['’]d like)\s+(?:the|our|this|a|an)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:system|app|application|site|website|page|platform|backend|server|database|api|service|tool|reports?|data|"
     r"front-?end|ui)\s+(?:to\s+(?:be\s+)?)?(\w+)",
     re.IGNORECASE,
@@ -260,6 +260,12 @@ class Analysis:
 
 
 # Words that must be present before the (slower) regexes are worth running.
+# A modal whose subject is the user describes what they must do today (the problem).
+_BURDEN_RE = re.compile(
+    r"\b(?:one|you|users?|customers?|people|everyone|everybody|they|he|she)\s+(?:\w+ly\s+|still\s+|now\s+|always\s+|often\s+)?"
+    r"(?:has to|have to|needs? to|must)\b",
+    re.IGNORECASE,
+)
 _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "have", "ought", "be"})
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
@@ -333,6 +339,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
         f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
+        if f.modal and _BURDEN_RE.search(text) and not _MODAL_RE.search(_BURDEN_RE.sub("", text)):
+            f.modal = False  # "today one has to copy it by hand": the user's burden, not an order
     if not vocab.isdisjoint(_PLAN_WORDS):
         f.plan = bool(_PLAN_RE.search(text))
     if "as" in vocab:
