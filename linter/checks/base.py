@@ -81,6 +81,8 @@ class Check:
                 return False
             if self.user_clause == "technical-role" and not s.technical_role:
                 return False
+            if self.user_clause == "allow":
+                return True  # the want itself is the requirement ("I want my files stored in S3")
         if self.context == "any":
             return True
         if self.context == "strong-directive":
