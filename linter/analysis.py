@@ -332,6 +332,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
                     f.behaviour = True
                 else:
                     f.imperative = True
+        elif lower == "get" and lowered[i + 1 : i + 3] == ["rid", "of"]:
+            f.imperative, f.verb = True, "remove"  # "Get rid of X": remove it
         elif lower in g.component_subjects and i + 2 < len(words) and lowered[i + 1] == "to":
             # "Backend to emit metric updates": a build task assigned to a part of the system
             f.imperative = True
