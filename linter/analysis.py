@@ -261,9 +261,11 @@ class Analysis:
 
 # Words that must be present before the (slower) regexes are worth running.
 # A modal whose subject is the user describes what they must do today (the problem).
-_BURDEN_RE = re.compile(
+_NOT_AN_ORDER_RE = re.compile(
     r"\b(?:one|you|users?|customers?|people|everyone|everybody|they|he|she)\s+(?:\w+ly\s+|still\s+|now\s+|always\s+|often\s+)?"
-    r"(?:has to|have to|needs? to|must)\b",
+    r"(?:has to|have to|needs? to|must)\b"
+    r"|\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|no longer|never) (?:\w+ )?(?:need|have) to\b"
+    r"|\bso(?: that)? (?:i|we|you|they|users?|people|one|customers?|he|she|it)\b.*",  # the purpose clause states the benefit
     re.IGNORECASE,
 )
 _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "have", "ought", "be"})
@@ -341,8 +343,10 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
         f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
-        if f.modal and _BURDEN_RE.search(text) and not _MODAL_RE.search(_BURDEN_RE.sub("", text)):
-            f.modal = False  # "today one has to copy it by hand": the user's burden, not an order
+        if f.modal and _NOT_AN_ORDER_RE.search(text) and not _MODAL_RE.search(_NOT_AN_ORDER_RE.sub(" ", text)):
+            # "today one has to copy it by hand" (the user's burden), "so that you don't need
+            # to ..." (the benefit): a modal that orders nobody to build anything
+            f.modal = False
     if not vocab.isdisjoint(_PLAN_WORDS):
         f.plan = bool(_PLAN_RE.search(text))
     if "as" in vocab:
