@@ -65,7 +65,7 @@ class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
         {"quick", "quick-ignore-case", "quick-pattern", "except-shapes", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
-         "confidence", "max-per-story", "requires-any"}
+         "confidence", "max-per-story", "requires-any", "code-suffixes"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -89,6 +89,18 @@ class IdentifierCheck(Check):
             raise ValueError(f"unknown shape {unknown[0]!r} in except-shapes")
         self.except_shapes = [SHAPES[s] for s in str_list(detect, "except-shapes")]
         self.max_per_story = int(detect.get("max-per-story", 3))
+        # a CamelCase name ending in one of these humps (OrderController, PriceHelper) is code
+        self.code_suffixes = tuple(str_list(detect, "code-suffixes"))
+
+    def _pascal_in_text(self, word: str, has_noun: bool) -> bool:
+        if not self.pascal_in_text or word.lower() in self.not_identifiers:
+            return False
+        if PASCAL3.match(word):
+            return True
+        if not PASCAL.match(word):
+            return False
+        return has_noun or (bool(self.code_suffixes) and word.endswith(self.code_suffixes)
+                            and any(len(word) > len(x) for x in self.code_suffixes if word.endswith(x)))
 
     def _is_identifier(self, word: str, shapes: list[Any]) -> bool:
         w = word.strip("`'\".,;:")
@@ -156,9 +168,7 @@ class IdentifierCheck(Check):
                 continue  # one cheap test rules out ordinary words
             if self._is_identifier(word, self.text_shapes):
                 out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence))
-            elif self.pascal_in_text and word.lower() not in self.not_identifiers and (
-                PASCAL3.match(word) or (has_noun and PASCAL.match(word))
-            ):
+            elif self._pascal_in_text(word, has_noun):
                 out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence - 0.05))
         return out
 
@@ -181,7 +191,5 @@ class IdentifierCheck(Check):
             word = m.group(0).rstrip(".,;:")
             if len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
                 continue
-            if self._is_identifier(word, self.text_shapes) or (
-                self.pascal_in_text and word.lower() not in self.not_identifiers and PASCAL3.match(word)
-            ):
+            if self._is_identifier(word, self.text_shapes) or self._pascal_in_text(word, False):
                 yield word
