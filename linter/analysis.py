@@ -268,6 +268,25 @@ _NOT_AN_ORDER_RE = re.compile(
     r"|\bso(?: that)? (?:i|we|you|they|users?|people|one|customers?|he|she|it)\b.*",  # the purpose clause states the benefit
     re.IGNORECASE,
 )
+# "X should return Y", "it must be visible": a modal whose object is what the user
+# observes states required behaviour; only a modal that orders construction directs it.
+_BEHAVIOUR_MODAL_RE = re.compile(
+    r"\b(?:should|must|shall|needs? to|has to|have to)\s+(?:(?:not|also|only|always|never|still|now)\s+)*"
+    r"(?:be\s+(?:able|visible|possible|available|consistent|compatible|configurable|the same|similar|shown|displayed|"
+    r"accepted|rejected|listed|sorted|filtered|enabled|disabled|allowed|readable|editable|searchable|reported|"
+    r"notified|preserved|clear|obvious|easy|fast|faster|quick|responsive|accessible|identical|equal|correct|valid)|"
+    r"return|show|display|allow|let|support|provide|give|behave|work|accept|reject|appear|contain|list|respond|"
+    r"succeed|warn|notify|open|redirect|remain|stay|see|get|receive|look|read|match|honou?r|respect|reflect|"
+    r"continue|stop|start|finish|complete|take|load)\b",
+    re.IGNORECASE,
+)
+
+
+def behaviour_modal(text: str) -> bool:
+    """A modal about what the user observes ("should return", "must be visible")."""
+    return _BEHAVIOUR_MODAL_RE.search(text) is not None
+
+
 _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "have", "ought", "be"})
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",

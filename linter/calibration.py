@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
-from .analysis import SentenceInfo
+from .analysis import SentenceInfo, behaviour_modal
 from .parse import SEC_AC, SEC_PROPOSAL
 
 #: Pseudo-counts pulling a thin cell toward its parent's precision.
@@ -53,18 +53,6 @@ _BUG_BODY_RE = re.compile(
 NEVER = frozenset({"symptom", "bug-report"})
 _WEAK_IN_BUGS = frozenset({"title-imperative", "imperative", "modal", "title", "statement"})
 
-# "X should return Y", "it must be visible": a modal whose object is what the user
-# observes states required behaviour; only a modal that orders construction directs it.
-_BEHAVIOUR_MODAL_RE = re.compile(
-    r"\b(?:should|must|shall|needs? to|has to|have to)\s+(?:(?:not|also|only|always|never|still|now)\s+)*"
-    r"(?:be\s+(?:able|visible|possible|available|consistent|compatible|configurable|the same|similar|shown|displayed|"
-    r"accepted|rejected|listed|sorted|filtered|enabled|disabled|allowed|readable|editable|searchable|reported|"
-    r"notified|preserved|clear|obvious|easy|fast|faster|quick|responsive|accessible|identical|equal|correct|valid)|"
-    r"return|show|display|allow|let|support|provide|give|behave|work|accept|reject|appear|contain|list|respond|"
-    r"succeed|warn|notify|open|redirect|remain|stay|see|get|receive|look|read|match|honou?r|respect|reflect|"
-    r"continue|stop|start|finish|complete|take|load)\b",
-    re.IGNORECASE,
-)
 
 def never_counts(category: str, evidence: str) -> bool:
     """A symptom never counts; in a bug report only a plan, a proposal, a criterion or a
@@ -96,7 +84,7 @@ def _evidence_class(s: SentenceInfo | None) -> str:
     if _SYMPTOM_RE.search(s.text):
         return "symptom"
     if s.modal:
-        return "modal-behaviour" if _BEHAVIOUR_MODAL_RE.search(s.text) else "modal"
+        return "modal-behaviour" if behaviour_modal(s.text) else "modal"
     return "title" if s.field == "title" else "statement"
 
 

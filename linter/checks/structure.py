@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..analysis import Analysis
+from ..analysis import Analysis, behaviour_modal
 from ..parse import HEADING, LIST_ITEM, SEC_AC
 from ._regex import Regex, compile_patterns, compile_safe, join_patterns, lower_case_only
 from .base import Check, Hit, PhraseIndex, str_list
@@ -151,6 +151,8 @@ class AcceptanceCriteriaCheck(Check):
         for s in a.sentences:
             if s.kind == LIST_ITEM and s.field == "body" and not s.imperative:
                 item = body[s.start : s.end]
-                if len(item.split()) >= 3 and (s.capability or s.modal or s.behaviour):
+                # a modal item counts only when it states behaviour ("should return X"), not
+                # when it orders construction ("we might need to use the Advanced tab")
+                if len(item.split()) >= 3 and (s.capability or s.behaviour or (s.modal and behaviour_modal(s.text))):
                     behaviours += 1
         return behaviours >= self.checklist_min
