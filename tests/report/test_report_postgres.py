@@ -80,7 +80,8 @@ def test_upgrading_a_schema_3_postgres_store(pg_url: str) -> None:
     record_run(store, "jira:ACME", run1())
     store.close()
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute("DROP TABLE run_totals")
+        for table in ("run_totals", "webhook_queue", "webhook_linted"):  # what schemas 4 and 5 added
+            conn.execute(f"DROP TABLE {table}")
         conn.execute("UPDATE storylint_schema SET version = 3")
     store = open_store(pg_url)
     try:
