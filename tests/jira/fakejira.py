@@ -397,6 +397,16 @@ class FakeJira:
         if cm:
             return self._comment(method, cm.group(1), cm.group(2), query, body)
         im = re.match(r"^issue/([^/]+)$", rest)
+        if im and method == "GET":
+            issue = self._issue(im.group(1))
+            if issue is None:
+                return 404, {"errorMessages": ["Issue does not exist or you do not have permission to see it."], "errors": {}}
+            fields: list[str] = []
+            for value in query.get("fields") or ["*all"]:
+                fields.extend(value.split(","))
+            rendered = self._render(issue, fields)
+            rendered.setdefault("fields", {})  # GET issue always has `fields`, even on Cloud
+            return 200, rendered
         if im and method == "PUT":
             issue = self._issue(im.group(1))
             if issue is None:
