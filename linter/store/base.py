@@ -339,6 +339,14 @@ class Store:
             )
             return not cur.rowcount
 
+    def attempts(self, source: str, issue: str) -> int:
+        """Failed attempts so far at an issue's queued events."""
+        row = self._execute(
+            "SELECT MAX(attempts) FROM webhook_queue WHERE source = ? AND issue = ? AND state = 'queued'",
+            (source, issue),
+        ).fetchone()
+        return int(row[0] or 0) if row else 0
+
     def events(self, state: str | None = None) -> list[dict[str, Any]]:
         """The queue's rows in arrival order (for tests and `serve`'s health answer)."""
         where, params = self._where(state=state)
