@@ -16,6 +16,7 @@ from storylint.commands.common import build_linter, config_option
 from storylint.errors import ConfigError
 
 SECRET_ENV = "STORYLINT_WEBHOOK_SECRET"
+TOKEN_ENV = "STORYLINT_AUTOMATION_TOKEN"
 
 
 def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -58,6 +59,8 @@ def serve(
 
     \b
       STORYLINT_WEBHOOK_SECRET     the secret the webhook was registered with (required)
+      STORYLINT_AUTOMATION_TOKEN   optional: also accept "Authorization: Bearer <it>" unsigned
+                                   (Jira Automation's Send web request cannot sign)
       JIRA_EMAIL + JIRA_API_TOKEN  Jira Cloud credentials, or
       JIRA_PAT                     Server/Data Center personal access token
 
@@ -66,6 +69,10 @@ def serve(
     secret = os.environ.get(SECRET_ENV, "")
     if not secret.strip():
         raise ConfigError(f"{SECRET_ENV} is not set: refusing to accept unsigned webhooks", file="environment")
+    token = os.environ.get(TOKEN_ENV, "").strip() or None
+    if token is not None and (len(token) < 24 or token == secret.strip()):
+        raise ConfigError(f"{TOKEN_ENV} must be at least 24 characters and differ from {SECRET_ENV}",
+                          file="environment")  # fmt: skip
     try:
         import uvicorn
         from storylint.serve.app import AppSettings, create_app
@@ -92,8 +99,9 @@ def serve(
     open_store(store_url).close()  # fail now, with one Error line, on a store that cannot be opened
     worker = Worker(WorkerSettings(store_url, connector.name, comment=comment, label=label), connector, linter,
                     open_store)  # fmt: skip
-    app = create_app(AppSettings(secret, store_url, connector.name, label=label, max_queue=max_queue), worker,
-                     open_store)  # fmt: skip
+    settings = AppSettings(secret, store_url, connector.name, label=label, automation_token=token,
+                           max_queue=max_queue)  # fmt: skip
+    app = create_app(settings, worker, open_store)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False,
                                            server_header=False, lifespan="on"))  # fmt: skip
     server.run()

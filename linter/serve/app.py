@@ -3,7 +3,8 @@
 A delivery is answered only after it is decided and, when accepted, committed to the
 store's queue, so that a 202 means "will be linted" even if the process dies next:
 
-* body over :data:`MAX_BODY` → 413 (read no further); bad or missing signature → 401;
+* body over :data:`MAX_BODY` → 413 (read no further); bad or missing signature (or, when
+  configured, Automation token) → 401;
   not a JSON object → 400; an issue event without an issue key → 400;
 * an event that is not worth a lint (see :mod:`.events`) → 202, nothing stored;
 * the queue at its bound → 503 with ``Retry-After`` (Jira retries); the store failing → 503;
@@ -29,7 +30,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from .events import Accepted, BadEvent, classify
-from .signature import HEADER, verify
+from .signature import HEADER, bearer_matches, verify
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
@@ -50,6 +51,8 @@ class AppSettings:
     store_url: str
     source: str
     label: str | None = None
+    #: accepted in ``Authorization: Bearer`` instead of a signature (Jira Automation); None: off
+    automation_token: str | None = None
     max_queue: int = 10_000
     retry_after: int = 30
 
@@ -100,7 +103,9 @@ def create_app(settings: AppSettings, worker: Worker, open_store: Callable[[str]
             body = await _read_body(request)
         except _TooLarge:
             return answer(413, "body too large", started, limit=MAX_BODY)
-        if not verify(settings.secret, body, request.headers.get(HEADER)):
+        if not verify(settings.secret, body, request.headers.get(HEADER)) and not bearer_matches(
+            settings.automation_token, request.headers.get("authorization")
+        ):
             return answer(401, "bad or missing signature", started)
         try:
             payload = json.loads(body)

@@ -30,7 +30,7 @@ class Serve:
     """One `storylint serve` process; its stderr goes to a file (read it with `.log`)."""
 
     def __init__(self, fake: FakeJira, store: str, log_path: Path, *args: str, env: dict[str, str],
-                 secret: str | None = SECRET) -> None:  # fmt: skip
+                 secret: str | None = SECRET, token: str | None = None) -> None:  # fmt: skip
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.hook = f"{self.url}/webhooks/jira"
@@ -39,6 +39,9 @@ class Serve:
         full_env.pop("STORYLINT_WEBHOOK_SECRET", None)
         if secret is not None:
             full_env["STORYLINT_WEBHOOK_SECRET"] = secret
+        full_env.pop("STORYLINT_AUTOMATION_TOKEN", None)
+        if token is not None:
+            full_env["STORYLINT_AUTOMATION_TOKEN"] = token
         cmd = [sys.executable, "-m", "storylint", "serve", "--jira-server", fake.url, "--store", store,
                "--port", str(self.port), *args]  # fmt: skip
         self._log = open(log_path, "ab")  # noqa: SIM115 (closed in stop/kill)

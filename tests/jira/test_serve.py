@@ -34,9 +34,10 @@ def start(tmp_path: Path) -> Iterator[Start]:
     started: list[Serve] = []
 
     def run(fake: FakeJira, *args: str, store: str | None = None, secret: str | None = SECRET,
-            ready: bool = True) -> Serve:  # fmt: skip
+            ready: bool = True, token: str | None = None) -> Serve:  # fmt: skip
         db = store or str(tmp_path / "serve.db")
-        s = Serve(fake, db, tmp_path / f"serve-{len(started)}.log", *args, env=env_for(fake), secret=secret)
+        s = Serve(fake, db, tmp_path / f"serve-{len(started)}.log", *args, env=env_for(fake), secret=secret,
+                  token=token)  # fmt: skip
         started.append(s)
         if ready:
             s.wait_ready()
@@ -53,7 +54,7 @@ def _issue_reads(fake: FakeJira, key: str) -> int:
 
 def _no_secrets_or_story_text(text: str) -> None:
     basic = base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()
-    for secret in (SECRET, TOKEN, PAT, basic, "users table"):
+    for secret in (SECRET, TOKEN, PAT, basic, "automation-TOKEN", "users table"):
         assert secret not in text, secret
 
 
@@ -161,6 +162,30 @@ def test_refuses_to_start_without_a_secret(cloud: FakeJira, start: Start) -> Non
     s = start(cloud, secret=None, ready=False)
     assert s.proc.wait(timeout=30) == 2
     assert "Error: environment: STORYLINT_WEBHOOK_SECRET is not set" in s.log
+
+
+AUTOMATION_TOKEN = "automation-TOKEN-0123456789abcdef"
+
+
+def test_automation_token_is_off_unless_configured_then_stands_in_for_a_signature(
+    cloud: FakeJira, start: Start, tmp_path: Path
+) -> None:
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    # the body the docs/jira.md Automation rule sends ("Send web request", custom data)
+    body = json.dumps({"webhookEvent": "jira:issue_updated", "issue": {"key": "PAY-1"},
+                       "user": {"accountId": "u1"}, "changelog": {"items": [{"field": "Summary"}]}}).encode()  # fmt: skip
+    bearer = {"Authorization": f"Bearer {AUTOMATION_TOKEN}"}
+    strict = start(cloud, "--comment", store=str(tmp_path / "strict.db"))
+    assert cloud.post(strict.hook, body, bearer)[0] == 401
+    strict.stop()
+    s = start(cloud, "--comment", token=AUTOMATION_TOKEN)
+    assert cloud.post(s.hook, body, {"Authorization": "Bearer wrong-token-0123456789abcdef"})[0] == 401
+    assert cloud.post(s.hook, body, {"Authorization": f"Bearer {SECRET}"})[0] == 401  # not the webhook secret
+    assert cloud.post(s.hook, body, bearer)[0] == 202
+    assert wait_for(lambda: cloud.comments.get("PAY-1"))
+    assert AUTOMATION_TOKEN not in s.log
+    same = start(cloud, secret=AUTOMATION_TOKEN, token=AUTOMATION_TOKEN, ready=False)
+    assert same.proc.wait(timeout=30) == 2 and "must be at least 24 characters and differ" in same.log
 
 
 def test_full_queue_answers_503_with_retry_after(cloud: FakeJira, start: Start) -> None:
