@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ from fakejira import FakeJira, adf_doc
 from serve_helpers import SECRET, Serve, wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from jira_nightly import store_url  # noqa: E402
+from jira_nightly import store_url
 
 EMAIL, TOKEN, PAT = "bench@example.com", "bench-token", "bench-pat"
 TEXT = "As an admin I want to export the user list.\n\nAdd a column email to the users table in PostgreSQL."

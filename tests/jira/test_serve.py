@@ -292,19 +292,23 @@ def test_check_and_help_do_not_import_the_web_stack(tmp_path: Path) -> None:
     assert r.stdout.strip().splitlines()[-1] == "[]", r.stdout + r.stderr
 
 
-@pytest.mark.postgres
-def test_queue_in_postgresql(cloud: FakeJira, start: Start) -> None:
+@pytest.fixture
+def pg_store() -> Iterator[str]:
     from jira_helpers import postgres_url
 
-    for url in postgres_url():
-        s = start(cloud, "--comment", store=url)
-        cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
-        assert _created(cloud, s, "PAY-1", identifier="pg-1") == 202
-        assert wait_for(lambda: cloud.comments.get("PAY-1"), timeout=5)
-        assert wait_for(lambda: _settled(s, cloud))
-        s.stop()
-        store = open_store(url)
-        try:
-            assert [(e["issue"], e["state"], e["delivery"]) for e in store.events()] == [("PAY-1", "done", "pg-1")]
-        finally:
-            store.close()
+    yield from postgres_url()
+
+
+@pytest.mark.postgres
+def test_queue_in_postgresql(cloud: FakeJira, start: Start, pg_store: str) -> None:
+    s = start(cloud, "--comment", store=pg_store)
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    assert _created(cloud, s, "PAY-1", identifier="pg-1") == 202
+    assert wait_for(lambda: cloud.comments.get("PAY-1"), timeout=5)
+    assert wait_for(lambda: _settled(s, cloud))
+    s.stop()
+    store = open_store(pg_store)
+    try:
+        assert [(e["issue"], e["state"], e["delivery"]) for e in store.events()] == [("PAY-1", "done", "pg-1")]
+    finally:
+        store.close()
