@@ -8,8 +8,10 @@ takes every due issue, oldest first. Per issue: read it now (the same retried ca
 already, else lint, record like a nightly run and write back; then remember the version
 and close the issue's events up to the last one it saw. Events that arrive meanwhile stay
 queued for the next round. A failed read (Jira down after the retries) leaves the events
-queued for a later attempt, with backoff, and gives them up after `max_attempts`; a refused
-write costs that issue only, as in the nightly run. A crash at any point leaves events
+queued for a later attempt, with backoff, and gives them up after `max_attempts`; so does a
+round in which Jira refused every read (revoked credentials). A deleted or forbidden issue
+among readable ones is given up at once, and a refused write costs that issue only, as in
+the nightly run. A crash at any point leaves events
 queued, never lost: the next start lints them (the write-back finds its comment and
 updates it in place, so a repeat never adds a second one).
 """
@@ -173,9 +175,12 @@ class Worker(threading.Thread):
             return
         for problem in report.errors:
             log.warning("%s", problem)
+        # Every issue refused at once (credentials revoked, the account's access changed):
+        # the events wait for a fix instead of being given up on the first round.
+        systemic = bool(failures) and not seen
         for _, key, last in due:
             failure = failures.get(key)
-            if isinstance(failure, TransientConnectorError):
+            if isinstance(failure, TransientConnectorError) or (failure is not None and systemic):
                 self._defer(store, [(source, key, last)])
                 continue
             if failure is not None or key not in seen:  # gone, forbidden, unreadable: no retry helps

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from fakejira import FakeJira, Fault, adf_doc
+from fakejira import FakeJira, Fault, adf_doc, status
 from jira_helpers import EMAIL, PAT, TOKEN, env_for
 from serve_helpers import SECRET, Serve, wait_for
 from storylint.store import open_store
@@ -220,6 +220,22 @@ def test_unreadable_issue_and_refused_write_cost_that_issue_only(server: FakeJir
     log = s.log
     assert "write-back failed" in log and "PAY-3" in log
     _no_secrets_or_story_text(log)
+
+
+def test_revoked_credentials_keep_the_events_queued(cloud: FakeJira, start: Start, tmp_path: Path) -> None:
+    s = start(cloud, "--comment", "--retries", "0")
+    assert wait_for(lambda: s.health()["jira"])
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    cloud.fail("issue:GET", status(401))
+    assert _created(cloud, s, "PAY-1") == 202
+    assert wait_for(lambda: _issue_reads(cloud, "PAY-1") == 1)
+    store = open_store(str(tmp_path / "serve.db"))
+    try:
+        assert wait_for(lambda: store.attempts(f"jira:{cloud.url}", "PAY-1") == 1)
+        assert [e["state"] for e in store.events()] == ["queued"]  # waits for a fix, not given up
+    finally:
+        store.close()
+    assert s.health()["queued"] == 1 and "PAY-1" not in cloud.comments
 
 
 def test_killed_with_events_queued_then_restarted_processes_each_once(cloud: FakeJira, start: Start, tmp_path: Path) -> None:
