@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("storylint.serve")
 
 MAX_BODY = 1024 * 1024
+DRAIN_LIMIT = 8 * MAX_BODY
 IDENTIFIER = "X-Atlassian-Webhook-Identifier"
 
 
@@ -62,14 +63,22 @@ class _TooLarge(Exception):
 
 
 async def _read_body(request: Request) -> bytes:
+    """The body, at most MAX_BODY bytes kept. A larger one is read on and dropped up to
+    DRAIN_LIMIT, so that the sender can read the 413 (closing on a client still writing
+    resets its connection, which Jira would retry); beyond that the connection is cut."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+    if declared is not None and declared.isdigit() and int(declared) > DRAIN_LIMIT:
         raise _TooLarge
     body = bytearray()
+    seen = 0
     async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
+        seen += len(chunk)
+        if seen > DRAIN_LIMIT:
             raise _TooLarge
+        if seen <= MAX_BODY:
+            body += chunk
+    if seen > MAX_BODY:
+        raise _TooLarge
     return bytes(body)
 
 

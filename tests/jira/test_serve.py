@@ -54,7 +54,7 @@ def _issue_reads(fake: FakeJira, key: str) -> int:
 
 def _no_secrets_or_story_text(text: str) -> None:
     basic = base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()
-    for secret in (SECRET, TOKEN, PAT, basic, "automation-TOKEN", "users table"):
+    for secret in (SECRET, TOKEN, PAT, basic, "automation-TOKEN", "users table", "Receipts"):
         assert secret not in text, secret
 
 
