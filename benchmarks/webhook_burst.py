@@ -34,6 +34,18 @@ EMAIL, TOKEN, PAT = "bench@example.com", "bench-token", "bench-pat"
 TEXT = "As an admin I want to export the user list.\n\nAdd a column email to the users table in PostgreSQL."
 
 
+def drop_schema(url: str) -> None:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    import psycopg
+
+    options = unquote(parse_qs(urlsplit(url).query)["options"][0])
+    schema = options.removeprefix("-csearch_path=")
+    base = os.environ["STORYLINT_TEST_POSTGRES_URL"]
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -54,7 +66,8 @@ def main() -> None:
     for key in keys:
         fake.add_issue(key, f"Story {key}", adf_doc(*TEXT.split("\n\n")) if fake.cloud else TEXT, reporter="u1")
     with tempfile.TemporaryDirectory() as tmp:
-        server = Serve(fake, store_url(args.store, Path(tmp)), Path(tmp) / "serve.log", "--comment", env=env)
+        store = store_url(args.store, Path(tmp))
+        server = Serve(fake, store, Path(tmp) / "serve.log", "--comment", env=env)
         try:
             server.wait_ready()
             wait_for(lambda: server.health()["jira"], timeout=30)
@@ -76,6 +89,8 @@ def main() -> None:
         finally:
             server.stop()
             fake.close()
+            if args.store == "postgresql":  # the throwaway schema store_url made
+                drop_schema(store)
     ok = codes.count(202)
     print(f"{args.webhooks} webhooks ({args.flavour}, {args.store} store, {args.concurrency} senders):"
           f" {ok} accepted (202) in {accepted_in:.2f} s = {ok / accepted_in:.0f} accepted/s")  # fmt: skip
