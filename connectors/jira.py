@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
@@ -21,11 +22,18 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from storylint.errors import ConfigError, PermanentConnectorError
+from storylint.errors import ConfigError, ConnectorError, PermanentConnectorError
 from storylint.model import Problem, Story
 
-from .jira_http import DEFAULT_TIMEOUT, JiraCaller, Redactor, RetryPolicy, make_client
-from .jira_search import SearchStats, search_pages, windowed_jql
+from .jira_http import (
+    DEFAULT_TIMEOUT,
+    JiraCaller,
+    Redactor,
+    RetryPolicy,
+    ensure_json_dict,
+    make_client,
+)
+from .jira_search import FIELDS, SearchStats, search_pages, windowed_jql
 from .mapping import story_from_jira_issue
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,6 +45,13 @@ log = logging.getLogger("storylint.jira")
 DEFAULT_MARGIN = timedelta(minutes=15)
 #: widest UTC offset: the extra overlap when the user's time zone is unknown
 _UNKNOWN_TZ_MARGIN = timedelta(hours=14)
+#: an issue key as Jira writes it (project key, dash, number); nothing else reaches a URL path
+ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*-[1-9][0-9]{0,17}$")
+
+
+def issue_keys(values: Iterable[str]) -> list[str]:
+    """The keys upper-cased (Jira's own spelling), each once, in the order given."""
+    return list(dict.fromkeys(v.strip().upper() for v in values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +139,8 @@ class JiraConnector:
         self.jql = jql.strip()
         self.auth = auth
         self.timeout = timeout
-        self.name = f"jira:{self.server}|{self.jql}"
+        # without a query (`--issue` runs, `serve`), the server's event-driven history
+        self.name = f"jira:{self.server}|{self.jql}" if self.jql else f"jira:{self.server}"
         redactor = Redactor()
         redactor.add(auth.pat, auth.api_token)
         self.caller = JiraCaller(self.server, policy=policy, redactor=redactor, auth_hint=auth.hint)
@@ -238,6 +254,36 @@ class JiraConnector:
                                  page_size=self.page_size):  # fmt: skip
             for raw in page:
                 yield self._story(raw)
+
+    def issue_stories(
+        self, keys: Iterable[str], *, failures: dict[str, ConnectorError] | None = None
+    ) -> Iterator[Story | Problem]:
+        """Exactly these issues, one retried ``GET issue/{key}`` each with the fields we read.
+
+        An issue that does not exist or cannot be read (after the retries) is one Problem and
+        the others are still read; `failures` (when given) gets why, per key, so that a
+        caller can tell a transient failure (retry later) from a permanent one.
+        """
+        client = self.client
+        for key in keys:
+            if not ISSUE_KEY.match(key):
+                yield Problem(f"--issue {key[:40]!r}", "not a Jira issue key (e.g. PAY-123)")
+                continue
+
+            def read(key: str = key) -> dict[str, Any]:
+                self.stats.calls += 1
+                data = client._get_json(f"issue/{key}", params={"fields": ",".join(FIELDS)})
+                return ensure_json_dict(data, needs=("key",))
+
+            try:
+                raw = self.caller.call(f"reading issue {key}", read)
+            except ConnectorError as exc:  # this issue only
+                if failures is not None:
+                    failures[key] = exc
+                yield Problem(f"{self.server}/browse/{key}", exc.message)
+                continue
+            self.stats.issues += 1
+            yield self._story(raw)
 
     def _story(self, raw: dict[str, Any]) -> Story | Problem:
         key = raw.get("key") or raw.get("id") or "?"

@@ -107,9 +107,53 @@ def run_jira(
                        point if advanced else None, advanced, write_errors)  # fmt: skip
 
 
+def run_jira_issues(
+    connector: JiraConnector,
+    linter: Any,
+    keys: list[str],
+    *,
+    store: Store | None = None,
+    full: bool = False,
+    writeback: JiraWriteBack | None = None,
+) -> SyncOutcome:
+    """Lint exactly these issues (``storylint jira --issue``), one GET each.
+
+    Recorded in the store like a nightly run (a run row, each story's hash and findings;
+    unchanged stories are not linted again unless `full`), but the nightly sync point never
+    moves: these issues say nothing about the rest of the query.
+    """
+    from storylint.runner import check_stories
+
+    report = Report()
+
+    def write_back(result: StoryResult) -> None:
+        assert writeback is not None
+        before = len(writeback.errors)
+        writeback(result)
+        report.errors.extend(writeback.errors[before:])
+
+    try:
+        connector.connect()
+        report, stats = check_stories(
+            connector.issue_stories(keys),
+            linter,
+            store=store,
+            source=connector.name,
+            command="jira",
+            skip_unchanged=store is not None and not full,
+            on_result=write_back if writeback is not None else None,
+            report=report,
+        )
+    finally:
+        connector.close()
+    _log_stats(connector, stats)
+    write_errors = len(writeback.errors) if writeback is not None else 0
+    return SyncOutcome(report, stats.read, stats.unchanged, connector.stats.calls, "", None, False, write_errors)
+
+
 def _log_stats(connector: JiraConnector, stats: RunStats) -> None:
     log.info(
-        "read %d issue(s) in %d search call(s); %d unchanged; %d retr%s",
+        "read %d issue(s) in %d call(s); %d unchanged; %d retr%s",
         stats.read, connector.stats.calls, stats.unchanged, connector.caller.retries,
         "y" if connector.caller.retries == 1 else "ies",
     )  # fmt: skip

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "report": "storylint.commands.report:report",
     "evaluate": "storylint.commands.evaluate:evaluate",
     "vocabulary": "storylint.commands.vocabulary:vocabulary",
+    "serve": "storylint.commands.serve:serve",
 }
 
 

@@ -30,7 +30,11 @@ def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 @click.command()
 @click.option("--server", required=True, envvar="JIRA_SERVER", metavar="URL",
               help="Jira base URL, e.g. https://example.atlassian.net [env: JIRA_SERVER].")  # fmt: skip
-@click.option("--jql", required=True, help='Which issues, e.g. \'project = PAY AND type = Story\'.')
+@click.option("--jql", help="Which issues, e.g. 'project = PAY AND type = Story'. With --issue it is not"
+                           " searched: it names the nightly query whose history the results join.")  # fmt: skip
+@click.option("--issue", "issues", multiple=True, metavar="KEY",
+              help="Lint exactly this issue (repeatable), one read each: coach an author the moment a story"
+                   " is created (a Jira Automation rule or webhook runs it). Never a baseline run.")  # fmt: skip
 @store_option
 @click.option("--full", is_flag=True, help="Re-read and re-lint everything, ignoring the last sync point.")
 @format_option
@@ -52,7 +56,8 @@ def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="Retries per call on 429, 5xx, timeouts and broken answers.")  # fmt: skip
 def jira(
     server: str,
-    jql: str,
+    jql: str | None,
+    issues: tuple[str, ...],
     store_url: str | None,
     full: bool,
     output_format: str,
@@ -69,7 +74,7 @@ def jira(
     timeout: float,
     retries: int,
 ) -> None:
-    """Lint Jira issues matching JQL (Cloud or Server/Data Center).
+    """Lint Jira issues matching JQL, or exactly the --issue keys (Cloud or Server/Data Center).
 
     Credentials come from the environment only, never from options:
 
@@ -78,16 +83,18 @@ def jira(
       JIRA_PAT                     Server/Data Center: a personal access token
       JIRA_SERVER                  the --server URL, if the option is not given
     """
-    from storylint.connectors.jira import JiraAuth, JiraConnector, clear_text_warning
+    if not jql and not issues:
+        raise click.UsageError("give --jql (a query) or --issue KEY (exactly those issues)")
+    from storylint.connectors.jira import JiraAuth, JiraConnector, clear_text_warning, issue_keys
     from storylint.connectors.jira_http import RetryPolicy
-    from storylint.connectors.jira_sync import is_baseline, run_jira
+    from storylint.connectors.jira_sync import is_baseline, run_jira, run_jira_issues
     from storylint.connectors.jira_writeback import JiraWriteBack, parse_since
 
     since = parse_since(comment_since) if comment_since is not None else None
     linter, config = build_linter(config_path, select, ignore, extend_select)
     auth = JiraAuth.from_env()
     connector = JiraConnector(
-        server, jql, auth, timeout=timeout, policy=RetryPolicy(attempts=retries + 1),
+        server, jql or "", auth, timeout=timeout, policy=RetryPolicy(attempts=retries + 1),
         fetch_groups=bool(config.roles.groups),
     )  # fmt: skip
     warning = clear_text_warning(connector.server)
@@ -101,7 +108,7 @@ def jira(
     try:
         writeback = None
         if comment or label:
-            if since is None and not no_baseline and is_baseline(store, connector):
+            if not issues and since is None and not no_baseline and is_baseline(store, connector):
                 click.echo("Notice: baseline run (no earlier run of this query in the store): stories are"
                            " linted and recorded, nothing is written to Jira; --comment-since DATE or"
                            " --no-baseline writes now", err=True)  # fmt: skip
@@ -110,7 +117,11 @@ def jira(
                     connector, comment=comment, label=label, dry_run=dry_run, since=since,
                     echo=lambda line: click.echo(line, file=sys.stderr),
                 )  # fmt: skip
-        outcome = run_jira(connector, linter, store=store, full=full, writeback=writeback)
+        if issues:
+            outcome = run_jira_issues(connector, linter, issue_keys(issues), store=store, full=full,
+                                      writeback=writeback)  # fmt: skip
+        else:
+            outcome = run_jira(connector, linter, store=store, full=full, writeback=writeback)
     finally:
         if store is not None:
             store.close()

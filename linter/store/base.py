@@ -276,6 +276,109 @@ class Store:
         ).fetchall()
         return [r[0] for r in rows]
 
+    # -- webhook queue (storylint serve) -----------------------------------------
+    def enqueue_event(
+        self, source: str, issue: str, event: str, *, delivery: str | None, issue_updated: str | None
+    ) -> bool:
+        """Queue one accepted webhook delivery, durably (committed before this returns).
+
+        False, and nothing queued, for a duplicate: a delivery id seen before (Jira
+        redelivers with the same X-Atlassian-Webhook-Identifier), or an event about a version
+        of the issue (its `updated`, UTC ISO) that was already linted.
+        """
+        with self.transaction():
+            if issue_updated is not None:
+                linted = self.linted_version(source, issue)
+                if linted is not None and linted >= issue_updated:
+                    return False
+            cur = self._execute(
+                "INSERT INTO webhook_queue (source, issue, event, delivery, issue_updated, received_at, state)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'queued') ON CONFLICT (delivery) DO NOTHING",
+                (source, issue, event, delivery, issue_updated, now_iso()),
+            )
+            return bool(cur.rowcount)
+
+    def queue_depth(self) -> int:
+        """Events waiting to be linted (including those waiting for a retry)."""
+        return int(self._execute("SELECT COUNT(*) FROM webhook_queue WHERE state = 'queued'").fetchone()[0])
+
+    def queued_issues(self, limit: int, now: str | None = None) -> list[tuple[str, str, int]]:
+        """(source, issue, last event id) of issues with events due, oldest first.
+
+        Several events about one issue are one entry: one fresh read lints them all.
+        """
+        rows = self._execute(
+            "SELECT source, issue, MAX(id) FROM webhook_queue WHERE state = 'queued'"
+            " AND (not_before IS NULL OR not_before <= ?) GROUP BY source, issue ORDER BY MIN(id) LIMIT ?",
+            (now or now_iso(), limit),
+        ).fetchall()
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def finish_events(self, source: str, issue: str, up_to: int, *, state: str = "done") -> None:
+        """Close an issue's queued events up to id `up_to` (later ones stay queued)."""
+        with self.transaction():
+            self._execute(
+                "UPDATE webhook_queue SET state = ?, done_at = ? WHERE source = ? AND issue = ?"
+                " AND state = 'queued' AND id <= ?",
+                (state, now_iso(), source, issue, up_to),
+            )
+
+    def defer_events(self, source: str, issue: str, up_to: int, not_before: str, *, max_attempts: int) -> bool:
+        """Count a failed attempt at an issue's events; retry them at `not_before`, or give
+        them up ('failed') after `max_attempts`. True when they stay queued."""
+        with self.transaction():
+            self._execute(
+                "UPDATE webhook_queue SET attempts = attempts + 1, not_before = ? WHERE source = ? AND issue = ?"
+                " AND state = 'queued' AND id <= ?",
+                (not_before, source, issue, up_to),
+            )
+            cur = self._execute(
+                "UPDATE webhook_queue SET state = 'failed', done_at = ? WHERE source = ? AND issue = ?"
+                " AND state = 'queued' AND id <= ? AND attempts >= ?",
+                (now_iso(), source, issue, up_to, max_attempts),
+            )
+            return not cur.rowcount
+
+    def attempts(self, source: str, issue: str) -> int:
+        """Failed attempts so far at an issue's queued events."""
+        row = self._execute(
+            "SELECT MAX(attempts) FROM webhook_queue WHERE source = ? AND issue = ? AND state = 'queued'",
+            (source, issue),
+        ).fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def events(self, state: str | None = None) -> list[dict[str, Any]]:
+        """The queue's rows in arrival order (for tests and `serve`'s health answer)."""
+        where, params = self._where(state=state)
+        cur = self._execute(f"SELECT * FROM webhook_queue {where} ORDER BY id", params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def prune_events(self, before: str) -> int:
+        """Forget closed events received before `before` (their delivery ids stop deduplicating)."""
+        with self.transaction():
+            cur = self._execute(
+                "DELETE FROM webhook_queue WHERE state <> 'queued' AND received_at < ?", (before,)
+            )
+            return int(cur.rowcount or 0)
+
+    def linted_version(self, source: str, issue: str) -> str | None:
+        row = self._execute(
+            "SELECT updated FROM webhook_linted WHERE source = ? AND issue = ?", (source, issue)
+        ).fetchone()
+        return row[0] if row else None
+
+    def set_linted_version(self, source: str, issue: str, updated: str) -> None:
+        """Remember the `updated` value of the issue version just linted (never moves back)."""
+        with self.transaction():
+            self._execute(
+                "INSERT INTO webhook_linted (source, issue, updated, linted_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (source, issue) DO UPDATE SET linted_at = excluded.linted_at,"
+                " updated = CASE WHEN excluded.updated > webhook_linted.updated THEN excluded.updated"
+                " ELSE webhook_linted.updated END",
+                (source, issue, updated, now_iso()),
+            )
+
     # -- runs ---------------------------------------------------------------------
     def begin_run(self, source: str, command: str) -> int:
         with self.transaction():

@@ -101,6 +101,35 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (run_id, scope, name)
         )""",
     ],
+    # 5: the webhook queue of `storylint serve`: each accepted delivery is a row before its
+    # 202 answer (durable across a crash); `delivery` (X-Atlassian-Webhook-Identifier)
+    # is unique so a redelivery is not queued twice; webhook_linted remembers, per source
+    # and issue, the `updated` value of the version last linted, so that a late or
+    # repeated event for a version already linted costs nothing
+    [
+        """CREATE TABLE webhook_queue (
+            id {id},
+            source TEXT NOT NULL,
+            issue TEXT NOT NULL,
+            event TEXT NOT NULL,
+            delivery TEXT,
+            issue_updated TEXT,
+            received_at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before TEXT,
+            done_at TEXT
+        )""",
+        "CREATE UNIQUE INDEX webhook_queue_delivery ON webhook_queue (delivery)",
+        "CREATE INDEX webhook_queue_state ON webhook_queue (state, id)",
+        """CREATE TABLE webhook_linted (
+            source TEXT NOT NULL,
+            issue TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            linted_at TEXT NOT NULL,
+            PRIMARY KEY (source, issue)
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,11 +10,17 @@ Used by tests/jira and benchmarks/jira_nightly.py. Loopback only; every loop bou
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
+import queue
 import re
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
+import uuid
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -103,6 +109,14 @@ class FakeJira:
         self.admin = False
         self.url = ""
         self._server: ThreadingHTTPServer | None = None
+        #: registered webhooks (url, secret): the fake sends what Jira sends on its own writes
+        self.webhooks: list[tuple[str, str]] = []
+        self._outbox: queue.Queue[tuple[str, str, dict[str, Any]] | None] = queue.Queue()
+        self._sender: threading.Thread | None = None
+        #: (event, key, HTTP status) of every webhook the fake delivered
+        self.delivered: list[tuple[str, str, int]] = []
+        #: when each comment was created, per issue key (monotonic clock), for latency figures
+        self.comment_times: dict[str, list[float]] = {}
 
     # -- data ---------------------------------------------------------------------------
     @property
@@ -162,6 +176,89 @@ class FakeJira:
         A kind with a method (``comment:POST``, ``issue:PUT``) takes only those requests."""
         with self.lock:
             self.faults.setdefault(endpoint, deque()).extend(faults)
+
+    # -- webhooks (Jira's admin webhooks with a secret: X-Hub-Signature: sha256=<hex>) -----
+    def subscribe(self, url: str, secret: str) -> None:
+        """Register a webhook: the fake then reports the writes made through its REST API."""
+        self.webhooks.append((url, secret))
+        if self._sender is None:
+            self._sender = threading.Thread(target=self._send_loop, name="fake-jira-webhooks", daemon=True)
+            self._sender.start()
+
+    def webhook_payload(self, event: str, key: str, *, user: str | None,
+                        items: list[dict[str, Any]] | None = None,
+                        type_name: str | None = None) -> dict[str, Any]:  # fmt: skip
+        """A webhook body in the shape Jira sends (issue, user, changelog)."""
+        issue = self.issues[key]
+        payload: dict[str, Any] = {
+            "timestamp": int(time.time() * 1000),
+            "webhookEvent": event,
+            "issue_event_type_name": type_name or ("issue_created" if event == "jira:issue_created" else "issue_generic"),
+            "user": self._person(user),
+            "issue": self._render(issue, ["*all"]),
+        }
+        if items is not None:
+            payload["changelog"] = {"id": str(int(time.time() * 1000)), "items": items}
+        return payload
+
+    @staticmethod
+    def change(field: str, old: str | None, new: str | None) -> dict[str, Any]:
+        """One changelog item."""
+        return {"field": field, "fieldtype": "jira", "fieldId": field, "from": None, "fromString": old,
+                "to": None, "toString": new}  # fmt: skip
+
+    @staticmethod
+    def sign(secret: str, body: bytes) -> str:
+        return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+    @staticmethod
+    def post(url: str, body: bytes, headers: dict[str, str], timeout: float = 10.0) -> tuple[int, dict[str, str], bytes]:
+        """One HTTP POST: (status, headers with lower-case names, body), error statuses included."""
+        request = urllib.request.Request(url, data=body, method="POST",
+                                         headers={"Content-Type": "application/json", **headers})  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                return answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+    def deliver(self, url: str, secret: str | None, payload: dict[str, Any], *,
+                identifier: str | None = None) -> tuple[int, dict[str, str], bytes]:  # fmt: skip
+        """Send one webhook now, signed when `secret` is given, as Jira does."""
+        body = json.dumps(payload).encode()
+        headers = {"X-Atlassian-Webhook-Identifier": identifier or uuid.uuid4().hex, "X-Atlassian-Webhook-Flow": "Primary"}
+        if secret is not None:
+            headers["X-Hub-Signature"] = self.sign(secret, body)
+        return self.post(url, body, headers)
+
+    def _emit(self, event: str, key: str, items: list[dict[str, Any]] | None, type_name: str | None = None) -> None:
+        """Queue the webhook for a write the account made (called with the lock held)."""
+        if not self.webhooks:
+            return
+        payload = self.webhook_payload(event, key, user=self.bot, items=items, type_name=type_name)
+        for url, secret in self.webhooks:
+            self._outbox.put((url, secret, payload))
+
+    def _send_loop(self) -> None:
+        while True:
+            item = self._outbox.get()
+            if item is None:
+                self._outbox.task_done()
+                return
+            url, secret, payload = item
+            try:
+                code = self.deliver(url, secret, payload)[0]
+            except OSError:
+                code = 0
+            self.delivered.append((payload["webhookEvent"], payload["issue"]["key"], code))
+            self._outbox.task_done()
+
+    def drain_webhooks(self, timeout: float = 10.0) -> None:
+        """Wait until every queued webhook was delivered (bounded)."""
+        deadline = time.monotonic() + timeout
+        while self._outbox.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     # -- rendering ----------------------------------------------------------------------
     def _person(self, ident: str | None) -> dict[str, Any] | None:
@@ -252,6 +349,10 @@ class FakeJira:
         return self
 
     def close(self) -> None:
+        if self._sender is not None:
+            self._outbox.put(None)
+            self._sender.join(timeout=10)
+            self._sender = None
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -397,12 +498,23 @@ class FakeJira:
         if cm:
             return self._comment(method, cm.group(1), cm.group(2), query, body)
         im = re.match(r"^issue/([^/]+)$", rest)
+        if im and method == "GET":
+            issue = self._issue(im.group(1))
+            if issue is None:
+                return 404, {"errorMessages": ["Issue does not exist or you do not have permission to see it."], "errors": {}}
+            fields: list[str] = []
+            for value in query.get("fields") or ["*all"]:
+                fields.extend(value.split(","))
+            rendered = self._render(issue, fields)
+            rendered.setdefault("fields", {})  # GET issue always has `fields`, even on Cloud
+            return 200, rendered
         if im and method == "PUT":
             issue = self._issue(im.group(1))
             if issue is None:
                 return 404, {"errorMessages": ["Issue does not exist or you do not have permission to see it."], "errors": {}}
             if issue["key"] in self.refuse_writes:
                 return 403, {"errorMessages": ["You do not have permission to edit issues in this project."], "errors": {}}
+            old_labels = " ".join(issue["labels"])
             for op in ((body or {}).get("update") or {}).get("labels") or []:
                 for verb, label in op.items():
                     if " " in label:
@@ -412,6 +524,8 @@ class FakeJira:
                     if verb == "remove" and label in issue["labels"]:
                         issue["labels"].remove(label)
             issue["updated"] = datetime.now(UTC)
+            if " ".join(issue["labels"]) != old_labels:
+                self._emit("jira:issue_updated", issue["key"], [self.change("labels", old_labels, " ".join(issue["labels"]))])
             return 204, None
         return 404, {"errorMessages": [f"no fake route for {method} {path}"], "errors": {}}
 
@@ -472,6 +586,9 @@ class FakeJira:
                        "id": str(self._comment_id), "author": me, "updateAuthor": me, "body": body["body"],
                        "created": jira_time(datetime.now(UTC)), "updated": jira_time(datetime.now(UTC))}  # fmt: skip
             comments.append(comment)
+            self.comment_times.setdefault(issue["key"], []).append(time.monotonic())
+            self._emit("jira:issue_updated", issue["key"], None, "issue_commented")
+            self._emit("comment_created", issue["key"], None)
             return 201, comment
         if method == "PUT" and cid is not None:
             for comment in comments:
@@ -483,6 +600,8 @@ class FakeJira:
                     comment["updateAuthor"] = self._person(self.bot)
                     comment["body"] = body["body"]
                     comment["updated"] = jira_time(datetime.now(UTC))
+                    self._emit("jira:issue_updated", issue["key"], None, "issue_comment_edited")
+                    self._emit("comment_updated", issue["key"], None)
                     return 200, comment
             return 404, {"errorMessages": ["Can not find a comment for the id: " + cid], "errors": {}}
         return 405, {"errorMessages": ["Method not allowed"], "errors": {}}

@@ -263,7 +263,8 @@ def test_author_trend_within_a_project(tmp_path: Path) -> None:
 def _schema3(db: Path) -> None:
     """Turn a store into one written before schema 4 (no per-run totals)."""
     conn = sqlite3.connect(db)
-    conn.execute("DROP TABLE run_totals")
+    for table in ("run_totals", "webhook_queue", "webhook_linted"):  # what schemas 4 and 5 added
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("UPDATE storylint_schema SET version = 3")
     conn.commit()
     conn.close()
@@ -277,7 +278,7 @@ def test_upgrading_a_schema_3_store(tmp_path: Path) -> None:
     _schema3(db)
     store = open_store(str(db))  # migrates to 4
     try:
-        assert store.schema_version() == SCHEMA_VERSION == 4
+        assert store.schema_version() == SCHEMA_VERSION >= 4
         assert store.run_totals() == []
         d = rd.build_dataset(rd.load_store(store))
         # the current headline is exact; the old run has no recorded rate

@@ -1,0 +1,1 @@
+"""`storylint serve`: a Jira webhook receiver (see :mod:`storylint.serve.app`)."""

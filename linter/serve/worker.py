@@ -1,0 +1,200 @@
+"""The worker: lints the issues the queue names, one fresh read each, in its own thread.
+
+It owns the Jira connection, the linter and a store connection of its own (a SQLite
+connection belongs to the thread that opened it). Woken by each accepted event, it waits
+a moment (`settle`) so that a burst of edits to one issue is read and linted once, then
+takes every due issue, oldest first. Per issue: read it now (the same retried call as
+``storylint jira --issue``), skip it when that version (its ``updated``) was linted
+already, else lint, record like a nightly run and write back; then remember the version
+and close the issue's events up to the last one it saw. Events that arrive meanwhile stay
+queued for the next round. A failed read (Jira down after the retries) leaves the events
+queued for a later attempt, with backoff, and gives them up after `max_attempts`; so does a
+round in which Jira refused every read (revoked credentials). A deleted or forbidden issue
+among readable ones is given up at once, and a refused write costs that issue only, as in
+the nightly run. A crash at any point leaves events
+queued, never lost: the next start lints them (the write-back finds its comment and
+updates it in place, so a repeat never adds a second one).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from storylint.errors import ConnectorError, StorylintError, TransientConnectorError
+from storylint.model import Problem, Story, StoryResult
+
+from .events import normalise_time
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storylint.connectors.jira import JiraConnector
+    from storylint.store import Store
+
+log = logging.getLogger("storylint.serve")
+
+
+@dataclass(slots=True)
+class WorkerSettings:
+    store_url: str
+    source: str
+    comment: bool = False
+    label: str | None = None
+    #: seconds to wait after a wake-up so that a burst of edits is linted once
+    settle: float = 0.3
+    #: seconds between looks at the queue without a wake-up (retries that became due)
+    poll: float = 2.0
+    batch: int = 50
+    max_attempts: int = 5
+    retry_base: float = 30.0
+    #: closed events are kept this long (their delivery ids deduplicate redeliveries)
+    keep: timedelta = field(default_factory=lambda: timedelta(days=7))
+
+
+class Worker(threading.Thread):
+    """Drains the queue until :meth:`stop`."""
+
+    def __init__(self, settings: WorkerSettings, connector: JiraConnector, linter: Any,
+                 open_store: Callable[[str], Store]) -> None:  # fmt: skip
+        super().__init__(name="storylint-worker", daemon=True)
+        self.settings = settings
+        self.connector = connector
+        self.linter = linter
+        self._open_store = open_store
+        self.wake = threading.Event()
+        self._halt = threading.Event()
+        self._connected = False
+        #: the account storylint runs as, once read (the event filter uses it)
+        self.me: dict[str, Any] | None = None
+        self.cloud: bool | None = None
+        self.linted = 0
+        self.failed = False
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.wake.set()
+
+    # -- the loop ---------------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            store = self._open_store(self.settings.store_url)
+        except StorylintError as exc:
+            self.failed = True
+            log.error("worker stopped: %s", exc.message)
+            return
+        try:
+            self._connect()
+            pruned_at = datetime.min.replace(tzinfo=UTC)
+            while not self._halt.is_set():
+                now = datetime.now(UTC)
+                if now - pruned_at > timedelta(hours=1):
+                    store.prune_events((now - self.settings.keep).isoformat(timespec="seconds"))
+                    pruned_at = now
+                self._drain(store)
+                self.wake.wait(self.settings.poll)
+                if self.wake.is_set() and not self._halt.is_set():
+                    self.wake.clear()
+                    self._halt.wait(self.settings.settle)  # let a burst of edits arrive
+        except Exception:  # the thread must say why it died; /healthz then reports it
+            self.failed = True
+            log.exception("worker stopped by an internal error")
+        finally:
+            store.close()
+            self.connector.close()
+
+    def _connect(self) -> bool:
+        if self._connected:
+            return True
+        try:
+            self.connector.connect()
+            self.cloud = self.connector.cloud
+            self.me = self.connector.myself()
+            if self.me is None:
+                log.warning("%s; only a change of storylint's label is told from an author's",
+                            self.connector.myself_error)  # fmt: skip
+        except ConnectorError as exc:
+            log.warning("cannot reach Jira yet: %s", exc.message)
+            return False
+        self._connected = True
+        return True
+
+    def _drain(self, store: Store) -> None:
+        while not self._halt.is_set():
+            due = store.queued_issues(self.settings.batch)
+            if not due:
+                return
+            if not self._connect():
+                self._defer(store, due)
+                return
+            self._process(store, due)
+
+    # -- one round ------------------------------------------------------------------------
+    def _process(self, store: Store, due: list[tuple[str, str, int]]) -> None:
+        from storylint.connectors.jira_writeback import JiraWriteBack
+        from storylint.runner import check_stories
+
+        source = self.settings.source
+        keys = [key for _, key, _ in due]
+        failures: dict[str, ConnectorError] = {}
+        versions: dict[str, str] = {}
+        seen: set[str] = set()
+        writeback = None
+        if self.settings.comment or self.settings.label:
+            writeback = JiraWriteBack(self.connector, comment=self.settings.comment, label=self.settings.label)
+
+        def fresh(items: Iterable[Story | Problem]) -> Iterator[Story | Problem]:
+            for item in items:
+                if isinstance(item, Story):
+                    key = item.key or item.id
+                    seen.add(key)
+                    version = normalise_time(item.updated.isoformat()) if item.updated else None
+                    if version is not None:
+                        versions[key] = version
+                        linted = store.linted_version(source, key)
+                        if linted is not None and linted >= version:
+                            log.info("%s: version already linted", key)
+                            continue
+                yield item
+
+        def write_back(result: StoryResult) -> None:
+            self.linted += 1
+            if writeback is not None:
+                writeback(result)
+
+        try:
+            report, stats = check_stories(
+                fresh(self.connector.issue_stories(keys, failures=failures)), self.linter, store=store,
+                source=source, command="serve", on_result=write_back,
+            )  # fmt: skip
+        except Exception:
+            log.exception("linting %d queued issue(s) failed; they stay queued", len(keys))
+            self._defer(store, due)
+            return
+        for problem in report.errors:
+            log.warning("%s", problem)
+        # Every issue refused at once (credentials revoked, the account's access changed):
+        # the events wait for a fix instead of being given up on the first round.
+        systemic = bool(failures) and not seen
+        for _, key, last in due:
+            failure = failures.get(key)
+            if isinstance(failure, TransientConnectorError) or (failure is not None and systemic):
+                self._defer(store, [(source, key, last)])
+                continue
+            if failure is not None or key not in seen:  # gone, forbidden, unreadable: no retry helps
+                store.finish_events(source, key, last, state="failed")
+                continue
+            if key in versions:
+                store.set_linted_version(source, key, versions[key])
+            store.finish_events(source, key, last)
+        log.info("round done: %d issue(s) due, %d linted, %d unreadable", len(due), stats.read, len(failures))
+
+    def _defer(self, store: Store, due: list[tuple[str, str, int]]) -> None:
+        for source, key, last in due:
+            attempts = 1 + store.attempts(source, key)
+            wait = min(900.0, self.settings.retry_base * 2 ** (attempts - 1))
+            when = (datetime.now(UTC) + timedelta(seconds=wait)).isoformat(timespec="seconds")
+            if not store.defer_events(source, key, last, when, max_attempts=self.settings.max_attempts):
+                log.warning("%s: gave up after %d attempts", key, self.settings.max_attempts)

@@ -1,0 +1,330 @@
+"""`storylint serve` end to end: uvicorn in a real subprocess on loopback, real signed and
+unsigned HTTP requests, the fake Jira for reads, write-back and the webhooks its own writes
+cause, and a real SQLite store holding the queue (the crash test SIGKILLs the server)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from fakejira import FakeJira, Fault, adf_doc, status
+from jira_helpers import EMAIL, PAT, TOKEN, env_for
+from serve_helpers import SECRET, Serve, wait_for
+from storylint.store import open_store
+
+HOW = "Add a column email to the users table in PostgreSQL."
+MORE_HOW = "Add a column email to the users table in PostgreSQL. Build it in React behind a REST endpoint."
+LABEL = "storylint-how"
+
+Start = Callable[..., Serve]
+
+
+def _desc(fake: FakeJira, text: str) -> object:
+    return adf_doc(text) if fake.cloud else text
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Start]:
+    """Start `storylint serve` against a fake; every server is stopped at the end."""
+    started: list[Serve] = []
+
+    def run(fake: FakeJira, *args: str, store: str | None = None, secret: str | None = SECRET,
+            ready: bool = True, token: str | None = None) -> Serve:  # fmt: skip
+        db = store or str(tmp_path / "serve.db")
+        s = Serve(fake, db, tmp_path / f"serve-{len(started)}.log", *args, env=env_for(fake), secret=secret,
+                  token=token)  # fmt: skip
+        started.append(s)
+        if ready:
+            s.wait_ready()
+        return s
+
+    yield run
+    for s in started:
+        s.stop()
+
+
+def _issue_reads(fake: FakeJira, key: str) -> int:
+    return sum(1 for m, p in fake.requests if m == "GET" and p.startswith(f"/rest/api/{'3' if fake.cloud else '2'}/issue/{key}?"))
+
+
+def _no_secrets_or_story_text(text: str) -> None:
+    basic = base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()
+    for secret in (SECRET, TOKEN, PAT, basic, "automation-TOKEN", "users table", "Receipts"):
+        assert secret not in text, secret
+
+
+def _created(fake: FakeJira, s: Serve, key: str, identifier: str | None = None) -> int:
+    return fake.deliver(s.hook, SECRET, fake.webhook_payload("jira:issue_created", key, user="u1"),
+                        identifier=identifier)[0]  # fmt: skip
+
+
+def _settled(s: Serve, fake: FakeJira) -> bool:
+    fake.drain_webhooks()
+    return s.health()["queued"] == 0
+
+
+def test_created_issue_gets_one_comment_within_2s_and_own_writes_never_relint(
+    fake: FakeJira, start: Start, tmp_path: Path
+) -> None:
+    s = start(fake, "--comment", "--label", LABEL)
+    fake.subscribe(s.hook, SECRET)  # the fake reports storylint's comment and label like Jira
+    fake.add_issue("PAY-1", "Receipts", _desc(fake, HOW), reporter="u1")
+    sent = time.monotonic()
+    assert _created(fake, s, "PAY-1") == 202
+    assert wait_for(lambda: fake.comments.get("PAY-1"), timeout=2.0), "no comment within 2 s"
+    assert time.monotonic() - sent < 2.0
+    assert wait_for(lambda: fake.issues["PAY-1"]["labels"] == [LABEL])
+    assert wait_for(lambda: len(fake.delivered) >= 3)  # comment and label webhooks, by storylint's account
+    assert wait_for(lambda: _settled(s, fake))
+    time.sleep(0.6)  # longer than the worker's settle time: a re-lint would have happened by now
+    assert {code for _, _, code in fake.delivered} == {202}
+    assert _issue_reads(fake, "PAY-1") == 1 and len(fake.comments["PAY-1"]) == 1
+    assert s.health()["linted"] == 1
+    store = open_store(str(tmp_path / "serve.db"))
+    try:
+        assert [e["state"] for e in store.events()] == ["done"]
+        (story,) = store.stories(f"jira:{fake.url}")
+        assert story["story"] == "PAY-1" and story["status"] == "findings"
+        assert [r.command for r in store.runs()] == ["serve"]
+    finally:
+        store.close()
+    assert s.stop() in (0, -15)
+    _no_secrets_or_story_text(s.log)
+
+
+def test_three_quick_edits_are_at_most_two_lints_and_one_comment(cloud: FakeJira, start: Start) -> None:
+    s = start(cloud, "--comment")
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    _created(cloud, s, "PAY-1")
+    assert wait_for(lambda: cloud.comments.get("PAY-1"))
+    assert wait_for(lambda: _settled(s, cloud))
+    reads = _issue_reads(cloud, "PAY-1")
+    for n, text in enumerate((HOW + " One.", HOW + " Two.", MORE_HOW)):
+        old = cloud.issues["PAY-1"]["description"]
+        cloud.touch("PAY-1", description=adf_doc(text))
+        items = [cloud.change("description", json.dumps(old), text)]
+        payload = cloud.webhook_payload("jira:issue_updated", "PAY-1", user="u1", items=items)
+        assert cloud.deliver(s.hook, SECRET, payload, identifier=f"edit-{n}")[0] == 202
+    assert wait_for(lambda: "React" in json.dumps(cloud.comments["PAY-1"][0]["body"]), timeout=5)
+    assert wait_for(lambda: _settled(s, cloud))
+    assert _issue_reads(cloud, "PAY-1") - reads <= 2
+    assert len(cloud.comments["PAY-1"]) == 1
+
+
+def test_signatures_sizes_and_events_that_are_not_linted(cloud: FakeJira, start: Start, tmp_path: Path) -> None:
+    s = start(cloud, "--comment", "--label", LABEL)
+    assert wait_for(lambda: s.health()["jira"])  # the worker knows storylint's account
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    body = json.dumps(cloud.webhook_payload("jira:issue_created", "PAY-1", user="u1")).encode()
+    post = cloud.post
+    assert post(s.hook, body, {})[0] == 401  # unsigned
+    assert post(s.hook, body, {"X-Hub-Signature": "sha256=" + "0" * 64})[0] == 401
+    assert post(s.hook, body, {"X-Hub-Signature": cloud.sign("not-the-secret", body)})[0] == 401
+    assert post(s.hook, body + b" ", {"X-Hub-Signature": cloud.sign(SECRET, body)})[0] == 401
+    assert post(s.hook, body, {"X-Hub-Signature": cloud.sign(SECRET, body).removeprefix("sha256=")})[0] == 401
+    big = b" " * (1024 * 1024 + 1)
+    assert post(s.hook, big, {"X-Hub-Signature": cloud.sign(SECRET, big)})[0] == 413
+    for junk in (b"<html>", b"[1, 2]", b'{"webhookEvent": "jira:issue_created", "issue": {"key": "../x"}}'):
+        assert post(s.hook, junk, {"X-Hub-Signature": cloud.sign(SECRET, junk)})[0] == 400
+    ignored = [
+        cloud.webhook_payload("comment_created", "PAY-1", user="u1"),
+        cloud.webhook_payload("jira:issue_updated", "PAY-1", user="u1", items=[cloud.change("assignee", None, "u2")]),
+        cloud.webhook_payload("jira:issue_updated", "PAY-1", user="u1", type_name="issue_commented"),
+        # only storylint's label, whoever Jira names as the user (an Automation rule, say)
+        cloud.webhook_payload("jira:issue_updated", "PAY-1", user="u1", items=[cloud.change("labels", "a", f"a {LABEL}")]),
+        cloud.webhook_payload("jira:issue_updated", "PAY-1", user=cloud.bot, items=[cloud.change("summary", "a", "b")]),
+    ]  # fmt: skip
+    for payload in ignored:
+        code, _, answer = cloud.deliver(s.hook, SECRET, payload)
+        assert code == 202 and json.loads(answer)["status"] == "ignored"
+    time.sleep(0.5)
+    store = open_store(str(tmp_path / "serve.db"))
+    try:
+        assert store.events() == [] and _issue_reads(cloud, "PAY-1") == 0
+    finally:
+        store.close()
+    # accepted, then a redelivery of the same webhook is not queued twice
+    code, _, answer = cloud.deliver(s.hook, SECRET, json.loads(body), identifier="same-id")
+    assert code == 202 and json.loads(answer)["status"] == "queued"
+    code, _, answer = cloud.deliver(s.hook, SECRET, json.loads(body), identifier="same-id")
+    assert code == 202 and json.loads(answer)["status"] == "duplicate"
+    assert s.health()["status"] == "ok"
+    assert s.stop() in (0, -15)
+    _no_secrets_or_story_text(s.log)
+
+
+def test_refuses_to_start_without_a_secret(cloud: FakeJira, start: Start) -> None:
+    s = start(cloud, secret=None, ready=False)
+    assert s.proc.wait(timeout=30) == 2
+    assert "Error: environment: STORYLINT_WEBHOOK_SECRET is not set" in s.log
+
+
+AUTOMATION_TOKEN = "automation-TOKEN-0123456789abcdef"
+
+
+def test_automation_token_is_off_unless_configured_then_stands_in_for_a_signature(
+    cloud: FakeJira, start: Start, tmp_path: Path
+) -> None:
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    # the body the docs/jira.md Automation rule sends ("Send web request", custom data)
+    body = json.dumps({"webhookEvent": "jira:issue_updated", "issue": {"key": "PAY-1"},
+                       "user": {"accountId": "u1"}, "changelog": {"items": [{"field": "Summary"}]}}).encode()  # fmt: skip
+    bearer = {"Authorization": f"Bearer {AUTOMATION_TOKEN}"}
+    strict = start(cloud, "--comment", store=str(tmp_path / "strict.db"))
+    assert cloud.post(strict.hook, body, bearer)[0] == 401
+    strict.stop()
+    s = start(cloud, "--comment", token=AUTOMATION_TOKEN)
+    assert cloud.post(s.hook, body, {"Authorization": "Bearer wrong-token-0123456789abcdef"})[0] == 401
+    assert cloud.post(s.hook, body, {"Authorization": f"Bearer {SECRET}"})[0] == 401  # not the webhook secret
+    assert cloud.post(s.hook, body, bearer)[0] == 202
+    assert wait_for(lambda: cloud.comments.get("PAY-1"))
+    assert AUTOMATION_TOKEN not in s.log
+    same = start(cloud, secret=AUTOMATION_TOKEN, token=AUTOMATION_TOKEN, ready=False)
+    assert same.proc.wait(timeout=30) == 2 and "must be at least 24 characters and differ" in same.log
+
+
+def test_full_queue_answers_503_with_retry_after(cloud: FakeJira, start: Start) -> None:
+    cloud.fail("serverInfo", Fault("slow", delay=3.0))  # the worker cannot reach Jira yet
+    s = start(cloud, "--comment", "--max-queue", "2")
+    assert wait_for(lambda: cloud.calls["serverInfo"] == 1)
+    for n in (1, 2, 3):
+        cloud.add_issue(f"PAY-{n}", "Receipts", adf_doc(HOW), reporter="u1")
+    assert _created(cloud, s, "PAY-1") == 202 and _created(cloud, s, "PAY-2") == 202
+    code, headers, _ = cloud.deliver(s.hook, SECRET, cloud.webhook_payload("jira:issue_created", "PAY-3", user="u1"))
+    assert code == 503 and int(headers["retry-after"]) > 0
+    assert s.health()["queued"] == 2
+
+
+def test_unreadable_issue_and_refused_write_cost_that_issue_only(server: FakeJira, start: Start, tmp_path: Path) -> None:
+    s = start(server, "--comment")
+    for n in (1, 2, 3):
+        server.add_issue(f"PAY-{n}", "Receipts", HOW, reporter="u1")
+    server.refuse_writes.add("PAY-2")
+    for n in (1, 2, 3):
+        assert _created(server, s, f"PAY-{n}") == 202
+    del server.issues["PAY-3"]  # deleted before the worker read it: 404
+    assert wait_for(lambda: _settled(s, server))
+    assert len(server.comments["PAY-1"]) == 1 and not server.comments.get("PAY-2")
+    store = open_store(str(tmp_path / "serve.db"))
+    try:
+        states = {e["issue"]: e["state"] for e in store.events()}
+        assert states == {"PAY-1": "done", "PAY-2": "done", "PAY-3": "failed"}
+    finally:
+        store.close()
+    assert s.health()["status"] == "ok"
+    log = s.log
+    assert "write-back failed" in log and "PAY-3" in log
+    _no_secrets_or_story_text(log)
+
+
+def test_revoked_credentials_keep_the_events_queued(cloud: FakeJira, start: Start, tmp_path: Path) -> None:
+    s = start(cloud, "--comment", "--retries", "0")
+    assert wait_for(lambda: s.health()["jira"])
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    cloud.fail("issue:GET", status(401))
+    assert _created(cloud, s, "PAY-1") == 202
+    assert wait_for(lambda: _issue_reads(cloud, "PAY-1") == 1)
+    store = open_store(str(tmp_path / "serve.db"))
+    try:
+        assert wait_for(lambda: store.attempts(f"jira:{cloud.url}", "PAY-1") == 1)
+        assert [e["state"] for e in store.events()] == ["queued"]  # waits for a fix, not given up
+    finally:
+        store.close()
+    assert s.health()["queued"] == 1 and "PAY-1" not in cloud.comments
+
+
+def test_killed_with_events_queued_then_restarted_processes_each_once(cloud: FakeJira, start: Start, tmp_path: Path) -> None:
+    db = str(tmp_path / "crash.db")
+    cloud.fail("serverInfo", Fault("slow", delay=20.0))  # the first worker hangs on Jira
+    first = start(cloud, "--comment", store=db)
+    assert wait_for(lambda: cloud.calls["serverInfo"] == 1)  # the worker is stuck in that call
+    keys = [f"PAY-{n}" for n in range(1, 11)]
+    for key in keys:
+        cloud.add_issue(key, "Receipts", adf_doc(HOW), reporter="u1")
+        assert _created(cloud, first, key, identifier=f"id-{key}") == 202
+    assert first.health()["queued"] == 10
+    first.kill()  # SIGKILL: no shutdown, no cleanup
+    assert not cloud.comments
+    store = open_store(db)
+    try:
+        assert len(store.events("queued")) == 10
+    finally:
+        store.close()
+    second = start(cloud, "--comment", store=db)
+    # Jira redelivers one of them (it saw no answer in time): not queued a second time
+    code, _, answer = cloud.deliver(second.hook, SECRET, cloud.webhook_payload("jira:issue_created", "PAY-1", user="u1"),
+                                    identifier="id-PAY-1")  # fmt: skip
+    assert code == 202 and json.loads(answer)["status"] == "duplicate"
+    assert wait_for(lambda: all(cloud.comments.get(k) for k in keys), timeout=20)
+    assert wait_for(lambda: _settled(second, cloud))
+    time.sleep(0.5)
+    assert {k: len(cloud.comments[k]) for k in keys} == {k: 1 for k in keys}
+    assert {k: _issue_reads(cloud, k) for k in keys} == {k: 1 for k in keys}
+    assert second.health()["linted"] == 10
+    _no_secrets_or_story_text(first.log + second.log)
+
+
+@pytest.mark.slow
+def test_burst_of_200_webhooks_lints_every_issue_once(cloud: FakeJira, start: Start, tmp_path: Path) -> None:
+    s = start(cloud, "--comment")
+    keys = [f"PAY-{n}" for n in range(1, 201)]
+    for key in keys:
+        cloud.add_issue(key, "Receipts", adf_doc(HOW), reporter="u1")
+    with ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(lambda k: _created(cloud, s, k), keys))
+    assert codes == [202] * 200
+    assert wait_for(lambda: sum(1 for k in keys if cloud.comments.get(k)) == 200, timeout=120)
+    assert wait_for(lambda: _settled(s, cloud))
+    assert {len(cloud.comments[k]) for k in keys} == {1}
+    assert {_issue_reads(cloud, k) for k in keys} == {1}
+    store = open_store(str(tmp_path / "serve.db"))
+    try:
+        assert len(store.events("done")) == 200 and store.queue_depth() == 0
+        assert sum(r.stories_checked for r in store.runs()) == 200
+    finally:
+        store.close()
+
+
+def test_check_and_help_do_not_import_the_web_stack(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    story = tmp_path / "s.md"
+    story.write_text("# Receipts\n\nAs a buyer I want a receipt so that I can claim expenses.\n")
+    code = (
+        "import sys, contextlib, io\nfrom storylint.cli import cli\n"
+        "for args in (['check', sys.argv[1]], ['--help']):\n"
+        "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "        cli.main(args=args, prog_name='storylint')\n"
+        "print(sorted(m for m in ('starlette', 'uvicorn', 'anyio', 'storylint.serve') if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, timeout=60,
+                       check=False, cwd=tmp_path)  # fmt: skip
+    assert r.stdout.strip().splitlines()[-1] == "[]", r.stdout + r.stderr
+
+
+@pytest.fixture
+def pg_store() -> Iterator[str]:
+    from jira_helpers import postgres_url
+
+    yield from postgres_url()
+
+
+@pytest.mark.postgres
+def test_queue_in_postgresql(cloud: FakeJira, start: Start, pg_store: str) -> None:
+    s = start(cloud, "--comment", store=pg_store)
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    assert _created(cloud, s, "PAY-1", identifier="pg-1") == 202
+    assert wait_for(lambda: cloud.comments.get("PAY-1"), timeout=5)
+    assert wait_for(lambda: _settled(s, cloud))
+    s.stop()
+    store = open_store(pg_store)
+    try:
+        assert [(e["issue"], e["state"], e["delivery"]) for e in store.events()] == [("PAY-1", "done", "pg-1")]
+    finally:
+        store.close()
