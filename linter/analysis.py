@@ -95,6 +95,7 @@ class _Flags:
     capability: bool = False
     system_want: bool = False  # "I want the system to store X in Y"
     verb: str = ""
+    role_end: int = -1  # where the role of "As a <role> I want" ends (field offset)
 
 
 @dataclass(slots=True)
@@ -160,6 +161,11 @@ class SentenceInfo:
     @property
     def user_clause(self) -> bool:
         return self.flags.user_clause
+
+    @property
+    def role_end(self) -> int:
+        """Field offset where the role of a user clause ends (-1 without one)."""
+        return self.flags.role_end
 
     @property
     def technical_role(self) -> bool:
@@ -372,6 +378,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         m = _USER_CLAUSE_RE.match(text)
         if m:
             f.user_clause = True
+            f.role_end = info.start + m.end(1)
             role_words = {w.lower() for w in TOKEN_RE.findall(m.group(1))}
             f.technical_role = bool(role_words & g.technical_roles)
             # "As a developer I want to use X": the wanted action is itself a build verb

@@ -49,12 +49,15 @@ class TermCheck(Check):
             matches = self.terms.find(s)  # cheap: a set test first
             if not matches or not self.sentence_applies(s):
                 continue
-            matches = [m for m in matches if m[2].lower() not in a.accepted]
+            # "As a developer using the GraphQL API I want ...": the role says who the user
+            # is; its words neither name the solution nor tie one to the work
+            role_end = s.role_end if s.user_clause else -1
+            matches = [m for m in matches if m[2].lower() not in a.accepted and m[0] >= role_end]
             if not matches:
                 continue
             if self.requires:
                 # a companion word other than the term itself
-                companions = {r[0] for r in self.requires.find(s)}
+                companions = {r[0] for r in self.requires.find(s) if r[0] >= role_end}
                 matches = [m for m in matches if companions - {m[0]}]
                 if not matches:
                     continue
