@@ -38,7 +38,7 @@ _SYMPTOM_RE = re.compile(
 # There an imperative is a reproduction step and a statement an observation; only a
 # plan or a proposal ("the fix is to ...", a "Proposed solution" section) directs the fix.
 _BUG_TITLE_RE = re.compile(
-    r"\b(?:errors?|exceptions?|fails?|failed|failing|failures?|crash(?:es|ed|ing)?|broken|bugs?|"
+    r"\b(?:errors?|exceptions?|fails?|failed|failing|failures?|crash(?:es|ed|ing)?|broken|broke|breaks|bugs?|"
     r"does(?:n'?t| not)|do(?:n'?t| not) work|not (?:working|correct|shown|displayed|saved|found)|can(?:'?t|not)|unable|"
     r"wrong(?:ly)?|incorrect(?:ly)?|flaky|hangs?|freezes?|regressions?|mis-?behaviou?r|npe|nullpointer\w*|"
     r"problems?|issues? (?:with|when|in)|no longer|missing|invalid|stuck|leaks?)\b",
@@ -48,6 +48,9 @@ _BUG_BODY_RE = re.compile(
     r"steps to reproduce|describe the bug|^[^\w\n]*+to reproduce\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
     r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b",
     re.MULTILINE,  # searched in lower-cased text
+)
+_STEPS_HEADING_RE = re.compile(
+    r"[\W_]*(?:(?:test )?steps?(?: (?:performed|taken|followed|done|tried|executed|used))?|what i did)\b[\W_]*$", re.IGNORECASE
 )
 #: Evidence that never counts: what goes wrong, and the steps and notes of a bug report.
 NEVER = frozenset({"symptom", "bug-report"})
@@ -67,6 +70,8 @@ def is_bug_report(title: str, body: str) -> bool:
 def evidence_class(s: SentenceInfo | None, bug_report: bool = False) -> str:
     """Where a term stands, from the strongest sign that the sentence directs the build."""
     found = _evidence_class(s)
+    if bug_report and found == "proposal" and s is not None and _STEPS_HEADING_RE.match(s.heading):
+        return "bug-report"  # a bug's bare "Steps" heading lists what was done, not what to build
     return "bug-report" if bug_report and found in _WEAK_IN_BUGS else found
 
 

@@ -109,3 +109,17 @@ def test_check_min_confidence_option_overrides_the_default(tmp_path: Path) -> No
     confidence = float(found["confidence"])  # type: ignore[arg-type]
     assert confidence < 1.0  # calibrated confidence never claims certainty
     assert findings("--min-confidence", str(confidence)) and not findings("--min-confidence", "1.0")
+
+
+def test_a_bugs_bare_steps_heading_is_what_was_done_not_a_plan() -> None:
+    def classes(title: str, body: str) -> list[str]:
+        p = parse(Story(id="S-1", title=title, body=body))
+        bug = is_bug_report(p.masked_title, p.masked_body)
+        return [evidence_class(s, bug) for s in analyse(p).sentences if s.field == "body"]
+
+    body = "## Steps performed\n\nOpened the wizard and ticked the Android checkbox."
+    assert classes("Platform setup broke the Android SDK", body) == ["bug-report"]  # "broke": a bug's title
+    # the same heading above a feature's plan is a proposal: the team's steps
+    assert classes("Android platform setup", body) == ["proposal"]
+    # and a bug's own "Proposed fix" section still directs the fix
+    assert classes("Platform setup broke the Android SDK", "## Proposed fix\n\nUse a checkbox per platform.") == ["proposal"]
