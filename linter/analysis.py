@@ -163,6 +163,11 @@ class SentenceInfo:
         return self.flags.user_clause
 
     @property
+    def docs_work(self) -> bool:
+        """The sentence's work is documentation ("Update the wiki page on `retryPolicy`")."""
+        return _DOCS_WORK_RE.search(self.text) is not None
+
+    @property
     def role_end(self) -> int:
         """Field offset where the role of a user clause ends (-1 without one)."""
         return self.flags.role_end
@@ -291,6 +296,15 @@ _BEHAVIOUR_MODAL_RE = re.compile(
 def behaviour_modal(text: str) -> bool:
     """A modal about what the user observes ("should return", "must be visible")."""
     return _BEHAVIOUR_MODAL_RE.search(text) is not None
+
+
+# Work whose product is documentation: the code names in it are what to write about.
+_DOCS_WORK_RE = re.compile(
+    r"\b(?:wiki|documentation|docs|readme|(?:user|developer|admin|installation|getting started) guide|"
+    r"tutorial|release notes|changelog|javadocs?|docstrings?|help page|reference page)\b"
+    r"|(?:^|\b(?:need to|needs to|should|must|will|to|please|let's|also))\s*(?:document|describe|explain)\b",
+    re.IGNORECASE,
+)
 
 
 _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "have", "ought", "be"})

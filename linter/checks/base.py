@@ -76,6 +76,8 @@ class Check:
         """The context gate shared by the HOW checks."""
         if s.section in self.skip_sections:
             return False
+        if self.category in _NAMES_CODE and s.docs_work:
+            return False  # documenting code names and endpoints is not prescribing them
         if s.user_clause and not s.system_want:
             if self.user_clause == "skip":
                 return False
@@ -94,6 +96,10 @@ class Check:
             # modal about what exists ("the drop-downs need to close")
             return s.imperative or s.behaviour or s.plan or s.section == SEC_PROPOSAL
         return s.directive
+
+
+#: Categories whose findings name parts of the code, which documentation work names too.
+_NAMES_CODE = frozenset({"code_structure", "api_contract"})
 
 
 def str_list(detect: dict[str, Any], key: str) -> list[str]:
