@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .analysis import analyse
+from .analysis import CODE_LIKE_KEY, analyse
+from .checks._prefilter import Prefilter
 from .calibration import Calibration, evidence_class, is_bug_report, never_counts
 from .calibration import bundled as bundled_calibration
 from .config import Config
@@ -87,6 +88,12 @@ class Linter:
         """Part of a story's content hash: its project's learned terms change its result."""
         terms = self.domain.get(project) if project and self.domain else None
         return hashlib.sha256("\x1f".join(sorted(terms)).encode()).hexdigest()[:16] if terms else ""
+
+    @cached_property
+    def prefilter(self) -> Prefilter:
+        """One RE2 set of every enabled rule's patterns: a story is scanned for them once."""
+        keys = [key for rule in self.rules for key in rule.check.scanned()]
+        return Prefilter([*keys, CODE_LIKE_KEY])
 
     @cached_property
     def candidates(self) -> Candidates:
@@ -176,6 +183,9 @@ class Linter:
         ignored = self._ignored_for(story)
         parsed = parse(story)
         analysis = analyse(parsed, self.accepted)
+        prefilter = self.prefilter
+        if prefilter:
+            analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
         learned = self.domain.get(story.project) if self.domain and story.project else None
         findings: list[Finding] = []
         bug_report: bool | None = None  # decided on the first finding that needs it

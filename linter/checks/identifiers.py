@@ -48,6 +48,7 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # backtracks quadratically on a.aBBBB...B- (words are also capped at MAX_IDENTIFIER)
 _TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
 _MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
+MAYBE_CODE_KEY = (_MAYBE_CODE.pattern, False)
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 
 
@@ -90,6 +91,9 @@ class IdentifierCheck(Check):
         self.except_shapes = [SHAPES[s] for s in str_list(detect, "except-shapes")]
         self.max_per_story = int(detect.get("max-per-story", 3))
 
+    def scanned(self) -> list[tuple[str, bool]]:
+        return [*super().scanned(), MAYBE_CODE_KEY]
+
     def _is_identifier(self, word: str, shapes: list[Any]) -> bool:
         w = word.strip("`'\".,;:")
         if len(w) < 3 or len(w) > MAX_IDENTIFIER or w.lower() in self.not_identifiers or w.lower() in {"e.g", "i.e", "etc", "vs"}:
@@ -102,7 +106,7 @@ class IdentifierCheck(Check):
         found = 0
         if not self.worth_running(a):
             return
-        if not a.parsed.code_spans and not _MAYBE_CODE.search(a.all_text()):
+        if not a.parsed.code_spans and not (a.may_match(MAYBE_CODE_KEY) and _MAYBE_CODE.search(a.all_text())):
             return
         for s in a.sentences:
             if not s.code_like and not a.spans_in(s):

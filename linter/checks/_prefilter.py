@@ -1,0 +1,163 @@
+"""One scan of a story for the regular expressions of every enabled rule.
+
+Most stories match few of the rules' patterns, and Python's `re` pays a full scan of the
+text for each pattern that finds nothing. Before the rules run, the engine scans the
+story once with an RE2 set of all of them (a DFA: linear, whatever the number of
+patterns) and hands each rule the answer: a pattern the set did not find cannot match,
+and its rule skips the scan. Where the set finds one, the rule runs its own pattern as
+before, so every finding (span, term, message) stays exactly what it was.
+
+The set only ever says "cannot match" when that is sure:
+
+* each pattern is *relaxed* for RE2 into one that matches at least wherever it does:
+  possessive quantifiers become greedy ones (`a++` -> `a+`), `\\s` also takes the
+  control characters Python counts as white space; a pattern RE2 cannot run (look-
+  arounds, back-references, anchors whose meaning differs: `^ $ \\A \\Z`) is left out,
+  and its rule runs as before;
+* RE2's `\\b \\w \\d \\s` and case folding are ASCII-only, so the answer is used only for
+  ASCII text; a story with other characters runs every pattern;
+* a pattern that matches everything rides along: a scan that did not find it (RE2 out
+  of memory) counts as no answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+#: (pattern source, ignore case): what a rule asks the prefilter about
+Key = tuple[str, bool]
+
+_BRACE = re.compile(r"\{(\d*)(,?)(\d*)\}")
+_SPACE = "\\t-\\r\\x1c-\\x1f "  # Python's ASCII white space: \t \n \v \f \r, \x1c-\x1f, space
+
+
+def relax(pattern: str) -> str | None:
+    """An RE2 pattern that matches wherever `pattern` matches in ASCII text; None if unsure."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    quantified = False  # the previous token was a quantifier: a `+` after it is possessive
+    while i < n:
+        c = pattern[i]
+        if quantified:
+            quantified = False
+            if c == "+":  # possessive: the greedy form matches wherever it does
+                i += 1
+                continue
+            if c == "?":  # lazy
+                out.append(c)
+                i += 1
+                continue
+        if c == "\\":
+            if i + 1 >= n:
+                return None
+            nxt = pattern[i + 1]
+            if nxt in "AZzG":
+                return None
+            out.append(f"[{_SPACE}]" if nxt == "s" else pattern[i : i + 2])
+            i += 2
+        elif c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            body: list[str] = []
+            start = j
+            while j < n and pattern[j] != "]":
+                if pattern[j] == "\\" and j + 1 < n:
+                    body.append(_SPACE if pattern[j + 1] == "s" else pattern[j : j + 2])
+                    j += 2
+                else:
+                    if pattern[j] == "[":
+                        return None  # nested sets / POSIX classes: not the same language
+                    body.append(pattern[j])
+                    j += 1
+            if j >= n:
+                return None
+            out.append(pattern[i:start] + "".join(body) + "]")
+            i = j + 1
+        elif c in "^$":
+            return None
+        elif c == "(":
+            if pattern.startswith("(?", i):
+                after = pattern[i + 2 : i + 4]
+                if after[:1] in ("=", "!", ">", "#") or after in ("<=", "<!"):
+                    return None  # lookaround, atomic group, comment
+                out.append("(?")  # (?: (?P<name> and flags: RE2 refuses the flags it lacks
+                i += 2
+            else:
+                out.append(c)
+                i += 1
+        elif c in "*+?":
+            out.append(c)
+            quantified = True
+            i += 1
+        elif c == "{":
+            m = _BRACE.match(pattern, i)
+            if m is None or m.group(0) == "{}":
+                out.append("\\{")  # Python reads it as a literal brace
+                i += 1
+                continue
+            low, comma, high = m.group(1) or "0", m.group(2), m.group(3)
+            if max(int(low), int(high or 0)) > 1000:
+                return None  # over RE2's repetition limit
+            out.append("{" + low + comma + high + "}")
+            quantified = True
+            i = m.end()
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+class Prefilter:
+    """The RE2 set of the enabled rules' patterns; `scan` says which may match a text."""
+
+    def __init__(self, keys: Iterable[Key]) -> None:
+        self.known: frozenset[Key] = frozenset()
+        self._set: Any = None
+        self._keys: list[Key] = []
+        wanted = sorted(set(keys))
+        if not wanted:
+            return
+        try:
+            import re2  # noqa: PLC0415 - only a run with patterns pays for loading it
+        except ImportError:  # pragma: no cover - a dependency; without it every rule scans
+            return
+        options = re2.Options()
+        options.log_errors = False
+        options.max_mem = 64 << 20
+        rset = re2.Set.SearchSet(options)
+        rset.Add("(?:)")  # index 0: matches every text; its absence means no answer
+        keys_in: list[Key] = [("", False)]
+        for key in wanted:
+            source, ignore_case = key
+            relaxed = relax(source)
+            if relaxed is None:
+                continue
+            try:
+                re2.compile(relaxed, options)  # the set does not say which one failed
+                rset.Add(("(?i:" if ignore_case else "(?:") + relaxed + ")")
+            except re2.error:
+                continue
+            keys_in.append(key)
+        if len(keys_in) == 1:
+            return
+        rset.Compile()
+        self._set, self._keys = rset, keys_in
+        self.known = frozenset(keys_in[1:])
+
+    def __bool__(self) -> bool:
+        return self._set is not None
+
+    def scan(self, text: str) -> frozenset[Key] | None:
+        """The known patterns that may match `text`; None: no answer (every pattern may)."""
+        if self._set is None or not text.isascii():
+            return None
+        found = self._set.Match(text) or []
+        if 0 not in found:
+            return None
+        keys = self._keys
+        return frozenset(keys[i] for i in found)
