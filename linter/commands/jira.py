@@ -16,6 +16,8 @@ from storylint.commands.common import (
     fail_on_option,
     finish,
     format_option,
+    jobs_option,
+    quiet_option,
     select_options,
     store_option,
 )
@@ -50,6 +52,8 @@ def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="Seconds to wait for each Jira answer.")  # fmt: skip
 @click.option("--retries", type=click.IntRange(min=0, max=20), default=7, show_default=True,
               help="Retries per call on 429, 5xx, timeouts and broken answers.")  # fmt: skip
+@jobs_option
+@quiet_option
 def jira(
     server: str,
     jql: str,
@@ -68,6 +72,8 @@ def jira(
     no_baseline: bool,
     timeout: float,
     retries: int,
+    jobs: int | None,
+    quiet: bool,
 ) -> None:
     """Lint Jira issues matching JQL (Cloud or Server/Data Center).
 
@@ -110,7 +116,11 @@ def jira(
                     connector, comment=comment, label=label, dry_run=dry_run, since=since,
                     echo=lambda line: click.echo(line, file=sys.stderr),
                 )  # fmt: skip
-        outcome = run_jira(connector, linter, store=store, full=full, writeback=writeback)
+        from storylint.progress import Progress
+
+        with Progress("Jira", quiet=quiet) as progress:
+            outcome = run_jira(connector, linter, store=store, full=full, writeback=writeback,
+                               jobs=jobs, progress=progress)  # fmt: skip
     finally:
         if store is not None:
             store.close()
