@@ -19,9 +19,9 @@ from typing import Any
 
 from . import __version__
 from .analysis import CODE_LIKE_KEY, analyse
-from .checks._prefilter import Prefilter
 from .calibration import Calibration, evidence_class, is_bug_report, never_counts
 from .calibration import bundled as bundled_calibration
+from .checks._prefilter import Prefilter
 from .config import Config
 from .domain import WEAK_EVIDENCE, Candidates, evidence_in, normalise, variants
 from .errors import ConfigError

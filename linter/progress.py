@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, TextIO
+from collections.abc import Iterator
+from typing import Any, Self, TextIO
 
 SHOW_AFTER_STORIES = 1000
 SHOW_AFTER_SECONDS = 1.0
@@ -30,7 +31,7 @@ class Progress:
         self._drawn = 0.0
         self._read = self._linted = 0
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -57,7 +58,7 @@ class Progress:
     def _open(self) -> None:
         import click
 
-        source: Any = (x for x in ())  # no length: a count, not a bar
+        source: Any = iter(_nothing())  # no length: a count, not a bar
         self._bar = click.progressbar(
             source if self.total is None else None, length=self.total, label=self.label,
             file=self.stream, show_pos=self.total is not None, show_eta=self.total is not None,
@@ -70,6 +71,10 @@ class Progress:
             self._bar.update(self._linted - self._bar.pos)
             self._bar.__exit__(None, None, None)
             self._bar = None
+
+
+def _nothing() -> Iterator[int]:
+    yield from ()
 
 
 def _is_terminal(stream: TextIO) -> bool:

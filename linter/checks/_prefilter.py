@@ -123,7 +123,7 @@ class Prefilter:
         if not wanted:
             return
         try:
-            import re2  # noqa: PLC0415 - only a run with patterns pays for loading it
+            import re2  # only a run with patterns pays for loading it
         except ImportError:  # pragma: no cover - a dependency; without it every rule scans
             return
         options = re2.Options()
