@@ -10,7 +10,8 @@ before, so every finding (span, term, message) stays exactly what it was.
 The set only ever says "cannot match" when that is sure:
 
 * each pattern is *relaxed* for RE2 into one that matches at least wherever it does:
-  possessive quantifiers become greedy ones (`a++` -> `a+`), `\\s` also takes the
+  possessive quantifiers become greedy ones (`a++` -> `a+`), counted repetitions
+  unbounded ones (`a{2,5}` -> `a+`, `a{0,3}` -> `a*`), `\\s` also takes the
   control characters Python counts as white space; a pattern RE2 cannot run (look-
   arounds, back-references, anchors whose meaning differs: `^ $ \\A \\Z`) is left out,
   and its rule runs as before;
@@ -83,8 +84,21 @@ def relax(pattern: str) -> str | None:
         elif c == "(":
             if pattern.startswith("(?", i):
                 after = pattern[i + 2 : i + 4]
-                if after[:1] in ("=", "!", ">", "#") or after in ("<=", "<!"):
-                    return None  # lookaround, atomic group, comment
+                if after[:1] in ("=", "!", "#") or after in ("<=", "<!"):
+                    # a lookaround only narrows where the rest matches: without it, a wider
+                    # language (a comment: the same one)
+                    end = _group_end(pattern, i)
+                    if end is None:
+                        return None
+                    i = end
+                    quantified = pattern[i : i + 1] in ("*", "+", "?", "{")
+                    if quantified:  # a quantified assertion: drop the quantifier too
+                        return None
+                    continue
+                if after[:1] == ">":  # atomic group: the plain group matches wherever it does
+                    out.append("(?:")
+                    i += 3
+                    continue
                 out.append("(?")  # (?: (?P<name> and flags: RE2 refuses the flags it lacks
                 i += 2
             else:
@@ -100,16 +114,41 @@ def relax(pattern: str) -> str | None:
                 out.append("\\{")  # Python reads it as a literal brace
                 i += 1
                 continue
-            low, comma, high = m.group(1) or "0", m.group(2), m.group(3)
-            if max(int(low), int(high or 0)) > 1000:
-                return None  # over RE2's repetition limit
-            out.append("{" + low + comma + high + "}")
+            # a count becomes * or +: a wider language, and far fewer DFA states for RE2
+            # (a counter such as [^,;]{1,60} multiplies them)
+            out.append("*" if int(m.group(1) or "0") == 0 else "+")
             quantified = True
             i = m.end()
         else:
             out.append(c)
             i += 1
     return "".join(out)
+
+
+def _group_end(pattern: str, i: int) -> int | None:
+    """The index just after the group that opens at `i` (escapes and sets skipped)."""
+    depth, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
 
 
 class Prefilter:
