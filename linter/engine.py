@@ -36,6 +36,8 @@ log = logging.getLogger("storylint.engine")
 UNUSED_SUPPRESSION = "SL01"
 SUPPRESSION_WITHOUT_REASON = "SL02"
 MAX_EXCERPT = 160
+#: Stories linted before the one RE2 scan of each story (`prefilter`) is compiled and used.
+SCAN_AFTER = 20
 #: Findings whose calibrated confidence is below this are reported at `info`.
 INFO_BELOW = 0.7
 _WS = re.compile(r"\s+")
@@ -72,6 +74,7 @@ class Linter:
         self._severity = self._severity_overrides()
         self.domain: dict[str, frozenset[str]] = {}
         self.use_domain(domain or {})
+        self._linted = 0
 
     def use_domain(self, domain: Mapping[str, Iterable[str]]) -> None:
         """Learned domain vocabulary (project -> terms, see `storylint.domain`); a weak
@@ -183,9 +186,11 @@ class Linter:
         ignored = self._ignored_for(story)
         parsed = parse(story)
         analysis = analyse(parsed, self.accepted)
-        prefilter = self.prefilter
-        if prefilter:
-            analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
+        self._linted += 1
+        if self._linted > SCAN_AFTER:  # a run of a few stories does not pay for compiling it
+            prefilter = self.prefilter
+            if prefilter:
+                analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
         learned = self.domain.get(story.project) if self.domain and story.project else None
         findings: list[Finding] = []
         bug_report: bool | None = None  # decided on the first finding that needs it

@@ -13,16 +13,17 @@ linted in the parent.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .engine import Linter
 from .model import Finding, Skipped, Story
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 log = logging.getLogger("storylint.runner")
 
@@ -89,8 +90,6 @@ def lint_in_order(
     first `AUTO_AFTER` stories, then one worker per core (when there is more than one).
     """
     workers = cores() if jobs is None else max(1, jobs)
-    if workers > 1 and "fork" not in multiprocessing.get_all_start_methods():
-        workers = 1
     serial = 0 if jobs is not None and workers > 1 else AUTO_AFTER
     it = iter(tasks)
     linted = 0
@@ -121,6 +120,12 @@ def _pooled(it: Iterator[Task[T]], linter: Linter, record: bool, workers: int) -
         for task in chunk:
             yield task.item, (next(outcomes) if task.story is not None else None)
 
+    import multiprocessing  # only runs that fork pay for loading it
+
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux/macOS
+        for task in it:
+            yield task.item, (lint_one(linter, task.story, record) if task.story is not None else None)
+        return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         chunk: list[Task[T]] = []
         for task in it:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from storylint.checks._prefilter import Prefilter, relax
 from storylint.config import config_from_dict
-from storylint.engine import Linter
+from storylint.engine import SCAN_AFTER, Linter
 from storylint.model import Story
 from tests.stories import case_stories
 
@@ -39,6 +39,7 @@ def test_relax(pattern: str, relaxed: str | None) -> None:
 
 def _linters(config: dict[str, object]) -> tuple[Linter, Linter]:
     with_scan = Linter(config_from_dict(config, source="test"))
+    with_scan._linted = SCAN_AFTER  # the scan from the first story on
     without = Linter(config_from_dict(config, source="test"))
     without.__dict__["prefilter"] = Prefilter([])  # the same rules, every pattern run
     assert with_scan.prefilter and not without.prefilter
