@@ -17,7 +17,7 @@ The set only ever says "cannot match" when that is sure:
   and its rule runs as before;
 * RE2's `\\b \\w \\d \\s` and case folding are ASCII-only, so the answer is used only for
   ASCII text; a story with other characters runs every pattern;
-* a pattern that matches everything rides along: a scan that did not find it (RE2 out
+* a pattern that matches everything rides along in each set: a scan that did not find it (RE2 out
   of memory) counts as no answer.
 """
 
@@ -152,12 +152,16 @@ def _group_end(pattern: str, i: int) -> int | None:
 
 
 class Prefilter:
-    """The RE2 set of the enabled rules' patterns; `scan` says which may match a text."""
+    """The RE2 sets of the enabled rules' patterns; `scan` says which may match a text.
+
+    Two sets, the case-insensitive patterns and the others: RE2 builds its DFA states as
+    the text needs them, and two smaller sets need far fewer new states per story than
+    one mixed set (about 40% less time on real issues).
+    """
 
     def __init__(self, keys: Iterable[Key]) -> None:
         self.known: frozenset[Key] = frozenset()
-        self._set: Any = None
-        self._keys: list[Key] = []
+        self._sets: list[tuple[Any, list[Key]]] = []
         wanted = sorted(set(keys))
         if not wanted:
             return
@@ -168,35 +172,37 @@ class Prefilter:
         options = re2.Options()
         options.log_errors = False
         options.max_mem = 64 << 20
-        rset = re2.Set.SearchSet(options)
-        rset.Add("(?:)")  # index 0: matches every text; its absence means no answer
-        keys_in: list[Key] = [("", False)]
-        for key in wanted:
-            source, ignore_case = key
-            relaxed = relax(source)
-            if relaxed is None:
-                continue
-            try:
-                re2.compile(relaxed, options)  # the set does not say which one failed
-                rset.Add(("(?i:" if ignore_case else "(?:") + relaxed + ")")
-            except re2.error:
-                continue
-            keys_in.append(key)
-        if len(keys_in) == 1:
-            return
-        rset.Compile()
-        self._set, self._keys = rset, keys_in
-        self.known = frozenset(keys_in[1:])
+        for ignore_case in (True, False):
+            rset = re2.Set.SearchSet(options)
+            rset.Add("(?:)")  # index 0: matches every text; its absence means no answer
+            keys_in: list[Key] = [("", False)]
+            for key in wanted:
+                source, key_ignore_case = key
+                relaxed = relax(source) if key_ignore_case == ignore_case else None
+                if relaxed is None:
+                    continue
+                try:
+                    re2.compile(relaxed, options)  # the set does not say which one failed
+                    rset.Add(("(?i:" if ignore_case else "(?:") + relaxed + ")")
+                except re2.error:
+                    continue
+                keys_in.append(key)
+            if len(keys_in) > 1:
+                rset.Compile()
+                self._sets.append((rset, keys_in))
+        self.known = frozenset(key for _, keys_in in self._sets for key in keys_in[1:])
 
     def __bool__(self) -> bool:
-        return self._set is not None
+        return bool(self._sets)
 
     def scan(self, text: str) -> frozenset[Key] | None:
         """The known patterns that may match `text`; None: no answer (every pattern may)."""
-        if self._set is None or not text.isascii():
+        if not self._sets or not text.isascii():
             return None
-        found = self._set.Match(text) or []
-        if 0 not in found:
-            return None
-        keys = self._keys
-        return frozenset(keys[i] for i in found)
+        possible: list[Key] = []
+        for rset, keys in self._sets:
+            found = rset.Match(text) or []
+            if 0 not in found:
+                return None
+            possible.extend(keys[i] for i in found)
+        return frozenset(possible)
