@@ -244,6 +244,24 @@ class Analysis:
             self._vocab = frozenset().union(*(s.vocab for s in self.sentences))
         return self._vocab
 
+    _word_index: dict[int, dict[str, list[int]]] = dc_field(default_factory=dict)
+
+    def word_index(self, universe: frozenset[str]) -> dict[str, list[int]] | None:
+        """Which sentences hold each word of `universe` (the first words of every term
+        rule): built once per story and shared, so a term rule visits only the sentences
+        that hold one of its words. None for a story with non-ASCII text, where a
+        sentence's words may still be re-split (see `SentenceInfo.words`)."""
+        if not self.all_text().isascii():
+            return None
+        index = self._word_index.get(id(universe))
+        if index is None:
+            index = {}
+            for i, s in enumerate(self.sentences):
+                for word in s.vocab & universe:
+                    index.setdefault(word, []).append(i)
+            self._word_index[id(universe)] = index
+        return index
+
     _span_index: dict[str, tuple[list[int], list[Span]]] | None = None
 
     def spans_in(self, s: SentenceInfo) -> list[Span]:

@@ -71,10 +71,20 @@ class Linter:
         self.accepted = frozenset(t.lower() for t in self.config.vocabulary.accept)
         self.rules: list[Rule] = self._select()
         self._enabled_codes = {r.code for r in self.rules}
+        self._share_word_index()
         self._severity = self._severity_overrides()
         self.domain: dict[str, frozenset[str]] = {}
         self.use_domain(domain or {})
         self._linted = 0
+
+    def _share_word_index(self) -> None:
+        """Term rules share one word index per story, over all their first words."""
+        from .checks.terms import TermCheck
+
+        terms = [r.check for r in self.rules if isinstance(r.check, TermCheck)]
+        universe = frozenset().union(*(c.terms.first_words for c in terms))
+        for check in terms:
+            check.universe = universe
 
     def use_domain(self, domain: Mapping[str, Iterable[str]]) -> None:
         """Learned domain vocabulary (project -> terms, see `storylint.domain`); a weak
