@@ -50,7 +50,8 @@ def check(
     from storylint.runner import check_stories, files_source
 
     linter, config = build_linter(config_path, select, ignore, extend_select, min_confidence)
-    if (not paths or "-" in paths) and sys.stdin.isatty():
+    interactive = (not paths or "-" in paths) and sys.stdin.isatty()
+    if interactive:
         # with no path, a bare `storylint check` at a terminal would look like a hang
         click.echo("storylint: reading stories from stdin (Ctrl-D to end; see storylint check --help)", err=True)
     store = None
@@ -59,7 +60,7 @@ def check(
 
         store = open_store(store_url)
     try:
-        with Progress("Linting", quiet=quiet) as progress:
+        with Progress("Linting", quiet=quiet or interactive) as progress:  # not while someone types
             report, _ = check_stories(
                 FileConnector(list(paths)).stories(), linter, store=store,
                 source=files_source(paths), complete=True, jobs=jobs, progress=progress,
