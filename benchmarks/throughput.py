@@ -1,12 +1,19 @@
-"""Throughput, memory and cold start of `storylint check` (JSONL in, JSON out).
+"""Throughput, memory and cold start of `storylint check` (JSONL in, JSON out), against a floor.
 
-    python benchmarks/throughput.py [--stories 20000] [--corpus ../shared/corpus/dev.jsonl]
+    python benchmarks/throughput.py [--corpus issues.jsonl] [--stories N] [--repeat 3]
 
-Writes realistic multi-paragraph stories (a mix of clean and HOW-heavy, with lists,
-code spans and sections), then runs the real CLI in a subprocess on one core and
-reports stories per second, peak memory for N and 2N stories (streaming: memory
-must not grow with the input beyond the findings), and the one-story cold start
-against a bare `python -c pass`.
+Stories: a real JSONL corpus (`--corpus`, its first N stories, repeated if it has fewer;
+labels dropped) or, without one, generated multi-paragraph stories (a mix of clean and
+HOW-heavy, with lists, code spans and sections). Every timing is a whole process on one
+core (`taskset -c 0`), the best of `--repeat` runs (the machine may be shared):
+
+* storylint: `storylint check FILE --format json --fail-on never --jobs 1`, stories/s;
+* the floor: a Python process that json-parses the same file, lower-cases each story and
+  runs one compiled 20-word regex over it; the ratio storylint / floor says how far the
+  linter is from the least any Python linter must do;
+* `--jobs 2` (two cores) against `--jobs 1`, when the machine has two cores;
+* peak memory for N and 2N stories (streaming: flat but for the findings);
+* the one-story cold start against a bare `python -c pass`.
 """
 
 from __future__ import annotations
@@ -36,6 +43,23 @@ ROLES = ["shopper", "editor", "admin", "forecaster", "publisher", "trainer"]
 WANTS = ["see the status of my orders", "export my reports", "compare plans side by side", "reuse a saved preset"]
 WHYS = ["I know when to expect it", "I can share them with my manager", "I pick the right plan"]
 
+# The floor: what any Python linter of these stories must at least do (read, lower, one scan).
+FLOOR = r"""
+import json, re, sys
+WORDS = ["table", "column", "database", "redis", "cache", "endpoint", "api", "json", "modal",
+         "button", "dropdown", "class", "function", "method", "refactor", "migration", "schema",
+         "query", "react", "docker"]
+pattern = re.compile(r"\b(?:" + "|".join(WORDS) + r")\b")
+hits = 0
+with open(sys.argv[1], encoding="utf-8") as fh:
+    for line in fh:
+        if line.strip():
+            row = json.loads(line)
+            text = (str(row.get("title") or "") + "\n" + str(row.get("body") or "")).lower()
+            hits += len(pattern.findall(text))
+print(hits)
+"""
+
 
 def story(i: int, rng: random.Random) -> dict[str, object]:
     fill = {
@@ -49,72 +73,111 @@ def story(i: int, rng: random.Random) -> dict[str, object]:
 
 
 def write(path: Path, n: int, corpus: Path | None = None) -> None:
-    """N stories: generated, or real ones from a labelled corpus repeated (labels dropped)."""
+    """N stories: generated, or real ones from a corpus (repeated if it has fewer; labels dropped)."""
     rng = random.Random(7)
     real = []
     if corpus is not None:
-        for line in corpus.read_text("utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                row.pop("label", None)
-                real.append(row)
+        with corpus.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    row = json.loads(line)
+                    row.pop("label", None)
+                    real.append(row)
+                    if len(real) >= n:
+                        break
     with path.open("w") as fh:
         for i in range(n):
             row = {**real[i % len(real)], "id": f"S-{i}"} if real else story(i, rng)
             fh.write(json.dumps(row) + "\n")
 
 
-def run_cli(path: Path) -> tuple[float, int, dict[str, object]]:
-    cmd = ["taskset", "-c", "0"] if os.path.exists("/usr/bin/taskset") else []
-    cmd += [sys.executable, "-m", "storylint", "check", str(path), "--format", "json", "--fail-on", "never"]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = proc.communicate()
-    wall = time.perf_counter() - start
-    status, usage = proc.returncode, resource.getrusage(resource.RUSAGE_CHILDREN)
-    if status != 0:
-        raise SystemExit(f"storylint failed: {err.decode()[:500]}")
-    return wall, usage.ru_maxrss, json.loads(out)["summary"]
+# as after `pip install` (which compiles the modules): with bytecode caching on
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def peak_rss(path: Path) -> int:
+def pinned(cpus: str) -> list[str]:
+    return ["taskset", "-c", cpus] if os.path.exists("/usr/bin/taskset") else []
+
+
+def storylint(path: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "storylint", "check", str(path), "--format", "json", "--fail-on", "never", *extra]
+
+
+def timed(cmd: list[str], repeat: int) -> tuple[float, bytes]:
+    """Best wall time of `repeat` runs of a whole process, and its output."""
+    best, out = float("inf"), b""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"{cmd[0:6]} failed: {proc.stderr.decode()[:500]}")
+        best, out = min(best, wall), proc.stdout
+    return best, out
+
+
+def peak_rss(path: Path, extra: list[str]) -> int:
     code = (
         "import resource,subprocess,sys;"
-        f"subprocess.run([sys.executable,'-m','storylint','check',{str(path)!r},'--format','json','--fail-on','never'],stdout=subprocess.DEVNULL);"
+        f"subprocess.run({storylint(path, *extra)!r},stdout=subprocess.DEVNULL);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    return int(subprocess.check_output([sys.executable, "-c", code]).decode())
+    return int(subprocess.check_output([sys.executable, "-c", code], env=ENV).decode())
 
 
 def cold_start(path: Path, repeat: int = 7) -> tuple[float, float]:
-    def best(cmd: list[str]) -> float:
+    def median(cmd: list[str]) -> float:
         times = []
         for _ in range(repeat):
             t = time.perf_counter()
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
             times.append(time.perf_counter() - t)
         return sorted(times)[len(times) // 2]
 
-    bare = best([sys.executable, "-c", "pass"])
-    one = best([sys.executable, "-m", "storylint", "check", str(path), "--fail-on", "never"])
+    bare = median([sys.executable, "-c", "pass"])
+    one = median([sys.executable, "-m", "storylint", "check", str(path), "--fail-on", "never"])
     return bare, one
+
+
+def has_jobs() -> bool:
+    out = subprocess.run([sys.executable, "-m", "storylint", "check", "--help"], capture_output=True, text=True, env=ENV)
+    return "--jobs" in out.stdout
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--stories", type=int, default=20000)
-    ap.add_argument("--corpus", type=Path, help="repeat the stories of a JSONL corpus instead of generated ones")
+    ap.add_argument("--stories", type=int, default=None, help="default: the corpus' size, or 20,000 generated")
+    ap.add_argument("--corpus", type=Path, help="real stories (JSONL) instead of generated ones")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per timing; the best is kept")
     args = ap.parse_args()
+    n = args.stories
+    if n is None:
+        n = sum(1 for line in args.corpus.open(encoding="utf-8") if line.strip()) if args.corpus else 20000
+    jobs = has_jobs()
+    one_core = pinned("0")
     with tempfile.TemporaryDirectory() as tmp:
         big, double, one = Path(tmp) / "n.jsonl", Path(tmp) / "2n.jsonl", Path(tmp) / "one.jsonl"
-        write(big, args.stories, args.corpus)
-        write(double, args.stories * 2, args.corpus)
-        write(one, 1)
-        wall, _, summary = run_cli(big)
-        print(f"stories: {args.stories}  findings: {summary['findings']}  wall: {wall:.2f} s  "
-              f"throughput: {args.stories / wall:,.0f} stories/s (one core, JSONL in, JSON out)")  # fmt: skip
-        rss_n, rss_2n = peak_rss(big), peak_rss(double)
-        print(f"peak RSS: {rss_n / 1024:.1f} MB for {args.stories}, {rss_2n / 1024:.1f} MB for {2 * args.stories} stories")
+        write(big, n, args.corpus)
+        write(double, n * 2, args.corpus)
+        write(one, 1, args.corpus)
+        size = big.stat().st_size / 1e6
+        extra = ["--jobs", "1"] if jobs else []
+        wall, out = timed(one_core + storylint(big, *extra), args.repeat)
+        summary = json.loads(out)["summary"]
+        floor_script = Path(tmp) / "floor.py"
+        floor_script.write_text(FLOOR)
+        floor, _ = timed([*one_core, sys.executable, str(floor_script), str(big)], args.repeat)
+        print(f"stories: {n} ({size:.1f} MB)  findings: {summary['findings']}")
+        print(f"storylint, one core: {wall:.2f} s  {n / wall:,.0f} stories/s")
+        print(f"floor (json + lower + one 20-word regex), one core: {floor:.2f} s  {n / floor:,.0f} stories/s")
+        print(f"ratio storylint / floor: {wall / floor:.1f}x")
+        if jobs and (os.cpu_count() or 1) >= 2:
+            two, out2 = timed(pinned("0,1") + storylint(big, "--jobs", "2"), args.repeat)
+            same = "same output" if out2 == out else "OUTPUT DIFFERS"
+            print(f"--jobs 2, two cores: {two:.2f} s  {n / two:,.0f} stories/s  speed-up {wall / two:.2f}x ({same})")
+        rss_n, rss_2n = peak_rss(big, extra), peak_rss(double, extra)
+        print(f"peak RSS: {rss_n / 1024:.1f} MB for {n}, {rss_2n / 1024:.1f} MB for {2 * n} stories "
+              f"({(rss_2n - rss_n) * 1024 / n:.0f} bytes per added story)")  # fmt: skip
         bare, single = cold_start(one)
         print(f"cold start: bare python {bare * 1000:.0f} ms, one-story check {single * 1000:.0f} ms, "
               f"difference {(single - bare) * 1000:.0f} ms")

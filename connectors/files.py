@@ -120,8 +120,7 @@ def read_path(path: Path) -> Iterator[Story | Problem]:
 def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:
     """Sniff the first non-blank byte: `[` or a whole-document `{` is JSON, else JSON Lines."""
     head = fh.read(64 * 1024)
-    if head.startswith(_BOM):  # Windows tools write one; JSON parsers refuse it
-        head = head[len(_BOM) :]
+    head = head.removeprefix(_BOM)  # Windows tools write one; JSON parsers refuse it
     stripped = head.lstrip()
     if not stripped:
         rest = fh.read()

@@ -24,6 +24,8 @@ from storylint.model import Report, StoryResult
 from .jira import DEFAULT_MARGIN, JiraConnector
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
     from storylint.runner import RunStats
     from storylint.store import Store
 
@@ -63,6 +65,8 @@ def run_jira(
     full: bool = False,
     writeback: JiraWriteBack | None = None,
     margin: timedelta = DEFAULT_MARGIN,
+    jobs: int | None = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SyncOutcome:
     """Lint the connector's stories; with a store, incrementally."""
     from storylint.runner import check_stories
@@ -89,6 +93,8 @@ def run_jira(
             skip_unchanged=store is not None and not full,
             on_result=write_back if writeback is not None else None,
             report=report,
+            jobs=jobs,
+            progress=progress,
         )
     finally:
         connector.close()

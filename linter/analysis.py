@@ -218,6 +218,21 @@ class Analysis:
 
     _all: str | None = None
     _lower: str | None = None
+    # the one RE2 scan of the story (see checks/_prefilter.py): patterns known to it, and of
+    # those the ones that may match; None: no answer, every pattern may match
+    _known: frozenset[tuple[str, bool]] = frozenset()
+    _possible: frozenset[tuple[str, bool]] | None = None
+
+    def may_match(self, key: tuple[str, bool]) -> bool:
+        """False only when the story's one scan showed that pattern `key` cannot match."""
+        return self._possible is None or key not in self._known or key in self._possible
+
+    def prefiltered(self, known: frozenset[tuple[str, bool]], possible: frozenset[tuple[str, bool]] | None) -> None:
+        """Take the scan's answer; with it, a story with no name from code skips that test."""
+        self._known, self._possible = known, possible
+        if possible is not None and CODE_LIKE_KEY in known and CODE_LIKE_KEY not in possible:
+            for s in self.sentences:
+                s._code_like = False
     _starts: dict[str, list[int]] = dc_field(default_factory=dict)
     _by_field: dict[str, list[SentenceInfo]] = dc_field(default_factory=dict)
 
@@ -239,6 +254,24 @@ class Analysis:
         if self._vocab is None:
             self._vocab = frozenset().union(*(s.vocab for s in self.sentences))
         return self._vocab
+
+    _word_index: dict[int, dict[str, list[int]]] = dc_field(default_factory=dict)
+
+    def word_index(self, universe: frozenset[str]) -> dict[str, list[int]] | None:
+        """Which sentences hold each word of `universe` (the first words of every term
+        rule): built once per story and shared, so a term rule visits only the sentences
+        that hold one of its words. None for a story with non-ASCII text, where a
+        sentence's words may still be re-split (see `SentenceInfo.words`)."""
+        if not self.all_text().isascii():
+            return None
+        index = self._word_index.get(id(universe))
+        if index is None:
+            index = {}
+            for i, s in enumerate(self.sentences):
+                for word in s.vocab & universe:
+                    index.setdefault(word, []).append(i)
+            self._word_index[id(universe)] = index
+        return index
 
     _span_index: dict[str, tuple[list[int], list[Span]]] | None = None
 
@@ -313,6 +346,7 @@ _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "app
                          "better", "nicer", "cleaner", "preferable"})  # fmt: skip
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
 _CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
+CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
 _SYMPTOMS = frozenset({"error", "errors", "bug", "bugs", "crash", "crashes", "issue", "issues", "exception",
                        "failure", "failures", "problem", "problems", "broken", "typo", "typos", "regression", "warning"})  # fmt: skip
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",

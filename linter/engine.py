@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .analysis import analyse
+from .analysis import CODE_LIKE_KEY, analyse
 from .calibration import Calibration, evidence_class, is_bug_report, never_counts
 from .calibration import bundled as bundled_calibration
+from .checks._prefilter import Prefilter
 from .config import Config
 from .domain import WEAK_EVIDENCE, Candidates, evidence_in, normalise, variants
 from .errors import ConfigError
@@ -35,6 +36,8 @@ log = logging.getLogger("storylint.engine")
 UNUSED_SUPPRESSION = "SL01"
 SUPPRESSION_WITHOUT_REASON = "SL02"
 MAX_EXCERPT = 160
+#: Stories linted before the one RE2 scan of each story (`prefilter`) is compiled and used.
+SCAN_AFTER = 20
 #: Findings whose calibrated confidence is below this are reported at `info`.
 INFO_BELOW = 0.7
 _WS = re.compile(r"\s+")
@@ -68,9 +71,20 @@ class Linter:
         self.accepted = frozenset(t.lower() for t in self.config.vocabulary.accept)
         self.rules: list[Rule] = self._select()
         self._enabled_codes = {r.code for r in self.rules}
+        self._share_word_index()
         self._severity = self._severity_overrides()
         self.domain: dict[str, frozenset[str]] = {}
         self.use_domain(domain or {})
+        self._linted = 0
+
+    def _share_word_index(self) -> None:
+        """Term rules share one word index per story, over all their first words."""
+        from .checks.terms import TermCheck
+
+        terms = [r.check for r in self.rules if isinstance(r.check, TermCheck)]
+        universe = frozenset().union(*(c.terms.first_words for c in terms))
+        for check in terms:
+            check.universe = universe
 
     def use_domain(self, domain: Mapping[str, Iterable[str]]) -> None:
         """Learned domain vocabulary (project -> terms, see `storylint.domain`); a weak
@@ -87,6 +101,12 @@ class Linter:
         """Part of a story's content hash: its project's learned terms change its result."""
         terms = self.domain.get(project) if project and self.domain else None
         return hashlib.sha256("\x1f".join(sorted(terms)).encode()).hexdigest()[:16] if terms else ""
+
+    @cached_property
+    def prefilter(self) -> Prefilter:
+        """One RE2 set of every enabled rule's patterns: a story is scanned for them once."""
+        keys = [key for rule in self.rules for key in rule.check.scanned()]
+        return Prefilter([*keys, CODE_LIKE_KEY])
 
     @cached_property
     def candidates(self) -> Candidates:
@@ -176,6 +196,11 @@ class Linter:
         ignored = self._ignored_for(story)
         parsed = parse(story)
         analysis = analyse(parsed, self.accepted)
+        self._linted += 1
+        if self._linted > SCAN_AFTER:  # a run of a few stories does not pay for compiling it
+            prefilter = self.prefilter
+            if prefilter:
+                analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
         learned = self.domain.get(story.project) if self.domain and story.project else None
         findings: list[Finding] = []
         bug_report: bool | None = None  # decided on the first finding that needs it

@@ -328,8 +328,10 @@ def format_text(ev: Evaluation, *, show_errors: bool = True) -> str:
     p = ev.prescribes
     lines = [
         f"stories: {ev.stories}",
-        f"prescribes implementation: precision {p.precision:.3f}  recall {p.recall:.3f}  f1 {p.f1:.3f}"
-        f"  (tp {p.tp}, fp {p.fp}, fn {p.fn}, tn {p.tn})",
+        (
+            f"prescribes implementation: precision {p.precision:.3f}  recall {p.recall:.3f}  f1 {p.f1:.3f}"
+            f"  (tp {p.tp}, fp {p.fp}, fn {p.fn}, tn {p.tn})"
+        ),
         "",
         f"{'category':<22} {'pos':>4} {'prec':>6} {'recall':>6} {'f1':>6}",
     ]
@@ -337,10 +339,14 @@ def format_text(ev: Evaluation, *, show_errors: bool = True) -> str:
         lines.append(f"{cat:<22} {s.tp + s.fn:>4} {s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}")
     lines += [
         "",
-        f"outcome detection accuracy: {ev.outcome.accuracy:.3f}  (present and found {ev.outcome.tp}, "
-        f"missing but said present {ev.outcome.fp}, present but said missing {ev.outcome.fn})",
-        f"acceptance-criteria detection accuracy: {ev.criteria.accuracy:.3f}  (present and found {ev.criteria.tp}, "
-        f"missing but said present {ev.criteria.fp}, present but said missing {ev.criteria.fn})",
+        (
+            f"outcome detection accuracy: {ev.outcome.accuracy:.3f}  (present and found {ev.outcome.tp}, "
+            f"missing but said present {ev.outcome.fp}, present but said missing {ev.outcome.fn})"
+        ),
+        (
+            f"acceptance-criteria detection accuracy: {ev.criteria.accuracy:.3f}  (present and found {ev.criteria.tp}, "
+            f"missing but said present {ev.criteria.fp}, present but said missing {ev.criteria.fn})"
+        ),
     ]
     if show_errors:
         lines += ["", f"false positives ({len(ev.false_positives)}):"]

@@ -211,8 +211,13 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             if nl == -1:
                 break
             continue
-        if not wiki and line[:1].isalpha() and (len(line) > 64 or not _short_label_heading(line)):
-            # Fast path: a Markdown line starting with a letter continues or starts a paragraph.
+        if (
+            line[:1].isalpha()
+            and (len(line) > 64 or not _short_label_heading(line))
+            and (not wiki or not (line.startswith("bq. ") or (line[0] == "h" and _WIKI_HEADING_RE.match(line))))
+        ):
+            # Fast path: a line starting with a letter continues or starts a paragraph (in Jira
+            # wiki too, unless it is a heading "h2. " or a quote "bq. ").
             if para_start < 0:
                 para_start = pos
             para_end = line_end

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .engine import Linter
@@ -56,6 +56,8 @@ def check_stories(
     complete: bool = False,
     on_result: Callable[[StoryResult], None] | None = None,
     report: Report | None = None,
+    jobs: int | None = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Report, RunStats]:
     """Lint every story; with a store, record each result as it is made and the run at the end.
 
@@ -64,7 +66,12 @@ def check_stories(
     finished; its run row stays 'running' (then 'failed' if we saw the exception).
     `complete` says the items are the whole source (not only what changed): the store
     then stops counting the source's stories this run did not see (see `Store.finish_run`).
+    `jobs`: worker processes that lint (see `storylint.parallel`; None: by input size);
+    reading, the store and the report stay here, in input order. `progress(read, linted)`
+    is called as stories are read and linted.
     """
+    from .parallel import Task, lint_in_order
+
     report = report or Report()
     stats = RunStats()
     known: dict[str, str] = store.content_hashes(source) if (store and skip_unchanged) else {}
@@ -75,36 +82,47 @@ def check_stories(
         from .domain import learned_terms, rejected_terms
 
         linter.use_domain(learned_terms(store, rejected_terms(linter.config.vocabulary.reject)))
-    try:
+
+    def tasks() -> Iterator[Task[tuple[Story | Problem, str, bool]]]:
+        """Each item, its content hash, and whether it is unchanged; stories to lint go out."""
         for item in items:
             if isinstance(item, Problem):
-                report.errors.append(item)
+                yield Task((item, "", False), None)
                 continue
             stats.read += 1
             fingerprint = linter.fingerprint + linter.domain_key(item.project) if domain else linter.fingerprint
             digest = content_hash(item, fingerprint) if store else ""
-            if skip_unchanged and known.get(item.ref) == digest:
+            unchanged = skip_unchanged and known.get(item.ref) == digest
+            yield Task((item, digest, unchanged), None if unchanged else item)
+            if progress is not None:
+                progress(stats.read, linted)
+
+    linted = 0
+    try:
+        for (item, digest, unchanged), outcome in lint_in_order(tasks(), linter, record=domain, jobs=jobs):
+            if isinstance(item, Problem):
+                report.errors.append(item)
+                continue
+            if unchanged:
                 stats.unchanged += 1
                 if complete and store is not None:
                     store.mark_seen(run_id, source, item.ref)
                 continue
-            evidence: set[str] = set()
-            try:
-                if domain:
-                    result, evidence = linter.lint_recording(item)
-                else:
-                    result = linter.lint(item)
-            except Exception as exc:  # a bug must cost one story, not the run
-                log.exception("internal error while linting %s", item.ref)
-                report.errors.append(Problem(item.ref, f"internal error while linting: {type(exc).__name__}"))
+            assert outcome is not None
+            linted += 1
+            if outcome.error is not None:
+                report.errors.append(Problem(item.ref, outcome.error))
                 continue
+            result = StoryResult(item, findings=outcome.findings, skipped=outcome.skipped)
             report.add(result)
             if store is not None:
                 if domain and item.project:  # first: a run killed in between re-lints the story next time
-                    store.save_domain_evidence(item.project, item.ref, evidence)
+                    store.save_domain_evidence(item.project, item.ref, outcome.evidence or set())
                 store.save_result(run_id, source, result, digest)
             if on_result is not None:
                 on_result(result)
+        if progress is not None:
+            progress(stats.read, linted)
     except BaseException:
         if store is not None:
             store.finish_run(run_id, source, report, stories_read=stats.read, status="failed")

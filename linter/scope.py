@@ -25,7 +25,7 @@ def out_of_scope(story: Story, config: Config) -> str | None:
         return f"suppressed by label '{config.suppressions.label}'"
     skip = _norm(roles.skip_labels) & labels
     if skip:
-        return f"label '{sorted(skip)[0]}' is in skip-labels"
+        return f"label '{min(skip)}' is in skip-labels"
     if roles.skip_bots and author is not None and author.is_bot:
         return f"author '{author.login or author.name}' is a bot"
     if roles.has_people:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 from ..parse import SEC_PROPOSAL
-from ._regex import Regex, compile_patterns
+from ._regex import Regex, compile_patterns, join_patterns
 
 CONTEXTS = ("directive", "requirement", "any", "strong-directive", "instruction")
 
@@ -54,12 +54,16 @@ class Check:
         self.quick_lower = bool(detect.get("quick-ignore-case", False))
         if self.quick_lower:
             self.quick = tuple(q.lower() for q in self.quick)
-        self._quick_re: Regex | None = re.compile("|".join(re.escape(q) for q in self.quick)) if self.quick else None
+        quick_source = "|".join(re.escape(q) for q in self.quick)
+        self._quick_re: Regex | None = re.compile(quick_source) if self.quick else None
         if "quick-pattern" in detect:  # a regular expression instead of literals
             quick = detect["quick-pattern"]
             if not isinstance(quick, str):
                 raise ValueError("quick-pattern must be a string")
             self._quick_re = compile_patterns([quick], trusted=trusted)
+            quick_source = join_patterns([quick])
+        # what the story's one scan is asked about this check's prefilter (see _prefilter)
+        self._quick_key: tuple[str, bool] | None = (quick_source, self.quick_lower) if self._quick_re else None
         self.user_clause = detect.get("user-clause", "technical-role")
         if self.user_clause not in ("skip", "technical-role", "allow"):
             raise ValueError("user-clause must be skip, technical-role or allow")
@@ -67,9 +71,16 @@ class Check:
     def run(self, a: Analysis) -> Iterator[Hit]:
         raise NotImplementedError
 
+    def scanned(self) -> list[tuple[str, bool]]:
+        """(pattern, ignore case) of each expression this check asks `Analysis.may_match` about."""
+        return [self._quick_key] if self._quick_key else []
+
     def worth_running(self, a: Analysis) -> bool:
         if self._quick_re is None:
             return True
+        assert self._quick_key is not None
+        if not a.may_match(self._quick_key):
+            return False
         return self._quick_re.search(a.all_text(self.quick_lower)) is not None
 
     def sentence_applies(self, s: SentenceInfo) -> bool:

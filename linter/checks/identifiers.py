@@ -48,6 +48,7 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # backtracks quadratically on a.aBBBB...B- (words are also capped at MAX_IDENTIFIER)
 _TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
 _MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
+MAYBE_CODE_KEY = (_MAYBE_CODE.pattern, False)
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 
 
@@ -102,6 +103,9 @@ class IdentifierCheck(Check):
         return has_noun or (bool(self.code_suffixes) and word.endswith(self.code_suffixes)
                             and any(len(word) > len(x) for x in self.code_suffixes if word.endswith(x)))
 
+    def scanned(self) -> list[tuple[str, bool]]:
+        return [*super().scanned(), MAYBE_CODE_KEY]
+
     def _is_identifier(self, word: str, shapes: list[Any]) -> bool:
         w = word.strip("`'\".,;:")
         if len(w) < 3 or len(w) > MAX_IDENTIFIER or w.lower() in self.not_identifiers or w.lower() in {"e.g", "i.e", "etc", "vs"}:
@@ -114,7 +118,7 @@ class IdentifierCheck(Check):
         found = 0
         if not self.worth_running(a):
             return
-        if not a.parsed.code_spans and not _MAYBE_CODE.search(a.all_text()):
+        if not a.parsed.code_spans and not (a.may_match(MAYBE_CODE_KEY) and _MAYBE_CODE.search(a.all_text())):
             return
         for s in a.sentences:
             if not s.code_like and not a.spans_in(s):

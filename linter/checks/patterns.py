@@ -38,11 +38,15 @@ class PatternCheck(Check):
         # case-insensitive and lower-case only: run case-sensitively on lower-cased text
         self.on_lower = ignore_case and self.trusted and lower_case_only(joined)
         self.pattern: Regex = compile_patterns(patterns, ignore_case=ignore_case, trusted=self.trusted)
+        self.key = (joined, ignore_case)
         self.fast: Regex = re.compile(joined) if self.on_lower else self.pattern
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
         self.unless = PhraseIndex(str_list(detect, "unless-any"))
         self.max_per_story = int(detect.get("max-per-story", 3))
         self.in_code_blocks = bool(detect.get("in-code-blocks", False))
+
+    def scanned(self) -> list[tuple[str, bool]]:
+        return [*super().scanned(), self.key]
 
     def _counts(self, s: SentenceInfo) -> bool:
         if not self.sentence_applies(s):
@@ -59,7 +63,10 @@ class PatternCheck(Check):
         judged: dict[int, bool] = {}  # sentence id -> does it count
         # One scan per field; each match is judged in the context of its sentence, and every
         # match of a sentence that counts is reported (`max-per-story` counts sentences).
-        for field_name, text in (("title", p.masked_title), ("body", p.masked_body)):
+        # the one scan may show that no field can match (code blocks, searched with an end
+        # position that changes what \b sees, are not ruled out by it)
+        fields = (("title", p.masked_title), ("body", p.masked_body)) if a.may_match(self.key) else ()
+        for field_name, text in fields:
             pattern = self.pattern
             if self.on_lower:
                 lowered = text.lower()

@@ -37,6 +37,7 @@ _NEED_RE = re.compile(
     r"search|follow|learn|call|ask|spot|prove|rely|reply|respond|send|sign|log|recover|cancel|return|schedule|"
     r"assign|filter|sort|answer|confirm|prepare|finish|start|use|work|manage|be able)\b"
 )
+_NEED_KEY = (_NEED_RE.pattern, True)  # searched in lower-cased text
 _ADVERBS = frozenset({"also", "really", "often", "still", "now", "all", "just", "then"})
 
 
@@ -70,6 +71,7 @@ class OutcomeCheck(Check):
         joined = join_patterns(patterns)
         self.fast: Regex | None = compile_safe(joined) if self.trusted and lower_case_only(joined) else None
         self.pattern = self.fast or compile_patterns(patterns, ignore_case=True, trusted=self.trusted)
+        self.key = (joined, True)
         self.value_words = PhraseIndex(str_list(detect, "value-words"))
         self.people_words = frozenset(str_list(detect, "people-words"))
         self.not_people = frozenset(str_list(detect, "not-people"))
@@ -88,14 +90,18 @@ class OutcomeCheck(Check):
                 return True
         return False
 
+    def scanned(self) -> list[tuple[str, bool]]:
+        return [*super().scanned(), self.key, _NEED_KEY]
+
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
-        if self.fast is not None:
-            if self.fast.search(a.all_text(lower=True)):
+        if a.may_match(self.key):  # else the story's one scan found no outcome phrase
+            if self.fast is not None:
+                if self.fast.search(a.all_text(lower=True)):
+                    return
+            elif self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
                 return
-        elif self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
-            return
-        if self._plain_need(a.all_text(lower=True)):
+        if a.may_match(_NEED_KEY) and self._plain_need(a.all_text(lower=True)):
             return
         # A Goal / Problem / Why / Outcome / Background section states the outcome when it says
         # something that is not a build step: "Goal: fewer calls to dispatch" or "Goal: increase
@@ -124,6 +130,10 @@ class AcceptanceCriteriaCheck(Check):
         self.checklist_min = int(detect.get("checklist-min", 2))
         patterns = str_list(detect, "patterns")
         self.pattern = compile_patterns(patterns, ignore_case=True, trusted=self.trusted) if patterns else None
+        self.key = (join_patterns(patterns), True)
+
+    def scanned(self) -> list[tuple[str, bool]]:
+        return [*super().scanned(), self.key] if self.pattern is not None else super().scanned()
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
@@ -144,7 +154,7 @@ class AcceptanceCriteriaCheck(Check):
         body = p.masked_body
         if _given_when_then(body):
             return True
-        if self.pattern is not None and self.pattern.search(body):
+        if self.pattern is not None and a.may_match(self.key) and self.pattern.search(body):
             return True
         # A checklist of observable behaviours (not build steps).
         behaviours = 0

@@ -34,12 +34,19 @@ class TermCheck(Check):
         self.max_per_story = int(detect.get("max-per-story", 3))
         self.title_only = bool(detect.get("title-only", False))
         self.exclude_titles = bool(detect.get("exclude-titles", False))
+        # first words of all the run's term rules (set by the engine): one shared word index
+        self.universe: frozenset[str] = self.terms.first_words
 
     def run(self, a: Analysis) -> Iterator[Hit]:
-        if self.terms.first_words.isdisjoint(a.vocab):
+        first = self.terms.first_words
+        if first.isdisjoint(a.vocab):
             return
+        sentences = a.sentences
+        index = a.word_index(self.universe)
+        if index is not None:  # only the sentences that hold one of the terms' first words
+            sentences = [sentences[i] for i in sorted({i for w in first & a.vocab for i in index.get(w, ())})]
         found = 0
-        for s in a.sentences:
+        for s in sentences:
             if self.title_only and s.field != "title":
                 continue
             if self.exclude_titles and s.field == "title":

@@ -11,6 +11,8 @@ from storylint.commands.common import (
     fail_on_option,
     finish,
     format_option,
+    jobs_option,
+    quiet_option,
     select_options,
     store_option,
 )
@@ -26,6 +28,8 @@ from storylint.commands.common import (
               help="Report only findings at or above this calibrated confidence [default: 0.6, or the config's].")
 @config_option
 @store_option
+@jobs_option
+@quiet_option
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -37,13 +41,17 @@ def check(
     min_confidence: float | None,
     config_path: str | None,
     store_url: str | None,
+    jobs: int | None,
+    quiet: bool,
 ) -> None:
     """Lint stories in PATHS (JSON Lines, JSON, Jira or GitHub exports, Markdown; - or none: stdin)."""
     from storylint.connectors.files import FileConnector
+    from storylint.progress import Progress
     from storylint.runner import check_stories, files_source
 
     linter, config = build_linter(config_path, select, ignore, extend_select, min_confidence)
-    if (not paths or "-" in paths) and sys.stdin.isatty():
+    interactive = (not paths or "-" in paths) and sys.stdin.isatty()
+    if interactive:
         # with no path, a bare `storylint check` at a terminal would look like a hang
         click.echo("storylint: reading stories from stdin (Ctrl-D to end; see storylint check --help)", err=True)
     store = None
@@ -52,10 +60,11 @@ def check(
 
         store = open_store(store_url)
     try:
-        report, _ = check_stories(
-            FileConnector(list(paths)).stories(), linter, store=store,
-            source=files_source(paths), complete=True,
-        )  # fmt: skip
+        with Progress("Linting", quiet=quiet or interactive) as progress:  # not while someone types
+            report, _ = check_stories(
+                FileConnector(list(paths)).stories(), linter, store=store,
+                source=files_source(paths), complete=True, jobs=jobs, progress=progress,
+            )  # fmt: skip
     finally:
         if store is not None:
             store.close()

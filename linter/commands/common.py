@@ -50,6 +50,20 @@ def store_option(fn: F) -> F:
     )(fn)  # fmt: skip
 
 
+def jobs_option(fn: F) -> F:
+    return click.option(
+        "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+        help="Worker processes that lint, output in input order [default: one per core once a run"
+             " passes 2,000 stories; --jobs 1: one process].",
+    )(fn)  # fmt: skip
+
+
+def quiet_option(fn: F) -> F:
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="No progress line on stderr (shown only at a terminal, on long runs).",
+    )(fn)  # fmt: skip
+
+
 def _codes(value: str | None) -> list[str] | None:
     if value is None:
         return None

@@ -19,6 +19,8 @@ from storylint.commands.common import (
     fail_on_option,
     finish,
     format_option,
+    jobs_option,
+    quiet_option,
     select_options,
     store_option,
 )
@@ -26,7 +28,7 @@ from storylint.errors import ConnectorError, InputError, PermanentConnectorError
 from storylint.model import Problem, Report, Skipped, Story, StoryResult
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from github import Github
     from storylint.connectors.github import IssueScope, TeamResolver
@@ -106,6 +108,8 @@ class WriterOptions(NamedTuple):
 @fail_on_option
 @config_option
 @store_option
+@jobs_option
+@quiet_option
 def github(
     event_path: str | None,
     repo: str | None,
@@ -126,6 +130,8 @@ def github(
     fail_on: str | None,
     config_path: str | None,
     store_url: str | None,
+    jobs: int | None,
+    quiet: bool,
 ) -> None:
     """Lint GitHub issues: the one an Action event names, or a whole repository's."""
     from storylint.connectors.github_api import ApiCaller
@@ -162,10 +168,13 @@ def github(
     roles_decide = config.roles.has_people
     try:
         if repo:
-            report = _batch(
-                repo, since, state, comment, label, linter, store, token, api_url, call, teams,
-                writer_options, scope, roles_decide,
-            )  # fmt: skip
+            from storylint.progress import Progress
+
+            with Progress(repo, quiet=quiet) as progress:
+                report = _batch(
+                    repo, since, state, comment, label, linter, store, token, api_url, call, teams,
+                    writer_options, scope, roles_decide, jobs=jobs, progress=progress,
+                )  # fmt: skip
         else:
             assert event_path is not None
             report = _event(
@@ -351,6 +360,9 @@ def _batch(
     writer_options: WriterOptions,
     scope: IssueScope,
     roles_decide: bool,
+    *,
+    jobs: int | None = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     from storylint.connectors.github import GitHubConnector, TeamResolver
     from storylint.connectors.github_writeback import IssueWriter, run_url_from_env
@@ -424,7 +436,8 @@ def _batch(
 
     report, stats = check_stories(
         guarded(), linter, store=store, source=source, command="github",
-        skip_unchanged=store is not None, on_result=on_result, report=report,
+        skip_unchanged=store is not None, on_result=on_result, report=report, jobs=jobs,
+        progress=progress,
     )  # fmt: skip
     if connector.pull_requests:
         log.info("%s: %d pull request(s) ignored", repo, connector.pull_requests)

@@ -16,6 +16,8 @@ from storylint.commands.common import (
     fail_on_option,
     finish,
     format_option,
+    jobs_option,
+    quiet_option,
     select_options,
     store_option,
 )
@@ -54,6 +56,8 @@ def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="Seconds to wait for each Jira answer.")  # fmt: skip
 @click.option("--retries", type=click.IntRange(min=0, max=20), default=7, show_default=True,
               help="Retries per call on 429, 5xx, timeouts and broken answers.")  # fmt: skip
+@jobs_option
+@quiet_option
 def jira(
     server: str,
     jql: str | None,
@@ -73,6 +77,8 @@ def jira(
     no_baseline: bool,
     timeout: float,
     retries: int,
+    jobs: int | None,
+    quiet: bool,
 ) -> None:
     """Lint Jira issues matching JQL, or exactly the --issue keys (Cloud or Server/Data Center).
 
@@ -121,7 +127,11 @@ def jira(
             outcome = run_jira_issues(connector, linter, issue_keys(issues), store=store, full=full,
                                       writeback=writeback)  # fmt: skip
         else:
-            outcome = run_jira(connector, linter, store=store, full=full, writeback=writeback)
+            from storylint.progress import Progress
+
+            with Progress("Jira", quiet=quiet) as progress:
+                outcome = run_jira(connector, linter, store=store, full=full, writeback=writeback,
+                                   jobs=jobs, progress=progress)  # fmt: skip
     finally:
         if store is not None:
             store.close()

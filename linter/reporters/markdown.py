@@ -62,8 +62,10 @@ def render(report: Report, ctx: RenderContext) -> str:
     out = [
         "## storylint",
         "",
-        f"**{s.stories_checked}** stories checked, **{s.stories_with_findings}** with findings, "
-        f"**{s.findings}** findings, {s.stories_skipped} skipped.",
+        (
+            f"**{s.stories_checked}** stories checked, **{s.stories_with_findings}** with findings, "
+            f"**{s.findings}** findings, {s.stories_skipped} skipped."
+        ),
         "",
     ]
     if s.by_category:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storylint.analysis import analyse
 from storylint.model import BodyFormat, Story
-from storylint.parse import CODE, HEADING, LIST_ITEM, QUOTE, SEC_AC, SEC_PROPOSAL, SEC_REPRO, parse
+from storylint.parse import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, SEC_AC, SEC_PROPOSAL, SEC_REPRO, parse
 
 
 def sentences(body: str, title: str = "t") -> list:
@@ -82,6 +82,23 @@ def test_jira_wiki_blocks() -> None:
     kinds = [b.kind for b in p.blocks if b.field == "body"]
     assert kinds[:3] == [HEADING, LIST_ITEM, CODE]
     assert any(p.body[s.start : s.end] == "order_id" for s in p.code_spans)
+
+
+def test_jira_wiki_lines_starting_with_a_letter() -> None:
+    """Plain lines take the parser's fast path; headings and quotes that start with a letter do not."""
+    body = ("Some text here\ncontinued\nh2. Goal\nh2.not a heading\nbq. a quote\nbq.not one\n"
+            "Acceptance criteria:\nusers can pay\nhx. text")  # fmt: skip
+    p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
+    blocks = [(b.kind, p.body[b.start : b.end]) for b in p.blocks if b.field == "body"]
+    assert blocks == [
+        (PARAGRAPH, "Some text here\ncontinued"),
+        (HEADING, "Goal"),
+        (PARAGRAPH, "h2.not a heading"),
+        (QUOTE, "a quote"),
+        (PARAGRAPH, "bq.not one"),
+        (HEADING, "Acceptance criteria:"),
+        (PARAGRAPH, "users can pay\nhx. text"),
+    ]
 
 
 def test_backtick_pairing_is_linear_and_correct() -> None:

@@ -478,3 +478,20 @@ def test_batch_lints_insiders_stories_only_by_default(fake, tmp_path):
     assert "Bug" in skipped[f"{REPO}#4"]
     assert [n for n in range(1, 5) if fake.comments_on(REPO, n)] == [1]
     assert data["summary"]["stories_checked"] == 1 and data["summary"]["stories_skipped"] == 3
+
+
+def test_batch_with_jobs_2_gives_the_same_report(fake, tmp_path):
+    """A large backlog: lint spread over worker processes, the report that of one process."""
+    from tests.stories import case_stories
+
+    rows = case_stories(copies=1)[:150]
+    for i, row in enumerate(rows, start=1):
+        fake.add_issue(REPO, issue(REPO, i, row["title"][:200] or "Untitled", row["body"] or CLEAN))
+    env = {"GITHUB_TOKEN": PERSONAL_TOKEN, "GITHUB_API_URL": fake.url}
+    outs = []
+    for jobs in ("1", "2"):
+        proc = storylint("github", "--repo", REPO, "--format", "json", "--fail-on", "never", "--jobs", jobs, **env)
+        assert proc.returncode == 0, proc.stderr
+        outs.append(proc.stdout)
+    assert json.loads(outs[0])["summary"]["stories_checked"] > 100
+    assert outs[0] == outs[1]

@@ -318,3 +318,21 @@ def test_bad_comment_since_is_a_usage_error(fake: FakeJira, tmp_path: Path, bad:
     r = storylint(fake, "--comment", "--comment-since", bad, cwd=tmp_path)
     assert r.returncode == 2 and "--comment-since" in r.stderr and bad in r.stderr
     assert fake.calls["search"] == 0
+
+
+def test_full_run_with_jobs_2_gives_the_same_report(fake: FakeJira, tmp_path: Path) -> None:
+    """A large backlog: lint spread over worker processes, the report that of one process."""
+    from tests.stories import case_stories
+
+    rows = case_stories(copies=1)[:150]
+    for n, row in enumerate(rows, start=1):
+        body = row["body"] or "As a buyer I want a receipt."
+        fake.add_issue(f"PAY-{n}", row["title"], adf_doc(*body.split("\n\n")) if fake.cloud else body, reporter="u1")
+    outs = []
+    for jobs in ("1", "2"):
+        db = tmp_path / f"history{jobs}.db"
+        r = storylint(fake, "--format", "json", "--store", str(db), "--full", "--jobs", jobs, cwd=tmp_path)
+        assert r.returncode == 1, r.stderr
+        outs.append(r.stdout)
+    assert json.loads(outs[0])["summary"]["stories_checked"] == len(rows)
+    assert outs[0] == outs[1]

@@ -16,12 +16,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 FAKE_PYTHON = """#!/usr/bin/env bash
-# stand-in for `python3 -m venv .venv`: a venv whose pip does nothing and whose pytest
-# exits with $FAKE_PYTEST_STATUS
-mkdir -p .venv/bin
-printf '#!/usr/bin/env bash\\nexit 0\\n' > .venv/bin/pip
-printf '#!/usr/bin/env bash\\necho pytest-ran >> "$LOG"\\nexit "$FAKE_PYTEST_STATUS"\\n' > .venv/bin/pytest
-chmod +x .venv/bin/pip .venv/bin/pytest
+# stand-in for `python3 -m venv DIR`: a venv whose pip does nothing, whose pytest exits
+# with $FAKE_PYTEST_STATUS and whose ruff and mypy (the lint venv's) with $FAKE_LINT_STATUS
+dir="${3:-.venv}"
+mkdir -p "$dir/bin"
+printf '#!/usr/bin/env bash\\nexit 0\\n' > "$dir/bin/pip"
+printf '#!/usr/bin/env bash\\necho pytest-ran >> "$LOG"\\nexit "$FAKE_PYTEST_STATUS"\\n' > "$dir/bin/pytest"
+for tool in ruff mypy; do
+  printf '#!/usr/bin/env bash\\necho %s-ran >> "$LOG"\\nexit "$FAKE_LINT_STATUS"\\n' "$tool" > "$dir/bin/$tool"
+done
+chmod +x "$dir"/bin/*
 """
 
 FAKE_START = """#!/usr/bin/env bash
@@ -32,8 +36,18 @@ echo "export STORYLINT_TEST_POSTGRES_DIR=$PG_DIR"
 """
 
 
-@pytest.mark.parametrize("status", [0, 1, 3])
-def test_ci_run_stops_postgres_and_keeps_pytest_status(tmp_path: Path, status: int) -> None:
+@pytest.mark.parametrize(
+    ("status", "lint_status", "ran"),
+    [
+        (0, 0, ["pytest-ran", "ruff-ran", "mypy-ran"]),  # tests pass: ruff and mypy run too
+        (1, 0, ["pytest-ran"]),
+        (3, 0, ["pytest-ran"]),
+        (0, 1, ["pytest-ran", "ruff-ran"]),  # a lint failure fails the run
+    ],
+)
+def test_ci_run_stops_postgres_and_keeps_pytest_status(
+    tmp_path: Path, status: int, lint_status: int, ran: list[str]
+) -> None:
     repo = tmp_path / "repo"
     (repo / ".ci").mkdir(parents=True)
     (repo / "scripts").mkdir()
@@ -49,11 +63,12 @@ def test_ci_run_stops_postgres_and_keeps_pytest_status(tmp_path: Path, status: i
         "LOG": str(log),
         "PG_DIR": str(tmp_path / "pg"),
         "FAKE_PYTEST_STATUS": str(status),
+        "FAKE_LINT_STATUS": str(lint_status),
         "HOME": str(tmp_path),
     }
     proc = subprocess.run(
         ["bash", str(repo / ".ci" / "run")],
         env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
-    assert proc.returncode == status, proc.stderr
-    assert log.read_text().splitlines() == ["started", "pytest-ran", f"stopped {tmp_path / 'pg'}"]
+    assert proc.returncode == (status or lint_status), proc.stderr
+    assert log.read_text().splitlines() == ["started", *ran, f"stopped {tmp_path / 'pg'}"]

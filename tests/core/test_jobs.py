@@ -1,0 +1,174 @@
+"""`--jobs`: worker processes lint, the output is byte for byte one process's; the
+progress line shows only at a terminal (tests/stories.py: the repository's own stories)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from storylint import parallel
+from storylint.engine import Linter
+from storylint.model import Story, StoryResult
+from tests.stories import case_stories, write_jsonl
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "storylint", *args], capture_output=True, cwd=cwd, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def stories_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rows = case_stories(copies=2)
+    path = write_jsonl(tmp_path_factory.mktemp("jobs") / "stories.jsonl", rows)
+    with path.open("a", encoding="utf-8") as fh:  # input errors keep their place among the results
+        fh.write("{not json\n")
+        fh.write('{"id": "X-1", "title": "Add a Redis cache", "body": "We should cache it."}\n')
+        fh.write("[1, 2]\n")
+    assert len(rows) > 300
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif"])
+def test_jobs_2_gives_the_same_bytes_as_jobs_1(stories_file: Path, tmp_path: Path, fmt: str) -> None:
+    one = run("check", str(stories_file), "--format", fmt, "--jobs", "1", cwd=tmp_path)
+    two = run("check", str(stories_file), "--format", fmt, "--jobs", "2", cwd=tmp_path)
+    assert one.returncode == two.returncode == 2  # the input errors
+    assert one.stdout == two.stdout
+    assert one.stderr == two.stderr
+    assert b"Error: " in one.stderr
+
+
+def test_jobs_with_a_store_records_the_same(stories_file: Path, tmp_path: Path) -> None:
+    outs = []
+    for jobs in ("1", "2"):
+        db = tmp_path / f"runs{jobs}.db"
+        res = run("check", str(stories_file), "--format", "json", "--jobs", jobs, "--store", str(db), cwd=tmp_path)
+        assert res.returncode == 2, res.stderr
+        again = run("check", str(stories_file), "--format", "json", "--jobs", jobs, "--store", str(db), cwd=tmp_path)
+        outs.append((res.stdout, again.stdout))
+    assert outs[0] == outs[1]
+
+
+def _tasks(n: int) -> list[parallel.Task[int]]:
+    rows = case_stories(copies=1)
+    return [parallel.Task(i, Story.model_validate(rows[i % len(rows)]) if i % 7 else None) for i in range(n)]
+
+
+def test_results_come_back_in_input_order_with_few_chunks_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
+    linter = Linter()
+    tasks = _tasks(parallel.CHUNK * 9 + 5)
+    serial = list(parallel.lint_in_order(tasks, linter, jobs=1))
+    read = 0
+
+    def reading() -> object:
+        nonlocal read
+        for task in tasks:
+            read += 1
+            yield task
+
+    pooled = []
+    for item, outcome in parallel.lint_in_order(reading(), linter, jobs=2):
+        pooled.append((item, outcome))
+        # streaming: the reader is never more than the in-flight chunks ahead
+        assert read - len(pooled) <= parallel.CHUNK * (parallel.IN_FLIGHT * 2 + 2)
+    assert [i for i, _ in pooled] == list(range(len(tasks)))
+    assert [(i, o and [f.to_dict() for f in o.findings]) for i, o in pooled] == [
+        (i, o and [f.to_dict() for f in o.findings]) for i, o in serial
+    ]
+
+
+def test_auto_jobs_switches_to_workers_past_the_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "AUTO_AFTER", 10)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    started: list[int] = []
+    real = parallel._pooled
+
+    def spy(*args: object, **kw: object) -> object:
+        started.append(1)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_pooled", spy)
+    tasks = _tasks(200)
+    out = list(parallel.lint_in_order(tasks, Linter(), jobs=None))
+    assert started and [i for i, _ in out] == list(range(200))
+    started.clear()
+    list(parallel.lint_in_order(tasks[:9], Linter(), jobs=None))
+    assert not started  # a small input stays in one process
+
+
+class Failing:
+    """A linter stand-in whose `lint` breaks on one story: the bug costs that story only."""
+
+    def lint(self, story: Story) -> StoryResult:
+        if story.id == "C0-3":
+            raise RuntimeError("boom")
+        return StoryResult(story)
+
+
+def test_an_internal_error_in_a_worker_costs_one_story() -> None:
+    tasks = [t for t in _tasks(100) if t.story is not None]
+    out = list(parallel.lint_in_order(tasks, Failing(), jobs=2))  # type: ignore[arg-type]
+    errors = [(i, o.error) for i, o in out if o is not None and o.error]
+    assert len(errors) == 1 and errors[0][1] == "internal error while linting: RuntimeError"
+    assert len(out) == len(tasks)
+
+
+# -- progress ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def long_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_jsonl(tmp_path_factory.mktemp("long") / "long.jsonl", case_stories(copies=6))
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(long_file: Path, tmp_path: Path) -> None:
+    res = run("check", str(long_file), "--format", "json", "--fail-on", "never", cwd=tmp_path)
+    assert res.returncode == 0
+    assert res.stderr == b""
+    assert res.stdout.startswith(b"{")
+
+
+def _stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, bytes, bytes]:
+    primary, secondary = pty.openpty()
+    out_path = cwd / f"stdout-{time.monotonic_ns()}.json"
+    with out_path.open("wb") as stdout:  # a file: a full pipe nobody reads would block the run
+        proc = subprocess.Popen([sys.executable, "-m", "storylint", *args], stdout=stdout,
+                                stderr=secondary, stdin=subprocess.DEVNULL, cwd=cwd)  # fmt: skip
+    os.close(secondary)
+    seen = b""
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([primary], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(primary, 65536)
+                except OSError:  # the other side closed
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            elif proc.poll() is not None:
+                break
+        status = proc.wait(timeout=60)
+        return status, out_path.read_bytes(), seen
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(primary)
+
+
+def test_progress_on_a_terminal_and_not_with_quiet(long_file: Path, tmp_path: Path) -> None:
+    args = ["check", str(long_file), "--format", "json", "--fail-on", "never"]
+    status, out, err = _stderr_on_a_terminal(args, tmp_path)
+    assert status == 0 and out.startswith(b"{")  # stdout untouched
+    assert b"Linting" in err and b"linted" in err
+    status, out_quiet, err = _stderr_on_a_terminal([*args, "-q"], tmp_path)
+    assert status == 0 and err == b""
+    assert out_quiet == out

@@ -1,0 +1,79 @@
+"""The engine's one RE2 scan of a story (checks/_prefilter.py) must never change a finding."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storylint.checks._prefilter import Prefilter, relax
+from storylint.config import config_from_dict
+from storylint.engine import SCAN_AFTER, Linter
+from storylint.model import Story
+from tests.stories import case_stories
+
+
+@pytest.mark.parametrize(
+    ("pattern", "relaxed"),
+    [
+        (r"\bso[\s*_]++that\b", r"\bso[\t-\r\x1c-\x1f *_]+that\b"),  # possessive -> greedy
+        (r"a{,3}+b", "a*b"),  # counts: unbounded (fewer DFA states), possessive: greedy
+        (r"[^,]{1,60}?x{2}", "[^,]+?x+"),
+        (r"a\s+b", r"a[\t-\r\x1c-\x1f ]+b"),  # Python's white space has \v and \x1c-\x1f too
+        (r"\++x*?", r"\++x*?"),  # an escaped plus is not a possessive marker
+        (r"[^\s,]+", r"[^\t-\r\x1c-\x1f ,]+"),
+        ("a{}", r"a\{}"),  # Python reads it as literal braces
+        (r"(?<![\w(])#(?=[0-9a-f]{3})x", "#x"),  # lookarounds only narrow: dropped
+        (r"(?>ab)+", "(?:ab)+"),  # atomic: a plain group
+        (r"a(?=b)*", None),
+        ("^a", None),  # anchors: a field's start is not the scanned text's
+        (r"a\Z", None),
+        ("a{2000}", "a+"),  # not over RE2's repetition limit
+    ],
+)
+def test_relax(pattern: str, relaxed: str | None) -> None:
+    assert relax(pattern) == relaxed
+
+
+def _linters(config: dict[str, object]) -> tuple[Linter, Linter]:
+    with_scan = Linter(config_from_dict(config, source="test"))
+    with_scan._linted = SCAN_AFTER  # the scan from the first story on
+    without = Linter(config_from_dict(config, source="test"))
+    without.__dict__["prefilter"] = Prefilter([])  # the same rules, every pattern run
+    assert with_scan.prefilter and not without.prefilter
+    return with_scan, without
+
+
+@pytest.mark.parametrize("select", [None, ["ALL"]])
+def test_same_findings_with_and_without_the_one_scan(select: list[str] | None) -> None:
+    with_scan, without = _linters({"select": select} if select else {})
+    stories = [Story.model_validate(row) for row in case_stories()]
+    assert len(stories) > 300
+    skipped = 0
+    for story in stories:
+        a, b = with_scan.lint(story), without.lint(story)
+        assert [f.to_dict() for f in a.findings] == [f.to_dict() for f in b.findings], story.id
+        skipped += with_scan.prefilter.scan(story.title + "\n" + story.body) is not None
+    assert skipped > 100  # the scan answered for most stories (the ASCII ones)
+
+
+WORDS = st.sampled_from(
+    ["so that", "so", "that", "we", "can", " ", "  ", "\n", "\x0b", "\x1c", "_", "*", "as a", "user", "I", "want",
+     "because", "in order to", "table", "db", "Redis", "12px", "#fff", "GET", "/api", ".py", "x_y", "aB", "a.b",
+     "f(", "::", "->", "goal", ":", "needs to see", "users", "é", "\u00a0", "A", "1.2", "-", ","]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(WORDS, max_size=40).map("".join))
+def test_the_scan_never_rules_out_a_pattern_that_matches(text: str) -> None:
+    linter = Linter(config_from_dict({"select": ["ALL"]}, source="test"))
+    prefilter = linter.prefilter
+    possible = prefilter.scan(text)
+    if possible is None:
+        return
+    for source, ignore_case in prefilter.known:
+        if (source, ignore_case) not in possible:
+            assert not re.search(source, text, re.IGNORECASE if ignore_case else 0), source
