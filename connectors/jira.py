@@ -106,7 +106,8 @@ def clear_text_warning(server: str) -> str | None:
     return f"Warning: https is not used for {server}: the Jira credentials are sent in clear text"
 
 
-def _parse_jira_time(value: Any) -> datetime | None:
+def parse_jira_time(value: Any) -> datetime | None:
+    """A Jira date-time (with or without fraction, or ISO) as an aware datetime; None if not one."""
     if not isinstance(value, str):
         return None
     for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
@@ -194,7 +195,7 @@ class JiraConnector:
     def server_time(self) -> datetime:
         """The server's clock now (the next sync point), else ours."""
         info = self.caller.call("reading server time", self.client.server_info)
-        parsed = _parse_jira_time(info.get("serverTime") if isinstance(info, dict) else None)
+        parsed = parse_jira_time(info.get("serverTime") if isinstance(info, dict) else None)
         return (parsed or datetime.now(UTC)).astimezone(UTC)
 
     def myself(self) -> dict[str, Any] | None:

@@ -10,10 +10,10 @@ never triggers another lint: an update made by the account storylint runs as (th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
-from storylint.connectors.jira import ISSUE_KEY
+from storylint.connectors.jira import ISSUE_KEY, parse_jira_time
 from storylint.connectors.jira_writeback import same_account
 
 CREATED = "jira:issue_created"
@@ -41,20 +41,8 @@ class Ignored:
 
 def normalise_time(value: Any) -> str | None:
     """A Jira date-time (``2026-12-01T10:00:00.000+0000``) as UTC ISO, comparable as text."""
-    if not isinstance(value, str):
-        return None
-    for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
-        try:
-            return datetime.strptime(value, fmt).astimezone(UTC).isoformat(timespec="milliseconds")
-        except ValueError:
-            continue
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat(timespec="milliseconds")
+    parsed = parse_jira_time(value)
+    return None if parsed is None else parsed.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def _field(item: Any) -> str:
