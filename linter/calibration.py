@@ -50,7 +50,7 @@ _BUG_BODY_RE = re.compile(
     re.MULTILINE,  # searched in lower-cased text
 )
 _STEPS_HEADING_RE = re.compile(
-    r"[\W_]*(?:(?:test )?steps?(?: (?:performed|taken|followed|done|tried|executed|used))?|what i did)\b[\W_]*$", re.IGNORECASE
+    r"\A[\W_]*+(?:(?:test )?steps?(?: (?:performed|taken|followed|done|tried|executed|used))?|what i did)\b[\W_]*+\Z", re.IGNORECASE
 )
 #: Evidence that never counts: what goes wrong, and the steps and notes of a bug report.
 NEVER = frozenset({"symptom", "bug-report"})
