@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from storylint.model import Report, StoryResult
+from storylint.model import Problem, Report, Story, StoryResult
 
 from .jira import DEFAULT_MARGIN, JiraConnector
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from storylint.runner import RunStats
     from storylint.store import Store
@@ -57,6 +57,42 @@ def is_baseline(store: Store | None, connector: JiraConnector) -> bool:
     return store is not None and store.sync_point(connector.name) is None
 
 
+def _lint(
+    connector: JiraConnector,
+    linter: Any,
+    stories: Iterable[Story | Problem],
+    *,
+    store: Store | None,
+    full: bool,
+    writeback: JiraWriteBack | None,
+    jobs: int | None = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Report, RunStats]:
+    """Lint and record the stories of an open connector, writing back as each is done."""
+    from storylint.runner import check_stories
+
+    report = Report()
+
+    def write_back(result: StoryResult) -> None:
+        assert writeback is not None
+        before = len(writeback.errors)
+        writeback(result)
+        report.errors.extend(writeback.errors[before:])  # in the report (and the run row) at once
+
+    return check_stories(
+        stories,
+        linter,
+        store=store,
+        source=connector.name,
+        command="jira",
+        skip_unchanged=store is not None and not full,
+        on_result=write_back if writeback is not None else None,
+        report=report,
+        jobs=jobs,
+        progress=progress,
+    )
+
+
 def run_jira(
     connector: JiraConnector,
     linter: Any,
@@ -69,33 +105,13 @@ def run_jira(
     progress: Callable[[int, int], None] | None = None,
 ) -> SyncOutcome:
     """Lint the connector's stories; with a store, incrementally."""
-    from storylint.runner import check_stories
-
-    report = Report()
-
-    def write_back(result: StoryResult) -> None:
-        assert writeback is not None
-        before = len(writeback.errors)
-        writeback(result)
-        report.errors.extend(writeback.errors[before:])  # in the report (and the run row) at once
-
     try:
         connector.connect()
         started = connector.server_time()
         if store is not None and not full:
             connector.set_window(store.sync_point(connector.name), margin)
-        report, stats = check_stories(
-            connector.stories(),
-            linter,
-            store=store,
-            source=connector.name,
-            command="jira",
-            skip_unchanged=store is not None and not full,
-            on_result=write_back if writeback is not None else None,
-            report=report,
-            jobs=jobs,
-            progress=progress,
-        )
+        report, stats = _lint(connector, linter, connector.stories(), store=store, full=full,
+                              writeback=writeback, jobs=jobs, progress=progress)  # fmt: skip
     finally:
         connector.close()
     advanced = False
@@ -128,28 +144,10 @@ def run_jira_issues(
     unchanged stories are not linted again unless `full`), but the nightly sync point never
     moves: these issues say nothing about the rest of the query.
     """
-    from storylint.runner import check_stories
-
-    report = Report()
-
-    def write_back(result: StoryResult) -> None:
-        assert writeback is not None
-        before = len(writeback.errors)
-        writeback(result)
-        report.errors.extend(writeback.errors[before:])
-
     try:
         connector.connect()
-        report, stats = check_stories(
-            connector.issue_stories(keys),
-            linter,
-            store=store,
-            source=connector.name,
-            command="jira",
-            skip_unchanged=store is not None and not full,
-            on_result=write_back if writeback is not None else None,
-            report=report,
-        )
+        report, stats = _lint(connector, linter, connector.issue_stories(keys), store=store, full=full,
+                              writeback=writeback)  # fmt: skip
     finally:
         connector.close()
     _log_stats(connector, stats)

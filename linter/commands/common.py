@@ -96,3 +96,10 @@ def finish(report: Report, linter: Linter, output_format: str, fail_on: str, *, 
     emit(report, output_format, linter, statistics=statistics)
     print_errors(report)
     sys.exit(exit_status(report, fail_on))
+
+
+def jira_label(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """`--label` of the Jira commands: Jira labels cannot hold whitespace."""
+    if value is not None and (not value or any(ch.isspace() for ch in value)):
+        raise click.BadParameter("Jira labels cannot contain spaces", ctx=ctx, param=param)
+    return value

@@ -16,17 +16,12 @@ from storylint.commands.common import (
     fail_on_option,
     finish,
     format_option,
+    jira_label,
     jobs_option,
     quiet_option,
     select_options,
     store_option,
 )
-
-
-def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and (not value or any(ch.isspace() for ch in value)):
-        raise click.BadParameter("Jira labels cannot contain spaces", ctx=ctx, param=param)
-    return value
 
 
 @click.command()
@@ -44,7 +39,7 @@ def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 @fail_on_option
 @config_option
 @click.option("--comment", is_flag=True, help="Keep one storylint comment per issue, updated in place.")
-@click.option("--label", callback=_label, metavar="NAME", help="Add this label to issues with findings; remove it when clean.")
+@click.option("--label", callback=jira_label, metavar="NAME", help="Add this label to issues with findings; remove it when clean.")
 @click.option("--dry-run", is_flag=True, help="With --comment/--label: print what would be written, write nothing.")
 @click.option("--comment-since", metavar="DATE",
               help="With --comment/--label: write only to issues created on or after DATE (ISO date or"

@@ -12,17 +12,11 @@ import logging
 import os
 
 import click
-from storylint.commands.common import build_linter, config_option
+from storylint.commands.common import build_linter, config_option, jira_label
 from storylint.errors import ConfigError
 
 SECRET_ENV = "STORYLINT_WEBHOOK_SECRET"
 TOKEN_ENV = "STORYLINT_AUTOMATION_TOKEN"
-
-
-def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and (not value or any(ch.isspace() for ch in value)):
-        raise click.BadParameter("Jira labels cannot contain spaces", ctx=ctx, param=param)
-    return value
 
 
 @click.command()
@@ -32,7 +26,7 @@ def _label(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="History store that also holds the webhook queue: a SQLite file path or postgresql://...")  # fmt: skip
 @click.option("--jql", help="Record results under this nightly query's history (it is not searched).")
 @click.option("--comment", is_flag=True, help="Keep one storylint comment per issue, updated in place.")
-@click.option("--label", callback=_label, metavar="NAME", help="Add this label to issues with findings; remove it when clean.")
+@click.option("--label", callback=jira_label, metavar="NAME", help="Add this label to issues with findings; remove it when clean.")
 @config_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on.")
