@@ -96,6 +96,7 @@ class _Flags:
     system_want: bool = False  # "I want the system to store X in Y"
     verb: str = ""
     role_end: int = -1  # where the role of "As a <role> I want" ends (field offset)
+    docs_work: bool = False  # the work is documentation
 
 
 @dataclass(slots=True)
@@ -165,7 +166,7 @@ class SentenceInfo:
     @property
     def docs_work(self) -> bool:
         """The sentence's work is documentation ("Update the wiki page on `retryPolicy`")."""
-        return _DOCS_WORK_RE.search(self.text) is not None
+        return self.flags.docs_work
 
     @property
     def role_end(self) -> int:
@@ -446,6 +447,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             verb = want.group(1).lower()
             if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
                 f.imperative = f.system_want = True  # the want dictates how the system is built
+    f.docs_work = _DOCS_WORK_RE.search(text) is not None
     if f.verb == "fix" and not vocab.isdisjoint(_SYMPTOMS):
         # "Fix crash when ..." names the bug to remove, not how to remove it
         f.imperative = False

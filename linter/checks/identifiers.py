@@ -100,8 +100,8 @@ class IdentifierCheck(Check):
             return True
         if not PASCAL.match(word):
             return False
-        return has_noun or (bool(self.code_suffixes) and word.endswith(self.code_suffixes)
-                            and any(len(word) > len(x) for x in self.code_suffixes if word.endswith(x)))
+        # "OrderController", not a bare "ViewModel": the suffix must follow a name
+        return has_noun or (word.endswith(self.code_suffixes) and word not in self.code_suffixes)
 
     def scanned(self) -> list[tuple[str, bool]]:
         return [*super().scanned(), MAYBE_CODE_KEY]
