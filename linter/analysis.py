@@ -305,7 +305,8 @@ class Analysis:
 
 
 # Words that must be present before the (slower) regexes are worth running.
-# A modal whose subject is the user describes what they must do today (the problem).
+# Modals that order nobody: the user's burden today ("one has to copy it"), a need denied
+# ("you don't need to"), and the purpose clause, which states the benefit ("so that ...").
 _NOT_AN_ORDER_RE = re.compile(
     r"\b(?:one|you|users?|customers?|people|everyone|everybody|they|he|she)\s+(?:\w+ly\s+|still\s+|now\s+|always\s+|often\s+)?"
     r"(?:has to|have to|needs? to|must)\b"
