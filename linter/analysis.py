@@ -97,6 +97,7 @@ class _Flags:
     verb: str = ""
     role_end: int = -1  # where the role of "As a <role> I want" ends (field offset)
     docs_work: bool = False  # the work is documentation
+    asks: bool = False  # a question that proposes nothing
 
 
 @dataclass(slots=True)
@@ -167,6 +168,11 @@ class SentenceInfo:
     def docs_work(self) -> bool:
         """The sentence's work is documentation ("Update the wiki page on `retryPolicy`")."""
         return self.flags.docs_work
+
+    @property
+    def asks(self) -> bool:
+        """A question that proposes nothing ("what is the difference between X and Y?")."""
+        return self.flags.asks
 
     @property
     def role_end(self) -> int:
@@ -314,6 +320,12 @@ _NOT_AN_ORDER_RE = re.compile(
     r"|\bso(?: that)? (?:i|we|you|they|users?|people|one|customers?|he|she|it)\b.*",  # the purpose clause states the benefit
     re.IGNORECASE,
 )
+# A question asks; only one that proposes ("how about we ...", "should we ...") directs.
+_PROPOSING_QUESTION_RE = re.compile(
+    r"\b(?:how|what) about\b|\bwhy not\b|\b(?:should|shall|could|can|would|must) (?:we|you|the team)\b"
+    r"|\bwould it (?:be|make)\b|\bis it (?:possible|worth)\b|\bwhat if we\b",
+    re.IGNORECASE,
+)
 # "X should return Y", "it must be visible": a modal whose object is what the user
 # observes states required behaviour; only a modal that orders construction directs it.
 _BEHAVIOUR_MODAL_RE = re.compile(
@@ -334,7 +346,7 @@ def behaviour_modal(text: str) -> bool:
 
 
 # Work whose product is documentation: the code names in it are what to write about.
-_DOCS_WORK_RE = re.compile(
+DOCS_WORK_RE = re.compile(
     r"\b(?:wiki|documentation|docs|readme|(?:user|developer|admin|installation|getting started) guide|"
     r"tutorial|release notes|changelog|javadocs?|docstrings?|help page|reference page)\b"
     r"|(?:^|\b(?:need to|needs to|should|must|will|to|please|let's|also))\s*(?:document|describe|explain)\b",
@@ -448,7 +460,12 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             verb = want.group(1).lower()
             if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
                 f.imperative = f.system_want = True  # the want dictates how the system is built
-    f.docs_work = _DOCS_WORK_RE.search(text) is not None
+    f.docs_work = DOCS_WORK_RE.search(text) is not None
+    if text.endswith("?") and not _PROPOSING_QUESTION_RE.search(text):
+        # "what do I need to do to ...?", "Migrate database when update schema?": a
+        # question about the product asks the team nothing
+        f.imperative = f.modal = f.plan = f.behaviour = False
+        f.asks = True
     if f.verb == "fix" and not vocab.isdisjoint(_SYMPTOMS):
         # "Fix crash when ..." names the bug to remove, not how to remove it
         f.imperative = False

@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
-from .analysis import SentenceInfo, behaviour_modal
+from .analysis import DOCS_WORK_RE, SentenceInfo, behaviour_modal
 from .parse import SEC_AC, SEC_PROPOSAL
 
 #: Pseudo-counts pulling a thin cell toward its parent's precision.
@@ -61,6 +61,12 @@ def never_counts(category: str, evidence: str) -> bool:
     """A symptom never counts; in a bug report only a plan, a proposal, a criterion or a
     list of build steps (the fix written out as a to-do list) directs the build."""
     return evidence in NEVER and not (evidence == "bug-report" and category == "implementation_steps")
+
+
+def is_docs_work(title: str) -> bool:
+    """The item's work is documentation: the code, endpoints and technologies it names
+    are what the pages are to explain, not what the team is to build."""
+    return DOCS_WORK_RE.search(title) is not None
 
 
 def is_bug_report(title: str, body: str) -> bool:

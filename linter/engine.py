@@ -19,7 +19,7 @@ from typing import Any
 
 from . import __version__
 from .analysis import CODE_LIKE_KEY, analyse
-from .calibration import Calibration, evidence_class, is_bug_report, never_counts
+from .calibration import Calibration, evidence_class, is_bug_report, is_docs_work, never_counts
 from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
 from .config import Config
@@ -204,6 +204,7 @@ class Linter:
         learned = self.domain.get(story.project) if self.domain and story.project else None
         findings: list[Finding] = []
         bug_report: bool | None = None  # decided on the first finding that needs it
+        docs_work: bool | None = None
         excerpts: dict[tuple[str, int, int], str] = {}  # several terms of a sentence share one
         for rule in self.rules:
             if rule.code in ignored:
@@ -213,6 +214,10 @@ class Linter:
                 if calibrated:
                     if bug_report is None:
                         bug_report = is_bug_report(parsed.masked_title, parsed.masked_body)
+                    if docs_work is None:
+                        docs_work = is_docs_work(parsed.masked_title)
+                    if docs_work:
+                        continue
                     evidence = evidence_class(analysis.sentence_at(hit.field, hit.start), bug_report)
                     if never_counts(rule.category, evidence):
                         continue

@@ -87,6 +87,8 @@ class Check:
         """The context gate shared by the HOW checks."""
         if s.section in self.skip_sections:
             return False
+        if s.asks:
+            return False  # a question names what it asks about; it orders nothing
         if self.category in _NAMES_CODE and s.docs_work:
             return False  # documenting code names and endpoints is not prescribing them
         if s.user_clause and not s.system_want:
