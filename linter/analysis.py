@@ -415,7 +415,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             and full[info.tokens[i][0] - 1 : info.tokens[i][0]] != "`"  # `build` is code, not a verb
         ):
             nxt = lowered[i + 1] if i + 1 < len(words) else ""
-            if not (lower == "make" and nxt == "sure"):  # "make sure X" states an outcome
+            # "make sure X" states an outcome; "Drop down menu ..." names a widget
+            if not ((lower == "make" and nxt == "sure") or (lower == "drop" and nxt in ("down", "downs"))):
                 f.verb = lower
                 if lower in g.behaviour_verbs:
                     f.behaviour = True

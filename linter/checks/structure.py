@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import Analysis, behaviour_modal
+from ..calibration import is_bug_report
 from ..parse import HEADING, LIST_ITEM, SEC_AC
 from ._regex import Regex, compile_patterns, compile_safe, join_patterns, lower_case_only
 from .base import Check, Hit, PhraseIndex, str_list
@@ -59,7 +60,7 @@ def _given_when_then(text: str) -> bool:
 
 class OutcomeCheck(Check):
     kind = "outcome"
-    allowed = frozenset({"patterns", "confidence", "value-words", "people-words", "not-people", "context"})
+    allowed = frozenset({"patterns", "outside-bug-reports", "confidence", "value-words", "people-words", "not-people", "context"})
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
@@ -72,6 +73,8 @@ class OutcomeCheck(Check):
         self.fast: Regex | None = compile_safe(joined) if self.trusted and lower_case_only(joined) else None
         self.pattern = self.fast or compile_patterns(patterns, ignore_case=True, trusted=self.trusted)
         self.key = (joined, True)
+        outside = str_list(detect, "outside-bug-reports")
+        self.outside_bugs: Regex | None = compile_patterns(outside, ignore_case=True, trusted=self.trusted) if outside else None
         self.value_words = PhraseIndex(str_list(detect, "value-words"))
         self.people_words = frozenset(str_list(detect, "people-words"))
         self.not_people = frozenset(str_list(detect, "not-people"))
@@ -102,6 +105,12 @@ class OutcomeCheck(Check):
             elif self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
                 return
         if a.may_match(_NEED_KEY) and self._plain_need(a.all_text(lower=True)):
+            return
+        if (
+            self.outside_bugs is not None
+            and self.outside_bugs.search(a.all_text(lower=True))
+            and not is_bug_report(p.masked_title, p.masked_body)
+        ):
             return
         # A Goal / Problem / Why / Outcome / Background section states the outcome when it says
         # something that is not a build step: "Goal: fewer calls to dispatch" or "Goal: increase
