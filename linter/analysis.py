@@ -67,6 +67,8 @@ class Grammar:
     team_subjects: frozenset[str]
     technical_roles: frozenset[str]
     component_subjects: frozenset[str]
+    symptoms: tuple[str, ...]  # in file order, for the regex built from them
+    fix_names: frozenset[str]  # what "Fix X" names when X is the bug: a symptom or a defect
 
 
 @cache
@@ -81,6 +83,8 @@ def grammar() -> Grammar:
         team_subjects=frozenset(data["team_subjects"]),
         technical_roles=frozenset(data["technical_roles"]),
         component_subjects=frozenset(data["component_subjects"]),
+        symptoms=tuple(data["symptoms"]),
+        fix_names=frozenset(data["symptoms"] + data["defects"]),
     )
 
 
@@ -361,8 +365,6 @@ _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "app
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
 _CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
-_SYMPTOMS = frozenset({"error", "errors", "bug", "bugs", "crash", "crashes", "issue", "issues", "exception",
-                       "failure", "failures", "problem", "problems", "broken", "typo", "typos", "regression", "warning"})  # fmt: skip
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
                                "members", "they", "he", "she", "people"})  # fmt: skip
 
@@ -467,7 +469,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         # question about the product asks the team nothing
         f.imperative = f.modal = f.plan = f.behaviour = False
         f.asks = True
-    if f.verb == "fix" and not vocab.isdisjoint(_SYMPTOMS):
+    if f.verb == "fix" and not vocab.isdisjoint(g.fix_names):
         # "Fix crash when ..." names the bug to remove, not how to remove it
         f.imperative = False
     return f

@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
-from .analysis import DOCS_WORK_RE, SentenceInfo, behaviour_modal
+from .analysis import DOCS_WORK_RE, SentenceInfo, behaviour_modal, grammar
 from .parse import SEC_AC, SEC_PROPOSAL
 
 #: Pseudo-counts pulling a thin cell toward its parent's precision.
@@ -26,13 +26,15 @@ MAX_CONFIDENCE = 0.99
 
 # A sentence that reports what goes wrong (a bug's symptom) mentions the technology it
 # saw failing; unless it also proposes a fix, that is evidence of a bug, not of HOW.
-_SYMPTOM_RE = re.compile(
-    r"\b(?:errors?|exceptions?|fails?|failed|failing|failures?|crash(?:es|ed)?|broken|bugs?|"
-    r"does(?:n'?t| not) work|not working|stack ?trace|traceback|timeouts?|timed out|flaky|regressions?|"
-    r"wrong(?:ly)?|incorrect(?:ly)?|unexpected(?:ly)?|[45]\d\d (?:response|error|status)|"
-    r"(?:i|we|it|you|user) (?:get|got|gets|see|saw|sees) (?:an?|the)\b)",
-    re.IGNORECASE,
-)
+@cache
+def _symptom_re() -> re.Pattern[str]:
+    """Built on first use from the shared symptom words (rules/grammar.toml)."""
+    return re.compile(
+        r"\b(?:" + "|".join(map(re.escape, grammar().symptoms)) + r")\b|"
+        r"\b(?:does(?:n'?t| not) work|not working|stack ?trace|timed out|[45]\d\d (?:response|error|status)|"
+        r"(?:i|we|it|you|user) (?:get|got|gets|see|saw|sees) (?:an?|the))\b",
+        re.IGNORECASE,
+    )
 
 # A bug report: its title names a symptom, or its body carries a trace or reproduction.
 # There an imperative is a reproduction step and a statement an observation; only a
@@ -92,7 +94,7 @@ def _evidence_class(s: SentenceInfo | None) -> str:
         return "plan"
     if s.imperative:
         return "title-imperative" if s.field == "title" else "imperative"
-    if _SYMPTOM_RE.search(s.text):
+    if _symptom_re().search(s.text):
         return "symptom"
     if s.modal:
         return "modal-behaviour" if behaviour_modal(s.text) else "modal"
