@@ -101,11 +101,18 @@ def _evidence_class(s: SentenceInfo | None) -> str:
     return "title" if s.field == "title" else "statement"
 
 
+def sentence_key(s: SentenceInfo | None, field_name: str, offset: int) -> str:
+    """What one piece of evidence says: a title repeated as the body's first line is one."""
+    return " ".join(s.lowered) if s is not None and s.lowered else f"{field_name}:{offset}"
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """Smoothed precision per (category, evidence class) from counts of findings."""
+    """Smoothed precision per (category, evidence class) from counts of findings, and per
+    story by how many sentences carry the evidence (one, or several that corroborate)."""
 
     cells: dict[tuple[str, str], tuple[int, int]]  # (category, class) -> (findings, in prescribing stories)
+    stories: dict[str, tuple[int, int]] = field(default_factory=dict)  # "single" / "corroborated" -> (stories, prescribing)
     _memo: dict[tuple[str, str], float] = field(default_factory=dict, compare=False, repr=False)
 
     def confidence(self, category: str, evidence: str) -> float | None:
@@ -115,6 +122,15 @@ class Calibration:
         if known is None:
             known = self._memo[(category, evidence)] = self._measure(category, evidence)
         return known
+
+    def story_cap(self, *, corroborated: bool) -> float | None:
+        """The precision of stories whose HOW evidence stands in one sentence (or in several):
+        a cap on their findings' confidence, so that a high threshold keeps corroborated ones."""
+        if not self.stories:
+            return None
+        overall = _ratio(_sum(self.stories.values()), 0.0, 0.0, fallback=0.8)
+        cell = self.stories.get("corroborated" if corroborated else "single", (0, 0))
+        return min(round(_ratio(cell, overall, SMOOTHING, fallback=overall), 2), MAX_CONFIDENCE)
 
     def _measure(self, category: str, evidence: str) -> float:
         total = _sum(self.cells.values())
@@ -152,4 +168,5 @@ def bundled() -> Calibration:
     for category, classes in data.get("counts", {}).items():
         for evidence, pair in classes.items():
             cells[(category, evidence)] = (int(pair[0]), int(pair[1]))
-    return Calibration(cells)
+    stories = {name: (int(pair[0]), int(pair[1])) for name, pair in data.get("stories", {}).items()}
+    return Calibration(cells, stories)

@@ -19,9 +19,10 @@ from typing import Any
 
 from . import __version__
 from .analysis import CODE_LIKE_KEY, analyse
-from .calibration import Calibration, evidence_class, is_bug_report, is_docs_work, never_counts
+from .calibration import Calibration, evidence_class, is_bug_report, is_docs_work, never_counts, sentence_key
 from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
+from .checks.base import Hit
 from .config import Config
 from .domain import WEAK_EVIDENCE, Candidates, evidence_in, normalise, variants
 from .errors import ConfigError
@@ -70,6 +71,7 @@ class Linter:
             raise
         self.accepted = frozenset(t.lower() for t in self.config.vocabulary.accept)
         self.rules: list[Rule] = self._select()
+        self._rule_order = {rule.code: i for i, rule in enumerate(self.rules)}
         self._enabled_codes = {r.code for r in self.rules}
         self._share_word_index()
         self._severity = self._severity_overrides()
@@ -206,6 +208,8 @@ class Linter:
         bug_report: bool | None = None  # decided on the first finding that needs it
         docs_work: bool | None = None
         excerpts: dict[tuple[str, int, int], str] = {}  # several terms of a sentence share one
+        calibrated_hits: list[tuple[Rule, Hit]] = []
+        said: set[str] = set()  # the sentences that carry calibrated HOW evidence
         for rule in self.rules:
             if rule.code in ignored:
                 continue
@@ -218,17 +222,34 @@ class Linter:
                         docs_work = is_docs_work(parsed.masked_title)
                     if docs_work:
                         continue
-                    evidence = evidence_class(analysis.sentence_at(hit.field, hit.start), bug_report)
+                    sentence = analysis.sentence_at(hit.field, hit.start)
+                    evidence = evidence_class(sentence, bug_report)
                     if never_counts(rule.category, evidence):
                         continue
                     if learned is not None and evidence in WEAK_EVIDENCE and normalise(hit.term) in learned:
                         continue  # the project's own domain, merely mentioned
                     measured = self.calibration.confidence(rule.category, evidence)
                     hit.confidence = hit.confidence if measured is None else measured
+                    if hit.confidence >= self.config.min_confidence:
+                        said.add(sentence_key(sentence, hit.field, hit.start))
+                    calibrated_hits.append((rule, hit))
+                    continue
                 if hit.confidence < self.config.min_confidence:
                     continue
                 ex_start = hit.ex_start if hit.ex_start >= 0 else hit.start
                 findings.append(self._finding(story, parsed, rule, hit, ex_start, excerpts))
+        if calibrated_hits:
+            # One sentence of HOW is worth less than several that say it independently: no
+            # finding is more reliable than the stories with its amount of evidence were.
+            cap = self.calibration.story_cap(corroborated=len(said) > 1)
+            for rule, hit in calibrated_hits:
+                if cap is not None:
+                    hit.confidence = min(hit.confidence, cap)
+                if hit.confidence < self.config.min_confidence:
+                    continue
+                ex_start = hit.ex_start if hit.ex_start >= 0 else hit.start
+                findings.append(self._finding(story, parsed, rule, hit, ex_start, excerpts))
+            findings.sort(key=lambda f: self._rule_order[f.rule])  # rule order, as _distinct expects
         # Suppressions first: a suppressed rule must not take another rule's finding with it.
         findings, meta = self._apply_suppressions(story, parsed, findings, ignored)
         findings = _distinct(findings) + meta

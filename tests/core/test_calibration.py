@@ -123,3 +123,27 @@ def test_a_bugs_bare_steps_heading_is_what_was_done_not_a_plan() -> None:
     assert classes("Android platform setup", body) == ["proposal"]
     # and a bug's own "Proposed fix" section still directs the fix
     assert classes("Platform setup broke the Android SDK", "## Proposed fix\n\nUse a checkbox per platform.") == ["proposal"]
+
+
+def test_story_cap_is_the_precision_of_stories_with_that_much_evidence() -> None:
+    cal = Calibration({}, {"single": (100, 60), "corroborated": (100, 95)})
+    single, corroborated = cal.story_cap(corroborated=False), cal.story_cap(corroborated=True)
+    assert single is not None and corroborated is not None
+    assert 0.59 <= single <= 0.62 and 0.93 <= corroborated <= 0.95
+    assert Calibration({}).story_cap(corroborated=True) is None  # nothing measured: no cap
+
+
+def _tc01_confidences(linter: Linter, title: str, body: str) -> list[float]:
+    return [f.confidence for f in linter.lint(Story(id="S-1", title=title, body=body)).findings if f.rule == "TC01"]
+
+
+def test_one_sentence_of_evidence_is_capped_and_corroboration_lifts_the_cap() -> None:
+    linter = Linter(Config())
+    linter.calibration = Calibration({("technology", "proposal"): (200, 198)}, {"single": (100, 70), "corroborated": (100, 96)})
+    one = _tc01_confidences(linter, "Sessions", "## Proposal\n\nKeep the sessions in Redis.")
+    two = _tc01_confidences(linter, "Sessions", "## Proposal\n\nKeep the sessions in Redis.\n\nRun the jobs on Kafka.")
+    assert one and max(one) <= 0.71  # the single-sentence cap, though the cell says 0.99
+    assert two and min(two) >= 0.9  # two sentences corroborate: the cap is that of such stories
+    # a title repeated as the body's first line is one piece of evidence, not two
+    repeated = _tc01_confidences(linter, "Put the sessions in Redis", "Put the sessions in Redis.")
+    assert repeated and max(repeated) <= 0.71
