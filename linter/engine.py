@@ -19,7 +19,14 @@ from typing import Any
 
 from . import __version__
 from .analysis import CODE_LIKE_KEY, analyse
-from .calibration import Calibration, evidence_class, is_bug_report, is_docs_work, never_counts, sentence_key
+from .calibration import (
+    Calibration,
+    evidence_class,
+    is_bug_report,
+    is_docs_work,
+    never_counts,
+    sentence_key,
+)
 from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
 from .checks.base import Hit

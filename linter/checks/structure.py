@@ -75,6 +75,7 @@ class OutcomeCheck(Check):
         self.key = (joined, True)
         outside = str_list(detect, "outside-bug-reports")
         self.outside_bugs: Regex | None = compile_patterns(outside, ignore_case=True, trusted=self.trusted) if outside else None
+        self.outside_key = (join_patterns(outside), True)
         self.value_words = PhraseIndex(str_list(detect, "value-words"))
         self.people_words = frozenset(str_list(detect, "people-words"))
         self.not_people = frozenset(str_list(detect, "not-people"))
@@ -94,7 +95,8 @@ class OutcomeCheck(Check):
         return False
 
     def scanned(self) -> list[tuple[str, bool]]:
-        return [*super().scanned(), self.key, _NEED_KEY]
+        outside = [self.outside_key] if self.outside_bugs is not None else []
+        return [*super().scanned(), self.key, _NEED_KEY, *outside]
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
@@ -108,6 +110,7 @@ class OutcomeCheck(Check):
             return
         if (
             self.outside_bugs is not None
+            and a.may_match(self.outside_key)
             and self.outside_bugs.search(a.all_text(lower=True))
             and not is_bug_report(p.masked_title, p.masked_body)
         ):
