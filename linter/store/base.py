@@ -194,6 +194,12 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def forget_content_hash(self, source: str, story: str) -> None:
+        """Make the next incremental run lint `story` again although its text did not change
+        (its write-back to the tracker failed: the retry must write it). Findings stay."""
+        with self.transaction():
+            self._execute("UPDATE stories SET content_hash = '' WHERE source = ? AND story = ?", (source, story))
+
     def save_result(self, run_id: int, source: str, result: StoryResult, content_hash: str) -> None:
         """Replace one story's state and findings, atomically.
 

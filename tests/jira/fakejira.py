@@ -105,6 +105,8 @@ class FakeJira:
         self.bot = "bot-1" if flavour == "cloud" else "storylint"
         #: issue keys where the account may not add/edit comments or edit the issue (403)
         self.refuse_writes: set[str] = set()
+        #: issue keys whose comment and issue writes fail with 500 on every attempt
+        self.broken_writes: set[str] = set()
         #: an administrator may edit anybody's comment; a normal account only its own
         self.admin = False
         self.url = ""
@@ -514,6 +516,8 @@ class FakeJira:
                 return 404, {"errorMessages": ["Issue does not exist or you do not have permission to see it."], "errors": {}}
             if issue["key"] in self.refuse_writes:
                 return 403, {"errorMessages": ["You do not have permission to edit issues in this project."], "errors": {}}
+            if issue["key"] in self.broken_writes:
+                return 500, {"errorMessages": ["Internal server error"], "errors": {}}
             old_labels = " ".join(issue["labels"])
             for op in ((body or {}).get("update") or {}).get("labels") or []:
                 for verb, label in op.items():
@@ -579,6 +583,8 @@ class FakeJira:
             return 400, {"errorMessages": ["Can not deserialize instance of java.lang.String out of START_OBJECT token"], "errors": {}}
         if issue["key"] in self.refuse_writes:
             return 403, {"errorMessages": ["You do not have the permission to comment on this issue."], "errors": {}}
+        if issue["key"] in self.broken_writes:
+            return 500, {"errorMessages": ["Internal server error"], "errors": {}}
         if method == "POST" and cid is None:
             self._comment_id += 1
             me = self._person(self.bot)
