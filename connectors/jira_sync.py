@@ -123,7 +123,7 @@ def run_jira(
         if store is not None and not full:
             connector.set_window(store.sync_point(connector.name), margin)
         report, stats = _lint(connector, linter, connector.stories(), store=store, full=full,
-                              writeback=writeback, jobs=jobs, progress=progress)  # fmt: skip
+                              writeback=writeback, jobs=jobs, progress=progress, complete=full)  # fmt: skip
     finally:
         connector.close()
     advanced = False
