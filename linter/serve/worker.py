@@ -139,6 +139,7 @@ class Worker(threading.Thread):
         source = self.settings.source
         keys = [key for _, key, _ in due]
         failures: dict[str, ConnectorError] = {}
+        found: dict[str, str] = {}  # key queued -> key Jira answered with (a moved issue's new key)
         versions: dict[str, str] = {}
         seen: set[str] = set()
         writeback = None
@@ -166,7 +167,7 @@ class Worker(threading.Thread):
 
         try:
             report, stats = check_stories(
-                fresh(self.connector.issue_stories(keys, failures=failures)), self.linter, store=store,
+                fresh(self.connector.issue_stories(keys, failures=failures, found=found)), self.linter, store=store,
                 source=source, command="serve", on_result=write_back,
             )  # fmt: skip
         except Exception:
@@ -183,11 +184,14 @@ class Worker(threading.Thread):
             if isinstance(failure, TransientConnectorError) or (failure is not None and systemic):
                 self._defer(store, [(source, key, last)])
                 continue
-            if failure is not None or key not in seen:  # gone, forbidden, unreadable: no retry helps
+            current = found.get(key, key)  # a moved issue is linted and recorded under its new key
+            if failure is not None or current not in seen:  # gone, forbidden, unreadable: no retry helps
                 store.finish_events(source, key, last, state="failed")
                 continue
-            if key in versions:
-                store.set_linted_version(source, key, versions[key])
+            if current in versions:
+                store.set_linted_version(source, current, versions[current])
+            if current != key:
+                log.info("%s moved to %s: linted as %s", key, current, current)
             store.finish_events(source, key, last)
         log.info("round done: %d issue(s) due, %d linted, %d unreadable", len(due), stats.read, len(failures))
 

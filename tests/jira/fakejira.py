@@ -107,6 +107,8 @@ class FakeJira:
         self.refuse_writes: set[str] = set()
         #: issue keys whose comment and issue writes fail with 500 on every attempt
         self.broken_writes: set[str] = set()
+        #: old key -> new key of moved issues (GET issue/OLD answers the issue under its new key)
+        self.moved: dict[str, str] = {}
         #: an administrator may edit anybody's comment; a normal account only its own
         self.admin = False
         self.url = ""
@@ -155,6 +157,18 @@ class FakeJira:
             issue = self.issues[key]
             issue.update(changes)
             issue["updated"] = datetime.now(UTC)
+
+    def move(self, key: str, new_key: str) -> None:
+        """Move an issue to another project (or renumber it), as Jira does: it gets `new_key`,
+        keeps its id and comments, and the old key still finds it."""
+        with self.lock:
+            issue = self.issues.pop(key)
+            issue["key"] = new_key
+            issue["updated"] = datetime.now(UTC)
+            self.issues[new_key] = issue
+            if key in self.comments:
+                self.comments[new_key] = self.comments.pop(key)
+            self.moved[key] = new_key
 
     def add_comment(self, key: str, body: Any, *, author: str | None) -> dict[str, Any]:
         """A comment written by `author` (None: no author, as for a deleted user)."""
@@ -534,7 +548,18 @@ class FakeJira:
         return 404, {"errorMessages": [f"no fake route for {method} {path}"], "errors": {}}
 
     def _issue(self, ref: str) -> dict[str, Any] | None:
-        return self.issues.get(ref) or next((i for i in self.issues.values() if i["id"] == ref), None)
+        """By key or id; else, as Jira Cloud's GET issue/{issueIdOrKey} does, a case-insensitive
+        key and the keys of moved issues: the answer carries the key of the issue found
+        (no redirect)."""
+        found = self.issues.get(ref) or next((i for i in self.issues.values() if i["id"] == ref), None)
+        if found is None:
+            found = next((i for k, i in self.issues.items() if k.upper() == ref.upper()), None)
+        for _ in range(len(self.moved)):  # an issue moved twice: follow the chain, bounded
+            if found is not None or ref not in self.moved:
+                break
+            ref = self.moved[ref]
+            found = self.issues.get(ref)
+        return found
 
     def _search_cloud(self, q: dict[str, list[str]]) -> tuple[int, Any]:
         jql = (q.get("jql") or [""])[0]
