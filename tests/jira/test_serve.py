@@ -249,6 +249,32 @@ def test_moved_issue_is_linted_under_its_new_key_and_its_event_is_done(
     assert s.health()["queued"] == 0 and s.health()["linted"] == 1
 
 
+def test_two_servers_on_one_store_lint_each_queued_issue_exactly_once(
+    cloud: FakeJira, store_url: str, start: Start  # store_url first: the servers stop before it goes
+) -> None:
+    n = 20
+    # both workers are held up reaching Jira while the events queue, then race for them
+    cloud.fail("serverInfo", Fault("slow", delay=4.0), Fault("slow", delay=4.0))
+    servers = [start(cloud, "--comment", store=store_url, ready=False) for _ in range(2)]
+    for s in servers:
+        s.wait_ready()
+    keys = [f"PAY-{k}" for k in range(1, n + 1)]
+    for k, key in enumerate(keys):
+        cloud.add_issue(key, "Receipts", adf_doc(HOW), reporter="u1")
+        assert _created(cloud, servers[k % 2], key) == 202
+    assert wait_for(lambda: all(cloud.comments.get(key) for key in keys), timeout=60)
+    assert wait_for(lambda: all(s.health()["queued"] == 0 for s in servers), timeout=30)
+    time.sleep(1.0)  # a second worker still busy with a duplicate would show by now
+    assert {key: _issue_reads(cloud, key) for key in keys} == {key: 1 for key in keys}
+    assert {key: len(cloud.comments[key]) for key in keys} == {key: 1 for key in keys}
+    assert sum(s.health()["linted"] for s in servers) == n
+    store = open_store(store_url)
+    try:
+        assert [e["state"] for e in store.events()] == ["done"] * n
+    finally:
+        store.close()
+
+
 def test_revoked_credentials_keep_the_events_queued(cloud: FakeJira, start: Start, tmp_path: Path) -> None:
     s = start(cloud, "--comment", "--retries", "0")
     assert wait_for(lambda: s.health()["jira"])
