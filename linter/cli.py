@@ -47,8 +47,10 @@ def _escaped_usage_errors() -> Iterator[None]:
     try:
         yield
     except click.UsageError as exc:
-        exc.message = log_line(exc.message)
-        raise
+        escaped = log_line(exc.format_message())
+        if escaped == exc.format_message():
+            raise
+        raise click.UsageError(escaped, ctx=exc.ctx) from None  # same usage lines, exit status 2
 
 
 class LazyGroup(click.Group):
