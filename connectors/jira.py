@@ -257,14 +257,18 @@ class JiraConnector:
                 yield self._story(raw)
 
     def issue_stories(
-        self, keys: Iterable[str], *, failures: dict[str, ConnectorError] | None = None
+        self, keys: Iterable[str], *, failures: dict[str, ConnectorError] | None = None,
+        found: dict[str, str] | None = None,
     ) -> Iterator[Story | Problem]:
         """Exactly these issues, one retried ``GET issue/{key}`` each with the fields we read.
 
         An issue that does not exist or cannot be read (after the retries) is one Problem and
         the others are still read; `failures` (when given) gets why, per key, so that a
-        caller can tell a transient failure (retry later) from a permanent one.
-        """
+        caller can tell a transient failure (retry later) from a permanent one. Jira answers a
+        moved issue's old key (or a key in the wrong case) with the issue under its current
+        key, and the story carries that one; `found` (when given) gets, per key asked for,
+        the key Jira answered with.
+        """  # fmt: skip
         client = self.client
         for key in keys:
             if not ISSUE_KEY.match(key):
@@ -284,6 +288,8 @@ class JiraConnector:
                 yield Problem(f"{self.server}/browse/{key}", exc.message)
                 continue
             self.stats.issues += 1
+            if found is not None:
+                found[key] = str(raw.get("key") or key)
             yield self._story(raw)
 
     def _story(self, raw: dict[str, Any]) -> Story | Problem:

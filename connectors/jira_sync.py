@@ -9,14 +9,18 @@ change the run makes exactly one search call and lints nothing.
 
 Every finished story is saved as it is made, so a run that dies half way keeps them; the
 sync point moves only when the whole run succeeded (and read every issue without error),
-so the next run covers the rest. ``full`` ignores the sync point and the hashes.
+so the next run covers the rest. A story whose comment or label could not be written
+holds the sync point back: it moves no further than that issue's `updated` time, and the
+story's hash is forgotten, so the next run reads, lints and writes it again (the others in
+the window are unchanged and cost nothing). ``full`` ignores the sync point and the hashes,
+and reads the whole query: stories it no longer finds stop counting in the store.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from storylint.model import Problem, Report, Story, StoryResult
@@ -43,7 +47,7 @@ class SyncOutcome:
     jql: str
     sync_point: str | None
     advanced: bool
-    #: write-back failures (also in ``report.errors``); they never hold the sync point back
+    #: write-back failures (also in ``report.errors``); each holds the sync point back
     write_errors: int = 0
 
 
@@ -67,17 +71,24 @@ def _lint(
     writeback: JiraWriteBack | None,
     jobs: int | None = 1,
     progress: Callable[[int, int], None] | None = None,
+    complete: bool = False,
 ) -> tuple[Report, RunStats]:
-    """Lint and record the stories of an open connector, writing back as each is done."""
+    """Lint and record the stories of an open connector, writing back as each is done.
+
+    `complete`: the stories are the whole query (``--full``), so the store stops counting
+    the ones it no longer finds (deleted, moved out of the query).
+    """
     from storylint.runner import check_stories
 
     report = Report()
 
     def write_back(result: StoryResult) -> None:
         assert writeback is not None
-        before = len(writeback.errors)
+        before, failed = len(writeback.errors), len(writeback.failed)
         writeback(result)
         report.errors.extend(writeback.errors[before:])  # in the report (and the run row) at once
+        if store is not None and len(writeback.failed) > failed:  # at once: a run that dies still retries it
+            store.forget_content_hash(connector.name, result.story.ref)
 
     return check_stories(
         stories,
@@ -86,6 +97,7 @@ def _lint(
         source=connector.name,
         command="jira",
         skip_unchanged=store is not None and not full,
+        complete=complete,
         on_result=write_back if writeback is not None else None,
         report=report,
         jobs=jobs,
@@ -111,22 +123,48 @@ def run_jira(
         if store is not None and not full:
             connector.set_window(store.sync_point(connector.name), margin)
         report, stats = _lint(connector, linter, connector.stories(), store=store, full=full,
-                              writeback=writeback, jobs=jobs, progress=progress)  # fmt: skip
+                              writeback=writeback, jobs=jobs, progress=progress, complete=full)  # fmt: skip
     finally:
         connector.close()
     advanced = False
-    point = started.isoformat(timespec="seconds")
     write_errors = len(writeback.errors) if writeback is not None else 0
     read_errors = len(report.errors) - write_errors
+    failed = writeback.failed if writeback is not None else []
+    held = _held_point(started, failed)
+    point = held.isoformat(timespec="seconds") if held is not None else None
     if store is not None:
         if read_errors:
             log.warning("%d issue(s) could not be read; the sync point stays where it was", read_errors)
+        elif point is None:
+            log.warning("not written to %s (no updated time): the sync point stays where it was; the next"
+                        " run retries", _keys(failed))  # fmt: skip
         else:
+            if failed:
+                log.warning("not written to %s: the sync point moves only to %s; the next run retries",
+                            _keys(failed), point)  # fmt: skip
             store.set_sync_point(connector.name, point)
             advanced = True
     _log_stats(connector, stats)
     return SyncOutcome(report, stats.read, stats.unchanged, connector.stats.calls, connector.search_jql,
                        point if advanced else None, advanced, write_errors)  # fmt: skip
+
+
+def _held_point(started: datetime, failed: list[Story]) -> datetime | None:
+    """The sync point this run may set: when it started, but no later than the oldest
+    `updated` of a story whose write-back failed (so the next window holds it again);
+    None when such a story has no `updated` (the sync point must not move at all)."""
+    point = started
+    for story in failed:
+        if story.updated is None:
+            return None
+        updated = story.updated if story.updated.tzinfo else story.updated.replace(tzinfo=UTC)
+        point = min(point, updated.astimezone(UTC))
+    return point
+
+
+def _keys(stories: list[Story]) -> str:
+    keys = [s.key or s.id for s in stories]
+    return ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
 
 
 def run_jira_issues(

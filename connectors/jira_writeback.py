@@ -12,8 +12,9 @@ when clean. With ``dry_run`` nothing is written; each intended write is reported
 after it are written to; older ones are linted and recorded, never touched. Each write step is retried as a whole (look up, then create or
 update), so a retried timeout cannot leave two comments. A write Jira refuses (403, 404,
 any other error after the retries) costs that issue only: it becomes one
-:class:`~storylint.model.Problem` in :attr:`JiraWriteBack.errors` and one log line, and the
-run goes on.
+:class:`~storylint.model.Problem` in :attr:`JiraWriteBack.errors` and one log line, the
+issue goes to :attr:`JiraWriteBack.failed` (the nightly run retries it: see
+:mod:`.jira_sync`), and the run goes on.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 from storylint.errors import ConfigError, ConnectorError
 from storylint.formats.adf import adf_to_markdown
-from storylint.model import Finding, Problem, StoryResult
+from storylint.model import Finding, Problem, Story, StoryResult
 
 from .jira import JiraConnector
 from .jira_http import JiraCaller
@@ -181,6 +182,8 @@ class JiraWriteBack:
         self.caller = JiraCaller(base.server, policy=base.policy, redactor=base.redact, auth_hint=WRITE_HINT)
         #: writes that failed this run, one per issue (the caller adds them to the report)
         self.errors: list[Problem] = []
+        #: the stories whose comment or label could not be written this run (to retry them)
+        self.failed: list[Story] = []
         self._no_identity = False
 
     def __call__(self, result: StoryResult) -> None:
@@ -192,12 +195,16 @@ class JiraWriteBack:
             log.info("%s was created before --comment-since: nothing written", key)
             return
         try:
-            if self.comment and self._me() is not None:
+            unwritten = self.comment and self._me() is None  # already one error for the run
+            if self.comment and not unwritten:
                 self._comment(key, result.findings)
             if self.label:
                 self._label(key, bool(result.findings), result.story.labels)
-        except ConnectorError as exc:  # this issue only; the run and its sync point go on
+        except ConnectorError as exc:  # this issue only; the run goes on
             self._fail(result.story.url or key, f"write-back failed: {exc.message}")
+            unwritten = True
+        if unwritten:
+            self.failed.append(result.story)
 
     def _new_enough(self, created: datetime | None) -> bool:
         assert self.since is not None

@@ -12,12 +12,14 @@ import importlib.util
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
 from . import __version__
-from .escape import LogFormatter
+from .escape import LogFormatter, log_line
 
 # pydantic looks for plugins through package metadata on its first model (~30 ms of a
 # one-story run); the CLI uses none. Users can still opt in by setting the variable.
@@ -36,8 +38,32 @@ COMMANDS: dict[str, str] = {
 }
 
 
+@contextmanager
+def _escaped_usage_errors() -> Iterator[None]:
+    """Usage errors quote the user's arguments ("Got unexpected extra argument (...)", "No
+    such option ...", a file name): show them through `log_line`, as every other error, so
+    that control characters are escapes on one line, never a terminal sequence or a line
+    of their own (a workflow command). click itself strips colour codes only from pipes."""
+    try:
+        yield
+    except click.UsageError as exc:
+        escaped = log_line(exc.format_message())
+        if escaped == exc.format_message():
+            raise
+        raise click.UsageError(escaped, ctx=exc.ctx) from None  # same usage lines, exit status 2
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported only when invoked (or listed in --help)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:  # fmt: skip
+        with _escaped_usage_errors():  # the group's own options
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _escaped_usage_errors():  # the command's name, its options and arguments, its own checks
+            return super().invoke(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name, target in COMMANDS.items() if _available(target))

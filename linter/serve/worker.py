@@ -14,12 +14,20 @@ among readable ones is given up at once, and a refused write costs that issue on
 the nightly run. A crash at any point leaves events
 queued, never lost: the next start lints them (the write-back finds its comment and
 updates it in place, so a repeat never adds a second one).
+
+Several workers (``serve`` processes) may share one store: each round *claims* its issues
+(:meth:`Store.claim_issues`), so each issue is taken by one worker at a time, under a
+`lease` that a heartbeat thread renews while the worker is busy. A stopping worker gives its
+claims back; one that died holds them until the lease runs out, then another takes them.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -50,6 +58,9 @@ class WorkerSettings:
     batch: int = 50
     max_attempts: int = 5
     retry_base: float = 30.0
+    #: seconds a claim on queued issues lasts without renewal (a crashed worker's are taken
+    #: again after it); renewed every third of it while the worker is busy
+    lease: float = 60.0
     #: closed events are kept this long (their delivery ids deduplicate redeliveries)
     keep: timedelta = field(default_factory=lambda: timedelta(days=7))
 
@@ -72,10 +83,30 @@ class Worker(threading.Thread):
         self.cloud: bool | None = None
         self.linted = 0
         self.failed = False
+        #: who holds this worker's claims on the queue (unique per process and start)
+        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
     def stop(self) -> None:
         self._halt.set()
         self.wake.set()
+
+    def _heartbeat(self) -> None:
+        """Renew this worker's claims while it lives (its own store connection: a SQLite
+        connection belongs to its thread). A worker stuck on Jira keeps its issues; a dead one
+        stops renewing, and its lease runs out."""
+        try:
+            store = self._open_store(self.settings.store_url)
+        except StorylintError as exc:
+            log.warning("lease renewal stopped: %s", exc.message)
+            return
+        try:
+            while not self._halt.wait(self.settings.lease / 3):
+                try:
+                    store.renew_claims(self.owner, self.settings.lease)
+                except Exception as exc:  # noqa: BLE001 (a store gone for a moment: try again next beat)
+                    log.warning("lease renewal failed (%s)", type(exc).__name__)
+        finally:
+            store.close()
 
     # -- the loop ---------------------------------------------------------------------
     def run(self) -> None:
@@ -85,6 +116,7 @@ class Worker(threading.Thread):
             self.failed = True
             log.error("worker stopped: %s", exc.message)
             return
+        threading.Thread(target=self._heartbeat, name="storylint-lease", daemon=True).start()
         try:
             self._connect()
             pruned_at = datetime.min.replace(tzinfo=UTC)
@@ -102,6 +134,10 @@ class Worker(threading.Thread):
             self.failed = True
             log.exception("worker stopped by an internal error")
         finally:
+            try:
+                store.release_claims(self.owner)  # the other workers need not wait for the lease
+            except Exception as exc:  # noqa: BLE001 (stopping anyway; the lease runs out)
+                log.warning("could not release the claims (%s)", type(exc).__name__)
             store.close()
             self.connector.close()
 
@@ -123,7 +159,7 @@ class Worker(threading.Thread):
 
     def _drain(self, store: Store) -> None:
         while not self._halt.is_set():
-            due = store.queued_issues(self.settings.batch)
+            due = store.claim_issues(self.owner, self.settings.batch, self.settings.lease)
             if not due:
                 return
             if not self._connect():
@@ -139,6 +175,7 @@ class Worker(threading.Thread):
         source = self.settings.source
         keys = [key for _, key, _ in due]
         failures: dict[str, ConnectorError] = {}
+        found: dict[str, str] = {}  # key queued -> key Jira answered with (a moved issue's new key)
         versions: dict[str, str] = {}
         seen: set[str] = set()
         writeback = None
@@ -166,7 +203,7 @@ class Worker(threading.Thread):
 
         try:
             report, stats = check_stories(
-                fresh(self.connector.issue_stories(keys, failures=failures)), self.linter, store=store,
+                fresh(self.connector.issue_stories(keys, failures=failures, found=found)), self.linter, store=store,
                 source=source, command="serve", on_result=write_back,
             )  # fmt: skip
         except Exception:
@@ -183,11 +220,14 @@ class Worker(threading.Thread):
             if isinstance(failure, TransientConnectorError) or (failure is not None and systemic):
                 self._defer(store, [(source, key, last)])
                 continue
-            if failure is not None or key not in seen:  # gone, forbidden, unreadable: no retry helps
+            current = found.get(key, key)  # a moved issue is linted and recorded under its new key
+            if failure is not None or current not in seen:  # gone, forbidden, unreadable: no retry helps
                 store.finish_events(source, key, last, state="failed")
                 continue
-            if key in versions:
-                store.set_linted_version(source, key, versions[key])
+            if current in versions:
+                store.set_linted_version(source, current, versions[current])
+            if current != key:
+                log.info("%s moved to %s: linted as %s", key, current, current)
             store.finish_events(source, key, last)
         log.info("round done: %d issue(s) due, %d linted, %d unreadable", len(due), stats.read, len(failures))
 

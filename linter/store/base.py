@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storylint.errors import ConfigError, StorylintError
@@ -194,6 +194,12 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def forget_content_hash(self, source: str, story: str) -> None:
+        """Make the next incremental run lint `story` again although its text did not change
+        (its write-back to the tracker failed: the retry must write it). Findings stay."""
+        with self.transaction():
+            self._execute("UPDATE stories SET content_hash = '' WHERE source = ? AND story = ?", (source, story))
+
     def save_result(self, run_id: int, source: str, result: StoryResult, content_hash: str) -> None:
         """Replace one story's state and findings, atomically.
 
@@ -314,6 +320,61 @@ class Store:
         ).fetchall()
         return [(r[0], r[1], int(r[2])) for r in rows]
 
+    def _lock_queue(self) -> None:
+        """Serialise claims within the current transaction. SQLite needs nothing: a write
+        statement takes the database's one write lock before it reads."""
+
+    def claim_issues(self, owner: str, limit: int, lease: float, now: datetime | None = None) -> list[tuple[str, str, int]]:
+        """Claim up to `limit` issues with events due for worker `owner`, for `lease` seconds:
+        (source, issue, last event id), oldest first, as :meth:`queued_issues`.
+
+        One worker at a time holds an issue: all its due events are claimed at once, and an
+        issue any of whose queued events another worker holds under a lease that has not run
+        out is left alone. A claim is one UPDATE in one transaction (serialised per store), so
+        of two workers claiming at once each issue goes to exactly one. :meth:`finish_events`
+        and :meth:`defer_events` end the claim; :meth:`renew_claims` extends it while the
+        worker is busy; a worker that died holds its events only until its lease is over.
+        """
+        moment = now or datetime.now(UTC)
+        at = moment.isoformat(timespec="seconds")
+        until = (moment + timedelta(seconds=lease)).isoformat(timespec="seconds")
+        with self.transaction():
+            self._lock_queue()
+            self._execute(
+                "UPDATE webhook_queue SET claimed_by = ?, lease_until = ? WHERE state = 'queued'"
+                " AND (not_before IS NULL OR not_before <= ?) AND (claimed_by IS NULL OR claimed_by = ? OR lease_until <= ?)"
+                " AND (source, issue) IN (SELECT q.source, q.issue FROM webhook_queue q"
+                " WHERE q.state = 'queued' AND (q.not_before IS NULL OR q.not_before <= ?)"
+                " AND NOT EXISTS (SELECT 1 FROM webhook_queue o WHERE o.source = q.source AND o.issue = q.issue"
+                " AND o.state = 'queued' AND o.claimed_by IS NOT NULL AND o.claimed_by <> ? AND o.lease_until > ?)"
+                " GROUP BY q.source, q.issue ORDER BY MIN(q.id) LIMIT ?)",
+                (owner, until, at, owner, at, at, owner, at, limit),
+            )  # fmt: skip
+            rows = self._execute(
+                "SELECT source, issue, MAX(id) FROM webhook_queue WHERE state = 'queued' AND claimed_by = ?"
+                " GROUP BY source, issue ORDER BY MIN(id)",
+                (owner,),
+            ).fetchall()
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def renew_claims(self, owner: str, lease: float) -> int:
+        """Extend the lease on every queued event `owner` holds (a worker still busy with them)."""
+        until = (datetime.now(UTC) + timedelta(seconds=lease)).isoformat(timespec="seconds")
+        with self.transaction():
+            cur = self._execute(
+                "UPDATE webhook_queue SET lease_until = ? WHERE state = 'queued' AND claimed_by = ?", (until, owner)
+            )
+            return int(cur.rowcount or 0)
+
+    def release_claims(self, owner: str) -> None:
+        """Give up `owner`'s claims at once (a worker stopping): others need not wait for the lease."""
+        with self.transaction():
+            self._execute(
+                "UPDATE webhook_queue SET claimed_by = NULL, lease_until = NULL WHERE state = 'queued'"
+                " AND claimed_by = ?",
+                (owner,),
+            )
+
     def finish_events(self, source: str, issue: str, up_to: int, *, state: str = "done") -> None:
         """Close an issue's queued events up to id `up_to` (later ones stay queued)."""
         with self.transaction():
@@ -328,8 +389,8 @@ class Store:
         them up ('failed') after `max_attempts`. True when they stay queued."""
         with self.transaction():
             self._execute(
-                "UPDATE webhook_queue SET attempts = attempts + 1, not_before = ? WHERE source = ? AND issue = ?"
-                " AND state = 'queued' AND id <= ?",
+                "UPDATE webhook_queue SET attempts = attempts + 1, not_before = ?, claimed_by = NULL,"
+                " lease_until = NULL WHERE source = ? AND issue = ? AND state = 'queued' AND id <= ?",
                 (not_before, source, issue, up_to),
             )
             cur = self._execute(

@@ -17,6 +17,7 @@ from .base import Store
 from .urls import connect_url, redact_url, scrub
 
 _MIGRATION_LOCK = 0x5704_11_7  # any constant; names storylint's schema migration
+_QUEUE_LOCK = 0x5704_11_8  # names claims on the webhook queue
 
 
 class PostgresStore(Store):
@@ -63,6 +64,11 @@ class PostgresStore(Store):
             with contextlib.suppress(Exception):
                 self.conn.rollback()
             raise
+
+    def _lock_queue(self) -> None:
+        # Two workers claiming at once: the second waits for the first's commit, then its
+        # UPDATE (a new snapshot under READ COMMITTED) sees the first's claims.
+        self._execute("SELECT pg_advisory_xact_lock(%s)", (_QUEUE_LOCK,))
 
     def _returning_id(self) -> str:
         return " RETURNING id"

@@ -130,6 +130,13 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (source, issue)
         )""",
     ],
+    # 6: queue rows are claimed by one worker at a time (`storylint serve` processes sharing
+    # a store): `claimed_by` names the worker, `lease_until` (UTC ISO) ends its claim, so
+    # that the rows of a worker that died are taken again once the lease is over
+    [
+        "ALTER TABLE webhook_queue ADD COLUMN claimed_by TEXT",
+        "ALTER TABLE webhook_queue ADD COLUMN lease_until TEXT",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

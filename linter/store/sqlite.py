@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from storylint.errors import ConfigError
 
 from .base import Store
 from .urls import redact_url
+
+
+def _wal(conn: sqlite3.Connection, wait: float = 30.0) -> None:
+    """Switch to WAL. On a new file another process may be switching or creating the schema
+    at the same moment, and SQLite answers the pragma "locked" without waiting: try again."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 class SQLiteStore(Store):
@@ -27,8 +42,15 @@ class SQLiteStore(Store):
                 raise ConfigError(f"folder {resolved.parent} does not exist", file=f"--store {redact_url(url)}")
         try:
             conn = sqlite3.connect(target, timeout=30, isolation_level="DEFERRED", uri=not create)
-            conn.execute("PRAGMA journal_mode=WAL")
+            _wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as exc:
             raise ConfigError(f"cannot open SQLite store: {exc}", file=f"--store {redact_url(url)}") from None
         return cls(conn, url, create=create)
+
+    def _migrate(self) -> None:
+        # Two processes opening a fresh file at once (two `serve` on one store) must not both
+        # create the tables: take the write lock before reading the schema version. (DDL runs
+        # outside the module's implicit transactions, so without this each statement commits.)
+        self.conn.execute("BEGIN IMMEDIATE")
+        super()._migrate()

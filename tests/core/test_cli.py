@@ -317,3 +317,55 @@ def test_check_without_paths_at_a_terminal_says_it_reads_stdin(tmp_path: Path) -
     assert proc.returncode == 0 and b"Checked 1 story" in out
     res = run("check", stdin=json.dumps(CLEAN) + "\n", cwd=tmp_path)  # a pipe: no notice
     assert res.returncode == 0 and res.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["rule", "A", "x\x1b]0;title\x07\n::add-mask::y"], "(x\\x1b]0;title\\x07\\n::add-mask::y)"),
+        (["check", "--format", "\x1b[31mX"], "\\x1b[31mX"),  # a Choice echoes the value
+        (["check", "--fail-on", "x\n::add-mask::y"], "x\\n::add-mask::y"),
+        (["check", "--no-such\x1b]0;title\x07"], "--no-such\\x1b]0;title\\x07"),  # an unknown option
+        (["--bogus\x9b2J"], "--bogus\\x9b2J"),  # the group's own options (a C1 CSI)
+        (["jira", "--server", "x", "--jql", "y", "a\u2028::error::z"], "(a\\u2028::error::z)"),
+    ],
+)
+def test_usage_errors_show_user_arguments_escaped(tmp_path: Path, args: list[str], shown: str) -> None:
+    """click echoes a bad argument in its usage error; control characters in it must not reach
+    the terminal (colours, title, bell) or start a line (a workflow command)."""
+    r = run(*args, stdin="", cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == ""
+    assert not any(ch in r.stderr for ch in ("\x1b", "\x07", "\x9b", "\u2028")), repr(r.stderr)
+    assert not any(line.startswith("::") for line in r.stderr.splitlines())
+    (error,) = [line for line in r.stderr.splitlines() if line.startswith("Error: ")]
+    assert shown in error
+
+
+def test_usage_error_at_a_terminal_shows_escape_sequences_escaped(tmp_path: Path) -> None:
+    """At a terminal click passes colour codes through (it strips them only from pipes)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "storylint", "rule", "A", "\x1b[31mRED\x1b[2J"],
+                                stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, cwd=tmp_path)  # fmt: skip
+        os.close(follower)
+        follower = -1
+        out = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        assert proc.wait(timeout=60) == 2
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+    text = out.decode()
+    assert "\x1b" not in text, repr(text)
+    assert "Error: Got unexpected extra argument (\\x1b[31mRED\\x1b[2J)" in text

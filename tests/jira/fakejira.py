@@ -105,6 +105,10 @@ class FakeJira:
         self.bot = "bot-1" if flavour == "cloud" else "storylint"
         #: issue keys where the account may not add/edit comments or edit the issue (403)
         self.refuse_writes: set[str] = set()
+        #: issue keys whose comment and issue writes fail with 500 on every attempt
+        self.broken_writes: set[str] = set()
+        #: old key -> new key of moved issues (GET issue/OLD answers the issue under its new key)
+        self.moved: dict[str, str] = {}
         #: an administrator may edit anybody's comment; a normal account only its own
         self.admin = False
         self.url = ""
@@ -153,6 +157,18 @@ class FakeJira:
             issue = self.issues[key]
             issue.update(changes)
             issue["updated"] = datetime.now(UTC)
+
+    def move(self, key: str, new_key: str) -> None:
+        """Move an issue to another project (or renumber it), as Jira does: it gets `new_key`,
+        keeps its id and comments, and the old key still finds it."""
+        with self.lock:
+            issue = self.issues.pop(key)
+            issue["key"] = new_key
+            issue["updated"] = datetime.now(UTC)
+            self.issues[new_key] = issue
+            if key in self.comments:
+                self.comments[new_key] = self.comments.pop(key)
+            self.moved[key] = new_key
 
     def add_comment(self, key: str, body: Any, *, author: str | None) -> dict[str, Any]:
         """A comment written by `author` (None: no author, as for a deleted user)."""
@@ -514,6 +530,8 @@ class FakeJira:
                 return 404, {"errorMessages": ["Issue does not exist or you do not have permission to see it."], "errors": {}}
             if issue["key"] in self.refuse_writes:
                 return 403, {"errorMessages": ["You do not have permission to edit issues in this project."], "errors": {}}
+            if issue["key"] in self.broken_writes:
+                return 500, {"errorMessages": ["Internal server error"], "errors": {}}
             old_labels = " ".join(issue["labels"])
             for op in ((body or {}).get("update") or {}).get("labels") or []:
                 for verb, label in op.items():
@@ -530,7 +548,18 @@ class FakeJira:
         return 404, {"errorMessages": [f"no fake route for {method} {path}"], "errors": {}}
 
     def _issue(self, ref: str) -> dict[str, Any] | None:
-        return self.issues.get(ref) or next((i for i in self.issues.values() if i["id"] == ref), None)
+        """By key or id; else, as Jira Cloud's GET issue/{issueIdOrKey} does, a case-insensitive
+        key and the keys of moved issues: the answer carries the key of the issue found
+        (no redirect)."""
+        found = self.issues.get(ref) or next((i for i in self.issues.values() if i["id"] == ref), None)
+        if found is None:
+            found = next((i for k, i in self.issues.items() if k.upper() == ref.upper()), None)
+        for _ in range(len(self.moved)):  # an issue moved twice: follow the chain, bounded
+            if found is not None or ref not in self.moved:
+                break
+            ref = self.moved[ref]
+            found = self.issues.get(ref)
+        return found
 
     def _search_cloud(self, q: dict[str, list[str]]) -> tuple[int, Any]:
         jql = (q.get("jql") or [""])[0]
@@ -579,6 +608,8 @@ class FakeJira:
             return 400, {"errorMessages": ["Can not deserialize instance of java.lang.String out of START_OBJECT token"], "errors": {}}
         if issue["key"] in self.refuse_writes:
             return 403, {"errorMessages": ["You do not have the permission to comment on this issue."], "errors": {}}
+        if issue["key"] in self.broken_writes:
+            return 500, {"errorMessages": ["Internal server error"], "errors": {}}
         if method == "POST" and cid is None:
             self._comment_id += 1
             me = self._person(self.bot)

@@ -230,9 +230,21 @@ def test_a_users_marker_comment_and_a_refused_write_do_not_stop_the_night(fake: 
     assert [e["source"] for e in report["errors"]] == [f"{fake.url}/browse/PAY-3"]
     assert len(fake.comments["PAY-1"]) == 2 and quote in json.dumps(fake.comments["PAY-1"][0]["body"])
     assert sum("write-back failed" in line for line in r.stderr.splitlines()) == 2  # the log line and the Error line
+    errors = [line for line in r.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and "PAY-3" in errors[0] and "HTTP 403" in errors[0]
+    assert "not written to PAY-3: the sync point moves only to" in r.stderr
+    # the sync point stopped at PAY-3: the next night retries its coaching, and only that
     again = storylint(fake, "--comment", "--format", "json", "--store", str(db), cwd=tmp_path)
-    assert again.returncode == 0, again.stderr  # the sync point moved: a quiet night
-    assert json.loads(again.stdout)["summary"]["stories_checked"] == 0
+    assert again.returncode == 2, again.stderr  # still refused: reported again
+    assert json.loads(again.stdout)["summary"]["stories_checked"] == 1
+    fake.refuse_writes.clear()
+    fixed = storylint(fake, "--comment", "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert fixed.returncode == 1, fixed.stderr  # PAY-3's findings, now written
+    assert [f["story"] for f in json.loads(fixed.stdout)["findings"]] and len(fake.comments["PAY-3"]) == 1
+    assert len(fake.comments["PAY-1"]) == 2 and len(fake.comments.get("PAY-2", [])) == 0
+    quiet = storylint(fake, "--comment", "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert quiet.returncode == 0, quiet.stderr  # the sync point moved: a quiet night
+    assert json.loads(quiet.stdout)["summary"]["stories_checked"] == 0
 
 
 def test_plain_http_server_gets_one_clear_text_warning(fake: FakeJira, tmp_path: Path) -> None:

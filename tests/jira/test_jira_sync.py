@@ -10,7 +10,7 @@ from fakejira import FakeJira, adf_doc, status
 from jira_helpers import PAT, TOKEN, Sleeps, StubLinter, connector_for
 from storylint.connectors.jira import window_start
 from storylint.connectors.jira_search import split_order_by, windowed_jql
-from storylint.connectors.jira_sync import run_jira
+from storylint.connectors.jira_sync import run_jira, run_jira_issues
 from storylint.errors import PermanentConnectorError, TransientConnectorError
 from storylint.store import open_store
 
@@ -73,6 +73,31 @@ def test_full_rereads_and_relints_everything(fake: FakeJira, store_url: str) -> 
         outcome, linter, _ = _run(fake, store, full=True)
         assert len(linter.linted) == 120 and outcome.search_calls == 2
         assert "updated >=" not in outcome.jql
+    finally:
+        store.close()
+
+
+def test_full_run_is_complete_issues_gone_from_jira_stop_counting(fake: FakeJira, store_url: str) -> None:
+    _fill(fake, 6)  # PAY-3 and PAY-6 have findings
+    store = open_store(store_url)
+    try:
+        _run(fake, store)
+        del fake.issues["PAY-3"]  # deleted in Jira (or moved out of the query)
+        fake.touch("PAY-1")
+        _run(fake, store)  # an incremental run sees only what changed: it removes nothing
+        assert store.totals()["stories"] == 6
+        outcome, _, _ = _run(fake, store, full=True)
+        assert outcome.report.errors == [] and outcome.read == 5
+        live = {s["story"] for s in store.stories()}
+        assert live == {"PAY-1", "PAY-2", "PAY-4", "PAY-5", "PAY-6"}
+        gone = {s["story"]: s for s in store.stories(removed=True)}["PAY-3"]
+        assert gone["removed_run_id"] == store.runs()[-1].id
+        assert store.totals()["stories"] == 5 and store.totals()["with_findings"] == 1
+        assert {f["story"] for f in store.current_findings()} == {"PAY-6"}
+        assert store.runs()[-1].totals["stories"] == 5
+        # named issues (`--issue KEY --full`) are never the whole query: nothing else goes
+        run_jira_issues(connector_for(fake, Sleeps()), StubLinter(), ["PAY-1"], store=store, full=True)
+        assert store.totals()["stories"] == 5
     finally:
         store.close()
 

@@ -182,12 +182,14 @@ def test_a_refused_write_costs_that_issue_only(fake: FakeJira, tmp_path, what: s
     store = open_store(str(tmp_path / "h.db"))
     try:
         wb = {"comment": True} if what == "comment" else {"label": "storylint-how"}
+        held = fake.issues["PAY-2"]["updated"].isoformat(timespec="seconds")
         outcome, _, _ = _run(fake, store, **wb)
         assert [e.source for e in outcome.report.errors] == [f"{fake.url}/browse/PAY-2"]
         message = outcome.report.errors[0].message
         assert "HTTP 403" in message and "PAY-2" in message and TOKEN_FREE(message)
         assert outcome.report.summary.stories_checked == 3
-        assert outcome.advanced and store.sync_point(outcome_source(fake)) is not None
+        # the sync point moves no further than PAY-2's last update, so the next run retries it
+        assert outcome.advanced and store.sync_point(outcome_source(fake)) == held
         if what == "comment":
             assert len(fake.comments["PAY-1"]) == 1 and len(fake.comments["PAY-3"]) == 1
             assert not fake.comments.get("PAY-2")
@@ -222,6 +224,7 @@ def test_without_myself_no_comment_is_written_and_labels_still_are(fake: FakeJir
     fake.add_issue("PAY-2", "R", _desc(fake, "Use React"), reporter="u1")
     fake.add_comment("PAY-1", _human_text(fake, f"{MARKER}? what is that"), author="u2")
     fake.fail("myself", status(403))
+    oldest = fake.issues["PAY-1"]["updated"].isoformat(timespec="seconds")  # before the label write
     store = open_store(str(tmp_path / "h.db"))
     try:
         outcome, _, _ = _run(fake, store, comment=True, label="storylint-how")
@@ -229,7 +232,11 @@ def test_without_myself_no_comment_is_written_and_labels_still_are(fake: FakeJir
         assert outcome.report.errors[0].source == fake.url and "comments not written" in outcome.report.errors[0].message
         assert len(fake.comments["PAY-1"]) == 1 and not fake.comments.get("PAY-2")
         assert fake.issues["PAY-2"]["labels"] == ["storylint-how"]
-        assert outcome.advanced
+        # no comment could be written: the sync point holds at the oldest story, both retried
+        assert outcome.sync_point == oldest
+        again, _, _ = _run(fake, store, comment=True, label="storylint-how")
+        assert again.report.errors == [] and again.report.summary.stories_checked == 2
+        assert len(fake.comments["PAY-1"]) == 2 and len(fake.comments["PAY-2"]) == 1
     finally:
         store.close()
 
@@ -245,3 +252,51 @@ def test_comment_since_forms() -> None:
     assert parse_since("2025-06-01T10:30:00+02:00") == datetime(2025, 6, 1, 10, 30, tzinfo=timezone(timedelta(hours=2)))
     with pytest.raises(ConfigError, match="--comment-since"):
         parse_since("June 1st")
+
+
+# -- a failed write is retried by the next nightly run (SQLite and PostgreSQL) -----------------
+
+
+@pytest.mark.parametrize("fault", ["403", "500"])
+def test_a_failed_write_holds_the_sync_point_and_is_retried_next_run(
+    fake: FakeJira, store_url: str, fault: str
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    for n in range(1, 4):  # PAY-2 is the oldest-but-one: the sync point must stop at it
+        fake.add_issue(f"PAY-{n}", "R", _desc(fake, "Use React"), reporter="u1", updated=now - timedelta(hours=10 - n))
+    if fault == "403":
+        fake.refuse_writes.add("PAY-2")
+    store = open_store(store_url)
+    try:
+        conn = connector_for(fake, Sleeps(), attempts=3)
+        writeback = JiraWriteBack(conn, comment=True)
+        if fault == "500":  # Jira fails PAY-2's writes on every attempt
+            fake.broken_writes.add("PAY-2")
+        outcome = run_jira(conn, StubLinter(), store=store, writeback=writeback)
+        assert [e.source for e in outcome.report.errors] == [f"{fake.url}/browse/PAY-2"]
+        assert "PAY-2" in outcome.report.errors[0].message
+        assert outcome.report.summary.stories_checked == 3  # the others linted, written, saved
+        assert len(fake.comments["PAY-1"]) == 1 and len(fake.comments["PAY-3"]) == 1
+        assert {s["story"] for s in store.stories()} == {"PAY-1", "PAY-2", "PAY-3"}
+        source = outcome_source(fake)
+        assert store.sync_point(source) == fake.issues["PAY-2"]["updated"].isoformat(timespec="seconds")
+
+        # Jira accepts the write again: the next run writes PAY-2's coaching, and only that
+        fake.refuse_writes.clear()
+        fake.broken_writes.clear()
+        linter = StubLinter()
+        conn = connector_for(fake, Sleeps(), attempts=3)
+        writeback = JiraWriteBack(conn, comment=True)
+        again = run_jira(conn, linter, store=store, writeback=writeback)
+        assert again.report.errors == [] and linter.linted == ["PAY-2"]
+        assert len(fake.comments["PAY-2"]) == 1
+        assert len(fake.comments["PAY-1"]) == 1 and len(fake.comments["PAY-3"]) == 1
+        assert store.sync_point(source) > fake.issues["PAY-3"]["updated"].isoformat(timespec="seconds")
+        # and the night after is quiet
+        linter, conn = StubLinter(), connector_for(fake, Sleeps())
+        quiet = run_jira(conn, linter, store=store, writeback=JiraWriteBack(conn, comment=True))
+        assert quiet.report.errors == [] and linter.linted == []
+    finally:
+        store.close()

@@ -222,6 +222,59 @@ def test_unreadable_issue_and_refused_write_cost_that_issue_only(server: FakeJir
     _no_secrets_or_story_text(log)
 
 
+def test_moved_issue_is_linted_under_its_new_key_and_its_event_is_done(
+    fake: FakeJira, start: Start, tmp_path: Path
+) -> None:
+    s = start(fake, "--comment")
+    fake.add_issue("PAY-1", "Receipts", _desc(fake, HOW), reporter="u1")
+    created = fake.webhook_payload("jira:issue_created", "PAY-1", user="u1")
+    fake.move("PAY-1", "OPS-7")  # moved before the worker reads it: GET issue/PAY-1 answers OPS-7
+    assert fake.deliver(s.hook, SECRET, created)[0] == 202
+    assert wait_for(lambda: fake.comments.get("OPS-7"))
+    assert wait_for(lambda: _settled(s, fake))
+    assert _issue_reads(fake, "PAY-1") == 1 and len(fake.comments["OPS-7"]) == 1
+    source = f"jira:{fake.url}"
+    store = open_store(str(tmp_path / "serve.db"))
+    try:
+        assert [(e["issue"], e["state"]) for e in store.events()] == [("PAY-1", "done")]
+        assert [st["story"] for st in store.stories(source)] == ["OPS-7"]
+        assert store.linted_version(source, "OPS-7") is not None
+    finally:
+        store.close()
+    # the edit webhook Jira sends under the new key for that same version is not linted again
+    fake.drain_webhooks()
+    again = fake.webhook_payload("jira:issue_updated", "OPS-7", user="u1",
+                                 items=[fake.change("summary", "Receipts", "Receipts")])  # fmt: skip
+    assert fake.deliver(s.hook, SECRET, again)[0] == 202
+    assert s.health()["queued"] == 0 and s.health()["linted"] == 1
+
+
+def test_two_servers_on_one_store_lint_each_queued_issue_exactly_once(
+    cloud: FakeJira, store_url: str, start: Start  # store_url first: the servers stop before it goes
+) -> None:
+    n = 20
+    # both workers are held up reaching Jira while the events queue, then race for them
+    cloud.fail("serverInfo", Fault("slow", delay=4.0), Fault("slow", delay=4.0))
+    servers = [start(cloud, "--comment", store=store_url, ready=False) for _ in range(2)]
+    for s in servers:
+        s.wait_ready()
+    keys = [f"PAY-{k}" for k in range(1, n + 1)]
+    for k, key in enumerate(keys):
+        cloud.add_issue(key, "Receipts", adf_doc(HOW), reporter="u1")
+        assert _created(cloud, servers[k % 2], key) == 202
+    assert wait_for(lambda: all(cloud.comments.get(key) for key in keys), timeout=60)
+    assert wait_for(lambda: all(s.health()["queued"] == 0 for s in servers), timeout=30)
+    time.sleep(1.0)  # a second worker still busy with a duplicate would show by now
+    assert {key: _issue_reads(cloud, key) for key in keys} == {key: 1 for key in keys}
+    assert {key: len(cloud.comments[key]) for key in keys} == {key: 1 for key in keys}
+    assert sum(s.health()["linted"] for s in servers) == n
+    store = open_store(store_url)
+    try:
+        assert [e["state"] for e in store.events()] == ["done"] * n
+    finally:
+        store.close()
+
+
 def test_revoked_credentials_keep_the_events_queued(cloud: FakeJira, start: Start, tmp_path: Path) -> None:
     s = start(cloud, "--comment", "--retries", "0")
     assert wait_for(lambda: s.health()["jira"])

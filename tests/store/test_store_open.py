@@ -24,3 +24,29 @@ def test_reading_an_empty_postgres_database_creates_nothing(pg_url: str, tmp_pat
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s", (schema,)
         ).fetchone()
     assert n == (0,)
+
+
+def test_two_processes_opening_a_fresh_sqlite_store_at_once_both_succeed(tmp_path) -> None:
+    """Two `storylint serve` on one new store: the schema is created once, under the write lock."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import sys, time, pathlib\n"
+        "from storylint.store import open_store\n"
+        "go = pathlib.Path(sys.argv[2]); pathlib.Path(sys.argv[3]).touch()\n"
+        "while not go.exists(): time.sleep(0.001)\n"
+        "open_store(sys.argv[1]).close()\n"
+    )
+    for n in range(8):
+        db, go = tmp_path / f"s{n}.db", tmp_path / f"go{n}"
+        ready = [tmp_path / f"ready{n}-{k}" for k in range(2)]
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(db), str(go), str(r)], stderr=subprocess.PIPE,
+                                  text=True) for r in ready]  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        go.touch()  # both imported and waiting: they open the new store at the same moment
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], errors
