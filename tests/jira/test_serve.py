@@ -380,3 +380,54 @@ def test_queue_in_postgresql(cloud: FakeJira, start: Start, pg_store: str) -> No
         assert [(e["issue"], e["state"], e["delivery"]) for e in store.events()] == [("PAY-1", "done", "pg-1")]
     finally:
         store.close()
+
+
+def _tcp_ports(pid: int) -> set[int]:
+    """The local ports of process `pid`'s TCP sockets (Linux /proc): its database connections."""
+    import os
+
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[9] in inodes:
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+@pytest.mark.postgres
+def test_healthz_leaves_no_postgresql_connection_idle_in_transaction(
+    cloud: FakeJira, pg_store: str, start: Start  # pg_store first: the server stops before it goes
+) -> None:
+    import os
+
+    import psycopg
+
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("needs Linux /proc to find the server's connections")
+    s = start(cloud, store=pg_store)
+    for _ in range(3):
+        assert s.health()["status"] == "ok"
+    time.sleep(1.5)  # the worker polls every 2 s; its own transactions last milliseconds
+    ports = sorted(_tcp_ports(s.proc.pid))
+    with psycopg.connect(os.environ["STORYLINT_TEST_POSTGRES_URL"], autocommit=True) as conn:
+        states = conn.execute(
+            "SELECT state, now() - state_change > interval '1 second' FROM pg_stat_activity"
+            " WHERE client_port = ANY(%s) AND application_name = 'storylint'", (ports,)
+        ).fetchall()  # fmt: skip
+    assert len(states) >= 2, states  # the request side's connection and the worker's, at least
+    assert [state for state, old in states if state == "idle in transaction" and old] == []
+    # what an open read transaction would block: a schema change of the queue's table
+    with psycopg.connect(pg_store, autocommit=True) as conn:
+        conn.execute("SET lock_timeout = '3s'")
+        conn.execute("ALTER TABLE webhook_queue ADD COLUMN probe INTEGER")
+    assert s.health()["status"] == "ok"
+    s.stop()
