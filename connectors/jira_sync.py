@@ -14,6 +14,11 @@ holds the sync point back: it moves no further than that issue's `updated` time,
 story's hash is forgotten, so the next run reads, lints and writes it again (the others in
 the window are unchanged and cost nothing). ``full`` ignores the sync point and the hashes,
 and reads the whole query: stories it no longer finds stop counting in the store.
+
+A dry run (``--dry-run``) previews the next real run without changing what it will do: it
+is recorded (a run row ``jira --dry-run``, each linted story's findings, for reports), but
+the sync point does not move and the hashes of the stories it linted are forgotten, so the
+next real run reads the same window, lints them again and writes their comments and labels.
 """
 
 from __future__ import annotations
@@ -72,22 +77,26 @@ def _lint(
     jobs: int | None = 1,
     progress: Callable[[int, int], None] | None = None,
     complete: bool = False,
+    dry_run: bool = False,
 ) -> tuple[Report, RunStats]:
     """Lint and record the stories of an open connector, writing back as each is done.
 
     `complete`: the stories are the whole query (``--full``), so the store stops counting
-    the ones it no longer finds (deleted, moved out of the query).
+    the ones it no longer finds (deleted, moved out of the query). `dry_run`: each linted
+    story's hash is forgotten, so that the next real run lints it again and writes back.
     """
     from storylint.runner import check_stories
 
     report = Report()
 
     def write_back(result: StoryResult) -> None:
-        assert writeback is not None
-        before, failed = len(writeback.errors), len(writeback.failed)
-        writeback(result)
-        report.errors.extend(writeback.errors[before:])  # in the report (and the run row) at once
-        if store is not None and len(writeback.failed) > failed:  # at once: a run that dies still retries it
+        failed = False
+        if writeback is not None:
+            before, failures = len(writeback.errors), len(writeback.failed)
+            writeback(result)
+            report.errors.extend(writeback.errors[before:])  # in the report (and the run row) at once
+            failed = len(writeback.failed) > failures
+        if store is not None and (failed or dry_run):  # at once: a run that dies still retries it
             store.forget_content_hash(connector.name, result.story.ref)
 
     return check_stories(
@@ -95,10 +104,10 @@ def _lint(
         linter,
         store=store,
         source=connector.name,
-        command="jira",
+        command="jira --dry-run" if dry_run else "jira",
         skip_unchanged=store is not None and not full,
         complete=complete,
-        on_result=write_back if writeback is not None else None,
+        on_result=write_back if writeback is not None or (dry_run and store is not None) else None,
         report=report,
         jobs=jobs,
         progress=progress,
@@ -115,15 +124,22 @@ def run_jira(
     margin: timedelta = DEFAULT_MARGIN,
     jobs: int | None = 1,
     progress: Callable[[int, int], None] | None = None,
+    dry_run: bool = False,
 ) -> SyncOutcome:
-    """Lint the connector's stories; with a store, incrementally."""
+    """Lint the connector's stories; with a store, incrementally.
+
+    `dry_run`: the sync point stays where it was and the linted stories' hashes are
+    forgotten (the run and the findings are still recorded), so the next real run does
+    exactly what it would have done without this one.
+    """
     try:
         connector.connect()
         started = connector.server_time()
         if store is not None and not full:
             connector.set_window(store.sync_point(connector.name), margin)
         report, stats = _lint(connector, linter, connector.stories(), store=store, full=full,
-                              writeback=writeback, jobs=jobs, progress=progress, complete=full)  # fmt: skip
+                              writeback=writeback, jobs=jobs, progress=progress, complete=full,
+                              dry_run=dry_run)  # fmt: skip
     finally:
         connector.close()
     advanced = False
@@ -132,7 +148,9 @@ def run_jira(
     failed = writeback.failed if writeback is not None else []
     held = _held_point(started, failed)
     point = held.isoformat(timespec="seconds") if held is not None else None
-    if store is not None:
+    if store is not None and dry_run:
+        log.info("dry run: the sync point stays where it was")
+    elif store is not None:
         if read_errors:
             log.warning("%d issue(s) could not be read; the sync point stays where it was", read_errors)
         elif point is None:
@@ -175,17 +193,19 @@ def run_jira_issues(
     store: Store | None = None,
     full: bool = False,
     writeback: JiraWriteBack | None = None,
+    dry_run: bool = False,
 ) -> SyncOutcome:
     """Lint exactly these issues (``storylint jira --issue``), one GET each.
 
     Recorded in the store like a nightly run (a run row, each story's hash and findings;
     unchanged stories are not linted again unless `full`), but the nightly sync point never
-    moves: these issues say nothing about the rest of the query.
+    moves: these issues say nothing about the rest of the query. `dry_run` as for
+    :func:`run_jira`.
     """
     try:
         connector.connect()
         report, stats = _lint(connector, linter, connector.issue_stories(keys), store=store, full=full,
-                              writeback=writeback)  # fmt: skip
+                              writeback=writeback, dry_run=dry_run)  # fmt: skip
     finally:
         connector.close()
     _log_stats(connector, stats)

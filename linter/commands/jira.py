@@ -40,7 +40,8 @@ from storylint.commands.common import (
 @config_option
 @click.option("--comment", is_flag=True, help="Keep one storylint comment per issue, updated in place.")
 @click.option("--label", callback=jira_label, metavar="NAME", help="Add this label to issues with findings; remove it when clean.")
-@click.option("--dry-run", is_flag=True, help="With --comment/--label: print what would be written, write nothing.")
+@click.option("--dry-run", is_flag=True, help="Print what --comment/--label would write, write nothing; with --store, the"
+                   " sync point stays and the next real run writes it.")  # fmt: skip
 @click.option("--comment-since", metavar="DATE",
               help="With --comment/--label: write only to issues created on or after DATE (ISO date or"
                    " date-time, UTC unless it says); older ones are linted and recorded only.")  # fmt: skip
@@ -120,13 +121,13 @@ def jira(
                 )  # fmt: skip
         if issues:
             outcome = run_jira_issues(connector, linter, issue_keys(issues), store=store, full=full,
-                                      writeback=writeback)  # fmt: skip
+                                      writeback=writeback, dry_run=dry_run)  # fmt: skip
         else:
             from storylint.progress import Progress
 
             with Progress("Jira", quiet=quiet) as progress:
                 outcome = run_jira(connector, linter, store=store, full=full, writeback=writeback,
-                                   jobs=jobs, progress=progress)  # fmt: skip
+                                   jobs=jobs, progress=progress, dry_run=dry_run)  # fmt: skip
     finally:
         if store is not None:
             store.close()

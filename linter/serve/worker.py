@@ -10,8 +10,12 @@ and close the issue's events up to the last one it saw. Events that arrive meanw
 queued for the next round. A failed read (Jira down after the retries) leaves the events
 queued for a later attempt, with backoff, and gives them up after `max_attempts`; so does a
 round in which Jira refused every read (revoked credentials). A deleted or forbidden issue
-among readable ones is given up at once, and a refused write costs that issue only, as in
-the nightly run. A crash at any point leaves events
+among readable ones is given up at once. A write-back that fails (a refused or broken
+comment or label write, or Jira not saying who storylint is) costs that issue only, and is
+retried as the nightly run retries it: the version is not remembered as linted and the
+events are deferred with the same backoff, so a later round reads, lints and writes it
+again; after `max_attempts` they are marked failed, with one error line. A crash at any
+point leaves events
 queued, never lost: the next start lints them (the write-back finds its comment and
 updates it in place, so a repeat never adds a second one).
 
@@ -201,6 +205,9 @@ class Worker(threading.Thread):
             if writeback is not None:
                 writeback(result)
 
+        def unwritten() -> set[str]:
+            return {story.key or story.id for story in writeback.failed} if writeback is not None else set()
+
         try:
             report, stats = check_stories(
                 fresh(self.connector.issue_stories(keys, failures=failures, found=found)), self.linter, store=store,
@@ -224,6 +231,9 @@ class Worker(threading.Thread):
             if failure is not None or current not in seen:  # gone, forbidden, unreadable: no retry helps
                 store.finish_events(source, key, last, state="failed")
                 continue
+            if current in unwritten():  # the coaching is not lost: lint and write it again later
+                self._defer(store, [(source, key, last)], reason="write-back failed")
+                continue
             if current in versions:
                 store.set_linted_version(source, current, versions[current])
             if current != key:
@@ -231,10 +241,22 @@ class Worker(threading.Thread):
             store.finish_events(source, key, last)
         log.info("round done: %d issue(s) due, %d linted, %d unreadable", len(due), stats.read, len(failures))
 
-    def _defer(self, store: Store, due: list[tuple[str, str, int]]) -> None:
+    def _defer(self, store: Store, due: list[tuple[str, str, int]], *, reason: str | None = None) -> None:
+        """Retry the issues' events later, with backoff; give them up after `max_attempts`.
+
+        `reason` (no story text, no secret) names what failed; its give-up is an error line.
+        """
         for source, key, last in due:
             attempts = 1 + store.attempts(source, key)
             wait = min(900.0, self.settings.retry_base * 2 ** (attempts - 1))
             when = (datetime.now(UTC) + timedelta(seconds=wait)).isoformat(timespec="seconds")
-            if not store.defer_events(source, key, last, when, max_attempts=self.settings.max_attempts):
+            if store.defer_events(source, key, last, when, max_attempts=self.settings.max_attempts):
+                if reason is not None:
+                    log.info("%s: %s; retrying in %.0f s (attempt %d of %d)", key, reason, wait, attempts,
+                             self.settings.max_attempts)  # fmt: skip
+            elif reason is None:
                 log.warning("%s: gave up after %d attempts", key, self.settings.max_attempts)
+            else:
+                fields = {"issue": key, "attempts": attempts, "reason": reason, "state": "failed"}
+                log.error("%s: %s %d times; its events are marked failed", key, reason, attempts,
+                          extra={"fields": fields})  # fmt: skip

@@ -104,6 +104,7 @@ class Store:
         self.conn = conn
         self.url = url
         self.create = create
+        self._depth = 0  # open `transaction()` blocks
         try:
             self._migrate()
         except BaseException:
@@ -121,6 +122,7 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        self._depth += 1
         try:
             yield
         except BaseException:
@@ -128,6 +130,18 @@ class Store:
             raise
         else:
             self.conn.commit()
+        finally:
+            self._depth -= 1
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """The rows of a query. Outside :meth:`transaction` the read's own transaction ends
+        at once: PostgreSQL opens one on the first SELECT, and a connection that only reads
+        (``serve``'s ``/healthz``) would sit idle in it, holding locks that block a schema
+        migration. Inside, the read stays part of the enclosing transaction."""
+        rows: list[Any] = self._execute(sql, params).fetchall()
+        if not self._depth:
+            self.conn.commit()
+        return rows
 
     def close(self) -> None:
         self.conn.close()
@@ -170,8 +184,8 @@ class Store:
 
     # -- sync points --------------------------------------------------------------
     def sync_point(self, source: str) -> str | None:
-        row = self._execute("SELECT sync_point FROM sources WHERE source = ?", (source,)).fetchone()
-        return row[0] if row else None
+        rows = self._read("SELECT sync_point FROM sources WHERE source = ?", (source,))
+        return rows[0][0] if rows else None
 
     def set_sync_point(self, source: str, value: str | None) -> None:
         with self.transaction():
@@ -182,9 +196,9 @@ class Store:
 
     # -- stories ------------------------------------------------------------------
     def content_hashes(self, source: str) -> dict[str, str]:
-        rows = self._execute(
+        rows = self._read(
             "SELECT story, content_hash FROM stories WHERE source = ? AND removed_run_id IS NULL", (source,)
-        ).fetchall()
+        )
         return {story: digest for story, digest in rows}
 
     def content_hash(self, source: str, story: str) -> str | None:
@@ -306,18 +320,18 @@ class Store:
 
     def queue_depth(self) -> int:
         """Events waiting to be linted (including those waiting for a retry)."""
-        return int(self._execute("SELECT COUNT(*) FROM webhook_queue WHERE state = 'queued'").fetchone()[0])
+        return int(self._read("SELECT COUNT(*) FROM webhook_queue WHERE state = 'queued'")[0][0])
 
     def queued_issues(self, limit: int, now: str | None = None) -> list[tuple[str, str, int]]:
         """(source, issue, last event id) of issues with events due, oldest first.
 
         Several events about one issue are one entry: one fresh read lints them all.
         """
-        rows = self._execute(
+        rows = self._read(
             "SELECT source, issue, MAX(id) FROM webhook_queue WHERE state = 'queued'"
             " AND (not_before IS NULL OR not_before <= ?) GROUP BY source, issue ORDER BY MIN(id) LIMIT ?",
             (now or now_iso(), limit),
-        ).fetchall()
+        )
         return [(r[0], r[1], int(r[2])) for r in rows]
 
     def _lock_queue(self) -> None:
@@ -402,11 +416,11 @@ class Store:
 
     def attempts(self, source: str, issue: str) -> int:
         """Failed attempts so far at an issue's queued events."""
-        row = self._execute(
+        rows = self._read(
             "SELECT MAX(attempts) FROM webhook_queue WHERE source = ? AND issue = ? AND state = 'queued'",
             (source, issue),
-        ).fetchone()
-        return int(row[0] or 0) if row else 0
+        )
+        return int(rows[0][0] or 0) if rows else 0
 
     def events(self, state: str | None = None) -> list[dict[str, Any]]:
         """The queue's rows in arrival order (for tests and `serve`'s health answer)."""
@@ -424,10 +438,8 @@ class Store:
             return int(cur.rowcount or 0)
 
     def linted_version(self, source: str, issue: str) -> str | None:
-        row = self._execute(
-            "SELECT updated FROM webhook_linted WHERE source = ? AND issue = ?", (source, issue)
-        ).fetchone()
-        return row[0] if row else None
+        rows = self._read("SELECT updated FROM webhook_linted WHERE source = ? AND issue = ?", (source, issue))
+        return rows[0][0] if rows else None
 
     def set_linted_version(self, source: str, issue: str, updated: str) -> None:
         """Remember the `updated` value of the issue version just linted (never moves back)."""

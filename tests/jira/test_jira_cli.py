@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -348,3 +349,64 @@ def test_full_run_with_jobs_2_gives_the_same_report(fake: FakeJira, tmp_path: Pa
         outs.append(r.stdout)
     assert json.loads(outs[0])["summary"]["stories_checked"] == len(rows)
     assert outs[0] == outs[1]
+
+
+def _sync_point(fake: FakeJira, store_url: str) -> str | None:
+    from storylint.store import open_store
+
+    store = open_store(store_url)
+    try:
+        return store.sync_point(f"jira:{fake.url}|project = PAY")
+    finally:
+        store.close()
+
+
+def test_dry_run_with_a_store_leaves_the_sync_state_for_the_next_real_run(
+    fake: FakeJira, store_url: str, tmp_path: Path
+) -> None:
+    from storylint.store import open_store
+
+    _fill(fake)
+    first = storylint(fake, "--comment", "--store", store_url, cwd=tmp_path)  # a baseline: records, writes nothing
+    assert first.returncode == 1 and "baseline run" in first.stderr, first.stderr
+    assert _sync_point(fake, store_url) is not None
+    before = (datetime.now(UTC) - timedelta(hours=2)).isoformat(timespec="seconds")
+    store = open_store(store_url)
+    try:  # an earlier sync point than any run of this test can set
+        store.set_sync_point(f"jira:{fake.url}|project = PAY", before)
+    finally:
+        store.close()
+    how = adf_doc(*HOW.split("\n\n")) if fake.cloud else HOW
+    fake.touch("PAY-2", description=how)  # changed since the baseline
+    fake.add_issue("PAY-4", "Receipts 4", how, reporter="u1", updated=datetime.now(UTC))  # new since it
+    dry = storylint(fake, "--comment", "--label", "storylint", "--dry-run", "--format", "json",
+                    "--store", store_url, cwd=tmp_path)  # fmt: skip
+    assert dry.returncode == 1, dry.stderr
+    assert json.loads(dry.stdout)["summary"]["stories_checked"] == 2
+    assert "dry-run: would add the storylint comment on PAY-2" in dry.stderr
+    assert "dry-run: would add the storylint comment on PAY-4" in dry.stderr
+    assert not any(m in ("POST", "PUT") for m, _ in fake.requests)
+    assert _sync_point(fake, store_url) == before  # the next real run sees the same window
+    store = open_store(store_url)
+    try:  # the dry run is recorded for reports, as one
+        assert [r.command for r in store.runs()] == ["jira", "jira --dry-run"]
+        assert {s["story"]: s["findings"] > 0 for s in store.stories()}["PAY-4"] is True
+    finally:
+        store.close()
+    real = storylint(fake, "--comment", "--label", "storylint", "--store", store_url, cwd=tmp_path)
+    assert real.returncode == 1, real.stderr
+    assert {k: len(fake.comments.get(k, [])) for k in ("PAY-1", "PAY-2", "PAY-3", "PAY-4")} == {
+        "PAY-1": 0, "PAY-2": 1, "PAY-3": 0, "PAY-4": 1}  # fmt: skip
+    assert fake.issues["PAY-4"]["labels"] == ["storylint"]
+    assert _sync_point(fake, store_url) != before
+
+
+def test_dry_run_on_an_empty_store_keeps_the_next_run_a_baseline(fake: FakeJira, tmp_path: Path) -> None:
+    _fill(fake)
+    db = str(tmp_path / "history.db")
+    dry = storylint(fake, "--comment", "--dry-run", "--no-baseline", "--store", db, cwd=tmp_path)
+    assert dry.returncode == 1 and "dry-run: would add the storylint comment on PAY-1" in dry.stderr
+    assert _sync_point(fake, db) is None
+    real = storylint(fake, "--comment", "--store", db, cwd=tmp_path)
+    assert real.returncode == 1 and "baseline run" in real.stderr, real.stderr
+    assert not fake.comments.get("PAY-1")
