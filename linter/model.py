@@ -135,6 +135,17 @@ class Story(BaseModel):
         return self.key or self.id
 
 
+class Deferred:
+    """A record read but not decoded yet (one JSON Lines line): with `--jobs`, the worker
+    that lints it decodes it, so the reading process does not pay for it (`runner`)."""
+
+    __slots__ = ()
+
+    def resolve(self) -> list[Story | Problem]:
+        """The stories (or input problems) the record holds, as reading it at once would give."""
+        raise NotImplementedError
+
+
 @dataclass(slots=True)
 class Finding:
     """One piece of HOW (or a missing WHAT) found in one story."""
@@ -248,17 +259,29 @@ class Report:
     skipped: list[Skipped] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     summary: Summary = field(default_factory=Summary)
+    #: `findings[i]` as JSON (`reporters.json_format.encode_record`), where a worker encoded it
+    encoded: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, result: StoryResult) -> None:
+        self.add_findings(result.findings, result.skipped)
+
+    def add_findings(
+        self, findings: list[Finding], skipped: Skipped | None = None, encoded: list[str] | None = None
+    ) -> None:
+        """One story's result, when only its findings are at hand (a story linted elsewhere),
+        with each finding's JSON when it was encoded there."""
         s = self.summary
-        if result.skipped is not None:
-            self.skipped.append(result.skipped)
+        if encoded:
+            at = len(self.findings)
+            self.encoded.update(zip(range(at, at + len(encoded)), encoded, strict=True))
+        if skipped is not None:
+            self.skipped.append(skipped)
             s.stories_skipped += 1
             return
         s.stories_checked += 1
-        if result.findings:
+        if findings:
             s.stories_with_findings += 1
-        for f in result.findings:
+        for f in findings:
             self.findings.append(f)
             s.findings += 1
             s.by_category[f.category] = s.by_category.get(f.category, 0) + 1
@@ -277,6 +300,7 @@ __all__ = [
     "STRUCTURE_CATEGORIES",
     "Author",
     "BodyFormat",
+    "Deferred",
     "Finding",
     "Problem",
     "Report",

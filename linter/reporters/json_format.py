@@ -33,10 +33,15 @@ def render(report: Report, ctx: RenderContext) -> str:
     return json.dumps(as_dict(report, ctx), ensure_ascii=False) + "\n"
 
 
+#: one record's JSON, as `write` puts it in the document
+encode_record = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
     """The same document as `render`, written record by record: no second copy of every
-    finding in memory, however many there are."""
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    finding in memory, however many there are. A finding encoded already (by a `--jobs`
+    worker, `Report.encoded`) is written as it is."""
+    dumps = encode_record
     head = {"version": ctx.version, "schema_version": SCHEMA_VERSION, "summary": report.summary.to_dict()}
     stream.write(dumps(head)[:-1])
     sections: tuple[tuple[str, Sequence[_Record]], ...] = (
@@ -44,9 +49,11 @@ def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
     )  # fmt: skip
     for key, records in sections:
         stream.write(f', "{key}": [')
+        encoded = report.encoded if key == "findings" else {}
         for i, record in enumerate(records):
             if i:
                 stream.write(", ")
-            stream.write(dumps(record.to_dict()))
+            text = encoded.get(i) if encoded else None
+            stream.write(text if text is not None else dumps(record.to_dict()))
         stream.write("]")
     stream.write("}\n")
