@@ -47,6 +47,19 @@ class BodyFormat(str, Enum):
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def _has_surrogates(value: Any, depth: int = 0) -> bool:
+    """Whether `_replace_surrogates` would change anything (most input: no; ASCII is quick)."""
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if depth > 20:
+        return False
+    if isinstance(value, dict):
+        return any(_has_surrogates(v, depth + 1) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_surrogates(v, depth + 1) for v in value)
+    return False
+
+
 def _replace_surrogates(value: Any, depth: int = 0) -> Any:
     """`value` with every lone surrogate in its strings (nested up to 20 levels) replaced."""
     if isinstance(value, str):
@@ -111,7 +124,7 @@ class Story(BaseModel):
     def _no_lone_surrogates(cls, data: Any) -> Any:
         # JSON may carry "\\ud800" alone; such a str cannot be written as UTF-8 and
         # would crash every reporter. Each becomes U+FFFD: same length, offsets kept.
-        return _replace_surrogates(data)
+        return _replace_surrogates(data) if _has_surrogates(data) else data
 
     @field_validator("author", mode="before")
     @classmethod
