@@ -8,12 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storylint import analysis
+from storylint import analysis, calibration
+from storylint.checks import structure
 from storylint.fastre import fast, translate
 
-#: the sentence patterns analysis wraps (each must translate, or it is not faster)
-WRAPPED = ["_CODE_LIKE", "_MODAL_RE", "_PLAN_RE", "_DOCS_WORK_RE", "_NOT_AN_ORDER_RE", "_PROHIBITION_RE",
-           "_SYSTEM_WANT_RE", "_BEHAVIOUR_MODAL_RE"]  # fmt: skip
+#: the patterns wrapped (each must translate, or it is not faster)
+WRAPPED = [(analysis, name) for name in ("_CODE_LIKE", "_MODAL_RE", "_PLAN_RE", "_DOCS_WORK_RE", "_NOT_AN_ORDER_RE",
+                                         "_PROHIBITION_RE", "_SYSTEM_WANT_RE", "_BEHAVIOUR_MODAL_RE")]
+WRAPPED += [(calibration, "_BUG_TITLE_RE"), (structure, "_GIVEN")]
+PATTERNS = [getattr(module, name) for module, name in WRAPPED]
 
 
 @pytest.mark.parametrize(
@@ -40,9 +43,9 @@ def test_translate(pattern: str, translated: str | None) -> None:
     assert translate(pattern) == translated
 
 
-@pytest.mark.parametrize("name", WRAPPED)
-def test_the_sentence_patterns_are_wrapped_and_translated(name: str) -> None:
-    rx = getattr(analysis, name)
+@pytest.mark.parametrize(("module", "name"), WRAPPED)
+def test_the_patterns_are_wrapped_and_translated(module: object, name: str) -> None:
+    rx = getattr(module, name)
     assert repr(rx).startswith("fast(") and rx._set is not None, name
 
 
@@ -65,17 +68,16 @@ WORDS = st.sampled_from(
      "not", "n't", "shouldn't", "one", "you", "users", "don't", "no longer", "so that", "so", "it", "able", "visible",
      "return", "show", "want", "the", "system", "app", "to", "store", "be", "x_y", "aB", "AbC", "a.b", "f(", "::", "->",
      "SHOULD", "Wiki", " ", "  ", "\n", "\t", "\x0b", "\x0c", "\x1c", "\x1f", ".", ",", "-", "_", "*", "'", "’", "é",
-     "\u00a0", "K", "ſ", "1", "also"]
+     "\u00a0", "K", "ſ", "1", "also", "given", "Given", "error", "crashes", "doesn't", "not working", "npe"]
 )  # fmt: skip
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.lists(WORDS, max_size=30).map("".join))
 def test_the_wrapped_patterns_find_what_re_finds(text: str) -> None:
-    for name in WRAPPED:
-        wrapped = getattr(analysis, name)
+    for wrapped in PATTERNS:
         rx = re.compile(wrapped.pattern, wrapped.flags)
-        assert (wrapped.search(text) is None) == (rx.search(text) is None), (name, text)
+        assert (wrapped.search(text) is None) == (rx.search(text) is None), (rx.pattern, text)
 
 
 @pytest.mark.parametrize("space", [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\u00a0"])
@@ -84,7 +86,6 @@ def test_every_kind_of_white_space_counts_as_re_counts_it(space: str) -> None:
                "it must{}return", "the{}fix is to", "fix{}:", "user{}guide", "so{}that we"]  # fmt: skip
     for phrase in phrases:
         text = phrase.format(space)
-        for name in WRAPPED:
-            wrapped = getattr(analysis, name)
+        for wrapped in PATTERNS:
             rx = re.compile(wrapped.pattern, wrapped.flags)
-            assert (wrapped.search(text) is None) == (rx.search(text) is None), (name, text)
+            assert (wrapped.search(text) is None) == (rx.search(text) is None), (rx.pattern, text)
