@@ -20,6 +20,8 @@ import re
 from typing import Any, cast
 
 _SPACE = "\\t-\\r\\x1c-\\x1f "  # Python's ASCII white space: \t \n \v \f \r, \x1c-\x1f, space
+#: searches answered by `re` alone before the RE2 set is built (the one-story cold start)
+COMPILE_AFTER = 200
 _PLAIN_ESCAPES = frozenset("wWdDbB.\\()[]{}|*+?^-/'\"`#&~,:;<>=!@%_ nrtfv")
 
 
@@ -122,19 +124,22 @@ def translate(pattern: str) -> str | None:
 class _Fast:
     """`re.Pattern` with an RE2 set in front of `search(text)` (see the module's doc)."""
 
-    __slots__ = ("_rx", "_set")
+    __slots__ = ("_rx", "_set", "_uses")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self._rx = rx
-        self._set: Any = None
+        self._set: Any = None  # None: not compiled yet; False: `re` alone
+        self._uses = 0
+
+    def _compile(self) -> Any:
+        rx = self._rx
         source = translate(rx.pattern)
-        flags = rx.flags & ~(re.UNICODE | re.IGNORECASE | re.DOTALL)
-        if source is None or flags:
-            return
+        if source is None or rx.flags & ~(re.UNICODE | re.IGNORECASE | re.DOTALL):
+            return False
         try:
             import re2  # a dependency; without it `re` answers alone
         except ImportError:  # pragma: no cover
-            return
+            return False
         options = re2.Options()
         options.log_errors = False
         options.max_mem = 8 << 20
@@ -145,12 +150,17 @@ class _Fast:
             rset.Add(f"(?{prefix}:{source})" if prefix else f"(?:{source})")
             rset.Compile()
         except re2.error:
-            return
-        self._set = rset
+            return False
+        return rset
 
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        if self._set is not None and not args and text.isascii():
-            found = self._set.Match(text)
+        rset = self._set
+        if rset is None:  # a run of a few stories does not pay for loading and compiling RE2
+            self._uses += 1
+            if self._uses >= COMPILE_AFTER:
+                self._set = rset = self._compile()
+        if rset and not args and text.isascii():
+            found = rset.Match(text)
             if found and 0 in found and 1 not in found:
                 return None
         return self._rx.search(text, *args)

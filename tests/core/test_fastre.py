@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storylint import analysis, calibration
+from storylint import analysis, calibration, fastre
 from storylint.checks import structure
 from storylint.fastre import fast, translate
 
@@ -43,10 +43,24 @@ def test_translate(pattern: str, translated: str | None) -> None:
     assert translate(pattern) == translated
 
 
+@pytest.fixture(autouse=True)
+def _compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastre, "COMPILE_AFTER", 1)  # RE2 from the first search on
+
+
 @pytest.mark.parametrize(("module", "name"), WRAPPED)
 def test_the_patterns_are_wrapped_and_translated(module: object, name: str) -> None:
     rx = getattr(module, name)
-    assert repr(rx).startswith("fast(") and rx._set is not None, name
+    assert repr(rx).startswith("fast(") and rx._compile(), name
+
+
+def test_re2_only_after_a_few_searches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-story run (the cold start) neither loads nor compiles RE2."""
+    monkeypatch.setattr(fastre, "COMPILE_AFTER", 3)
+    wrapped = fast(re.compile("needle"))
+    assert wrapped.search("a needle") is not None and wrapped.search("hay") is None
+    assert wrapped._set is None
+    assert wrapped.search("hay") is None and wrapped._set
 
 
 def test_a_match_is_the_one_re_gives() -> None:
