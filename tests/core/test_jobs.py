@@ -94,6 +94,29 @@ def test_with_jobs_the_workers_decode_the_lines(stories_file: Path, monkeypatch:
     assert all(json.loads(two.encoded[i]) == f.to_dict() for i, f in enumerate(two.findings))
 
 
+def test_auto_jobs_over_deferred_lines_switches_mid_file(stories_file: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first stories linted here, the rest by workers: the same report, and the JSON
+    document the same bytes (findings encoded here and there alike)."""
+    from storylint.connectors.files import FileConnector
+    from storylint.output import emit
+    from storylint.runner import check_stories
+
+    monkeypatch.setattr(parallel, "AUTO_AFTER", 40)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    docs = []
+    for jobs in (1, None):
+        connector = FileConnector([str(stories_file)], defer=True)
+        report, _ = check_stories(connector.stories(), Linter(), jobs=jobs, encode_json=True)
+        out = tmp_path / f"out-{jobs}.json"
+        with out.open("w", encoding="utf-8") as fh:
+            emit(report, "json", Linter(), stream=fh)
+        docs.append(out.read_bytes())
+        if jobs is None:
+            assert 0 < len(report.encoded) < len(report.findings)  # both kinds in one document
+    assert docs[0] == docs[1]
+
+
 def _tasks(n: int) -> list[parallel.Task[int]]:
     rows = case_stories(copies=1)
     return [parallel.Task(i, Story.model_validate(rows[i % len(rows)]) if i % 7 else None) for i in range(n)]
