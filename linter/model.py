@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from .reporters.json_format import FindingSpool
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
@@ -272,8 +275,9 @@ class Report:
     skipped: list[Skipped] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     summary: Summary = field(default_factory=Summary)
-    #: `findings[i]` as JSON (`reporters.json_format.encode_record`), where a worker encoded it
-    encoded: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
+    #: with `--format json` and `--jobs`: every finding's JSON, in order, kept on disk as it
+    #: comes (`reporters.json_format.FindingSpool`), so the end only copies it
+    spool: FindingSpool | None = field(default=None, repr=False, compare=False)
 
     def add(self, result: StoryResult) -> None:
         self.add_findings(result.findings, result.skipped)
@@ -282,11 +286,10 @@ class Report:
         self, findings: list[Finding], skipped: Skipped | None = None, encoded: list[str] | None = None
     ) -> None:
         """One story's result, when only its findings are at hand (a story linted elsewhere),
-        with each finding's JSON when it was encoded there."""
+        with each finding's JSON when it was encoded there (see `spool`)."""
         s = self.summary
-        if encoded:
-            at = len(self.findings)
-            self.encoded.update(zip(range(at, at + len(encoded)), encoded, strict=True))
+        if self.spool is not None and findings:
+            self.spool.add(findings, encoded)
         if skipped is not None:
             self.skipped.append(skipped)
             s.stories_skipped += 1

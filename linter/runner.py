@@ -74,11 +74,19 @@ def check_stories(
     A `Deferred` item (a JSON Lines line not decoded yet) is decoded where it is linted
     when nothing here needs the story itself (no store, no `on_result`); then `read`
     counts it as one story until its result is in. `encode_json`: the output is JSON, so
-    workers encode each finding for it (see `Report.encoded`).
+    workers encode each finding for it (see `Report.spool`).
     """
     from .parallel import Task, lint_in_order
 
     report = report or Report()
+    encode_json = encode_json and jobs != 1
+    if encode_json and report.spool is None and not report.findings:
+        from .reporters.json_format import FindingSpool
+
+        try:
+            report.spool = FindingSpool()
+        except OSError as exc:  # no usable temporary folder: the findings are encoded at the end
+            log.warning("cannot spool the JSON findings (%s); encoding them at the end", exc)
     stats = RunStats()
     known: dict[str, str] = store.content_hashes(source) if (store and skip_unchanged) else {}
     run_id = store.begin_run(source, command) if store else 0

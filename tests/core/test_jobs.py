@@ -3,6 +3,7 @@ progress line shows only at a terminal (tests/stories.py: the repository's own s
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
@@ -88,10 +89,12 @@ def test_with_jobs_the_workers_decode_the_lines(stories_file: Path, monkeypatch:
     one, two = reports[1], reports[2]
     assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
     assert [e.to_dict() for e in one.errors] == [e.to_dict() for e in two.errors]
-    assert len(one.errors) == 3 and not one.encoded
-    # the workers encoded each finding as the JSON reporter would
-    assert len(two.encoded) == len(two.findings)
-    assert all(json.loads(two.encoded[i]) == f.to_dict() for i, f in enumerate(two.findings))
+    assert len(one.errors) == 3 and one.spool is None  # one process: nothing to spool
+    # the workers encoded each finding as the JSON reporter would, kept on disk in order
+    assert two.spool is not None and two.spool.count == len(two.findings)
+    spooled = io.StringIO()
+    two.spool.copy_to(spooled)
+    assert json.loads(f"[{spooled.getvalue()}]") == [f.to_dict() for f in two.findings]
 
 
 def test_auto_jobs_over_deferred_lines_switches_mid_file(stories_file: Path, tmp_path: Path,
@@ -112,8 +115,8 @@ def test_auto_jobs_over_deferred_lines_switches_mid_file(stories_file: Path, tmp
         with out.open("w", encoding="utf-8") as fh:
             emit(report, "json", Linter(), stream=fh)
         docs.append(out.read_bytes())
-        if jobs is None:
-            assert 0 < len(report.encoded) < len(report.findings)  # both kinds in one document
+        if jobs is None:  # encoded here for the first stories, by the workers for the rest
+            assert report.spool is not None and report.spool.count == len(report.findings)
     assert docs[0] == docs[1]
 
 
