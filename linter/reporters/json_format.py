@@ -54,11 +54,11 @@ class FindingSpool:
         self.count = 0
 
     def add(self, findings: Sequence[_Record], encoded: Sequence[str] | None = None) -> None:
-        for i, finding in enumerate(findings):
-            if self.count:
-                self._file.write(", ")
-            self._file.write(encoded[i] if encoded is not None else encode_record(finding.to_dict()))
-            self.count += 1
+        """One story's findings, with their JSON when it was made elsewhere."""
+        texts = encoded if encoded is not None else [encode_record(f.to_dict()) for f in findings]
+        if texts:
+            self._file.write((", " if self.count else "") + ", ".join(texts))
+            self.count += len(texts)
 
     def copy_to(self, stream: TextIO) -> None:
         self._file.flush()
