@@ -14,12 +14,13 @@ import os
 import stat
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import ValidationError
 from storylint.formats import deepjson
-from storylint.model import BodyFormat, Problem, Story
+from storylint.model import BodyFormat, Deferred, Problem, Story
 
 from .mapping import (
     ShapeError,
@@ -40,13 +41,18 @@ _BOM = b"\xef\xbb\xbf"
 
 
 class FileConnector:
-    """Stories from paths (files or folders) and `-` for stdin."""
+    """Stories from paths (files or folders) and `-` for stdin.
 
-    def __init__(self, paths: list[str]) -> None:
+    With `defer`, each JSON Lines line comes as a `JsonLine` (a `Deferred`), decoded by
+    whoever lints it: `--jobs` workers, not the process that reads the file.
+    """
+
+    def __init__(self, paths: list[str], *, defer: bool = False) -> None:
         self.paths = paths or ["-"]
         self.name = "files"
+        self.defer = defer
 
-    def stories(self) -> Iterator[Story | Problem]:
+    def stories(self) -> Iterator[Story | Problem | Deferred]:
         for raw in self.paths:
             if raw == "-":
                 stdin: IO[bytes] = sys.stdin.buffer
@@ -54,12 +60,12 @@ class FileConnector:
                     # a terminal's Ctrl-D ends one read only: take it all in one read, so a
                     # single Ctrl-D ends the input (what a person types is small)
                     stdin = io.BytesIO(stdin.read())
-                yield from read_stream(stdin, "<stdin>")
+                yield from read_stream(stdin, "<stdin>", defer=self.defer)
                 continue
-            yield from read_argument(raw)
+            yield from read_argument(raw, defer=self.defer)
 
 
-def read_argument(raw: str) -> Iterator[Story | Problem]:
+def read_argument(raw: str, *, defer: bool = False) -> Iterator[Story | Problem | Deferred]:
     """One path given on the command line; a path that cannot be used costs only itself."""
     if not raw:
         # Path("") is ".": an empty argument (an unset shell variable) must not lint the cwd
@@ -76,7 +82,7 @@ def read_argument(raw: str) -> Iterator[Story | Problem]:
         yield Problem(raw, f"cannot read: {reason}")
         return
     if not is_dir:
-        yield from read_path(path)
+        yield from read_path(path, defer=defer)
         return
     unreadable: list[Problem] = []
     files: list[Path] = []
@@ -91,10 +97,10 @@ def read_argument(raw: str) -> Iterator[Story | Problem]:
     if not files and not unreadable:
         yield Problem(raw, "folder holds no story files (*.jsonl, *.json, *.md)")
     for file in files:
-        yield from read_path(file)
+        yield from read_path(file, defer=defer)
 
 
-def read_path(path: Path) -> Iterator[Story | Problem]:
+def read_path(path: Path, *, defer: bool = False) -> Iterator[Story | Problem | Deferred]:
     name = str(path)
     try:
         fh = path.open("rb")
@@ -112,12 +118,12 @@ def read_path(path: Path) -> Iterator[Story | Problem]:
             if path.suffix.lower() in (".md", ".markdown"):
                 yield from _markdown_story(fh.read(), name, path.stem)
             else:
-                yield from read_stream(fh, name)
+                yield from read_stream(fh, name, defer=defer)
         except OSError as exc:  # opened but unreadable: /proc/self/mem, a failing disk
             yield Problem(name, f"cannot read: {exc.strerror or type(exc).__name__}")
 
 
-def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:
+def read_stream(fh: IO[bytes], name: str, *, defer: bool = False) -> Iterator[Story | Problem | Deferred]:
     """Sniff the first non-blank byte: `[` or a whole-document `{` is JSON, else JSON Lines."""
     head = fh.read(64 * 1024)
     head = head.removeprefix(_BOM)  # Windows tools write one; JSON parsers refuse it
@@ -149,12 +155,12 @@ def read_stream(fh: IO[bytes], name: str) -> Iterator[Story | Problem]:
             # a pretty-printed single document (Jira search response, one story)
             yield from _json_document(head + fh.read(), name)
             return
-        yield from _json_lines(_lines(head, fh), name)
+        yield from _json_lines(_lines(head, fh), name, defer)
         return
     if stripped[:1] in (b"#",) or name.endswith((".md", ".markdown")):
         yield from _markdown_story(head + fh.read(), name, Path(name).stem)
         return
-    yield from _json_lines(_lines(head, fh), name)
+    yield from _json_lines(_lines(head, fh), name, defer)
 
 
 def _lines(head: bytes, fh: IO[bytes]) -> Iterator[bytes]:
@@ -170,30 +176,49 @@ def _lines(head: bytes, fh: IO[bytes]) -> Iterator[bytes]:
         yield buffer
 
 
-def _json_lines(lines: Iterator[bytes], name: str) -> Iterator[Story | Problem]:
+def _json_lines(lines: Iterator[bytes], name: str, defer: bool = False) -> Iterator[Story | Problem | Deferred]:
     seen = 0
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         seen += 1
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield Problem(name, f"invalid UTF-8 at byte {exc.start}", line=number)
-            continue
-        try:
-            obj = deepjson.loads(text, limit=MAX_NESTING)
-        except ValueError as exc:
-            yield Problem(name, f"invalid JSON: {_json_reason(exc)}", line=number)
-            continue
-        if isinstance(obj, dict) and _is_container(obj):
-            yield from _container(obj, name, number)
-            continue
-        record = _record(obj, name, number)
-        if record is not None:
-            yield record
+        if defer:
+            yield JsonLine(raw, name, number)
+        else:
+            yield from _json_line(raw, name, number)
     if seen == 0:
         yield Problem(name, "empty input: no stories")
+
+
+def _json_line(raw: bytes, name: str, number: int) -> Iterator[Story | Problem]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield Problem(name, f"invalid UTF-8 at byte {exc.start}", line=number)
+        return
+    try:
+        obj = deepjson.loads(text, limit=MAX_NESTING)
+    except ValueError as exc:
+        yield Problem(name, f"invalid JSON: {_json_reason(exc)}", line=number)
+        return
+    if isinstance(obj, dict) and _is_container(obj):
+        yield from _container(obj, name, number)
+        return
+    record = _record(obj, name, number)
+    if record is not None:
+        yield record
+
+
+@dataclass(frozen=True, slots=True)
+class JsonLine(Deferred):
+    """One non-blank line of a JSON Lines input, as read (see `FileConnector`)."""
+
+    raw: bytes
+    name: str
+    line: int
+
+    def resolve(self) -> list[Story | Problem]:
+        return list(_json_line(self.raw, self.name, self.line))
 
 
 def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import cache
 
+from .fastre import fast
 from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 
 TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
@@ -367,6 +368,13 @@ _CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
                                "members", "they", "he", "she", "people"})  # fmt: skip
+
+# On ASCII text an RE2 set says "no match" several times faster than `re`; a match is
+# still `re`'s own (storylint.fastre). Most sentences match none of these.
+_CODE_LIKE, _MODAL_RE, _PLAN_RE, DOCS_WORK_RE, _NOT_AN_ORDER_RE, _PROHIBITION_RE, _SYSTEM_WANT_RE, _BEHAVIOUR_MODAL_RE = (
+    fast(rx) for rx in (_CODE_LIKE, _MODAL_RE, _PLAN_RE, DOCS_WORK_RE, _NOT_AN_ORDER_RE, _PROHIBITION_RE,
+                        _SYSTEM_WANT_RE, _BEHAVIOUR_MODAL_RE)
+)  # fmt: skip
 
 
 def analyse(parsed: ParsedStory, accepted: frozenset[str] = frozenset()) -> Analysis:

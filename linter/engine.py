@@ -311,7 +311,7 @@ class Linter:
                 excerpts[key] = excerpt
         line, column = parsed.position(hit.field, hit.start)  # offsets into the raw text
         end_line, end_column = parsed.position(hit.field, max(hit.start, hit.end))
-        term = (_WIKI_MONO.sub(r"\1", hit.term) if wiki else hit.term) or excerpt
+        term = (_WIKI_MONO.sub(r"\1", hit.term) if wiki and "{{" in hit.term else hit.term) or excerpt
         author = story.author
         return Finding(
             story=story.ref,

@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from .reporters.json_format import FindingSpool
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
@@ -45,6 +48,19 @@ class BodyFormat(str, Enum):
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogates(value: Any, depth: int = 0) -> bool:
+    """Whether `_replace_surrogates` would change anything (most input: no; ASCII is quick)."""
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if depth > 20:
+        return False
+    if isinstance(value, dict):
+        return any(_has_surrogates(v, depth + 1) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_surrogates(v, depth + 1) for v in value)
+    return False
 
 
 def _replace_surrogates(value: Any, depth: int = 0) -> Any:
@@ -111,7 +127,7 @@ class Story(BaseModel):
     def _no_lone_surrogates(cls, data: Any) -> Any:
         # JSON may carry "\\ud800" alone; such a str cannot be written as UTF-8 and
         # would crash every reporter. Each becomes U+FFFD: same length, offsets kept.
-        return _replace_surrogates(data)
+        return _replace_surrogates(data) if _has_surrogates(data) else data
 
     @field_validator("author", mode="before")
     @classmethod
@@ -133,6 +149,17 @@ class Story(BaseModel):
     def ref(self) -> str:
         """What findings call this story: the tracker key when there is one."""
         return self.key or self.id
+
+
+class Deferred:
+    """A record read but not decoded yet (one JSON Lines line): with `--jobs`, the worker
+    that lints it decodes it, so the reading process does not pay for it (`runner`)."""
+
+    __slots__ = ()
+
+    def resolve(self) -> list[Story | Problem]:
+        """The stories (or input problems) the record holds, as reading it at once would give."""
+        raise NotImplementedError
 
 
 @dataclass(slots=True)
@@ -248,17 +275,29 @@ class Report:
     skipped: list[Skipped] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     summary: Summary = field(default_factory=Summary)
+    #: with `--format json` and `--jobs`: every finding's JSON, in order, kept on disk as it
+    #: comes (`reporters.json_format.FindingSpool`), so the end only copies it
+    spool: FindingSpool | None = field(default=None, repr=False, compare=False)
 
     def add(self, result: StoryResult) -> None:
+        self.add_findings(result.findings, result.skipped)
+
+    def add_findings(
+        self, findings: list[Finding], skipped: Skipped | None = None, encoded: list[str] | None = None
+    ) -> None:
+        """One story's result, when only its findings are at hand (a story linted elsewhere),
+        with each finding's JSON when it was encoded there (see `spool`)."""
         s = self.summary
-        if result.skipped is not None:
-            self.skipped.append(result.skipped)
+        if self.spool is not None and findings:
+            self.spool.add(findings, encoded)
+        if skipped is not None:
+            self.skipped.append(skipped)
             s.stories_skipped += 1
             return
         s.stories_checked += 1
-        if result.findings:
+        if findings:
             s.stories_with_findings += 1
-        for f in result.findings:
+        for f in findings:
             self.findings.append(f)
             s.findings += 1
             s.by_category[f.category] = s.by_category.get(f.category, 0) + 1
@@ -277,6 +316,7 @@ __all__ = [
     "STRUCTURE_CATEGORIES",
     "Author",
     "BodyFormat",
+    "Deferred",
     "Finding",
     "Problem",
     "Report",

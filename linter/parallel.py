@@ -1,9 +1,14 @@
 """Lint a stream of stories in worker processes, results in input order (`--jobs`).
 
 The parent reads the stories and keeps every side effect (report, store, output); the
-workers only lint. Stories go out in chunks, at most a few chunks per worker in flight,
-so memory stays flat however long the input, and results come back in the order the
+workers lint. Stories go out in chunks, at most a few chunks per worker in flight, so
+memory stays flat however long the input, and results come back in the order the
 stories were read: the output is byte for byte the one of a single process.
+
+What crosses the process boundary is kept small, since the parent's share of the work
+is what bounds the speed-up: a record the parent has not decoded (`Deferred`, a JSON
+Lines line) goes out as its bytes and is decoded by the worker, and findings come back
+as plain tuples, not pickled objects.
 
 Workers are forked from the parent, so they share its linter (rules compiled, domain
 vocabulary learned) without pickling it; where `fork` is unavailable, stories are
@@ -16,11 +21,12 @@ import logging
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .engine import Linter
-from .model import Finding, Skipped, Story
+from .model import Deferred, Finding, Problem, Skipped, Story
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
@@ -44,6 +50,8 @@ class Outcome:
     skipped: Skipped | None = None
     evidence: set[str] | None = None
     error: str | None = None
+    ref: str = ""  # the story's ref: names a story the parent never decoded
+    encoded: list[str] | None = None  # each finding's JSON, when a worker was asked for it
 
 
 def cores() -> int:
@@ -57,37 +65,79 @@ def lint_one(linter: Linter, story: Story, record: bool) -> Outcome:
     try:
         if record:
             result, evidence = linter.lint_recording(story)
-            return Outcome(result.findings, result.skipped, evidence)
+            return Outcome(result.findings, result.skipped, evidence, ref=story.ref)
         result = linter.lint(story)
     except Exception as exc:  # a bug must cost one story, not the run
         log.exception("internal error while linting %s", story.ref)
-        return Outcome([], error=f"internal error while linting: {type(exc).__name__}")
-    return Outcome(result.findings, result.skipped)
+        return Outcome([], error=f"internal error while linting: {type(exc).__name__}", ref=story.ref)
+    return Outcome(result.findings, result.skipped, ref=story.ref)
+
+
+def lint_task(linter: Linter, story: Story | Deferred, record: bool) -> list[Outcome | Problem]:
+    """One task's results: one outcome for a story, or what a deferred record holds."""
+    if not isinstance(story, Deferred):
+        return [lint_one(linter, story, record)]
+    return [lint_one(linter, s, record) if isinstance(s, Story) else s for s in story.resolve()]
+
+
+# -- the wire format: tuples pickle several times faster than slotted dataclasses -------
+_FINDING = attrgetter(*(f.name for f in fields(Finding)))
+_Packed = tuple[
+    list[tuple[Any, ...]], tuple[str, str, str | None] | None, set[str] | None, str | None, str, list[str] | None
+]
+
+
+def _pack(result: Outcome | Problem, encode: bool) -> _Packed | Problem:
+    if isinstance(result, Problem):
+        return result
+    s = result.skipped
+    skipped = (s.story, s.reason, s.url) if s is not None else None
+    encoded = None
+    if encode and result.findings:
+        # the parent then only writes them: its share is what bounds the speed-up
+        from .reporters.json_format import encode_record
+
+        encoded = [encode_record(f.to_dict()) for f in result.findings]
+    return [_FINDING(f) for f in result.findings], skipped, result.evidence, result.error, result.ref, encoded
+
+
+def _unpack(packed: _Packed | Problem) -> Outcome | Problem:
+    if isinstance(packed, Problem):
+        return packed
+    findings, skipped, evidence, error, ref, encoded = packed
+    return Outcome(
+        [Finding(*f) for f in findings], Skipped(*skipped) if skipped else None, evidence, error, ref, encoded
+    )
 
 
 _WORKER_LINTER: Linter | None = None
 
 
-def _lint_chunk(stories: list[Story], record: bool) -> list[Outcome]:
+def _lint_chunk(stories: list[Story | Deferred], record: bool, encode: bool) -> list[list[_Packed | Problem]]:
     assert _WORKER_LINTER is not None  # set in the parent before the fork
-    return [lint_one(_WORKER_LINTER, s, record) for s in stories]
+    return [[_pack(r, encode) for r in lint_task(_WORKER_LINTER, s, record)] for s in stories]
 
 
 @dataclass(slots=True)
 class Task(Generic[T]):
-    """One item of the input; `story` is what to lint (None: nothing, e.g. an input error)."""
+    """One item of the input; `story` is what to lint (None: nothing, e.g. an input error).
+
+    A `Deferred` story yields one result per record it holds: an `Outcome` for each
+    story, the `Problem` for each part that could not be read.
+    """
 
     item: T
-    story: Story | None
+    story: Story | Deferred | None
 
 
 def lint_in_order(
-    tasks: Iterable[Task[T]], linter: Linter, *, record: bool = False, jobs: int | None = 1
-) -> Iterator[tuple[T, Outcome | None]]:
+    tasks: Iterable[Task[T]], linter: Linter, *, record: bool = False, jobs: int | None = 1, encode: bool = False
+) -> Iterator[tuple[T, Outcome | Problem | None]]:
     """Each task's item with its outcome, in input order.
 
     `jobs` 1: in this process; N > 1: N worker processes; None: this process for the
     first `AUTO_AFTER` stories, then one worker per core (when there is more than one).
+    `encode`: workers also encode each finding as JSON (`Outcome.encoded`).
     """
     workers = cores() if jobs is None else max(1, jobs)
     serial = 0 if jobs is not None and workers > 1 else AUTO_AFTER
@@ -98,48 +148,62 @@ def lint_in_order(
             if task.story is None:
                 yield task.item, None
                 continue
-            yield task.item, lint_one(linter, task.story, record)
-            linted += 1
+            for result in lint_task(linter, task.story, record):
+                yield task.item, result
+                linted += 1
             if workers > 1 and linted >= serial:
                 break
         else:
             return
-    yield from _pooled(it, linter, record, workers)
+    yield from _pooled(it, linter, record, workers, encode)
 
 
-def _pooled(it: Iterator[Task[T]], linter: Linter, record: bool, workers: int) -> Iterator[tuple[T, Outcome | None]]:
+def _pooled(
+    it: Iterator[Task[T]], linter: Linter, record: bool, workers: int, encode: bool
+) -> Iterator[tuple[T, Outcome | Problem | None]]:
     global _WORKER_LINTER
     if isinstance(linter, Linter):
         _ = linter.prefilter  # compiled once, in the parent, and inherited
     _WORKER_LINTER = linter
-    pending: deque[tuple[list[Task[T]], AsyncResult[list[Outcome]] | None]] = deque()
+    pending: deque[tuple[list[Task[T]], AsyncResult[list[list[_Packed | Problem]]] | None]] = deque()
 
-    def drain() -> Iterator[tuple[T, Outcome | None]]:
+    def drain() -> Iterator[tuple[T, Outcome | Problem | None]]:
         chunk, future = pending.popleft()
-        outcomes = iter(future.get() if future is not None else ())
+        results = iter(future.get() if future is not None else ())
         for task in chunk:
-            yield task.item, (next(outcomes) if task.story is not None else None)
+            if task.story is None:
+                yield task.item, None
+                continue
+            for packed in next(results):
+                yield task.item, _unpack(packed)
 
     import multiprocessing  # only runs that fork pay for loading it
 
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux/macOS
         for task in it:
-            yield task.item, (lint_one(linter, task.story, record) if task.story is not None else None)
+            if task.story is None:
+                yield task.item, None
+                continue
+            for result in lint_task(linter, task.story, record):
+                yield task.item, result
         return
+
+    def send(chunk: list[Task[T]]) -> None:
+        stories = [t.story for t in chunk if t.story is not None]
+        pending.append((chunk, pool.apply_async(_lint_chunk, (stories, record, encode)) if stories else None))
+
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         chunk: list[Task[T]] = []
         for task in it:
             chunk.append(task)
             if len(chunk) < CHUNK:
                 continue
-            stories = [t.story for t in chunk if t.story is not None]
-            pending.append((chunk, pool.apply_async(_lint_chunk, (stories, record)) if stories else None))
+            send(chunk)
             chunk = []
             while len(pending) > IN_FLIGHT * workers:
                 yield from drain()
         if chunk:
-            stories = [t.story for t in chunk if t.story is not None]
-            pending.append((chunk, pool.apply_async(_lint_chunk, (stories, record)) if stories else None))
+            send(chunk)
         while pending:
             yield from drain()
     _WORKER_LINTER = None

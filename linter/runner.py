@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .engine import Linter
-from .model import Problem, Report, Story, StoryResult
+from .model import Deferred, Problem, Report, Story, StoryResult
 from .store import Store
 
 log = logging.getLogger("storylint.runner")
@@ -46,7 +46,7 @@ class RunStats:
 
 
 def check_stories(
-    items: Iterable[Story | Problem],
+    items: Iterable[Story | Problem | Deferred],
     linter: Linter,
     *,
     store: Store | None = None,
@@ -58,6 +58,7 @@ def check_stories(
     report: Report | None = None,
     jobs: int | None = 1,
     progress: Callable[[int, int], None] | None = None,
+    encode_json: bool = False,
 ) -> tuple[Report, RunStats]:
     """Lint every story; with a store, record each result as it is made and the run at the end.
 
@@ -69,10 +70,23 @@ def check_stories(
     `jobs`: worker processes that lint (see `storylint.parallel`; None: by input size);
     reading, the store and the report stay here, in input order. `progress(read, linted)`
     is called as stories are read and linted.
+
+    A `Deferred` item (a JSON Lines line not decoded yet) is decoded where it is linted
+    when nothing here needs the story itself (no store, no `on_result`); then `read`
+    counts it as one story until its result is in. `encode_json`: the output is JSON, so
+    workers encode each finding for it (see `Report.spool`).
     """
     from .parallel import Task, lint_in_order
 
     report = report or Report()
+    encode_json = encode_json and jobs != 1
+    if encode_json and report.spool is None and not report.findings:
+        from .reporters.json_format import FindingSpool
+
+        try:
+            report.spool = FindingSpool()
+        except OSError as exc:  # no usable temporary folder: the findings are encoded at the end
+            log.warning("cannot spool the JSON findings (%s); encoding them at the end", exc)
     stats = RunStats()
     known: dict[str, str] = store.content_hashes(source) if (store and skip_unchanged) else {}
     run_id = store.begin_run(source, command) if store else 0
@@ -83,26 +97,52 @@ def check_stories(
 
         linter.use_domain(learned_terms(store, rejected_terms(linter.config.vocabulary.reject)))
 
-    def tasks() -> Iterator[Task[tuple[Story | Problem, str, bool]]]:
+    need_story = store is not None or on_result is not None
+    deferred = 0  # deferred records sent out whose results are not in yet
+
+    def tasks() -> Iterator[Task[tuple[Story | Problem | Deferred, str, bool]]]:
         """Each item, its content hash, and whether it is unchanged; stories to lint go out."""
-        for item in items:
-            if isinstance(item, Problem):
-                yield Task((item, "", False), None)
-                continue
-            stats.read += 1
-            fingerprint = linter.fingerprint + linter.domain_key(item.project) if domain else linter.fingerprint
-            digest = content_hash(item, fingerprint) if store else ""
-            unchanged = skip_unchanged and known.get(item.ref) == digest
-            yield Task((item, digest, unchanged), None if unchanged else item)
-            if progress is not None:
-                progress(stats.read, linted)
+        nonlocal deferred
+        for record in items:
+            for item in record.resolve() if need_story and isinstance(record, Deferred) else (record,):
+                if isinstance(item, Problem):
+                    yield Task((item, "", False), None)
+                    continue
+                if isinstance(item, Deferred):
+                    deferred += 1
+                    yield Task((item, "", False), item)
+                else:
+                    stats.read += 1
+                    fingerprint = linter.fingerprint + linter.domain_key(item.project) if domain else linter.fingerprint
+                    digest = content_hash(item, fingerprint) if store else ""
+                    unchanged = skip_unchanged and known.get(item.ref) == digest
+                    yield Task((item, digest, unchanged), None if unchanged else item)
+                if progress is not None:
+                    progress(stats.read + deferred, linted)
 
     linted = 0
+    last: Deferred | None = None
     try:
-        for (item, digest, unchanged), outcome in lint_in_order(tasks(), linter, record=domain, jobs=jobs):
+        for (item, digest, unchanged), outcome in lint_in_order(tasks(), linter, record=domain, jobs=jobs, encode=encode_json):
             if isinstance(item, Problem):
                 report.errors.append(item)
                 continue
+            if isinstance(item, Deferred):  # decoded and linted by a worker: no story here
+                if item is not last:
+                    last = item
+                    deferred -= 1
+                if isinstance(outcome, Problem):
+                    report.errors.append(outcome)
+                    continue
+                assert outcome is not None
+                stats.read += 1
+                linted += 1
+                if outcome.error is not None:
+                    report.errors.append(Problem(outcome.ref, outcome.error))
+                else:
+                    report.add_findings(outcome.findings, outcome.skipped, outcome.encoded)
+                continue
+            assert not isinstance(outcome, Problem)
             if unchanged:
                 stats.unchanged += 1
                 if complete and store is not None:
@@ -114,7 +154,7 @@ def check_stories(
                 report.errors.append(Problem(item.ref, outcome.error))
                 continue
             result = StoryResult(item, findings=outcome.findings, skipped=outcome.skipped)
-            report.add(result)
+            report.add_findings(outcome.findings, outcome.skipped, outcome.encoded)
             if store is not None:
                 if domain and item.project:  # first: a run killed in between re-lints the story next time
                     store.save_domain_evidence(item.project, item.ref, outcome.evidence or set())

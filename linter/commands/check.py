@@ -62,8 +62,9 @@ def check(
     try:
         with Progress("Linting", quiet=quiet or interactive) as progress:  # not while someone types
             report, _ = check_stories(
-                FileConnector(list(paths)).stories(), linter, store=store,
+                FileConnector(list(paths), defer=store is None).stories(), linter, store=store,
                 source=files_source(paths), complete=True, jobs=jobs, progress=progress,
+                encode_json=output_format == "json",
             )  # fmt: skip
     finally:
         if store is not None:

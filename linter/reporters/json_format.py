@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Sequence
 from typing import Any, Protocol, TextIO
 
@@ -33,10 +35,50 @@ def render(report: Report, ctx: RenderContext) -> str:
     return json.dumps(as_dict(report, ctx), ensure_ascii=False) + "\n"
 
 
+#: one record's JSON, as `write` puts it in the document
+encode_record = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class FindingSpool:
+    """The findings' part of the document, written to a temporary file as results come in.
+
+    With `--jobs`, workers encode their findings (the reading process's share bounds the
+    speed-up); kept in memory, that JSON would double what each finding costs, so it goes
+    to disk, in report order, and `write` copies it. A finding that comes without its JSON
+    (linted in this process) is encoded here.
+    """
+
+    def __init__(self) -> None:
+        # lives as long as the report (closed with it): no `with` block can hold it
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass", newline="")  # noqa: SIM115
+        self.count = 0
+
+    def add(self, findings: Sequence[_Record], encoded: Sequence[str] | None = None) -> None:
+        """One story's findings, with their JSON when it was made elsewhere."""
+        texts = encoded if encoded is not None else [encode_record(f.to_dict()) for f in findings]
+        if texts:
+            self._file.write((", " if self.count else "") + ", ".join(texts))
+            self.count += len(texts)
+
+    def copy_to(self, stream: TextIO) -> None:
+        self._file.flush()
+        self._file.seek(0)
+        shutil.copyfileobj(self._file, stream, 1 << 16)
+        self._file.seek(0, 2)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __del__(self) -> None:  # the report is done with: the file goes (it has no name)
+        if hasattr(self, "_file"):
+            self._file.close()
+
+
 def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
     """The same document as `render`, written record by record: no second copy of every
-    finding in memory, however many there are."""
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    finding in memory, however many there are. A finding encoded already (by a `--jobs`
+    worker, `Report.spool`) is copied as it is."""
+    dumps = encode_record
     head = {"version": ctx.version, "schema_version": SCHEMA_VERSION, "summary": report.summary.to_dict()}
     stream.write(dumps(head)[:-1])
     sections: tuple[tuple[str, Sequence[_Record]], ...] = (
@@ -44,6 +86,10 @@ def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
     )  # fmt: skip
     for key, records in sections:
         stream.write(f', "{key}": [')
+        spool = report.spool if key == "findings" else None
+        if spool is not None and spool.count == len(records):
+            spool.copy_to(stream)
+            records = ()
         for i, record in enumerate(records):
             if i:
                 stream.write(", ")

@@ -190,3 +190,18 @@ def test_every_name_from_code_in_a_sentence_is_reported() -> None:
     story = Story(id="1", title="Tracking", body="Add the `order_id` and `shipped_at` columns.")
     found = _terms(story, Linter(config_from_dict({"select": ["DM05"]})))
     assert found == [("DM05", "order_id"), ("DM05", "shipped_at")]
+
+
+def test_lone_surrogates_are_replaced_at_any_depth_and_other_text_is_kept() -> None:
+    """Stories without a lone surrogate (nearly all) skip the rewrite; those with one,
+    however deep or non-ASCII the text around it, still get U+FFFD in its place."""
+    story = Story.model_validate({
+        "id": "S-1", "title": "Caf\u00e9 \ud800 menu", "body": "Plain ASCII body.",
+        "author": {"name": "Zo\u00eb \udfff", "groups": ["ok", "bad \ud83d"]}, "labels": ["\u00e9t\u00e9"],
+    })  # fmt: skip
+    assert story.title == "Caf\u00e9 \ufffd menu"
+    assert story.author is not None and story.author.name == "Zo\u00eb \ufffd"
+    assert story.author.groups == ("ok", "bad \ufffd")
+    assert story.labels == ("\u00e9t\u00e9",) and story.body == "Plain ASCII body."
+    clean = Story.model_validate({"id": "S-2", "title": "Caf\u00e9 \U0001f600", "body": "b"})
+    assert clean.title == "Caf\u00e9 \U0001f600"

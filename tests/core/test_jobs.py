@@ -3,6 +3,8 @@ progress line shows only at a terminal (tests/stories.py: the repository's own s
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import pty
 import select
@@ -10,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,10 +30,17 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
 def stories_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rows = case_stories(copies=2)
     path = write_jsonl(tmp_path_factory.mktemp("jobs") / "stories.jsonl", rows)
+    jira = {"issues": [{"id": str(i), "key": f"PRJ-{i}", "fields": {
+        "summary": "Refactor the billing module", "description": "h2. Notes\n{code:sql}SELECT id FROM orders{code}",
+        "issuetype": {"name": "Story"}, "labels": []}} for i in (1, 2)] + [{"key": "PRJ-3", "fields": None}]}  # fmt: skip
     with path.open("a", encoding="utf-8") as fh:  # input errors keep their place among the results
         fh.write("{not json\n")
         fh.write('{"id": "X-1", "title": "Add a Redis cache", "body": "We should cache it."}\n')
         fh.write("[1, 2]\n")
+        fh.write(json.dumps(jira) + "\n")  # one line, several stories and a broken one
+    with path.open("ab") as raw:
+        raw.write(b'{"id": "X-2", "title": "Bad \xff byte"}\n')
+        raw.write(b'{"id": "X-3", "title": "Use a modal for the \\ud800 lone surrogate"}\n')
     assert len(rows) > 300
     return path
 
@@ -54,6 +64,60 @@ def test_jobs_with_a_store_records_the_same(stories_file: Path, tmp_path: Path) 
         again = run("check", str(stories_file), "--format", "json", "--jobs", jobs, "--store", str(db), cwd=tmp_path)
         outs.append((res.stdout, again.stdout))
     assert outs[0] == outs[1]
+
+
+def test_with_jobs_the_workers_decode_the_lines(stories_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What crosses to a worker is the line as read: the parent decodes no story."""
+    from storylint.connectors import files
+    from storylint.runner import check_stories
+
+    decoded: list[object] = []
+    real = files._record
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        decoded.append(1)  # in a forked worker, this list is the worker's own copy
+        return real(*args, **kw)
+
+    monkeypatch.setattr(files, "_record", counting)
+    reports = {}
+    for jobs in (1, 2):
+        decoded.clear()
+        connector = files.FileConnector([str(stories_file)], defer=True)
+        reports[jobs], stats = check_stories(connector.stories(), Linter(), jobs=jobs, encode_json=True)
+        assert stats.read == reports[jobs].summary.stories_checked + reports[jobs].summary.stories_skipped
+        assert (len(decoded) >= stats.read) if jobs == 1 else not decoded
+    one, two = reports[1], reports[2]
+    assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
+    assert [e.to_dict() for e in one.errors] == [e.to_dict() for e in two.errors]
+    assert len(one.errors) == 3 and one.spool is None  # one process: nothing to spool
+    # the workers encoded each finding as the JSON reporter would, kept on disk in order
+    assert two.spool is not None and two.spool.count == len(two.findings)
+    spooled = io.StringIO()
+    two.spool.copy_to(spooled)
+    assert json.loads(f"[{spooled.getvalue()}]") == [f.to_dict() for f in two.findings]
+
+
+def test_auto_jobs_over_deferred_lines_switches_mid_file(stories_file: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first stories linted here, the rest by workers: the same report, and the JSON
+    document the same bytes (findings encoded here and there alike)."""
+    from storylint.connectors.files import FileConnector
+    from storylint.output import emit
+    from storylint.runner import check_stories
+
+    monkeypatch.setattr(parallel, "AUTO_AFTER", 40)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    docs = []
+    for jobs in (1, None):
+        connector = FileConnector([str(stories_file)], defer=True)
+        report, _ = check_stories(connector.stories(), Linter(), jobs=jobs, encode_json=True)
+        out = tmp_path / f"out-{jobs}.json"
+        with out.open("w", encoding="utf-8") as fh:
+            emit(report, "json", Linter(), stream=fh)
+        docs.append(out.read_bytes())
+        if jobs is None:  # encoded here for the first stories, by the workers for the rest
+            assert report.spool is not None and report.spool.count == len(report.findings)
+    assert docs[0] == docs[1]
 
 
 def _tasks(n: int) -> list[parallel.Task[int]]:

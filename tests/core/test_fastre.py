@@ -1,0 +1,105 @@
+"""`storylint.fastre`: an RE2 set in front of `re.search` must never change an answer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storylint import analysis, calibration, fastre
+from storylint.checks import structure
+from storylint.fastre import fast, translate
+
+#: the patterns wrapped (each must translate, or it is not faster)
+WRAPPED = [(analysis, name) for name in ("_CODE_LIKE", "_MODAL_RE", "_PLAN_RE", "_DOCS_WORK_RE", "_NOT_AN_ORDER_RE",
+                                         "_PROHIBITION_RE", "_SYSTEM_WANT_RE", "_BEHAVIOUR_MODAL_RE")]
+WRAPPED += [(calibration, "_BUG_TITLE_RE"), (structure, "_GIVEN")]
+PATTERNS = [getattr(module, name) for module, name in WRAPPED]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "translated"),
+    [
+        (r"a\s+b", r"a[\t-\r\x1c-\x1f ]+b"),  # Python's white space has \v and \x1c-\x1f too
+        (r"[^\s,]+\S", r"[^\t-\r\x1c-\x1f ,]+[^\t-\r\x1c-\x1f ]"),
+        (r"(?:^|\bto)\s*(?P<verb>document|describe)\b", r"(?:^|\bto)[\t-\r\x1c-\x1f ]*(document|describe)\b"),
+        (r"x{1,80}?y{2}z{3,}", r"x{1,80}?y{2}z{3,}"),
+        ("a$", None),  # Python's $ also matches before a final line break
+        (r"a*+b", None),  # possessive
+        (r"(?>ab)", None),  # atomic
+        (r"a(?=b)", None),  # look-around
+        (r"(a)\1", None),  # back-reference
+        (r"a\Z", None),
+        ("a{,3}", None),  # RE2 reads {,3} as text
+        ("a{}", None),
+        (r"[[:alpha:]]", None),
+        (r"(?i:a)b", None),  # a scoped flag
+        (r"\u2019", None),
+    ],
+)
+def test_translate(pattern: str, translated: str | None) -> None:
+    assert translate(pattern) == translated
+
+
+@pytest.fixture(autouse=True)
+def _compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastre, "COMPILE_AFTER", 1)  # RE2 from the first search on
+
+
+@pytest.mark.parametrize(("module", "name"), WRAPPED)
+def test_the_patterns_are_wrapped_and_translated(module: object, name: str) -> None:
+    rx = getattr(module, name)
+    assert repr(rx).startswith("fast(") and rx._compile(), name
+
+
+def test_re2_only_after_a_few_searches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-story run (the cold start) neither loads nor compiles RE2."""
+    monkeypatch.setattr(fastre, "COMPILE_AFTER", 3)
+    wrapped = fast(re.compile("needle"))
+    assert wrapped.search("a needle") is not None and wrapped.search("hay") is None
+    assert wrapped._set is None
+    assert wrapped.search("hay") is None and wrapped._set
+
+
+def test_a_match_is_the_one_re_gives() -> None:
+    rx = re.compile(r"\b(?:should|must)\s+(\w+)", re.IGNORECASE)
+    wrapped = fast(rx)
+    text = "The page MUST  show totals; it should not reload."
+    m, expected = wrapped.search(text), rx.search(text)
+    assert m is not None and expected is not None
+    assert (m.span(), m.group(1)) == (expected.span(), expected.group(1))
+    assert wrapped.search("nothing here") is None
+    assert wrapped.search(text, 20) is not None and wrapped.search(text, 20).group(1) == "not"  # type: ignore[union-attr]
+    assert wrapped.sub("-", text) == rx.sub("-", text) and wrapped.pattern == rx.pattern
+
+
+WORDS = st.sampled_from(
+    ["should", "must", "shall", "need to", "needs to", "has to", "ought to", "to be implemented", "can be done by",
+     "we", "we'll", "I", "let's", "let us", "the fix is", "our approach would be", "to fix this", "fix:", "would be better",
+     "wiki", "docs", "documentation", "user guide", "release notes", "document", "describe", "explain", "please",
+     "not", "n't", "shouldn't", "one", "you", "users", "don't", "no longer", "so that", "so", "it", "able", "visible",
+     "return", "show", "want", "the", "system", "app", "to", "store", "be", "x_y", "aB", "AbC", "a.b", "f(", "::", "->",
+     "SHOULD", "Wiki", " ", "  ", "\n", "\t", "\x0b", "\x0c", "\x1c", "\x1f", ".", ",", "-", "_", "*", "'", "’", "é",
+     "\u00a0", "K", "ſ", "1", "also", "given", "Given", "error", "crashes", "doesn't", "not working", "npe"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(WORDS, max_size=30).map("".join))
+def test_the_wrapped_patterns_find_what_re_finds(text: str) -> None:
+    for wrapped in PATTERNS:
+        rx = re.compile(wrapped.pattern, wrapped.flags)
+        assert (wrapped.search(text) is None) == (rx.search(text) is None), (rx.pattern, text)
+
+
+@pytest.mark.parametrize("space", [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\u00a0"])
+def test_every_kind_of_white_space_counts_as_re_counts_it(space: str) -> None:
+    phrases = ["it should{}not", "one{}has to", "we{}need to", "need to{}document", "want the{}system to store it",
+               "it must{}return", "the{}fix is to", "fix{}:", "user{}guide", "so{}that we"]  # fmt: skip
+    for phrase in phrases:
+        text = phrase.format(space)
+        for wrapped in PATTERNS:
+            rx = re.compile(wrapped.pattern, wrapped.flags)
+            assert (wrapped.search(text) is None) == (rx.search(text) is None), (rx.pattern, text)
