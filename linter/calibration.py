@@ -44,7 +44,8 @@ _BUG_TITLE_RE = re.compile(
     r"\b(?:errors?|exceptions?|fails?|failed|failing|failures?|crash(?:es|ed|ing)?|broken|broke|breaks|bugs?|"
     r"does(?:n'?t| not)|do(?:n'?t| not) work|not (?:working|correct|shown|displayed|saved|found)|can(?:'?t|not)|unable|"
     r"wrong(?:ly)?|incorrect(?:ly)?|flaky|hangs?|freezes?|regressions?|mis-?behaviou?r|npe|nullpointer\w*|"
-    r"problems?|issues? (?:with|when|in)|no longer|missing|invalid|stuck|leaks?)\b",
+    r"problems?|issues? (?:with|when|in)|no longer|missing|invalid|stuck|leaks?|"
+    r"(?:is|are|was|were|does|do|did)?n'?t [a-z]+ing|not [a-z]+ing)\b",  # "X not shutting down Y": a failure reported
     # searched in lower-cased text: no IGNORECASE (faster)
 )
 _BUG_TITLE_RE = fast(_BUG_TITLE_RE)  # most titles name no symptom: RE2 says so quicker (fastre)

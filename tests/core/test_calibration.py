@@ -70,6 +70,10 @@ def test_bug_reports_are_told_by_their_title_or_their_trace() -> None:
     assert is_bug_report("Export of large projects", "Steps to reproduce:\n1. Open a project")
     assert is_bug_report("Export of large projects", "Exception in thread \"main\" java.lang.NullPointerException")
     assert not is_bug_report("Export large projects to PDF", "As an editor I want to print a whole project.")
+    # "X not doing Y" in a title reports a failure; a verb after "not" without -ing does not
+    assert is_bug_report("Build process not shutting down cloud instances", "")
+    assert is_bug_report("Scheduler isn't picking up new jobs", "")
+    assert not is_bug_report("Do not ask for the password twice", "")
 
 
 def test_in_a_bug_report_only_a_plan_proposal_criterion_or_build_steps_count() -> None:
