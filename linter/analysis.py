@@ -70,6 +70,7 @@ class Grammar:
     component_subjects: frozenset[str]
     symptoms: tuple[str, ...]  # in file order, for the regex built from them
     fix_names: frozenset[str]  # what "Fix X" names when X is the bug: a symptom or a defect
+    code_change_verbs: frozenset[str] = frozenset()
 
 
 @cache
@@ -86,6 +87,7 @@ def grammar() -> Grammar:
         component_subjects=frozenset(data["component_subjects"]),
         symptoms=tuple(data["symptoms"]),
         fix_names=frozenset(data["symptoms"] + data["defects"]),
+        code_change_verbs=frozenset(data.get("code_change_verbs", ())),
     )
 
 
@@ -234,6 +236,19 @@ class Analysis:
     # those the ones that may match; None: no answer, every pattern may match
     _known: frozenset[tuple[str, bool]] = frozenset()
     _possible: frozenset[tuple[str, bool]] | None = None
+
+    _title_changes_code: bool | None = None
+
+    @property
+    def title_changes_code(self) -> bool:
+        """The title orders a part of the system changed ("Remove X", "Migrate X to Y"): the
+        names from code its body lists are that order's objects."""
+        if self._title_changes_code is None:
+            verbs = grammar().code_change_verbs
+            self._title_changes_code = any(
+                s.field == "title" and s.imperative and s.verb in verbs and not s.docs_work for s in self.sentences[:2]
+            )
+        return self._title_changes_code
 
     def may_match(self, key: tuple[str, bool]) -> bool:
         """False only when the story's one scan showed that pattern `key` cannot match."""

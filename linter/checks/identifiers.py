@@ -47,6 +47,19 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # second segment: `(?:[^\W A-Z_]|\$)*` up to its first [A-Z_], not `[\w$]*`, which
 # backtracks quadratically on a.aBBBB...B- (words are also capped at MAX_IDENTIFIER)
 _TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
+# A scoped name (Gitlab::GitLogger, mesos::slave::State, core_text::convert) is code when it
+# has three parts or a part only code spells; "workflow::ready" and "Team::Backend" are labels.
+_SCOPED = re.compile(r"^(?:[A-Za-z_]\w*+::)++[A-Za-z_]\w*+$")
+_CODE_SPELLING = re.compile(r"[a-z][A-Z]|[A-Za-z0-9]_[A-Za-z0-9]")
+
+
+_LABEL_WORDS = frozenset({"label", "labels", "labelled", "labeled", "scoped"})
+
+
+def _scoped_code(word: str) -> bool:
+    return _SCOPED.match(word) is not None and (word.count("::") >= 2 or _CODE_SPELLING.search(word) is not None)
+
+
 _MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
 MAYBE_CODE_KEY = (_MAYBE_CODE.pattern, False)
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
@@ -78,6 +91,7 @@ class IdentifierCheck(Check):
         self.shapes = [SHAPES[s] for s in shapes]
         self.text_shapes = [_TEXT_DOTTED if s == "dotted" else SHAPES[s] for s in shapes if s in _TEXT_SHAPES]
         self.pascal_in_text = "pascal" in shapes
+        self.scoped_in_text = "dotted" in shapes
         self.where = detect.get("where", "both")
         if self.where not in ("code", "text", "both"):
             raise ValueError("where must be code, text or both")
@@ -123,7 +137,7 @@ class IdentifierCheck(Check):
         for s in a.sentences:
             if not s.code_like and not a.spans_in(s):
                 continue  # nothing that could be a name from code
-            if not self.sentence_applies(s):
+            if not self.sentence_applies(s) and not (s.field == "body" and not s.asks and a.title_changes_code):
                 continue
             if self.requires and not self.requires.find(s):
                 continue
@@ -166,11 +180,12 @@ class IdentifierCheck(Check):
         if not s.code_like:
             return out
         has_noun = bool(self.code_nouns and self.code_nouns.find(s))
+        scoped = self.scoped_in_text and a.vocab.isdisjoint(_LABEL_WORDS)  # GitLab's scoped labels look alike
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")
             if len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
                 continue  # one cheap test rules out ordinary words
-            if self._is_identifier(word, self.text_shapes):
+            if self._is_identifier(word, self.text_shapes) or (scoped and _scoped_code(word)):
                 out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence))
             elif self._pascal_in_text(word, has_noun):
                 out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence - 0.05))
@@ -195,5 +210,5 @@ class IdentifierCheck(Check):
             word = m.group(0).rstrip(".,;:")
             if len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
                 continue
-            if self._is_identifier(word, self.text_shapes) or self._pascal_in_text(word, False):
+            if self._is_identifier(word, self.text_shapes) or self._pascal_in_text(word, False) or _scoped_code(word):
                 yield word
