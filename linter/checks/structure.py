@@ -48,6 +48,19 @@ _ADVERBS = frozenset({"also", "really", "often", "still", "now", "all", "just", 
 
 
 
+# A template's prompt is not an outcome: "**Outcome**: *So we can ...*", "so that <benefit>".
+_PROMPT_AFTER = re.compile(r"[\s*_:\xa0]*+(?:\.\.\.|…|<[a-z][^<>\n]{0,40}+>)")
+_PROMPT_IN = re.compile(r"<[a-z][^<>\n]{0,40}+>|\.\.\.|…")
+
+
+def _stated(pattern: Regex, text: str) -> bool:
+    """An outcome phrase that someone filled in, not a template's prompt left as it was."""
+    for m in pattern.finditer(text):
+        if _PROMPT_AFTER.match(text, m.end()) is None and _PROMPT_IN.search(m.group(0)) is None:
+            return True
+    return False
+
+
 _GIVEN = fast(re.compile(r"\bgiven\b", re.IGNORECASE))  # most bodies have none: RE2 says so quicker
 _WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
 _THEN = re.compile(r"\bthen\b", re.IGNORECASE)
@@ -108,9 +121,9 @@ class OutcomeCheck(Check):
         p = a.parsed
         if a.may_match(self.key):  # else the story's one scan found no outcome phrase
             if self.fast is not None:
-                if self.fast.search(a.all_text(lower=True)):
+                if _stated(self.fast, a.all_text(lower=True)):
                     return
-            elif self.pattern.search(p.masked_title) or self.pattern.search(p.masked_body):
+            elif _stated(self.pattern, p.masked_title) or _stated(self.pattern, p.masked_body):
                 return
         if a.may_match(_NEED_KEY) and self._plain_need(a.all_text(lower=True)):
             return
