@@ -47,9 +47,9 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # second segment: `(?:[^\W A-Z_]|\$)*` up to its first [A-Z_], not `[\w$]*`, which
 # backtracks quadratically on a.aBBBB...B- (words are also capped at MAX_IDENTIFIER)
 _TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
-# A scoped name (Gitlab::GitLogger, mesos::slave::State, core_text::convert) is code when it
+# A scoped name (Gitlab::GitLogger, mesos::slave::State, core_text::convert, HtmlReporter#Style) is code when it
 # has three parts or a part only code spells; "workflow::ready" and "Team::Backend" are labels.
-_SCOPED = re.compile(r"^(?:[A-Za-z_]\w*+::)++[A-Za-z_]\w*+$")
+_SCOPED = re.compile(r"^(?:[A-Za-z_]\w*+(?:::|#))++[A-Za-z_]\w*+$")  # and Javadoc's Class#member
 _CODE_SPELLING = re.compile(r"[a-z][A-Z]|[A-Za-z0-9]_[A-Za-z0-9]")
 
 
@@ -57,7 +57,7 @@ _LABEL_WORDS = frozenset({"label", "labels", "labelled", "labeled", "scoped"})
 
 
 def _scoped_code(word: str) -> bool:
-    return _SCOPED.match(word) is not None and (word.count("::") >= 2 or _CODE_SPELLING.search(word) is not None)
+    return _SCOPED.match(word) is not None and (word.count("::") + word.count("#") >= 2 or _CODE_SPELLING.search(word) is not None)
 
 
 _MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
