@@ -4,7 +4,8 @@ In a developer-facing product (an integration platform, an IDE, a job scheduler)
 like *connector*, *WSDL* or a component name (`tESBConsumer`) are what the user works
 with, not a prescription. A term that keeps appearing where users speak — their own
 wants, acceptance criteria, "support for X", "integration with X" — across a project's
-stories is that product's domain. Runs with a store record, per story, which candidate
+stories is that product's domain, and so is a part that its bug reports say fails ("the
+HTTP connector times out"): users met it. Runs with a store record, per story, which candidate
 terms (what the bundled term and identifier rules would match) stand in such places;
 a term with evidence in at least `MIN_STORIES` stories and `MIN_SHARE` of the project's
 recorded stories is *learned*, and a weak finding on it (a title, a statement, a modal)
@@ -20,11 +21,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .analysis import Analysis, SentenceInfo, analyse
+from .calibration import is_bug_report, reports_symptom
 from .checks.base import PhraseIndex
 from .checks.identifiers import IdentifierCheck
 from .checks.terms import TermCheck
 from .model import HOW_CATEGORIES, Story
-from .parse import SEC_AC, parse
+from .parse import SEC_AC, SEC_PROPOSAL, parse
 
 if TYPE_CHECKING:
     from .rulepack import RulePack
@@ -48,6 +50,18 @@ _WORKS_WITH_WORDS = frozenset({"support", "supports", "supported", "integrate", 
                                "imported", "importing", "export", "exports", "exported", "exporting", "connect",
                                "connects", "connected", "connecting", "work", "works"})  # fmt: skip
 _WS = re.compile(r"\s+")
+# "need to use CXF", "switch to Kafka": a sentence that chooses the term still orders it,
+# however often the product's users meet it
+_CHOSEN_RE = re.compile(
+    r"\b(?:use|uses|using|adopt|adopting|switch(?:ing)? to|migrat(?:e|ing) to|port(?:ing)? to|based on|"
+    r"built (?:on|with)|rel(?:y|ying) on)\s++(?:[\w.-]++\s++){0,2}+\Z",
+    re.IGNORECASE,
+)
+
+
+def chosen(text: str, start: int) -> bool:
+    """The term at `start` is what a sentence chooses to build with, not one it mentions."""
+    return _CHOSEN_RE.search(text, max(0, start - 60), start) is not None
 
 
 def normalise(term: str) -> str:
@@ -97,12 +111,25 @@ def user_facing(s: SentenceInfo) -> bool:
     return s.user_clause and not s.system_want
 
 
+def reported_symptom(s: SentenceInfo) -> bool:
+    """In a bug report, a sentence (the title too) that says what goes wrong: the parts it
+    names are ones the product's users run into ("the HTTP connector fails on ...")."""
+    return bool(s.lowered) and not (s.imperative or s.plan or s.section == SEC_PROPOSAL) and reports_symptom(s.text)
+
+
 def evidence_in(a: Analysis, candidates: Candidates) -> set[str]:
-    """Lower-cased candidate terms standing in user-facing sentences of one analysed story."""
+    """Lower-cased candidate terms standing in user-facing sentences of one analysed story,
+    or in the symptoms a bug report describes."""
     found: set[str] = set()
+    bug: bool | None = None
     for s in a.sentences:
-        if not s.lowered or not user_facing(s):
+        if not s.lowered:
             continue
+        if not user_facing(s):
+            if bug is None:
+                bug = is_bug_report(a.parsed.masked_title, a.parsed.masked_body)
+            if not (bug and reported_symptom(s)):
+                continue
         for index in candidates.phrases:
             found.update(normalise(phrase) for _, _, phrase in index.find(s))
         for check in candidates.identifiers:

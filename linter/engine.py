@@ -31,7 +31,7 @@ from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
 from .checks.base import Hit
 from .config import Config
-from .domain import WEAK_EVIDENCE, Candidates, evidence_in, normalise, variants
+from .domain import WEAK_EVIDENCE, Candidates, chosen, evidence_in, normalise, variants
 from .errors import ConfigError
 from .model import HOW_CATEGORIES, BodyFormat, Finding, Skipped, Story, StoryResult
 from .parse import parse
@@ -233,7 +233,12 @@ class Linter:
                     evidence = evidence_class(sentence, bug_report)
                     if never_counts(rule.category, evidence):
                         continue
-                    if learned is not None and evidence in WEAK_EVIDENCE and normalise(hit.term) in learned:
+                    if (
+                        learned is not None
+                        and evidence in WEAK_EVIDENCE
+                        and normalise(hit.term) in learned
+                        and not chosen(parsed.text(hit.field), hit.start)
+                    ):
                         continue  # the project's own domain, merely mentioned
                     measured = self.calibration.confidence(rule.category, evidence)
                     hit.confidence = hit.confidence if measured is None else measured

@@ -13,7 +13,7 @@ import pytest
 from storylint.config import Config, Vocabulary, load_config
 from storylint.domain import domain_evidence, learned_terms, learned_vocabulary
 from storylint.engine import Linter
-from storylint.model import Story
+from storylint.model import HOW_CATEGORIES, Story
 from storylint.runner import check_stories
 from storylint.store import open_store
 
@@ -182,6 +182,24 @@ def test_evidence_positions() -> None:
     assert evidence("Nothing here.", title="Add support for WSDL") == set()  # titles are build orders
     # a want that dictates how the system is built is no user's own want
     assert evidence("As a user I want the system to store sessions in Redis so that I stay signed in.") == set()
+
+    # a bug report's symptom names a part the product's users ran into, its title too
+    assert evidence("Steps to reproduce:\n1. Open the route\n\nThe WSDL import fails with a timeout.") == {"wsdl"}
+    assert evidence("Nothing else.", title="Kafka consumer crashes on an empty topic") == {"kafka"}
+    # outside a bug report the same statement is no evidence, nor is a bug's proposed fix
+    assert evidence("The WSDL import fails with a timeout.") == set()
+    assert evidence("Steps to reproduce:\n1. Open the route\n\nWe should switch to Kafka to fix the failure.") == set()
+
+
+def test_a_learned_term_that_a_sentence_chooses_is_still_reported() -> None:
+    linter = Linter(domain={PROJECT: ["kafka"]})
+
+    def codes(body: str) -> set[str]:
+        story = Story(id="RELAY-1", title="Partner deliveries", body=body, project=PROJECT)
+        return {f.rule for f in linter.lint(story).findings if f.category in HOW_CATEGORIES}
+
+    assert codes("Deliveries from Kafka must be acknowledged.") == set()  # the domain, mentioned
+    assert codes("Deliveries must use Kafka for the retry queue.") == {"TC01"}  # the domain, chosen
 
 
 # -- storylint vocabulary -----------------------------------------------------------------
