@@ -12,9 +12,9 @@ The set only ever says "cannot match" when that is sure:
 * each pattern is *relaxed* for RE2 into one that matches at least wherever it does:
   possessive quantifiers become greedy ones (`a++` -> `a+`), counted repetitions
   unbounded ones (`a{2,5}` -> `a+`, `a{0,3}` -> `a*`), `\\s` also takes the
-  control characters Python counts as white space; a pattern RE2 cannot run (look-
-  arounds, back-references, anchors whose meaning differs: `^ $ \\A \\Z`) is left out,
-  and its rule runs as before;
+  control characters Python counts as white space; look-arounds and anchors (`^ $ \\A
+  \\Z`) are dropped, as they only narrow where the rest matches; a pattern RE2 still
+  cannot run (back-references) is left out, and its rule runs as before;
 * RE2's `\\b \\w \\d \\s` and case folding are ASCII-only, so the answer is used only for
   ASCII text; a story with other characters runs every pattern;
 * a pattern that matches everything rides along in each set: a scan that did not find it (RE2 out
@@ -54,8 +54,11 @@ def relax(pattern: str) -> str | None:
             if i + 1 >= n:
                 return None
             nxt = pattern[i + 1]
-            if nxt in "AZzG":
-                return None
+            if nxt in "AZzG":  # an anchor only narrows where the rest matches: drop it
+                if pattern[i + 2 : i + 3] in ("*", "+", "?", "{"):
+                    return None
+                i += 2
+                continue
             out.append(f"[{_SPACE}]" if nxt == "s" else pattern[i : i + 2])
             i += 2
         elif c == "[":
@@ -79,8 +82,10 @@ def relax(pattern: str) -> str | None:
                 return None
             out.append(pattern[i:start] + "".join(body) + "]")
             i = j + 1
-        elif c in "^$":
-            return None
+        elif c in "^$":  # likewise
+            if pattern[i + 1 : i + 2] in ("*", "+", "?", "{"):
+                return None
+            i += 1
         elif c == "(":
             if pattern.startswith("(?", i):
                 after = pattern[i + 2 : i + 4]

@@ -55,9 +55,11 @@ _PROMPT_IN = re.compile(r"<[a-z][^<>\n]{0,40}+>|\.\.\.|…")
 
 def _stated(pattern: Regex, text: str) -> bool:
     """An outcome phrase that someone filled in, not a template's prompt left as it was."""
-    for m in pattern.finditer(text):
+    m = pattern.search(text)  # the first match settles nearly every story; finditer costs more
+    while m is not None:
         if _PROMPT_AFTER.match(text, m.end()) is None and _PROMPT_IN.search(m.group(0)) is None:
             return True
+        m = pattern.search(text, max(m.end(), m.start() + 1))
     return False
 
 

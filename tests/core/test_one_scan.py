@@ -28,8 +28,11 @@ from tests.stories import case_stories
         (r"(?<![\w(])#(?=[0-9a-f]{3})x", "#x"),  # lookarounds only narrow: dropped
         (r"(?>ab)+", "(?:ab)+"),  # atomic: a plain group
         (r"a(?=b)*", None),
-        ("^a", None),  # anchors: a field's start is not the scanned text's
-        (r"a\Z", None),
+        # anchors: a field's start is not the scanned text's, so they are dropped (wider)
+        ("^a", "a"),
+        (r"a\Z", "a"),
+        (r"(?:\A|\n)[ \t]*+v", r"(?:|\n)[ \t]*v"),
+        (r"\A*a", None),  # a quantified anchor: unsure
         ("a{2000}", "a+"),  # not over RE2's repetition limit
     ],
 )
