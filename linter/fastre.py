@@ -175,3 +175,66 @@ class _Fast:
 def fast(rx: re.Pattern[str]) -> re.Pattern[str]:
     """`rx`, with a quicker `search` that returns exactly what `rx.search` would."""
     return cast("re.Pattern[str]", _Fast(rx))
+
+
+class _Leftmost:
+    """`re.Pattern` whose `search(text)` starts where an RE2 widening of it first matches.
+
+    For a long alternation that does match (an outcome phrase somewhere in a story), `re`
+    tries every alternative at every character up to the match; RE2 finds the leftmost
+    place a *widened* pattern (`checks._prefilter.relax`: it matches wherever the pattern
+    does) matches in one pass, and no match of the pattern starts before it. `re` then
+    searches from there (`search(text, pos)` keeps what `^`, `\\b` and look-behinds see), so
+    the match is `re`'s own and the same.
+    """
+
+    __slots__ = ("_rx", "_re2", "_uses")
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self._rx = rx
+        self._re2: Any = None  # None: not compiled yet; False: `re` alone
+        self._uses = 0
+
+    def _compile(self) -> Any:
+        from .checks._prefilter import relax
+
+        rx = self._rx
+        source = relax(rx.pattern)
+        if source is None or rx.flags & ~(re.UNICODE | re.IGNORECASE | re.DOTALL):
+            return False
+        try:
+            import re2
+        except ImportError:  # pragma: no cover
+            return False
+        options = re2.Options()
+        options.log_errors = False
+        options.max_mem = 32 << 20
+        prefix = ("i" if rx.flags & re.IGNORECASE else "") + ("s" if rx.flags & re.DOTALL else "")
+        try:
+            return re2.compile(f"(?{prefix}:{source})" if prefix else source, options)
+        except re2.error:
+            return False
+
+    def search(self, text: str, pos: int = 0, *args: Any) -> re.Match[str] | None:
+        compiled = self._re2
+        if compiled is None:
+            self._uses += 1
+            if self._uses >= COMPILE_AFTER:
+                self._re2 = compiled = self._compile()
+        if compiled and not args and text.isascii():
+            found = compiled.search(text, pos)
+            if found is None:
+                return None
+            pos = found.start()  # ASCII: a character offset
+        return self._rx.search(text, pos, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rx, name)
+
+    def __repr__(self) -> str:
+        return f"leftmost({self._rx!r})"
+
+
+def leftmost(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """`rx`, with a `search` that skips to where a match can first start (same result)."""
+    return cast("re.Pattern[str]", _Leftmost(rx))

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..analysis import Analysis, behaviour_modal
 from ..calibration import is_bug_report
-from ..fastre import fast
+from ..fastre import fast, leftmost
 from ..parse import HEADING, LIST_ITEM, SEC_AC
 from ._regex import Regex, compile_patterns, compile_safe, join_patterns, lower_case_only
 from .base import Check, Hit, PhraseIndex, str_list
@@ -91,7 +91,7 @@ class OutcomeCheck(Check):
         # lower-case only: searched case-sensitively in the story's lower-cased text (faster),
         # and compiled once (these patterns are large: compiling is part of every cold start)
         joined = join_patterns(patterns)
-        self.fast: Regex | None = compile_safe(joined) if self.trusted and lower_case_only(joined) else None
+        self.fast: Regex | None = leftmost(compile_safe(joined)) if self.trusted and lower_case_only(joined) else None
         self.pattern = self.fast or compile_patterns(patterns, ignore_case=True, trusted=self.trusted)
         self.key = (joined, True)
         outside = str_list(detect, "outside-bug-reports")

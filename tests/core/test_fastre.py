@@ -103,3 +103,40 @@ def test_every_kind_of_white_space_counts_as_re_counts_it(space: str) -> None:
         for wrapped in PATTERNS:
             rx = re.compile(wrapped.pattern, wrapped.flags)
             assert (wrapped.search(text) is None) == (rx.search(text) is None), (rx.pattern, text)
+
+
+# -- leftmost: RE2 says where the first match can start, `re` finds it from there ----------
+def _outcome_pattern() -> re.Pattern[str]:
+    from storylint.rulepack import load_rulepack
+
+    check = load_rulepack([]).rules["MO01"].check
+    assert isinstance(check, structure.OutcomeCheck) and check.fast is not None
+    assert repr(check.fast).startswith("leftmost(")
+    return check.fast  # type: ignore[return-value]
+
+
+OUTCOME_WORDS = st.sampled_from(
+    ["so that", "so we can", "users", "can", "value:", "\n", " ", "in order to", "as a", "developer", ",", "i want",
+     "this is important since", "allowing readers to", "it'd be great", "...", "<benefit>", "*", "takes a lot of time",
+     "the goal is", "x", "é", "\u00a0", "because", "we", "need", "to", "easier for"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(OUTCOME_WORDS, max_size=30).map("".join), pos=st.integers(0, 40))
+def test_leftmost_finds_the_match_re_finds(text: str, pos: int) -> None:
+    wrapped = _outcome_pattern()
+    rx = re.compile(wrapped.pattern, wrapped.flags)
+    for start in (0, min(pos, len(text))):
+        m, expected = wrapped.search(text, start), rx.search(text, start)
+        assert (m and (m.span(), m.group(0))) == (expected and (expected.span(), expected.group(0))), (text, start)
+
+
+def test_leftmost_keeps_what_anchors_and_boundaries_see() -> None:
+    wrapped = fastre.leftmost(re.compile(r"(?:\A|\n)[ \t]*+value\s*:\s*\w|\bso that\b"))
+    wrapped.search("warm-up")  # compiled from the first search on (see the fixture)
+    assert wrapped._re2
+    assert wrapped.search("the value: 1 is logged") is None  # not at a line start
+    m = wrapped.search("log value: 1\nValue: x\nvalue: fewer calls")
+    assert m is not None and m.start() == 21
+    assert wrapped.search("also that") is None and wrapped.search("xso that") is None
