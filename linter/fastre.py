@@ -188,7 +188,7 @@ class _Leftmost:
     the match is `re`'s own and the same.
     """
 
-    __slots__ = ("_rx", "_re2", "_uses")
+    __slots__ = ("_re2", "_rx", "_uses")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self._rx = rx
