@@ -11,7 +11,7 @@ from ..analysis import Analysis, SentenceInfo
 from ..parse import SEC_PROPOSAL
 from ._regex import Regex, compile_patterns, join_patterns
 
-CONTEXTS = ("directive", "requirement", "any", "strong-directive", "instruction")
+CONTEXTS = ("directive", "requirement", "any", "strong-directive", "instruction", "directive-or-title")
 
 
 @dataclass(slots=True)
@@ -100,6 +100,10 @@ class Check:
                 return True  # the want itself is the requirement ("I want my files stored in S3")
         if self.context == "any":
             return True
+        if self.context == "directive-or-title":
+            # a title names the work ("Endpoint returning the current user"); the body's
+            # statements only mention what the product already has
+            return s.directive or s.field == "title"
         if self.context == "strong-directive":
             return s.directive and (s.imperative or s.plan)
         if self.context == "requirement":
