@@ -231,7 +231,7 @@ class Linter:
                         continue
                     sentence = analysis.sentence_at(hit.field, hit.start)
                     evidence = evidence_class(sentence, bug_report)
-                    if never_counts(rule.category, evidence):
+                    if never_counts(rule.category, evidence, rule.check.kind == "identifiers"):
                         continue
                     if (
                         learned is not None

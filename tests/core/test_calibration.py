@@ -86,6 +86,13 @@ def test_in_a_bug_report_only_a_plan_proposal_criterion_or_build_steps_count() -
     assert never_counts("implementation_steps", "symptom")
 
 
+def test_a_behaviour_modal_orders_no_build_unless_it_names_code_or_an_api_shape() -> None:
+    assert never_counts("technology", "modal-behaviour") and never_counts("ui_spec", "modal-behaviour")
+    assert not never_counts("code_structure", "modal-behaviour", names_code=True)
+    assert not never_counts("api_contract", "modal-behaviour")
+    assert not never_counts("technology", "modal")  # a modal that orders construction
+
+
 def test_proposed_fixes_read_as_plans() -> None:
     body = ("The toasts hide the save button. The solution here is to move them to the top. "
             "Switching the sort to the server would be better. To fix this, cache the thumbnails. "
