@@ -87,11 +87,28 @@ def is_bug_report(title: str, body: str) -> bool:
     return bool(_BUG_TITLE_RE.search(title.lower()) or _BUG_BODY_RE.search(body.lower()))
 
 
+# A bug's to-do item that orders the fix: "Need to rename X to Y", "We have to use X".
+_FIX_TODO_RE = re.compile(
+    r"\A\W*+(?:we\s++|you\s++|i\s++)?(?:(?:will\s++)?(?:need|needs|have|has)\s++to|must|should)\s++(?:also\s++)?([a-z]++)",
+    re.IGNORECASE,
+)
+
+
+def _orders_fix(text: str) -> bool:
+    m = _FIX_TODO_RE.match(text)
+    if m is None:
+        return False
+    g, verb = grammar(), m.group(1).lower()
+    return verb in g.imperatives and verb not in g.behaviour_verbs
+
+
 def evidence_class(s: SentenceInfo | None, bug_report: bool = False) -> str:
     """Where a term stands, from the strongest sign that the sentence directs the build."""
     found = _evidence_class(s)
     if bug_report and found == "proposal" and s is not None and _STEPS_HEADING_RE.match(s.heading):
         return "bug-report"  # a bug's bare "Steps" heading lists what was done, not what to build
+    if bug_report and found == "modal" and s is not None and _orders_fix(s.text):
+        return found  # "Need to rename X": the fix as a to-do item, not what was observed
     return "bug-report" if bug_report and found in _WEAK_IN_BUGS else found
 
 

@@ -86,6 +86,18 @@ def test_in_a_bug_report_only_a_plan_proposal_criterion_or_build_steps_count() -
     assert never_counts("implementation_steps", "symptom")
 
 
+def test_a_bugs_todo_item_that_orders_the_fix_counts() -> None:
+    from storylint.analysis import analyse
+    from storylint.model import Story
+    from storylint.parse import parse
+
+    body = "Need to rename the logger config so that the log file is written.\nIt should show the log file."
+    a = analyse(parse(Story(id="B-1", title="Logging is not producing a log file", body=body)))
+    todo, expected = (s for s in a.sentences if s.field == "body")
+    assert evidence_class(todo, bug_report=True) == "modal"  # the fix, as a to-do item
+    assert never_counts("technology", evidence_class(expected, bug_report=True))  # what should be seen
+
+
 def test_a_behaviour_modal_orders_no_build_unless_it_names_code_or_an_api_shape() -> None:
     assert never_counts("technology", "modal-behaviour") and never_counts("ui_spec", "modal-behaviour")
     assert not never_counts("code_structure", "modal-behaviour", names_code=True)
