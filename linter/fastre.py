@@ -121,55 +121,79 @@ def translate(pattern: str) -> str | None:
     return "".join(out)
 
 
-class _Fast:
-    """`re.Pattern` with an RE2 set in front of `search(text)` (see the module's doc)."""
+class _Wrapped:
+    """`re.Pattern` with an RE2 engine built on first need; `re` gives every match."""
 
-    __slots__ = ("_rx", "_set", "_uses")
+    __slots__ = ("_engine", "_rx", "_uses")
+    _name = "wrapped"
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self._rx = rx
-        self._set: Any = None  # None: not compiled yet; False: `re` alone
+        self._engine: Any = None  # None: not compiled yet; False: `re` alone
         self._uses = 0
 
+    def _ready(self) -> Any:
+        """The RE2 engine, once a run has searched often enough to pay for it."""
+        engine = self._engine
+        if engine is None:  # a run of a few stories does not pay for loading and compiling RE2
+            self._uses += 1
+            if self._uses >= COMPILE_AFTER:
+                self._engine = engine = self._compile()
+        return engine
+
     def _compile(self) -> Any:
+        raise NotImplementedError
+
+    def _re2(self, source: str | None, max_mem: int) -> tuple[Any, Any, str] | None:
+        """RE2, its options and the flag prefix for `source`; None where `re` must answer."""
         rx = self._rx
-        source = translate(rx.pattern)
         if source is None or rx.flags & ~(re.UNICODE | re.IGNORECASE | re.DOTALL):
-            return False
+            return None
         try:
             import re2  # a dependency; without it `re` answers alone
         except ImportError:  # pragma: no cover
-            return False
+            return None
         options = re2.Options()
         options.log_errors = False
-        options.max_mem = 8 << 20
+        options.max_mem = max_mem
         prefix = ("i" if rx.flags & re.IGNORECASE else "") + ("s" if rx.flags & re.DOTALL else "")
+        return re2, options, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rx, name)
+
+    def __repr__(self) -> str:
+        return f"{self._name}({self._rx!r})"
+
+
+class _Fast(_Wrapped):
+    """An RE2 set in front of `search(text)`: "no match" where that is exact (module doc)."""
+
+    __slots__ = ()
+    _name = "fast"
+
+    def _compile(self) -> Any:
+        source = translate(self._rx.pattern)
+        found = self._re2(source, 8 << 20)
+        if found is None:
+            return False
+        re2, options, prefix = found
         rset = re2.Set.SearchSet(options)
         try:
             rset.Add("(?:)")  # index 0 matches every text: without it, RE2 gave no answer
-            rset.Add(f"(?{prefix}:{source})" if prefix else f"(?:{source})")
+            rset.Add(f"(?{prefix}:{source})")
             rset.Compile()
         except re2.error:
             return False
         return rset
 
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        rset = self._set
-        if rset is None:  # a run of a few stories does not pay for loading and compiling RE2
-            self._uses += 1
-            if self._uses >= COMPILE_AFTER:
-                self._set = rset = self._compile()
+        rset = self._ready()
         if rset and not args and text.isascii():
             found = rset.Match(text)
             if found and 0 in found and 1 not in found:
                 return None
         return self._rx.search(text, *args)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._rx, name)
-
-    def __repr__(self) -> str:
-        return f"fast({self._rx!r})"
 
 
 def fast(rx: re.Pattern[str]) -> re.Pattern[str]:
@@ -177,7 +201,7 @@ def fast(rx: re.Pattern[str]) -> re.Pattern[str]:
     return cast("re.Pattern[str]", _Fast(rx))
 
 
-class _Leftmost:
+class _Leftmost(_Wrapped):
     """`re.Pattern` whose `search(text)` starts where an RE2 widening of it first matches.
 
     For a long alternation that does match (an outcome phrase somewhere in a story), `re`
@@ -188,51 +212,30 @@ class _Leftmost:
     the match is `re`'s own and the same.
     """
 
-    __slots__ = ("_re2", "_rx", "_uses")
-
-    def __init__(self, rx: re.Pattern[str]) -> None:
-        self._rx = rx
-        self._re2: Any = None  # None: not compiled yet; False: `re` alone
-        self._uses = 0
+    __slots__ = ()
+    _name = "leftmost"
 
     def _compile(self) -> Any:
         from .checks._prefilter import relax
 
-        rx = self._rx
-        source = relax(rx.pattern)
-        if source is None or rx.flags & ~(re.UNICODE | re.IGNORECASE | re.DOTALL):
+        source = relax(self._rx.pattern)
+        found = self._re2(source, 32 << 20)
+        if found is None:
             return False
+        re2, options, prefix = found
         try:
-            import re2
-        except ImportError:  # pragma: no cover
-            return False
-        options = re2.Options()
-        options.log_errors = False
-        options.max_mem = 32 << 20
-        prefix = ("i" if rx.flags & re.IGNORECASE else "") + ("s" if rx.flags & re.DOTALL else "")
-        try:
-            return re2.compile(f"(?{prefix}:{source})" if prefix else source, options)
+            return re2.compile(f"(?{prefix}:{source})", options)
         except re2.error:
             return False
 
     def search(self, text: str, pos: int = 0, *args: Any) -> re.Match[str] | None:
-        compiled = self._re2
-        if compiled is None:
-            self._uses += 1
-            if self._uses >= COMPILE_AFTER:
-                self._re2 = compiled = self._compile()
+        compiled = self._ready()
         if compiled and not args and text.isascii():
             found = compiled.search(text, pos)
             if found is None:
                 return None
             pos = found.start()  # ASCII: a character offset
         return self._rx.search(text, pos, *args)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._rx, name)
-
-    def __repr__(self) -> str:
-        return f"leftmost({self._rx!r})"
 
 
 def leftmost(rx: re.Pattern[str]) -> re.Pattern[str]:

@@ -58,8 +58,8 @@ def test_re2_only_after_a_few_searches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fastre, "COMPILE_AFTER", 3)
     wrapped = fast(re.compile("needle"))
     assert wrapped.search("a needle") is not None and wrapped.search("hay") is None
-    assert wrapped._set is None
-    assert wrapped.search("hay") is None and wrapped._set
+    assert wrapped._engine is None
+    assert wrapped.search("hay") is None and wrapped._engine
 
 
 def test_a_match_is_the_one_re_gives() -> None:
@@ -134,7 +134,7 @@ def test_leftmost_finds_the_match_re_finds(text: str, pos: int) -> None:
 def test_leftmost_keeps_what_anchors_and_boundaries_see() -> None:
     wrapped = fastre.leftmost(re.compile(r"(?:\A|\n)[ \t]*+value\s*:\s*\w|\bso that\b"))
     wrapped.search("warm-up")  # compiled from the first search on (see the fixture)
-    assert wrapped._re2
+    assert wrapped._engine
     assert wrapped.search("the value: 1 is logged") is None  # not at a line start
     m = wrapped.search("log value: 1\nValue: x\nvalue: fewer calls")
     assert m is not None and m.start() == 21
