@@ -211,6 +211,18 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             if nl == -1:
                 break
             continue
+        if line[:1].isalpha() and (am := _INLINE_AC_LABEL.match(line)) is not None:
+            # "Acceptance criteria: * works offline * ..." on one line (exports that flatten
+            # line breaks): the label heads a criteria section, the rest is its first paragraph
+            close_paragraph()
+            heading = line[: am.end(1)]
+            section = SEC_AC
+            _add(p, HEADING, pos, pos + am.end(1), section, heading)
+            para_start, para_end, prev_kind = pos + am.end(), line_end, PARAGRAPH
+            pos = next_pos
+            if nl == -1:
+                break
+            continue
         if (
             line[:1].isalpha()
             and (len(line) > 64 or not _short_label_heading(line))
@@ -334,6 +346,12 @@ _KNOWN_LABELS = re.compile(
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
     r"user story|why|notes|solution|approach|requirements)\b",
     re.IGNORECASE,
+)
+
+
+# A criteria label with its first item on the same line (see `_parse_body`).
+_INLINE_AC_LABEL = re.compile(
+    r"(acceptance criteria|conditions of satisfaction|cos|definition of done)[ \t]*+:[ \t]*+(?=\S)", re.IGNORECASE
 )
 
 
