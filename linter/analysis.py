@@ -72,7 +72,7 @@ class Grammar:
     component_subjects: frozenset[str]
     symptoms: tuple[str, ...]  # in file order, for the regex built from them
     fix_names: frozenset[str]  # what "Fix X" names when X is the bug: a symptom or a defect
-    code_change_verbs: frozenset[str] = frozenset()
+    code_change_verbs: frozenset[str]  # in a title, they order a part of the system changed
 
 
 @cache
@@ -89,7 +89,7 @@ def grammar() -> Grammar:
         component_subjects=frozenset(data["component_subjects"]),
         symptoms=tuple(data["symptoms"]),
         fix_names=frozenset(data["symptoms"] + data["defects"]),
-        code_change_verbs=frozenset(data.get("code_change_verbs", ())),
+        code_change_verbs=frozenset(data["code_change_verbs"]),
     )
 
 

@@ -72,11 +72,6 @@ def never_counts(category: str, evidence: str, names_code: bool = False) -> bool
     return evidence in NEVER and not (evidence == "bug-report" and category == "implementation_steps")
 
 
-def reports_symptom(text: str) -> bool:
-    """The sentence says what goes wrong ("the HTTP connector fails on ...")."""
-    return _symptom_re().search(text) is not None
-
-
 def is_docs_work(title: str) -> bool:
     """The item's work is documentation: the code, endpoints and technologies it names
     are what the pages are to explain, not what the team is to build."""

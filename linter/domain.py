@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .analysis import Analysis, SentenceInfo, analyse
-from .calibration import is_bug_report, reports_symptom
+from .calibration import evidence_class, is_bug_report
 from .checks.base import PhraseIndex
 from .checks.identifiers import IdentifierCheck
 from .checks.terms import TermCheck
 from .model import HOW_CATEGORIES, Story
-from .parse import SEC_AC, SEC_PROPOSAL, parse
+from .parse import SEC_AC, parse
 
 if TYPE_CHECKING:
     from .rulepack import RulePack
@@ -114,7 +114,7 @@ def user_facing(s: SentenceInfo) -> bool:
 def reported_symptom(s: SentenceInfo) -> bool:
     """In a bug report, a sentence (the title too) that says what goes wrong: the parts it
     names are ones the product's users run into ("the HTTP connector fails on ...")."""
-    return bool(s.lowered) and not (s.imperative or s.plan or s.section == SEC_PROPOSAL) and reports_symptom(s.text)
+    return evidence_class(s) == "symptom"
 
 
 def evidence_in(a: Analysis, candidates: Candidates) -> set[str]:

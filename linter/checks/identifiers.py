@@ -47,12 +47,11 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # second segment: `(?:[^\W A-Z_]|\$)*` up to its first [A-Z_], not `[\w$]*`, which
 # backtracks quadratically on a.aBBBB...B- (words are also capped at MAX_IDENTIFIER)
 _TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
-# A scoped name (Gitlab::GitLogger, mesos::slave::State, core_text::convert, HtmlReporter#Style) is code when it
-# has three parts or a part only code spells; "workflow::ready" and "Team::Backend" are labels.
-_SCOPED = re.compile(r"^(?:[A-Za-z_]\w*+(?:::|#))++[A-Za-z_]\w*+$")  # and Javadoc's Class#member
+# A scoped name (Gitlab::GitLogger, mesos::slave::State, core_text::convert, Javadoc's
+# HtmlReporter#Style) is code when it has three parts or a part only code spells;
+# "workflow::ready" and "Team::Backend" are labels, as is any in a story about labels.
+_SCOPED = re.compile(r"^(?:[A-Za-z_]\w*+(?:::|#))++[A-Za-z_]\w*+$")
 _CODE_SPELLING = re.compile(r"[a-z][A-Z]|[A-Za-z0-9]_[A-Za-z0-9]")
-
-
 _LABEL_WORDS = frozenset({"label", "labels", "labelled", "labeled", "scoped"})
 
 
