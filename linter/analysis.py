@@ -11,12 +11,17 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import cache
+from itertools import islice
+from typing import Any, TypeVar, cast
 
 from .fastre import fast
 from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
+
+T = TypeVar("T")
 
 TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
 _PREFIX_RE = re.compile(
@@ -217,6 +222,12 @@ class SentenceInfo:
     vocab: frozenset[str] = frozenset()  # lowered tokens, for quick rejection
     _tokens: list[tuple[int, int, str]] | None = None
 
+    def word_start(self, i: int) -> int:
+        """Field offset of word `i`, without making every token's position (`tokens`)."""
+        if self._tokens is not None:
+            return self._tokens[i][0]
+        return self.start + next(islice(TOKEN_RE.finditer(self.text), i, None)).start()
+
     @property
     def tokens(self) -> list[tuple[int, int, str]]:
         """(start, end, word) in field offsets; computed only when a rule needs positions."""
@@ -284,23 +295,16 @@ class Analysis:
             self._vocab = frozenset().union(*(s.vocab for s in self.sentences))
         return self._vocab
 
-    _word_index: dict[int, dict[str, list[int]]] = dc_field(default_factory=dict)
+    _shared: dict[int, Any] = dc_field(default_factory=dict)
 
-    def word_index(self, universe: frozenset[str]) -> dict[str, list[int]] | None:
-        """Which sentences hold each word of `universe` (the first words of every term
-        rule): built once per story and shared, so a term rule visits only the sentences
-        that hold one of its words. None for a story with non-ASCII text, where a
-        sentence's words may still be re-split (see `SentenceInfo.words`)."""
-        if not self.all_text().isascii():
-            return None
-        index = self._word_index.get(id(universe))
-        if index is None:
-            index = {}
-            for i, s in enumerate(self.sentences):
-                for word in s.vocab & universe:
-                    index.setdefault(word, []).append(i)
-            self._word_index[id(universe)] = index
-        return index
+    def shared(self, key: int, compute: Callable[[], T]) -> T:
+        """What several rules of a run derive from the same story, computed once (`key`:
+        the id of the run-wide object that computes it)."""
+        try:
+            return cast(T, self._shared[key])
+        except KeyError:
+            value = self._shared[key] = compute()
+            return value
 
     _span_index: dict[str, tuple[list[int], list[Span]]] | None = None
 
@@ -439,7 +443,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         if (
             lower in g.imperatives
             and (first[0].isupper() or s.block.kind != TITLE or i == k)
-            and full[info.tokens[i][0] - 1 : info.tokens[i][0]] != "`"  # `build` is code, not a verb
+            and full[info.word_start(i) - 1 : info.word_start(i)] != "`"  # `build` is code, not a verb
         ):
             nxt = lowered[i + 1] if i + 1 < len(words) else ""
             # "make sure X" states an outcome; "Drop down menu ..." names a widget

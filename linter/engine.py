@@ -80,20 +80,25 @@ class Linter:
         self.rules: list[Rule] = self._select()
         self._rule_order = {rule.code: i for i, rule in enumerate(self.rules)}
         self._enabled_codes = {r.code for r in self.rules}
-        self._share_word_index()
+        self._share_term_scan()
+        # each rule, and whether its findings take the confidence their evidence measured
+        self._calibrated = [
+            (r, r.builtin and r.category in HOW_CATEGORIES and r.check.kind != "vocabulary") for r in self.rules
+        ]
         self._severity = self._severity_overrides()
         self.domain: dict[str, frozenset[str]] = {}
         self.use_domain(domain or {})
         self._linted = 0
 
-    def _share_word_index(self) -> None:
-        """Term rules share one word index per story, over all their first words."""
+    def _share_term_scan(self) -> None:
+        """Term rules share one pass over each story's words (see checks/term_scan)."""
+        from .checks.term_scan import TermScan
         from .checks.terms import TermCheck
 
         terms = [r.check for r in self.rules if isinstance(r.check, TermCheck)]
-        universe = frozenset().union(*(c.terms.first_words for c in terms))
-        for check in terms:
-            check.universe = universe
+        scan = TermScan([c.terms for c in terms])
+        for slot, check in enumerate(terms):
+            check.scan, check.slot = scan, slot
 
     def use_domain(self, domain: Mapping[str, Iterable[str]]) -> None:
         """Learned domain vocabulary (project -> terms, see `storylint.domain`); a weak
@@ -217,10 +222,9 @@ class Linter:
         excerpts: dict[tuple[str, int, int], str] = {}  # several terms of a sentence share one
         calibrated_hits: list[tuple[Rule, Hit]] = []
         said: set[str] = set()  # the sentences that carry calibrated HOW evidence
-        for rule in self.rules:
-            if rule.code in ignored:
+        for rule, calibrated in self._calibrated:
+            if ignored and rule.code in ignored:
                 continue
-            calibrated = rule.builtin and rule.category in HOW_CATEGORIES and rule.check.kind != "vocabulary"
             for hit in rule.check.run(analysis):
                 if calibrated:
                     if bug_report is None:

@@ -160,6 +160,19 @@ class PhraseIndex:
     def __bool__(self) -> bool:
         return bool(self._index)
 
+    @property
+    def cased(self) -> bool:
+        """Some term must match as written (then the sentence's own-case words are needed)."""
+        return self._cased
+
+    def start_words(self) -> list[str]:
+        """The words a term can start with, as looked up (lower case, or as written)."""
+        return list(self._index)
+
+    def cased_start_words(self) -> list[str]:
+        """The first words, as written, of the terms that must match as written."""
+        return sorted({norm[0] for entries in self._index.values() for norm, is_cased, _ in entries if is_cased})
+
     def find(self, s: SentenceInfo) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of every match in a sentence, left to right, not overlapping."""
         out: list[tuple[int, int, str]] = []
@@ -168,27 +181,32 @@ class PhraseIndex:
         words = s.words if self._cased else s.lowered  # original case only when a term needs it
         lowered = s.lowered  # after `words`, which may realign it
         i, n = 0, len(words)
-        index = self._index
-        cased = self._cased
         while i < n:
-            entries = index.get(lowered[i]) or (index.get(words[i]) if cased else None)
-            hit = None
-            if entries:
-                for norm, is_cased, phrase in entries:
-                    k = len(norm)
-                    if i + k > n:
-                        continue
-                    candidate = words[i : i + k] if is_cased else lowered[i : i + k]
-                    if tuple(candidate) == norm:
-                        tokens = s.tokens
-                        hit = (tokens[i][0], tokens[i + k - 1][1], phrase, k)
-                        break
+            hit = self.match_at(s, words, lowered, i)
             if hit:
                 out.append(hit[:3])
                 i += hit[3]
             else:
                 i += 1
         return out
+
+    def match_at(
+        self, s: SentenceInfo, words: list[str], lowered: list[str], i: int
+    ) -> tuple[int, int, str, int] | None:
+        """The longest term starting at word `i`: (start, end, phrase, words it spans)."""
+        entries = self._index.get(lowered[i]) or (self._index.get(words[i]) if self._cased else None)
+        if not entries:
+            return None
+        n = len(lowered)
+        for norm, is_cased, phrase in entries:
+            k = len(norm)
+            if i + k > n:
+                continue
+            candidate = words[i : i + k] if is_cased else lowered[i : i + k]
+            if tuple(candidate) == norm:
+                tokens = s.tokens
+                return tokens[i][0], tokens[i + k - 1][1], phrase, k
+        return None
 
 
 class EngineCheck(Check):

@@ -8,11 +8,12 @@ turns a mention into a prescription ("column" next to "table", "add", "migration
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..analysis import Analysis
+from ..analysis import Analysis, SentenceInfo
 from .base import Check, Hit, PhraseIndex, str_list
+from .term_scan import TermScan
 
 
 class TermCheck(Check):
@@ -34,27 +35,27 @@ class TermCheck(Check):
         self.max_per_story = int(detect.get("max-per-story", 3))
         self.title_only = bool(detect.get("title-only", False))
         self.exclude_titles = bool(detect.get("exclude-titles", False))
-        # first words of all the run's term rules (set by the engine): one shared word index
-        self.universe: frozenset[str] = self.terms.first_words
+        # the run's one pass over every term rule's words (set by the engine; see term_scan)
+        self.scan: TermScan | None = None
+        self.slot = 0
+
+    def _may_hold(self, s: SentenceInfo) -> bool:
+        return not (self.title_only and s.field != "title") and not (self.exclude_titles and s.field == "title")
 
     def run(self, a: Analysis) -> Iterator[Hit]:
-        first = self.terms.first_words
-        if first.isdisjoint(a.vocab):
+        if self.terms.first_words.isdisjoint(a.vocab):
             return
-        sentences = a.sentences
-        index = a.word_index(self.universe)
-        if index is not None:  # only the sentences that hold one of the terms' first words
-            sentences = [sentences[i] for i in sorted({i for w in first & a.vocab for i in index.get(w, ())})]
+        shared = self.scan.matches(a) if self.scan is not None else None
+        if shared is None:  # no shared pass (non-ASCII text, or outside an engine): look here
+            candidates: Iterable[tuple[SentenceInfo, list[tuple[int, int, str]]]] = (
+                (s, self.terms.find(s) if self._may_hold(s) else []) for s in a.sentences
+            )
+        else:
+            sentences = a.sentences
+            candidates = [(sentences[i], m) for i, m in sorted(shared[self.slot].items())]
         found = 0
-        for s in sentences:
-            if self.title_only and s.field != "title":
-                continue
-            if self.exclude_titles and s.field == "title":
-                continue
-            if not s.lowered:
-                continue
-            matches = self.terms.find(s)  # cheap: a set test first
-            if not matches or not self.sentence_applies(s):
+        for s, matches in candidates:
+            if not matches or not self._may_hold(s) or not self.sentence_applies(s):
                 continue
             # "As a developer using the GraphQL API I want ...": the role says who the user
             # is; its words neither name the solution nor tie one to the work

@@ -1,0 +1,72 @@
+"""One pass over a story's words for every term rule of a run.
+
+Each term rule used to walk the sentences that hold one of its first words with its own
+`PhraseIndex`; eleven bundled rules (and a team's own) walked many of the same sentences
+again. `TermScan` merges their indexes: a sentence is walked once, and at each word only
+the rules with a term starting there are tried. Each rule keeps its own left-to-right,
+longest-first, non-overlapping matches, so it gets exactly what `PhraseIndex.find` gives.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .base import PhraseIndex
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
+
+Match = tuple[int, int, str]  # (start, end, phrase) in field offsets
+
+
+class TermScan:
+    """The merged first-word index of several `PhraseIndex`es (one slot each)."""
+
+    def __init__(self, indexes: list[PhraseIndex]) -> None:
+        self.indexes = indexes
+        self.universe: frozenset[str] = frozenset().union(*(ix.first_words for ix in indexes))
+        merged: dict[str, list[int]] = {}
+        for slot, ix in enumerate(indexes):
+            for key in ix.start_words():
+                merged.setdefault(key, []).append(slot)
+        self._merged = merged
+        # a sentence needs its words as written only when it holds a term that must match so
+        # (otherwise its lower-cased words serve every index, and `words` is never built)
+        self._cased_words = frozenset(k.lower() for ix in indexes if ix.cased for k in ix.cased_start_words())
+
+    def matches(self, a: Analysis) -> list[dict[int, list[Match]]] | None:
+        """Per slot, sentence number -> that index's matches (sentences with none left out);
+        None for a story with non-ASCII text, whose words a sentence may still re-split
+        (`SentenceInfo.words`): each rule then looks for itself."""
+        return a.shared(id(self), lambda: self._scan(a))
+
+    def _scan(self, a: Analysis) -> list[dict[int, list[Match]]] | None:
+        if not a.all_text().isascii():
+            return None
+        indexes, merged, universe = self.indexes, self._merged, self.universe
+        out: list[dict[int, list[Match]]] = [{} for _ in indexes]
+        for number, s in enumerate(a.sentences):
+            if universe.isdisjoint(s.vocab):
+                continue
+            lowered = s.lowered
+            words = s.words if not self._cased_words.isdisjoint(s.vocab) else lowered
+            lowered = s.lowered  # after `words`, which may realign it
+            n = len(lowered)
+            free = [0] * len(indexes)  # per slot: the first word its next match may start at
+            for i in range(n):
+                slots = merged.get(lowered[i])
+                if words[i] != lowered[i]:
+                    more = merged.get(words[i])
+                    if more:
+                        slots = sorted(set(slots or ()) | set(more))
+                if not slots:
+                    continue
+                for slot in slots:
+                    if i < free[slot]:
+                        continue
+                    found = indexes[slot].match_at(s, words, lowered, i)
+                    if found is not None:
+                        start, end, phrase, k = found
+                        out[slot].setdefault(number, []).append((start, end, phrase))
+                        free[slot] = i + k
+        return out

@@ -1,0 +1,68 @@
+"""The run's one pass over every term rule's words (checks/term_scan.py) must give each
+rule exactly what its own `PhraseIndex.find` gives, and the engine the same findings."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storylint.analysis import analyse
+from storylint.checks.base import PhraseIndex
+from storylint.checks.term_scan import TermScan
+from storylint.checks.terms import TermCheck
+from storylint.config import config_from_dict
+from storylint.engine import Linter
+from storylint.model import Story
+from storylint.parse import parse
+from tests.stories import case_stories
+
+# a small vocabulary, so that terms of several rules overlap, nest and repeat
+WORD = st.sampled_from(["table", "tables", "user", "User", "column", "add", "the", "React", "react", "native", "api", "key", "keys"])
+TERM = st.lists(WORD, min_size=1, max_size=3).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rules=st.lists(st.tuples(st.lists(TERM, max_size=4), st.lists(TERM, max_size=2)), min_size=1, max_size=4).filter(
+        lambda rs: all(t or c for t, c in rs)
+    ),
+    sentences=st.lists(st.lists(WORD, min_size=1, max_size=12).map(" ".join), min_size=1, max_size=3),
+)
+def test_each_slot_gets_what_its_own_index_finds(rules: list[tuple[list[str], list[str]]], sentences: list[str]) -> None:
+    indexes = [PhraseIndex(terms, cased=cased) for terms, cased in rules]
+    analysis = analyse(parse(Story(id="s", title="t", body=". ".join(sentences) + ".")))
+    shared = TermScan(indexes).matches(analysis)
+    assert shared is not None
+    for slot, index in enumerate(indexes):
+        own = {n: found for n, s in enumerate(analysis.sentences) if (found := index.find(s))}
+        assert shared[slot] == own
+
+
+def test_non_ascii_story_has_no_shared_pass() -> None:
+    analysis = analyse(parse(Story(id="s", title="t", body="Add a table for the café's orders.")))
+    assert TermScan([PhraseIndex(["table"])]).matches(analysis) is None
+
+
+def test_the_scan_runs_once_per_story() -> None:
+    index = PhraseIndex(["table"])
+    scan = TermScan([index, PhraseIndex(["column"])])
+    analysis = analyse(parse(Story(id="s", title="Add a table", body="Add a column to the table.")))
+    first = scan.matches(analysis)
+    assert first is scan.matches(analysis)  # shared by every rule of the run
+
+
+def test_same_findings_with_and_without_the_shared_pass() -> None:
+    config = config_from_dict({"select": ["ALL"]}, source="test")
+    shared, alone = Linter(config), Linter(config)
+    terms = [r.check for r in alone.rules if isinstance(r.check, TermCheck)]
+    assert len(terms) > 5
+    for check in terms:
+        check.scan = None  # each rule walks the sentences with its own index
+    assert all(r.check.scan is not None for r in shared.rules if isinstance(r.check, TermCheck))
+    stories = [Story.model_validate(row) for row in case_stories()]
+    found = 0
+    for story in stories:
+        a, b = shared.lint(story), alone.lint(story)
+        assert [f.to_dict() for f in a.findings] == [f.to_dict() for f in b.findings], story.id
+        found += sum(f.rule in {c.code for c in shared.rules if isinstance(c.check, TermCheck)} for f in a.findings)
+    assert found > 50  # the cases exercise the term rules
