@@ -130,6 +130,8 @@ class SentenceInfo:
     _flags: _Flags | None = None
     _src: tuple[ParsedStory, Sentence] | None = None
     _code_like: bool | None = None
+    # flag patterns the story's one scan showed absent from the whole story (FLAG_KEYS)
+    _absent: frozenset[str] = frozenset()
 
     @property
     def words(self) -> list[str]:
@@ -270,9 +272,15 @@ class Analysis:
     def prefiltered(self, known: frozenset[tuple[str, bool]], possible: frozenset[tuple[str, bool]] | None) -> None:
         """Take the scan's answer; with it, a story with no name from code skips that test."""
         self._known, self._possible = known, possible
-        if possible is not None and CODE_LIKE_KEY in known and CODE_LIKE_KEY not in possible:
+        if possible is None:
+            return
+        if CODE_LIKE_KEY in known and CODE_LIKE_KEY not in possible:
             for s in self.sentences:
                 s._code_like = False
+        absent = frozenset(name for name, key in FLAG_KEYS.items() if key in known and key not in possible)
+        if absent:
+            for s in self.sentences:
+                s._absent = absent
     _starts: dict[str, list[int]] = dc_field(default_factory=dict)
     _by_field: dict[str, list[SentenceInfo]] = dc_field(default_factory=dict)
 
@@ -387,6 +395,18 @@ _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "app
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
 _CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
+
+
+def _unbounded(rx: re.Pattern[str]) -> tuple[str, bool]:
+    """A story-scan key for a sentence pattern: word boundaries dropped (the scan sees the
+    whole story, where a sentence's first word may not stand at a boundary), so that it
+    matches wherever the pattern matches a sentence."""
+    return re.sub(r"(?<!\\)((?:\\\\)*)\\b", r"\1", rx.pattern), bool(rx.flags & re.IGNORECASE)
+
+
+#: Sentence-flag patterns the one scan is asked about: absent from a story, no sentence
+#: of it runs them (most stories have no documentation word, many no modal).
+FLAG_KEYS = {"modal": _unbounded(_MODAL_RE), "plan": _unbounded(_PLAN_RE), "docs": _unbounded(DOCS_WORK_RE)}
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
                                "members", "they", "he", "she", "people"})  # fmt: skip
 
@@ -426,26 +446,29 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
 def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     g = grammar()
     f = _Flags()
-    words = info.words  # first: it may correct `lowered`
+    if not info.text.isascii():
+        _ = info.words  # first: it may correct `lowered` (ASCII words and their lower case align)
     lowered, vocab, text = info.lowered, info.vocab, info.text
     full = p.masked(s.field)
-    if not words:
+    n = len(lowered)
+    if not n:
         return f
     prefix = _PREFIX_RE.match(full, s.start, s.end)
     rest_start = prefix.end() if prefix else s.start
     k = len(TOKEN_RE.findall(full, s.start, rest_start)) if rest_start > s.start else 0
     i = k
-    while i < len(words) - 1 and lowered[i] in g.fillers:
+    while i < n - 1 and lowered[i] in g.fillers:
         i += 1
-    if i < len(words):
-        first, lower = words[i], lowered[i]
+    if i < n:
+        lower = lowered[i]
+        at = info.word_start(i) if lower in g.imperatives else 0  # where the word stands in `full`
         # "Add ...", "add ..." but not "Adds", not a capitalised word mid-title like "Update Center"
         if (
             lower in g.imperatives
-            and (first[0].isupper() or s.block.kind != TITLE or i == k)
-            and full[info.word_start(i) - 1 : info.word_start(i)] != "`"  # `build` is code, not a verb
+            and (full[at].isupper() or s.block.kind != TITLE or i == k)
+            and full[at - 1 : at] != "`"  # `build` is code, not a verb
         ):
-            nxt = lowered[i + 1] if i + 1 < len(words) else ""
+            nxt = lowered[i + 1] if i + 1 < n else ""
             # "make sure X" states an outcome; "Drop down menu ..." names a widget
             if not ((lower == "make" and nxt == "sure") or (lower == "drop" and nxt in ("down", "downs"))):
                 f.verb = lower
@@ -455,18 +478,18 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
                     f.imperative = True
         elif lower == "get" and lowered[i + 1 : i + 3] == ["rid", "of"]:
             f.imperative, f.verb = True, "remove"  # "Get rid of X": remove it
-        elif lower in g.component_subjects and i + 2 < len(words) and lowered[i + 1] == "to":
+        elif lower in g.component_subjects and i + 2 < n and lowered[i + 1] == "to":
             # "Backend to emit metric updates": a build task assigned to a part of the system
             f.imperative = True
             f.verb = lowered[i + 2]
     # "X should not cause Y" constrains behaviour; it does not direct the build.
-    if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
+    if not vocab.isdisjoint(_MODAL_WORDS) and "modal" not in info._absent and _MODAL_RE.search(text):
         f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
         if f.modal and _NOT_AN_ORDER_RE.search(text) and not _MODAL_RE.search(_NOT_AN_ORDER_RE.sub(" ", text)):
             # "today one has to copy it by hand" (the user's burden), "so that you don't need
             # to ..." (the benefit): a modal that orders nobody to build anything
             f.modal = False
-    if not vocab.isdisjoint(_PLAN_WORDS):
+    if not vocab.isdisjoint(_PLAN_WORDS) and "plan" not in info._absent:
         f.plan = bool(_PLAN_RE.search(text))
     if "as" in vocab:
         m = _USER_CLAUSE_RE.match(text)
@@ -480,7 +503,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             if want and want.group(1).lower() in g.imperatives and want.group(1).lower() not in g.behaviour_verbs:
                 # "... to use the connector in my jobs": the developer's own work with the product
                 f.imperative = f.technical_role and not _OWN_WORK_RE.search(text, want.end())
-    if k < len(words) and lowered[k] in _CAPABILITY_WORDS:
+    if k < n and lowered[k] in _CAPABILITY_WORDS:
         f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end))
     if f.capability and not f.user_clause:
         f.user_clause = True
@@ -492,7 +515,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             verb = want.group(1).lower()
             if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
                 f.imperative = f.system_want = True  # the want dictates how the system is built
-    f.docs_work = DOCS_WORK_RE.search(text) is not None
+    f.docs_work = "docs" not in info._absent and DOCS_WORK_RE.search(text) is not None
     if text.endswith("?") and not _PROPOSING_QUESTION_RE.search(text):
         # "what do I need to do to ...?", "Migrate database when update schema?": a
         # question about the product asks the team nothing
