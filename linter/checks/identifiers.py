@@ -61,6 +61,11 @@ def _scoped_code(word: str) -> bool:
 
 _MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
 MAYBE_CODE_KEY = (_MAYBE_CODE.pattern, False)
+def _maybe_code(a: Analysis) -> bool:
+    """Some word of the story may be a name from code (asked once per story, for every rule)."""
+    return a.may_match(MAYBE_CODE_KEY) and _MAYBE_CODE.search(a.all_text()) is not None
+
+
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 
 
@@ -131,7 +136,7 @@ class IdentifierCheck(Check):
         found = 0
         if not self.worth_running(a):
             return
-        if not a.parsed.code_spans and not (a.may_match(MAYBE_CODE_KEY) and _MAYBE_CODE.search(a.all_text())):
+        if not a.parsed.code_spans and not a.shared(id(_MAYBE_CODE), lambda: _maybe_code(a)):
             return
         for s in a.sentences:
             if not s.code_like and not a.spans_in(s):
