@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
-from ..parse import LIST_ITEM, SEC_PROPOSAL
+from ..parse import LIST_ITEM, SEC_AC, SEC_PROPOSAL
 from .base import Check, Hit, PhraseIndex, str_list
 from .identifiers import CAMEL, DOTTED, PATH, SNAKE
 
@@ -79,7 +79,9 @@ class StepListCheck(Check):
         for items in self._lists(a):
             # A task list ("- [ ] ...") or a list in a proposal section is a to-do list: its
             # items are steps even when they are not verb-first ("DB migration for orders").
-            todo = all(blocks[s.block_start].checked is not None or s.section == SEC_PROPOSAL
+            # Under an acceptance-criteria heading a task list is the criteria to tick off:
+            # there only a build verb makes an item a step.
+            todo = all((blocks[s.block_start].checked is not None and s.section != SEC_AC) or s.section == SEC_PROPOSAL
                        for s in items if s.block_start in blocks)  # fmt: skip
             steps = [s for s in items if self._step(a, s, todo)]
             share = len(steps) / len(items)
