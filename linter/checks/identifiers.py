@@ -116,8 +116,8 @@ class IdentifierCheck(Check):
             return False
         if PASCAL3.match(word):
             return True
-        if not PASCAL.match(word):
-            return False
+        if not PASCAL.match(word) or word[-1].isupper():
+            return False  # a last hump of capitals ("IntelliJ", "MySQL", "GraphQL") spells a brand
         # "OrderController", not a bare "ViewModel": the suffix must follow a name
         return has_noun or (word.endswith(self.code_suffixes) and word not in self.code_suffixes)
 
