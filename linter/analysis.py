@@ -130,8 +130,6 @@ class SentenceInfo:
     _flags: _Flags | None = None
     _src: tuple[ParsedStory, Sentence] | None = None
     _code_like: bool | None = None
-    # flag patterns the story's one scan showed absent from the whole story (FLAG_KEYS)
-    _absent: frozenset[str] = frozenset()
 
     @property
     def words(self) -> list[str]:
@@ -272,15 +270,9 @@ class Analysis:
     def prefiltered(self, known: frozenset[tuple[str, bool]], possible: frozenset[tuple[str, bool]] | None) -> None:
         """Take the scan's answer; with it, a story with no name from code skips that test."""
         self._known, self._possible = known, possible
-        if possible is None:
-            return
-        if CODE_LIKE_KEY in known and CODE_LIKE_KEY not in possible:
+        if possible is not None and CODE_LIKE_KEY in known and CODE_LIKE_KEY not in possible:
             for s in self.sentences:
                 s._code_like = False
-        absent = frozenset(name for name, key in FLAG_KEYS.items() if key in known and key not in possible)
-        if absent:
-            for s in self.sentences:
-                s._absent = absent
     _starts: dict[str, list[int]] = dc_field(default_factory=dict)
     _by_field: dict[str, list[SentenceInfo]] = dc_field(default_factory=dict)
 
@@ -396,17 +388,6 @@ _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
 _CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
 
-
-def _unbounded(rx: re.Pattern[str]) -> tuple[str, bool]:
-    """A story-scan key for a sentence pattern: word boundaries dropped (the scan sees the
-    whole story, where a sentence's first word may not stand at a boundary), so that it
-    matches wherever the pattern matches a sentence."""
-    return re.sub(r"(?<!\\)((?:\\\\)*)\\b", r"\1", rx.pattern), bool(rx.flags & re.IGNORECASE)
-
-
-#: Sentence-flag patterns the one scan is asked about: absent from a story, no sentence
-#: of it runs them (most stories have no documentation word, many no modal).
-FLAG_KEYS = {"modal": _unbounded(_MODAL_RE), "plan": _unbounded(_PLAN_RE), "docs": _unbounded(DOCS_WORK_RE)}
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
                                "members", "they", "he", "she", "people"})  # fmt: skip
 
@@ -483,13 +464,13 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.imperative = True
             f.verb = lowered[i + 2]
     # "X should not cause Y" constrains behaviour; it does not direct the build.
-    if not vocab.isdisjoint(_MODAL_WORDS) and "modal" not in info._absent and _MODAL_RE.search(text):
+    if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
         f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
         if f.modal and _NOT_AN_ORDER_RE.search(text) and not _MODAL_RE.search(_NOT_AN_ORDER_RE.sub(" ", text)):
             # "today one has to copy it by hand" (the user's burden), "so that you don't need
             # to ..." (the benefit): a modal that orders nobody to build anything
             f.modal = False
-    if not vocab.isdisjoint(_PLAN_WORDS) and "plan" not in info._absent:
+    if not vocab.isdisjoint(_PLAN_WORDS):
         f.plan = bool(_PLAN_RE.search(text))
     if "as" in vocab:
         m = _USER_CLAUSE_RE.match(text)
@@ -515,7 +496,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             verb = want.group(1).lower()
             if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
                 f.imperative = f.system_want = True  # the want dictates how the system is built
-    f.docs_work = "docs" not in info._absent and DOCS_WORK_RE.search(text) is not None
+    f.docs_work = DOCS_WORK_RE.search(text) is not None
     if text.endswith("?") and not _PROPOSING_QUESTION_RE.search(text):
         # "what do I need to do to ...?", "Migrate database when update schema?": a
         # question about the product asks the team nothing

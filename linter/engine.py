@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .analysis import CODE_LIKE_KEY, FLAG_KEYS, analyse
+from .analysis import CODE_LIKE_KEY, analyse
 from .calibration import (
     Calibration,
     evidence_class,
@@ -120,7 +120,7 @@ class Linter:
     def prefilter(self) -> Prefilter:
         """One RE2 set of every enabled rule's patterns: a story is scanned for them once."""
         keys = [key for rule in self.rules for key in rule.check.scanned()]
-        return Prefilter([*keys, CODE_LIKE_KEY, *FLAG_KEYS.values()])
+        return Prefilter([*keys, CODE_LIKE_KEY])
 
     @cached_property
     def candidates(self) -> Candidates:

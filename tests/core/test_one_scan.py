@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 from storylint.checks._prefilter import Prefilter, relax
 from storylint.config import config_from_dict
 from storylint.engine import SCAN_AFTER, Linter
-from storylint.analysis import analyse
 from storylint.model import Story
-from storylint.parse import parse
 from tests.stories import case_stories
 
 
@@ -83,18 +81,3 @@ def test_the_scan_never_rules_out_a_pattern_that_matches(text: str) -> None:
         if (source, ignore_case) not in possible:
             assert not re.search(source, text, re.IGNORECASE if ignore_case else 0), source
 
-
-def test_flag_patterns_absent_from_a_story_are_not_run_on_its_sentences() -> None:
-    from storylint.analysis import FLAG_KEYS, _unbounded
-
-    linter, _ = _linters({})
-    assert set(FLAG_KEYS.values()) <= linter.prefilter.known
-    quiet = Story(id="a", title="Export invoices", body="Finance closes the month faster. Totals match the ledger.")
-    modal = Story(id="b", title="Export invoices", body="The export should use a queue. Totals match the ledger.")
-    for story, absent in ((quiet, {"modal", "plan", "docs"}), (modal, {"plan", "docs"})):
-        analysis = analyse(parse(story))
-        analysis.prefiltered(linter.prefilter.known, linter.prefilter.scan(analysis.all_text()))
-        assert all(s._absent == absent for s in analysis.sentences)
-    assert analyse(parse(modal)).sentences[1].modal  # what the gate must never hide
-    # boundaries go, an escaped backslash before a "b" stays
-    assert _unbounded(re.compile(r"\bdocs\b|a\\b", re.I)) == (r"docs|a\\b", True)
