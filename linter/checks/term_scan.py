@@ -48,9 +48,8 @@ class TermScan:
         for number, s in enumerate(a.sentences):
             if universe.isdisjoint(s.vocab):
                 continue
-            lowered = s.lowered
+            lowered = s.lowered  # ASCII: words as written never re-split it
             words = s.words if not self._cased_words.isdisjoint(s.vocab) else lowered
-            lowered = s.lowered  # after `words`, which may realign it
             n = len(lowered)
             free = [0] * len(indexes)  # per slot: the first word its next match may start at
             for i in range(n):
