@@ -43,6 +43,14 @@ _NEED_RE = re.compile(
     r"\b(?:needs?|wants?|ha(?:s|ve)|should have|would like) the (?:ability|option|possibility|choice) to\b"
 )
 _NEED_KEY = (_NEED_RE.pattern, True)  # searched in lower-cased text
+# What a change lets a person do: "Allow administrators to deactivate a restaurant", "let
+# the teacher view every report" (the person is checked as for a need: not "allow the
+# server to retry").
+_ALLOW_RE = re.compile(
+    r"\b(?:allow|allows|allowing|let|lets|letting|enable|enables|enabling)\s++(?:the\s++|all\s++|our\s++|any\s++|each\s++)?"
+    r"([a-z]++)\s++(?:to\s++)?[a-z]"
+)
+_ALLOW_KEY = (_ALLOW_RE.pattern, True)
 _ADVERBS = frozenset({"also", "really", "often", "still", "now", "all", "just", "then"})
 
 
@@ -111,13 +119,19 @@ class OutcomeCheck(Check):
             if words and words[-1] in _ADVERBS:
                 words = words[:-1]
             who = words[-1] if words else ""
-            if who.isalpha() and (who in self.people_words or self._people([who])):
+            if who.isalpha() and self._person(who):
                 return True
         return False
 
+    def _allowed_person(self, lowered: str) -> bool:
+        return any(self._person(m.group(1)) for m in _ALLOW_RE.finditer(lowered))
+
+    def _person(self, word: str) -> bool:
+        return word in self.people_words or self._people([word])
+
     def scanned(self) -> list[tuple[str, bool]]:
         outside = [self.outside_key] if self.outside_bugs is not None else []
-        return [*super().scanned(), self.key, _NEED_KEY, *outside]
+        return [*super().scanned(), self.key, _NEED_KEY, _ALLOW_KEY, *outside]
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
@@ -128,6 +142,8 @@ class OutcomeCheck(Check):
             elif _stated(self.pattern, p.masked_title) or _stated(self.pattern, p.masked_body):
                 return
         if a.may_match(_NEED_KEY) and self._plain_need(a.all_text(lower=True)):
+            return
+        if a.may_match(_ALLOW_KEY) and self._allowed_person(a.all_text(lower=True)):
             return
         if (
             self.outside_bugs is not None
