@@ -61,6 +61,8 @@ def _scoped_code(word: str) -> bool:
 
 _MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
 MAYBE_CODE_KEY = (_MAYBE_CODE.pattern, False)
+
+
 def _maybe_code(a: Analysis) -> bool:
     """Some word of the story may be a name from code (asked once per story, for every rule)."""
     return a.may_match(MAYBE_CODE_KEY) and _MAYBE_CODE.search(a.all_text()) is not None

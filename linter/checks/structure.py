@@ -40,7 +40,6 @@ _NEED_RE = re.compile(
     r"assign|filter|sort|answer|confirm|prepare|finish|start|use|work|manage|be able)\b"
     # a person's capability, whatever its verb: "an administrator should be able to provide a mask"
     r"|\b(?:must|should|shall|will|would|could|can) be able\s++to\s++[a-z]|"
-
     r"\b(?:needs?|wants?|ha(?:s|ve)|should have|would like) the (?:ability|option|possibility|choice) to\b"
 )
 _NEED_KEY = (_NEED_RE.pattern, True)  # searched in lower-cased text

@@ -52,10 +52,10 @@ class TermCheck(Check):
             )
         else:
             sentences = a.sentences
-            candidates = [(sentences[i], m) for i, m in sorted(shared[self.slot].items())]
+            candidates = [(sentences[i], m) for i, m in sorted(shared[self.slot].items()) if self._may_hold(sentences[i])]
         found = 0
         for s, matches in candidates:
-            if not matches or not self._may_hold(s) or not self.sentence_applies(s):
+            if not matches or not self.sentence_applies(s):
                 continue
             # "As a developer using the GraphQL API I want ...": the role says who the user
             # is; its words neither name the solution nor tie one to the work

@@ -80,4 +80,3 @@ def test_the_scan_never_rules_out_a_pattern_that_matches(text: str) -> None:
     for source, ignore_case in prefilter.known:
         if (source, ignore_case) not in possible:
             assert not re.search(source, text, re.IGNORECASE if ignore_case else 0), source
-

@@ -49,6 +49,7 @@ def test_the_scan_runs_once_per_story() -> None:
     analysis = analyse(parse(Story(id="s", title="Add a table", body="Add a column to the table.")))
     first = scan.matches(analysis)
     assert first is scan.matches(analysis)  # shared by every rule of the run
+    assert first is not None and sorted(first[0]) == [0, 1] and list(first[1]) == [1]  # "table" twice, "column" once
 
 
 def test_same_findings_with_and_without_the_shared_pass() -> None:
