@@ -187,7 +187,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     def close_paragraph() -> None:
         nonlocal para_start
         if para_start >= 0:
-            _add(p, PARAGRAPH, para_start, para_end, section, heading)
+            kind = CODE if _is_log(text, para_start, para_end) else PARAGRAPH
+            _add(p, kind, para_start, para_end, section, heading, **({"lang": "log"} if kind == CODE else {}))
             para_start = -1
 
     while pos < n or (pos == n and fence is not None):
@@ -335,6 +336,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
         if nl == -1:
             break
     close_paragraph()
+    if _EXPECT_ACTUAL.search(text):
+        _mark_repro_steps(p)
     if continued:
         _redo_body_spans(p)
 
@@ -370,6 +373,59 @@ def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading:
         _inline_code(p, "body", start, end)
         if kind != HEADING:
             _split_sentences(p, block)
+
+
+# A log line pasted without a fence: a timestamp, a level, a stack frame.
+_LOG_START = re.compile(
+    r"\s*+(?:\[?\d{4}-\d\d-\d\d[ T]\d|\[?\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE)\b"
+    r"|at [\w$.<>]++\(|Caused by:|Exception in thread|Traceback \(|\.\.\. \d++ more)"
+)
+
+
+_LOG_WORDS = ("at ", "ERROR", "WARN", "INFO", "DEBUG", "Caused", "Exception", "Traceback", "SEVERE", "FATAL", "TRACE")
+
+
+def _is_log(text: str, start: int, end: int) -> bool:
+    """A paragraph most of whose lines are log lines is output, not prose (bug reports paste logs bare)."""
+    first = text[start : start + 1]
+    if not (first.isdigit() or first == "[" or text.startswith(_LOG_WORDS, start, end)) and text.find("\n", start, end) < 0:
+        return False
+    lines = text[start:end].split("\n")
+    loggy = sum(1 for line in lines if _LOG_START.match(line))
+    return loggy * 2 >= len(lines)
+
+
+# "Expected:" / "Actual result" / "**Expect**" at the start of a line: the report's verdict.
+_EXPECT_ACTUAL = re.compile(r"^[ \t#*_>-]*+(?:expect(?:ed|ation)?|actual(?:ly)?)\b", re.IGNORECASE | re.MULTILINE)
+_VERDICT = re.compile(r"[ \t#*_>-]*+(?:expect(?:ed|ation)?|actual(?:ly)?)\b", re.IGNORECASE)
+
+
+def _mark_repro_steps(p: ParsedStory) -> None:
+    """A list run that holds, or is followed by, an expected / actual verdict reproduces a bug.
+
+    Its items ("1. Set up a mailbox 2. Send an email") are what the reporter did, not build
+    steps, wherever the list stands and whatever heads it ("Steps:" alone).
+    """
+    blocks = p.blocks
+    text = p.masked_body
+    i = 0
+    while i < len(blocks):
+        if blocks[i].kind != LIST_ITEM or blocks[i].field != "body":
+            i += 1
+            continue
+        j = i
+        while j < len(blocks) and blocks[j].kind == LIST_ITEM:
+            j += 1
+        run = blocks[i:j]
+        verdict = any(_VERDICT.match(text, b.start) for b in run)
+        if not verdict and j < len(blocks) and blocks[j].kind in (HEADING, PARAGRAPH):
+            verdict = _VERDICT.match(text, blocks[j].start) is not None
+        if verdict:
+            for b in run:
+                b.section = SEC_REPRO
+            if i > 0 and blocks[i - 1].kind == HEADING and blocks[i - 1].section == SEC_PROPOSAL:
+                blocks[i - 1].section = SEC_REPRO
+        i = j
 
 
 _PROSE_WORD = re.compile(r"[A-Za-z]{2,}")

@@ -69,6 +69,9 @@ def _maybe_code(a: Analysis) -> bool:
 
 
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
+# An exception's or error's name (NullPointerException, ECONNRESET's KeyError) is what a
+# report saw go wrong, a symptom, never a part someone is told to build.
+SYMPTOM_SUFFIXES = ("Exception", "Exceptions", "Error", "Errors", "Fault", "Failure", "Warning")
 
 
 def _outside(a: Analysis, s: SentenceInfo) -> str:
@@ -114,7 +117,7 @@ class IdentifierCheck(Check):
         self.code_suffixes = tuple(str_list(detect, "code-suffixes"))
 
     def _pascal_in_text(self, word: str, has_noun: bool) -> bool:
-        if not self.pascal_in_text or word.lower() in self.not_identifiers:
+        if not self.pascal_in_text or word.lower() in self.not_identifiers or word.endswith(SYMPTOM_SUFFIXES):
             return False
         if PASCAL3.match(word):
             return True
@@ -130,7 +133,7 @@ class IdentifierCheck(Check):
         w = word.strip("`'\".,;:")
         if len(w) < 3 or len(w) > MAX_IDENTIFIER or w.lower() in self.not_identifiers or w.lower() in {"e.g", "i.e", "etc", "vs"}:
             return False
-        if any(shape.match(w) for shape in self.except_shapes):
+        if any(shape.match(w) for shape in self.except_shapes) or w.endswith(SYMPTOM_SUFFIXES):
             return False
         return any(shape.match(w) for shape in shapes)
 

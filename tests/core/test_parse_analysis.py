@@ -142,3 +142,37 @@ def test_jira_wiki_monospace_markup_is_not_in_excerpts() -> None:
     assert "{{" not in f.message and "}}" not in f.message
     line = body.split("\n")[f.line - 1]
     assert line[f.column - 1 :].startswith("order_status")  # positions still point into the raw text
+
+
+def test_bare_log_paragraph_is_output_not_prose() -> None:
+    """A log pasted without a fence, continuation lines and all, is output; a paragraph that
+    merely mentions a level or a time is prose."""
+    log = (
+        "2024-03-01 10:00:01,120 INFO [main] [Scheduler] Starting the nightly job\n"
+        "2024-03-01 10:00:02,004 ERROR [main] [Scheduler] Batch 7 was aborted.\n"
+        "Call getCause to see why.\n"
+        "2024-03-01 10:00:02,010 WARN [main] [Scheduler] Retrying"
+    )
+    p = parse(Story(id="1", title="t", body=f"The job stops.\n\n{log}\n\nIt started last week."))
+    kinds = [(b.kind, p.body[b.start : b.end][:14]) for b in p.blocks if b.field == "body"]
+    assert kinds == [(PARAGRAPH, "The job stops."), (CODE, "2024-03-01 10:"), (PARAGRAPH, "It started las")]
+    assert not any("getCause" in p.body[s.start : s.end] for s in p.sentences)
+    # half the lines log-like is the boundary: one of three is prose
+    p = parse(Story(id="1", title="t", body="ERROR shows up on the page\nwhen I save a draft\nand then nothing happens"))
+    assert [b.kind for b in p.blocks if b.field == "body"] == [PARAGRAPH]
+    p = parse(Story(id="1", title="t", body="ERROR: disk full\nat Store.save(Store.java:12)\nthen it stops"))
+    assert [b.kind for b in p.blocks if b.field == "body"] == [CODE]
+
+
+def test_list_with_expected_and_actual_reproduces_a_bug() -> None:
+    """Steps followed or interleaved by expected / actual results are what the reporter did."""
+    body = "Steps:\n1. Set up an inbox to forward mail\n2. Send a message to it\n\n**Expected**\n\nThe forward arrives.\n\n**Actual**\n\nNothing."
+    p = parse(Story(id="1", title="t", body=body))
+    items = [b for b in p.blocks if b.kind == LIST_ITEM]
+    assert len(items) == 2 and all(b.section == SEC_REPRO for b in items)
+    wiki = "# Start the broker\n# Restart it\n## Expected: 4 consumers\n## Actual: 0 consumers"
+    p = parse(Story(id="1", title="t", body=wiki, body_format=BodyFormat.JIRA_WIKI))
+    assert {b.section for b in p.blocks if b.kind == LIST_ITEM} == {SEC_REPRO}
+    # a plan with no verdict stays a plan
+    p = parse(Story(id="1", title="t", body="## Plan\n1. Add a cache table\n2. Wire the endpoint\n\nThe expected load is small."))
+    assert {b.section for b in p.blocks if b.kind == LIST_ITEM} == {SEC_PROPOSAL}
