@@ -43,7 +43,9 @@ _PLAN_RE = re.compile(
     r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion|option|way)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
     r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be)|"
-    r"i propose|we propose|proposal:|suggest(?:ion)?:)\b",
+    r"i propose|we propose|proposal:|suggest(?:ion)?:|"
+    # the reporter's proposal, however politely put: "I would like to propose to add 1 in f()"
+    r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest))\b",
     re.IGNORECASE,
 )
 # Possessive runs (*+, ++) keep these linear on long runs of blanks: no run is split
@@ -384,6 +386,7 @@ _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "ha
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
                          "better", "nicer", "cleaner", "preferable"})  # fmt: skip
+_PROPOSE_WORDS = frozenset({"propose", "suggest", "recommend"})
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
 _CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
@@ -484,7 +487,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
                 # "... to use the connector in my jobs": the developer's own work with the product
                 f.imperative = f.technical_role and not _OWN_WORK_RE.search(text, want.end())
     if k < n and lowered[k] in _CAPABILITY_WORDS:
-        f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end))
+        # "I would like to propose ...": a proposal to the team, not the user's own want
+        f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end)) and not (f.plan and _PROPOSE_WORDS & vocab)
     if f.capability and not f.user_clause:
         f.user_clause = True
     if f.user_clause:

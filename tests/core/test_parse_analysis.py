@@ -176,3 +176,10 @@ def test_list_with_expected_and_actual_reproduces_a_bug() -> None:
     # a plan with no verdict stays a plan
     p = parse(Story(id="1", title="t", body="## Plan\n1. Add a cache table\n2. Wire the endpoint\n\nThe expected load is small."))
     assert {b.section for b in p.blocks if b.kind == LIST_ITEM} == {SEC_PROPOSAL}
+
+
+def test_a_polite_proposal_is_a_plan_not_the_users_want() -> None:
+    s = sentences("I would like to propose to add one minute in the countdown helper.")[1]
+    assert s.plan and s.directive and not s.user_clause
+    s = sentences("I would like to export my reports as PDF.")[1]
+    assert s.user_clause and not s.plan
