@@ -386,6 +386,12 @@ _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "ha
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
                          "better", "nicer", "cleaner", "preferable"})  # fmt: skip
+# "Add the ability to configure X in the Helm chart": what the order builds is a capability
+# for the user, and what it names is where the user exercises it.
+_GIVES_CAPABILITY = re.compile(
+    r"\s++(?:(?:an?|the|some)\s++)?(?:(?:new|basic|optional|simple)\s++)?(?:ability|abilities|option|options|possibility|way)\s++(?:to|for)\b",
+    re.IGNORECASE,
+)
 _PROPOSE_WORDS = frozenset({"propose", "suggest", "recommend"})
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
 _CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
@@ -455,7 +461,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             # "make sure X" states an outcome; "Drop down menu ..." names a widget
             if not ((lower == "make" and nxt == "sure") or (lower == "drop" and nxt in ("down", "downs"))):
                 f.verb = lower
-                if lower in g.behaviour_verbs:
+                if lower in g.behaviour_verbs or _GIVES_CAPABILITY.match(text, info.word_start(i) - info.start + len(lower)):
                     f.behaviour = True
                 else:
                     f.imperative = True

@@ -183,3 +183,10 @@ def test_a_polite_proposal_is_a_plan_not_the_users_want() -> None:
     assert s.plan and s.directive and not s.user_clause
     s = sentences("I would like to export my reports as PDF.")[1]
     assert s.user_clause and not s.plan
+
+
+def test_an_order_to_add_a_capability_states_behaviour() -> None:
+    s = sentences("Add the ability to export boards as images.")[1]
+    assert s.behaviour and not s.directive
+    s = sentences("Add an abstraction layer over the exporters.")[1]
+    assert s.imperative and s.directive
