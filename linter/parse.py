@@ -187,8 +187,13 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     def close_paragraph() -> None:
         nonlocal para_start
         if para_start >= 0:
-            kind = CODE if _is_log(text, para_start, para_end) else PARAGRAPH
-            _add(p, kind, para_start, para_end, section, heading, **({"lang": "log"} if kind == CODE else {}))
+            log = _log_start(text, para_start, para_end) if text.find("\n", para_start, para_end) >= 0 or not text[para_start].isalpha() else -1
+            if log > para_start:
+                _add(p, PARAGRAPH, para_start, log - 1, section, heading)
+            if log >= 0:
+                _add(p, CODE, log, para_end, section, heading, lang="log")
+            else:
+                _add(p, PARAGRAPH, para_start, para_end, section, heading)
             para_start = -1
 
     while pos < n or (pos == n and fence is not None):
@@ -378,26 +383,39 @@ def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading:
 # A log line pasted without a fence: a timestamp, a level, a stack frame.
 _LOG_START = re.compile(
     r"\s*+(?:\[?\d{4}-\d\d-\d\d[ T]\d|\[?\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE)\b"
-    r"|at [\w$.<>]++\(|Caused by:|Exception in thread|Traceback \(|\.\.\. \d++ more)"
+    r"|at [\w$.<>]++\(|Caused by:|Exception in thread|Traceback \(|\.\.\. \d++ more|(?:[\w$]++\.)++[\w$]*?(?:Exception|Error)\b)"
 )
 
 
 _LOG_WORDS = ("at ", "ERROR", "WARN", "INFO", "DEBUG", "Caused", "Exception", "Traceback", "SEVERE", "FATAL", "TRACE")
 
 
-def _is_log(text: str, start: int, end: int) -> bool:
-    """A paragraph most of whose lines are log lines is output, not prose (bug reports paste logs bare)."""
+def _log_start(text: str, start: int, end: int) -> int:
+    """Where a bare log starts in a paragraph (-1: nowhere); prose lines above it stay prose.
+
+    Bug reports paste logs without a fence. From its first log line on, at least half the
+    lines must be log lines (a timestamp, a level, a stack frame); continuations may not be.
+    """
     first = text[start : start + 1]
-    if not (first.isdigit() or first == "[" or text.startswith(_LOG_WORDS, start, end)) and text.find("\n", start, end) < 0:
-        return False
+    if text.find("\n", start, end) < 0 and not (first.isdigit() or first == "[" or text.startswith(_LOG_WORDS, start, end)):
+        return -1
     lines = text[start:end].split("\n")
-    loggy = sum(1 for line in lines if _LOG_START.match(line))
-    return loggy * 2 >= len(lines)
+    logs = [_LOG_START.match(line) is not None for line in lines]
+    after = 0  # log lines from line i to the end
+    found, offset = -1, end
+    for i in range(len(lines) - 1, -1, -1):
+        offset -= len(lines[i]) + (i < len(lines) - 1)
+        after += logs[i]
+        if logs[i] and after * 2 >= len(lines) - i:
+            found = offset
+    return found
 
 
-# "Expected:" / "Actual result" / "**Expect**" at the start of a line: the report's verdict.
-_EXPECT_ACTUAL = re.compile(r"^[ \t#*_>-]*+(?:expect(?:ed|ation)?|actual(?:ly)?)\b", re.IGNORECASE | re.MULTILINE)
-_VERDICT = re.compile(r"[ \t#*_>-]*+(?:expect(?:ed|ation)?|actual(?:ly)?)\b", re.IGNORECASE)
+# "Expected:" / "Actual result" / "**Expect**" as a label at the start of a line: the
+# report's verdict ("Expected a README in the package" is no verdict).
+_VERDICT_WORDS = r"(?:expect(?:ed|ation)?|actual(?:ly)?)(?:[ \t]++(?:results?|behaviou?r|outcomes?|output))?+[ \t*_]*+(?::|$)"
+_EXPECT_ACTUAL = re.compile(r"^[ \t#*_>-]*+" + _VERDICT_WORDS, re.IGNORECASE | re.MULTILINE)
+_VERDICT = re.compile(r"[ \t#*_>-]*+" + _VERDICT_WORDS, re.IGNORECASE | re.MULTILINE)
 
 
 def _mark_repro_steps(p: ParsedStory) -> None:

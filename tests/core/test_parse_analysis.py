@@ -190,3 +190,20 @@ def test_an_order_to_add_a_capability_states_behaviour() -> None:
     assert s.behaviour and not s.directive
     s = sentences("Add an abstraction layer over the exporters.")[1]
     assert s.imperative and s.directive
+
+
+def test_prose_above_a_bare_stack_trace_stays_prose() -> None:
+    body = (
+        "The broker client needs to be bumped to 2.1 to fix it.\nSadly we get this error:\n"
+        "java.lang.NoSuchMethodError: a.b.C.d()\nat a.b.E.f(E.java:10)\nat a.b.G.h(G.java:20)\nat a.b.I.j(I.java:30)"
+    )
+    p = parse(Story(id="1", title="t", body=body))
+    blocks = [(b.kind, p.body[b.start : b.end][:10]) for b in p.blocks if b.field == "body"]
+    assert blocks == [(PARAGRAPH, "The broker"), (CODE, "java.lang.")]
+    assert any("bumped" in p.body[s.start : s.end] for s in p.sentences)
+
+
+def test_expected_in_a_sentence_is_no_verdict() -> None:
+    body = "* Package the server\n** Add the directory sync\n** Expected a README that ships with the server"
+    p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
+    assert SEC_REPRO not in {b.section for b in p.blocks if b.kind == LIST_ITEM}
