@@ -37,7 +37,7 @@ _MODAL_RE = re.compile(
 _PLAN_RE = re.compile(
     r"\b(?:we(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to| are going to|'re going to| intend to| recommend)|"
     # the team's intention to build: "we want to add X via the /state endpoint"
-    r"we (?:want|would like|'d like) to (?:add|implement|use|create|build|introduce|expose|replace|store|switch|migrate|refactor|rewrite|extend|move)|"
+    r"we (?:want|would like|'d like) to (?:be able to )?(?:add|implement|use|create|build|introduce|expose|replace|store|switch|migrate|refactor|rewrite|extend|move)|"
     r"i(?:'ll| will| should| need to| have to| must| propose| suggest| plan to|"
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"
     r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion|option|way)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"

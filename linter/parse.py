@@ -381,9 +381,9 @@ def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading:
 
 
 # A log line pasted without a fence: a timestamp, a level, a stack frame.
-_LOG_START = re.compile(
-    r"\s*+(?:\[?\d{4}-\d\d-\d\d[ T]\d|\[?\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE)\b"
-    r"|at [\w$.<>]++\(|Caused by:|Exception in thread|Traceback \(|\.\.\. \d++ more|(?:[\w$]++\.)++[\w$]*?(?:Exception|Error)\b)"
+_LOG_START = re.compile(  # matched at the start of each line (anchored: linear under search too)
+    r"^\s*+(?:\[?\d{4}-\d\d-\d\d[ T]\d|\[?\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE)\b"
+    r"|at [\w$.<>]++\(|Caused by:|Exception in thread|Traceback \(|\.\.\. \d++ more|(?:[\w$]++\.)++[\w$]++(?:(?<=Exception)|(?<=Error))\b)"
 )
 
 

@@ -207,3 +207,10 @@ def test_expected_in_a_sentence_is_no_verdict() -> None:
     body = "* Package the server\n** Add the directory sync\n** Expected a README that ships with the server"
     p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
     assert SEC_REPRO not in {b.section for b in p.blocks if b.kind == LIST_ITEM}
+
+
+def test_the_teams_wish_to_be_able_to_use_a_tool_is_a_plan() -> None:
+    s = sentences("For the nightly export we want to be able to use the scroll API to pull every result.")[1]
+    assert s.plan and s.directive
+    s = sentences("As a reader I want to be able to use the search box on every page.")[1]
+    assert s.user_clause and not s.plan
