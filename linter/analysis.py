@@ -37,6 +37,8 @@ _MODAL_RE = re.compile(
 _PLAN_RE = re.compile(
     r"\b(?:we(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to| are going to|'re going to| intend to| recommend)|"
     # the team's intention to build: "we want to add X via the /state endpoint"
+    # the team's need of a thing to build: "we need a task that moves the data to X"
+    r"we (?:need|require) (?:an?|some|new) (?:\w+ )?(?:task|tool|job|script|service|way|mechanism|process|module|component|library|migration|endpoint)|"
     r"we (?:want|would like|'d like) to (?:be able to )?(?:add|implement|use|create|build|introduce|expose|replace|store|switch|migrate|refactor|rewrite|extend|move)|"
     r"i(?:'ll| will| should| need to| have to| must| propose| suggest| plan to|"
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"

@@ -41,7 +41,9 @@ def _symptom_re() -> re.Pattern[str]:
 # There an imperative is a reproduction step and a statement an observation; only a
 # plan or a proposal ("the fix is to ...", a "Proposed solution" section) directs the fix.
 _BUG_TITLE_RE = re.compile(
-    r"\b(?:errors?|exceptions?|fails?|failed|failing|failures?|crash(?:es|ed|ing)?|broken|broke|breaks|bugs?|"
+    # "error handling", "crash reporting", "exception tracking": a feature about failures, no failure
+    r"\b(?:(?:errors?|exceptions?|failures?|crash(?:es)?|bugs?)(?! (?:handling|management|reporting|reports|tracking|tracker|"
+    r"monitoring|logging|messages|pages?|notifications?|alerts?|codes?|boundar(?:y|ies)|recovery)\b)|fails?|failed|failing|crashed|crashing|broken|broke|breaks|"
     r"does(?:n'?t| not)|do(?:n'?t| not) work|not (?:working|correct|shown|displayed|saved|found)|can(?:'?t|not)|unable|"
     r"wrong(?:ly)?|incorrect(?:ly)?|flaky|hangs?|freezes?|regressions?|mis-?behaviou?r|npe|nullpointer\w*|"
     r"problems?|issues? (?:with|when|in)|no longer|missing|invalid|stuck|leaks?|"

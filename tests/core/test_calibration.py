@@ -170,3 +170,11 @@ def test_one_sentence_of_evidence_is_capped_and_corroboration_lifts_the_cap() ->
     # a title repeated as the body's first line is one piece of evidence, not two
     repeated = _tc01_confidences(linter, "Put the sessions in Redis", "Put the sessions in Redis.")
     assert repeated and max(repeated) <= 0.71
+
+
+def test_a_feature_about_failures_is_not_a_bug_report() -> None:
+    for title in ("Add crash reporting to the mobile app", "Improve error messages on the sign-up form",
+                  "Exception tracking for background jobs"):
+        assert not is_bug_report(title, ""), title
+    for title in ("Error when saving a draft", "Crash on start", "Exceptions in the nightly log"):
+        assert is_bug_report(title, ""), title

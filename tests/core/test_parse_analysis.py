@@ -214,3 +214,10 @@ def test_the_teams_wish_to_be_able_to_use_a_tool_is_a_plan() -> None:
     assert s.plan and s.directive
     s = sentences("As a reader I want to be able to use the search box on every page.")[1]
     assert s.user_clause and not s.plan
+
+
+def test_the_teams_need_of_a_tool_is_a_plan() -> None:
+    s = sentences("We need a script that will move our data from the old store to the new one.")[1]
+    assert s.plan
+    s = sentences("We need a short break before the demo.")[1]
+    assert not s.plan
