@@ -34,7 +34,8 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
     # description of what you want to happen" is the user's wish (WHAT), not a technical plan;
     # its sentences are judged on their own cues.
     (SEC_OTHER, re.compile(r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)", re.IGNORECASE)),
-    (SEC_AC, re.compile(r"acceptance|criteria|conditions of satisfaction|\bcos\b|definition of done|\bdod\b|done when|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
+    (SEC_AC, re.compile(r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
+                        r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
     (SEC_REPRO, re.compile(r"reproduce|repro\b|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
     (SEC_PROPOSAL, re.compile(r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering", re.IGNORECASE)),
     (SEC_PROBLEM, re.compile(r"problem|goal|why|background|context|summary|description|user stor|motivation|overview|intent|feature|reasoning|jobs to be done|persona|value", re.IGNORECASE)),
@@ -348,7 +349,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
 
 
 _KNOWN_LABELS = re.compile(
-    r"^(?:acceptance criteria|conditions of satisfaction|cos|definition of done|done when|steps to reproduce|expected (?:behaviou?r|result)|"
+    r"^(?:acceptance criteria|conditions of satisfaction|cos|ac|definition of done|done when|steps to reproduce|expected (?:behaviou?r|result)|"
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve| statement)?|goals?|outcomes?|motivation|"
     r"business value|value|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
@@ -359,7 +360,7 @@ _KNOWN_LABELS = re.compile(
 
 # A criteria label with its first item on the same line (see `_parse_body`).
 _INLINE_AC_LABEL = re.compile(
-    r"(acceptance criteria|conditions of satisfaction|cos|definition of done)[ \t]*+:[ \t]*+(?=\S)", re.IGNORECASE
+    r"(acceptance criteria|conditions of satisfaction|cos|ac|definition of done)[ \t]*+:[ \t]*+(?=\S)", re.IGNORECASE
 )
 
 
