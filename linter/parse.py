@@ -388,7 +388,7 @@ _LOG_START = re.compile(  # matched at the start of each line (anchored: linear 
 )
 
 
-_LOG_WORDS = ("at ", "ERROR", "WARN", "INFO", "DEBUG", "Caused", "Exception", "Traceback", "SEVERE", "FATAL", "TRACE")
+_ANY_LOG_LINE = re.compile(_LOG_START.pattern, re.MULTILINE)
 
 
 def _log_start(text: str, start: int, end: int) -> int:
@@ -397,8 +397,7 @@ def _log_start(text: str, start: int, end: int) -> int:
     Bug reports paste logs without a fence. From its first log line on, at least half the
     lines must be log lines (a timestamp, a level, a stack frame); continuations may not be.
     """
-    first = text[start : start + 1]
-    if text.find("\n", start, end) < 0 and not (first.isdigit() or first == "[" or text.startswith(_LOG_WORDS, start, end)):
+    if _ANY_LOG_LINE.search(text, start, end) is None:  # one scan rules out most paragraphs
         return -1
     lines = text[start:end].split("\n")
     logs = [_LOG_START.match(line) is not None for line in lines]
