@@ -4,6 +4,8 @@ paths, `call()`, source file paths) in a sentence that tells the team what to ch
 Inside inline code any identifier shape counts; in running text only the shapes no
 prose word has (snake_case, camelCase, `a.b()`), or a CamelCase name next to a code
 noun ("the LifecycleEdit component"), so product names like GitLab do not count.
+`unless-any` words skip a sentence: the names in "add keep_acl and keep_xattr options" are
+settings the product offers its users.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
         {"quick", "quick-ignore-case", "quick-pattern", "except-shapes", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
-         "confidence", "max-per-story", "requires-any", "code-suffixes"}
+         "confidence", "max-per-story", "requires-any", "unless-any", "code-suffixes"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -107,6 +109,7 @@ class IdentifierCheck(Check):
         self.code_nouns = PhraseIndex(str_list(detect, "code-nouns"))
         self.not_identifiers = frozenset(w.lower() for w in str_list(detect, "not-identifiers"))
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
+        self.unless = PhraseIndex(str_list(detect, "unless-any"))
         # shapes another rule owns (e.g. column names belong to DM05, not CS01)
         unknown = [s for s in str_list(detect, "except-shapes") if s not in SHAPES]
         if unknown:
@@ -148,7 +151,7 @@ class IdentifierCheck(Check):
                 continue  # nothing that could be a name from code
             if not self.sentence_applies(s) and not (s.field == "body" and not s.asks and a.title_changes_code):
                 continue
-            if self.requires and not self.requires.find(s):
+            if (self.requires and not self.requires.find(s)) or (self.unless and self.unless.find(s)):
                 continue
             hits = self._in_code(a, s) if self.where in ("code", "both") else []
             if self.where in ("text", "both") and s.code_like:
