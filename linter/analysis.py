@@ -379,7 +379,8 @@ def behaviour_modal(text: str) -> bool:
 DOCS_WORK_RE = re.compile(
     r"\b(?:wiki|documentation|docs|readme|(?:user|developer|admin|installation|getting started) guide|"
     r"tutorial|release notes|changelog|javadocs?|docstrings?|help page|reference page)\b"
-    r"|(?:^|\b(?:need to|needs to|should|must|will|to|please|let's|also))\s*(?:document|describe|explain)\b",
+    r"|(?:^|\b(?:need to|needs to|should|must|will|to|please|let's|also))\s*(?:document|describe|explain)\b"
+    r"|\bwrit(?:e|ing) (?:\w+ ){0,2}?about\b",  # "Write more specifically about the API endpoints"
     re.IGNORECASE,
 )
 

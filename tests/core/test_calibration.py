@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from storylint.analysis import analyse
-from storylint.calibration import Calibration, evidence_class, is_bug_report, never_counts
+from storylint.calibration import Calibration, evidence_class, is_bug_report, is_docs_work, never_counts
 from storylint.config import Config
 from storylint.engine import INFO_BELOW, Linter
 from storylint.model import Story
@@ -178,3 +178,8 @@ def test_a_feature_about_failures_is_not_a_bug_report() -> None:
         assert not is_bug_report(title, ""), title
     for title in ("Error when saving a draft", "Crash on start", "Exceptions in the nightly log"):
         assert is_bug_report(title, ""), title
+
+
+def test_writing_about_a_part_is_documentation_work() -> None:
+    assert is_docs_work("Write more specifically about the API endpoints in the design notes")
+    assert not is_docs_work("Write the endpoint that lists orders")
