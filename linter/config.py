@@ -72,7 +72,7 @@ class Config(_Section):
     per_project_ignores: dict[str, list[str]] = Field(default_factory=dict, description="Codes to ignore in a project (Jira key or owner/name).")
     per_type_ignores: dict[str, list[str]] = Field(default_factory=dict, description="Codes to ignore for an issue type (e.g. Bug).")
     fail_on: Level = Field("warning", description="Lowest severity that makes the exit status 1.")
-    min_confidence: float = Field(0.6, ge=0.0, le=1.0, description="Drop findings below this confidence (calibrated: about the share of such findings that are right).")
+    min_confidence: float = Field(0.7, ge=0.0, le=1.0, description="Drop findings below this confidence (calibrated: about the share of such findings that are right).")
     max_chars: int = Field(
         65_536, ge=0,
         description="Lint at most this many characters of a title or a body (0: no limit); the rest is skipped with a "

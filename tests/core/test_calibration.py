@@ -46,14 +46,15 @@ def test_thin_cells_are_pulled_toward_their_class_and_the_whole() -> None:
 
 def test_engine_gives_stronger_evidence_higher_confidence_and_weak_evidence_info() -> None:
     cells = {("technology", "proposal"): (50, 49), ("technology", "modal"): (50, 32)}
-    linter = Linter(Config())
+    # the default drops weak evidence; a team that lowers min-confidence sees it at info
+    linter = Linter(Config(min_confidence=0.6))
     linter.calibration = Calibration(cells)
     strong = linter.lint(Story(id="S-1", title="Sessions", body="## Proposal\n\nKeep the sessions in Redis."))
     weak = linter.lint(Story(id="S-2", title="Sessions", body="The sessions must be kept in Redis."))
     (s,) = [f for f in strong.findings if f.rule == "TC01"]
     (w,) = [f for f in weak.findings if f.rule == "TC01"]
     assert s.confidence > 0.9 and s.severity == "warning"
-    assert Config().min_confidence <= w.confidence < INFO_BELOW and w.severity == "info"
+    assert 0.6 <= w.confidence < INFO_BELOW <= Config().min_confidence and w.severity == "info"
 
 
 def test_min_confidence_drops_findings_by_calibrated_confidence() -> None:
