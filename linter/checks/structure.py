@@ -47,7 +47,7 @@ _NEED_KEY = (_NEED_RE.pattern, True)  # searched in lower-cased text
 # the teacher view every report" (the person is checked as for a need: not "allow the
 # server to retry").
 _ALLOW_RE = re.compile(
-    r"\b(?:allow|allows|allowing|let|lets|letting|enable|enables|enabling)\s++(?:the\s++|all\s++|our\s++|any\s++|each\s++)?"
+    r"\b(?:allow|allows|allowing|let|lets|letting|enable|enables|enabling)\s++(?:the\s++|all\s++|our\s++|any\s++|each\s++|an?\s++)?"
     r"([a-z]++)\s++(?:to\s++)?[a-z]"
 )
 _ALLOW_KEY = (_ALLOW_RE.pattern, True)
