@@ -271,6 +271,10 @@ class Analysis:
         """False only when the story's one scan showed that pattern `key` cannot match."""
         return self._possible is None or key not in self._known or key in self._possible
 
+    def scanned_for(self, key: tuple[str, bool]) -> bool:
+        """The story's one scan answered for pattern `key` (then `may_match` is its answer)."""
+        return self._possible is not None and key in self._known
+
     def prefiltered(self, known: frozenset[tuple[str, bool]], possible: frozenset[tuple[str, bool]] | None) -> None:
         """Take the scan's answer; with it, a story with no name from code skips that test."""
         self._known, self._possible = known, possible

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
+from ..fastre import leftmost
 from ..parse import SEC_PROPOSAL
 from ._regex import Regex, compile_patterns, join_patterns
 
@@ -60,7 +61,9 @@ class Check:
             quick = detect["quick-pattern"]
             if not isinstance(quick, str):
                 raise ValueError("quick-pattern must be a string")
-            self._quick_re = compile_patterns([quick], trusted=trusted)
+            compiled = compile_patterns([quick], trusted=trusted)
+            # bundled: RE2 skips to where a match can start, `re` confirms it (storylint.fastre)
+            self._quick_re = leftmost(compiled) if trusted and isinstance(compiled, re.Pattern) else compiled
             quick_source = join_patterns([quick])
         # what the story's one scan is asked about this check's prefilter (see _prefilter)
         self._quick_key: tuple[str, bool] | None = (quick_source, self.quick_lower) if self._quick_re else None
@@ -81,6 +84,8 @@ class Check:
         assert self._quick_key is not None
         if not a.may_match(self._quick_key):
             return False
+        if a.scanned_for(self._quick_key):
+            return True  # the scan saw it (perhaps widened): a hint needs no second opinion
         return self._quick_re.search(a.all_text(self.quick_lower)) is not None
 
     def sentence_applies(self, s: SentenceInfo) -> bool:
