@@ -195,6 +195,23 @@ class PhraseIndex:
                 i += 1
         return out
 
+    def occurs(self, s: SentenceInfo) -> bool:
+        """Some term matches in the sentence (`find`'s answer without the positions, which
+        cost a token list of the whole sentence)."""
+        if self.first_words.isdisjoint(s.vocab):
+            return False
+        words = s.words if self._cased else s.lowered
+        lowered = s.lowered
+        index, n = self._index, len(lowered)
+        for i in range(n):
+            entries = index.get(lowered[i]) or (index.get(words[i]) if self._cased else None)
+            if entries:
+                for norm, is_cased, _ in entries:
+                    k = len(norm)
+                    if i + k <= n and tuple(words[i : i + k] if is_cased else lowered[i : i + k]) == norm:
+                        return True
+        return False
+
     def match_at(
         self, s: SentenceInfo, words: list[str], lowered: list[str], i: int
     ) -> tuple[int, int, str, int] | None:

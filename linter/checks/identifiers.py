@@ -151,7 +151,7 @@ class IdentifierCheck(Check):
                 continue  # nothing that could be a name from code
             if not self.sentence_applies(s) and not (s.field == "body" and not s.asks and a.title_changes_code):
                 continue
-            if (self.requires and not self.requires.find(s)) or (self.unless and self.unless.find(s)):
+            if (self.requires and not self.requires.occurs(s)) or (self.unless and self.unless.occurs(s)):
                 continue
             hits = self._in_code(a, s) if self.where in ("code", "both") else []
             if self.where in ("text", "both") and s.code_like:
@@ -191,7 +191,7 @@ class IdentifierCheck(Check):
         out: list[tuple[int, int, str, float]] = []
         if not s.code_like:
             return out
-        has_noun = bool(self.code_nouns and self.code_nouns.find(s))
+        has_noun = bool(self.code_nouns) and self.code_nouns.occurs(s)
         scoped = self.scoped_in_text and a.vocab.isdisjoint(_LABEL_WORDS)  # GitLab's scoped labels look alike
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")

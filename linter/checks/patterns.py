@@ -51,9 +51,9 @@ class PatternCheck(Check):
     def _counts(self, s: SentenceInfo) -> bool:
         if not self.sentence_applies(s):
             return False
-        if self.requires and not self.requires.find(s):
+        if self.requires and not self.requires.occurs(s):
             return False
-        return not (self.unless and self.unless.find(s))
+        return not (self.unless and self.unless.occurs(s))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         if not self.worth_running(a):

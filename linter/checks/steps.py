@@ -30,7 +30,7 @@ class StepListCheck(Check):
         self.enough_steps = int(detect.get("enough-steps", 3))
 
     def _technical(self, a: Analysis, s: SentenceInfo, *, spans: bool = True) -> bool:
-        if self.technical.find(s):
+        if self.technical.occurs(s):
             return True
         if spans and a.spans_in(s):  # a code span, e.g. `orders.shipped_at`
             return True

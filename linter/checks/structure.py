@@ -163,7 +163,7 @@ class OutcomeCheck(Check):
                 continue
             if s.imperative:  # flags last: they cost a sentence analysis
                 continue
-            if self.value_words and self.value_words.find(s):
+            if self.value_words and self.value_words.occurs(s):
                 return
             if len(s.lowered) >= 3 and self._people(s.lowered):
                 return

@@ -69,11 +69,11 @@ class TermCheck(Check):
                 matches = [m for m in matches if companions - {m[0]}]
                 if not matches:
                     continue
-            if self.unless and self.unless.find(s):
+            if self.unless and self.unless.occurs(s):
                 continue
             if self.requires_code and not a.spans_in(s):
                 continue
-            conf = min(self.confidence + (0.1 if self.boost and self.boost.find(s) else 0.0), 1.0)
+            conf = min(self.confidence + (0.1 if self.boost and self.boost.occurs(s) else 0.0), 1.0)
             text = a.parsed.text(s.field)
             for start, end, _phrase in matches:  # every term of the sentence, left to right
                 yield Hit(s.field, start, end, conf, text[start:end], s.start, s.end)

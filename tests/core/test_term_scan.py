@@ -67,3 +67,12 @@ def test_same_findings_with_and_without_the_shared_pass() -> None:
         assert [f.to_dict() for f in a.findings] == [f.to_dict() for f in b.findings], story.id
         found += sum(f.rule in {c.code for c in shared.rules if isinstance(c.check, TermCheck)} for f in a.findings)
     assert found > 50  # the cases exercise the term rules
+
+
+def test_occurs_agrees_with_find() -> None:
+    """`occurs` is `find` without positions: the same answer on every sentence."""
+    index = PhraseIndex(["config option", "setting", "env var"], cased=["REST"])
+    texts = ["Add a config option for it.", "The settings page.", "Use REST here.", "rest easy", "config is an option"]
+    for text in texts:
+        for s in analyse(parse(Story(id="1", title=text, body=""))).sentences:
+            assert index.occurs(s) == bool(index.find(s)), text
