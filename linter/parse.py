@@ -389,6 +389,8 @@ _LOG_START = re.compile(  # matched at the start of each line (anchored: linear 
 
 
 _ANY_LOG_LINE = re.compile(_LOG_START.pattern, re.MULTILINE)
+_LOG_WORDS = ("at ", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "FATAL", "SEVERE", "Caused by", "Exception in",
+              "Traceback", "...")
 
 
 def _log_start(text: str, start: int, end: int) -> int:
@@ -397,7 +399,11 @@ def _log_start(text: str, start: int, end: int) -> int:
     Bug reports paste logs without a fence. From its first log line on, at least half the
     lines must be log lines (a timestamp, a level, a stack frame); continuations may not be.
     """
-    if _ANY_LOG_LINE.search(text, start, end) is None:  # one scan rules out most paragraphs
+    if text.find("\n", start, end) < 0:  # one line: a log only if it starts like one
+        first = text[start : start + 1]
+        if not (first.isdigit() or first == "[" or text.startswith(_LOG_WORDS, start, end)):
+            return -1
+    elif _ANY_LOG_LINE.search(text, start, end) is None:  # one scan rules out most paragraphs
         return -1
     lines = text[start:end].split("\n")
     logs = [_LOG_START.match(line) is not None for line in lines]
