@@ -468,7 +468,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             # "make sure X" states an outcome; "Drop down menu ..." names a widget
             if not ((lower == "make" and nxt == "sure") or (lower == "drop" and nxt in ("down", "downs"))):
                 f.verb = lower
-                if lower in g.behaviour_verbs or _GIVES_CAPABILITY.match(text, info.word_start(i) - info.start + len(lower)):
+                if lower in g.behaviour_verbs or _GIVES_CAPABILITY.match(text, at - info.start + len(lower)):
                     f.behaviour = True
                 else:
                     f.imperative = True
@@ -501,7 +501,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
                 f.imperative = f.technical_role and not _OWN_WORK_RE.search(text, want.end())
     if k < n and lowered[k] in _CAPABILITY_WORDS:
         # "I would like to propose ...": a proposal to the team, not the user's own want
-        f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end)) and not (f.plan and _PROPOSE_WORDS & vocab)
+        f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end)) and not (f.plan and not _PROPOSE_WORDS.isdisjoint(vocab))
     if f.capability and not f.user_clause:
         f.user_clause = True
     if f.user_clause:

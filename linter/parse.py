@@ -188,7 +188,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     def close_paragraph() -> None:
         nonlocal para_start
         if para_start >= 0:
-            log = _log_start(text, para_start, para_end) if text.find("\n", para_start, para_end) >= 0 or not text[para_start].isalpha() else -1
+            log = _log_start(text, para_start, para_end)
             if log > para_start:
                 _add(p, PARAGRAPH, para_start, log - 1, section, heading)
             if log >= 0:
@@ -389,8 +389,6 @@ _LOG_START = re.compile(  # matched at the start of each line (anchored: linear 
 
 
 _ANY_LOG_LINE = re.compile(_LOG_START.pattern, re.MULTILINE)
-_LOG_WORDS = ("at ", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "FATAL", "SEVERE", "Caused by", "Exception in",
-              "Traceback", "...")
 
 
 def _log_start(text: str, start: int, end: int) -> int:
@@ -399,9 +397,8 @@ def _log_start(text: str, start: int, end: int) -> int:
     Bug reports paste logs without a fence. From its first log line on, at least half the
     lines must be log lines (a timestamp, a level, a stack frame); continuations may not be.
     """
-    if text.find("\n", start, end) < 0:  # one line: a log only if it starts like one
-        first = text[start : start + 1]
-        if not (first.isdigit() or first == "[" or text.startswith(_LOG_WORDS, start, end)):
+    if text.find("\n", start, end) < 0:  # one line: a log only if it starts with a time or a "["
+        if not (text[start : start + 1].isdigit() or text.startswith(("[", "..."), start, end)):
             return -1
     elif _ANY_LOG_LINE.search(text, start, end) is None:  # one scan rules out most paragraphs
         return -1

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
-from ..fastre import leftmost
 from ..parse import SEC_PROPOSAL
 from ._regex import Regex, compile_patterns, join_patterns
 
@@ -61,9 +60,7 @@ class Check:
             quick = detect["quick-pattern"]
             if not isinstance(quick, str):
                 raise ValueError("quick-pattern must be a string")
-            compiled = compile_patterns([quick], trusted=trusted)
-            # bundled: RE2 skips to where a match can start, `re` confirms it (storylint.fastre)
-            self._quick_re = leftmost(compiled) if trusted and isinstance(compiled, re.Pattern) else compiled
+            self._quick_re = compile_patterns([quick], trusted=trusted)
             quick_source = join_patterns([quick])
         # what the story's one scan is asked about this check's prefilter (see _prefilter)
         self._quick_key: tuple[str, bool] | None = (quick_source, self.quick_lower) if self._quick_re else None
@@ -202,33 +199,30 @@ class PhraseIndex:
             return False
         words = s.words if self._cased else s.lowered
         lowered = s.lowered
-        index, n = self._index, len(lowered)
-        for i in range(n):
-            entries = index.get(lowered[i]) or (index.get(words[i]) if self._cased else None)
-            if entries:
-                for norm, is_cased, _ in entries:
-                    k = len(norm)
-                    if i + k <= n and tuple(words[i : i + k] if is_cased else lowered[i : i + k]) == norm:
-                        return True
-        return False
+        return any(self._longest(words, lowered, i) for i in range(len(words)))
 
-    def match_at(
-        self, s: SentenceInfo, words: list[str], lowered: list[str], i: int
-    ) -> tuple[int, int, str, int] | None:
-        """The longest term starting at word `i`: (start, end, phrase, words it spans)."""
+    def _longest(self, words: list[str], lowered: list[str], i: int) -> tuple[int, str] | None:
+        """(words it spans, phrase) of the longest term starting at word `i`."""
         entries = self._index.get(lowered[i]) or (self._index.get(words[i]) if self._cased else None)
         if not entries:
             return None
         n = len(lowered)
         for norm, is_cased, phrase in entries:
             k = len(norm)
-            if i + k > n:
-                continue
-            candidate = words[i : i + k] if is_cased else lowered[i : i + k]
-            if tuple(candidate) == norm:
-                tokens = s.tokens
-                return tokens[i][0], tokens[i + k - 1][1], phrase, k
+            if i + k <= n and tuple(words[i : i + k] if is_cased else lowered[i : i + k]) == norm:
+                return k, phrase
         return None
+
+    def match_at(
+        self, s: SentenceInfo, words: list[str], lowered: list[str], i: int
+    ) -> tuple[int, int, str, int] | None:
+        """The longest term starting at word `i`: (start, end, phrase, words it spans)."""
+        hit = self._longest(words, lowered, i)
+        if hit is None:
+            return None
+        k, phrase = hit
+        tokens = s.tokens
+        return tokens[i][0], tokens[i + k - 1][1], phrase, k
 
 
 class EngineCheck(Check):

@@ -72,7 +72,8 @@ def test_same_findings_with_and_without_the_shared_pass() -> None:
 def test_occurs_agrees_with_find() -> None:
     """`occurs` is `find` without positions: the same answer on every sentence."""
     index = PhraseIndex(["config option", "setting", "env var"], cased=["REST"])
-    texts = ["Add a config option for it.", "The settings page.", "Use REST here.", "rest easy", "config is an option"]
-    for text in texts:
-        for s in analyse(parse(Story(id="1", title=text, body=""))).sentences:
-            assert index.occurs(s) == bool(index.find(s)), text
+    expected = {"Add a config option for it.": True, "The settings page.": True, "Use REST here.": True,
+                "rest easy": False, "config is an option": False}
+    for text, matches in expected.items():
+        (s,) = analyse(parse(Story(id="1", title=text, body=""))).sentences
+        assert index.occurs(s) is matches and bool(index.find(s)) is matches, text
