@@ -20,7 +20,8 @@ class TermCheck(Check):
     kind = "terms"
     allowed = frozenset(
         {"terms", "cased-terms", "requires-any", "unless-any", "boost-any", "context", "skip-sections",
-         "user-clause", "confidence", "requires-code", "max-per-story", "title-only", "exclude-titles"}
+         "user-clause", "confidence", "requires-code", "max-per-story", "title-only", "exclude-titles",
+         "code-sense-only"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -32,6 +33,9 @@ class TermCheck(Check):
         self.unless = PhraseIndex(str_list(detect, "unless-any"))
         self.boost = PhraseIndex(str_list(detect, "boost-any"))
         self.requires_code = bool(detect.get("requires-code", False))
+        # words with an everyday sense too ("a search function", "payment methods"): they
+        # count only beside code (a name from code, inline code, or another of the terms)
+        self.code_sense_only = frozenset(t.lower() for t in str_list(detect, "code-sense-only"))
         self.max_per_story = int(detect.get("max-per-story", 3))
         self.title_only = bool(detect.get("title-only", False))
         self.exclude_titles = bool(detect.get("exclude-titles", False))
@@ -70,6 +74,12 @@ class TermCheck(Check):
                 if not matches:
                     continue
             if self.unless and self.unless.occurs(s):
+                continue
+            if (
+                self.code_sense_only
+                and all(m[2].lower() in self.code_sense_only for m in matches)
+                and not (s.code_like or a.spans_in(s))
+            ):
                 continue
             if self.requires_code and not a.spans_in(s):
                 continue

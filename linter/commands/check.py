@@ -25,7 +25,7 @@ from storylint.commands.common import (
 @fail_on_option
 @click.option("--statistics", is_flag=True, help="Also count findings per rule.")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
-              help="Report only findings at or above this calibrated confidence [default: 0.6, or the config's].")
+              help="Report only findings at or above this calibrated confidence [default: 0.7, or the config's].")
 @config_option
 @store_option
 @jobs_option

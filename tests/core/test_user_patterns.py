@@ -137,3 +137,20 @@ def _load(path: Path) -> dict[str, object]:
     import tomllib
 
     return tomllib.loads(path.read_text("utf-8"))
+
+
+def test_code_sense_only_terms_count_beside_code(tmp_path: Path) -> None:
+    """`code-sense-only`: a word with an everyday sense counts only beside a name from code,
+    inline code or another of the rule's terms."""
+    _rule(
+        tmp_path / "team-rules",
+        'kind = "terms"\nterms = ["routine", "subroutine"]\ncode-sense-only = ["routine"]\ncontext = "directive"',
+    )
+    res = _check(
+        tmp_path,
+        {"id": "everyday", "title": "Morning view", "body": "Add a morning routine to the home page."},
+        {"id": "beside-code", "title": "Startup", "body": "Add a routine to `boot.c` that checks the disk."},
+        {"id": "beside-name", "title": "Startup", "body": "Add a routine that calls checkDisk on start."},
+        {"id": "other-term", "title": "Startup", "body": "Add a routine and a subroutine for the disk check."},
+    )
+    assert sorted({story for story, _ in _terms(res)}) == ["beside-code", "beside-name", "other-term"]
