@@ -381,8 +381,9 @@ def behaviour_modal(text: str) -> bool:
 
 # Work whose product is documentation: the code names in it are what to write about.
 DOCS_WORK_RE = re.compile(
-    r"\b(?:wiki|documentation|docs|readme|(?:user|developer|admin|installation|getting started) guide|"
-    r"tutorial|release notes|changelog|javadocs?|docstrings?|help page|reference page)\b"
+    r"\b(?:wiki|documentation|docs|readme|(?:user|developer|admin|installation|getting started|upgrade|upgrading|migration|"
+    r"contributing|contributor|quick ?start|how-to|setup|deployment|operator|integration) guides?|"
+    r"tutorial|release notes|(?:upgrade|migration|deprecation) notes?|changelog|javadocs?|docstrings?|help page|reference page)\b"
     r"|(?:^|\b(?:need to|needs to|should|must|will|to|please|let's|also))\s*(?:document|describe|explain)\b"
     r"|\bwrit(?:e|ing) (?:\w+ ){0,2}?about\b",  # "Write more specifically about the API endpoints"
     re.IGNORECASE,
