@@ -440,6 +440,20 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     return info
 
 
+#: -ing forms that start reports of what a user did ("Using X crashes", "Running the
+#: job hangs") more often than they name work
+_USER_ACTIONS = frozenset({"use", "run"})
+
+
+def _base_verb(gerund: str, g: Grammar) -> str:
+    """The imperative an -ing form comes from ("upgrading" -> "upgrade"), or ""."""
+    stem = gerund[:-3]
+    for verb in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if verb in g.imperatives:
+            return verb
+    return ""
+
+
 def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     g = grammar()
     f = _Flags()
@@ -479,6 +493,13 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             # "Backend to emit metric updates": a build task assigned to a part of the system
             f.imperative = True
             f.verb = lowered[i + 2]
+        else:
+            # "Upgrading to Java 17" (a title naming the work), "Consider switching to X":
+            # the work in its -ing form orders it as much as the imperative does
+            gerund = lowered[i + 1] if lower == "consider" and i + 1 < n else lower if s.block.kind == TITLE else ""
+            verb = _base_verb(gerund, g) if gerund.endswith("ing") else ""
+            if verb and verb not in g.behaviour_verbs and verb not in _USER_ACTIONS:
+                f.imperative, f.verb = True, verb
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
         f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)

@@ -26,6 +26,18 @@ def test_fix_symptom_is_a_bug_title_not_a_directive() -> None:
     assert sentences("", title="Fix rounding in the invoice totals")[0].imperative
 
 
+def test_work_named_in_its_ing_form_orders_it() -> None:
+    title = sentences("", title="Upgrading the build to Gradle 8")[0]
+    assert title.imperative and title.verb == "upgrade"
+    assert sentences("", title="Migrating sessions to the new store")[0].verb == "migrate"
+    consider = sentences("Consider switching the cache to Memcached.")[-1]
+    assert consider.imperative and consider.verb == "switch"
+    # what a user did, not work: "Using X crashes"; in a body an -ing start is no order
+    assert not sentences("", title="Using the importer crashes on big files")[0].imperative
+    assert not sentences("Upgrading the app lost my settings.")[-1].imperative
+    assert not sentences("", title="Showing totals per month")[0].imperative  # behaviour
+
+
 def test_user_want_is_not_a_plan() -> None:
     s = sentences("", title="As a shopper I want to export orders so that I can open them in Excel")[0]
     assert s.user_clause and not s.plan and not s.directive
