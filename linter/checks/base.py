@@ -210,6 +210,10 @@ class PhraseIndex:
         for norm, is_cased, phrase in entries:
             k = len(norm)
             if i + k <= n and tuple(words[i : i + k] if is_cased else lowered[i : i + k]) == norm:
+                if is_cased and i == 0 and k == 1 and norm[0][1:].islower() and not (n > 1 and lowered[1][:1].isdigit()):
+                    # "Go through the logs": a sentence's first word is capitalised anyway
+                    # (a version after it, "Python 2 ...", still names the language)
+                    continue
                 return k, phrase
         return None
 
