@@ -1,11 +1,18 @@
-"""`storylint rule CODE` / `storylint rule --all`: explain rules from their metadata."""
+"""`storylint rule CODE` / `--all`: explain rules from their metadata; `--test`: run their cases."""
 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+from storylint.commands.common import config_option
 from storylint.errors import StorylintError
+
+if TYPE_CHECKING:
+    from storylint.rulepack import Rule
 
 
 def explain(meta: dict[str, object]) -> str:
@@ -77,27 +84,61 @@ def as_markdown(metas: list[dict[str, object]]) -> str:
 @click.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Explain every rule.")
+@click.option("--test", "run_tests", is_flag=True,
+              help="Run the rules' cases (<CODE>.cases.toml beside each rule file): every rule's, or CODE's.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-def rule(code: str | None, show_all: bool, output_format: str) -> None:
-    """Explain a rule (what it flags, why, an example, a better version)."""
+@config_option
+def rule(code: str | None, show_all: bool, run_tests: bool, output_format: str, config_path: str | None) -> None:
+    """Explain a rule (what it flags, why, an example, a better version), or test rules
+    against their cases. Your own rules (`extend-rules` in the configuration) count too."""
+    from storylint.config import load_config
     from storylint.rulepack import load_rulepack
 
-    pack = load_rulepack()
-    if not code and not show_all:
-        raise click.UsageError("give a rule CODE or --all")
-    if show_all:
-        metas = [r.metadata() for r in sorted(pack.rules.values(), key=lambda r: r.code)]
-    else:
-        assert code is not None
+    config = load_config(config_path)
+    extra = _extend_rules(config.source, config.extend_rules)
+    pack = load_rulepack(extra, vocabulary=config.vocabulary.model_dump())
+    if not code and not show_all and not run_tests:
+        raise click.UsageError("give a rule CODE, --all or --test")
+    chosen = sorted(pack.rules.values(), key=lambda r: r.code)
+    if code:
         resolved = pack.resolve(code.upper())
         if resolved not in pack.rules:
             close = sorted(c for c in pack.rules if c[:2] == code.upper()[:2])
             hint = f" (rules in that family: {', '.join(close)})" if close else ""
             raise StorylintError(f"unknown rule code {code!r}{hint}")
-        metas = [pack.rules[resolved].metadata()]
+        chosen = [pack.rules[resolved]]
+    if run_tests:
+        _test(chosen, extra, output_format)
+        return
+    metas = [r.metadata() for r in chosen]
     if output_format == "markdown":
         click.echo(as_markdown(metas), nl=False)
     elif output_format == "json":
-        click.echo(json.dumps(metas if show_all else metas[0], indent=2, ensure_ascii=False))
+        click.echo(json.dumps(metas if not code else metas[0], indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(explain(m) for m in metas), nl=False)
+
+
+def _extend_rules(source: str | None, folders: list[str]) -> list[Path]:
+    base = Path(source).parent if source else Path.cwd()
+    return [base / d for d in folders]
+
+
+def _test(rules: list[Rule], extra: list[Path], output_format: str) -> None:
+    """Each case's verdict; exit 1 when one fails (2, as everywhere, for a bad file)."""
+    from storylint.rulecases import rule_cases, run_case
+
+    outcomes = [run_case(case, extra) for case in rule_cases(rules)]
+    failed = [o for o in outcomes if not o.passed]
+    if output_format == "json":
+        click.echo(json.dumps(
+            [{"rule": o.case.code, "case": o.case.id, "result": o.case.result, "passed": o.passed, "why": o.why,
+              "file": o.case.path} for o in outcomes], indent=2, ensure_ascii=False))
+    else:
+        for o in failed:
+            click.echo(f"{o.case.path}: {o.case.code} {o.case.result} case {o.case.id!r}: {o.why}")
+        without = sorted(r.code for r in rules if not r.cases_path and r.category != "meta")
+        note = f"; no cases for {', '.join(without)}" if without else ""
+        rules_word = "rule" if len(rules) == 1 else "rules"
+        click.echo(f"{len(outcomes)} cases of {len(rules)} {rules_word}: {len(outcomes) - len(failed)} passed, {len(failed)} failed{note}")
+    sys.exit(1 if failed else 0)

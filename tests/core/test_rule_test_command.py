@@ -1,0 +1,100 @@
+"""`storylint rule --test`: a team's own rules run their cases by the harness the bundled
+rules use, in a real subprocess, with the documented exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+RULE = """code = "ACME01"
+name = "in-house-framework"
+category = "technology"
+message = "\u201c{term}\u201d is our in-house framework."
+[docs]
+what = "Zorblax named as the way to build it."
+[detect]
+kind = "terms"
+terms = ["zorblax"]
+context = "directive"
+"""
+
+CASES = """[[case]]
+id = "ordered"
+result = "fail"
+title = "Rewrite the importer with Zorblax"
+excerpt = "Zorblax"
+
+[[case]]
+id = "user_mentions_it"
+result = "pass"
+title = "As an analyst I want my Zorblax reports in the export"
+"""
+
+
+def _project(tmp_path: Path, cases: str = CASES) -> Path:
+    (tmp_path / "storylint.toml").write_text('extend-rules = ["team-rules"]\n', encoding="utf-8")
+    folder = tmp_path / "team-rules"
+    folder.mkdir()
+    (folder / "ACME01.toml").write_text(RULE, encoding="utf-8")
+    (folder / "ACME01.cases.toml").write_text(cases, encoding="utf-8")
+    return tmp_path
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "storylint", "rule", *args], capture_output=True, text=True, cwd=cwd, timeout=300, check=False
+    )
+
+
+def test_team_rule_cases_pass(tmp_path: Path) -> None:
+    res = run(_project(tmp_path), "ACME01", "--test")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.strip() == "2 cases of 1 rule: 2 passed, 0 failed"
+
+
+def test_failing_case_is_named_with_its_file_and_exits_one(tmp_path: Path) -> None:
+    wrong = CASES.replace('result = "pass"', 'result = "fail"')  # the user's want is no finding
+    res = run(_project(tmp_path, wrong), "ACME01", "--test")
+    assert res.returncode == 1
+    first = res.stdout.splitlines()[0]
+    assert first.startswith(str(tmp_path / "team-rules" / "ACME01.cases.toml"))
+    assert "ACME01 fail case 'user_mentions_it': expected a finding, got none" in first
+    assert res.stdout.splitlines()[-1] == "2 cases of 1 rule: 1 passed, 1 failed"
+
+
+def test_json_verdicts(tmp_path: Path) -> None:
+    res = run(_project(tmp_path), "ACME01", "--test", "--format", "json")
+    verdicts = {(v["case"], v["passed"]) for v in json.loads(res.stdout)}
+    assert verdicts == {("ordered", True), ("user_mentions_it", True)}
+
+
+def test_excerpt_that_no_finding_holds_fails(tmp_path: Path) -> None:
+    res = run(_project(tmp_path, CASES.replace('excerpt = "Zorblax"', 'excerpt = "Quux"')), "ACME01", "--test")
+    assert res.returncode == 1
+    assert "no finding's excerpt holds 'Quux'" in res.stdout
+
+
+def test_malformed_cases_file_is_one_error_line_exit_two(tmp_path: Path) -> None:
+    res = run(_project(tmp_path, CASES.replace('result = "pass"', 'result = "maybe"')), "--test")
+    assert res.returncode == 2
+    assert res.stdout == ""
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "ACME01.cases.toml: case[2]" in lines[0] and 'result must be "fail" or "pass"' in lines[0]
+
+
+def test_every_rule_with_the_team_rules(tmp_path: Path) -> None:
+    res = run(_project(tmp_path), "--test")
+    assert res.returncode == 0, res.stdout
+    *_, summary = res.stdout.splitlines()
+    cases, rules = int(summary.split()[0]), int(summary.split()[3])
+    assert rules >= 30 and cases > 300  # the bundled rules' cases and the team's two
+
+
+def test_team_rule_is_explained(tmp_path: Path) -> None:
+    res = run(_project(tmp_path), "ACME01")
+    assert res.returncode == 0
+    assert res.stdout.startswith("ACME01 in-house-framework  [technology, warning]")
+    assert "Zorblax named as the way to build it." in res.stdout
