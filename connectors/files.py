@@ -47,10 +47,12 @@ class FileConnector:
     whoever lints it: `--jobs` workers, not the process that reads the file.
     """
 
-    def __init__(self, paths: list[str], *, defer: bool = False) -> None:
+    def __init__(self, paths: list[str], *, defer: bool = False, stdin_name: str | None = None) -> None:
         self.paths = paths or ["-"]
         self.name = "files"
         self.defer = defer
+        # what stdin is called in messages; a .md / .markdown name reads it as one Markdown story
+        self.stdin_name = stdin_name or "<stdin>"
 
     def stories(self) -> Iterator[Story | Problem | Deferred]:
         for raw in self.paths:
@@ -60,7 +62,7 @@ class FileConnector:
                     # a terminal's Ctrl-D ends one read only: take it all in one read, so a
                     # single Ctrl-D ends the input (what a person types is small)
                     stdin = io.BytesIO(stdin.read())
-                yield from read_stream(stdin, "<stdin>", defer=self.defer)
+                yield from read_stream(stdin, self.stdin_name, defer=self.defer)
                 continue
             yield from read_argument(raw, defer=self.defer)
 
@@ -157,8 +159,12 @@ def read_stream(fh: IO[bytes], name: str, *, defer: bool = False) -> Iterator[St
             return
         yield from _json_lines(_lines(head, fh), name, defer)
         return
-    if stripped[:1] in (b"#",) or name.endswith((".md", ".markdown")):
+    if stripped[:1] in (b"#",) or name.lower().endswith((".md", ".markdown")):
         yield from _markdown_story(head + fh.read(), name, Path(name).stem)
+        return
+    if name == "<stdin>" and (stripped[:1].isalpha() or not stripped[:1].isascii()):
+        # prose piped in: say how to lint it rather than only that it is not JSON
+        yield Problem(name, "not JSON or JSON Lines; for a Markdown story on stdin, give --stdin-filename NAME.md", line=1)
         return
     yield from _json_lines(_lines(head, fh), name, defer)
 

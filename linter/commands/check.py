@@ -26,6 +26,8 @@ from storylint.commands.common import (
 @click.option("--statistics", is_flag=True, help="Also count findings per rule.")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
               help="Report only findings at or above this calibrated confidence [default: 0.7, or the config's].")
+@click.option("--stdin-filename", metavar="NAME",
+              help="Name for the story read from stdin, in messages; NAME.md reads stdin as one Markdown story.")
 @config_option
 @store_option
 @jobs_option
@@ -41,6 +43,7 @@ def check(
     min_confidence: float | None,
     config_path: str | None,
     store_url: str | None,
+    stdin_filename: str | None,
     jobs: int | None,
     quiet: bool,
 ) -> None:
@@ -62,7 +65,7 @@ def check(
     try:
         with Progress("Linting", quiet=quiet or interactive) as progress:  # not while someone types
             report, _ = check_stories(
-                FileConnector(list(paths), defer=store is None).stories(), linter, store=store,
+                FileConnector(list(paths), defer=store is None, stdin_name=stdin_filename).stories(), linter, store=store,
                 source=files_source(paths), complete=True, jobs=jobs, progress=progress,
                 encode_json=output_format == "json",
             )  # fmt: skip

@@ -369,3 +369,25 @@ def test_usage_error_at_a_terminal_shows_escape_sequences_escaped(tmp_path: Path
     text = out.decode()
     assert "\x1b" not in text, repr(text)
     assert "Error: Got unexpected extra argument (\\x1b[31mRED\\x1b[2J)" in text
+
+
+def test_markdown_story_on_stdin_with_stdin_filename(tmp_path: Path) -> None:
+    story = "# Order history\n\nWe should add a `status` column to the `orders` table.\n"
+    res = run("check", "--stdin-filename", "orders.md", "--format", "json", "-", stdin=story, cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    findings = json.loads(res.stdout)["findings"]
+    assert {f["story"] for f in findings} == {"orders"}
+    assert "DM01" in {f["rule"] for f in findings}
+    # the name is also what messages call stdin: a JSON Lines stdin keeps its contract
+    res = run("check", "--stdin-filename", "backlog.jsonl", "-", stdin="{not json}\n", cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr.strip().startswith("Error: backlog.jsonl:1: invalid JSON")
+
+
+def test_prose_on_stdin_without_a_name_says_how(tmp_path: Path) -> None:
+    res = run("check", "-", stdin="As a shopper I want to see my orders\nmore text\n", cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stdout.startswith("Checked 0 stories")
+    assert res.stderr.strip() == (
+        "Error: <stdin>:1: not JSON or JSON Lines; for a Markdown story on stdin, give --stdin-filename NAME.md"
+    )
