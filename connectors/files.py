@@ -62,7 +62,7 @@ class FileConnector:
                     # a terminal's Ctrl-D ends one read only: take it all in one read, so a
                     # single Ctrl-D ends the input (what a person types is small)
                     stdin = io.BytesIO(stdin.read())
-                yield from read_stream(stdin, self.stdin_name, defer=self.defer)
+                yield from read_stream(stdin, self.stdin_name, defer=self.defer, from_stdin=True)
                 continue
             yield from read_argument(raw, defer=self.defer)
 
@@ -125,8 +125,12 @@ def read_path(path: Path, *, defer: bool = False) -> Iterator[Story | Problem | 
             yield Problem(name, f"cannot read: {exc.strerror or type(exc).__name__}")
 
 
-def read_stream(fh: IO[bytes], name: str, *, defer: bool = False) -> Iterator[Story | Problem | Deferred]:
-    """Sniff the first non-blank byte: `[` or a whole-document `{` is JSON, else JSON Lines."""
+def read_stream(
+    fh: IO[bytes], name: str, *, defer: bool = False, from_stdin: bool = False
+) -> Iterator[Story | Problem | Deferred]:
+    """Sniff the first non-blank byte: `[` or a whole-document `{` is JSON, else JSON Lines.
+    A Markdown name (`--stdin-filename story.md` for stdin) is one Markdown story whatever
+    it starts with."""
     head = fh.read(64 * 1024)
     head = head.removeprefix(_BOM)  # Windows tools write one; JSON parsers refuse it
     stripped = head.lstrip()
@@ -136,6 +140,9 @@ def read_stream(fh: IO[bytes], name: str, *, defer: bool = False) -> Iterator[St
             yield Problem(name, "empty input: no stories")
             return
         head, stripped = head + rest, (head + rest).lstrip()
+    if name.lower().endswith((".md", ".markdown")):
+        yield from _markdown_story(head + fh.read(), name, Path(name).stem)
+        return
     if b"\x00" in head[:8192] and stripped[:1] not in (b"{", b"["):
         # (JSON that starts well and holds a binary line further on is read line by
         # line: that line is reported, the stories around it are still checked)
@@ -159,11 +166,11 @@ def read_stream(fh: IO[bytes], name: str, *, defer: bool = False) -> Iterator[St
             return
         yield from _json_lines(_lines(head, fh), name, defer)
         return
-    if stripped[:1] in (b"#",) or name.lower().endswith((".md", ".markdown")):
+    if stripped[:1] in (b"#",):
         yield from _markdown_story(head + fh.read(), name, Path(name).stem)
         return
-    if name == "<stdin>" and (stripped[:1].isalpha() or not stripped[:1].isascii()):
-        # prose piped in: say how to lint it rather than only that it is not JSON
+    if from_stdin:
+        # stories as JSON start with { or [: prose piped in gets one line saying how to lint it
         yield Problem(name, "not JSON or JSON Lines; for a Markdown story on stdin, give --stdin-filename NAME.md", line=1)
         return
     yield from _json_lines(_lines(head, fh), name, defer)

@@ -445,8 +445,20 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
 _USER_ACTIONS = frozenset({"use", "run"})
 
 
+#: Finite verbs that make an -ing start the subject of a report, not the work named
+_FINITE = frozenset({"is", "are", "was", "were", "isn", "aren", "wasn", "weren", "has", "have", "had", "hasn", "does",
+                     "do", "did", "doesn", "don", "didn", "takes", "took", "fails", "failed", "loses", "lost", "causes",
+                     "caused", "breaks", "broke", "crashes", "crashed", "hangs", "hung", "returns", "returned", "throws",
+                     "threw", "shows", "showed", "gives", "gave", "makes", "made", "seems", "seemed", "looks", "leads",
+                     "results", "produces", "produced", "creates", "freezes", "froze", "stops", "stopped", "needs",
+                     "requires", "uses", "can", "cannot", "could", "should", "will", "would", "may", "might", "must",
+                     "slows", "blocks", "leaks", "times", "overwrites", "deletes", "ignores", "skips", "triggers"})  # fmt: skip
+
+
 def _base_verb(gerund: str, g: Grammar) -> str:
     """The imperative an -ing form comes from ("upgrading" -> "upgrade"), or ""."""
+    if not gerund.endswith("ing"):
+        return ""
     stem = gerund[:-3]
     for verb in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
         if verb in g.imperatives:
@@ -496,9 +508,15 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         else:
             # "Upgrading to Java 17" (a title naming the work), "Consider switching to X":
             # the work in its -ing form orders it as much as the imperative does
-            gerund = lowered[i + 1] if lower == "consider" and i + 1 < n else lower if s.block.kind == TITLE else ""
-            verb = _base_verb(gerund, g) if gerund.endswith("ing") else ""
-            if verb and verb not in g.behaviour_verbs and verb not in _USER_ACTIONS:
+            if lower == "consider" and i + 1 < n:
+                verb = _base_verb(lowered[i + 1], g)
+            elif s.block.kind == TITLE and _FINITE.isdisjoint(lowered[i + 1 :]):
+                # not the subject of a report: "Deploying with Docker takes ten minutes"
+                verb = _base_verb(lower, g)
+                verb = "" if verb in _USER_ACTIONS else verb
+            else:
+                verb = ""
+            if verb and verb not in g.behaviour_verbs:
                 f.imperative, f.verb = True, verb
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):

@@ -35,6 +35,7 @@ class Case:
     select: tuple[str, ...] = ()  # rules enabled besides `code` (one rule's finding may hide another's)
     config: dict[str, Any] = field(default_factory=dict)
     path: str = ""
+    number: int = 0  # its place in the file, for messages (case[N])
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ def load_cases(path: Path, code: str) -> list[Case]:
     if not isinstance(cases, list):
         raise ConfigError("expected [[case]] tables", file=str(path), key="case")
     out: list[Case] = []
+    ids: set[str] = set()
     for number, raw in enumerate(cases, start=1):
         where = f"case[{number}]"
         if not isinstance(raw, dict):
@@ -65,19 +67,26 @@ def load_cases(path: Path, code: str) -> list[Case]:
         for key in ("id", "title"):
             if not isinstance(raw.get(key), str):
                 raise ConfigError(f"{key} must be a string", file=str(path), key=where)
+        for key in ("body", "excerpt"):
+            if key in raw and not isinstance(raw[key], str):
+                raise ConfigError(f"{key} must be a string", file=str(path), key=where)
+        if raw["id"] in ids:
+            raise ConfigError(f"duplicate id {raw['id']!r}", file=str(path), key=where)
+        ids.add(raw["id"])
         if raw.get("result") not in ("fail", "pass"):
             raise ConfigError('result must be "fail" or "pass"', file=str(path), key=where)
         if raw.get("body_format", "markdown") not in {f.value for f in BodyFormat}:
             raise ConfigError(f"body_format must be one of {', '.join(f.value for f in BodyFormat)}", file=str(path), key=where)
-        select = raw.get("select", [code])
+        select = raw.get("select", [])
         config = raw.get("config", {})
-        if not isinstance(select, list) or not isinstance(config, dict):
-            raise ConfigError("select must be a list and config a table", file=str(path), key=where)
+        if not isinstance(select, list) or not all(isinstance(c, str) for c in select) or not isinstance(config, dict):
+            raise ConfigError("select must be a list of codes and config a table", file=str(path), key=where)
         out.append(
             Case(
-                code=code, id=raw["id"], result=raw["result"], title=raw["title"], body=str(raw.get("body", "")),
+                code=code, id=raw["id"], result=raw["result"], title=raw["title"], body=raw.get("body", ""),
                 body_format=str(raw.get("body_format", "markdown")), excerpt=raw.get("excerpt"),
-                select=tuple(str(s) for s in select), config=config, path=str(path),
+                # the case's own rule always runs: without it every "pass" case would pass
+                select=tuple(dict.fromkeys([code, *select])), config=config, path=str(path), number=number,
             )
         )  # fmt: skip
     return out
@@ -91,10 +100,15 @@ def rule_cases(rules: Iterable[Rule]) -> list[Case]:
 def run_case(case: Case, extend_rules: list[Path] | None = None) -> Outcome:
     """Lint the case's story with its rule alone, at any confidence: a case pins what the
     rule detects, not what calibration makes of it."""
-    settings: dict[str, Any] = {"select": list(case.select), "min-confidence": 0.0, **case.config}
+    settings: dict[str, Any] = {"min-confidence": 0.0, **case.config}
+    settings["select"] = list(dict.fromkeys([*case.select, *settings.get("select", [])]))
     if extend_rules:
         settings.setdefault("extend-rules", [str(d.resolve()) for d in extend_rules])
-    linter = Linter(config_from_dict(settings, source=case.path or "rule case"))
+    try:
+        linter = Linter(config_from_dict(settings, source=case.path or "rule case"))
+    except ConfigError as exc:  # name the case, not only the file
+        message = exc.message.removeprefix(f"{case.path}: ")
+        raise ConfigError(message, file=case.path or None, key=f"case[{case.number}]") from None
     story = Story(id="case", title=case.title, body=case.body, body_format=BodyFormat(case.body_format))
     findings = tuple(f for f in linter.lint(story).findings if f.rule == case.code)
     why = ""

@@ -134,6 +134,12 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
     return tuple(TOKEN_RE.findall(phrase))
 
 
+#: What follows an everyday verb that starts a sentence: its particle or its object's determiner
+_VERB_COMPLEMENTS = frozenset({"through", "to", "the", "a", "an", "your", "our", "my", "their", "his", "her", "its",
+                               "this", "that", "these", "those", "back", "ahead", "over", "into", "out", "up", "down",
+                               "away", "around", "beyond", "further", "all", "some", "any", "every", "each", "on"})  # fmt: skip
+
+
 class PhraseIndex:
     """Multi-word terms matched over a sentence's tokens by hashing: linear in tokens."""
 
@@ -210,9 +216,9 @@ class PhraseIndex:
         for norm, is_cased, phrase in entries:
             k = len(norm)
             if i + k <= n and tuple(words[i : i + k] if is_cased else lowered[i : i + k]) == norm:
-                if is_cased and i == 0 and k == 1 and norm[0][1:].islower() and not (n > 1 and lowered[1][:1].isdigit()):
-                    # "Go through the logs": a sentence's first word is capitalised anyway
-                    # (a version after it, "Python 2 ...", still names the language)
+                if is_cased and i == 0 and k == 1 and n > 1 and lowered[1] in _VERB_COMPLEMENTS:
+                    # "Go through the logs", "Express your thanks": a sentence's first word is
+                    # capitalised anyway, and this one is a verb ("Python should ..." is not)
                     continue
                 return k, phrase
         return None

@@ -8,12 +8,17 @@ turns a mention into a prescription ("column" next to "table", "add", "migration
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 from .base import Check, Hit, PhraseIndex, str_list
 from .term_scan import TermScan
+
+#: A name only code spells (get_user, getUser, parse(), user.getName), for `code-sense-only`:
+#: not "e.g.", a version (2.1) or a brand's casing (iPhone)
+_CODE_NAME = re.compile(r"[a-z]{2,}[A-Z][a-z]|[A-Za-z0-9]_[A-Za-z0-9]|\w\(\)|[a-z]\.[a-z]+[A-Z(]")
 
 
 class TermCheck(Check):
@@ -36,6 +41,9 @@ class TermCheck(Check):
         # words with an everyday sense too ("a search function", "payment methods"): they
         # count only beside code (a name from code, inline code, or another of the terms)
         self.code_sense_only = frozenset(t.lower() for t in str_list(detect, "code-sense-only"))
+        listed = {t.lower() for t in (*str_list(detect, "terms"), *str_list(detect, "cased-terms"))}
+        for term in sorted(self.code_sense_only - listed):
+            raise ValueError(f"code-sense-only: {term!r} is not one of the rule's terms")
         self.max_per_story = int(detect.get("max-per-story", 3))
         self.title_only = bool(detect.get("title-only", False))
         self.exclude_titles = bool(detect.get("exclude-titles", False))
@@ -78,7 +86,7 @@ class TermCheck(Check):
             if (
                 self.code_sense_only
                 and all(m[2].lower() in self.code_sense_only for m in matches)
-                and not (s.code_like or a.spans_in(s))
+                and not (a.spans_in(s) or (s.code_like and _CODE_NAME.search(s.text)))
             ):
                 continue
             if self.requires_code and not a.spans_in(s):

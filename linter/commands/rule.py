@@ -92,15 +92,25 @@ def rule(code: str | None, show_all: bool, run_tests: bool, output_format: str, 
     """Explain a rule (what it flags, why, an example, a better version), or test rules
     against their cases. Your own rules (`extend-rules` in the configuration) count too."""
     from storylint.config import load_config
+    from storylint.errors import ConfigError
     from storylint.rulepack import load_rulepack
 
-    config = load_config(config_path)
-    extra = _extend_rules(config.source, config.extend_rules)
-    pack = load_rulepack(extra, vocabulary=config.vocabulary.model_dump())
     if not code and not show_all and not run_tests:
         raise click.UsageError("give a rule CODE, --all or --test")
+    if run_tests and output_format == "markdown":
+        raise click.UsageError("--test prints text or json")
+    config = load_config(config_path)
+    extra = _extend_rules(config.source, config.extend_rules)
+    try:
+        pack = load_rulepack(extra, vocabulary=config.vocabulary.model_dump())
+    except ConfigError as exc:
+        if run_tests:
+            raise
+        # explaining a bundled rule must not need the team's rules to load
+        click.echo(f"storylint: your own rules are left out: {exc.format_message()}", err=True)
+        pack = load_rulepack()
     chosen = sorted(pack.rules.values(), key=lambda r: r.code)
-    if code:
+    if code and not show_all:
         resolved = pack.resolve(code.upper())
         if resolved not in pack.rules:
             close = sorted(c for c in pack.rules if c[:2] == code.upper()[:2])
@@ -108,13 +118,13 @@ def rule(code: str | None, show_all: bool, run_tests: bool, output_format: str, 
             raise StorylintError(f"unknown rule code {code!r}{hint}")
         chosen = [pack.rules[resolved]]
     if run_tests:
-        _test(chosen, extra, output_format)
+        _test(chosen, extra, output_format, named=bool(code) and not show_all)
         return
     metas = [r.metadata() for r in chosen]
     if output_format == "markdown":
         click.echo(as_markdown(metas), nl=False)
     elif output_format == "json":
-        click.echo(json.dumps(metas if not code else metas[0], indent=2, ensure_ascii=False))
+        click.echo(json.dumps(metas if show_all else metas[0], indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(explain(m) for m in metas), nl=False)
 
@@ -124,21 +134,36 @@ def _extend_rules(source: str | None, folders: list[str]) -> list[Path]:
     return [base / d for d in folders]
 
 
-def _test(rules: list[Rule], extra: list[Path], output_format: str) -> None:
-    """Each case's verdict; exit 1 when one fails (2, as everywhere, for a bad file)."""
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _test(rules: list[Rule], extra: list[Path], output_format: str, *, named: bool) -> None:
+    """Each case's verdict; exit 1 when one fails, when a rule named on the command line has
+    no cases, or when a cases file in a team folder names no rule (2 for a file it cannot read)."""
     from storylint.rulecases import rule_cases, run_case
 
     outcomes = [run_case(case, extra) for case in rule_cases(rules)]
     failed = [o for o in outcomes if not o.passed]
+    codes = {r.code for r in rules}
+    without = sorted(r.code for r in rules if not r.cases_path and r.category != "meta")
+    # a cases file beside no rule file of that code is never run: say so
+    stray = sorted(str(p) for folder in extra if folder.is_dir() for p in folder.rglob("*.cases.toml")
+                   if p.name.split(".")[0] not in codes and not named)  # fmt: skip
+    problems = [*(f"{p}: names no rule (cases files are <CODE>.cases.toml beside <CODE>.toml)" for p in stray)]
+    if named and without:
+        problems.append(f"{without[0]}: no cases ({without[0]}.cases.toml beside the rule file)")
     if output_format == "json":
         click.echo(json.dumps(
-            [{"rule": o.case.code, "case": o.case.id, "result": o.case.result, "passed": o.passed, "why": o.why,
-              "file": o.case.path} for o in outcomes], indent=2, ensure_ascii=False))
+            {"cases": [{"rule": o.case.code, "case": o.case.id, "result": o.case.result, "passed": o.passed,
+                        "why": o.why, "file": o.case.path} for o in outcomes],
+             "rules_without_cases": without, "problems": problems}, indent=2, ensure_ascii=False))
     else:
         for o in failed:
             click.echo(f"{o.case.path}: {o.case.code} {o.case.result} case {o.case.id!r}: {o.why}")
-        without = sorted(r.code for r in rules if not r.cases_path and r.category != "meta")
+        for problem in problems:
+            click.echo(problem)
         note = f"; no cases for {', '.join(without)}" if without else ""
-        rules_word = "rule" if len(rules) == 1 else "rules"
-        click.echo(f"{len(outcomes)} cases of {len(rules)} {rules_word}: {len(outcomes) - len(failed)} passed, {len(failed)} failed{note}")
-    sys.exit(1 if failed else 0)
+        click.echo(f"{_plural(len(outcomes), 'case')} of {_plural(len(rules), 'rule')}: "
+                   f"{len(outcomes) - len(failed)} passed, {len(failed)} failed{note}")
+    sys.exit(1 if failed or problems else 0)

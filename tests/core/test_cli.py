@@ -384,8 +384,16 @@ def test_markdown_story_on_stdin_with_stdin_filename(tmp_path: Path) -> None:
     assert res.stderr.strip().startswith("Error: backlog.jsonl:1: invalid JSON")
 
 
-def test_prose_on_stdin_without_a_name_says_how(tmp_path: Path) -> None:
-    res = run("check", "-", stdin="As a shopper I want to see my orders\nmore text\n", cwd=tmp_path)
+def test_markdown_name_wins_over_json_sniffing(tmp_path: Path) -> None:
+    story = "[Design doc](https://example.com) says: we should add a `status` column to the `orders` table.\n"
+    res = run("check", "--stdin-filename", "design.md", "--format", "json", "-", stdin=story, cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    assert "DM01" in {f["rule"] for f in json.loads(res.stdout)["findings"]}
+
+
+@pytest.mark.parametrize("prose", ["As a shopper I want to see my orders\n", "- Add a status column\n", "1. Add a column\n"])
+def test_prose_on_stdin_without_a_name_says_how(tmp_path: Path, prose: str) -> None:
+    res = run("check", "-", stdin=prose + "more text\n", cwd=tmp_path)
     assert res.returncode == 2
     assert res.stdout.startswith("Checked 0 stories")
     assert res.stderr.strip() == (

@@ -36,6 +36,12 @@ def test_work_named_in_its_ing_form_orders_it() -> None:
     assert not sentences("", title="Using the importer crashes on big files")[0].imperative
     assert not sentences("Upgrading the app lost my settings.")[-1].imperative
     assert not sentences("", title="Showing totals per month")[0].imperative  # behaviour
+    # the subject of a report: a finite verb follows
+    assert not sentences("", title="Deploying with Docker takes ten minutes")[0].imperative
+    assert not sentences("", title="Caching in Redis loses entries after a restart")[0].imperative
+    assert not sentences("", title="Building on Windows isn't possible")[0].imperative
+    # after "consider", "running" is work too
+    assert sentences("Consider running the workers on Kubernetes.")[-1].verb == "run"
 
 
 def test_user_want_is_not_a_plan() -> None:

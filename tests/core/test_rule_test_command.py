@@ -34,6 +34,7 @@ title = "As an analyst I want my Zorblax reports in the export"
 
 
 def _project(tmp_path: Path, cases: str = CASES) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "storylint.toml").write_text('extend-rules = ["team-rules"]\n', encoding="utf-8")
     folder = tmp_path / "team-rules"
     folder.mkdir()
@@ -66,8 +67,18 @@ def test_failing_case_is_named_with_its_file_and_exits_one(tmp_path: Path) -> No
 
 def test_json_verdicts(tmp_path: Path) -> None:
     res = run(_project(tmp_path), "ACME01", "--test", "--format", "json")
-    verdicts = {(v["case"], v["passed"]) for v in json.loads(res.stdout)}
-    assert verdicts == {("ordered", True), ("user_mentions_it", True)}
+    assert res.returncode == 0
+    data = json.loads(res.stdout)
+    assert {(v["case"], v["passed"]) for v in data["cases"]} == {("ordered", True), ("user_mentions_it", True)}
+    assert data["problems"] == [] and data["rules_without_cases"] == []
+
+
+def test_select_cannot_leave_the_rule_out(tmp_path: Path) -> None:
+    # a "pass" case that enabled only another rule used to pass without running its own
+    leaky = CASES.replace('title = "As an analyst', 'select = ["DM01"]\ntitle = "Rewrite the importer with Zorblax"\n#')
+    res = run(_project(tmp_path, leaky), "ACME01", "--test")
+    assert res.returncode == 1
+    assert "ACME01 pass case 'user_mentions_it': expected no finding" in res.stdout
 
 
 def test_excerpt_that_no_finding_holds_fails(tmp_path: Path) -> None:
@@ -86,11 +97,49 @@ def test_malformed_cases_file_is_one_error_line_exit_two(tmp_path: Path) -> None
 
 
 def test_every_rule_with_the_team_rules(tmp_path: Path) -> None:
-    res = run(_project(tmp_path), "--test")
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    alone = json.loads(run(bundled, "--test", "--format", "json").stdout)["cases"]
+    project = tmp_path / "project"
+    project.mkdir()
+    res = run(_project(project), "--test", "--format", "json")
     assert res.returncode == 0, res.stdout
-    *_, summary = res.stdout.splitlines()
-    cases, rules = int(summary.split()[0]), int(summary.split()[3])
-    assert rules >= 30 and cases > 300  # the bundled rules' cases and the team's two
+    cases = json.loads(res.stdout)["cases"]
+    assert len(cases) == len(alone) + 2  # the bundled rules' cases and the team's two
+    assert {c["case"] for c in cases if c["rule"] == "ACME01"} == {"ordered", "user_mentions_it"}
+
+
+def test_cases_file_of_no_rule_and_rule_without_cases_fail(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "team-rules" / "ACME01.cases.toml").rename(project / "team-rules" / "ACME02.cases.toml")
+    res = run(project, "--test")
+    assert res.returncode == 1
+    assert "ACME02.cases.toml: names no rule" in res.stdout
+    assert res.stdout.splitlines()[-1].endswith("; no cases for ACME01")
+    res = run(project, "ACME01", "--test")
+    assert res.returncode == 1
+    assert "ACME01: no cases (ACME01.cases.toml beside the rule file)" in res.stdout
+
+
+def test_wrong_types_are_one_error_line_naming_the_case(tmp_path: Path) -> None:
+    res = run(_project(tmp_path, CASES.replace('excerpt = "Zorblax"', "excerpt = 5")), "--test")
+    assert res.returncode == 2
+    assert res.stderr.strip().endswith("ACME01.cases.toml: case[1]: excerpt must be a string")
+    res = run(_project(tmp_path / "dup", CASES.replace('id = "user_mentions_it"', 'id = "ordered"')), "--test")
+    assert res.returncode == 2 and "case[2]: duplicate id 'ordered'" in res.stderr
+    bad_config = CASES.replace('title = "As an analyst', 'config = { nonsense = 1 }\ntitle = "As an analyst')
+    res = run(_project(tmp_path / "cfg", bad_config), "--test")
+    assert res.returncode == 2
+    assert "ACME01.cases.toml: case[2]: nonsense: unknown key" in res.stderr
+
+
+def test_bundled_rule_is_explained_when_team_rules_do_not_load(tmp_path: Path) -> None:
+    (tmp_path / "storylint.toml").write_text('extend-rules = ["missing"]\n', encoding="utf-8")
+    res = run(tmp_path, "TC01")
+    assert res.returncode == 0
+    assert res.stdout.startswith("TC01 ")
+    assert "your own rules are left out" in res.stderr and "missing" in res.stderr
+    assert run(tmp_path, "--test").returncode == 2  # testing them needs them
 
 
 def test_team_rule_is_explained(tmp_path: Path) -> None:

@@ -154,3 +154,10 @@ def test_code_sense_only_terms_count_beside_code(tmp_path: Path) -> None:
         {"id": "other-term", "title": "Startup", "body": "Add a routine and a subroutine for the disk check."},
     )
     assert sorted({story for story, _ in _terms(res)}) == ["beside-code", "beside-name", "other-term"]
+
+
+def test_code_sense_only_must_name_the_rules_terms(tmp_path: Path) -> None:
+    # a plural the rule does not list would silently do nothing: refused at load
+    path = _rule(tmp_path, 'kind = "terms"\nterms = ["routine"]\ncode-sense-only = ["routines"]')
+    with pytest.raises(ConfigError, match="code-sense-only: 'routines' is not one of the rule's terms"):
+        load_rule_file(path)
