@@ -166,7 +166,7 @@ def read_stream(
             return
         yield from _json_lines(_lines(head, fh), name, defer)
         return
-    if stripped[:1] in (b"#",):
+    if stripped[:1] == b"#":
         yield from _markdown_story(head + fh.read(), name, Path(name).stem)
         return
     if from_stdin:

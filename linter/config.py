@@ -87,6 +87,11 @@ class Config(_Section):
     # where the config came from, for messages and relative paths; not a user key
     source: str | None = Field(None, exclude=True)
 
+    def rule_folders(self) -> list[Path]:
+        """The `extend-rules` folders, relative to the configuration file (else the cwd)."""
+        base = Path(self.source).parent if self.source else Path.cwd()
+        return [base / d for d in self.extend_rules]
+
     @field_validator("select", "extend_select", "ignore")
     @classmethod
     def _upper(cls, value: list[str] | None) -> list[str] | None:

@@ -66,8 +66,7 @@ class Linter:
     ) -> None:
         self.config = config or Config()
         self.calibration = bundled_calibration() if calibrate else Calibration({})
-        base = Path(self.config.source).parent if self.config.source else Path.cwd()
-        extra = [base / d for d in self.config.extend_rules]
+        extra = self.config.rule_folders()
         vocab = self.config.vocabulary.model_dump()
         try:
             self.pack = rulepack or load_rulepack(extra, vocabulary=vocab)

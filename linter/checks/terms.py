@@ -42,8 +42,9 @@ class TermCheck(Check):
         # count only beside code (a name from code, inline code, or another of the terms)
         self.code_sense_only = frozenset(t.lower() for t in str_list(detect, "code-sense-only"))
         listed = {t.lower() for t in (*str_list(detect, "terms"), *str_list(detect, "cased-terms"))}
-        for term in sorted(self.code_sense_only - listed):
-            raise ValueError(f"code-sense-only: {term!r} is not one of the rule's terms")
+        unlisted = sorted(self.code_sense_only - listed)
+        if unlisted:
+            raise ValueError(f"code-sense-only: {unlisted[0]!r} is not one of the rule's terms")
         self.max_per_story = int(detect.get("max-per-story", 3))
         self.title_only = bool(detect.get("title-only", False))
         self.exclude_titles = bool(detect.get("exclude-titles", False))

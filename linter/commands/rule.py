@@ -100,7 +100,7 @@ def rule(code: str | None, show_all: bool, run_tests: bool, output_format: str, 
     if run_tests and output_format == "markdown":
         raise click.UsageError("--test prints text or json")
     config = load_config(config_path)
-    extra = _extend_rules(config.source, config.extend_rules)
+    extra = config.rule_folders()
     try:
         pack = load_rulepack(extra, vocabulary=config.vocabulary.model_dump())
     except ConfigError as exc:
@@ -129,11 +129,6 @@ def rule(code: str | None, show_all: bool, run_tests: bool, output_format: str, 
         click.echo("\n".join(explain(m) for m in metas), nl=False)
 
 
-def _extend_rules(source: str | None, folders: list[str]) -> list[Path]:
-    base = Path(source).parent if source else Path.cwd()
-    return [base / d for d in folders]
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -147,12 +142,13 @@ def _test(rules: list[Rule], extra: list[Path], output_format: str, *, named: bo
     failed = [o for o in outcomes if not o.passed]
     codes = {r.code for r in rules}
     without = sorted(r.code for r in rules if not r.cases_path and r.category != "meta")
-    # a cases file beside no rule file of that code is never run: say so
-    stray = sorted(str(p) for folder in extra if folder.is_dir() for p in folder.rglob("*.cases.toml")
-                   if p.name.split(".")[0] not in codes and not named)  # fmt: skip
-    problems = [*(f"{p}: names no rule (cases files are <CODE>.cases.toml beside <CODE>.toml)" for p in stray)]
-    if named and without:
-        problems.append(f"{without[0]}: no cases ({without[0]}.cases.toml beside the rule file)")
+    problems: list[str] = []
+    if named:
+        problems += [f"{code}: no cases ({code}.cases.toml beside the rule file)" for code in without]
+    else:  # a cases file beside no rule file of that code is never run: say so
+        stray = (p for folder in extra if folder.is_dir() for p in folder.rglob("*.cases.toml"))
+        problems += sorted(f"{p}: names no rule (cases files are <CODE>.cases.toml beside <CODE>.toml)"
+                           for p in stray if p.name.split(".")[0] not in codes)  # fmt: skip
     if output_format == "json":
         click.echo(json.dumps(
             {"cases": [{"rule": o.case.code, "case": o.case.id, "result": o.case.result, "passed": o.passed,
