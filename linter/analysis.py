@@ -46,6 +46,10 @@ _PLAN_RE = re.compile(
     r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be)|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:|"
+    # the change itself as the subject: "This patch introduces X", "the attached PR moves Y"
+    r"(?:this|the|my|our|attached|proposed)\s+(?:attached\s+|proposed\s+)?(?:patch|pr|pull request|change|changeset|commit|merge request)\s+"
+    r"(?:will\s+|would\s+)?(?:introduce|add|replace|remove|refactor|move|change|use|implement|convert|split|rename|extract|"
+    r"make|switch|migrate|create|expose|upgrade|bump|drop|wrap|modif(?:y|ie))s?|"
     # the reporter's proposal, however politely put: "I would like to propose to add 1 in f()"
     r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest))\b",
     re.IGNORECASE,
@@ -393,7 +397,8 @@ DOCS_WORK_RE = re.compile(
 _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "have", "ought", "be"})
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
-                         "better", "nicer", "cleaner", "preferable"})  # fmt: skip
+                         "better", "nicer", "cleaner", "preferable", "patch", "pr", "change", "changeset", "commit",
+                         "request"})  # fmt: skip
 # "Add the ability to configure X in the Helm chart": what the order builds is a capability
 # for the user, and what it names is where the user exercises it.
 _GIVES_CAPABILITY = re.compile(

@@ -133,6 +133,14 @@ def test_proposed_fixes_read_as_plans() -> None:
     assert plans == [False, True, True, True, False]
 
 
+def test_a_change_described_by_its_own_subject_is_a_plan() -> None:
+    body = ("This patch introduces a lazy table. The attached PR moves the parser into its own module. "
+            "This change would drop the old client. The patch from last week broke the export. "
+            "This change matters to every editor.")  # fmt: skip
+    a = analyse(parse(Story(id="P-2", title="Tables", body=body)))
+    assert [s.plan for s in a.sentences if s.field == "body"] == [True, True, True, False, False]
+
+
 def test_github_bug_template_is_a_bug_report() -> None:
     body = "**Describe the bug**\nThe export stops at 99 %.\n\n**To Reproduce**\n1. Deploy the war to Tomcat"
     assert is_bug_report("Export of large projects", body)
@@ -156,7 +164,7 @@ def test_check_min_confidence_option_overrides_the_default(tmp_path: Path) -> No
 def test_a_bugs_bare_steps_heading_is_what_was_done_not_a_plan() -> None:
     def classes(title: str, body: str) -> list[str]:
         p = parse(Story(id="S-1", title=title, body=body))
-        bug = is_bug_report(p.masked_title, p.masked_body)
+        bug = bug_sign(p.masked_title, p.masked_body)
         return [evidence_class(s, bug) for s in analyse(p).sentences if s.field == "body"]
 
     body = "## Steps performed\n\nOpened the wizard and ticked the Android checkbox."
