@@ -45,7 +45,11 @@ _PLAN_RE = re.compile(
     r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion|option|way)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
     r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be)|"
-    r"i propose|we propose|proposal:|suggest(?:ion)?:|"
+    r"i propose|we propose|proposal:|suggest(?:ion)?:|(?:i|we) proposed|"
+    # a fix told by the one who made or planned it: "I fixed the problem by modifying X",
+    # "Solution is to remove the test"
+    r"(?:i|we)\s+(?:have\s+)?(?:fixed|fix|solved|resolved|worked around)\s+(?:this|it|that|the\s+(?:problem|issue|bug|error|crash))(?:\s+\w+)?\s+by|"
+    r"(?<!\w )(?<!\w)(?:possible\s+|proposed\s+|suggested\s+|simple\s+)?(?:fix|solution|workaround)\s+(?:is|would be|could be)\s+to|"
     # the change itself as the subject: "This patch introduces X", "the attached PR moves Y"
     r"(?:this|the|my|our|attached|proposed)\s+(?:attached\s+|proposed\s+)?(?:patch|pr|pull request|change|changeset|commit|merge request)\s+"
     r"(?:will\s+|would\s+)?(?:introduce|add|replace|remove|refactor|move|change|use|implement|convert|split|rename|extract|"
@@ -398,7 +402,7 @@ _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "ha
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
                          "better", "nicer", "cleaner", "preferable", "patch", "pr", "change", "changeset", "commit",
-                         "request"})  # fmt: skip
+                         "request", "proposed", "fixed", "solved", "resolved", "worked"})  # fmt: skip
 # "Add the ability to configure X in the Helm chart": what the order builds is a capability
 # for the user, and what it names is where the user exercises it.
 _GIVES_CAPABILITY = re.compile(

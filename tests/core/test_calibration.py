@@ -141,6 +141,13 @@ def test_a_change_described_by_its_own_subject_is_a_plan() -> None:
     assert [s.plan for s in a.sentences if s.field == "body"] == [True, True, True, False, False]
 
 
+def test_a_fix_told_by_whoever_made_or_proposed_it_is_a_plan() -> None:
+    body = ("I fixed the problem by changing the encoder. We proposed to fix this by loading the last snapshot. "
+            "Solution is to drop the cache. The fix shipped last week. I fixed my bike.")  # fmt: skip
+    a = analyse(parse(Story(id="P-3", title="Upload fails", body=body)))
+    assert [s.plan for s in a.sentences if s.field == "body"] == [True, True, True, False, False]
+
+
 def test_github_bug_template_is_a_bug_report() -> None:
     body = "**Describe the bug**\nThe export stops at 99 %.\n\n**To Reproduce**\n1. Deploy the war to Tomcat"
     assert is_bug_report("Export of large projects", body)
