@@ -20,10 +20,10 @@ from typing import Any
 from . import __version__
 from .analysis import CODE_LIKE_KEY, analyse
 from .calibration import (
-    Calibration,
-    evidence_class,
     BugSign,
+    Calibration,
     bug_sign,
+    evidence_class,
     is_docs_work,
     never_counts,
     sentence_key,
