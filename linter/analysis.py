@@ -46,16 +46,20 @@ _PLAN_RE = re.compile(
     r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be)|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:|(?:i|we) proposed|"
-    # a fix told by the one who made or planned it: "I fixed the problem by modifying X",
-    # "Solution is to remove the test"
-    r"(?:i|we)\s+(?:have\s+)?(?:fixed|fix|solved|resolved|worked around)\s+(?:this|it|that|the\s+(?:problem|issue|bug|error|crash))(?:\s+\w+)?\s+by|"
-    r"(?<!\w )(?<!\w)(?:possible\s+|proposed\s+|suggested\s+|simple\s+)?(?:fix|solution|workaround)\s+(?:is|would be|could be)\s+to|"
+    # a fix told by the one who made it: "I fixed the problem by modifying X" (a workaround
+    # is part of the symptom, not the fix)
+    r"(?:i|we)\s+(?:have\s+)?(?:fixed|solved|resolved)\s+(?:this|it|that|the\s+(?:problem|issue|bug|error|crash))(?:\s+\w+)?\s+by|"
     # the change itself as the subject: "This patch introduces X", "the attached PR moves Y"
-    r"(?:this|the|my|our|attached|proposed)\s+(?:attached\s+|proposed\s+)?(?:patch|pr|pull request|change|changeset|commit|merge request)\s+"
-    r"(?:will\s+|would\s+)?(?:introduce|add|replace|remove|refactor|move|change|use|implement|convert|split|rename|extract|"
-    r"make|switch|migrate|create|expose|upgrade|bump|drop|wrap|modif(?:y|ie))s?|"
+    r"(?:this|the attached|attached|the proposed|proposed)\s+(?:patch|pr|pull request|changeset|commit|merge request)\s+"
+    r"(?:will\s+|would\s+)?(?:introduce|add|replace|remove|refactor|move|implement|convert|split|rename|extract|"
+    r"switche|migrate|create|expose|upgrade|bump|drop|wrap|modifie)s|"
+    r"(?:this|the attached|attached|the proposed|proposed)\s+(?:patch|pr|pull request|changeset|commit|merge request)\s+"
+    r"(?:will|would)\s+(?:introduce|add|replace|remove|refactor|move|implement|convert|split|rename|extract|"
+    r"switch|migrate|create|expose|upgrade|bump|drop|wrap|modify)|"
     # the reporter's proposal, however politely put: "I would like to propose to add 1 in f()"
-    r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest))\b",
+    r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest))\b|"
+    # "Solution is to drop the cache", "Possible fix would be to ...": at the sentence's start
+    r"^[\W_]*+(?:(?:possible|proposed|suggested|simple|another)\s+)?(?:fix|solution)\s+(?:is|would be|could be)\s+to\b",
     re.IGNORECASE,
 )
 # Possessive runs (*+, ++) keep these linear on long runs of blanks: no run is split
@@ -401,8 +405,8 @@ DOCS_WORK_RE = re.compile(
 _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "have", "ought", "be"})
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
-                         "better", "nicer", "cleaner", "preferable", "patch", "pr", "change", "changeset", "commit",
-                         "request", "proposed", "fixed", "solved", "resolved", "worked"})  # fmt: skip
+                         "better", "nicer", "cleaner", "preferable", "patch", "pr", "changeset", "commit", "merge",
+                         "pull"})  # fmt: skip
 # "Add the ability to configure X in the Helm chart": what the order builds is a capability
 # for the user, and what it names is where the user exercises it.
 _GIVES_CAPABILITY = re.compile(
