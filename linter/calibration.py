@@ -16,7 +16,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
 
 from .analysis import DOCS_WORK_RE, SentenceInfo, behaviour_modal, grammar
 from .fastre import fast
@@ -81,19 +80,8 @@ def is_docs_work(title: str) -> bool:
     return DOCS_WORK_RE.search(title) is not None
 
 
-#: Where a story shows it is a bug report: its title names a symptom, or only its body does
-#: (a trace, a reproduction template); "" for no bug report.
-BugSign = Literal["", "title", "body"]
-
-
-def bug_sign(title: str, body: str) -> BugSign:
-    if _BUG_TITLE_RE.search(title.lower()):
-        return "title"
-    return "body" if _BUG_BODY_RE.search(body.lower()) else ""
-
-
 def is_bug_report(title: str, body: str) -> bool:
-    return bug_sign(title, body) != ""
+    return bool(_BUG_TITLE_RE.search(title.lower()) or _BUG_BODY_RE.search(body.lower()))
 
 
 # A bug's to-do item that orders the fix: "Need to rename X to Y", "We have to use X".
@@ -111,14 +99,9 @@ def _orders_fix(text: str) -> bool:
     return verb in g.imperatives and verb not in g.behaviour_verbs
 
 
-def evidence_class(s: SentenceInfo | None, bug_report: BugSign = "") -> str:
-    """Where a term stands, from the strongest sign that the sentence directs the build.
-    A bug report's imperative title is its symptom's name ("Upgrade task fails") only when
-    the title names a symptom; where only the body shows a bug (a tracker's template, a
-    trace), an imperative title orders the fix ("Bump commons-io to 2.14.0")."""
+def evidence_class(s: SentenceInfo | None, bug_report: bool = False) -> str:
+    """Where a term stands, from the strongest sign that the sentence directs the build."""
     found = _evidence_class(s)
-    if bug_report == "body" and found == "title-imperative":
-        return found
     if bug_report and found == "proposal" and s is not None and _STEPS_HEADING_RE.match(s.heading):
         return "bug-report"  # a bug's bare "Steps" heading lists what was done, not what to build
     if bug_report and found == "modal" and s is not None and _orders_fix(s.text):

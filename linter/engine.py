@@ -20,10 +20,9 @@ from typing import Any
 from . import __version__
 from .analysis import CODE_LIKE_KEY, analyse
 from .calibration import (
-    BugSign,
     Calibration,
-    bug_sign,
     evidence_class,
+    is_bug_report,
     is_docs_work,
     never_counts,
     sentence_key,
@@ -217,7 +216,7 @@ class Linter:
                 analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
         learned = self.domain.get(story.project) if self.domain and story.project else None
         findings: list[Finding] = []
-        bug_report: BugSign | None = None  # decided on the first finding that needs it
+        bug_report: bool | None = None  # decided on the first finding that needs it
         docs_work: bool | None = None
         excerpts: dict[tuple[str, int, int], str] = {}  # several terms of a sentence share one
         calibrated_hits: list[tuple[Rule, Hit]] = []
@@ -228,7 +227,7 @@ class Linter:
             for hit in rule.check.run(analysis):
                 if calibrated:
                     if bug_report is None:
-                        bug_report = bug_sign(parsed.masked_title, parsed.masked_body)
+                        bug_report = is_bug_report(parsed.masked_title, parsed.masked_body)
                     if docs_work is None:
                         docs_work = is_docs_work(parsed.masked_title)
                     if docs_work:

@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from storylint.analysis import analyse
-from storylint.calibration import bug_sign, evidence_class, sentence_key
+from storylint.calibration import evidence_class, is_bug_report, sentence_key
 from storylint.config import Config
 from storylint.engine import Linter
 from storylint.evaluation import load_corpus
@@ -47,7 +47,7 @@ def main() -> int:
                 continue
             parsed = parse(item.story)
             analysis = analyse(parsed)
-            bug = bug_sign(parsed.masked_title, parsed.masked_body)
+            bug = is_bug_report(parsed.masked_title, parsed.masked_body)
             said = set()
             for f in how:
                 sentence = analysis.sentence_at(f.field, f.offset)

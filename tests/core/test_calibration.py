@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from storylint.analysis import analyse
-from storylint.calibration import Calibration, bug_sign, evidence_class, is_bug_report, is_docs_work, never_counts
+from storylint.calibration import Calibration, evidence_class, is_bug_report, is_docs_work, never_counts
 from storylint.config import Config
 from storylint.engine import INFO_BELOW, Linter
 from storylint.model import Story
@@ -84,25 +84,11 @@ def test_bug_reports_are_told_by_their_title_or_their_trace() -> None:
 def test_in_a_bug_report_only_a_plan_proposal_criterion_or_build_steps_count() -> None:
     a = analyse(parse(Story(id="B-1", title="Upload hangs on large files",
                             body="Deploy the war to Tomcat and upload a big file.\n\nTo fix this, stream it to S3.")))  # fmt: skip
-    step, fix = (evidence_class(s, bug_report="title") for s in a.sentences[1:3])
+    step, fix = (evidence_class(s, bug_report=True) for s in a.sentences[1:3])
     assert (step, fix) == ("bug-report", "plan")
     assert never_counts("technology", step) and not never_counts("technology", fix)
     assert not never_counts("implementation_steps", step)  # the fix written out as a to-do list
     assert never_counts("implementation_steps", "symptom")
-
-
-def test_an_imperative_title_orders_the_fix_unless_the_title_names_the_symptom() -> None:
-    template = "Steps to reproduce: run the scanner on the release jar."
-    assert bug_sign("Bump the zip library to 2.14", template) == "body"
-    assert bug_sign("Upgrade task fails on SQL Server", template) == "title"
-    assert bug_sign("Bump the zip library to 2.14", "The new release fixes a CVE.") == ""
-
-    def title_class(title: str) -> str:
-        a = analyse(parse(Story(id="B-2", title=title, body=template)))
-        return evidence_class(a.sentences[0], bug_sign(title, template))
-
-    assert title_class("Bump the zip library to 2.14") == "title-imperative"  # only the template says "bug"
-    assert title_class("Upgrade task fails on SQL Server") == "bug-report"  # "Upgrade task" is what fails
 
 
 def test_a_bugs_todo_item_that_orders_the_fix_counts() -> None:
@@ -113,8 +99,8 @@ def test_a_bugs_todo_item_that_orders_the_fix_counts() -> None:
     body = "Need to rename the logger config so that the log file is written.\nIt should show the log file."
     a = analyse(parse(Story(id="B-1", title="Logging is not producing a log file", body=body)))
     todo, expected = (s for s in a.sentences if s.field == "body")
-    assert evidence_class(todo, bug_report="title") == "modal"  # the fix, as a to-do item
-    assert never_counts("technology", evidence_class(expected, bug_report="title"))  # what should be seen
+    assert evidence_class(todo, bug_report=True) == "modal"  # the fix, as a to-do item
+    assert never_counts("technology", evidence_class(expected, bug_report=True))  # what should be seen
 
 
 def test_a_behaviour_modal_orders_no_build_unless_it_names_code_or_an_api_shape() -> None:
@@ -174,7 +160,7 @@ def test_check_min_confidence_option_overrides_the_default(tmp_path: Path) -> No
 def test_a_bugs_bare_steps_heading_is_what_was_done_not_a_plan() -> None:
     def classes(title: str, body: str) -> list[str]:
         p = parse(Story(id="S-1", title=title, body=body))
-        bug = bug_sign(p.masked_title, p.masked_body)
+        bug = is_bug_report(p.masked_title, p.masked_body)
         return [evidence_class(s, bug) for s in analyse(p).sentences if s.field == "body"]
 
     body = "## Steps performed\n\nOpened the wizard and ticked the Android checkbox."
