@@ -59,6 +59,8 @@ _BUG_BODY_RE = re.compile(
 _STEPS_HEADING_RE = re.compile(
     r"\A[\W_]*+(?:(?:test )?steps?(?: (?:performed|taken|followed|done|tried|executed|used))?|what i did)\b[\W_]*+\Z", re.IGNORECASE
 )
+# A plan whose verb is what the user is shown ("we should display the table of versions")
+_SHOWS_RE = re.compile(r"\b(?:should|must|need to|needs to|have to|has to)\s+(?:also\s+|only\s+|always\s+)?(?:show|display|list)\b", re.IGNORECASE)
 #: Evidence that never counts: what goes wrong, and the steps and notes of a bug report.
 NEVER = frozenset({"symptom", "bug-report"})
 _WEAK_IN_BUGS = frozenset({"title-imperative", "imperative", "modal", "title", "statement"})
@@ -117,7 +119,9 @@ def _evidence_class(s: SentenceInfo | None) -> str:
     if s.section == SEC_PROPOSAL:
         return "proposal"
     if s.plan:
-        return "plan"
+        # "we should display the versions", "we need to provide API access": the team's
+        # plan is what the user will observe; the words it uses are no order to build
+        return "modal-behaviour" if s.modal and _SHOWS_RE.search(s.text) else "plan"
     if s.imperative:
         return "title-imperative" if s.field == "title" else "imperative"
     if _symptom_re().search(s.text):

@@ -137,6 +137,12 @@ def test_a_fix_told_by_whoever_made_or_proposed_it_is_a_plan() -> None:
     assert [s.plan for s in a.sentences if s.field == "body"] == [True, True, True, True, True, False, False, False, False]
 
 
+def test_a_plan_to_show_something_states_what_the_user_sees() -> None:
+    shown, built = _classes("Versions", "We should display the table of PHP versions. We should use PHP for the importer.")[1:]
+    assert (shown, built) == ("modal-behaviour", "plan")
+    assert never_counts("technology", shown) and not never_counts("technology", built)
+
+
 def test_github_bug_template_is_a_bug_report() -> None:
     body = "**Describe the bug**\nThe export stops at 99 %.\n\n**To Reproduce**\n1. Deploy the war to Tomcat"
     assert is_bug_report("Export of large projects", body)
