@@ -21,6 +21,21 @@ from .term_scan import TermScan
 _CODE_NAME = re.compile(r"[a-z]{2,}[A-Z][a-z]|[A-Za-z0-9]_[A-Za-z0-9]|\w\(\)|[a-z]\.[a-z]+[A-Z(]")
 
 
+def _code_in_spans(a: Analysis, s: SentenceInfo) -> bool:
+    """Inline code in the sentence that spells code: one token (`hasChanges`, `value`) or
+    code punctuation. A command the user types (`gh variable list`, `pnpm run`) is the
+    product's interface, not its code."""
+    text = a.parsed.text(s.field)
+    for span in a.spans_in(s):
+        inner = text[span.start : span.end].strip("`")
+        if not inner.split(None, 1)[1:] or _CODE_PUNCTUATION.search(inner):
+            return True
+    return False
+
+
+_CODE_PUNCTUATION = re.compile(r"[(){};]|=>|->|::")
+
+
 class TermCheck(Check):
     kind = "terms"
     allowed = frozenset(
@@ -87,7 +102,7 @@ class TermCheck(Check):
             if (
                 self.code_sense_only
                 and all(m[2].lower() in self.code_sense_only for m in matches)
-                and not (a.spans_in(s) or (s.code_like and _CODE_NAME.search(s.text)))
+                and not (_code_in_spans(a, s) or (s.code_like and _CODE_NAME.search(s.text)))
             ):
                 continue
             if self.requires_code and not a.spans_in(s):
