@@ -215,6 +215,7 @@ class Linter:
             if prefilter:
                 analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
         learned = self.domain.get(story.project) if self.domain and story.project else None
+        own_name = _own_name(story.project)
         findings: list[Finding] = []
         bug_report: bool | None = None  # decided on the first finding that needs it
         docs_work: bool | None = None
@@ -236,6 +237,8 @@ class Linter:
                     evidence = evidence_class(sentence, bug_report)
                     if never_counts(rule.category, evidence, rule.check.kind == "identifiers"):
                         continue
+                    if own_name and _ALNUM.sub("", hit.term.lower()) == own_name:
+                        continue  # the product's own name in its own tracker: what it is, not a choice
                     if (
                         learned is not None
                         and evidence in WEAK_EVIDENCE
@@ -383,6 +386,17 @@ class Linter:
             line=line, column=column, end_line=line, end_column=column + len(excerpt), url=story.url,
             author=(story.author.name or story.author.login) if story.author else None, project=story.project,
         )  # fmt: skip
+
+
+_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _own_name(project: str | None) -> str:
+    """The product's name as its tracker spells it (`jira:kafka` -> kafka, `pnpm/pnpm` -> pnpm)."""
+    if not project:
+        return ""
+    name = _ALNUM.sub("", re.split(r"[:/]", project)[-1].lower())
+    return name if len(name) >= 3 else ""
 
 
 def _weak(severity: str, confidence: float) -> str:

@@ -205,3 +205,12 @@ def test_lone_surrogates_are_replaced_at_any_depth_and_other_text_is_kept() -> N
     assert story.labels == ("\u00e9t\u00e9",) and story.body == "Plain ASCII body."
     clean = Story.model_validate({"id": "S-2", "title": "Caf\u00e9 \U0001f600", "body": "b"})
     assert clean.title == "Caf\u00e9 \U0001f600"
+
+
+@pytest.mark.parametrize(
+    ("project", "flagged"),
+    [("gh:pnpm/pnpm", False), ("jira:pnpm", False), ("gh:acme/webshop", True), (None, True)],
+)
+def test_the_products_own_name_in_its_own_tracker_is_no_technology_choice(project: str | None, flagged: bool) -> None:
+    story = Story(id="1", title="`pnpm run` should log everything except the script's output to stderr", project=project)
+    assert ("technology" in how(story)) is flagged
