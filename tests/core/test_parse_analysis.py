@@ -239,3 +239,13 @@ def test_the_teams_need_of_a_tool_is_a_plan() -> None:
     assert s.plan
     s = sentences("We need a short break before the demo.")[1]
     assert not s.plan
+
+
+def test_a_feature_request_templates_wish_is_no_proposal_section() -> None:
+    from storylint.parse import SEC_OTHER, SEC_PROPOSAL, classify_section
+
+    for heading in ("Describe the feature you want to add, and how it would change your usage of the app",
+                    "Describe the solution you'd like", "Describe the enhancement"):  # fmt: skip
+        assert classify_section(heading) == SEC_OTHER
+    for heading in ("Proposed changes", "Implementation", "Technical approach"):
+        assert classify_section(heading) == SEC_PROPOSAL
