@@ -48,7 +48,7 @@ _PLAN_RE = re.compile(
     r"i propose|we propose|proposal:|suggest(?:ion)?:|(?:i|we) proposed|"
     # a fix told by the one who made it: "I fixed the problem by modifying X" (a workaround
     # is part of the symptom, not the fix)
-    r"(?:i|we)\s+(?:have\s+)?(?:fixed|fix|solved|resolved)\s+(?:this|it|that|the\s+(?:problem|issue|bug|error|crash))(?:\s+\w+)?\s+by|"
+    r"(?:i|we)\s+(?:have\s+)?(?:fixed|solved|resolved)\s+(?:this|it|that|the\s+(?:problem|issue|bug|error|crash))(?:\s+\w+)?\s+by|"
     # the change itself as the subject: "This patch introduces X", "the attached PR moves Y"
     r"(?:this|the attached|attached|the proposed|proposed)\s+(?:patch|pr|pull request|changeset|commit|merge request)\s+"
     r"(?:will\s+|would\s+)?(?:introduce|add|replace|remove|refactor|move|implement|convert|split|rename|extract|"

@@ -61,6 +61,8 @@ _STEPS_HEADING_RE = re.compile(
 )
 # A plan whose verb is what the user is shown ("we should display the table of versions")
 _SHOWS_RE = re.compile(r"\b(?:should|must|need to|needs to|have to|has to)\s+(?:also\s+|only\s+|always\s+)?(?:show|display|list)\b", re.IGNORECASE)
+# ... unless it also says how it is built: "show the map using Leaflet", "list them via boto3 and cache them"
+_BUILT_HOW_RE = re.compile(r"\b(?:using|with|via|through|instead of|rather than|powered by|built on|based on|and (?:cache|store|save|persist|use|call|fetch|write|load|send))\b", re.IGNORECASE)
 #: Evidence that never counts: what goes wrong, and the steps and notes of a bug report.
 NEVER = frozenset({"symptom", "bug-report"})
 _WEAK_IN_BUGS = frozenset({"title-imperative", "imperative", "modal", "title", "statement"})
@@ -121,7 +123,8 @@ def _evidence_class(s: SentenceInfo | None) -> str:
     if s.plan:
         # "we should display the versions", "we need to provide API access": the team's
         # plan is what the user will observe; the words it uses are no order to build
-        return "modal-behaviour" if s.modal and _SHOWS_RE.search(s.text) else "plan"
+        shows = s.modal and _SHOWS_RE.search(s.text) and not _BUILT_HOW_RE.search(s.text)
+        return "modal-behaviour" if shows else "plan"
     if s.imperative:
         return "title-imperative" if s.field == "title" else "imperative"
     if _symptom_re().search(s.text):

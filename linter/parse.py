@@ -35,7 +35,7 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
     # its sentences are judged on their own cues.
     # So is "Describe the feature you want to add, and how it would change your usage".
     (SEC_OTHER, re.compile(r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)|"
-                           r"describe the (?:feature|enhancement|request)|feature you(?: (?:want|would like)|(?:'|\u2019)?d like)|change your (?:usage|use|workflow)", re.IGNORECASE)),
+                           r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b", re.IGNORECASE)),
     (SEC_AC, re.compile(r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
                         r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
     (SEC_REPRO, re.compile(r"reproduce|repro\b|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 from .base import Check, Hit, PhraseIndex, str_list
+from .identifiers import PATH
 from .term_scan import TermScan
 
 #: A name only code spells (get_user, getUser, parse(), user.getName), for `code-sense-only`:
@@ -22,18 +23,18 @@ _CODE_NAME = re.compile(r"[a-z]{2,}[A-Z][a-z]|[A-Za-z0-9]_[A-Za-z0-9]|\w\(\)|[a-
 
 
 def _code_in_spans(a: Analysis, s: SentenceInfo) -> bool:
-    """Inline code in the sentence that spells code: one token (`hasChanges`, `value`) or
-    code punctuation. A command the user types (`gh variable list`, `pnpm run`) is the
-    product's interface, not its code."""
+    """Inline code in the sentence that spells code (`hasChanges`, `parse_row`, `bru.getEnv()`,
+    `x = 0`, `e2e/support.js`). A command, a flag or a file the user types (`gh variable set`, `--var`,
+    `.env`) is the product's interface, not its code."""
     text = a.parsed.text(s.field)
     for span in a.spans_in(s):
-        inner = text[span.start : span.end].strip("`")
-        if not inner.split(None, 1)[1:] or _CODE_PUNCTUATION.search(inner):
+        inner = text[span.start : span.end]
+        if _CODE_NAME.search(inner) or _CODE_PUNCTUATION.search(inner) or PATH.match(inner.strip()):
             return True
     return False
 
 
-_CODE_PUNCTUATION = re.compile(r"[(){};]|=>|->|::")
+_CODE_PUNCTUATION = re.compile(r"[(){};]|\w\s+=\s+\w|==|=>|->|::")
 
 
 class TermCheck(Check):

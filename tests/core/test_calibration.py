@@ -141,6 +141,13 @@ def test_a_plan_to_show_something_states_what_the_user_sees() -> None:
     shown, built = _classes("Versions", "We should display the table of PHP versions. We should use PHP for the importer.")[1:]
     assert (shown, built) == ("modal-behaviour", "plan")
     assert never_counts("technology", shown) and not never_counts("technology", built)
+    # ... unless it also says what it is built with
+    assert _classes("Map", "We should show the map using Leaflet.")[1] == "plan"
+
+
+def test_a_workaround_in_the_present_is_no_fix_told() -> None:
+    body = "For now we fix it by restarting the server every night."
+    assert [s.plan for s in analyse(parse(Story(id="P-4", title="Upload fails", body=body))).sentences][1:] == [False]
 
 
 def test_github_bug_template_is_a_bug_report() -> None:

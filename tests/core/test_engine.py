@@ -209,8 +209,13 @@ def test_lone_surrogates_are_replaced_at_any_depth_and_other_text_is_kept() -> N
 
 @pytest.mark.parametrize(
     ("project", "flagged"),
-    [("gh:pnpm/pnpm", False), ("jira:pnpm", False), ("gh:acme/webshop", True), (None, True)],
+    [("gh:pnpm/pnpm", False), ("jira:pnpm", False), ("pnpm/pnpm", False), ("PNPM", False), ("gh:acme/webshop", True), (None, True)],
 )
 def test_the_products_own_name_in_its_own_tracker_is_no_technology_choice(project: str | None, flagged: bool) -> None:
     story = Story(id="1", title="`pnpm run` should log everything except the script's output to stderr", project=project)
     assert ("technology" in how(story)) is flagged
+
+
+def test_the_own_name_exemption_is_for_technology_only() -> None:
+    story = Story(id="1", title="We should add a `status` column to the schema table", project="acme/schema")
+    assert "data_model" in how(story)

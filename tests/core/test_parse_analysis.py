@@ -245,7 +245,8 @@ def test_a_feature_request_templates_wish_is_no_proposal_section() -> None:
     from storylint.parse import SEC_OTHER, SEC_PROPOSAL, classify_section
 
     for heading in ("Describe the feature you want to add, and how it would change your usage of the app",
-                    "Describe the solution you'd like", "Describe the enhancement"):  # fmt: skip
+                    "Describe the feature you'd like", "Describe the solution you'd like"):  # fmt: skip
         assert classify_section(heading) == SEC_OTHER
-    for heading in ("Proposed changes", "Implementation", "Technical approach"):
+    for heading in ("Proposed changes", "Implementation", "Technical approach", "Describe the feature's implementation",
+                    "Describe the requested change"):  # fmt: skip
         assert classify_section(heading) == SEC_PROPOSAL
