@@ -237,7 +237,11 @@ class Linter:
                     evidence = evidence_class(sentence, bug_report)
                     if never_counts(rule.category, evidence, rule.check.kind == "identifiers"):
                         continue
-                    if own_name and rule.category == "technology" and _ALNUM.sub("", hit.term.lower()) == own_name:
+                    if (
+                        own_name
+                        and (rule.category == "technology" or rule.check.kind == "identifiers")
+                        and _ALNUM.sub("", hit.term.lower()) == own_name
+                    ):
                         continue  # the product's own name in its own tracker: what it is, not a choice
                     if (
                         learned is not None

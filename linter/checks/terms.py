@@ -14,7 +14,6 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 from .base import Check, Hit, PhraseIndex, str_list
-from .identifiers import PATH
 from .term_scan import TermScan
 
 #: A name only code spells (get_user, getUser, parse(), user.getName), for `code-sense-only`:
@@ -23,17 +22,20 @@ _CODE_NAME = re.compile(r"[a-z]{2,}[A-Z][a-z]|[A-Za-z0-9]_[A-Za-z0-9]|\w\(\)|[a-
 
 
 def _code_in_spans(a: Analysis, s: SentenceInfo) -> bool:
-    """Inline code in the sentence that spells code (`hasChanges`, `parse_row`, `bru.getEnv()`,
-    `x = 0`, `e2e/support.js`). A command, a flag or a file the user types (`gh variable set`, `--var`,
-    `.env`) is the product's interface, not its code."""
+    """Inline code in the sentence that is code, not what the user types: a command with its
+    arguments (`gh variable set`), a flag (`--var`) or a dot-file (`.env`) is the product's
+    interface; a name (`hasChanges`, `HANDLE`), a path or code punctuation is code."""
     text = a.parsed.text(s.field)
     for span in a.spans_in(s):
-        inner = text[span.start : span.end]
-        if _CODE_NAME.search(inner) or _CODE_PUNCTUATION.search(inner) or PATH.match(inner.strip()):
+        inner = text[span.start : span.end].strip()
+        if not inner or _TYPED.match(inner):
+            continue
+        if not any(c.isspace() for c in inner) or _CODE_PUNCTUATION.search(inner):
             return True
     return False
 
 
+_TYPED = re.compile(r"-{1,2}[A-Za-z][\w-]*(?:[= ]\S*)?$|\.[A-Za-z]\w*$")
 _CODE_PUNCTUATION = re.compile(r"[(){};]|\w\s+=\s+\w|==|=>|->|::")
 
 

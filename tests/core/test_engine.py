@@ -219,3 +219,9 @@ def test_the_products_own_name_in_its_own_tracker_is_no_technology_choice(projec
 def test_the_own_name_exemption_is_for_technology_only() -> None:
     story = Story(id="1", title="We should add a `status` column to the schema table", project="acme/schema")
     assert "data_model" in how(story)
+
+
+def test_the_own_name_exemption_covers_names_from_code_of_the_product() -> None:
+    title = "The DuraVault service should create the space when the first file arrives"
+    assert "code_structure" in how(Story(id="1", title=title))
+    assert "code_structure" not in how(Story(id="1", title=title, project="gh:acme/duravault"))
