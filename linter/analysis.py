@@ -34,6 +34,19 @@ _MODAL_RE = re.compile(
     r"(?:can|could|may|might) be (?:done|achieved|implemented|solved|handled|fixed|built) (?:by|using|with|via|through|in))\b",
     re.IGNORECASE,
 )
+# What a change does to the code, said of the change itself ("This patch introduces X")
+_CHANGE_SUBJECT = r"(?:this|the attached|attached|the proposed|proposed)\s+(?:patch|pr|pull request|changeset|commit|merge request)\s+"
+_CHANGE_VERBS = ("introduce", "add", "replace", "remove", "refactor", "move", "implement", "convert", "split", "rename",
+                 "extract", "switch", "migrate", "create", "expose", "upgrade", "bump", "drop", "wrap", "modify")  # fmt: skip
+
+
+def _third_person(verb: str) -> str:
+    """introduce -> introduces, switch -> switches, modify -> modifies."""
+    if verb.endswith("y"):
+        return verb[:-1] + "ies"
+    return verb + ("es" if verb.endswith(("sh", "ch", "x", "s")) else "s")
+
+
 _PLAN_RE = re.compile(
     r"\b(?:we(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to| are going to|'re going to| intend to| recommend)|"
     # the team's intention to build: "we want to add X via the /state endpoint"
@@ -49,13 +62,8 @@ _PLAN_RE = re.compile(
     # a fix told by the one who made it: "I fixed the problem by modifying X" (a workaround
     # is part of the symptom, not the fix)
     r"(?:i|we)\s+(?:have\s+)?(?:fixed|solved|resolved)\s+(?:this|it|that|the\s+(?:problem|issue|bug|error|crash))(?:\s+\w+)?\s+by|"
-    # the change itself as the subject: "This patch introduces X", "the attached PR moves Y"
-    r"(?:this|the attached|attached|the proposed|proposed)\s+(?:patch|pr|pull request|changeset|commit|merge request)\s+"
-    r"(?:will\s+|would\s+)?(?:introduce|add|replace|remove|refactor|move|implement|convert|split|rename|extract|"
-    r"switche|migrate|create|expose|upgrade|bump|drop|wrap|modifie)s|"
-    r"(?:this|the attached|attached|the proposed|proposed)\s+(?:patch|pr|pull request|changeset|commit|merge request)\s+"
-    r"(?:will|would)\s+(?:introduce|add|replace|remove|refactor|move|implement|convert|split|rename|extract|"
-    r"switch|migrate|create|expose|upgrade|bump|drop|wrap|modify)|"
+    # the change itself as the subject: "This patch introduces X", "the attached PR will move Y"
+    + _CHANGE_SUBJECT + r"(?:(?:will|would)\s+(?:" + "|".join(_CHANGE_VERBS) + ")|" + "|".join(map(_third_person, _CHANGE_VERBS)) + ")|"
     # the reporter's proposal, however politely put: "I would like to propose to add 1 in f()"
     r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest))\b|"
     # "Solution is to drop the cache", "Possible fix would be to ...": at the sentence's start

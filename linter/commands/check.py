@@ -16,6 +16,9 @@ from storylint.commands.common import (
     select_options,
     store_option,
 )
+from storylint.config import Config
+
+_MIN_CONFIDENCE = Config.model_fields["min_confidence"].default  # the help says what the default is
 
 
 @click.command()
@@ -25,7 +28,7 @@ from storylint.commands.common import (
 @fail_on_option
 @click.option("--statistics", is_flag=True, help="Also count findings per rule.")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
-              help="Report only findings at or above this calibrated confidence [default: 0.7, or the config's].")
+              help=f"Report only findings at or above this calibrated confidence [default: {_MIN_CONFIDENCE}, or the config's].")
 @click.option("--stdin-filename", metavar="NAME",
               help="Name for the story read from stdin, in messages; NAME.md reads stdin as one Markdown story.")
 @config_option

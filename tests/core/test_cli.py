@@ -399,3 +399,10 @@ def test_prose_on_stdin_without_a_name_says_how(tmp_path: Path, prose: str) -> N
     assert res.stderr.strip() == (
         "Error: <stdin>:1: not JSON or JSON Lines; for a Markdown story on stdin, give --stdin-filename NAME.md"
     )
+
+
+def test_check_help_gives_the_configs_min_confidence_default() -> None:
+    from storylint.config import Config
+
+    out = " ".join(run("check", "--help").stdout.split())  # click wraps the help text
+    assert f"[default: {Config().min_confidence}, or the config's]" in out
