@@ -44,6 +44,11 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# Jira wiki macros that only frame or colour text ("{panel:bgColor=#e7f4fa}", "{color:red}"):
+# their parameters style the author's comment; they specify nothing of the product.
+_WIKI_MACRO_RE = re.compile(
+    r"\{(?:panel|color|quote|info|note|warning|tip|expand|anchor|status|section|column|div|span)(?::[^{}\n]{0,300})?\}"
+)
 _IMAGE_RE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\[\]\s]{0,2000}\)")
 _URL_RE = re.compile(
     r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
@@ -142,9 +147,11 @@ def _blank(match: re.Match[str]) -> str:
 
 
 def mask(text: str) -> str:
-    """Same-length copy with comments, images, URLs and link targets blanked out."""
+    """Same-length copy with comments, wiki framing macros, images, URLs and link targets blanked out."""
     if "<!--" in text:
         text = _COMMENT_RE.sub(_blank, text)
+    if "{" in text:
+        text = _WIKI_MACRO_RE.sub(_blank, text)
     if "](" in text:
         text = _IMAGE_RE.sub(_blank, text)
         text = _LINK_TARGET_RE.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)

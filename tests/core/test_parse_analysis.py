@@ -250,3 +250,13 @@ def test_a_feature_request_templates_wish_is_no_proposal_section() -> None:
     for heading in ("Proposed changes", "Implementation", "Technical approach", "Describe the feature's implementation",
                     "Describe the requested change"):  # fmt: skip
         assert classify_section(heading) == SEC_PROPOSAL
+
+
+def test_jira_wiki_framing_macros_are_masked() -> None:
+    """A panel's or colour's parameters style the text; the text inside them is read."""
+    body = "{panel:bgColor=#e7f4fa|title=Note}\nThe export keeps {color:red}every{color} row.\n{panel}\n{code:sql}\nSELECT 1\n{code}"
+    p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
+    assert len(p.masked_body) == len(p.body)
+    assert "bgColor" not in p.masked_body and "{color" not in p.masked_body and "{panel}" not in p.masked_body
+    assert "The export keeps" in p.masked_body and "every" in p.masked_body
+    assert "{code:sql}" in p.masked_body  # code blocks are the parser's, not masked away
