@@ -422,6 +422,9 @@ _GIVES_CAPABILITY = re.compile(
     re.IGNORECASE,
 )
 _PROPOSE_WORDS = frozenset({"propose", "suggest", "recommend"})
+# A verb joined by a hyphen to a word other than a particle starts a compound name
+# ("Parse-tika", "Import-Package", "Install-redis script"), not an order ("Clean-up X").
+_NAME_COMPOUND = re.compile(r"-(?!(?:up|out|off|in|down|over|back)\b)[A-Za-z]")
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
 _CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
@@ -511,6 +514,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             lower in g.imperatives
             and (full[at].isupper() or s.block.kind != TITLE or i == k)
             and full[at - 1 : at] != "`"  # `build` is code, not a verb
+            and _NAME_COMPOUND.match(full, at + len(lower)) is None  # "Parse-tika uses ...": a name
         ):
             nxt = lowered[i + 1] if i + 1 < n else ""
             # "make sure X" states an outcome; "Drop down menu ..." names a widget

@@ -26,6 +26,14 @@ def test_fix_symptom_is_a_bug_title_not_a_directive() -> None:
     assert sentences("", title="Fix rounding in the invoice totals")[0].imperative
 
 
+def test_a_verb_hyphenated_to_a_name_is_no_order() -> None:
+    """"Parse-tika uses X" names a component; "Clean-up X" is still an order."""
+    assert not sentences("", title="Parse-tika uses minorCodes instead of majorCodes")[0].imperative
+    assert not sentences("Import-Package headers are ignored.")[-1].imperative
+    assert sentences("", title="Clean-up the OrderService class")[0].imperative
+    assert sentences("", title="Parse the tika output once")[0].imperative
+
+
 def test_work_named_in_its_ing_form_orders_it() -> None:
     title = sentences("", title="Upgrading the build to Gradle 8")[0]
     assert title.imperative and title.verb == "upgrade"
