@@ -66,6 +66,17 @@ def test_prohibition_is_not_a_directive() -> None:
     assert not sentences("Restarts should not cause old lines to be sent again.")[-1].modal
 
 
+def test_the_burden_today_is_no_plan() -> None:
+    """What the reporter has to do today orders nobody; a plan in the same sentence still does."""
+    for text in ("Currently, we have to use a workaround in every pipeline.", "Right now, to do this I have to SSH to the box.",
+                 "At the moment I need to export it by hand."):  # fmt: skip
+        s = sentences(text)[-1]
+        assert not s.modal and not s.plan, text
+    both = sentences("Currently we have to restart the agent, so we should add a reload command.")[-1]
+    assert both.plan
+    assert sentences("We have to use a workaround for now.")[-1].plan  # no "currently" before it: a plan
+
+
 def test_code_span_first_word_is_not_a_verb() -> None:
     assert not sentences("- `build` (React)")[-1].imperative
 
