@@ -3,7 +3,8 @@ paths, `call()`, source file paths) in a sentence that tells the team what to ch
 
 Inside inline code any identifier shape counts; in running text only the shapes no
 prose word has (snake_case, camelCase, `a.b()`), or a CamelCase name next to a code
-noun ("the LifecycleEdit component"), so product names like GitLab do not count.
+noun ("the LifecycleEdit component") or after a title's order to change the code ("Rename
+ResourceStatistics"), so product names like GitLab do not count.
 `unless-any` words skip a sentence: the names in "add keep_acl and keep_xattr options" are
 settings the product offers its users.
 """
@@ -192,6 +193,10 @@ class IdentifierCheck(Check):
         if not s.code_like:
             return out
         has_noun = bool(self.code_nouns) and self.code_nouns.occurs(s)
+        # "Remove the DataQualifier", "Rename OrderHelper to ...": what a title orders changed in
+        # the code is a part of it (not a "DurAdmin:" label before the order)
+        at = s.text.lower().find(s.verb) if s.field == "title" and a.title_changes_code else -1
+        object_from = s.start + at if at >= 0 else -1
         scoped = self.scoped_in_text and a.vocab.isdisjoint(_LABEL_WORDS)  # GitLab's scoped labels look alike
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")
@@ -199,7 +204,7 @@ class IdentifierCheck(Check):
                 continue  # one cheap test rules out ordinary words
             if self._is_identifier(word, self.text_shapes) or (scoped and _scoped_code(word)):
                 out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence))
-            elif self._pascal_in_text(word, has_noun):
+            elif self._pascal_in_text(word, has_noun or 0 <= object_from <= s.start + m.start()):
                 out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence - 0.05))
         return out
 
