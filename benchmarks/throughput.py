@@ -11,7 +11,9 @@ core (`taskset -c 0`), the best of `--repeat` runs (the machine may be shared):
 * the floor: a Python process that json-parses the same file, lower-cases each story and
   runs one compiled 20-word regex over it; the ratio storylint / floor says how far the
   linter is from the least any Python linter must do;
-* `--jobs 2` (two cores) against `--jobs 1`, when the machine has two cores;
+* `--jobs 2` (two cores) against `--jobs 1`, when the machine has two cores, and the
+  ceiling two cores set on this machine: the two halves of the input linted at the same time
+  by two independent `--jobs 1` processes (shared caches or a host's busy siblings slow both);
 * peak memory for N and 2N stories (streaming: flat but for the findings);
 * the one-story cold start against a bare `python -c pass`.
 """
@@ -116,6 +118,27 @@ def timed(cmd: list[str], repeat: int) -> tuple[float, bytes]:
     return best, out
 
 
+def concurrent(cmds: list[list[str]], repeat: int) -> float:
+    """Best wall time of `repeat` runs of several whole processes started together."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV) for cmd in cmds]
+        if any(p.wait() != 0 for p in procs):
+            raise SystemExit(f"{cmds[0][0:6]} failed")
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def halves(path: Path, tmp: Path) -> tuple[Path, Path]:
+    """The corpus split in two files (first half, second half)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp / "half1.jsonl", tmp / "half2.jsonl"
+    first.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+    second.write_text("".join(lines[len(lines) // 2 :]), encoding="utf-8")
+    return first, second
+
+
 def peak_rss(path: Path, extra: list[str]) -> int:
     code = (
         "import resource,subprocess,sys;"
@@ -175,6 +198,13 @@ def main() -> None:
             two, out2 = timed(pinned("0,1") + storylint(big, "--jobs", "2"), args.repeat)
             same = "same output" if out2 == out else "OUTPUT DIFFERS"
             print(f"--jobs 2, two cores: {two:.2f} s  {n / two:,.0f} stories/s  speed-up {wall / two:.2f}x ({same})")
+            # What two cores give any two processes here: each half of the input linted by its
+            # own `--jobs 1` process, on its own core, at the same time (no coordination at all).
+            first, second = halves(big, Path(tmp))
+            apart = concurrent([pinned("0") + storylint(first, *extra), pinned("1") + storylint(second, *extra)], args.repeat)
+            print(f"two independent --jobs 1 processes, one half each, one core each: {apart:.2f} s  "
+                  f"speed-up {wall / apart:.2f}x (this machine's ceiling for two processes; --jobs 2 reaches "
+                  f"{apart / two:.0%} of it)")  # fmt: skip
         rss_n, rss_2n = peak_rss(big, extra), peak_rss(double, extra)
         print(f"peak RSS: {rss_n / 1024:.1f} MB for {n}, {rss_2n / 1024:.1f} MB for {2 * n} stories "
               f"({(rss_2n - rss_n) * 1024 / n:.0f} bytes per added story)")  # fmt: skip
