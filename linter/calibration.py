@@ -53,7 +53,10 @@ _BUG_TITLE_RE = re.compile(
 _BUG_TITLE_RE = fast(_BUG_TITLE_RE)  # most titles name no symptom: RE2 says so quicker (fastre)
 _BUG_BODY_RE = re.compile(
     r"steps to reproduce|describe the bug|^[^\w\n]*+to reproduce\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
-    r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b",
+    r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b|"
+    # "the issue was reproduced using ...", "repro steps", "how to reproduce" (not "a reproducible build")
+    r"\b(?:(?:was|were|is|are|can be|could be|been) reproduced|reproduc(?:e|ed|ing) (?:it|this|the (?:issue|problem|bug|error|crash))\b|"
+    r"(?:repro|reproduction) steps|steps (?:to|for) repro\b|how to reproduce)",
     re.MULTILINE,  # searched in lower-cased text
 )
 _STEPS_HEADING_RE = re.compile(

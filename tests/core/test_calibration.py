@@ -79,6 +79,11 @@ def test_bug_reports_are_told_by_their_title_or_their_trace() -> None:
     assert is_bug_report("Workers can not connect to the queue", "")
     assert not is_bug_report("Remind customers when a payment is not received within 7 days", "")
     assert not is_bug_report("Retry webhooks that were not sent", "")
+    # a reproduction told in prose, without the template's heading
+    assert is_bug_report("Thread count grows with each scheduled task", "The issue was reproduced using the Docker image:")
+    assert is_bug_report("Orphaned tasks after failover", "Repro steps:\n1) Start two masters")
+    assert is_bug_report("Halos around stars", "I have a how to reproduce in my home folder.")
+    assert not is_bug_report("Release ready", "We need a reproducible build and license headers.")
 
 
 def test_in_a_bug_report_only_a_plan_proposal_criterion_or_build_steps_count() -> None:
