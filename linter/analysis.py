@@ -380,13 +380,17 @@ _PROPOSING_QUESTION_RE = re.compile(
     r"|\bwould it (?:be|make)\b|\bis it (?:possible|worth)\b|\bwhat if we\b",
     re.IGNORECASE,
 )
-# The reporter's burden today: "Currently, we have to ...", "Right now, to do this I need to ..."
-_BURDEN_RE = re.compile(
+# The reporter's side, not the team's plan: the burden today ("Currently, we have to ...",
+# "Right now, to do this I need to ...") and a wish for what they could do ("It would really
+# help if we could ...", "it would be nice if I could ...").
+_USERS_SIDE_RE = re.compile(
     r"\b(?:currently|right now|at the moment|as of now|at present|for now|today)\b,?\s*+(?:(?:in order )?to [^,.;]{1,60}?,?\s*+)?"
-    r"(?:we|i)\s++(?:(?:still|always|often|usually|would|will)\s++)?(?:have to|need to|must)\b",
+    r"(?:we|i)\s++(?:(?:still|always|often|usually|would|will)\s++)?(?:have to|need to|must)\b"
+    r"|\b(?:it|that|this)?(?:'d|\s+would)\s++(?:\w+\s++)?(?:help|be\s++(?:\w+\s++)?(?:nice|great|useful|helpful|awesome|cool|handy|"
+    r"convenient))\s++(?:\w+\s++)?if\s++(?:we|i)\s++(?:could|can|were able to)\b",
     re.IGNORECASE,
 )
-_NOW_WORDS = frozenset({"currently", "now", "moment", "present", "today"})
+_USERS_SIDE_WORDS = frozenset({"currently", "now", "moment", "present", "today", "if"})
 # "X should return Y", "it must be visible": a modal whose object is what the user
 # observes states required behaviour; only a modal that orders construction directs it.
 _BEHAVIOUR_MODAL_RE = re.compile(
@@ -559,9 +563,10 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.modal = False
     if not vocab.isdisjoint(_PLAN_WORDS):
         f.plan = bool(_PLAN_RE.search(text))
-    if (f.modal or f.plan) and not vocab.isdisjoint(_NOW_WORDS) and _BURDEN_RE.search(text):
-        # "Currently we have to use a workaround": what it takes today, not what to build
-        rest = _BURDEN_RE.sub(" ", text)
+    if (f.modal or f.plan) and not vocab.isdisjoint(_USERS_SIDE_WORDS) and _USERS_SIDE_RE.search(text):
+        # "Currently we have to use a workaround", "it would help if we could ...": what it
+        # takes today, or what the reporter wishes they could do; not what to build
+        rest = _USERS_SIDE_RE.sub(" ", text)
         f.modal = f.modal and _MODAL_RE.search(rest) is not None
         f.plan = f.plan and _PLAN_RE.search(rest) is not None
     if "as" in vocab:

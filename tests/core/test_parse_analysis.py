@@ -77,6 +77,15 @@ def test_the_burden_today_is_no_plan() -> None:
     assert sentences("We have to use a workaround for now.")[-1].plan  # no "currently" before it: a plan
 
 
+def test_a_wish_for_what_the_reporter_could_do_is_no_plan() -> None:
+    for text in ("It would really help if we could specify network aliases for each service.",
+                 "It would be great if we can have a link to edit the file.", "it would be nice if I could limit the build."):  # fmt: skip
+        s = sentences(text)[-1]
+        assert not s.modal and not s.plan, text
+    assert sentences("We could specify network aliases for each service.")[-1].plan
+    assert sentences("It would be better if we could move the cache to Redis.")[-1].plan  # the team's own view
+
+
 def test_code_span_first_word_is_not_a_verb() -> None:
     assert not sentences("- `build` (React)")[-1].imperative
 
