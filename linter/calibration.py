@@ -59,6 +59,7 @@ _BUG_BODY_RE = re.compile(
     r"(?:repro|reproduction) steps|steps (?:to|for) repro\b|how to reproduce)",
     re.MULTILINE,  # searched in lower-cased text
 )
+_BUG_BODY_RE = fast(_BUG_BODY_RE)  # most bodies carry none: RE2 says so quicker (fastre)
 _STEPS_HEADING_RE = re.compile(
     r"\A[\W_]*+(?:(?:test )?steps?(?: (?:performed|taken|followed|done|tried|executed|used))?|what i did)\b[\W_]*+\Z", re.IGNORECASE
 )

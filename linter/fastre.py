@@ -48,7 +48,8 @@ class _Wrapped:
     def _compile(self) -> Any:
         """The RE2 engine, or False where `re` must answer alone."""
         rx = self._rx
-        if rx.flags & ~(re.UNICODE | re.IGNORECASE | re.DOTALL):
+        # MULTILINE only moves where `^` and `$` match, and the widening drops every anchor
+        if rx.flags & ~(re.UNICODE | re.IGNORECASE | re.DOTALL | re.MULTILINE):
             return False
         from .checks._prefilter import relax  # here, not at import: checks import this module
 

@@ -14,7 +14,7 @@ from storylint.fastre import fast
 #: the patterns wrapped (each must have an RE2 form, or it is not faster)
 WRAPPED = [(analysis, name) for name in ("_CODE_LIKE", "_MODAL_RE", "_PLAN_RE", "DOCS_WORK_RE", "_NOT_AN_ORDER_RE",
                                          "_PROHIBITION_RE", "_SYSTEM_WANT_RE", "_BEHAVIOUR_MODAL_RE")]
-WRAPPED += [(calibration, "_BUG_TITLE_RE"), (structure, "_GIVEN")]
+WRAPPED += [(calibration, "_BUG_TITLE_RE"), (calibration, "_BUG_BODY_RE"), (structure, "_GIVEN")]
 PATTERNS = [getattr(module, name) for module, name in WRAPPED]
 
 
@@ -45,6 +45,17 @@ def test_hard_patterns_answer_as_re_answers(pattern: str) -> None:
         for text in PROBES:
             m, expected = wrapper.search(text), rx.search(text)
             assert (m and m.span()) == (expected and expected.span()), (repr(wrapper), text)
+
+
+@pytest.mark.parametrize("pattern", [r"^\s*at \w+", r"end$", r"^to reproduce\b|trace"])
+def test_multiline_patterns_answer_as_re_answers(pattern: str) -> None:
+    """MULTILINE moves where anchors match; the widened pattern has none, so RE2 may answer."""
+    rx = re.compile(pattern, re.MULTILINE)
+    wrapped = fast(rx)
+    assert wrapped._compile()
+    for text in ("x\n  at foo", "  at foo", "xat foo", "the end\nnext", "the endx", "a\nto reproduce:", "ato reproduce", "trace"):
+        m, expected = wrapped.search(text), rx.search(text)
+        assert (m and m.span()) == (expected and expected.span()), text
 
 
 def test_a_back_reference_is_left_to_re() -> None:
