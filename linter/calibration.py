@@ -143,13 +143,22 @@ def sentence_key(s: SentenceInfo | None, field_name: str, offset: int) -> str:
     return " ".join(s.lowered) if s is not None and s.lowered else f"{field_name}:{offset}"
 
 
+#: The `[stories]` rows, by how many sentences carry a story's HOW evidence: one sentence
+#: is often a mention read as an order; two agree more often; three or more almost always.
+STORY_ROWS = ("single", "two", "several")
+
+
+def story_row(sentences: int) -> str:
+    return STORY_ROWS[min(max(sentences, 1), 3) - 1]
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Smoothed precision per (category, evidence class) from counts of findings, and per
-    story by how many sentences carry the evidence (one, or several that corroborate)."""
+    story by how many sentences carry the evidence (one, two, or three and more)."""
 
     cells: dict[tuple[str, str], tuple[int, int]]  # (category, class) -> (findings, in prescribing stories)
-    stories: dict[str, tuple[int, int]] = field(default_factory=dict)  # "single" / "corroborated" -> (stories, prescribing)
+    stories: dict[str, tuple[int, int]] = field(default_factory=dict)  # story_row(n) -> (stories, prescribing)
     _memo: dict[tuple[str, str], float] = field(default_factory=dict, compare=False, repr=False)
 
     def confidence(self, category: str, evidence: str) -> float | None:
@@ -160,13 +169,13 @@ class Calibration:
             known = self._memo[(category, evidence)] = self._measure(category, evidence)
         return known
 
-    def story_cap(self, *, corroborated: bool) -> float | None:
-        """The precision of stories whose HOW evidence stands in one sentence (or in several):
-        a cap on their findings' confidence, so that a high threshold keeps corroborated ones."""
+    def story_cap(self, sentences: int) -> float | None:
+        """The precision of stories whose HOW evidence stands in that many sentences: a cap on
+        their findings' confidence, so that a high threshold keeps the well corroborated ones."""
         if not self.stories:
             return None
         overall = _ratio(_sum(self.stories.values()), 0.0, 0.0, fallback=0.8)
-        cell = self.stories.get("corroborated" if corroborated else "single", (0, 0))
+        cell = self.stories.get(story_row(sentences), (0, 0))
         return min(round(_ratio(cell, overall, SMOOTHING, fallback=overall), 2), MAX_CONFIDENCE)
 
     def _measure(self, category: str, evidence: str) -> float:

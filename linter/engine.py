@@ -263,7 +263,7 @@ class Linter:
         if calibrated_hits:
             # One sentence of HOW is worth less than several that say it independently: no
             # finding is more reliable than the stories with its amount of evidence were.
-            cap = self.calibration.story_cap(corroborated=len(said) > 1)
+            cap = self.calibration.story_cap(len(said))
             for rule, hit in calibrated_hits:
                 if cap is not None:
                     hit.confidence = min(hit.confidence, cap)

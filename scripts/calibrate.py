@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from storylint.analysis import analyse
-from storylint.calibration import evidence_class, is_bug_report, sentence_key
+from storylint.calibration import STORY_ROWS, evidence_class, is_bug_report, sentence_key, story_row
 from storylint.config import Config
 from storylint.engine import Linter
 from storylint.evaluation import load_corpus
@@ -35,7 +35,7 @@ def main() -> int:
     excluded = {p.strip() for p in args.exclude_projects.split(",") if p.strip()}
     linter = Linter(Config(), calibrate=False)
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    stories: dict[str, list[int]] = {"single": [0, 0], "corroborated": [0, 0]}
+    stories: dict[str, list[int]] = {row: [0, 0] for row in STORY_ROWS}
     projects: set[str] = set()
     for path in args.corpora:
         for item in load_corpus(path):
@@ -55,7 +55,7 @@ def main() -> int:
                 cell = counts[f.category][evidence_class(sentence, bug)]
                 cell[0] += 1
                 cell[1] += bool(item.label.get("prescribes"))
-            row = stories["corroborated" if len(said) > 1 else "single"]
+            row = stories[story_row(len(said))]
             row[0] += 1
             row[1] += bool(item.label.get("prescribes"))
     lines = [
@@ -66,7 +66,8 @@ def main() -> int:
         "",
     ]
     lines += [
-        "# Stories with HOW findings, by how many sentences carry them: [stories, prescribing].",
+        "# Stories with HOW findings, by how many sentences carry them (one, two, three or more):",
+        "# [stories, prescribing].",
         "[stories]",
         *(f'"{name}" = [{n}, {ok}]' for name, (n, ok) in stories.items()),
         "",

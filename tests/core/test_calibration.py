@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from storylint.analysis import analyse
-from storylint.calibration import Calibration, evidence_class, is_bug_report, is_docs_work, never_counts
+from storylint.calibration import Calibration, evidence_class, is_bug_report, is_docs_work, never_counts, story_row
 from storylint.config import Config
 from storylint.engine import INFO_BELOW, Linter
 from storylint.model import Story
@@ -187,11 +187,14 @@ def test_a_bugs_bare_steps_heading_is_what_was_done_not_a_plan() -> None:
 
 
 def test_story_cap_is_the_precision_of_stories_with_that_much_evidence() -> None:
-    cal = Calibration({}, {"single": (100, 60), "corroborated": (100, 95)})
-    single, corroborated = cal.story_cap(corroborated=False), cal.story_cap(corroborated=True)
-    assert single is not None and corroborated is not None
-    assert 0.59 <= single <= 0.62 and 0.93 <= corroborated <= 0.95
-    assert Calibration({}).story_cap(corroborated=True) is None  # nothing measured: no cap
+    cal = Calibration({}, {"single": (100, 60), "two": (100, 80), "several": (100, 97)})
+    caps = [cal.story_cap(n) for n in (1, 2, 3, 7)]
+    assert all(c is not None for c in caps)
+    one, two, three, seven = (c or 0.0 for c in caps)
+    assert 0.59 <= one <= 0.62 and 0.78 <= two <= 0.81 and 0.95 <= three <= 0.97
+    assert seven == three  # three sentences or more share a row
+    assert [story_row(n) for n in (0, 1, 2, 3, 4)] == ["single", "single", "two", "several", "several"]
+    assert Calibration({}).story_cap(2) is None  # nothing measured: no cap
 
 
 def _tc01_confidences(linter: Linter, title: str, body: str) -> list[float]:
@@ -200,11 +203,17 @@ def _tc01_confidences(linter: Linter, title: str, body: str) -> list[float]:
 
 def test_one_sentence_of_evidence_is_capped_and_corroboration_lifts_the_cap() -> None:
     linter = Linter(Config())
-    linter.calibration = Calibration({("technology", "proposal"): (200, 198)}, {"single": (100, 70), "corroborated": (100, 96)})
+    linter.calibration = Calibration(
+        {("technology", "proposal"): (200, 198)}, {"single": (100, 70), "two": (100, 82), "several": (100, 96)}
+    )
     one = _tc01_confidences(linter, "Sessions", "## Proposal\n\nKeep the sessions in Redis.")
     two = _tc01_confidences(linter, "Sessions", "## Proposal\n\nKeep the sessions in Redis.\n\nRun the jobs on Kafka.")
+    three = _tc01_confidences(
+        linter, "Sessions", "## Proposal\n\nKeep the sessions in Redis.\n\nRun the jobs on Kafka.\n\nDeploy it on Kubernetes."
+    )
     assert one and max(one) <= 0.71  # the single-sentence cap, though the cell says 0.99
-    assert two and min(two) >= 0.9  # two sentences corroborate: the cap is that of such stories
+    assert two and 0.8 <= min(two) and max(two) <= 0.83  # two sentences: the cap of such stories
+    assert three and min(three) >= 0.9  # three agree: a high threshold keeps them
     # a title repeated as the body's first line is one piece of evidence, not two
     repeated = _tc01_confidences(linter, "Put the sessions in Redis", "Put the sessions in Redis.")
     assert repeated and max(repeated) <= 0.71
