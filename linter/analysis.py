@@ -133,6 +133,7 @@ class _Flags:
     capability: bool = False
     system_want: bool = False  # "I want the system to store X in Y"
     verb: str = ""
+    verb_at: int = -1  # where the word that gave `verb` starts (field offset)
     role_end: int = -1  # where the role of "As a <role> I want" ends (field offset)
     docs_work: bool = False  # the work is documentation
     asks: bool = False  # a question that proposes nothing
@@ -232,6 +233,11 @@ class SentenceInfo:
     @property
     def verb(self) -> str:
         return self.flags.verb
+
+    @property
+    def verb_at(self) -> int:
+        """Field offset of the word that gave `verb` (-1 without one)."""
+        return self.flags.verb_at
 
     @property
     def directive(self) -> bool:
@@ -384,13 +390,13 @@ _PROPOSING_QUESTION_RE = re.compile(
 # "Right now, to do this I need to ...") and a wish for what they could do ("It would really
 # help if we could ...", "it would be nice if I could ...").
 _USERS_SIDE_RE = re.compile(
-    r"\b(?:currently|right now|at the moment|as of now|at present|for now|today)\b,?\s*+(?:(?:in order )?to [^,.;]{1,60}?,?\s*+)?"
-    r"(?:we|i)\s++(?:(?:still|always|often|usually|would|will)\s++)?(?:have to|need to|must)\b"
-    r"|\b(?:it|that|this)?(?:'d|\s+would)\s++(?:\w+\s++)?(?:help|be\s++(?:\w+\s++)?(?:nice|great|useful|helpful|awesome|cool|handy|"
+    r"\b(?:currently|right now|at the moment|as of now|at present)\b,?\s*+(?:(?:in order )?to [^,.;]{1,60}?,?\s*+)?"
+    r"\b(?:we|i)\s++(?:(?:still|always|often|usually)\s++)?(?:have to|need to|must)\b"  # not "we will have to": a plan
+    r"|\b(?:it|that|this)(?:'d|\s+would)\s++(?:\w+\s++)?(?:help|be\s++(?:\w+\s++)?(?:nice|great|useful|helpful|awesome|cool|handy|"
     r"convenient))\s++(?:\w+\s++)?if\s++(?:we|i)\s++(?:could|can|were able to)\b",
     re.IGNORECASE,
 )
-_USERS_SIDE_WORDS = frozenset({"currently", "now", "moment", "present", "today", "if"})
+_USERS_SIDE_WORDS = frozenset({"currently", "now", "moment", "present", "if"})
 # "X should return Y", "it must be visible": a modal whose object is what the user
 # observes states required behaviour; only a modal that orders construction directs it.
 _BEHAVIOUR_MODAL_RE = re.compile(
@@ -530,22 +536,23 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             nxt = lowered[i + 1] if i + 1 < n else ""
             # "make sure X" states an outcome; "Drop down menu ..." names a widget
             if not ((lower == "make" and nxt == "sure") or (lower == "drop" and nxt in ("down", "downs"))):
-                f.verb = lower
+                f.verb, f.verb_at = lower, at
                 if lower in g.behaviour_verbs or _GIVES_CAPABILITY.match(text, at - info.start + len(lower)):
                     f.behaviour = True
                 else:
                     f.imperative = True
         elif lower == "get" and lowered[i + 1 : i + 3] == ["rid", "of"]:
-            f.imperative, f.verb = True, "remove"  # "Get rid of X": remove it
+            f.imperative, f.verb, f.verb_at = True, "remove", info.word_start(i)  # "Get rid of X": remove it
         elif lower in g.component_subjects and i + 2 < n and lowered[i + 1] == "to":
             # "Backend to emit metric updates": a build task assigned to a part of the system
             f.imperative = True
-            f.verb = lowered[i + 2]
+            f.verb, f.verb_at = lowered[i + 2], info.word_start(i + 2)
         else:
             # "Upgrading to Java 17" (a title naming the work), "Consider switching to X":
             # the work in its -ing form orders it as much as the imperative does
+            word = i  # the word the verb comes from
             if lower == "consider" and i + 1 < n:
-                verb = _base_verb(lowered[i + 1], g)
+                verb, word = _base_verb(lowered[i + 1], g), i + 1
             elif s.block.kind == TITLE and _FINITE.isdisjoint(lowered[i + 1 :]):
                 # not the subject of a report: "Deploying with Docker takes ten minutes"
                 verb = _base_verb(lower, g)
@@ -553,7 +560,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             else:
                 verb = ""
             if verb and verb not in g.behaviour_verbs:
-                f.imperative, f.verb = True, verb
+                f.imperative, f.verb, f.verb_at = True, verb, info.word_start(word)
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
         f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)

@@ -149,7 +149,8 @@ STORY_ROWS = ("single", "two", "several")
 
 
 def story_row(sentences: int) -> str:
-    return STORY_ROWS[min(max(sentences, 1), 3) - 1]
+    """The `[stories]` row of a story whose HOW evidence stands in that many sentences."""
+    return STORY_ROWS[min(max(sentences, 1), len(STORY_ROWS)) - 1]
 
 
 @dataclass(frozen=True)

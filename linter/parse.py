@@ -146,11 +146,12 @@ def _blank(match: re.Match[str]) -> str:
     return _NOT_NEWLINE.sub(" ", match.group(0))
 
 
-def mask(text: str) -> str:
-    """Same-length copy with comments, wiki framing macros, images, URLs and link targets blanked out."""
+def mask(text: str, wiki: bool = False) -> str:
+    """Same-length copy with comments, images, URLs and link targets (and in Jira wiki, the
+    framing macros' tags) blanked out."""
     if "<!--" in text:
         text = _COMMENT_RE.sub(_blank, text)
-    if "{" in text:
+    if wiki and "{" in text:
         text = _WIKI_MACRO_RE.sub(_blank, text)
     if "](" in text:
         text = _IMAGE_RE.sub(_blank, text)
@@ -170,7 +171,8 @@ def classify_section(heading: str) -> str:
 def parse(story: Story) -> ParsedStory:
     title = story.title.replace("\r", " ")
     body = story.body.replace("\r\n", "\n").replace("\r", "\n")
-    parsed = ParsedStory(story=story, title=title, body=body, masked_title=mask(title), masked_body=mask(body))
+    wiki = story.body_format == BodyFormat.JIRA_WIKI
+    parsed = ParsedStory(story=story, title=title, body=body, masked_title=mask(title), masked_body=mask(body, wiki))
     for field_name, text in (("title", title), ("body", body)):
         if "://" in text or "www." in text:
             parsed.links.extend(Span(field_name, m.start(), m.end()) for m in _URL_RE.finditer(text))
@@ -178,7 +180,6 @@ def parse(story: Story) -> ParsedStory:
     parsed.blocks.append(title_block)
     _inline_code(parsed, "title", 0, len(title))
     _split_sentences(parsed, title_block)
-    wiki = story.body_format == BodyFormat.JIRA_WIKI
     _parse_body(parsed, wiki)
     return parsed
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..analysis import Analysis, SentenceInfo
+from ..analysis import Analysis, SentenceInfo, grammar
 from .base import Check, Hit, PhraseIndex, str_list
 
 SNAKE = re.compile(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
@@ -195,8 +195,8 @@ class IdentifierCheck(Check):
         has_noun = bool(self.code_nouns) and self.code_nouns.occurs(s)
         # "Remove the DataQualifier", "Rename OrderHelper to ...": what a title orders changed in
         # the code is a part of it (not a "DurAdmin:" label before the order)
-        at = s.text.lower().find(s.verb) if s.field == "title" and a.title_changes_code else -1
-        object_from = s.start + at if at >= 0 else -1
+        changes_code = s.field == "title" and s.imperative and s.verb in grammar().code_change_verbs and not s.docs_work
+        object_from = s.verb_at if changes_code else -1
         scoped = self.scoped_in_text and a.vocab.isdisjoint(_LABEL_WORDS)  # GitLab's scoped labels look alike
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")
@@ -204,7 +204,7 @@ class IdentifierCheck(Check):
                 continue  # one cheap test rules out ordinary words
             if self._is_identifier(word, self.text_shapes) or (scoped and _scoped_code(word)):
                 out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence))
-            elif self._pascal_in_text(word, has_noun or 0 <= object_from <= s.start + m.start()):
+            elif self._pascal_in_text(word, has_noun or 0 <= object_from < s.start + m.start()):
                 out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence - 0.05))
         return out
 

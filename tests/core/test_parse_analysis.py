@@ -75,13 +75,20 @@ def test_the_burden_today_is_no_plan() -> None:
     both = sentences("Currently we have to restart the agent, so we should add a reload command.")[-1]
     assert both.plan
     assert sentences("We have to use a workaround for now.")[-1].plan  # no "currently" before it: a plan
+    # a plan or an order that only starts with the time it is given
+    for text in ("At the moment we will have to migrate the database to Postgres.", "Today we must move the queue to Kafka.",
+                 "For now we need to pin the client to Redis 6."):  # fmt: skip
+        assert sentences(text)[-1].plan, text
+    assert sentences("Right now, to export the data the UI must reload the page.")[-1].modal  # "UI", not "I"
 
 
 def test_a_wish_for_what_the_reporter_could_do_is_no_plan() -> None:
     for text in ("It would really help if we could specify network aliases for each service.",
-                 "It would be great if we can have a link to edit the file.", "it would be nice if I could limit the build."):  # fmt: skip
+                 "It would be great if we can have a link to edit the file.",
+                 "It would be useful if we could export the report as CSV."):  # fmt: skip
         s = sentences(text)[-1]
         assert not s.modal and not s.plan, text
+    assert sentences("Redis would help if we can afford the memory.")[-1].plan  # no wish: the team weighs a choice
     assert sentences("We could specify network aliases for each service.")[-1].plan
     assert sentences("It would be better if we could move the cache to Redis.")[-1].plan  # the team's own view
 
@@ -288,3 +295,8 @@ def test_jira_wiki_framing_macros_are_masked() -> None:
     assert "bgColor" not in p.masked_body and "{color" not in p.masked_body and "{panel}" not in p.masked_body
     assert "The export keeps" in p.masked_body and "every" in p.masked_body
     assert "{code:sql}" in p.masked_body  # code blocks are the parser's, not masked away
+
+
+def test_jira_wiki_macros_are_masked_only_in_jira_wiki() -> None:
+    body = "The {status} placeholder and {color: red} stay in a Markdown body."
+    assert parse(Story(id="1", title="t", body=body)).masked_body == body
