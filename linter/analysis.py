@@ -474,11 +474,9 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     else:  # a rare letter whose lower case changes length: lower each word instead
         words = TOKEN_RE.findall(text)
         lowered = [w.lower() for w in words]
-    info = SentenceInfo(s.field, s.start, s.end, text, s.block.kind, s.block.section, words, s.block.start, s.block.heading)
-    info.lowered = lowered
-    info.vocab = frozenset(lowered)
-    info._src = (p, s)
-    return info
+    block = s.block
+    return SentenceInfo(s.field, s.start, s.end, text, block.kind, block.section, words, block.start, block.heading,
+                        _src=(p, s), lowered=lowered, vocab=frozenset(lowered))  # fmt: skip
 
 
 #: -ing forms that start reports of what a user did ("Using X crashes", "Running the

@@ -50,9 +50,9 @@ class TermScan:
                 continue
             lowered = s.lowered  # ASCII: words as written never re-split it
             words = s.words if not self._cased_words.isdisjoint(s.vocab) else lowered
-            n = len(lowered)
+            starts = s.vocab & universe  # the words a term of some rule may start at
             free = [0] * len(indexes)  # per slot: the first word its next match may start at
-            for i in range(n):
+            for i in [i for i, w in enumerate(lowered) if w in starts]:
                 slots = merged.get(lowered[i])
                 if words[i] != lowered[i]:
                     more = merged.get(words[i])
