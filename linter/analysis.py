@@ -240,6 +240,11 @@ class SentenceInfo:
         return self.flags.verb_at
 
     @property
+    def orders_code_change(self) -> bool:
+        """A title that orders a part of the system changed ("Remove X", "Migrate X to Y")."""
+        return self.field == "title" and self.imperative and self.verb in grammar().code_change_verbs and not self.docs_work
+
+    @property
     def directive(self) -> bool:
         return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
 
@@ -287,10 +292,7 @@ class Analysis:
         """The title orders a part of the system changed ("Remove X", "Migrate X to Y"): the
         names from code its body lists are that order's objects."""
         if self._title_changes_code is None:
-            verbs = grammar().code_change_verbs
-            self._title_changes_code = any(
-                s.field == "title" and s.imperative and s.verb in verbs and not s.docs_work for s in self.sentences[:2]
-            )
+            self._title_changes_code = any(s.orders_code_change for s in self.sentences[:2])
         return self._title_changes_code
 
     def may_match(self, key: tuple[str, bool]) -> bool:
@@ -505,6 +507,11 @@ def _base_verb(gerund: str, g: Grammar) -> str:
     return ""
 
 
+def _only_within(rx: re.Pattern[str], side: re.Pattern[str], text: str) -> bool:
+    """Every match of `rx` lies in what `side` matches: with those spans blanked, none is left."""
+    return side.search(text) is not None and rx.search(side.sub(" ", text)) is None
+
+
 def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     g = grammar()
     f = _Flags()
@@ -562,18 +569,17 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
         f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
-        if f.modal and _NOT_AN_ORDER_RE.search(text) and not _MODAL_RE.search(_NOT_AN_ORDER_RE.sub(" ", text)):
+        if f.modal and _only_within(_MODAL_RE, _NOT_AN_ORDER_RE, text):
             # "today one has to copy it by hand" (the user's burden), "so that you don't need
             # to ..." (the benefit): a modal that orders nobody to build anything
             f.modal = False
     if not vocab.isdisjoint(_PLAN_WORDS):
         f.plan = bool(_PLAN_RE.search(text))
-    if (f.modal or f.plan) and not vocab.isdisjoint(_USERS_SIDE_WORDS) and _USERS_SIDE_RE.search(text):
+    if not vocab.isdisjoint(_USERS_SIDE_WORDS):
         # "Currently we have to use a workaround", "it would help if we could ...": what it
         # takes today, or what the reporter wishes they could do; not what to build
-        rest = _USERS_SIDE_RE.sub(" ", text)
-        f.modal = f.modal and _MODAL_RE.search(rest) is not None
-        f.plan = f.plan and _PLAN_RE.search(rest) is not None
+        f.modal = f.modal and not _only_within(_MODAL_RE, _USERS_SIDE_RE, text)
+        f.plan = f.plan and not _only_within(_PLAN_RE, _USERS_SIDE_RE, text)
     if "as" in vocab:
         m = _USER_CLAUSE_RE.match(text)
         if m:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..analysis import Analysis, SentenceInfo, grammar
+from ..analysis import Analysis, SentenceInfo
 from .base import Check, Hit, PhraseIndex, str_list
 
 SNAKE = re.compile(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
@@ -195,8 +195,7 @@ class IdentifierCheck(Check):
         has_noun = bool(self.code_nouns) and self.code_nouns.occurs(s)
         # "Remove the DataQualifier", "Rename OrderHelper to ...": what a title orders changed in
         # the code is a part of it (not a "DurAdmin:" label before the order)
-        changes_code = s.field == "title" and s.imperative and s.verb in grammar().code_change_verbs and not s.docs_work
-        object_from = s.verb_at if changes_code else -1
+        object_from = s.verb_at if s.orders_code_change else -1
         scoped = self.scoped_in_text and a.vocab.isdisjoint(_LABEL_WORDS)  # GitLab's scoped labels look alike
         for m in _TEXT_WORD.finditer(s.text):
             word = m.group(0).rstrip(".,;:")
