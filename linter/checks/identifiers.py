@@ -72,6 +72,8 @@ def _maybe_code(a: Analysis) -> bool:
 
 
 PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
+# CamelCase led by an acronym (XLSXResponseWriter, UIExtensionFactory, HTTPClientFactory)
+ACRONYM_PASCAL = re.compile(r"^[A-Z]{2,}(?:[A-Z][a-z0-9]+)+$")
 # An exception's or error's name (NullPointerException, ECONNRESET's KeyError) is what a
 # report saw go wrong, a symptom, never a part someone is told to build.
 SYMPTOM_SUFFIXES = ("Exception", "Exceptions", "Error", "Errors", "Fault", "Failure", "Warning")
@@ -125,6 +127,10 @@ class IdentifierCheck(Check):
             return False
         if PASCAL3.match(word):
             return True
+        if ACRONYM_PASCAL.match(word):
+            # a brand may start with an acronym too ("HTMLElement" reads either way): only a
+            # last hump that code alone uses (XLSXResponseWriter) makes it code
+            return word.endswith(self.code_suffixes)
         if not PASCAL.match(word) or word[-1].isupper():
             return False  # a last hump of capitals ("IntelliJ", "MySQL", "GraphQL") spells a brand
         # "OrderController", not a bare "ViewModel": the suffix must follow a name
