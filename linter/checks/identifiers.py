@@ -93,7 +93,7 @@ class IdentifierCheck(Check):
     kind = "identifiers"
     allowed = frozenset(
         {"quick", "quick-ignore-case", "quick-pattern", "except-shapes", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
-         "confidence", "max-per-story", "requires-any", "unless-any", "code-suffixes"}
+         "confidence", "max-per-story", "requires-any", "unless-any", "code-suffixes", "setting-nouns"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -121,6 +121,13 @@ class IdentifierCheck(Check):
         self.max_per_story = int(detect.get("max-per-story", 3))
         # a CamelCase name ending in one of these humps (OrderController, PriceHelper) is code
         self.code_suffixes = tuple(str_list(detect, "code-suffixes"))
+        # "the efSearch parameter", "a parameter called emptyOutDirGlob": a name given to a
+        # noun like these is a setting the product's users set, not a part of its code
+        nouns = "|".join(re.escape(n) for n in sorted(str_list(detect, "setting-nouns"), key=len, reverse=True))
+        self._setting_after = re.compile(rf"[`'\"*_]{{0,2}}\s+(?:{nouns})\b", re.IGNORECASE) if nouns else None
+        self._setting_before = (
+            re.compile(rf"\b(?:{nouns})\s+(?:called|named)\s+[`'\"*_]{{0,2}}$", re.IGNORECASE) if nouns else None
+        )
 
     def _pascal_in_text(self, word: str, has_noun: bool) -> bool:
         if not self.pascal_in_text or word.lower() in self.not_identifiers or word.endswith(SYMPTOM_SUFFIXES):
@@ -167,7 +174,7 @@ class IdentifierCheck(Check):
                 elif _MAYBE_CODE.search(_outside(a, s)):  # names outside the code spans too
                     spans = [(h[0], h[1]) for h in hits]  # a name in backticks is found once
                     hits += [h for h in self._in_text(a, s) if not any(lo <= h[0] < hi for lo, hi in spans)]
-            hits = [h for h in hits if h[2].lower() not in a.accepted]
+            hits = [h for h in hits if h[2].lower() not in a.accepted and not self._names_setting(a, s, h)]
             if not hits:
                 continue
             hits.sort(key=lambda h: h[0])
@@ -176,6 +183,17 @@ class IdentifierCheck(Check):
             found += 1
             if found >= self.max_per_story:
                 return
+
+    def _names_setting(self, a: Analysis, s: SentenceInfo, hit: tuple[int, int, str, float]) -> bool:
+        if self._setting_after is None or self._setting_before is None or hit[2].endswith(")"):
+            return False  # a call is never a setting's name
+        text = a.parsed.text(s.field)
+        start, end = hit[0], hit[1]
+        # a window of a few words each side: a wall of names must not cost a scan per name
+        return bool(
+            self._setting_after.match(text, end, min(s.end, end + 40))
+            or self._setting_before.search(text, max(s.start, start - 40), start)
+        )
 
     def _in_code(self, a: Analysis, s: SentenceInfo) -> list[tuple[int, int, str, float]]:
         out: list[tuple[int, int, str, float]] = []
