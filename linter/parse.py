@@ -228,11 +228,11 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             if nl == -1:
                 break
             continue
-        if line[:1].isalpha() and (am := _INLINE_AC_LABEL.match(line)) is not None:
+        if (line[:1].isalpha() or line[:1] in "*_") and (am := _INLINE_AC_LABEL.match(line)) is not None:
             # "Acceptance criteria: * works offline * ..." on one line (exports that flatten
             # line breaks): the label heads a criteria section, the rest is its first paragraph
             close_paragraph()
-            heading = line[: am.end(1)]
+            heading = line[am.start(1) : am.end(1)]
             section = SEC_AC
             _add(p, HEADING, pos, pos + am.end(1), section, heading)
             para_start, para_end, prev_kind = pos + am.end(), line_end, PARAGRAPH
@@ -359,7 +359,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
 
 
 _KNOWN_LABELS = re.compile(
-    r"^(?:acceptance criteria|conditions of satisfaction|cos|ac|definition of done|done when|steps to reproduce|expected (?:behaviou?r|result)|"
+    r"^(?:acceptance(?: criteria| tests?)?|conditions of satisfaction|cos|ac|definition of done|done when|steps to reproduce|expected (?:behaviou?r|result)|"
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve| statement)?|goals?|outcomes?|motivation|"
     r"business value|value|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
@@ -370,16 +370,28 @@ _KNOWN_LABELS = re.compile(
 
 # A criteria label with its first item on the same line (see `_parse_body`).
 _INLINE_AC_LABEL = re.compile(
-    r"(acceptance criteria|conditions of satisfaction|cos|ac|definition of done)[ \t]*+:[ \t]*+(?=\S)", re.IGNORECASE
+    r"[*_]{0,2}(acceptance(?: criteria| tests?)?|conditions of satisfaction|cos|ac|definition of done)[*_]{0,2}[ \t]*+:"
+    r"[*_]{0,2}[ \t]*+(?=\S)",
+    re.IGNORECASE,
 )
+
+
+_AC_LABEL = re.compile(r"(?:acceptance(?: criteria| tests?)?|conditions of satisfaction|definition of done|done when)$", re.IGNORECASE)
 
 
 def _short_label_heading(line: str) -> bool:
     """'Acceptance criteria:' alone on a line acts as a heading in plain-text stories."""
     if len(line) > 80:
         return False
-    m = _LABEL_LINE_RE.match(line)
-    return bool(m and len(m.group(1).split()) <= 6 and _KNOWN_LABELS.match(m.group(1).strip()))
+    bare = line.strip()
+    inner = bare.strip("*_")
+    m = _LABEL_LINE_RE.match(inner)
+    if not m or len(m.group(1).split()) > 6:
+        return False
+    # "*Acceptance*" (bold in Jira wiki) heads the criteria; other bold lines ("*Expected
+    # result*", "*Steps*") stay text, as they were before bold labels were read at all
+    label = m.group(1).strip()
+    return bool(_AC_LABEL.match(label) if inner != bare else _KNOWN_LABELS.match(label))
 
 
 def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading: str, **extra: object) -> None:

@@ -154,6 +154,19 @@ def test_jira_wiki_lines_starting_with_a_letter() -> None:
     ]
 
 
+def test_bare_and_bold_acceptance_labels_head_the_criteria() -> None:
+    """'Acceptance:' alone, '*Acceptance*' (Jira wiki bold) and '*Acceptance*: text' head a
+    criteria section; other bold lines ('*Expected result*') stay text."""
+    for body in ("Context.\n\nAcceptance:\n1. the old package is stopped",
+                 "Context.\n\n*Acceptance*\n\nthe old package is stopped",
+                 "*Acceptance*: the old package is stopped"):  # fmt: skip
+        p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
+        criteria = [b for b in p.blocks if b.field == "body" and b.section == SEC_AC and b.kind != HEADING]
+        assert [p.body[b.start : b.end].strip() for b in criteria] == ["the old package is stopped"], body
+    p = parse(Story(id="1", title="t", body="*Expected result*\nthe view is on top", body_format=BodyFormat.JIRA_WIKI))
+    assert not any(b.kind == HEADING for b in p.blocks if b.field == "body")
+
+
 def test_backtick_pairing_is_linear_and_correct() -> None:
     p = parse(Story(id="1", title="a `x` b ``y`z`` c ` d", body=""))
     assert [p.title[s.start : s.end] for s in p.code_spans] == ["x", "y`z"]
