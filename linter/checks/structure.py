@@ -27,6 +27,7 @@ _WHY_HEADING = re.compile(
 )
 # People affected, by their role ("dispatchers", "an editor"), not parts of the system.
 _ROLE_NOUN = re.compile(r"[a-z]{3,}(?:ers?|ors?|ists?|ians?|ees?)")
+_ROLE_PLURAL = re.compile(r"[a-z]{3,}(?:ers|ors|ists|ians|ees)")
 
 
 # A need in plain words, found by its rare anchor first ("... need to see", "... must be
@@ -89,7 +90,8 @@ def _given_when_then(text: str) -> bool:
 
 class OutcomeCheck(Check):
     kind = "outcome"
-    allowed = frozenset({"patterns", "outside-bug-reports", "confidence", "value-words", "people-words", "not-people", "context"})
+    allowed = frozenset({"patterns", "value-patterns", "outside-bug-reports", "confidence", "value-words", "people-words",
+                         "not-people", "context"})  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
@@ -108,6 +110,11 @@ class OutcomeCheck(Check):
         self.value_words = PhraseIndex(str_list(detect, "value-words"))
         self.people_words = frozenset(str_list(detect, "people-words"))
         self.not_people = frozenset(str_list(detect, "not-people"))
+        # purposes that are an outcome only for someone ("to reduce email fatigue for users"), not
+        # for the code ("to reduce duplication", "in order to support NIO")
+        purposes = str_list(detect, "value-patterns")
+        self.purpose = compile_patterns(purposes, ignore_case=True, trusted=self.trusted) if purposes else None
+        self.purpose_key = (join_patterns(purposes), True)
 
     def _people(self, words: list[str]) -> bool:
         """A role noun ("dispatchers", "an editor") that is not a part of the system."""
@@ -123,6 +130,18 @@ class OutcomeCheck(Check):
                 return True
         return False
 
+    def _purpose_for_someone(self, a: Analysis) -> bool:
+        """A purpose phrase in a sentence that names a person or a value word."""
+        assert self.purpose is not None
+        for s in a.sentences:
+            if not s.lowered or self.purpose.search(s.text) is None:
+                continue
+            # plural role nouns only: a singular "-er" is as often a comparative ("smaller files")
+            roles = any(_ROLE_PLURAL.fullmatch(w) and w not in self.not_people for w in s.lowered)
+            if roles or not self.people_words.isdisjoint(s.lowered) or self.value_words.occurs(s):
+                return True
+        return False
+
     def _allowed_person(self, lowered: str) -> bool:
         return any(self._person(m.group(1)) for m in _ALLOW_RE.finditer(lowered))
 
@@ -131,7 +150,8 @@ class OutcomeCheck(Check):
 
     def scanned(self) -> list[tuple[str, bool]]:
         outside = [self.outside_key] if self.outside_bugs is not None else []
-        return [*super().scanned(), self.key, _NEED_KEY, _ALLOW_KEY, *outside]
+        purpose = [self.purpose_key] if self.purpose is not None else []
+        return [*super().scanned(), self.key, _NEED_KEY, _ALLOW_KEY, *outside, *purpose]
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
@@ -144,6 +164,8 @@ class OutcomeCheck(Check):
         if a.may_match(_NEED_KEY) and self._plain_need(a.all_text(lower=True)):
             return
         if a.may_match(_ALLOW_KEY) and self._allowed_person(a.all_text(lower=True)):
+            return
+        if self.purpose is not None and a.may_match(self.purpose_key) and self._purpose_for_someone(a):
             return
         if (
             self.outside_bugs is not None
