@@ -137,6 +137,7 @@ class _Flags:
     role_end: int = -1  # where the role of "As a <role> I want" ends (field offset)
     docs_work: bool = False  # the work is documentation
     asks: bool = False  # a question that proposes nothing
+    fix: bool = False  # states the fix ("the fix is to ...", "we should fix this by ...")
 
 
 @dataclass(slots=True)
@@ -245,8 +246,14 @@ class SentenceInfo:
         return self.field == "title" and self.imperative and self.verb in grammar().code_change_verbs and not self.docs_work
 
     @property
+    def states_fix(self) -> bool:
+        """Says how to fix it ("The fix is to cast after Math.min", "fix this by adding X"): the
+        report proposes the build, whatever its mood."""
+        return self.flags.fix
+
+    @property
     def directive(self) -> bool:
-        return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
+        return self.imperative or self.modal or self.plan or self.states_fix or self.section == SEC_PROPOSAL
 
     @property
     def requirement(self) -> bool:
@@ -445,6 +452,17 @@ _PROPOSE_WORDS = frozenset({"propose", "suggest", "recommend"})
 # ("Parse-tika", "Import-Package", "Install-redis script"), not an order ("Clean-up X").
 _NAME_COMPOUND = re.compile(r"-(?!(?:up|out|off|in|down|over|back)\b)[A-Za-z]")
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
+# The fix, stated: "The fix is probably to do the cast after Math.min", "A simple fix would be
+# increasing the interval", "We should fix this by making the scheduler use X".
+_FIX_STATED_RE = re.compile(
+    r"\b(?:fix|solution|remedy)\s++(?:here\s++)?(?:(?:is|will\s++be|should\s++be)\s++(?:probably\s++|simply\s++|just\s++)?to"
+    r"\s++[a-z]|(?:would|could|might)\s++be\s++(?:probably\s++|simply\s++|just\s++)?(?:to\s++[a-z]|[a-z]+ing\b))"
+    # not what was tried: "I tried fixing it by using X, to no avail"
+    r"|(?<!tried )(?<!tried to )\b(?:fix|fixed|fixing|solve|solved|resolve|resolved)\s++(?:this|it|the\s++(?:problem|issue|bug))"
+    r"\s++by\s++[a-z]+ing\b",
+    re.IGNORECASE,
+)
+_FIX_WORDS = frozenset({"fix", "fixed", "fixing", "solution", "remedy", "solve", "solved", "resolve", "resolved"})
 _CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
@@ -575,6 +593,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.modal = False
     if not vocab.isdisjoint(_PLAN_WORDS):
         f.plan = bool(_PLAN_RE.search(text))
+    if not vocab.isdisjoint(_FIX_WORDS):
+        f.fix = _FIX_STATED_RE.search(text) is not None
     if not vocab.isdisjoint(_USERS_SIDE_WORDS):
         # "Currently we have to use a workaround", "it would help if we could ...": what it
         # takes today, or what the reporter wishes they could do; not what to build

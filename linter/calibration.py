@@ -122,7 +122,7 @@ def _evidence_class(s: SentenceInfo | None) -> str:
         return "statement"
     if s.section == SEC_AC:
         return "acceptance"
-    if s.section == SEC_PROPOSAL:
+    if s.section == SEC_PROPOSAL or s.states_fix:
         return "proposal"
     if s.plan:
         # "we should display the versions", "we need to provide API access": the team's

@@ -313,3 +313,16 @@ def test_jira_wiki_framing_macros_are_masked() -> None:
 def test_jira_wiki_macros_are_masked_only_in_jira_wiki() -> None:
     body = "The {status} placeholder and {color: red} stay in a Markdown body."
     assert parse(Story(id="1", title="t", body=body)).masked_body == body
+
+
+def test_a_stated_fix_directs_the_build() -> None:
+    """'The fix is to ...', 'fix this by ...ing' propose the build; what was tried, or a fix
+    that works, does not."""
+    directs = ["The fix is probably to cast after the minimum is taken.",
+               "A simple fix would be increasing the polling interval.",
+               "We should fix this by making the scheduler retry."]  # fmt: skip
+    for text in directs:
+        assert sentences(text)[1].states_fix and sentences(text)[1].directive, text
+    for text in ("I tried fixing it by using another key space, to no avail.", "The fix is working now.",
+                 "A fix would be nice.", "The solution is unclear."):
+        assert not sentences(text)[1].states_fix, text
