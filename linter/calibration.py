@@ -13,6 +13,7 @@ team's own rules and rejected terms keep the confidence the team gave them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -92,6 +93,27 @@ def is_bug_report(title: str, body: str) -> bool:
     return bool(_BUG_TITLE_RE.search(title.lower()) or _BUG_BODY_RE.search(body.lower()))
 
 
+# A feature request in a user's words: GitHub's issue template and the label writers put in
+# the title. There a technology named without a proposal or criteria is mostly one the asker
+# works with ("Support Playwright", "Export a collection to Postman"), not one the team is
+# told to build with.
+_FEATURE_REQUEST_RE = fast(
+    re.compile(
+        r"feature request|is your (?:feature|enhancement) request related|describe the solution you(?:'|\u2019)?d like|"
+        r"describe alternatives you(?:'|\u2019)?ve considered"
+        # searched in lower-cased text
+    )
+)
+
+
+def is_feature_request(title: str, body: str) -> bool:
+    return bool(_FEATURE_REQUEST_RE.search(title.lower()) or _FEATURE_REQUEST_RE.search(body.lower()))
+
+
+#: Evidence a feature request's author gives as the build: a proposal or a criterion.
+REQUEST_DIRECTS = frozenset({"acceptance", "proposal"})
+
+
 # A bug's to-do item that orders the fix: "Need to rename X to Y", "We have to use X".
 _FIX_TODO_RE = re.compile(
     r"\A\W*+(?:we\s++|you\s++|i\s++)?(?:(?:will\s++)?(?:need|needs|have|has)\s++to|must|should)\s++(?:also\s++)?([a-z]++)",
@@ -146,11 +168,23 @@ def sentence_key(s: SentenceInfo | None, field_name: str, offset: int) -> str:
 #: The `[stories]` rows, by how many sentences carry a story's HOW evidence: one sentence
 #: is often a mention read as an order; two agree more often; three or more almost always.
 STORY_ROWS = ("single", "two", "several")
+#: ... and a row of its own for a feature request whose only HOW evidence is a technology
+#: named outside a proposal or criteria (see `is_feature_request`).
+REQUEST_ROW = "request-technology"
 
 
-def story_row(sentences: int) -> str:
+def story_row(sentences: int, technology_request: bool = False) -> str:
     """The `[stories]` row of a story whose HOW evidence stands in that many sentences."""
+    if technology_request:
+        return REQUEST_ROW
     return STORY_ROWS[min(max(sentences, 1), len(STORY_ROWS)) - 1]
+
+
+def technology_request(request: bool, evidence: Iterable[tuple[str, str]]) -> bool:
+    """A feature request whose HOW evidence, as (category, evidence class), is technology
+    named outside a proposal or criteria."""
+    seen = list(evidence)
+    return request and bool(seen) and all(c == "technology" and e not in REQUEST_DIRECTS for c, e in seen)
 
 
 @dataclass(frozen=True)
@@ -170,13 +204,16 @@ class Calibration:
             known = self._memo[(category, evidence)] = self._measure(category, evidence)
         return known
 
-    def story_cap(self, sentences: int) -> float | None:
+    def story_cap(self, sentences: int, technology_request: bool = False) -> float | None:
         """The precision of stories whose HOW evidence stands in that many sentences: a cap on
         their findings' confidence, so that a high threshold keeps the well corroborated ones."""
         if not self.stories:
             return None
         overall = _ratio(_sum(self.stories.values()), 0.0, 0.0, fallback=0.8)
-        cell = self.stories.get(story_row(sentences), (0, 0))
+        row = story_row(sentences, technology_request)
+        if row not in self.stories:  # counted before the row existed
+            row = story_row(sentences)
+        cell = self.stories.get(row, (0, 0))
         return min(round(_ratio(cell, overall, SMOOTHING, fallback=overall), 2), MAX_CONFIDENCE)
 
     def _measure(self, category: str, evidence: str) -> float:

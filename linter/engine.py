@@ -24,8 +24,10 @@ from .calibration import (
     evidence_class,
     is_bug_report,
     is_docs_work,
+    is_feature_request,
     never_counts,
     sentence_key,
+    technology_request,
 )
 from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
@@ -222,6 +224,7 @@ class Linter:
         excerpts: dict[tuple[str, int, int], str] = {}  # several terms of a sentence share one
         calibrated_hits: list[tuple[Rule, Hit]] = []
         said: set[str] = set()  # the sentences that carry calibrated HOW evidence
+        standing: list[tuple[str, str]] = []  # (category, evidence class) of that evidence
         for rule, calibrated in self._calibrated:
             if ignored and rule.code in ignored:
                 continue
@@ -254,6 +257,7 @@ class Linter:
                     hit.confidence = hit.confidence if measured is None else measured
                     if hit.confidence >= self.config.min_confidence:
                         said.add(sentence_key(sentence, hit.field, hit.start))
+                        standing.append((rule.category, evidence))
                     calibrated_hits.append((rule, hit))
                     continue
                 if hit.confidence < self.config.min_confidence:
@@ -263,7 +267,11 @@ class Linter:
         if calibrated_hits:
             # One sentence of HOW is worth less than several that say it independently: no
             # finding is more reliable than the stories with its amount of evidence were.
-            cap = self.calibration.story_cap(len(said))
+            request = technology_request(
+                all(c == "technology" for c, _ in standing) and is_feature_request(parsed.masked_title, parsed.masked_body),
+                standing,
+            )
+            cap = self.calibration.story_cap(len(said), request)
             for rule, hit in calibrated_hits:
                 if cap is not None:
                     hit.confidence = min(hit.confidence, cap)

@@ -17,7 +17,16 @@ from collections import defaultdict
 from pathlib import Path
 
 from storylint.analysis import analyse
-from storylint.calibration import STORY_ROWS, evidence_class, is_bug_report, sentence_key, story_row
+from storylint.calibration import (
+    REQUEST_ROW,
+    STORY_ROWS,
+    evidence_class,
+    is_bug_report,
+    is_feature_request,
+    sentence_key,
+    story_row,
+    technology_request,
+)
 from storylint.config import Config
 from storylint.engine import Linter
 from storylint.evaluation import load_corpus
@@ -35,7 +44,7 @@ def main() -> int:
     excluded = {p.strip() for p in args.exclude_projects.split(",") if p.strip()}
     linter = Linter(Config(), calibrate=False)
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    stories: dict[str, list[int]] = {row: [0, 0] for row in STORY_ROWS}
+    stories: dict[str, list[int]] = {row: [0, 0] for row in (*STORY_ROWS, REQUEST_ROW)}
     projects: set[str] = set()
     for path in args.corpora:
         for item in load_corpus(path):
@@ -49,13 +58,17 @@ def main() -> int:
             analysis = analyse(parsed)
             bug = is_bug_report(parsed.masked_title, parsed.masked_body)
             said = set()
+            standing = []
             for f in how:
                 sentence = analysis.sentence_at(f.field, f.offset)
                 said.add(sentence_key(sentence, f.field, f.offset))
-                cell = counts[f.category][evidence_class(sentence, bug)]
+                evidence = evidence_class(sentence, bug)
+                standing.append((f.category, evidence))
+                cell = counts[f.category][evidence]
                 cell[0] += 1
                 cell[1] += bool(item.label.get("prescribes"))
-            row = stories[story_row(len(said))]
+            request = technology_request(is_feature_request(parsed.masked_title, parsed.masked_body), standing)
+            row = stories[story_row(len(said), request)]
             row[0] += 1
             row[1] += bool(item.label.get("prescribes"))
     lines = [
@@ -66,8 +79,8 @@ def main() -> int:
         "",
     ]
     lines += [
-        "# Stories with HOW findings, by how many sentences carry them (one, two, three or more):",
-        "# [stories, prescribing].",
+        "# Stories with HOW findings, by how many sentences carry them (one, two, three or more),",
+        f"# and feature requests that only name a technology ({REQUEST_ROW}): [stories, prescribing].",
         "[stories]",
         *(f'"{name}" = [{n}, {ok}]' for name, (n, ok) in stories.items()),
         "",

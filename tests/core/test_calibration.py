@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 
 from storylint.analysis import analyse
-from storylint.calibration import Calibration, evidence_class, is_bug_report, is_docs_work, never_counts, story_row
+from storylint.calibration import (
+    Calibration,
+    evidence_class,
+    is_bug_report,
+    is_docs_work,
+    is_feature_request,
+    never_counts,
+    story_row,
+)
 from storylint.config import Config
 from storylint.engine import INFO_BELOW, Linter
 from storylint.model import Story
@@ -217,6 +225,27 @@ def test_one_sentence_of_evidence_is_capped_and_corroboration_lifts_the_cap() ->
     # a title repeated as the body's first line is one piece of evidence, not two
     repeated = _tc01_confidences(linter, "Put the sessions in Redis", "Put the sessions in Redis.")
     assert repeated and max(repeated) <= 0.71
+
+
+def test_a_feature_request_that_only_names_a_technology_takes_its_own_row() -> None:
+    """'Support Playwright' asked for in GitHub's feature template is mostly a tool the asker
+    works with; the row's measured precision caps it, unless a proposal or criteria order it."""
+    linter = Linter(Config(min_confidence=0.0))
+    linter.calibration = Calibration(
+        {("technology", "imperative"): (200, 190), ("technology", "proposal"): (200, 190)},
+        {"single": (100, 90), "two": (100, 90), "several": (100, 95), "request-technology": (40, 10)},
+    )
+    template = "**Is your feature request related to a problem? Please describe.**\nMy end-to-end tests run in a real browser.\n\n"
+    asked = _tc01_confidences(linter, "Run browser tests", template + "Add Playwright as a browser provider.")
+    assert asked and max(asked) < 0.7  # the request row (10 of 40, smoothed), not the cell's 0.95
+    plain = _tc01_confidences(linter, "Run browser tests", "Add Playwright as a browser provider.")
+    assert plain and min(plain) >= 0.85  # not a feature request: the single-sentence row
+    proposed = _tc01_confidences(linter, "Run browser tests", template + "## Proposal\n\nAdd Playwright as a browser provider.")
+    assert proposed and min(proposed) >= 0.85  # the asker's own proposal orders it
+    assert is_feature_request("Feature request: dark mode", "") and not is_feature_request("Dark mode", "Make it dark.")
+    # counted before the row existed: the sentence rows answer
+    old = Calibration({}, {"single": (100, 60), "two": (100, 80), "several": (100, 97)})
+    assert old.story_cap(1, True) == old.story_cap(1)
 
 
 def test_a_feature_about_failures_is_not_a_bug_report() -> None:
