@@ -13,8 +13,8 @@ team's own rules and rejected terms keep the confidence the team gave them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
