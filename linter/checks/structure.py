@@ -28,6 +28,7 @@ _WHY_HEADING = re.compile(
 # People affected, by their role ("dispatchers", "an editor"), not parts of the system.
 _ROLE_NOUN = re.compile(r"[a-z]{3,}(?:ers?|ors?|ists?|ians?|ees?)")
 _ROLE_PLURAL = re.compile(r"[a-z]{3,}(?:ers|ors|ists|ians|ees)")
+_ARTICLES = frozenset({"a", "an", "each", "every", "any"})
 
 
 # A need in plain words, found by its rare anchor first ("... need to see", "... must be
@@ -136,9 +137,19 @@ class OutcomeCheck(Check):
         for s in a.sentences:
             if not s.lowered or self.purpose.search(s.text) is None:
                 continue
-            # plural role nouns only: a singular "-er" is as often a comparative ("smaller files")
-            roles = any(_ROLE_PLURAL.fullmatch(w) and w not in self.not_people for w in s.lowered)
-            if roles or not self.people_words.isdisjoint(s.lowered) or self.value_words.occurs(s):
+            if s.user_clause or self._names_people(s.lowered) or self.value_words.occurs(s):
+                return True  # "As a requester, in order to file a request, I need ..."
+        return False
+
+    def _names_people(self, words: list[str]) -> bool:
+        """A people word, a plural role noun, or a singular one after an article ("a
+        requester"): a bare "-er" is as often a comparative ("smaller files")."""
+        if not self.people_words.isdisjoint(words):
+            return True
+        for i, w in enumerate(words):
+            if w in self.not_people or not _ROLE_NOUN.fullmatch(w):
+                continue
+            if _ROLE_PLURAL.fullmatch(w) or (i and words[i - 1] in _ARTICLES):
                 return True
         return False
 
