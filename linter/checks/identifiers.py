@@ -221,10 +221,13 @@ class IdentifierCheck(Check):
         # the code is a part of it (not a "DurAdmin:" label before the order)
         object_from = s.verb_at if s.orders_code_change else -1
         scoped = self.scoped_in_text and a.vocab.isdisjoint(_LABEL_WORDS)  # GitLab's scoped labels look alike
-        for m in _TEXT_WORD.finditer(s.text):
+        text = s.text
+        for m in _TEXT_WORD.finditer(text):
             word = m.group(0).rstrip(".,;:")
             if len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
                 continue  # one cheap test rules out ordinary words
+            if m.start() and text[m.start() - 1] in "?&" and text[m.start() + len(word) : m.start() + len(word) + 1] == "=":
+                continue  # a page address's query parameter (`?classroom_id=12`), not a column or a variable
             if self._is_identifier(word, self.text_shapes) or (scoped and _scoped_code(word)):
                 out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence))
             elif self._pascal_in_text(word, has_noun or 0 <= object_from < s.start + m.start()):
