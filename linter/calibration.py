@@ -45,7 +45,8 @@ _BUG_TITLE_RE = re.compile(
     # "error handling", "crash reporting", "exception tracking": a feature about failures, no failure
     r"\b(?:(?:errors?|exceptions?|failures?|crash(?:es)?|bugs?)(?! (?:handling|management|reporting|reports|tracking|tracker|"
     r"monitoring|logging|messages|pages?|notifications?|alerts?|codes?|boundar(?:y|ies)|recovery)\b)|fails?|failed|failing|crashed|crashing|broken|broke|breaks|"
-    r"does(?:n'?t| not)|do(?:n'?t| not) work|not (?:working|correct|shown|displayed|saved|found)|can(?:'?t|not| not)|unable|"
+    r"does(?:n'?t| not)|do(?:n'?t| not) work|(?<=[a-z0-9] )(?<!that )(?<!which )(?<!who )(?<!please )do(?:n'?t| not)(?! (?:need|want|have|allow|let|show|display|use|add|send|require)\b)|"
+    r"not (?:working|correct|shown|displayed|saved|found)|can(?:'?t|not| not)|unable|"
     r"wrong(?:ly)?|incorrect(?:ly)?|flaky|hangs?|freezes?|regressions?|mis-?behaviou?r|npe|nullpointer\w*|"
     r"problems?|issues? (?:with|when|in)|no longer|missing|invalid|stuck|leaks?|"
     r"(?:is|are|was|were|does|do|did)?n'?t [a-z]+ing|not [a-z]+ing)\b",  # "X not shutting down Y": a failure reported

@@ -252,8 +252,13 @@ def test_a_feature_about_failures_is_not_a_bug_report() -> None:
     for title in ("Add crash reporting to the mobile app", "Improve error messages on the sign-up form",
                   "Exception tracking for background jobs"):
         assert not is_bug_report(title, ""), title
-    for title in ("Error when saving a draft", "Crash on start", "Exceptions in the nightly log"):
+    for title in ("Error when saving a draft", "Crash on start", "Exceptions in the nightly log",
+                  "Sliders don't announce their units", "Resource offers do not contain the schedule"):
         assert is_bug_report(title, ""), title
+    # an order, a relative clause or a request is no symptom
+    for title in ("Don't show the banner on mobile", "Remove requests that do not go through the queue",
+                  "Please do not delete my drafts", "Users do not need to sign in twice"):
+        assert not is_bug_report(title, ""), title
 
 
 def test_writing_about_a_part_is_documentation_work() -> None:
