@@ -65,9 +65,8 @@ _PLAN_RE = re.compile(
     # the change itself as the subject: "This patch introduces X", "the attached PR will move Y"
     + _CHANGE_SUBJECT + r"(?:(?:will|would)\s+(?:" + "|".join(_CHANGE_VERBS) + ")|" + "|".join(map(_third_person, _CHANGE_VERBS)) + ")|"
     # the reporter's proposal, however politely put: "I would like to propose to add 1 in f()"
-    r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest))\b|"
-    # "Solution is to drop the cache", "Possible fix would be to ...": at the sentence's start
-    r"^[\W_]*+(?:(?:possible|proposed|suggested|simple|another)\s+)?(?:fix|solution)\s+(?:is|would be|could be)\s+to\b",
+    r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest))\b",
+    # "Solution is to drop the cache" is a stated fix (`_FIX_STATED_RE`), a plan too
     re.IGNORECASE,
 )
 # Possessive runs (*+, ++) keep these linear on long runs of blanks: no run is split
@@ -137,7 +136,7 @@ class _Flags:
     role_end: int = -1  # where the role of "As a <role> I want" ends (field offset)
     docs_work: bool = False  # the work is documentation
     asks: bool = False  # a question that proposes nothing
-    fix: bool = False  # states the fix ("the fix is to ...", "we should fix this by ...")
+    fix: bool = False  # a plan that states the fix ("the fix is to ...", "we should fix this by ...")
 
 
 @dataclass(slots=True)
@@ -253,7 +252,7 @@ class SentenceInfo:
 
     @property
     def directive(self) -> bool:
-        return self.imperative or self.modal or self.plan or self.states_fix or self.section == SEC_PROPOSAL
+        return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
 
     @property
     def requirement(self) -> bool:
@@ -455,13 +454,15 @@ _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
 # The fix, stated: "The fix is probably to do the cast after Math.min", "A simple fix would be
 # increasing the interval", "We should fix this by making the scheduler use X".
 _FIX_STATED_RE = re.compile(
-    r"\b(?:fix|solution|remedy)\s++(?:here\s++)?(?:(?:is|will\s++be|should\s++be)\s++(?:probably\s++|simply\s++|just\s++)?to"
-    r"\s++[a-z]|(?:would|could|might)\s++be\s++(?:probably\s++|simply\s++|just\s++)?(?:to\s++[a-z]|[a-z]+ing\b))"
+    r"\b(?:fix|solution|remedy)\s++(?:here\s++)?(?:(?:is|will\s++be|should\s++be)\s++(?:probably\s++|simply\s++|just\s++)?to\b"
+    r"|(?:would|could|might)\s++be\s++(?:probably\s++|simply\s++|just\s++)?(?:to\b|[a-z]+ing\b))"
     # not what was tried: "I tried fixing it by using X, to no avail"
     r"|(?<!tried )(?<!tried to )\b(?:fix|fixed|fixing|solve|solved|resolve|resolved)\s++(?:this|it|the\s++(?:problem|issue|bug))"
     r"\s++by\s++[a-z]+ing\b",
     re.IGNORECASE,
 )
+# ... but not a stopgap: "For now we fix it by restarting the server" is part of the symptom
+_WORKAROUND_RE = re.compile(r"\b(?:for now|for the time being|in the meantime|temporarily|as a workaround)\b", re.IGNORECASE)
 _FIX_WORDS = frozenset({"fix", "fixed", "fixing", "solution", "remedy", "solve", "solved", "resolve", "resolved"})
 _CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
@@ -593,13 +594,13 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.modal = False
     if not vocab.isdisjoint(_PLAN_WORDS):
         f.plan = bool(_PLAN_RE.search(text))
-    if not vocab.isdisjoint(_FIX_WORDS):
-        f.fix = _FIX_STATED_RE.search(text) is not None
     if not vocab.isdisjoint(_USERS_SIDE_WORDS):
         # "Currently we have to use a workaround", "it would help if we could ...": what it
         # takes today, or what the reporter wishes they could do; not what to build
         f.modal = f.modal and not _only_within(_MODAL_RE, _USERS_SIDE_RE, text)
         f.plan = f.plan and not _only_within(_PLAN_RE, _USERS_SIDE_RE, text)
+    if not vocab.isdisjoint(_FIX_WORDS) and _FIX_STATED_RE.search(text) and not _WORKAROUND_RE.search(text):
+        f.fix = f.plan = True  # the fix, stated: the reporter's plan for the build
     if "as" in vocab:
         m = _USER_CLAUSE_RE.match(text)
         if m:
@@ -619,7 +620,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         f.user_clause = True
     if f.user_clause:
         # "As a ... I want ... so that I can ...": the user's want, not a plan for the team
-        f.plan = f.modal = False
+        f.plan = f.modal = f.fix = False
         want = _SYSTEM_WANT_RE.search(text)
         if want:
             verb = want.group(1).lower()
@@ -629,7 +630,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     if text.endswith("?") and not _PROPOSING_QUESTION_RE.search(text):
         # "what do I need to do to ...?", "Migrate database when update schema?": a
         # question about the product asks the team nothing
-        f.imperative = f.modal = f.plan = f.behaviour = False
+        f.imperative = f.modal = f.plan = f.fix = f.behaviour = False
         f.asks = True
     if f.verb == "fix" and not vocab.isdisjoint(g.fix_names):
         # "Fix crash when ..." names the bug to remove, not how to remove it

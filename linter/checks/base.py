@@ -107,13 +107,13 @@ class Check:
             # statements only mention what the product already has
             return s.directive or s.field == "title"
         if self.context == "strong-directive":
-            return s.directive and (s.imperative or s.plan or s.states_fix)
+            return s.directive and (s.imperative or s.plan)
         if self.context == "requirement":
             return s.requirement
         if self.context == "instruction":
             # an order: to build ("Use a modal"), or to behave ("Show X in a modal"); not a
             # modal about what exists ("the drop-downs need to close")
-            return s.imperative or s.behaviour or s.plan or s.states_fix or s.section == SEC_PROPOSAL
+            return s.imperative or s.behaviour or s.plan or s.section == SEC_PROPOSAL
         return s.directive
 
 
