@@ -181,11 +181,11 @@ def story_row(sentences: int, technology_request: bool = False) -> str:
     return STORY_ROWS[min(max(sentences, 1), len(STORY_ROWS)) - 1]
 
 
-def technology_request(request: bool, evidence: Iterable[tuple[str, str]]) -> bool:
-    """A feature request whose HOW evidence, as (category, evidence class), is technology
-    named outside a proposal or criteria."""
+def names_only_technology(evidence: Iterable[tuple[str, str]]) -> bool:
+    """HOW evidence, as (category, evidence class), that is all technology named outside a
+    proposal or criteria: in a feature request, mostly a tool the asker works with."""
     seen = list(evidence)
-    return request and bool(seen) and all(c == "technology" and e not in REQUEST_DIRECTS for c, e in seen)
+    return bool(seen) and all(c == "technology" and e not in REQUEST_DIRECTS for c, e in seen)
 
 
 @dataclass(frozen=True)

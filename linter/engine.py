@@ -25,9 +25,9 @@ from .calibration import (
     is_bug_report,
     is_docs_work,
     is_feature_request,
+    names_only_technology,
     never_counts,
     sentence_key,
-    technology_request,
 )
 from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
@@ -267,10 +267,7 @@ class Linter:
         if calibrated_hits:
             # One sentence of HOW is worth less than several that say it independently: no
             # finding is more reliable than the stories with its amount of evidence were.
-            request = technology_request(
-                all(c == "technology" for c, _ in standing) and is_feature_request(parsed.masked_title, parsed.masked_body),
-                standing,
-            )
+            request = names_only_technology(standing) and is_feature_request(parsed.masked_title, parsed.masked_body)
             cap = self.calibration.story_cap(len(said), request)
             for rule, hit in calibrated_hits:
                 if cap is not None:

@@ -23,9 +23,9 @@ from storylint.calibration import (
     evidence_class,
     is_bug_report,
     is_feature_request,
+    names_only_technology,
     sentence_key,
     story_row,
-    technology_request,
 )
 from storylint.config import Config
 from storylint.engine import Linter
@@ -67,7 +67,7 @@ def main() -> int:
                 cell = counts[f.category][evidence]
                 cell[0] += 1
                 cell[1] += bool(item.label.get("prescribes"))
-            request = technology_request(is_feature_request(parsed.masked_title, parsed.masked_body), standing)
+            request = names_only_technology(standing) and is_feature_request(parsed.masked_title, parsed.masked_body)
             row = stories[story_row(len(said), request)]
             row[0] += 1
             row[1] += bool(item.label.get("prescribes"))
