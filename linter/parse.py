@@ -358,8 +358,10 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
         _redo_body_spans(p)
 
 
+# How a criteria section is labelled; the short forms ("AC", "COS") only with a colon or alone on a line.
+_AC_WORDS = r"acceptance(?: criteria| tests?)?|conditions of satisfaction|definition of done"
 _KNOWN_LABELS = re.compile(
-    r"^(?:acceptance(?: criteria| tests?)?|conditions of satisfaction|cos|ac|definition of done|done when|steps to reproduce|expected (?:behaviou?r|result)|"
+    r"^(?:" + _AC_WORDS + r"|cos|ac|done when|steps to reproduce|expected (?:behaviou?r|result)|"
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve| statement)?|goals?|outcomes?|motivation|"
     r"business value|value|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
@@ -370,13 +372,13 @@ _KNOWN_LABELS = re.compile(
 
 # A criteria label with its first item on the same line (see `_parse_body`).
 _INLINE_AC_LABEL = re.compile(
-    r"[*_]{0,2}(acceptance(?: criteria| tests?)?|conditions of satisfaction|cos|ac|definition of done)[*_]{0,2}[ \t]*+:"
+    r"[*_]{0,2}(" + _AC_WORDS + r"|cos|ac)[*_]{0,2}[ \t]*+:"
     r"[*_]{0,2}[ \t]*+(?=\S)",
     re.IGNORECASE,
 )
 
 
-_AC_LABEL = re.compile(r"(?:acceptance(?: criteria| tests?)?|conditions of satisfaction|definition of done|done when)$", re.IGNORECASE)
+_AC_LABEL = re.compile(r"(?:" + _AC_WORDS + r"|done when)$", re.IGNORECASE)
 
 
 def _short_label_heading(line: str) -> bool:
