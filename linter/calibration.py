@@ -172,13 +172,28 @@ STORY_ROWS = ("single", "two", "several")
 #: ... and a row of its own for a feature request whose only HOW evidence is a technology
 #: named outside a proposal or criteria (see `is_feature_request`).
 REQUEST_ROW = "request-technology"
+#: ... and one for a single term in a single sentence that only suggests or states the HOW
+#: (a modal, a plan, a statement) where no imperative, title, proposal or criterion orders
+#: it: as often a writer thinking aloud about a tool or a name as a decision.
+SUGGESTED_ROW = "single-suggested"
+#: Evidence classes whose sentence orders the build, or names it as the item itself.
+ORDERING = frozenset({"imperative", "title-imperative", "title", "proposal", "acceptance"})
 
 
-def story_row(sentences: int, technology_request: bool = False) -> str:
-    """The `[stories]` row of a story whose HOW evidence stands in that many sentences."""
+def story_row(sentences: int, technology_request: bool = False, suggested: bool = False) -> str:
+    """The `[stories]` row of a story whose HOW evidence stands in that many sentences
+    (`suggested`: it is one term that is only suggested, see `lone_suggestion`)."""
     if technology_request:
         return REQUEST_ROW
+    if suggested:
+        return SUGGESTED_ROW
     return STORY_ROWS[min(max(sentences, 1), len(STORY_ROWS)) - 1]
+
+
+def lone_suggestion(evidence: Iterable[tuple[str, str]], sentences: int, terms: int) -> bool:
+    """The HOW evidence, as (category, evidence class), is one term in one sentence, and
+    no imperative, title, proposal or criterion orders it."""
+    return sentences <= 1 and terms <= 1 and not any(e in ORDERING for _, e in evidence)
 
 
 def names_only_technology(evidence: Iterable[tuple[str, str]]) -> bool:
@@ -205,13 +220,13 @@ class Calibration:
             known = self._memo[(category, evidence)] = self._measure(category, evidence)
         return known
 
-    def story_cap(self, sentences: int, technology_request: bool = False) -> float | None:
+    def story_cap(self, sentences: int, technology_request: bool = False, suggested: bool = False) -> float | None:
         """The precision of stories whose HOW evidence stands in that many sentences: a cap on
         their findings' confidence, so that a high threshold keeps the well corroborated ones."""
         if not self.stories:
             return None
         overall = _ratio(_sum(self.stories.values()), 0.0, 0.0, fallback=0.8)
-        row = story_row(sentences, technology_request)
+        row = story_row(sentences, technology_request, suggested)
         if row not in self.stories:  # counted before the row existed
             row = story_row(sentences)
         cell = self.stories.get(row, (0, 0))

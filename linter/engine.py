@@ -25,6 +25,7 @@ from .calibration import (
     is_bug_report,
     is_docs_work,
     is_feature_request,
+    lone_suggestion,
     names_only_technology,
     never_counts,
     sentence_key,
@@ -225,6 +226,9 @@ class Linter:
         calibrated_hits: list[tuple[Rule, Hit]] = []
         said: set[str] = set()  # the sentences that carry calibrated HOW evidence
         standing: list[tuple[str, str]] = []  # (category, evidence class) of that evidence
+        weighed: list[tuple[str, str]] = []  # ... of all calibrated evidence, whatever its confidence
+        spots: set[tuple[str, int]] = set()  # where its terms start
+        places: set[str] = set()  # the sentences that carry it
         for rule, calibrated in self._calibrated:
             if ignored and rule.code in ignored:
                 continue
@@ -255,8 +259,12 @@ class Linter:
                         continue  # the project's own domain, merely mentioned
                     measured = self.calibration.confidence(rule.category, evidence)
                     hit.confidence = hit.confidence if measured is None else measured
+                    key = sentence_key(sentence, hit.field, hit.start)
+                    weighed.append((rule.category, evidence))
+                    spots.add((hit.field, hit.start))
+                    places.add(key)
                     if hit.confidence >= self.config.min_confidence:
-                        said.add(sentence_key(sentence, hit.field, hit.start))
+                        said.add(key)
                         standing.append((rule.category, evidence))
                     calibrated_hits.append((rule, hit))
                     continue
@@ -268,7 +276,9 @@ class Linter:
             # One sentence of HOW is worth less than several that say it independently: no
             # finding is more reliable than the stories with its amount of evidence were.
             request = names_only_technology(standing) and is_feature_request(parsed.masked_title, parsed.masked_body)
-            cap = self.calibration.story_cap(len(said), request)
+            # a title that orders it or a second term counts even where its own cell is low
+            suggested = lone_suggestion(weighed, len(places), len(spots))
+            cap = self.calibration.story_cap(len(said), request, suggested)
             for rule, hit in calibrated_hits:
                 if cap is not None:
                     hit.confidence = min(hit.confidence, cap)

@@ -20,9 +20,11 @@ from storylint.analysis import analyse
 from storylint.calibration import (
     REQUEST_ROW,
     STORY_ROWS,
+    SUGGESTED_ROW,
     evidence_class,
     is_bug_report,
     is_feature_request,
+    lone_suggestion,
     names_only_technology,
     sentence_key,
     story_row,
@@ -44,7 +46,7 @@ def main() -> int:
     excluded = {p.strip() for p in args.exclude_projects.split(",") if p.strip()}
     linter = Linter(Config(), calibrate=False)
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    stories: dict[str, list[int]] = {row: [0, 0] for row in (*STORY_ROWS, REQUEST_ROW)}
+    stories: dict[str, list[int]] = {row: [0, 0] for row in (*STORY_ROWS, SUGGESTED_ROW, REQUEST_ROW)}
     projects: set[str] = set()
     for path in args.corpora:
         for item in load_corpus(path):
@@ -68,7 +70,8 @@ def main() -> int:
                 cell[0] += 1
                 cell[1] += bool(item.label.get("prescribes"))
             request = names_only_technology(standing) and is_feature_request(parsed.masked_title, parsed.masked_body)
-            row = stories[story_row(len(said), request)]
+            suggested = lone_suggestion(standing, len(said), len({(f.field, f.offset) for f in how}))
+            row = stories[story_row(len(said), request, suggested)]
             row[0] += 1
             row[1] += bool(item.label.get("prescribes"))
     lines = [
@@ -80,7 +83,8 @@ def main() -> int:
     ]
     lines += [
         "# Stories with HOW findings, by how many sentences carry them (one, two, three or more),",
-        f"# and feature requests that only name a technology ({REQUEST_ROW}): [stories, prescribing].",
+        f"# one term in one sentence that only suggests or states it ({SUGGESTED_ROW}), feature requests that",
+        f"# only name a technology ({REQUEST_ROW}): [stories, prescribing].",
         "[stories]",
         *(f'"{name}" = [{n}, {ok}]' for name, (n, ok) in stories.items()),
         "",

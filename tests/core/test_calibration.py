@@ -14,6 +14,7 @@ from storylint.calibration import (
     is_bug_report,
     is_docs_work,
     is_feature_request,
+    lone_suggestion,
     never_counts,
     story_row,
 )
@@ -246,6 +247,34 @@ def test_a_feature_request_that_only_names_a_technology_takes_its_own_row() -> N
     # counted before the row existed: the sentence rows answer
     old = Calibration({}, {"single": (100, 60), "two": (100, 80), "several": (100, 97)})
     assert old.story_cap(1, True) == old.story_cap(1)
+
+
+def test_one_suggested_term_takes_its_own_row_and_an_order_or_a_second_term_leaves_it() -> None:
+    """'We could build the page with React' is as often a writer thinking aloud as a decision:
+    one term in one sentence that only suggests it is capped by its own row's precision."""
+    linter = Linter(Config(min_confidence=0.0))
+    linter.calibration = Calibration(
+        {("technology", c): (200, 190) for c in ("modal", "plan", "imperative", "proposal", "statement")},
+        {"single": (100, 90), "two": (100, 92), "several": (100, 96), "single-suggested": (100, 50)},
+    )
+    for body in ("We could build the page with React.", "The team should build the page with React."):
+        found = _tc01_confidences(linter, "Settings page", body)
+        assert found and max(found) < 0.6, body  # the row (50 of 100), not the cell's 0.95
+    for body in (
+        "Build the page with React.",  # an order
+        "## Proposal\n\nBuild the page with React.",  # the author's proposal
+        "We could build the page with React and Redux.",  # two terms in the sentence
+        "We could build the page with React.\n\nWe could run the jobs on Kafka.",  # two sentences
+    ):
+        found = _tc01_confidences(linter, "Settings page", body)
+        assert found and min(found) >= 0.85, body
+    assert lone_suggestion([("technology", "modal")], 1, 1)
+    assert not lone_suggestion([("technology", "modal")], 1, 2)
+    assert not lone_suggestion([("technology", "modal"), ("technology", "imperative")], 1, 1)
+    assert story_row(1, suggested=True) == "single-suggested" and story_row(1, True, True) == "request-technology"
+    # counted before the row existed: the sentence rows answer
+    old = Calibration({}, {"single": (100, 60), "two": (100, 80), "several": (100, 97)})
+    assert old.story_cap(1, suggested=True) == old.story_cap(1)
 
 
 def test_a_feature_about_failures_is_not_a_bug_report() -> None:

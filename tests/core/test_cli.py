@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-HOW = {"id": "S-1", "title": "Add a `status` column to the `orders` table", "body": "We should cache it in Redis."}
+HOW = {"id": "S-1", "title": "Add a `status` column to the `orders` table", "body": "Cache it in Redis."}
 CLEAN = {
     "id": "S-2",
     "title": "As a shopper I want to see my order status so that I know when it arrives",
@@ -372,7 +372,7 @@ def test_usage_error_at_a_terminal_shows_escape_sequences_escaped(tmp_path: Path
 
 
 def test_markdown_story_on_stdin_with_stdin_filename(tmp_path: Path) -> None:
-    story = "# Order history\n\nWe should add a `status` column to the `orders` table.\n"
+    story = "# Order history\n\nAdd a `status` column to the `orders` table.\n"
     res = run("check", "--stdin-filename", "orders.md", "--format", "json", "-", stdin=story, cwd=tmp_path)
     assert res.returncode == 1, res.stderr
     findings = json.loads(res.stdout)["findings"]
@@ -385,7 +385,7 @@ def test_markdown_story_on_stdin_with_stdin_filename(tmp_path: Path) -> None:
 
 
 def test_markdown_name_wins_over_json_sniffing(tmp_path: Path) -> None:
-    story = "[Design doc](https://example.com) says: we should add a `status` column to the `orders` table.\n"
+    story = "[Design doc](https://example.com) says: add a `status` column to the `orders` table.\n"
     res = run("check", "--stdin-filename", "design.md", "--format", "json", "-", stdin=story, cwd=tmp_path)
     assert res.returncode == 1, res.stderr
     assert "DM01" in {f["rule"] for f in json.loads(res.stdout)["findings"]}

@@ -176,7 +176,7 @@ def test_every_distinct_term_of_a_sentence_is_reported_in_order() -> None:
 
 def test_identical_term_at_the_same_place_is_reported_once() -> None:
     linter = Linter(config_from_dict({"select": ["TC"], "vocabulary": {"reject": {"technology": ["Redis"]}}}))
-    found = _terms(Story(id="1", title="Totals", body="We should cache the totals in Redis."), linter)
+    found = _terms(Story(id="1", title="Totals", body="Cache the totals in Redis."), linter)
     assert found == [("TC01", "Redis")]
 
 
@@ -212,7 +212,7 @@ def test_lone_surrogates_are_replaced_at_any_depth_and_other_text_is_kept() -> N
     [("gh:pnpm/pnpm", False), ("jira:pnpm", False), ("pnpm/pnpm", False), ("PNPM", False), ("gh:acme/webshop", True), (None, True)],
 )
 def test_the_products_own_name_in_its_own_tracker_is_no_technology_choice(project: str | None, flagged: bool) -> None:
-    story = Story(id="1", title="`pnpm run` should log everything except the script's output to stderr", project=project)
+    story = Story(id="1", title="Make `pnpm run` log everything except the script's output to stderr", project=project)
     assert ("technology" in how(story)) is flagged
 
 
@@ -222,6 +222,6 @@ def test_the_own_name_exemption_is_for_technology_only() -> None:
 
 
 def test_the_own_name_exemption_covers_names_from_code_of_the_product() -> None:
-    title = "The DuraVault service should create the space when the first file arrives"
+    title = "Make the DuraVault service create the space when the first file arrives"
     assert "code_structure" in how(Story(id="1", title=title))
     assert "code_structure" not in how(Story(id="1", title=title, project="gh:acme/duravault"))

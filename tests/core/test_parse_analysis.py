@@ -199,12 +199,12 @@ def test_jira_wiki_monospace_markup_is_not_in_excerpts() -> None:
     from storylint.config import config_from_dict
     from storylint.engine import Linter
 
-    body = "Intro line.\n\nWe should store it in the {{order_status}} column of {{orders}}."
+    body = "Intro line.\n\nStore it in the {{order_status}} column of {{orders}}."
     story = Story(id="1", title="Order status", body=body, body_format=BodyFormat.JIRA_WIKI)
     findings = Linter(config_from_dict({"select": ["DM05"]})).lint(story).findings
     assert findings, "DM05 should flag order_status"
     f = findings[0]
-    assert f.excerpt == "We should store it in the order_status column of orders."
+    assert f.excerpt == "Store it in the order_status column of orders."
     assert "{{" not in f.message and "}}" not in f.message
     line = body.split("\n")[f.line - 1]
     assert line[f.column - 1 :].startswith("order_status")  # positions still point into the raw text

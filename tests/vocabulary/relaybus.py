@@ -67,11 +67,12 @@ def tracker(*, wsdl: int, total: int, consumer: int = 0, project: str | None = P
     return rows
 
 
-#: Later stories: a weak mention (a modal) and an order (a plan) of each learned term.
-WEAK_WSDL = story(9001, "The WSDL must be re-read when the partner publishes a new version.", title="Partner contract updates")
-PLAN_WSDL = story(9002, "We should build it with a WSDL-first code generator.", title="Partner contract updates")
-WEAK_CONSUMER = story(9003, "The `rbRouteConsumer` must retry three times before it gives up.", title="Partner retries")
-PLAN_CONSUMER = story(9004, "We should call `rbRouteConsumer` from the retry loop.", title="Partner retries")
+#: Later stories: a weak mention (a modal; the term twice, so that one sentence's single
+#: suggestion is not what keeps it quiet) and an order (an imperative) of each learned term.
+WEAK_WSDL = story(9001, "The WSDL must be re-read when the partner publishes a new WSDL version.", title="Partner contract updates")
+PLAN_WSDL = story(9002, "Build it with a WSDL-first code generator.", title="Partner contract updates")
+WEAK_CONSUMER = story(9003, "The `rbRouteConsumer` must retry three times before the `rbRouteConsumer` gives up.", title="Partner retries")
+PLAN_CONSUMER = story(9004, "Call `rbRouteConsumer` from the retry loop.", title="Partner retries")
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:

@@ -157,7 +157,7 @@ def test_incremental_run_relints_a_story_when_its_projects_vocabulary_changes(tm
     store = open_store(url)
     try:
         report, stats = check_stories([weak], Linter(), store=store, skip_unchanged=True)
-        assert [f.rule for f in report.findings if f.rule == "TC01"] == ["TC01"]
+        assert "TC01" in {f.rule for f in report.findings}
         history = [Story.model_validate(r) for r in tracker(wsdl=12, total=64)]
         check_stories(history, Linter(), store=store)
         report, stats = check_stories([weak], Linter(), store=store, skip_unchanged=True)
@@ -192,7 +192,8 @@ def test_evidence_positions() -> None:
 
 
 def test_a_learned_term_that_a_sentence_chooses_is_still_reported() -> None:
-    linter = Linter(domain={PROJECT: ["kafka"]})
+    # one suggested term is below the default threshold (its own calibration row): shown here
+    linter = Linter(Config(min_confidence=0.5), domain={PROJECT: ["kafka"]})
 
     def codes(body: str) -> set[str]:
         story = Story(id="RELAY-1", title="Partner deliveries", body=body, project=PROJECT)
