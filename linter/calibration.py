@@ -94,25 +94,24 @@ def is_bug_report(title: str, body: str) -> bool:
     return bool(_BUG_TITLE_RE.search(title.lower()) or _BUG_BODY_RE.search(body.lower()))
 
 
-# A feature request in a user's words: GitHub's issue template and the label writers put in
-# the title. There a technology named without a proposal or criteria is mostly one the asker
-# works with ("Support Playwright", "Export a collection to Postman"), not one the team is
-# told to build with.
+# A feature request in a user's words: GitHub's issue template, the headings of the issue
+# forms projects give their users, and the label writers put in the title. There the HOW
+# words are mostly the product's own surface the asker works with (its API, its settings, a
+# tool it should support: "Support Playwright", "Add expect.toBeGreaterThan"), not an order.
 _FEATURE_REQUEST_RE = fast(
     re.compile(
         r"feature request|is your (?:feature|enhancement) request related|describe the solution you(?:'|\u2019)?d like|"
-        r"describe alternatives you(?:'|\u2019)?ve considered"
-        # searched in lower-cased text
+        r"describe alternatives you(?:'|\u2019)?ve considered|"
+        # the headings of the issue forms projects give their users for a request
+        r"^[#* \t]*+(?:suggested solution|clear and concise description of the problem|feature description|"
+        r"describe the feature(?: you(?:'|\u2019)?d like| you want| or problem)?|describe your feature request)\b",
+        re.MULTILINE,  # searched in lower-cased text
     )
 )
 
 
 def is_feature_request(title: str, body: str) -> bool:
     return bool(_FEATURE_REQUEST_RE.search(title.lower()) or _FEATURE_REQUEST_RE.search(body.lower()))
-
-
-#: Evidence a feature request's author gives as the build: a proposal or a criterion.
-REQUEST_DIRECTS = frozenset({"acceptance", "proposal"})
 
 
 # A bug's to-do item that orders the fix: "Need to rename X to Y", "We have to use X".
@@ -169,9 +168,9 @@ def sentence_key(s: SentenceInfo | None, field_name: str, offset: int) -> str:
 #: The `[stories]` rows, by how many sentences carry a story's HOW evidence: one sentence
 #: is often a mention read as an order; two agree more often; three or more almost always.
 STORY_ROWS = ("single", "two", "several")
-#: ... and a row of its own for a feature request whose only HOW evidence is a technology
-#: named outside a proposal or criteria (see `is_feature_request`).
-REQUEST_ROW = "request-technology"
+#: ... and a row of its own for a feature request (see `is_feature_request`) whose HOW
+#: evidence all stands outside acceptance criteria: what the asker wants from the product.
+REQUEST_ROW = "feature-request"
 #: ... and one for a single term in a single sentence that only suggests or states the HOW
 #: (a modal, a plan, a statement) where no imperative, title, proposal or criterion orders
 #: it: as often a writer thinking aloud about a tool or a name as a decision.
@@ -180,10 +179,10 @@ SUGGESTED_ROW = "single-suggested"
 ORDERING = frozenset({"imperative", "title-imperative", "title", "proposal", "acceptance"})
 
 
-def story_row(sentences: int, technology_request: bool = False, suggested: bool = False) -> str:
+def story_row(sentences: int, request: bool = False, suggested: bool = False) -> str:
     """The `[stories]` row of a story whose HOW evidence stands in that many sentences
     (`suggested`: it is one term that is only suggested, see `lone_suggestion`)."""
-    if technology_request:
+    if request:
         return REQUEST_ROW
     if suggested:
         return SUGGESTED_ROW
@@ -196,11 +195,11 @@ def lone_suggestion(evidence: Iterable[tuple[str, str]], sentences: int, terms: 
     return sentences <= 1 and terms <= 1 and not any(e in ORDERING for _, e in evidence)
 
 
-def names_only_technology(evidence: Iterable[tuple[str, str]]) -> bool:
-    """HOW evidence, as (category, evidence class), that is all technology named outside a
-    proposal or criteria: in a feature request, mostly a tool the asker works with."""
+def outside_criteria(evidence: Iterable[tuple[str, str]]) -> bool:
+    """HOW evidence, as (category, evidence class), none of which is an acceptance criterion:
+    in a feature request, the asker's own words (a criterion still orders the build)."""
     seen = list(evidence)
-    return bool(seen) and all(c == "technology" and e not in REQUEST_DIRECTS for c, e in seen)
+    return bool(seen) and all(e != "acceptance" for _, e in seen)
 
 
 @dataclass(frozen=True)
@@ -220,13 +219,13 @@ class Calibration:
             known = self._memo[(category, evidence)] = self._measure(category, evidence)
         return known
 
-    def story_cap(self, sentences: int, technology_request: bool = False, suggested: bool = False) -> float | None:
+    def story_cap(self, sentences: int, request: bool = False, suggested: bool = False) -> float | None:
         """The precision of stories whose HOW evidence stands in that many sentences: a cap on
         their findings' confidence, so that a high threshold keeps the well corroborated ones."""
         if not self.stories:
             return None
         overall = _ratio(_sum(self.stories.values()), 0.0, 0.0, fallback=0.8)
-        row = story_row(sentences, technology_request, suggested)
+        row = story_row(sentences, request, suggested)
         if row not in self.stories:  # counted before the row existed
             row = story_row(sentences)
         cell = self.stories.get(row, (0, 0))

@@ -26,8 +26,8 @@ from .calibration import (
     is_docs_work,
     is_feature_request,
     lone_suggestion,
-    names_only_technology,
     never_counts,
+    outside_criteria,
     sentence_key,
 )
 from .calibration import bundled as bundled_calibration
@@ -275,7 +275,7 @@ class Linter:
         if calibrated_hits:
             # One sentence of HOW is worth less than several that say it independently: no
             # finding is more reliable than the stories with its amount of evidence were.
-            request = names_only_technology(standing) and is_feature_request(parsed.masked_title, parsed.masked_body)
+            request = outside_criteria(standing) and is_feature_request(parsed.masked_title, parsed.masked_body)
             # a title that orders it or a second term counts even where its own cell is low
             suggested = lone_suggestion(weighed, len(places), len(spots))
             cap = self.calibration.story_cap(len(said), request, suggested)

@@ -25,7 +25,7 @@ from storylint.calibration import (
     is_bug_report,
     is_feature_request,
     lone_suggestion,
-    names_only_technology,
+    outside_criteria,
     sentence_key,
     story_row,
 )
@@ -69,7 +69,7 @@ def main() -> int:
                 cell = counts[f.category][evidence]
                 cell[0] += 1
                 cell[1] += bool(item.label.get("prescribes"))
-            request = names_only_technology(standing) and is_feature_request(parsed.masked_title, parsed.masked_body)
+            request = outside_criteria(standing) and is_feature_request(parsed.masked_title, parsed.masked_body)
             suggested = lone_suggestion(standing, len(said), len({(f.field, f.offset) for f in how}))
             row = stories[story_row(len(said), request, suggested)]
             row[0] += 1
@@ -83,8 +83,8 @@ def main() -> int:
     ]
     lines += [
         "# Stories with HOW findings, by how many sentences carry them (one, two, three or more),",
-        f"# one term in one sentence that only suggests or states it ({SUGGESTED_ROW}), feature requests that",
-        f"# only name a technology ({REQUEST_ROW}): [stories, prescribing].",
+        f"# one term in one sentence that only suggests or states it ({SUGGESTED_ROW}),",
+        f"# and feature requests in the asker's words, outside criteria ({REQUEST_ROW}): [stories, prescribing].",
         "[stories]",
         *(f'"{name}" = [{n}, {ok}]' for name, (n, ok) in stories.items()),
         "",

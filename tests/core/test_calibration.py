@@ -228,22 +228,32 @@ def test_one_sentence_of_evidence_is_capped_and_corroboration_lifts_the_cap() ->
     assert repeated and max(repeated) <= 0.71
 
 
-def test_a_feature_request_that_only_names_a_technology_takes_its_own_row() -> None:
-    """'Support Playwright' asked for in GitHub's feature template is mostly a tool the asker
-    works with; the row's measured precision caps it, unless a proposal or criteria order it."""
+def test_a_feature_request_in_the_askers_words_takes_its_own_row() -> None:
+    """'Support Playwright' or 'Add expect.toBeGreaterThan' asked for in a project's feature
+    form is mostly the product's own surface the asker works with; the row's measured
+    precision caps it, also in the form's 'Suggested solution', unless criteria order it."""
     linter = Linter(Config(min_confidence=0.0))
     linter.calibration = Calibration(
-        {("technology", "imperative"): (200, 190), ("technology", "proposal"): (200, 190)},
-        {"single": (100, 90), "two": (100, 90), "several": (100, 95), "request-technology": (40, 10)},
+        {("technology", c): (200, 190) for c in ("imperative", "proposal", "acceptance")},
+        {"single": (100, 90), "two": (100, 90), "several": (100, 95), "feature-request": (40, 10)},
     )
     template = "**Is your feature request related to a problem? Please describe.**\nMy end-to-end tests run in a real browser.\n\n"
-    asked = _tc01_confidences(linter, "Run browser tests", template + "Add Playwright as a browser provider.")
-    assert asked and max(asked) < 0.7  # the request row (10 of 40, smoothed), not the cell's 0.95
+    form = "### Clear and concise description of the problem\n\nMy end-to-end tests run in a real browser.\n\n"
+    for body in (template + "Add Playwright as a browser provider.",
+                 form + "### Suggested solution\n\nAdd Playwright as a browser provider."):  # fmt: skip
+        asked = _tc01_confidences(linter, "Run browser tests", body)
+        assert asked and max(asked) < 0.7, body  # the request row (10 of 40, smoothed), not the cell's 0.95
     plain = _tc01_confidences(linter, "Run browser tests", "Add Playwright as a browser provider.")
     assert plain and min(plain) >= 0.85  # not a feature request: the single-sentence row
-    proposed = _tc01_confidences(linter, "Run browser tests", template + "## Proposal\n\nAdd Playwright as a browser provider.")
-    assert proposed and min(proposed) >= 0.85  # the asker's own proposal orders it
+    ordered = _tc01_confidences(linter, "Run browser tests", template + "## Acceptance criteria\n\n- Use Playwright as the browser provider.")
+    assert ordered and min(ordered) >= 0.85  # the asker's criteria order it
     assert is_feature_request("Feature request: dark mode", "") and not is_feature_request("Dark mode", "Make it dark.")
+    for heading in ("### Suggested solution", "**Describe the feature you'd like**", "## Feature description",
+                    "### Clear and concise description of the problem"):  # fmt: skip
+        assert is_feature_request("Dark mode", heading + "\n\nA dark theme."), heading
+    # a team's own proposal section, or the words inside a sentence, are no user's form
+    assert not is_feature_request("Dark mode", "## Proposed solution\n\nA dark theme.")
+    assert not is_feature_request("Dark mode", "We discussed the suggested solution with the designers.")
     # counted before the row existed: the sentence rows answer
     old = Calibration({}, {"single": (100, 60), "two": (100, 80), "several": (100, 97)})
     assert old.story_cap(1, True) == old.story_cap(1)
@@ -271,7 +281,7 @@ def test_one_suggested_term_takes_its_own_row_and_an_order_or_a_second_term_leav
     assert lone_suggestion([("technology", "modal")], 1, 1)
     assert not lone_suggestion([("technology", "modal")], 1, 2)
     assert not lone_suggestion([("technology", "modal"), ("technology", "imperative")], 1, 1)
-    assert story_row(1, suggested=True) == "single-suggested" and story_row(1, True, True) == "request-technology"
+    assert story_row(1, suggested=True) == "single-suggested" and story_row(1, True, True) == "feature-request"
     # counted before the row existed: the sentence rows answer
     old = Calibration({}, {"single": (100, 60), "two": (100, 80), "several": (100, 97)})
     assert old.story_cap(1, suggested=True) == old.story_cap(1)
