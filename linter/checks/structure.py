@@ -74,18 +74,22 @@ def _stated(pattern: Regex, text: str) -> bool:
 
 
 _GIVEN = fast(re.compile(r"\bgiven\b", re.IGNORECASE))  # most bodies have none: RE2 says so quicker
+# Gherkin's own keyword: "Scenario: ..." then "When ... Then ...", whatever stands for the Given
+_SCENARIO = fast(re.compile(r"^[ \t*_#>-]*+scenario(?: outline)?\b", re.IGNORECASE | re.MULTILINE))
 _WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
 _THEN = re.compile(r"\bthen\b", re.IGNORECASE)
 
 
 def _given_when_then(text: str) -> bool:
-    """Given ... when ... then within 300 characters of each other; each 'given' tried once."""
-    if _GIVEN.search(text) is None:
-        return False
-    for g in _GIVEN.finditer(text):
-        w = _WHEN.search(text, g.end(), g.end() + 300)
-        if w and _THEN.search(text, w.end(), w.end() + 300):
-            return True
+    """Given (or a Gherkin "Scenario") ... when ... then within 300 characters of each other;
+    each start tried once."""
+    for start in (_GIVEN, _SCENARIO):
+        if start.search(text) is None:
+            continue
+        for g in start.finditer(text):
+            w = _WHEN.search(text, g.end(), g.end() + 300)
+            if w and _THEN.search(text, w.end(), w.end() + 300):
+                return True
     return False
 
 
