@@ -34,6 +34,9 @@ _BRACE = re.compile(r"\{(\d*)(,?)(\d*)\}")
 _SPACE = "\\t-\\r\\x1c-\\x1f "  # Python's ASCII white space: \t \n \v \f \r, \x1c-\x1f, space
 
 
+_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+
+
 def relax(pattern: str) -> str | None:
     """An RE2 pattern that matches wherever `pattern` matches in ASCII text; None if unsure."""
     out: list[str] = []
@@ -59,6 +62,10 @@ def relax(pattern: str) -> str | None:
                     return None
                 i += 2
                 continue
+            if nxt == "u" and _HEX4.fullmatch(pattern, i + 2, i + 6):  # RE2 spells it \x{2019}
+                out.append(f"\\x{{{pattern[i + 2 : i + 6]}}}")
+                i += 6
+                continue
             out.append(f"[{_SPACE}]" if nxt == "s" else pattern[i : i + 2])
             i += 2
         elif c == "[":
@@ -71,6 +78,10 @@ def relax(pattern: str) -> str | None:
             start = j
             while j < n and pattern[j] != "]":
                 if pattern[j] == "\\" and j + 1 < n:
+                    if pattern[j + 1] == "u" and _HEX4.fullmatch(pattern, j + 2, j + 6):
+                        body.append(f"\\x{{{pattern[j + 2 : j + 6]}}}")
+                        j += 6
+                        continue
                     body.append(_SPACE if pattern[j + 1] == "s" else pattern[j : j + 2])
                     j += 2
                 else:
