@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,18 @@ INFO_BELOW = 0.7
 _WS = re.compile(r"\s+")
 _WIKI_MONO = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")  # Jira wiki monospace, as in parse.py
 _MARKERS = re.compile(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
+
+
+@cache
+def _code_revision() -> str:
+    """The linter's own code: a change to how a rule decides (not only to its TOML) must
+    also make a store re-lint what it remembered, version bump or not."""
+    h = hashlib.sha256()
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 class Linter:
@@ -184,10 +196,12 @@ class Linter:
     def fingerprint(self) -> str:
         """Changes whenever the rules or the configuration would change a result."""
         h = hashlib.sha256(__version__.encode())
+        h.update(_code_revision().encode())
         for rule in self.rules:
             h.update(rule.code.encode())
             h.update(Path(rule.path).read_bytes())
         h.update(repr(sorted(self.calibration.cells.items())).encode())
+        h.update(repr(sorted(self.calibration.stories.items())).encode())
         h.update(json.dumps(self.config.model_dump(mode="json"), sort_keys=True).encode())
         return h.hexdigest()[:16]
 

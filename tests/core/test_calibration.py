@@ -303,3 +303,11 @@ def test_a_feature_about_failures_is_not_a_bug_report() -> None:
 def test_writing_about_a_part_is_documentation_work() -> None:
     assert is_docs_work("Write more specifically about the API endpoints in the design notes")
     assert not is_docs_work("Write the endpoint that lists orders")
+
+
+def test_the_fingerprint_follows_the_story_rows() -> None:
+    """A store re-lints what it remembered when only the `[stories]` rows were recounted."""
+    before, after = Linter(Config()), Linter(Config())
+    after.calibration = Calibration(before.calibration.cells, {**before.calibration.stories, "single-suggested": (1, 1)})
+    assert before.fingerprint != after.fingerprint
+    assert Linter(Config()).fingerprint == before.fingerprint  # and only then
