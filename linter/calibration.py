@@ -171,9 +171,10 @@ STORY_ROWS = ("single", "two", "several")
 #: ... and a row of its own for a feature request (see `is_feature_request`) whose HOW
 #: evidence all stands outside acceptance criteria: what the asker wants from the product.
 REQUEST_ROW = "feature-request"
-#: ... and one for a single term in a single sentence that only suggests or states the HOW
-#: (a modal, a plan, a statement) where no imperative, title, proposal or criterion orders
-#: it: as often a writer thinking aloud about a tool or a name as a decision.
+#: ... and one for a single occurrence of a HOW term in a single sentence that only suggests
+#: or states it (a modal, a plan, a statement; any class but `ORDERING`) where no imperative,
+#: title, proposal or criterion orders it: as often a writer thinking aloud about a tool or
+#: a name as a decision.
 SUGGESTED_ROW = "single-suggested"
 #: Evidence classes whose sentence orders the build, or names it as the item itself.
 ORDERING = frozenset({"imperative", "title-imperative", "title", "proposal", "acceptance"})
@@ -190,8 +191,9 @@ def story_row(sentences: int, request: bool = False, suggested: bool = False) ->
 
 
 def lone_suggestion(evidence: Iterable[tuple[str, str]], sentences: int, terms: int) -> bool:
-    """The HOW evidence, as (category, evidence class), is one term in one sentence, and
-    no imperative, title, proposal or criterion orders it."""
+    """The HOW evidence, as (category, evidence class), is one occurrence of a term (`terms`:
+    the places terms start) in one sentence, and no imperative, title, proposal or
+    criterion orders it."""
     return sentences <= 1 and terms <= 1 and not any(e in ORDERING for _, e in evidence)
 
 
@@ -220,8 +222,9 @@ class Calibration:
         return known
 
     def story_cap(self, sentences: int, request: bool = False, suggested: bool = False) -> float | None:
-        """The precision of stories whose HOW evidence stands in that many sentences: a cap on
-        their findings' confidence, so that a high threshold keeps the well corroborated ones."""
+        """The precision of stories whose HOW evidence stands in that many sentences (or the
+        row of a feature request, or of a lone suggestion: `story_row`): a cap on their
+        findings' confidence, so that a high threshold keeps the well corroborated ones."""
         if not self.stories:
             return None
         overall = _ratio(_sum(self.stories.values()), 0.0, 0.0, fallback=0.8)

@@ -289,8 +289,9 @@ class Linter:
         if calibrated_hits:
             # One sentence of HOW is worth less than several that say it independently: no
             # finding is more reliable than the stories with its amount of evidence were.
-            request = outside_criteria(standing) and is_feature_request(parsed.masked_title, parsed.masked_body)
-            # a title that orders it or a second term counts even where its own cell is low
+            # all the evidence, whatever its own cell says: a title that orders it, a second term
+            # or a criterion counts even where that cell is low (as scripts/calibrate.py counts)
+            request = outside_criteria(weighed) and is_feature_request(parsed.masked_title, parsed.masked_body)
             suggested = lone_suggestion(weighed, len(places), len(spots))
             cap = self.calibration.story_cap(len(said), request, suggested)
             for rule, hit in calibrated_hits:

@@ -74,21 +74,24 @@ def _stated(pattern: Regex, text: str) -> bool:
 
 
 _GIVEN = fast(re.compile(r"\bgiven\b", re.IGNORECASE))  # most bodies have none: RE2 says so quicker
-# Gherkin's own keyword: "Scenario: ..." then "When ... Then ...", whatever stands for the Given
-_SCENARIO = fast(re.compile(r"^[ \t*_#>-]*+scenario(?: outline)?\b", re.IGNORECASE | re.MULTILINE))
 _WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
 _THEN = re.compile(r"\bthen\b", re.IGNORECASE)
+# Gherkin's own keyword: a "Scenario:" line, then lines that start with When and Then, whatever
+# stands for the Given ("As an eligibility worker viewing an application")
+_SCENARIO = fast(re.compile(r"^[ \t*_#>-]*+scenario(?: outline)?\b", re.IGNORECASE | re.MULTILINE))
+_WHEN_LINE = re.compile(r"^[ \t*_>-]*+when\b", re.IGNORECASE | re.MULTILINE)
+_THEN_LINE = re.compile(r"^[ \t*_>-]*+then\b", re.IGNORECASE | re.MULTILINE)
 
 
 def _given_when_then(text: str) -> bool:
-    """Given (or a Gherkin "Scenario") ... when ... then within 300 characters of each other;
-    each start tried once."""
-    for start in (_GIVEN, _SCENARIO):
+    """Given ... when ... then, or a Gherkin scenario's When and Then lines, within 300
+    characters of each other; each start tried once."""
+    for start, when, then in ((_GIVEN, _WHEN, _THEN), (_SCENARIO, _WHEN_LINE, _THEN_LINE)):
         if start.search(text) is None:
             continue
         for g in start.finditer(text):
-            w = _WHEN.search(text, g.end(), g.end() + 300)
-            if w and _THEN.search(text, w.end(), w.end() + 300):
+            w = when.search(text, g.end(), g.end() + 300)
+            if w and then.search(text, w.end(), w.end() + 300):
                 return True
     return False
 

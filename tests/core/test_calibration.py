@@ -245,6 +245,16 @@ def test_a_feature_request_in_the_askers_words_takes_its_own_row() -> None:
         assert asked and max(asked) < 0.7, body  # the request row (10 of 40, smoothed), not the cell's 0.95
     plain = _tc01_confidences(linter, "Run browser tests", "Add Playwright as a browser provider.")
     assert plain and min(plain) >= 0.85  # not a feature request: the single-sentence row
+    # not only a technology: a name from the product's own API, asked for in the form
+    linter.calibration = Calibration(
+        {**linter.calibration.cells, ("code_structure", "proposal"): (200, 190), ("code_structure", "imperative"): (200, 190)},
+        linter.calibration.stories,
+    )
+    matcher = "Add `expect.toBeGreaterThan` to the matchers."
+    asked_api = [f.confidence for f in linter.lint(Story(id="S-1", title="Matchers", body=form + "### Suggested solution\n\n" + matcher)).findings if f.rule == "CS01"]
+    assert asked_api and max(asked_api) < 0.7
+    ordered_api = [f.confidence for f in linter.lint(Story(id="S-1", title="Matchers", body=matcher)).findings if f.rule == "CS01"]
+    assert ordered_api and min(ordered_api) >= 0.85
     ordered = _tc01_confidences(linter, "Run browser tests", template + "## Acceptance criteria\n\n- Use Playwright as the browser provider.")
     assert ordered and min(ordered) >= 0.85  # the asker's criteria order it
     assert is_feature_request("Feature request: dark mode", "") and not is_feature_request("Dark mode", "Make it dark.")
