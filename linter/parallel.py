@@ -17,6 +17,7 @@ linted in the parent.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections import deque
@@ -192,18 +193,24 @@ def _pooled(
         stories = [t.story for t in chunk if t.story is not None]
         pending.append((chunk, pool.apply_async(_lint_chunk, (stories, record, encode)) if stories else None))
 
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        chunk: list[Task[T]] = []
-        for task in it:
-            chunk.append(task)
-            if len(chunk) < CHUNK:
-                continue
-            send(chunk)
-            chunk = []
-            while len(pending) > IN_FLIGHT * workers:
+    # The workers inherit the linter's objects copy-on-write; a collection in a worker would
+    # touch (and so copy) every page that holds them. Frozen, they are left alone.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunk: list[Task[T]] = []
+            for task in it:
+                chunk.append(task)
+                if len(chunk) < CHUNK:
+                    continue
+                send(chunk)
+                chunk = []
+                while len(pending) > IN_FLIGHT * workers:
+                    yield from drain()
+            if chunk:
+                send(chunk)
+            while pending:
                 yield from drain()
-        if chunk:
-            send(chunk)
-        while pending:
-            yield from drain()
+    finally:
+        gc.unfreeze()
     _WORKER_LINTER = None
