@@ -238,11 +238,12 @@ class Linter:
         docs_work: bool | None = None
         excerpts: dict[tuple[str, int, int], str] = {}  # several terms of a sentence share one
         calibrated_hits: list[tuple[Rule, Hit]] = []
-        said: set[str] = set()  # the sentences that carry calibrated HOW evidence
-        standing: list[tuple[str, str]] = []  # (category, evidence class) of that evidence
-        weighed: list[tuple[str, str]] = []  # ... of all calibrated evidence, whatever its confidence
-        spots: set[tuple[str, int]] = set()  # where its terms start
-        places: set[str] = set()  # the sentences that carry it
+        said: set[str] = set()  # the sentences that carry calibrated HOW evidence at min-confidence
+        # all the calibrated evidence, whatever its confidence: (category, evidence class),
+        # where its terms start, and the sentences that carry it
+        weighed: list[tuple[str, str]] = []
+        spots: set[tuple[str, int]] = set()
+        places: set[str] = set()
         for rule, calibrated in self._calibrated:
             if ignored and rule.code in ignored:
                 continue
@@ -279,7 +280,6 @@ class Linter:
                     places.add(key)
                     if hit.confidence >= self.config.min_confidence:
                         said.add(key)
-                        standing.append((rule.category, evidence))
                     calibrated_hits.append((rule, hit))
                     continue
                 if hit.confidence < self.config.min_confidence:
