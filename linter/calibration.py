@@ -204,6 +204,15 @@ def outside_criteria(evidence: Iterable[tuple[str, str]]) -> bool:
     return bool(seen) and all(e != "acceptance" for _, e in seen)
 
 
+def story_signals(evidence: list[tuple[str, str]], sentences: int, terms: int, title: str, body: str) -> tuple[bool, bool]:
+    """What picks a story's `[stories]` row besides its sentence count: (a feature request in
+    the asker's words, a lone suggestion), from all its HOW evidence as (category, evidence
+    class), the sentences and term places that carry it, and its masked title and body. The
+    engine and `scripts/calibrate.py` ask this one question."""
+    request = outside_criteria(evidence) and is_feature_request(title, body)
+    return request, lone_suggestion(evidence, sentences, terms)
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Smoothed precision per (category, evidence class) from counts of findings, and per

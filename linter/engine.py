@@ -24,11 +24,9 @@ from .calibration import (
     evidence_class,
     is_bug_report,
     is_docs_work,
-    is_feature_request,
-    lone_suggestion,
     never_counts,
-    outside_criteria,
     sentence_key,
+    story_signals,
 )
 from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
@@ -291,8 +289,7 @@ class Linter:
             # finding is more reliable than the stories with its amount of evidence were.
             # all the evidence, whatever its own cell says: a title that orders it, a second term
             # or a criterion counts even where that cell is low (as scripts/calibrate.py counts)
-            request = outside_criteria(weighed) and is_feature_request(parsed.masked_title, parsed.masked_body)
-            suggested = lone_suggestion(weighed, len(places), len(spots))
+            request, suggested = story_signals(weighed, len(places), len(spots), parsed.masked_title, parsed.masked_body)
             cap = self.calibration.story_cap(len(said), request, suggested)
             for rule, hit in calibrated_hits:
                 if cap is not None:

@@ -23,11 +23,9 @@ from storylint.calibration import (
     SUGGESTED_ROW,
     evidence_class,
     is_bug_report,
-    is_feature_request,
-    lone_suggestion,
-    outside_criteria,
     sentence_key,
     story_row,
+    story_signals,
 )
 from storylint.config import Config
 from storylint.engine import Linter
@@ -69,8 +67,8 @@ def main() -> int:
                 cell = counts[f.category][evidence]
                 cell[0] += 1
                 cell[1] += bool(item.label.get("prescribes"))
-            request = outside_criteria(standing) and is_feature_request(parsed.masked_title, parsed.masked_body)
-            suggested = lone_suggestion(standing, len(said), len({(f.field, f.offset) for f in how}))
+            terms = len({(f.field, f.offset) for f in how})
+            request, suggested = story_signals(standing, len(said), terms, parsed.masked_title, parsed.masked_body)
             row = stories[story_row(len(said), request, suggested)]
             row[0] += 1
             row[1] += bool(item.label.get("prescribes"))

@@ -124,9 +124,12 @@ class OutcomeCheck(Check):
         self.purpose = compile_patterns(purposes, ignore_case=True, trusted=self.trusted) if purposes else None
         self.purpose_key = (join_patterns(purposes), True)
 
+    def _role(self, word: str) -> bool:
+        """A role noun ("dispatchers", "editor") that is not a part of the system."""
+        return _ROLE_NOUN.fullmatch(word) is not None and word not in self.not_people
+
     def _people(self, words: list[str]) -> bool:
-        """A role noun ("dispatchers", "an editor") that is not a part of the system."""
-        return any(_ROLE_NOUN.fullmatch(w) and w not in self.not_people for w in words)
+        return any(self._role(w) for w in words)
 
     def _plain_need(self, lowered: str) -> bool:
         for m in _NEED_RE.finditer(lowered):
@@ -153,18 +156,15 @@ class OutcomeCheck(Check):
         requester"): a bare "-er" is as often a comparative ("smaller files")."""
         if not self.people_words.isdisjoint(words):
             return True
-        for i, w in enumerate(words):
-            if w in self.not_people or not _ROLE_NOUN.fullmatch(w):
-                continue
-            if _ROLE_PLURAL.fullmatch(w) or (i and words[i - 1] in _ARTICLES):
-                return True
-        return False
+        return any(
+            self._role(w) and (_ROLE_PLURAL.fullmatch(w) or (i and words[i - 1] in _ARTICLES)) for i, w in enumerate(words)
+        )
 
     def _allowed_person(self, lowered: str) -> bool:
         return any(self._person(m.group(1)) for m in _ALLOW_RE.finditer(lowered))
 
     def _person(self, word: str) -> bool:
-        return word in self.people_words or self._people([word])
+        return word in self.people_words or self._role(word)
 
     def scanned(self) -> list[tuple[str, bool]]:
         outside = [self.outside_key] if self.outside_bugs is not None else []
