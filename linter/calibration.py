@@ -54,17 +54,18 @@ _BUG_TITLE_RE = re.compile(
 )
 _BUG_TITLE_RE = fast(_BUG_TITLE_RE)  # most titles name no symptom: RE2 says so quicker (fastre)
 _BUG_BODY_RE = re.compile(
-    r"steps to reproduce|describe the bug|^[^\w\n]*+to reproduce\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
+    r"steps to (?:reproduce|replicate)|describe the bug|^[^\w\n]*+to (?:reproduce|replicate)\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
     r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b|"
     # "the issue was reproduced using ...", "repro steps", "how to reproduce" (not "a reproducible build")
     r"\b(?:(?:was|were|is|are|can be|could be|been) reproduced|reproduc(?:e|ed|ing) (?:it|this|the (?:issue|problem|bug|error|crash))\b|"
-    r"(?:repro|reproduction) steps|steps (?:to|for) repro\b|how to reproduce)",
+    r"(?:repro|reproduction|replication) steps|steps (?:to|for) repro\b|how to (?:reproduce|replicate))",
     re.MULTILINE,  # searched in lower-cased text
 )
 _BUG_BODY_RE = fast(_BUG_BODY_RE)  # most bodies carry none: RE2 says so quicker (fastre)
 _STEPS_HEADING_RE = re.compile(
     r"\A[\W_]*+(?:(?:test )?steps?(?: (?:performed|taken|followed|done|tried|executed|used))?|what i did)\b[\W_]*+\Z", re.IGNORECASE
 )
+_EXPECTED_HEADING_RE = re.compile(r"\A[\W_]*+expected\b", re.IGNORECASE)
 # A plan whose verb is what the user is shown ("we should display the table of versions")
 _SHOWS_RE = re.compile(r"\b(?:should|must|need to|needs to|have to|has to)\s+(?:also\s+|only\s+|always\s+)?(?:show|display|list)\b", re.IGNORECASE)
 # ... unless it also says how it is built: "show the map using Leaflet", "list them via boto3 and cache them"
@@ -134,6 +135,8 @@ def evidence_class(s: SentenceInfo | None, bug_report: bool = False) -> str:
     found = _evidence_class(s)
     if bug_report and found == "proposal" and s is not None and _STEPS_HEADING_RE.match(s.heading):
         return "bug-report"  # a bug's bare "Steps" heading lists what was done, not what to build
+    if bug_report and found == "acceptance" and s is not None and _EXPECTED_HEADING_RE.match(s.heading):
+        return "bug-report"  # a bug's "Expected result" is the behaviour it misses, not an order to build
     if bug_report and found == "modal" and s is not None and _orders_fix(s.text):
         return found  # "Need to rename X": the fix as a to-do item, not what was observed
     return "bug-report" if bug_report and found in _WEAK_IN_BUGS else found
