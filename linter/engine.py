@@ -381,7 +381,7 @@ class Linter:
         self, story: Story, parsed: Any, findings: list[Finding], ignored: set[str]
     ) -> tuple[list[Finding], list[Finding]]:
         """The findings no suppression covers, and the suppression findings (SL01, SL02)."""
-        sups = find_suppressions(story.title, story.body)
+        sups = find_suppressions(parsed.title, parsed.body)  # the text positions refer to
         if not sups:
             return findings, []
         kept: list[Finding] = []

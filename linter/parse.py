@@ -168,9 +168,21 @@ def classify_section(heading: str) -> str:
     return SEC_OTHER
 
 
+# Some exports keep a body's line breaks as the two characters "\n" (JSON text written into a
+# CSV cell). With several of those and hardly a real break, they are the body's lines; one or
+# two in a body with real breaks are a string in code ("split('\n')") and stay.
+_LITERAL_BREAK = re.compile(r"\\r\\n|\\n")
+
+
+def _real_breaks(body: str) -> str:
+    if "\\n" in body and body.count("\n") <= 1 and body.count("\\n") >= 3:
+        return _LITERAL_BREAK.sub("\n", body)
+    return body
+
+
 def parse(story: Story) -> ParsedStory:
     title = story.title.replace("\r", " ")
-    body = story.body.replace("\r\n", "\n").replace("\r", "\n")
+    body = _real_breaks(story.body.replace("\r\n", "\n").replace("\r", "\n"))
     wiki = story.body_format == BodyFormat.JIRA_WIKI
     parsed = ParsedStory(story=story, title=title, body=body, masked_title=mask(title), masked_body=mask(body, wiki))
     for field_name, text in (("title", title), ("body", body)):

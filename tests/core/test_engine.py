@@ -83,6 +83,16 @@ def test_line_suppression_only_covers_its_line() -> None:
     assert len(tc) == 1 and tc[0].line == 3
 
 
+def test_line_suppression_on_lines_an_export_flattened() -> None:
+    """Literal backslash-n breaks are lines for the findings and the suppressions alike."""
+    body = r"Some context.\nMore context.\nCache the totals in Redis. storylint-disable-line TC01 -- agreed\nAlso send them to Kafka."
+    linter = Linter(config_from_dict({"extend-select": ["SL01"]}))
+    result = linter.lint(Story(id="1", title="Totals", body=body))
+    tc = [f for f in result.findings if f.rule == "TC01"]
+    assert len(tc) == 1 and tc[0].line == 4 and "Kafka" in tc[0].excerpt
+    assert not [f for f in result.findings if f.rule == "SL01"]
+
+
 def test_label_suppression_and_unused() -> None:
     linter = Linter(config_from_dict({"extend-select": ["SL01"]}))
     story = Story(id="1", title="Add a `status` column to the `orders` table", labels=("storylint-ignore:DM01", "storylint-ignore:UI"))

@@ -326,3 +326,18 @@ def test_a_stated_fix_directs_the_build() -> None:
     for text in ("I tried fixing it by using another key space, to no avail.", "The fix is working now.",
                  "A fix would be nice.", "The solution is unclear."):
         assert not sentences(text)[1].states_fix, text
+
+
+def test_literal_line_breaks_of_an_export_are_the_bodys_lines() -> None:
+    """A CSV cell of JSON text keeps breaks as the two characters backslash-n."""
+    p = parse(Story(id="1", title="t", body=r"Acceptance criteria:\n- The export lists every refund\n- Totals match the ledger\r\n- Each row has a date"))
+    items = [b for b in p.blocks if b.kind == LIST_ITEM]
+    assert len(items) == 3 and all(b.section == SEC_AC for b in items)
+    assert "\\" not in p.body
+
+
+def test_a_backslash_n_in_code_is_no_line_break() -> None:
+    body = "Steps:\n1. Run `print(s.split('\\n'))`\n2. It prints one line\n\\n and \\n"
+    assert parse(Story(id="1", title="t", body=body)).body == body
+    few = r"The label shows \n literally instead of a new line."
+    assert parse(Story(id="1", title="t", body=few)).body == few
