@@ -58,8 +58,14 @@ _CODE_SPELLING = re.compile(r"[a-z][A-Z]|[A-Za-z0-9]_[A-Za-z0-9]")
 _LABEL_WORDS = frozenset({"label", "labels", "labelled", "labeled", "scoped"})
 
 
+# namespaces only code has: C++'s standard library and Boost, Rust's crate root
+_CODE_NAMESPACES = ("std::", "boost::", "crate::")
+
+
 def _scoped_code(word: str) -> bool:
-    return _SCOPED.match(word) is not None and (word.count("::") + word.count("#") >= 2 or _CODE_SPELLING.search(word) is not None)
+    return _SCOPED.match(word) is not None and (
+        word.count("::") + word.count("#") >= 2 or _CODE_SPELLING.search(word) is not None or word.startswith(_CODE_NAMESPACES)
+    )
 
 
 _MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
