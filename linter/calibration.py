@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from .analysis import DOCS_WORK_RE, SentenceInfo, behaviour_modal, grammar
+from .analysis import DOCS_WORK_RE, Analysis, SentenceInfo, behaviour_modal, grammar
 from .fastre import fast
 from .parse import SEC_AC, SEC_PROPOSAL
 
@@ -179,17 +179,21 @@ REQUEST_ROW = "feature-request"
 #: title, proposal or criterion orders it: as often a writer thinking aloud about a tool or
 #: a name as a decision.
 SUGGESTED_ROW = "single-suggested"
+#: ... split by what the item is: a lone suggestion in an item whose title orders work ("Add
+#: X", "Support Y") is the team's task, where a suggested means is more often the plan.
+SUGGESTED_TASK_ROW = "single-suggested-task"
 #: Evidence classes whose sentence orders the build, or names it as the item itself.
 ORDERING = frozenset({"imperative", "title-imperative", "title", "proposal", "acceptance"})
 
 
-def story_row(sentences: int, request: bool = False, suggested: bool = False) -> str:
+def story_row(sentences: int, request: bool = False, suggested: bool = False, task: bool = False) -> str:
     """The `[stories]` row of a story whose HOW evidence stands in that many sentences
-    (`suggested`: it is one term that is only suggested, see `lone_suggestion`)."""
+    (`suggested`: it is one term that is only suggested, see `lone_suggestion`; `task`: its
+    title orders work, see `titled_as_work`)."""
     if request:
         return REQUEST_ROW
     if suggested:
-        return SUGGESTED_ROW
+        return SUGGESTED_TASK_ROW if task else SUGGESTED_ROW
     return STORY_ROWS[min(max(sentences, 1), len(STORY_ROWS)) - 1]
 
 
@@ -198,6 +202,11 @@ def lone_suggestion(evidence: Iterable[tuple[str, str]], sentences: int, terms: 
     the places terms start) in one sentence, and no imperative, title, proposal or
     criterion orders it."""
     return sentences <= 1 and terms <= 1 and not any(e in ORDERING for _, e in evidence)
+
+
+def titled_as_work(analysis: Analysis) -> bool:
+    """The item's title orders work ("Add export to PDF", "Support SSO"): a task for the team."""
+    return any(s.imperative for s in analysis.sentences if s.field == "title")
 
 
 def outside_criteria(evidence: Iterable[tuple[str, str]]) -> bool:
@@ -233,15 +242,17 @@ class Calibration:
             known = self._memo[(category, evidence)] = self._measure(category, evidence)
         return known
 
-    def story_cap(self, sentences: int, request: bool = False, suggested: bool = False) -> float | None:
+    def story_cap(self, sentences: int, request: bool = False, suggested: bool = False, task: bool = False) -> float | None:
         """The precision of stories whose HOW evidence stands in that many sentences (or the
         row of a feature request, or of a lone suggestion: `story_row`): a cap on their
         findings' confidence, so that a high threshold keeps the well corroborated ones."""
         if not self.stories:
             return None
         overall = _ratio(_sum(self.stories.values()), 0.0, 0.0, fallback=0.8)
-        row = story_row(sentences, request, suggested)
+        row = story_row(sentences, request, suggested, task)
         if row not in self.stories:  # counted before the row existed
+            row = story_row(sentences, request, suggested)
+        if row not in self.stories:
             row = story_row(sentences)
         cell = self.stories.get(row, (0, 0))
         return min(round(_ratio(cell, overall, SMOOTHING, fallback=overall), 2), MAX_CONFIDENCE)

@@ -21,11 +21,13 @@ from storylint.calibration import (
     REQUEST_ROW,
     STORY_ROWS,
     SUGGESTED_ROW,
+    SUGGESTED_TASK_ROW,
     evidence_class,
     is_bug_report,
     sentence_key,
     story_row,
     story_signals,
+    titled_as_work,
 )
 from storylint.config import Config
 from storylint.engine import Linter
@@ -44,7 +46,7 @@ def main() -> int:
     excluded = {p.strip() for p in args.exclude_projects.split(",") if p.strip()}
     linter = Linter(Config(), calibrate=False)
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    stories: dict[str, list[int]] = {row: [0, 0] for row in (*STORY_ROWS, SUGGESTED_ROW, REQUEST_ROW)}
+    stories: dict[str, list[int]] = {row: [0, 0] for row in (*STORY_ROWS, SUGGESTED_ROW, SUGGESTED_TASK_ROW, REQUEST_ROW)}
     projects: set[str] = set()
     for path in args.corpora:
         for item in load_corpus(path):
@@ -69,7 +71,7 @@ def main() -> int:
                 cell[1] += bool(item.label.get("prescribes"))
             terms = len({(f.field, f.offset) for f in how})
             request, suggested = story_signals(standing, len(said), terms, parsed.masked_title, parsed.masked_body)
-            row = stories[story_row(len(said), request, suggested)]
+            row = stories[story_row(len(said), request, suggested, titled_as_work(analysis))]
             row[0] += 1
             row[1] += bool(item.label.get("prescribes"))
     lines = [
@@ -81,7 +83,8 @@ def main() -> int:
     ]
     lines += [
         "# Stories with HOW findings, by how many sentences carry them (one, two, three or more),",
-        f"# one term in one sentence that only suggests or states it ({SUGGESTED_ROW}),",
+        f"# one term in one sentence that only suggests or states it ({SUGGESTED_ROW}; {SUGGESTED_TASK_ROW} where",
+        "# the title orders work),",
         f"# and feature requests in the asker's words, outside criteria ({REQUEST_ROW}): [stories, prescribing].",
         "[stories]",
         *(f'"{name}" = [{n}, {ok}]' for name, (n, ok) in stories.items()),

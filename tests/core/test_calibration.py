@@ -17,6 +17,7 @@ from storylint.calibration import (
     lone_suggestion,
     never_counts,
     story_row,
+    titled_as_work,
 )
 from storylint.config import Config
 from storylint.engine import INFO_BELOW, Linter
@@ -295,6 +296,29 @@ def test_one_suggested_term_takes_its_own_row_and_an_order_or_a_second_term_leav
     # counted before the row existed: the sentence rows answer
     old = Calibration({}, {"single": (100, 60), "two": (100, 80), "several": (100, 97)})
     assert old.story_cap(1, suggested=True) == old.story_cap(1)
+
+
+def test_a_lone_suggestion_in_an_item_titled_as_work_takes_the_task_row() -> None:
+    """'Add the export' with 'We could build it with React' in its body is the team's task,
+    where a suggested means is more often the plan: the task row caps it, not the other."""
+    linter = Linter(Config(min_confidence=0.0))
+    linter.calibration = Calibration(
+        {("technology", c): (200, 190) for c in ("modal", "plan", "imperative", "proposal", "statement")},
+        {"single": (100, 90), "two": (100, 92), "several": (100, 96), "single-suggested": (100, 50),
+         "single-suggested-task": (100, 75)},
+    )
+    body = "We could build the page with React."
+    task = _tc01_confidences(linter, "Add a settings page", body)
+    other = _tc01_confidences(linter, "Settings page", body)
+    assert task and 0.7 <= max(task) < 0.8, task  # the task row (75 of 100)
+    assert other and max(other) < 0.6, other  # the plain suggestion row (50 of 100)
+    assert story_row(1, suggested=True, task=True) == "single-suggested-task"
+    assert story_row(1, suggested=False, task=True) == "single"
+    assert titled_as_work(analyse(parse(Story(id="1", title="Add single sign-on for admins", body=""))))
+    assert not titled_as_work(analyse(parse(Story(id="1", title="SSO for admins", body="Add it."))))
+    # counted before the row existed: the plain suggestion row answers
+    old = Calibration({}, {"single": (100, 90), "single-suggested": (100, 50)})
+    assert old.story_cap(1, suggested=True, task=True) == old.story_cap(1, suggested=True)
 
 
 def test_a_feature_about_failures_is_not_a_bug_report() -> None:
