@@ -45,6 +45,7 @@ class BodyFormat(str, Enum):
     JIRA_WIKI = "jira_wiki"
     ADF = "adf"  # body holds the Markdown rendering of the ADF document
     PLAIN = "plain"
+    HTML = "html"  # a Jira XML or RSS export, rendered fields: read as the Markdown it stands for
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -12,6 +12,7 @@ template boilerplate or words inside URLs as the author's prescription.
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -180,9 +181,80 @@ def _real_breaks(body: str) -> str:
     return body
 
 
+# A body in HTML (a Jira XML or RSS export, rendered fields, an Azure Boards description):
+# its block tags become the lines, lists and headings the parser reads as Markdown. A
+# Markdown body with an inline tag ("**As a** developer <br>**I want**") stays as it is.
+_HTML_BLOCK_RE = re.compile(r"</?(?:p|div|ul|ol|li|h[1-6]|table|tr|pre|blockquote)\b[^<>]{0,300}>", re.IGNORECASE)
+_HTML_START_RE = re.compile(r"\s*+<(?!!--)")
+_HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})\b[^<>]{0,2000}>")
+_BLANK_LINES_RE = re.compile(r"[ \t]*\n(?:[ \t]*\n)+")
+_LINE_INDENT_RE = re.compile(r"\n[ \t]+")
+_HTML_BREAKS = {"p": "\n\n", "div": "\n\n", "ul": "\n\n", "ol": "\n\n", "table": "\n\n", "tr": "\n",
+                "blockquote": "\n\n", "br": "\n", "hr": "\n\n"}  # fmt: skip
+_HTML_MARKS = {"b": "**", "strong": "**", "i": "_", "em": "_", "code": "`", "tt": "`", "td": " | ", "th": " | "}
+
+
+def looks_like_html(body: str) -> bool:
+    """The body is written in HTML: it opens with a tag, has block structure, and nearly all
+    its lines start with a tag (Markdown with a few tags in it keeps its own lines)."""
+    if _HTML_START_RE.match(body) is None or len(_HTML_BLOCK_RE.findall(body, 0, 4000)) < 2:
+        return False
+    lines = [line for line in body[:4000].split("\n") if line.strip()]
+    return sum(1 for line in lines if line.lstrip().startswith("<")) >= 0.8 * len(lines)
+
+
+def _html_tag(m: re.Match[str]) -> str:
+    name = m.group(2).lower()
+    closing = m.group(1) == "/"
+    if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return "\n\n" if closing else "\n\n" + "#" * int(name[1]) + " "
+    if name == "li":
+        return "" if closing else "\n- "
+    return _HTML_BREAKS.get(name) or _HTML_MARKS.get(name, "")
+
+
+def _html_text(part: str) -> str:
+    text = html.unescape(_HTML_TAG_RE.sub(_html_tag, part.replace("\n", " ")))
+    return _LINE_INDENT_RE.sub("\n", text)  # an indent left by the markup is no code block
+
+
+def _without_comments(text: str) -> str:
+    out: list[str] = []
+    pos = 0
+    while (start := text.find("<!--", pos)) >= 0:
+        out.append(text[pos:start])
+        end = text.find("-->", start + 4)
+        pos = len(text) if end < 0 else end + 3
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def from_html(body: str) -> str:
+    """Markdown-like text of an HTML body: blocks as lines, items as "- ", headings as "#",
+    preformatted text as a fence. Linear: each search starts where the last one ended."""
+    body = _without_comments(body) if "<!--" in body else body
+    lowered = body.lower()
+    out: list[str] = []
+    pos = 0
+    while (start := lowered.find("<pre", pos)) >= 0:
+        opened = lowered.find(">", start)
+        close = lowered.find("</pre", opened) if opened >= 0 else -1
+        if close < 0:
+            break
+        out.append(_html_text(body[pos:start]))
+        code = html.unescape(_HTML_TAG_RE.sub("", body[opened + 1 : close])).strip("\n")
+        out.append("\n\n```\n" + code + "\n```\n\n")
+        end = lowered.find(">", close)
+        pos = len(body) if end < 0 else end + 1
+    out.append(_html_text(body[pos:]))
+    return _BLANK_LINES_RE.sub("\n\n", "".join(out)).strip()
+
+
 def parse(story: Story) -> ParsedStory:
     title = story.title.replace("\r", " ")
     body = _real_breaks(story.body.replace("\r\n", "\n").replace("\r", "\n"))
+    if story.body_format == BodyFormat.HTML or (story.body_format != BodyFormat.JIRA_WIKI and looks_like_html(body)):
+        body = from_html(body)
     wiki = story.body_format == BodyFormat.JIRA_WIKI
     parsed = ParsedStory(story=story, title=title, body=body, masked_title=mask(title), masked_body=mask(body, wiki))
     for field_name, text in (("title", title), ("body", body)):

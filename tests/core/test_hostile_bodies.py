@@ -49,3 +49,20 @@ def test_hostile_body_is_bounded(name: str) -> None:
         text = story.title if f.field == "title" else story.body
         lines = text.split("\n")
         assert 1 <= f.line <= len(lines) and 1 <= f.column <= len(lines[f.line - 1]) + 1
+
+
+HTML_CASES = {
+    "pre_openers": "<p>x</p><div>y</div>" + "<pre>" * 200_000,
+    "comment_openers": "<p>x</p><div>y</div>" + "<!--" * 200_000,
+    "unclosed_tags": "<p>x</p><div>y</div>" + "<a " * 200_000,
+    "paragraph_wall": "<p>Add a Redis cache</p>\n" * 50_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HTML_CASES))
+def test_hostile_html_body_is_bounded(name: str) -> None:
+    """An HTML body is converted in one pass: openers without their end cost no rescans."""
+    story = Story(id=name, title="Add a Redis cache", body=HTML_CASES[name], body_format=BodyFormat.HTML)
+    start = time.perf_counter()
+    LINTER.lint(story)
+    assert time.perf_counter() - start < 5.0

@@ -341,3 +341,24 @@ def test_a_backslash_n_in_code_is_no_line_break() -> None:
     assert parse(Story(id="1", title="t", body=body)).body == body
     few = r"The label shows \n literally instead of a new line."
     assert parse(Story(id="1", title="t", body=few)).body == few
+
+
+def test_an_html_body_is_read_as_the_markdown_it_stands_for() -> None:
+    """A Jira XML export or rendered field: paragraphs, items, headings and code come through."""
+    body = (
+        "<h2>Acceptance criteria</h2>\n<ul>\n<li>The export lists every refund</li>\n<li>Totals match &amp; add up</li>\n</ul>\n"
+        "<pre>\nSELECT *\n  FROM refunds;\n</pre>\n<p>See <a href=\"https://example.com\">the spec</a>.</p>"
+    )
+    for fmt in (BodyFormat.HTML, BodyFormat.MARKDOWN):  # declared, or recognised
+        p = parse(Story(id="1", title="t", body=body, body_format=fmt))
+        items = [b for b in p.blocks if b.kind == LIST_ITEM]
+        assert len(items) == 2 and all(b.section == SEC_AC for b in items)
+        assert any(b.kind == CODE for b in p.blocks) and "FROM refunds;" in p.body
+        assert "Totals match & add up" in p.body and "<" not in p.body
+
+
+def test_markdown_with_a_few_tags_keeps_its_lines() -> None:
+    body = "<h3><details><summary>Reporter</summary></details></h3>\n\n## Description\n\n- Add a column\n- Drop the cache"
+    assert parse(Story(id="1", title="t", body=body)).body == body
+    story = "**As a** developer <br>**I want to** export my data\n\n<p>so that I can archive it</p>"
+    assert parse(Story(id="1", title="t", body=story)).body == story
