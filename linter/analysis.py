@@ -450,6 +450,7 @@ _PROPOSE_WORDS = frozenset({"propose", "suggest", "recommend"})
 # A verb joined by a hyphen to a word other than a particle starts a compound name
 # ("Parse-tika", "Import-Package", "Install-redis script"), not an order ("Clean-up X").
 _NAME_COMPOUND = re.compile(r"-(?!(?:up|out|off|in|down|over|back)\b)[A-Za-z]")
+_VERB_PREFIXES = frozenset({"re", "un", "de", "pre"})  # "Re-use", "Un-pin", "De-duplicate", "Pre-compute"
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
 # The fix, stated: "The fix is probably to do the cast after Math.min", "A simple fix would be
 # increasing the interval", "We should fix this by making the scheduler use X".
@@ -562,6 +563,16 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             if not ((lower == "make" and nxt == "sure") or (lower == "drop" and nxt in ("down", "downs"))):
                 f.verb, f.verb_at = lower, at
                 if lower in g.behaviour_verbs or _GIVES_CAPABILITY.match(text, at - info.start + len(lower)):
+                    f.behaviour = True
+                else:
+                    f.imperative = True
+        elif lower in _VERB_PREFIXES and i + 1 < n and full[info.word_start(i) + len(lower) : info.word_start(i) + len(lower) + 1] == "-":
+            # "Re-use X", "Un-pin Y", "De-duplicate Z": a prefixed verb, not a compound name
+            joined, nxt = lower + lowered[i + 1], lowered[i + 1]
+            verb = joined if joined in g.imperatives else nxt if nxt in g.imperatives else ""
+            if verb:
+                f.verb, f.verb_at = verb, info.word_start(i)
+                if verb in g.behaviour_verbs:
                     f.behaviour = True
                 else:
                     f.imperative = True

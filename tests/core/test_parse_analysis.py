@@ -362,3 +362,12 @@ def test_markdown_with_a_few_tags_keeps_its_lines() -> None:
     assert parse(Story(id="1", title="t", body=body)).body == body
     story = "**As a** developer <br>**I want to** export my data\n\n<p>so that I can archive it</p>"
     assert parse(Story(id="1", title="t", body=story)).body == story
+
+
+def test_a_prefixed_verb_with_a_hyphen_is_an_order() -> None:
+    """"Re-use X", "Un-pin Y": the prefix and the verb, not a compound name like "Parse-tika"."""
+    for title, verb in (("Re-use the launch settings", "reuse"), ("Un-pin the version of the build tool", "unpin"),
+                        ("Re-enable the linter in the build", "enable")):
+        s = sentences("", title=title)[0]
+        assert s.imperative and s.verb == verb, title
+    assert not sentences("", title="Re-design of the settings page")[0].imperative
