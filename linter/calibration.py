@@ -54,11 +54,11 @@ _BUG_TITLE_RE = re.compile(
 )
 _BUG_TITLE_RE = fast(_BUG_TITLE_RE)  # most titles name no symptom: RE2 says so quicker (fastre)
 _BUG_BODY_RE = re.compile(
-    r"steps to (?:reproduce|replicate)|describe the bug|^[^\w\n]*+to (?:reproduce|replicate)\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
+    r"steps to (?:reproduce|replicate|recreate|duplicate)|describe the bug|^[^\w\n]*+to (?:reproduce|replicate|recreate)\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
     r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b|"
     # "the issue was reproduced using ...", "repro steps", "how to reproduce" (not "a reproducible build")
     r"\b(?:(?:was|were|is|are|can be|could be|been) reproduced|reproduc(?:e|ed|ing) (?:it|this|the (?:issue|problem|bug|error|crash))\b|"
-    r"(?:repro|reproduction|replication) steps|steps (?:to|for) repro\b|how to (?:reproduce|replicate))",
+    r"(?:repro|reproduction|replication) steps|steps (?:to|for) repro\b|how to (?:reproduce|replicate|recreate))",
     re.MULTILINE,  # searched in lower-cased text
 )
 _BUG_BODY_RE = fast(_BUG_BODY_RE)  # most bodies carry none: RE2 says so quicker (fastre)

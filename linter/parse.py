@@ -39,7 +39,7 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
                            r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b", re.IGNORECASE)),
     (SEC_AC, re.compile(r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
                         r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
-    (SEC_REPRO, re.compile(r"reproduce|repro\b|replicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
+    (SEC_REPRO, re.compile(r"reproduce|repro\b|replicate|recreate|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
     (SEC_PROPOSAL, re.compile(r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering", re.IGNORECASE)),
     (SEC_PROBLEM, re.compile(r"problem|goal|why|background|context|summary|description|user stor|motivation|overview|intent|feature|reasoning|jobs to be done|persona|value", re.IGNORECASE)),
 ]
