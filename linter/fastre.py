@@ -3,9 +3,9 @@
 The sentence flags run a few long alternations (modal, plan, documentation work, code
 shapes) on every sentence a rule asks about; Python's `re` tries each alternative at each
 character, RE2 runs one DFA. Both wrappers hand RE2 the pattern *widened* by the one scan's
-`checks._prefilter.relax` (it matches wherever the pattern does), and only on ASCII text
-(where `\\w \\d \\b` and case folding agree), so a match object, its span and groups are
-always `re`'s own:
+`checks._prefilter.relax` (it matches wherever the pattern does), and only on text where
+`\\w \\d \\b` and case folding agree (`re2_agrees`: ASCII, or no letter or digit beyond it),
+so a match object, its span and groups are always `re`'s own:
 
 * `fast(rx)`: when the widened pattern finds nothing, neither can `rx`: `search` returns
   None without asking `re`;
@@ -22,6 +22,17 @@ from typing import Any, cast
 
 #: searches answered by `re` alone before the RE2 engine is built (the one-story cold start)
 COMPILE_AFTER = 200
+
+# A non-ASCII character `re` reads as a word character (a letter or digit of any script).
+_UNICODE_WORD = re.compile(r"[^\W\x00-\x7f]")
+
+
+def re2_agrees(text: str) -> bool:
+    """RE2 and `re` read `text` alike: it is ASCII, or its only other characters are neither
+    letters nor digits (typographic quotes and dashes, emoji, no-break spaces). There `\\w
+    \\d \\b` and case folding agree, white space is the widened `\\s` of `relax`, and RE2
+    gives offsets in characters, as `re` does."""
+    return text.isascii() or _UNICODE_WORD.search(text) is None
 
 
 class _Wrapped:
@@ -94,7 +105,7 @@ class _Fast(_Wrapped):
 
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
         rset = self._ready()
-        if rset and not args and text.isascii():
+        if rset and not args and re2_agrees(text):
             found = rset.Match(text)
             if found and 0 in found and 1 not in found:
                 return None
@@ -126,11 +137,11 @@ class _Leftmost(_Wrapped):
 
     def search(self, text: str, pos: int = 0, *args: Any) -> re.Match[str] | None:
         compiled = self._ready()
-        if compiled and not args and text.isascii():
+        if compiled and not args and re2_agrees(text):
             found = compiled.search(text, pos)
             if found is None:
                 return None
-            pos = found.start()  # ASCII: a character offset
+            pos = found.start()  # a character offset
         return self._rx.search(text, pos, *args)
 
 

@@ -27,18 +27,23 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ..fastre import re2_agrees
+
 #: (pattern source, ignore case): what a rule asks the prefilter about
 Key = tuple[str, bool]
 
 _BRACE = re.compile(r"\{(\d*)(,?)(\d*)\}")
-_SPACE = "\\t-\\r\\x1c-\\x1f "  # Python's ASCII white space: \t \n \v \f \r, \x1c-\x1f, space
+# Python's white space: \t \n \v \f \r, \x1c-\x1f, space, and beyond ASCII the no-break and
+# other Unicode spaces (`re`'s \s matches them in str patterns)
+_SPACE = "\\t-\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 
 
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
 
 
 def relax(pattern: str) -> str | None:
-    """An RE2 pattern that matches wherever `pattern` matches in ASCII text; None if unsure."""
+    """An RE2 pattern that matches wherever `pattern` matches in text RE2 reads as `re` does
+    (`fastre.re2_agrees`); None if unsure."""
     out: list[str] = []
     i, n = 0, len(pattern)
     quantified = False  # the previous token was a quantifier: a `+` after it is possessive
@@ -213,7 +218,7 @@ class Prefilter:
 
     def scan(self, text: str) -> frozenset[Key] | None:
         """The known patterns that may match `text`; None: no answer (every pattern may)."""
-        if not self._sets or not text.isascii():
+        if not self._sets or not re2_agrees(text):
             return None
         possible: list[Key] = []
         for rset, keys in self._sets:

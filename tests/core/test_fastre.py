@@ -104,7 +104,8 @@ WORDS = st.sampled_from(
      "not", "n't", "shouldn't", "one", "you", "users", "don't", "no longer", "so that", "so", "it", "able", "visible",
      "return", "show", "want", "the", "system", "app", "to", "store", "be", "x_y", "aB", "AbC", "a.b", "f(", "::", "->",
      "SHOULD", "Wiki", " ", "  ", "\n", "\t", "\x0b", "\x0c", "\x1c", "\x1f", ".", ",", "-", "_", "*", "'", "’", "é",
-     "\u00a0", "K", "ſ", "1", "also", "given", "Given", "error", "crashes", "doesn't", "not working", "npe"]
+     "\u00a0", "K", "ſ", "1", "also", "given", "Given", "error", "crashes", "doesn't", "not working", "npe",
+     "\u2014", "\u201c", "\u201d", "\u2026", "\U0001f600", "\u2003", "\u3000", "\u2028", "\x85", "\u0661", "\u00e9"]
 )  # fmt: skip
 
 
@@ -116,7 +117,9 @@ def test_the_wrapped_patterns_find_what_re_finds(text: str) -> None:
         assert (wrapped.search(text) is None) == (rx.search(text) is None), (rx.pattern, text)
 
 
-@pytest.mark.parametrize("space", [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\u00a0"])
+@pytest.mark.parametrize(
+    "space", [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\u00a0", "\x85", "\u2003", "\u202f", "\u3000"]
+)
 def test_every_kind_of_white_space_counts_as_re_counts_it(space: str) -> None:
     phrases = ["it should{}not", "one{}has to", "we{}need to", "need to{}document", "want the{}system to store it",
                "it must{}return", "the{}fix is to", "fix{}:", "user{}guide", "so{}that we"]  # fmt: skip
@@ -140,7 +143,8 @@ def _outcome_pattern() -> re.Pattern[str]:
 OUTCOME_WORDS = st.sampled_from(
     ["so that", "so we can", "users", "can", "value:", "\n", " ", "in order to", "as a", "developer", ",", "i want",
      "this is important since", "allowing readers to", "it'd be great", "...", "<benefit>", "*", "takes a lot of time",
-     "the goal is", "x", "é", "\u00a0", "because", "we", "need", "to", "easier for"]
+     "the goal is", "x", "é", "\u00a0", "because", "we", "need", "to", "easier for", "\u2019", "\u2014", "\U0001f680",
+     "\u3000"]
 )  # fmt: skip
 
 
@@ -162,3 +166,17 @@ def test_leftmost_keeps_what_anchors_and_boundaries_see() -> None:
     m = wrapped.search("log value: 1\nValue: x\nvalue: fewer calls")
     assert m is not None and m.start() == 21
     assert wrapped.search("also that") is None and wrapped.search("xso that") is None
+
+
+def test_re2_reads_typographic_text_as_re_does() -> None:
+    """Quotes, dashes, emoji and no-break spaces beyond ASCII leave RE2's answer `re`'s; a
+    letter or digit of another script does not, and such text is left to `re`."""
+    from storylint.checks._prefilter import Prefilter
+
+    assert fastre.re2_agrees("Let\u2019s add it \u2014 now\u00a0\U0001f600")
+    assert not fastre.re2_agrees("caf\u00e9") and not fastre.re2_agrees("\u0661") and not fastre.re2_agrees("\u212a")
+    keys = [(r"\bso\s+that\b", True), (r"\bredis\b", True)]
+    pre = Prefilter(keys)
+    found = pre.scan("Cache it in Redis\u00a0so\u00a0that it\u2019s fast \U0001f680")
+    assert found is not None and set(keys) <= found
+    assert pre.scan("Cache it in Redis, caf\u00e9") is None  # every pattern may match: `re` decides
