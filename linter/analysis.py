@@ -569,8 +569,10 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         elif lower in _VERB_PREFIXES and i + 1 < n and full[info.word_start(i) + len(lower) : info.word_start(i) + len(lower) + 1] == "-":
             # "Re-use X", "Un-pin Y", "De-duplicate Z": a prefixed verb, not a compound name
             joined, nxt = lower + lowered[i + 1], lowered[i + 1]
-            verb = joined if joined in g.imperatives else nxt if nxt in g.imperatives else ""
-            if verb:
+            # "Un-pin" (unpin is a verb), "Re-enable" (re- before any verb); not "Pre-build
+            # hooks" or "Un-read badge" (no such verb), nor "Re-use of the settings" (a noun)
+            verb = joined if joined in g.imperatives else nxt if lower == "re" and nxt in g.imperatives else ""
+            if verb and lowered[i + 2 : i + 3] != ["of"]:
                 f.verb, f.verb_at = verb, info.word_start(i)
                 if verb in g.behaviour_verbs:
                     f.behaviour = True

@@ -27,12 +27,27 @@ COMPILE_AFTER = 200
 _UNICODE_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
+_last_read: list[Any] = [None, False]  # the last non-ASCII text asked about, and its answer
+
+
 def re2_agrees(text: str) -> bool:
     """RE2 and `re` read `text` alike: it is ASCII, or its only other characters are neither
     letters nor digits (typographic quotes and dashes, emoji, no-break spaces). There `\\w
     \\d \\b` and case folding agree, white space is the widened `\\s` of `relax`, and RE2
-    gives offsets in characters, as `re` does."""
-    return text.isascii() or _UNICODE_WORD.search(text) is None
+    gives offsets in characters, as `re` does. Many patterns ask about one text in a row:
+    the last answer is kept, so the text is read once."""
+    if text.isascii():
+        return True
+    if text is _last_read[0]:
+        return bool(_last_read[1])
+    agrees = _UNICODE_WORD.search(text) is None
+    _last_read[0], _last_read[1] = text, agrees
+    return agrees
+
+
+def plain(rx: Any) -> re.Pattern[str]:
+    """The `re` pattern behind a wrapper (`fast`, `leftmost`), or `rx` itself."""
+    return rx._rx if isinstance(rx, _Wrapped) else rx  # type: ignore[no-any-return]
 
 
 class _Wrapped:

@@ -172,10 +172,11 @@ def classify_section(heading: str) -> str:
 # CSV cell). With several of those and hardly a real break, they are the body's lines; one or
 # two in a body with real breaks are a string in code ("split('\n')") and stay.
 _LITERAL_BREAK = re.compile(r"\\r\\n|\\n")
+_INLINE_CODE_RE = re.compile(r"`[^`\n]*+`")  # a string in code ("`printf(\"a\\nb\")`") is no break
 
 
 def _real_breaks(body: str) -> str:
-    if "\\n" in body and body.count("\n") <= 1 and body.count("\\n") >= 3:
+    if "\\n" in body and body.count("\n") <= 1 and _INLINE_CODE_RE.sub("", body).count("\\n") >= 3:
         return _LITERAL_BREAK.sub("\n", body)
     return body
 
@@ -186,7 +187,8 @@ def _real_breaks(body: str) -> str:
 _HTML_BLOCK_RE = re.compile(r"</?(?:p|div|ul|ol|li|h[1-6]|table|tr|pre|blockquote)\b[^<>]{0,300}>", re.IGNORECASE)
 _HTML_START_RE = re.compile(r"\s*+<(?!!--)")
 _HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})\b[^<>]{0,2000}>")
-_BLANK_LINES_RE = re.compile(r"[ \t]*\n(?:[ \t]*\n)+")
+# a line break, then blank lines (it starts at a break: a long run of spaces is read once)
+_BLANK_LINES_RE = re.compile(r"\n[ \t]*+\n(?:[ \t]*+\n)*")
 _LINE_INDENT_RE = re.compile(r"\n[ \t]+")
 _HTML_BREAKS = {"p": "\n\n", "div": "\n\n", "ul": "\n\n", "ol": "\n\n", "table": "\n\n", "tr": "\n",
                 "blockquote": "\n\n", "br": "\n", "hr": "\n\n"}  # fmt: skip
@@ -226,12 +228,15 @@ def _html_text_code(part: str) -> str:
 
 
 def _without_comments(text: str) -> str:
+    """The text without its comments, but for storylint's own (a suppression), kept as a line."""
     out: list[str] = []
     pos = 0
     while (start := text.find("<!--", pos)) >= 0:
         out.append(text[pos:start])
         end = text.find("-->", start + 4)
         pos = len(text) if end < 0 else end + 3
+        if end >= 0 and "storylint-" in text[start:pos]:
+            out.append("\n\n" + text[start:pos].replace("\n", " ") + "\n\n")
     out.append(text[pos:])
     return "".join(out)
 

@@ -87,6 +87,8 @@ def relax(pattern: str) -> str | None:
                         body.append(f"\\x{{{pattern[j + 2 : j + 6]}}}")
                         j += 6
                         continue
+                    if pattern[j + 1] == "S" and pattern[i + 1 : i + 2] == "^":
+                        return None  # RE2's \S holds the no-break space: [^\S] would miss it
                     body.append(_SPACE if pattern[j + 1] == "s" else pattern[j : j + 2])
                     j += 2
                 else:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..analysis import Analysis, behaviour_modal
 from ..calibration import is_bug_report
-from ..fastre import fast, leftmost
+from ..fastre import fast, leftmost, plain
 from ..parse import HEADING, LIST_ITEM, SEC_AC
 from ._regex import Regex, compile_patterns, compile_safe, join_patterns, lower_case_only
 from .base import Check, Hit, PhraseIndex, str_list
@@ -66,10 +66,11 @@ _PROMPT_IN = re.compile(r"<[a-z][^<>\n]{0,40}+>|\.\.\.|…")
 def _stated(pattern: Regex, text: str) -> bool:
     """An outcome phrase that someone filled in, not a template's prompt left as it was."""
     m = pattern.search(text)  # the first match settles nearly every story; finditer costs more
+    rest = plain(pattern)  # after it, `re` alone: RE2 would read the whole text again per match
     while m is not None:
         if _PROMPT_AFTER.match(text, m.end()) is None and _PROMPT_IN.search(m.group(0)) is None:
             return True
-        m = pattern.search(text, max(m.end(), m.start() + 1))
+        m = rest.search(text, max(m.end(), m.start() + 1))
     return False
 
 

@@ -7,7 +7,7 @@ import pytest
 from storylint.config import config_from_dict
 from storylint.engine import Linter
 from storylint.errors import ConfigError
-from storylint.model import HOW_CATEGORIES, Author, Story
+from storylint.model import HOW_CATEGORIES, Author, BodyFormat, Story
 
 LINTER = Linter()
 
@@ -91,6 +91,12 @@ def test_line_suppression_on_lines_an_export_flattened() -> None:
     tc = [f for f in result.findings if f.rule == "TC01"]
     assert len(tc) == 1 and tc[0].line == 4 and "Kafka" in tc[0].excerpt
     assert not [f for f in result.findings if f.rule == "SL01"]
+
+
+def test_suppression_in_an_html_body() -> None:
+    body = "<p>Cache the order totals in Redis.</p>\n<p>Show them on the dashboard.</p>\n<!-- storylint-disable TC01 -- agreed with the team -->"
+    for fmt in (BodyFormat.HTML, BodyFormat.MARKDOWN):  # declared, or recognised
+        assert not [f for f in LINTER.lint(Story(id="1", title="Totals", body=body, body_format=fmt)).findings if f.rule == "TC01"]
 
 
 def test_label_suppression_and_unused() -> None:

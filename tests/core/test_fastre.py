@@ -34,9 +34,10 @@ HARD = [
     "a{}",
     r"(?i:a)b",  # a scoped flag
     r"\u2019",
+    r"a[^\S\n]b",  # a no-break space is white space to `re`
 ]
 PROBES = ["a b", "a\x0bb", "a\x1cb", "a\x1fb", ",x ", "to document", "xdescribe", "xyyzzz", "xxyyzzz", "a\n", "a",
-          "aab", "ab", "b", "a{,3}", "aaa", "a{}", "Ab", "AB", "\u2019", "'", ""]  # fmt: skip
+          "aab", "ab", "b", "a{,3}", "aaa", "a{}", "Ab", "AB", "\u2019", "'", "", "a\u00a0b", "a\u2003b"]  # fmt: skip
 
 
 @pytest.mark.parametrize("pattern", HARD)

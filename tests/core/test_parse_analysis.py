@@ -339,6 +339,8 @@ def test_literal_line_breaks_of_an_export_are_the_bodys_lines() -> None:
 def test_a_backslash_n_in_code_is_no_line_break() -> None:
     body = "Steps:\n1. Run `print(s.split('\\n'))`\n2. It prints one line\n\\n and \\n"
     assert parse(Story(id="1", title="t", body=body)).body == body
+    code = r"The call `printf(\"a\nb\nc\n\")` prints three lines."
+    assert parse(Story(id="1", title="t", body=code)).body == code
     few = r"The label shows \n literally instead of a new line."
     assert parse(Story(id="1", title="t", body=few)).body == few
 
@@ -370,4 +372,6 @@ def test_a_prefixed_verb_with_a_hyphen_is_an_order() -> None:
                         ("Re-enable the linter in the build", "enable")):
         s = sentences("", title=title)[0]
         assert s.imperative and s.verb == verb, title
-    assert not sentences("", title="Re-design of the settings page")[0].imperative
+    for title in ("Re-design of the settings page", "Re-use of the launch settings", "Pre-build hooks are ignored",
+                  "Un-read badge on the inbox"):
+        assert not sentences("", title=title)[0].imperative, title
