@@ -47,7 +47,7 @@ def re2_agrees(text: str) -> bool:
 
 def plain(rx: Any) -> re.Pattern[str]:
     """The `re` pattern behind a wrapper (`fast`, `leftmost`), or `rx` itself."""
-    return rx._rx if isinstance(rx, _Wrapped) else rx  # type: ignore[no-any-return]
+    return rx._rx if isinstance(rx, _Wrapped) else rx
 
 
 class _Wrapped:
