@@ -40,11 +40,16 @@ def lower_case_only(pattern: str) -> bool:
     return not any(ch.isupper() for ch in _ESCAPE.sub("", pattern))
 
 
-def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
+def check_safe(pattern: str) -> None:
+    """Refuse a pattern that nests quantifiers (exponential backtracking), before compiling."""
     if _NESTED_QUANTIFIER.search(pattern):
         raise ValueError(
             f"pattern {pattern!r} nests quantifiers (exponential backtracking); rewrite it"
         )
+
+
+def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    check_safe(pattern)
     return re.compile(pattern, flags)
 
 

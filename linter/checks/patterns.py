@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
-from ._regex import Regex, compile_patterns, compile_safe, join_patterns, lower_case_only
+from ._regex import (
+    Regex,
+    check_safe,
+    compile_patterns,
+    compile_safe,
+    join_patterns,
+    lower_case_only,
+)
 from .base import Check, Hit, PhraseIndex, str_list
 
 __all__ = ["PatternCheck", "compile_safe", "join_patterns", "lower_case_only"]
@@ -37,13 +44,31 @@ class PatternCheck(Check):
         joined = join_patterns(patterns)
         # case-insensitive and lower-case only: run case-sensitively on lower-cased text
         self.on_lower = ignore_case and self.trusted and lower_case_only(joined)
-        self.pattern: Regex = compile_patterns(patterns, ignore_case=ignore_case, trusted=self.trusted)
         self.key = (joined, ignore_case)
-        self.fast: Regex = re.compile(joined) if self.on_lower else self.pattern
+        self._patterns = patterns
+        # a team's patterns are checked (and refused) at load; the bundled ones, tested with
+        # the package, are compiled when a story first needs them: a one-story run pays only
+        # for the rules its text can match (their quick words, the one scan)
+        if self.trusted:
+            check_safe(joined)  # the guard still refuses at load
+        self._pattern: Regex | None = None if self.trusted else compile_patterns(patterns, ignore_case=ignore_case, trusted=False)
+        self._fast: Regex | None = None
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
         self.unless = PhraseIndex(str_list(detect, "unless-any"))
         self.max_per_story = int(detect.get("max-per-story", 3))
         self.in_code_blocks = bool(detect.get("in-code-blocks", False))
+
+    @property
+    def pattern(self) -> Regex:
+        if self._pattern is None:
+            self._pattern = compile_patterns(self._patterns, ignore_case=self.key[1], trusted=self.trusted)
+        return self._pattern
+
+    @property
+    def fast(self) -> Regex:
+        if self._fast is None:
+            self._fast = re.compile(self.key[0]) if self.on_lower else self.pattern
+        return self._fast
 
     def scanned(self) -> list[tuple[str, bool]]:
         return [*super().scanned(), self.key]
