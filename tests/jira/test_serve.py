@@ -205,9 +205,11 @@ def test_unreadable_issue_and_refused_write_cost_that_issue_only(server: FakeJir
     for n in (1, 2, 3):
         server.add_issue(f"PAY-{n}", "Receipts", HOW, reporter="u1")
     server.refuse_writes.add("PAY-2")
-    for n in (1, 2, 3):
+    gone = server.webhook_payload("jira:issue_created", "PAY-3", user="u1")
+    del server.issues["PAY-3"]  # deleted before its webhook arrives: the worker's read gets 404
+    for n in (1, 2):
         assert _created(server, s, f"PAY-{n}") == 202
-    del server.issues["PAY-3"]  # deleted before the worker read it: 404
+    assert server.deliver(s.hook, SECRET, gone)[0] == 202
     store = open_store(str(tmp_path / "serve.db"))
     try:  # the refused write waits for a retry (deferred, with backoff), like the nightly run's
         expected = {"PAY-1": ("done", 0), "PAY-2": ("queued", 1), "PAY-3": ("failed", 0)}
