@@ -118,6 +118,17 @@ def test_the_wrapped_patterns_find_what_re_finds(text: str) -> None:
         assert (wrapped.search(text) is None) == (rx.search(text) is None), (rx.pattern, text)
 
 
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(WORDS.filter(lambda w: fastre.re2_agrees(w)), max_size=30).map("".join))
+def test_on_typographic_text_re2_answers_as_re_does(text: str) -> None:
+    """The same, drawing only words RE2 reads as `re` does (no letter or digit beyond ASCII),
+    so that every text takes the RE2 path."""
+    assert fastre.re2_agrees(text)
+    for wrapped in PATTERNS:
+        rx = re.compile(wrapped.pattern, wrapped.flags)
+        assert (wrapped.search(text) is None) == (rx.search(text) is None), (rx.pattern, text)
+
+
 @pytest.mark.parametrize(
     "space", [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\u00a0", "\x85", "\u2003", "\u202f", "\u3000"]
 )

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from storylint.checks._prefilter import Prefilter, relax
 from storylint.config import config_from_dict
 from storylint.engine import SCAN_AFTER, Linter
+from storylint.fastre import re2_agrees
 from storylint.model import Story
 from tests.stories import case_stories
 
@@ -66,7 +67,8 @@ def test_same_findings_with_and_without_the_one_scan(select: list[str] | None) -
 WORDS = st.sampled_from(
     ["so that", "so", "that", "we", "can", " ", "  ", "\n", "\x0b", "\x1c", "_", "*", "as a", "user", "I", "want",
      "because", "in order to", "table", "db", "Redis", "12px", "#fff", "GET", "/api", ".py", "x_y", "aB", "a.b",
-     "f(", "::", "->", "goal", ":", "needs to see", "users", "é", "\u00a0", "A", "1.2", "-", ","]
+     "f(", "::", "->", "goal", ":", "needs to see", "users", "é", "\u00a0", "A", "1.2", "-", ",", "\u2019", "\u2014",
+     "\u201c", "\u201d", "\U0001f600", "\u2003", "\u3000", "the fix is to add", "instead of", "rgb(", "v2"]
 )  # fmt: skip
 
 
@@ -78,6 +80,19 @@ def test_the_scan_never_rules_out_a_pattern_that_matches(text: str) -> None:
     possible = prefilter.scan(text)
     if possible is None:
         return
+    for source, ignore_case in prefilter.known:
+        if (source, ignore_case) not in possible:
+            assert not re.search(source, text, re.IGNORECASE if ignore_case else 0), source
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(WORDS.filter(re2_agrees), max_size=40).map("".join))
+def test_on_typographic_text_the_scan_answers_and_never_rules_out_a_match(text: str) -> None:
+    """Words RE2 reads as `re` does only (quotes, dashes, emoji, Unicode spaces): the scan
+    always answers, and never leaves out a pattern that matches."""
+    prefilter = Linter(config_from_dict({"select": ["ALL"]}, source="test")).prefilter
+    possible = prefilter.scan(text)
+    assert possible is not None
     for source, ignore_case in prefilter.known:
         if (source, ignore_case) not in possible:
             assert not re.search(source, text, re.IGNORECASE if ignore_case else 0), source
