@@ -21,7 +21,7 @@ from storylint.engine import Linter
 from storylint.formats.adf import adf_to_markdown
 from storylint.model import BodyFormat, Story
 
-MD, WIKI = BodyFormat.MARKDOWN, BodyFormat.JIRA_WIKI
+MD, WIKI, HTML = BodyFormat.MARKDOWN, BodyFormat.JIRA_WIKI, BodyFormat.HTML
 _CONTROL = "".join(chr(c) for c in range(0x20) if c not in (10, 13)) + "\x7f\x85"
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u200b\u200d\ufeff\u2028\u2029"
 
@@ -81,6 +81,13 @@ def bodies(scale: float = 1.0) -> list[tuple[str, str, str, BodyFormat]]:
         ("1 MB of newlines", title, "\n" * n(1_000_000) + "x", MD),
         ("1 MB of \\r", title, "\r" * n(1_000_000) + "x", MD),
         ("mixed 1 MB markup soup", title, ("`*_[](){}<>!#|-~=:.\n " * n(45_000)), MD),
+        # bodies the parser rewrites: HTML exports, literal "\n" breaks, typographic text on RE2
+        ("10^5 HTML paragraphs", title, "<p>Add a Redis cache</p>\n" * n(100_000), HTML),
+        ("HTML with 1 MB of spaces", title, "<p>x</p>\n<div>y</div>\n<p>a" + " " * n(1_000_000) + "z</p>", HTML),
+        ("10^5 unclosed <pre>", title, "<p>x</p><div>y</div>" + "<pre>" * n(100_000), HTML),
+        ("10^5 unclosed HTML comments", title, "<p>x</p><div>y</div>" + "<!--" * n(100_000), HTML),
+        ("10^5 literal \\n breaks", title, "Add the cache.\\n" * n(100_000), MD),
+        ("10^5 outcome prompts, typographic", title, "\u2019" + "so that ...\n" * n(100_000), MD),
     ]
     return cases
 
