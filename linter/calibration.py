@@ -20,7 +20,7 @@ from functools import cache
 
 from .analysis import DOCS_WORK_RE, Analysis, SentenceInfo, behaviour_modal, grammar
 from .fastre import fast
-from .parse import SEC_AC, SEC_PROPOSAL
+from .parse import REPRO_VERBS, SEC_AC, SEC_PROPOSAL
 
 #: Pseudo-counts pulling a thin cell toward its parent's precision.
 SMOOTHING = 4.0
@@ -54,11 +54,11 @@ _BUG_TITLE_RE = re.compile(
 )
 _BUG_TITLE_RE = fast(_BUG_TITLE_RE)  # most titles name no symptom: RE2 says so quicker (fastre)
 _BUG_BODY_RE = re.compile(
-    r"steps to (?:reproduce|replicate|recreate|duplicate)|describe the bug|^[^\w\n]*+to (?:reproduce|replicate|recreate)\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
+    rf"steps to (?:{REPRO_VERBS}|duplicate)|describe the bug|^[^\w\n]*+to (?:{REPRO_VERBS})\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
     r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b|"
     # "the issue was reproduced using ...", "repro steps", "how to reproduce" (not "a reproducible build")
     r"\b(?:(?:was|were|is|are|can be|could be|been) reproduced|reproduc(?:e|ed|ing) (?:it|this|the (?:issue|problem|bug|error|crash))\b|"
-    r"(?:repro|reproduction|replication) steps|steps (?:to|for) repro\b|how to (?:reproduce|replicate|recreate))",
+    r"(?:repro|reproduction|replication) steps|steps (?:to|for) repro\b|how to (?:" + REPRO_VERBS + "))",
     re.MULTILINE,  # searched in lower-cased text
 )
 _BUG_BODY_RE = fast(_BUG_BODY_RE)  # most bodies carry none: RE2 says so quicker (fastre)
@@ -216,13 +216,15 @@ def outside_criteria(evidence: Iterable[tuple[str, str]]) -> bool:
     return bool(seen) and all(e != "acceptance" for _, e in seen)
 
 
-def story_signals(evidence: list[tuple[str, str]], sentences: int, terms: int, title: str, body: str) -> tuple[bool, bool]:
+def story_signals(evidence: list[tuple[str, str]], sentences: int, terms: int, analysis: Analysis) -> tuple[bool, bool, bool]:
     """What picks a story's `[stories]` row besides its sentence count: (a feature request in
-    the asker's words, a lone suggestion), from all its HOW evidence as (category, evidence
-    class), the sentences and term places that carry it, and its masked title and body. The
-    engine and `scripts/calibrate.py` ask this one question."""
-    request = outside_criteria(evidence) and is_feature_request(title, body)
-    return request, lone_suggestion(evidence, sentences, terms)
+    the asker's words, a lone suggestion, a lone suggestion in an item titled as work), from
+    all its HOW evidence as (category, evidence class) and the sentences and term places that
+    carry it. The engine and `scripts/calibrate.py` ask this one question."""
+    p = analysis.parsed
+    request = outside_criteria(evidence) and is_feature_request(p.masked_title, p.masked_body)
+    suggested = lone_suggestion(evidence, sentences, terms)
+    return request, suggested, suggested and titled_as_work(analysis)
 
 
 @dataclass(frozen=True)
@@ -249,12 +251,9 @@ class Calibration:
         if not self.stories:
             return None
         overall = _ratio(_sum(self.stories.values()), 0.0, 0.0, fallback=0.8)
-        row = story_row(sentences, request, suggested, task)
-        if row not in self.stories:  # counted before the row existed
-            row = story_row(sentences, request, suggested)
-        if row not in self.stories:
-            row = story_row(sentences)
-        cell = self.stories.get(row, (0, 0))
+        # a row counted before a finer one existed answers for it
+        rows = (story_row(sentences, request, suggested, task), story_row(sentences, request, suggested), story_row(sentences))
+        cell = next((self.stories[row] for row in rows if row in self.stories), (0, 0))
         return min(round(_ratio(cell, overall, SMOOTHING, fallback=overall), 2), MAX_CONFIDENCE)
 
     def _measure(self, category: str, evidence: str) -> float:

@@ -27,7 +27,6 @@ from .calibration import (
     never_counts,
     sentence_key,
     story_signals,
-    titled_as_work,
 )
 from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
@@ -290,8 +289,8 @@ class Linter:
             # finding is more reliable than the stories with its amount of evidence were.
             # all the evidence, whatever its own cell says: a title that orders it, a second term
             # or a criterion counts even where that cell is low (as scripts/calibrate.py counts)
-            request, suggested = story_signals(weighed, len(places), len(spots), parsed.masked_title, parsed.masked_body)
-            cap = self.calibration.story_cap(len(said), request, suggested, suggested and titled_as_work(analysis))
+            request, suggested, task = story_signals(weighed, len(places), len(spots), analysis)
+            cap = self.calibration.story_cap(len(said), request, suggested, task)
             for rule, hit in calibrated_hits:
                 if cap is not None:
                     hit.confidence = min(hit.confidence, cap)

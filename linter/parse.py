@@ -29,6 +29,9 @@ SEC_NONE, SEC_AC, SEC_PROPOSAL, SEC_PROBLEM, SEC_REPRO, SEC_OTHER = (
     "none", "acceptance", "proposal", "problem", "repro", "other",
 )  # fmt: skip
 
+#: How a report says its steps bring the bug back ("Steps to reproduce / replicate / recreate")
+REPRO_VERBS = "reproduce|replicate|recreate"
+
 _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
     # GitHub's feature-request template: "Describe the solution you'd like: a clear and concise
     # description of what you want to happen" is the user's wish (WHAT), not a technical plan;
@@ -38,7 +41,7 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
                            r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b", re.IGNORECASE)),
     (SEC_AC, re.compile(r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
                         r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
-    (SEC_REPRO, re.compile(r"reproduce|repro\b|replicate|recreate|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
+    (SEC_REPRO, re.compile(REPRO_VERBS + r"|repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
     (SEC_PROPOSAL, re.compile(r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering", re.IGNORECASE)),
     (SEC_PROBLEM, re.compile(r"problem|goal|why|background|context|summary|description|user stor|motivation|overview|intent|feature|reasoning|jobs to be done|persona|value", re.IGNORECASE)),
 ]
@@ -214,17 +217,15 @@ def _html_tag(m: re.Match[str]) -> str:
     return _HTML_BREAKS.get(name) or _HTML_MARKS.get(name, "")
 
 
-def _html_text(part: str) -> str:
+def _unescape(text: str) -> str:
     from html import unescape  # here: its entity table costs the one-story start for HTML alone
 
-    text = unescape(_HTML_TAG_RE.sub(_html_tag, part.replace("\n", " ")))
+    return unescape(text)
+
+
+def _html_text(part: str) -> str:
+    text = _unescape(_HTML_TAG_RE.sub(_html_tag, part.replace("\n", " ")))
     return _LINE_INDENT_RE.sub("\n", text)  # an indent left by the markup is no code block
-
-
-def _html_text_code(part: str) -> str:
-    from html import unescape
-
-    return unescape(_HTML_TAG_RE.sub("", part)).strip("\n")
 
 
 def _without_comments(text: str) -> str:
@@ -254,7 +255,7 @@ def from_html(body: str) -> str:
         if close < 0:
             break
         out.append(_html_text(body[pos:start]))
-        code = _html_text_code(body[opened + 1 : close])
+        code = _unescape(_HTML_TAG_RE.sub("", body[opened + 1 : close])).strip("\n")
         out.append("\n\n```\n" + code + "\n```\n\n")
         end = lowered.find(">", close)
         pos = len(body) if end < 0 else end + 1

@@ -27,7 +27,6 @@ from storylint.calibration import (
     sentence_key,
     story_row,
     story_signals,
-    titled_as_work,
 )
 from storylint.config import Config
 from storylint.engine import Linter
@@ -70,8 +69,8 @@ def main() -> int:
                 cell[0] += 1
                 cell[1] += bool(item.label.get("prescribes"))
             terms = len({(f.field, f.offset) for f in how})
-            request, suggested = story_signals(standing, len(said), terms, parsed.masked_title, parsed.masked_body)
-            row = stories[story_row(len(said), request, suggested, titled_as_work(analysis))]
+            request, suggested, task = story_signals(standing, len(said), terms, analysis)
+            row = stories[story_row(len(said), request, suggested, task)]
             row[0] += 1
             row[1] += bool(item.label.get("prescribes"))
     lines = [
