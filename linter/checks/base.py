@@ -164,6 +164,13 @@ class PhraseIndex:
             entries.sort(key=lambda e: -len(e[0]))  # longest first
         self._cased = any(c for entries in self._index.values() for _, c, _ in entries)
         self.first_words = frozenset(k.lower() for k in self._index)
+        # A word as written that starts a term as written and, lower-cased, another term
+        # ("Ruby" and "ruby on rails"): both kinds are tried there, longest first.
+        self._both: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {
+            key: sorted(entries + self._index[key.lower()], key=lambda e: -len(e[0]))
+            for key, entries in self._index.items()
+            if key != key.lower() and key.lower() in self._index
+        }
 
     def __bool__(self) -> bool:
         return bool(self._index)
@@ -209,7 +216,9 @@ class PhraseIndex:
 
     def _longest(self, words: list[str], lowered: list[str], i: int) -> tuple[int, str] | None:
         """(words it spans, phrase) of the longest term starting at word `i`."""
-        entries = self._index.get(lowered[i]) or (self._index.get(words[i]) if self._cased else None)
+        entries = (self._both.get(words[i]) if self._both else None) or self._index.get(lowered[i])
+        if not entries and self._cased:
+            entries = self._index.get(words[i])
         if not entries:
             return None
         n = len(lowered)

@@ -77,3 +77,22 @@ def test_occurs_agrees_with_find() -> None:
     for text, matches in expected.items():
         (s,) = analyse(parse(Story(id="1", title=text, body=""))).sentences
         assert index.occurs(s) is matches and bool(index.find(s)) is matches, text
+
+
+def test_a_term_as_written_is_found_beside_a_longer_lower_case_one() -> None:
+    """A term that must match as written ("Ruby") and a lower-case term that starts with the
+    same word ("ruby on rails") are both tried at that word, the longer first."""
+    index = PhraseIndex(["ruby on rails", "lambda function"], cased=["Ruby", "Lambda"])
+    expected = {
+        "Rewrite the service in Ruby.": ["Ruby"],
+        "Move the job to Lambda.": ["Lambda"],
+        "Use Ruby on Rails here.": ["ruby on rails"],
+        "Use a lambda function here.": ["lambda function"],
+        "A ruby ring and a lambda.": [],  # lower case: neither term as written
+    }
+    for text, phrases in expected.items():
+        (s,) = analyse(parse(Story(id="1", title=text, body=""))).sentences
+        assert [p for _, _, p in index.find(s)] == phrases, text
+        assert index.occurs(s) is bool(phrases), text
+        shared = TermScan([index]).matches(analyse(parse(Story(id="1", title=text, body=""))))
+        assert shared is not None and [p for _, _, p in shared[0].get(0, [])] == phrases, text
