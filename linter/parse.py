@@ -75,9 +75,11 @@ _LABEL_LINE_RE = re.compile(r"^\s*+([A-Za-z][A-Za-z /&'-]{1,60}?)\s*+:?\s*+$")
 _HR_RE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _BACKTICKS_RE = re.compile(r"`+")
 _WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
-# A sentence ends at . ! ? ; before white space, or at a line break unless the next line
-# visibly continues it ("<br>**so that**", a lower-case word).
-_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))")
+# A sentence ends at . ! ? ; before white space, at a line break unless the next line
+# visibly continues it ("<br>**so that**", a lower-case word), or at a pipe between spaces
+# before a capital, which separates fields and cells ("Industry: Finance | Set up the
+# store"); not a shell's or a stream's pipe ("grep x | sort", "time | log").
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))|(?<=[ \t])\|(?=[ \t]++[A-Z])")
 
 
 @dataclass(slots=True)
@@ -642,7 +644,7 @@ def _split_sentences(p: ParsedStory, block: Block) -> None:
     text = p.masked(block.field)
     s = block.start
     for m in _SENTENCE_END_RE.finditer(text, block.start, block.end):
-        e = m.start() + (0 if m.group(0) == "\n" else 1)
+        e = m.start() + (0 if m.group(0) in ("\n", "|") else 1)
         if text[s:e].strip():
             p.sentences.append(Sentence(block.field, s, e, block))
         s = m.end()

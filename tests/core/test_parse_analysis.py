@@ -375,3 +375,13 @@ def test_a_prefixed_verb_with_a_hyphen_is_an_order() -> None:
     for title in ("Re-design of the settings page", "Re-use of the launch settings", "Pre-build hooks are ignored",
                   "Un-read badge on the inbox"):
         assert not sentences("", title=title)[0].imperative, title
+
+
+def test_a_pipe_before_a_capital_separates_fields_a_shell_pipe_does_not() -> None:
+    """"Industry: Finance | Run the training script" is two fields, the second an order;
+    "grep x | sort" and a stream's "time | log" stay one sentence."""
+    parts = [s.text.strip() for s in sentences("Industry: Finance | Models: two | Run the training script on the GPU.") if s.field == "body"]
+    assert parts == ["Industry: Finance", "Models: two", "Run the training script on the GPU."]
+    assert sentences("Industry: Finance | Run the training script on the GPU.")[-1].imperative
+    assert len([s for s in sentences("Pipe it through grep x | sort -u and keep the rest.") if s.field == "body"]) == 1
+    assert len([s for s in sentences('Create the stream "time | log" and deploy it.') if s.field == "body"]) == 1
