@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from ..fastre import re2_agrees
@@ -172,6 +173,25 @@ def _group_end(pattern: str, i: int) -> int | None:
                 return i + 1
         i += 1
     return None
+
+
+@cache
+def answerable(source: str) -> bool:
+    """The one scan can answer for this pattern: it widens for RE2, and RE2 compiles it."""
+    relaxed = relax(source)
+    if relaxed is None:
+        return False
+    try:
+        import re2
+    except ImportError:  # pragma: no cover - a dependency
+        return False
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        re2.compile(relaxed, options)
+    except re2.error:
+        return False
+    return True
 
 
 class Prefilter:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
+from ._prefilter import answerable
 from ._regex import (
     Regex,
     check_safe,
@@ -71,7 +72,11 @@ class PatternCheck(Check):
         return self._fast
 
     def scanned(self) -> list[tuple[str, bool]]:
-        return [*super().scanned(), self.key]
+        # The quick words hold a part of every match: where the story's one scan can answer
+        # for the pattern itself, asking it about them too only costs the scan (its automaton
+        # grows with every unanchored word); they stay the check's own hint.
+        quick = [] if answerable(self.key[0]) else super().scanned()
+        return [*quick, self.key]
 
     def _counts(self, s: SentenceInfo) -> bool:
         if not self.sentence_applies(s):
@@ -81,7 +86,10 @@ class PatternCheck(Check):
         return not (self.unless and self.unless.occurs(s))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
-        if not self.worth_running(a):
+        if a.scanned_for(self.key):
+            if not a.may_match(self.key):
+                return  # the one scan says no field can match
+        elif not self.worth_running(a):
             return
         found = 0
         p = a.parsed

@@ -96,3 +96,22 @@ def test_on_typographic_text_the_scan_answers_and_never_rules_out_a_match(text: 
     for source, ignore_case in prefilter.known:
         if (source, ignore_case) not in possible:
             assert not re.search(source, text, re.IGNORECASE if ignore_case else 0), source
+
+
+def test_the_scan_is_not_asked_about_quick_words_it_can_answer_for_the_pattern() -> None:
+    """A pattern rule's quick words are a part of every match: where the one scan can answer
+    for the pattern itself, they are left out of it (each unanchored word grows its automaton
+    and so the time of a run's first stories); where it cannot (a back-reference), they stay."""
+    from storylint.checks.patterns import PatternCheck
+
+    def check(patterns: list[str]) -> PatternCheck:
+        return PatternCheck({"patterns": patterns, "quick": ["retry"], "quick-ignore-case": True, "ignore-case": True},
+                            category="code_structure", vocabulary={}, trusted=True)  # fmt: skip
+
+    answered = check([r"\badd a retry loop\b"])
+    assert answered.scanned() == [answered.key]
+    unanswerable = check([r"\b(retry)\s+\1\b"])  # RE2 has no back-references
+    assert ("retry", True) in unanswerable.scanned() and unanswerable.key in unanswerable.scanned()
+    bundled = Linter(config_from_dict({"select": ["ALL"]}, source="test"))
+    asked = {key for rule in bundled.rules for key in rule.check.scanned()}
+    assert not any(k == rule.check._quick_key for rule in bundled.rules if isinstance(rule.check, PatternCheck) for k in asked)
