@@ -77,9 +77,13 @@ _BACKTICKS_RE = re.compile(r"`+")
 _WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
 # A sentence ends at . ! ? ; before white space, at a line break unless the next line
 # visibly continues it ("<br>**so that**", a lower-case word), or at a pipe between spaces
-# before a capital, which separates fields and cells ("Industry: Finance | Set up the
-# store"); not a shell's or a stream's pipe ("grep x | sort", "time | log").
-_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))|(?<=[ \t])\|(?=[ \t]++[A-Z])")
+# before a field or a clause, which an export uses to join fields ("Industry: Finance |
+# Set up the store"): a capitalised label or three words. Not between single names ("Redis
+# | Kafka"), nor a shell's pipe ("grep x | sort", "time | log", PowerShell's "Where-Object").
+_SENTENCE_END_RE = re.compile(
+    r"[.!?;](?=\s)|\n(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))"
+    r"|(?<=[ \t])\|(?=[ \t]++(?![A-Z][a-z]++-[A-Z])[A-Z](?:[^|\n:]{0,30}:|[^\s|]*+(?:[ \t]++[^\s|]++){2}))"
+)
 
 
 @dataclass(slots=True)

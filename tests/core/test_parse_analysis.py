@@ -385,3 +385,6 @@ def test_a_pipe_before_a_capital_separates_fields_a_shell_pipe_does_not() -> Non
     assert sentences("Industry: Finance | Run the training script on the GPU.")[-1].imperative
     assert len([s for s in sentences("Pipe it through grep x | sort -u and keep the rest.") if s.field == "body"]) == 1
     assert len([s for s in sentences('Create the stream "time | log" and deploy it.') if s.field == "body"]) == 1
+    # names listed with pipes, and PowerShell's capitalised commands, stay one sentence
+    assert len([s for s in sentences("The service must use Redis | Kafka | PostgreSQL.") if s.field == "body"]) == 1
+    assert len([s for s in sentences("Run Get-ChildItem | Where-Object Size -gt 30 | Remove-Item nightly.") if s.field == "body"]) == 1
