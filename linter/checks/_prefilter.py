@@ -194,12 +194,33 @@ def answerable(source: str) -> bool:
     return True
 
 
+#: pattern text (relaxed) past which a group of patterns is split over two sets
+HALVE_AFTER = 8000
+
+
+def _halves(usable: list[tuple[Key, str]]) -> list[list[tuple[Key, str]]]:
+    """`usable` (key, relaxed source) as one group, or as two of about equal pattern text
+    when it holds much (the longest first, each to the lighter half)."""
+    if sum(len(r) for _, r in usable) <= HALVE_AFTER:
+        return [usable] if usable else []
+    halves: list[list[tuple[Key, str]]] = [[], []]
+    weight = [0, 0]
+    for item in sorted(usable, key=lambda kr: (-len(kr[1]), kr[0])):
+        i = 0 if weight[0] <= weight[1] else 1
+        halves[i].append(item)
+        weight[i] += len(item[1])
+    return halves
+
+
 class Prefilter:
     """The RE2 sets of the enabled rules' patterns; `scan` says which may match a text.
 
-    Two sets, the case-insensitive patterns and the others: RE2 builds its DFA states as
-    the text needs them, and two smaller sets need far fewer new states per story than
-    one mixed set (about 40% less time on real issues).
+    The case-insensitive patterns and the others go to sets of their own, and a group of
+    much pattern text is halved (`_halves`): RE2 builds a set's DFA states as the stories
+    need them, and the states of one set multiply with its patterns, so smaller sets need
+    far fewer new states per story (two sets instead of one mixed: about 40% less time on
+    real issues; the larger group halved: its first pass over 17,765 issues from 26 to 17 us
+    a story, for about 2 us more per story once every state is built).
     """
 
     def __init__(self, keys: Iterable[Key]) -> None:
@@ -215,10 +236,9 @@ class Prefilter:
         options = re2.Options()
         options.log_errors = False
         options.max_mem = 64 << 20
+        groups: list[tuple[bool, list[tuple[Key, str]]]] = []
         for ignore_case in (True, False):
-            rset = re2.Set.SearchSet(options)
-            rset.Add("(?:)")  # index 0: matches every text; its absence means no answer
-            keys_in: list[Key] = [("", False)]
+            usable: list[tuple[Key, str]] = []
             for key in wanted:
                 source, key_ignore_case = key
                 relaxed = relax(source) if key_ignore_case == ignore_case else None
@@ -226,13 +246,19 @@ class Prefilter:
                     continue
                 try:
                     re2.compile(relaxed, options)  # the set does not say which one failed
-                    rset.Add(("(?i:" if ignore_case else "(?:") + relaxed + ")")
                 except re2.error:
                     continue
+                usable.append((key, relaxed))
+            groups += [(ignore_case, part) for part in _halves(usable)]
+        for ignore_case, part in groups:
+            rset = re2.Set.SearchSet(options)
+            rset.Add("(?:)")  # index 0: matches every text; its absence means no answer
+            keys_in: list[Key] = [("", False)]
+            for key, relaxed in part:
+                rset.Add(("(?i:" if ignore_case else "(?:") + relaxed + ")")
                 keys_in.append(key)
-            if len(keys_in) > 1:
-                rset.Compile()
-                self._sets.append((rset, keys_in))
+            rset.Compile()
+            self._sets.append((rset, keys_in))
         self.known = frozenset(key for _, keys_in in self._sets for key in keys_in[1:])
 
     def __bool__(self) -> bool:

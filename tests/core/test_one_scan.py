@@ -115,3 +115,25 @@ def test_the_scan_is_not_asked_about_quick_words_it_can_answer_for_the_pattern()
     bundled = Linter(config_from_dict({"select": ["ALL"]}, source="test"))
     asked = {key for rule in bundled.rules for key in rule.check.scanned()}
     assert not any(k == rule.check._quick_key for rule in bundled.rules if isinstance(rule.check, PatternCheck) for k in asked)
+
+
+def test_much_pattern_text_is_halved_over_two_sets() -> None:
+    """A group of patterns is one RE2 set up to HALVE_AFTER characters of pattern text and two
+    of about equal text past it (a set's automaton grows with the product of its patterns)."""
+    from storylint.checks._prefilter import HALVE_AFTER, _halves
+
+    def group(sizes: list[int]) -> list[tuple[tuple[str, bool], str]]:
+        return [((f"p{i}", True), "a" * n) for i, n in enumerate(sizes)]
+
+    at_limit = group([HALVE_AFTER - 100, 100])
+    assert _halves(at_limit) == [at_limit]
+    assert len(_halves(group([HALVE_AFTER - 100, 101]))) == 2  # one character past it
+    past = group([HALVE_AFTER - 100, 101, 3000, 2000, 50])
+    halves = _halves(past)
+    assert len(halves) == 2 and all(halves)
+    assert sorted(k for part in halves for k, _ in part) == sorted(k for k, _ in past)
+    weights = [sum(len(r) for _, r in part) for part in halves]
+    assert abs(weights[0] - weights[1]) <= max(len(r) for _, r in past)
+    assert _halves([]) == []
+    bundled = Linter(config_from_dict({"select": ["ALL"]}, source="test")).prefilter
+    assert len(bundled._sets) >= 3  # the bundled case-insensitive patterns are past the limit
