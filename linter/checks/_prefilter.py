@@ -255,10 +255,14 @@ class Prefilter:
             rset.Add("(?:)")  # index 0: matches every text; its absence means no answer
             keys_in: list[Key] = [("", False)]
             for key, relaxed in part:
-                rset.Add(("(?i:" if ignore_case else "(?:") + relaxed + ")")
+                try:
+                    rset.Add(("(?i:" if ignore_case else "(?:") + relaxed + ")")
+                except re2.error:  # pragma: no cover - it compiled alone above
+                    continue
                 keys_in.append(key)
-            rset.Compile()
-            self._sets.append((rset, keys_in))
+            if len(keys_in) > 1:
+                rset.Compile()
+                self._sets.append((rset, keys_in))
         self.known = frozenset(key for _, keys_in in self._sets for key in keys_in[1:])
 
     def __bool__(self) -> bool:
