@@ -137,3 +137,20 @@ def test_much_pattern_text_is_halved_over_two_sets() -> None:
     assert _halves([]) == []
     bundled = Linter(config_from_dict({"select": ["ALL"]}, source="test")).prefilter
     assert len(bundled._sets) >= 3  # the bundled case-insensitive patterns are past the limit
+
+
+def test_a_match_only_in_a_code_block_is_found_with_the_scan_in_use() -> None:
+    """The one scan reads code blocks too, so its answer for a rule with `in-code-blocks`
+    holds there: a match only inside a block is still found with the scan in use."""
+    from storylint.analysis import analyse
+    from storylint.checks.patterns import PatternCheck
+    from storylint.parse import parse
+
+    check = PatternCheck({"patterns": [r"\bDROP TABLE\b"], "in-code-blocks": True, "context": "any"},
+                         category="data_model", vocabulary={}, trusted=True)  # fmt: skip
+    story = Story(id="1", title="Clean up", body="Run this once:\n\n```sql\nDROP TABLE old_orders;\n```\n")
+    analysis = analyse(parse(story))
+    prefilter = Prefilter(check.scanned())
+    analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
+    assert analysis.scanned_for(check.key) and analysis.may_match(check.key)
+    assert [h.term for h in check.run(analysis)] == ["DROP TABLE"]
