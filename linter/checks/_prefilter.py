@@ -176,22 +176,36 @@ def _group_end(pattern: str, i: int) -> int | None:
 
 
 @cache
-def answerable(source: str) -> bool:
-    """The one scan can answer for this pattern: it widens for RE2, and RE2 compiles it."""
+def _options() -> Any:
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 64 << 20
+    return options
+
+
+@cache
+def widened(source: str) -> str | None:
+    """`relax(source)` where RE2 compiles it too (None otherwise): the form in which the one
+    scan holds the pattern, worked out once per pattern for the scan and for the rules."""
     relaxed = relax(source)
     if relaxed is None:
-        return False
+        return None
     try:
         import re2
     except ImportError:  # pragma: no cover - a dependency
-        return False
-    options = re2.Options()
-    options.log_errors = False
+        return None
     try:
-        re2.compile(relaxed, options)
+        re2.compile(relaxed, _options())  # a set does not say which of its patterns failed
     except re2.error:
-        return False
-    return True
+        return None
+    return relaxed
+
+
+def answerable(source: str) -> bool:
+    """The one scan can answer for this pattern: it widens for RE2, and RE2 compiles it."""
+    return widened(source) is not None
 
 
 #: pattern text (relaxed) past which a group of patterns is split over two sets
@@ -233,23 +247,13 @@ class Prefilter:
             import re2  # only a run with patterns pays for loading it
         except ImportError:  # pragma: no cover - a dependency; without it every rule scans
             return
-        options = re2.Options()
-        options.log_errors = False
-        options.max_mem = 64 << 20
-        groups: list[tuple[bool, list[tuple[Key, str]]]] = []
-        for ignore_case in (True, False):
-            usable: list[tuple[Key, str]] = []
-            for key in wanted:
-                source, key_ignore_case = key
-                relaxed = relax(source) if key_ignore_case == ignore_case else None
-                if relaxed is None:
-                    continue
-                try:
-                    re2.compile(relaxed, options)  # the set does not say which one failed
-                except re2.error:
-                    continue
-                usable.append((key, relaxed))
-            groups += [(ignore_case, part) for part in _halves(usable)]
+        options = _options()
+        usable: dict[bool, list[tuple[Key, str]]] = {True: [], False: []}
+        for key in wanted:
+            relaxed = widened(key[0])
+            if relaxed is not None:
+                usable[key[1]].append((key, relaxed))
+        groups = [(ignore_case, part) for ignore_case in (True, False) for part in _halves(usable[ignore_case])]
         for ignore_case, part in groups:
             rset = re2.Set.SearchSet(options)
             rset.Add("(?:)")  # index 0: matches every text; its absence means no answer
