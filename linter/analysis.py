@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any, TypeVar, cast
 
 from .fastre import fast
-from .parse import CODE, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
+from .parse import CODE, LIST_ITEM, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 
 T = TypeVar("T")
 
@@ -101,6 +101,78 @@ class Grammar:
     symptoms: tuple[str, ...]  # in file order, for the regex built from them
     fix_names: frozenset[str]  # what "Fix X" names when X is the bug: a symptom or a defect
     code_change_verbs: frozenset[str]  # in a title, they order a part of the system changed
+    other: OtherLanguages  # the cues of the languages of languages.toml
+
+
+@dataclass(frozen=True, slots=True)
+class OtherLanguages:
+    """The modal, plan and user-clause cues of the other languages (rules/languages.toml),
+    each behind the set of words one of its phrases starts with, so that a sentence
+    with none of them (every English one) costs a set test."""
+
+    modal: re.Pattern[str] | None
+    modal_words: frozenset[str]
+    plan: re.Pattern[str] | None
+    plan_words: frozenset[str]
+    user_clause: re.Pattern[str] | None
+    role_words: frozenset[str]
+    final_imperatives: frozenset[str]  # German's order closes its title or item: "Tabellen anlegen"
+    words: frozenset[str]  # every set above but the last: one test rules all three out
+
+
+# A negation beside another language's modal: "no debe", "ne doit pas", "soll nicht", "non deve"
+_NEGATED_BEFORE = r"(?<![\w'’])(?:no|não|nao|ne|n['’]|non|nicht)\s++"
+_NEGATED_AFTER = r"\s++(?:pas|nicht|kein\w*+|jamais|nie|nunca)\b"
+
+
+def _phrases(items: list[str]) -> str:
+    """Longest first, so that "hay que" is tried before a shorter phrase it starts with."""
+    return "|".join(re.escape(x).replace("\\ ", "\\s++") for x in sorted(set(items), key=len, reverse=True))
+
+
+def _rarest_words(items: list[str]) -> frozenset[str]:
+    """A word of each phrase for the set test: its longest ("necesario" of "es necesario",
+    not "es"), which ordinary English words ("a", "on") are not."""
+    return frozenset(max(TOKEN_RE.findall(x.lower()), key=len) for x in items if TOKEN_RE.search(x))
+
+
+_LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "behaviour-verbs", "modals", "plans", "roles", "wants",
+                            "technical-roles"})  # fmt: skip
+
+
+def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
+    for code, lang in langs.items():
+        unknown = sorted(set(lang) - _LANGUAGE_KEYS) if isinstance(lang, dict) else ["(not a table)"]
+        if unknown:
+            raise ValueError(f"languages.toml: [{code}]: unknown key {unknown[0]!r}")
+
+    def every(key: str) -> list[str]:
+        return [x for lang in langs.values() for x in lang.get(key, [])]
+
+    modals, plans, roles, wants = every("modals"), every("plans"), every("roles"), every("wants")
+    # not inside a compound: "SOLL-Zustand" (the target state) orders nothing
+    modal = re.compile(
+        rf"(?P<neg>{_NEGATED_BEFORE})?+(?<![\w'’-])(?:{_phrases(modals)})(?![\w-])(?P<after>{_NEGATED_AFTER})?+", re.IGNORECASE
+    )
+    plan = re.compile(rf"(?<![\w'’-])(?:{_phrases(plans)})(?![\w-])", re.IGNORECASE)
+    # "Como usuario, quiero ...", "En tant qu'administrateur je veux ...", "Als Kunde möchte ich ..."
+    user = re.compile(
+        rf"^[\s*_>#\-]*+(?:{_phrases(roles)})(?:\s++|['’]\s*+)(?:(?:un|una|uno|um|uma|el|la|los|las|o|os|as|le|l['’]|les|"
+        rf"ein|eine|einer|eines|der|die|das|il|lo|gli)\s++)?+([^,.;\n]{{1,80}}?)[\s*_,]*+(?:(?:yo|eu|io|ich|wir)\s++)?"
+        rf"(?:{_phrases(wants)})(?!\w)",
+        re.IGNORECASE,
+    )
+    modal_words, plan_words, role_words = _rarest_words(modals), _rarest_words(plans), _rarest_words(roles)
+    return OtherLanguages(
+        modal=modal if modals else None,  # (an empty list would make a pattern that matches anything)
+        modal_words=modal_words,
+        plan=plan if plans else None,
+        plan_words=plan_words,
+        user_clause=user if roles and wants else None,
+        role_words=role_words,
+        final_imperatives=frozenset(every("final-imperatives")),
+        words=modal_words | plan_words | role_words,
+    )
 
 
 @cache
@@ -108,16 +180,22 @@ def grammar() -> Grammar:
     from .rulepack import rules_dir
 
     data = tomllib.loads((rules_dir() / "grammar.toml").read_text("utf-8"))
+    langs = tomllib.loads((rules_dir() / "languages.toml").read_text("utf-8"))
+
+    def with_other(words: list[str], key: str) -> frozenset[str]:
+        return frozenset(words + [x for lang in langs.values() for x in lang.get(key, [])])
+
     return Grammar(
-        imperatives=frozenset(data["imperatives"]),
-        behaviour_verbs=frozenset(data["behaviour_verbs"]),
+        imperatives=with_other(data["imperatives"], "imperatives"),
+        behaviour_verbs=with_other(data["behaviour_verbs"], "behaviour-verbs"),
         fillers=frozenset(data["fillers"]),
         team_subjects=frozenset(data["team_subjects"]),
-        technical_roles=frozenset(data["technical_roles"]),
+        technical_roles=with_other(data["technical_roles"], "technical-roles"),
         component_subjects=frozenset(data["component_subjects"]),
         symptoms=tuple(data["symptoms"]),
         fix_names=frozenset(data["symptoms"] + data["defects"]),
         code_change_verbs=frozenset(data["code_change_verbs"]),
+        other=_other_languages(langs),
     )
 
 
@@ -598,6 +676,14 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
                 verb = ""
             if verb and verb not in g.behaviour_verbs:
                 f.imperative, f.verb, f.verb_at = True, verb, info.word_start(word)
+    last = lowered[-1]
+    if not (f.imperative or f.behaviour) and n > 1 and last in g.other.final_imperatives and s.block.kind in (TITLE, LIST_ITEM):
+        # "Datenbanktabellen anlegen", "Rechnungen anzeigen": German's order closes its title or item
+        f.verb, f.verb_at = last, info.word_start(n - 1)
+        if last in g.behaviour_verbs:
+            f.behaviour = True
+        else:
+            f.imperative = True
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
         f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
@@ -607,6 +693,13 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.modal = False
     if not vocab.isdisjoint(_PLAN_WORDS):
         f.plan = bool(_PLAN_RE.search(text))
+    other = g.other
+    cued = not vocab.isdisjoint(other.words)  # most sentences (every English one) have no such cue
+    if cued and not f.modal and other.modal is not None and not vocab.isdisjoint(other.modal_words):
+        # "El backend debe usar Redis", not "no debe", "ne doit pas", "soll nicht"
+        f.modal = any(m["neg"] is None and m["after"] is None for m in other.modal.finditer(text))
+    if cued and not f.plan and other.plan is not None and not vocab.isdisjoint(other.plan_words):
+        f.plan = other.plan.search(text) is not None  # "Vamos a usar Redis"
     if not vocab.isdisjoint(_USERS_SIDE_WORDS):
         # "Currently we have to use a workaround", "it would help if we could ...": what it
         # takes today, or what the reporter wishes they could do; not what to build
@@ -626,6 +719,12 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             if want and want.group(1).lower() in g.imperatives and want.group(1).lower() not in g.behaviour_verbs:
                 # "... to use the connector in my jobs": the developer's own work with the product
                 f.imperative = f.technical_role and not _OWN_WORK_RE.search(text, want.end())
+    if cued and not f.user_clause and other.user_clause is not None and not vocab.isdisjoint(other.role_words):
+        m = other.user_clause.match(text)
+        if m:  # "Como usuario, quiero ...": the user's want, in another language
+            f.user_clause = True
+            f.role_end = info.start + m.end(1)
+            f.technical_role = not g.technical_roles.isdisjoint(w.lower() for w in TOKEN_RE.findall(m.group(1)))
     if k < n and lowered[k] in _CAPABILITY_WORDS:
         # "I would like to propose ...": a proposal to the team, not the user's own want
         f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end)) and not (f.plan and not _PROPOSE_WORDS.isdisjoint(vocab))

@@ -49,13 +49,18 @@ _BUG_TITLE_RE = re.compile(
     r"not (?:working|correct|shown|displayed|saved|found)|can(?:'?t|not| not)|unable|"
     r"wrong(?:ly)?|incorrect(?:ly)?|flaky|hangs?|freezes?|regressions?|mis-?behaviou?r|npe|nullpointer\w*|"
     r"problems?|issues? (?:with|when|in)|no longer|missing|invalid|stuck|leaks?|"
-    r"(?:is|are|was|were|does|do|did)?n'?t [a-z]+ing|not [a-z]+ing)\b",  # "X not shutting down Y": a failure reported
+    r"(?:is|are|was|were|does|do|did)?n'?t [a-z]+ing|not [a-z]+ing|"  # "X not shutting down Y": a failure reported
+    # the same in the other languages of rules/languages.toml
+    r"no funciona|n[ãa]o funciona|ne (?:fonctionne|marche) (?:pas|plus)|funktioniert nicht|non funziona|no se puede|"
+    r"n[ãa]o (?:é|e) poss[íi]vel|impossible de|falla|fallo|falha|erro|erreur|fehler|errore|plantage|absturz|bloqueado)\b",
     # searched in lower-cased text: no IGNORECASE (faster)
 )
 _BUG_TITLE_RE = fast(_BUG_TITLE_RE)  # most titles name no symptom: RE2 says so quicker (fastre)
 _BUG_BODY_RE = re.compile(
     rf"steps to (?:{REPRO_VERBS}|duplicate)|describe the bug|^[^\w\n]*+to (?:{REPRO_VERBS})\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
     r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b|"
+    r"pasos para reproducir|passos para reproduzir|[ée]tapes pour reproduire|schritte zum reproduzieren|"
+    r"comportamiento esperado|comportamento esperado|comportement attendu|erwartetes verhalten|resultado esperado|r[ée]sultat attendu|"
     # "the issue was reproduced using ...", "repro steps", "how to reproduce" (not "a reproducible build")
     r"\b(?:(?:was|were|is|are|can be|could be|been) reproduced|reproduc(?:e|ed|ing) (?:it|this|the (?:issue|problem|bug|error|crash))\b|"
     r"(?:repro|reproduction|replication) steps|steps (?:to|for) repro\b|how to (?:" + REPRO_VERBS + "))",

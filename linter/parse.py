@@ -40,10 +40,20 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
     (SEC_OTHER, re.compile(r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)|"
                            r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b", re.IGNORECASE)),
     (SEC_AC, re.compile(r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
+                        # the same in the other languages of rules/languages.toml
+                        r"criterios? de aceptaci|crit[ée]rios? de aceita|crit[èe]res? d['’]acceptation|akzeptanzkriterien|abnahmekriterien|"
+                        r"criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto|"
                         r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
-    (SEC_REPRO, re.compile(REPRO_VERBS + r"|repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
-    (SEC_PROPOSAL, re.compile(r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering", re.IGNORECASE)),
-    (SEC_PROBLEM, re.compile(r"problem|goal|why|background|context|summary|description|user stor|motivation|overview|intent|feature|reasoning|jobs to be done|persona|value", re.IGNORECASE)),
+    (SEC_REPRO, re.compile(REPRO_VERBS + r"|reproducir|reproduzir|reproduire|reproduzieren|riprodurre|"
+                           r"comportamiento (?:esperado|actual)|comportamento (?:esperado|atual|atteso|attuale)|comportement (?:attendu|actuel)|"
+                           r"(?:erwartetes|tatsächliches) verhalten|resultado (?:esperado|obtenido|obtido|atual)|r[ée]sultat (?:attendu|obtenu)|"
+                           r"repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
+    (SEC_PROPOSAL, re.compile(r"soluci[óo]n|solu[çc][ãa]o|propuesta|proposta|implementaci[óo]n|implementa[çc][ãa]o|impl[ée]mentation|"
+                              r"umsetzung|lösung|tareas|tarefas|t[âa]ches|aufgaben|t[ée]cnic[oa]s?\b|d[ée]tails techniques|technische|"
+                              r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering", re.IGNORECASE)),
+    (SEC_PROBLEM, re.compile(r"descripci[óo]n|descri[çc][ãa]o|beschreibung|contexto|contexte|kontext|objetivo|objectif|ziel\b|obiettivo|"
+                             r"historia de usuario|hist[óo]ria de usu[áa]rio|probl[èe]me|problema|"
+                             r"problem|goal|why|background|context|summary|description|user stor|motivation|overview|intent|feature|reasoning|jobs to be done|persona|value", re.IGNORECASE)),
 ]
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -72,6 +82,8 @@ _TABLE_RE = re.compile(r"^\s*\|")
 _TABLE_SEP_RE = re.compile(r"^(?=[^\n]*--)[\s:|-]++$")
 _BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)([^*\n]{1,100})(?:\*\*|__)\s*:?\s*$")
 _LABEL_LINE_RE = re.compile(r"^\s*+([A-Za-z][A-Za-z /&'-]{1,60}?)\s*+:?\s*+$")
+# ... with any letters ("Criterios de aceptación:"), for the lines that are not ASCII (slower)
+_LABEL_LINE_ANY_RE = re.compile(r"^\s*+([^\W\d_](?:[^\W\d_]|[ /&'-]){1,60}?)\s*+:?\s*+$")
 _HR_RE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _BACKTICKS_RE = re.compile(r"`+")
 _WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
@@ -462,13 +474,23 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
 
 
 # How a criteria section is labelled; the short forms ("AC", "COS") only with a colon or alone on a line.
-_AC_WORDS = r"acceptance(?: criteria| tests?)?|conditions of satisfaction|definition of done"
+_AC_WORDS = (
+    r"acceptance(?: criteria| tests?)?|conditions of satisfaction|definition of done|"
+    # the same in the other languages of rules/languages.toml
+    r"criterios? de aceptaci[óo]n|crit[ée]rios? de aceita[çc][ãa]o|crit[èe]res? d['’]acceptation|akzeptanzkriterien|"
+    r"abnahmekriterien|criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto"
+)
 _KNOWN_LABELS = re.compile(
     r"^(?:" + _AC_WORDS + r"|cos|ac|done when|steps to reproduce|expected (?:behaviou?r|result)|"
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve| statement)?|goals?|outcomes?|motivation|"
     r"business value|value|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
-    r"user story|why|notes|solution|approach|requirements)\b",
+    r"user story|why|notes|solution|approach|requirements|"
+    r"pasos para reproducir|passos para reproduzir|comportamiento esperado|comportamento esperado|resultado esperado|"
+    r"comportement attendu|erwartetes verhalten|descripci[óo]n|descri[çc][ãa]o|beschreibung|contexto|contexte|kontext|"
+    r"objetivo|objectif|ziel|soluci[óo]n|solu[çc][ãa]o|lösung|propuesta|proposta|historia de usuario|"
+    r"hist[óo]ria de usu[áa]rio|tareas|tarefas|t[âa]ches|aufgaben|problema|probl[èe]me|requisitos|exigences|anforderungen|"
+    r"requisiti)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -490,7 +512,7 @@ def _short_label_heading(line: str) -> bool:
         return False
     bare = line.strip()
     inner = bare.strip("*_")
-    m = _LABEL_LINE_RE.match(inner)
+    m = (_LABEL_LINE_RE if inner.isascii() else _LABEL_LINE_ANY_RE).match(inner)
     if not m or len(m.group(1).split()) > 6:
         return False
     # "*Acceptance*" (bold in Jira wiki) heads the criteria; other bold lines ("*Expected

@@ -81,7 +81,7 @@ class RulePack:
 
 
 #: Files of the bundled pack that hold data for every rule, not a rule.
-_PACK_DATA = frozenset({"grammar.toml", "calibration.toml"})
+_PACK_DATA = frozenset({"grammar.toml", "languages.toml", "calibration.toml"})
 
 
 def rules_dir() -> Path:

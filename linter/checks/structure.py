@@ -22,7 +22,10 @@ from .base import Check, Hit, PhraseIndex, str_list
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
 _WHY_HEADING = re.compile(
     r"\b(?:goals?|objectives?|purpose|why|motivation|value|benefits?|business case|impact|reasoning|rationale|"
-    r"problems?(?: to solve| statement)?|outcomes?|background|intent|user story)\b",
+    r"problems?(?: to solve| statement)?|outcomes?|background|intent|user story|"
+    # the same in the other languages of rules/languages.toml
+    r"objetivos?|prop[óo]sito|motivaci[óo]n|motiva[çc][ãa]o|problemas?|historia de usuario|hist[óo]ria de usu[áa]rio|"
+    r"objectifs?|probl[èe]me|ziele?|zweck|hintergrund|obiettivi|obiettivo|scopo)\b",
     re.IGNORECASE,
 )
 # People affected, by their role ("dispatchers", "an editor"), not parts of the system.
@@ -84,10 +87,36 @@ _WHEN_LINE = re.compile(r"^[ \t*_>-]*+when\b", re.IGNORECASE | re.MULTILINE)
 _THEN_LINE = re.compile(r"^[ \t*_>-]*+then\b", re.IGNORECASE | re.MULTILINE)
 
 
-def _given_when_then(text: str) -> bool:
+# Gherkin's keywords in the other languages of rules/languages.toml ("Dado ... Cuando ...
+# Entonces", "Étant donné ... Quand ... Alors", "Gegeben ... Wenn ... Dann")
+# (most bodies have none: RE2 says so quicker, fastre)
+_OTHER_GIVEN = fast(re.compile(r"\b(?:dado|dada|dados|dadas|[ée]tant donn[ée]e?s?|gegeben|angenommen|dato|dati)\b", re.IGNORECASE))
+_OTHER_WHEN = re.compile(r"\b(?:cuando|quando|quand|lorsque|wenn)\b", re.IGNORECASE)
+_OTHER_THEN = re.compile(r"\b(?:entonces|ent[ãa]o|alors|dann|allora)\b", re.IGNORECASE)
+# ... and its "Scenario:" line ("Escenario 1:", "Cenário:", "Szenario:"), then a when and a then
+# (or the "Resultado:" / "Résultat :" label that many of those templates use for it)
+_OTHER_SCENARIO = fast(re.compile(r"^[ \t*_#>-]*+(?:escenario|cen[áa]rio|sc[ée]nario|szenario)\b", re.IGNORECASE | re.MULTILINE))
+_OTHER_RESULT = re.compile(r"\b(?:entonces|ent[ãa]o|alors|dann|allora|resultados?|r[ée]sultats?|ergebnis|risultato)\b", re.IGNORECASE)
+
+
+_OTHER_GIVEN_KEY = (_OTHER_GIVEN.pattern, True)
+_OTHER_SCENARIO_KEY = (_OTHER_SCENARIO.pattern, True)
+# (start, when, then, and the one scan's key for a start that most stories never have)
+_GHERKIN = (
+    (_GIVEN, _WHEN, _THEN, None),
+    (_SCENARIO, _WHEN_LINE, _THEN_LINE, None),
+    (_OTHER_GIVEN, _OTHER_WHEN, _OTHER_THEN, _OTHER_GIVEN_KEY),
+    (_OTHER_SCENARIO, _OTHER_WHEN, _OTHER_RESULT, _OTHER_SCENARIO_KEY),
+)
+
+
+def _given_when_then(text: str, a: Analysis | None = None) -> bool:
     """Given ... when ... then, or a Gherkin scenario's When and Then lines, within 300
-    characters of each other; each start tried once."""
-    for start, when, then in ((_GIVEN, _WHEN, _THEN), (_SCENARIO, _WHEN_LINE, _THEN_LINE)):
+    characters of each other; each start tried once. (`a`: the story's one scan rules
+    out the other languages' keywords, as for nearly every story.)"""
+    for start, when, then, key in _GHERKIN:
+        if key is not None and a is not None and not a.may_match(key):
+            continue
         if start.search(text) is None:
             continue
         for g in start.finditer(text):
@@ -223,7 +252,8 @@ class AcceptanceCriteriaCheck(Check):
         self.key = (join_patterns(patterns), True)
 
     def scanned(self) -> list[tuple[str, bool]]:
-        return [*super().scanned(), self.key] if self.pattern is not None else super().scanned()
+        keys = [*super().scanned(), _OTHER_GIVEN_KEY, _OTHER_SCENARIO_KEY]
+        return [*keys, self.key] if self.pattern is not None else keys
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
@@ -242,7 +272,7 @@ class AcceptanceCriteriaCheck(Check):
         if content:
             return True
         body = p.masked_body
-        if _given_when_then(body):
+        if _given_when_then(body, a):
             return True
         if self.pattern is not None and a.may_match(self.key) and self.pattern.search(body):
             return True

@@ -62,6 +62,27 @@ def test_developer_want_with_build_verb_is_directive() -> None:
     assert s.user_clause and s.technical_role and s.directive
 
 
+def test_other_languages_order_plan_and_want() -> None:
+    """rules/languages.toml: the same cues in Spanish, Portuguese, French, German and Italian."""
+    title = sentences("", title="Implementar el inicio de sesión con Firebase")[0]
+    assert title.imperative and title.verb == "implementar"
+    assert not sentences("", title="Mostrar el total del pedido")[0].imperative  # what the user sees
+    assert sentences("O backend deve publicar os eventos.")[-1].modal
+    assert sentences("Il faut stocker les sessions ailleurs.")[-1].modal
+    assert sentences("Wir sollten die Suche neu bauen.")[-1].plan
+    assert sentences("Dobbiamo salvare i dati altrove.")[-1].plan
+    # a negated modal forbids; it orders nothing
+    assert not sentences("El backend no debe guardar contraseñas.")[-1].modal
+    assert not sentences("Le client ne doit pas voir les autres comptes.")[-1].modal
+    assert not sentences("Das Backend soll nicht neu starten.")[-1].modal
+    want = sentences("Como cliente, quiero ver mis pedidos para saber cuándo llegan.")[-1]
+    assert want.user_clause and not want.technical_role and not want.modal and not want.plan
+    assert sentences("En tant que développeur, je veux un cache partagé.")[-1].technical_role
+    assert sentences("Als Kundin möchte ich Rechnungen exportieren.")[-1].user_clause
+    # English reads as before: "come" and "a" are no Italian or Portuguese cue there
+    assert not sentences("Come back later, a new build will be ready.")[-1].user_clause
+
+
 def test_prohibition_is_not_a_directive() -> None:
     assert not sentences("Restarts should not cause old lines to be sent again.")[-1].modal
 
