@@ -50,6 +50,8 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
                            r"repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
     (SEC_PROPOSAL, re.compile(r"soluci[óo]n|solu[çc][ãa]o|propuesta|proposta|implementaci[óo]n|implementa[çc][ãa]o|impl[ée]mentation|"
                               r"umsetzung|lösung|tareas|tarefas|t[âa]ches|aufgaben|t[ée]cnic[oa]s?\b|d[ée]tails techniques|technische|"
+                              r"o que (?:deve|precisa) ser feito|qu[ée] (?:hay que|se debe) hacer|lo que (?:hay que|se debe) hacer|"
+                              r"ce qu['’]il faut faire|was (?:zu tun ist|getan werden muss)|cosa (?:c['’]è da )?fare|"
                               r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering", re.IGNORECASE)),
     (SEC_PROBLEM, re.compile(r"descripci[óo]n|descri[çc][ãa]o|beschreibung|contexto|contexte|kontext|objetivo|objectif|ziel\b|obiettivo|"
                              r"historia de usuario|hist[óo]ria de usu[áa]rio|probl[èe]me|problema|"

@@ -83,6 +83,22 @@ def test_other_languages_order_plan_and_want() -> None:
     assert not sentences("Come back later, a new build will be ready.")[-1].user_clause
 
 
+def test_other_languages_sections() -> None:
+    """The criteria, proposal and reproduction headings and labels of rules/languages.toml's languages."""
+
+    def sections(body: str, fmt: BodyFormat = BodyFormat.MARKDOWN) -> list[str]:
+        p = parse(Story(id="1", title="t", body=body, body_format=fmt))
+        return [b.section for b in p.blocks if b.kind != HEADING and b.field == "body"]
+
+    assert sections("## Criterios de aceptación\n\n- Puedo descargar el PDF") == [SEC_AC]
+    assert sections("Critérios de aceitação:\n- O PDF contém as faturas") == [SEC_AC]
+    assert sections("## Akzeptanzkriterien\n\n- Ich kann das PDF laden") == [SEC_AC]
+    assert sections("h3. O que deve ser feito\n\nAtualizar o SDK", BodyFormat.JIRA_WIKI) == [SEC_PROPOSAL]
+    assert sections("## Solución propuesta\n\nUsar una cola") == [SEC_PROPOSAL]
+    assert sections("## Pasos para reproducir\n\n1. Abrir el formulario") == [SEC_REPRO]
+    assert sections("## Comportement attendu\n\nLe PDF s'ouvre") == [SEC_REPRO]
+
+
 def test_prohibition_is_not_a_directive() -> None:
     assert not sentences("Restarts should not cause old lines to be sent again.")[-1].modal
 
