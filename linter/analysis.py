@@ -725,6 +725,10 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.user_clause = True
             f.role_end = info.start + m.end(1)
             f.technical_role = not g.technical_roles.isdisjoint(w.lower() for w in TOKEN_RE.findall(m.group(1)))
+            wanted = TOKEN_RE.search(text, m.end())
+            verb = wanted.group(0).lower() if wanted else ""
+            # "Como desarrollador, quiero implementar la caché con Redis": the want is a build step
+            f.imperative = f.technical_role and verb in g.imperatives and verb not in g.behaviour_verbs
     if k < n and lowered[k] in _CAPABILITY_WORDS:
         # "I would like to propose ...": a proposal to the team, not the user's own want
         f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end)) and not (f.plan and not _PROPOSE_WORDS.isdisjoint(vocab))

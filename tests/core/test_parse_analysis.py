@@ -78,6 +78,9 @@ def test_other_languages_order_plan_and_want() -> None:
     want = sentences("Como cliente, quiero ver mis pedidos para saber cuándo llegan.")[-1]
     assert want.user_clause and not want.technical_role and not want.modal and not want.plan
     assert sentences("En tant que développeur, je veux un cache partagé.")[-1].technical_role
+    # a developer's want whose verb builds: an order, as "As a developer I want to use X" is
+    assert sentences("Como desarrollador, quiero implementar la caché con Redis.")[-1].directive
+    assert not sentences("Como desarrollador, quiero ver los registros del servidor.")[-1].directive
     assert sentences("Als Kundin möchte ich Rechnungen exportieren.")[-1].user_clause
     # English reads as before: "come" and "a" are no Italian or Portuguese cue there
     assert not sentences("Come back later, a new build will be ready.")[-1].user_clause
