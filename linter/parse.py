@@ -43,6 +43,7 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
                         # the same in the other languages of rules/languages.toml
                         r"criterios? de aceptaci|crit[ée]rios? de aceita|crit[èe]res? d['’]acceptation|akzeptanzkriterien|abnahmekriterien|"
                         r"criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto|"
+                        r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)|"
                         r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
     (SEC_REPRO, re.compile(REPRO_VERBS + r"|reproducir|reproduzir|reproduire|reproduzieren|riprodurre|"
                            r"comportamiento (?:esperado|actual)|comportamento (?:esperado|atual|atteso|attuale)|comportement (?:attendu|actuel)|"
@@ -480,7 +481,8 @@ _AC_WORDS = (
     r"acceptance(?: criteria| tests?)?|conditions of satisfaction|definition of done|"
     # the same in the other languages of rules/languages.toml
     r"criterios? de aceptaci[óo]n|crit[ée]rios? de aceita[çc][ãa]o|crit[èe]res? d['’]acceptation|akzeptanzkriterien|"
-    r"abnahmekriterien|criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto"
+    r"abnahmekriterien|criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto|"
+    r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)"
 )
 _KNOWN_LABELS = re.compile(
     r"^(?:" + _AC_WORDS + r"|cos|ac|done when|steps to reproduce|expected (?:behaviou?r|result)|"
