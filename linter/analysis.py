@@ -104,17 +104,33 @@ class Grammar:
     other: OtherLanguages  # the cues of the languages of languages.toml
 
 
+class _Deferred:
+    """A pattern compiled on first use: a run over English stories never needs it, and
+    compiling the other languages' long alternations would add to every cold start."""
+
+    __slots__ = ("_source", "_rx")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._rx: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._rx is None:
+            self._rx = re.compile(self._source, re.IGNORECASE)
+        return self._rx
+
+
 @dataclass(frozen=True, slots=True)
 class OtherLanguages:
     """The modal, plan and user-clause cues of the other languages (rules/languages.toml),
-    each behind the set of words one of its phrases starts with, so that a sentence
-    with none of them (every English one) costs a set test."""
+    each behind the set of the rarest word of each of its phrases, so that a sentence with
+    none of them (every English one) costs a set test."""
 
-    modal: re.Pattern[str] | None
+    modal: _Deferred | None
     modal_words: frozenset[str]
-    plan: re.Pattern[str] | None
+    plan: _Deferred | None
     plan_words: frozenset[str]
-    user_clause: re.Pattern[str] | None
+    user_clause: _Deferred | None
     role_words: frozenset[str]
     final_imperatives: frozenset[str]  # German's order closes its title or item: "Tabellen anlegen"
     words: frozenset[str]  # every set above but the last: one test rules all three out
@@ -151,16 +167,13 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
 
     modals, plans, roles, wants = every("modals"), every("plans"), every("roles"), every("wants")
     # not inside a compound: "SOLL-Zustand" (the target state) orders nothing
-    modal = re.compile(
-        rf"(?P<neg>{_NEGATED_BEFORE})?+(?<![\w'’-])(?:{_phrases(modals)})(?![\w-])(?P<after>{_NEGATED_AFTER})?+", re.IGNORECASE
-    )
-    plan = re.compile(rf"(?<![\w'’-])(?:{_phrases(plans)})(?![\w-])", re.IGNORECASE)
+    modal = _Deferred(rf"(?P<neg>{_NEGATED_BEFORE})?+(?<![\w'’-])(?:{_phrases(modals)})(?![\w-])(?P<after>{_NEGATED_AFTER})?+")
+    plan = _Deferred(rf"(?<![\w'’-])(?:{_phrases(plans)})(?![\w-])")
     # "Como usuario, quiero ...", "En tant qu'administrateur je veux ...", "Als Kunde möchte ich ..."
-    user = re.compile(
+    user = _Deferred(
         rf"^[\s*_>#\-]*+(?:{_phrases(roles)})(?:\s++|['’]\s*+)(?:(?:un|una|uno|um|uma|el|la|los|las|o|os|as|le|l['’]|les|"
         rf"ein|eine|einer|eines|der|die|das|il|lo|gli)\s++)?+([^,.;\n]{{1,80}}?)[\s*_,]*+(?:(?:yo|eu|io|ich|wir)\s++)?"
-        rf"(?:{_phrases(wants)})(?!\w)",
-        re.IGNORECASE,
+        rf"(?:{_phrases(wants)})(?!\w)"
     )
     modal_words, plan_words, role_words = _rarest_words(modals), _rarest_words(plans), _rarest_words(roles)
     return OtherLanguages(
@@ -697,9 +710,9 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     cued = not vocab.isdisjoint(other.words)  # most sentences (every English one) have no such cue
     if cued and not f.modal and other.modal is not None and not vocab.isdisjoint(other.modal_words):
         # "El backend debe usar Redis", not "no debe", "ne doit pas", "soll nicht"
-        f.modal = any(m["neg"] is None and m["after"] is None for m in other.modal.finditer(text))
+        f.modal = any(m["neg"] is None and m["after"] is None for m in other.modal.compiled().finditer(text))
     if cued and not f.plan and other.plan is not None and not vocab.isdisjoint(other.plan_words):
-        f.plan = other.plan.search(text) is not None  # "Vamos a usar Redis"
+        f.plan = other.plan.compiled().search(text) is not None  # "Vamos a usar Redis"
     if not vocab.isdisjoint(_USERS_SIDE_WORDS):
         # "Currently we have to use a workaround", "it would help if we could ...": what it
         # takes today, or what the reporter wishes they could do; not what to build
@@ -720,7 +733,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
                 # "... to use the connector in my jobs": the developer's own work with the product
                 f.imperative = f.technical_role and not _OWN_WORK_RE.search(text, want.end())
     if cued and not f.user_clause and other.user_clause is not None and not vocab.isdisjoint(other.role_words):
-        m = other.user_clause.match(text)
+        m = other.user_clause.compiled().match(text)
         if m:  # "Como usuario, quiero ...": the user's want, in another language
             f.user_clause = True
             f.role_end = info.start + m.end(1)
