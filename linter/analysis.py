@@ -108,7 +108,7 @@ class _Deferred:
     """A pattern compiled on first use: a run over English stories never needs it, and
     compiling the other languages' long alternations would add to every cold start."""
 
-    __slots__ = ("_source", "_rx")
+    __slots__ = ("_rx", "_source")
 
     def __init__(self, source: str) -> None:
         self._source = source
