@@ -123,8 +123,9 @@ class _Deferred:
 @dataclass(frozen=True, slots=True)
 class OtherLanguages:
     """The modal, plan and user-clause cues of the other languages (rules/languages.toml),
-    each behind the set of the rarest word of each of its phrases, so that a sentence with
-    none of them (every English one) costs a set test."""
+    each behind the set of the rarest word of each of its phrases: a sentence with none of
+    them costs a set test. A few of those words are English words too ("idea", "come"); an
+    English sentence with one runs the regex, which cannot match it."""
 
     modal: _Deferred | None
     modal_words: frozenset[str]
@@ -136,9 +137,11 @@ class OtherLanguages:
     words: frozenset[str]  # every set above but the last: one test rules all three out
 
 
-# A negation beside another language's modal: "no debe", "ne doit pas", "soll nicht", "non deve"
-_NEGATED_BEFORE = r"(?<![\w'’])(?:no|não|nao|ne|n['’]|non|nicht)\s++"
-_NEGATED_AFTER = r"\s++(?:pas|nicht|kein\w*+|jamais|nie|nunca)\b"
+# A negation beside another language's modal: "no debe", "No se debe", "Non si deve", "n'est pas
+# nécessaire", "nunca se debe" before it; "ne doit pas", "soll die Daten nicht ...", "soll auf keinen
+# Fall ..." after it, German's anywhere later in the clause
+_NEGATED_BEFORE = r"(?<![\w'’])(?:(?:no|não|nao|ne|non|nunca|jamais|jamás|nie)\s++(?:(?:se|si|le|la|lo|les|me|te|nos|vous)\s++)?|n['’]\s*+)"
+_NEGATED_AFTER = r"(?:\s++(?:pas|jamais)(?!\w)|[^.;!?\n]{0,80}?(?<![\w'’])(?:nicht|keine?[mnrs]?|nie|nunca)(?!\w))"
 
 
 def _phrases(items: list[str]) -> str:
@@ -592,6 +595,13 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
                         _src=(p, s), lowered=lowered, vocab=frozenset(lowered))  # fmt: skip
 
 
+#: German finite verbs and subjects: a sentence with one states what happens ("Der Kunde kann
+#: seine Adresse ändern", "Die Daten werden gespeichert"); it is no order by its closing infinitive
+_GERMAN_FINITE = frozenset({"kann", "können", "soll", "sollen", "sollte", "sollten", "muss", "müssen", "darf", "dürfen",
+                            "wird", "werden", "ist", "sind", "hat", "haben", "möchte", "möchten", "will", "wollen",
+                            "ich", "wir", "er", "sie", "es", "man", "du"})  # fmt: skip
+
+
 #: -ing forms that start reports of what a user did ("Using X crashes", "Running the
 #: job hangs") more often than they name work
 _USER_ACTIONS = frozenset({"use", "run"})
@@ -650,8 +660,12 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             and _NAME_COMPOUND.match(full, at + len(lower)) is None  # "Parse-tika uses ...": a name
         ):
             nxt = lowered[i + 1] if i + 1 < n else ""
-            # "make sure X" states an outcome; "Drop down menu ..." names a widget
-            if not ((lower == "make" and nxt == "sure") or (lower == "drop" and nxt in ("down", "downs"))):
+            # "make sure X" ("Stelle sicher, dass X") states an outcome; "Drop down menu ..." names a widget
+            if not (
+                (lower == "make" and nxt == "sure")
+                or (lower == "stelle" and nxt == "sicher")
+                or (lower == "drop" and nxt in ("down", "downs"))
+            ):
                 f.verb, f.verb_at = lower, at
                 if lower in g.behaviour_verbs or _GIVES_CAPABILITY.match(text, at - info.start + len(lower)):
                     f.behaviour = True
@@ -690,7 +704,14 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             if verb and verb not in g.behaviour_verbs:
                 f.imperative, f.verb, f.verb_at = True, verb, info.word_start(word)
     last = lowered[-1]
-    if not (f.imperative or f.behaviour) and n > 1 and last in g.other.final_imperatives and s.block.kind in (TITLE, LIST_ITEM):
+    if (
+        not (f.imperative or f.behaviour)
+        and n > 1
+        and last in g.other.final_imperatives
+        and s.block.kind in (TITLE, LIST_ITEM)
+        and full[info.word_start(n - 1)].islower()  # "beim Speichern", "für jeden Laden": nouns
+        and vocab.isdisjoint(_GERMAN_FINITE)  # "Der Kunde kann seine Adresse ändern": behaviour
+    ):
         # "Datenbanktabellen anlegen", "Rechnungen anzeigen": German's order closes its title or item
         f.verb, f.verb_at = last, info.word_start(n - 1)
         if last in g.behaviour_verbs:
@@ -740,6 +761,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.technical_role = not g.technical_roles.isdisjoint(w.lower() for w in TOKEN_RE.findall(m.group(1)))
             wanted = TOKEN_RE.search(text, m.end())
             verb = wanted.group(0).lower() if wanted else ""
+            if last in g.other.final_imperatives:
+                verb = last  # "Als Entwickler möchte ich den Cache mit Redis implementieren"
             # "Como desarrollador, quiero implementar la caché con Redis": the want is a build step
             f.imperative = f.technical_role and verb in g.imperatives and verb not in g.behaviour_verbs
     if k < n and lowered[k] in _CAPABILITY_WORDS:

@@ -37,17 +37,23 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
     # description of what you want to happen" is the user's wish (WHAT), not a technical plan;
     # its sentences are judged on their own cues.
     # So is "Describe the feature you want to add, and how it would change your usage".
-    (SEC_OTHER, re.compile(r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)|"
+    (SEC_OTHER, re.compile(r"soluci[óo]n que te gustar[íi]a|describe la soluci[óo]n|solu[çc][ãa]o que (?:voc[êe] )?gostaria|descreva a solu[çc][ãa]o|"
+                           r"solution que (?:vous aimeriez|tu aimerais)|d[ée]cri(?:vez|s) la solution|l[öo]sung,? die (?:du dir|sie sich) w[üu]nsch|"
+                           r"beschreibe die l[öo]sung|soluzione che vorresti|descrivi la soluzione|"
+                           r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)|"
                            r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b", re.IGNORECASE)),
     (SEC_AC, re.compile(r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
                         # the same in the other languages of rules/languages.toml
                         r"criterios? de aceptaci|crit[ée]rios? de aceita|crit[èe]res? d['’]acceptation|akzeptanzkriterien|abnahmekriterien|"
                         r"criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto|"
-                        r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)|"
+                        r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)|crit[ée]rios? de aceite|"
+                        r"akzeptanzkriterium|"
                         r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
     (SEC_REPRO, re.compile(REPRO_VERBS + r"|reproducir|reproduzir|reproduire|reproduzieren|riprodurre|"
                            r"comportamiento (?:esperado|actual)|comportamento (?:esperado|atual|atteso|attuale)|comportement (?:attendu|actuel)|"
+                           # (labelled stories in those languages: their "expected result" is a bug's, not criteria)
                            r"(?:erwartetes|tatsächliches) verhalten|resultado (?:esperado|obtenido|obtido|atual)|r[ée]sultat (?:attendu|obtenu)|"
+                           r"risultato (?:atteso|ottenuto)|"
                            r"repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
     (SEC_PROPOSAL, re.compile(r"soluci[óo]n|solu[çc][ãa]o|propuesta|proposta|implementaci[óo]n|implementa[çc][ãa]o|impl[ée]mentation|"
                               r"umsetzung|lösung|tareas|tarefas|t[âa]ches|aufgaben|t[ée]cnic[oa]s?\b|d[ée]tails techniques|technische|"
@@ -482,7 +488,8 @@ _AC_WORDS = (
     # the same in the other languages of rules/languages.toml
     r"criterios? de aceptaci[óo]n|crit[ée]rios? de aceita[çc][ãa]o|crit[èe]res? d['’]acceptation|akzeptanzkriterien|"
     r"abnahmekriterien|criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto|"
-    r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)"
+    r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)|crit[ée]rios? de aceite|"
+    r"akzeptanzkriterium"
 )
 _KNOWN_LABELS = re.compile(
     r"^(?:" + _AC_WORDS + r"|cos|ac|done when|steps to reproduce|expected (?:behaviou?r|result)|"

@@ -90,13 +90,35 @@ _THEN_LINE = re.compile(r"^[ \t*_>-]*+then\b", re.IGNORECASE | re.MULTILINE)
 # Gherkin's keywords in the other languages of rules/languages.toml ("Dado ... Cuando ...
 # Entonces", "Étant donné ... Quand ... Alors", "Gegeben ... Wenn ... Dann")
 # (most bodies have none: RE2 says so quicker, fastre)
-_OTHER_GIVEN = fast(re.compile(r"\b(?:dado|dada|dados|dadas|[ée]tant donn[ée]e?s?|gegeben|angenommen|dato|dati)\b", re.IGNORECASE))
+# (at the start of a line, as Gherkin writes them: "dados" and "dati" are also everyday words for data)
+_OTHER_GIVEN = fast(
+    re.compile(r"^[ \t*_>-]*+(?:dado|dada|[ée]tant donn[ée]e?s?|gegeben|angenommen|dato)\b", re.IGNORECASE | re.MULTILINE)
+)
 _OTHER_WHEN = re.compile(r"\b(?:cuando|quando|quand|lorsque|wenn)\b", re.IGNORECASE)
 _OTHER_THEN = re.compile(r"\b(?:entonces|ent[ãa]o|alors|dann|allora)\b", re.IGNORECASE)
 # ... and its "Scenario:" line ("Escenario 1:", "Cenário:", "Szenario:"), then a when and a then
 # (or the "Resultado:" / "Résultat :" label that many of those templates use for it)
 _OTHER_SCENARIO = fast(re.compile(r"^[ \t*_#>-]*+(?:escenario|cen[áa]rio|sc[ée]nario|szenario)\b", re.IGNORECASE | re.MULTILINE))
 _OTHER_RESULT = re.compile(r"\b(?:entonces|ent[ãa]o|alors|dann|allora|resultados?|r[ée]sultats?|ergebnis|risultato)\b", re.IGNORECASE)
+
+
+# A criterion in the other languages: what someone can do ("El usuario puede descargar el PDF",
+# "Der Kunde kann seine Adresse ändern"), or what must be shown ("debe mostrar", "soll angezeigt")
+_OTHER_BEHAVIOUR = re.compile(
+    r"\b(?:puede|pueden|pode|podem|peut|peuvent|kann|können|può|possono)\s++(?!ser\b|être\b|sein\b|essere\b)[^\W\d_]"
+    r"|\b(?:debe|deben|deve|devem|doit|doivent|soll|sollen|muss|müssen|devono)\s++(?:\S+\s++){0,3}?"
+    r"(?:mostrar(?:se)?|exibir|exibido|afficher|affiché|anzeigen|angezeigt|visualizzare|visualizzato|aparecer|aparaître|erscheinen)\b",
+    re.IGNORECASE,
+)
+_OTHER_BEHAVIOUR_WORDS = frozenset(
+    {"puede", "pueden", "pode", "podem", "peut", "peuvent", "kann", "können", "può", "possono", "debe", "deben", "deve",
+     "devem", "doit", "doivent", "soll", "sollen", "muss", "müssen", "devono"}
+)  # fmt: skip
+
+
+def _other_behaviour(text: str) -> bool:
+    words = {w.lower() for w in text.split()[:40]}
+    return not words.isdisjoint(_OTHER_BEHAVIOUR_WORDS) and _OTHER_BEHAVIOUR.search(text) is not None
 
 
 _OTHER_GIVEN_KEY = (_OTHER_GIVEN.pattern, True)
@@ -283,6 +305,8 @@ class AcceptanceCriteriaCheck(Check):
                 item = body[s.start : s.end]
                 # a modal item counts only when it states behaviour ("should return X"), not
                 # when it orders construction ("we might need to use the Advanced tab")
-                if len(item.split()) >= 3 and (s.capability or s.behaviour or (s.modal and behaviour_modal(s.text))):
+                if len(item.split()) >= 3 and (
+                    s.capability or s.behaviour or (s.modal and behaviour_modal(s.text)) or _other_behaviour(s.text)
+                ):
                     behaviours += 1
         return behaviours >= self.checklist_min
