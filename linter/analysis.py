@@ -134,6 +134,7 @@ class OtherLanguages:
     user_clause: _Deferred | None
     role_words: frozenset[str]
     final_imperatives: frozenset[str]  # German's order closes its title or item: "Tabellen anlegen"
+    work_nouns: frozenset[str]  # a title opened by the work's name: "Implementación de login con JWT"
     words: frozenset[str]  # every set above but the last: one test rules all three out
 
 
@@ -155,8 +156,8 @@ def _rarest_words(items: list[str]) -> frozenset[str]:
     return frozenset(max(TOKEN_RE.findall(x.lower()), key=len) for x in items if TOKEN_RE.search(x))
 
 
-_LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "behaviour-verbs", "modals", "plans", "roles", "wants",
-                            "technical-roles"})  # fmt: skip
+_LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "work-nouns", "behaviour-verbs", "modals", "plans", "roles",
+                            "wants", "technical-roles"})  # fmt: skip
 
 
 def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
@@ -187,6 +188,7 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
         user_clause=user if roles and wants else None,
         role_words=role_words,
         final_imperatives=frozenset(every("final-imperatives")),
+        work_nouns=frozenset(every("work-nouns")),
         words=modal_words | plan_words | role_words,
     )
 
@@ -683,6 +685,9 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
                     f.behaviour = True
                 else:
                     f.imperative = True
+        elif s.block.kind == TITLE and lower in g.other.work_nouns and i + 1 < n:
+            # "Implementación de login con JWT", "Erstellung der Eingabemaske": the work, named
+            f.imperative, f.verb, f.verb_at = True, lower, info.word_start(i)
         elif lower == "get" and lowered[i + 1 : i + 3] == ["rid", "of"]:
             f.imperative, f.verb, f.verb_at = True, "remove", info.word_start(i)  # "Get rid of X": remove it
         elif lower in g.component_subjects and i + 2 < n and lowered[i + 1] == "to":
