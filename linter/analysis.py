@@ -138,10 +138,10 @@ class OtherLanguages:
     words: frozenset[str]  # every set above but the last: one test rules all three out
 
 
-# A negation beside another language's modal: "no debe", "No se debe", "Non si deve", "n'est pas
+# A negation beside another language's modal: "no debe", "No se debe", "Non si deve", "не должен", "n'est pas
 # nécessaire", "nunca se debe" before it; "ne doit pas", "soll die Daten nicht ...", "soll auf keinen
 # Fall ..." after it, German's anywhere later in the clause
-_NEGATED_BEFORE = r"(?<![\w'’])(?:(?:no|não|nao|ne|non|nunca|jamais|jamás|nie)\s++(?:(?:se|si|le|la|lo|les|me|te|nos|vous)\s++)?|n['’]\s*+)"
+_NEGATED_BEFORE = r"(?<![\w'’])(?:(?:no|não|nao|ne|non|nunca|jamais|jamás|nie|не)\s++(?:(?:se|si|le|la|lo|les|me|te|nos|vous)\s++)?|n['’]\s*+)"
 _NEGATED_AFTER = r"(?:\s++(?:pas|jamais)(?!\w)|[^.;!?\n]{0,80}?(?<![\w'’])(?:nicht|keine?[mnrs]?|nie|nunca)(?!\w))"
 
 

@@ -52,7 +52,7 @@ _BUG_TITLE_RE = re.compile(
     r"(?:is|are|was|were|does|do|did)?n'?t [a-z]+ing|not [a-z]+ing|"  # "X not shutting down Y": a failure reported
     # the same in the other languages of rules/languages.toml
     r"no funciona|n[ãa]o funciona|ne (?:fonctionne|marche) (?:pas|plus)|funktioniert nicht|non funziona|no se puede|"
-    r"n[ãa]o (?:é|e) poss[íi]vel|impossible de|falla|fallo|falha|plantage|absturz|"
+    r"n[ãa]o (?:é|e) poss[íi]vel|impossible de|falla|fallo|falha|plantage|absturz|не работает|ошибка|падает|баг|"
     # "Fehler-Tracking", "gestion des erreurs": a feature about failures, as "error handling" is
     r"(?:erro|erreur|fehler|errore)(?![- ]?(?:tracking|handling|monitoring|logging|reporting|behandlung|meldung|seite|page)))\b",
     # searched in lower-cased text: no IGNORECASE (faster)
@@ -63,7 +63,7 @@ _BUG_BODY_RE = re.compile(
     r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b|"
     r"pasos para reproducir|passos para reproduzir|[ée]tapes pour reproduire|schritte zum reproduzieren|"
     r"comportamiento esperado|comportamento esperado|comportement attendu|erwartetes verhalten|resultado esperado|r[ée]sultat attendu|"
-    r"passi per riprodurre|risultato atteso|comportamento atteso|"
+    r"passi per riprodurre|risultato atteso|comportamento atteso|шаги воспроизведения|ожидаемый результат|фактический результат|"
     # "the issue was reproduced using ...", "repro steps", "how to reproduce" (not "a reproducible build")
     r"\b(?:(?:was|were|is|are|can be|could be|been) reproduced|reproduc(?:e|ed|ing) (?:it|this|the (?:issue|problem|bug|error|crash))\b|"
     r"(?:repro|reproduction|replication) steps|steps (?:to|for) repro\b|how to (?:" + REPRO_VERBS + "))",

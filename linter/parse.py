@@ -47,20 +47,22 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
                         r"criterios? de aceptaci|crit[ée]rios? de aceita|crit[èe]res? d['’]acceptation|akzeptanzkriterien|abnahmekriterien|"
                         r"criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto|"
                         r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)|crit[ée]rios? de aceite|"
-                        r"akzeptanzkriterium|"
+                        r"akzeptanzkriterium|критерии (?:при[ёе]мки|готовности|принятия)|"
                         r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
     (SEC_REPRO, re.compile(REPRO_VERBS + r"|reproducir|reproduzir|reproduire|reproduzieren|riprodurre|"
                            r"comportamiento (?:esperado|actual)|comportamento (?:esperado|atual|atteso|attuale)|comportement (?:attendu|actuel)|"
                            # (labelled stories in those languages: their "expected result" is a bug's, not criteria)
                            r"(?:erwartetes|tatsächliches) verhalten|resultado (?:esperado|obtenido|obtido|atual)|r[ée]sultat (?:attendu|obtenu)|"
-                           r"risultato (?:atteso|ottenuto)|"
+                           r"risultato (?:atteso|ottenuto)|шаги (?:воспроизведения|для воспроизведения)|(?:ожидаемый|фактический) результат|"
                            r"repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
-    (SEC_PROPOSAL, re.compile(r"soluci[óo]n|solu[çc][ãa]o|propuesta|proposta|implementaci[óo]n|implementa[çc][ãa]o|impl[ée]mentation|"
+    (SEC_PROPOSAL, re.compile(r"решение|реализация|техническ|что (?:нужно|необходимо) сделать|задачи|"
+                              r"soluci[óo]n|solu[çc][ãa]o|propuesta|proposta|implementaci[óo]n|implementa[çc][ãa]o|impl[ée]mentation|"
                               r"umsetzung|lösung|tareas|tarefas|t[âa]ches|aufgaben|t[ée]cnic[oa]s?\b|d[ée]tails techniques|technische|"
                               r"o que (?:deve|precisa) ser feito|qu[ée] (?:hay que|se debe) hacer|lo que (?:hay que|se debe) hacer|"
                               r"ce qu['’]il faut faire|was (?:zu tun ist|getan werden muss)|cosa (?:c['’]è da )?fare|"
                               r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering", re.IGNORECASE)),
-    (SEC_PROBLEM, re.compile(r"descripci[óo]n|descri[çc][ãa]o|beschreibung|contexto|contexte|kontext|objetivo|objectif|ziel\b|obiettivo|"
+    (SEC_PROBLEM, re.compile(r"описание|контекст|цель|проблема|пользовательская история|"
+                             r"descripci[óo]n|descri[çc][ãa]o|beschreibung|contexto|contexte|kontext|objetivo|objectif|ziel\b|obiettivo|"
                              r"historia de usuario|hist[óo]ria de usu[áa]rio|probl[èe]me|problema|"
                              r"problem|goal|why|background|context|summary|description|user stor|motivation|overview|intent|feature|reasoning|jobs to be done|persona|value", re.IGNORECASE)),
 ]
@@ -489,7 +491,7 @@ _AC_WORDS = (
     r"criterios? de aceptaci[óo]n|crit[ée]rios? de aceita[çc][ãa]o|crit[èe]res? d['’]acceptation|akzeptanzkriterien|"
     r"abnahmekriterien|criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto|"
     r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)|crit[ée]rios? de aceite|"
-    r"akzeptanzkriterium"
+    r"akzeptanzkriterium|критерии (?:при[ёе]мки|готовности|принятия)"
 )
 _KNOWN_LABELS = re.compile(
     r"^(?:" + _AC_WORDS + r"|cos|ac|done when|steps to reproduce|expected (?:behaviou?r|result)|"
