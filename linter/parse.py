@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 
 from .model import BodyFormat, Story
@@ -193,6 +194,7 @@ def mask(text: str, wiki: bool = False) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)  # trackers repeat their headings ("Description", "Steps to reproduce")
 def classify_section(heading: str) -> str:
     for kind, pattern in _SECTION_WORDS:
         if pattern.search(heading):

@@ -40,6 +40,10 @@ _SPACE = "\\t-\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}
 
 
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+# a word character beyond ASCII (what fastre.re2_agrees keeps out of RE2), and an atom that
+# matches nothing
+_FOREIGN_WORD = re.compile(r"[^\W\x00-\x7f]")
+_NO_MATCH = "[^\\x00-\\x{10ffff}]"
 
 
 def relax(pattern: str) -> str | None:
@@ -99,6 +103,15 @@ def relax(pattern: str) -> str | None:
                     j += 1
             if j >= n:
                 return None
+            negated = pattern[i + 1 : i + 2] == "^"
+            if not negated and "-" not in body:
+                # a letter beyond ASCII never stands in a text the scan reads (fastre.re2_agrees)
+                kept = [b for b in body if not _FOREIGN_WORD.match(b)]
+                if not kept:
+                    out.append(_NO_MATCH)
+                    i = j + 1
+                    continue
+                body = kept
             out.append(pattern[i:start] + "".join(body) + "]")
             i = j + 1
         elif c in "^$":  # likewise
@@ -144,7 +157,10 @@ def relax(pattern: str) -> str | None:
             quantified = True
             i = m.end()
         else:
-            out.append(c)
+            # a letter or digit beyond ASCII ("añadir", "должен") never stands in a text the scan
+            # reads (fastre.re2_agrees): the branch that needs one cannot match there, and RE2
+            # drops it from the automaton instead of growing its states for it
+            out.append(_NO_MATCH if _FOREIGN_WORD.match(c) else c)
             i += 1
     return "".join(out)
 
@@ -209,18 +225,20 @@ def answerable(source: str) -> bool:
 
 
 #: pattern text (relaxed) past which a group of patterns is split over two sets
-HALVE_AFTER = 8000
+HALVE_AFTER = 12000
 
 
 def _halves(usable: list[tuple[Key, str]]) -> list[list[tuple[Key, str]]]:
     """`usable` (key, relaxed source) as one group, or as two of about equal pattern text
     when it holds much (the longest first, each to the lighter half)."""
-    if sum(len(r) for _, r in usable) <= HALVE_AFTER:
+    total = sum(len(r) for _, r in usable)
+    if total <= HALVE_AFTER:
         return [usable] if usable else []
-    halves: list[list[tuple[Key, str]]] = [[], []]
-    weight = [0, 0]
+    parts = -(-total // HALVE_AFTER)  # ceil
+    halves: list[list[tuple[Key, str]]] = [[] for _ in range(parts)]
+    weight = [0] * parts
     for item in sorted(usable, key=lambda kr: (-len(kr[1]), kr[0])):
-        i = 0 if weight[0] <= weight[1] else 1
+        i = weight.index(min(weight))
         halves[i].append(item)
         weight[i] += len(item[1])
     return halves

@@ -18,6 +18,7 @@ from ..analysis import Analysis, SentenceInfo
 from ._prefilter import answerable
 from ._regex import (
     Regex,
+    RegexMatch,
     check_safe,
     compile_patterns,
     compile_safe,
@@ -32,8 +33,8 @@ __all__ = ["PatternCheck", "compile_safe", "join_patterns", "lower_case_only"]
 class PatternCheck(Check):
     kind = "pattern"
     allowed = frozenset(
-        {"quick", "quick-ignore-case", "quick-pattern", "patterns", "ignore-case", "context", "skip-sections", "user-clause", "confidence", "requires-any",
-         "unless-any", "max-per-story", "in-code-blocks"}
+        {"quick", "quick-ignore-case", "quick-pattern", "patterns", "other-patterns", "ignore-case", "context", "skip-sections",
+         "user-clause", "confidence", "requires-any", "unless-any", "max-per-story", "in-code-blocks"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -54,6 +55,10 @@ class PatternCheck(Check):
             check_safe(joined)  # the guard still refuses at load
         self._pattern: Regex | None = None if self.trusted else compile_patterns(patterns, ignore_case=ignore_case, trusted=False)
         self._fast: Regex | None = None
+        # the same shapes in the other languages (rules/languages.toml): a pattern of their own,
+        # asked of the one scan on its own, so that an English story pays nothing for them
+        others = str_list(detect, "other-patterns")
+        self._others: _Alternate | None = _Alternate(others, ignore_case, self.trusted) if others else None
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
         self.unless = PhraseIndex(str_list(detect, "unless-any"))
         self.max_per_story = int(detect.get("max-per-story", 3))
@@ -75,8 +80,26 @@ class PatternCheck(Check):
         # The quick words hold a part of every match: where the story's one scan can answer
         # for the pattern itself, asking it about them too only costs the scan (its automaton
         # grows with every unanchored word); they stay the check's own hint.
-        quick = [] if answerable(self.key[0]) else super().scanned()
-        return [*quick, self.key]
+        quick = [] if answerable(self.key[0]) and (self._others is None or answerable(self._others.key[0])) else super().scanned()
+        return [*quick, self.key, *([self._others.key] if self._others is not None else [])]
+
+    def _matches(self, a: Analysis, field_name: str, text: str) -> list[RegexMatch]:
+        """The rule's matches in a field, and those of its other-language patterns that do
+        not overlap them, in text order."""
+        found: list[RegexMatch] = []
+        if a.may_match(self.key):
+            lowered = text.lower() if self.on_lower else ""
+            if lowered and len(lowered) == len(text):  # offsets still line up
+                found = list(self.fast.finditer(lowered))
+            else:
+                found = list(self.pattern.finditer(text))
+        others = self._others
+        if others is not None and a.may_match(others.key):
+            taken = [(m.start(), m.end()) for m in found]
+            extra = [m for m in others.finditer(text) if not any(lo < m.end() and m.start() < hi for lo, hi in taken)]
+            if extra:
+                found = sorted([*found, *extra], key=lambda m: m.start())
+        return found
 
     def _counts(self, s: SentenceInfo) -> bool:
         if not self.sentence_applies(s):
@@ -86,8 +109,9 @@ class PatternCheck(Check):
         return not (self.unless and self.unless.occurs(s))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
+        others = self._others.key if self._others is not None else None
         if a.scanned_for(self.key):
-            if not a.may_match(self.key):
+            if not a.may_match(self.key) and (others is None or not a.may_match(others)):
                 return  # the one scan says no field can match
         elif not self.worth_running(a):
             return
@@ -98,14 +122,10 @@ class PatternCheck(Check):
         # match of a sentence that counts is reported (`max-per-story` counts sentences).
         # the one scan may show that no field can match (code blocks, searched with an end
         # position that changes what \b sees, are not ruled out by it)
-        fields = (("title", p.masked_title), ("body", p.masked_body)) if a.may_match(self.key) else ()
+        may = a.may_match(self.key) or (others is not None and a.may_match(others))
+        fields = (("title", p.masked_title), ("body", p.masked_body)) if may else ()
         for field_name, text in fields:
-            pattern = self.pattern
-            if self.on_lower:
-                lowered = text.lower()
-                if len(lowered) == len(text):  # offsets still line up
-                    text, pattern = lowered, self.fast
-            for m in pattern.finditer(text):
+            for m in self._matches(a, field_name, text):
                 if not m.group(0).strip():
                     continue
                 s = a.sentence_at(field_name, m.start())
@@ -130,3 +150,21 @@ class PatternCheck(Check):
                 if in_block is not None:
                     yield Hit("body", in_block.start(), in_block.end(), self.confidence, in_block.group(0))
                     found += 1
+
+
+class _Alternate:
+    """A rule's other-language patterns, compiled when a story first needs them."""
+
+    __slots__ = ("_compiled", "_ignore_case", "_patterns", "_trusted", "key")
+
+    def __init__(self, patterns: list[str], ignore_case: bool, trusted: bool) -> None:
+        self._patterns, self._ignore_case, self._trusted = patterns, ignore_case, trusted
+        self.key = (join_patterns(patterns), ignore_case)
+        if trusted:
+            check_safe(self.key[0])
+        self._compiled: Regex | None = None if trusted else compile_patterns(patterns, ignore_case=ignore_case, trusted=False)
+
+    def finditer(self, text: str) -> Iterator[RegexMatch]:
+        if self._compiled is None:
+            self._compiled = compile_patterns(self._patterns, ignore_case=self._ignore_case, trusted=self._trusted)
+        return self._compiled.finditer(text)

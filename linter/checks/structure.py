@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from ..analysis import Analysis, behaviour_modal
@@ -28,6 +29,13 @@ _WHY_HEADING = re.compile(
     r"objectifs?|probl[èe]me|ziele?|zweck|hintergrund|obiettivi|obiettivo|scopo|цель|цели|зачем|проблема)\b",
     re.IGNORECASE,
 )
+
+
+@lru_cache(maxsize=4096)  # a story's sentences share their heading, and trackers their headings
+def _why_heading(heading: str) -> bool:
+    return _WHY_HEADING.search(heading) is not None
+
+
 # People affected, by their role ("dispatchers", "an editor"), not parts of the system.
 _ROLE_NOUN = re.compile(r"[a-z]{3,}(?:ers?|ors?|ists?|ians?|ees?)")
 _ROLE_PLURAL = re.compile(r"[a-z]{3,}(?:ers|ors|ists|ians|ees)")
@@ -116,11 +124,6 @@ _OTHER_BEHAVIOUR_WORDS = frozenset(
 )  # fmt: skip
 
 
-def _other_behaviour(text: str) -> bool:
-    words = {w.lower() for w in text.split()[:40]}
-    return not words.isdisjoint(_OTHER_BEHAVIOUR_WORDS) and _OTHER_BEHAVIOUR.search(text) is not None
-
-
 _OTHER_GIVEN_KEY = (_OTHER_GIVEN.pattern, True)
 _OTHER_SCENARIO_KEY = (_OTHER_SCENARIO.pattern, True)
 # (start, when, then, and the one scan's key for a start that most stories never have)
@@ -150,8 +153,8 @@ def _given_when_then(text: str, a: Analysis | None = None) -> bool:
 
 class OutcomeCheck(Check):
     kind = "outcome"
-    allowed = frozenset({"patterns", "value-patterns", "outside-bug-reports", "confidence", "value-words", "people-words",
-                         "not-people", "context"})  # fmt: skip
+    allowed = frozenset({"patterns", "other-patterns", "value-patterns", "outside-bug-reports", "confidence", "value-words",
+                         "people-words", "not-people", "context"})  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
@@ -164,6 +167,16 @@ class OutcomeCheck(Check):
         self.fast: Regex | None = leftmost(compile_safe(joined)) if self.trusted and lower_case_only(joined) else None
         self.pattern = self.fast or compile_patterns(patterns, ignore_case=True, trusted=self.trusted)
         self.key = (joined, True)
+        # the same phrases in the other languages (rules/languages.toml): asked of the one scan
+        # on their own, so that an English story pays nothing for them
+        others = str_list(detect, "other-patterns")
+        joined_others = join_patterns(others)
+        self.others: Regex | None = None
+        if others:
+            trusted_lower = self.trusted and lower_case_only(joined_others)
+            self.others = leftmost(compile_safe(joined_others)) if trusted_lower else compile_patterns(others, ignore_case=True, trusted=self.trusted)
+        self.others_on_lower = bool(others) and self.trusted and lower_case_only(joined_others)
+        self.others_key = (joined_others, True)
         outside = str_list(detect, "outside-bug-reports")
         self.outside_bugs: Regex | None = compile_patterns(outside, ignore_case=True, trusted=self.trusted) if outside else None
         self.outside_key = (join_patterns(outside), True)
@@ -221,7 +234,8 @@ class OutcomeCheck(Check):
     def scanned(self) -> list[tuple[str, bool]]:
         outside = [self.outside_key] if self.outside_bugs is not None else []
         purpose = [self.purpose_key] if self.purpose is not None else []
-        return [*super().scanned(), self.key, _NEED_KEY, _ALLOW_KEY, *outside, *purpose]
+        others = [self.others_key] if self.others is not None else []
+        return [*super().scanned(), self.key, *others, _NEED_KEY, _ALLOW_KEY, *outside, *purpose]
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
@@ -230,6 +244,12 @@ class OutcomeCheck(Check):
                 if _stated(self.fast, a.all_text(lower=True)):
                     return
             elif _stated(self.pattern, p.masked_title) or _stated(self.pattern, p.masked_body):
+                return
+        if self.others is not None and a.may_match(self.others_key):
+            if self.others_on_lower:
+                if _stated(self.others, a.all_text(lower=True)):
+                    return
+            elif _stated(self.others, p.masked_title) or _stated(self.others, p.masked_body):
                 return
         if a.may_match(_NEED_KEY) and self._plain_need(a.all_text(lower=True)):
             return
@@ -251,7 +271,7 @@ class OutcomeCheck(Check):
         # affected (a role: "dispatchers", "an editor") or what it is worth (value words); an
         # engineering goal ("Debug and isolate the failing pushes") does not.
         for s in a.sentences:
-            if s.field != "body" or s.kind == HEADING or not s.heading or not _WHY_HEADING.search(s.heading):
+            if s.field != "body" or s.kind == HEADING or not s.heading or not _why_heading(s.heading):
                 continue
             if s.imperative:  # flags last: they cost a sentence analysis
                 continue
@@ -306,7 +326,10 @@ class AcceptanceCriteriaCheck(Check):
                 # a modal item counts only when it states behaviour ("should return X"), not
                 # when it orders construction ("we might need to use the Advanced tab")
                 if len(item.split()) >= 3 and (
-                    s.capability or s.behaviour or (s.modal and behaviour_modal(s.text)) or _other_behaviour(s.text)
+                    s.capability
+                    or s.behaviour
+                    or (s.modal and behaviour_modal(s.text))
+                    or (not s.vocab.isdisjoint(_OTHER_BEHAVIOUR_WORDS) and _OTHER_BEHAVIOUR.search(s.text) is not None)
                 ):
                     behaviours += 1
         return behaviours >= self.checklist_min

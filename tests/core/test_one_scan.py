@@ -36,6 +36,13 @@ from tests.stories import case_stories
         (r"\A*a", None),  # a quantified anchor: unsure
         ("a{2000}", "a+"),  # not over RE2's repetition limit
         (r"a[^\S\n]b", None),  # RE2's \S holds the Unicode spaces Python's does not: unsure
+        # a letter beyond ASCII never stands in a text the scan reads: its branch matches nothing
+        ("añadir|add", "a[^\\x00-\\x{10ffff}]adir|add"),
+        ("[ée]tat", "[e]tat"),
+        ("[é]", "[^\\x00-\\x{10ffff}]"),
+        ("[^é]", "[^é]"),  # a negated set keeps it: wider is safe
+        ("’s", "’s"),  # a typographic quote can stand in a text the scan reads: kept
+        (r"\u2019s", r"\x{2019}s"),  # not a letter: a typographic quote can stand in the text
     ],
 )
 def test_relax(pattern: str, relaxed: str | None) -> None:
@@ -118,9 +125,10 @@ def test_the_scan_is_not_asked_about_quick_words_it_can_answer_for_the_pattern()
     assert quick and not quick & asked
 
 
-def test_much_pattern_text_is_halved_over_two_sets() -> None:
-    """A group of patterns is one RE2 set up to HALVE_AFTER characters of pattern text and two
-    of about equal text past it (a set's automaton grows with the product of its patterns)."""
+def test_much_pattern_text_is_split_over_sets_of_at_most_halve_after() -> None:
+    """A group of patterns is one RE2 set up to HALVE_AFTER characters of pattern text, and as
+    many sets of about equal text past it as that limit takes (a set's automaton grows with
+    the product of its patterns)."""
     from storylint.checks._prefilter import HALVE_AFTER, _halves
 
     def group(sizes: list[int]) -> list[tuple[tuple[str, bool], str]]:
@@ -135,6 +143,11 @@ def test_much_pattern_text_is_halved_over_two_sets() -> None:
     assert sorted(k for part in halves for k, _ in part) == sorted(k for k, _ in past)
     weights = [sum(len(r) for _, r in part) for part in halves]
     assert abs(weights[0] - weights[1]) <= max(len(r) for _, r in past)
+    # past twice the limit: three sets, each of them about a third
+    thrice = group([HALVE_AFTER // 2] * 5)
+    thirds = _halves(thrice)
+    assert len(thirds) == 3 and sorted(k for part in thirds for k, _ in part) == sorted(k for k, _ in thrice)
+    assert max(sum(len(r) for _, r in part) for part in thirds) <= HALVE_AFTER
     assert _halves([]) == []
     bundled = Linter(config_from_dict({"select": ["ALL"]}, source="test")).prefilter
     assert len(bundled._sets) >= 3  # the bundled case-insensitive patterns are past the limit
@@ -155,3 +168,14 @@ def test_a_match_only_in_a_code_block_is_found_with_the_scan_in_use() -> None:
     analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
     assert analysis.scanned_for(check.key) and analysis.may_match(check.key)
     assert [h.term for h in check.run(analysis)] == ["DROP TABLE"]
+
+
+def test_a_branch_with_a_letter_beyond_ascii_leaves_the_rest_to_the_scan() -> None:
+    """The other languages' words drop out of the one scan's automaton, and the scan still
+    says "may match" for the ASCII branch beside them and is not asked about stories with
+    such letters at all (fastre.re2_agrees)."""
+    key = (r"\b(?:añadir|guardar)\b", True)
+    scan = Prefilter([key])
+    assert key in scan.known
+    assert key in scan.scan("guardar los pedidos")
+    assert key not in scan.scan("add the orders")

@@ -102,6 +102,30 @@ def test_user_pattern_ignore_case(tmp_path: Path) -> None:
     assert [(s, e) for s, e in _terms(res)] == [("C-1", "We run ZORBLAX.")]
 
 
+def test_other_patterns_are_found_and_never_twice(tmp_path: Path) -> None:
+    """`other-patterns`: the same shape in another language is found as `patterns` are; a
+    match that overlaps one of `patterns` is reported once; other-language patterns that RE2
+    cannot run are refused as `patterns` are."""
+    _rule(
+        tmp_path / "team-rules",
+        'kind = "pattern"\npatterns = ["zorblax \\\\w+"]\nother-patterns = ["usar zorblax", "zorblax kerf"]\n'
+        'ignore-case = true\ncontext = "any"',
+    )
+    res = _check(
+        tmp_path,
+        {"id": "E-1", "title": "English", "body": "We run zorblax daily."},
+        {"id": "S-1", "title": "Spanish", "body": "Hay que usar Zorblax."},
+        {"id": "B-1", "title": "Both", "body": "We run zorblax kerf."},  # one sentence, one finding
+        {"id": "N-1", "title": "None", "body": "Nothing here."},
+    )
+    found = json.loads(res.stdout)["findings"]
+    assert sorted(f["story"] for f in found) == ["B-1", "E-1", "S-1"]
+    assert [f["excerpt"] for f in found if f["story"] == "S-1"] == ["Hay que usar Zorblax."]
+    assert [f["message"] for f in found if f["story"] == "B-1"] == ["zorblax kerf is ours"]
+    with pytest.raises(ConfigError):
+        load_rule_file(_rule(tmp_path / "bad", 'kind = "pattern"\npatterns = ["x"]\nother-patterns = ["(?<=x)y"]'))
+
+
 @pytest.mark.parametrize(
     ("pattern", "why"),
     [("(a)\\\\1", "backreference"), ("(?<=x)y", "lookbehind"), ("x(?=y)", "lookahead")],
