@@ -175,7 +175,7 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
     plan = _Deferred(rf"(?<![\w'’-])(?:{_phrases(plans)})(?![\w-])")
     # "Como usuario, quiero ...", "En tant qu'administrateur je veux ...", "Als Kunde möchte ich ..."
     user = _Deferred(
-        rf"^[\s*_>#\-]*+(?:{_phrases(roles)})(?:\s++|['’]\s*+)(?:(?:un|una|uno|um|uma|el|la|los|las|o|os|as|le|l['’]|les|"
+        rf"^[\s*_>#\-]*+(?:(?:yo|eu|io|je|moi|ich|я)\s*+,\s*+)?(?:{_phrases(roles)})(?:\s++|['’]\s*+)(?:(?:un|una|uno|um|uma|el|la|los|las|o|os|as|le|l['’]|les|"
         rf"ein|eine|einer|eines|der|die|das|il|lo|gli)\s++)?+([^,.;\n]{{1,80}}?)[\s*_,]*+(?:(?:yo|eu|io|ich|wir)\s++)?"
         rf"(?:{_phrases(wants)})(?!\w)"
     )
