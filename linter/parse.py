@@ -56,7 +56,7 @@ _SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
                            r"(?:erwartetes|tatsächliches) verhalten|resultado (?:esperado|obtenido|obtido|atual)|r[ée]sultat (?:attendu|obtenu)|"
                            r"risultato (?:atteso|ottenuto)|шаги (?:воспроизведения|для воспроизведения)|(?:ожидаемый|фактический) результат|"
                            r"repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
-    (SEC_PROPOSAL, re.compile(r"решение|реализация|техническ|что (?:нужно|необходимо) сделать|задачи|"
+    (SEC_PROPOSAL, re.compile(r"решение|реализация|техническ|что (?:нужно|необходимо) сделать|"
                               r"soluci[óo]n|solu[çc][ãa]o|propuesta|proposta|implementaci[óo]n|implementa[çc][ãa]o|impl[ée]mentation|"
                               r"umsetzung|lösung|tareas|tarefas|t[âa]ches|aufgaben|t[ée]cnic[oa]s?\b|d[ée]tails techniques|technische|"
                               r"o que (?:deve|precisa) ser feito|qu[ée] (?:hay que|se debe) hacer|lo que (?:hay que|se debe) hacer|"

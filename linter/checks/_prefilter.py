@@ -42,7 +42,9 @@ _SPACE = "\\t-\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
 # a word character beyond ASCII (what fastre.re2_agrees keeps out of RE2), and an atom that
 # matches nothing
-_FOREIGN_WORD = re.compile(r"[^\W\x00-\x7f]")
+# (only the Latin and Cyrillic letters whose every case form is a letter beyond ASCII too: not
+# "ſ", "ı" or "İ", which Python's case folding matches to s and i, nor the Kelvin sign or Greek)
+_FOREIGN_WORD = re.compile(r"(?![ſıİ])[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0400-\u04ff]")
 _NO_MATCH = "[^\\x00-\\x{10ffff}]"
 
 
@@ -104,7 +106,7 @@ def relax(pattern: str) -> str | None:
             if j >= n:
                 return None
             negated = pattern[i + 1 : i + 2] == "^"
-            if not negated and "-" not in body:
+            if not negated and "-" not in body and start == i + 1:  # (not "[]é]": its "]" is a member)
                 # a letter beyond ASCII never stands in a text the scan reads (fastre.re2_agrees)
                 kept = [b for b in body if not _FOREIGN_WORD.match(b)]
                 if not kept:

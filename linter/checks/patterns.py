@@ -95,10 +95,14 @@ class PatternCheck(Check):
                 found = list(self.pattern.finditer(text))
         others = self._others
         if others is not None and a.may_match(others.key):
-            taken = [(m.start(), m.end()) for m in found]
-            extra = [m for m in others.finditer(text) if not any(lo < m.end() and m.start() < hi for lo, hi in taken)]
+            extra = list(others.finditer(text))
             if extra:
-                found = sorted([*found, *extra], key=lambda m: m.start())
+                # as one alternation would: the match that starts first, then the next one after it
+                merged: list[RegexMatch] = []
+                for m in sorted([*found, *extra], key=lambda m: m.start()):  # stable: the rule's own first
+                    if not merged or m.start() >= merged[-1].end():
+                        merged.append(m)
+                found = merged
         return found
 
     def _counts(self, s: SentenceInfo) -> bool:
@@ -147,6 +151,8 @@ class PatternCheck(Check):
                 if found >= self.max_per_story:
                     return
                 in_block = self.pattern.search(body, start, end)
+                if in_block is None and self._others is not None:
+                    in_block = self._others.search(body, start, end)
                 if in_block is not None:
                     yield Hit("body", in_block.start(), in_block.end(), self.confidence, in_block.group(0))
                     found += 1
@@ -164,7 +170,13 @@ class _Alternate:
             check_safe(self.key[0])
         self._compiled: Regex | None = None if trusted else compile_patterns(patterns, ignore_case=ignore_case, trusted=False)
 
-    def finditer(self, text: str) -> Iterator[RegexMatch]:
+    def _regex(self) -> Regex:
         if self._compiled is None:
             self._compiled = compile_patterns(self._patterns, ignore_case=self._ignore_case, trusted=self._trusted)
-        return self._compiled.finditer(text)
+        return self._compiled
+
+    def finditer(self, text: str) -> Iterator[RegexMatch]:
+        return self._regex().finditer(text)
+
+    def search(self, text: str, pos: int, endpos: int) -> RegexMatch | None:
+        return self._regex().search(text, pos, endpos)

@@ -100,20 +100,23 @@ _THEN_LINE = re.compile(r"^[ \t*_>-]*+then\b", re.IGNORECASE | re.MULTILINE)
 # (most bodies have none: RE2 says so quicker, fastre)
 # (at the start of a line, as Gherkin writes them: "dados" and "dati" are also everyday words for data)
 _OTHER_GIVEN = fast(
-    re.compile(r"^[ \t*_>-]*+(?:dado|dada|[ée]tant donn[ée]e?s?|gegeben|angenommen|dato|дано|допустим)\b", re.IGNORECASE | re.MULTILINE)
+    re.compile(r"^[ \t*_>-]*+(?:dado|dada|[ée]tant donn[ée]e?s?|gegeben|angenommen|dato|дано)\b", re.IGNORECASE | re.MULTILINE)
 )
 _OTHER_WHEN = re.compile(r"\b(?:cuando|quando|quand|lorsque|wenn|когда|если)\b", re.IGNORECASE)
-_OTHER_THEN = re.compile(r"\b(?:entonces|ent[ãa]o|alors|dann|allora|тогда|то)\b", re.IGNORECASE)
+_OTHER_THEN = re.compile(r"\b(?:entonces|ent[ãa]o|alors|dann|allora|тогда|то|затем)\b", re.IGNORECASE)
 # ... and its "Scenario:" line ("Escenario 1:", "Cenário:", "Szenario:"), then a when and a then
 # (or the "Resultado:" / "Résultat :" label that many of those templates use for it)
-_OTHER_SCENARIO = fast(re.compile(r"^[ \t*_#>-]*+(?:escenario|cen[áa]rio|sc[ée]nario|szenario)\b", re.IGNORECASE | re.MULTILINE))
-_OTHER_RESULT = re.compile(r"\b(?:entonces|ent[ãa]o|alors|dann|allora|resultados?|r[ée]sultats?|ergebnis|risultato)\b", re.IGNORECASE)
+_OTHER_SCENARIO = fast(re.compile(r"^[ \t*_#>-]*+(?:escenario|cen[áa]rio|sc[ée]nario|szenario|сценарий)\b", re.IGNORECASE | re.MULTILINE))
+_OTHER_RESULT = re.compile(
+    r"\b(?:entonces|ent[ãa]o|alors|dann|allora|resultados?|r[ée]sultats?|ergebnis|risultato|тогда|затем|результат)\b", re.IGNORECASE
+)
 
 
 # A criterion in the other languages: what someone can do ("El usuario puede descargar el PDF",
 # "Der Kunde kann seine Adresse ändern"), or what must be shown ("debe mostrar", "soll angezeigt")
 _OTHER_BEHAVIOUR = re.compile(
-    r"\b(?:puede|pueden|pode|podem|peut|peuvent|kann|können|può|possono|может|могут)\s++(?!ser\b|être\b|sein\b|essere\b|быть\b)[^\W\d_]"
+    r"\b(?:puede|pueden|pode|podem|peut|peuvent|kann|können|può|possono|может|могут)\s++"
+    r"(?!ser\b|être\b|sein\b|essere\b|быть\b|понадобиться\b|потребоваться\b)[^\W\d_]"
     r"|\b(?:debe|deben|deve|devem|doit|doivent|soll|sollen|muss|müssen|devono)\s++(?:\S+\s++){0,3}?"
     r"(?:mostrar(?:se)?|exibir|exibido|afficher|affiché|anzeigen|angezeigt|visualizzare|visualizzato|aparecer|aparaître|erscheinen)\b",
     re.IGNORECASE,

@@ -41,6 +41,8 @@ from tests.stories import case_stories
         ("[ée]tat", "[e]tat"),
         ("[é]", "[^\\x00-\\x{10ffff}]"),
         ("[^é]", "[^é]"),  # a negated set keeps it: wider is safe
+        ("ſtore|Kelvin", "ſtore|Kelvin"),  # Python's case folding matches them to s and k: kept
+        ("x[]é]", "x[]é]"),  # its "]" is a member: the set is kept whole
         ("’s", "’s"),  # a typographic quote can stand in a text the scan reads: kept
         (r"\u2019s", r"\x{2019}s"),  # not a letter: a typographic quote can stand in the text
     ],
@@ -125,7 +127,7 @@ def test_the_scan_is_not_asked_about_quick_words_it_can_answer_for_the_pattern()
     assert quick and not quick & asked
 
 
-def test_much_pattern_text_is_split_over_sets_of_at_most_halve_after() -> None:
+def test_much_pattern_text_is_split_over_sets_of_about_halve_after() -> None:
     """A group of patterns is one RE2 set up to HALVE_AFTER characters of pattern text, and as
     many sets of about equal text past it as that limit takes (a set's automaton grows with
     the product of its patterns)."""
@@ -147,7 +149,8 @@ def test_much_pattern_text_is_split_over_sets_of_at_most_halve_after() -> None:
     thrice = group([HALVE_AFTER // 2] * 5)
     thirds = _halves(thrice)
     assert len(thirds) == 3 and sorted(k for part in thirds for k, _ in part) == sorted(k for k, _ in thrice)
-    assert max(sum(len(r) for _, r in part) for part in thirds) <= HALVE_AFTER
+    third_weights = [sum(len(r) for _, r in part) for part in thirds]
+    assert max(third_weights) - min(third_weights) <= HALVE_AFTER // 2  # no heavier than one pattern more
     assert _halves([]) == []
     bundled = Linter(config_from_dict({"select": ["ALL"]}, source="test")).prefilter
     assert len(bundled._sets) >= 3  # the bundled case-insensitive patterns are past the limit

@@ -126,6 +126,24 @@ def test_other_patterns_are_found_and_never_twice(tmp_path: Path) -> None:
         load_rule_file(_rule(tmp_path / "bad", 'kind = "pattern"\npatterns = ["x"]\nother-patterns = ["(?<=x)y"]'))
 
 
+def test_other_patterns_as_one_alternation_would_and_in_code_blocks(tmp_path: Path) -> None:
+    """The match that starts first wins, whichever list it is in (as one alternation of both
+    lists would have it), and code blocks are searched with both lists."""
+    _rule(
+        tmp_path / "team-rules",
+        'kind = "pattern"\npatterns = ["kerf \\\\w+"]\nother-patterns = ["usar \\\\w+ kerf"]\n'
+        'ignore-case = true\ncontext = "any"\nin-code-blocks = true',
+    )
+    res = _check(
+        tmp_path,
+        {"id": "O-1", "title": "Order", "body": "Hay que usar zorblax kerf daily."},
+        {"id": "C-1", "title": "Code", "body": "Ejecutar esto:\n\n```\nusar mucho kerf --all\n```"},
+    )
+    found = json.loads(res.stdout)["findings"]
+    assert [f["message"] for f in found if f["story"] == "O-1"] == ["usar zorblax kerf is ours"]
+    assert [f["story"] for f in found if f["story"] == "C-1"] == ["C-1"]
+
+
 @pytest.mark.parametrize(
     ("pattern", "why"),
     [("(a)\\\\1", "backreference"), ("(?<=x)y", "lookbehind"), ("x(?=y)", "lookahead")],
