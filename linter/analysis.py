@@ -156,8 +156,8 @@ def _rarest_words(items: list[str]) -> frozenset[str]:
     return frozenset(max(TOKEN_RE.findall(x.lower()), key=len) for x in items if TOKEN_RE.search(x))
 
 
-_LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "work-nouns", "behaviour-verbs", "modals", "plans", "roles",
-                            "wants", "technical-roles"})  # fmt: skip
+_LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "work-nouns", "behaviour-verbs", "modals", "plans",
+                            "passive-auxiliaries", "passive-stems", "roles", "wants", "technical-roles"})  # fmt: skip
 
 
 def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
@@ -172,18 +172,25 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
     modals, plans, roles, wants = every("modals"), every("plans"), every("roles"), every("wants")
     # not inside a compound: "SOLL-Zustand" (the target state) orders nothing
     modal = _Deferred(rf"(?P<neg>{_NEGATED_BEFORE})?+(?<![\w'’-])(?:{_phrases(modals)})(?![\w-])(?P<after>{_NEGATED_AFTER})?+")
-    plan = _Deferred(rf"(?<![\w'’-])(?:{_phrases(plans)})(?![\w-])")
+    # the work in the future passive: an auxiliary, then a participle or future form by its stem
+    passives = [
+        rf"(?:{_phrases(lang['passive-auxiliaries'])})\s++(?:{_phrases(lang['passive-stems'])})\w{{0,2}}"
+        for lang in langs.values()
+        if lang.get("passive-auxiliaries") and lang.get("passive-stems")
+    ]
+    auxiliaries = every("passive-auxiliaries") if passives else []
+    plan = _Deferred(rf"(?<![\w'’-])(?:{'|'.join([_phrases(plans), *passives]) if plans else '|'.join(passives)})(?![\w-])")
     # "Como usuario, quiero ...", "En tant qu'administrateur je veux ...", "Als Kunde möchte ich ..."
     user = _Deferred(
         rf"^[\s*_>#\-]*+(?:(?:yo|eu|io|je|moi|ich|я)\s*+,\s*+)?(?:{_phrases(roles)})(?:\s++|['’]\s*+)(?:(?:un|una|uno|um|uma|el|la|los|las|o|os|as|le|l['’]|les|"
         rf"ein|eine|einer|eines|der|die|das|il|lo|gli)\s++)?+([^,.;\n]{{1,80}}?)[\s*_,]*+(?:(?:yo|eu|io|ich|wir)\s++)?"
         rf"(?:{_phrases(wants)})(?!\w)"
     )
-    modal_words, plan_words, role_words = _rarest_words(modals), _rarest_words(plans), _rarest_words(roles)
+    modal_words, plan_words, role_words = _rarest_words(modals), _rarest_words(plans + auxiliaries), _rarest_words(roles)
     return OtherLanguages(
         modal=modal if modals else None,  # (an empty list would make a pattern that matches anything)
         modal_words=modal_words,
-        plan=plan if plans else None,
+        plan=plan if plans or passives else None,
         plan_words=plan_words,
         user_clause=user if roles and wants else None,
         role_words=role_words,
