@@ -151,6 +151,9 @@ def test_much_pattern_text_is_split_over_sets_of_about_halve_after() -> None:
     assert len(thirds) == 3 and sorted(k for part in thirds for k, _ in part) == sorted(k for k, _ in thrice)
     third_weights = [sum(len(r) for _, r in part) for part in thirds]
     assert max(third_weights) - min(third_weights) <= HALVE_AFTER // 2  # no heavier than one pattern more
+    # two patterns past the limit each: two sets, never an empty one
+    two_big = _halves(group([HALVE_AFTER + 1000, HALVE_AFTER + 1000]))
+    assert len(two_big) == 2 and all(two_big)
     assert _halves([]) == []
     bundled = Linter(config_from_dict({"select": ["ALL"]}, source="test")).prefilter
     assert len(bundled._sets) >= 3  # the bundled case-insensitive patterns are past the limit
