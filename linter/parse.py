@@ -33,40 +33,46 @@ SEC_NONE, SEC_AC, SEC_PROPOSAL, SEC_PROBLEM, SEC_REPRO, SEC_OTHER = (
 #: How a report says its steps bring the bug back ("Steps to reproduce / replicate / recreate")
 REPRO_VERBS = "reproduce|replicate|recreate"
 
-_SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
+# (compiled on the first heading, `_section_words`: a story without one never needs them)
+_SECTION_SOURCES: list[tuple[str, str]] = [
     # GitHub's feature-request template: "Describe the solution you'd like: a clear and concise
     # description of what you want to happen" is the user's wish (WHAT), not a technical plan;
     # its sentences are judged on their own cues.
     # So is "Describe the feature you want to add, and how it would change your usage".
-    (SEC_OTHER, re.compile(r"soluci[óo]n que te gustar[íi]a|describe la soluci[óo]n|solu[çc][ãa]o que (?:voc[êe] )?gostaria|descreva a solu[çc][ãa]o|"
+    (SEC_OTHER, (r"soluci[óo]n que te gustar[íi]a|describe la soluci[óo]n|solu[çc][ãa]o que (?:voc[êe] )?gostaria|descreva a solu[çc][ãa]o|"
                            r"solution que (?:vous aimeriez|tu aimerais)|d[ée]cri(?:vez|s) la solution|l[öo]sung,? die (?:du dir|sie sich) w[üu]nsch|"
                            r"beschreibe die l[öo]sung|soluzione che vorresti|descrivi la soluzione|"
                            r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)|"
-                           r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b", re.IGNORECASE)),
-    (SEC_AC, re.compile(r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
+                           r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b")),
+    (SEC_AC, (r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
                         # the same in the other languages of rules/languages.toml
                         r"criterios? de aceptaci|crit[ée]rios? de aceita|crit[èe]res? d['’]acceptation|akzeptanzkriterien|abnahmekriterien|"
                         r"criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto|"
                         r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)|crit[ée]rios? de aceite|"
                         r"akzeptanzkriterium|критерии (?:при[ёе]мки|готовности|принятия)|"
-                        r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b", re.IGNORECASE)),
-    (SEC_REPRO, re.compile(REPRO_VERBS + r"|reproducir|reproduzir|reproduire|reproduzieren|riprodurre|"
+                        r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b")),
+    (SEC_REPRO, (REPRO_VERBS + r"|reproducir|reproduzir|reproduire|reproduzieren|riprodurre|"
                            r"comportamiento (?:esperado|actual)|comportamento (?:esperado|atual|atteso|attuale)|comportement (?:attendu|actuel)|"
                            # (labelled stories in those languages: their "expected result" is a bug's, not criteria)
                            r"(?:erwartetes|tatsächliches) verhalten|resultado (?:esperado|obtenido|obtido|atual)|r[ée]sultat (?:attendu|obtenu)|"
                            r"risultato (?:atteso|ottenuto)|шаги (?:воспроизведения|для воспроизведения)|(?:ожидаемый|фактический) результат|"
-                           r"repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version", re.IGNORECASE)),
-    (SEC_PROPOSAL, re.compile(r"решение|реализация|техническ|что (?:нужно|необходимо) сделать|"
+                           r"repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version")),
+    (SEC_PROPOSAL, (r"решение|реализация|техническ|что (?:нужно|необходимо) сделать|"
                               r"soluci[óo]n|solu[çc][ãa]o|propuesta|proposta|implementaci[óo]n|implementa[çc][ãa]o|impl[ée]mentation|"
                               r"umsetzung|lösung|tareas|tarefas|t[âa]ches|aufgaben|t[ée]cnic[oa]s?\b|d[ée]tails techniques|technische|"
                               r"o que (?:deve|precisa) ser feito|qu[ée] (?:hay que|se debe) hacer|lo que (?:hay que|se debe) hacer|"
                               r"ce qu['’]il faut faire|was (?:zu tun ist|getan werden muss)|cosa (?:c['’]è da )?fare|"
-                              r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering", re.IGNORECASE)),
-    (SEC_PROBLEM, re.compile(r"описание|контекст|цель|проблема|пользовательская история|"
+                              r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering")),
+    (SEC_PROBLEM, (r"описание|контекст|цель|проблема|пользовательская история|"
                              r"descripci[óo]n|descri[çc][ãa]o|beschreibung|contexto|contexte|kontext|objetivo|objectif|ziel\b|obiettivo|"
                              r"historia de usuario|hist[óo]ria de usu[áa]rio|probl[èe]me|problema|"
-                             r"problem|goal|why|background|context|summary|description|user stor|motivation|overview|intent|feature|reasoning|jobs to be done|persona|value", re.IGNORECASE)),
+                             r"problem|goal|why|background|context|summary|description|user stor|motivation|overview|intent|feature|reasoning|jobs to be done|persona|value")),
 ]
+
+
+@lru_cache(maxsize=1)
+def _section_words() -> list[tuple[str, re.Pattern[str]]]:
+    return [(kind, re.compile(source, re.IGNORECASE)) for kind, source in _SECTION_SOURCES]
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 # Jira wiki macros that only frame or colour text ("{panel:bgColor=#e7f4fa}", "{color:red}"):
@@ -196,7 +202,7 @@ def mask(text: str, wiki: bool = False) -> str:
 
 @lru_cache(maxsize=4096)  # trackers repeat their headings ("Description", "Steps to reproduce")
 def classify_section(heading: str) -> str:
-    for kind, pattern in _SECTION_WORDS:
+    for kind, pattern in _section_words():
         if pattern.search(heading):
             return kind
     return SEC_OTHER
