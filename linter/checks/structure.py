@@ -172,14 +172,13 @@ class OutcomeCheck(Check):
         self.key = (joined, True)
         # the same phrases in the other languages (rules/languages.toml): asked of the one scan
         # on their own, so that an English story pays nothing for them
-        others = str_list(detect, "other-patterns")
-        joined_others = join_patterns(others)
-        self.others: Regex | None = None
-        if others:
-            trusted_lower = self.trusted and lower_case_only(joined_others)
-            self.others = leftmost(compile_safe(joined_others)) if trusted_lower else compile_patterns(others, ignore_case=True, trusted=self.trusted)
-        self.others_on_lower = bool(others) and self.trusted and lower_case_only(joined_others)
+        self._other_patterns = str_list(detect, "other-patterns")
+        joined_others = join_patterns(self._other_patterns)
+        self.others_on_lower = bool(self._other_patterns) and self.trusted and lower_case_only(joined_others)
         self.others_key = (joined_others, True)
+        if self._other_patterns and not self.trusted:
+            compile_patterns(self._other_patterns, ignore_case=True, trusted=False)  # a team's are refused at load
+        self._others: Regex | None = None
         outside = str_list(detect, "outside-bug-reports")
         self.outside_bugs: Regex | None = compile_patterns(outside, ignore_case=True, trusted=self.trusted) if outside else None
         self.outside_key = (join_patterns(outside), True)
@@ -191,6 +190,19 @@ class OutcomeCheck(Check):
         purposes = str_list(detect, "value-patterns")
         self.purpose = compile_patterns(purposes, ignore_case=True, trusted=self.trusted) if purposes else None
         self.purpose_key = (join_patterns(purposes), True)
+
+    @property
+    def others(self) -> Regex | None:
+        """The other-language phrases, compiled when a story first may hold one (most runs read
+        English only, and compiling them is part of every cold start otherwise)."""
+        if self._others is None and self._other_patterns:
+            joined = self.others_key[0]
+            self._others = (
+                leftmost(compile_safe(joined))
+                if self.others_on_lower
+                else compile_patterns(self._other_patterns, ignore_case=True, trusted=self.trusted)
+            )
+        return self._others
 
     def _role(self, word: str) -> bool:
         """A role noun ("dispatchers", "editor") that is not a part of the system."""
@@ -237,7 +249,7 @@ class OutcomeCheck(Check):
     def scanned(self) -> list[tuple[str, bool]]:
         outside = [self.outside_key] if self.outside_bugs is not None else []
         purpose = [self.purpose_key] if self.purpose is not None else []
-        others = [self.others_key] if self.others is not None else []
+        others = [self.others_key] if self._other_patterns else []
         return [*super().scanned(), self.key, *others, _NEED_KEY, _ALLOW_KEY, *outside, *purpose]
 
     def run(self, a: Analysis) -> Iterator[Hit]:
@@ -248,11 +260,13 @@ class OutcomeCheck(Check):
                     return
             elif _stated(self.pattern, p.masked_title) or _stated(self.pattern, p.masked_body):
                 return
-        if self.others is not None and a.may_match(self.others_key):
+        if self._other_patterns and a.may_match(self.others_key):
+            others = self.others
+            assert others is not None
             if self.others_on_lower:
-                if _stated(self.others, a.all_text(lower=True)):
+                if _stated(others, a.all_text(lower=True)):
                     return
-            elif _stated(self.others, p.masked_title) or _stated(self.others, p.masked_body):
+            elif _stated(others, p.masked_title) or _stated(others, p.masked_body):
                 return
         if a.may_match(_NEED_KEY) and self._plain_need(a.all_text(lower=True)):
             return
