@@ -160,6 +160,11 @@ _LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "work-nouns", "b
                             "passive-auxiliaries", "passive-stems", "roles", "wants", "technical-roles"})  # fmt: skip
 
 
+def _every(langs: dict[str, Any], key: str) -> list[str]:
+    """One key's lists of every language, in file order."""
+    return [x for lang in langs.values() for x in lang.get(key, [])]
+
+
 def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
     for code, lang in langs.items():
         unknown = sorted(set(lang) - _LANGUAGE_KEYS) if isinstance(lang, dict) else ["(not a table)"]
@@ -167,7 +172,7 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
             raise ValueError(f"languages.toml: [{code}]: unknown key {unknown[0]!r}")
 
     def every(key: str) -> list[str]:
-        return [x for lang in langs.values() for x in lang.get(key, [])]
+        return _every(langs, key)
 
     modals, plans, roles, wants = every("modals"), every("plans"), every("roles"), every("wants")
     # not inside a compound: "SOLL-Zustand" (the target state) orders nothing
@@ -208,7 +213,7 @@ def grammar() -> Grammar:
     langs = tomllib.loads((rules_dir() / "languages.toml").read_text("utf-8"))
 
     def with_other(words: list[str], key: str) -> frozenset[str]:
-        return frozenset(words + [x for lang in langs.values() for x in lang.get(key, [])])
+        return frozenset(words + _every(langs, key))
 
     return Grammar(
         imperatives=with_other(data["imperatives"], "imperatives"),

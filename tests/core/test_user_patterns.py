@@ -102,17 +102,19 @@ def test_user_pattern_ignore_case(tmp_path: Path) -> None:
     assert [(s, e) for s, e in _terms(res)] == [("C-1", "We run ZORBLAX.")]
 
 
+def _check_other(tmp_path: Path, detect: str, *stories: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A team's case-insensitive pattern rule (`detect`: its lists) run over the stories."""
+    _rule(tmp_path / "team-rules", f'kind = "pattern"\n{detect}\nignore-case = true\ncontext = "any"')
+    return _check(tmp_path, *stories)
+
+
 def test_other_patterns_are_found_and_never_twice(tmp_path: Path) -> None:
     """`other-patterns`: the same shape in another language is found as `patterns` are; a
     match that overlaps one of `patterns` is reported once; other-language patterns that RE2
     cannot run are refused as `patterns` are."""
-    _rule(
-        tmp_path / "team-rules",
-        'kind = "pattern"\npatterns = ["zorblax \\\\w+"]\nother-patterns = ["usar zorblax", "zorblax kerf"]\n'
-        'ignore-case = true\ncontext = "any"',
-    )
-    res = _check(
+    res = _check_other(
         tmp_path,
+        'patterns = ["zorblax \\\\w+"]\nother-patterns = ["usar zorblax", "zorblax kerf"]',
         {"id": "E-1", "title": "English", "body": "We run zorblax daily."},
         {"id": "S-1", "title": "Spanish", "body": "Hay que usar Zorblax."},
         {"id": "B-1", "title": "Both", "body": "We run zorblax kerf."},  # one sentence, one finding
@@ -129,13 +131,9 @@ def test_other_patterns_are_found_and_never_twice(tmp_path: Path) -> None:
 def test_other_patterns_as_one_alternation_would_and_in_code_blocks(tmp_path: Path) -> None:
     """The match that starts first wins, whichever list it is in (as one alternation of both
     lists would have it), and code blocks are searched with both lists."""
-    _rule(
-        tmp_path / "team-rules",
-        'kind = "pattern"\npatterns = ["kerf \\\\w+"]\nother-patterns = ["usar \\\\w+ kerf"]\n'
-        'ignore-case = true\ncontext = "any"\nin-code-blocks = true',
-    )
-    res = _check(
+    res = _check_other(
         tmp_path,
+        'patterns = ["kerf \\\\w+"]\nother-patterns = ["usar \\\\w+ kerf"]\nin-code-blocks = true',
         {"id": "O-1", "title": "Order", "body": "Hay que usar zorblax kerf daily."},
         {"id": "C-1", "title": "Code", "body": "Ejecutar esto:\n\n```\nusar mucho kerf --all\n```"},
     )
