@@ -104,19 +104,20 @@ class Grammar:
     other: OtherLanguages  # the cues of the languages of languages.toml
 
 
-class _Deferred:
+class Deferred:
     """A pattern compiled on first use: a run over English stories never needs it, and
     compiling the other languages' long alternations would add to every cold start."""
 
-    __slots__ = ("_rx", "_source")
+    __slots__ = ("_flags", "_rx", "source")
 
-    def __init__(self, source: str) -> None:
-        self._source = source
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source = source
+        self._flags = flags | re.IGNORECASE
         self._rx: re.Pattern[str] | None = None
 
     def compiled(self) -> re.Pattern[str]:
         if self._rx is None:
-            self._rx = re.compile(self._source, re.IGNORECASE)
+            self._rx = re.compile(self.source, self._flags)
         return self._rx
 
 
@@ -127,22 +128,47 @@ class OtherLanguages:
     them costs a set test. A few of those words are English words too ("idea", "come"); an
     English sentence with one runs the regex, which cannot match it."""
 
-    modal: _Deferred | None
+    modal: Deferred | None
     modal_words: frozenset[str]
-    plan: _Deferred | None
+    plan: Deferred | None
     plan_words: frozenset[str]
-    user_clause: _Deferred | None
+    user_clause: Deferred | None
     role_words: frozenset[str]
     final_imperatives: frozenset[str]  # German's order closes its title or item: "Tabellen anlegen"
+    finite_words: frozenset[str]  # ... unless a finite verb or subject makes it a statement
     work_nouns: frozenset[str]  # a title opened by the work's name: "Implementación de login con JWT"
-    words: frozenset[str]  # every set above but the last: one test rules all three out
+    words: frozenset[str]  # the modal, plan and role words: one test rules all three out
+    criterion: Deferred | None  # "El usuario puede descargar el PDF", "debe mostrar ...": AC01's checklist
+    criterion_words: frozenset[str]
+    gherkin: Gherkin
 
 
-# A negation beside another language's modal: "no debe", "No se debe", "Non si deve", "не должен", "n'est pas
-# nécessaire", "nunca se debe" before it; "ne doit pas", "soll die Daten nicht ...", "soll auf keinen
-# Fall ..." after it, German's anywhere later in the clause
-_NEGATED_BEFORE = r"(?<![\w'’])(?:(?:no|não|nao|ne|non|nunca|jamais|jamás|nie|не)\s++(?:(?:se|si|le|la|lo|les|me|te|nos|vous)\s++)?|n['’]\s*+)"
-_NEGATED_AFTER = r"(?:\s++(?:pas|jamais)(?!\w)|[^.;!?\n]{0,80}?(?<![\w'’])(?:nicht|keine?[mnrs]?|nie|nunca)(?!\w))"
+@dataclass(frozen=True, slots=True)
+class Gherkin:
+    """Gherkin's keywords in the other languages, as patterns: "Dado ... Cuando ... Entonces",
+    and "Escenario: ... Cuando ... Resultado:". Given and scenario stand at the start of a line."""
+
+    given: Deferred
+    when: Deferred
+    then: Deferred
+    scenario: Deferred
+    result: Deferred  # a then, or the "Resultado:" label many of those templates write for it
+
+
+def _negations(langs: dict[str, Any]) -> tuple[str, str]:
+    """The negation before and after another language's modal, as patterns: "no debe", "No se
+    debe", "Non si deve", "не должен", "n'est pas nécessaire" before it; "ne doit pas" right
+    after it, "soll die Daten nicht ...", "soll auf keinen Fall ..." anywhere later in its clause."""
+    words = _every(langs, "negations")
+    elided = [w[:-1] for w in words if w.endswith("'")]
+    whole, pronouns = [w for w in words if not w.endswith("'")], _every(langs, "negation-pronouns")
+    before = [rf"(?:{_phrases(whole)})\s++" + (rf"(?:(?:{_phrases(pronouns)})\s++)?" if pronouns else "")] if whole else []
+    before += [rf"(?:{_phrases(elided)})['’]\s*+"] if elided else []
+    after = [rf"\s++(?:{_phrases(_every(langs, 'negations-after'))})(?!\w)"] if _every(langs, "negations-after") else []
+    clause = _every(langs, "clause-negations")
+    after += [rf"[^.;!?\n]{{0,80}}?(?<![\w'’])(?:{_phrases(clause)})(?!\w)"] if clause else []
+    never = "(?!)"  # no language lists one: the group never matches
+    return (rf"(?<![\w'’])(?:{'|'.join(before)})" if before else never, f"(?:{'|'.join(after)})" if after else never)
 
 
 def _phrases(items: list[str]) -> str:
@@ -157,7 +183,9 @@ def _rarest_words(items: list[str]) -> frozenset[str]:
 
 
 _LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "work-nouns", "behaviour-verbs", "modals", "plans",
-                            "passive-auxiliaries", "passive-stems", "roles", "wants", "technical-roles"})  # fmt: skip
+                            "passive-auxiliaries", "passive-stems", "roles", "wants", "technical-roles", "negations",
+                            "negation-pronouns", "negations-after", "clause-negations", "finite-words", "abilities",
+                            "speculations", "shown-verbs", "given", "when", "then", "scenario", "results"})  # fmt: skip
 
 
 def _every(langs: dict[str, Any], key: str) -> list[str]:
@@ -176,7 +204,8 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
 
     modals, plans, roles, wants = every("modals"), every("plans"), every("roles"), every("wants")
     # not inside a compound: "SOLL-Zustand" (the target state) orders nothing
-    modal = _Deferred(rf"(?P<neg>{_NEGATED_BEFORE})?+(?<![\w'’-])(?:{_phrases(modals)})(?![\w-])(?P<after>{_NEGATED_AFTER})?+")
+    negated_before, negated_after = _negations(langs)
+    modal = Deferred(rf"(?P<neg>{negated_before})?+(?<![\w'’-])(?:{_phrases(modals)})(?![\w-])(?P<after>{negated_after})?+")
     # the work in the future passive: an auxiliary, then a participle or future form by its stem
     passives = [
         rf"(?:{_phrases(lang['passive-auxiliaries'])})\s++(?:{_phrases(lang['passive-stems'])})\w{{0,2}}"
@@ -184,9 +213,9 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
         if lang.get("passive-auxiliaries") and lang.get("passive-stems")
     ]
     auxiliaries = every("passive-auxiliaries") if passives else []
-    plan = _Deferred(rf"(?<![\w'’-])(?:{'|'.join([_phrases(plans), *passives]) if plans else '|'.join(passives)})(?![\w-])")
+    plan = Deferred(rf"(?<![\w'’-])(?:{'|'.join([_phrases(plans), *passives]) if plans else '|'.join(passives)})(?![\w-])")
     # "Como usuario, quiero ...", "En tant qu'administrateur je veux ...", "Als Kunde möchte ich ..."
-    user = _Deferred(
+    user = Deferred(
         rf"^[\s*_>#\-]*+(?:(?:yo|eu|io|je|moi|ich|я)\s*+,\s*+)?(?:{_phrases(roles)})(?:\s++|['’]\s*+)(?:(?:un|una|uno|um|uma|el|la|los|las|o|os|as|le|l['’]|les|"
         rf"ein|eine|einer|eines|der|die|das|il|lo|gli)\s++)?+([^,.;\n]{{1,80}}?)[\s*_,]*+(?:(?:yo|eu|io|ich|wir)\s++)?"
         rf"(?:{_phrases(wants)})(?!\w)"
@@ -200,8 +229,41 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
         user_clause=user if roles and wants else None,
         role_words=role_words,
         final_imperatives=frozenset(every("final-imperatives")),
+        finite_words=frozenset(every("finite-words")),
         work_nouns=frozenset(every("work-nouns")),
         words=modal_words | plan_words | role_words,
+        criterion=_criterion(langs),
+        criterion_words=_rarest_words(every("abilities") + modals),
+        gherkin=_gherkin(langs),
+    )
+
+
+def _criterion(langs: dict[str, Any]) -> Deferred | None:
+    """A checklist item that states behaviour: what someone can do ("El usuario puede descargar
+    el PDF", "Der Kunde kann seine Adresse ändern"), not what may be ("puede ser"), or what must
+    be shown ("debe mostrar", "soll angezeigt werden")."""
+    abilities, modals, shown = _every(langs, "abilities"), _every(langs, "modals"), _every(langs, "shown-verbs")
+    parts = []
+    if abilities:
+        guesses = _every(langs, "speculations")
+        guess = rf"(?!(?:{_phrases(guesses)})\b)" if guesses else ""
+        parts.append(rf"\b(?:{_phrases(abilities)})\s++{guess}[^\W\d_]")
+    if modals and shown:
+        parts.append(rf"\b(?:{_phrases(modals)})\s++(?:\S+\s++){{0,3}}?(?:{_phrases(shown)})\b")
+    return Deferred("|".join(parts)) if parts else None
+
+
+def _gherkin(langs: dict[str, Any]) -> Gherkin:
+    def words(*keys: str, lead: str = r"\b") -> str:
+        found = [x for key in keys for x in _every(langs, key)]
+        return rf"{lead}(?:{_phrases(found)})\b" if found else "(?!)"
+
+    return Gherkin(
+        given=Deferred(words("given", lead=r"^[ \t*_>-]*+"), re.MULTILINE),
+        when=Deferred(words("when")),
+        then=Deferred(words("then")),
+        scenario=Deferred(words("scenario", lead=r"^[ \t*_#>-]*+"), re.MULTILINE),  # (also a Markdown heading)
+        result=Deferred(words("then", "results")),
     )
 
 
@@ -609,13 +671,6 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
                         _src=(p, s), lowered=lowered, vocab=frozenset(lowered))  # fmt: skip
 
 
-#: German finite verbs and subjects: a sentence with one states what happens ("Der Kunde kann
-#: seine Adresse ändern", "Die Daten werden gespeichert"); it is no order by its closing infinitive
-_GERMAN_FINITE = frozenset({"kann", "können", "soll", "sollen", "sollte", "sollten", "muss", "müssen", "darf", "dürfen",
-                            "wird", "werden", "ist", "sind", "hat", "haben", "möchte", "möchten", "will", "wollen",
-                            "ich", "wir", "er", "sie", "es", "man", "du"})  # fmt: skip
-
-
 #: -ing forms that start reports of what a user did ("Using X crashes", "Running the
 #: job hangs") more often than they name work
 _USER_ACTIONS = frozenset({"use", "run"})
@@ -727,7 +782,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         and last in g.other.final_imperatives
         and s.block.kind in (TITLE, LIST_ITEM)
         and full[info.word_start(n - 1)].islower()  # "beim Speichern", "für jeden Laden": nouns
-        and vocab.isdisjoint(_GERMAN_FINITE)  # "Der Kunde kann seine Adresse ändern": behaviour
+        and vocab.isdisjoint(g.other.finite_words)  # "Der Kunde kann seine Adresse ändern": behaviour
     ):
         # "Datenbanktabellen anlegen", "Rechnungen anzeigen": German's order closes its title or item
         f.verb, f.verb_at = last, info.word_start(n - 1)

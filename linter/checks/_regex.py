@@ -104,3 +104,34 @@ def compile_patterns(
     if not trusted:
         return compile_user(patterns, ignore_case=ignore_case)
     return compile_safe(join_patterns(patterns), re.IGNORECASE if ignore_case else 0)
+
+
+class LazyPatterns:
+    """A rule's other-language patterns (rules/languages.toml), compiled when a story first
+    may hold one: most runs read English only, and compiling these long alternations would
+    add to every cold start. A team's own are compiled (on RE2) at load all the same, so that
+    a bad one refuses its rule file there. `key` is what a story's one scan is asked.
+
+    `lower`: bundled patterns that name no upper-case letter are searched in lower-cased
+    text (`on_lower`), RE2 finding where a match can first start (`fastre.leftmost`).
+    """
+
+    __slots__ = ("_compiled", "_ignore_case", "_patterns", "_trusted", "key", "on_lower")
+
+    def __init__(self, patterns: list[str], *, ignore_case: bool, trusted: bool, lower: bool = False) -> None:
+        self._patterns, self._ignore_case, self._trusted = patterns, ignore_case, trusted
+        self.key = (join_patterns(patterns), ignore_case)
+        self.on_lower = lower and trusted and lower_case_only(self.key[0])
+        if trusted:
+            check_safe(self.key[0])  # the guard still refuses at load
+        self._compiled: Regex | None = None if trusted else compile_patterns(patterns, ignore_case=ignore_case, trusted=False)
+
+    def regex(self) -> Regex:
+        if self._compiled is None:
+            if self.on_lower:
+                from ..fastre import leftmost  # (fastre's RE2 widening imports the checks)
+
+                self._compiled = leftmost(re.compile(self.key[0]))
+            else:
+                self._compiled = compile_patterns(self._patterns, ignore_case=self._ignore_case, trusted=self._trusted)
+        return self._compiled

@@ -17,6 +17,7 @@ from typing import Any
 from ..analysis import Analysis, SentenceInfo
 from ._prefilter import answerable
 from ._regex import (
+    LazyPatterns,
     Regex,
     RegexMatch,
     check_safe,
@@ -58,7 +59,7 @@ class PatternCheck(Check):
         # the same shapes in the other languages (rules/languages.toml): a pattern of their own,
         # asked of the one scan on its own, so that an English story pays nothing for them
         others = str_list(detect, "other-patterns")
-        self._others: _Alternate | None = _Alternate(others, ignore_case, self.trusted) if others else None
+        self._others = LazyPatterns(others, ignore_case=ignore_case, trusted=self.trusted) if others else None
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
         self.unless = PhraseIndex(str_list(detect, "unless-any"))
         self.max_per_story = int(detect.get("max-per-story", 3))
@@ -95,7 +96,7 @@ class PatternCheck(Check):
                 found = list(self.pattern.finditer(text))
         others = self._others
         if others is not None and a.may_match(others.key):
-            extra = list(others.finditer(text))
+            extra = list(others.regex().finditer(text))
             if extra:
                 # as one alternation would: the match that starts first, then the next one after it
                 merged: list[RegexMatch] = []
@@ -152,31 +153,7 @@ class PatternCheck(Check):
                     return
                 in_block = self.pattern.search(body, start, end)
                 if in_block is None and self._others is not None:
-                    in_block = self._others.search(body, start, end)
+                    in_block = self._others.regex().search(body, start, end)
                 if in_block is not None:
                     yield Hit("body", in_block.start(), in_block.end(), self.confidence, in_block.group(0))
                     found += 1
-
-
-class _Alternate:
-    """A rule's other-language patterns, compiled when a story first needs them."""
-
-    __slots__ = ("_compiled", "_ignore_case", "_patterns", "_trusted", "key")
-
-    def __init__(self, patterns: list[str], ignore_case: bool, trusted: bool) -> None:
-        self._patterns, self._ignore_case, self._trusted = patterns, ignore_case, trusted
-        self.key = (join_patterns(patterns), ignore_case)
-        if trusted:
-            check_safe(self.key[0])
-        self._compiled: Regex | None = None if trusted else compile_patterns(patterns, ignore_case=ignore_case, trusted=False)
-
-    def _regex(self) -> Regex:
-        if self._compiled is None:
-            self._compiled = compile_patterns(self._patterns, ignore_case=self._ignore_case, trusted=self._trusted)
-        return self._compiled
-
-    def finditer(self, text: str) -> Iterator[RegexMatch]:
-        return self._regex().finditer(text)
-
-    def search(self, text: str, pos: int, endpos: int) -> RegexMatch | None:
-        return self._regex().search(text, pos, endpos)

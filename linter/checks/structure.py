@@ -13,11 +13,18 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from ..analysis import Analysis, behaviour_modal
+from ..analysis import Analysis, Deferred, behaviour_modal, grammar
 from ..calibration import is_bug_report
 from ..fastre import fast, leftmost, plain
 from ..parse import HEADING, LIST_ITEM, SEC_AC
-from ._regex import Regex, compile_patterns, compile_safe, join_patterns, lower_case_only
+from ._regex import (
+    LazyPatterns,
+    Regex,
+    compile_patterns,
+    compile_safe,
+    join_patterns,
+    lower_case_only,
+)
 from .base import Check, Hit, PhraseIndex, str_list
 
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
@@ -95,62 +102,36 @@ _WHEN_LINE = re.compile(r"^[ \t*_>-]*+when\b", re.IGNORECASE | re.MULTILINE)
 _THEN_LINE = re.compile(r"^[ \t*_>-]*+then\b", re.IGNORECASE | re.MULTILINE)
 
 
-# Gherkin's keywords in the other languages of rules/languages.toml ("Dado ... Cuando ...
-# Entonces", "Étant donné ... Quand ... Alors", "Gegeben ... Wenn ... Dann")
-# (most bodies have none: RE2 says so quicker, fastre)
-# (at the start of a line, as Gherkin writes them: "dados" and "dati" are also everyday words for data)
-_OTHER_GIVEN = fast(
-    re.compile(r"^[ \t*_>-]*+(?:dado|dada|[ée]tant donn[ée]e?s?|gegeben|angenommen|dato|дано)\b", re.IGNORECASE | re.MULTILINE)
-)
-_OTHER_WHEN = re.compile(r"\b(?:cuando|quando|quand|lorsque|wenn|когда|если)\b", re.IGNORECASE)
-_OTHER_THEN = re.compile(r"\b(?:entonces|ent[ãa]o|alors|dann|allora|тогда|то|затем)\b", re.IGNORECASE)
-# ... and its "Scenario:" line ("Escenario 1:", "Cenário:", "Szenario:"), then a when and a then
-# (or the "Resultado:" / "Résultat :" label that many of those templates use for it)
-_OTHER_SCENARIO = fast(re.compile(r"^[ \t*_#>-]*+(?:escenario|cen[áa]rio|sc[ée]nario|szenario|сценарий)\b", re.IGNORECASE | re.MULTILINE))
-_OTHER_RESULT = re.compile(
-    r"\b(?:entonces|ent[ãa]o|alors|dann|allora|resultados?|r[ée]sultats?|ergebnis|risultato|тогда|затем|результат)\b", re.IGNORECASE
-)
+# (start, when, then): Gherkin's own keywords; the other languages' are rules/languages.toml's
+_GHERKIN = ((_GIVEN, _WHEN, _THEN), (_SCENARIO, _WHEN_LINE, _THEN_LINE))
 
 
-# A criterion in the other languages: what someone can do ("El usuario puede descargar el PDF",
-# "Der Kunde kann seine Adresse ändern"), or what must be shown ("debe mostrar", "soll angezeigt")
-_OTHER_BEHAVIOUR = re.compile(
-    r"\b(?:puede|pueden|pode|podem|peut|peuvent|kann|können|può|possono|может|могут)\s++"
-    r"(?!ser\b|être\b|sein\b|essere\b|быть\b|понадобиться\b|потребоваться\b)[^\W\d_]"
-    r"|\b(?:debe|deben|deve|devem|doit|doivent|soll|sollen|muss|müssen|devono)\s++(?:\S+\s++){0,3}?"
-    r"(?:mostrar(?:se)?|exibir|exibido|afficher|affiché|anzeigen|angezeigt|visualizzare|visualizzato|aparecer|aparaître|erscheinen)\b",
-    re.IGNORECASE,
-)
-_OTHER_BEHAVIOUR_WORDS = frozenset(
-    {"puede", "pueden", "pode", "podem", "peut", "peuvent", "kann", "können", "può", "possono", "debe", "deben", "deve",
-     "devem", "doit", "doivent", "soll", "sollen", "muss", "müssen", "devono", "может", "могут"}
-)  # fmt: skip
-
-
-_OTHER_GIVEN_KEY = (_OTHER_GIVEN.pattern, True)
-_OTHER_SCENARIO_KEY = (_OTHER_SCENARIO.pattern, True)
-# (start, when, then, and the one scan's key for a start that most stories never have)
-_GHERKIN = (
-    (_GIVEN, _WHEN, _THEN, None),
-    (_SCENARIO, _WHEN_LINE, _THEN_LINE, None),
-    (_OTHER_GIVEN, _OTHER_WHEN, _OTHER_THEN, _OTHER_GIVEN_KEY),
-    (_OTHER_SCENARIO, _OTHER_WHEN, _OTHER_RESULT, _OTHER_SCENARIO_KEY),
-)
+def _other_gherkin() -> tuple[tuple[Deferred, Deferred, Deferred], ...]:
+    g = grammar().other.gherkin
+    return ((g.given, g.when, g.then), (g.scenario, g.when, g.result))
 
 
 def _given_when_then(text: str, a: Analysis | None = None) -> bool:
     """Given ... when ... then, or a Gherkin scenario's When and Then lines, within 300
     characters of each other; each start tried once. (`a`: the story's one scan rules
     out the other languages' keywords, as for nearly every story.)"""
-    for start, when, then, key in _GHERKIN:
-        if key is not None and a is not None and not a.may_match(key):
-            continue
-        if start.search(text) is None:
-            continue
-        for g in start.finditer(text):
-            w = when.search(text, g.end(), g.end() + 300)
-            if w and then.search(text, w.end(), w.end() + 300):
-                return True
+    if any(_started(text, start, when, then) for start, when, then in _GHERKIN):
+        return True
+    for start, when, then in _other_gherkin():
+        if (a is None or a.may_match((start.source, True))) and _started(
+            text, start.compiled(), when.compiled(), then.compiled()
+        ):
+            return True
+    return False
+
+
+def _started(text: str, start: re.Pattern[str], when: re.Pattern[str], then: re.Pattern[str]) -> bool:
+    if start.search(text) is None:
+        return False
+    for g in start.finditer(text):
+        w = when.search(text, g.end(), g.end() + 300)
+        if w and then.search(text, w.end(), w.end() + 300):
+            return True
     return False
 
 
@@ -172,13 +153,8 @@ class OutcomeCheck(Check):
         self.key = (joined, True)
         # the same phrases in the other languages (rules/languages.toml): asked of the one scan
         # on their own, so that an English story pays nothing for them
-        self._other_patterns = str_list(detect, "other-patterns")
-        joined_others = join_patterns(self._other_patterns)
-        self.others_on_lower = bool(self._other_patterns) and self.trusted and lower_case_only(joined_others)
-        self.others_key = (joined_others, True)
-        if self._other_patterns and not self.trusted:
-            compile_patterns(self._other_patterns, ignore_case=True, trusted=False)  # a team's are refused at load
-        self._others: Regex | None = None
+        others = str_list(detect, "other-patterns")
+        self.others = LazyPatterns(others, ignore_case=True, trusted=self.trusted, lower=True) if others else None
         outside = str_list(detect, "outside-bug-reports")
         self.outside_bugs: Regex | None = compile_patterns(outside, ignore_case=True, trusted=self.trusted) if outside else None
         self.outside_key = (join_patterns(outside), True)
@@ -190,19 +166,6 @@ class OutcomeCheck(Check):
         purposes = str_list(detect, "value-patterns")
         self.purpose = compile_patterns(purposes, ignore_case=True, trusted=self.trusted) if purposes else None
         self.purpose_key = (join_patterns(purposes), True)
-
-    @property
-    def others(self) -> Regex | None:
-        """The other-language phrases, compiled when a story first may hold one (most runs read
-        English only, and compiling them is part of every cold start otherwise)."""
-        if self._others is None and self._other_patterns:
-            joined = self.others_key[0]
-            self._others = (
-                leftmost(compile_safe(joined))
-                if self.others_on_lower
-                else compile_patterns(self._other_patterns, ignore_case=True, trusted=self.trusted)
-            )
-        return self._others
 
     def _role(self, word: str) -> bool:
         """A role noun ("dispatchers", "editor") that is not a part of the system."""
@@ -249,7 +212,7 @@ class OutcomeCheck(Check):
     def scanned(self) -> list[tuple[str, bool]]:
         outside = [self.outside_key] if self.outside_bugs is not None else []
         purpose = [self.purpose_key] if self.purpose is not None else []
-        others = [self.others_key] if self._other_patterns else []
+        others = [self.others.key] if self.others is not None else []
         return [*super().scanned(), self.key, *others, _NEED_KEY, _ALLOW_KEY, *outside, *purpose]
 
     def run(self, a: Analysis) -> Iterator[Hit]:
@@ -260,13 +223,12 @@ class OutcomeCheck(Check):
                     return
             elif _stated(self.pattern, p.masked_title) or _stated(self.pattern, p.masked_body):
                 return
-        if self._other_patterns and a.may_match(self.others_key):
-            others = self.others
-            assert others is not None
-            if self.others_on_lower:
-                if _stated(others, a.all_text(lower=True)):
+        others = self.others
+        if others is not None and a.may_match(others.key):
+            if others.on_lower:
+                if _stated(others.regex(), a.all_text(lower=True)):
                     return
-            elif _stated(others, p.masked_title) or _stated(others, p.masked_body):
+            elif _stated(others.regex(), p.masked_title) or _stated(others.regex(), p.masked_body):
                 return
         if a.may_match(_NEED_KEY) and self._plain_need(a.all_text(lower=True)):
             return
@@ -311,7 +273,7 @@ class AcceptanceCriteriaCheck(Check):
         self.key = (join_patterns(patterns), True)
 
     def scanned(self) -> list[tuple[str, bool]]:
-        keys = [*super().scanned(), _OTHER_GIVEN_KEY, _OTHER_SCENARIO_KEY]
+        keys = [*super().scanned(), *((start.source, True) for start, _, _ in _other_gherkin())]
         return [*keys, self.key] if self.pattern is not None else keys
 
     def run(self, a: Analysis) -> Iterator[Hit]:
@@ -337,6 +299,7 @@ class AcceptanceCriteriaCheck(Check):
             return True
         # A checklist of observable behaviours (not build steps).
         behaviours = 0
+        other = grammar().other
         for s in a.sentences:
             if s.kind == LIST_ITEM and s.field == "body" and not s.imperative:
                 item = body[s.start : s.end]
@@ -346,7 +309,11 @@ class AcceptanceCriteriaCheck(Check):
                     s.capability
                     or s.behaviour
                     or (s.modal and behaviour_modal(s.text))
-                    or (not s.vocab.isdisjoint(_OTHER_BEHAVIOUR_WORDS) and _OTHER_BEHAVIOUR.search(s.text) is not None)
+                    or (
+                        other.criterion is not None
+                        and not s.vocab.isdisjoint(other.criterion_words)
+                        and other.criterion.compiled().search(s.text) is not None
+                    )
                 ):
                     behaviours += 1
         return behaviours >= self.checklist_min

@@ -47,3 +47,51 @@ def test_an_unknown_key_is_refused_with_its_table() -> None:
 def test_no_languages_means_no_cues() -> None:
     other = _other_languages({})
     assert other.modal is None and other.plan is None and other.user_clause is None and not other.words
+
+
+def test_a_language_added_as_data_is_read_by_every_cue() -> None:
+    """Gherkin, negation and a checklist's criteria come from the table alone: a team adds a
+    language (Dutch here) without touching the code."""
+    other = _other_languages({"nl": {
+        "modals": ["moet"], "negations-after": ["niet"], "abilities": ["kan"], "speculations": ["zijn"],
+        "shown-verbs": ["tonen"], "given": ["gegeven"], "when": ["wanneer"], "then": ["dan"], "scenario": ["scenario"],
+        "results": ["resultaat"],
+    }})  # fmt: skip
+    assert other.modal is not None
+    assert [m["after"] for m in other.modal.compiled().finditer("Het systeem moet de export tonen")] == [None]
+    assert [m["after"] for m in other.modal.compiled().finditer("Het systeem moet niet crashen")] == [" niet"]
+    assert other.criterion is not None and {"kan", "moet"} <= other.criterion_words
+    criterion = other.criterion.compiled()
+    assert criterion.search("De gebruiker kan de PDF downloaden")
+    assert criterion.search("Het overzicht moet de totalen tonen")
+    assert not criterion.search("Dat kan zijn omdat de cache leeg is")  # a guess, no criterion
+    g = other.gherkin
+    text = "- Gegeven een ingelogde klant\n- Wanneer hij betaalt\n- Dan ziet hij de bon"
+    assert g.given.compiled().search(text) and g.when.compiled().search(text) and g.then.compiled().search(text)
+    assert not g.given.compiled().search("De klant heeft gegeven wat nodig is")  # not at the start of a line
+    assert g.result.compiled().search("Resultaat: de bon staat in de mail")
+
+
+def test_negations_of_the_bundled_languages() -> None:
+    modal = grammar().other.modal
+    assert modal is not None
+    negated = {text: any(m["neg"] or m["after"] for m in modal.compiled().finditer(text)) for text in (
+        "No se debe guardar la contraseña",  # before, with a pronoun between
+        "Le service ne doit pas bloquer",  # right after
+        "Die API soll die Daten auf keinen Fall löschen",  # later in the clause
+        "El servicio debe usar Redis",
+        "Der Dienst soll Redis verwenden",
+    )}  # fmt: skip
+    assert negated == {
+        "No se debe guardar la contraseña": True,
+        "Le service ne doit pas bloquer": True,
+        "Die API soll die Daten auf keinen Fall löschen": True,
+        "El servicio debe usar Redis": False,
+        "Der Dienst soll Redis verwenden": False,
+    }
+
+
+def test_no_languages_means_no_criterion_and_no_gherkin() -> None:
+    other = _other_languages({})
+    assert other.criterion is None and not other.finite_words
+    assert not other.gherkin.given.compiled().search("Dado un usuario\nCuando paga\nEntonces ve el recibo")

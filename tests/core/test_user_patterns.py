@@ -201,3 +201,19 @@ def test_code_sense_only_must_name_the_rules_terms(tmp_path: Path) -> None:
     path = _rule(tmp_path, 'kind = "terms"\nterms = ["routine"]\ncode-sense-only = ["routines"]')
     with pytest.raises(ConfigError, match="code-sense-only: 'routines' is not one of the rule's terms"):
         load_rule_file(path)
+
+
+def test_other_language_patterns_are_checked_at_load_and_compiled_on_first_need() -> None:
+    """Bundled other-language patterns (MO01's, a pattern rule's) wait to be compiled until a
+    story may hold one, but the nested-quantifier guard refuses them at load all the same."""
+    from storylint.checks._regex import LazyPatterns
+
+    with pytest.raises(ValueError, match="nests quantifiers"):
+        LazyPatterns(["(a+)+b"], ignore_case=True, trusted=True)
+    lower = LazyPatterns(["para que \\w+"], ignore_case=True, trusted=True, lower=True)
+    assert lower.on_lower and lower.regex() is lower.regex()  # compiled once
+    found = lower.regex().search("quiero exportar para que pueda")
+    assert found is not None and found.group(0) == "para que pueda"
+    # a name with a capital letter is not searched in lower-cased text; a team's never is
+    assert not LazyPatterns(["Zorblax"], ignore_case=True, trusted=True, lower=True).on_lower
+    assert not LazyPatterns(["para"], ignore_case=True, trusted=False, lower=True).on_lower
