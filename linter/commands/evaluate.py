@@ -39,7 +39,8 @@ def evaluate(corpora: tuple[Path, ...], output_format: str, quiet: bool, held_ou
     for path in paths:
         if not path.is_file():
             raise InputError("no such corpus file (give the path to a labelled JSONL)", source=str(path))
-    linter, config = build_linter(config_path, select, ignore, extend_select)
+    # (the linter keeps what --min-confidence asks for: below the config's threshold too)
+    linter, config = build_linter(config_path, select, ignore, extend_select, min_confidence)
     if store_url:
         from storylint.commands.vocabulary import open_existing_store
         from storylint.domain import learned_terms, rejected_terms

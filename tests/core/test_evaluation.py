@@ -123,3 +123,31 @@ def test_evaluate_command_several_corpora_split_and_project(tmp_path: Path) -> N
     assert set(data["by_corpus"]) == {"a.jsonl", "b.jsonl"}
     assert data["split"]["held-out"]["stories"] == 1 and data["held_out_projects"] == ["L-3"]
     assert {"band", "flagged", "precision"} <= set(data["reliability"][0])
+
+
+def test_evaluate_min_confidence_below_the_default_counts_weaker_findings(tmp_path: Path) -> None:
+    """`evaluate --min-confidence 0.3` counts the findings `check --min-confidence 0.3` reports,
+    also those under the configured 0.7 (the linter used to drop them before counting)."""
+    bodies = [
+        "The WSDL must be re-read when the partner publishes a new WSDL version.",
+        "It would be nice if the export used Redis somehow.",
+        "Maybe the table could use a dropdown for the status.",
+    ]
+    rows = [{"id": f"W-{i}", "title": "Partner updates", "body": b, "label": {"prescribes": False, "categories": []}}
+            for i, b in enumerate(bodies)]  # fmt: skip
+    corpus = tmp_path / "weak.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+    def run(*args: str) -> dict:  # type: ignore[type-arg]
+        res = subprocess.run([sys.executable, "-m", "storylint", *args, "--format", "json"],
+                             capture_output=True, text=True, timeout=60, cwd=tmp_path)  # fmt: skip
+        assert res.returncode in (0, 1), res.stderr
+        return json.loads(res.stdout)  # type: ignore[no-any-return]
+
+    how = {"data_model", "ui_spec", "code_structure", "api_contract", "technology", "implementation_steps"}
+    weak = {f["story"] for f in run("check", str(corpus), "--min-confidence", "0.3", "--fail-on", "never")["findings"]
+            if f["category"] in how and f["confidence"] < 0.7}  # fmt: skip
+    strong = {f["story"] for f in run("check", str(corpus), "--fail-on", "never")["findings"] if f["category"] in how}
+    assert weak - strong, "the probes should hold a story flagged only under 0.7"
+    assert run("evaluate", str(corpus), "--min-confidence", "0.3")["prescribes"]["fp"] == len(weak | strong)
+    assert run("evaluate", str(corpus))["prescribes"]["fp"] == len(strong)

@@ -29,6 +29,10 @@ from .relaybus import (
 )
 
 PROBES = [WEAK_WSDL, PLAN_WSDL, WEAK_CONSUMER, PLAN_CONSUMER]
+#: A weak finding is reported down to 0.5 here: rules/calibration.toml, measured on labelled
+#: stories, may put a bundled rule's modal under the default 0.7, and then the store would have
+#: nothing left to drop.
+SHOWN = ("--min-confidence", "0.5")
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -70,19 +74,19 @@ def test_recorded_tracker_drops_weak_mentions_but_keeps_orders(store_url: str, t
     history = write_jsonl(tmp_path / "history.jsonl", tracker(wsdl=12, consumer=8, total=64))
     probes = write_jsonl(tmp_path / "later.jsonl", PROBES)
 
-    before = flagged(run("check", str(probes), "--format", "json", cwd=tmp_path))
+    before = flagged(run("check", *SHOWN, str(probes), "--format", "json", cwd=tmp_path))
     assert before == {"RELAY-9001": {"TC01"}, "RELAY-9002": {"TC01"}, "RELAY-9003": {"CS01"}, "RELAY-9004": {"CS01"}}
 
-    res = run("check", str(history), "--store", store_url, "--format", "json", cwd=tmp_path)
+    res = run("check", *SHOWN, str(history), "--store", store_url, "--format", "json", cwd=tmp_path)
     assert res.returncode in (0, 1), res.stderr
-    after = flagged(run("check", str(probes), "--store", store_url, "--format", "json", cwd=tmp_path))
+    after = flagged(run("check", *SHOWN, str(probes), "--store", store_url, "--format", "json", cwd=tmp_path))
     # "The WSDL must be re-read ..." mentions the product's domain: no longer flagged
     assert "RELAY-9001" not in after and "RELAY-9003" not in after
     # "We should build it with a WSDL-first ..." still orders a technology
     assert after == {"RELAY-9002": {"TC01"}, "RELAY-9004": {"CS01"}}
 
     # without a store, the same stories are judged as before
-    assert flagged(run("check", str(probes), "--format", "json", cwd=tmp_path)) == before
+    assert flagged(run("check", *SHOWN, str(probes), "--format", "json", cwd=tmp_path)) == before
 
 
 def test_other_projects_and_stories_without_a_project_learn_nothing(tmp_path: Path) -> None:
@@ -90,7 +94,7 @@ def test_other_projects_and_stories_without_a_project_learn_nothing(tmp_path: Pa
     record(url, tracker(wsdl=12, total=64, project="OTHER") + tracker(wsdl=12, total=64, project=None, start=100))
     assert set(learned(url)) == {"OTHER"}
     other_weak = {**WEAK_WSDL, "project": "OTHER", "id": "OTHER-9001"}
-    res = run("check", str(write_jsonl(tmp_path / "p.jsonl", [WEAK_WSDL, other_weak])), "--store", url,
+    res = run("check", *SHOWN, str(write_jsonl(tmp_path / "p.jsonl", [WEAK_WSDL, other_weak])), "--store", url,
               "--format", "json", cwd=tmp_path)  # fmt: skip
     assert flagged(res) == {"RELAY-9001": {"TC01"}}
 
@@ -100,7 +104,7 @@ def test_learning_is_off_with_learn_false(tmp_path: Path) -> None:
     record(url, tracker(wsdl=12, consumer=8, total=64))
     config = tmp_path / "storylint.toml"
     config.write_text("[vocabulary]\nlearn = false\n", encoding="utf-8")
-    res = run("check", str(write_jsonl(tmp_path / "p.jsonl", [WEAK_WSDL])), "--store", url, "--config", str(config),
+    res = run("check", *SHOWN, str(write_jsonl(tmp_path / "p.jsonl", [WEAK_WSDL])), "--store", url, "--config", str(config),
               "--format", "json", cwd=tmp_path)  # fmt: skip
     assert flagged(res) == {"RELAY-9001": {"TC01"}}
 
@@ -155,14 +159,15 @@ def test_incremental_run_relints_a_story_when_its_projects_vocabulary_changes(tm
     url = str(tmp_path / "h.db")
     weak = Story.model_validate(WEAK_WSDL)
     store = open_store(url)
+    shown = Config(min_confidence=0.5)
     try:
-        report, stats = check_stories([weak], Linter(), store=store, skip_unchanged=True)
+        report, stats = check_stories([weak], Linter(shown), store=store, skip_unchanged=True)
         assert "TC01" in {f.rule for f in report.findings}
         history = [Story.model_validate(r) for r in tracker(wsdl=12, total=64)]
-        check_stories(history, Linter(), store=store)
-        report, stats = check_stories([weak], Linter(), store=store, skip_unchanged=True)
+        check_stories(history, Linter(shown), store=store)
+        report, stats = check_stories([weak], Linter(shown), store=store, skip_unchanged=True)
         assert stats.unchanged == 0 and [f.rule for f in report.findings if f.rule == "TC01"] == []
-        report, stats = check_stories([weak], Linter(), store=store, skip_unchanged=True)
+        report, stats = check_stories([weak], Linter(shown), store=store, skip_unchanged=True)
         assert stats.unchanged == 1  # and unchanged once the vocabulary holds still
     finally:
         store.close()
@@ -192,8 +197,8 @@ def test_evidence_positions() -> None:
 
 
 def test_a_learned_term_that_a_sentence_chooses_is_still_reported() -> None:
-    # one suggested term is below the default threshold (its own calibration row): shown here
-    linter = Linter(Config(min_confidence=0.5), domain={PROJECT: ["kafka"]})
+    # one suggested term is below the default threshold (its own calibration row): every finding shown here
+    linter = Linter(Config(min_confidence=0.0), domain={PROJECT: ["kafka"]})
 
     def codes(body: str) -> set[str]:
         story = Story(id="RELAY-1", title="Partner deliveries", body=body, project=PROJECT)
@@ -228,7 +233,7 @@ def test_vocabulary_command_text_json_and_written_config(store_url: str, tmp_pat
     assert res.returncode == 0, res.stderr
     assert load_config(out).vocabulary.accept == ["wsdl", "rbrouteconsumer"]
     # the exported file is configuration for runs without a store (the GitHub Action)
-    res = run("check", str(write_jsonl(tmp_path / "p.jsonl", PROBES)), "--config", str(out), "--format", "json",
+    res = run("check", *SHOWN, str(write_jsonl(tmp_path / "p.jsonl", PROBES)), "--config", str(out), "--format", "json",
               cwd=tmp_path)  # fmt: skip
     assert flagged(res) == {}  # accepted terms are never flagged, not even in a plan
 
@@ -252,7 +257,7 @@ def test_vocabulary_never_creates_a_missing_store(tmp_path: Path) -> None:
     assert res.returncode == 2
     assert res.stderr.startswith("Error: ") and str(missing) in res.stderr and len(res.stderr.splitlines()) == 1
     assert not missing.exists()
-    res = run("evaluate", str(tmp_path / "c.jsonl"), "--store", str(missing), cwd=tmp_path)
+    res = run("evaluate", *SHOWN, str(tmp_path / "c.jsonl"), "--store", str(missing), cwd=tmp_path)
     assert res.returncode == 2 and not missing.exists()
 
 
@@ -262,8 +267,8 @@ def test_evaluate_applies_the_stores_vocabulary(tmp_path: Path) -> None:
     labelled = [{**WEAK_WSDL, "label": {"prescribes": False, "categories": []}},
                 {**PLAN_WSDL, "label": {"prescribes": True, "categories": ["technology"]}}]  # fmt: skip
     corpus = write_jsonl(tmp_path / "c.jsonl", labelled)
-    plain = json.loads(run("evaluate", str(corpus), "--format", "json", cwd=tmp_path).stdout)
-    with_store = json.loads(run("evaluate", str(corpus), "--store", url, "--format", "json", cwd=tmp_path).stdout)
+    plain = json.loads(run("evaluate", *SHOWN, str(corpus), "--format", "json", cwd=tmp_path).stdout)
+    with_store = json.loads(run("evaluate", *SHOWN, str(corpus), "--store", url, "--format", "json", cwd=tmp_path).stdout)
     assert (plain["prescribes"]["fp"], plain["prescribes"]["tp"]) == (1, 1)
     assert (with_store["prescribes"]["fp"], with_store["prescribes"]["tp"]) == (0, 1)
 
