@@ -15,15 +15,13 @@ from typing import Any
 
 from ..analysis import Analysis, Deferred, behaviour_modal, grammar
 from ..calibration import is_bug_report
-from ..fastre import fast, leftmost, plain
+from ..fastre import fast, plain
 from ..parse import HEADING, LIST_ITEM, SEC_AC
 from ._regex import (
     LazyPatterns,
     Regex,
     compile_patterns,
-    compile_safe,
     join_patterns,
-    lower_case_only,
 )
 from .base import Check, Hit, PhraseIndex, str_list
 
@@ -145,12 +143,11 @@ class OutcomeCheck(Check):
         patterns = str_list(detect, "patterns")
         if not patterns:
             raise ValueError("patterns must list at least one outcome phrase pattern")
-        # lower-case only: searched case-sensitively in the story's lower-cased text (faster),
-        # and compiled once (these patterns are large: compiling is part of every cold start)
-        joined = join_patterns(patterns)
-        self.fast: Regex | None = leftmost(compile_safe(joined)) if self.trusted and lower_case_only(joined) else None
-        self.pattern = self.fast or compile_patterns(patterns, ignore_case=True, trusted=self.trusted)
-        self.key = (joined, True)
+        # lower-case only: searched case-sensitively in the story's lower-cased text (faster);
+        # compiled when a story first may hold a phrase (these patterns are large: a one-story
+        # run whose story holds none would compile them for nothing)
+        self.phrases = LazyPatterns(patterns, ignore_case=True, trusted=self.trusted, lower=True)
+        self.key = self.phrases.key
         # the same phrases in the other languages (rules/languages.toml): asked of the one scan
         # on their own, so that an English story pays nothing for them
         others = str_list(detect, "other-patterns")
@@ -218,10 +215,11 @@ class OutcomeCheck(Check):
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
         if a.may_match(self.key):  # else the story's one scan found no outcome phrase
-            if self.fast is not None:
-                if _stated(self.fast, a.all_text(lower=True)):
+            phrases = self.phrases.regex()
+            if self.phrases.on_lower:
+                if _stated(phrases, a.all_text(lower=True)):
                     return
-            elif _stated(self.pattern, p.masked_title) or _stated(self.pattern, p.masked_body):
+            elif _stated(phrases, p.masked_title) or _stated(phrases, p.masked_body):
                 return
         others = self.others
         if others is not None and a.may_match(others.key):

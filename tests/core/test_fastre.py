@@ -147,9 +147,9 @@ def _outcome_pattern() -> re.Pattern[str]:
     from storylint.rulepack import load_rulepack
 
     check = load_rulepack([]).rules["MO01"].check
-    assert isinstance(check, structure.OutcomeCheck) and check.fast is not None
-    assert repr(check.fast).startswith("leftmost(")
-    return check.fast  # type: ignore[return-value]
+    assert isinstance(check, structure.OutcomeCheck) and check.phrases.on_lower
+    assert repr(check.phrases.regex()).startswith("leftmost(")
+    return check.phrases.regex()  # type: ignore[return-value]
 
 
 OUTCOME_WORDS = st.sampled_from(
