@@ -9,7 +9,6 @@ HOW. Computed once per story, then read by every rule.
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -269,10 +268,9 @@ def _gherkin(langs: dict[str, Any]) -> Gherkin:
 
 @cache
 def grammar() -> Grammar:
-    from .rulepack import rules_dir
+    from .rulepack import pack_data
 
-    data = tomllib.loads((rules_dir() / "grammar.toml").read_text("utf-8"))
-    langs = tomllib.loads((rules_dir() / "languages.toml").read_text("utf-8"))
+    data, langs = pack_data("grammar.toml"), pack_data("languages.toml")
 
     def with_other(words: list[str], key: str) -> frozenset[str]:
         return frozenset(words + _every(langs, key))

@@ -13,7 +13,6 @@ team's own rules and rejected terms keep the confidence the team gave them.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -290,12 +289,11 @@ def _ratio(counts: tuple[int, int], prior: float, weight: float, *, fallback: fl
 
 @cache
 def bundled() -> Calibration:
-    from .rulepack import rules_dir
+    from .rulepack import pack_data, rules_dir
 
-    path = rules_dir() / "calibration.toml"
-    if not path.is_file():
+    if not (rules_dir() / "calibration.toml").is_file():
         return Calibration({})
-    data = tomllib.loads(path.read_text("utf-8"))
+    data = pack_data("calibration.toml")
     cells: dict[tuple[str, str], tuple[int, int]] = {}
     for category, classes in data.get("counts", {}).items():
         for evidence, pair in classes.items():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
+from pathlib import Path
 
 import pytest
 from storylint.analysis import _other_languages, grammar
@@ -95,3 +97,22 @@ def test_no_languages_means_no_criterion_and_no_gherkin() -> None:
     other = _other_languages({})
     assert other.criterion is None and not other.finite_words
     assert not other.gherkin.given.compiled().search("Dado un usuario\nCuando paga\nEntonces ve el recibo")
+
+
+def test_pack_data_is_read_through_the_rule_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """grammar.toml, languages.toml and calibration.toml are read as the rules are: the JSON
+    cache holds them, and what it holds is what their TOML says."""
+    from storylint import rulepack
+
+    monkeypatch.delenv("STORYLINT_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    rulepack._pack_data.cache_clear()
+    try:
+        languages = rulepack.pack_data("languages.toml")
+        cached = [json.loads(p.read_text("utf-8")) for p in (tmp_path / "storylint").glob("rules-*.json")]
+        path = str(rulepack.rules_dir() / "languages.toml")
+        assert [c[path] for c in cached if path in c] == [languages]
+        assert languages == tomllib.loads((rulepack.rules_dir() / "languages.toml").read_text("utf-8"))
+        assert rulepack.pack_data("grammar.toml")["imperatives"]
+    finally:
+        rulepack._pack_data.cache_clear()
