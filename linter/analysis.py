@@ -22,7 +22,7 @@ from .parse import CODE, LIST_ITEM, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Se
 
 T = TypeVar("T")
 
-TOKEN_RE = re.compile(r"\w+(?:[.+#]\w+)*[+#]*")
+TOKEN_RE = re.compile(r"\w++(?:[.+#]\w++)*+[+#]*+")  # (possessive: the same words, found sooner)
 _PREFIX_RE = re.compile(
     r"[\s*_>\-\u2022:|]*(?:\[[ xX]\]\s*)?(?:\d{1,3}[.)]\s*)?"
     r"(?:(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,20}\)|[A-Za-z][\w/&+.'-]*(?: [A-Za-z][\w/&+.'-]*){0,3}\s?:(?=\s))[\s*_]*){0,3}"
@@ -633,7 +633,7 @@ _FIX_STATED_RE = re.compile(
 # ... but not a stopgap: "For now we fix it by restarting the server" is part of the symptom
 _WORKAROUND_RE = re.compile(r"\b(?:for now|for the time being|in the meantime|temporarily|as a workaround)\b", re.IGNORECASE)
 _FIX_WORDS = frozenset({"fix", "fixed", "fixing", "solution", "remedy", "solve", "solved", "resolve", "resolved"})
-_CODE_LIKE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|\w\.\w|\w\(|::|->")
+_CODE_LIKE = re.compile(r"\w(?:_\w|\.\w|\()|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|::|->")  # (the \w branches as one: faster)
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
                                "members", "they", "he", "she", "people"})  # fmt: skip

@@ -68,7 +68,7 @@ def _scoped_code(word: str) -> bool:
     )
 
 
-_MAYBE_CODE = re.compile(r"\w_\w|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|\w\.\w|\w\(|::|->")
+_MAYBE_CODE = re.compile(r"\w(?:_\w|\.\w|\()|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|::|->")  # (the \w branches as one: faster)
 MAYBE_CODE_KEY = (_MAYBE_CODE.pattern, False)
 
 
