@@ -9,6 +9,7 @@ HOW. Computed once per story, then read by every rule.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -159,8 +160,8 @@ def _negations(langs: dict[str, Any]) -> tuple[str, str]:
     debe", "Non si deve", "не должен", "n'est pas nécessaire" before it; "ne doit pas" right
     after it, "soll die Daten nicht ...", "soll auf keinen Fall ..." anywhere later in its clause."""
     words = _every(langs, "negations")
-    elided = [w[:-1] for w in words if w.endswith("'")]
-    whole, pronouns = [w for w in words if not w.endswith("'")], _every(langs, "negation-pronouns")
+    elided = [w[:-1] for w in words if w.endswith(("'", "’"))]
+    whole, pronouns = [w for w in words if not w.endswith(("'", "’"))], _every(langs, "negation-pronouns")
     before = [rf"(?:{_phrases(whole)})\s++" + (rf"(?:(?:{_phrases(pronouns)})\s++)?" if pronouns else "")] if whole else []
     before += [rf"(?:{_phrases(elided)})['’]\s*+"] if elided else []
     after = [rf"\s++(?:{_phrases(_every(langs, 'negations-after'))})(?!\w)"] if _every(langs, "negations-after") else []
@@ -253,17 +254,27 @@ def _criterion(langs: dict[str, Any]) -> Deferred | None:
 
 
 def _gherkin(langs: dict[str, Any]) -> Gherkin:
-    def words(*keys: str, lead: str = r"\b") -> str:
-        found = [x for key in keys for x in _every(langs, key)]
-        return rf"{lead}(?:{_phrases(found)})\b" if found else "(?!)"
+    def words(key: str, lead: str = r"\b") -> str:
+        found = _every(langs, key)
+        return rf"{lead}(?:{_unaccented(_phrases(found))})\b" if found else "(?!)"
 
     return Gherkin(
         given=Deferred(words("given", lead=r"^[ \t*_>-]*+"), re.MULTILINE),
         when=Deferred(words("when")),
         then=Deferred(words("then")),
         scenario=Deferred(words("scenario", lead=r"^[ \t*_#>-]*+"), re.MULTILINE),  # (also a Markdown heading)
-        result=Deferred(words("then", "results")),
+        result=Deferred(words("results")),
     )
+
+
+def _unaccented(pattern: str) -> str:
+    """`pattern` with each accented Latin letter also matching its bare letter: templates are
+    typed with and without accents, and mixed ("Étant donne")."""
+    out = []
+    for ch in pattern:
+        bare = unicodedata.normalize("NFD", ch)[0]
+        out.append(f"[{ch}{bare}]" if bare != ch and bare.isascii() and bare.isalpha() else ch)
+    return "".join(out)
 
 
 @cache

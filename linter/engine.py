@@ -36,7 +36,7 @@ from .domain import WEAK_EVIDENCE, Candidates, chosen, evidence_in, normalise, v
 from .errors import ConfigError
 from .model import HOW_CATEGORIES, BodyFormat, Finding, Skipped, Story, StoryResult
 from .parse import parse
-from .rulepack import Rule, RulePack, load_rulepack
+from .rulepack import GRAMMAR_DATA, Rule, RulePack, load_rulepack, rules_dir
 from .scope import out_of_scope
 from .suppressions import find_suppressions
 
@@ -56,13 +56,17 @@ _MARKERS = re.compile(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
 
 @cache
 def _code_revision() -> str:
-    """The linter's own code: a change to how a rule decides (not only to its TOML) must
-    also make a store re-lint what it remembered, version bump or not."""
+    """The linter's own code and the grammar it reads (grammar.toml, languages.toml): a change
+    to how a rule decides (not only to its TOML) must also make a store re-lint what it
+    remembered, version bump or not."""
     h = hashlib.sha256()
     root = Path(__file__).parent
     for path in sorted(root.rglob("*.py")):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
+    for name in GRAMMAR_DATA:
+        h.update(name.encode())
+        h.update((rules_dir() / name).read_bytes())
     return h.hexdigest()
 
 

@@ -81,8 +81,10 @@ class RulePack:
         return self.aliases.get(code, code)
 
 
-#: Files of the bundled pack that hold data for every rule, not a rule.
-_PACK_DATA = frozenset({"grammar.toml", "languages.toml", "calibration.toml"})
+#: Files of the bundled pack that hold how sentences are read (every rule's grammar) ...
+GRAMMAR_DATA = ("grammar.toml", "languages.toml")
+#: ... and all the files that hold data for every rule, not a rule.
+_PACK_DATA = frozenset({*GRAMMAR_DATA, "calibration.toml"})
 
 
 def rules_dir() -> Path:
@@ -150,7 +152,12 @@ def pack_data(name: str) -> dict[str, Any]:
     read through the rules' JSON cache: parsing their TOML was about 6 ms of every start."""
     path = rules_dir() / name
     data = _pack_data().get(str(path))
-    return data if data is not None else tomllib.loads(path.read_text(encoding="utf-8"))  # (an error names the file)
+    if data is not None:
+        return data
+    try:  # (not in the cache: this file, or another of the pack, did not parse)
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(exc), file=str(path)) from None
 
 
 def load_rulepack(extra_dirs: list[Path] | None = None, vocabulary: dict[str, Any] | None = None) -> RulePack:

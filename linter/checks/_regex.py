@@ -107,10 +107,12 @@ def compile_patterns(
 
 
 class LazyPatterns:
-    """A rule's other-language patterns (rules/languages.toml), compiled when a story first
-    may hold one: most runs read English only, and compiling these long alternations would
-    add to every cold start. A team's own are compiled (on RE2) at load all the same, so that
-    a bad one refuses its rule file there. `key` is what a story's one scan is asked.
+    """A rule's phrases (MO01's outcome phrases, the other-language patterns of a rule),
+    compiled when a story first may hold one: a one-story run whose story holds none, or a
+    run over English stories for the other languages' alternations, never pays for compiling
+    them. A team's own are compiled (on RE2) at load all the same, so that a bad one refuses
+    its rule file there; the bundled ones are checked for nested quantifiers at load and
+    compiled by the rule cases. `key` is what a story's one scan is asked.
 
     `lower`: bundled patterns that name no upper-case letter are searched in lower-cased
     text (`on_lower`), RE2 finding where a match can first start (`fastre.leftmost`).
@@ -121,7 +123,7 @@ class LazyPatterns:
     def __init__(self, patterns: list[str], *, ignore_case: bool, trusted: bool, lower: bool = False) -> None:
         self._patterns, self._ignore_case, self._trusted = patterns, ignore_case, trusted
         self.key = (join_patterns(patterns), ignore_case)
-        self.on_lower = lower and trusted and lower_case_only(self.key[0])
+        self.on_lower = lower and ignore_case and trusted and lower_case_only(self.key[0])
         if trusted:
             check_safe(self.key[0])  # the guard still refuses at load
         self._compiled: Regex | None = None if trusted else compile_patterns(patterns, ignore_case=ignore_case, trusted=False)

@@ -116,3 +116,46 @@ def test_pack_data_is_read_through_the_rule_cache(tmp_path: Path, monkeypatch: p
         assert rulepack.pack_data("grammar.toml")["imperatives"]
     finally:
         rulepack._pack_data.cache_clear()
+
+
+def _pack_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from storylint import rulepack
+
+    copy = tmp_path / "rules"
+    shutil.copytree(rulepack.rules_dir(), copy)
+    return copy
+
+
+def test_an_edit_to_the_grammar_data_makes_a_store_relint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's fingerprint covers languages.toml and grammar.toml, as it covers the code."""
+    from storylint import engine
+
+    copy = _pack_copy(tmp_path)
+    monkeypatch.setattr(engine, "rules_dir", lambda: copy)
+    engine._code_revision.cache_clear()  # (computed once per process)
+    try:
+        before = engine._code_revision()
+        (copy / "languages.toml").write_text((copy / "languages.toml").read_text("utf-8") + "\n[nl]\nmodals = [\"moet\"]\n", "utf-8")
+        engine._code_revision.cache_clear()
+        assert engine._code_revision() != before
+    finally:
+        engine._code_revision.cache_clear()
+
+
+def test_a_broken_pack_file_is_one_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storylint import rulepack
+    from storylint.errors import ConfigError
+
+    copy = _pack_copy(tmp_path)
+    (copy / "languages.toml").write_text("[es\nmodals = [", "utf-8")
+    monkeypatch.setenv("STORYLINT_NO_CACHE", "1")
+    monkeypatch.setattr(rulepack, "rules_dir", lambda: copy)
+    rulepack._pack_data.cache_clear()
+    try:
+        with pytest.raises(ConfigError) as err:
+            rulepack.pack_data("languages.toml")
+        assert str(copy / "languages.toml") in str(err.value)
+    finally:
+        rulepack._pack_data.cache_clear()

@@ -19,8 +19,8 @@ def _check(story: Story) -> None:
     result = LINTER.lint(story)
     for f in result.findings:
         text = story.title if f.field == "title" else story.body
-        if f.field == "body" and story.body_format == BodyFormat.HTML:
-            text = parse(story).body  # an HTML body's positions count in the text as read (README, Input)
+        if f.field == "body":
+            text = parse(story).body  # positions count in the text as read (HTML, escaped line breaks: README, Input)
         norm = text.replace("\r\n", "\n").replace("\r", "\n") if f.field == "body" else text.replace("\r", " ")
         lines = norm.split("\n")
         assert 1 <= f.line <= len(lines)
