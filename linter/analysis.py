@@ -9,7 +9,6 @@ HOW. Computed once per story, then read by every rule.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from itertools import islice
 from typing import Any, TypeVar, cast
 
 from .fastre import fast
+from .languages import every, lenient, phrases
 from .parse import CODE, LIST_ITEM, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 
 T = TypeVar("T")
@@ -159,21 +159,16 @@ def _negations(langs: dict[str, Any]) -> tuple[str, str]:
     """The negation before and after another language's modal, as patterns: "no debe", "No se
     debe", "Non si deve", "не должен", "n'est pas nécessaire" before it; "ne doit pas" right
     after it, "soll die Daten nicht ...", "soll auf keinen Fall ..." anywhere later in its clause."""
-    words = _every(langs, "negations")
+    words = every(langs, "negations")
     elided = [w[:-1] for w in words if w.endswith(("'", "’"))]
-    whole, pronouns = [w for w in words if not w.endswith(("'", "’"))], _every(langs, "negation-pronouns")
-    before = [rf"(?:{_phrases(whole)})\s++" + (rf"(?:(?:{_phrases(pronouns)})\s++)?" if pronouns else "")] if whole else []
-    before += [rf"(?:{_phrases(elided)})['’]\s*+"] if elided else []
-    after = [rf"\s++(?:{_phrases(_every(langs, 'negations-after'))})(?!\w)"] if _every(langs, "negations-after") else []
-    clause = _every(langs, "clause-negations")
-    after += [rf"[^.;!?\n]{{0,80}}?(?<![\w'’])(?:{_phrases(clause)})(?!\w)"] if clause else []
+    whole, pronouns = [w for w in words if not w.endswith(("'", "’"))], every(langs, "negation-pronouns")
+    before = [rf"(?:{phrases(whole)})\s++" + (rf"(?:(?:{phrases(pronouns)})\s++)?" if pronouns else "")] if whole else []
+    before += [rf"(?:{phrases(elided)})['’]\s*+"] if elided else []
+    after = [rf"\s++(?:{phrases(every(langs, 'negations-after'))})(?!\w)"] if every(langs, "negations-after") else []
+    clause = every(langs, "clause-negations")
+    after += [rf"[^.;!?\n]{{0,80}}?(?<![\w'’])(?:{phrases(clause)})(?!\w)"] if clause else []
     never = "(?!)"  # no language lists one: the group never matches
     return (rf"(?<![\w'’])(?:{'|'.join(before)})" if before else never, f"(?:{'|'.join(after)})" if after else never)
-
-
-def _phrases(items: list[str]) -> str:
-    """Longest first, so that "hay que" is tried before a shorter phrase it starts with."""
-    return "|".join(re.escape(x).replace("\\ ", "\\s++") for x in sorted(set(items), key=len, reverse=True))
 
 
 def _rarest_words(items: list[str]) -> frozenset[str]:
@@ -188,37 +183,32 @@ _LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "work-nouns", "b
                             "speculations", "shown-verbs", "given", "when", "then", "scenario", "results"})  # fmt: skip
 
 
-def _every(langs: dict[str, Any], key: str) -> list[str]:
-    """One key's lists of every language, in file order."""
-    return [x for lang in langs.values() for x in lang.get(key, [])]
-
-
 def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
     for code, lang in langs.items():
         unknown = sorted(set(lang) - _LANGUAGE_KEYS) if isinstance(lang, dict) else ["(not a table)"]
         if unknown:
             raise ValueError(f"languages.toml: [{code}]: unknown key {unknown[0]!r}")
 
-    def every(key: str) -> list[str]:
-        return _every(langs, key)
+    def listed(key: str) -> list[str]:
+        return every(langs, key)
 
-    modals, plans, roles, wants = every("modals"), every("plans"), every("roles"), every("wants")
+    modals, plans, roles, wants = listed("modals"), listed("plans"), listed("roles"), listed("wants")
     # not inside a compound: "SOLL-Zustand" (the target state) orders nothing
     negated_before, negated_after = _negations(langs)
-    modal = Deferred(rf"(?P<neg>{negated_before})?+(?<![\w'’-])(?:{_phrases(modals)})(?![\w-])(?P<after>{negated_after})?+")
+    modal = Deferred(rf"(?P<neg>{negated_before})?+(?<![\w'’-])(?:{phrases(modals)})(?![\w-])(?P<after>{negated_after})?+")
     # the work in the future passive: an auxiliary, then a participle or future form by its stem
     passives = [
-        rf"(?:{_phrases(lang['passive-auxiliaries'])})\s++(?:{_phrases(lang['passive-stems'])})\w{{0,2}}"
+        rf"(?:{phrases(lang['passive-auxiliaries'])})\s++(?:{phrases(lang['passive-stems'])})\w{{0,2}}"
         for lang in langs.values()
         if lang.get("passive-auxiliaries") and lang.get("passive-stems")
     ]
-    auxiliaries = every("passive-auxiliaries") if passives else []
-    plan = Deferred(rf"(?<![\w'’-])(?:{'|'.join([_phrases(plans), *passives]) if plans else '|'.join(passives)})(?![\w-])")
+    auxiliaries = listed("passive-auxiliaries") if passives else []
+    plan = Deferred(rf"(?<![\w'’-])(?:{'|'.join([phrases(plans), *passives]) if plans else '|'.join(passives)})(?![\w-])")
     # "Como usuario, quiero ...", "En tant qu'administrateur je veux ...", "Als Kunde möchte ich ..."
     user = Deferred(
-        rf"^[\s*_>#\-]*+(?:(?:yo|eu|io|je|moi|ich|я)\s*+,\s*+)?(?:{_phrases(roles)})(?:\s++|['’]\s*+)(?:(?:un|una|uno|um|uma|el|la|los|las|o|os|as|le|l['’]|les|"
+        rf"^[\s*_>#\-]*+(?:(?:yo|eu|io|je|moi|ich|я)\s*+,\s*+)?(?:{phrases(roles)})(?:\s++|['’]\s*+)(?:(?:un|una|uno|um|uma|el|la|los|las|o|os|as|le|l['’]|les|"
         rf"ein|eine|einer|eines|der|die|das|il|lo|gli)\s++)?+([^,.;\n]{{1,80}}?)[\s*_,]*+(?:(?:yo|eu|io|ich|wir)\s++)?"
-        rf"(?:{_phrases(wants)})(?!\w)"
+        rf"(?:{phrases(wants)})(?!\w)"
     )
     modal_words, plan_words, role_words = _rarest_words(modals), _rarest_words(plans + auxiliaries), _rarest_words(roles)
     return OtherLanguages(
@@ -228,12 +218,12 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
         plan_words=plan_words,
         user_clause=user if roles and wants else None,
         role_words=role_words,
-        final_imperatives=frozenset(every("final-imperatives")),
-        finite_words=frozenset(every("finite-words")),
-        work_nouns=frozenset(every("work-nouns")),
+        final_imperatives=frozenset(listed("final-imperatives")),
+        finite_words=frozenset(listed("finite-words")),
+        work_nouns=frozenset(listed("work-nouns")),
         words=modal_words | plan_words | role_words,
         criterion=_criterion(langs),
-        criterion_words=_rarest_words(every("abilities") + modals),
+        criterion_words=_rarest_words(listed("abilities") + modals),
         gherkin=_gherkin(langs),
     )
 
@@ -242,21 +232,21 @@ def _criterion(langs: dict[str, Any]) -> Deferred | None:
     """A checklist item that states behaviour: what someone can do ("El usuario puede descargar
     el PDF", "Der Kunde kann seine Adresse ändern"), not what may be ("puede ser"), or what must
     be shown ("debe mostrar", "soll angezeigt werden")."""
-    abilities, modals, shown = _every(langs, "abilities"), _every(langs, "modals"), _every(langs, "shown-verbs")
+    abilities, modals, shown = every(langs, "abilities"), every(langs, "modals"), every(langs, "shown-verbs")
     parts = []
     if abilities:
-        guesses = _every(langs, "speculations")
-        guess = rf"(?!(?:{_phrases(guesses)})\b)" if guesses else ""
-        parts.append(rf"\b(?:{_phrases(abilities)})\s++{guess}[^\W\d_]")
+        guesses = every(langs, "speculations")
+        guess = rf"(?!(?:{phrases(guesses)})\b)" if guesses else ""
+        parts.append(rf"\b(?:{phrases(abilities)})\s++{guess}[^\W\d_]")
     if modals and shown:
-        parts.append(rf"\b(?:{_phrases(modals)})\s++(?:\S+\s++){{0,3}}?(?:{_phrases(shown)})\b")
+        parts.append(rf"\b(?:{phrases(modals)})\s++(?:\S+\s++){{0,3}}?(?:{phrases(shown)})\b")
     return Deferred("|".join(parts)) if parts else None
 
 
 def _gherkin(langs: dict[str, Any]) -> Gherkin:
     def words(key: str, lead: str = r"\b") -> str:
-        found = _every(langs, key)
-        return rf"{lead}(?:{_unaccented(_phrases(found))})\b" if found else "(?!)"
+        found = every(langs, key)
+        return rf"{lead}(?:{lenient(phrases(found))})\b" if found else "(?!)"
 
     return Gherkin(
         given=Deferred(words("given", lead=r"^[ \t*_>-]*+"), re.MULTILINE),
@@ -267,16 +257,6 @@ def _gherkin(langs: dict[str, Any]) -> Gherkin:
     )
 
 
-def _unaccented(pattern: str) -> str:
-    """`pattern` with each accented Latin letter also matching its bare letter: templates are
-    typed with and without accents, and mixed ("Étant donne")."""
-    out = []
-    for ch in pattern:
-        bare = unicodedata.normalize("NFD", ch)[0]
-        out.append(f"[{ch}{bare}]" if bare != ch and bare.isascii() and bare.isalpha() else ch)
-    return "".join(out)
-
-
 @cache
 def grammar() -> Grammar:
     from .rulepack import pack_data
@@ -284,7 +264,7 @@ def grammar() -> Grammar:
     data, langs = pack_data("grammar.toml"), pack_data("languages.toml")
 
     def with_other(words: list[str], key: str) -> frozenset[str]:
-        return frozenset(words + _every(langs, key))
+        return frozenset(words + every(langs, key))
 
     return Grammar(
         imperatives=with_other(data["imperatives"], "imperatives"),
