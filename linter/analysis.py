@@ -18,7 +18,7 @@ from itertools import islice
 from typing import Any, TypeVar, cast
 
 from .fastre import fast
-from .languages import every, lenient, phrases
+from .languages import NEVER, every, lenient, phrases
 from .parse import CODE, LIST_ITEM, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 
 T = TypeVar("T")
@@ -167,8 +167,8 @@ def _negations(langs: dict[str, Any]) -> tuple[str, str]:
     after = [rf"\s++(?:{phrases(every(langs, 'negations-after'))})(?!\w)"] if every(langs, "negations-after") else []
     clause = every(langs, "clause-negations")
     after += [rf"[^.;!?\n]{{0,80}}?(?<![\w'’])(?:{phrases(clause)})(?!\w)"] if clause else []
-    never = "(?!)"  # no language lists one: the group never matches
-    return (rf"(?<![\w'’])(?:{'|'.join(before)})" if before else never, f"(?:{'|'.join(after)})" if after else never)
+    # (NEVER where no language lists one: the group never matches)
+    return (rf"(?<![\w'’])(?:{'|'.join(before)})" if before else NEVER, f"(?:{'|'.join(after)})" if after else NEVER)
 
 
 def _rarest_words(items: list[str]) -> frozenset[str]:
@@ -180,7 +180,10 @@ def _rarest_words(items: list[str]) -> frozenset[str]:
 _LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "work-nouns", "behaviour-verbs", "modals", "plans",
                             "passive-auxiliaries", "passive-stems", "roles", "wants", "technical-roles", "negations",
                             "negation-pronouns", "negations-after", "clause-negations", "finite-words", "abilities",
-                            "speculations", "shown-verbs", "given", "when", "then", "scenario", "results"})  # fmt: skip
+                            "speculations", "shown-verbs", "given", "when", "then", "scenario", "results", "pronouns",
+                            "articles", "criteria-headings", "problem-headings", "why-headings", "proposal-headings",
+                            "request-headings", "repro-headings", "requirement-headings", "report-phrases", "symptoms",
+                            "errors", "error-features"})  # fmt: skip
 
 
 def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
@@ -205,10 +208,11 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
     auxiliaries = listed("passive-auxiliaries") if passives else []
     plan = Deferred(rf"(?<![\w'’-])(?:{'|'.join([phrases(plans), *passives]) if plans else '|'.join(passives)})(?![\w-])")
     # "Como usuario, quiero ...", "En tant qu'administrateur je veux ...", "Als Kunde möchte ich ..."
+    # (a pronoun may open it or stand before the want, an article before the role)
+    pronoun, article = lenient(phrases(listed("pronouns"))) or NEVER, lenient(phrases(listed("articles"))) or NEVER
     user = Deferred(
-        rf"^[\s*_>#\-]*+(?:(?:yo|eu|io|je|moi|ich|я)\s*+,\s*+)?(?:{phrases(roles)})(?:\s++|['’]\s*+)(?:(?:un|una|uno|um|uma|el|la|los|las|o|os|as|le|l['’]|les|"
-        rf"ein|eine|einer|eines|der|die|das|il|lo|gli)\s++)?+([^,.;\n]{{1,80}}?)[\s*_,]*+(?:(?:yo|eu|io|ich|wir)\s++)?"
-        rf"(?:{phrases(wants)})(?!\w)"
+        rf"^[\s*_>#\-]*+(?:(?:{pronoun})\s*+,\s*+)?(?:{phrases(roles)})(?:\s++|['’]\s*+)(?:(?:{article})\s++)?+"
+        rf"([^,.;\n]{{1,80}}?)[\s*_,]*+(?:(?:{pronoun})\s++)?(?:{phrases(wants)})(?!\w)"
     )
     modal_words, plan_words, role_words = _rarest_words(modals), _rarest_words(plans + auxiliaries), _rarest_words(roles)
     return OtherLanguages(
@@ -246,7 +250,7 @@ def _criterion(langs: dict[str, Any]) -> Deferred | None:
 def _gherkin(langs: dict[str, Any]) -> Gherkin:
     def words(key: str, lead: str = r"\b") -> str:
         found = every(langs, key)
-        return rf"{lead}(?:{lenient(phrases(found))})\b" if found else "(?!)"
+        return rf"{lead}(?:{lenient(phrases(found))})\b" if found else NEVER
 
     return Gherkin(
         given=Deferred(words("given", lead=r"^[ \t*_>-]*+"), re.MULTILINE),

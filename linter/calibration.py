@@ -19,6 +19,8 @@ from functools import cache
 
 from .analysis import DOCS_WORK_RE, Analysis, SentenceInfo, behaviour_modal, grammar
 from .fastre import fast
+from .languages import bundled as bundled_languages
+from .languages import every, lenient, phrases, words
 from .parse import REPRO_VERBS, SEC_AC, SEC_PROPOSAL
 
 #: Pseudo-counts pulling a thin cell toward its parent's precision.
@@ -40,7 +42,7 @@ def _symptom_re() -> re.Pattern[str]:
 # A bug report: its title names a symptom, or its body carries a trace or reproduction.
 # There an imperative is a reproduction step and a statement an observation; only a
 # plan or a proposal ("the fix is to ...", a "Proposed solution" section) directs the fix.
-_BUG_TITLE_RE = re.compile(
+_BUG_TITLE = (
     # "error handling", "crash reporting", "exception tracking": a feature about failures, no failure
     r"\b(?:(?:errors?|exceptions?|failures?|crash(?:es)?|bugs?)(?! (?:handling|management|reporting|reports|tracking|tracker|"
     r"monitoring|logging|messages|pages?|notifications?|alerts?|codes?|boundar(?:y|ies)|recovery)\b)|fails?|failed|failing|crashed|crashing|broken|broke|breaks|"
@@ -48,27 +50,37 @@ _BUG_TITLE_RE = re.compile(
     r"not (?:working|correct|shown|displayed|saved|found)|can(?:'?t|not| not)|unable|"
     r"wrong(?:ly)?|incorrect(?:ly)?|flaky|hangs?|freezes?|regressions?|mis-?behaviou?r|npe|nullpointer\w*|"
     r"problems?|issues? (?:with|when|in)|no longer|missing|invalid|stuck|leaks?|"
-    r"(?:is|are|was|were|does|do|did)?n'?t [a-z]+ing|not [a-z]+ing|"  # "X not shutting down Y": a failure reported
-    # the same in the other languages of rules/languages.toml
-    r"no funciona|n[ãa]o funciona|ne (?:fonctionne|marche) (?:pas|plus)|funktioniert nicht|non funziona|no se puede|"
-    r"n[ãa]o (?:é|e) poss[íi]vel|impossible de|falla|fallo|falha|plantage|absturz|не работает|ошибка|падает|баг|"
-    # "Fehler-Tracking", "gestion des erreurs": a feature about failures, as "error handling" is
-    r"(?:erro|erreur|fehler|errore)(?![- ]?(?:tracking|handling|monitoring|logging|reporting|behandlung|meldung|seite|page)))\b",
-    # searched in lower-cased text: no IGNORECASE (faster)
+    r"(?:is|are|was|were|does|do|did)?n'?t [a-z]+ing|not [a-z]+ing"  # "X not shutting down Y": a failure reported
+    r"{other})\b"
 )
-_BUG_TITLE_RE = fast(_BUG_TITLE_RE)  # most titles name no symptom: RE2 says so quicker (fastre)
-_BUG_BODY_RE = re.compile(
+#: what follows the other languages' word for an error when it names a feature about failures
+#: ("Fehler-Tracking", "gestion des erreurs" is "error handling"), besides languages.toml's own
+_ERROR_FEATURES = ["tracking", "handling", "monitoring", "logging", "reporting", "page"]
+_BUG_BODY = (
     rf"steps to (?:{REPRO_VERBS}|duplicate)|describe the bug|^[^\w\n]*+to (?:{REPRO_VERBS})\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
     r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b|"
-    r"pasos para reproducir|passos para reproduzir|[ée]tapes pour reproduire|schritte zum reproduzieren|"
-    r"comportamiento esperado|comportamento esperado|comportement attendu|erwartetes verhalten|resultado esperado|r[ée]sultat attendu|"
-    r"passi per riprodurre|risultato atteso|comportamento atteso|шаги воспроизведения|ожидаемый результат|фактический результат|"
     # "the issue was reproduced using ...", "repro steps", "how to reproduce" (not "a reproducible build")
     r"\b(?:(?:was|were|is|are|can be|could be|been) reproduced|reproduc(?:e|ed|ing) (?:it|this|the (?:issue|problem|bug|error|crash))\b|"
-    r"(?:repro|reproduction|replication) steps|steps (?:to|for) repro\b|how to (?:" + REPRO_VERBS + "))",
-    re.MULTILINE,  # searched in lower-cased text
+    r"(?:repro|reproduction|replication) steps|steps (?:to|for) repro\b|how to (?:" + REPRO_VERBS + "))"
 )
-_BUG_BODY_RE = fast(_BUG_BODY_RE)  # most bodies carry none: RE2 says so quicker (fastre)
+
+
+@cache
+def _bug_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a title's symptom, a body's trace or reproduction), with the other languages' words of
+    rules/languages.toml; searched in lower-cased text (no IGNORECASE: faster), RE2 first
+    (fastre): most titles and bodies carry none."""
+    langs = bundled_languages()
+    other = [words("symptoms")]
+    errors = every(langs, "errors")
+    if errors:
+        features = phrases(_ERROR_FEATURES + every(langs, "error-features"))
+        other.append(rf"(?:{lenient(phrases(errors))})(?![- ]?(?:{features}))")
+    title = _BUG_TITLE.replace("{other}", "".join(f"|{o}" for o in other))
+    body = f"{_BUG_BODY}|{words('report-phrases')}"
+    return fast(re.compile(title)), fast(re.compile(body, re.MULTILINE))
+
+
 _STEPS_HEADING_RE = re.compile(
     r"\A[\W_]*+(?:(?:test )?steps?(?: (?:performed|taken|followed|done|tried|executed|used))?|what i did)\b[\W_]*+\Z", re.IGNORECASE
 )
@@ -99,7 +111,8 @@ def is_docs_work(title: str) -> bool:
 
 
 def is_bug_report(title: str, body: str) -> bool:
-    return bool(_BUG_TITLE_RE.search(title.lower()) or _BUG_BODY_RE.search(body.lower()))
+    bug_title, bug_body = _bug_patterns()
+    return bool(bug_title.search(title.lower()) or bug_body.search(body.lower()))
 
 
 # A feature request in a user's words: GitHub's issue template, the headings of the issue

@@ -48,6 +48,8 @@ def bundled() -> dict[str, Any]:
 
 
 def words(key: str, langs: dict[str, Any] | None = None) -> str:
-    """A key's phrases of every language as whole words, accents optional ("(?!)" if none)."""
+    """A key's phrases of every language as one group, accents optional (NEVER if none). No
+    word boundary: a heading's word may open or close a compound ("Umsetzungshinweise",
+    "Fehlerbeschreibung"); a caller that wants whole words adds them."""
     found = every(bundled() if langs is None else langs, key)
-    return rf"(?<!\w)(?:{lenient(phrases(found))})(?!\w)" if found else NEVER
+    return f"(?:{lenient(phrases(found))})" if found else NEVER

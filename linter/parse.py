@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 
+from .languages import words
 from .model import BodyFormat, Story
 
 # Block kinds
@@ -33,46 +34,32 @@ SEC_NONE, SEC_AC, SEC_PROPOSAL, SEC_PROBLEM, SEC_REPRO, SEC_OTHER = (
 #: How a report says its steps bring the bug back ("Steps to reproduce / replicate / recreate")
 REPRO_VERBS = "reproduce|replicate|recreate"
 
-# (compiled on the first heading, `_section_words`: a story without one never needs them)
-_SECTION_SOURCES: list[tuple[str, str]] = [
+# (kind, its English words, the key of the other languages' words in rules/languages.toml;
+# compiled on the first heading, `_section_words`: a story without one never needs them)
+_SECTION_SOURCES: list[tuple[str, str, str]] = [
     # GitHub's feature-request template: "Describe the solution you'd like: a clear and concise
     # description of what you want to happen" is the user's wish (WHAT), not a technical plan;
     # its sentences are judged on their own cues.
     # So is "Describe the feature you want to add, and how it would change your usage".
-    (SEC_OTHER, (r"soluci[óo]n que te gustar[íi]a|describe la soluci[óo]n|solu[çc][ãa]o que (?:voc[êe] )?gostaria|descreva a solu[çc][ãa]o|"
-                           r"solution que (?:vous aimeriez|tu aimerais)|d[ée]cri(?:vez|s) la solution|l[öo]sung,? die (?:du dir|sie sich) w[üu]nsch|"
-                           r"beschreibe die l[öo]sung|soluzione che vorresti|descrivi la soluzione|"
-                           r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)|"
-                           r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b")),
+    (SEC_OTHER, (r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)|"
+                 r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b"),
+     "request-headings"),
     (SEC_AC, (r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
-                        # the same in the other languages of rules/languages.toml
-                        r"criterios? de aceptaci|crit[ée]rios? de aceita|crit[èe]res? d['’]acceptation|akzeptanzkriterien|abnahmekriterien|"
-                        r"criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto|"
-                        r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)|crit[ée]rios? de aceite|"
-                        r"akzeptanzkriterium|критерии (?:при[ёе]мки|готовности|принятия)|"
-                        r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b")),
-    (SEC_REPRO, (REPRO_VERBS + r"|reproducir|reproduzir|reproduire|reproduzieren|riprodurre|"
-                           r"comportamiento (?:esperado|actual)|comportamento (?:esperado|atual|atteso|attuale)|comportement (?:attendu|actuel)|"
-                           # (labelled stories in those languages: their "expected result" is a bug's, not criteria)
-                           r"(?:erwartetes|tatsächliches) verhalten|resultado (?:esperado|obtenido|obtido|atual)|r[ée]sultat (?:attendu|obtenu)|"
-                           r"risultato (?:atteso|ottenuto)|шаги (?:воспроизведения|для воспроизведения)|(?:ожидаемый|фактический) результат|"
-                           r"repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version")),
-    (SEC_PROPOSAL, (r"решение|реализация|техническ|что (?:нужно|необходимо) сделать|"
-                              r"soluci[óo]n|solu[çc][ãa]o|propuesta|proposta|implementaci[óo]n|implementa[çc][ãa]o|impl[ée]mentation|"
-                              r"umsetzung|lösung|tareas|tarefas|t[âa]ches|aufgaben|t[ée]cnic[oa]s?\b|d[ée]tails techniques|technische|"
-                              r"o que (?:deve|precisa) ser feito|qu[ée] (?:hay que|se debe) hacer|lo que (?:hay que|se debe) hacer|"
-                              r"ce qu['’]il faut faire|was (?:zu tun ist|getan werden muss)|cosa (?:c['’]è da )?fare|"
-                              r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering")),
-    (SEC_PROBLEM, (r"описание|контекст|цель|проблема|пользовательская история|"
-                             r"descripci[óo]n|descri[çc][ãa]o|beschreibung|contexto|contexte|kontext|objetivo|objectif|ziel\b|obiettivo|"
-                             r"historia de usuario|hist[óo]ria de usu[áa]rio|probl[èe]me|problema|"
-                             r"problem|goal|why|background|context|summary|description|user stor|motivation|overview|intent|feature|reasoning|jobs to be done|persona|value")),
-]
+              r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b"),
+     "criteria-headings"),
+    # (the other languages' "expected result" is a bug's, not criteria: so the labelled stories say)
+    (SEC_REPRO, (REPRO_VERBS + r"|repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version"),
+     "repro-headings"),
+    (SEC_PROPOSAL, (r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering"),
+     "proposal-headings"),
+    (SEC_PROBLEM, (r"problem|goal|why|background|context|summary|description|user stor|motivation|overview|intent|feature|reasoning|jobs to be done|persona|value"),
+     "problem-headings"),
+]  # fmt: skip
 
 
 @lru_cache(maxsize=1)
 def _section_words() -> list[tuple[str, re.Pattern[str]]]:
-    return [(kind, re.compile(source, re.IGNORECASE)) for kind, source in _SECTION_SOURCES]
+    return [(kind, re.compile(f"{english}|{words(key)}", re.IGNORECASE)) for kind, english, key in _SECTION_SOURCES]
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 # Jira wiki macros that only frame or colour text ("{panel:bgColor=#e7f4fa}", "{color:red}"):
@@ -364,7 +351,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             if nl == -1:
                 break
             continue
-        if (line[:1].isalpha() or line[:1] in "*_") and (am := _INLINE_AC_LABEL.match(line)) is not None:
+        if (line[:1].isalpha() or line[:1] in "*_") and (am := _labels()[1].match(line)) is not None:
             # "Acceptance criteria: * works offline * ..." on one line (exports that flatten
             # line breaks): the label heads a criteria section, the rest is its first paragraph
             close_paragraph()
@@ -494,39 +481,30 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
         _redo_body_spans(p)
 
 
-# How a criteria section is labelled; the short forms ("AC", "COS") only with a colon or alone on a line.
-_AC_WORDS = (
-    r"acceptance(?: criteria| tests?)?|conditions of satisfaction|definition of done|"
-    # the same in the other languages of rules/languages.toml
-    r"criterios? de aceptaci[óo]n|crit[ée]rios? de aceita[çc][ãa]o|crit[èe]res? d['’]acceptation|akzeptanzkriterien|"
-    r"abnahmekriterien|criteri di accettazione|definici[óo]n de (?:hecho|terminado)|defini[çc][ãa]o de pronto|"
-    r"crit[ée]rios? de conclus[ãa]o|criterios? de finalizaci[óo]n|crit[èe]res? de (?:fin|validation)|crit[ée]rios? de aceite|"
-    r"akzeptanzkriterium|критерии (?:при[ёе]мки|готовности|принятия)"
-)
-_KNOWN_LABELS = re.compile(
-    r"^(?:" + _AC_WORDS + r"|cos|ac|done when|steps to reproduce|expected (?:behaviou?r|result)|"
+# How a criteria section is labelled; the short forms ("AC", "COS") only with a colon or alone on a
+# line. (Built on first use, with the other languages' criteria headings of rules/languages.toml.)
+_AC_WORDS = r"acceptance(?: criteria| tests?)?|conditions of satisfaction|definition of done"
+_KNOWN_LABELS_EN = (
+    r"cos|ac|done when|steps to reproduce|expected (?:behaviou?r|result)|"
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve| statement)?|goals?|outcomes?|motivation|"
     r"business value|value|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
-    r"user story|why|notes|solution|approach|requirements|"
-    r"pasos para reproducir|passos para reproduzir|comportamiento esperado|comportamento esperado|resultado esperado|"
-    r"comportement attendu|erwartetes verhalten|descripci[óo]n|descri[çc][ãa]o|beschreibung|contexto|contexte|kontext|"
-    r"objetivo|objectif|ziel|soluci[óo]n|solu[çc][ãa]o|lösung|propuesta|proposta|historia de usuario|"
-    r"hist[óo]ria de usu[áa]rio|tareas|tarefas|t[âa]ches|aufgaben|problema|probl[èe]me|requisitos|exigences|anforderungen|"
-    r"requisiti)(?!\w)",
-    re.IGNORECASE,
+    r"user story|why|notes|solution|approach|requirements"
 )
+#: languages.toml's keys whose words also make a known label ("Descripción:", "Requisitos:")
+_LABEL_KEYS = ("criteria-headings", "problem-headings", "proposal-headings", "repro-headings", "report-phrases",
+               "requirement-headings")  # fmt: skip
 
 
-# A criteria label with its first item on the same line (see `_parse_body`).
-_INLINE_AC_LABEL = re.compile(
-    r"[*_]{0,2}(" + _AC_WORDS + r"|cos|ac)[*_]{0,2}[ \t]*+:"
-    r"[*_]{0,2}[ \t]*+(?=\S)",
-    re.IGNORECASE,
-)
-
-
-_AC_LABEL = re.compile(r"(?:" + _AC_WORDS + r"|done when)$", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _labels() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(a known label, a criteria label with its first item on the same line, a criteria label)"""
+    ac = f"{_AC_WORDS}|{words('criteria-headings')}"
+    known = re.compile(
+        rf"^(?:{ac}|{_KNOWN_LABELS_EN}|{'|'.join(words(key) for key in _LABEL_KEYS[1:])})(?!\w)", re.IGNORECASE
+    )
+    inline = re.compile(rf"[*_]{{0,2}}({ac}|cos|ac)[*_]{{0,2}}[ \t]*+:[*_]{{0,2}}[ \t]*+(?=\S)", re.IGNORECASE)
+    return known, inline, re.compile(rf"(?:{ac}|done when)$", re.IGNORECASE)
 
 
 def _short_label_heading(line: str) -> bool:
@@ -541,7 +519,8 @@ def _short_label_heading(line: str) -> bool:
     # "*Acceptance*" (bold in Jira wiki) heads the criteria; other bold lines ("*Expected
     # result*", "*Steps*") stay text, as they were before bold labels were read at all
     label = m.group(1).strip()
-    return bool(_AC_LABEL.match(label) if inner != bare else _KNOWN_LABELS.match(label))
+    known, _, criteria = _labels()
+    return bool(criteria.match(label) if inner != bare else known.match(label))
 
 
 def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading: str, **extra: object) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from ..analysis import Analysis, Deferred, behaviour_modal, grammar
 from ..calibration import is_bug_report
 from ..fastre import fast, plain
+from ..languages import words
 from ..parse import HEADING, LIST_ITEM, SEC_AC
 from ._regex import (
     LazyPatterns,
@@ -26,19 +27,21 @@ from ._regex import (
 from .base import Check, Hit, PhraseIndex, str_list
 
 _PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
-_WHY_HEADING = re.compile(
+_WHY_HEADING = (
     r"\b(?:goals?|objectives?|purpose|why|motivation|value|benefits?|business case|impact|reasoning|rationale|"
-    r"problems?(?: to solve| statement)?|outcomes?|background|intent|user story|"
-    # the same in the other languages of rules/languages.toml
-    r"objetivos?|prop[óo]sito|motivaci[óo]n|motiva[çc][ãa]o|problemas?|historia de usuario|hist[óo]ria de usu[áa]rio|"
-    r"objectifs?|probl[èe]me|ziele?|zweck|hintergrund|obiettivi|obiettivo|scopo|цель|цели|зачем|проблема)\b",
-    re.IGNORECASE,
+    r"problems?(?: to solve| statement)?|outcomes?|background|intent|user story)\b"
 )
+
+
+@lru_cache(maxsize=1)
+def _why_heading_re() -> re.Pattern[str]:
+    """English's why-headings and the other languages' (rules/languages.toml), on first need."""
+    return re.compile(rf"{_WHY_HEADING}|\b{words('why-headings')}\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)  # a story's sentences share their heading, and trackers their headings
 def _why_heading(heading: str) -> bool:
-    return _WHY_HEADING.search(heading) is not None
+    return _why_heading_re().search(heading) is not None
 
 
 # People affected, by their role ("dispatchers", "an editor"), not parts of the system.

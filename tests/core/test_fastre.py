@@ -14,9 +14,9 @@ from storylint.fastre import fast
 #: the patterns wrapped (each must have an RE2 form, or it is not faster)
 WRAPPED = [(analysis, name) for name in ("_CODE_LIKE", "_MODAL_RE", "_PLAN_RE", "DOCS_WORK_RE", "_NOT_AN_ORDER_RE",
                                          "_PROHIBITION_RE", "_SYSTEM_WANT_RE", "_BEHAVIOUR_MODAL_RE")]
-WRAPPED += [(calibration, "_BUG_TITLE_RE"), (calibration, "_BUG_BODY_RE"), (calibration, "_FEATURE_REQUEST_RE"),
-            (structure, "_GIVEN"), (structure, "_SCENARIO")]
-PATTERNS = [getattr(module, name) for module, name in WRAPPED]
+WRAPPED += [(calibration, "_FEATURE_REQUEST_RE"), (structure, "_GIVEN"), (structure, "_SCENARIO")]
+# (the bug report's title and body patterns, built on first use with the other languages' words)
+PATTERNS = [getattr(module, name) for module, name in WRAPPED] + list(calibration._bug_patterns())
 
 
 #: patterns whose RE2 form could differ from `re`'s meaning (the widening must cover them)

@@ -159,3 +159,27 @@ def test_a_broken_pack_file_is_one_error_naming_it(tmp_path: Path, monkeypatch: 
         assert str(copy / "languages.toml") in str(err.value)
     finally:
         rulepack._pack_data.cache_clear()
+
+
+def test_headings_and_labels_of_the_other_languages() -> None:
+    """languages.toml's heading words: accents optional, a compound holds them ("Umsetzungshinweise"),
+    and a plural is a label of its own ("Objetivos:")."""
+    from storylint.parse import _short_label_heading, classify_section
+
+    assert {h: classify_section(h) for h in ("Criterios de aceptacion", "Critères d’acceptation", "Umsetzungshinweise",
+                                             "Fehlerbeschreibung", "Pasos para reproducir", "Solución propuesta")} == {
+        "Criterios de aceptacion": "acceptance", "Critères d’acceptation": "acceptance", "Umsetzungshinweise": "proposal",
+        "Fehlerbeschreibung": "problem", "Pasos para reproducir": "repro", "Solución propuesta": "proposal",
+    }  # fmt: skip
+    assert _short_label_heading("Objetivos:") and _short_label_heading("Requisitos:")
+    assert not _short_label_heading("Objetivamente:")
+
+
+def test_bug_words_of_the_other_languages() -> None:
+    from storylint.calibration import is_bug_report
+
+    assert is_bug_report("El login no funciona", "")
+    assert is_bug_report("Export", "Pasos para reproducir:\n1. Abrir la página")
+    assert is_bug_report("Fehler beim Speichern", "")
+    assert not is_bug_report("Fehlerbehandlung für den Export", "")  # a feature about failures
+    assert not is_bug_report("Fehler-Tracking einrichten", "")
