@@ -49,6 +49,11 @@ MAX_EXCERPT = 160
 SCAN_AFTER = 20
 #: Findings whose calibrated confidence is below this are reported at `info`.
 INFO_BELOW = 0.7
+#: A sentence counts toward a story's amount of evidence (its `[stories]` row, the cap on its
+#: findings) when its calibrated confidence reaches this, at whatever `min-confidence` the run
+#: reports: a finding's confidence must not change with the filter (it once did, so that
+#: `min-confidence = 0.9` dropped stories whose three sentences were each under 0.9).
+EVIDENCE_AT = 0.7
 _WS = re.compile(r"\s+")
 _WIKI_MONO = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")  # Jira wiki monospace, as in parse.py
 _MARKERS = re.compile(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
@@ -240,7 +245,7 @@ class Linter:
         docs_work: bool | None = None
         excerpts: dict[tuple[str, int, int], str] = {}  # several terms of a sentence share one
         calibrated_hits: list[tuple[Rule, Hit]] = []
-        said: set[str] = set()  # the sentences that carry calibrated HOW evidence at min-confidence
+        said: set[str] = set()  # the sentences that carry calibrated HOW evidence (EVIDENCE_AT)
         # all the calibrated evidence, whatever its confidence: (category, evidence class),
         # where its terms start, and the sentences that carry it
         weighed: list[tuple[str, str]] = []
@@ -280,7 +285,7 @@ class Linter:
                     weighed.append((rule.category, evidence))
                     spots.add((hit.field, hit.start))
                     places.add(key)
-                    if hit.confidence >= self.config.min_confidence:
+                    if hit.confidence >= EVIDENCE_AT:
                         said.add(key)
                     calibrated_hits.append((rule, hit))
                     continue

@@ -345,3 +345,23 @@ def test_the_fingerprint_follows_the_story_rows() -> None:
     after.calibration = Calibration(before.calibration.cells, {**before.calibration.stories, "single-suggested": (1, 1)})
     assert before.fingerprint != after.fingerprint
     assert Linter(Config()).fingerprint == before.fingerprint  # and only then
+
+
+def test_min_confidence_is_a_filter_that_never_changes_a_confidence() -> None:
+    """The findings at `min-confidence = t` are those at 0 whose confidence reaches t, with the
+    same confidences: a story's amount of evidence does not depend on what the run reports."""
+    from storylint.evaluation import load_labelled
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "labelled.jsonl"
+    stories = [story for story, _ in load_labelled(fixture)]
+    every = Linter(Config(min_confidence=0.0))
+    seen_below = False
+    for t in (0.45, 0.8, 0.9):
+        strict = Linter(Config(min_confidence=t))
+        for story in stories:
+            everything = [(f.rule, f.offset, f.confidence) for f in every.lint(story).findings]
+            seen_below |= any(c < t for _, _, c in everything)
+            assert [(f.rule, f.offset, f.confidence) for f in strict.lint(story).findings] == [
+                x for x in everything if x[2] >= t
+            ], (t, story.id)
+    assert seen_below  # the fixture holds findings the thresholds drop
