@@ -183,7 +183,7 @@ _LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "work-nouns", "b
                             "speculations", "shown-verbs", "given", "when", "then", "scenario", "results", "pronouns",
                             "articles", "criteria-headings", "problem-headings", "why-headings", "proposal-headings",
                             "request-headings", "repro-headings", "requirement-headings", "report-phrases", "symptoms",
-                            "errors", "error-features"})  # fmt: skip
+                            "errors", "error-features", "labels"})  # fmt: skip
 
 
 def _other_languages(langs: dict[str, Any]) -> OtherLanguages:

@@ -309,6 +309,7 @@ def parse(story: Story) -> ParsedStory:
 
 def _parse_body(p: ParsedStory, wiki: bool) -> None:
     text = p.masked_body
+    inline_label = _labels()[1]  # "Acceptance criteria: ..." with its first item on the line
     n = len(text)
     pos = 0
     section, heading = SEC_NONE, ""
@@ -351,7 +352,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             if nl == -1:
                 break
             continue
-        if (line[:1].isalpha() or line[:1] in "*_") and (am := _labels()[1].match(line)) is not None:
+        if (line[:1].isalpha() or line[:1] in "*_") and (am := inline_label.match(line)) is not None:
             # "Acceptance criteria: * works offline * ..." on one line (exports that flatten
             # line breaks): the label heads a criteria section, the rest is its first paragraph
             close_paragraph()
@@ -491,9 +492,8 @@ _KNOWN_LABELS_EN = (
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
     r"user story|why|notes|solution|approach|requirements"
 )
-#: languages.toml's keys whose words also make a known label ("Descripción:", "Requisitos:")
-_LABEL_KEYS = ("criteria-headings", "problem-headings", "proposal-headings", "repro-headings", "report-phrases",
-               "requirement-headings")  # fmt: skip
+#: languages.toml's keys whose entries, whole, make a known label ("Descripción:", "Requisitos:")
+_LABEL_KEYS = ("criteria-headings", "problem-headings", "requirement-headings", "report-phrases", "labels")
 
 
 @lru_cache(maxsize=1)

@@ -77,6 +77,12 @@ def test_the_patterns_are_wrapped_and_translated(module: object, name: str) -> N
     assert repr(rx).startswith("fast(") and rx._compile(), name
 
 
+def test_the_bug_report_patterns_are_wrapped_and_translated() -> None:
+    """Built on first use with the other languages' words: still an RE2 set in front of each."""
+    for rx in calibration._bug_patterns():
+        assert repr(rx).startswith("fast(") and rx._compile(), rx.pattern[:60]
+
+
 def test_re2_only_after_a_few_searches(monkeypatch: pytest.MonkeyPatch) -> None:
     """A one-story run (the cold start) neither loads nor compiles RE2."""
     monkeypatch.setattr(fastre, "COMPILE_AFTER", 3)

@@ -183,3 +183,15 @@ def test_bug_words_of_the_other_languages() -> None:
     assert is_bug_report("Fehler beim Speichern", "")
     assert not is_bug_report("Fehlerbehandlung für den Export", "")  # a feature about failures
     assert not is_bug_report("Fehler-Tracking einrichten", "")
+
+
+def test_a_heading_word_is_a_label_only_as_a_noun() -> None:
+    """Adjectives and verbs that help classify a heading ("Technische Details") are no label
+    when a short line opens with them: "Technische Schulden abbauen" is a sentence."""
+    from storylint.parse import _short_label_heading, classify_section
+
+    assert classify_section("Technische Details") == "proposal" and classify_section("Техническое задание") == "proposal"
+    assert classify_section("Lösung, die du dir wünschen würdest") == "other"  # the asker's wish
+    assert _short_label_heading("Aufgaben:") and _short_label_heading("Solución:")
+    assert not _short_label_heading("Technische Schulden abbauen:")
+    assert not _short_label_heading("Reproducir el error en staging:")
