@@ -492,8 +492,9 @@ _KNOWN_LABELS_EN = (
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
     r"user story|why|notes|solution|approach|requirements"
 )
-#: languages.toml's keys whose entries, whole, make a known label ("Descripción:", "Requisitos:")
-_LABEL_KEYS = ("criteria-headings", "problem-headings", "requirement-headings", "report-phrases", "labels")
+#: languages.toml's keys whose entries, whole, make a known label ("Descripción:", "Requisitos:"),
+#: besides criteria-headings (`ac` below)
+_LABEL_KEYS = ("problem-headings", "requirement-headings", "report-phrases", "labels")
 
 
 @lru_cache(maxsize=1)
@@ -501,7 +502,7 @@ def _labels() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(a known label, a criteria label with its first item on the same line, a criteria label)"""
     ac = f"{_AC_WORDS}|{words('criteria-headings')}"
     known = re.compile(
-        rf"^(?:{ac}|{_KNOWN_LABELS_EN}|{'|'.join(words(key) for key in _LABEL_KEYS[1:])})(?!\w)", re.IGNORECASE
+        rf"^(?:{ac}|{_KNOWN_LABELS_EN}|{'|'.join(words(key) for key in _LABEL_KEYS)})(?!\w)", re.IGNORECASE
     )
     inline = re.compile(rf"[*_]{{0,2}}({ac}|cos|ac)[*_]{{0,2}}[ \t]*+:[*_]{{0,2}}[ \t]*+(?=\S)", re.IGNORECASE)
     return known, inline, re.compile(rf"(?:{ac}|done when)$", re.IGNORECASE)
