@@ -213,7 +213,14 @@ def test_unreadable_issue_and_refused_write_cost_that_issue_only(server: FakeJir
     store = open_store(str(tmp_path / "serve.db"))
     try:  # the refused write waits for a retry (deferred, with backoff), like the nightly run's
         expected = {"PAY-1": ("done", 0), "PAY-2": ("queued", 1), "PAY-3": ("failed", 0)}
-        assert wait_for(lambda: {e["issue"]: (e["state"], e["attempts"]) for e in store.events()} == expected)
+        seen: dict[str, tuple[str, int]] = {}
+
+        def settled() -> bool:
+            seen.clear()
+            seen.update({e["issue"]: (e["state"], e["attempts"]) for e in store.events()})
+            return seen == expected
+
+        assert wait_for(settled), f"states after 20 s: {seen}; server log: {s.log[-2000:]}"
     finally:
         store.close()
     assert len(server.comments["PAY-1"]) == 1 and not server.comments.get("PAY-2")
