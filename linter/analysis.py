@@ -159,9 +159,9 @@ def _negations(langs: dict[str, Any]) -> tuple[str, str]:
     """The negation before and after another language's modal, as patterns: "no debe", "No se
     debe", "Non si deve", "не должен", "n'est pas nécessaire" before it; "ne doit pas" right
     after it, "soll die Daten nicht ...", "soll auf keinen Fall ..." anywhere later in its clause."""
-    words = every(langs, "negations")
-    elided = [w[:-1] for w in words if w.endswith(("'", "’"))]
-    whole, pronouns = [w for w in words if not w.endswith(("'", "’"))], every(langs, "negation-pronouns")
+    negations = every(langs, "negations")
+    elided = [w[:-1] for w in negations if w.endswith(("'", "’"))]
+    whole, pronouns = [w for w in negations if not w.endswith(("'", "’"))], every(langs, "negation-pronouns")
     before = [rf"(?:{phrases(whole)})\s++" + (rf"(?:(?:{phrases(pronouns)})\s++)?" if pronouns else "")] if whole else []
     before += [rf"(?:{phrases(elided)})['’]\s*+"] if elided else []
     after = [rf"\s++(?:{phrases(every(langs, 'negations-after'))})(?!\w)"] if every(langs, "negations-after") else []
@@ -248,16 +248,16 @@ def _criterion(langs: dict[str, Any]) -> Deferred | None:
 
 
 def _gherkin(langs: dict[str, Any]) -> Gherkin:
-    def words(key: str, lead: str = r"\b") -> str:
+    def keywords(key: str, lead: str = r"\b") -> str:
         found = every(langs, key)
         return rf"{lead}(?:{lenient(phrases(found))})\b" if found else NEVER
 
     return Gherkin(
-        given=Deferred(words("given", lead=r"^[ \t*_>-]*+"), re.MULTILINE),
-        when=Deferred(words("when")),
-        then=Deferred(words("then")),
-        scenario=Deferred(words("scenario", lead=r"^[ \t*_#>-]*+"), re.MULTILINE),  # (also a Markdown heading)
-        result=Deferred(words("results")),
+        given=Deferred(keywords("given", lead=r"^[ \t*_>-]*+"), re.MULTILINE),
+        when=Deferred(keywords("when")),
+        then=Deferred(keywords("then")),
+        scenario=Deferred(keywords("scenario", lead=r"^[ \t*_#>-]*+"), re.MULTILINE),  # (also a Markdown heading)
+        result=Deferred(keywords("results")),
     )
 
 
