@@ -227,30 +227,30 @@ def answerable(source: str) -> bool:
 
 
 #: pattern text (relaxed) past which a group of patterns is split over several sets
-HALVE_AFTER = 12000
+SPLIT_AFTER = 12000
 
 
-def _halves(usable: list[tuple[Key, str]]) -> list[list[tuple[Key, str]]]:
+def _split(usable: list[tuple[Key, str]]) -> list[list[tuple[Key, str]]]:
     """`usable` (key, relaxed source) as one group, or split over as many of about equal
-    pattern text as HALVE_AFTER takes (the longest first, each to the lightest part)."""
+    pattern text as SPLIT_AFTER takes (the longest first, each to the lightest part)."""
     total = sum(len(r) for _, r in usable)
-    if total <= HALVE_AFTER:
+    if total <= SPLIT_AFTER:
         return [usable] if usable else []
-    parts = -(-total // HALVE_AFTER)  # ceil
-    halves: list[list[tuple[Key, str]]] = [[] for _ in range(parts)]
+    parts = -(-total // SPLIT_AFTER)  # ceil
+    groups: list[list[tuple[Key, str]]] = [[] for _ in range(parts)]
     weight = [0] * parts
     for item in sorted(usable, key=lambda kr: (-len(kr[1]), kr[0])):
         i = weight.index(min(weight))
-        halves[i].append(item)
+        groups[i].append(item)
         weight[i] += len(item[1])
-    return [part for part in halves if part]
+    return [part for part in groups if part]
 
 
 class Prefilter:
     """The RE2 sets of the enabled rules' patterns; `scan` says which may match a text.
 
     The case-insensitive patterns and the others go to sets of their own, and a group of
-    much pattern text is split (`_halves`): RE2 builds a set's DFA states as the stories
+    much pattern text is split (`_split`): RE2 builds a set's DFA states as the stories
     need them, and the states of one set multiply with its patterns, so smaller sets need
     far fewer new states per story (two sets instead of one mixed: about 40% less time on
     real issues; the larger group halved: its first pass over 17,765 issues from 26 to 17 us
@@ -275,7 +275,7 @@ class Prefilter:
             relaxed = widened(key[0])
             if relaxed is not None:
                 usable[key[1]].append((key, relaxed))
-        groups = [(ignore_case, part) for ignore_case in (True, False) for part in _halves(usable[ignore_case])]
+        groups = [(ignore_case, part) for ignore_case in (True, False) for part in _split(usable[ignore_case])]
         for ignore_case, part in groups:
             rset = re2.Set.SearchSet(options)
             rset.Add("(?:)")  # index 0: matches every text; its absence means no answer

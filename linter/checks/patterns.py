@@ -84,7 +84,7 @@ class PatternCheck(Check):
         quick = [] if answerable(self.key[0]) and (self._others is None or answerable(self._others.key[0])) else super().scanned()
         return [*quick, self.key, *([self._others.key] if self._others is not None else [])]
 
-    def _matches(self, a: Analysis, field_name: str, text: str) -> list[RegexMatch]:
+    def _matches(self, a: Analysis, text: str) -> list[RegexMatch]:
         """The rule's matches in a field, and those of its other-language patterns that do
         not overlap them, in text order."""
         found: list[RegexMatch] = []
@@ -130,7 +130,7 @@ class PatternCheck(Check):
         may = a.may_match(self.key) or (others is not None and a.may_match(others))
         fields = (("title", p.masked_title), ("body", p.masked_body)) if may else ()
         for field_name, text in fields:
-            for m in self._matches(a, field_name, text):
+            for m in self._matches(a, text):
                 if not m.group(0).strip():
                     continue
                 s = a.sentence_at(field_name, m.start())

@@ -128,33 +128,33 @@ def test_the_scan_is_not_asked_about_quick_words_it_can_answer_for_the_pattern()
 
 
 def test_much_pattern_text_is_split_over_sets_of_about_halve_after() -> None:
-    """A group of patterns is one RE2 set up to HALVE_AFTER characters of pattern text, and as
+    """A group of patterns is one RE2 set up to SPLIT_AFTER characters of pattern text, and as
     many sets of about equal text past it as that limit takes (a set's automaton grows with
     the product of its patterns)."""
-    from storylint.checks._prefilter import HALVE_AFTER, _halves
+    from storylint.checks._prefilter import SPLIT_AFTER, _split
 
     def group(sizes: list[int]) -> list[tuple[tuple[str, bool], str]]:
         return [((f"p{i}", True), "a" * n) for i, n in enumerate(sizes)]
 
-    at_limit = group([HALVE_AFTER - 100, 100])
-    assert _halves(at_limit) == [at_limit]
-    assert len(_halves(group([HALVE_AFTER - 100, 101]))) == 2  # one character past it
-    past = group([HALVE_AFTER - 100, 101, 3000, 2000, 50])
-    halves = _halves(past)
+    at_limit = group([SPLIT_AFTER - 100, 100])
+    assert _split(at_limit) == [at_limit]
+    assert len(_split(group([SPLIT_AFTER - 100, 101]))) == 2  # one character past it
+    past = group([SPLIT_AFTER - 100, 101, 3000, 2000, 50])
+    halves = _split(past)
     assert len(halves) == 2 and all(halves)
     assert sorted(k for part in halves for k, _ in part) == sorted(k for k, _ in past)
     weights = [sum(len(r) for _, r in part) for part in halves]
     assert abs(weights[0] - weights[1]) <= max(len(r) for _, r in past)
     # past twice the limit: three sets, each of them about a third
-    thrice = group([HALVE_AFTER // 2] * 5)
-    thirds = _halves(thrice)
+    thrice = group([SPLIT_AFTER // 2] * 5)
+    thirds = _split(thrice)
     assert len(thirds) == 3 and sorted(k for part in thirds for k, _ in part) == sorted(k for k, _ in thrice)
     third_weights = [sum(len(r) for _, r in part) for part in thirds]
-    assert max(third_weights) - min(third_weights) <= HALVE_AFTER // 2  # no heavier than one pattern more
+    assert max(third_weights) - min(third_weights) <= SPLIT_AFTER // 2  # no heavier than one pattern more
     # two patterns past the limit each: two sets, never an empty one
-    two_big = _halves(group([HALVE_AFTER + 1000, HALVE_AFTER + 1000]))
+    two_big = _split(group([SPLIT_AFTER + 1000, SPLIT_AFTER + 1000]))
     assert len(two_big) == 2 and all(two_big)
-    assert _halves([]) == []
+    assert _split([]) == []
     bundled = Linter(config_from_dict({"select": ["ALL"]}, source="test")).prefilter
     assert len(bundled._sets) >= 3  # the bundled case-insensitive patterns are past the limit
 
