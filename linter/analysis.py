@@ -18,7 +18,7 @@ from itertools import islice
 from typing import Any, TypeVar, cast
 
 from .fastre import fast
-from .languages import NEVER, every, lenient, phrases
+from .languages import NEVER, bundled, every, phrases, words
 from .parse import CODE, LIST_ITEM, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 
 T = TypeVar("T")
@@ -104,7 +104,7 @@ class Grammar:
     other: OtherLanguages  # the cues of the languages of languages.toml
 
 
-class Deferred:
+class LazyRegex:
     """A pattern compiled on first use: a run over English stories never needs it, and
     compiling the other languages' long alternations would add to every cold start."""
 
@@ -128,17 +128,17 @@ class OtherLanguages:
     them costs a set test. A few of those words are English words too ("idea", "come"); an
     English sentence with one runs the regex, which cannot match it."""
 
-    modal: Deferred | None
+    modal: LazyRegex | None
     modal_words: frozenset[str]
-    plan: Deferred | None
+    plan: LazyRegex | None
     plan_words: frozenset[str]
-    user_clause: Deferred | None
+    user_clause: LazyRegex | None
     role_words: frozenset[str]
     final_imperatives: frozenset[str]  # German's order closes its title or item: "Tabellen anlegen"
     finite_words: frozenset[str]  # ... unless a finite verb or subject makes it a statement
     work_nouns: frozenset[str]  # a title opened by the work's name: "Implementación de login con JWT"
     words: frozenset[str]  # the modal, plan and role words: one test rules all three out
-    criterion: Deferred | None  # "El usuario puede descargar el PDF", "debe mostrar ...": AC01's checklist
+    criterion: LazyRegex | None  # "El usuario puede descargar el PDF", "debe mostrar ...": AC01's checklist
     criterion_words: frozenset[str]
     gherkin: Gherkin
 
@@ -148,11 +148,11 @@ class Gherkin:
     """Gherkin's keywords in the other languages, as patterns: "Dado ... Cuando ... Entonces",
     and "Escenario: ... Cuando ... Resultado:". Given and scenario stand at the start of a line."""
 
-    given: Deferred
-    when: Deferred
-    then: Deferred
-    scenario: Deferred
-    result: Deferred  # a then, or the "Resultado:" label many of those templates write for it
+    given: LazyRegex
+    when: LazyRegex
+    then: LazyRegex
+    scenario: LazyRegex
+    result: LazyRegex  # a then, or the "Resultado:" label many of those templates write for it
 
 
 def _negations(langs: dict[str, Any]) -> tuple[str, str]:
@@ -164,7 +164,8 @@ def _negations(langs: dict[str, Any]) -> tuple[str, str]:
     whole, pronouns = [w for w in negations if not w.endswith(("'", "’"))], every(langs, "negation-pronouns")
     before = [rf"(?:{phrases(whole)})\s++" + (rf"(?:(?:{phrases(pronouns)})\s++)?" if pronouns else "")] if whole else []
     before += [rf"(?:{phrases(elided)})['’]\s*+"] if elided else []
-    after = [rf"\s++(?:{phrases(every(langs, 'negations-after'))})(?!\w)"] if every(langs, "negations-after") else []
+    right_after = every(langs, "negations-after")
+    after = [rf"\s++(?:{phrases(right_after)})(?!\w)"] if right_after else []
     clause = every(langs, "clause-negations")
     after += [rf"[^.;!?\n]{{0,80}}?(?<![\w'’])(?:{phrases(clause)})(?!\w)"] if clause else []
     # (NEVER where no language lists one: the group never matches)
@@ -192,25 +193,22 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
         if unknown:
             raise ValueError(f"languages.toml: [{code}]: unknown key {unknown[0]!r}")
 
-    def listed(key: str) -> list[str]:
-        return every(langs, key)
-
-    modals, plans, roles, wants = listed("modals"), listed("plans"), listed("roles"), listed("wants")
+    modals, plans, roles, wants = every(langs, "modals"), every(langs, "plans"), every(langs, "roles"), every(langs, "wants")
     # not inside a compound: "SOLL-Zustand" (the target state) orders nothing
     negated_before, negated_after = _negations(langs)
-    modal = Deferred(rf"(?P<neg>{negated_before})?+(?<![\w'’-])(?:{phrases(modals)})(?![\w-])(?P<after>{negated_after})?+")
+    modal = LazyRegex(rf"(?P<neg>{negated_before})?+(?<![\w'’-])(?:{phrases(modals)})(?![\w-])(?P<after>{negated_after})?+")
     # the work in the future passive: an auxiliary, then a participle or future form by its stem
     passives = [
         rf"(?:{phrases(lang['passive-auxiliaries'])})\s++(?:{phrases(lang['passive-stems'])})\w{{0,2}}"
         for lang in langs.values()
         if lang.get("passive-auxiliaries") and lang.get("passive-stems")
     ]
-    auxiliaries = listed("passive-auxiliaries") if passives else []
-    plan = Deferred(rf"(?<![\w'’-])(?:{'|'.join([phrases(plans), *passives]) if plans else '|'.join(passives)})(?![\w-])")
+    auxiliaries = every(langs, "passive-auxiliaries") if passives else []
+    plan = LazyRegex(rf"(?<![\w'’-])(?:{'|'.join([phrases(plans), *passives]) if plans else '|'.join(passives)})(?![\w-])")
     # "Como usuario, quiero ...", "En tant qu'administrateur je veux ...", "Als Kunde möchte ich ..."
     # (a pronoun may open it or stand before the want, an article before the role)
-    pronoun, article = lenient(phrases(listed("pronouns"))) or NEVER, lenient(phrases(listed("articles"))) or NEVER
-    user = Deferred(
+    pronoun, article = words("pronouns", langs), words("articles", langs)
+    user = LazyRegex(
         rf"^[\s*_>#\-]*+(?:(?:{pronoun})\s*+,\s*+)?(?:{phrases(roles)})(?:\s++|['’]\s*+)(?:(?:{article})\s++)?+"
         rf"([^,.;\n]{{1,80}}?)[\s*_,]*+(?:(?:{pronoun})\s++)?(?:{phrases(wants)})(?!\w)"
     )
@@ -222,17 +220,17 @@ def _other_languages(langs: dict[str, Any]) -> OtherLanguages:
         plan_words=plan_words,
         user_clause=user if roles and wants else None,
         role_words=role_words,
-        final_imperatives=frozenset(listed("final-imperatives")),
-        finite_words=frozenset(listed("finite-words")),
-        work_nouns=frozenset(listed("work-nouns")),
+        final_imperatives=frozenset(every(langs, "final-imperatives")),
+        finite_words=frozenset(every(langs, "finite-words")),
+        work_nouns=frozenset(every(langs, "work-nouns")),
         words=modal_words | plan_words | role_words,
         criterion=_criterion(langs),
-        criterion_words=_rarest_words(listed("abilities") + modals),
+        criterion_words=_rarest_words(every(langs, "abilities") + modals),
         gherkin=_gherkin(langs),
     )
 
 
-def _criterion(langs: dict[str, Any]) -> Deferred | None:
+def _criterion(langs: dict[str, Any]) -> LazyRegex | None:
     """A checklist item that states behaviour: what someone can do ("El usuario puede descargar
     el PDF", "Der Kunde kann seine Adresse ändern"), not what may be ("puede ser"), or what must
     be shown ("debe mostrar", "soll angezeigt werden")."""
@@ -244,20 +242,19 @@ def _criterion(langs: dict[str, Any]) -> Deferred | None:
         parts.append(rf"\b(?:{phrases(abilities)})\s++{guess}[^\W\d_]")
     if modals and shown:
         parts.append(rf"\b(?:{phrases(modals)})\s++(?:\S+\s++){{0,3}}?(?:{phrases(shown)})\b")
-    return Deferred("|".join(parts)) if parts else None
+    return LazyRegex("|".join(parts)) if parts else None
 
 
 def _gherkin(langs: dict[str, Any]) -> Gherkin:
     def keywords(key: str, lead: str = r"\b") -> str:
-        found = every(langs, key)
-        return rf"{lead}(?:{lenient(phrases(found))})\b" if found else NEVER
+        return rf"{lead}{words(key, langs)}\b"
 
     return Gherkin(
-        given=Deferred(keywords("given", lead=r"^[ \t*_>-]*+"), re.MULTILINE),
-        when=Deferred(keywords("when")),
-        then=Deferred(keywords("then")),
-        scenario=Deferred(keywords("scenario", lead=r"^[ \t*_#>-]*+"), re.MULTILINE),  # (also a Markdown heading)
-        result=Deferred(keywords("results")),
+        given=LazyRegex(keywords("given", lead=r"^[ \t*_>-]*+"), re.MULTILINE),
+        when=LazyRegex(keywords("when")),
+        then=LazyRegex(keywords("then")),
+        scenario=LazyRegex(keywords("scenario", lead=r"^[ \t*_#>-]*+"), re.MULTILINE),  # (also a Markdown heading)
+        result=LazyRegex(keywords("results")),
     )
 
 
@@ -265,7 +262,7 @@ def _gherkin(langs: dict[str, Any]) -> Gherkin:
 def grammar() -> Grammar:
     from .rulepack import pack_data
 
-    data, langs = pack_data("grammar.toml"), pack_data("languages.toml")
+    data, langs = pack_data("grammar.toml"), bundled()
 
     def with_other(words: list[str], key: str) -> frozenset[str]:
         return frozenset(words + every(langs, key))

@@ -71,14 +71,13 @@ def _bug_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     rules/languages.toml; searched in lower-cased text (no IGNORECASE: faster), RE2 first
     (fastre): most titles and bodies carry none."""
     langs = bundled_languages()
-    # (a part no language lists is left out: RE2's widening reads "(?!)" as empty, which matches all)
-    other = [words("symptoms")] if every(langs, "symptoms") else []
+    other = [words("symptoms")]
     errors = every(langs, "errors")
     if errors:
         features = phrases(_ERROR_FEATURES + every(langs, "error-features"))
         other.append(rf"(?:{lenient(phrases(errors))})(?![- ]?(?:{features}))")
     title = _BUG_TITLE.replace("{other}", "".join(f"|{o}" for o in other))
-    body = f"{_BUG_BODY}|{words('report-phrases')}" if every(langs, "report-phrases") else _BUG_BODY
+    body = f"{_BUG_BODY}|{words('report-phrases')}"
     return fast(re.compile(title)), fast(re.compile(body, re.MULTILINE))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 from .languages import words
@@ -57,7 +57,7 @@ _SECTION_SOURCES: list[tuple[str, str, str]] = [
 ]  # fmt: skip
 
 
-@lru_cache(maxsize=1)
+@cache
 def _section_words() -> list[tuple[str, re.Pattern[str]]]:
     return [(kind, re.compile(f"{english}|{words(key)}", re.IGNORECASE)) for kind, english, key in _SECTION_SOURCES]
 
@@ -497,7 +497,7 @@ _KNOWN_LABELS_EN = (
 _LABEL_KEYS = ("problem-headings", "requirement-headings", "report-phrases", "labels")
 
 
-@lru_cache(maxsize=1)
+@cache
 def _labels() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(a known label, a criteria label with its first item on the same line, a criteria label)"""
     ac = f"{_AC_WORDS}|{words('criteria-headings')}"

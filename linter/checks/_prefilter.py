@@ -121,6 +121,13 @@ def relax(pattern: str) -> str | None:
                 return None
             i += 1
         elif c == "(":
+            if pattern.startswith("(?!)", i):  # matches nothing (languages.NEVER): nor may its widening
+                out.append(_NO_MATCH)
+                i += 4
+                quantified = pattern[i : i + 1] in ("*", "+", "?", "{")
+                if quantified:
+                    return None
+                continue
             if pattern.startswith("(?", i):
                 after = pattern[i + 2 : i + 4]
                 if after[:1] in ("=", "!", "#") or after in ("<=", "<!"):

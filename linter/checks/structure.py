@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
-from ..analysis import Analysis, Deferred, behaviour_modal, grammar
+from ..analysis import Analysis, LazyRegex, behaviour_modal, grammar
 from ..calibration import is_bug_report
 from ..fastre import fast, plain
 from ..languages import words
@@ -33,7 +33,7 @@ _WHY_HEADING = (
 )
 
 
-@lru_cache(maxsize=1)
+@cache
 def _why_heading_re() -> re.Pattern[str]:
     """English's why-headings and the other languages' (rules/languages.toml), on first need."""
     return re.compile(rf"{_WHY_HEADING}|\b{words('why-headings')}\b", re.IGNORECASE)
@@ -93,6 +93,15 @@ def _stated(pattern: Regex, text: str) -> bool:
     return False
 
 
+def _states(phrases: LazyPatterns, a: Analysis) -> bool:
+    """The story states one of `phrases`: in its lower-cased text where they are searched so,
+    else in its title or body."""
+    rx = phrases.regex()
+    if phrases.on_lower:
+        return _stated(rx, a.all_text(lower=True))
+    return _stated(rx, a.parsed.masked_title) or _stated(rx, a.parsed.masked_body)
+
+
 _GIVEN = fast(re.compile(r"\bgiven\b", re.IGNORECASE))  # most bodies have none: RE2 says so quicker
 _WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
 _THEN = re.compile(r"\bthen\b", re.IGNORECASE)
@@ -107,7 +116,7 @@ _THEN_LINE = re.compile(r"^[ \t*_>-]*+then\b", re.IGNORECASE | re.MULTILINE)
 _GHERKIN = ((_GIVEN, _WHEN, _THEN), (_SCENARIO, _WHEN_LINE, _THEN_LINE))
 
 
-def _other_gherkin() -> tuple[tuple[Deferred, Deferred, Deferred], ...]:
+def _other_gherkin() -> tuple[tuple[LazyRegex, LazyRegex, LazyRegex], ...]:
     g = grammar().other.gherkin
     return ((g.given, g.when, g.then), (g.scenario, g.when, g.result))
 
@@ -217,19 +226,8 @@ class OutcomeCheck(Check):
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
-        if a.may_match(self.key):  # else the story's one scan found no outcome phrase
-            phrases = self.phrases.regex()
-            if self.phrases.on_lower:
-                if _stated(phrases, a.all_text(lower=True)):
-                    return
-            elif _stated(phrases, p.masked_title) or _stated(phrases, p.masked_body):
-                return
-        others = self.others
-        if others is not None and a.may_match(others.key):
-            if others.on_lower:
-                if _stated(others.regex(), a.all_text(lower=True)):
-                    return
-            elif _stated(others.regex(), p.masked_title) or _stated(others.regex(), p.masked_body):
+        for phrases in (self.phrases, self.others):  # (each where the story's one scan may find it)
+            if phrases is not None and a.may_match(phrases.key) and _states(phrases, a):
                 return
         if a.may_match(_NEED_KEY) and self._plain_need(a.all_text(lower=True)):
             return

@@ -127,7 +127,7 @@ def test_the_scan_is_not_asked_about_quick_words_it_can_answer_for_the_pattern()
     assert quick and not quick & asked
 
 
-def test_much_pattern_text_is_split_over_sets_of_about_halve_after() -> None:
+def test_much_pattern_text_is_split_over_sets_of_about_split_after() -> None:
     """A group of patterns is one RE2 set up to SPLIT_AFTER characters of pattern text, and as
     many sets of about equal text past it as that limit takes (a set's automaton grows with
     the product of its patterns)."""
@@ -185,3 +185,16 @@ def test_a_branch_with_a_letter_beyond_ascii_leaves_the_rest_to_the_scan() -> No
     assert key in scan.known
     assert key in scan.scan("guardar los pedidos")
     assert key not in scan.scan("add the orders")
+
+
+def test_a_pattern_that_matches_nothing_widens_to_nothing() -> None:
+    """languages.NEVER stands for a key no language lists: its widening must not read as empty
+    (which would match every story and keep the scan from ruling anything out)."""
+    from storylint.checks._prefilter import widened
+    from storylint.languages import NEVER
+
+    only_never, with_never = widened(NEVER), widened(f"needle|{NEVER}")
+    assert only_never is not None and with_never is not None
+    re2 = pytest.importorskip("re2")
+    assert not re2.compile(only_never).search("any text at all")
+    assert not re2.compile(with_never).search("hay") and re2.compile(with_never).search("a needle")

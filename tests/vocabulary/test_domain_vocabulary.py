@@ -257,8 +257,10 @@ def test_vocabulary_never_creates_a_missing_store(tmp_path: Path) -> None:
     assert res.returncode == 2
     assert res.stderr.startswith("Error: ") and str(missing) in res.stderr and len(res.stderr.splitlines()) == 1
     assert not missing.exists()
-    res = run("evaluate", *SHOWN, str(tmp_path / "c.jsonl"), "--store", str(missing), cwd=tmp_path)
-    assert res.returncode == 2 and not missing.exists()
+    # (a corpus that exists: the store is what is missing)
+    corpus = write_jsonl(tmp_path / "c.jsonl", [{**WEAK_WSDL, "label": {"prescribes": False, "categories": []}}])
+    res = run("evaluate", *SHOWN, str(corpus), "--store", str(missing), cwd=tmp_path)
+    assert res.returncode == 2 and str(missing) in res.stderr and not missing.exists()
 
 
 def test_evaluate_applies_the_stores_vocabulary(tmp_path: Path) -> None:
