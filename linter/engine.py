@@ -102,9 +102,12 @@ class Linter:
         self._rule_order = {rule.code: i for i, rule in enumerate(self.rules)}
         self._enabled_codes = {r.code for r in self.rules}
         self._share_term_scan()
-        # each rule, and whether its findings take the confidence their evidence measured
+        # each rule that can find anything, and whether its findings take the confidence their
+        # evidence measured (a rule with nothing to look for costs a call per story for nothing)
         self._calibrated = [
-            (r, r.builtin and r.category in HOW_CATEGORIES and r.check.kind != "vocabulary") for r in self.rules
+            (r, r.builtin and r.category in HOW_CATEGORIES and r.check.kind != "vocabulary")
+            for r in self.rules
+            if not r.check.idle
         ]
         self._severity = self._severity_overrides()
         self.domain: dict[str, frozenset[str]] = {}

@@ -71,6 +71,11 @@ class Check:
     def run(self, a: Analysis) -> Iterator[Hit]:
         raise NotImplementedError
 
+    @property
+    def idle(self) -> bool:
+        """The check can find nothing in any story (no terms configured; the engine's own)."""
+        return False
+
     def scanned(self) -> list[tuple[str, bool]]:
         """(pattern, ignore case) of each expression this check asks `Analysis.may_match` about."""
         return [self._quick_key] if self._quick_key else []
@@ -249,6 +254,10 @@ class EngineCheck(Check):
 
     kind = "engine"
     allowed = frozenset({"confidence"})
+
+    @property
+    def idle(self) -> bool:
+        return True  # the engine reports these itself, from the suppressions it reads
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         return iter(())

@@ -21,6 +21,10 @@ class VocabularyCheck(Check):
         terms = list((vocabulary.get("reject") or {}).get(category, []))
         self.terms = PhraseIndex(terms, plurals=True) if terms else None
 
+    @property
+    def idle(self) -> bool:
+        return self.terms is None  # the team rejects no term of this category
+
     def run(self, a: Analysis) -> Iterator[Hit]:
         if self.terms is None or self.terms.first_words.isdisjoint(a.vocab):
             return
