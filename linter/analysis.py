@@ -101,6 +101,7 @@ class Grammar:
     symptoms: tuple[str, ...]  # in file order, for the regex built from them
     fix_names: frozenset[str]  # what "Fix X" names when X is the bug: a symptom or a defect
     code_change_verbs: frozenset[str]  # in a title, they order a part of the system changed
+    not_orders: frozenset[tuple[str, str]]  # (imperative, next word) that order nothing ("make sure")
     other: OtherLanguages  # the cues of the languages of languages.toml
 
 
@@ -179,7 +180,7 @@ def _rarest_words(items: list[str]) -> frozenset[str]:
 
 
 _LANGUAGE_KEYS = frozenset({"imperatives", "final-imperatives", "work-nouns", "behaviour-verbs", "modals", "plans",
-                            "passive-auxiliaries", "passive-stems", "roles", "wants", "technical-roles", "negations",
+                            "passive-auxiliaries", "passive-stems", "roles", "wants", "technical-roles", "not-orders", "negations",
                             "negation-pronouns", "negations-after", "clause-negations", "finite-words", "abilities",
                             "speculations", "shown-verbs", "given", "when", "then", "scenario", "results", "pronouns",
                             "articles", "criteria-headings", "problem-headings", "why-headings", "proposal-headings",
@@ -258,6 +259,15 @@ def _gherkin(langs: dict[str, Any]) -> Gherkin:
     )
 
 
+def _word_pairs(items: list[str]) -> frozenset[tuple[str, str]]:
+    """Two-word phrases as (first, second) lower-case words."""
+    pairs = [tuple(x.lower().split()) for x in items]
+    bad = [" ".join(p) for p in pairs if len(p) != 2]
+    if bad:
+        raise ValueError(f"not-orders: {bad[0]!r} is not two words")
+    return frozenset((p[0], p[1]) for p in pairs)
+
+
 @cache
 def grammar() -> Grammar:
     from .rulepack import pack_data
@@ -277,6 +287,7 @@ def grammar() -> Grammar:
         symptoms=tuple(data["symptoms"]),
         fix_names=frozenset(data["symptoms"] + data["defects"]),
         code_change_verbs=frozenset(data["code_change_verbs"]),
+        not_orders=_word_pairs(data["not_orders"] + every(langs, "not-orders")),
         other=_other_languages(langs),
     )
 
@@ -718,13 +729,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             and full[at - 1 : at] != "`"  # `build` is code, not a verb
             and _NAME_COMPOUND.match(full, at + len(lower)) is None  # "Parse-tika uses ...": a name
         ):
-            nxt = lowered[i + 1] if i + 1 < n else ""
             # "make sure X" ("Stelle sicher, dass X") states an outcome; "Drop down menu ..." names a widget
-            if not (
-                (lower == "make" and nxt == "sure")
-                or (lower == "stelle" and nxt == "sicher")
-                or (lower == "drop" and nxt in ("down", "downs"))
-            ):
+            if (lower, lowered[i + 1] if i + 1 < n else "") not in g.not_orders:
                 f.verb, f.verb_at = lower, at
                 if lower in g.behaviour_verbs or _GIVES_CAPABILITY.match(text, at - info.start + len(lower)):
                     f.behaviour = True

@@ -195,3 +195,23 @@ def test_a_heading_word_is_a_label_only_as_a_noun() -> None:
     assert _short_label_heading("Aufgaben:") and _short_label_heading("Solución:")
     assert not _short_label_heading("Technische Schulden abbauen:")
     assert not _short_label_heading("Reproducir el error en staging:")
+
+
+def test_starts_that_order_nothing_are_data() -> None:
+    """"Make sure X" and German's "Stelle sicher, dass X" state an outcome to check; their
+    first word alone would order work. The pairs come from grammar.toml and languages.toml."""
+    from storylint.analysis import _word_pairs, analyse
+    from storylint.model import Story
+    from storylint.parse import parse
+
+    assert {("make", "sure"), ("stelle", "sicher"), ("drop", "down")} <= grammar().not_orders
+
+    def imperative(title: str) -> bool:
+        return analyse(parse(Story(id="t:p:1", title=title))).sentences[0].imperative
+
+    assert not imperative("Make sure the export finishes overnight")
+    assert not imperative("Stelle sicher, dass der Export über Nacht fertig wird")
+    assert imperative("Make the export finish overnight")
+    assert imperative("Stelle den Export auf Kafka um")
+    with pytest.raises(ValueError, match="'sicher' is not two words"):
+        _word_pairs(["sicher"])
