@@ -115,10 +115,11 @@ class LazyPatterns:
     compiled by the rule cases. `key` is what a story's one scan is asked.
 
     `lower`: bundled patterns that name no upper-case letter are searched in lower-cased
-    text (`on_lower`), RE2 finding where a match can first start (`fastre.leftmost`).
+    text (`on_lower`), RE2 finding where a match can first start (`fastre.leftmost`);
+    `original` is the same patterns for text as written (whose lower case does not line up).
     """
 
-    __slots__ = ("_compiled", "_ignore_case", "_patterns", "_trusted", "key", "on_lower")
+    __slots__ = ("_compiled", "_ignore_case", "_original", "_patterns", "_trusted", "key", "on_lower")
 
     def __init__(self, patterns: list[str], *, ignore_case: bool, trusted: bool, lower: bool = False) -> None:
         self._patterns, self._ignore_case, self._trusted = patterns, ignore_case, trusted
@@ -127,6 +128,20 @@ class LazyPatterns:
         if trusted:
             check_safe(self.key[0])  # the guard still refuses at load
         self._compiled: Regex | None = None if trusted else compile_patterns(patterns, ignore_case=ignore_case, trusted=False)
+        self._original: Regex | None = None
+
+    @property
+    def compiled(self) -> bool:
+        """A story has needed the patterns (either form) in this run."""
+        return self._compiled is not None or self._original is not None
+
+    def original(self) -> Regex:
+        """The patterns for text as written (`regex` where they are not searched lower-cased)."""
+        if not self.on_lower:
+            return self.regex()
+        if self._original is None:
+            self._original = compile_patterns(self._patterns, ignore_case=self._ignore_case, trusted=self._trusted)
+        return self._original
 
     def regex(self) -> Regex:
         if self._compiled is None:

@@ -10,7 +10,6 @@ speed) behind the nested-quantifier check. The compiling is in `_regex`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,10 +17,7 @@ from ..analysis import Analysis, SentenceInfo
 from ._prefilter import answerable
 from ._regex import (
     LazyPatterns,
-    Regex,
     RegexMatch,
-    check_safe,
-    compile_patterns,
     compile_safe,
     join_patterns,
     lower_case_only,
@@ -44,18 +40,12 @@ class PatternCheck(Check):
         patterns = str_list(detect, "patterns")
         if not patterns:
             raise ValueError("patterns must list at least one regular expression")
-        joined = join_patterns(patterns)
-        # case-insensitive and lower-case only: run case-sensitively on lower-cased text
-        self.on_lower = ignore_case and self.trusted and lower_case_only(joined)
-        self.key = (joined, ignore_case)
-        self._patterns = patterns
         # a team's patterns are checked (and refused) at load; the bundled ones, tested with
         # the package, are compiled when a story first needs them: a one-story run pays only
-        # for the rules its text can match (their quick words, the one scan)
-        if self.trusted:
-            check_safe(joined)  # the guard still refuses at load
-        self._pattern: Regex | None = None if self.trusted else compile_patterns(patterns, ignore_case=ignore_case, trusted=False)
-        self._fast: Regex | None = None
+        # for the rules its text can match (their quick words, the one scan). Case-insensitive
+        # and lower-case only, they run case-sensitively on lower-cased text.
+        self.patterns = LazyPatterns(patterns, ignore_case=ignore_case, trusted=self.trusted, lower=True)
+        self.key = self.patterns.key
         # the same shapes in the other languages (rules/languages.toml): a pattern of their own,
         # asked of the one scan on its own, so that an English story pays nothing for them
         others = str_list(detect, "other-patterns")
@@ -64,18 +54,6 @@ class PatternCheck(Check):
         self.unless = PhraseIndex(str_list(detect, "unless-any"))
         self.max_per_story = int(detect.get("max-per-story", 3))
         self.in_code_blocks = bool(detect.get("in-code-blocks", False))
-
-    @property
-    def pattern(self) -> Regex:
-        if self._pattern is None:
-            self._pattern = compile_patterns(self._patterns, ignore_case=self.key[1], trusted=self.trusted)
-        return self._pattern
-
-    @property
-    def fast(self) -> Regex:
-        if self._fast is None:
-            self._fast = re.compile(self.key[0]) if self.on_lower else self.pattern
-        return self._fast
 
     def scanned(self) -> list[tuple[str, bool]]:
         # The quick words hold a part of every match: where the story's one scan can answer
@@ -89,11 +67,11 @@ class PatternCheck(Check):
         not overlap them, in text order."""
         found: list[RegexMatch] = []
         if a.may_match(self.key):
-            lowered = text.lower() if self.on_lower else ""
+            lowered = text.lower() if self.patterns.on_lower else ""
             if lowered and len(lowered) == len(text):  # offsets still line up
-                found = list(self.fast.finditer(lowered))
+                found = list(self.patterns.regex().finditer(lowered))
             else:
-                found = list(self.pattern.finditer(text))
+                found = list(self.patterns.original().finditer(text))
         others = self._others
         if others is not None and a.may_match(others.key):
             extra = list(others.regex().finditer(text))
@@ -151,7 +129,7 @@ class PatternCheck(Check):
             for start, end, _lang in a.code_blocks():
                 if found >= self.max_per_story:
                     return
-                in_block = self.pattern.search(body, start, end)
+                in_block = self.patterns.original().search(body, start, end)
                 if in_block is None and self._others is not None:
                     in_block = self._others.regex().search(body, start, end)
                 if in_block is not None:

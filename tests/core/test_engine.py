@@ -247,8 +247,8 @@ def test_bundled_patterns_compile_when_a_story_needs_them() -> None:
     """The one-story start pays only for the pattern rules its text can match."""
     linter = Linter()
     check = linter.pack.rules["UI02"].check
-    assert check._pattern is None  # loaded, checked for nested quantifiers, not compiled
+    assert not check.patterns.compiled  # loaded, checked for nested quantifiers, not compiled
     linter.lint(Story(id="1", title="Export the orders", body="Users can download them."))
-    assert check._pattern is None  # no colour in the text: its quick pattern said so
+    assert not check.patterns.compiled  # no colour in the text: its quick pattern said so
     found = linter.lint(Story(id="2", title="Buttons", body="Make the primary button #FF5722."))
-    assert check._pattern is not None and any(f.rule == "UI02" for f in found.findings)
+    assert check.patterns.compiled and any(f.rule == "UI02" for f in found.findings)
