@@ -130,8 +130,11 @@ class PatternCheck(Check):
                 if found >= self.max_per_story:
                     return
                 in_block = self.patterns.original().search(body, start, end)
-                if in_block is None and self._others is not None:
-                    in_block = self._others.regex().search(body, start, end)
+                if self._others is not None:
+                    # as in running text: the match that starts first, the rule's own on a tie
+                    other = self._others.regex().search(body, start, end)
+                    if other is not None and (in_block is None or other.start() < in_block.start()):
+                        in_block = other
                 if in_block is not None:
                     yield Hit("body", in_block.start(), in_block.end(), self.confidence, in_block.group(0))
                     found += 1

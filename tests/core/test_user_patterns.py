@@ -136,10 +136,13 @@ def test_other_patterns_as_one_alternation_would_and_in_code_blocks(tmp_path: Pa
         'patterns = ["kerf \\\\w+"]\nother-patterns = ["usar \\\\w+ kerf"]\nin-code-blocks = true',
         {"id": "O-1", "title": "Order", "body": "Hay que usar zorblax kerf daily."},
         {"id": "C-1", "title": "Code", "body": "Ejecutar esto:\n\n```\nusar mucho kerf --all\n```"},
+        {"id": "C-2", "title": "Code", "body": "Ejecutar esto:\n\n```\nusar mucho kerf daily\n```"},
     )
     found = json.loads(res.stdout)["findings"]
     assert [f["message"] for f in found if f["story"] == "O-1"] == ["usar zorblax kerf is ours"]
     assert [f["story"] for f in found if f["story"] == "C-1"] == ["C-1"]
+    # in a code block too the first match wins, not the rule's own list's first
+    assert [f["message"] for f in found if f["story"] == "C-2"] == ["usar mucho kerf is ours"]
 
 
 @pytest.mark.parametrize(
