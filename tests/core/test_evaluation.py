@@ -132,6 +132,7 @@ def test_evaluate_min_confidence_below_the_default_counts_weaker_findings(tmp_pa
         "The WSDL must be re-read when the partner publishes a new WSDL version.",
         "It would be nice if the export used Redis somehow.",
         "Maybe the table could use a dropdown for the status.",
+        "The export is built with React and is slow.",  # a technology stated, not ordered: weak
     ]
     rows = [{"id": f"W-{i}", "title": "Partner updates", "body": b, "label": {"prescribes": False, "categories": []}}
             for i, b in enumerate(bodies)]  # fmt: skip
