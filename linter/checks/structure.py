@@ -121,12 +121,17 @@ def _other_gherkin() -> tuple[tuple[LazyRegex, LazyRegex, LazyRegex], ...]:
     return ((g.given, g.when, g.then), (g.scenario, g.when, g.result))
 
 
+#: what the story's one scan is asked about Gherkin's own starts (most stories hold neither)
+_GHERKIN_KEYS = tuple((start.pattern, True) for start, _, _ in _GHERKIN)
+
+
 def _given_when_then(text: str, a: Analysis | None = None) -> bool:
     """Given ... when ... then, or a Gherkin scenario's When and Then lines, within 300
     characters of each other; each start tried once. (`a`: the story's one scan rules
-    out the other languages' keywords, as for nearly every story.)"""
-    if any(_started(text, start, when, then) for start, when, then in _GHERKIN):
-        return True
+    out the keywords, Gherkin's own and the other languages', as for nearly every story.)"""
+    for (start, when, then), key in zip(_GHERKIN, _GHERKIN_KEYS, strict=True):
+        if (a is None or a.may_match(key)) and _started(text, start, when, then):
+            return True
     for start, when, then in _other_gherkin():
         if (a is None or a.may_match((start.source, True))) and _started(
             text, start.compiled(), when.compiled(), then.compiled()
@@ -272,7 +277,7 @@ class AcceptanceCriteriaCheck(Check):
         self.key = (join_patterns(patterns), True)
 
     def scanned(self) -> list[tuple[str, bool]]:
-        keys = [*super().scanned(), *((start.source, True) for start, _, _ in _other_gherkin())]
+        keys = [*super().scanned(), *_GHERKIN_KEYS, *((start.source, True) for start, _, _ in _other_gherkin())]
         return [*keys, self.key] if self.pattern is not None else keys
 
     def run(self, a: Analysis) -> Iterator[Hit]:
@@ -296,23 +301,26 @@ class AcceptanceCriteriaCheck(Check):
             return True
         if self.pattern is not None and a.may_match(self.key) and self.pattern.search(body):
             return True
-        # A checklist of observable behaviours (not build steps).
+        # A checklist of observable behaviours (not build steps). The sentence flags cost an
+        # analysis each: asked last, and no further than the count needs.
         behaviours = 0
         other = grammar().other
         for s in a.sentences:
-            if s.kind == LIST_ITEM and s.field == "body" and not s.imperative:
-                item = body[s.start : s.end]
-                # a modal item counts only when it states behaviour ("should return X"), not
-                # when it orders construction ("we might need to use the Advanced tab")
-                if len(item.split()) >= 3 and (
-                    s.capability
-                    or s.behaviour
-                    or (s.modal and behaviour_modal(s.text))
-                    or (
-                        other.criterion is not None
-                        and not s.vocab.isdisjoint(other.criterion_words)
-                        and other.criterion.compiled().search(s.text) is not None
-                    )
-                ):
-                    behaviours += 1
+            if s.kind != LIST_ITEM or s.field != "body" or len(body[s.start : s.end].split()) < 3 or s.imperative:
+                continue
+            # a modal item counts only when it states behaviour ("should return X"), not
+            # when it orders construction ("we might need to use the Advanced tab")
+            if (
+                s.capability
+                or s.behaviour
+                or (s.modal and behaviour_modal(s.text))
+                or (
+                    other.criterion is not None
+                    and not s.vocab.isdisjoint(other.criterion_words)
+                    and other.criterion.compiled().search(s.text) is not None
+                )
+            ):
+                behaviours += 1
+                if behaviours >= self.checklist_min:
+                    return True
         return behaviours >= self.checklist_min
