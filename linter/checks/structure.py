@@ -129,8 +129,8 @@ def _given_when_then(text: str, a: Analysis | None = None) -> bool:
     """Given ... when ... then, or a Gherkin scenario's When and Then lines, within 300
     characters of each other; each start tried once. (`a`: the story's one scan rules
     out the keywords, Gherkin's own and the other languages', as for nearly every story.)"""
-    for (start, when, then), key in zip(_GHERKIN, _GHERKIN_KEYS, strict=True):
-        if (a is None or a.may_match(key)) and _started(text, start, when, then):
+    for (given, when_rx, then_rx), key in zip(_GHERKIN, _GHERKIN_KEYS, strict=True):
+        if (a is None or a.may_match(key)) and _started(text, given, when_rx, then_rx):
             return True
     for start, when, then in _other_gherkin():
         if (a is None or a.may_match((start.source, True))) and _started(
