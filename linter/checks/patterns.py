@@ -1,11 +1,12 @@
 """`kind = "pattern"`: regular expressions for shapes (12px, #FF5722, GET /api/...).
 
-Patterns are compiled once, at load. A team's own patterns (`extend-rules`) run on RE2, a
+A team's own patterns (`extend-rules`) are compiled once, at load, and run on RE2, a
 linear-time engine, so that no pattern and no story can stall the linter: a heuristic for
 dangerous patterns can always be bypassed (`((\\w+\\s?))+$` defeated the nested-quantifier
 check). What RE2 cannot run (backreferences, lookarounds) is refused at load. The bundled
 patterns are ours, probed by the hostile-body tests, and keep Python's `re` (lookbehinds,
-speed) behind the nested-quantifier check. The compiling is in `_regex`.
+speed) behind the nested-quantifier check, checked at load and compiled when a story first
+needs them (`_regex.LazyPatterns`, which does the compiling for both).
 """
 
 from __future__ import annotations
