@@ -326,6 +326,7 @@ class SentenceInfo:
     _flags: _Flags | None = None
     _src: tuple[ParsedStory, Sentence] | None = None
     _code_like: bool | None = None
+    _docs_possible: bool = True  # False: the story's one scan rules out documentation work
 
     @property
     def words(self) -> list[str]:
@@ -481,11 +482,17 @@ class Analysis:
         return self._possible is not None and key in self._known
 
     def prefiltered(self, known: frozenset[tuple[str, bool]], possible: frozenset[tuple[str, bool]] | None) -> None:
-        """Take the scan's answer; with it, a story with no name from code skips that test."""
+        """Take the scan's answer; with it, a story with no name from code, or no word of
+        documentation work, skips that test in every sentence."""
         self._known, self._possible = known, possible
-        if possible is not None and CODE_LIKE_KEY in known and CODE_LIKE_KEY not in possible:
+        if possible is None:
+            return
+        if CODE_LIKE_KEY in known and CODE_LIKE_KEY not in possible:
             for s in self.sentences:
                 s._code_like = False
+        if DOCS_WORK_KEY in known and DOCS_WORK_KEY not in possible:
+            for s in self.sentences:
+                s._docs_possible = False
     _starts: dict[str, list[int]] = dc_field(default_factory=dict)
     _by_field: dict[str, list[SentenceInfo]] = dc_field(default_factory=dict)
 
@@ -638,6 +645,9 @@ _WORKAROUND_RE = re.compile(r"\b(?:for now|for the time being|in the meantime|te
 _FIX_WORDS = frozenset({"fix", "fixed", "fixing", "solution", "remedy", "solve", "solved", "resolve", "resolved"})
 _CODE_LIKE = re.compile(r"\w(?:_\w|\.\w|\()|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|::|->")  # (the \w branches as one: faster)
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
+DOCS_WORK_KEY = (DOCS_WORK_RE.pattern, True)
+#: what every story's one scan is asked for the sentence analysis itself (see `prefiltered`)
+ANALYSIS_KEYS = (CODE_LIKE_KEY, DOCS_WORK_KEY)
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
                                "members", "they", "he", "she", "people"})  # fmt: skip
 
@@ -846,7 +856,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             verb = want.group(1).lower()
             if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
                 f.imperative = f.system_want = True  # the want dictates how the system is built
-    f.docs_work = DOCS_WORK_RE.search(text) is not None
+    f.docs_work = info._docs_possible and DOCS_WORK_RE.search(text) is not None
     if text.endswith("?") and not _PROPOSING_QUESTION_RE.search(text):
         # "what do I need to do to ...?", "Migrate database when update schema?": a
         # question about the product asks the team nothing

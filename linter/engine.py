@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .analysis import CODE_LIKE_KEY, analyse
+from .analysis import ANALYSIS_KEYS, analyse
 from .calibration import (
     Calibration,
     evidence_class,
@@ -144,7 +144,7 @@ class Linter:
     def prefilter(self) -> Prefilter:
         """One RE2 set of every enabled rule's patterns: a story is scanned for them once."""
         keys = [key for rule in self.rules for key in rule.check.scanned()]
-        return Prefilter([*keys, CODE_LIKE_KEY])
+        return Prefilter([*keys, *ANALYSIS_KEYS])
 
     @cached_property
     def candidates(self) -> Candidates:

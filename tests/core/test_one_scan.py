@@ -77,7 +77,8 @@ WORDS = st.sampled_from(
     ["so that", "so", "that", "we", "can", " ", "  ", "\n", "\x0b", "\x1c", "_", "*", "as a", "user", "I", "want",
      "because", "in order to", "table", "db", "Redis", "12px", "#fff", "GET", "/api", ".py", "x_y", "aB", "a.b",
      "f(", "::", "->", "goal", ":", "needs to see", "users", "é", "\u00a0", "A", "1.2", "-", ",", "\u2019", "\u2014",
-     "\u201c", "\u201d", "\U0001f600", "\u2003", "\u3000", "the fix is to add", "instead of", "rgb(", "v2"]
+     "\u201c", "\u201d", "\U0001f600", "\u2003", "\u3000", "the fix is to add", "instead of", "rgb(", "v2",
+     "wiki", "docs", "document", "given", "when", "then", "Scenario"]
 )  # fmt: skip
 
 
@@ -198,3 +199,21 @@ def test_a_pattern_that_matches_nothing_widens_to_nothing() -> None:
     re2 = pytest.importorskip("re2")
     assert not re2.compile(only_never).search("any text at all")
     assert not re2.compile(with_never).search("hay") and re2.compile(with_never).search("a needle")
+
+
+def test_the_scan_answers_for_the_sentence_analysis_too() -> None:
+    """A story with no word of documentation work (nor code) skips those tests in every
+    sentence; one with it still reads its sentence as documentation work."""
+    from storylint.analysis import DOCS_WORK_KEY, analyse
+    from storylint.parse import parse
+
+    linter = Linter()
+    assert DOCS_WORK_KEY in linter.prefilter.known
+
+    def scanned(title: str, body: str) -> list[tuple[bool, bool]]:
+        a = analyse(parse(Story(id="t:p:1", title=title, body=body)))
+        a.prefiltered(linter.prefilter.known, linter.prefilter.scan(a.all_text()))
+        return [(s._docs_possible, s.docs_work) for s in a.sentences]
+
+    assert scanned("Add export to PDF", "Users pick the orders. The file opens in a viewer.") == [(False, False)] * 3
+    assert scanned("Update the wiki page on retries", "Users pick the orders.") == [(True, True), (True, False)]
