@@ -264,7 +264,7 @@ def _word_pairs(items: list[str]) -> frozenset[tuple[str, str]]:
     pairs = [tuple(x.lower().split()) for x in items]
     bad = [" ".join(p) for p in pairs if len(p) != 2]
     if bad:
-        raise ValueError(f"not-orders: {bad[0]!r} is not two words")
+        raise ValueError(f"not_orders (grammar.toml) / not-orders (languages.toml): {bad[0]!r} is not two words")
     return frozenset((p[0], p[1]) for p in pairs)
 
 
