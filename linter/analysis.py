@@ -259,12 +259,16 @@ def _gherkin(langs: dict[str, Any]) -> Gherkin:
     )
 
 
-def _word_pairs(items: list[str]) -> frozenset[tuple[str, str]]:
-    """Two-word phrases as (first, second) lower-case words."""
+def _word_pairs(items: list[str], imperatives: frozenset[str]) -> frozenset[tuple[str, str]]:
+    """Two-word starts as (first, second) lower-case words; the first must be an imperative
+    (a pair that starts with any other word would never be asked about)."""
+    key = "not_orders (grammar.toml) / not-orders (languages.toml)"
     pairs = [tuple(x.lower().split()) for x in items]
-    bad = [" ".join(p) for p in pairs if len(p) != 2]
-    if bad:
-        raise ValueError(f"not_orders (grammar.toml) / not-orders (languages.toml): {bad[0]!r} is not two words")
+    for p in pairs:
+        if len(p) != 2:
+            raise ValueError(f"{key}: {' '.join(p)!r} is not two words")
+        if p[0] not in imperatives:
+            raise ValueError(f"{key}: {' '.join(p)!r} does not start with an imperative")
     return frozenset((p[0], p[1]) for p in pairs)
 
 
@@ -277,8 +281,9 @@ def grammar() -> Grammar:
     def with_other(words: list[str], key: str) -> frozenset[str]:
         return frozenset(words + every(langs, key))
 
+    imperatives = with_other(data["imperatives"], "imperatives")
     return Grammar(
-        imperatives=with_other(data["imperatives"], "imperatives"),
+        imperatives=imperatives,
         behaviour_verbs=with_other(data["behaviour_verbs"], "behaviour-verbs"),
         fillers=frozenset(data["fillers"]),
         team_subjects=frozenset(data["team_subjects"]),
@@ -287,7 +292,7 @@ def grammar() -> Grammar:
         symptoms=tuple(data["symptoms"]),
         fix_names=frozenset(data["symptoms"] + data["defects"]),
         code_change_verbs=frozenset(data["code_change_verbs"]),
-        not_orders=_word_pairs(data["not_orders"] + every(langs, "not-orders")),
+        not_orders=_word_pairs(data["not_orders"] + every(langs, "not-orders"), imperatives),
         other=_other_languages(langs),
     )
 

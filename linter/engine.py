@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .analysis import ANALYSIS_KEYS, analyse
+from .analysis import ANALYSIS_KEYS, analyse, grammar
 from .calibration import (
     Calibration,
     evidence_class,
@@ -97,6 +97,10 @@ class Linter:
                 prefix = "configuration: " + (f"{exc.key}: " if exc.key else "")
                 raise ConfigError(exc.message.removeprefix(prefix), file=self.config.source, key=exc.key) from None
             raise
+        try:
+            grammar()  # read (and a broken one refused) here, not at the first story
+        except ValueError as exc:
+            raise ConfigError(str(exc), file=str(rules_dir())) from None
         self.accepted = frozenset(t.lower() for t in self.config.vocabulary.accept)
         self.rules: list[Rule] = self._select()
         self._rule_order = {rule.code: i for i, rule in enumerate(self.rules)}

@@ -115,8 +115,9 @@ class LazyPatterns:
     compiled by the rule cases. `key` is what a story's one scan is asked.
 
     `lower`: bundled patterns that name no upper-case letter are searched in lower-cased
-    text (`on_lower`), RE2 finding where a match can first start (`fastre.leftmost`);
-    `original` is the same patterns for text as written (whose lower case does not line up).
+    text (`on_lower`), RE2 finding where a `search` can first match (`fastre.leftmost`;
+    `finditer` is `re`'s own); `original` is the same patterns for text as written (whose
+    lower case does not line up).
     """
 
     __slots__ = ("_compiled", "_ignore_case", "_original", "_patterns", "_trusted", "key", "on_lower")
@@ -132,7 +133,8 @@ class LazyPatterns:
 
     @property
     def compiled(self) -> bool:
-        """A story has needed the patterns (either form) in this run."""
+        """The patterns are compiled, in either form: a team's at load, the bundled ones once
+        a story has needed them."""
         return self._compiled is not None or self._original is not None
 
     def original(self) -> Regex:

@@ -214,4 +214,30 @@ def test_starts_that_order_nothing_are_data() -> None:
     assert imperative("Make the export finish overnight")
     assert imperative("Stelle den Export auf Kafka um")
     with pytest.raises(ValueError, match="'sicher' is not two words"):
-        _word_pairs(["sicher"])
+        _word_pairs(["sicher"], grammar().imperatives)
+    with pytest.raises(ValueError, match="'bitte sicher' does not start with an imperative"):
+        _word_pairs(["bitte sicher"], grammar().imperatives)
+
+
+def test_broken_grammar_data_is_refused_when_the_linter_is_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not on the first story, as an internal error of that story: one configuration error
+    naming the pack, before anything is linted."""
+    from storylint import analysis, engine, rulepack
+    from storylint.engine import Linter
+    from storylint.errors import ConfigError
+
+    copy = _pack_copy(tmp_path)
+    grammar_toml = copy / "grammar.toml"
+    grammar_toml.write_text(grammar_toml.read_text("utf-8").replace('"make sure",', '"make",', 1), "utf-8")
+    monkeypatch.setenv("STORYLINT_NO_CACHE", "1")
+    monkeypatch.setattr(rulepack, "rules_dir", lambda: copy)
+    monkeypatch.setattr(engine, "rules_dir", lambda: copy)
+    rulepack._pack_data.cache_clear()
+    analysis.grammar.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="'make' is not two words") as err:
+            Linter()
+        assert str(copy) in str(err.value)
+    finally:
+        rulepack._pack_data.cache_clear()
+        analysis.grammar.cache_clear()

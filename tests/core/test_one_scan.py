@@ -202,8 +202,8 @@ def test_a_pattern_that_matches_nothing_widens_to_nothing() -> None:
 
 
 def test_the_scan_answers_for_the_sentence_analysis_too() -> None:
-    """A story with no word of documentation work (nor code) skips those tests in every
-    sentence; one with it still reads its sentence as documentation work."""
+    """A story with no word of documentation work skips that test in every sentence; one
+    with it still reads its sentence as documentation work."""
     from storylint.analysis import DOCS_WORK_KEY, analyse
     from storylint.parse import parse
 
@@ -217,3 +217,27 @@ def test_the_scan_answers_for_the_sentence_analysis_too() -> None:
 
     assert scanned("Add export to PDF", "Users pick the orders. The file opens in a viewer.") == [(False, False)] * 3
     assert scanned("Update the wiki page on retries", "Users pick the orders.") == [(True, True), (True, False)]
+
+
+_ANALYSIS_LINTER: list[Linter] = []
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=st.lists(WORDS, min_size=1, max_size=8).map("".join), body=st.lists(WORDS, max_size=40).map("".join))
+def test_the_scan_leaves_every_analysis_answer_as_it_was(title: str, body: str) -> None:
+    """What the one scan answers for the analysis (code, documentation work) and for AC01
+    (Gherkin's starts, searched in the masked body, the one with MULTILINE "^") is what the
+    sentence-by-sentence and body searches say without it."""
+    from storylint.analysis import analyse
+    from storylint.checks.structure import _given_when_then
+    from storylint.parse import parse
+
+    if not _ANALYSIS_LINTER:
+        _ANALYSIS_LINTER.append(Linter())
+    prefilter = _ANALYSIS_LINTER[0].prefilter
+    story = Story(id="t:p:1", title=title.strip() or "t", body=body)
+    alone, scanned = analyse(parse(story)), analyse(parse(story))
+    scanned.prefiltered(prefilter.known, prefilter.scan(scanned.all_text()))
+    assert [(s.code_like, s.docs_work) for s in scanned.sentences] == [(s.code_like, s.docs_work) for s in alone.sentences]
+    body_text = alone.parsed.masked_body
+    assert _given_when_then(body_text, scanned) == _given_when_then(body_text, alone)
