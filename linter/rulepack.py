@@ -143,15 +143,19 @@ def _parsed_rule_files(paths: list[Path]) -> dict[str, dict[str, Any]]:
 
 
 @cache
-def _pack_data() -> dict[str, dict[str, Any]]:
-    return _parsed_rule_files([path for path in (rules_dir() / name for name in sorted(_PACK_DATA)) if path.is_file()])
+def _bundled(root: Path) -> tuple[list[Path], dict[str, dict[str, Any]]]:
+    """The bundled pack's rule files, and every TOML file of it (rules and data) parsed through
+    one JSON cache: read once per process, however many linters and data files ask."""
+    rules = builtin_rule_files()
+    data = [path for path in (root / name for name in sorted(_PACK_DATA)) if path.is_file()]
+    return rules, _parsed_rule_files(rules + data)
 
 
 def pack_data(name: str) -> dict[str, Any]:
     """A data file of the bundled pack (`grammar.toml`, `languages.toml`, `calibration.toml`),
     read through the rules' JSON cache: parsing their TOML was about 6 ms of every start."""
     path = rules_dir() / name
-    data = _pack_data().get(str(path))
+    data = _bundled(rules_dir())[1].get(str(path))
     if data is not None:
         return data
     try:  # (not in the cache: this file, or another of the pack, did not parse)
@@ -162,8 +166,7 @@ def pack_data(name: str) -> dict[str, Any]:
 
 def load_rulepack(extra_dirs: list[Path] | None = None, vocabulary: dict[str, Any] | None = None) -> RulePack:
     pack = RulePack()
-    paths = builtin_rule_files()
-    parsed = _parsed_rule_files(paths)
+    paths, parsed = _bundled(rules_dir())
     for path in paths:
         pack.add(load_rule_file(path, vocabulary=vocabulary, builtin=True, data=parsed.get(str(path))))
     for folder in extra_dirs or []:

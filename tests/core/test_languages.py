@@ -106,7 +106,7 @@ def test_pack_data_is_read_through_the_rule_cache(tmp_path: Path, monkeypatch: p
 
     monkeypatch.delenv("STORYLINT_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    rulepack._pack_data.cache_clear()
+    rulepack._bundled.cache_clear()
     try:
         languages = rulepack.pack_data("languages.toml")
         cached = [json.loads(p.read_text("utf-8")) for p in (tmp_path / "storylint").glob("rules-*.json")]
@@ -115,7 +115,7 @@ def test_pack_data_is_read_through_the_rule_cache(tmp_path: Path, monkeypatch: p
         assert languages == tomllib.loads((rulepack.rules_dir() / "languages.toml").read_text("utf-8"))
         assert rulepack.pack_data("grammar.toml")["imperatives"]
     finally:
-        rulepack._pack_data.cache_clear()
+        rulepack._bundled.cache_clear()
 
 
 def _pack_copy(tmp_path: Path) -> Path:
@@ -152,13 +152,13 @@ def test_a_broken_pack_file_is_one_error_naming_it(tmp_path: Path, monkeypatch: 
     (copy / "languages.toml").write_text("[es\nmodals = [", "utf-8")
     monkeypatch.setenv("STORYLINT_NO_CACHE", "1")
     monkeypatch.setattr(rulepack, "rules_dir", lambda: copy)
-    rulepack._pack_data.cache_clear()
+    rulepack._bundled.cache_clear()
     try:
         with pytest.raises(ConfigError) as err:
             rulepack.pack_data("languages.toml")
         assert str(copy / "languages.toml") in str(err.value)
     finally:
-        rulepack._pack_data.cache_clear()
+        rulepack._bundled.cache_clear()
 
 
 def test_headings_and_labels_of_the_other_languages() -> None:
@@ -232,12 +232,12 @@ def test_broken_grammar_data_is_refused_when_the_linter_is_built(tmp_path: Path,
     monkeypatch.setenv("STORYLINT_NO_CACHE", "1")
     monkeypatch.setattr(rulepack, "rules_dir", lambda: copy)
     monkeypatch.setattr(engine, "rules_dir", lambda: copy)
-    rulepack._pack_data.cache_clear()
+    rulepack._bundled.cache_clear()
     analysis.grammar.cache_clear()
     try:
         with pytest.raises(ConfigError, match="'make' is not two words") as err:
             Linter()
         assert str(copy) in str(err.value)
     finally:
-        rulepack._pack_data.cache_clear()
+        rulepack._bundled.cache_clear()
         analysis.grammar.cache_clear()
