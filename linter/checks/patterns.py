@@ -16,16 +16,10 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 from ._prefilter import answerable
-from ._regex import (
-    LazyPatterns,
-    RegexMatch,
-    compile_safe,
-    join_patterns,
-    lower_case_only,
-)
+from ._regex import LazyPatterns, RegexMatch
 from .base import Check, Hit, PhraseIndex, str_list
 
-__all__ = ["PatternCheck", "compile_safe", "join_patterns", "lower_case_only"]
+__all__ = ["PatternCheck"]
 
 
 class PatternCheck(Check):
