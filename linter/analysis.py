@@ -87,7 +87,7 @@ _SYSTEM_WANT_RE = re.compile(
 )
 _BUILT_PARTICIPLES = frozenset({"built", "written", "implemented", "stored", "saved", "cached", "generated", "hosted",
                                 "deployed", "rewritten", "migrated", "moved", "backed", "powered", "based", "run"})  # fmt: skip
-_CAPABILITY_RE = re.compile(r"\s*+(?:i|users?|customers?|visitors?|members?|they|he|she|people)\s++(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.IGNORECASE)
+_CAPABILITY_RE = re.compile(r"\s*+(?:i|users?|customers?|visitors?|members?|they|he|she|people|admin|admins|administrator|administrators|teacher|teachers|student|students|learner|learners|instructor|instructors|editor|editors|author|authors|reader|readers|viewer|viewers|player|players|owner|owners|manager|managers|moderator|moderators|subscriber|subscribers|buyer|buyers|seller|sellers|shopper|shoppers|employee|employees|applicant|applicants|resident|residents|citizen|citizens|patient|patients|participant|participants|tenant|tenants|merchant|merchants|attendee|attendees|guest|guests|parent|parents|client|clients|donor|donors|driver|drivers|doctor|doctors|nurse|nurses|volunteer|volunteers|coach|coaches|staff)\s++(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -654,7 +654,7 @@ DOCS_WORK_KEY = (DOCS_WORK_RE.pattern, True)
 #: what every story's one scan is asked for the sentence analysis itself (see `prefiltered`)
 ANALYSIS_KEYS = (CODE_LIKE_KEY, DOCS_WORK_KEY)
 _CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
-                               "members", "they", "he", "she", "people"})  # fmt: skip
+                               "members", "they", "he", "she", "people", "admin", "admins", "administrator", "administrators", "teacher", "teachers", "student", "students", "learner", "learners", "instructor", "instructors", "editor", "editors", "author", "authors", "reader", "readers", "viewer", "viewers", "player", "players", "owner", "owners", "manager", "managers", "moderator", "moderators", "subscriber", "subscribers", "buyer", "buyers", "seller", "sellers", "shopper", "shoppers", "employee", "employees", "applicant", "applicants", "resident", "residents", "citizen", "citizens", "patient", "patients", "participant", "participants", "tenant", "tenants", "merchant", "merchants", "attendee", "attendees", "guest", "guests", "parent", "parents", "client", "clients", "donor", "donors", "driver", "drivers", "doctor", "doctors", "nurse", "nurses", "volunteer", "volunteers", "coach", "coaches", "staff"})  # fmt: skip
 
 # On ASCII text an RE2 set says "no match" several times faster than `re`; a match is
 # still `re`'s own (storylint.fastre). Most sentences match none of these.
