@@ -131,8 +131,19 @@ _FEATURE_REQUEST_RE = fast(
 )
 
 
+# ... and the type tag an issue form puts before a user's title ("[Feature]: ...", "[FR] ...",
+# "Feature: ..."); not a conventional commit's "feat:", which a team writes for its own work
+_REQUEST_TAG_RE = re.compile(
+    r"\A[^\w\[]*+(?:\[\s*+(?:feature|feature request|feature-request|fr|rfe|enhancement|request|idea|suggestion)s?\s*+\]|"
+    r"(?:feature|fr|rfe)\s*+:)"
+)
+
+
 def is_feature_request(title: str, body: str) -> bool:
-    return bool(_FEATURE_REQUEST_RE.search(title.lower()) or _FEATURE_REQUEST_RE.search(body.lower()))
+    lowered = title.lower()
+    return bool(
+        _REQUEST_TAG_RE.match(lowered) or _FEATURE_REQUEST_RE.search(lowered) or _FEATURE_REQUEST_RE.search(body.lower())
+    )
 
 
 # A bug's to-do item that orders the fix: "Need to rename X to Y", "We have to use X".

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from storylint.analysis import analyse
 from storylint.calibration import (
     Calibration,
@@ -227,6 +229,27 @@ def test_one_sentence_of_evidence_is_capped_and_corroboration_lifts_the_cap() ->
     # a title repeated as the body's first line is one piece of evidence, not two
     repeated = _tc01_confidences(linter, "Put the sessions in Redis", "Put the sessions in Redis.")
     assert repeated and max(repeated) <= 0.71
+
+
+@pytest.mark.parametrize(
+    ("title", "asked"),
+    [
+        ("[Feature] Retry failed webhooks", True),
+        ("[Feature]: Retry failed webhooks", True),
+        ("\U0001f4a1 [FEATURE REQUEST] Retry failed webhooks", True),
+        ("[FR] Retry failed webhooks", True),
+        ("[Enhancement][Webhooks] Retry failed webhooks", True),
+        ("Feature: retry failed webhooks", True),
+        ("RFE: retry failed webhooks", True),
+        ("feat: retry failed webhooks", False),  # a conventional commit: the team's own work
+        ("feat(webhooks): retry failed webhooks", False),
+        ("Features of the webhook page", False),
+        ("Retry failed webhooks [feature]", False),  # a tag only where a form puts it
+        ("Retry failed webhooks", False),
+    ],
+)
+def test_the_type_tag_of_an_issue_form_marks_a_feature_request(title: str, asked: bool) -> None:
+    assert is_feature_request(title, "The delivery fails when the receiver is down.") is asked
 
 
 def test_a_feature_request_in_the_askers_words_takes_its_own_row() -> None:
