@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -388,3 +389,32 @@ def test_min_confidence_is_a_filter_that_never_changes_a_confidence() -> None:
                 x for x in everything if x[2] >= t
             ], (t, story.id)
     assert seen_below  # the fixture holds findings the thresholds drop
+
+
+def test_calibrate_extend_adds_new_corpora_to_the_counts_and_refuses_one_counted(tmp_path: Path) -> None:
+    """Labelled stories gathered later are added to the counts already measured, whose
+    corpora may no longer be at hand; a corpus counted once is refused a second time."""
+    script = Path(__file__).resolve().parents[2] / "scripts" / "calibrate.py"
+    calibration = tmp_path / "calibration.toml"
+    calibration.write_text(
+        "# Corpora: old.jsonl; 7 projects.\n\n[stories]\n\"single\" = [10, 8]\n\n[counts.technology]\n\"imperative\" = [10, 9]\n",
+        encoding="utf-8",
+    )
+    corpus = tmp_path / "new.jsonl"
+    label = {"prescribes": True, "categories": ["technology"], "outcome": False, "acceptance_criteria": False}
+    corpus.write_text(
+        json.dumps({"id": "gh:acme/shop:1", "title": "Cache sessions", "body": "Use Redis for the session cache.", "label": label}) + "\n"
+        + json.dumps({"id": "gh:acme/shop:2", "title": "Export orders", "body": "Users can download their orders.", "label": {**label, "prescribes": False, "categories": []}}) + "\n",
+        encoding="utf-8",
+    )
+    run = [sys.executable, str(script), str(corpus), "--extend", "--write", "--file", str(calibration)]
+    done = subprocess.run(run, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    text = calibration.read_text(encoding="utf-8")
+    assert "# Corpora: old.jsonl, new.jsonl; 8 projects." in text
+    counts = tomllib.loads(text)
+    assert counts["stories"]["single"] == [11, 9]  # the Redis story: one sentence, prescribing
+    assert counts["counts"]["technology"]["imperative"] == [11, 10]
+    again = subprocess.run(run, capture_output=True, text=True, check=False)
+    assert again.returncode == 2 and "already counted in calibration.toml: new.jsonl" in again.stderr
+    assert calibration.read_text(encoding="utf-8") == text

@@ -34,9 +34,9 @@ def test_prescription_in_every_category() -> None:
         id="1",
         title="Add a `status` column to the `orders` table",
         body=(
-            "We should send the events to Kafka.\n\n"
+            "Send the events to Kafka.\n\n"
             "- Create a migration for the scores table\n- Add a service that calls `computeScore()`\n\n"
-            "The badge should be 12px with padding.\n\nCall `GET /api/v1/orders/{id}` from the page."
+            "Make the badge 12px with padding.\n\nCall `GET /api/v1/orders/{id}` from the page."
         ),
     )
     assert how(story) >= {"data_model", "technology", "implementation_steps", "code_structure", "ui_spec", "api_contract"}
@@ -172,20 +172,20 @@ def _terms(story: Story, linter: Linter = LINTER) -> list[tuple[str, str]]:
 def test_suppressing_one_code_keeps_the_other_rules_of_the_sentence() -> None:
     """`storylint-disable UI01` hid UI02 too: one finding per category and sentence was kept
     before suppressions were applied, so the suppressed UI01 took UI02 with it."""
-    body = "The badge should be 48px with #00AA00 text.\n<!-- storylint-disable UI01 -- the brand guide fixes the size -->"
+    body = "Make the badge 48px with #00AA00 text.\n<!-- storylint-disable UI01 -- the brand guide fixes the size -->"
     found = _terms(Story(id="1", title="Badge", body=body), Linter(config_from_dict({"select": ["UI"]})))
     assert ("UI02", "#00AA00") in found
     assert not [r for r, _ in found if r == "UI01"]
 
 
 def test_family_prefix_suppresses_the_family() -> None:
-    body = "The badge should be 48px with #00AA00 text.\n<!-- storylint-disable UI -- design-system team backlog -->"
+    body = "Make the badge 48px with #00AA00 text.\n<!-- storylint-disable UI -- design-system team backlog -->"
     assert not _terms(Story(id="1", title="Badge", body=body), Linter(config_from_dict({"select": ["UI"]})))
 
 
 def test_every_distinct_term_of_a_sentence_is_reported_in_order() -> None:
     """"48px tall with background #00AA00 and 16px padding" reported only 48px."""
-    story = Story(id="1", title="Banner", body="The banner should be 48px tall with background #00AA00 and 16px padding.")
+    story = Story(id="1", title="Banner", body="Make the banner 48px tall with background #00AA00 and 16px padding.")
     found = _terms(story, Linter(config_from_dict({"select": ["UI"]})))
     assert found == [("UI01", "48px"), ("UI02", "#00AA00"), ("UI01", "16px"), ("UI03", "padding")]
 
@@ -197,7 +197,7 @@ def test_identical_term_at_the_same_place_is_reported_once() -> None:
 
 
 def test_same_term_twice_in_a_sentence_is_two_findings() -> None:
-    story = Story(id="1", title="Cards", body="Cards should have 8px padding and 8px margins.")
+    story = Story(id="1", title="Cards", body="Give the cards 8px padding and 8px margins.")
     found = _terms(story, Linter(config_from_dict({"select": ["UI01"]})))
     assert found == [("UI01", "8px"), ("UI01", "8px")]
 
