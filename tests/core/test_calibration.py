@@ -9,7 +9,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from storylint.analysis import analyse
 from storylint.calibration import (
     Calibration,
