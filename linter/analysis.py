@@ -26,7 +26,7 @@ T = TypeVar("T")
 TOKEN_RE = re.compile(r"\w++(?:[.+#]\w++)*+[+#]*+")  # (possessive: the same words, found sooner)
 _PREFIX_RE = re.compile(
     r"[\s*_>\-\u2022:|]*(?:\[[ xX]\]\s*)?(?:\d{1,3}[.)]\s*)?"
-    r"(?:(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,20}\)|[A-Za-z][\w/&+.'-]*(?: [A-Za-z][\w/&+.'-]*){0,3}\s?:(?=\s))[\s*_]*){0,3}"
+    r"(?:(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,20}\)|[A-Za-z][\w/&+.'-]*(?: [A-Za-z][\w/&+.'-]*){0,3}[*_]{0,2}\s?:[*_]{0,2}(?=\s))[\s*_]*){0,3}"
 )
 _MODAL_RE = re.compile(
     r"\b(?:should|must|shall|needs? to|has to|have to|ought to|is to be|are to be|"

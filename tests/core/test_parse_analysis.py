@@ -16,6 +16,15 @@ def test_label_prefix_before_verb_in_any_sentence() -> None:
     assert s.imperative and s.verb == "send"
 
 
+def test_a_bold_label_before_the_verb_is_a_label_too() -> None:
+    """"**Description:** Set up X", "**Task**: add Y": Markdown bolds the label, colon inside or out."""
+    for body in ("**Description:** Set up a REST API with TypeScript.", "**Task**: add a settings page",
+                 "__Summary:__ Create the import job"):  # fmt: skip
+        s = sentences(body)[-1]
+        assert s.imperative, body
+    assert not sentences("**Note:** the import job already runs nightly.")[-1].imperative
+
+
 def test_component_to_verb_is_a_task() -> None:
     s = sentences("- Backend to emit metric updates")[-1]
     assert s.imperative
