@@ -87,7 +87,9 @@ _SYSTEM_WANT_RE = re.compile(
 )
 _BUILT_PARTICIPLES = frozenset({"built", "written", "implemented", "stored", "saved", "cached", "generated", "hosted",
                                 "deployed", "rewritten", "migrated", "moved", "backed", "powered", "based", "run"})  # fmt: skip
-_CAPABILITY_RE = re.compile(r"\s*+(?:i|users?|customers?|visitors?|members?|they|he|she|people|admin|admins|administrator|administrators|teacher|teachers|student|students|learner|learners|instructor|instructors|editor|editors|author|authors|reader|readers|viewer|viewers|player|players|owner|owners|manager|managers|moderator|moderators|subscriber|subscribers|buyer|buyers|seller|sellers|shopper|shoppers|employee|employees|applicant|applicants|resident|residents|citizen|citizens|patient|patients|participant|participants|tenant|tenants|merchant|merchants|attendee|attendees|guest|guests|parent|parents|client|clients|donor|donors|driver|drivers|doctor|doctors|nurse|nurses|volunteer|volunteers|coach|coaches|staff)\s++(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.IGNORECASE)
+#: who "<role> can / should be able to ..." speaks of (rules/grammar.toml's user_roles besides these)
+_CAPABILITY_SUBJECTS = ("i", "user", "users", "customer", "customers", "visitor", "visitors", "member", "members", "they",
+                        "he", "she", "people")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,7 @@ class Grammar:
     fillers: frozenset[str]
     team_subjects: frozenset[str]
     technical_roles: frozenset[str]
+    user_roles: frozenset[str]  # the people "<role> can ..." gives a capability, besides users
     component_subjects: frozenset[str]
     symptoms: tuple[str, ...]  # in file order, for the regex built from them
     fix_names: frozenset[str]  # what "Fix X" names when X is the bug: a symptom or a defect
@@ -288,12 +291,22 @@ def grammar() -> Grammar:
         fillers=frozenset(data["fillers"]),
         team_subjects=frozenset(data["team_subjects"]),
         technical_roles=with_other(data["technical_roles"], "technical-roles"),
+        user_roles=frozenset(data["user_roles"]),
         component_subjects=frozenset(data["component_subjects"]),
         symptoms=tuple(data["symptoms"]),
         fix_names=frozenset(data["symptoms"] + data["defects"]),
         code_change_verbs=frozenset(data["code_change_verbs"]),
         not_orders=_word_pairs(data["not_orders"] + every(langs, "not-orders"), imperatives),
         other=_other_languages(langs),
+    )
+
+
+@cache
+def _capability_re() -> re.Pattern[str]:
+    """"Users can ...", "Learners should be able to ...": who can then do something."""
+    who = "|".join(map(re.escape, sorted({*_CAPABILITY_SUBJECTS, *grammar().user_roles}, key=len, reverse=True)))
+    return re.compile(
+        rf"\s*+(?:{who})\s++(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.IGNORECASE
     )
 
 
@@ -653,8 +666,6 @@ CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
 DOCS_WORK_KEY = (DOCS_WORK_RE.pattern, True)
 #: what every story's one scan is asked for the sentence analysis itself (see `prefiltered`)
 ANALYSIS_KEYS = (CODE_LIKE_KEY, DOCS_WORK_KEY)
-_CAPABILITY_WORDS = frozenset({"i", "user", "users", "customer", "customers", "visitor", "visitors", "member",
-                               "members", "they", "he", "she", "people", "admin", "admins", "administrator", "administrators", "teacher", "teachers", "student", "students", "learner", "learners", "instructor", "instructors", "editor", "editors", "author", "authors", "reader", "readers", "viewer", "viewers", "player", "players", "owner", "owners", "manager", "managers", "moderator", "moderators", "subscriber", "subscribers", "buyer", "buyers", "seller", "sellers", "shopper", "shoppers", "employee", "employees", "applicant", "applicants", "resident", "residents", "citizen", "citizens", "patient", "patients", "participant", "participants", "tenant", "tenants", "merchant", "merchants", "attendee", "attendees", "guest", "guests", "parent", "parents", "client", "clients", "donor", "donors", "driver", "drivers", "doctor", "doctors", "nurse", "nurses", "volunteer", "volunteers", "coach", "coaches", "staff"})  # fmt: skip
 
 # On ASCII text an RE2 set says "no match" several times faster than `re`; a match is
 # still `re`'s own (storylint.fastre). Most sentences match none of these.
@@ -848,9 +859,9 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
                 verb = last  # "Als Entwickler möchte ich den Cache mit Redis implementieren"
             # "Como desarrollador, quiero implementar la caché con Redis": the want is a build step
             f.imperative = f.technical_role and verb in g.imperatives and verb not in g.behaviour_verbs
-    if k < n and lowered[k] in _CAPABILITY_WORDS:
+    if k < n and (lowered[k] in _CAPABILITY_SUBJECTS or lowered[k] in g.user_roles):
         # "I would like to propose ...": a proposal to the team, not the user's own want
-        f.capability = bool(_CAPABILITY_RE.match(full, rest_start, s.end)) and not (f.plan and not _PROPOSE_WORDS.isdisjoint(vocab))
+        f.capability = bool(_capability_re().match(full, rest_start, s.end)) and not (f.plan and not _PROPOSE_WORDS.isdisjoint(vocab))
     if f.capability and not f.user_clause:
         f.user_clause = True
     if f.user_clause:
