@@ -58,10 +58,11 @@ def main() -> int:
     if args.extend:
         path = args.file
         bundled = tomllib.loads(path.read_text(encoding="utf-8"))
-        header = re.search(r"^# Corpora: (.*?); (\d+) projects", path.read_text(encoding="utf-8"), re.MULTILINE)
+        header = re.search(r"^# Corpora: (.*?); (\d+) projects(?:; excluded: (.*?))?\.$", path.read_text(encoding="utf-8"), re.MULTILINE)
         if header is None:
             ap.error(f"{path}: no '# Corpora:' line to extend")
         earlier_corpora, earlier_projects = header.group(1).split(", "), int(header.group(2))
+        excluded |= set(header.group(3).split(", ")) if header.group(3) else set()  # still kept back
         repeated = sorted({p.name for p in args.corpora} & set(earlier_corpora))
         if repeated:
             ap.error(f"already counted in {path.name}: {', '.join(repeated)}")

@@ -396,21 +396,22 @@ def test_calibrate_extend_adds_new_corpora_to_the_counts_and_refuses_one_counted
     script = Path(__file__).resolve().parents[2] / "scripts" / "calibrate.py"
     calibration = tmp_path / "calibration.toml"
     calibration.write_text(
-        "# Corpora: old.jsonl; 7 projects.\n\n[stories]\n\"single\" = [10, 8]\n\n[counts.technology]\n\"imperative\" = [10, 9]\n",
+        "# Corpora: old.jsonl; 7 projects; excluded: kept.\n\n[stories]\n\"single\" = [10, 8]\n\n[counts.technology]\n\"imperative\" = [10, 9]\n",
         encoding="utf-8",
     )
     corpus = tmp_path / "new.jsonl"
     label = {"prescribes": True, "categories": ["technology"], "outcome": False, "acceptance_criteria": False}
     corpus.write_text(
         json.dumps({"id": "gh:acme/shop:1", "title": "Cache sessions", "body": "Use Redis for the session cache.", "label": label}) + "\n"
-        + json.dumps({"id": "gh:acme/shop:2", "title": "Export orders", "body": "Users can download their orders.", "label": {**label, "prescribes": False, "categories": []}}) + "\n",
+        + json.dumps({"id": "gh:acme/shop:2", "title": "Export orders", "body": "Users can download their orders.", "label": {**label, "prescribes": False, "categories": []}}) + "\n"
+        + json.dumps({"id": "jira:kept:K-1", "title": "Cache totals", "body": "Use Redis for the totals.", "label": {**label, "prescribes": False}}) + "\n",
         encoding="utf-8",
     )
     run = [sys.executable, str(script), str(corpus), "--extend", "--write", "--file", str(calibration)]
     done = subprocess.run(run, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     text = calibration.read_text(encoding="utf-8")
-    assert "# Corpora: old.jsonl, new.jsonl; 8 projects." in text
+    assert "# Corpora: old.jsonl, new.jsonl; 8 projects; excluded: kept." in text  # still kept back
     counts = tomllib.loads(text)
     assert counts["stories"]["single"] == [11, 9]  # the Redis story: one sentence, prescribing
     assert counts["counts"]["technology"]["imperative"] == [11, 10]
