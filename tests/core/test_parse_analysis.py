@@ -437,3 +437,12 @@ def test_a_pipe_before_a_capital_separates_fields_a_shell_pipe_does_not() -> Non
     # names listed with pipes, and PowerShell's capitalised commands, stay one sentence
     assert len([s for s in sentences("The service must use Redis | Kafka | PostgreSQL.") if s.field == "body"]) == 1
     assert len([s for s in sentences("Run Get-ChildItem | Where-Object Size -gt 30 | Remove-Item nightly.") if s.field == "body"]) == 1
+
+
+def test_a_named_roles_ability_is_a_capability_but_not_a_users_want() -> None:
+    """"Admins can ..." is observable behaviour (a criteria checklist counts it); only the
+    user's own "Users can ..." is also read as a want, whose words order nothing."""
+    admin = sentences("- Guests should be able to call `cancelBooking()` in the contract")[-1]
+    assert admin.capability and not admin.user_clause
+    user = sentences("- Users should be able to cancel a booking")[-1]
+    assert user.capability and user.user_clause
