@@ -56,21 +56,17 @@ def main() -> int:
     earlier_corpora: list[str] = []
     earlier_projects = 0
     if args.extend:
-        path = args.file
-        bundled = tomllib.loads(path.read_text(encoding="utf-8"))
-        header = re.search(r"^# Corpora: (.*?); (\d+) projects(?:; excluded: (.*?))?\.$", path.read_text(encoding="utf-8"), re.MULTILINE)
-        if header is None:
-            ap.error(f"{path}: no '# Corpora:' line to extend")
-        earlier_corpora, earlier_projects = header.group(1).split(", "), int(header.group(2))
-        excluded |= set(header.group(3).split(", ")) if header.group(3) else set()  # still kept back
+        try:
+            earlier_corpora, earlier_projects, kept_back, rows, cells = _counted(args.file)
+        except ValueError as exc:
+            ap.error(str(exc))
         repeated = sorted({p.name for p in args.corpora} & set(earlier_corpora))
         if repeated:
-            ap.error(f"already counted in {path.name}: {', '.join(repeated)}")
-        for row, (n, ok) in bundled.get("stories", {}).items():
-            stories[row] = [n, ok]
-        for category, cells in bundled.get("counts", {}).items():
-            for evidence, (n, ok) in cells.items():
-                counts[category][evidence] = [n, ok]
+            ap.error(f"already counted in {args.file.name}: {', '.join(repeated)}")
+        excluded |= kept_back  # still kept back
+        stories.update(rows)
+        for (category, evidence), cell in cells.items():
+            counts[category][evidence] = cell
     for path in args.corpora:
         for item in load_corpus(path):
             if item.project in excluded:
@@ -126,6 +122,23 @@ def main() -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+_HEADER_RE = re.compile(r"^# Corpora: (.*?); (\d+) projects(?:; excluded: (.*?))?\.$", re.MULTILINE)
+
+
+def _counted(path: Path) -> tuple[list[str], int, set[str], dict[str, list[int]], dict[tuple[str, str], list[int]]]:
+    """What a calibration file has counted: its corpora, projects and kept-back projects (from
+    its header), its story rows and its (category, evidence) cells."""
+    text = path.read_text(encoding="utf-8")
+    header = _HEADER_RE.search(text)
+    if header is None:
+        raise ValueError(f"{path}: no '# Corpora:' line to extend")
+    data = tomllib.loads(text)
+    kept_back = set(header.group(3).split(", ")) if header.group(3) else set()
+    rows = {row: [n, ok] for row, (n, ok) in data.get("stories", {}).items()}
+    cells = {(c, e): [n, ok] for c, by in data.get("counts", {}).items() for e, (n, ok) in by.items()}
+    return header.group(1).split(", "), int(header.group(2)), kept_back, rows, cells
 
 
 if __name__ == "__main__":
