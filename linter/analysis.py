@@ -859,10 +859,11 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
                 verb = last  # "Als Entwickler möchte ich den Cache mit Redis implementieren"
             # "Como desarrollador, quiero implementar la caché con Redis": the want is a build step
             f.imperative = f.technical_role and verb in g.imperatives and verb not in g.behaviour_verbs
-    if k < n and (lowered[k] in _CAPABILITY_SUBJECTS or lowered[k] in g.user_roles):
+    subject = lowered[k] if k < n else ""
+    if subject in _CAPABILITY_SUBJECTS or subject in g.user_roles:
         # "I would like to propose ...": a proposal to the team, not the user's own want
         f.capability = bool(_capability_re().match(full, rest_start, s.end)) and not (f.plan and not _PROPOSE_WORDS.isdisjoint(vocab))
-    if f.capability and not f.user_clause and lowered[k] in _CAPABILITY_SUBJECTS:
+    if f.capability and not f.user_clause and subject in _CAPABILITY_SUBJECTS:
         # "Users can ...": the user's want, whose words are no order. A named role's ability
         # ("Admins can ...") is an observable behaviour (criteria count it) but not a want:
         # read as one, it hid the HOW a story put there (1 of 18 prescribing stories on a set
