@@ -94,13 +94,14 @@ NEVER = frozenset({"symptom", "bug-report"})
 _WEAK_IN_BUGS = frozenset({"title-imperative", "imperative", "modal", "title", "statement"})
 
 
-def never_counts(category: str, evidence: str, names_code: bool = False) -> bool:
+def never_counts(category: str, evidence: str, holds_in_behaviour: bool = False) -> bool:
     """A symptom never counts; in a bug report only a plan, a proposal, a criterion or a
     list of build steps (the fix written out as a to-do list) directs the build. A modal
     about what the user observes ("X should be shown when ...") states behaviour: the
-    words it uses are no order to build, though a name from the code in it still is."""
+    words it uses are no order to build, though a name from the code or a place on the
+    screen in it still is (`Check.holds_in_behaviour`)."""
     if evidence == "modal-behaviour":
-        return not (names_code or category == "api_contract")
+        return not (holds_in_behaviour or category == "api_contract")
     return evidence in NEVER and not (evidence == "bug-report" and category == "implementation_steps")
 
 

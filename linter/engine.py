@@ -271,7 +271,7 @@ class Linter:
                         continue
                     sentence = analysis.sentence_at(hit.field, hit.start)
                     evidence = evidence_class(sentence, bug_report)
-                    if never_counts(rule.category, evidence, rule.check.kind == "identifiers"):
+                    if never_counts(rule.category, evidence, rule.check.holds_in_behaviour):
                         continue
                     if (
                         own_name

@@ -32,6 +32,9 @@ class Check:
 
     kind = "base"
     allowed: frozenset[str] = frozenset()
+    #: What the check finds stays HOW in a sentence about what the user observes ("X should
+    #: show ..."): a name from the code, a place on the screen. Other evidence there is behaviour.
+    holds_in_behaviour = False
 
     def __init__(
         self, detect: dict[str, Any], *, category: str, vocabulary: dict[str, Any], trusted: bool = False
@@ -48,6 +51,7 @@ class Check:
         if self.context not in CONTEXTS:
             raise ValueError(f"context must be one of {', '.join(CONTEXTS)}")
         self.skip_sections = frozenset(detect.get("skip-sections", ["repro"]))
+        self.holds_in_behaviour = bool(detect.get("holds-in-behaviour", type(self).holds_in_behaviour))
         # Literal substrings one of which must occur for the check to be worth running
         # (a speed hint only: it must never change what the check finds).
         self.quick = tuple(str_list(detect, "quick"))

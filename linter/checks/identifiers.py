@@ -97,6 +97,7 @@ def _outside(a: Analysis, s: SentenceInfo) -> str:
 
 class IdentifierCheck(Check):
     kind = "identifiers"
+    holds_in_behaviour = True
     allowed = frozenset(
         {"quick", "quick-ignore-case", "quick-pattern", "except-shapes", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
          "confidence", "max-per-story", "requires-any", "unless-any", "code-suffixes", "setting-nouns"}

@@ -26,7 +26,8 @@ class PatternCheck(Check):
     kind = "pattern"
     allowed = frozenset(
         {"quick", "quick-ignore-case", "quick-pattern", "patterns", "other-patterns", "ignore-case", "context", "skip-sections",
-         "user-clause", "confidence", "requires-any", "unless-any", "max-per-story", "in-code-blocks"}
+         "user-clause", "confidence", "requires-any", "unless-any", "max-per-story", "in-code-blocks",
+         "holds-in-behaviour"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:

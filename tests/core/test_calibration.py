@@ -122,7 +122,7 @@ def test_a_bugs_todo_item_that_orders_the_fix_counts() -> None:
 
 def test_a_behaviour_modal_orders_no_build_unless_it_names_code_or_an_api_shape() -> None:
     assert never_counts("technology", "modal-behaviour") and never_counts("ui_spec", "modal-behaviour")
-    assert not never_counts("code_structure", "modal-behaviour", names_code=True)
+    assert not never_counts("code_structure", "modal-behaviour", holds_in_behaviour=True)
     assert not never_counts("api_contract", "modal-behaviour")
     assert not never_counts("technology", "modal")  # a modal that orders construction
 
