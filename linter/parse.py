@@ -92,7 +92,8 @@ _LABEL_LINE_ANY_RE = re.compile(r"^\s*+([^\W\d_](?:[^\W\d_]|[ /&'-]){1,60}?)\s*+
 _HR_RE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _BACKTICKS_RE = re.compile(r"`+")
 _WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
-# A sentence ends at . ! ? ; before white space, at a line break unless the next line
+# A sentence ends at . ! ? ; before white space (not the dot of "e.g.", "i.e.", "vs." or
+# "cf.", which an example or a comparison follows), at a line break unless the next line
 # visibly continues it ("<br>**so that**", a lower-case word), or at a pipe between spaces
 # before a field or a clause, which an export uses to join fields ("Industry: Finance |
 # Set up the store"): a capitalised label or three words. Not between single names ("Redis
@@ -100,7 +101,7 @@ _WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
 _SENTENCE_END_RE = re.compile(
     # (the leading look-ahead names every first character: `re` then skips to the next of
     # them at C speed instead of trying the three branches at each character, 40% faster)
-    r"(?=[.!?;\n|])(?:[.!?;](?=\s)|\n(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))"
+    r"(?=[.!?;\n|])(?:[.!?;](?<!\b[eE]\.[gG]\.)(?<!\b[iI]\.[eE]\.)(?<!\b[vV]s\.)(?<!\b[cC]f\.)(?=\s)|\n(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))"
     r"|(?<=[ \t])\|(?=[ \t]++(?![A-Z][a-z]++-[A-Z])[A-Z](?:[^|\n:]{0,30}:|[^\s|]*+(?:[ \t]++[^\s|]++){2})))"
 )
 

@@ -446,3 +446,12 @@ def test_a_named_roles_ability_is_a_capability_but_not_a_users_want() -> None:
     assert admin.capability and not admin.user_clause
     user = sentences("- Users should be able to cancel a booking")[-1]
     assert user.capability and user.user_clause
+
+
+def test_an_abbreviation_dot_does_not_end_the_sentence() -> None:
+    """"(e.g. AWS CloudWatch)" belongs to the plan it exemplifies; a real full stop still ends one."""
+    found = sentences("We need to set up a cloud monitoring system (e.g. AWS CloudWatch) to watch the site. It is down a lot.")
+    assert [s.text.strip()[:9] for s in found[1:]] == ["We need t", "It is dow"]
+    assert found[1].plan and "CloudWatch" in found[1].text
+    for abbreviation in ("i.e.", "vs.", "cf.", "E.g."):
+        assert len(sentences(f"Store the totals ({abbreviation} the sums) every night.")) == 2, abbreviation
