@@ -65,7 +65,11 @@ _PLAN_RE = re.compile(
     # the change itself as the subject: "This patch introduces X", "the attached PR will move Y"
     + _CHANGE_SUBJECT + r"(?:(?:will|would)\s+(?:" + "|".join(_CHANGE_VERBS) + ")|" + "|".join(map(_third_person, _CHANGE_VERBS)) + ")|"
     # the reporter's proposal, however politely put: "I would like to propose to add 1 in f()"
-    r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest))\b",
+    r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest)|"
+    # a proposal put as a question: "Can we reuse the sendSMS function?", "What about if the
+    # USERS table gets an auto_approve column", "Why not store it in Redis?"
+    r"(?:can|could|should|shall) we|(?:what|how) about (?:if|we|using|adding|making|creating|storing|moving|changing|having|"
+    r"introducing|extending|switching|replacing)|what if we|why not (?:just )?(?:use|add|make|store|move|create|have|put|switch|replace))\b",
     # "Solution is to drop the cache" is a stated fix (`_FIX_STATED_RE`), a plan too
     re.IGNORECASE,
 )
@@ -635,7 +639,7 @@ _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "ha
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
                          "better", "nicer", "cleaner", "preferable", "patch", "pr", "changeset", "commit", "merge",
-                         "pull"})  # fmt: skip
+                         "pull", "about", "why"})  # fmt: skip
 # "Add the ability to configure X in the Helm chart": what the order builds is a capability
 # for the user, and what it names is where the user exercises it.
 _GIVES_CAPABILITY = re.compile(

@@ -455,3 +455,15 @@ def test_an_abbreviation_dot_does_not_end_the_sentence() -> None:
     assert found[1].plan and "CloudWatch" in found[1].text
     for abbreviation in ("i.e.", "vs.", "cf.", "E.g."):
         assert len(sentences(f"Store the totals ({abbreviation} the sums) every night.")) == 2, abbreviation
+
+
+def test_a_proposal_put_as_a_question_is_a_plan() -> None:
+    """"Can we ...?", "What about if ...", "Why not use ...?" propose the build; a question about a
+    case ("What about existing data?") or the product ("Is it possible to export?") asks."""
+    for body in ("Can we also use the same function to notify the patient by SMS?",
+                 "What about if the users table is extended with an auto_approve attribute.",
+                 "Why not store the drafts in the browser?", "Could we move the parser into its own module?"):  # fmt: skip
+        s = sentences(body)[-1]
+        assert s.plan and not s.asks, body
+    for body in ("What about existing data?", "Is it possible to export the report?", "How about the mobile app?"):
+        assert not sentences(body)[-1].plan, body
