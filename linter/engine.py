@@ -256,6 +256,7 @@ class Linter:
         # all the calibrated evidence, whatever its confidence: (category, evidence class),
         # where its terms start, and the sentences that carry it
         weighed: list[tuple[str, str]] = []
+        classes: dict[int, tuple[str, str]] = {}  # id(sentence) -> (its evidence class, its key)
         spots: set[tuple[str, int]] = set()
         places: set[str] = set()
         for rule, calibrated in self._calibrated:
@@ -270,7 +271,14 @@ class Linter:
                     if docs_work:
                         continue
                     sentence = analysis.sentence_at(hit.field, hit.start)
-                    evidence = evidence_class(sentence, bug_report)
+                    # one class and one key per sentence: a sentence of thousands of terms
+                    # ("12px 12px ...") must not be read again for each of them
+                    known = classes.get(id(sentence)) if sentence is not None else None
+                    if known is None:
+                        known = (evidence_class(sentence, bug_report), sentence_key(sentence, hit.field, hit.start))
+                        if sentence is not None:
+                            classes[id(sentence)] = known
+                    evidence, key = known
                     if never_counts(rule.category, evidence, rule.check.holds_in_behaviour):
                         continue
                     if (
@@ -288,7 +296,6 @@ class Linter:
                         continue  # the project's own domain, merely mentioned
                     measured = self.calibration.confidence(rule.category, evidence)
                     hit.confidence = hit.confidence if measured is None else measured
-                    key = sentence_key(sentence, hit.field, hit.start)
                     weighed.append((rule.category, evidence))
                     spots.add((hit.field, hit.start))
                     places.add(key)
