@@ -55,7 +55,7 @@ _PLAN_RE = re.compile(
     r"we (?:want|would like|'d like) to (?:be able to )?(?:add|implement|use|create|build|introduce|expose|replace|store|switch|migrate|refactor|rewrite|extend|move)|"
     r"i(?:'ll| will| should| need to| have to| must| propose| suggest| plan to|"
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"
-    r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion|option|way)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
+    r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
     r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be)|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:|(?:i|we) proposed|"
@@ -66,6 +66,8 @@ _PLAN_RE = re.compile(
     + _CHANGE_SUBJECT + r"(?:(?:will|would)\s+(?:" + "|".join(_CHANGE_VERBS) + ")|" + "|".join(map(_third_person, _CHANGE_VERBS)) + ")|"
     # the reporter's proposal, however politely put: "I would like to propose to add 1 in f()"
     r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest)|"
+    # an option put forward: "One option is to use Collections.unmodifiableList" (not "the option is greyed out")
+    r"(?:the|my|our|a|an|one|another)\s+(?:\w+\s+)?(?:option|way|alternative)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)\s+to|"
     # a proposal put as a question: "Can we reuse the sendSMS function?", "What about if the
     # USERS table gets an auto_approve column", "Why not store it in Redis?"
     r"(?:can|could|should|shall) we|(?:what|how) about (?:if|we|using|adding|making|creating|storing|moving|changing|having|"
@@ -639,7 +641,7 @@ _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "ha
 _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
                          "better", "nicer", "cleaner", "preferable", "patch", "pr", "changeset", "commit", "merge",
-                         "pull", "about", "why"})  # fmt: skip
+                         "pull", "about", "why", "option", "way", "alternative"})  # fmt: skip
 # "Add the ability to configure X in the Helm chart": what the order builds is a capability
 # for the user, and what it names is where the user exercises it.
 _GIVES_CAPABILITY = re.compile(
@@ -658,8 +660,10 @@ _FIX_STATED_RE = re.compile(
     r"\b(?:fix|solution|remedy)\s++(?:here\s++)?(?:(?:is|will\s++be|should\s++be)\s++(?:probably\s++|simply\s++|just\s++)?to\b"
     r"|(?:would|could|might)\s++be\s++(?:probably\s++|simply\s++|just\s++)?(?:to\b|[a-z]+ing\b))"
     # not what was tried: "I tried fixing it by using X, to no avail"
-    r"|(?<!tried )(?<!tried to )\b(?:fix|fixed|fixing|solve|solved|resolve|resolved)\s++(?:this|it|the\s++(?:problem|issue|bug))"
-    r"\s++by\s++[a-z]+ing\b",
+    r"|(?<!tried )(?<!tried to )\b(?:fix|fixed|fixing|solve|solved|resolve|resolved)\s++(?:this|it|(?:the\s++)?(?:problem|issue|bug))"
+    r"\s++by\s++[a-z]+ing\b"
+    # ... or in the passive: "This can maybe be fixed by adding buttons", "it could be solved by caching"
+    r"|\b(?:can|could|might|would|should|may)\s++(?:\w+ly\s++|maybe\s++|just\s++)?be\s++(?:fixed|solved|resolved|addressed)\s++by\s++[a-z]+ing\b",
     re.IGNORECASE,
 )
 # ... but not a stopgap: "For now we fix it by restarting the server" is part of the symptom

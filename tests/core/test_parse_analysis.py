@@ -467,3 +467,13 @@ def test_a_proposal_put_as_a_question_is_a_plan() -> None:
         assert s.plan and not s.asks, body
     for body in ("What about existing data?", "Is it possible to export the report?", "How about the mobile app?"):
         assert not sentences(body)[-1].plan, body
+
+
+def test_an_option_or_a_fix_put_forward_is_a_plan() -> None:
+    """"One option is to use X", "resolve problem by cloning X", "This can maybe be fixed by
+    adding Y" propose the build; "The option is greyed out" states what is there."""
+    for body in ("One option is to use Collections.unmodifiableList", "resolve problem by cloning the writer's method.",
+                 "This can maybe be fixed by adding buttons in each date cell."):  # fmt: skip
+        assert sentences(body)[-1].plan, body
+    for body in ("The option is greyed out after a restart.", "Another way is missing from the menu."):
+        assert not sentences(body)[-1].plan, body
