@@ -49,7 +49,13 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # product or file name (socket.io, favicon.ico) or a scoped label (Team::Backend).
 # second segment: `(?:[^\W A-Z_]|\$)*` up to its first [A-Z_], not `[\w$]*`, which
 # backtracks quadratically on a.aBBBB...B- (words are also capped at MAX_IDENTIFIER)
-_TEXT_DOTTED = re.compile(r"^(?:[a-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\))$")
+# A class's member (`Utils.getJCEProvider`, `CrawlDatum.statNames`) is code too, and so is a
+# compound name's compound member (`SmtpSender.CreateMailMessage`); `String.Format`,
+# `System.IO` and `ASP.NET` are not told from a product's or a namespace's name.
+_TEXT_DOTTED = re.compile(
+    r"^(?:[A-Za-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\)"
+    r"|[A-Z][a-z0-9]++(?:[A-Z][a-z0-9]++)++\.[A-Z][a-z0-9]++(?:[A-Z][a-z0-9]++)++)$"
+)
 # A scoped name (Gitlab::GitLogger, mesos::slave::State, core_text::convert, Javadoc's
 # HtmlReporter#Style) is code when it has three parts or a part only code spells;
 # "workflow::ready" and "Team::Backend" are labels, as is any in a story about labels.
