@@ -47,6 +47,11 @@ def _third_person(verb: str) -> str:
     return verb + ("es" if verb.endswith(("sh", "ch", "x", "s")) else "s")
 
 
+#: What a proposal put as a question would build ("can we reuse ...", "why not store ...")
+_PROPOSED_BUILD = (
+    r"(?:use|reuse|add|make|store|save|persist|cache|move|create|have|put|switch|replace|implement|introduce|extract|split|"
+    r"rename|expose|migrate|refactor|rewrite|convert|extend|change|remove|drop|wrap|call|run|keep|send|query|index)"
+)
 _PLAN_RE = re.compile(
     r"\b(?:we(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to| are going to|'re going to| intend to| recommend)|"
     # the team's intention to build: "we want to add X via the /state endpoint"
@@ -67,11 +72,14 @@ _PLAN_RE = re.compile(
     # the reporter's proposal, however politely put: "I would like to propose to add 1 in f()"
     r"(?:i|we)(?:'d| would) like to (?:propose|suggest|recommend)|(?:i|we) (?:want|wanted) to (?:propose|suggest)|"
     # an option put forward: "One option is to use Collections.unmodifiableList" (not "the option is greyed out")
-    r"(?:the|my|our|a|an|one|another)\s+(?:\w+\s+)?(?:option|way|alternative)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)\s+to|"
-    # a proposal put as a question: "Can we reuse the sendSMS function?", "What about if the
-    # USERS table gets an auto_approve column", "Why not store it in Redis?"
-    r"(?:can|could|should|shall) we|(?:what|how) about (?:if|we|using|adding|making|creating|storing|moving|changing|having|"
-    r"introducing|extending|switching|replacing)|what if we|why not (?:just )?(?:use|add|make|store|move|create|have|put|switch|replace))\b",
+    # ("the only way is to restart it" is a workaround, part of the symptom)
+    r"(?:the|my|our|a|an|one|another)\s+(?!only\b)(?:\w+\s+)?(?:option|way|alternative)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)\s+to|"
+    # a proposal put as a question, before what it would build: "Can we reuse the sendSMS
+    # function?", "What about if the USERS table gets an auto_approve column", "Why not store
+    # it in Redis?" (not "Can we get an update?", "Should we close this?", "How can we reproduce it?")
+    r"(?<!how )(?<!when )(?<!why )(?<!where )(?<!what )(?:can|could|should|shall) we (?:also |just |maybe |perhaps |simply |not )?" + _PROPOSED_BUILD + r"|"
+    r"(?:what|how) about (?:if|we|using|adding|making|creating|storing|moving|changing|having|introducing|extending|switching|"
+    r"replacing)|(?:what if we|why not) (?:also |just |simply )?" + _PROPOSED_BUILD + r")\b",
     # "Solution is to drop the cache" is a stated fix (`_FIX_STATED_RE`), a plan too
     re.IGNORECASE,
 )
@@ -663,12 +671,13 @@ _FIX_STATED_RE = re.compile(
     r"|(?<!tried )(?<!tried to )\b(?:fix|fixed|fixing|solve|solved|resolve|resolved)\s++(?:this|it|(?:the\s++)?(?:problem|issue|bug))"
     r"\s++by\s++[a-z]+ing\b"
     # ... or in the passive: "This can maybe be fixed by adding buttons", "it could be solved by caching"
-    r"|\b(?:can|could|might|would|should|may)\s++(?:\w+ly\s++|maybe\s++|just\s++)?be\s++(?:fixed|solved|resolved|addressed)\s++by\s++[a-z]+ing\b",
+    # ("it can only be resolved by restarting the brokers" is a workaround, part of the symptom)
+    r"|\b(?:can|could|might|would|should|may)\s++(?:(?!only\b)\w+ly\s++|maybe\s++|just\s++)?be\s++(?:fixed|solved|resolved|addressed)\s++by\s++[a-z]+ing\b",
     re.IGNORECASE,
 )
 # ... but not a stopgap: "For now we fix it by restarting the server" is part of the symptom
 _WORKAROUND_RE = re.compile(r"\b(?:for now|for the time being|in the meantime|temporarily|as a workaround)\b", re.IGNORECASE)
-_FIX_WORDS = frozenset({"fix", "fixed", "fixing", "solution", "remedy", "solve", "solved", "resolve", "resolved"})
+_FIX_WORDS = frozenset({"fix", "fixed", "fixing", "solution", "remedy", "solve", "solved", "resolve", "resolved", "addressed"})
 _CODE_LIKE = re.compile(r"\w(?:_\w|\.\w|\()|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|::|->")  # (the \w branches as one: faster)
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
 DOCS_WORK_KEY = (DOCS_WORK_RE.pattern, True)

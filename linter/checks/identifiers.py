@@ -50,11 +50,14 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # second segment: `(?:[^\W A-Z_]|\$)*` up to its first [A-Z_], not `[\w$]*`, which
 # backtracks quadratically on a.aBBBB...B- (words are also capped at MAX_IDENTIFIER)
 # A class's member (`Utils.getJCEProvider`, `CrawlDatum.statNames`) is code too, and so is a
-# compound name's compound member (`SmtpSender.CreateMailMessage`); `String.Format`,
-# `System.IO` and `ASP.NET` are not told from a product's or a namespace's name.
+# compound name's method, named by a verb as .NET names them (`SmtpSender.CreateMailMessage`);
+# `String.Format`, `System.IO`, `ASP.NET` and `ServiceStack.OrmLite` read as a product's or a
+# namespace's name.
 _TEXT_DOTTED = re.compile(
     r"^(?:[A-Za-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\)"
-    r"|[A-Z][a-z0-9]++(?:[A-Z][a-z0-9]++)++\.[A-Z][a-z0-9]++(?:[A-Z][a-z0-9]++)++)$"
+    r"|[A-Z][a-z0-9]++(?:[A-Z][a-z0-9]++)++\.(?:Create|Get|Set|Add|Remove|Update|Delete|Is|Has|Can|Make|Build|Find|Load|Save|"
+    r"Read|Write|Parse|Convert|To|On|Handle|Process|Register|Resolve|Init|Initialize|Validate|Send|Run|Execute|Start|Stop|"
+    r"Open|Close|Dispose|Clear|Reset|Apply|Compute|Calculate|Render|Fetch|Try)(?:[A-Z][a-z0-9]++)++)$"
 )
 # A scoped name (Gitlab::GitLogger, mesos::slave::State, core_text::convert, Javadoc's
 # HtmlReporter#Style) is code when it has three parts or a part only code spells;

@@ -120,7 +120,8 @@ def test_a_bugs_todo_item_that_orders_the_fix_counts() -> None:
     assert never_counts("technology", evidence_class(expected, bug_report=True))  # what should be seen
 
 
-def test_a_behaviour_modal_orders_no_build_unless_it_names_code_or_an_api_shape() -> None:
+def test_a_behaviour_modal_orders_no_build_unless_its_finding_holds_there() -> None:
+    """A name from the code or a place on the screen (`holds_in_behaviour`) stays HOW there; other words are behaviour."""
     assert never_counts("technology", "modal-behaviour") and never_counts("ui_spec", "modal-behaviour")
     assert not never_counts("code_structure", "modal-behaviour", holds_in_behaviour=True)
     assert not never_counts("api_contract", "modal-behaviour")

@@ -465,7 +465,9 @@ def test_a_proposal_put_as_a_question_is_a_plan() -> None:
                  "Why not store the drafts in the browser?", "Could we move the parser into its own module?"):  # fmt: skip
         s = sentences(body)[-1]
         assert s.plan and not s.asks, body
-    for body in ("What about existing data?", "Is it possible to export the report?", "How about the mobile app?"):
+    for body in ("What about existing data?", "Is it possible to export the report?", "How about the mobile app?",
+                 "How can we reproduce this?", "Can we get an update on this?", "Should we close this issue?",
+                 "When the import fails, can we lose data?", "Could we be missing an index?"):  # fmt: skip
         assert not sentences(body)[-1].plan, body
 
 
@@ -475,5 +477,7 @@ def test_an_option_or_a_fix_put_forward_is_a_plan() -> None:
     for body in ("One option is to use Collections.unmodifiableList", "resolve problem by cloning the writer's method.",
                  "This can maybe be fixed by adding buttons in each date cell."):  # fmt: skip
         assert sentences(body)[-1].plan, body
-    for body in ("The option is greyed out after a restart.", "Another way is missing from the menu."):
+    for body in ("The option is greyed out after a restart.", "Another way is missing from the menu.",
+                 "The only way is to restart the server.", "It can only be resolved by restarting the brokers."):  # fmt: skip
         assert not sentences(body)[-1].plan, body
+    assert sentences("It could be addressed by adding a cache.")[-1].plan
