@@ -143,10 +143,12 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
     return tuple(TOKEN_RE.findall(phrase))
 
 
-#: What follows an everyday verb that starts a sentence: its particle or its object's determiner
+#: What follows an everyday verb that starts a sentence: its particle, its object's determiner,
+#: or the means it is done by ("Bootstrap using fallbacks", "Segment using the customer's age")
 _VERB_COMPLEMENTS = frozenset({"through", "to", "the", "a", "an", "your", "our", "my", "their", "his", "her", "its",
                                "this", "that", "these", "those", "back", "ahead", "over", "into", "out", "up", "down",
-                               "away", "around", "beyond", "further", "all", "some", "any", "every", "each", "on"})  # fmt: skip
+                               "away", "around", "beyond", "further", "all", "some", "any", "every", "each", "on",
+                               "using"})  # fmt: skip
 
 
 class PhraseIndex:
