@@ -62,13 +62,16 @@ _NEED_RE = re.compile(
     # a person's capability, whatever its verb: "an administrator should be able to provide a mask"
     r"|\b(?:must|should|shall|will|would|could|can) be able\s++to\s++[a-z]|"
     r"\b(?:needs?|wants?|ha(?:s|ve)|should have|would like) the (?:ability|option|possibility|choice) to\b"
+    # a need for a thing, and a demand: "Drivers need a quicker way to ...", "Users have asked for a dark mode"
+    r"|\b(?:needs?|wants?|lacks?|expects?)\s++(?:a|an|some|more|better|clearer|quicker|faster|easier|simpler)\s"
+    r"|\b(?:(?:ha(?:s|ve)|had|keep|are|were)\s++)?(?:asked|requested|been asking|asking)\s++(?:for|about)\b"
 )
 _NEED_KEY = (_NEED_RE.pattern, True)  # searched in lower-cased text
 # What a change lets a person do: "Allow administrators to deactivate a restaurant", "let
-# the teacher view every report" (the person is checked as for a need: not "allow the
-# server to retry").
+# the teacher view every report", "to help farmers plan irrigation" (the person is checked as
+# for a need: not "allow the server to retry", "help parsers find").
 _ALLOW_RE = re.compile(
-    r"\b(?:allow|allows|allowing|let|lets|letting|enable|enables|enabling)\s++(?:the\s++|all\s++|our\s++|any\s++|each\s++|an?\s++)?"
+    r"\b(?:allow|allows|allowing|let|lets|letting|enable|enables|enabling|help|helps|helping)\s++(?:the\s++|all\s++|our\s++|any\s++|each\s++|an?\s++)?"
     r"([a-z]++)\s++(?:to\s++)?[a-z]"
 )
 _ALLOW_KEY = (_ALLOW_RE.pattern, True)
