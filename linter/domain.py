@@ -59,6 +59,18 @@ _CHOSEN_RE = re.compile(
 )
 
 
+# "support for Kafka", "supports SAML", "add JUnit 5 support", "PostgreSQL is supported": the
+# term is what the product is to work with, a capability its users ask for, not a part of how
+# it is built ("Modify the parser to support wide tables" still names the parser)
+_SUPPORT_BEFORE_RE = re.compile(r"\bsupport(?:s|ing)?\s++(?:for\s++)?(?:the\s++|an?\s++)?[`'\"]?\Z", re.IGNORECASE)
+_SUPPORT_AFTER_RE = re.compile(r"[`'\"]?\s++(?:(?:is|are|be)\s++)?support(?:ed)?\b", re.IGNORECASE)
+
+
+def supported(text: str, start: int, end: int) -> bool:
+    """The term at `start:end` is the object of support: what the product should work with."""
+    return bool(_SUPPORT_BEFORE_RE.search(text, max(0, start - 30), start) or _SUPPORT_AFTER_RE.match(text, end))
+
+
 def chosen(text: str, start: int) -> bool:
     """The term at `start` is what a sentence chooses to build with, not one it mentions."""
     return _CHOSEN_RE.search(text, max(0, start - 60), start) is not None

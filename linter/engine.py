@@ -32,7 +32,7 @@ from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
 from .checks.base import Hit
 from .config import Config
-from .domain import WEAK_EVIDENCE, Candidates, chosen, evidence_in, normalise, variants
+from .domain import WEAK_EVIDENCE, Candidates, chosen, evidence_in, normalise, supported, variants
 from .errors import ConfigError
 from .model import HOW_CATEGORIES, BodyFormat, Finding, Skipped, Story, StoryResult
 from .parse import parse
@@ -281,6 +281,8 @@ class Linter:
                     evidence, key = known
                     if never_counts(rule.category, evidence, rule.check.holds_in_behaviour):
                         continue
+                    if rule.check.kind != "identifiers" and supported(parsed.text(hit.field), hit.start, hit.end):
+                        continue  # "support for Kafka", "JUnit 5 support": what the product works with
                     if (
                         own_name
                         and (rule.category == "technology" or rule.check.kind == "identifiers")

@@ -243,6 +243,25 @@ def test_the_own_name_exemption_covers_names_from_code_of_the_product() -> None:
     assert "code_structure" not in how(Story(id="1", title=title, project="gh:acme/duravault"))
 
 
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("Add Kafka support to the exporter", "technology"),
+        ("Add support for inheritance between flow definitions", "code_structure"),
+        ("Make the importer's output reproducible when Docker is supported as a runtime", "technology"),
+    ],
+)
+def test_what_the_product_is_to_support_is_no_choice_in_any_category(title: str, category: str) -> None:
+    """The object of "support" is what the product works with, whichever rule names it."""
+    assert category not in how(Story(id="1", title=title))
+
+
+def test_a_term_beside_support_that_is_not_its_object_still_counts() -> None:
+    assert "code_structure" in how(Story(id="1", title="Change the parser class to support tables of 500 columns"))
+    # a name from the code is the code's, even as the object of support
+    assert "code_structure" in how(Story(id="1", title="Add support for `retry_policy` in the job runner"))
+
+
 def test_bundled_patterns_compile_when_a_story_needs_them() -> None:
     """The one-story start pays only for the pattern rules its text can match."""
     linter = Linter()
