@@ -216,6 +216,8 @@ SUGGESTED_ROW = "single-suggested"
 SUGGESTED_TASK_ROW = "single-suggested-task"
 #: Evidence classes whose sentence orders the build, or names it as the item itself.
 ORDERING = frozenset({"imperative", "title-imperative", "title", "proposal", "acceptance"})
+#: The category whose evidence is a whole plan (a list of build steps, a solution section)
+STEPS_CATEGORY = "implementation_steps"
 
 
 def story_row(sentences: int, request: bool = False, suggested: bool = False, task: bool = False) -> str:
@@ -232,8 +234,12 @@ def story_row(sentences: int, request: bool = False, suggested: bool = False, ta
 def lone_suggestion(evidence: Iterable[tuple[str, str]], sentences: int, terms: int) -> bool:
     """The HOW evidence, as (category, evidence class), is one occurrence of a term (`terms`:
     the places terms start) in one sentence, and no imperative, title, proposal or
-    criterion orders it."""
-    return sentences <= 1 and terms <= 1 and not any(e in ORDERING for _, e in evidence)
+    criterion orders it. A list of build steps is never one term: it is the steps."""
+    return (
+        sentences <= 1
+        and terms <= 1
+        and not any(e in ORDERING or c == STEPS_CATEGORY for c, e in evidence)
+    )
 
 
 def titled_as_work(analysis: Analysis) -> bool:
