@@ -216,8 +216,10 @@ SUGGESTED_ROW = "single-suggested"
 SUGGESTED_TASK_ROW = "single-suggested-task"
 #: Evidence classes whose sentence orders the build, or names it as the item itself.
 ORDERING = frozenset({"imperative", "title-imperative", "title", "proposal", "acceptance"})
-#: The category whose evidence is a whole plan (a list of build steps, a solution section)
-STEPS_CATEGORY = "implementation_steps"
+#: Categories whose evidence is never one term a writer thinks aloud about: a list of build
+#: steps is the plan itself, and a place on the screen, a size or a colour, said once, is the
+#: layout (a technology or a name from the code said once is as often the product's own)
+NEVER_LONE = frozenset({"implementation_steps", "ui_spec"})
 
 
 def story_row(sentences: int, request: bool = False, suggested: bool = False, task: bool = False) -> str:
@@ -234,11 +236,11 @@ def story_row(sentences: int, request: bool = False, suggested: bool = False, ta
 def lone_suggestion(evidence: Iterable[tuple[str, str]], sentences: int, terms: int) -> bool:
     """The HOW evidence, as (category, evidence class), is one occurrence of a term (`terms`:
     the places terms start) in one sentence, and no imperative, title, proposal or
-    criterion orders it. A list of build steps is never one term: it is the steps."""
+    criterion orders it; never for the categories of `NEVER_LONE`."""
     return (
         sentences <= 1
         and terms <= 1
-        and not any(e in ORDERING or c == STEPS_CATEGORY for c, e in evidence)
+        and not any(e in ORDERING or c in NEVER_LONE for c, e in evidence)
     )
 
 

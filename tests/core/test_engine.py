@@ -262,6 +262,18 @@ def test_a_term_beside_support_that_is_not_its_object_still_counts() -> None:
     assert "code_structure" in how(Story(id="1", title="Add support for `retry_policy` in the job runner"))
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "An export button on the right of the editor would save me a trip through the menu.",
+        "There would be a ranking at the right of the screen during a match.",
+    ],
+)
+def test_a_place_on_the_screen_said_once_is_the_layout(body: str) -> None:
+    """Not a lone suggestion capped below the threshold, as a technology named once is."""
+    assert how(Story(id="1", title="Scores and export", body=body)) == {"ui_spec"}
+
+
 def test_bundled_patterns_compile_when_a_story_needs_them() -> None:
     """The one-story start pays only for the pattern rules its text can match."""
     linter = Linter()
