@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
+from ..parse import SEC_AC
 from .base import Check, Hit, PhraseIndex, str_list
 from .term_scan import TermScan
 
@@ -39,12 +40,24 @@ _TYPED = re.compile(r"-{1,2}[A-Za-z][\w-]*(?:[= ]\S*)?$|\.[A-Za-z]\w*$")
 _CODE_PUNCTUATION = re.compile(r"[(){};]|\w\s+=\s+\w|==|=>|->|::")
 
 
+# "via Stripe", "using mongodump", "through FCM", "with Redis"; "Sentry installed", "Kafka set up"
+_MEANS_BEFORE = re.compile(r"\b(?:via|using|through|with|by)\s++(?:an?\s++|the\s++)?\Z", re.IGNORECASE)
+_MEANS_AFTER = re.compile(
+    r"\s++(?:is\s++|are\s++|be\s++)?(?:installed|integrated|configured|set\s+up|deployed|enabled|added|used|in\s+place)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_as_means(text: str, start: int, end: int) -> bool:
+    return bool(_MEANS_BEFORE.search(text, max(0, start - 20), start) or _MEANS_AFTER.match(text, end))
+
+
 class TermCheck(Check):
     kind = "terms"
     allowed = frozenset(
         {"terms", "cased-terms", "requires-any", "unless-any", "boost-any", "context", "skip-sections",
          "user-clause", "confidence", "requires-code", "max-per-story", "title-only", "exclude-titles",
-         "code-sense-only"}
+         "code-sense-only", "criteria-means-only"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -56,6 +69,10 @@ class TermCheck(Check):
         self.unless = PhraseIndex(str_list(detect, "unless-any"))
         self.boost = PhraseIndex(str_list(detect, "boost-any"))
         self.requires_code = bool(detect.get("requires-code", False))
+        # in an acceptance criterion that orders nothing, a term counts only as the means the
+        # criterion names ("paid via Stripe", "Sentry installed"), not as where its outcome
+        # shows ("no duplicate lines reach Elasticsearch")
+        self.criteria_means_only = bool(detect.get("criteria-means-only", False))
         # words with an everyday sense too ("a search function", "payment methods"): they
         # count only beside code (a name from code, inline code, or another of the terms)
         self.code_sense_only = frozenset(t.lower() for t in str_list(detect, "code-sense-only"))
@@ -110,6 +127,11 @@ class TermCheck(Check):
                 continue
             if self.requires_code and not a.spans_in(s):
                 continue
+            if self.criteria_means_only and s.section == SEC_AC and not s.directive:
+                text = a.parsed.text(s.field)
+                matches = [m for m in matches if _named_as_means(text, m[0], m[1])]
+                if not matches:
+                    continue
             conf = min(self.confidence + (0.1 if self.boost and self.boost.occurs(s) else 0.0), 1.0)
             text = a.parsed.text(s.field)
             for start, end, _phrase in matches:  # every term of the sentence, left to right
