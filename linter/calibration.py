@@ -111,9 +111,17 @@ def is_docs_work(title: str) -> bool:
     return DOCS_WORK_RE.search(title) is not None
 
 
+# A title that says it is a user story ("User story: failed payment handling", "[US-010] ...",
+# "As a guest I ...") is no bug report, whatever failure it is about
+_STORY_TITLE_RE = re.compile(r"\A\W*+(?:user\s*+stor(?:y|ies)\s*+(?:[:#|\-\u2013\u2014]|\d)|story\s*+:|us[-\s]?\d+\b|as\s++an?\s)")
+
+
 def is_bug_report(title: str, body: str) -> bool:
+    lowered = title.lower()
+    if _STORY_TITLE_RE.match(lowered):
+        return False
     bug_title, bug_body = _bug_patterns()
-    return bool(bug_title.search(title.lower()) or bug_body.search(body.lower()))
+    return bool(bug_title.search(lowered) or bug_body.search(body.lower()))
 
 
 # A feature request in a user's words: GitHub's issue template, the headings of the issue

@@ -90,6 +90,11 @@ def test_bug_reports_are_told_by_their_title_or_their_trace() -> None:
     # "can not" spelled apart; a feature that handles what did not happen is no failure
     assert is_bug_report("Workers can not connect to the queue", "")
     assert not is_bug_report("Remind customers when a payment is not received within 7 days", "")
+    # a title that says it is a user story is no bug report, whatever failure it is about
+    assert not is_bug_report("USER STORY: Failed payment handling", "")
+    assert not is_bug_report("[US-010] Show why a delivery update failed", "")
+    assert not is_bug_report("As a guest I can retry a failed payment", "")
+    assert is_bug_report("User stories page crashes on load", "")
     assert not is_bug_report("Retry webhooks that were not sent", "")
     # a reproduction told in prose, without the template's heading
     assert is_bug_report("Thread count grows with each scheduled task", "The issue was reproduced using the Docker image:")
