@@ -116,9 +116,14 @@ def is_docs_work(title: str) -> bool:
 _STORY_TITLE_RE = re.compile(r"\A\W*+(?:user\s*+stor(?:y|ies)\s*+(?:[:#|\-\u2013\u2014]|\d)|story\s*+:|us[-\s]?\d+\b|as\s++an?\s)")
 
 
+# ... nor is one that orders something built ("Add retry on failed uploads", "feat(db): add
+# connection timeout configuration", "[CI] Add the cache action"): a task about failures
+_BUILD_TITLE_RE = re.compile(r"\A\W*+(?:\[[^\]]*+\]\s*+)?(?:feat(?:ure)?(?:\([^)]*+\))?\s*+:\s*+)?(?:add|implement|create|support|allow|introduce|provide|enable|expose|make)\b")
+
+
 def is_bug_report(title: str, body: str) -> bool:
     lowered = title.lower()
-    if _STORY_TITLE_RE.match(lowered):
+    if _STORY_TITLE_RE.match(lowered) or _BUILD_TITLE_RE.match(lowered):
         return False
     bug_title, bug_body = _bug_patterns()
     return bool(bug_title.search(lowered) or bug_body.search(body.lower()))
