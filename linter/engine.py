@@ -247,6 +247,8 @@ class Linter:
                 analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
         learned = self.domain.get(story.project) if self.domain and story.project else None
         own_name = _own_name(story.project)
+        tags = _TITLE_TAGS.match(parsed.title)
+        tags_end = tags.end() if tags else -1
         findings: list[Finding] = []
         bug_report: bool | None = None  # decided on the first finding that needs it
         docs_work: bool | None = None
@@ -283,6 +285,8 @@ class Linter:
                         continue
                     if rule.check.kind != "identifiers" and supported(parsed.text(hit.field), hit.start, hit.end):
                         continue  # "support for Kafka", "JUnit 5 support": what the product works with
+                    if hit.field == "title" and hit.end <= tags_end:
+                        continue  # "[Java inspection] Add a quick fix": the tag names the area
                     if (
                         own_name
                         and (rule.category == "technology" or rule.check.kind == "identifiers")
@@ -445,6 +449,9 @@ class Linter:
 
 
 _ALNUM = re.compile(r"[^a-z0-9]+")
+# the tags a title starts with ("[Java inspection]", "[C++][Parquet]", "[CI]"): the area of the
+# product the item is filed under
+_TITLE_TAGS = re.compile(r"\A\s*+(?:\[[^\]\n]{1,40}\]\s*+)+")
 
 
 def _own_name(project: str | None) -> str:

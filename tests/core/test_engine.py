@@ -274,6 +274,11 @@ def test_a_place_on_the_screen_said_once_is_the_layout(body: str) -> None:
     assert how(Story(id="1", title="Scores and export", body=body)) == {"ui_spec"}
 
 
+def test_a_titles_leading_tags_name_the_area_not_a_choice() -> None:
+    assert "technology" not in how(Story(id="1", title="[Java inspection] Add quick fix to remove unused imports"))
+    assert "technology" in how(Story(id="1", title="[CI] Add Sentry to the nightly build"))
+
+
 def test_bundled_patterns_compile_when_a_story_needs_them() -> None:
     """The one-story start pays only for the pattern rules its text can match."""
     linter = Linter()
