@@ -113,20 +113,36 @@ def is_docs_work(title: str) -> bool:
 
 # A title that says it is a user story ("User story: failed payment handling", "[US-010] ...",
 # "As a guest I ...") is no bug report, whatever failure it is about
-_STORY_TITLE_RE = re.compile(r"\A\W*+(?:user\s*+stor(?:y|ies)\s*+(?:[:#|\-\u2013\u2014]|\d)|story\s*+:|us[-\s]?\d+\b|as\s++an?\s)")
+_STORY_TITLE_RE = re.compile(
+    r"\A[^\w\[]*+(?:\[\s*+(?:user\s*+stor(?:y|ies)|story|us[-\s]?\d+)\s*+\]|"
+    r"user\s*+stor(?:y|ies)\s*+(?:[:#|\-\u2013\u2014]|\d)|story\s*+:|us[-\s]?\d+\b|"
+    r"as\s++an?\s++[^,.;:\n]{1,60}?,?\s++(?:i|we)\b)"
+)
+# ... and one that orders something built ("Add retries for uploads", "feat(db): add timeouts",
+# "[CI] Add the cache action") is a task, whatever bug template its body follows ("Current
+# behavior", "Expected behavior"); a title that reports a failure still does ("Add to cart
+# fails on Safari")
+_BUILD_TITLE_RE = re.compile(
+    r"\A[^\w\[]*+(?:\[[^\]]*+\]\s*+)*(?:feat(?:ure)?(?:\([^)]*+\))?\s*+:\s*+)?"
+    r"(?:add|implement|create|support|allow|introduce|provide|enable|expose|make)\b"
+)
 
 
-# ... nor is one that orders something built ("Add retry on failed uploads", "feat(db): add
-# connection timeout configuration", "[CI] Add the cache action"): a task about failures
-_BUILD_TITLE_RE = re.compile(r"\A\W*+(?:\[[^\]]*+\]\s*+)?(?:feat(?:ure)?(?:\([^)]*+\))?\s*+:\s*+)?(?:add|implement|create|support|allow|introduce|provide|enable|expose|make)\b")
+#: failure words that, in a title ordering a build, describe the thing to build
+_DESCRIBING = frozenset({"missing", "failed", "failing", "failure", "failures", "invalid", "incorrect", "wrong"})
 
 
 def is_bug_report(title: str, body: str) -> bool:
     lowered = title.lower()
-    if _STORY_TITLE_RE.match(lowered) or _BUILD_TITLE_RE.match(lowered):
+    if _STORY_TITLE_RE.match(lowered):
         return False
     bug_title, bug_body = _bug_patterns()
-    return bool(bug_title.search(lowered) or bug_body.search(body.lower()))
+    build = _BUILD_TITLE_RE.match(lowered) is not None
+    if build:
+        # "Add retries for failed uploads", "Implement missing dial tones": a failure word that
+        # only describes what is to be built; "Add to cart fails on Safari" still reports one
+        return any(m.group(0).strip() not in _DESCRIBING for m in bug_title.finditer(lowered))
+    return bug_title.search(lowered) is not None or bug_body.search(body.lower()) is not None
 
 
 # A feature request in a user's words: GitHub's issue template, the headings of the issue

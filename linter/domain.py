@@ -59,11 +59,18 @@ _CHOSEN_RE = re.compile(
 )
 
 
-# "support for Kafka", "supports SAML", "add JUnit 5 support", "PostgreSQL is supported": the
-# term is what the product is to work with, a capability its users ask for, not a part of how
-# it is built ("Modify the parser to support wide tables" still names the parser)
-_SUPPORT_BEFORE_RE = re.compile(r"\bsupport(?:s|ing)?\s++(?:for\s++)?(?:the\s++|an?\s++)?[`'\"]?\Z", re.IGNORECASE)
-_SUPPORT_AFTER_RE = re.compile(r"[`'\"]?\s++(?:(?:is|are|be)\s++)?support(?:ed)?\b", re.IGNORECASE)
+# "support for Kafka", "supports SAML", "add JUnit 5 support", "Kafka and RabbitMQ support",
+# "PostgreSQL is supported": the term is what the product is to work with, a capability its
+# users ask for, not a part of how it is built ("Modify the parser to support wide tables"
+# still names the parser; "a supporting Redis cache" is a Redis cache)
+_SUPPORT_BEFORE_RE = re.compile(r"\bsupports?\s++(?:for\s++)?(?:the\s++|an?\s++)?[`'\"]?\Z", re.IGNORECASE)
+# used with .match at the term's end only: a search from every position would be quadratic
+_SUPPORT_AFTER_RE = re.compile(
+    r"[`'\"]?(?:\s++v?\d[\w.]{0,12})?"  # a version: "JUnit 5 support", "Java 21 support"
+    r"(?:\s*+(?:,|/|\band\b|\bor\b)\s*+[\w.+#-]{1,30}(?:\s++v?\d[\w.]{0,12})?){0,3}"  # "Kafka and RabbitMQ support"
+    r"\s++(?:(?:is|are|be)\s++)?support(?:ed)?\b",
+    re.IGNORECASE,
+)
 
 
 def supported(text: str, start: int, end: int) -> bool:

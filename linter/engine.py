@@ -283,7 +283,7 @@ class Linter:
                     evidence, key = known
                     if never_counts(rule.category, evidence, rule.check.holds_in_behaviour):
                         continue
-                    if rule.check.kind != "identifiers" and supported(parsed.text(hit.field), hit.start, hit.end):
+                    if rule.check.kind == "terms" and supported(parsed.text(hit.field), hit.start, hit.end):
                         continue  # "support for Kafka", "JUnit 5 support": what the product works with
                     if hit.field == "title" and hit.end <= tags_end:
                         continue  # "[Java inspection] Add a quick fix": the tag names the area

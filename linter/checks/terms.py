@@ -40,16 +40,25 @@ _TYPED = re.compile(r"-{1,2}[A-Za-z][\w-]*(?:[= ]\S*)?$|\.[A-Za-z]\w*$")
 _CODE_PUNCTUATION = re.compile(r"[(){};]|\w\s+=\s+\w|==|=>|->|::")
 
 
-# "via Stripe", "using mongodump", "through FCM", "with Redis"; "Sentry installed", "Kafka set up"
-_MEANS_BEFORE = re.compile(r"\b(?:via|using|through|with|by)\s++(?:an?\s++|the\s++)?\Z", re.IGNORECASE)
+# "via Stripe", "using mongodump", "through FCM", "built with React", "hosted on Heroku";
+# "Sentry installed", "Kafka set up in staging" (the participle as the criterion's predicate,
+# not "Kafka configured as a source", "the PWA used by drivers"). Both are used at the term's
+# own position only (.search in a short window, .match at its end).
+_MEANS_BEFORE = re.compile(
+    r"(?:\b(?:via|using|through)|\b(?:built|implemented|integrated|handled|processed|hosted|deployed|managed|"
+    r"authenticated|paid)\s++(?:with|by|in|on|using|via|through))"
+    r"\s++(?:an?\s++|the\s++)?\Z",
+    re.IGNORECASE,
+)
 _MEANS_AFTER = re.compile(
-    r"\s++(?:is\s++|are\s++|be\s++)?(?:installed|integrated|configured|set\s+up|deployed|enabled|added|used|in\s+place)\b",
+    r"\s++(?:(?:is|are|be|gets?)\s++)?(?:installed|integrated|configured|set\s+up|deployed|enabled|added|used|in\s+place)"
+    r"(?=[ \t]*+(?:$|[\n\r.,;:)]|(?:and|in|on|for|across|at|to|within)\b))",
     re.IGNORECASE,
 )
 
 
 def _named_as_means(text: str, start: int, end: int) -> bool:
-    return bool(_MEANS_BEFORE.search(text, max(0, start - 20), start) or _MEANS_AFTER.match(text, end))
+    return bool(_MEANS_BEFORE.search(text, max(0, start - 40), start) or _MEANS_AFTER.match(text, end))
 
 
 class TermCheck(Check):
@@ -128,8 +137,8 @@ class TermCheck(Check):
             if self.requires_code and not a.spans_in(s):
                 continue
             if self.criteria_means_only and s.section == SEC_AC and not s.directive:
-                text = a.parsed.text(s.field)
-                matches = [m for m in matches if _named_as_means(text, m[0], m[1])]
+                field_text = a.parsed.text(s.field)
+                matches = [m for m in matches if _named_as_means(field_text, m[0], m[1])]
                 if not matches:
                     continue
             conf = min(self.confidence + (0.1 if self.boost and self.boost.occurs(s) else 0.0), 1.0)

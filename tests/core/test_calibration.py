@@ -96,9 +96,16 @@ def test_bug_reports_are_told_by_their_title_or_their_trace() -> None:
     assert not is_bug_report("As a guest I can retry a failed payment", "")
     assert is_bug_report("User stories page crashes on load", "")
     # ... nor one whose title orders something built
-    assert not is_bug_report("Add retries for failed uploads", "Current behavior: a failed upload is lost.")
+    assert not is_bug_report("Add retries for uploads", "Current behavior: a failed upload is lost.")
+    assert not is_bug_report("Add retries for failed uploads", "")  # the failure word describes what to build
+    assert is_bug_report("Create account returns 500 error", "")
     assert not is_bug_report("feat(db): add timeouts", "## Expected behavior\nA stuck query fails after 30 s.")
+    assert not is_bug_report("[CI] Add the cache action", "**Current Behavior**\nEvery run downloads everything.")
     assert is_bug_report("Fix: export fails for large projects", "")
+    assert is_bug_report("Add to cart fails on Safari", "")  # the title reports a failure
+    assert is_bug_report("Support page crashes on load", "")
+    assert not is_bug_report("[User Story] Failed payment handling", "")
+    assert is_bug_report("As a result of the upgrade, login fails", "")
     assert not is_bug_report("Retry webhooks that were not sent", "")
     # a reproduction told in prose, without the template's heading
     assert is_bug_report("Thread count grows with each scheduled task", "The issue was reproduced using the Docker image:")
