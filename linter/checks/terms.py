@@ -82,6 +82,9 @@ class TermCheck(Check):
         # criterion names ("paid via Stripe", "Sentry installed"), not as where its outcome
         # shows ("no duplicate lines reach Elasticsearch")
         self.criteria_means_only = bool(detect.get("criteria-means-only", False))
+        if self.criteria_means_only and self.context not in ("requirement", "any"):
+            # elsewhere a criterion never reaches the test: the option would silently do nothing
+            raise ValueError('criteria-means-only needs context = "requirement" (or "any")')
         # words with an everyday sense too ("a search function", "payment methods"): they
         # count only beside code (a name from code, inline code, or another of the terms)
         self.code_sense_only = frozenset(t.lower() for t in str_list(detect, "code-sense-only"))

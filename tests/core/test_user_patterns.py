@@ -206,6 +206,25 @@ def test_code_sense_only_must_name_the_rules_terms(tmp_path: Path) -> None:
         load_rule_file(path)
 
 
+def test_criteria_means_only_needs_a_context_that_reaches_criteria(tmp_path: Path) -> None:
+    path = _rule(tmp_path, 'kind = "terms"\nterms = ["kafka"]\ncriteria-means-only = true\ncontext = "directive"')
+    with pytest.raises(ConfigError, match="criteria-means-only needs context"):
+        load_rule_file(path)
+
+
+def test_criteria_means_only_counts_a_term_as_the_criterions_means(tmp_path: Path) -> None:
+    _rule(
+        tmp_path / "team-rules",
+        'kind = "terms"\nterms = ["kafka"]\ncriteria-means-only = true\ncontext = "requirement"',
+    )
+    res = _check(
+        tmp_path,
+        {"id": "means", "title": "Events", "body": "## Acceptance criteria\n- Order events are published via Kafka."},
+        {"id": "place", "title": "Events", "body": "## Acceptance criteria\n- No order event reaches Kafka twice."},
+    )
+    assert sorted({story for story, _ in _terms(res)}) == ["means"]
+
+
 def test_other_language_patterns_are_checked_at_load_and_compiled_on_first_need() -> None:
     """Bundled other-language patterns (MO01's, a pattern rule's) wait to be compiled until a
     story may hold one, but the nested-quantifier guard refuses them at load all the same."""
