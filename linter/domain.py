@@ -73,9 +73,25 @@ _SUPPORT_AFTER_RE = re.compile(
 )
 
 
+# "integrate w/ Maven", "reconnecting to Kafka", "integration into Jenkins": what the product is
+# to connect to, for the term that is the connection's object only ("Use RabbitMQ for the
+# queue, connecting to the managed cluster" still chooses RabbitMQ)
+_CONNECTED_RE = re.compile(
+    r"\b(?:(?:re)?connect(?:s|ed|ing|ion|ions)?|integrat(?:e|es|ed|ing|ion|ions))\s++(?:w/|with|to|into)\s++"
+    r"(?:the\s++|an?\s++)?[`'\"]?\Z",
+    re.IGNORECASE,
+)
+
+
 def supported(text: str, start: int, end: int) -> bool:
-    """The term at `start:end` is the object of support: what the product should work with."""
-    return bool(_SUPPORT_BEFORE_RE.search(text, max(0, start - 30), start) or _SUPPORT_AFTER_RE.match(text, end))
+    """The term at `start:end` is the object of support or of a connection: what the product
+    should work with."""
+    window = max(0, start - 40)
+    return bool(
+        _SUPPORT_BEFORE_RE.search(text, window, start)
+        or _CONNECTED_RE.search(text, window, start)
+        or _SUPPORT_AFTER_RE.match(text, end)
+    )
 
 
 def chosen(text: str, start: int) -> bool:
