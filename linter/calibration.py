@@ -123,9 +123,17 @@ _STORY_TITLE_RE = re.compile(
 # behavior", "Expected behavior"); a title that reports a failure still does ("Add to cart
 # fails on Safari")
 _BUILD_TITLE_RE = re.compile(
-    r"\A[^\w\[]*+(?:\[[^\]]*+\]\s*+)*(?:feat(?:ure)?(?:\([^)]*+\))?\s*+:\s*+)?"
-    r"(?:add|implement|create|support|allow|introduce|provide|enable|expose|make)\b"
+    r"(?:feat(?:ure)?(?:\([^)]*+\))?\s*+:\s*+)?(?:add|implement|create|support|allow|introduce|provide|enable|expose|make)\b"
 )
+# The tags a title starts with ("[Java inspection]", "[C++][Parquet]", "[CI]"): the area the item
+# is filed under; what follows them is the title proper
+_TITLE_TAGS_RE = re.compile(r"[^\w\[]*+(?:\[[^\]\n]{1,60}\]\s*+)*")
+
+
+def title_tags_end(title: str) -> int:
+    """Where a title's leading tags end (0 without tags)."""
+    m = _TITLE_TAGS_RE.match(title)
+    return m.end() if m else 0
 
 
 #: failure words that, in a title ordering a build, describe the thing to build
@@ -137,7 +145,7 @@ def is_bug_report(title: str, body: str) -> bool:
     if _STORY_TITLE_RE.match(lowered):
         return False
     bug_title, bug_body = _bug_patterns()
-    build = _BUILD_TITLE_RE.match(lowered) is not None
+    build = _BUILD_TITLE_RE.match(lowered, title_tags_end(lowered)) is not None
     if build:
         # "Add retries for failed uploads", "Implement missing dial tones": a failure word that
         # only describes what is to be built; "Add to cart fails on Safari" still reports one

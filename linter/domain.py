@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .analysis import Analysis, SentenceInfo, analyse
 from .calibration import evidence_class, is_bug_report
-from .checks.base import PhraseIndex
+from .checks.base import PhraseIndex, beside
 from .checks.identifiers import IdentifierCheck
 from .checks.terms import TermCheck
 from .model import HOW_CATEGORIES, Story
@@ -60,11 +60,16 @@ _CHOSEN_RE = re.compile(
 
 
 # "support for Kafka", "supports SAML", "add JUnit 5 support", "Kafka and RabbitMQ support",
-# "PostgreSQL is supported": the term is what the product is to work with, a capability its
-# users ask for, not a part of how it is built ("Modify the parser to support wide tables"
-# still names the parser; "a supporting Redis cache" is a Redis cache)
-_SUPPORT_BEFORE_RE = re.compile(r"\bsupports?\s++(?:for\s++)?(?:the\s++|an?\s++)?[`'\"]?\Z", re.IGNORECASE)
-# used with .match at the term's end only: a search from every position would be quadratic
+# "PostgreSQL is supported", "integrate w/ Maven", "reconnecting to Kafka": the term is what the
+# product is to work with or connect to, a capability its users ask for, not a part of how it is
+# built. Only the term that is the object counts ("Modify the parser to support wide tables"
+# still names the parser, "a supporting Redis cache" is a Redis cache, and "Use RabbitMQ for the
+# queue, connecting to the managed cluster" still chooses RabbitMQ).
+_WORKS_WITH_BEFORE_RE = re.compile(
+    r"\b(?:supports?\s++(?:for\s++)?|(?:(?:re)?connect(?:s|ed|ing|ion|ions)?|integrat(?:e|es|ed|ing|ion|ions))"
+    r"\s++(?:w/|with|to|into)\s++)(?:the\s++|an?\s++)?[`'\"]?\Z",
+    re.IGNORECASE,
+)
 _SUPPORT_AFTER_RE = re.compile(
     r"[`'\"]?(?:\s++v?\d[\w.]{0,12})?"  # a version: "JUnit 5 support", "Java 21 support"
     r"(?:\s*+(?:,|/|\band\b|\bor\b)\s*+[\w.+#-]{1,30}(?:\s++v?\d[\w.]{0,12})?){0,3}"  # "Kafka and RabbitMQ support"
@@ -73,30 +78,15 @@ _SUPPORT_AFTER_RE = re.compile(
 )
 
 
-# "integrate w/ Maven", "reconnecting to Kafka", "integration into Jenkins": what the product is
-# to connect to, for the term that is the connection's object only ("Use RabbitMQ for the
-# queue, connecting to the managed cluster" still chooses RabbitMQ)
-_CONNECTED_RE = re.compile(
-    r"\b(?:(?:re)?connect(?:s|ed|ing|ion|ions)?|integrat(?:e|es|ed|ing|ion|ions))\s++(?:w/|with|to|into)\s++"
-    r"(?:the\s++|an?\s++)?[`'\"]?\Z",
-    re.IGNORECASE,
-)
-
-
 def supported(text: str, start: int, end: int) -> bool:
     """The term at `start:end` is the object of support or of a connection: what the product
     should work with."""
-    window = max(0, start - 40)
-    return bool(
-        _SUPPORT_BEFORE_RE.search(text, window, start)
-        or _CONNECTED_RE.search(text, window, start)
-        or _SUPPORT_AFTER_RE.match(text, end)
-    )
+    return beside(text, start, end, before=_WORKS_WITH_BEFORE_RE, after=_SUPPORT_AFTER_RE)
 
 
 def chosen(text: str, start: int) -> bool:
     """The term at `start` is what a sentence chooses to build with, not one it mentions."""
-    return _CHOSEN_RE.search(text, max(0, start - 60), start) is not None
+    return beside(text, start, start, before=_CHOSEN_RE, window=60)
 
 
 def normalise(term: str) -> str:

@@ -27,6 +27,7 @@ from .calibration import (
     never_counts,
     sentence_key,
     story_signals,
+    title_tags_end,
 )
 from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
@@ -247,8 +248,7 @@ class Linter:
                 analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
         learned = self.domain.get(story.project) if self.domain and story.project else None
         own_name = _own_name(story.project)
-        tags = _TITLE_TAGS.match(parsed.title)
-        tags_end = tags.end() if tags else -1
+        tags_end = title_tags_end(parsed.title)
         findings: list[Finding] = []
         bug_report: bool | None = None  # decided on the first finding that needs it
         docs_work: bool | None = None
@@ -449,9 +449,6 @@ class Linter:
 
 
 _ALNUM = re.compile(r"[^a-z0-9]+")
-# the tags a title starts with ("[Java inspection]", "[C++][Parquet]", "[CI]"): the area of the
-# product the item is filed under
-_TITLE_TAGS = re.compile(r"\A\s*+(?:\[[^\]\n]{1,40}\]\s*+)+")
 
 
 def _own_name(project: str | None) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 from ..parse import SEC_AC
-from .base import Check, Hit, PhraseIndex, str_list
+from .base import Check, Hit, PhraseIndex, beside, str_list
 from .term_scan import TermScan
 
 #: A name only code spells (get_user, getUser, parse(), user.getName), for `code-sense-only`:
@@ -42,8 +42,7 @@ _CODE_PUNCTUATION = re.compile(r"[(){};]|\w\s+=\s+\w|==|=>|->|::")
 
 # "via Stripe", "using mongodump", "through FCM", "built with React", "hosted on Heroku";
 # "Sentry installed", "Kafka set up in staging" (the participle as the criterion's predicate,
-# not "Kafka configured as a source", "the PWA used by drivers"). Both are used at the term's
-# own position only (.search in a short window, .match at its end).
+# not "Kafka configured as a source", "the PWA used by drivers"); see `beside`.
 _MEANS_BEFORE = re.compile(
     r"(?:\b(?:via|using|through)|\b(?:built|implemented|integrated|handled|processed|hosted|deployed|managed|"
     r"authenticated|paid)\s++(?:with|by|in|on|using|via|through))"
@@ -55,10 +54,6 @@ _MEANS_AFTER = re.compile(
     r"(?=[ \t]*+(?:$|[\n\r.,;:)]|(?:and|in|on|for|across|at|to|within)\b))",
     re.IGNORECASE,
 )
-
-
-def _named_as_means(text: str, start: int, end: int) -> bool:
-    return bool(_MEANS_BEFORE.search(text, max(0, start - 40), start) or _MEANS_AFTER.match(text, end))
 
 
 class TermCheck(Check):
@@ -141,7 +136,7 @@ class TermCheck(Check):
                 continue
             if self.criteria_means_only and s.section == SEC_AC and not s.directive:
                 field_text = a.parsed.text(s.field)
-                matches = [m for m in matches if _named_as_means(field_text, m[0], m[1])]
+                matches = [m for m in matches if beside(field_text, m[0], m[1], before=_MEANS_BEFORE, after=_MEANS_AFTER)]
                 if not matches:
                     continue
             conf = min(self.confidence + (0.1 if self.boost and self.boost.occurs(s) else 0.0), 1.0)
