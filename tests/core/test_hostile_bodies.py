@@ -13,6 +13,7 @@ import pytest
 
 from storylint.engine import Linter
 from storylint.model import BodyFormat, Story
+from tests.core.spies import count_calls
 
 LINTER = Linter()
 CASES = {
@@ -81,16 +82,9 @@ def test_outcome_prompts_beyond_ascii_are_read_once() -> None:
 def test_a_sentence_of_many_terms_is_weighed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Thousands of findings in one sentence ("12px 12px ..." with no full stop):
     its evidence class and key are worked out once, not once per finding (that was quadratic)."""
-    import storylint.engine as engine
+    from storylint import engine
 
-    calls: list[int] = []
-    original = engine.evidence_class
-
-    def counted(*args: object, **kwargs: object) -> str:
-        calls.append(1)
-        return original(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine, "evidence_class", counted)
+    calls = count_calls(monkeypatch, engine, "evidence_class")
     result = Linter().lint(Story(id="wall", title="Spacing", body="Use 12px " * 500))
     assert sum(f.rule == "UI01" for f in result.findings) > 100
     assert len(calls) <= 3  # the title and the body's one sentence

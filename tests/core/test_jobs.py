@@ -19,6 +19,7 @@ import pytest
 from storylint import parallel
 from storylint.engine import Linter
 from storylint.model import Story, StoryResult
+from tests.core.spies import count_calls
 from tests.stories import case_stories, write_jsonl
 
 
@@ -151,14 +152,7 @@ def test_results_come_back_in_input_order_with_few_chunks_in_flight(monkeypatch:
 def test_auto_jobs_switches_to_workers_past_the_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "AUTO_AFTER", 10)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
-    started: list[int] = []
-    real = parallel._pooled
-
-    def spy(*args: object, **kw: object) -> object:
-        started.append(1)
-        return real(*args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parallel, "_pooled", spy)
+    started = count_calls(monkeypatch, parallel, "_pooled")
     tasks = _tasks(200)
     out = list(parallel.lint_in_order(tasks, Linter(), jobs=None))
     assert started and [i for i, _ in out] == list(range(200))
