@@ -19,16 +19,17 @@ from typing import Any, TypeVar, cast
 
 from .fastre import fast
 from .languages import NEVER, bundled, every, phrases, words
+from .lazyre import lazy
 from .parse import CODE, LIST_ITEM, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 
 T = TypeVar("T")
 
-TOKEN_RE = re.compile(r"\w++(?:[.+#]\w++)*+[+#]*+")  # (possessive: the same words, found sooner)
-_PREFIX_RE = re.compile(
+TOKEN_RE = lazy(r"\w++(?:[.+#]\w++)*+[+#]*+")  # (possessive: the same words, found sooner)
+_PREFIX_RE = lazy(
     r"[\s*_>\-\u2022:|]*(?:\[[ xX]\]\s*)?(?:\d{1,3}[.)]\s*)?"
     r"(?:(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,20}\)|[A-Za-z][\w/&+.'-]*(?: [A-Za-z][\w/&+.'-]*){0,3}[*_]{0,2}\s?:[*_]{0,2}(?=\s))[\s*_]*){0,3}"
 )
-_MODAL_RE = re.compile(
+_MODAL_RE = lazy(
     r"\b(?:should|must|shall|needs? to|has to|have to|ought to|is to be|are to be|"
     r"to be (?:implemented|done|built|stored|added|used|created|moved|replaced|removed|handled)|"
     r"(?:can|could|may|might) be (?:done|achieved|implemented|solved|handled|fixed|built) (?:by|using|with|via|through|in))\b",
@@ -52,7 +53,7 @@ _PROPOSED_BUILD = (
     r"(?:use|reuse|add|make|store|save|persist|cache|move|create|have|put|switch|replace|implement|introduce|extract|split|"
     r"rename|expose|migrate|refactor|rewrite|convert|extend|change|remove|drop|wrap|call|run|keep|send|query|index)"
 )
-_PLAN_RE = re.compile(
+_PLAN_RE = lazy(
     r"\b(?:we(?:'ll| will| would| can| could| should| need to| have to| must| propose| suggest| plan to| are going to|'re going to| intend to| recommend)|"
     # the team's intention to build: "we want to add X via the /state endpoint"
     # the team's need of a thing to build: "we need a task that moves the data to X"
@@ -85,15 +86,15 @@ _PLAN_RE = re.compile(
 )
 # Possessive runs (*+, ++) keep these linear on long runs of blanks: no run is split
 # between neighbouring quantifiers.
-_USER_CLAUSE_RE = re.compile(
+_USER_CLAUSE_RE = lazy(
     r"^[\s*_>#\-]*+as\s++(?:(?:an?|the)\b)?+[\s*_]*+([^,.;\n]{1,80}?)[\s*_,]*+(?:<br\s*/?>[\s*_]*+)?(?:i|we)\b",
     re.IGNORECASE,
 )
-_OWN_WORK_RE = re.compile(r"\b(?:in|to|from|with|for|into|on) (?:my|our)\b", re.IGNORECASE)
-_PROHIBITION_RE = re.compile(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.IGNORECASE)
-_WANT_VERB_RE = re.compile(r"\b(?:want|wants|need|needs|would like|['’]d like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.IGNORECASE)
+_OWN_WORK_RE = lazy(r"\b(?:in|to|from|with|for|into|on) (?:my|our)\b", re.IGNORECASE)
+_PROHIBITION_RE = lazy(r"\b(?:should|must|shall)\s*(?:not|n't)\b|\b(?:shouldn't|mustn't)\b", re.IGNORECASE)
+_WANT_VERB_RE = lazy(r"\b(?:want|wants|need|needs|would like|['’]d like|wish|have)[\s*_]+(?:to[\s*_]+)?(?:be able to[\s*_]+)?(\w+)", re.IGNORECASE)
 # "I want the system to store X in a cookie": a want that directs how the system is built
-_SYSTEM_WANT_RE = re.compile(
+_SYSTEM_WANT_RE = lazy(
     r"\b(?:want|wants|need|needs|would like|['’]d like)\s+(?:the|our|this|a|an)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:system|app|application|site|website|page|platform|backend|server|database|api|service|tool|reports?|data|"
     r"front-?end|ui)\s+(?:to\s+(?:be\s+)?)?(\w+)",
@@ -591,7 +592,7 @@ class Analysis:
 # Words that must be present before the (slower) regexes are worth running.
 # Modals that order nobody: the user's burden today ("one has to copy it"), a need denied
 # ("you don't need to"), and the purpose clause, which states the benefit ("so that ...").
-_NOT_AN_ORDER_RE = re.compile(
+_NOT_AN_ORDER_RE = lazy(
     r"\b(?:one|you|users?|customers?|people|everyone|everybody|they|he|she)\s+(?:\w+ly\s+|still\s+|now\s+|always\s+|often\s+)?"
     r"(?:has to|have to|needs? to|must)\b"
     r"|\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|no longer|never) (?:\w+ )?(?:need|have) to\b"
@@ -599,7 +600,7 @@ _NOT_AN_ORDER_RE = re.compile(
     re.IGNORECASE,
 )
 # A question asks; only one that proposes ("how about we ...", "should we ...") directs.
-_PROPOSING_QUESTION_RE = re.compile(
+_PROPOSING_QUESTION_RE = lazy(
     r"\b(?:how|what) about\b|\bwhy not\b|\b(?:should|shall|could|can|would|must) (?:we|you|the team)\b"
     r"|\bwould it (?:be|make)\b|\bis it (?:possible|worth)\b|\bwhat if we\b",
     re.IGNORECASE,
@@ -607,7 +608,7 @@ _PROPOSING_QUESTION_RE = re.compile(
 # The reporter's side, not the team's plan: the burden today ("Currently, we have to ...",
 # "Right now, to do this I need to ...") and a wish for what they could do ("It would really
 # help if we could ...", "it would be nice if I could ...").
-_USERS_SIDE_RE = re.compile(
+_USERS_SIDE_RE = lazy(
     r"\b(?:currently|right now|at the moment|as of now|at present)\b,?\s*+(?:(?:in order )?to [^,.;]{1,60}?,?\s*+)?"
     r"\b(?:we|i)\s++(?:(?:still|always|often|usually)\s++)?(?:have to|need to|must)\b"  # not "we will have to": a plan
     r"|\b(?:it|that|this)(?:'d|\s+would)\s++(?:\w+\s++)?(?:help|be\s++(?:\w+\s++)?(?:nice|great|useful|helpful|awesome|cool|handy|"
@@ -617,7 +618,7 @@ _USERS_SIDE_RE = re.compile(
 _USERS_SIDE_WORDS = frozenset({"currently", "now", "moment", "present", "if"})
 # "X should return Y", "it must be visible": a modal whose object is what the user
 # observes states required behaviour; only a modal that orders construction directs it.
-_BEHAVIOUR_MODAL_RE = re.compile(
+_BEHAVIOUR_MODAL_RE = lazy(
     r"\b(?:should|must|shall|needs? to|has to|have to)\s+(?:(?:not|also|only|always|never|still|now)\s+)*"
     r"(?:be\s+(?:able|visible|possible|available|consistent|compatible|configurable|the same|similar|shown|displayed|"
     r"accepted|rejected|listed|sorted|filtered|enabled|disabled|allowed|readable|editable|searchable|reported|"
@@ -635,7 +636,7 @@ def behaviour_modal(text: str) -> bool:
 
 
 # Work whose product is documentation: the code names in it are what to write about.
-DOCS_WORK_RE = re.compile(
+DOCS_WORK_RE = lazy(
     r"\b(?:wiki|documentation|docs|readme|(?:user|developer|admin|installation|getting started|upgrade|upgrading|migration|"
     r"contributing|contributor|quick ?start|how-to|setup|deployment|operator|integration) guides?|"
     r"tutorial|release notes|(?:upgrade|migration|deprecation) notes?|changelog|javadocs?|docstrings?|help page|reference page)\b"
@@ -652,19 +653,19 @@ _PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "app
                          "pull", "about", "why", "option", "way", "alternative"})  # fmt: skip
 # "Add the ability to configure X in the Helm chart": what the order builds is a capability
 # for the user, and what it names is where the user exercises it.
-_GIVES_CAPABILITY = re.compile(
+_GIVES_CAPABILITY = lazy(
     r"\s++(?:(?:an?|the|some)\s++)?(?:(?:new|basic|optional|simple)\s++)?(?:ability|abilities|option|options|possibility|way)\s++(?:to|for)\b",
     re.IGNORECASE,
 )
 _PROPOSE_WORDS = frozenset({"propose", "suggest", "recommend"})
 # A verb joined by a hyphen to a word other than a particle starts a compound name
 # ("Parse-tika", "Import-Package", "Install-redis script"), not an order ("Clean-up X").
-_NAME_COMPOUND = re.compile(r"-(?!(?:up|out|off|in|down|over|back)\b)[A-Za-z]")
+_NAME_COMPOUND = lazy(r"-(?!(?:up|out|off|in|down|over|back)\b)[A-Za-z]")
 _VERB_PREFIXES = frozenset({"re", "un", "de", "pre"})  # "Re-use", "Un-pin", "De-duplicate", "Pre-compute"
 _NEGATIONS = frozenset({"not", "shouldn", "mustn", "t"})
 # The fix, stated: "The fix is probably to do the cast after Math.min", "A simple fix would be
 # increasing the interval", "We should fix this by making the scheduler use X".
-_FIX_STATED_RE = re.compile(
+_FIX_STATED_RE = lazy(
     r"\b(?:fix|solution|remedy)\s++(?:here\s++)?(?:(?:is|will\s++be|should\s++be)\s++(?:probably\s++|simply\s++|just\s++)?to\b"
     r"|(?:would|could|might)\s++be\s++(?:probably\s++|simply\s++|just\s++)?(?:to\b|[a-z]+ing\b))"
     # not what was tried: "I tried fixing it by using X, to no avail"
@@ -676,9 +677,9 @@ _FIX_STATED_RE = re.compile(
     re.IGNORECASE,
 )
 # ... but not a stopgap: "For now we fix it by restarting the server" is part of the symptom
-_WORKAROUND_RE = re.compile(r"\b(?:for now|for the time being|in the meantime|temporarily|as a workaround)\b", re.IGNORECASE)
+_WORKAROUND_RE = lazy(r"\b(?:for now|for the time being|in the meantime|temporarily|as a workaround)\b", re.IGNORECASE)
 _FIX_WORDS = frozenset({"fix", "fixed", "fixing", "solution", "remedy", "solve", "solved", "resolve", "resolved", "addressed"})
-_CODE_LIKE = re.compile(r"\w(?:_\w|\.\w|\()|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|::|->")  # (the \w branches as one: faster)
+_CODE_LIKE = lazy(r"\w(?:_\w|\.\w|\()|[a-z][A-Z]|[A-Z][a-z0-9]+[A-Z]|::|->")  # (the \w branches as one: faster)
 CODE_LIKE_KEY = (_CODE_LIKE.pattern, False)
 DOCS_WORK_KEY = (DOCS_WORK_RE.pattern, True)
 #: what every story's one scan is asked for the sentence analysis itself (see `prefiltered`)

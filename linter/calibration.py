@@ -21,6 +21,7 @@ from .analysis import DOCS_WORK_RE, Analysis, SentenceInfo, behaviour_modal, gra
 from .fastre import fast
 from .languages import bundled as bundled_languages
 from .languages import every, lenient, phrases, words
+from .lazyre import lazy
 from .parse import REPRO_VERBS, SEC_AC, SEC_PROPOSAL
 
 #: Pseudo-counts pulling a thin cell toward its parent's precision.
@@ -81,14 +82,14 @@ def _bug_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return fast(re.compile(title)), fast(re.compile(body, re.MULTILINE))
 
 
-_STEPS_HEADING_RE = re.compile(
+_STEPS_HEADING_RE = lazy(
     r"\A[\W_]*+(?:(?:test )?steps?(?: (?:performed|taken|followed|done|tried|executed|used))?|what i did)\b[\W_]*+\Z", re.IGNORECASE
 )
-_EXPECTED_HEADING_RE = re.compile(r"\A[\W_]*+expected\b", re.IGNORECASE)
+_EXPECTED_HEADING_RE = lazy(r"\A[\W_]*+expected\b", re.IGNORECASE)
 # A plan whose verb is what the user is shown ("we should display the table of versions")
-_SHOWS_RE = re.compile(r"\b(?:should|must|need to|needs to|have to|has to)\s+(?:also\s+|only\s+|always\s+)?(?:show|display|list)\b", re.IGNORECASE)
+_SHOWS_RE = lazy(r"\b(?:should|must|need to|needs to|have to|has to)\s+(?:also\s+|only\s+|always\s+)?(?:show|display|list)\b", re.IGNORECASE)
 # ... unless it also says how it is built: "show the map using Leaflet", "list them via boto3 and cache them"
-_BUILT_HOW_RE = re.compile(r"\b(?:using|with|via|through|instead of|rather than|powered by|built on|based on|and (?:cache|store|save|persist|use|call|fetch|write|load|send))\b", re.IGNORECASE)
+_BUILT_HOW_RE = lazy(r"\b(?:using|with|via|through|instead of|rather than|powered by|built on|based on|and (?:cache|store|save|persist|use|call|fetch|write|load|send))\b", re.IGNORECASE)
 #: Evidence that never counts: what goes wrong, and the steps and notes of a bug report.
 NEVER = frozenset({"symptom", "bug-report"})
 _WEAK_IN_BUGS = frozenset({"title-imperative", "imperative", "modal", "title", "statement"})
@@ -113,7 +114,7 @@ def is_docs_work(title: str) -> bool:
 
 # A title that says it is a user story ("User story: failed payment handling", "[US-010] ...",
 # "As a guest I ...") is no bug report, whatever failure it is about
-_STORY_TITLE_RE = re.compile(
+_STORY_TITLE_RE = lazy(
     r"\A[^\w\[]*+(?:\[\s*+(?:user\s*+stor(?:y|ies)|story|us[-\s]?\d+)\s*+\]|"
     r"user\s*+stor(?:y|ies)\s*+(?:[:#|\-\u2013\u2014]|\d)|story\s*+:|us[-\s]?\d+\b|"
     r"as\s++an?\s++[^,.;:\n]{1,60}?,?\s++(?:i|we)\b)"
@@ -122,12 +123,12 @@ _STORY_TITLE_RE = re.compile(
 # "[CI] Add the cache action") is a task, whatever bug template its body follows ("Current
 # behavior", "Expected behavior"); a title that reports a failure still does ("Add to cart
 # fails on Safari")
-_BUILD_TITLE_RE = re.compile(
+_BUILD_TITLE_RE = lazy(
     r"(?:feat(?:ure)?(?:\([^)]*+\))?\s*+:\s*+)?(?:add|implement|create|support|allow|introduce|provide|enable|expose|make)\b"
 )
 # The tags a title starts with ("[Java inspection]", "[C++][Parquet]", "[CI]"): the area the item
 # is filed under; what follows them is the title proper
-_TITLE_TAGS_RE = re.compile(r"[^\w\[]*+(?:\[[^\]\n]{1,60}\]\s*+)*")
+_TITLE_TAGS_RE = lazy(r"[^\w\[]*+(?:\[[^\]\n]{1,60}\]\s*+)*")
 
 
 def title_tags_end(title: str) -> int:
@@ -158,7 +159,7 @@ def is_bug_report(title: str, body: str) -> bool:
 # words are mostly the product's own surface the asker works with (its API, its settings, a
 # tool it should support: "Support Playwright", "Add expect.toBeGreaterThan"), not an order.
 _FEATURE_REQUEST_RE = fast(
-    re.compile(
+    lazy(
         r"feature request|is your (?:feature|enhancement) request related|describe the solution you(?:'|\u2019)?d like|"
         r"describe alternatives you(?:'|\u2019)?ve considered|"
         # the headings of the issue forms projects give their users for a request
@@ -171,7 +172,7 @@ _FEATURE_REQUEST_RE = fast(
 
 # ... and the type tag an issue form puts before a user's title ("[Feature]: ...", "[FR] ...",
 # "Feature: ..."); not a conventional commit's "feat:", which a team writes for its own work
-_REQUEST_TAG_RE = re.compile(
+_REQUEST_TAG_RE = lazy(
     r"\A[^\w\[]*+(?:\[\s*+(?:feature|feature request|feature-request|fr|rfe|enhancement|request|idea|suggestion)s?\s*+\]|"
     r"(?:feature|fr|rfe)\s*+:)"
 )
@@ -185,7 +186,7 @@ def is_feature_request(title: str, body: str) -> bool:
 
 
 # A bug's to-do item that orders the fix: "Need to rename X to Y", "We have to use X".
-_FIX_TODO_RE = re.compile(
+_FIX_TODO_RE = lazy(
     r"\A\W*+(?:we\s++|you\s++|i\s++)?(?:(?:will\s++)?(?:need|needs|have|has)\s++to|must|should)\s++(?:also\s++)?([a-z]++)",
     re.IGNORECASE,
 )

@@ -25,6 +25,7 @@ from .calibration import evidence_class, is_bug_report
 from .checks.base import PhraseIndex, beside
 from .checks.identifiers import IdentifierCheck
 from .checks.terms import TermCheck
+from .lazyre import lazy
 from .model import HOW_CATEGORIES, Story
 from .parse import SEC_AC, parse
 
@@ -40,7 +41,7 @@ MIN_SHARE = 0.01
 WEAK_EVIDENCE = frozenset({"title", "statement", "modal", "modal-behaviour"})
 
 # "support for Kafka", "integration with SAP", "export to CSV": what the product works with
-_WORKS_WITH_RE = re.compile(
+_WORKS_WITH_RE = lazy(
     r"\b(?:support(?:s|ed)? for|supports|integrat(?:e|es|ed|ion|ions) with|compatib(?:le|ility) with|"
     r"import(?:s|ed|ing)? from|export(?:s|ed|ing)? to|connect(?:s|ed|ing)? to|works? with)\b",
     re.IGNORECASE,
@@ -49,10 +50,10 @@ _WORKS_WITH_WORDS = frozenset({"support", "supports", "supported", "integrate", 
                                "integration", "integrations", "compatible", "compatibility", "import", "imports",
                                "imported", "importing", "export", "exports", "exported", "exporting", "connect",
                                "connects", "connected", "connecting", "work", "works"})  # fmt: skip
-_WS = re.compile(r"\s+")
+_WS = lazy(r"\s+")
 # "need to use CXF", "switch to Kafka": a sentence that chooses the term still orders it,
 # however often the product's users meet it
-_CHOSEN_RE = re.compile(
+_CHOSEN_RE = lazy(
     r"\b(?:use|uses|using|adopt|adopting|switch(?:ing)? to|migrat(?:e|ing) to|port(?:ing)? to|based on|"
     r"built (?:on|with)|rel(?:y|ying) on)\s++(?:[\w.-]++\s++){0,2}+\Z",
     re.IGNORECASE,
@@ -65,12 +66,12 @@ _CHOSEN_RE = re.compile(
 # built. Only the term that is the object counts ("Modify the parser to support wide tables"
 # still names the parser, "a supporting Redis cache" is a Redis cache, and "Use RabbitMQ for the
 # queue, connecting to the managed cluster" still chooses RabbitMQ).
-_WORKS_WITH_BEFORE_RE = re.compile(
+_WORKS_WITH_BEFORE_RE = lazy(
     r"\b(?:supports?\s++(?:for\s++)?|(?:(?:re)?connect(?:s|ed|ing|ion|ions)?|integrat(?:e|es|ed|ing|ion|ions))"
     r"\s++(?:w/|with|to|into)\s++)(?:the\s++|an?\s++)?[`'\"]?\Z",
     re.IGNORECASE,
 )
-_SUPPORT_AFTER_RE = re.compile(
+_SUPPORT_AFTER_RE = lazy(
     r"[`'\"]?(?:\s++v?\d[\w.]{0,12})?"  # a version: "JUnit 5 support", "Java 21 support"
     r"(?:\s*+(?:,|/|\band\b|\bor\b)\s*+[\w.+#-]{1,30}(?:\s++v?\d[\w.]{0,12})?){0,3}"  # "Kafka and RabbitMQ support"
     r"\s++(?:(?:is|are|be)\s++)?support(?:ed)?\b",

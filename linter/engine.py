@@ -35,6 +35,7 @@ from .checks.base import Hit
 from .config import Config
 from .domain import WEAK_EVIDENCE, Candidates, chosen, evidence_in, normalise, supported, variants
 from .errors import ConfigError
+from .lazyre import lazy
 from .model import HOW_CATEGORIES, BodyFormat, Finding, Skipped, Story, StoryResult
 from .parse import parse
 from .rulepack import GRAMMAR_DATA, Rule, RulePack, load_rulepack, rules_dir
@@ -55,9 +56,9 @@ INFO_BELOW = 0.7
 #: reports: a finding's confidence must not change with the filter (it once did, so that
 #: `min-confidence = 0.9` dropped stories whose three sentences were each under 0.9).
 EVIDENCE_AT = 0.7
-_WS = re.compile(r"\s+")
-_WIKI_MONO = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")  # Jira wiki monospace, as in parse.py
-_MARKERS = re.compile(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
+_WS = lazy(r"\s+")
+_WIKI_MONO = lazy(r"\{\{([^{}\n]{1,2000})\}\}")  # Jira wiki monospace, as in parse.py
+_MARKERS = lazy(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
 
 
 @cache
@@ -448,7 +449,7 @@ class Linter:
         )  # fmt: skip
 
 
-_ALNUM = re.compile(r"[^a-z0-9]+")
+_ALNUM = lazy(r"[^a-z0-9]+")
 
 
 def _own_name(project: str | None) -> str:

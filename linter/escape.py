@@ -15,11 +15,13 @@ import logging
 import re
 from typing import Any
 
+from .lazyre import lazy
+
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators: each can end
 # a line, move the cursor or start a terminal escape sequence.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
-_COMMAND_START = re.compile(r"^(\s*)(::|##\[)")
-_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\u2028\u2029]+", re.IGNORECASE)
+_CONTROL = lazy("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_COMMAND_START = lazy(r"^(\s*)(::|##\[)")
+_URL = lazy(r"https?://[^\s\x00-\x1f\x7f-\x9f\u2028\u2029]+", re.IGNORECASE)
 
 
 def _neutralise_start(line: str) -> str:

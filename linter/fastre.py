@@ -20,11 +20,13 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
+from .lazyre import lazy
+
 #: searches answered by `re` alone before the RE2 engine is built (the one-story cold start)
 COMPILE_AFTER = 200
 
 # A non-ASCII character `re` reads as a word character (a letter or digit of any script).
-_UNICODE_WORD = re.compile(r"[^\W\x00-\x7f]")
+_UNICODE_WORD = lazy(r"[^\W\x00-\x7f]")
 
 
 _last_read: list[Any] = [None, False]  # the last non-ASCII text asked about, and its answer

@@ -7,13 +7,14 @@ Connectors turn tracker data into :class:`Story`; the engine turns a story into
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from .lazyre import lazy
 
 if TYPE_CHECKING:
     from .reporters.json_format import FindingSpool
@@ -48,7 +49,7 @@ class BodyFormat(str, Enum):
     HTML = "html"  # a Jira XML or RSS export, rendered fields: read as the Markdown it stands for
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def _has_surrogates(value: Any, depth: int = 0) -> bool:

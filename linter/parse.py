@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from itertools import accumulate
 
 from .languages import words
+from .lazyre import lazy
 from .model import BodyFormat, Story
 
 # Block kinds
@@ -61,44 +62,44 @@ _SECTION_SOURCES: list[tuple[str, str, str]] = [
 def _section_words() -> list[tuple[str, re.Pattern[str]]]:
     return [(kind, re.compile(f"{english}|{words(key)}", re.IGNORECASE)) for kind, english, key in _SECTION_SOURCES]
 
-_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_COMMENT_RE = lazy(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 # Jira wiki macros that only frame or colour text ("{panel:bgColor=#e7f4fa}", "{color:red}"):
 # their parameters style the author's comment; they specify nothing of the product.
-_WIKI_MACRO_RE = re.compile(
+_WIKI_MACRO_RE = lazy(
     r"\{(?:panel|color|quote|info|note|warning|tip|expand|anchor|status|section|column|div|span)(?::[^{}\n]{0,300})?\}"
 )
-_IMAGE_RE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\[\]\s]{0,2000}\)")
-_URL_RE = re.compile(
+_IMAGE_RE = lazy(r"!\[[^\[\]\n]{0,500}\]\([^()\[\]\s]{0,2000}\)")
+_URL_RE = lazy(
     r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
     r"|\bwww\.[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
 )
-_LINK_TARGET_RE = re.compile(r"\]\([^()\[\]\s]{1,2000}\)")
+_LINK_TARGET_RE = lazy(r"\]\([^()\[\]\s]{1,2000}\)")
 
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)")
-_WIKI_CODE_RE = re.compile(r"^\s*\{(code|noformat)(?::([^}|\s]*))?[^}]{0,200}\}")
-_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
-_WIKI_HEADING_RE = re.compile(r"^\s*h([1-6])\.\s+")
-_SETEXT_RE = re.compile(r"^ {0,3}(?:=+|-{2,})[ \t]*$")
-_LIST_RE = re.compile(r"^([ \t]{0,40})(?:[-*+\u2022]|\d{1,9}[.)]|#{1,6}(?=\s)|\*{1,6}(?=\s)|-{1,6}(?=\s))[ \t]+(?:\[[ xX]\][ \t]*)?")
-_WIKI_LIST_RE = re.compile(r"^\s*[*#-]{1,8}[ \t]+")
-_TASK_RE = re.compile(r"\[([ xX])\]")
-_QUOTE_RE = re.compile(r"^ {0,3}>[ \t]?")
-_TABLE_RE = re.compile(r"^\s*\|")
-_TABLE_SEP_RE = re.compile(r"^(?=[^\n]*--)[\s:|-]++$")
-_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)([^*\n]{1,100})(?:\*\*|__)\s*:?\s*$")
-_LABEL_LINE_RE = re.compile(r"^\s*+([A-Za-z][A-Za-z /&'-]{1,60}?)\s*+:?\s*+$")
+_FENCE_RE = lazy(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)")
+_WIKI_CODE_RE = lazy(r"^\s*\{(code|noformat)(?::([^}|\s]*))?[^}]{0,200}\}")
+_HEADING_RE = lazy(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
+_WIKI_HEADING_RE = lazy(r"^\s*h([1-6])\.\s+")
+_SETEXT_RE = lazy(r"^ {0,3}(?:=+|-{2,})[ \t]*$")
+_LIST_RE = lazy(r"^([ \t]{0,40})(?:[-*+\u2022]|\d{1,9}[.)]|#{1,6}(?=\s)|\*{1,6}(?=\s)|-{1,6}(?=\s))[ \t]+(?:\[[ xX]\][ \t]*)?")
+_WIKI_LIST_RE = lazy(r"^\s*[*#-]{1,8}[ \t]+")
+_TASK_RE = lazy(r"\[([ xX])\]")
+_QUOTE_RE = lazy(r"^ {0,3}>[ \t]?")
+_TABLE_RE = lazy(r"^\s*\|")
+_TABLE_SEP_RE = lazy(r"^(?=[^\n]*--)[\s:|-]++$")
+_BOLD_LINE_RE = lazy(r"^\s*(?:\*\*|__)([^*\n]{1,100})(?:\*\*|__)\s*:?\s*$")
+_LABEL_LINE_RE = lazy(r"^\s*+([A-Za-z][A-Za-z /&'-]{1,60}?)\s*+:?\s*+$")
 # ... with any letters ("Criterios de aceptación:"), for the lines that are not ASCII (slower)
-_LABEL_LINE_ANY_RE = re.compile(r"^\s*+([^\W\d_](?:[^\W\d_]|[ /&'-]){1,60}?)\s*+:?\s*+$")
-_HR_RE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
-_BACKTICKS_RE = re.compile(r"`+")
-_WIKI_MONO_RE = re.compile(r"\{\{([^{}\n]{1,2000})\}\}")
+_LABEL_LINE_ANY_RE = lazy(r"^\s*+([^\W\d_](?:[^\W\d_]|[ /&'-]){1,60}?)\s*+:?\s*+$")
+_HR_RE = lazy(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
+_BACKTICKS_RE = lazy(r"`+")
+_WIKI_MONO_RE = lazy(r"\{\{([^{}\n]{1,2000})\}\}")
 # A sentence ends at . ! ? ; before white space (not the dot of "e.g.", "i.e.", "vs." or
 # "cf.", which an example or a comparison follows), at a line break unless the next line
 # visibly continues it ("<br>**so that**", a lower-case word), or at a pipe between spaces
 # before a field or a clause, which an export uses to join fields ("Industry: Finance |
 # Set up the store"): a capitalised label or three words. Not between single names ("Redis
 # | Kafka"), nor a shell's pipe ("grep x | sort", "time | log", PowerShell's "Where-Object").
-_SENTENCE_END_RE = re.compile(
+_SENTENCE_END_RE = lazy(
     # (the leading look-ahead names every first character: `re` then skips to the next of
     # them at C speed instead of trying the three branches at each character, 40% faster)
     r"(?=[.!?;\n|])(?:[.!?;](?<!\b[eE]\.[gG]\.)(?<!\b[iI]\.[eE]\.)(?<!\b[vV]s\.)(?<!\b[cC]f\.)(?=\s)|\n(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))"
@@ -167,7 +168,7 @@ class ParsedStory:
         return {b.section for b in self.blocks}
 
 
-_NOT_NEWLINE = re.compile(r"[^\n]")
+_NOT_NEWLINE = lazy(r"[^\n]")
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -201,8 +202,8 @@ def classify_section(heading: str) -> str:
 # Some exports keep a body's line breaks as the two characters "\n" (JSON text written into a
 # CSV cell). With several of those and hardly a real break, they are the body's lines; one or
 # two in a body with real breaks are a string in code ("split('\n')") and stay.
-_LITERAL_BREAK = re.compile(r"\\r\\n|\\n")
-_INLINE_CODE_RE = re.compile(r"`[^`\n]*+`")  # a string in code ("`printf(\"a\\nb\")`") is no break
+_LITERAL_BREAK = lazy(r"\\r\\n|\\n")
+_INLINE_CODE_RE = lazy(r"`[^`\n]*+`")  # a string in code ("`printf(\"a\\nb\")`") is no break
 
 
 def _real_breaks(body: str) -> str:
@@ -214,12 +215,12 @@ def _real_breaks(body: str) -> str:
 # A body in HTML (a Jira XML or RSS export, rendered fields, an Azure Boards description):
 # its block tags become the lines, lists and headings the parser reads as Markdown. A
 # Markdown body with an inline tag ("**As a** developer <br>**I want**") stays as it is.
-_HTML_BLOCK_RE = re.compile(r"</?(?:p|div|ul|ol|li|h[1-6]|table|tr|pre|blockquote)\b[^<>]{0,300}>", re.IGNORECASE)
-_HTML_START_RE = re.compile(r"\s*+<(?!!--)")
-_HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})\b[^<>]{0,2000}>")
+_HTML_BLOCK_RE = lazy(r"</?(?:p|div|ul|ol|li|h[1-6]|table|tr|pre|blockquote)\b[^<>]{0,300}>", re.IGNORECASE)
+_HTML_START_RE = lazy(r"\s*+<(?!!--)")
+_HTML_TAG_RE = lazy(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})\b[^<>]{0,2000}>")
 # a line break, then blank lines (it starts at a break: a long run of spaces is read once)
-_BLANK_LINES_RE = re.compile(r"\n[ \t]*+\n(?:[ \t]*+\n)*")
-_LINE_INDENT_RE = re.compile(r"\n[ \t]+")
+_BLANK_LINES_RE = lazy(r"\n[ \t]*+\n(?:[ \t]*+\n)*")
+_LINE_INDENT_RE = lazy(r"\n[ \t]+")
 _HTML_BREAKS = {"p": "\n\n", "div": "\n\n", "ul": "\n\n", "ol": "\n\n", "table": "\n\n", "tr": "\n",
                 "blockquote": "\n\n", "br": "\n", "hr": "\n\n"}  # fmt: skip
 _HTML_MARKS = {"b": "**", "strong": "**", "i": "_", "em": "_", "code": "`", "tt": "`", "td": " | ", "th": " | "}
@@ -535,13 +536,13 @@ def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading:
 
 
 # A log line pasted without a fence: a timestamp, a level, a stack frame.
-_LOG_START = re.compile(  # matched at the start of each line (anchored: linear under search too)
+_LOG_START = lazy(  # matched at the start of each line (anchored: linear under search too)
     r"^\s*+(?:\[?\d{4}-\d\d-\d\d[ T]\d|\[?\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE)\b"
     r"|at [\w$.<>]++\(|Caused by:|Exception in thread|Traceback \(|\.\.\. \d++ more|(?:[\w$]++\.)++[\w$]++(?:(?<=Exception)|(?<=Error))\b)"
 )
 
 
-_ANY_LOG_LINE = re.compile(_LOG_START.pattern, re.MULTILINE)
+_ANY_LOG_LINE = lazy(_LOG_START.pattern, re.MULTILINE)
 
 
 def _log_start(text: str, start: int, end: int) -> int:
@@ -570,8 +571,8 @@ def _log_start(text: str, start: int, end: int) -> int:
 # "Expected:" / "Actual result" / "**Expect**" as a label at the start of a line: the
 # report's verdict ("Expected a README in the package" is no verdict).
 _VERDICT_WORDS = r"(?:expect(?:ed|ation)?|actual(?:ly)?)(?:[ \t]++(?:results?|behaviou?r|outcomes?|output))?+[ \t*_]*+(?::|$)"
-_EXPECT_ACTUAL = re.compile(r"^[ \t#*_>-]*+" + _VERDICT_WORDS, re.IGNORECASE | re.MULTILINE)
-_VERDICT = re.compile(r"[ \t#*_>-]*+" + _VERDICT_WORDS, re.IGNORECASE | re.MULTILINE)
+_EXPECT_ACTUAL = lazy(r"^[ \t#*_>-]*+" + _VERDICT_WORDS, re.IGNORECASE | re.MULTILINE)
+_VERDICT = lazy(r"[ \t#*_>-]*+" + _VERDICT_WORDS, re.IGNORECASE | re.MULTILINE)
 
 
 def _mark_repro_steps(p: ParsedStory) -> None:
@@ -602,9 +603,9 @@ def _mark_repro_steps(p: ParsedStory) -> None:
         i = j
 
 
-_PROSE_WORD = re.compile(r"[A-Za-z]{2,}")
-_CODE_CHARS = re.compile(r"[{}\[\]();=<>$\\|]")
-_LOG_LINE = re.compile(r"^\s*(?:[$#>\[]|\d|at |File |Traceback|ERROR|WARN|INFO|DEBUG)")
+_PROSE_WORD = lazy(r"[A-Za-z]{2,}")
+_CODE_CHARS = lazy(r"[{}\[\]();=<>$\\|]")
+_LOG_LINE = lazy(r"^\s*(?:[$#>\[]|\d|at |File |Traceback|ERROR|WARN|INFO|DEBUG)")
 
 
 def _looks_like_prose(text: str, start: int, end: int) -> bool:

@@ -22,10 +22,11 @@ from . import __version__
 from .checks import CHECK_KINDS, Check
 from .checks._regex import UnsupportedPattern
 from .errors import ConfigError
+from .lazyre import lazy
 from .model import CATEGORIES, SEVERITIES
 
-CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{2,3}$")
-NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+CODE_RE = lazy(r"^[A-Z]{2,4}[0-9]{2,3}$")
+NAME_RE = lazy(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 STATUSES = ("stable", "preview", "deprecated", "removed")
 DOC_SECTIONS = ("what", "why", "example", "better")
 

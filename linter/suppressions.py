@@ -11,11 +11,12 @@ suppresses nothing is reported by SL01, like ruff's unused `noqa`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-_DIRECTIVE_RE = re.compile(
+from .lazyre import lazy
+
+_DIRECTIVE_RE = lazy(
     r"storylint[-: ]?(?:disable|ignore)(-line)?[ \t]{0,20}[:=]?[ \t]{0,20}"
     r"([A-Za-z]{2,4}[0-9]{0,3}(?:[ \t]*,[ \t]*[A-Za-z]{2,4}[0-9]{0,3}){0,50})"
     r"(?:[ \t]{0,20}(?:--(?!>)|\u2014|:)[ \t]{0,20}([^\n]{0,300}?))?[ \t]{0,300}(?:-->|\n|$)",

@@ -23,28 +23,28 @@ The set only ever says "cannot match" when that is sure:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 from ..fastre import re2_agrees
+from ..lazyre import lazy
 
 #: (pattern source, ignore case): what a rule asks the prefilter about
 Key = tuple[str, bool]
 
-_BRACE = re.compile(r"\{(\d*)(,?)(\d*)\}")
+_BRACE = lazy(r"\{(\d*)(,?)(\d*)\}")
 # Python's white space: \t \n \v \f \r, \x1c-\x1f, space, and beyond ASCII the no-break and
 # other Unicode spaces (`re`'s \s matches them in str patterns)
 _SPACE = "\\t-\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 
 
-_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+_HEX4 = lazy(r"[0-9a-fA-F]{4}")
 # a word character beyond ASCII (what fastre.re2_agrees keeps out of RE2), and an atom that
 # matches nothing
 # (only the Latin and Cyrillic letters whose every case form is a letter beyond ASCII too: not
 # "ſ", "ı" or "İ", which Python's case folding matches to s and i, nor the Kelvin sign or Greek)
-_FOREIGN_WORD = re.compile(r"(?![ſıİ])[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0400-\u04ff]")
+_FOREIGN_WORD = lazy(r"(?![ſıİ])[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0400-\u04ff]")
 _NO_MATCH = "[^\\x00-\\x{10ffff}]"
 
 

@@ -137,12 +137,6 @@ def str_list(detect: dict[str, Any], key: str) -> list[str]:
     return value
 
 
-def phrase_tokens(phrase: str) -> tuple[str, ...]:
-    from ..analysis import TOKEN_RE
-
-    return tuple(TOKEN_RE.findall(phrase))
-
-
 #: What follows an everyday verb that starts a sentence: its particle, its object's determiner,
 #: or the means it is done by ("Bootstrap using fallbacks", "Segment using the customer's age")
 _VERB_COMPLEMENTS = frozenset({"through", "to", "the", "a", "an", "your", "our", "my", "their", "his", "her", "its",
@@ -168,25 +162,32 @@ class PhraseIndex:
     """Multi-word terms matched over a sentence's tokens by hashing: linear in tokens."""
 
     def __init__(self, phrases: list[str], *, cased: list[str] | None = None, plurals: bool = True) -> None:
-        self._index: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
-        for phrase, is_cased in [(p, False) for p in phrases] + [(p, True) for p in (cased or [])]:
-            toks = phrase_tokens(phrase)
-            if not toks:
-                raise ValueError(f"term {phrase!r} has no words")
-            variants = [toks]
-            if plurals and not is_cased and toks[-1][-1:].isalpha():
+        # Built for every term list at load, so inside the one-story cold start: one pass,
+        # each phrase tokenised and lower-cased once.
+        from ..analysis import TOKEN_RE
+
+        tokenize = TOKEN_RE.findall
+        index: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+        for is_cased, group in ((False, phrases), (True, cased or [])):
+            for phrase in group:
+                toks = tuple(tokenize(phrase))
+                if not toks:
+                    raise ValueError(f"term {phrase!r} has no words")
+                if is_cased:
+                    index.setdefault(toks[0], []).append((toks, True, phrase))
+                    continue
+                head = tuple(t.lower() for t in toks[:-1])
                 last = toks[-1]
-                variants.append(toks[:-1] + (last + "s",))
-                variants.append(toks[:-1] + (last + "es",))
-                if last.endswith("y"):
-                    variants.append(toks[:-1] + (last[:-1] + "ies",))
-            for v in variants:
-                key = v[0] if is_cased else v[0].lower()
-                norm = v if is_cased else tuple(t.lower() for t in v)
-                self._index.setdefault(key, []).append((norm, is_cased, phrase))
-        for entries in self._index.values():
+                index.setdefault(head[0] if head else last.lower(), []).append((head + (last.lower(),), False, phrase))
+                if plurals and last[-1:].isalpha():
+                    endings = ("s", "es", "ies") if last.endswith("y") else ("s", "es")
+                    for ending in endings:
+                        word = ((last[:-1] if ending == "ies" else last) + ending).lower()
+                        index.setdefault(head[0] if head else word, []).append((head + (word,), False, phrase))
+        for entries in index.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest first
-        self._cased = any(c for entries in self._index.values() for _, c, _ in entries)
+        self._index = index
+        self._cased = bool(cased)
         self.first_words = frozenset(k.lower() for k in self._index)
         # A word as written that starts a term as written and, lower-cased, another term
         # ("Ruby" and "ruby on rails"): both kinds are tried there, longest first.

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
+from ..lazyre import lazy
 from .base import Check, Hit, PhraseIndex, str_list
 
-SNAKE = re.compile(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
+SNAKE = lazy(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
 class _Camel:
     """lowerCamelCase with a real hump (hasChanges, not eBPF or iOS), checked in linear time."""
 
@@ -30,20 +31,20 @@ class _Camel:
 
 
 CAMEL = _Camel()
-PASCAL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
-DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#)[A-Za-z_$][\w$]*)+(?:\(.{0,80}\))?[?!]?$")
-CALL = re.compile(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
-PATH = re.compile(
+PASCAL = lazy(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
+DOTTED = lazy(r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#)[A-Za-z_$][\w$]*)+(?:\(.{0,80}\))?[?!]?$")
+CALL = lazy(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
+PATH = lazy(
     r"^[\w@~./-]*[\w-]\.(?:rb|py|js|jsx|mjs|ts|tsx|go|java|kt|php|vue|svelte|yml|yaml|toml|cfg|ini|xml|sql|sh|css|scss|less|html|erb|haml|cs|cpp|h|rs|swift|gradle|lock|env)$"
 )
 # a name that reads as a database column or record field: order_id, shipped_at, Account__c
-COLUMN = re.compile(
+COLUMN = lazy(
     r"^(?:[a-z][a-z0-9]*_)+(?:id|ids|uuid|at|on|by|count|date|time|timestamp|flag|name|type|status|state|code|key|url|"
     r"amount|total|score|level|value)[?!]?$|^[A-Z]?\w+__c$"
 )
 MAX_IDENTIFIER = 120  # longer "words" are not names anyone types; skipping them keeps scans linear
 SHAPES: dict[str, Any] = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH, "column": COLUMN}
-_TEXT_WORD = re.compile(r"[\w@~./$:#>-]+(?:\(\))?")
+_TEXT_WORD = lazy(r"[\w@~./$:#>-]+(?:\(\))?")
 _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # In running text a dotted name must look like code (`window.onFocus`, `a.b()`), not a
 # product or file name (socket.io, favicon.ico) or a scoped label (Team::Backend).
@@ -53,7 +54,7 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # compound name's method, named by a verb as .NET names them (`SmtpSender.CreateMailMessage`);
 # `String.Format`, `System.IO`, `ASP.NET` and `ServiceStack.OrmLite` read as a product's or a
 # namespace's name.
-_TEXT_DOTTED = re.compile(
+_TEXT_DOTTED = lazy(
     r"^(?:[A-Za-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\)"
     r"|[A-Z][a-z0-9]++(?:[A-Z][a-z0-9]++)++\.(?:Create|Get|Set|Add|Remove|Update|Delete|Is|Has|Can|Make|Build|Find|Load|Save|"
     r"Read|Write|Parse|Convert|To|On|Handle|Process|Register|Resolve|Init|Initialize|Validate|Send|Run|Execute|Start|Stop|"
@@ -62,8 +63,8 @@ _TEXT_DOTTED = re.compile(
 # A scoped name (Gitlab::GitLogger, mesos::slave::State, core_text::convert, Javadoc's
 # HtmlReporter#Style) is code when it has three parts or a part only code spells;
 # "workflow::ready" and "Team::Backend" are labels, as is any in a story about labels.
-_SCOPED = re.compile(r"^(?:[A-Za-z_]\w*+(?:::|#))++[A-Za-z_]\w*+$")
-_CODE_SPELLING = re.compile(r"[a-z][A-Z]|[A-Za-z0-9]_[A-Za-z0-9]")
+_SCOPED = lazy(r"^(?:[A-Za-z_]\w*+(?:::|#))++[A-Za-z_]\w*+$")
+_CODE_SPELLING = lazy(r"[a-z][A-Z]|[A-Za-z0-9]_[A-Za-z0-9]")
 _LABEL_WORDS = frozenset({"label", "labels", "labelled", "labeled", "scoped"})
 
 
@@ -77,7 +78,7 @@ def _scoped_code(word: str) -> bool:
     )
 
 
-_MAYBE_CODE = re.compile(r"\w(?:_\w|\.\w|\()|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|::|->")  # (the \w branches as one: faster)
+_MAYBE_CODE = lazy(r"\w(?:_\w|\.\w|\()|[a-z][A-Z]|[A-Z][a-z]+[A-Z]|::|->")  # (the \w branches as one: faster)
 MAYBE_CODE_KEY = (_MAYBE_CODE.pattern, False)
 
 
@@ -86,9 +87,9 @@ def _maybe_code(a: Analysis) -> bool:
     return a.may_match(MAYBE_CODE_KEY) and _MAYBE_CODE.search(a.all_text()) is not None
 
 
-PASCAL3 = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
+PASCAL3 = lazy(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 # CamelCase led by an acronym (XLSXResponseWriter, UIExtensionFactory, HTTPClientFactory)
-ACRONYM_PASCAL = re.compile(r"^[A-Z]{2,}(?:[A-Z][a-z0-9]+)+$")
+ACRONYM_PASCAL = lazy(r"^[A-Z]{2,}(?:[A-Z][a-z0-9]+)+$")
 # An exception's or error's name (NullPointerException, ECONNRESET's KeyError) is what a
 # report saw go wrong, a symptom, never a part someone is told to build.
 SYMPTOM_SUFFIXES = ("Exception", "Exceptions", "Error", "Errors", "Fault", "Failure", "Warning")

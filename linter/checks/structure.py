@@ -17,6 +17,7 @@ from ..analysis import Analysis, LazyRegex, behaviour_modal, grammar
 from ..calibration import is_bug_report
 from ..fastre import fast, plain
 from ..languages import words
+from ..lazyre import lazy
 from ..parse import HEADING, LIST_ITEM, SEC_AC
 from ._regex import (
     LazyPatterns,
@@ -26,7 +27,7 @@ from ._regex import (
 )
 from .base import Check, Hit, PhraseIndex, str_list
 
-_PLACEHOLDER = re.compile(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
+_PLACEHOLDER = lazy(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
 _WHY_HEADING = (
     r"\b(?:goals?|objectives?|purpose|why|motivation|value|benefits?|business case|impact|reasoning|rationale|"
     r"problems?(?: to solve| statement)?|outcomes?|background|intent|user story)\b"
@@ -45,15 +46,15 @@ def _why_heading(heading: str) -> bool:
 
 
 # People affected, by their role ("dispatchers", "an editor"), not parts of the system.
-_ROLE_NOUN = re.compile(r"[a-z]{3,}(?:ers?|ors?|ists?|ians?|ees?)")
-_ROLE_PLURAL = re.compile(r"[a-z]{3,}(?:ers|ors|ists|ians|ees)")
+_ROLE_NOUN = lazy(r"[a-z]{3,}(?:ers?|ors?|ists?|ians?|ees?)")
+_ROLE_PLURAL = lazy(r"[a-z]{3,}(?:ers|ors|ists|ians|ees)")
 _ARTICLES = frozenset({"a", "an", "each", "every", "any"})
 
 
 # A need in plain words, found by its rare anchor first ("... need to see", "... must be
 # able to find") and then checked for a person just before it: "Dispatchers need to see
 # where each van is" states an outcome, "The server needs to poll the feed" does not.
-_NEED_RE = re.compile(
+_NEED_RE = lazy(
     r"\b(?:needs?|wants?|must be able|should be able|would like|ha(?:s|ve))\s++to\s++(?:see|know|find|track|check|"
     r"view|read|understand|plan|decide|compare|share|choose|pick|get|pay|book|reach|contact|export|print|download|"
     r"access|open|review|approve|edit|change|avoid|stop|trust|tell|notice|report|order|reorder|switch|save|keep|"
@@ -70,7 +71,7 @@ _NEED_KEY = (_NEED_RE.pattern, True)  # searched in lower-cased text
 # What a change lets a person do: "Allow administrators to deactivate a restaurant", "let
 # the teacher view every report", "to help farmers plan irrigation" (the person is checked as
 # for a need: not "allow the server to retry", "help parsers find").
-_ALLOW_RE = re.compile(
+_ALLOW_RE = lazy(
     r"\b(?:allow|allows|allowing|let|lets|letting|enable|enables|enabling|help|helps|helping)\s++(?:the\s++|all\s++|our\s++|any\s++|each\s++|an?\s++)?"
     r"([a-z]++)\s++(?:to\s++)?[a-z]"
 )
@@ -81,8 +82,8 @@ _ADVERBS = frozenset({"also", "really", "often", "still", "now", "all", "just", 
 
 
 # A template's prompt is not an outcome: "**Outcome**: *So we can ...*", "so that <benefit>".
-_PROMPT_AFTER = re.compile(r"[\s*_:\xa0]*+(?:\.\.\.|…|<[a-z][^<>\n]{0,40}+>)")
-_PROMPT_IN = re.compile(r"<[a-z][^<>\n]{0,40}+>|\.\.\.|…")
+_PROMPT_AFTER = lazy(r"[\s*_:\xa0]*+(?:\.\.\.|…|<[a-z][^<>\n]{0,40}+>)")
+_PROMPT_IN = lazy(r"<[a-z][^<>\n]{0,40}+>|\.\.\.|…")
 
 
 def _stated(pattern: Regex, text: str) -> bool:
@@ -105,14 +106,14 @@ def _states(phrases: LazyPatterns, a: Analysis) -> bool:
     return _stated(rx, a.parsed.masked_title) or _stated(rx, a.parsed.masked_body)
 
 
-_GIVEN = fast(re.compile(r"\bgiven\b", re.IGNORECASE))  # most bodies have none: RE2 says so quicker
-_WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
-_THEN = re.compile(r"\bthen\b", re.IGNORECASE)
+_GIVEN = fast(lazy(r"\bgiven\b", re.IGNORECASE))  # most bodies have none: RE2 says so quicker
+_WHEN = lazy(r"\bwhen\b", re.IGNORECASE)
+_THEN = lazy(r"\bthen\b", re.IGNORECASE)
 # Gherkin's own keyword: a "Scenario:" line, then lines that start with When and Then, whatever
 # stands for the Given ("As an eligibility worker viewing an application")
-_SCENARIO = fast(re.compile(r"^[ \t*_#>-]*+scenario(?: outline)?\b", re.IGNORECASE | re.MULTILINE))
-_WHEN_LINE = re.compile(r"^[ \t*_>-]*+when\b", re.IGNORECASE | re.MULTILINE)
-_THEN_LINE = re.compile(r"^[ \t*_>-]*+then\b", re.IGNORECASE | re.MULTILINE)
+_SCENARIO = fast(lazy(r"^[ \t*_#>-]*+scenario(?: outline)?\b", re.IGNORECASE | re.MULTILINE))
+_WHEN_LINE = lazy(r"^[ \t*_>-]*+when\b", re.IGNORECASE | re.MULTILINE)
+_THEN_LINE = lazy(r"^[ \t*_>-]*+then\b", re.IGNORECASE | re.MULTILINE)
 
 
 # (start, when, then): Gherkin's own keywords; the other languages' are rules/languages.toml's

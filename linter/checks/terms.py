@@ -13,13 +13,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
+from ..lazyre import lazy
 from ..parse import SEC_AC
 from .base import Check, Hit, PhraseIndex, beside, str_list
 from .term_scan import TermScan
 
 #: A name only code spells (get_user, getUser, parse(), user.getName), for `code-sense-only`:
 #: not "e.g.", a version (2.1) or a brand's casing (iPhone)
-_CODE_NAME = re.compile(r"[a-z]{2,}[A-Z][a-z]|[A-Za-z0-9]_[A-Za-z0-9]|\w\(\)|[a-z]\.[a-z]+[A-Z(]")
+_CODE_NAME = lazy(r"[a-z]{2,}[A-Z][a-z]|[A-Za-z0-9]_[A-Za-z0-9]|\w\(\)|[a-z]\.[a-z]+[A-Z(]")
 
 
 def _code_in_spans(a: Analysis, s: SentenceInfo) -> bool:
@@ -36,20 +37,20 @@ def _code_in_spans(a: Analysis, s: SentenceInfo) -> bool:
     return False
 
 
-_TYPED = re.compile(r"-{1,2}[A-Za-z][\w-]*(?:[= ]\S*)?$|\.[A-Za-z]\w*$")
-_CODE_PUNCTUATION = re.compile(r"[(){};]|\w\s+=\s+\w|==|=>|->|::")
+_TYPED = lazy(r"-{1,2}[A-Za-z][\w-]*(?:[= ]\S*)?$|\.[A-Za-z]\w*$")
+_CODE_PUNCTUATION = lazy(r"[(){};]|\w\s+=\s+\w|==|=>|->|::")
 
 
 # "via Stripe", "using mongodump", "through FCM", "built with React", "hosted on Heroku";
 # "Sentry installed", "Kafka set up in staging" (the participle as the criterion's predicate,
 # not "Kafka configured as a source", "the PWA used by drivers"); see `beside`.
-_MEANS_BEFORE = re.compile(
+_MEANS_BEFORE = lazy(
     r"(?:\b(?:via|using|through)|\b(?:built|implemented|integrated|handled|processed|hosted|deployed|managed|"
     r"authenticated|paid)\s++(?:with|by|in|on|using|via|through))"
     r"\s++(?:an?\s++|the\s++)?\Z",
     re.IGNORECASE,
 )
-_MEANS_AFTER = re.compile(
+_MEANS_AFTER = lazy(
     r"\s++(?:(?:is|are|be|gets?)\s++)?(?:installed|integrated|configured|set\s+up|deployed|enabled|added|used|in\s+place)"
     r"(?=[ \t]*+(?:$|[\n\r.,;:)]|(?:and|in|on|for|across|at|to|within)\b))",
     re.IGNORECASE,

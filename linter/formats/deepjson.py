@@ -13,17 +13,18 @@ it, in order, so the story is still linted on its readable words and no later st
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
+
+from ..lazyre import lazy
 
 #: deepest container kept as is (JSON levels; an ADF list is 4)
 MAX_DEPTH = 256
 
 #: the stdlib's string scanner (C when available), as json.loads uses it
 scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
-_WS = re.compile(r"[ \t\n\r]*")
-_NUMBER = re.compile(r"(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?")
+_WS = lazy(r"[ \t\n\r]*")
+_NUMBER = lazy(r"(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?")
 _CONSTANTS: dict[str, Any] = {
     "true": True, "false": False, "null": None,
     "NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf"),

@@ -17,25 +17,27 @@ from __future__ import annotations
 
 import re
 
+from ..lazyre import lazy
+
 _PH = "\x00"
-_BLOCK_RE = re.compile(r"\{(code|noformat)(?::([^}]*))?\}(.*?)\{\1\}", re.DOTALL)
-_CONTAINER_RE = re.compile(r"\{(quote|panel|info|note|warning|tip)(?::([^}]*))?\}(.*?)\{\1\}", re.DOTALL)
-_PLACEHOLDER_RE = re.compile(_PH + r"(\d+)" + _PH)
-_HEADING_RE = re.compile(r"^\s*h([1-6])\.\s*(.*)$")
-_BQ_RE = re.compile(r"^\s*bq\.\s+(.*)$")
-_LIST_RE = re.compile(r"^\s*([*#]+|-)\s+(.*)$")
-_RULE_RE = re.compile(r"^\s*-{4,}\s*$")
-_MONO_RE = re.compile(r"\{\{(.+?)\}\}")
-_LINK_RE = re.compile(r"\[([^\[\]\n]+?)\]")
-_COLOR_RE = re.compile(r"\{color(?::[^}]*)?\}")
-_BOLD_RE = re.compile(r"(?<![\w*\\])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
-_STRIKE_RE = re.compile(r"(?<![\w\-\\])-(?=[^\s-])([^\n]*?[^\s-])-(?![\w-])")
-_UNDER_RE = re.compile(r"(?<![\w+\\])\+(?=\S)([^+\n]*?\S)\+(?![\w+])")
-_CITE_RE = re.compile(r"\?\?(?=\S)(.+?)(?<=\S)\?\?")
-_ESCAPE_RE = re.compile(r"\\([{}\[\]*_\-+?^~|!#])")
+_BLOCK_RE = lazy(r"\{(code|noformat)(?::([^}]*))?\}(.*?)\{\1\}", re.DOTALL)
+_CONTAINER_RE = lazy(r"\{(quote|panel|info|note|warning|tip)(?::([^}]*))?\}(.*?)\{\1\}", re.DOTALL)
+_PLACEHOLDER_RE = lazy(_PH + r"(\d+)" + _PH)
+_HEADING_RE = lazy(r"^\s*h([1-6])\.\s*(.*)$")
+_BQ_RE = lazy(r"^\s*bq\.\s+(.*)$")
+_LIST_RE = lazy(r"^\s*([*#]+|-)\s+(.*)$")
+_RULE_RE = lazy(r"^\s*-{4,}\s*$")
+_MONO_RE = lazy(r"\{\{(.+?)\}\}")
+_LINK_RE = lazy(r"\[([^\[\]\n]+?)\]")
+_COLOR_RE = lazy(r"\{color(?::[^}]*)?\}")
+_BOLD_RE = lazy(r"(?<![\w*\\])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
+_STRIKE_RE = lazy(r"(?<![\w\-\\])-(?=[^\s-])([^\n]*?[^\s-])-(?![\w-])")
+_UNDER_RE = lazy(r"(?<![\w+\\])\+(?=\S)([^+\n]*?\S)\+(?![\w+])")
+_CITE_RE = lazy(r"\?\?(?=\S)(.+?)(?<=\S)\?\?")
+_ESCAPE_RE = lazy(r"\\([{}\[\]*_\-+?^~|!#])")
 # The source ends at the first "|" (the options start there): a lazy source that could
 # also hold "|" retried the options at every bar ("!x" + 20,000 "|" took 10 s).
-_IMAGE_RE = re.compile(r"(?<![\w!])!([^\s!|][^!\n|]*)(\|[^!\n]*)?!(?![\w!])")
+_IMAGE_RE = lazy(r"(?<![\w!])!([^\s!|][^!\n|]*)(\|[^!\n]*)?!(?![\w!])")
 
 
 def wiki_to_markdown(text: str | None) -> str:

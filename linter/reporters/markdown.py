@@ -7,15 +7,15 @@ http(s) URL). None lets a field end the line or the cell, add HTML, or @-mention
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
 
 from storylint.escape import safe_url
 from storylint.model import Report
 
+from ..lazyre import lazy
 from . import RenderContext
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = lazy("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _one_line(text: str) -> str:

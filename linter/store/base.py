@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any
 from storylint.errors import ConfigError, StorylintError
 from storylint.model import HOW_CATEGORIES, SEVERITY_RANK, STRUCTURE_CATEGORIES, Report, StoryResult
 
+from ..lazyre import lazy
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .urls import redact_url
 
@@ -640,7 +640,7 @@ def _json(value: Any) -> Any:
 
 #: URL schemes `open_store` knows; any other `scheme://` is refused, not taken for a file name.
 SCHEMES = ("sqlite", "postgresql", "postgres")
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_SCHEME = lazy(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
 def open_store(url: str, *, create: bool = True) -> Store:
