@@ -178,27 +178,10 @@ _REQUEST_TAG_RE = lazy(
 )
 
 
-# ... and a title that asks for support of something ("Support Playwright", "Add pytest.ini
-# support for --reruns", "Helm: support tolerations", "LDAP pagination support"): a capability
-# of the product, in the words of whoever needs it. Not a title that orders the code changed for
-# it ("Modify LinuxLauncher to support Systemd", "Update X to support Python 3"), nor support
-# taken away ("Drop Java 8 support"), nor the support people give ("a support chat").
-_SUPPORT_TITLE_RE = lazy(
-    r"(?!(?:modify|update|change|refactor|convert|extend|rewrite|make|use|move|replace|fix|remove|drop|deprecate|"
-    r"end|stop|discontinue|trade|port|migrate|switch|upgrade)\b)"
-    r"(?:[^\s]++\s++){0,4}?(?<!\bto )(?<!\bremove )(?<!\bdrop )(?<!\bremoving )(?<!\bdropping )"
-    r"support(?:s|ed|ing)?\b(?!\s++(?:team|tickets?|staff|page|chat|agents?|e-?mail|requests?|portal|desk|cent(?:er|re)|"
-    r"contacts?|forum|phone|line|hours)\b)"
-)
-
-
 def is_feature_request(title: str, body: str) -> bool:
     lowered = title.lower()
     return bool(
-        _REQUEST_TAG_RE.match(lowered)
-        or _FEATURE_REQUEST_RE.search(lowered)
-        or _SUPPORT_TITLE_RE.match(lowered, title_tags_end(lowered))
-        or _FEATURE_REQUEST_RE.search(body.lower())
+        _REQUEST_TAG_RE.match(lowered) or _FEATURE_REQUEST_RE.search(lowered) or _FEATURE_REQUEST_RE.search(body.lower())
     )
 
 

@@ -269,29 +269,6 @@ def test_the_type_tag_of_an_issue_form_marks_a_feature_request(title: str, asked
     assert is_feature_request(title, "The delivery fails when the receiver is down.") is asked
 
 
-@pytest.mark.parametrize(
-    ("title", "asked"),
-    [
-        ("Support Playwright", True),
-        ("Add pytest.ini support for --reruns and --only-rerun", True),
-        ("Helm: support tolerations for the operator pods", True),
-        ("[CI] Support arm64 images", True),
-        ("LDAP pagination support", True),
-        ("Test runner: add support for retries", True),
-        ("Modify LinuxLauncher to support systemd", False),  # orders the code changed for it
-        ("Update the exceptions module to support Python 3", False),
-        ("Drop Java 8 support", False),  # support taken away is a choice
-        ("Remove support for DynamicRegionFactory", False),
-        ("Add a support chat to the help page", False),  # the support people give
-        ("Retry failed webhooks", False),
-    ],
-)
-def test_a_title_asking_for_support_of_something_is_a_feature_request(title: str, asked: bool) -> None:
-    """In developer products 'X support' is the capability their users ask for, in their words;
-    flagged stories with such titles were about one in four right on the tuning sets."""
-    assert is_feature_request(title, "The delivery fails when the receiver is down.") is asked
-
-
 def test_a_feature_request_in_the_askers_words_takes_its_own_row() -> None:
     """'Support Playwright' or 'Add expect.toBeGreaterThan' asked for in a project's feature
     form is mostly the product's own surface the asker works with; the row's measured
