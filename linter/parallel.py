@@ -11,8 +11,8 @@ Lines line) goes out as its bytes and is decoded by the worker, and findings com
 as plain tuples, not pickled objects.
 
 Workers are forked from the parent, so they share its linter (rules compiled, domain
-vocabulary learned) without pickling it; where `fork` is unavailable, stories are
-linted in the parent.
+vocabulary learned) and the module-level patterns, compiled before the fork, without
+pickling them; where `fork` is unavailable, stories are linted in the parent.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .engine import Linter
+from .lazyre import compile_all
 from .model import Deferred, Finding, Problem, Skipped, Story
 
 if TYPE_CHECKING:
@@ -165,6 +166,7 @@ def _pooled(
     global _WORKER_LINTER
     if isinstance(linter, Linter):
         _ = linter.prefilter  # compiled once, in the parent, and inherited
+    compile_all()  # the module-level patterns too (storylint.lazyre): each worker would compile its own
     _WORKER_LINTER = linter
     pending: deque[tuple[list[Task[T]], AsyncResult[list[list[_Packed | Problem]]] | None]] = deque()
 
