@@ -166,7 +166,6 @@ def _pooled(
     global _WORKER_LINTER
     if isinstance(linter, Linter):
         _ = linter.prefilter  # compiled once, in the parent, and inherited
-    compile_all()  # the module-level patterns too (storylint.lazyre): each worker would compile its own
     _WORKER_LINTER = linter
     pending: deque[tuple[list[Task[T]], AsyncResult[list[list[_Packed | Problem]]] | None]] = deque()
 
@@ -195,6 +194,7 @@ def _pooled(
         stories = [t.story for t in chunk if t.story is not None]
         pending.append((chunk, pool.apply_async(_lint_chunk, (stories, record, encode)) if stories else None))
 
+    compile_all()  # the module-level patterns too (storylint.lazyre): each worker would compile its own
     # The workers inherit the linter's objects copy-on-write; a collection in a worker would
     # touch (and so copy) every page that holds them. Frozen, they are left alone.
     gc.freeze()

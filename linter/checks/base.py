@@ -176,14 +176,12 @@ class PhraseIndex:
                 if is_cased:
                     index.setdefault(toks[0], []).append((toks, True, phrase))
                     continue
-                head = tuple(t.lower() for t in toks[:-1])
-                last = toks[-1]
-                index.setdefault(head[0] if head else last.lower(), []).append((head + (last.lower(),), False, phrase))
+                head, last = tuple(t.lower() for t in toks[:-1]), toks[-1]
+                lasts = [last]
                 if plurals and last[-1:].isalpha():
-                    endings = ("s", "es", "ies") if last.endswith("y") else ("s", "es")
-                    for ending in endings:
-                        word = ((last[:-1] if ending == "ies" else last) + ending).lower()
-                        index.setdefault(head[0] if head else word, []).append((head + (word,), False, phrase))
+                    lasts += [last + "s", last + "es"] + ([last[:-1] + "ies"] if last.endswith("y") else [])
+                for word in (w.lower() for w in lasts):
+                    index.setdefault(head[0] if head else word, []).append((head + (word,), False, phrase))
         for entries in index.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest first
         self._index = index

@@ -10,9 +10,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from storylint.escape import safe_url
+from storylint.lazyre import lazy
 from storylint.model import Report
 
-from ..lazyre import lazy
 from . import RenderContext
 
 _CONTROL = lazy("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

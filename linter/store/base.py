@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storylint.errors import ConfigError, StorylintError
+from storylint.lazyre import lazy
 from storylint.model import HOW_CATEGORIES, SEVERITY_RANK, STRUCTURE_CATEGORIES, Report, StoryResult
 
-from ..lazyre import lazy
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .urls import redact_url
 
