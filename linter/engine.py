@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from functools import cache, cached_property
 from pathlib import Path
@@ -27,15 +26,15 @@ from .calibration import (
     never_counts,
     sentence_key,
     story_signals,
-    title_tags_end,
 )
 from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
 from .checks.base import Hit
 from .config import Config
-from .domain import WEAK_EVIDENCE, Candidates, chosen, evidence_in, normalise, supported, variants
+from .domain import Candidates, evidence_in, normalise, variants
 from .errors import ConfigError
 from .lazyre import lazy
+from .mentions import Mentions
 from .model import HOW_CATEGORIES, BodyFormat, Finding, Skipped, Story, StoryResult
 from .parse import parse
 from .rulepack import GRAMMAR_DATA, Rule, RulePack, load_rulepack, rules_dir
@@ -248,8 +247,7 @@ class Linter:
             if prefilter:
                 analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
         learned = self.domain.get(story.project) if self.domain and story.project else None
-        own_name = _own_name(story.project)
-        tags_end = title_tags_end(parsed.title)
+        mentions = Mentions.of(story, parsed.title, learned)
         findings: list[Finding] = []
         bug_report: bool | None = None  # decided on the first finding that needs it
         docs_work: bool | None = None
@@ -284,23 +282,8 @@ class Linter:
                     evidence, key = known
                     if never_counts(rule.category, evidence, rule.check.holds_in_behaviour):
                         continue
-                    if rule.check.kind == "terms" and supported(parsed.text(hit.field), hit.start, hit.end):
-                        continue  # "support for Kafka", "JUnit 5 support": what the product works with
-                    if hit.field == "title" and hit.end <= tags_end:
-                        continue  # "[Java inspection] Add a quick fix": the tag names the area
-                    if (
-                        own_name
-                        and (rule.category == "technology" or rule.check.kind == "identifiers")
-                        and _ALNUM.sub("", hit.term.lower()) == own_name
-                    ):
-                        continue  # the product's own name in its own tracker: what it is, not a choice
-                    if (
-                        learned is not None
-                        and evidence in WEAK_EVIDENCE
-                        and normalise(hit.term) in learned
-                        and not chosen(parsed.text(hit.field), hit.start)
-                    ):
-                        continue  # the project's own domain, merely mentioned
+                    if mentions.merely_mentioned(rule, hit, evidence, parsed.text(hit.field)):
+                        continue
                     measured = self.calibration.confidence(rule.category, evidence)
                     hit.confidence = hit.confidence if measured is None else measured
                     weighed.append((rule.category, evidence))
@@ -447,17 +430,6 @@ class Linter:
             line=line, column=column, end_line=line, end_column=column + len(excerpt), url=story.url,
             author=(story.author.name or story.author.login) if story.author else None, project=story.project,
         )  # fmt: skip
-
-
-_ALNUM = lazy(r"[^a-z0-9]+")
-
-
-def _own_name(project: str | None) -> str:
-    """The product's name as its tracker spells it (`jira:kafka` -> kafka, `pnpm/pnpm` -> pnpm)."""
-    if not project:
-        return ""
-    name = _ALNUM.sub("", re.split(r"[:/]", project)[-1].lower())
-    return name if len(name) >= 3 else ""
 
 
 def _weak(severity: str, confidence: float) -> str:

@@ -1,0 +1,68 @@
+"""HOW evidence that the story merely mentions: what the product is or works with.
+
+A rule finds a term; whether the story *chooses* it depends on where the term stands in
+the story and in its tracker, which no single rule sees. Each exemption here is kept
+only where the labelled stories said such findings were false alarms:
+
+* the object of support or of a connection ("support for Kafka", "JUnit 5 support"): a
+  capability the product's users ask for, not a part of how it is built;
+* a title's leading tags ("[Java inspection] Add a quick fix"): they name the area;
+* the product's own name in its own tracker (`jira:kafka`, `pnpm/pnpm`): what it is;
+* a term of the project's learned domain vocabulary (`storylint.domain`) where the
+  sentence only states it, unless the sentence chooses it ("we need to use CXF").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .calibration import title_tags_end
+from .checks.base import Hit
+from .domain import WEAK_EVIDENCE, chosen, normalise, supported
+from .lazyre import lazy
+from .model import Story
+from .rulepack import Rule
+
+_ALNUM = lazy(r"[^a-z0-9]+")
+
+
+def own_name(project: str | None) -> str:
+    """The product's name as its tracker spells it (`jira:kafka` -> kafka, `pnpm/pnpm` -> pnpm)."""
+    if not project:
+        return ""
+    name = _ALNUM.sub("", re.split(r"[:/]", project)[-1].lower())
+    return name if len(name) >= 3 else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """What the exemptions need to know of one story, worked out once for all its hits."""
+
+    own_name: str
+    tags_end: int  # where the title's leading tags end
+    learned: frozenset[str] | None  # the project's learned domain terms, if any
+
+    @classmethod
+    def of(cls, story: Story, title: str, learned: frozenset[str] | None) -> Mentions:
+        return cls(own_name(story.project), title_tags_end(title), learned)
+
+    def merely_mentioned(self, rule: Rule, hit: Hit, evidence: str, text: str) -> bool:
+        """The hit (in `text`, its field's text; `evidence`, its sentence's evidence class)
+        names what the product is or works with, not a choice of how to build it."""
+        if rule.check.kind == "terms" and supported(text, hit.start, hit.end):
+            return True
+        if hit.field == "title" and hit.end <= self.tags_end:
+            return True
+        if (
+            self.own_name
+            and (rule.category == "technology" or rule.check.kind == "identifiers")
+            and _ALNUM.sub("", hit.term.lower()) == self.own_name
+        ):
+            return True
+        return (
+            self.learned is not None
+            and evidence in WEAK_EVIDENCE
+            and normalise(hit.term) in self.learned
+            and not chosen(text, hit.start)
+        )

@@ -1,0 +1,73 @@
+"""The exemptions for HOW evidence that a story merely mentions (storylint.mentions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storylint.checks.base import Hit
+from storylint.engine import Linter
+from storylint.mentions import Mentions, own_name
+from storylint.model import Story
+from storylint.rulepack import Rule
+
+RULES = Linter().pack.rules
+
+
+def rule(code: str) -> Rule:
+    return RULES[code]
+
+
+def hit(text: str, term: str, field: str = "body") -> Hit:
+    start = text.index(term)
+    return Hit(field, start, start + len(term), 0.8, term)
+
+
+@pytest.mark.parametrize(
+    ("project", "name"),
+    [("jira:kafka", "kafka"), ("gh:pnpm/pnpm", "pnpm"), ("Acme/Dura-Vault", "duravault"), ("gh:acme/ui", ""), (None, "")],
+)
+def test_the_products_own_name_is_its_trackers_last_part(project: str | None, name: str) -> None:
+    assert own_name(project) == name  # two letters ("ui") are no name to match on
+
+
+def test_the_object_of_support_is_mentioned_but_a_term_before_it_is_chosen() -> None:
+    m = Mentions("", 0, None)
+    text = "Add support for Kafka in the exporter"
+    assert m.merely_mentioned(rule("TC01"), hit(text, "Kafka"), "statement", text)
+    text = "Use Kafka to support the exporter"
+    assert not m.merely_mentioned(rule("TC01"), hit(text, "Kafka"), "statement", text)
+
+
+def test_the_support_exemption_is_for_term_rules_only() -> None:
+    text = "Add support for OrderController"
+    assert rule("CS01").check.kind != "terms"
+    assert not Mentions("", 0, None).merely_mentioned(rule("CS01"), hit(text, "OrderController"), "statement", text)
+
+
+def test_a_term_in_the_titles_leading_tags_names_the_area() -> None:
+    title = "[Redis] Show the queue length"
+    m = Mentions.of(Story(id="1", title=title), title, None)
+    assert m.tags_end == len("[Redis] ")
+    assert m.merely_mentioned(rule("TC01"), hit(title, "Redis", "title"), "title", title)
+    body = "[Redis] cache the queue"  # the same place in the body is no tag
+    assert not m.merely_mentioned(rule("TC01"), hit(body, "Redis"), "statement", body)
+
+
+def test_the_own_name_counts_for_technology_and_names_from_code_only() -> None:
+    m = Mentions("redis", 0, None)
+    text = "Make Redis keep the queue"
+    assert m.merely_mentioned(rule("TC01"), hit(text, "Redis"), "imperative", text)
+    assert not Mentions("kafka", 0, None).merely_mentioned(rule("TC01"), hit(text, "Redis"), "imperative", text)
+    text = "Add a redis table"
+    assert rule("DM01").category == "data_model"
+    assert not m.merely_mentioned(rule("DM01"), hit(text, "redis"), "imperative", text)
+
+
+def test_a_learned_term_is_mentioned_where_the_sentence_states_it_not_where_it_chooses_it() -> None:
+    m = Mentions("", 0, frozenset({"wsdl"}))
+    text = "The WSDL must be re-read on every start"
+    assert m.merely_mentioned(rule("TC01"), hit(text, "WSDL"), "modal", text)
+    assert not m.merely_mentioned(rule("TC01"), hit(text, "WSDL"), "imperative", text)  # not weak evidence
+    text = "We need to use WSDL for the import"
+    assert not m.merely_mentioned(rule("TC01"), hit(text, "WSDL"), "modal", text)  # chosen
+    assert not Mentions("", 0, None).merely_mentioned(rule("TC01"), hit("The WSDL must be re-read", "WSDL"), "modal", "The WSDL must be re-read")
