@@ -247,7 +247,7 @@ class Linter:
             if prefilter:
                 analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
         learned = self.domain.get(story.project) if self.domain and story.project else None
-        mentions = Mentions.of(story, parsed.title, learned)
+        mentions: Mentions | None = None  # worked out on the first calibrated hit (most stories have none)
         findings: list[Finding] = []
         bug_report: bool | None = None  # decided on the first finding that needs it
         docs_work: bool | None = None
@@ -282,6 +282,8 @@ class Linter:
                     evidence, key = known
                     if never_counts(rule.category, evidence, rule.check.holds_in_behaviour):
                         continue
+                    if mentions is None:
+                        mentions = Mentions.of(story, parsed.title, learned)
                     if mentions.merely_mentioned(rule, hit, evidence, parsed.text(hit.field)):
                         continue
                     measured = self.calibration.confidence(rule.category, evidence)
