@@ -283,7 +283,7 @@ class Linter:
                     if never_counts(rule.category, evidence, rule.check.holds_in_behaviour):
                         continue
                     if mentions is None:
-                        mentions = Mentions.of(story, parsed.title, learned)
+                        mentions = Mentions.of(story.project, parsed.title, learned)
                     if mentions.merely_mentioned(rule, hit, evidence, parsed.text(hit.field)):
                         continue
                     measured = self.calibration.confidence(rule.category, evidence)

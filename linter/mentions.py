@@ -21,13 +21,12 @@ from .calibration import title_tags_end
 from .checks.base import Hit
 from .domain import WEAK_EVIDENCE, chosen, normalise, supported
 from .lazyre import lazy
-from .model import Story
 from .rulepack import Rule
 
 _ALNUM = lazy(r"[^a-z0-9]+")
 
 
-def own_name(project: str | None) -> str:
+def product_name(project: str | None) -> str:
     """The product's name as its tracker spells it (`jira:kafka` -> kafka, `pnpm/pnpm` -> pnpm)."""
     if not project:
         return ""
@@ -44,8 +43,9 @@ class Mentions:
     learned: frozenset[str] | None  # the project's learned domain terms, if any
 
     @classmethod
-    def of(cls, story: Story, title: str, learned: frozenset[str] | None) -> Mentions:
-        return cls(own_name(story.project), title_tags_end(title), learned)
+    def of(cls, project: str | None, parsed_title: str, learned: frozenset[str] | None) -> Mentions:
+        """`parsed_title`: the title as parsed, whose offsets the hits carry (not the raw one)."""
+        return cls(product_name(project), title_tags_end(parsed_title), learned)
 
     def merely_mentioned(self, rule: Rule, hit: Hit, evidence: str, text: str) -> bool:
         """The hit (in `text`, its field's text; `evidence`, its sentence's evidence class)

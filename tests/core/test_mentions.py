@@ -6,8 +6,7 @@ import pytest
 
 from storylint.checks.base import Hit
 from storylint.engine import Linter
-from storylint.mentions import Mentions, own_name
-from storylint.model import Story
+from storylint.mentions import Mentions, product_name
 from storylint.rulepack import Rule
 
 RULES = Linter().pack.rules
@@ -27,7 +26,8 @@ def hit(text: str, term: str, field: str = "body") -> Hit:
     [("jira:kafka", "kafka"), ("gh:pnpm/pnpm", "pnpm"), ("Acme/Dura-Vault", "duravault"), ("gh:acme/ui", ""), (None, "")],
 )
 def test_the_products_own_name_is_its_trackers_last_part(project: str | None, name: str) -> None:
-    assert own_name(project) == name  # two letters ("ui") are no name to match on
+    assert product_name(project) == name  # two letters ("ui") are no name to match on
+    assert Mentions.of(project, "A title", None).own_name == name
 
 
 def test_the_object_of_support_is_mentioned_but_a_term_before_it_is_chosen() -> None:
@@ -46,7 +46,7 @@ def test_the_support_exemption_is_for_term_rules_only() -> None:
 
 def test_a_term_in_the_titles_leading_tags_names_the_area() -> None:
     title = "[Redis] Show the queue length"
-    m = Mentions.of(Story(id="1", title=title), title, None)
+    m = Mentions.of(None, title, None)
     assert m.tags_end == len("[Redis] ")
     assert m.merely_mentioned(rule("TC01"), hit(title, "Redis", "title"), "title", title)
     body = "[Redis] cache the queue"  # the same place in the body is no tag
@@ -61,6 +61,18 @@ def test_the_own_name_counts_for_technology_and_names_from_code_only() -> None:
     text = "Add a redis table"
     assert rule("DM01").category == "data_model"
     assert not m.merely_mentioned(rule("DM01"), hit(text, "redis"), "imperative", text)
+    text = "Make OrderController keep the queue"  # a name from the code: the product's own classes
+    assert rule("CS01").check.kind == "identifiers" and rule("CS01").category != "technology"
+    assert Mentions("ordercontroller", 0, None).merely_mentioned(rule("CS01"), hit(text, "OrderController"), "imperative", text)
+
+
+def test_the_own_name_is_matched_on_its_letters_and_digits() -> None:
+    m = Mentions("duravault", 0, None)
+    for term in ("Dura-Vault", "dura_vault", "DuraVault"):
+        text = f"Make {term} keep the queue"
+        assert m.merely_mentioned(rule("TC01"), hit(text, term), "imperative", text)
+    text = "Make DuraVaults keep the queue"
+    assert not m.merely_mentioned(rule("TC01"), hit(text, "DuraVaults"), "imperative", text)
 
 
 def test_a_learned_term_is_mentioned_where_the_sentence_states_it_not_where_it_chooses_it() -> None:
