@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from storylint.analysis import analyse
+from storylint.analysis import Analysis, analyse
 from storylint.engine import Linter
 from storylint.model import Story
 from storylint.parse import parse
@@ -52,36 +52,29 @@ def stages(linter: Linter, stories: list[Story]) -> list[tuple[str, Callable[[],
     accepted = linter.accepted
     prefilter = linter.prefilter
 
-    def parsed() -> None:
-        for s in stories:
-            parse(s)
+    def scan(story: Story) -> Analysis:
+        """The engine's front end: parse, analyse, the one scan (as `Linter._lint` runs them)."""
+        a = analyse(parse(story), accepted)
+        a.prefiltered(prefilter.known, prefilter.scan(a.all_text()))
+        return a
 
-    def analysed() -> None:
-        for s in stories:
-            analyse(parse(s), accepted)
+    def flag(story: Story) -> None:
+        for sentence in scan(story).sentences:
+            _ = sentence.asks, sentence.code_like
 
-    def scanned() -> None:
-        for s in stories:
-            a = analyse(parse(s), accepted)
-            a.prefiltered(prefilter.known, prefilter.scan(a.all_text()))
+    def each(step: Callable[[Story], object]) -> Callable[[], None]:
+        def run() -> None:
+            for s in stories:
+                step(s)
 
-    def flagged() -> None:
-        for s in stories:
-            a = analyse(parse(s), accepted)
-            a.prefiltered(prefilter.known, prefilter.scan(a.all_text()))
-            for sentence in a.sentences:
-                _ = sentence.asks, sentence.code_like
-
-    def linted() -> None:
-        for s in stories:
-            linter.lint(s)
+        return run
 
     return [
-        ("parse", parsed),
-        ("+ analyse", analysed),
-        ("+ one scan", scanned),
-        ("+ every flag", flagged),
-        ("lint", linted),
+        ("parse", each(parse)),
+        ("+ analyse", each(lambda s: analyse(parse(s), accepted))),
+        ("+ one scan", each(scan)),
+        ("+ every flag", each(flag)),
+        ("lint", each(linter.lint)),
     ]
 
 
