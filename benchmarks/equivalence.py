@@ -24,7 +24,7 @@ def check(path: str, *extra: str) -> bytes:
 
 
 def has_jobs() -> bool:
-    out = subprocess.run([sys.executable, "-m", "storylint", "check", "--help"], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "storylint", "check", "--help"], capture_output=True, check=False, text=True)
     return "--jobs" in out.stdout
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "jira"))
 
 from fakejira import FakeJira, adf_doc
+
 from storylint.connectors.jira import JiraAuth, JiraConnector
 from storylint.connectors.jira_sync import run_jira
 from storylint.engine import Linter

@@ -31,12 +31,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from throughput import write
+
 from storylint.analysis import Analysis, analyse
 from storylint.engine import Linter
 from storylint.model import Story
 from storylint.parse import parse
 from storylint.scope import out_of_scope
-from throughput import write
 
 
 def load(path: Path) -> list[Story]:

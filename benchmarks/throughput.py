@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,8 +32,10 @@ from pathlib import Path
 
 PARAS = [
     "As a {role} I want to {want} so that {why}.",
-    "## Background\nToday {role}s have to {pain}, which takes a long time and is easy to get wrong. "
-    "Support tickets about this doubled last quarter.",
+    (
+        "## Background\nToday {role}s have to {pain}, which takes a long time and is easy to get wrong. "
+        "Support tickets about this doubled last quarter."
+    ),
     "## Acceptance criteria\n- A {role} can {want}\n- The change shows within a minute\n- Nothing else on the page moves",
     "We should store the {thing} in the `{snake}` table and cache it in Redis.",
     "- Add a `{camel}` property to the reducer\n- Create a migration for `{snake}`\n- Wire the endpoint `GET /api/v1/{thing}s`",
@@ -110,7 +111,7 @@ def timed(cmd: list[str], repeat: int) -> tuple[float, bytes]:
     best, out = float("inf"), b""
     for _ in range(repeat):
         start = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+        proc = subprocess.run(cmd, capture_output=True, env=ENV, check=False)
         wall = time.perf_counter() - start
         if proc.returncode != 0:
             raise SystemExit(f"{cmd[0:6]} failed: {proc.stderr.decode()[:500]}")
@@ -158,7 +159,7 @@ def cold_start(path: Path, repeat: int = 7) -> tuple[float, float]:
         times = []
         for _ in range(repeat):
             t = time.perf_counter()
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
             times.append(time.perf_counter() - t)
         return sorted(times)[len(times) // 2]
 
@@ -168,7 +169,7 @@ def cold_start(path: Path, repeat: int = 7) -> tuple[float, float]:
 
 
 def has_jobs() -> bool:
-    out = subprocess.run([sys.executable, "-m", "storylint", "check", "--help"], capture_output=True, text=True, env=ENV)
+    out = subprocess.run([sys.executable, "-m", "storylint", "check", "--help"], capture_output=True, check=False, text=True, env=ENV)
     return "--jobs" in out.stdout
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pydantic import ValidationError
+
 from storylint.formats import deepjson
 from storylint.model import BodyFormat, Deferred, Problem, Story
 

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
+
 from storylint.errors import ConfigError, ConnectorError, PermanentConnectorError
 from storylint.model import Problem, Story
 

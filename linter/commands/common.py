@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+
 from storylint.config import Config, load_config
 from storylint.engine import Linter
 from storylint.model import Report

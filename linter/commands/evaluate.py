@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+
 from storylint.commands.common import build_linter, config_option, select_options
 from storylint.errors import InputError
 

@@ -13,6 +13,7 @@ import os
 from typing import TYPE_CHECKING, NamedTuple
 
 import click
+
 from storylint.commands.common import (
     build_linter,
     config_option,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Iterator
 
     from github import Github
+
     from storylint.connectors.github import IssueScope, TeamResolver
     from storylint.connectors.github_api import ApiCaller
     from storylint.connectors.github_writeback import IssueWriter, WriteBack

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import click
+
 from storylint.commands.common import (
     build_linter,
     config_option,

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import click
+
 from storylint import __version__
 from storylint.errors import ConfigError
 

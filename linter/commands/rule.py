@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
 from storylint.commands.common import config_option
 from storylint.errors import StorylintError
 

@@ -12,6 +12,7 @@ import logging
 import os
 
 import click
+
 from storylint.commands.common import build_linter, config_option, jira_label
 from storylint.errors import ConfigError
 
@@ -69,6 +70,7 @@ def serve(
                           file="environment")  # fmt: skip
     try:
         import uvicorn
+
         from storylint.serve.app import AppSettings, create_app
     except ImportError:
         raise ConfigError("storylint serve needs Starlette and uvicorn: pip install 'storylint[serve]'",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
 from storylint.commands.common import config_option
 from storylint.errors import ConfigError, StorylintError
 

@@ -19,7 +19,7 @@ CLEAN = {
 
 def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "storylint", *args], input=stdin, capture_output=True, text=True, cwd=cwd, timeout=60
+        [sys.executable, "-m", "storylint", *args], input=stdin, capture_output=True, check=False, text=True, cwd=cwd, timeout=60
     )
 
 

@@ -48,14 +48,14 @@ def test_false_positives_are_listed_with_excerpts() -> None:
 def test_evaluate_command_json(tmp_path: Path) -> None:
     res = subprocess.run(
         [sys.executable, "-m", "storylint", "evaluate", str(FIXTURE), "--format", "json"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        capture_output=True, check=False, text=True, timeout=60, cwd=tmp_path,
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert set(data["categories"]) == {"data_model", "ui_spec", "code_structure", "api_contract", "technology", "implementation_steps"}
     assert {"precision", "recall", "f1"} <= set(data["prescribes"])
     missing = subprocess.run([sys.executable, "-m", "storylint", "evaluate", str(tmp_path / "nope.jsonl")],
-                             capture_output=True, text=True, timeout=60)  # fmt: skip
+                             capture_output=True, check=False, text=True, timeout=60)  # fmt: skip
     assert missing.returncode == 2 and "nope.jsonl" in missing.stderr
 
 
@@ -115,7 +115,7 @@ def test_evaluate_command_several_corpora_split_and_project(tmp_path: Path) -> N
     second.write_text("\n".join(lines[10:]) + "\n")
     res = subprocess.run(
         [sys.executable, "-m", "storylint", "evaluate", str(first), str(second), "--format", "json",
-         "--split", "L-3"], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+         "--split", "L-3"], capture_output=True, check=False, text=True, timeout=60, cwd=tmp_path,
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
@@ -141,7 +141,7 @@ def test_evaluate_min_confidence_below_the_default_counts_weaker_findings(tmp_pa
 
     def run(*args: str) -> dict:  # type: ignore[type-arg]
         res = subprocess.run([sys.executable, "-m", "storylint", *args, "--format", "json"],
-                             capture_output=True, text=True, timeout=60, cwd=tmp_path)  # fmt: skip
+                             capture_output=True, check=False, text=True, timeout=60, cwd=tmp_path)  # fmt: skip
         assert res.returncode in (0, 1), res.stderr
         return json.loads(res.stdout)  # type: ignore[no-any-return]
 

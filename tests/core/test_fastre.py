@@ -7,6 +7,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from storylint import analysis, calibration, fastre
 from storylint.checks import structure
 from storylint.fastre import fast

@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
 from storylint.analysis import _other_languages, grammar
 from storylint.rulepack import rules_dir
 

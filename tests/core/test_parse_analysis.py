@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from storylint.analysis import analyse
 from storylint.model import BodyFormat, Story
-from storylint.parse import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, SEC_AC, SEC_PROPOSAL, SEC_REPRO, parse
+from storylint.parse import (
+    CODE,
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    QUOTE,
+    SEC_AC,
+    SEC_PROPOSAL,
+    SEC_REPRO,
+    parse,
+)
 
 
 def sentences(body: str, title: str = "t") -> list:
@@ -160,7 +170,7 @@ def test_sections_and_blocks() -> None:
     kinds = [(b.kind, b.section) for b in p.blocks if b.field == "body"]
     assert (LIST_ITEM, SEC_REPRO) in kinds and (LIST_ITEM, SEC_PROPOSAL) in kinds and (LIST_ITEM, SEC_AC) in kinds
     assert any(k == CODE for k, _ in kinds) and any(k == QUOTE for k, _ in kinds)
-    assert [b for b in p.blocks if b.kind == CODE][0].lang == "sql"
+    assert next(b for b in p.blocks if b.kind == CODE).lang == "sql"
     assert sum(1 for b in p.blocks if b.kind == HEADING) == 3
 
 

@@ -43,7 +43,7 @@ ADF_NODE = st.recursive(
     st.fixed_dictionaries({"type": st.just("text"), "text": st.text(max_size=20)}),
     lambda kids: st.fixed_dictionaries(
         {"type": st.sampled_from(["paragraph", "bulletList", "listItem", "codeBlock", "table", "tableRow", "tableCell", "blockquote", "panel", "heading", "unknown"]),
-         "content": st.lists(kids, max_size=4)}  # fmt: skip
+         "content": st.lists(kids, max_size=4)}
     ),
     max_leaves=30,
 )

@@ -6,6 +6,7 @@ The same code runs a team's own cases (`storylint rule --test`, tests/core/test_
 from __future__ import annotations
 
 import pytest
+
 from storylint.rulecases import Case, rule_cases, run_case
 from storylint.rulepack import load_rulepack, rules_dir
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from storylint.errors import ConfigError
 from storylint.rulepack import load_rule_file
 

@@ -26,9 +26,10 @@ import pytest
 import yaml
 from conftest import ACTION_TOKEN, subprocess_env
 from fake_github import issue, issues_event
+from test_github_writeback import inert
+
 from storylint.connectors.github_api import COMMENT_LIMIT
 from storylint.connectors.github_writeback import MARKER
-from test_github_writeback import inert
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())

@@ -340,6 +340,7 @@ def test_killed_run_keeps_finished_issues_and_the_next_run_lints_the_rest(fake, 
 
 def test_bot_login_names_our_identity_for_an_app_token(fake, tmp_path):
     from fake_github import APP_BOT, BOT, BOT_ID, user
+
     from storylint.connectors.github_writeback import MARKER
 
     event = _event_file(tmp_path, fake)
@@ -408,6 +409,7 @@ def test_labels_that_only_contain_bug_are_in_scope(fake, tmp_path, labels):
 
 def test_an_existing_comment_stays_when_the_issue_leaves_scope(fake, tmp_path):
     from fake_github import BOT, BOT_ID, user
+
     from storylint.connectors.github_writeback import MARKER
 
     old = fake.add_comment(REPO, 1, MARKER + "\nold coaching", user(BOT, BOT_ID, "Bot"))

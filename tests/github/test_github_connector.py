@@ -7,6 +7,7 @@ import json
 import pytest
 from conftest import ACTION_TOKEN, PERSONAL_TOKEN
 from fake_github import Fault, issue, issues_event
+
 from storylint.connectors.github import (
     GitHubConnector,
     TeamResolver,

@@ -9,6 +9,7 @@ from conftest import ACTION_TOKEN, APP_TOKEN, LEGACY_INSTALLATION_TOKEN, PERSONA
 from fake_github import APP_BOT, BOT, BOT_ID, Fault, issue, user
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+
 from storylint.connectors.github_api import COMMENT_LIMIT, make_client
 from storylint.connectors.github_writeback import (
     MARKER,

@@ -17,10 +17,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fakejira import FakeJira
+
 from storylint.connectors.jira import JiraAuth, JiraConnector
 from storylint.connectors.jira_http import RetryPolicy
 from storylint.model import Finding, Skipped, Story, StoryResult
-
 from tests.pg import postgres_url as _postgres_url
 
 TOKEN = "tok-SECRET-123"

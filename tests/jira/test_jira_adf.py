@@ -6,6 +6,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from storylint.formats.adf import adf_to_markdown
 from storylint.model import Story
 from storylint.parse import CODE, parse

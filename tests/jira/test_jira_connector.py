@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fakejira import FakeJira, adf_doc
 from jira_helpers import Sleeps, connector_for
+
 from storylint.model import BodyFormat, Story
 
 

@@ -13,6 +13,7 @@ from fakejira import FakeJira, adf_doc, deep_adf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jira_helpers import Sleeps, StubLinter, connector_for
+
 from storylint.connectors.jira_sync import run_jira
 from storylint.connectors.jira_writeback import JiraWriteBack
 from storylint.formats import deepjson

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fakejira import FakeJira, Fault, adf_doc, status
 from jira_helpers import EMAIL, PAT, TOKEN, Sleeps, connector_for
+
 from storylint.errors import PermanentConnectorError, TransientConnectorError
 from storylint.model import Story
 

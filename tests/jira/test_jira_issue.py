@@ -10,8 +10,9 @@ from pathlib import Path
 
 from fakejira import FakeJira, adf_doc, status
 from jira_helpers import env_for
-from storylint.store import open_store
 from test_jira_cli import HOW, _secrets_absent
+
+from storylint.store import open_store
 
 WHAT = "As a buyer I want a receipt so that I can claim expenses."
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from jira_helpers import postgres_url
+
 from storylint.errors import ConfigError
 from storylint.model import Finding, Report, Skipped, Story, StoryResult
 from storylint.store import open_store

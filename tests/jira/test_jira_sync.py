@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fakejira import FakeJira, adf_doc, status
 from jira_helpers import PAT, TOKEN, Sleeps, StubLinter, connector_for
+
 from storylint.connectors.jira import window_start
 from storylint.connectors.jira_search import split_order_by, windowed_jql
 from storylint.connectors.jira_sync import run_jira, run_jira_issues

@@ -7,6 +7,7 @@ import json
 import pytest
 from fakejira import FakeJira, adf_doc, status
 from jira_helpers import Sleeps, StubLinter, connector_for
+
 from storylint.connectors.jira_sync import run_jira
 from storylint.connectors.jira_writeback import (
     MARKER,

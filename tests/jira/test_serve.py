@@ -15,6 +15,7 @@ import pytest
 from fakejira import FakeJira, Fault, adf_doc, status
 from jira_helpers import EMAIL, PAT, TOKEN, env_for
 from serve_helpers import SECRET, Serve, wait_for
+
 from storylint.store import open_store
 
 HOW = "Add a column email to the users table in PostgreSQL."

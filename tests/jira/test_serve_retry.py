@@ -14,6 +14,7 @@ import pytest
 from fakejira import FakeJira, adf_doc
 from jira_helpers import EMAIL, PAT, TOKEN, StubLinter, connector_for
 from serve_helpers import wait_for
+
 from storylint.serve.jsonlog import JsonFormatter
 from storylint.serve.worker import Worker, WorkerSettings
 from storylint.store import Store, open_store

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from storylint.escape import log_line, safe_url, terminal_text, text_line
 
 PAYLOAD = "\n::add-mask::tok\n@org/everyone <img src=x onerror=alert(1)>\r\n##[add-mask]tok2"

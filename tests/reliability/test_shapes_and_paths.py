@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from storylint.connectors.files import read_stream
 from storylint.model import Problem, Story
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from storylint.model import Author, Finding, Report, Skipped, Story, StoryResult
 from storylint.report_data import ReportInput
 from storylint.store import Store, open_store

@@ -123,7 +123,6 @@ def test_screenshots_and_print(chromium: str, page: Path, artifacts: Path) -> No
 
 def test_empty_store_page(chromium: str, tmp_path: Path) -> None:
     from storylint.store import open_store
-
     from tests.report.report_fixtures import record_run
 
     db = tmp_path / "empty.db"

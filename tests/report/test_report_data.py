@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+
 from storylint import report_data as rd
 from storylint.errors import ConfigError, InputError
 from storylint.model import StoryResult
 from storylint.store import open_store
-
 from tests.report.report_fixtures import History, finding, gh_story, record_run
 
 

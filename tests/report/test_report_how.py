@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from storylint import report_data as rd
 from storylint.model import HOW_CATEGORIES, SEVERITY_RANK
 from storylint.reporters import digest
 from storylint.store import open_store
 from storylint.store.schema import SCHEMA_VERSION
-
 from tests.report.report_browser import dump_dom, parse_dom
 from tests.report.report_fixtures import History, jira_story, record_run, run1, run3
 
@@ -205,7 +205,6 @@ def test_project_and_author_trends_are_exact(history: History) -> None:
 
 def test_small_authors_are_grouped_not_ranked(tmp_path: Path) -> None:
     from storylint.model import StoryResult
-
     from tests.report.report_fixtures import finding
 
     db = tmp_path / "c.db"
@@ -239,7 +238,6 @@ def test_small_authors_are_grouped_not_ranked(tmp_path: Path) -> None:
 def test_author_trend_within_a_project(tmp_path: Path) -> None:
     """With --project, an author's inline trend counts that project's stories only."""
     from storylint.model import StoryResult
-
     from tests.report.report_fixtures import finding
 
     store = open_store(str(tmp_path / "p.db"))
@@ -360,7 +358,6 @@ def test_first_screen_holds_headline_trend_and_coaching(
 ) -> None:
     """At 1400 x 900 the headline, its trend and the coaching view need no scrolling."""
     from storylint.model import StoryResult
-
     from tests.report.report_browser import screenshot
     from tests.report.report_fixtures import finding
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from storylint.cli import cli
 
+from storylint.cli import cli
 from tests.report.report_fixtures import History
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from storylint import report_data as rd
 from storylint.config import Config
 from storylint.engine import Linter
@@ -17,7 +18,6 @@ from storylint.model import Story
 from storylint.reporters import html_report
 from storylint.runner import check_stories
 from storylint.store import open_store
-
 from tests.report.report_browser import dump_dom, parse_dom
 
 HOW = {

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from storylint import report_data as rd
 from storylint.store import open_store
 from storylint.store.schema import SCHEMA_VERSION
-
 from tests.pg import postgres_url
 from tests.report.report_fixtures import History, record_run, run1, run2, run3
 

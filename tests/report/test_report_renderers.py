@@ -11,7 +11,6 @@ from typing import Any
 
 from storylint import report_data as rd
 from storylint.reporters import csv_report, digest, html_report
-
 from tests.report.report_fixtures import (
     FORMULA_EXCERPT,
     XSS_AUTHOR,

@@ -17,7 +17,6 @@ from storylint import report_data as rd
 from storylint.model import StoryResult
 from storylint.reporters import html_report
 from storylint.store import open_store
-
 from tests.report.report_fixtures import History, finding, jira_story, record_run
 
 TEMPLATE_FILES = (

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from storylint import report_data as rd
 from storylint.model import Report, Story, StoryResult
 from storylint.store import open_store
-
 from tests.report.report_fixtures import finding, jira_story, record_run
 
 STORY = "As a shopper I want to see my order status so that I know when it arrives."

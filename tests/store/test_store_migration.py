@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from storylint import report_data as rd
 from storylint.model import StoryResult
 from storylint.store import open_store
 from storylint.store.schema import MIGRATIONS, SCHEMA_VERSION
-
 from tests.report.report_fixtures import jira_story, record_run
 
 TOTALS = {"stories": 2, "clean": 1, "with_findings": 1, "skipped": 0, "findings": 1,

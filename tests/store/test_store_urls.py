@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from storylint.store.urls import redact_url, scrub
 
 SECRET = "s3cr3t"

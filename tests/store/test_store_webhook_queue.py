@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from storylint.store import open_store
 from storylint.store.schema import SCHEMA_VERSION
 

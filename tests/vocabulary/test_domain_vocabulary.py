@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from storylint.config import Config, Vocabulary, load_config
 from storylint.domain import domain_evidence, learned_terms, learned_vocabulary
 from storylint.engine import Linter
