@@ -178,11 +178,19 @@ _REQUEST_TAG_RE = lazy(
 )
 
 
+# An option a template offers and the writer left unticked ("- [ ] Feature Request" above a
+# ticked "- [x] Chore") says what the item is not.
+_UNTICKED_RE = lazy(r"^[ \t]*+(?:[-*+][ \t]++)?\[ \][^\n]*+", re.MULTILINE)
+
+
 def is_feature_request(title: str, body: str) -> bool:
     lowered = title.lower()
-    return bool(
-        _REQUEST_TAG_RE.match(lowered) or _FEATURE_REQUEST_RE.search(lowered) or _FEATURE_REQUEST_RE.search(body.lower())
-    )
+    if _REQUEST_TAG_RE.match(lowered) or _FEATURE_REQUEST_RE.search(lowered):
+        return True
+    body = body.lower()
+    if "[ ]" in body:
+        body = _UNTICKED_RE.sub("", body)
+    return _FEATURE_REQUEST_RE.search(body) is not None
 
 
 # A bug's to-do item that orders the fix: "Need to rename X to Y", "We have to use X".

@@ -306,6 +306,11 @@ def test_a_feature_request_in_the_askers_words_takes_its_own_row() -> None:
     # a team's own proposal section, or the words inside a sentence, are no user's form
     assert not is_feature_request("Dark mode", "## Proposed solution\n\nA dark theme.")
     assert not is_feature_request("Dark mode", "We discussed the suggested solution with the designers.")
+    # an issue template's options: the one ticked says what the item is, an unticked one does not
+    kinds = "**Is it a ?**\n\n- [ ] Bug Report\n\n- [{}] Feature Request\n\n- [{}] Chore\n\n**Description**\n\nMigrate the schema."
+    assert is_feature_request("Migrate Database", kinds.format("x", " "))
+    assert not is_feature_request("Migrate Database", kinds.format(" ", "x"))
+    assert not is_feature_request("Migrate Database", "[ ] feature request\n[x] chore")
     # counted before the row existed: the sentence rows answer
     old = Calibration({}, {"single": (100, 60), "two": (100, 80), "several": (100, 97)})
     assert old.story_cap(1, True) == old.story_cap(1)
