@@ -14,7 +14,6 @@ only where the labelled stories said such findings were false alarms:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .calibration import title_tags_end
@@ -30,7 +29,7 @@ def product_name(project: str | None) -> str:
     """The product's name as its tracker spells it (`jira:kafka` -> kafka, `pnpm/pnpm` -> pnpm)."""
     if not project:
         return ""
-    name = _ALNUM.sub("", re.split(r"[:/]", project)[-1].lower())
+    name = _ALNUM.sub("", project.replace(":", "/").rsplit("/", 1)[-1].lower())
     return name if len(name) >= 3 else ""
 
 
