@@ -14,6 +14,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from storylint.config import Config
@@ -32,7 +33,9 @@ def _n(base: int, scale: float) -> int:
 
 def bodies(scale: float = 1.0) -> list[tuple[str, str, str, BodyFormat]]:
     """(name, title, body, format) for every pathological case at `scale` of full size."""
-    n = lambda base: _n(base, scale)
+    def n(base: int) -> int:
+        return _n(base, scale)
+
     title = "Add a Redis cache for the session table"
     cases: list[tuple[str, str, str, BodyFormat]] = [
         ("1 MB single word", title, "x" * n(1_000_000), MD),
@@ -147,16 +150,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.k not in name:
             continue
         story = Story(id="hostile", title=title, body=body, body_format=fmt)
-        seconds, result = timed(lambda story=story: linter.lint(story))
+        seconds, result = timed(partial(linter.lint, story))
         flag = "  SLOW" if seconds > args.limit else ""
         slow += bool(flag)
         print(f"{name:<40} {len(title) + len(body):>10} {seconds:>8.3f} {len(result.findings):>9}{flag}", flush=True)
     for name, doc in adf_cases(args.scale):
         if args.k not in name:
             continue
-        seconds, text = timed(lambda doc=doc: adf_to_markdown(doc))
+        seconds, text = timed(partial(adf_to_markdown, doc))
         story = Story(id="adf", title="ADF", body=text, body_format=BodyFormat.ADF)
-        lint_seconds, result = timed(lambda story=story: linter.lint(story))
+        lint_seconds, result = timed(partial(linter.lint, story))
         total = seconds + lint_seconds
         flag = "  SLOW" if total > args.limit else ""
         slow += bool(flag)

@@ -179,8 +179,8 @@ _REQUEST_TAG_RE = lazy(
 
 
 # An option a template offers and the writer left unticked ("- [ ] Feature Request" above a
-# ticked "- [x] Chore") says what the item is not.
-_UNTICKED_RE = lazy(r"^[ \t]*+(?:[-*+][ \t]++)?\[ \][^\n]*+", re.MULTILINE)
+# ticked "- [x] Chore") says what the item is not; also numbered or quoted ("1. [ ] ...", "> - [ ] ...").
+_UNTICKED_RE = lazy(r"^(?:[ \t]*+>)*+[ \t]*+(?:(?:[-*+]|\d{1,9}[.)])[ \t]++)?\[ \][^\n]*+", re.MULTILINE)
 
 
 def is_feature_request(title: str, body: str) -> bool:

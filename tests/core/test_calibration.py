@@ -311,6 +311,9 @@ def test_a_feature_request_in_the_askers_words_takes_its_own_row() -> None:
     assert is_feature_request("Migrate Database", kinds.format("x", " "))
     assert not is_feature_request("Migrate Database", kinds.format(" ", "x"))
     assert not is_feature_request("Migrate Database", "[ ] feature request\n[x] chore")
+    assert not is_feature_request("Migrate Database", "1. [ ] Feature request\n2. [x] Chore")
+    assert not is_feature_request("Migrate Database", "> - [ ] Feature request\n> - [x] Chore")
+    assert is_feature_request("Dark mode", "We got a [ ] feature request form")  # prose, not an option
     # counted before the row existed: the sentence rows answer
     old = Calibration({}, {"single": (100, 60), "two": (100, 80), "several": (100, 97)})
     assert old.story_cap(1, True) == old.story_cap(1)
