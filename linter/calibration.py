@@ -179,7 +179,8 @@ _REQUEST_TAG_RE = lazy(
 
 
 # An option a template offers and the writer left unticked ("- [ ] Feature Request" above a
-# ticked "- [x] Chore") says what the item is not; also numbered or quoted ("1. [ ] ...", "> - [ ] ...").
+# ticked "- [x] Chore") says what the item is not; numbered or quoted too ("1. [ ] ...",
+# "> - [ ] ...").
 _UNTICKED_RE = lazy(r"^(?:[ \t]*+>)*+[ \t]*+(?:(?:[-*+]|\d{1,9}[.)])[ \t]++)?\[ \][^\n]*+", re.MULTILINE)
 
 
