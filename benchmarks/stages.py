@@ -25,7 +25,6 @@ A line's difference from the one before is what its stage costs. The "lint" line
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from collections.abc import Callable
@@ -34,19 +33,11 @@ from pathlib import Path
 from throughput import write
 
 from storylint.analysis import Analysis, analyse
+from storylint.connectors.files import read_path
 from storylint.engine import Linter
 from storylint.model import Story
 from storylint.parse import parse
 from storylint.scope import out_of_scope
-
-
-def load(path: Path) -> list[Story]:
-    stories = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                stories.append(Story.model_validate(json.loads(line)))
-    return stories
 
 
 def stages(linter: Linter, stories: list[Story]) -> list[tuple[str, Callable[[], None]]]:
@@ -98,7 +89,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "stories.jsonl"
         write(path, args.stories, args.corpus)
-        stories = load(path)
+        stories = [s for s in read_path(path) if isinstance(s, Story)]  # as `check` reads them
     linter = Linter()
     # what the engine lints (`Linter._lint`): in scope, each field cut to max-chars
     stories = [linter._bounded(s) for s in stories if out_of_scope(s, linter.config) is None]
