@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ACTION_TOKEN, subprocess_env
 from fake_github import issue, issues_event
+from github_helpers import ACTION_TOKEN, subprocess_env
 from test_github_writeback import inert
 
 from storylint.connectors.github_api import COMMENT_LIMIT

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ACTION_TOKEN, APP_TOKEN, PERSONAL_TOKEN, subprocess_env
 from fake_github import Fault, issue, issues_event
+from github_helpers import ACTION_TOKEN, APP_TOKEN, PERSONAL_TOKEN, subprocess_env
 
 REPO = "acme/shop"
 HOW = "Add a status column in PostgreSQL and a POST /api/orders endpoint."

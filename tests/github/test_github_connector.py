@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ACTION_TOKEN, PERSONAL_TOKEN
 from fake_github import Fault, issue, issues_event
+from github_helpers import ACTION_TOKEN, PERSONAL_TOKEN
 
 from storylint.connectors.github import (
     GitHubConnector,

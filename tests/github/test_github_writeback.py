@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ACTION_TOKEN, APP_TOKEN, LEGACY_INSTALLATION_TOKEN, PERSONAL_TOKEN
 from fake_github import APP_BOT, BOT, BOT_ID, Fault, issue, user
+from github_helpers import ACTION_TOKEN, APP_TOKEN, LEGACY_INSTALLATION_TOKEN, PERSONAL_TOKEN
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
