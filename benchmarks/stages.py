@@ -92,7 +92,7 @@ def main() -> None:
         stories = [s for s in read_path(path) if isinstance(s, Story)]  # as `check` reads them
     linter = Linter()
     # what the engine lints (`Linter._lint`): in scope, each field cut to max-chars
-    stories = [linter._bounded(s) for s in stories if out_of_scope(s, linter.config) is None]
+    stories = [linter.bounded(s) for s in stories if out_of_scope(s, linter.config) is None]
     chars = sum(len(s.title) + len(s.body) for s in stories) / len(stories)
     print(f"stories: {len(stories)}, {chars:.0f} characters each on average")
     rows = [(name, best_of(run, args.repeat)) for name, run in stages(linter, stories)]

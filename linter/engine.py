@@ -237,7 +237,7 @@ class Linter:
         if reason is not None:
             return StoryResult(story, skipped=Skipped(story.ref, reason, story.url)), None
         original = story
-        story = self._bounded(story)
+        story = self.bounded(story)
         ignored = self._ignored_for(story)
         parsed = parse(story)
         analysis = analyse(parsed, self.accepted)
@@ -320,8 +320,9 @@ class Linter:
         findings.sort(key=lambda f: (f.field != "title", f.line, f.column, f.rule))
         return StoryResult(original, findings=findings), (evidence_in(analysis, self.candidates) if record else None)
 
-    def _bounded(self, story: Story) -> Story:
-        """The story cut to `max-chars` per field (at a line break where one is near)."""
+    def bounded(self, story: Story) -> Story:
+        """The story cut to `max-chars` per field (at a line break where one is near): what
+        `lint` reads, and what a benchmark of its stages must read too."""
         limit = self.config.max_chars
         if not limit or (len(story.title) <= limit and len(story.body) <= limit):
             return story

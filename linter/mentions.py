@@ -15,12 +15,15 @@ only where the labelled stories said such findings were false alarms:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .calibration import title_tags_end
-from .checks.base import Hit
 from .domain import WEAK_EVIDENCE, chosen, normalise, supported
 from .lazyre import lazy
-from .rulepack import Rule
+
+if TYPE_CHECKING:  # annotations only
+    from .checks.base import Hit
+    from .rulepack import Rule
 
 _ALNUM = lazy(r"[^a-z0-9]+")
 
