@@ -1,5 +1,5 @@
 """Read stories from files or stdin: JSON Lines, a JSON array, a Jira search response,
-a GitHub issues list, or Markdown files (one story each).
+a GitHub or GitLab issues list, or Markdown files (one story each).
 
 Bad records become `Problem`s naming the file and line; the good ones are still read.
 JSON Lines is streamed line by line, so memory does not grow with the input.
@@ -25,9 +25,12 @@ from storylint.model import BodyFormat, Deferred, Problem, Story
 
 from .mapping import (
     ShapeError,
+    is_gitlab_issue,
+    is_merge_request,
     is_pull_request,
     json_type,
     story_from_github_issue,
+    story_from_gitlab_issue,
     story_from_jira_issue,
 )
 
@@ -333,6 +336,12 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
                 return None
             kind = "GitHub issue"
             return story_from_github_issue(obj, repo=repo, source=f"file:{name}")
+        if is_gitlab_issue(obj):
+            if is_merge_request(obj):
+                log.info("%s: skipping merge request %s%s", name, obj.get("iid"), where)
+                return None
+            kind = "GitLab issue"
+            return story_from_gitlab_issue(obj, source=f"file:{name}")
         kind = "story"
         story = Story.model_validate({**obj, "source": obj.get("source") or f"file:{name}"})
     except ShapeError as exc:
@@ -350,7 +359,7 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
 
 
 def _who(obj: dict[str, Any]) -> str:
-    ident = obj.get("key") or obj.get("number") or obj.get("id")
+    ident = obj.get("key") or obj.get("number") or obj.get("iid") or obj.get("id")
     return f" {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
 
 

@@ -109,6 +109,69 @@ def _repo_from_url(url: str) -> str | None:
     return "/".join(parts[:2]) if len(parts) >= 2 else None
 
 
+def is_gitlab_issue(item: dict[str, Any]) -> bool:
+    """A GitLab REST issue (or merge request) object: GitLab names its body `description` and
+    numbers items per project (`iid`); read as a plain story it would lose its body."""
+    return "iid" in item and "project_id" in item and "title" in item
+
+
+def is_merge_request(item: dict[str, Any]) -> bool:
+    return "source_branch" in item or "merge_status" in item
+
+
+def story_from_gitlab_issue(item: dict[str, Any], *, source: str = "gitlab") -> Story:
+    """A GitLab REST issue object (`GET /projects/:id/issues`) as a Story."""
+    iid = item.get("iid")
+    project = _gitlab_project(item)
+    key = f"{project}#{iid}" if project and iid is not None else str(item.get("id", iid))
+    author = obj_field(item, "author")
+    login = _text_field(author, "username", "author.")
+    description = item.get("description")
+    if description is not None and not isinstance(description, str):
+        raise ShapeError("description", description, "a string")
+    return Story.model_validate(
+        {
+            "id": str(item.get("id", key)),
+            "key": key,
+            "url": _text_field(item, "web_url"),
+            "title": item.get("title") or "",
+            "body": description or "",
+            "body_format": BodyFormat.MARKDOWN,
+            "author": {
+                "id": str(author["id"]) if author.get("id") is not None else None,
+                "login": login,
+                "name": author.get("name") or login,
+                "is_bot": bool(author.get("bot")),
+            }
+            if author
+            else None,
+            "type": item.get("issue_type") or item.get("type"),
+            "labels": item.get("labels") or [],
+            "project": project,
+            "created": item.get("created_at"),
+            "updated": item.get("updated_at"),
+            "source": source,
+        }
+    )
+
+
+def _gitlab_project(item: dict[str, Any]) -> str | None:
+    """The project's path ("group/sub/project"): from `references.full` ("group/project#6"),
+    else from `web_url` (".../group/project/-/issues/6"), else the numeric `project_id`."""
+    references = item.get("references")
+    full = references.get("full") if isinstance(references, dict) else None
+    if isinstance(full, str) and "#" in full:
+        return full.rsplit("#", 1)[0]
+    url = _text_field(item, "web_url")
+    if url and "://" in url:
+        path = url.split("://", 1)[1].partition("/")[2]
+        path = path.split("/-/", 1)[0] if "/-/" in path else path.rsplit("/issues/", 1)[0]
+        if path and "/" in path:
+            return path
+    project_id = item.get("project_id")
+    return str(project_id) if project_id is not None else None
+
+
 def story_from_jira_issue(issue: dict[str, Any], *, server: str | None = None, source: str = "jira") -> Story:
     """A Jira REST issue object (v2 wiki or v3 ADF description) as a Story."""
     from storylint.formats.adf import adf_to_markdown  # small, pure Python

@@ -126,6 +126,15 @@ class Story(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
+    def _description_as_body(cls, data: Any) -> Any:
+        # GitLab and Jira call the body "description": a record with one and no "body" (or a
+        # null one) would otherwise be linted on its title alone, without a word said
+        if isinstance(data, dict) and data.get("body") is None and isinstance(data.get("description"), str):
+            return {**data, "body": data["description"]}
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
     def _no_lone_surrogates(cls, data: Any) -> Any:
         # JSON may carry "\\ud800" alone; such a str cannot be written as UTF-8 and
         # would crash every reporter. Each becomes U+FFFD: same length, offsets kept.

@@ -246,6 +246,46 @@ def test_binary_file_directory_and_wrong_types(tmp_path: Path) -> None:
     assert all(m.startswith("Error: ") for m in messages) and "Traceback" not in res.stderr
 
 
+def test_gitlab_issues_list(tmp_path: Path) -> None:
+    """A GitLab REST issues list (`GET /projects/:id/issues`) is read with its description as
+    the body and `group/project#iid` as the key; merge requests in it are skipped."""
+    author = {"id": 7, "username": "pm", "name": "Pat Manager", "state": "active", "web_url": "https://gitlab.example.com/pm"}
+    items = [{"id": 501, "iid": 6, "project_id": 42, "title": "Faster session restore",
+              "description": "We should store the sessions in Redis.", "state": "opened", "labels": ["feature"],
+              "author": author, "issue_type": "issue", "web_url": "https://gitlab.example.com/shop/web/-/issues/6",
+              "references": {"short": "#6", "relative": "#6", "full": "shop/web#6"}},
+             # an older GitLab: no `references`; the project's path comes from the address
+             {"id": 502, "iid": 7, "project_id": 42, "title": "Quicker checkout", "description": None,
+              "state": "opened", "labels": [], "author": author, "web_url": "https://gitlab.example.com/shop/web/issues/7"},
+             {"id": 900, "iid": 3, "project_id": 42, "title": "Bump deps", "description": "Use Redis.",
+              "source_branch": "bump", "merge_status": "can_be_merged", "author": author,
+              "web_url": "https://gitlab.example.com/shop/web/-/merge_requests/3"}]  # fmt: skip
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    res = run("check", str(path), "--format", "json", "--fail-on", "never", cwd=tmp_path)
+    assert res.returncode == 0 and res.stderr == ""
+    data = json.loads(res.stdout)
+    assert data["errors"] == [] and data["summary"]["stories_checked"] == 2
+    body = [f for f in data["findings"] if f["field"] == "body"]
+    assert body and {f["story"] for f in body} == {"shop/web#6"}  # the description was read
+    assert {f["rule"] for f in body} >= {"TC01"}
+    assert {f["story"] for f in data["findings"]} == {"shop/web#6", "shop/web#7"}
+    first = next(f for f in data["findings"] if f["story"] == "shop/web#6")
+    assert first["url"] == "https://gitlab.example.com/shop/web/-/issues/6" and first["author"] == "Pat Manager"
+
+
+def test_a_description_field_is_the_body(tmp_path: Path) -> None:
+    stories = write_jsonl(tmp_path / "s.jsonl", {"id": "D-1", "title": "Faster session restore",
+                                                  "description": "We should store the sessions in Redis."},
+                          {"id": "D-2", "title": "Faster session restore", "body": "Restores within a second.",
+                           "description": "We should store the sessions in Redis."})  # fmt: skip
+    res = run("check", str(stories), "--format", "json", "--fail-on", "never", cwd=tmp_path)
+    data = json.loads(res.stdout)
+    body = {(f["story"], f["rule"]) for f in data["findings"] if f["field"] == "body"}
+    assert ("D-1", "TC01") in body  # read as the body
+    assert not any(story == "D-2" for story, _ in body)  # `body` wins where both are given
+
+
 def test_pull_requests_in_an_issues_list_are_not_errors(tmp_path: Path) -> None:
     items = [{"id": 1, "number": 8, "title": "Bump deps", "body": "", "user": {"login": "x", "id": 2, "type": "User"},
               "html_url": "https://github.com/o/r/pull/8", "repository_url": "https://api.github.com/repos/o/r",

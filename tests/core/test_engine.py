@@ -223,6 +223,17 @@ def test_lone_surrogates_are_replaced_at_any_depth_and_other_text_is_kept() -> N
     assert clean.title == "Caf\u00e9 \U0001f600"
 
 
+def test_a_description_is_the_body_where_no_body_is_given() -> None:
+    """GitLab's and Jira's name for the body: read wherever a story is validated (files,
+    labelled corpora), so that such a record is not linted on its title alone."""
+    assert Story.model_validate({"id": "1", "title": "t", "description": "d"}).body == "d"
+    assert Story.model_validate({"id": "1", "title": "t", "body": None, "description": "d"}).body == "d"
+    assert Story.model_validate({"id": "1", "title": "t", "body": "b", "description": "d"}).body == "b"
+    assert Story.model_validate({"id": "1", "title": "t", "description": None}).body == ""
+    with_surrogate = Story.model_validate({"id": "1", "title": "t", "description": "x \ud800 y"})
+    assert with_surrogate.body == "x \ufffd y"
+
+
 @pytest.mark.parametrize(
     ("project", "flagged"),
     [("gh:pnpm/pnpm", False), ("jira:pnpm", False), ("pnpm/pnpm", False), ("PNPM", False), ("gh:acme/webshop", True), (None, True)],

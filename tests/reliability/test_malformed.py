@@ -60,6 +60,8 @@ MALFORMED: list[tuple[str, bytes, list[str]]] = [
     ("not-object.jsonl", _line(GOOD_A) + b"[1, 2]\n" + _line(GOOD_B), ["not-object.jsonl:2:", "expected a story object"]),
     ("bad-jira.jsonl", _line(GOOD_A) + _line({"key": "PROJ-1", "fields": "oops"}) + _line(GOOD_B), ["bad-jira.jsonl:2:", "Jira issue"]),
     ("bad-github.jsonl", _line(GOOD_A) + _line({"number": 7, "user": "bob", "html_url": "u", "title": "t"}) + _line(GOOD_B), ["bad-github.jsonl:2:", "GitHub issue"]),
+    ("bad-gitlab.jsonl", _line(GOOD_A) + _line({"iid": 7, "project_id": 1, "title": "t", "author": "bob"}) + _line(GOOD_B), ["bad-gitlab.jsonl:2:", "GitLab issue", "author"]),
+    ("gitlab-body.jsonl", _line(GOOD_A) + _line({"iid": 8, "project_id": 1, "title": "t", "description": 5}) + _line(GOOD_B), ["gitlab-body.jsonl:2:", "GitLab issue 8", "description"]),
     ("deep.jsonl", _line(GOOD_A) + b'{"id": "d", "title": "t", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n" + _line(GOOD_B), ["deep.jsonl:2:", "nested too deeply"]),
     ("array-item.json", json.dumps([GOOD_A, {"id": "x"}, GOOD_B]).encode(), ["array-item.json:", "item 1", "title"]),
 ]
