@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from storylint.model import Story, StoryResult
+from storylint.parse import parse
 
 
 def normalised(story: Story, field: str) -> str:
-    """The field text as the parser sees it (positions index into this)."""
-    if field == "title":
-        return story.title.replace("\r", " ")
-    return story.body.replace("\r\n", "\n").replace("\r", "\n")
+    """The field text as the parser reads it, which positions index into: line breaks
+    normalised and, for a body in HTML or with its breaks kept as the two characters `\\n`,
+    the text it stands for (the README: "the lines and columns of findings then count in the
+    text as read")."""
+    return parse(story).text(field)
 
 
 def assert_positions_inside(story: Story, result: StoryResult) -> None:

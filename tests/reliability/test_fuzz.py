@@ -48,6 +48,8 @@ TEXT = MARKUP | st.text(max_size=400)
 @example(title="As a" + " " * 300 + "x", body="as an" + "\t" * 300 + "I", fmt=BodyFormat.MARKDOWN)
 @example(title="x", body="- a\n" + "  b\n" * 50 + "```", fmt=BodyFormat.MARKDOWN)
 @example(title="t", body="{code}\n" + "|" + "-" * 200 + "x", fmt=BodyFormat.JIRA_WIKI)
+# HTML is read as the text it stands for (here one line): positions count in that text
+@example(title="", body="```\r\nstorylint-disable DM01 -- why", fmt=BodyFormat.HTML)
 def test_engine(title: str, body: str, fmt: BodyFormat) -> None:
     story = Story(id="fuzz", title=title, body=body, body_format=fmt)
     parsed = parse(story)
