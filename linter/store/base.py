@@ -643,14 +643,19 @@ SCHEMES = ("sqlite", "postgresql", "postgres")
 _SCHEME = lazy(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
+def url_scheme(url: str) -> str | None:
+    """The URL's scheme in lower case ("PostgreSQL://..." is postgresql), None for a path."""
+    match = _SCHEME.match(url)
+    return match.group(1).lower() if match else None
+
+
 def open_store(url: str, *, create: bool = True) -> Store:
     """Open (creating and migrating as needed) the store at `url`.
 
     With ``create=False`` (for readers) a store that does not exist yet is an error:
     neither a SQLite file nor storylint's tables are created.
     """
-    match = _SCHEME.match(url)
-    scheme = match.group(1).lower() if match else None
+    scheme = url_scheme(url)
     if scheme is not None and scheme not in SCHEMES:
         raise StorylintError(
             f"unsupported store '{redact_url(url)}' (use a SQLite path or postgresql://)"

@@ -26,10 +26,19 @@ def _wal(conn: sqlite3.Connection, wait: float = 30.0) -> None:
             time.sleep(0.01)
 
 
+def sqlite_path(url: str) -> str:
+    """The file a SQLite store URL names: a path, ``sqlite:///relative`` or
+    ``sqlite:////absolute`` (the scheme in any case)."""
+    if url[:9].lower() == "sqlite://":
+        rest = url[9:]
+        return rest.removeprefix("/")
+    return url
+
+
 class SQLiteStore(Store):
     @classmethod
     def connect(cls, url: str, *, create: bool = True) -> SQLiteStore:
-        path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite://")
+        path = sqlite_path(url)
         target: str | Path = path
         if path != ":memory:":
             resolved = Path(path).expanduser().resolve()

@@ -60,14 +60,16 @@ def redact_url(url: str) -> str:
 
 
 def connect_url(url: str) -> str:
-    """`url` with its user info percent-encoded, so that the driver splits it where we do.
+    """`url` with its user info percent-encoded, so that the driver splits it where we do,
+    and its scheme in lower case.
 
     libpq would cut ``u:p@ss@host`` at the first ``@`` (and echo the rest of the password
     as a host name in its error); encoded, the password is whole again.
     """
     scheme, userinfo, host, tail = _split(url)
+    scheme = scheme.lower()  # libpq takes "PostgreSQL://..." for a key=value string
     if userinfo is None:
-        return url
+        return scheme + host + tail
     parts = userinfo.split(":", 1)
     encoded = ":".join(quote(unquote(part), safe="") for part in parts)
     return f"{scheme}{encoded}@{host}{tail}"

@@ -68,12 +68,21 @@ def storylint(*args: str) -> subprocess.CompletedProcess[str]:
         "postgresql://u:s3%40cr3t@127.0.0.1:1/db",
         f"postgresql://u@127.0.0.1:1/db?password={SECRET}",
         f"postgresql://u@127.0.0.1:1/db?sslmode=disable&sslpassword={SECRET}",
+        f"PostgreSQL://u:{SECRET}@127.0.0.1:1/db",  # the scheme in any case
+        f"mysql://u:{SECRET}@127.0.0.1:1/db",  # no such kind of store
     ],
 )
 def test_connection_errors_hide_the_password(url: str, tmp_path: Path) -> None:
     stories = tmp_path / "s.jsonl"
     stories.write_text('{"id": "1", "title": "t", "body": "b"}\n', encoding="utf-8")
-    for args in (["check", str(stories), "--store", url], ["report", "--store", url, "-o", "-"]):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "1", "title": "t", "body": "b", "label": {"prescribes": false}}\n', encoding="utf-8")
+    for args in (
+        ["check", str(stories), "--store", url],
+        ["report", "--store", url, "-o", "-"],
+        ["vocabulary", "--store", url],
+        ["evaluate", str(corpus), "--store", url],
+    ):
         proc = storylint("-vv", *args)
         assert proc.returncode == 2, proc.stderr
         assert "cr3t" not in proc.stderr + proc.stdout
