@@ -48,13 +48,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_output(output: str, text: str) -> None:
-    """Write `text` (UTF-8, newlines as given) to the `-o` target `output`."""
+def write_output(output: str, text: str, option: str = "-o") -> None:
+    """Write `text` (UTF-8, newlines as given) to the target `output` of `option` (`-o`,
+    `--write`: what error messages name)."""
     if output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    where = f"-o {output}"
+    where = f"{option} {output}"
     data = text.encode("utf-8")
     try:
         st: os.stat_result | None = os.stat(output)  # follows symlinks, /dev/stdout's too

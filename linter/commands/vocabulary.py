@@ -7,7 +7,6 @@ Runs with `--store` apply it themselves; `--write FILE` exports one project's te
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +82,8 @@ def vocabulary(
     if write_path is not None:
         assert project is not None
         _write(write_path, project, [t.term for t in learned.get(project, [])])
+        if str(write_path) == "-":
+            return  # the TOML was the output
     if output_format == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
@@ -109,14 +110,14 @@ def _text(data: dict[str, Any]) -> str:
 
 
 def _write(path: Path, project: str, terms: list[str]) -> None:
-    if not path.parent.is_dir():
-        raise StorylintError(f"--write {path}: folder {path.parent} does not exist")
+    """As `-o` writes (storylint.outfile): a regular file replaced atomically, a symlink
+    followed, a FIFO or device written into, never replaced; `-` is stdout."""
+    from storylint.outfile import write_output
+
     body = ", ".join(json.dumps(t, ensure_ascii=False) for t in terms)  # a JSON string is a TOML basic string
     text = (
         f"# Domain vocabulary of {project} learned by `storylint vocabulary` ({len(terms)} terms).\n"
         "[tool.storylint.vocabulary]\n"
         f"accept = [{body}]\n"
     )
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_output(str(path), text, option="--write")

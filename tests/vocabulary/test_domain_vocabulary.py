@@ -252,6 +252,41 @@ def test_vocabulary_write_needs_one_project(tmp_path: Path) -> None:
     assert len(res.stderr.splitlines()) == 1
 
 
+def test_vocabulary_write_treats_its_target_as_o_does(tmp_path: Path) -> None:
+    """--write follows a symlink to the file it names, writes into a FIFO rather than
+    replacing it (so /dev/stdout stays a device), and takes `-` for stdout."""
+    import os
+    import threading
+
+    url = str(tmp_path / "h.db")
+    record(url, tracker(wsdl=6, total=20))
+    real = tmp_path / "real.toml"
+    real.write_text("# old\n", encoding="utf-8")
+    link = tmp_path / "link.toml"
+    link.symlink_to(real)
+    res = run("vocabulary", "--store", url, "--project", PROJECT, "--write", str(link), cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert link.is_symlink() and load_config(real).vocabulary.accept == ["wsdl"]
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    res = run("vocabulary", "--store", url, "--project", PROJECT, "--write", str(fifo), cwd=tmp_path)
+    reader.join(timeout=30)
+    assert res.returncode == 0, res.stderr
+    assert fifo.is_fifo() and b"accept = [\"wsdl\"]" in got[0]
+
+    res = run("vocabulary", "--store", url, "--project", PROJECT, "--write", "-", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("# Domain vocabulary of RELAY") and 'accept = ["wsdl"]' in res.stdout
+    assert not (tmp_path / "-").exists()
+
+    res = run("vocabulary", "--store", url, "--project", PROJECT, "--write", str(tmp_path / "no" / "v.toml"), cwd=tmp_path)
+    assert res.returncode == 2 and res.stderr.startswith("Error: --write ") and "does not exist" in res.stderr
+
+
 def test_vocabulary_never_creates_a_missing_store(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
     res = run("vocabulary", "--store", str(missing), cwd=tmp_path)
