@@ -41,6 +41,8 @@ log = logging.getLogger("storylint.connectors.files")
 MAX_NESTING = 10_000
 
 STORY_SUFFIXES = (".jsonl", ".ndjson", ".json", ".md", ".markdown")
+#: names whose content is JSON whatever its first character (a "#" line in them is a bad line)
+JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -156,21 +158,19 @@ def read_stream(
         yield from _json_document(head + fh.read(), name)
         return
     if stripped[:1] == b"{":
-        first_line = stripped.split(b"\n", 1)[0]
-        try:
-            json.loads(first_line)
-            whole_line = True
-        except ValueError:
-            whole_line = False
-        except RecursionError:
-            whole_line = True  # let the line reader report it
-        if not whole_line:
+        # the first line whole (a story's body can be longer than what was read) and the next
+        # one: a line that is not JSON followed by one that is makes JSON Lines with a bad
+        # line, not one broken document, so the stories after it are still read
+        head = _through_lines(head, fh, 2)
+        stripped = head.lstrip()
+        first_line, _, rest = stripped.partition(b"\n")
+        if not _whole_json(first_line) and not _whole_json(rest.lstrip().split(b"\n", 1)[0], objects_only=True):
             # a pretty-printed single document (Jira search response, one story)
             yield from _json_document(head + fh.read(), name)
             return
         yield from _json_lines(_lines(head, fh), name, defer)
         return
-    if stripped[:1] == b"#":
+    if stripped[:1] == b"#" and not name.lower().endswith(JSON_SUFFIXES):
         yield from _markdown_story(head + fh.read(), name, Path(name).stem)
         return
     if from_stdin:
@@ -178,6 +178,32 @@ def read_stream(
         yield Problem(name, "not JSON or JSON Lines; for a Markdown story on stdin, give --stdin-filename NAME.md", line=1)
         return
     yield from _json_lines(_lines(head, fh), name, defer)
+
+
+def _through_lines(head: bytes, fh: IO[bytes], count: int) -> bytes:
+    """`head` read on until it holds `count` whole lines after any leading blank ones (or the
+    input ends)."""
+    while True:
+        if head.lstrip().count(b"\n") >= count:
+            return head
+        chunk = fh.read(256 * 1024)
+        if not chunk:
+            return head
+        head += chunk
+
+
+def _whole_json(line: bytes, *, objects_only: bool = False) -> bool:
+    """The line is one JSON value (an object, with `objects_only`)."""
+    line = line.strip()
+    if not line or (objects_only and line[:1] != b"{"):
+        return False
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    except RecursionError:
+        return True  # deep, but a value: the line reader reports it
+    return True
 
 
 def _lines(head: bytes, fh: IO[bytes]) -> Iterator[bytes]:

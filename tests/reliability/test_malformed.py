@@ -62,6 +62,10 @@ MALFORMED: list[tuple[str, bytes, list[str]]] = [
     ("bad-github.jsonl", _line(GOOD_A) + _line({"number": 7, "user": "bob", "html_url": "u", "title": "t"}) + _line(GOOD_B), ["bad-github.jsonl:2:", "GitHub issue"]),
     ("bad-gitlab.jsonl", _line(GOOD_A) + _line({"iid": 7, "project_id": 1, "title": "t", "author": "bob"}) + _line(GOOD_B), ["bad-gitlab.jsonl:2:", "GitLab issue", "author"]),
     ("gitlab-body.jsonl", _line(GOOD_A) + _line({"iid": 8, "project_id": 1, "title": "t", "description": 5}) + _line(GOOD_B), ["gitlab-body.jsonl:2:", "GitLab issue 8", "description"]),
+    # a bad first line is one bad line too: the lines after it are JSON Lines, not the rest of one document
+    ("bad-utf8-first.jsonl", b'{"id": "x", "title": "caf\xe9"}\n' + _line(GOOD_A) + _line(GOOD_B), ["bad-utf8-first.jsonl:1:", "invalid UTF-8"]),
+    ("broken-first.jsonl", b'{"id": "x", "title": "cut"\n' + _line(GOOD_A) + _line({**GOOD_B, "labels": ["l"]}), ["broken-first.jsonl:1:", "invalid JSON"]),
+    ("hash-first.jsonl", b"# exported from the tracker\n" + _line(GOOD_A) + _line(GOOD_B), ["hash-first.jsonl:1:", "invalid JSON"]),
     ("deep.jsonl", _line(GOOD_A) + b'{"id": "d", "title": "t", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n" + _line(GOOD_B), ["deep.jsonl:2:", "nested too deeply"]),
     ("array-item.json", json.dumps([GOOD_A, {"id": "x"}, GOOD_B]).encode(), ["array-item.json:", "item 1", "title"]),
 ]
@@ -79,6 +83,17 @@ def test_malformed_record_is_one_error_and_good_stories_are_checked(tmp_path: Pa
     assert checked(report) == {"good-a", "good-b"}
     assert report is not None and len(report["errors"]) == 1
     assert report["errors"][0]["source"] == name
+
+
+def test_a_first_record_longer_than_the_sniffed_head_is_still_json_lines(tmp_path: Path) -> None:
+    """The format is decided on whole lines: a first story of 100 KB (GitHub allows 65,536
+    characters of body, more once escaped) does not make the file one broken document."""
+    long_a = {**GOOD_A, "body": "Store the sessions in Redis. " + "\\u00e9 word " * 10_000}
+    (tmp_path / "long.jsonl").write_bytes(_line(long_a) + _line({**GOOD_B, "labels": ["l"]}))
+    status, report, stderr = run_check("long.jsonl", "--fail-on", "never", cwd=tmp_path)
+    assert status == 0 and "Error" not in stderr, stderr
+    assert checked(report) == {"good-a", "good-b"}
+    assert report is not None and report["errors"] == []
 
 
 @pytest.mark.parametrize(
