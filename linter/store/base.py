@@ -238,7 +238,8 @@ class Store:
                 " title = excluded.title, url = excluded.url, author = excluded.author,"
                 " project = excluded.project, type = excluded.type, status = excluded.status,"
                 " skip_reason = excluded.skip_reason, findings = excluded.findings, updated = excluded.updated,"
-                " run_id = excluded.run_id, checked_at = excluded.checked_at,"
+                " run_id = CASE WHEN excluded.run_id > stories.run_id THEN excluded.run_id ELSE stories.run_id END,"
+                " checked_at = excluded.checked_at,"
                 " fixed_run_id = CASE WHEN excluded.status <> 'clean' THEN NULL"
                 " WHEN stories.findings > 0 AND stories.removed_run_id IS NULL THEN excluded.run_id"
                 " ELSE stories.fixed_run_id END,"
@@ -472,8 +473,8 @@ class Store:
         """An unchanged story that a complete run read but did not lint again is still there."""
         with self.transaction():
             self._execute(
-                "UPDATE stories SET run_id = ? WHERE source = ? AND story = ? AND removed_run_id IS NULL",
-                (run_id, source, story),
+                "UPDATE stories SET run_id = ? WHERE source = ? AND story = ? AND removed_run_id IS NULL AND run_id < ?",
+                (run_id, source, story, run_id),
             )
 
     def finish_run(
@@ -493,12 +494,16 @@ class Store:
         from the input, and stop counting (`removed_run_id`; their findings go). An
         incremental run (Jira, GitHub since the last sync) reads only what changed, so it
         removes nothing.
+
+        A story's `run_id` only ever grows (`save_result`, `mark_seen`), and only stories last
+        seen by an *earlier* run are removed: two runs over one source at once (a nightly job
+        that overran into the next) must not take each other's stories for removed ones.
         """
         s = report.summary
         with self.transaction():
             if complete and status == "ok" and not report.errors:
                 self._execute(
-                    "UPDATE stories SET removed_run_id = ? WHERE source = ? AND run_id <> ?"
+                    "UPDATE stories SET removed_run_id = ? WHERE source = ? AND run_id < ?"
                     " AND removed_run_id IS NULL",
                     (run_id, source, run_id),
                 )

@@ -118,6 +118,39 @@ def test_removal_needs_a_complete_run_without_input_errors(tmp_path: Path) -> No
         store.close()
 
 
+def test_two_complete_runs_at_once_keep_each_others_stories(tmp_path: Path) -> None:
+    """A nightly run that overran into the next: both read the same input at the same time.
+    Neither may take the stories the other saved for stories gone from the input (once, the
+    first to finish marked 2,934 of 3,000 removed)."""
+    store = open_store(str(tmp_path / "h.db"))
+    try:
+        stories = [jira_story(i, "Dana") for i in range(1, 5)]
+        results = [StoryResult(s, [finding(s, "DM01", "data_model", "error", "x")]) for s in stories]
+
+        def save(run_id: int, report: Report, chosen: list[StoryResult]) -> None:
+            for r in chosen:
+                report.add(r)
+                store.save_result(run_id, "files:a", r, "h")
+
+        first, second = store.begin_run("files:a", "check"), store.begin_run("files:a", "check")
+        report_1, report_2 = Report(), Report()
+        save(second, report_2, results[:2])  # the later run gets ahead on the first stories
+        save(first, report_1, results)
+        store.finish_run(first, "files:a", report_1, stories_read=4, complete=True)
+        assert store.totals()["stories"] == 4 and store.totals()["findings"] == 4
+        save(second, report_2, results[2:])
+        store.finish_run(second, "files:a", report_2, stories_read=4, complete=True)
+        assert store.totals()["stories"] == 4 and store.totals()["findings"] == 4
+        assert {s["run_id"] for s in store.stories()} == {second}  # a story's run only grows
+
+        third = store.begin_run("files:a", "check")  # on its own, a run still removes
+        save(third, Report(), results[:3])
+        store.finish_run(third, "files:a", Report(), stories_read=3, complete=True)
+        assert store.totals()["stories"] == 3
+    finally:
+        store.close()
+
+
 def test_unchanged_stories_of_a_complete_incremental_run_are_kept(tmp_path: Path) -> None:
     from storylint.engine import Linter
     from storylint.runner import check_stories
