@@ -99,6 +99,22 @@ def check_stories(
 
     need_story = store is not None or on_result is not None
     deferred = 0  # deferred records sent out whose results are not in yet
+    # the store keeps one row per story: a ref read twice in a run (two README.md stories in
+    # two folders, a page that an export repeated) keeps the last, which is worth a word
+    stored: set[str] = set()
+    repeated: set[str] = set()
+
+    def once_in_store(story: Story) -> None:
+        if story.ref in stored:
+            if story.ref not in repeated:
+                repeated.add(story.ref)
+                where = f" ({story.source.removeprefix('file:')})" if story.source else ""
+                log.warning(
+                    "story %s appears more than once in this run%s; the store keeps the last one read "
+                    "(give each story its own id)", story.ref, where,
+                )
+        else:
+            stored.add(story.ref)
 
     def tasks() -> Iterator[Task[tuple[Story | Problem | Deferred, str, bool]]]:
         """Each item, its content hash, and whether it is unchanged; stories to lint go out."""
@@ -149,6 +165,8 @@ def check_stories(
                 stats.unchanged += 1
                 if complete and store is not None:
                     store.mark_seen(run_id, source, item.ref)
+                if store is not None:
+                    once_in_store(item)
                 continue
             assert outcome is not None
             linted += 1
@@ -161,6 +179,7 @@ def check_stories(
                 if domain and item.project:  # first: a run killed in between re-lints the story next time
                     store.save_domain_evidence(item.project, item.ref, outcome.evidence or set())
                 store.save_result(run_id, source, result, digest)
+                once_in_store(item)
             if on_result is not None:
                 on_result(result)
         if progress is not None:

@@ -151,6 +151,23 @@ def test_two_complete_runs_at_once_keep_each_others_stories(tmp_path: Path) -> N
         store.close()
 
 
+def test_a_story_read_twice_in_a_run_is_named(tmp_path: Path) -> None:
+    """The store keeps one row per story: two stories with one id (two README.md files in
+    two folders, a line an export repeated) keep the last, and the run says so once."""
+    for team, body in (("a", HOW), ("b", CLEAN)):
+        (tmp_path / "md" / team).mkdir(parents=True)
+        (tmp_path / "md" / team / "README.md").write_text(f"# Story\n\n{body}\n", encoding="utf-8")
+    proc = storylint("check", str(tmp_path / "md"), "--store", str(tmp_path / "h.db"))
+    warnings = [line for line in proc.stderr.splitlines() if "appears more than once" in line]
+    assert len(warnings) == 1 and "story README" in warnings[0] and "README.md" in warnings[0], proc.stderr
+    stories = write(tmp_path / "s.jsonl", S1=HOW, S2=CLEAN)
+    stories.write_text(stories.read_text(encoding="utf-8") * 3, encoding="utf-8")  # every line three times
+    proc = storylint("check", str(stories), "--store", str(tmp_path / "h.db"))
+    assert sorted(line.split(" appears")[0] for line in proc.stderr.splitlines()) == [
+        "storylint: WARNING: story S1", "storylint: WARNING: story S2"]  # fmt: skip
+    assert storylint("check", str(stories)).stderr == ""  # no store, nothing lost: no word
+
+
 def test_unchanged_stories_of_a_complete_incremental_run_are_kept(tmp_path: Path) -> None:
     from storylint.engine import Linter
     from storylint.runner import check_stories
