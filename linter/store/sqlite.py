@@ -51,15 +51,32 @@ class SQLiteStore(Store):
                 raise ConfigError(f"folder {resolved.parent} does not exist", file=f"--store {redact_url(url)}")
         try:
             conn = sqlite3.connect(target, timeout=30, isolation_level="DEFERRED", uri=not create)
-            _wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as exc:
             raise ConfigError(f"cannot open SQLite store: {exc}", file=f"--store {redact_url(url)}") from None
-        return cls(conn, url, create=create)
+        store = cls(conn, url, create=create)  # a database that is no store is refused untouched
+        if create:
+            # write-ahead logging (readers never wait for the writer) is the file's own setting:
+            # set by the runs that write, after the file is known to be a store
+            try:
+                _wal(conn)
+            except sqlite3.Error as exc:
+                store.close()
+                raise ConfigError(f"cannot open SQLite store: {exc}", file=f"--store {redact_url(url)}") from None
+        return store
 
     def _migrate(self) -> None:
         # Two processes opening a fresh file at once (two `serve` on one store) must not both
         # create the tables: take the write lock before reading the schema version. (DDL runs
         # outside the module's implicit transactions, so without this each statement commits.)
         self.conn.execute("BEGIN IMMEDIATE")
+        if self.create and not self._has_table("storylint_schema"):
+            other = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' LIMIT 1").fetchone()
+            if other is not None:
+                # another program's database (`--store app.db` by mistake) gets no tables of ours
+                raise ConfigError(
+                    f"not a storylint store: the database holds other tables ({other[0]}, ...); "
+                    "give a new file or an existing store",
+                    file=f"--store {self.safe_url}",
+                )
         super()._migrate()

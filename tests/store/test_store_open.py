@@ -50,3 +50,32 @@ def test_two_processes_opening_a_fresh_sqlite_store_at_once_both_succeed(tmp_pat
         go.touch()  # both imported and waiting: they open the new store at the same moment
         errors = [p.communicate(timeout=60)[1] for p in procs]
         assert [p.returncode for p in procs] == [0, 0], errors
+
+
+def test_another_programs_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    """`--store app.db` by mistake: no storylint table is added to it, and neither a run nor a
+    report switches its journal to write-ahead logging."""
+    import sqlite3
+
+    db = tmp_path / "app.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE users (id INTEGER)")
+    conn.commit()
+    conn.close()
+    stories = tmp_path / "s.jsonl"
+    stories.write_text('{"id": "1", "title": "Store sessions in Redis"}\n', encoding="utf-8")
+    for args in (["check", str(stories), "--store", str(db)], ["report", "--store", str(db), "-o", "-"],
+                 ["vocabulary", "--store", str(db)]):  # fmt: skip
+        proc = storylint(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.stderr.startswith(f"Error: --store {db}: not a storylint store") and len(proc.stderr.splitlines()) == 1
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("users",)]
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    conn.close()
+    empty = tmp_path / "empty.db"
+    empty.touch()  # an empty file is a database with nothing in it yet: it becomes a store
+    assert storylint("check", str(stories), "--store", str(empty)).returncode == 1
+    conn = sqlite3.connect(empty)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    conn.close()
