@@ -376,7 +376,7 @@ class Linter:
             rule=rule.code,
             name=rule.name,
             category=rule.category,
-            severity=self._severity.get(rule.code, _weak(rule.severity, hit.confidence)),
+            severity=_weak(self._severity.get(rule.code, rule.severity), hit.confidence),
             message=rule.message.replace("{term}", term),
             excerpt=excerpt,
             suggestion=rule.suggestion.replace("{term}", term),

@@ -22,7 +22,7 @@ from storylint.calibration import (
     story_row,
     titled_as_work,
 )
-from storylint.config import Config
+from storylint.config import Config, config_from_dict
 from storylint.engine import INFO_BELOW, Linter
 from storylint.model import Story
 from storylint.parse import parse
@@ -68,6 +68,19 @@ def test_engine_gives_stronger_evidence_higher_confidence_and_weak_evidence_info
     (w,) = [f for f in weak.findings if f.rule == "TC01"]
     assert s.confidence > 0.9 and s.severity == "warning"
     assert 0.6 <= w.confidence < INFO_BELOW <= Config().min_confidence and w.severity == "info"
+
+
+def test_a_severity_override_still_leaves_weak_evidence_at_info() -> None:
+    """`severity = { TC = "error" }` sets the rule's level; evidence below 0.7 stays a note,
+    as the README says, rather than failing `--fail-on error`."""
+    cells = {("technology", "proposal"): (50, 49), ("technology", "modal"): (50, 32)}
+    for level in ("warning", "error"):
+        linter = Linter(config_from_dict({"min-confidence": 0.6, "severity": {"TC": level}}))
+        linter.calibration = Calibration(cells)
+        strong = linter.lint(Story(id="S-1", title="Sessions", body="## Proposal\n\nKeep the sessions in Redis."))
+        weak = linter.lint(Story(id="S-2", title="Sessions", body="The sessions must be kept in Redis."))
+        assert [f.severity for f in strong.findings if f.rule == "TC01"] == [level]
+        assert [f.severity for f in weak.findings if f.rule == "TC01"] == ["info"]
 
 
 def test_min_confidence_drops_findings_by_calibrated_confidence() -> None:
