@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .model import HOW_CATEGORIES
 
 CONFIG_FILES = ("storylint.toml", ".storylint.toml", "pyproject.toml")
 
@@ -52,6 +53,15 @@ class Vocabulary(_Section):
     accept: list[str] = Field(default_factory=list, description="Terms this team may use in stories (e.g. 'endpoint' for an API product).")
     reject: dict[str, list[str]] = Field(default_factory=dict, description="Terms to always flag, by category (e.g. technology = ['Oracle']).")
     learn: bool = Field(True, description="With a history store: drop weak findings on terms the project's own stories use where users speak (its domain vocabulary, see `storylint vocabulary`).")
+
+    @field_validator("reject")
+    @classmethod
+    def _known_categories(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        # "tech = [...]" for "technology = [...]" would reject nothing without a word
+        unknown = [key for key in value if key not in HOW_CATEGORIES]
+        if unknown:
+            raise ValueError(f"unknown category {unknown[0]!r} (known: {', '.join(HOW_CATEGORIES)})")
+        return value
 
 
 class SuppressionConfig(_Section):
@@ -143,9 +153,31 @@ def load_config(path: str | Path | None = None, *, discover: bool = True) -> Con
         return Config()
     log.info("configuration: %s", file.resolve() if path is None else file)
     data = _read_toml(file)
-    if file.name == "pyproject.toml" or "tool" in data:
+    if file.name == "pyproject.toml":
         data = data.get("tool", {}).get("storylint", {})
+    elif "tool" in data:
+        # a storylint.toml (or --config file) may hold [tool.storylint...] tables, such as the
+        # vocabulary `storylint vocabulary --write` exports, beside its own top-level keys:
+        # both count (other tools' tables are theirs)
+        tool = data.pop("tool")
+        nested = tool.get("storylint", {}) if isinstance(tool, dict) else {}
+        if not isinstance(nested, dict):
+            raise ConfigError("must be a table", file=str(file), key="tool.storylint")
+        data = _merged(data, nested, str(file))
     return config_from_dict(data, source=str(file))
+
+
+def _merged(top: dict[str, Any], nested: dict[str, Any], source: str, path: str = "") -> dict[str, Any]:
+    """`top` and `nested` ([tool.storylint]) as one table; a key set in both is an error."""
+    out = dict(top)
+    for key, value in nested.items():
+        if key not in out:
+            out[key] = value
+        elif isinstance(out[key], dict) and isinstance(value, dict):
+            out[key] = _merged(out[key], value, source, f"{path}{key}.")
+        else:
+            raise ConfigError("set both at the top level and under [tool.storylint]", file=source, key=f"{path}{key}")
+    return out
 
 
 def config_from_dict(data: dict[str, Any], *, source: str = "configuration") -> Config:
@@ -154,7 +186,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "configuration") -> 
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = f"unknown key{_did_you_mean(err['loc'])}"
         raise ConfigError(message, file=source, key=key) from None

@@ -128,6 +128,35 @@ def test_pyproject_config_is_found(tmp_path: Path) -> None:
     assert not any(r.startswith(("DM", "TC")) for r in rules)
 
 
+def test_a_storylint_toml_with_tool_tables_keeps_its_top_level_keys(tmp_path: Path) -> None:
+    """A storylint.toml may hold the [tool.storylint.vocabulary] table `vocabulary --write`
+    exports beside its own keys, and other tools' tables: every storylint key counts."""
+    (tmp_path / "storylint.toml").write_text(
+        'ignore = ["DM", "TC", "AC"]\n\n[tool.storylint.vocabulary]\naccept = ["webhook"]\n\n'
+        "[tool.black]\nline-length = 80\n"
+    )
+    res = run("check", "-", "--format", "json", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    assert {f["rule"] for f in json.loads(res.stdout)["findings"]} == {"MO01"}
+    (tmp_path / "storylint.toml").write_text('select = ["NOPE"]\n[tool.black]\nline-length = 80\n')
+    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 2 and "NOPE" in res.stderr  # no longer dropped unread
+    (tmp_path / "storylint.toml").write_text('ignore = ["TC"]\n[tool.storylint]\nignore = ["DM"]\n')
+    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr == f"Error: {tmp_path / 'storylint.toml'}: ignore: set both at the top level and under [tool.storylint]\n"
+
+
+def test_a_rejected_term_under_an_unknown_category_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "storylint.toml").write_text('[vocabulary]\nreject = { tech = ["Oracle"] }\n')
+    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr == (
+        f"Error: {tmp_path / 'storylint.toml'}: vocabulary.reject: unknown category 'tech' (known: data_model, "
+        "ui_spec, code_structure, api_contract, technology, implementation_steps)\n"
+    )
+
+
 def test_select_on_command_line(tmp_path: Path) -> None:
     res = run("check", "-", "--format", "json", "--select", "TC01", stdin=json.dumps(HOW), cwd=tmp_path)
     assert {f["rule"] for f in json.loads(res.stdout)["findings"]} == {"TC01"}
