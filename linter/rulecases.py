@@ -52,6 +52,10 @@ def load_cases(path: Path, code: str) -> list[Case]:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read rule cases: {exc}", file=str(path)) from None
+    unknown_tables = sorted(set(data) - {"case"})
+    if unknown_tables:
+        # "[[cases]]" or "[[flag]]" for "[[case]]" would otherwise be a file of no cases that passes
+        raise ConfigError(f"unknown table {unknown_tables[0]!r} (cases are [[case]] tables)", file=str(path))
     cases = data.get("case", [])
     if not isinstance(cases, list):
         raise ConfigError("expected [[case]] tables", file=str(path), key="case")

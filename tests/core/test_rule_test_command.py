@@ -96,6 +96,13 @@ def test_malformed_cases_file_is_one_error_line_exit_two(tmp_path: Path) -> None
     assert "ACME01.cases.toml: case[2]" in lines[0] and 'result must be "fail" or "pass"' in lines[0]
 
 
+def test_misspelt_case_tables_are_an_error_not_zero_cases_passed(tmp_path: Path) -> None:
+    """"[[cases]]" for "[[case]]" read as a file of no cases: '0 passed, 0 failed', exit 0."""
+    res = run(_project(tmp_path, CASES.replace("[[case]]", "[[cases]]")), "ACME01", "--test")
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.strip().endswith("ACME01.cases.toml: unknown table 'cases' (cases are [[case]] tables)")
+
+
 def test_every_rule_with_the_team_rules(tmp_path: Path) -> None:
     bundled = tmp_path / "bundled"
     bundled.mkdir()
