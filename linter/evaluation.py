@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .engine import Linter
 from .model import HOW_CATEGORIES, Story
 
@@ -149,14 +151,41 @@ def load_labelled(path: Path) -> Iterator[tuple[Story, dict[str, Any]]]:
 
 
 def load_corpus(path: Path) -> Iterator[Labelled]:
-    with path.open(encoding="utf-8") as fh:
+    """The labelled stories of a JSON Lines corpus (a BOM is allowed); a line that is not
+    one is a ValueError naming the line."""
+    with path.open(encoding="utf-8-sig") as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
-            obj = json.loads(line)
-            label = obj.pop("label")
-            obj.setdefault("source", f"{path}:{number}")
-            yield Labelled(Story.model_validate(obj), label, path.name)
+            try:
+                yield _labelled_line(line, path, number)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"line {number}: invalid JSON: {exc.msg} (column {exc.colno})") from None
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                field = ".".join(str(p) for p in err["loc"]) or "story"
+                raise ValueError(f"line {number}: {field}: {err['msg'].lower()}") from None
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"line {number}: {exc}") from None
+
+
+def _labelled_line(line: str, path: Path, number: int) -> Labelled:
+    obj = json.loads(line)
+    if not isinstance(obj, dict):
+        raise TypeError(f"expected a story object, got {type(obj).__name__}")
+    label = obj.pop("label", None)
+    if not isinstance(label, dict):
+        raise TypeError("no label object ({\"label\": {\"prescribes\": ...}})")
+    if not isinstance(label.get("prescribes"), bool):
+        raise TypeError("label.prescribes must be true or false")
+    categories = label.get("categories", [])
+    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+        raise TypeError("label.categories must be a list of category names")
+    for key in ("outcome", "acceptance_criteria"):
+        if key in label and not isinstance(label[key], bool):
+            raise TypeError(f"label.{key} must be true or false")
+    obj.setdefault("source", f"{path}:{number}")
+    return Labelled(Story.model_validate(obj), label, path.name)
 
 
 def judge(linter: Linter, item: Labelled) -> Outcome:

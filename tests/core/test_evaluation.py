@@ -59,6 +59,30 @@ def test_evaluate_command_json(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "nope.jsonl" in missing.stderr
 
 
+def test_a_bad_corpus_line_is_one_error_naming_the_file_and_line(tmp_path: Path) -> None:
+    good = '{"id": "c:p:1", "title": "Use Redis", "label": {"prescribes": true, "categories": ["technology"]}}'
+    cases = {
+        "no-label.jsonl": (f'{good}\n{{"id": "c:p:2", "title": "t"}}\n', "line 2: no label object"),
+        "null-label.jsonl": (f'{good}\n{{"id": "c:p:2", "title": "t", "label": null}}\n', "line 2: no label object"),
+        "yes.jsonl": ('{"id": "c:p:2", "title": "t", "label": {"prescribes": "yes"}}\n', "line 1: label.prescribes must be true or false"),
+        "cats.jsonl": ('{"id": "c:p:2", "title": "t", "label": {"prescribes": true, "categories": 5}}\n', "line 1: label.categories"),
+        "broken.jsonl": (f"{good}\n{{bad\n", "line 2: invalid JSON: Expecting property name enclosed in double quotes (column 2)"),
+        "array.jsonl": (f"[{good}]\n", "line 1: expected a story object, got list"),
+        "title.jsonl": ('{"id": "c:p:2", "title": 5, "label": {"prescribes": false}}\n', "line 1: title: input should be a valid string"),
+    }
+    for name, (text, message) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        res = subprocess.run([sys.executable, "-m", "storylint", "evaluate", str(tmp_path / name), "--quiet"],
+                             capture_output=True, check=False, text=True, timeout=60)  # fmt: skip
+        assert res.returncode == 2, (name, res.stderr)
+        assert res.stderr.startswith(f"Error: {tmp_path / name}: not a labelled corpus: {message}"), (name, res.stderr)
+        assert len(res.stderr.splitlines()) == 1 and "internal error" not in res.stderr
+    (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + good.encode() + b"\n")  # as check accepts one
+    res = subprocess.run([sys.executable, "-m", "storylint", "evaluate", str(tmp_path / "bom.jsonl"), "--quiet"],
+                         capture_output=True, check=False, text=True, timeout=60)  # fmt: skip
+    assert res.returncode == 0 and "stories: 1" in res.stdout, res.stderr
+
+
 def _outcome(story_id: str, *, actual: bool, found: bool, confidence: float = 0.8, kind: str = "story") -> Outcome:
     return Outcome(id=story_id, title="t", corpus="c.jsonl", project=project_of(story_id), kind=kind,
                    label_confidence="high", actual=actual, actual_categories=frozenset({"technology"} if actual else ()),
