@@ -274,25 +274,33 @@ class Store:
                 cur = self.conn.cursor()
                 cur.executemany(self._sql("INSERT INTO domain_terms (project, term, story) VALUES (?, ?, ?)"), rows)
 
+    # Stories a complete run found gone from the input stop counting (`finish_run`): their
+    # domain evidence too, or the vocabulary would keep what the tracker no longer says.
+    _LIVE_STORIES = "(SELECT DISTINCT project, story FROM stories WHERE removed_run_id IS NULL)"
+
     def domain_term_counts(self, min_stories: int = 1) -> list[tuple[str, str, int]]:
-        """(project, term, stories with evidence) for terms seen in at least `min_stories` stories."""
+        """(project, term, stories with evidence) for terms seen in at least `min_stories`
+        stories that are still in their input."""
         rows = self._execute(
-            "SELECT project, term, COUNT(*) FROM domain_terms GROUP BY project, term HAVING COUNT(*) >= ?",
+            f"SELECT d.project, d.term, COUNT(*) FROM domain_terms d JOIN {self._LIVE_STORIES} s"
+            " ON s.project = d.project AND s.story = d.story GROUP BY d.project, d.term HAVING COUNT(*) >= ?",
             (min_stories,),
         ).fetchall()
         return [(p, t, int(n)) for p, t, n in rows]
 
     def project_story_counts(self) -> dict[str, int]:
-        """Linted (not skipped) stories per project, the denominator of a term's share."""
+        """Linted (not skipped) stories per project still in their input, the denominator of a
+        term's share."""
         rows = self._execute(
             "SELECT project, COUNT(DISTINCT story) FROM stories"
-            " WHERE project IS NOT NULL AND status <> 'skipped' GROUP BY project"
+            " WHERE project IS NOT NULL AND status <> 'skipped' AND removed_run_id IS NULL GROUP BY project"
         ).fetchall()
         return {p: int(n) for p, n in rows}
 
     def domain_examples(self, project: str, term: str, limit: int = 3) -> list[str]:
         rows = self._execute(
-            "SELECT story FROM domain_terms WHERE project = ? AND term = ? ORDER BY story LIMIT ?",
+            f"SELECT d.story FROM domain_terms d JOIN {self._LIVE_STORIES} s ON s.project = d.project"
+            " AND s.story = d.story WHERE d.project = ? AND d.term = ? ORDER BY d.story LIMIT ?",
             (project, term, limit),
         ).fetchall()
         return [r[0] for r in rows]

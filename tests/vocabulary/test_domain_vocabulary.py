@@ -287,6 +287,25 @@ def test_vocabulary_write_treats_its_target_as_o_does(tmp_path: Path) -> None:
     assert res.returncode == 2 and res.stderr.startswith("Error: --write ") and "does not exist" in res.stderr
 
 
+def test_stories_gone_from_the_input_stop_teaching_the_vocabulary(tmp_path: Path) -> None:
+    """A complete run removes the stories it no longer sees (they stop counting): their domain
+    evidence goes with them, from the learned terms, their counts and their examples."""
+    url = str(tmp_path / "h.db")
+    rows = tracker(wsdl=6, total=20)
+    store = open_store(url)
+    try:
+        check_stories([Story.model_validate(r) for r in rows], Linter(), store=store, source="files", complete=True)
+        assert learned(url).get(PROJECT) == frozenset({"wsdl"})
+        check_stories([Story.model_validate(rows[-1])], Linter(), store=store, source="files", complete=True)
+    finally:
+        store.close()
+    assert not learned(url).get(PROJECT)
+    res = run("vocabulary", "--store", url, "--format", "json", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    info = json.loads(res.stdout)["projects"][PROJECT]
+    assert info["stories"] == 1 and info["terms"] == []
+
+
 def test_vocabulary_never_creates_a_missing_store(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
     res = run("vocabulary", "--store", str(missing), cwd=tmp_path)
