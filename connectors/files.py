@@ -1,5 +1,6 @@
 """Read stories from files or stdin: JSON Lines, a JSON array, a Jira search response,
-a GitHub or GitLab issues list, or Markdown files (one story each).
+a GitHub or GitLab issues list (the REST API's or `gh issue list --json`'s), or Markdown
+files (one story each).
 
 Bad records become `Problem`s naming the file and line; the good ones are still read.
 JSON Lines is streamed line by line, so memory does not grow with the input.
@@ -25,10 +26,13 @@ from storylint.model import BodyFormat, Deferred, Problem, Story
 
 from .mapping import (
     ShapeError,
+    is_gh_cli_issue,
+    is_gh_cli_pull_request,
     is_gitlab_issue,
     is_merge_request,
     is_pull_request,
     json_type,
+    story_from_gh_cli_issue,
     story_from_github_issue,
     story_from_gitlab_issue,
     story_from_jira_issue,
@@ -362,6 +366,12 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
                 return None
             kind = "GitHub issue"
             return story_from_github_issue(obj, repo=repo, source=f"file:{name}")
+        if "id" not in obj and is_gh_cli_issue(obj):
+            if is_gh_cli_pull_request(obj):
+                log.info("%s: skipping pull request %s%s", name, obj.get("number"), where)
+                return None
+            kind = "GitHub issue"
+            return story_from_gh_cli_issue(obj, source=f"file:{name}")
         if is_gitlab_issue(obj):
             if is_merge_request(obj):
                 log.info("%s: skipping merge request %s%s", name, obj.get("iid"), where)

@@ -1,4 +1,4 @@
-"""Map tracker records (GitHub issue objects, Jira issue objects) to `Story`.
+"""Map tracker records (GitHub, GitLab and Jira issue objects, the GitHub CLI's) to `Story`.
 
 Shared by the file connector (exported JSON) and the live connectors, so a story looks
 the same whether it was read from a file or from the API.
@@ -6,11 +6,14 @@ the same whether it was read from a file or from the API.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from storylint.model import BodyFormat, Story
 
 _BOT_SUFFIX = "[bot]"
+#: a GitHub web address of an issue or pull request: (owner/name, "issues" | "pull", number)
+_GH_WEB_ITEM = re.compile(r"https?://[^/]+/([^/\s]+/[^/\s]+)/(issues|pull)/(\d+)/?$")
 
 
 class ShapeError(TypeError):
@@ -61,6 +64,16 @@ def _text_field(record: dict[str, Any], key: str, where: str = "") -> str | None
     raise ShapeError(f"{where}{key}", value, "a string")
 
 
+def _person(record: dict[str, Any], login: str | None, is_bot: bool) -> dict[str, Any]:
+    """A tracker's user as `Story.author`: the id as text, the login, the name (else the login)."""
+    return {
+        "id": None if record.get("id") is None else str(record["id"]),
+        "login": login,
+        "name": record.get("name") or login,
+        "is_bot": is_bot,
+    }
+
+
 def is_pull_request(item: dict[str, Any]) -> bool:
     return "pull_request" in item
 
@@ -85,10 +98,7 @@ def story_from_github_issue(item: dict[str, Any], *, repo: str | None = None, so
             "body": item.get("body") or "",
             "body_format": BodyFormat.MARKDOWN,
             "author": {
-                "id": str(user["id"]) if user.get("id") is not None else None,
-                "login": login,
-                "name": user.get("name") or login,
-                "is_bot": user.get("type") == "Bot" or bool(login and login.endswith(_BOT_SUFFIX)),
+                **_person(user, login, user.get("type") == "Bot" or bool(login and login.endswith(_BOT_SUFFIX))),
                 "association": item.get("author_association"),
             },
             "type": issue_type,
@@ -96,6 +106,47 @@ def story_from_github_issue(item: dict[str, Any], *, repo: str | None = None, so
             "project": repo,
             "created": item.get("created_at"),
             "updated": item.get("updated_at"),
+            "source": source,
+        }
+    )
+
+
+def is_gh_cli_issue(item: dict[str, Any]) -> bool:
+    """An item of `gh issue list --json number,title,body,url,...`: the GitHub CLI's own shape
+    (camelCase fields, `url` the web page, no `id` unless asked for)."""
+    url = item.get("url")
+    return (
+        "number" in item and "title" in item and "user" not in item and isinstance(url, str)
+        and _GH_WEB_ITEM.match(url) is not None
+    )  # fmt: skip
+
+
+def is_gh_cli_pull_request(item: dict[str, Any]) -> bool:
+    match = _GH_WEB_ITEM.match(str(item.get("url")))
+    return match is not None and match.group(2) == "pull"
+
+
+def story_from_gh_cli_issue(item: dict[str, Any], *, source: str = "github") -> Story:
+    """An item of `gh issue list --json ...` (or `gh issue view --json ...`) as a Story."""
+    match = _GH_WEB_ITEM.match(str(item.get("url")))
+    repo = match.group(1) if match else None
+    number = item.get("number")
+    key = f"{repo}#{number}" if repo and number is not None else str(number)
+    author = obj_field(item, "author")
+    login = _text_field(author, "login", "author.")
+    return Story.model_validate(
+        {
+            "id": str(item.get("id") or key),
+            "key": key,
+            "url": item.get("url"),
+            "title": item.get("title") or "",
+            "body": item.get("body") or "",
+            "body_format": BodyFormat.MARKDOWN,
+            "author": _person(author, login, bool(author.get("is_bot"))) if author else None,
+            "labels": item.get("labels") or [],
+            "project": repo,
+            "created": item.get("createdAt"),
+            "updated": item.get("updatedAt"),
             "source": source,
         }
     )
@@ -137,14 +188,7 @@ def story_from_gitlab_issue(item: dict[str, Any], *, source: str = "gitlab") -> 
             "title": item.get("title") or "",
             "body": description or "",
             "body_format": BodyFormat.MARKDOWN,
-            "author": {
-                "id": str(author["id"]) if author.get("id") is not None else None,
-                "login": login,
-                "name": author.get("name") or login,
-                "is_bot": bool(author.get("bot")),
-            }
-            if author
-            else None,
+            "author": _person(author, login, bool(author.get("bot"))) if author else None,
             "type": item.get("issue_type") or item.get("type"),
             "labels": item.get("labels") or [],
             "project": project,

@@ -7,6 +7,7 @@ Connectors turn tracker data into :class:`Story`; the engine turns a story into
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -123,6 +124,25 @@ class Story(BaseModel):
     @classmethod
     def _none_body(cls, value: Any) -> Any:
         return "" if value is None else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _adf_body(cls, data: Any) -> Any:
+        # `body_format: adf` with the Atlassian document itself as the body (an object, or that
+        # object as JSON text): read as the Markdown it stands for, as the Jira connector does
+        if not isinstance(data, dict):
+            return data
+        body = data.get("body")
+        if isinstance(body, str) and data.get("body_format") == "adf" and body.lstrip().startswith("{"):
+            try:
+                body = json.loads(body)
+            except ValueError:
+                return data  # text that only starts like JSON: linted as it is
+        if isinstance(body, dict) and body.get("type") == "doc":
+            from .formats.adf import adf_to_markdown  # small, pure Python
+
+            return {**data, "body": adf_to_markdown(body), "body_format": BodyFormat.ADF}
+        return data
 
     @model_validator(mode="before")
     @classmethod

@@ -157,6 +157,17 @@ def test_a_rejected_term_under_an_unknown_category_is_an_error(tmp_path: Path) -
     )
 
 
+def test_min_confidence_must_be_a_finite_number(tmp_path: Path) -> None:
+    # NaN passes a plain range check (it compares false with both bounds) and dropped nothing
+    for value in ("nan", "-nan", "NaN"):
+        res = run("check", "-", "--min-confidence", value, stdin=json.dumps(HOW), cwd=tmp_path)
+        assert res.returncode == 2 and "is not a finite number" in res.stderr, (value, res.stderr)
+    res = run("check", "-", "--min-confidence", "inf", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 2 and "is not in the range" in res.stderr
+    res = run("check", "-", "--min-confidence", "0.5", "--format", "json", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+
+
 def test_select_on_command_line(tmp_path: Path) -> None:
     res = run("check", "-", "--format", "json", "--select", "TC01", stdin=json.dumps(HOW), cwd=tmp_path)
     assert {f["rule"] for f in json.loads(res.stdout)["findings"]} == {"TC01"}
@@ -301,6 +312,21 @@ def test_gitlab_issues_list(tmp_path: Path) -> None:
     assert {f["story"] for f in data["findings"]} == {"shop/web#6", "shop/web#7"}
     first = next(f for f in data["findings"] if f["story"] == "shop/web#6")
     assert first["url"] == "https://gitlab.example.com/shop/web/-/issues/6" and first["author"] == "Pat Manager"
+
+
+def test_gh_issue_list_json(tmp_path: Path) -> None:
+    """`gh issue list --json number,title,body,url,author,labels`: the GitHub CLI's own shape
+    (no id, `url` the web page) is read as GitHub issues; a pull request in it is skipped."""
+    items = [{"author": {"id": "MDQ6", "is_bot": False, "login": "pm", "name": "Pat"},
+              "body": "We should store the sessions in Redis.", "labels": [{"id": "L1", "name": "feature"}],
+              "number": 12, "title": "Faster sessions", "url": "https://github.com/acme/shop/issues/12"},
+             {"author": {"login": "dev"}, "body": "Use Redis.", "labels": [], "number": 13, "title": "Bump",
+              "url": "https://github.com/acme/shop/pull/13"}]  # fmt: skip
+    res = run("check", "-", "--format", "json", "--fail-on", "never", stdin=json.dumps(items), cwd=tmp_path)
+    data = json.loads(res.stdout)
+    assert res.returncode == 0 and data["errors"] == [] and data["summary"]["stories_checked"] == 1, res.stderr
+    assert {(f["story"], f["author"]) for f in data["findings"]} == {("acme/shop#12", "Pat")}
+    assert any(f["rule"] == "TC01" and f["field"] == "body" for f in data["findings"])
 
 
 def test_a_description_field_is_the_body(tmp_path: Path) -> None:

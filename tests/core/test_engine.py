@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from storylint.config import config_from_dict
@@ -232,6 +234,20 @@ def test_a_description_is_the_body_where_no_body_is_given() -> None:
     assert Story.model_validate({"id": "1", "title": "t", "description": None}).body == ""
     with_surrogate = Story.model_validate({"id": "1", "title": "t", "description": "x \ud800 y"})
     assert with_surrogate.body == "x \ufffd y"
+
+
+def test_an_adf_body_is_read_as_the_markdown_it_stands_for() -> None:
+    """`body_format: adf` is documented: the Atlassian document as the body, an object or
+    its JSON text, is converted as the Jira connector converts it, not linted as JSON."""
+    doc = {"type": "doc", "version": 1,
+           "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Keep the sessions in Redis."}]}]}  # fmt: skip
+    for body in (doc, json.dumps(doc)):
+        story = Story.model_validate({"id": "1", "title": "t", "body_format": "adf", "body": body})
+        assert story.body == "Keep the sessions in Redis." and story.body_format == BodyFormat.ADF
+    text = Story.model_validate({"id": "1", "title": "t", "body_format": "adf", "body": "{not json"})
+    assert text.body == "{not json"  # text that only starts like JSON is linted as it is
+    plain = Story.model_validate({"id": "1", "title": "t", "body": json.dumps(doc)})  # markdown: as written
+    assert plain.body == json.dumps(doc)
 
 
 @pytest.mark.parametrize(
