@@ -354,7 +354,8 @@ def build_dataset(
 
     trend = [_point(p) for p in inp.runs][-MAX_TREND_POINTS:]
     delta = None
-    if inp.trend_scoped and len(trend) >= 2:
+    # run over run; not while a newer run is unfinished, as the current state is then neither
+    if inp.trend_scoped and len(trend) >= 2 and not inp.pending:
         a, b = trend[-2], trend[-1]
 
         def diff(key: str) -> Any:
@@ -623,10 +624,14 @@ def _rates(
             out.append({"label": p["label"], "started_at": p["started_at"], **_rate(n, c)})
         return out
 
+    # the run "now" is compared with: the one before the last, whose state the current one is,
+    # or the last finished one while a newer run is unfinished (the state holds its writes)
+    back = 1 if inp.pending else 2
+
     def change(now: dict[str, Any], series: list[dict[str, Any]]) -> dict[str, Any] | None:
-        if len(series) < 2 or series[-2]["share"] is None or now["share"] is None:
+        if len(series) < back or series[-back]["share"] is None or now["share"] is None:
             return None
-        prev = series[-2]
+        prev = series[-back]
         return {
             "previous": prev["label"],
             "previous_at": prev["started_at"],
@@ -650,10 +655,10 @@ def _rates(
 
     # what changed: HOW stories now that did not prescribe after the previous run, and back
     changes = None
-    if len(trend) >= 2 and trend[-2].get("how_stories") is not None:
+    if len(trend) >= back and trend[-back].get("how_stories") is not None:
         before = {
             (src, item[0])
-            for src, items in trend[-2]["how_stories"].items()
+            for src, items in trend[-back]["how_stories"].items()
             for item in items
             if counts(list(item[1:4]), th)
         }
@@ -678,7 +683,7 @@ def _rates(
         began = how_now - before
         stopped = {k for k in before - how_now if live is None or k in live}
         changes = {
-            "previous": trend[-2]["label"],
+            "previous": trend[-back]["label"],
             "began_total": len(began),
             "stopped_total": len(stopped),
             "began": rows(began),
@@ -695,6 +700,7 @@ def _rates(
         th,
         live,
         inp.project if inp.kind == "store" else None,
+        back=back,
     )
     return {
         "threshold": th,
@@ -715,9 +721,11 @@ def _coaching(
     th: dict[str, Any],
     live: set[tuple[str, str]] | None,
     project: str | None = None,
+    back: int = 2,
 ) -> dict[str, Any]:
     """Per author and per project: HOW rate now and over the last runs, top categories,
-    the stories to talk about; authors with too few stories grouped."""
+    the stories to talk about; authors with too few stories grouped. `back`: which run from
+    the end "now" is compared with (see `build_dataset`)."""
     recent = trend[-COACH_RUNS:]
     first_of: dict[tuple[str, str], dict[str, Any]] = {}
     for f in findings:
@@ -781,7 +789,7 @@ def _coaching(
         for r in rows.values():
             share = _share(r["how"], r["checked"])
             spark = series(key, r["name"])
-            prev = spark[-2] if len(spark) >= 2 else None
+            prev = spark[-back] if len(spark) >= back else None
             picks = []
             for _, skey in sorted(r["stories"])[:COACH_STORIES]:
                 m = story_meta.get(skey, {})

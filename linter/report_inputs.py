@@ -51,6 +51,9 @@ class ReportInput:
     notes: list[str] = field(default_factory=list)
     fixed: list[dict[str, Any]] | None = None  # stories clean now that had findings; None: unknown
     scoped_trend: bool = False  # the runs carry per-scope totals ("scopes"; store schema 4)
+    # a run newer than the last trend point has not finished (running, or killed): the current
+    # state holds what it saved, so it is compared with the last finished run, not the one before
+    pending: bool = False
 
 
 # -- options ------------------------------------------------------------------------------
@@ -174,11 +177,13 @@ def load_store(
         scoped.setdefault(run_id, {})[f"{scope}:{name}"] = totals
     latest_scopes: dict[str, dict[str, dict[str, Any]] | None] = {}
     latest_how: dict[str, list[Any]] = {}
+    last_incomplete = 0
     for run in store.runs():
         if run.source == SALT_SOURCE:
             continue
         if not run.totals or run.status == "running":
             incomplete += 1
+            last_incomplete = run.id
             continue
         latest[run.source] = run.totals
         latest_scopes[run.source] = scoped.get(run.id)
@@ -205,6 +210,7 @@ def load_store(
             }
         )
     started = {p["id"]: p["started_at"] for p in points}
+    pending = last_incomplete > (points[-1]["id"] if points else 0)
     if since:
         points = [p for p in points if p["started_at"] >= since]
     stories = [s for s in store.stories() if s["source"] != SALT_SOURCE]
@@ -228,6 +234,11 @@ def load_store(
         notes.append(
             f"{incomplete} run(s) without recorded totals (still running or killed) are left out of the trend."
         )
+    if pending:
+        notes.append(
+            f"Run #{last_incomplete} has not finished: the current figures include the stories it saved,"
+            " and changes are counted from the last finished run."
+        )
     scoped_trend = bool(points) and points[-1]["scopes"] is not None
     if project:
         notes.append(
@@ -246,6 +257,7 @@ def load_store(
         notes=notes,
         fixed=fixed,
         scoped_trend=scoped_trend,
+        pending=pending,
     )
 
 
@@ -264,6 +276,19 @@ def _read_result(path: str) -> dict[str, Any]:
         or not isinstance(data.get("summary"), dict)
     ):
         raise InputError("not the output of `storylint check --format json`", source=path)
+    summary = data["summary"]
+    for key in ("stories_checked", "stories_skipped", "stories_with_findings", "findings"):
+        value = summary.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise InputError(f"summary.{key}: expected a count, got {json.dumps(value)[:40]}", source=path)
+    for index, finding in enumerate(data["findings"]):
+        if not isinstance(finding, dict):
+            continue  # skipped, as before
+        for key, kind, ok in (("story", "a string", str), ("category", "a string", str), ("rule", "a string", str),
+                              ("confidence", "a number", (int, float)), ("line", "a number", int)):  # fmt: skip
+            value = finding.get(key)
+            if value is not None and (not isinstance(value, ok) or isinstance(value, bool)):
+                raise InputError(f"findings[{index}].{key}: expected {kind}, got {json.dumps(value)[:40]}", source=path)
     return data
 
 

@@ -11,7 +11,7 @@ from storylint import report_data as rd
 from storylint.errors import ConfigError, InputError
 from storylint.model import StoryResult
 from storylint.store import open_store
-from tests.report.report_fixtures import History, finding, gh_story, record_run
+from tests.report.report_fixtures import History, finding, gh_story, jira_story, record_run
 
 
 def dataset(history: History, **kw: object) -> dict:
@@ -264,6 +264,18 @@ def test_bad_results_files(tmp_path: Path) -> None:
         rd.load_results([str(other)])
     with pytest.raises(InputError, match="missing.json"):
         rd.load_results([str(tmp_path / "missing.json")])
+    # wrong types inside a results file: one error naming the field, not an internal error
+    for body, field in (
+        ('{"summary": {"stories_checked": "many"}, "findings": []}', 'summary.stories_checked: expected a count, got "many"'),
+        ('{"summary": {"findings": -1}, "findings": []}', "summary.findings: expected a count, got -1"),
+        ('{"summary": {}, "findings": [{"story": "x", "confidence": "high"}]}', 'findings[0].confidence: expected a number, got "high"'),
+        ('{"summary": {}, "findings": [{"story": 7}]}', "findings[0].story: expected a string, got 7"),
+    ):
+        typed = tmp_path / "typed.json"
+        typed.write_text(body, encoding="utf-8")
+        with pytest.raises(InputError) as info:
+            rd.load_results([str(typed)])
+        assert str(info.value) == f"{typed}: {field}"
 
 
 def test_empty_store(tmp_path: Path) -> None:
@@ -274,6 +286,31 @@ def test_empty_store(tmp_path: Path) -> None:
         store.close()
     assert d["headline"]["findings"] == 0 and d["headline"]["checked"] == 0
     assert d["headline"]["clean_share"] is None and d["trend"] == [] and d["worst"] == []
+
+
+def test_an_unfinished_run_is_compared_with_the_last_finished_one(history: History) -> None:
+    """Run #4 saved a story and was killed: the current figures hold what it saved, so the
+    changes count from run #3 (the last finished), not from #2, and the run-over-run line,
+    which would describe neither, is left out."""
+    store = history.open()
+    try:
+        before = rd.build_dataset(rd.load_store(store))
+    finally:
+        store.close()
+    assert before["how"]["change"]["previous"] == "#2" and before["headline"]["delta"]["previous"] == "#2"
+    store = history.open()
+    try:
+        run_id = store.begin_run("jira:ACME", "jira")  # killed before finish_run
+        s9 = jira_story(9, "Dana")
+        store.save_result(run_id, "jira:ACME", StoryResult(s9, [finding(s9, "DM01", "data_model", "error", "x")]), "h")
+        d = rd.build_dataset(rd.load_store(store))
+    finally:
+        store.close()
+    assert [p["label"] for p in d["trend"]] == ["#1", "#2", "#3"]
+    assert d["how"]["change"]["previous"] == "#3" and d["changes"]["previous"] == "#3"
+    assert "ACME-9" in {r["story"] for r in d["changes"]["began"]}
+    assert d["headline"]["delta"] is None
+    assert any("Run #4 has not finished" in n for n in d["notes"])
 
 
 def test_running_runs_are_left_out(history: History) -> None:
