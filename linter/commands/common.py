@@ -81,6 +81,9 @@ def build_linter(
         update["min_confidence"] = min_confidence
     if select is not None:
         update["select"] = _codes(select)
+        if not update["select"]:
+            # `--select "$RULES"` with the variable unset would lint with no rule and pass
+            raise click.UsageError("--select needs one or more rule codes or prefixes (e.g. --select TC,DM01)")
     if ignore is not None:
         update["ignore"] = [*config.ignore, *(_codes(ignore) or [])]
     if extend_select is not None:

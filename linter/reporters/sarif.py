@@ -93,6 +93,9 @@ def render(report: Report, ctx: RenderContext) -> str:
                     {"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}
                 ],
                 "results": results,
+                # columns count characters (code points), not SARIF's default UTF-16 code units:
+                # an emoji before a finding would otherwise put the column one off
+                "columnKind": "unicodeCodePoints",
             }
         ],
     }

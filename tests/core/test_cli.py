@@ -168,6 +168,13 @@ def test_min_confidence_must_be_a_finite_number(tmp_path: Path) -> None:
     assert res.returncode == 1, res.stderr
 
 
+def test_an_empty_select_is_a_usage_error(tmp_path: Path) -> None:
+    # `--select "$RULES"` with the variable unset used to lint with no rule at all and pass
+    for value in ("", " , "):
+        res = run("check", "-", "--select", value, stdin=json.dumps(HOW), cwd=tmp_path)
+        assert res.returncode == 2 and "--select needs one or more rule codes" in res.stderr, res.stderr
+
+
 def test_select_on_command_line(tmp_path: Path) -> None:
     res = run("check", "-", "--format", "json", "--select", "TC01", stdin=json.dumps(HOW), cwd=tmp_path)
     assert {f["rule"] for f in json.loads(res.stdout)["findings"]} == {"TC01"}
@@ -184,6 +191,12 @@ def test_sarif_is_valid_2_1_0(tmp_path: Path) -> None:
         region = result["locations"][0]["physicalLocation"]["region"]
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
         assert result["level"] in ("error", "warning", "note")
+    # columns count characters: SARIF's default would be UTF-16 code units, one off after an emoji
+    assert run0["columnKind"] == "unicodeCodePoints"
+    emoji = {"id": "E-1", "title": "\U0001f680 Store the sessions in Redis"}
+    res = run("check", "-", "--format", "sarif", stdin=json.dumps(emoji), cwd=tmp_path)
+    regions = {r["ruleId"]: r["locations"][0]["physicalLocation"]["region"] for r in json.loads(res.stdout)["runs"][0]["results"]}
+    assert regions["TC01"]["startColumn"] == len("\U0001f680 Store the sessions in ") + 1
 
 
 def test_github_format_escapes_workflow_commands(tmp_path: Path) -> None:
