@@ -98,6 +98,12 @@ def cli(verbose: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
+    # started with `2>&-` or `>&-`, Python has no stream there at all (None, not a closed file)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - errors go nowhere; the status still tells
+    if sys.stdout is None:
+        sys.stderr.write("Error: standard output is closed\n")
+        sys.exit(2)
     try:
         return cli.main(args=argv, prog_name="storylint", standalone_mode=True)
     except (KeyboardInterrupt, BrokenPipeError):

@@ -175,6 +175,17 @@ def test_an_empty_select_is_a_usage_error(tmp_path: Path) -> None:
         assert res.returncode == 2 and "--select needs one or more rule codes" in res.stderr, res.stderr
 
 
+def test_a_closed_stdout_is_one_error_line(tmp_path: Path) -> None:
+    """`storylint check x >&-`: Python starts with no stdout at all; that is a clear error
+    with exit 2, not 'internal error: AttributeError'."""
+    import os
+
+    stories = write_jsonl(tmp_path / "s.jsonl", HOW)
+    proc = subprocess.run([sys.executable, "-m", "storylint", "check", str(stories)], stderr=subprocess.PIPE,
+                          preexec_fn=lambda: os.close(1), check=False, text=True, timeout=60)  # fmt: skip
+    assert proc.returncode == 2 and proc.stderr == "Error: standard output is closed\n"
+
+
 def test_select_on_command_line(tmp_path: Path) -> None:
     res = run("check", "-", "--format", "json", "--select", "TC01", stdin=json.dumps(HOW), cwd=tmp_path)
     assert {f["rule"] for f in json.loads(res.stdout)["findings"]} == {"TC01"}
