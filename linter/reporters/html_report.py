@@ -257,8 +257,9 @@ def chart(
     }
 
 
-def spark(values: list[Any], name: str) -> dict[str, Any] | None:
-    """A small inline trend of shares (the `spark` macro): the line, a dot on the latest value."""
+def spark(values: list[Any], name: str, measure: str = "HOW rate") -> dict[str, Any] | None:
+    """A small inline trend of shares (the `spark` macro): the line, a dot on the latest value;
+    its title (what a screen reader says) names the series and what it measures."""
     pts = [(i, v) for i, v in enumerate(values) if v is not None]
     if len(pts) < 2:
         return None
@@ -271,7 +272,7 @@ def spark(values: list[Any], name: str) -> dict[str, Any] | None:
     return {
         "w": w,
         "h": h,
-        "title": f"{name}: HOW rate over the last {len(pts)} runs: {words}",
+        "title": f"{name}: {measure} over the last {len(pts)} runs: {words}",
         "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in xy),
         "lx": f"{lx:.1f}",
         "ly": f"{ly:.1f}",
@@ -432,7 +433,7 @@ def _hygiene(d: dict[str, Any]) -> list[dict[str, Any]]:
                 "delta": delta(r["change"]["share"], lower_is_better=True, share=True)
                 if r["change"]
                 else None,
-                "spark": spark([p["share"] for p in r["trend"][-8:]], label),
+                "spark": spark([p["share"] for p in r["trend"][-8:]], label, "share of stories"),
             }
         )
     return cards

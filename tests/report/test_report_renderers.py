@@ -157,3 +157,10 @@ def test_twice_as_many_keep_the_most_severe() -> None:
     assert d["headline"]["findings"] == 100_000  # the figures still count everything
     kept = {d["table"]["severities"][r[2]] for r in d["table"]["rows"]}
     assert "error" in kept and "info" not in kept
+
+
+def test_a_sparklines_title_names_what_it_measures() -> None:
+    # what a screen reader says: a hygiene card's line is a share of stories, not the HOW rate
+    assert html_report.spark([0.5, 0.25], "Shopper")["title"] == "Shopper: HOW rate over the last 2 runs: 50.0%, 25.0%"
+    missing = html_report.spark([0.5, 0.25], "Stories missing an outcome", "share of stories")
+    assert missing is not None and missing["title"].startswith("Stories missing an outcome: share of stories over")
