@@ -61,6 +61,11 @@ class Vocabulary(_Section):
         unknown = [key for key in value if key not in HOW_CATEGORIES]
         if unknown:
             raise ValueError(f"unknown category {unknown[0]!r} (known: {', '.join(HOW_CATEGORIES)})")
+        for category, terms in value.items():
+            # a term the rules cannot match ("", "(") was reported against a bundled rule file
+            empty = next((t for t in terms if not any(c.isalnum() for c in t)), None)
+            if empty is not None:
+                raise ValueError(f"{category}: term {empty!r} has no words")
         return value
 
 

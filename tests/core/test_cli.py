@@ -155,6 +155,11 @@ def test_a_rejected_term_under_an_unknown_category_is_an_error(tmp_path: Path) -
         f"Error: {tmp_path / 'storylint.toml'}: vocabulary.reject: unknown category 'tech' (known: data_model, "
         "ui_spec, code_structure, api_contract, technology, implementation_steps)\n"
     )
+    # a term no rule can match is the configuration's error, not a bundled rule file's
+    (tmp_path / "storylint.toml").write_text('[vocabulary]\nreject = { technology = ["("] }\n')
+    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr == f"Error: {tmp_path / 'storylint.toml'}: vocabulary.reject: technology: term '(' has no words\n"
 
 
 def test_min_confidence_must_be_a_finite_number(tmp_path: Path) -> None:
