@@ -162,17 +162,7 @@ def read_stream(
         yield from _json_document(head + fh.read(), name)
         return
     if stripped[:1] == b"{":
-        # the first line whole (a story's body can be longer than what was read) and the next
-        # one: a line that is not JSON followed by one that is makes JSON Lines with a bad
-        # line, not one broken document, so the stories after it are still read
-        head = _through_lines(head, fh, 2)
-        stripped = head.lstrip()
-        first_line, _, rest = stripped.partition(b"\n")
-        if not _whole_json(first_line) and not _whole_json(rest.lstrip().split(b"\n", 1)[0], objects_only=True):
-            # a pretty-printed single document (Jira search response, one story)
-            yield from _json_document(head + fh.read(), name)
-            return
-        yield from _json_lines(_lines(head, fh), name, defer)
+        yield from _object_stream(bytearray(head), len(head) - len(stripped), fh, name, defer)
         return
     if stripped[:1] == b"#" and not name.lower().endswith(JSON_SUFFIXES):
         yield from _markdown_story(head + fh.read(), name, Path(name).stem)
@@ -184,16 +174,61 @@ def read_stream(
     yield from _json_lines(_lines(head, fh), name, defer)
 
 
-def _through_lines(head: bytes, fh: IO[bytes], count: int) -> bytes:
-    """`head` read on until it holds `count` whole lines after any leading blank ones (or the
-    input ends)."""
-    while True:
-        if head.lstrip().count(b"\n") >= count:
-            return head
-        chunk = fh.read(256 * 1024)
-        if not chunk:
-            return head
-        head += chunk
+def _object_stream(
+    buf: bytearray, start: int, fh: IO[bytes], name: str, defer: bool
+) -> Iterator[Story | Problem | Deferred]:
+    """Input whose first non-blank character is `{`: JSON Lines, or one JSON document (a
+    story, a Jira search response), pretty-printed or on one line.
+
+    Decided on whole lines (a story's body can be longer than any fixed head): a first line
+    that is JSON makes JSON Lines; one line and nothing after it is a document; a first line
+    that is not JSON followed by a line that is an object is JSON Lines with a bad first
+    line, unless the whole input parses as one document (an issue a line inside a search
+    response). Reading is linear: each chunk is searched once for a line break.
+    """
+    first_end = _line_end(buf, start, fh)
+    if first_end < 0 or not bytes(buf[first_end + 1 :]).strip() and not _fill(buf, fh):
+        # no second line: one JSON document (or one story) on a line of its own
+        yield from _json_document(bytes(buf) + fh.read(), name)
+        return
+    first = bytes(buf[start:first_end])
+    if _whole_json(first):
+        yield from _json_lines(_lines(bytes(buf), fh), name, defer)
+        return
+    second_start = first_end + 1
+    while True:  # the next non-blank line, whole
+        second_end = _line_end(buf, second_start, fh)
+        second = bytes(buf[second_start : second_end if second_end >= 0 else len(buf)])
+        if second.strip() or second_end < 0:
+            break
+        second_start = second_end + 1
+    if not _whole_json(second, objects_only=True):
+        yield from _json_document(bytes(buf) + fh.read(), name)  # pretty-printed
+        return
+    data = bytes(buf) + fh.read()
+    if _whole_json(data):
+        yield from _json_document(data, name)
+        return
+    yield from _json_lines(_lines(data, io.BytesIO()), name, defer)
+
+
+def _line_end(buf: bytearray, start: int, fh: IO[bytes]) -> int:
+    """Where the line starting at `start` ends (its line break), reading on as needed; -1 at
+    the end of the input."""
+    end = buf.find(b"\n", start)
+    while end < 0:
+        searched = len(buf)
+        if not _fill(buf, fh):
+            return -1
+        end = buf.find(b"\n", searched)
+    return end
+
+
+def _fill(buf: bytearray, fh: IO[bytes]) -> bool:
+    """Read the next chunk into `buf`; False at the end of the input."""
+    chunk = fh.read(1 << 20)
+    buf += chunk
+    return bool(chunk)
 
 
 def _whole_json(line: bytes, *, objects_only: bool = False) -> bool:
@@ -366,7 +401,7 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
                 return None
             kind = "GitHub issue"
             return story_from_github_issue(obj, repo=repo, source=f"file:{name}")
-        if "id" not in obj and is_gh_cli_issue(obj):
+        if is_gh_cli_issue(obj):
             if is_gh_cli_pull_request(obj):
                 log.info("%s: skipping pull request %s%s", name, obj.get("number"), where)
                 return None

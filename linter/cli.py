@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import io
 import logging
 import os
 import sys
@@ -97,15 +98,34 @@ def cli(verbose: int) -> None:
     root.propagate = False
 
 
+class StdoutClosedError(OSError):
+    """Output for a standard output the process was started without."""
+
+
+class _ClosedStdout(io.TextIOBase):
+    """What stands for a stdout the process was started without: writing to it fails."""
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        raise StdoutClosedError("standard output is closed")
+
+
 def main(argv: list[str] | None = None) -> Any:
     # started with `2>&-` or `>&-`, Python has no stream there at all (None, not a closed file)
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - errors go nowhere; the status still tells
     if sys.stdout is None:
-        sys.stderr.write("Error: standard output is closed\n")
-        sys.exit(2)
+        sys.stdout = _ClosedStdout()  # a command that writes nothing there (`report -o FILE`) still runs
     try:
         return cli.main(args=argv, prog_name="storylint", standalone_mode=True)
+    except StdoutClosedError:
+        sys.stderr.write("Error: standard output is closed\n")
+        sys.exit(2)
     except (KeyboardInterrupt, BrokenPipeError):
         sys.stderr.write("Error: interrupted\n")
         sys.exit(2)

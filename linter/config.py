@@ -160,6 +160,10 @@ def load_config(path: str | Path | None = None, *, discover: bool = True) -> Con
     data = _read_toml(file)
     if file.name == "pyproject.toml":
         data = data.get("tool", {}).get("storylint", {})
+    elif "tool" in data and not set(data) & set(_known_keys(("",))):
+        # a file laid out as a pyproject.toml under another name ([project], [tool.storylint]):
+        # only its [tool.storylint] table is ours
+        data = data.get("tool", {}).get("storylint", {})
     elif "tool" in data:
         # a storylint.toml (or --config file) may hold [tool.storylint...] tables, such as the
         # vocabulary `storylint vocabulary --write` exports, beside its own top-level keys:

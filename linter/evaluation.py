@@ -153,10 +153,16 @@ def load_labelled(path: Path) -> Iterator[tuple[Story, dict[str, Any]]]:
 def load_corpus(path: Path) -> Iterator[Labelled]:
     """The labelled stories of a JSON Lines corpus (a BOM is allowed); a line that is not
     one is a ValueError naming the line."""
-    with path.open(encoding="utf-8-sig") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
                 continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"line {number}: invalid UTF-8 at byte {exc.start}") from None
             try:
                 yield _labelled_line(line, path, number)
             except json.JSONDecodeError as exc:

@@ -7,7 +7,6 @@ Connectors turn tracker data into :class:`Story`; the engine turns a story into
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -93,6 +92,10 @@ class Author(BaseModel):
     association: str | None = None  # GitHub author_association: a hint only
 
 
+#: an ADF body given as JSON text deeper than this is linted as the text it is
+_MAX_ADF_NESTING = 10_000
+
+
 class Story(BaseModel):
     """One story, issue or ticket, independent of the tracker it came from."""
 
@@ -127,30 +130,29 @@ class Story(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _adf_body(cls, data: Any) -> Any:
-        # `body_format: adf` with the Atlassian document itself as the body (an object, or that
-        # object as JSON text): read as the Markdown it stands for, as the Jira connector does
+    def _body_as_read(cls, data: Any) -> Any:
+        """The body where trackers put it: GitLab and Jira call it "description" (a record
+        with one and no "body" would be linted on its title alone, without a word said), and
+        an Atlassian document (Jira Cloud's description; `body_format: adf` with the document
+        itself, an object or its JSON text) is read as the Markdown it stands for, as the
+        Jira connector reads it. Text that only starts like JSON is linted as it is."""
         if not isinstance(data, dict):
             return data
         body = data.get("body")
+        if body is None and isinstance(data.get("description"), str | dict):
+            body = data["description"]
+            data = {**data, "body": body}
         if isinstance(body, str) and data.get("body_format") == "adf" and body.lstrip().startswith("{"):
+            from .formats import deepjson
+
             try:
-                body = json.loads(body)
-            except ValueError:
-                return data  # text that only starts like JSON: linted as it is
+                body = deepjson.loads(body, limit=_MAX_ADF_NESTING)
+            except (ValueError, RecursionError):
+                return data
         if isinstance(body, dict) and body.get("type") == "doc":
             from .formats.adf import adf_to_markdown  # small, pure Python
 
             return {**data, "body": adf_to_markdown(body), "body_format": BodyFormat.ADF}
-        return data
-
-    @model_validator(mode="before")
-    @classmethod
-    def _description_as_body(cls, data: Any) -> Any:
-        # GitLab and Jira call the body "description": a record with one and no "body" (or a
-        # null one) would otherwise be linted on its title alone, without a word said
-        if isinstance(data, dict) and data.get("body") is None and isinstance(data.get("description"), str):
-            return {**data, "body": data["description"]}
         return data
 
     @model_validator(mode="before")

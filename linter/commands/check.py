@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from storylint.commands.clitypes import FiniteFloat
+from storylint.commands.clitypes import RealRange
 from storylint.commands.common import (
     build_linter,
     config_option,
@@ -29,7 +29,7 @@ _MIN_CONFIDENCE = Config.model_fields["min_confidence"].default  # the help says
 @select_options
 @fail_on_option
 @click.option("--statistics", is_flag=True, help="Also count findings per rule.")
-@click.option("--min-confidence", type=FiniteFloat(0.0, 1.0), default=None,
+@click.option("--min-confidence", type=RealRange(0.0, 1.0), default=None,
               help=f"Report only findings at or above this calibrated confidence [default: {_MIN_CONFIDENCE}, or the config's].")
 @click.option("--stdin-filename", metavar="NAME",
               help="Name for the story read from stdin, in messages; NAME.md reads stdin as one Markdown story.")

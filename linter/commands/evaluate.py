@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from storylint.commands.clitypes import FiniteFloat
+from storylint.commands.clitypes import RealRange
 from storylint.commands.common import build_linter, config_option, select_options
 from storylint.errors import InputError
 
@@ -21,7 +21,7 @@ DEFAULT_CORPUS = Path("..") / "shared" / "corpus" / "dev.jsonl"
 @click.option("--split", "held_out", metavar="PROJECTS",
               help="Comma-separated projects (an id's middle part) held out: scored apart, misses never listed.")
 @click.option("--project", "projects", metavar="PROJECTS", help="Comma-separated projects to score (default: all).")
-@click.option("--min-confidence", type=FiniteFloat(0.0, 1.0), default=None,
+@click.option("--min-confidence", type=RealRange(0.0, 1.0), default=None,
               help="Count only findings at or above this confidence (default: the config's).")
 @click.option("--store", "store_url", metavar="URL",
               help="Apply the domain vocabulary this history store has learned (it is only read).")

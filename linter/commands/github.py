@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
-from storylint.commands.clitypes import FiniteFloat
+from storylint.commands.clitypes import RealRange
 from storylint.commands.common import (
     build_linter,
     config_option,
@@ -103,7 +103,7 @@ class WriterOptions(NamedTuple):
     help="REST API root (default: $GITHUB_API_URL or https://api.github.com).",
 )
 @click.option(
-    "--max-wait", type=FiniteFloat(0), default=300.0, show_default=True,
+    "--max-wait", type=RealRange(0), default=300.0, show_default=True,
     help="Longest rate-limit wait (seconds) worth sleeping through; longer ones fail the run.",
 )  # fmt: skip
 @format_option

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from storylint.commands.clitypes import FiniteFloat
+from storylint.commands.clitypes import RealRange
 from storylint.commands.common import (
     build_linter,
     config_option,
@@ -50,7 +50,7 @@ from storylint.commands.common import (
 @click.option("--no-baseline", is_flag=True,
               help="Write comments/labels on the first run against an empty --store too (by default that"
                    " run is a baseline: it records and writes nothing).")  # fmt: skip
-@click.option("--timeout", type=FiniteFloat(min=1.0), default=30.0, show_default=True,
+@click.option("--timeout", type=RealRange(min=1.0), default=30.0, show_default=True,
               help="Seconds to wait for each Jira answer.")  # fmt: skip
 @click.option("--retries", type=click.IntRange(min=0, max=20), default=7, show_default=True,
               help="Retries per call on 429, 5xx, timeouts and broken answers.")  # fmt: skip

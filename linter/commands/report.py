@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from storylint import __version__
-from storylint.commands.clitypes import FiniteFloat
+from storylint.commands.clitypes import RealRange
 from storylint.errors import ConfigError
 
 log = logging.getLogger("storylint.report")
@@ -55,7 +55,7 @@ FORMAT_BY_SUFFIX = {
 )
 @click.option(
     "--min-confidence",
-    type=FiniteFloat(0.0, 1.0),
+    type=RealRange(0.0, 1.0),
     default=0.0,
     show_default=True,
     help="Count only findings with at least this confidence in the rates.",

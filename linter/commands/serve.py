@@ -13,7 +13,7 @@ import os
 
 import click
 
-from storylint.commands.clitypes import FiniteFloat
+from storylint.commands.clitypes import RealRange
 from storylint.commands.common import build_linter, config_option, jira_label
 from storylint.errors import ConfigError
 
@@ -34,7 +34,7 @@ TOKEN_ENV = "STORYLINT_AUTOMATION_TOKEN"
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on.")
 @click.option("--max-queue", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Queued events above which deliveries are refused with 503 and Retry-After.")  # fmt: skip
-@click.option("--timeout", type=FiniteFloat(min=1.0), default=30.0, show_default=True,
+@click.option("--timeout", type=RealRange(min=1.0), default=30.0, show_default=True,
               help="Seconds to wait for each Jira answer.")  # fmt: skip
 @click.option("--retries", type=click.IntRange(min=0, max=20), default=7, show_default=True,
               help="Retries per Jira call on 429, 5xx, timeouts and broken answers.")  # fmt: skip

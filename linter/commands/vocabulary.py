@@ -73,9 +73,7 @@ def vocabulary(
         data: dict[str, Any] = {
             "min_stories": MIN_STORIES,
             "min_share": MIN_SHARE,
-            "projects": {
-                p: {"stories": totals[p], "terms": [_term(store, p, t) for t in learned.get(p, [])]} for p in projects
-            },
+            "projects": {p: {"stories": totals[p], "terms": _terms(store, p, learned.get(p, []))} for p in projects},
         }
     finally:
         store.close()
@@ -90,9 +88,10 @@ def vocabulary(
         click.echo(_text(data), nl=False)
 
 
-def _term(store: Store, project: str, t: LearnedTerm) -> dict[str, Any]:
-    return {"term": t.term, "stories": t.stories, "share": round(t.share, 4),
-            "examples": store.domain_examples(project, t.term)}  # fmt: skip
+def _terms(store: Store, project: str, terms: list[LearnedTerm]) -> list[dict[str, Any]]:
+    live = store.live_stories(project) if terms else set()  # read once for all the terms
+    return [{"term": t.term, "stories": t.stories, "share": round(t.share, 4),
+             "examples": store.domain_examples(project, t.term, live=live)} for t in terms]  # fmt: skip
 
 
 def _text(data: dict[str, Any]) -> str:

@@ -297,13 +297,22 @@ class Store:
         ).fetchall()
         return {p: int(n) for p, n in rows}
 
-    def domain_examples(self, project: str, term: str, limit: int = 3) -> list[str]:
+    def live_stories(self, project: str) -> set[str]:
+        """The project's stories still in their input (what `domain_examples` may name)."""
         rows = self._execute(
-            f"SELECT d.story FROM domain_terms d JOIN {self._LIVE_STORIES} s ON s.project = d.project"
-            " AND s.story = d.story WHERE d.project = ? AND d.term = ? ORDER BY d.story LIMIT ?",
-            (project, term, limit),
+            "SELECT DISTINCT story FROM stories WHERE project = ? AND removed_run_id IS NULL", (project,)
         ).fetchall()
-        return [r[0] for r in rows]
+        return {r[0] for r in rows}
+
+    def domain_examples(self, project: str, term: str, limit: int = 3, *, live: set[str] | None = None) -> list[str]:
+        """Up to `limit` stories still in their input with evidence of `term`. Pass `live`
+        (`live_stories(project)`) when asking for many terms: one scan of the stories, not
+        one a term."""
+        live = self.live_stories(project) if live is None else live
+        rows = self._execute(
+            "SELECT story FROM domain_terms WHERE project = ? AND term = ? ORDER BY story", (project, term)
+        ).fetchall()
+        return [r[0] for r in rows if r[0] in live][:limit]
 
     # -- webhook queue (storylint serve) -----------------------------------------
     def enqueue_event(

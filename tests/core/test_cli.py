@@ -141,6 +141,12 @@ def test_a_storylint_toml_with_tool_tables_keeps_its_top_level_keys(tmp_path: Pa
     (tmp_path / "storylint.toml").write_text('select = ["NOPE"]\n[tool.black]\nline-length = 80\n')
     res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
     assert res.returncode == 2 and "NOPE" in res.stderr  # no longer dropped unread
+    # a file laid out as a pyproject.toml under another name: only [tool.storylint] is read
+    shared = tmp_path / "shared.toml"
+    shared.write_text('[project]\nname = "x"\n\n[tool.storylint]\nignore = ["DM", "TC", "AC"]\n')
+    res = run("check", "-", "--format", "json", "--config", str(shared), stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    assert {f["rule"] for f in json.loads(res.stdout)["findings"]} == {"MO01"}
     (tmp_path / "storylint.toml").write_text('ignore = ["TC"]\n[tool.storylint]\nignore = ["DM"]\n')
     res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
     assert res.returncode == 2
@@ -166,7 +172,7 @@ def test_min_confidence_must_be_a_finite_number(tmp_path: Path) -> None:
     # NaN passes a plain range check (it compares false with both bounds) and dropped nothing
     for value in ("nan", "-nan", "NaN"):
         res = run("check", "-", "--min-confidence", value, stdin=json.dumps(HOW), cwd=tmp_path)
-        assert res.returncode == 2 and "is not a finite number" in res.stderr, (value, res.stderr)
+        assert res.returncode == 2 and "is not a number" in res.stderr, (value, res.stderr)
     res = run("check", "-", "--min-confidence", "inf", stdin=json.dumps(HOW), cwd=tmp_path)
     assert res.returncode == 2 and "is not in the range" in res.stderr
     res = run("check", "-", "--min-confidence", "0.5", "--format", "json", stdin=json.dumps(HOW), cwd=tmp_path)
@@ -189,6 +195,13 @@ def test_a_closed_stdout_is_one_error_line(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "storylint", "check", str(stories)], stderr=subprocess.PIPE,
                           preexec_fn=lambda: os.close(1), check=False, text=True, timeout=60)  # fmt: skip
     assert proc.returncode == 2 and proc.stderr == "Error: standard output is closed\n"
+    # a command that writes nothing there still runs: the report goes to its file
+    result = tmp_path / "r.json"
+    result.write_text(run("check", str(stories), "--format", "json").stdout, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "storylint", "report", str(result), "-o", str(tmp_path / "r.html")],
+                          stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1), check=False, text=True, timeout=60)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 def test_select_on_command_line(tmp_path: Path) -> None:
@@ -315,6 +328,18 @@ def test_binary_file_directory_and_wrong_types(tmp_path: Path) -> None:
     assert all(m.startswith("Error: ") for m in messages) and "Traceback" not in res.stderr
 
 
+def test_a_document_written_an_issue_a_line_is_one_document(tmp_path: Path) -> None:
+    """A search response with its first line '{"total":1,"issues":[' and an issue on the next
+    line is one JSON document, not JSON Lines with bad lines."""
+    issue = {"id": "1", "key": "PRJ-1", "fields": {"summary": "Sessions", "description": "We should store sessions in Redis."}}
+    path = tmp_path / "search.json"
+    path.write_text('{"total": 1, "issues": [\n' + json.dumps(issue) + "\n]}\n", encoding="utf-8")
+    res = run("check", str(path), "--format", "json", "--fail-on", "never", cwd=tmp_path)
+    data = json.loads(res.stdout)
+    assert res.returncode == 0 and res.stderr == "" and data["errors"] == []
+    assert data["summary"]["stories_checked"] == 1 and {f["story"] for f in data["findings"]} == {"PRJ-1"}
+
+
 def test_gitlab_issues_list(tmp_path: Path) -> None:
     """A GitLab REST issues list (`GET /projects/:id/issues`) is read with its description as
     the body and `group/project#iid` as the key; merge requests in it are skipped."""
@@ -350,11 +375,18 @@ def test_gh_issue_list_json(tmp_path: Path) -> None:
               "body": "We should store the sessions in Redis.", "labels": [{"id": "L1", "name": "feature"}],
               "number": 12, "title": "Faster sessions", "url": "https://github.com/acme/shop/issues/12"},
              {"author": {"login": "dev"}, "body": "Use Redis.", "labels": [], "number": 13, "title": "Bump",
-              "url": "https://github.com/acme/shop/pull/13"}]  # fmt: skip
+              "url": "https://github.com/acme/shop/pull/13"},
+             # `--json id,...` adds the node id: the same shape
+             {"id": "PR_kwDOA", "author": {"login": "dev"}, "body": "Use Redis.", "number": 14, "title": "Bump",
+              "url": "https://github.com/acme/shop/pull/14"}]  # fmt: skip
     res = run("check", "-", "--format", "json", "--fail-on", "never", stdin=json.dumps(items), cwd=tmp_path)
     data = json.loads(res.stdout)
     assert res.returncode == 0 and data["errors"] == [] and data["summary"]["stories_checked"] == 1, res.stderr
     assert {(f["story"], f["author"]) for f in data["findings"]} == {("acme/shop#12", "Pat")}
+    items[0]["id"] = "I_kwDOABC"
+    res = run("check", "-", "--format", "json", "--fail-on", "never", stdin=json.dumps(items), cwd=tmp_path)
+    data = json.loads(res.stdout)
+    assert data["summary"]["stories_checked"] == 1 and {f["story"] for f in data["findings"]} == {"acme/shop#12"}
     assert any(f["rule"] == "TC01" and f["field"] == "body" for f in data["findings"])
 
 

@@ -248,6 +248,13 @@ def test_an_adf_body_is_read_as_the_markdown_it_stands_for() -> None:
     assert text.body == "{not json"  # text that only starts like JSON is linted as it is
     plain = Story.model_validate({"id": "1", "title": "t", "body": json.dumps(doc)})  # markdown: as written
     assert plain.body == json.dumps(doc)
+    # Jira Cloud's description is the document itself
+    cloud = Story.model_validate({"id": "1", "title": "t", "description": doc})
+    assert cloud.body == "Keep the sessions in Redis." and cloud.body_format == BodyFormat.ADF
+    # a document nested beyond any parser's recursion costs nothing but its own reading
+    deep = '{"type": "doc", "content": ' + "[" * 5000 + "]" * 5000 + "}"
+    hostile = Story.model_validate({"id": "1", "title": "t", "body_format": "adf", "body": deep})
+    assert isinstance(hostile.body, str)
 
 
 @pytest.mark.parametrize(

@@ -69,9 +69,10 @@ def test_a_bad_corpus_line_is_one_error_naming_the_file_and_line(tmp_path: Path)
         "broken.jsonl": (f"{good}\n{{bad\n", "line 2: invalid JSON: Expecting property name enclosed in double quotes (column 2)"),
         "array.jsonl": (f"[{good}]\n", "line 1: expected a story object, got list"),
         "title.jsonl": ('{"id": "c:p:2", "title": 5, "label": {"prescribes": false}}\n', "line 1: title: input should be a valid string"),
+        "utf8.jsonl": (f"{good}\n" + '{"id": "c:p:2", "title": "caf\udce9", "label": {"prescribes": false}}\n', "line 2: invalid UTF-8 at byte"),
     }
     for name, (text, message) in cases.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
+        (tmp_path / name).write_bytes(text.encode("utf-8", "surrogateescape"))
         res = subprocess.run([sys.executable, "-m", "storylint", "evaluate", str(tmp_path / name), "--quiet"],
                              capture_output=True, check=False, text=True, timeout=60)  # fmt: skip
         assert res.returncode == 2, (name, res.stderr)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from storylint.model import Story, StoryResult
-from storylint.parse import parse
+from storylint.model import BodyFormat, Story, StoryResult
+from storylint.parse import looks_like_html, parse
 
 
 def normalised(story: Story, field: str) -> str:
-    """The field text as the parser reads it, which positions index into: line breaks
-    normalised and, for a body in HTML or with its breaks kept as the two characters `\\n`,
-    the text it stands for (the README: "the lines and columns of findings then count in the
-    text as read")."""
-    return parse(story).text(field)
+    """The field text positions index into, worked out apart from the parser (so that a
+    mistake in its line handling shows): line breaks normalised. Only where the body is read
+    as other text (HTML, or line breaks an export kept as the two characters `\\n`; the
+    README: "the lines and columns of findings then count in the text as read") is the
+    parser's own text taken."""
+    if field == "title":
+        return story.title.replace("\r", " ")
+    body = story.body.replace("\r\n", "\n").replace("\r", "\n")
+    converted = story.body_format == BodyFormat.HTML or (
+        story.body_format != BodyFormat.JIRA_WIKI and looks_like_html(body)
+    ) or ("\\n" in body and body.count("\n") <= 1)
+    return parse(story).text(field) if converted else body
 
 
 def assert_positions_inside(story: Story, result: StoryResult) -> None:
