@@ -14,7 +14,7 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -386,33 +386,46 @@ def _container(obj: dict[str, Any], name: str, line: int | None) -> Iterator[Sto
             yield record
 
 
+def _pull_request(obj: dict[str, Any]) -> str | None:
+    return f"pull request {obj.get('number')}" if is_pull_request(obj) else None
+
+
+def _gh_cli_pull_request(obj: dict[str, Any]) -> str | None:
+    return f"pull request {obj.get('number')}" if is_gh_cli_pull_request(obj) else None
+
+
+def _merge_request(obj: dict[str, Any]) -> str | None:
+    return f"merge request {obj.get('iid')}" if is_merge_request(obj) else None
+
+
+#: The trackers' own records a file may hold, in the order they are told apart: (what it is,
+#: how it is recognised, what it is when it is no story, how it is read (record, repo, source)).
+_TRACKER_SHAPES: tuple[
+    tuple[str, Callable[[dict[str, Any]], bool], Callable[[dict[str, Any]], str | None],
+          Callable[[dict[str, Any], str | None, str], Story]], ...
+] = (
+    ("Jira issue", lambda o: "fields" in o and "key" in o, lambda o: None,
+     lambda o, repo, source: story_from_jira_issue(o, source=source)),
+    ("GitHub issue", lambda o: "number" in o and "user" in o and ("html_url" in o or "repository_url" in o),
+     _pull_request, lambda o, repo, source: story_from_github_issue(o, repo=repo, source=source)),
+    ("GitHub issue", is_gh_cli_issue, _gh_cli_pull_request,
+     lambda o, repo, source: story_from_gh_cli_issue(o, source=source)),
+    ("GitLab issue", is_gitlab_issue, _merge_request, lambda o, repo, source: story_from_gitlab_issue(o, source=source)),
+)  # fmt: skip
+
+
 def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, repo: str | None = None) -> Story | Problem | None:
     where = f" (item {index})" if index is not None else ""
     if not isinstance(obj, dict):
         return Problem(name, f"expected a story object{where}, got {type(obj).__name__}", line=line)
     try:
-        if "fields" in obj and "key" in obj:
-            kind = "Jira issue"
-            return story_from_jira_issue(obj, source=f"file:{name}")
-        if "number" in obj and "user" in obj and ("html_url" in obj or "repository_url" in obj):
-            if is_pull_request(obj):
-                # the issues endpoint lists pull requests too; they are never stories
-                log.info("%s: skipping pull request %s%s", name, obj.get("number"), where)
-                return None
-            kind = "GitHub issue"
-            return story_from_github_issue(obj, repo=repo, source=f"file:{name}")
-        if is_gh_cli_issue(obj):
-            if is_gh_cli_pull_request(obj):
-                log.info("%s: skipping pull request %s%s", name, obj.get("number"), where)
-                return None
-            kind = "GitHub issue"
-            return story_from_gh_cli_issue(obj, source=f"file:{name}")
-        if is_gitlab_issue(obj):
-            if is_merge_request(obj):
-                log.info("%s: skipping merge request %s%s", name, obj.get("iid"), where)
-                return None
-            kind = "GitLab issue"
-            return story_from_gitlab_issue(obj, source=f"file:{name}")
+        for kind, recognises, not_a_story, read in _TRACKER_SHAPES:
+            if recognises(obj):
+                skipped = not_a_story(obj)
+                if skipped:  # an issues list holds pull or merge requests too: never stories
+                    log.info("%s: skipping %s%s", name, skipped, where)
+                    return None
+                return read(obj, repo, f"file:{name}")
         kind = "story"
         story = Story.model_validate({**obj, "source": obj.get("source") or f"file:{name}"})
     except ShapeError as exc:

@@ -6,14 +6,14 @@ the same whether it was read from a file or from the API.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from storylint.lazyre import lazy
 from storylint.model import BodyFormat, Story
 
 _BOT_SUFFIX = "[bot]"
 #: a GitHub web address of an issue or pull request: (owner/name, "issues" | "pull", number)
-_GH_WEB_ITEM = re.compile(r"https?://[^/]+/([^/\s]+/[^/\s]+)/(issues|pull)/(\d+)/?$")
+_GH_WEB_ITEM = lazy(r"https?://[^/]+/([^/\s]+/[^/\s]+)/(issues|pull)/(\d+)/?$")
 
 
 class ShapeError(TypeError):
