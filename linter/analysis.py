@@ -21,6 +21,7 @@ from .fastre import fast
 from .languages import NEVER, bundled, every, phrases, words
 from .lazyre import lazy
 from .parse import CODE, LIST_ITEM, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
+from .recache import compile as compile_re
 
 T = TypeVar("T")
 
@@ -136,7 +137,7 @@ class LazyRegex:
 
     def compiled(self) -> re.Pattern[str]:
         if self._rx is None:
-            self._rx = re.compile(self.source, self._flags)
+            self._rx = compile_re(self.source, self._flags)
         return self._rx
 
 
@@ -319,7 +320,7 @@ def grammar() -> Grammar:
 @cache
 def _capability_re() -> re.Pattern[str]:
     """"Users can ...", "Learners should be able to ...": who can then do something."""
-    who = "|".join(map(re.escape, sorted({*_CAPABILITY_SUBJECTS, *grammar().user_roles}, key=len, reverse=True)))
+    who = "|".join(map(re.escape, sorted({*_CAPABILITY_SUBJECTS, *grammar().user_roles}, key=lambda w: (-len(w), w))))
     return re.compile(
         rf"\s*+(?:{who})\s++(?:can|could|am able|are able|will be able|should be able|want|need|would like)\b", re.IGNORECASE
     )

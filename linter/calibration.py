@@ -23,6 +23,7 @@ from .languages import bundled as bundled_languages
 from .languages import every, lenient, phrases, words
 from .lazyre import lazy
 from .parse import REPRO_VERBS, SEC_AC, SEC_PROPOSAL
+from .recache import compile as compile_re
 
 #: Pseudo-counts pulling a thin cell toward its parent's precision.
 SMOOTHING = 4.0
@@ -33,7 +34,7 @@ MAX_CONFIDENCE = 0.99
 @cache
 def _symptom_re() -> re.Pattern[str]:
     """Built on first use from the shared symptom words (rules/grammar.toml)."""
-    return re.compile(
+    return compile_re(
         r"\b(?:" + "|".join(map(re.escape, grammar().symptoms)) + r")\b|"
         r"\b(?:does(?:n'?t| not) work|not working|stack ?trace|timed out|[45]\d\d (?:response|error|status)|"
         r"(?:i|we|it|you|user) (?:get|got|gets|see|saw|sees) (?:an?|the))\b",
@@ -79,7 +80,7 @@ def _bug_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         other.append(rf"(?:{lenient(phrases(errors))})(?![- ]?(?:{features}))")
     title = _BUG_TITLE.replace("{other}", "".join(f"|{o}" for o in other))
     body = f"{_BUG_BODY}|{words('report-phrases')}"
-    return fast(re.compile(title)), fast(re.compile(body, re.MULTILINE))
+    return fast(compile_re(title)), fast(compile_re(body, re.MULTILINE))
 
 
 _STEPS_HEADING_RE = lazy(

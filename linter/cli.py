@@ -115,6 +115,13 @@ class _ClosedStdout(io.TextIOBase):
         raise StdoutClosedError("standard output is closed")
 
 
+def _keep_compiled_patterns() -> None:
+    """The patterns this run compiled, for the next run's start (see `recache`)."""
+    recache = sys.modules.get("storylint.recache")  # a command that compiled none never loaded it
+    if recache is not None:
+        recache.save()
+
+
 def main(argv: list[str] | None = None) -> Any:
     # started with `2>&-` or `>&-`, Python has no stream there at all (None, not a closed file)
     if sys.stderr is None:
@@ -123,6 +130,9 @@ def main(argv: list[str] | None = None) -> Any:
         sys.stdout = _ClosedStdout()  # a command that writes nothing there (`report -o FILE`) still runs
     try:
         return cli.main(args=argv, prog_name="storylint", standalone_mode=True)
+    except SystemExit:
+        _keep_compiled_patterns()
+        raise
     except StdoutClosedError:
         sys.stderr.write("Error: standard output is closed\n")
         sys.exit(2)

@@ -23,8 +23,11 @@ def every(langs: dict[str, Any], key: str) -> list[str]:
 
 
 def phrases(items: list[str]) -> str:
-    """Longest first, so that "hay que" is tried before a shorter phrase it starts with."""
-    return "|".join(re.escape(x).replace("\\ ", "\\s++") for x in sorted(set(items), key=len, reverse=True))
+    """Longest first, so that "hay que" is tried before a shorter phrase it starts with; then
+    in alphabetical order, so that a pattern is the same text in every run (a set's order is
+    not: it moves with the interpreter's string hashing, and the compiled-pattern cache is
+    keyed by the text)."""
+    return "|".join(re.escape(x).replace("\\ ", "\\s++") for x in sorted(set(items), key=lambda x: (-len(x), x)))
 
 
 def lenient(pattern: str) -> str:

@@ -33,7 +33,9 @@ class _Lazy:
         # reached only for what the instance does not hold yet: the first use
         if name.startswith("__"):
             raise AttributeError(name)
-        rx = re.compile(self.pattern, self._flags)
+        from .recache import compile as compile_re  # here: a bare `--help` needs no cache
+
+        rx = compile_re(self.pattern, self._flags)
         for attr in _ATTRS:
             setattr(self, attr, getattr(rx, attr))
         return getattr(rx, name)

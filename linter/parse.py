@@ -21,6 +21,7 @@ from itertools import accumulate
 from .languages import words
 from .lazyre import lazy
 from .model import BodyFormat, Story
+from .recache import compile as compile_re
 
 # Block kinds
 TITLE, PARAGRAPH, HEADING, LIST_ITEM, CODE, QUOTE, TABLE = (
@@ -60,7 +61,7 @@ _SECTION_SOURCES: list[tuple[str, str, str]] = [
 
 @cache
 def _section_words() -> list[tuple[str, re.Pattern[str]]]:
-    return [(kind, re.compile(f"{english}|{words(key)}", re.IGNORECASE)) for kind, english, key in _SECTION_SOURCES]
+    return [(kind, compile_re(f"{english}|{words(key)}", re.IGNORECASE)) for kind, english, key in _SECTION_SOURCES]
 
 _COMMENT_RE = lazy(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 # Jira wiki macros that only frame or colour text ("{panel:bgColor=#e7f4fa}", "{color:red}"):
@@ -503,11 +504,11 @@ _LABEL_KEYS = ("problem-headings", "requirement-headings", "report-phrases", "la
 def _labels() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(a known label, a criteria label with its first item on the same line, a criteria label)"""
     ac = f"{_AC_WORDS}|{words('criteria-headings')}"
-    known = re.compile(
+    known = compile_re(
         rf"^(?:{ac}|{_KNOWN_LABELS_EN}|{'|'.join(words(key) for key in _LABEL_KEYS)})(?!\w)", re.IGNORECASE
     )
-    inline = re.compile(rf"[*_]{{0,2}}({ac}|cos|ac)[*_]{{0,2}}[ \t]*+:[*_]{{0,2}}[ \t]*+(?=\S)", re.IGNORECASE)
-    return known, inline, re.compile(rf"(?:{ac}|done when)$", re.IGNORECASE)
+    inline = compile_re(rf"[*_]{{0,2}}({ac}|cos|ac)[*_]{{0,2}}[ \t]*+:[*_]{{0,2}}[ \t]*+(?=\S)", re.IGNORECASE)
+    return known, inline, compile_re(rf"(?:{ac}|done when)$", re.IGNORECASE)
 
 
 def _short_label_heading(line: str) -> bool:

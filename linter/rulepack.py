@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from .checks._regex import UnsupportedPattern
 from .errors import ConfigError
 from .lazyre import lazy
 from .model import CATEGORIES, SEVERITIES
+from .recache import cache_dir
 
 CODE_RE = lazy(r"^[A-Z]{2,4}[0-9]{2,3}$")
 NAME_RE = lazy(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -101,13 +101,6 @@ def builtin_rule_files() -> list[Path]:
     return sorted(p for p in rules_dir().rglob("*.toml") if not p.name.endswith(".cases.toml") and p.name not in _PACK_DATA)
 
 
-def _cache_dir() -> Path | None:
-    if os.environ.get("STORYLINT_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "storylint"
-
-
 def _parsed_rule_files(paths: list[Path]) -> dict[str, dict[str, Any]]:
     """The TOML of the bundled rules, from a JSON cache keyed by the files' size and mtime.
 
@@ -118,7 +111,7 @@ def _parsed_rule_files(paths: list[Path]) -> dict[str, dict[str, Any]]:
     for path in paths:
         st = path.stat()
         key.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    folder = _cache_dir()
+    folder = cache_dir()
     cache = folder / f"rules-{key.hexdigest()[:20]}.json" if folder else None
     if cache is not None:
         try:

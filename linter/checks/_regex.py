@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from typing import Literal, Protocol
 
+from ..recache import compile as compile_re
+
 # an unbounded quantifier inside a group that is itself repeated without bound: (a+)+, (a*){2,}
 _NESTED_QUANTIFIER = re.compile(
     r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})"
@@ -50,7 +52,7 @@ def check_safe(pattern: str) -> None:
 
 def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
     check_safe(pattern)
-    return re.compile(pattern, flags)
+    return compile_re(pattern, flags)
 
 
 class RegexMatch(Protocol):
@@ -150,7 +152,7 @@ class LazyPatterns:
             if self.on_lower:
                 from ..fastre import leftmost  # (fastre's RE2 widening imports the checks)
 
-                self._compiled = leftmost(re.compile(self.key[0]))
+                self._compiled = leftmost(compile_re(self.key[0]))
             else:
                 self._compiled = compile_patterns(self._patterns, ignore_case=self._ignore_case, trusted=self._trusted)
         return self._compiled

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 from ..parse import SEC_PROPOSAL
+from ..recache import compile as compile_re
 from ._regex import Regex, compile_patterns, join_patterns
 
 CONTEXTS = ("directive", "requirement", "any", "strong-directive", "instruction", "directive-or-title")
@@ -59,7 +60,7 @@ class Check:
         if self.quick_lower:
             self.quick = tuple(q.lower() for q in self.quick)
         quick_source = "|".join(re.escape(q) for q in self.quick)
-        self._quick_re: Regex | None = re.compile(quick_source) if self.quick else None
+        self._quick_re: Regex | None = compile_re(quick_source) if self.quick else None
         if "quick-pattern" in detect:  # a regular expression instead of literals
             quick = detect["quick-pattern"]
             if not isinstance(quick, str):

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 from ..lazyre import lazy
+from ..recache import compile as compile_re
 from .base import Check, Hit, PhraseIndex, str_list
 
 SNAKE = lazy(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
@@ -141,9 +142,9 @@ class IdentifierCheck(Check):
         # "the efSearch parameter", "a parameter called emptyOutDirGlob": a name given to a
         # noun like these is a setting the product's users set, not a part of its code
         nouns = "|".join(re.escape(n) for n in sorted(str_list(detect, "setting-nouns"), key=len, reverse=True))
-        self._setting_after = re.compile(rf"[`'\"*_]{{0,2}}\s+(?:{nouns})\b", re.IGNORECASE) if nouns else None
+        self._setting_after = compile_re(rf"[`'\"*_]{{0,2}}\s+(?:{nouns})\b", re.IGNORECASE) if nouns else None
         self._setting_before = (
-            re.compile(rf"\b(?:{nouns})\s+(?:called|named)\s+[`'\"*_]{{0,2}}$", re.IGNORECASE) if nouns else None
+            compile_re(rf"\b(?:{nouns})\s+(?:called|named)\s+[`'\"*_]{{0,2}}$", re.IGNORECASE) if nouns else None
         )
 
     def _pascal_in_text(self, word: str, has_noun: bool) -> bool:

@@ -19,6 +19,7 @@ from ..fastre import fast, plain
 from ..languages import words
 from ..lazyre import lazy
 from ..parse import HEADING, LIST_ITEM, SEC_AC
+from ..recache import compile as compile_re
 from ._regex import (
     LazyPatterns,
     Regex,
@@ -37,7 +38,7 @@ _WHY_HEADING = (
 @cache
 def _why_heading_re() -> re.Pattern[str]:
     """English's why-headings and the other languages' (rules/languages.toml), on first need."""
-    return re.compile(rf"{_WHY_HEADING}|\b{words('why-headings')}\b", re.IGNORECASE)
+    return compile_re(rf"{_WHY_HEADING}|\b{words('why-headings')}\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)  # a story's sentences share their heading, and trackers their headings
