@@ -15,7 +15,8 @@ and gives up at once on 401, 403 (permission), 404 and 422. Waits longer than
 waits are capped at ``max_wait``, so ``--max-wait 0`` retries without sleeping). The
 sleep function is injectable so tests run without waiting.
 
-Error messages name the method, path and status, never the token.
+Error messages name the method, path and status, never the token: GitHub's own words in
+them (an error body may quote the request) pass through the connector's `Redactor`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storylint.errors import ConnectorError, PermanentConnectorError, TransientConnectorError
+
+from .redact import Redactor
 
 if TYPE_CHECKING:  # pragma: no cover
     from github import Github
@@ -105,8 +108,12 @@ class ApiCaller:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         backoff: float = 1.0,
+        secrets: tuple[str | None, ...] = (),
     ) -> None:
         self.attempts = attempts
+        # a server or proxy may quote the request (its token) in an error body
+        self.redact = Redactor()
+        self.redact.add(*secrets)
         self.max_wait = max_wait
         self.sleep = sleep
         self.clock = clock
@@ -189,6 +196,8 @@ class ApiCaller:
     ) -> Exception:
         headers = {str(k).lower(): v for k, v in headers.items()}
         message = api_message(data)
+        if message:
+            message = self.redact(message)
         text = f"GitHub API {what}: HTTP {status}" + (f" {message}" if message else "")
         lowered = (message or "").lower()
         retry_after = _seconds(headers.get("retry-after"), self.clock)

@@ -29,13 +29,13 @@ from storylint.model import Problem, Story
 from .jira_http import (
     DEFAULT_TIMEOUT,
     JiraCaller,
-    Redactor,
     RetryPolicy,
     ensure_json_dict,
     make_client,
 )
 from .jira_search import FIELDS, SearchStats, search_pages, windowed_jql
 from .mapping import story_from_jira_issue
+from .redact import Redactor
 
 if TYPE_CHECKING:  # pragma: no cover
     from jira import JIRA

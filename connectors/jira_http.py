@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from storylint.errors import ConnectorError, PermanentConnectorError, TransientConnectorError
 
+from .redact import Redactor
+
 if TYPE_CHECKING:  # pragma: no cover
     from jira import JIRA
 
@@ -92,24 +94,6 @@ class RetryPolicy:
     max_retry_after: float = 600.0
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
-
-
-@dataclass(slots=True)
-class Redactor:
-    """Removes secrets (and their base64 basic-auth form) from any text before it leaves the connector."""
-
-    secrets: list[str] = field(default_factory=list)
-
-    def add(self, *values: str | None) -> None:
-        for value in values:
-            if value and len(value) >= 4 and value not in self.secrets:
-                self.secrets.append(value)
-        self.secrets.sort(key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
 
 
 @dataclass(slots=True)

@@ -158,7 +158,7 @@ def github(
     linter, config = build_linter(config_path, select, ignore, extend_select)
     token = (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip() or None
     api_url = api_url or env.get("GITHUB_API_URL") or None
-    call = ApiCaller(max_wait=max_wait)
+    call = ApiCaller(max_wait=max_wait, secrets=(token,))
     writer_options = WriterOptions(bot_login, is_installation_token(token))
     teams = [g for g in config.roles.groups if g.count("/") == 1]
     store = None

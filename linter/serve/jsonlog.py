@@ -3,7 +3,7 @@
 Fields: ``time`` (UTC), ``level``, ``logger``, ``message`` and any ``extra={"fields": {...}}``
 the call site adds (event, issue key, status, queue depth). Nothing here logs a request
 body, a header value or a story's text; connector messages were redacted where they were
-made (:class:`storylint.connectors.jira_http.Redactor`).
+made (:class:`storylint.connectors.redact.Redactor`).
 """
 
 from __future__ import annotations

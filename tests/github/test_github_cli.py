@@ -228,6 +228,27 @@ def test_action_token_in_env_never_printed(fake, tmp_path):
     assert Path(summary).read_text().startswith("## storylint")
 
 
+@pytest.mark.parametrize("mode", ["event", "repo"])
+def test_a_token_an_error_body_echoes_is_never_printed(fake, tmp_path, mode):
+    # a proxy or a GitHub Enterprise server may quote the request's Authorization header
+    item = fake.add_issue(REPO, issue(REPO, 1, "Carts", HOW))
+    event = tmp_path / "e.json"
+    event.write_text(json.dumps(issues_event("opened", item, REPO)))
+    echo = json.dumps({"message": f"Validation Failed (request had Authorization: token {PERSONAL_TOKEN})"})
+    fake.fail(Fault(422, echo.encode(), {"Content-Type": "application/json"}, method="GET"))
+    summary = tmp_path / "summary.md"
+    args = ["--event", str(event), "--comment"] if mode == "event" else ["--repo", REPO]
+    proc = storylint(
+        "-vv", "github", *args, "--format", "json",
+        GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url, GITHUB_STEP_SUMMARY=str(summary),
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "HTTP 422 Validation Failed (request had Authorization: token ***)" in proc.stderr
+    written = summary.read_text() if summary.exists() else ""
+    for text in (proc.stdout, proc.stderr, written, written.replace("\\", "")):
+        assert PERSONAL_TOKEN not in text
+
+
 def _event_file(tmp_path, fake, number=1, body=HOW, **kw):
     item = fake.add_issue(REPO, issue(REPO, number, "Carts", body, **kw))
     event = tmp_path / f"e{number}.json"
