@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from storylint.errors import ConnectorError
 from storylint.model import Problem, Report, Story, StoryResult
 
 from .jira import DEFAULT_MARGIN, JiraConnector
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
 
     from storylint.runner import RunStats
     from storylint.store import Store
@@ -137,7 +138,7 @@ def run_jira(
         started = connector.server_time()
         if store is not None and not full:
             connector.set_window(store.sync_point(connector.name), margin)
-        report, stats = _lint(connector, linter, connector.stories(), store=store, full=full,
+        report, stats = _lint(connector, linter, _read(connector), store=store, full=full,
                               writeback=writeback, jobs=jobs, progress=progress, complete=full,
                               dry_run=dry_run)  # fmt: skip
     finally:
@@ -165,6 +166,15 @@ def run_jira(
     _log_stats(connector, stats)
     return SyncOutcome(report, stats.read, stats.unchanged, connector.stats.calls, connector.search_jql,
                        point if advanced else None, advanced, write_errors)  # fmt: skip
+
+
+def _read(connector: JiraConnector) -> Iterator[Story | Problem]:
+    """The query's stories; a search that fails part way ends the read as one error, so the
+    report still holds every story read before it (and the sync point stays where it was)."""
+    try:
+        yield from connector.stories()
+    except ConnectorError as exc:
+        yield Problem(connector.name, exc.message)
 
 
 def _held_point(started: datetime, failed: list[Story]) -> datetime | None:

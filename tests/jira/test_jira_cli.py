@@ -410,3 +410,24 @@ def test_dry_run_on_an_empty_store_keeps_the_next_run_a_baseline(fake: FakeJira,
     real = storylint(fake, "--comment", "--store", db, cwd=tmp_path)
     assert real.returncode == 1 and "baseline run" in real.stderr, real.stderr
     assert not fake.comments.get("PAY-1")
+
+
+def test_a_search_that_fails_part_way_still_reports_what_was_read(fake: FakeJira, tmp_path: Path) -> None:
+    # the exit-code contract: 2, and the report lists every story that could be read
+    for n in range(1, 251):
+        description = adf_doc(*HOW.split("\n\n")) if fake.cloud else HOW
+        fake.add_issue(f"PAY-{n}", f"Receipts {n}", description)
+    db = tmp_path / "h.db"
+    pages = [Fault("slow", delay=0), Fault("slow", delay=0)]  # pages 1 and 2 answer (100 each)
+    fake.fail("search", *pages, status(503, {"errorMessages": ["down"]}), status(503, {"errorMessages": ["down"]}))
+    r = storylint(fake, "--format", "json", "--retries", "1", "--store", str(db), cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    report = json.loads(r.stdout)
+    assert report["summary"]["stories_checked"] == 200
+    assert {f["story"] for f in report["findings"]} == {f"PAY-{n}" for n in range(1, 201)}
+    assert len(report["errors"]) == 1 and "HTTP 503" in report["errors"][0]["message"]
+    assert "HTTP 503" in r.stderr and "Traceback" not in r.stderr
+    # the sync point stayed: the next run reads the query again, lints only the 50 it lacks
+    again = storylint(fake, "--format", "json", "--store", str(db), cwd=tmp_path)
+    assert again.returncode == 1, again.stderr
+    assert json.loads(again.stdout)["summary"]["stories_checked"] == 50
