@@ -404,8 +404,16 @@ def _batch(
     failed_writes: list[bool] = []
 
     def on_result(result: StoryResult) -> None:
-        if writer is None or failed_writes:
+        if writer is None:
             return
+        if failed_writes or not _write_back(result):
+            # not coached: forgotten at once (a run that dies still retries it), so the
+            # next run lints it again and writes what this one could not
+            if store is not None:
+                store.forget_content_hash(source, result.story.ref)
+
+    def _write_back(result: StoryResult) -> bool:
+        assert writer is not None
         number = int(str(result.story.key).rsplit("#", 1)[1])
         item = connector.items.get(number, {})
         labels = frozenset(
@@ -418,8 +426,11 @@ def _batch(
                 True
             )  # a permission problem: the next issue would fail the same way
             report.errors.append(Problem(f"{repo}#{number}", f"write-back failed: {exc.message}"))
+            return False
         except ConnectorError as exc:
             report.errors.append(Problem(f"{repo}#{number}", f"write-back failed: {exc.message}"))
+            return False
+        return True
 
     def guarded() -> Iterator[Story | Problem]:
         try:

@@ -518,3 +518,26 @@ def test_batch_with_jobs_2_gives_the_same_report(fake, tmp_path):
         outs.append(proc.stdout)
     assert json.loads(outs[0])["summary"]["stories_checked"] > 100
     assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("failure", [502, 403])
+def test_an_issue_whose_write_back_failed_is_coached_by_the_next_run(fake, tmp_path, failure):
+    # 502: a GitHub outage on one comment; 403: a permission problem, which stops the
+    # write-back of the issues after it too. Either way the next run writes what was missed.
+    _seed(fake, 3)
+    db = tmp_path / "h.db"
+    env = {"GITHUB_TOKEN": PERSONAL_TOKEN, "GITHUB_API_URL": fake.url}
+    page = b"<html>bad gateway</html>" if failure == 502 else b'{"message": "Resource not accessible by integration"}'
+    kind = "text/html" if failure == 502 else "application/json"
+    for _ in range(5 if failure == 502 else 1):  # a 502 is retried (five attempts), a 403 is not
+        fake.fail(Fault(failure, page, {"Content-Type": kind}, method="POST", path="/issues/1/comments"))
+    args = ("github", "--repo", REPO, "--store", str(db), "--comment", "--max-wait", "0", "--fail-on", "never")
+    first = storylint(*args, **env)
+    assert first.returncode == 2 and "write-back failed" in first.stderr
+    assert not fake.comments_on(REPO, 1)
+    second = storylint(*args, **env)
+    assert second.returncode == 0, second.stderr
+    assert [len(fake.comments_on(REPO, n)) for n in (1, 3)] == [1, 1]  # the issues with findings
+    third = storylint(*args, "--format", "json", **env)
+    assert json.loads(third.stdout)["summary"]["stories_checked"] == 0  # nothing left to retry
+    assert [len(fake.comments_on(REPO, n)) for n in (1, 3)] == [1, 1]
