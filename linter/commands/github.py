@@ -406,11 +406,11 @@ def _batch(
     def on_result(result: StoryResult) -> None:
         if writer is None:
             return
-        if failed_writes or not _write_back(result):
-            # not coached: forgotten at once (a run that dies still retries it), so the
-            # next run lints it again and writes what this one could not
-            if store is not None:
-                store.forget_content_hash(source, result.story.ref)
+        coached = not failed_writes and _write_back(result)
+        if not coached and store is not None:
+            # forgotten at once (a run that dies still retries it): the next run lints it
+            # again and writes what this one could not
+            store.forget_content_hash(source, result.story.ref)
 
     def _write_back(result: StoryResult) -> bool:
         assert writer is not None
