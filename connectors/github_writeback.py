@@ -47,8 +47,12 @@ MARKER = "<!-- storylint:sticky-comment -->"
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
 #: where we stop adding findings to a comment (the rest is counted in a note)
 COMMENT_BUDGET = 60_000
-#: GitHub's limit for one step's job summary is 1 MiB
+#: GitHub's limit for one step's job summary is 1 MiB (1,048,576 bytes); this is in UTF-8 bytes too
 SUMMARY_BUDGET = 900_000
+#: errors and actions listed in a summary at most (each line is bounded too)
+_LISTED = 100
+#: bytes kept for the "...and N more" notes
+_NOTES = 200
 EXCERPT_CHARS = 160
 _ICON = {"error": "\u274c", "warning": "\u26a0\ufe0f", "info": "\u2139\ufe0f"}
 
@@ -153,47 +157,65 @@ def _footer(run_url: str | None) -> str:
     return f"<sub>storylint{link} \u00b7 a coaching note, not a gate</sub>\n"
 
 
-def render_summary(report: Report, *, actions: list[str] | None = None) -> str:
-    """Job-summary Markdown: counts, then each finding with a safe excerpt (bounded)."""
-    s = report.summary
-    out = [
-        "## storylint",
-        "",
-        (
-            f"**{s.stories_checked}** checked, **{s.stories_with_findings}** with findings, "
-            f"**{s.findings}** findings, {s.stories_skipped} skipped."
-        ),
-        "",
-    ]
-    for skipped in report.skipped:
-        out.append(f"- {safe_text(skipped.story, 200)} skipped: {safe_text(skipped.reason, 200)}")
-    if report.skipped:
-        out.append("")
-    if report.findings:
-        out += [
-            "| story | rule | severity | excerpt | suggestion |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-    text = "\n".join(out) + "\n"
-    shown = 0
-    for f in report.findings:
-        row = (
-            f"| {safe_text(f.story, 200)} | `{safe_text(f.rule, 40)}` {safe_text(f.name, 80)} | {f.severity} | "
-            f"{safe_excerpt(f.excerpt)} | {safe_text(f.suggestion, 300)} |\n"
-        )
-        if len(text) + len(row) > SUMMARY_BUDGET:
+def _nbytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _fitting(lines: list[str], budget: int) -> tuple[str, int]:
+    """As many of `lines` (each ending in a newline) as fit in `budget` UTF-8 bytes."""
+    kept, used = [], 0
+    for line in lines:
+        size = _nbytes(line)
+        if used + size > budget:
             break
-        text += row
-        shown += 1
+        kept.append(line)
+        used += size
+    return "".join(kept), len(kept)
+
+
+def render_summary(report: Report, *, actions: list[str] | None = None) -> str:
+    """Job-summary Markdown: counts, then each finding with a safe excerpt.
+
+    GitHub drops a step's whole summary past 1 MiB, counted in bytes: every part is
+    measured in UTF-8 bytes (an excerpt in Chinese takes three a character), errors and
+    actions first, then the skipped issues and the findings in what is left.
+    """
+    s = report.summary
+    head = (
+        "## storylint\n\n"
+        f"**{s.stories_checked}** checked, **{s.stories_with_findings}** with findings, "
+        f"**{s.findings}** findings, {s.stories_skipped} skipped.\n\n"
+    )
+    tail = ""
+    if report.errors:
+        errors = [f"- {safe_text(str(e), 300)}\n" for e in report.errors[:_LISTED]]
+        more = len(report.errors) - len(errors)
+        tail += "\n**Errors**\n\n" + "".join(errors) + (f"- \u2026and {more} more errors\n" if more else "")
+    if actions:
+        tail += "\n" + "".join(f"- {safe_text(a, 300)}\n" for a in actions[:_LISTED])
+    budget = SUMMARY_BUDGET - _nbytes(head) - _nbytes(tail) - _NOTES
+    skipped, n_skipped = _fitting(
+        [f"- {safe_text(x.story, 200)} skipped: {safe_text(x.reason, 200)}\n" for x in report.skipped], budget // 4
+    )
+    text = head + skipped
+    if n_skipped < len(report.skipped):
+        text += f"- \u2026and {len(report.skipped) - n_skipped} more skipped (summary size limit)\n"
+    if report.skipped:
+        text += "\n"
+    if report.findings:
+        text += "| story | rule | severity | excerpt | suggestion |\n| --- | --- | --- | --- | --- |\n"
+    rows = [
+        f"| {safe_text(f.story, 200)} | `{safe_text(f.rule, 40)}` {safe_text(f.name, 80)} | {f.severity} | "
+        f"{safe_excerpt(f.excerpt)} | {safe_text(f.suggestion, 300)} |\n"
+        for f in report.findings
+    ]
+    shown_rows, shown = _fitting(rows, budget - _nbytes(skipped))
+    text += shown_rows
     if shown < len(report.findings):
         text += (
             f"\n_\u2026and {len(report.findings) - shown} more findings (summary size limit)._\n"
         )
-    if report.errors:
-        text += "\n**Errors**\n\n" + "".join(f"- {safe_text(str(e), 300)}\n" for e in report.errors)
-    if actions:
-        text += "\n" + "".join(f"- {safe_text(a, 300)}\n" for a in actions)
-    return text
+    return text + tail
 
 
 # -- runner files ----------------------------------------------------------------------------

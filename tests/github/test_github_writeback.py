@@ -328,6 +328,39 @@ def test_hostile_excerpts_are_neutralised_in_comment_and_summary(setup):
     inert(render_summary(report))
 
 
+def test_summary_stays_under_githubs_byte_limit_whatever_it_lists() -> None:
+    # GitHub drops a job summary past 1 MiB, counted in bytes: an excerpt in Chinese takes
+    # three a character; thousands of skipped issues and errors count too
+    from storylint.model import Problem
+
+    report = Report()
+    for n in range(600):
+        story = Story(id=str(n), key=f"{REPO}#{n}", title="t", body="b")
+        report.add(StoryResult(story, [_finding("\u6570\u636e\u5e93\u8868" * 60, i) for i in range(3)]))
+    for n in range(600, 6600):
+        report.add(StoryResult(Story(id=str(n), key=f"{REPO}#{n}", title="t", body="b"), [],
+                               Skipped(f"{REPO}#{n}", "the author is a bot " + "\u00e9" * 150)))  # fmt: skip
+    report.errors.extend(Problem(f"{REPO}#{n}", "write-back failed: " + "\u26a0" * 250) for n in range(500))
+    text = render_summary(report)
+    assert len(text.encode("utf-8")) <= 1_000_000 < 1_048_576
+    assert "more findings (summary size limit)" in text and "more skipped (summary size limit)" in text
+    assert "**Errors**" in text and "\u2026and 400 more errors" in text  # errors are never crowded out
+    assert text.startswith("## storylint\n\n**600** checked")
+
+
+def test_a_small_summary_lists_everything() -> None:
+    from storylint.model import Problem
+
+    report = Report()
+    report.add(_result([_finding("a status column"), _finding("a users table", 1)]))
+    report.add(StoryResult(Story(id="2", key=f"{REPO}#2", title="t", body="b"), [], Skipped(f"{REPO}#2", "a bot")))
+    report.errors.append(Problem(f"{REPO}#3", "write-back failed"))
+    text = render_summary(report, actions=["comment created on #1"])
+    assert text.count("| `DM01` data-model-detail | warning |") == 2
+    assert "- acme/shop\\#2 skipped: a bot" in text and "- acme/shop\\#3: write-back failed" in text
+    assert "more" not in text and text.endswith("- comment created on \\#1\n")
+
+
 def test_comment_stays_under_the_limit_with_a_note(setup):
     fake, writer = setup
     findings = [_finding("column " + "x" * 5000, i) for i in range(2000)]
