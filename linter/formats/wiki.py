@@ -27,7 +27,6 @@ _HEADING_RE = lazy(r"^\s*h([1-6])\.\s*(.*)$")
 _BQ_RE = lazy(r"^\s*bq\.\s+(.*)$")
 _LIST_RE = lazy(r"^\s*([*#]+|-)\s+(.*)$")
 _RULE_RE = lazy(r"^\s*-{4,}\s*$")
-_MONO_RE = lazy(r"\{\{(.+?)\}\}")
 _LINK_RE = lazy(r"\[([^\[\]\n]+?)\]")
 _COLOR_RE = lazy(r"\{color(?::[^}]*)?\}")
 _BOLD_RE = lazy(r"(?<![\w*\\])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
@@ -200,10 +199,35 @@ def _link(m: re.Match[str], stash: list[str]) -> str:
     return m.group(0)
 
 
+def _monospace(text: str, stash: list[str]) -> str:
+    r"""`{{text}}` as a code span: what `re.sub(r"\{\{(.+?)\}\}", ...)` gave, in linear time.
+
+    The pattern tries every `{{` of a line against the rest of that line, so a line of
+    `{{` with no `}}` after them took time in the square of its length (32,000 of them: half a
+    minute). Here a `{{` that finds no `}}` on its line ends the search on that line: no
+    later `{{` there can find one either.
+    """
+    out: list[str] = []
+    done = 0  # text[:done] is in `out`
+    start = 0
+    while (open_at := text.find("{{", start)) >= 0:
+        line_end = text.find("\n", open_at)
+        if line_end < 0:
+            line_end = len(text)
+        close_at = text.find("}}", open_at + 3, line_end)  # `.+?`: one character at least
+        if close_at < 0 or open_at + 2 == line_end:
+            start = line_end + 1
+            continue
+        out += [text[done:open_at], _put(stash, _code_span(text[open_at + 2 : close_at]))]
+        done = start = close_at + 2
+    out.append(text[done:])
+    return "".join(out)
+
+
 def _inline(text: str, stash: list[str]) -> str:
     if not text:
         return text
-    text = _MONO_RE.sub(lambda m: _put(stash, _code_span(m.group(1))), text)
+    text = _monospace(text, stash)
     text = _LINK_RE.sub(lambda m: _link(m, stash), text)
     text = _COLOR_RE.sub("", text)
     text = _IMAGE_RE.sub("", text)

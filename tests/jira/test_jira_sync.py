@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from fakejira import FakeJira, adf_doc, status
 from jira_helpers import PAT, TOKEN, Sleeps, StubLinter, connector_for
 
 from storylint.connectors.jira import window_start
 from storylint.connectors.jira_search import split_order_by, windowed_jql
 from storylint.connectors.jira_sync import run_jira, run_jira_issues
-from storylint.errors import PermanentConnectorError, TransientConnectorError
 from storylint.store import open_store
 
 
@@ -122,11 +120,13 @@ def test_run_that_dies_half_way_keeps_finished_stories(fake: FakeJira, store_url
 
         conn.caller.call = call  # type: ignore[method-assign]
         linter = StubLinter()
-        with pytest.raises(TransientConnectorError):
-            run_jira(conn, linter, store=store)
-        assert len(linter.linted) == 100
-        assert store.sync_point(conn.name) is None  # not advanced
-        assert store.runs()[-1].status == "failed"
+        # the read ends with one error; the report keeps what was read (exit 2 in the CLI)
+        failed = run_jira(conn, linter, store=store)
+        assert [e.source for e in failed.report.errors] == [conn.name]
+        assert "HTTP 503" in failed.report.errors[0].message
+        assert len(linter.linted) == 100 and failed.report.summary.stories_checked == 100
+        assert store.sync_point(conn.name) is None and not failed.advanced  # not advanced
+        assert store.runs()[-1].errors == 1
         assert len(store.stories()) == 100
         # the next run does only the rest
         outcome, linter2, _ = _run(fake, store)
@@ -144,8 +144,8 @@ def test_sync_point_stays_when_a_later_run_fails(fake: FakeJira, store_url: str)
         point = store.sync_point(conn.name)
         assert point == first.sync_point
         fake.fail("search", status(400, {"errorMessages": ["bad jql"], "errors": {}}))
-        with pytest.raises(PermanentConnectorError):
-            _run(fake, store)
+        failed, _, _ = _run(fake, store)
+        assert "bad jql" in failed.report.errors[0].message and not failed.advanced
         assert store.sync_point(conn.name) == point
     finally:
         store.close()

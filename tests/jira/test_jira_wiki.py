@@ -82,3 +82,29 @@ def test_empty() -> None:
 def test_any_text_converts(text: str) -> None:
     out = wiki_to_markdown(text)
     assert "\x00" not in out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="{}\na ", max_size=60))
+def test_monospace_is_what_the_pattern_gave(text: str) -> None:
+    # `{{x}}` was converted by re.sub(r"\{\{(.+?)\}\}"), whose time grew with the square of a
+    # line of unclosed `{{`; the linear scan must give the same text
+    import re
+
+    from storylint.formats.wiki import _code_span, _monospace, _put
+
+    stash_pattern: list[str] = []
+    expected = re.sub(r"\{\{(.+?)\}\}", lambda m: _put(stash_pattern, _code_span(m.group(1))), text)
+    stash: list[str] = []
+    assert _monospace(text, stash) == expected
+    assert stash == stash_pattern
+
+
+def test_a_line_of_unclosed_monospace_is_linear() -> None:
+    import time
+
+    # 32,000 `{{` (a body at the 65,536-character cap) took about half a minute
+    started = time.perf_counter()
+    out = wiki_to_markdown("Intro.\n" + "{{" * 32_000 + "\nUse {{users.email}} here")
+    assert time.perf_counter() - started < 2.0
+    assert out.endswith("Use `users.email` here")
