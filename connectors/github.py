@@ -2,10 +2,11 @@
 
 Event mode (the Action) reads the ``issues`` webhook payload the runner saved at
 ``$GITHUB_EVENT_PATH``: the issue is in the payload, so reading it costs no API call.
-Batch mode lists a repository's issues through PyGithub, 100 a page, following the
-``Link`` header, with ``since`` in UTC. Pull requests (items with a ``pull_request`` key
-on the issues endpoint) are never stories. Bots are marked (``Author.is_bot``) and the
-engine skips them.
+Batch mode lists a repository's issues through PyGithub, 100 a page, oldest update first,
+with ``since`` in UTC; each next page is asked for by the last update read (see
+``GitHubConnector.pages``), not by page number. Pull requests (items with a
+``pull_request`` key on the issues endpoint) are never stories. Bots are marked
+(``Author.is_bot``) and the engine skips them.
 
 Issue forms: GitHub renders each form field as a ``### Label`` heading followed by the
 answer, and an empty optional field as ``_No response_``. We drop those empty fields
@@ -303,10 +304,12 @@ def _pages(
     call: ApiCaller,
     path: str,
     params: dict[str, Any] | None,
-    *,
-    seen_headers: list[dict[str, Any]] | None = None,
 ) -> Iterator[list[Any]]:
-    """GET ``path`` and every next page named by the ``Link`` header; yields JSON arrays."""
+    """GET ``path`` and every next page named by the ``Link`` header; yields JSON arrays.
+
+    For lists nothing reorders while they are read (team members, an issue's comments).
+    The issue list moves under an update, so it is read by ``GitHubConnector.pages``.
+    """
     url: str | None = path
     for page in range(1, MAX_PAGES + 1):
         assert url is not None
@@ -319,14 +322,39 @@ def _pages(
             return headers, data
 
         headers, data = call(f"GET {_path_only(target)} (page {page})", fetch)
-        if seen_headers is not None:
-            seen_headers.append(headers)
         yield data
-        match = _LINK_NEXT.search(str(headers.get("link", "")))
-        url = match.group(1) if match else None
+        url = _next_link(headers)
         if url is None:
             return
     raise ConnectorError(f"GitHub API GET {path}: more than {MAX_PAGES} pages")
+
+
+def _next_link(headers: dict[str, Any]) -> str | None:
+    """The ``Link`` header's next page, or None on the last page."""
+    match = _LINK_NEXT.search(str(headers.get("link", "")))
+    return match.group(1) if match else None
+
+
+def _time(value: Any) -> datetime | None:
+    """An ISO 8601 time from the API (naive taken as UTC), or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _updated_at(item: Any) -> datetime | None:
+    """An issue's ``updated_at``, the list's sort key."""
+    return _time(item.get("updated_at")) if isinstance(item, dict) else None
+
+
+def _last_update(page: list[Any]) -> datetime | None:
+    """The latest ``updated_at`` on a page (its last item's, as the list is sorted)."""
+    times = [t for t in map(_updated_at, page) if t is not None]
+    return max(times) if times else None
 
 
 def _path_only(url: str) -> str:
@@ -387,6 +415,7 @@ class GitHubConnector:
         self.not_modified = False
         self.server_time: str | None = None
         self.pull_requests = 0
+        self._pull_request_numbers: set[Any] = set()  # a page read again counts none twice
         self.items: dict[int, dict[str, Any]] = {}  # number -> raw item, for write-back
 
     def probe(self) -> bool:
@@ -413,29 +442,19 @@ class GitHubConnector:
             return
         if self.teams is not None and self.teams.teams:
             self.teams.preload()
-        path = f"/repos/{self.repo}/issues"
-        params: dict[str, Any] = {
-            "state": self.state,
-            "sort": "updated",
-            "direction": "asc",
-            "per_page": 100,
-        }
-        if self.since:
-            params["since"] = utc_since(self.since)
-        seen: list[dict[str, Any]] = []
-        for page in _pages(self.gh, self.call, path, params, seen_headers=seen):
-            if len(seen) == 1:
-                self._note_time(seen[0])
+        for page in self.pages():
             for item in page:
                 if not isinstance(item, dict):
                     yield Problem(self.name, "an item of the issues list is not an object")
                     continue
-                if is_pull_request(item):
-                    self.pull_requests += 1
-                    continue
                 number = item.get("number")
+                if is_pull_request(item):
+                    if number not in self._pull_request_numbers:
+                        self._pull_request_numbers.add(number)
+                        self.pull_requests += 1
+                    continue
                 if not isinstance(number, int) or number in self.items:
-                    continue  # moved to a later page while we read (updated meanwhile)
+                    continue  # read already: pages overlap, and an updated issue comes again
                 self.items[number] = item
                 try:
                     story = issue_story(item, self.repo)
@@ -450,6 +469,76 @@ class GitHubConnector:
                     )
                     continue
                 yield self.teams.apply(story) if self.teams is not None else story
+
+    def pages(self) -> Iterator[list[Any]]:
+        """The issue list, oldest update first, every issue at least once; pages may overlap.
+
+        Each comment or label storylint writes, and any edit by anyone while the run reads,
+        moves that issue to the end of the list, so the next page by number would start
+        further on and skip as many issues. So each page is asked for anew with ``since``
+        = the last ``updated_at`` read (GitHub's ``since`` is inclusive, "at or after"): an
+        issue updated meanwhile comes again later (the caller skips numbers it has read),
+        and one updated after it was passed is in the next run's ``since`` anyway.
+
+        When a whole page shares the cursor's ``updated_at`` (a bulk edit), ``since`` cannot
+        move on. Then the pages of that same query are read by number forward until one ends
+        later than the cursor (page K), and then K-1 back to 1 again: an issue only ever moves
+        to a lower position while others leave the group, so reading backwards cannot pass
+        over it, and the group is read at most twice. ``MAX_PAGES`` bounds the requests.
+        """
+        path = f"/repos/{self.repo}/issues"
+        base: dict[str, Any] = {
+            "state": self.state,
+            "sort": "updated",
+            "direction": "asc",
+            "per_page": 100,
+        }
+        requests = 0
+
+        def get(since: datetime | None, page: int) -> tuple[dict[str, Any], list[Any]]:
+            nonlocal requests
+            requests += 1
+            if requests > MAX_PAGES:
+                raise ConnectorError(f"GitHub API GET {path}: more than {MAX_PAGES} pages")
+            query = dict(base)
+            if since is not None:
+                query["since"] = utc_since(since)
+            if page > 1:
+                query["page"] = page
+
+            def fetch() -> tuple[dict[str, Any], Any]:
+                headers, data = self.gh.requester.requestJsonAndCheck("GET", path, query)
+                if not isinstance(data, list):
+                    raise BadPayload("expected a JSON array, got " + type(data).__name__)
+                return headers, data
+
+            headers, data = self.call(f"GET {path} (page {requests})", fetch)
+            if requests == 1:
+                self._note_time(headers)
+            return headers, data
+
+        def later(when: datetime | None, than: datetime | None) -> bool:
+            return when is not None and (than is None or when > than)
+
+        cursor = _time(utc_since(self.since)) if self.since else None
+        while True:
+            headers, page = get(cursor, 1)
+            yield page
+            more, last = _next_link(headers) is not None, _last_update(page)
+            if more and later(last, cursor):
+                cursor = last
+                continue
+            number = 1
+            while more and not later(last, cursor):  # the whole page shares the cursor's time
+                number += 1
+                headers, page = get(cursor, number)
+                yield page
+                more, last = _next_link(headers) is not None, _last_update(page)
+            for back in range(number - 1, 0, -1):
+                yield get(cursor, back)[1]
+            if not more:
+                return
+            cursor = last
 
     def _note_time(self, headers: dict[str, Any]) -> None:
         if self.server_time is None:

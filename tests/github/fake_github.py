@@ -5,7 +5,8 @@ pagination and pull-request items), issue comments (create, edit, delete), issue
 `/user`, team members and memberships; rate-limit headers on every answer; ETag and
 `If-None-Match` (304) on lists; GitHub's error bodies (`message`, `documentation_url`,
 `errors`). Faults can be queued: any status and body, HTML pages, truncated JSON,
-connection resets, slow answers.
+connection resets, slow answers. `on_request` hooks run before each answer, to change the
+state while a client reads (someone editing an issue between two page reads).
 
 Tokens: `ghs_action...` behaves like an Action's GITHUB_TOKEN (comments by
 `github-actions[bot]`, id 41898282; `GET /user` answers 403 "Resource not accessible by
@@ -24,6 +25,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -233,6 +235,8 @@ class FakeGitHub:
         self.teams: dict[str, set[str]] = {}  # "org/slug" -> logins
         self.faults: list[Fault] = []
         self.calls: list[Call] = []
+        #: called with the fake (lock held) and each request before it is answered
+        self.on_request: list[Callable[[FakeGitHub, Call], None]] = []
         self.next_comment_id = 1_254_853_505
         self.rate_limit = 5000
         self.rate_remaining = 5000
@@ -360,6 +364,8 @@ class _Handler(BaseHTTPRequestHandler):
         )
         with fake.lock:
             fake.calls.append(call)
+            for hook in fake.on_request:
+                hook(fake, call)
             fault = next(
                 (
                     f

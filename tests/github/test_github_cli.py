@@ -157,6 +157,28 @@ def test_server_failing_half_way_keeps_what_finished_and_resumes(fake, tmp_path)
     )
 
 
+def test_label_with_store_lints_and_labels_every_issue_past_the_first_page(fake, tmp_path):
+    # 110 issues with findings; #1-#97 carry the label from an earlier run, so the labels
+    # written on page 1 (#98-#100) move those issues to the end of the list. With pages by
+    # number, #101-#103 slid back onto page 1 and were never read, linted nor labelled, and
+    # the store's next run did not list them either.
+    for i in range(1, 111):
+        labels = ["storylint"] if i <= 97 else None
+        fake.add_issue(REPO, issue(REPO, i, f"Issue {i}", HOW, labels=labels))
+    db = tmp_path / "h.db"
+    proc = storylint(
+        "github", "--repo", REPO, "--label", "storylint", "--store", str(db), "--format", "json",
+        "--fail-on", "never", GITHUB_TOKEN=PERSONAL_TOKEN, GITHUB_API_URL=fake.url,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["summary"]["stories_checked"] == 110
+    assert {f["story"] for f in data["findings"]} == {f"{REPO}#{i}" for i in range(1, 111)}
+    assert [i for i in range(1, 111) if fake.labels_on(REPO, i) != ["storylint"]] == []
+    assert fake.count("POST", "/labels") == 13
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM stories").fetchone()[0] == 110
+
+
 def test_event_mode_defaults_to_github_event_path(fake, tmp_path):
     item = fake.add_issue(REPO, issue(REPO, 1, "Carts", HOW))
     event = tmp_path / "e.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from fake_github import Fault, issue, issues_event
+from fake_github import Call, FakeGitHub, Fault, iso, issue, issues_event
 from github_helpers import ACTION_TOKEN, PERSONAL_TOKEN
 
 from storylint.connectors.github import (
@@ -28,7 +28,7 @@ def _stories(items):
     return [i for i in out if isinstance(i, Story)]
 
 
-def test_lists_every_page_follows_link_and_skips_pull_requests(fake, caller):
+def test_lists_every_page_by_last_update_and_skips_pull_requests(fake, caller):
     for n in range(1, 251):
         fake.add_issue(REPO, issue(REPO, n, f"Issue {n}", "body", pull_request=(n % 10 == 0)))
     gh = make_client(PERSONAL_TOKEN, fake.url)
@@ -37,10 +37,78 @@ def test_lists_every_page_follows_link_and_skips_pull_requests(fake, caller):
     assert len(stories) == 225 and conn.pull_requests == 25
     assert {s.key for s in stories} == {f"{REPO}#{n}" for n in range(1, 251) if n % 10}
     lists = [c for c in fake.calls if c.path == f"/repos/{REPO}/issues"]
-    assert len(lists) == 3  # 250 items, 100 a page, pages 2 and 3 from the Link header
+    assert len(lists) == 3  # 250 items, 100 a page; each next page from the last update read
     assert lists[0].query["per_page"] == ["100"] and lists[0].query["state"] == ["open"]
-    assert lists[1].query["page"] == ["2"] and lists[2].query["page"] == ["3"]
+    assert "since" not in lists[0].query and all("page" not in c.query for c in lists)
+    assert [c.query["since"] for c in lists[1:]] == [[iso(1_700_000_100)], [iso(1_700_000_199)]]
     assert all(c.headers["authorization"] == f"token {PERSONAL_TOKEN}" for c in lists)
+
+
+def _listing(call: Call) -> bool:
+    return call.method == "GET" and call.path == f"/repos/{REPO}/issues"
+
+
+def _edit_before_listing(fake: FakeGitHub, nth: int, *numbers: int) -> None:
+    """Someone edits these issues just before the nth request for the issue list is answered."""
+
+    def hook(fake: FakeGitHub, call: Call) -> None:
+        if _listing(call) and sum(map(_listing, fake.calls)) == nth:
+            for n in numbers:
+                fake.issues[REPO][n]["updated_at"] = fake._tick()
+
+    fake.on_request.append(hook)
+
+
+def _read_writing_back(fake: FakeGitHub, conn: GitHubConnector) -> list[int]:
+    """Read every story, and as write-back does, update each issue right after reading it."""
+    numbers: list[int] = []
+    for story in conn.stories():
+        assert isinstance(story, Story), story
+        numbers.append(int(story.key.rsplit("#", 1)[1]))
+        with fake.lock:
+            fake.issues[REPO][numbers[-1]]["updated_at"] = fake._tick()
+    return numbers
+
+
+def test_an_issue_someone_updates_between_page_reads_skips_none(fake, caller):
+    for n in range(1, 251):
+        fake.add_issue(REPO, issue(REPO, n, f"Issue {n}", "body"))
+    # before page 2: an issue already read (#3) and one not yet read (#150) are edited; with
+    # pages by number, #3 moving to the end slid #101 back onto page 1, and it was never read
+    _edit_before_listing(fake, 2, 3, 150)
+    conn = GitHubConnector(make_client(PERSONAL_TOKEN, fake.url), caller, REPO)
+    numbers = [int(s.key.rsplit("#", 1)[1]) for s in _stories(conn.stories())]
+    assert sorted(numbers) == list(range(1, 251))  # each once
+
+
+def test_a_page_sharing_one_updated_at_while_write_back_updates_each_issue(fake, caller):
+    # a bulk edit gave #1-#250 one updated_at; #251-#300 came later; every issue read is then
+    # updated (a label or comment): pages by number skipped #101-#200
+    for n in range(1, 301):
+        at = 1_700_000_000 if n <= 250 else 1_700_000_000 + n
+        fake.add_issue(REPO, issue(REPO, n, f"Issue {n}", "body", updated=at))
+    conn = GitHubConnector(make_client(PERSONAL_TOKEN, fake.url), caller, REPO)
+    assert sorted(_read_writing_back(fake, conn)) == list(range(1, 301))  # each once
+    asked = [(c.query.get("since"), c.query.get("page")) for c in fake.calls if _listing(c)]
+    shared = [iso(1_700_000_000)]
+    # page 1; since= the shared time: pages 1 and 2 (which ends later), page 1 again; then on
+    assert asked[:4] == [(None, None), (shared, None), (shared, ["2"]), (shared, None)]
+    assert len(asked) == 7
+
+
+def test_a_page_sharing_one_updated_at_while_someone_edits_one_already_read(fake, caller):
+    # since= that time cannot move on, so the same query is read by number: #5 edited before
+    # page 3 slides #201 back onto page 2, which is read again, backwards from the last page
+    for n in range(1, 251):
+        fake.add_issue(REPO, issue(REPO, n, f"Issue {n}", "body", updated=1_700_000_000))
+    _edit_before_listing(fake, 3, 5)
+    conn = GitHubConnector(
+        make_client(PERSONAL_TOKEN, fake.url), caller, REPO, since="2023-11-14T22:13:20Z"
+    )
+    numbers = [int(s.key.rsplit("#", 1)[1]) for s in _stories(conn.stories())]
+    assert sorted(numbers) == list(range(1, 251))
+    pages = [c.query.get("page", ["1"])[0] for c in fake.calls if _listing(c)]
+    assert pages == ["1", "2", "3", "2", "1"]  # forward to the end of the group, then back
 
 
 def test_since_is_sent_as_utc(fake, caller):
