@@ -9,7 +9,8 @@ change the run makes exactly one search call and lints nothing.
 
 Every finished story is saved as it is made, so a run that dies half way keeps them; the
 sync point moves only when the whole run succeeded (and read every issue without error),
-so the next run covers the rest. A story whose comment or label could not be written
+so the next run covers the rest; nor does it move when paging could not check that no issue
+was skipped (see :mod:`.jira_search`). A story whose comment or label could not be written
 holds the sync point back: it moves no further than that issue's `updated` time, and the
 story's hash is forgotten, so the next run reads, lints and writes it again (the others in
 the window are unchanged and cost nothing). ``full`` ignores the sync point and the hashes,
@@ -149,11 +150,18 @@ def run_jira(
     failed = writeback.failed if writeback is not None else []
     held = _held_point(started, failed)
     point = held.isoformat(timespec="seconds") if held is not None else None
+    unverified = connector.stats.unverified
     if store is not None and dry_run:
         log.info("dry run: the sync point stays where it was")
     elif store is not None:
         if read_errors:
             log.warning("%d issue(s) could not be read; the sync point stays where it was", read_errors)
+        elif unverified:
+            # Jira sent one issue a page, so no page overlapped the one before: an issue that
+            # left the query meanwhile may have shifted another past a page edge unseen.
+            log.warning("Jira sent %d page(s) of one issue, so paging could not check that no issue was"
+                        " skipped; the sync point stays where it was and the next run reads the same"
+                        " window again", unverified)  # fmt: skip
         elif point is None:
             log.warning("not written to %s (no updated time): the sync point stays where it was; the next"
                         " run retries", _keys(failed))  # fmt: skip

@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -121,6 +122,9 @@ class FakeJira:
         self.delivered: list[tuple[str, str, int]] = []
         #: when each comment was created, per issue key (monotonic clock), for latency figures
         self.comment_times: dict[str, list[float]] = {}
+        #: called with the search's number (1, 2, ...) before each search is answered, so a
+        #: test can change the issues between two pages as users do during a run
+        self.on_search: Callable[[int], None] | None = None
 
     # -- data ---------------------------------------------------------------------------
     @property
@@ -148,6 +152,7 @@ class FakeJira:
                 "labels": list(labels),
                 "created": updated - timedelta(hours=1),
                 "updated": updated,
+                "status_category": "To Do",
             }
             self.issues[key] = issue
             return issue
@@ -157,6 +162,10 @@ class FakeJira:
             issue = self.issues[key]
             issue.update(changes)
             issue["updated"] = datetime.now(UTC)
+
+    def finish(self, key: str) -> None:
+        """Move an issue to a Done status, as a workflow transition does (it is updated)."""
+        self.touch(key, status_category="Done")
 
     def move(self, key: str, new_key: str) -> None:
         """Move an issue to another project (or renumber it), as Jira does: it gets `new_key`,
@@ -329,6 +338,8 @@ class FakeJira:
             local = datetime.strptime(m.group(1), "%Y/%m/%d %H:%M").replace(tzinfo=ZoneInfo(self.time_zone))
             since = local.astimezone(UTC)
         issues = [i for i in self.issues.values() if since is None or i["updated"] >= since]
+        if re.search(r"statusCategory\s*!=\s*Done\b", jql, re.IGNORECASE):
+            issues = [i for i in issues if i["status_category"] != "Done"]
         order = re.search(r"order\s+by\s+(\w+)", jql, re.IGNORECASE)
         by = order.group(1).lower() if order else "created"
         if by in ("created", "updated"):
@@ -415,6 +426,9 @@ class FakeJira:
                 if queue:
                     fault = queue.popleft()
                     break
+            searches = self.calls["search"]
+        if kind == "search" and self.on_search is not None:
+            self.on_search(searches)
         if fault is not None and self._inject(h, fault):
             return
         if not self._authorised(h):
