@@ -59,12 +59,20 @@ _ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
 
 
 def split_order_by(jql: str) -> tuple[str, str]:
-    """`project = X ORDER BY rank` -> ("project = X", "ORDER BY rank"), outside quotes only."""
+    """`project = X ORDER BY rank` -> ("project = X", "ORDER BY rank"), outside quotes only.
+
+    A backslash escapes the next character in JQL, in quotes and out (`"say \\"order by\\""`),
+    so that character neither ends nor starts a quoted string: else an `ORDER BY` inside
+    one is taken for the real one and the windowed JQL comes out malformed.
+    """
     in_quote: str | None = None
+    escaped = False
     for index, char in enumerate(jql):
-        if in_quote:
-            if char == "\\":
-                continue
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_quote:
             if char == in_quote:
                 in_quote = None
         elif char in "\"'":

@@ -193,6 +193,30 @@ def test_user_jql_order_by_is_kept() -> None:
     assert windowed_jql("project = PAY", None) == "(project = PAY) ORDER BY created ASC, key ASC"
 
 
+@pytest.mark.parametrize(
+    ("where", "order"),
+    [
+        # an escaped double quote does not end the string: its ORDER BY is text
+        (r'project = PAY AND summary ~ "\"order by\" price"', "ORDER BY rank"),
+        # the same with single quotes
+        (r"project = PAY AND summary ~ 'it\'s order by design'", "ORDER BY key DESC"),
+        # an escaped backslash before the closing quote: the string ends there
+        (r'summary ~ "C:\\" AND description ~ "order by"', "order by created"),
+        # an escaped backslash, then an escaped quote: the string goes on
+        (r'summary ~ "x\\\"order by\\\" y"', "ORDER BY rank"),
+        # an escaped quote outside quotes starts no string
+        (r"summary ~ don\'t", "ORDER BY rank"),
+        # no ORDER BY of the user's at all
+        (r'summary ~ "\"order by\""', ""),
+    ],
+)
+def test_split_order_by_with_escaped_quotes(where: str, order: str) -> None:
+    jql = f"{where} {order}".strip()
+    assert split_order_by(jql) == (where, order)
+    windowed = windowed_jql(jql, "2026/01/01 00:00")
+    assert windowed == f'({where}) AND updated >= "2026/01/01 00:00" {order or "ORDER BY created ASC, key ASC"}'
+
+
 def test_no_token_in_the_store(fake: FakeJira, tmp_path) -> None:
     _fill(fake, 5)
     path = tmp_path / "h.db"
