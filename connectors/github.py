@@ -29,7 +29,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -502,7 +502,10 @@ class GitHubConnector:
                 raise ConnectorError(f"GitHub API GET {path}: more than {MAX_PAGES} pages")
             query = dict(base)
             if since is not None:
-                query["since"] = utc_since(since)
+                # a second early after a page: the issues of its last second that did not fit
+                # on it come again whether `since` means "at or after" (GitHub's docs once) or
+                # "after" (its docs now); the ones already read are skipped by number
+                query["since"] = utc_since(since if since == first else since - timedelta(seconds=1))
             if page > 1:
                 query["page"] = page
 
@@ -520,7 +523,7 @@ class GitHubConnector:
         def later(when: datetime | None, than: datetime | None) -> bool:
             return when is not None and (than is None or when > than)
 
-        cursor = _time(utc_since(self.since)) if self.since else None
+        first = cursor = _time(utc_since(self.since)) if self.since else None
         while True:
             headers, page = get(cursor, 1)
             yield page

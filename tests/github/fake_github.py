@@ -243,6 +243,9 @@ class FakeGitHub:
         self.rate_reset = int(time.time()) + 3600
         self.clock = 1_750_000_000.0
         self.prefix = ""  # "/api/v3" to behave like GitHub Enterprise Server
+        #: GitHub's docs said `since` lists issues updated "at or after" it, and now say "after":
+        #: True answers the second way, so a client can be held to both
+        self.since_exclusive = False
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
 
@@ -471,7 +474,7 @@ class _Handler(BaseHTTPRequestHandler):
             if state != "all":
                 items = [i for i in items if i["state"] == state]
             if since := (query.get("since") or [None])[0]:
-                items = [i for i in items if i["updated_at"] >= since]
+                items = [i for i in items if i["updated_at"] > since or (i["updated_at"] == since and not fake.since_exclusive)]
             desc = (query.get("direction") or ["desc"])[0] == "desc"
             key = (
                 "updated_at" if (query.get("sort") or ["created"])[0] == "updated" else "created_at"

@@ -40,8 +40,22 @@ def test_lists_every_page_by_last_update_and_skips_pull_requests(fake, caller):
     assert len(lists) == 3  # 250 items, 100 a page; each next page from the last update read
     assert lists[0].query["per_page"] == ["100"] and lists[0].query["state"] == ["open"]
     assert "since" not in lists[0].query and all("page" not in c.query for c in lists)
-    assert [c.query["since"] for c in lists[1:]] == [[iso(1_700_000_100)], [iso(1_700_000_199)]]
+    # a second before the last update read (see GitHubConnector.pages)
+    assert [c.query["since"] for c in lists[1:]] == [[iso(1_700_000_099)], [iso(1_700_000_197)]]
     assert all(c.headers["authorization"] == f"token {PERSONAL_TOKEN}" for c in lists)
+
+
+@pytest.mark.parametrize("exclusive", [False, True])
+def test_issues_of_a_page_edge_second_are_read_whatever_since_means(fake, caller, exclusive):
+    # #100-#110 share the second that ends page 1; GitHub's docs said `since` is "at or after",
+    # they now say "after": read either way, #101-#110 must not fall between the two pages
+    fake.since_exclusive = exclusive
+    for n in range(1, 151):
+        at = 1_700_000_000 + min(n, 100) if n <= 110 else 1_700_000_000 + n
+        fake.add_issue(REPO, issue(REPO, n, f"Issue {n}", "body", updated=at))
+    conn = GitHubConnector(make_client(PERSONAL_TOKEN, fake.url), caller, REPO)
+    numbers = [int(s.key.rsplit("#", 1)[1]) for s in _stories(conn.stories())]
+    assert sorted(numbers) == list(range(1, 151))
 
 
 def _listing(call: Call) -> bool:
@@ -90,7 +104,7 @@ def test_a_page_sharing_one_updated_at_while_write_back_updates_each_issue(fake,
     conn = GitHubConnector(make_client(PERSONAL_TOKEN, fake.url), caller, REPO)
     assert sorted(_read_writing_back(fake, conn)) == list(range(1, 301))  # each once
     asked = [(c.query.get("since"), c.query.get("page")) for c in fake.calls if _listing(c)]
-    shared = [iso(1_700_000_000)]
+    shared = [iso(1_700_000_000 - 1)]  # a second before the shared time
     # page 1; since= the shared time: pages 1 and 2 (which ends later), page 1 again; then on
     assert asked[:4] == [(None, None), (shared, None), (shared, ["2"]), (shared, None)]
     assert len(asked) == 7
