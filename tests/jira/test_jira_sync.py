@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from fakejira import FakeJira, adf_doc, status
 from jira_helpers import PAT, TOKEN, Sleeps, StubLinter, connector_for
 
