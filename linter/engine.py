@@ -464,12 +464,14 @@ def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int, *, wik
     whole = ex_end - ex_start <= MAX_EXCERPT * 3
     if not whole:
         ex_start, ex_end = max(ex_start, start - MAX_EXCERPT), min(ex_end, end + MAX_EXCERPT)
-    raw = _MARKERS.sub("", _WS.sub(" ", text[ex_start:ex_end]).strip()).strip()
+    # white space folded: `" ".join(x.split())` is `_WS.sub(" ", x).strip()` (both read white
+    # space as `str.isspace` does), without a regex pass over the sentence
+    raw = _MARKERS.sub("", " ".join(text[ex_start:ex_end].split())).strip()
     if wiki and "{{" in raw:
         raw = _WIKI_MONO.sub(r"\1", raw)
     if len(raw) <= MAX_EXCERPT:
         return raw, whole
-    term = _WS.sub(" ", text[start:end]).strip()
+    term = " ".join(text[start:end].split())
     if wiki:
         term = _WIKI_MONO.sub(r"\1", term)
     at = raw.find(term) if term else 0
