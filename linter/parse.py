@@ -384,7 +384,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             continue
         m = _FENCE_RE.match(line) if not wiki else None
         lead = line.lstrip()[:9]
-        wm = _WIKI_CODE_RE.match(line) if wiki or lead.startswith(("{code", "{noformat")) else None
+        # (the pattern needs one of these after the line's white space, in any markup)
+        wm = _WIKI_CODE_RE.match(line) if lead.startswith(("{code", "{noformat")) else None
         if m or wm:
             close_paragraph()
             if m:
