@@ -480,8 +480,9 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
         if nl == -1:
             break
     close_paragraph()
-    if _EXPECT_ACTUAL.search(text):
-        _mark_repro_steps(p)
+    lowered = text.lower()  # (no letter beyond ASCII matches these words' letters in any case)
+    if ("expect" in lowered or "actual" in lowered) and _EXPECT_ACTUAL.search(text):
+        _mark_repro_steps(p)  # (most bodies hold neither word: no regex pass over them)
     if continued:
         _redo_body_spans(p)
 
