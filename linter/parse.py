@@ -515,8 +515,8 @@ def _labels() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 def _short_label_heading(line: str) -> bool:
     """'Acceptance criteria:' alone on a line acts as a heading in plain-text stories."""
-    if len(line) > 80:
-        return False
+    if len(line) > 80 or "." in line or "," in line:
+        return False  # (a label has neither: most lines of prose skip the pattern)
     bare = line.strip()
     inner = bare.strip("*_")
     m = (_LABEL_LINE_RE if inner.isascii() else _LABEL_LINE_ANY_RE).match(inner)
