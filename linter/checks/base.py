@@ -248,12 +248,18 @@ class PhraseIndex:
         n = len(lowered)
         for norm, is_cased, phrase in entries:
             k = len(norm)
-            if i + k <= n and tuple(words[i : i + k] if is_cased else lowered[i : i + k]) == norm:
-                if is_cased and i == 0 and k == 1 and n > 1 and lowered[1] in _VERB_COMPLEMENTS:
-                    # "Go through the logs", "Express your thanks": a sentence's first word is
-                    # capitalised anyway, and this one is a verb ("Python should ..." is not)
-                    continue
-                return k, phrase
+            if i + k > n:
+                continue
+            seq = words if is_cased else lowered
+            # the last word first: one comparison refuses most of the phrases that share only
+            # their first word with the sentence, before any slice is made
+            if seq[i + k - 1] != norm[-1] or (k > 1 and tuple(seq[i : i + k - 1]) != norm[:-1]):
+                continue
+            if is_cased and i == 0 and k == 1 and n > 1 and lowered[1] in _VERB_COMPLEMENTS:
+                # "Go through the logs", "Express your thanks": a sentence's first word is
+                # capitalised anyway, and this one is a verb ("Python should ..." is not)
+                continue
+            return k, phrase
         return None
 
     def match_at(
