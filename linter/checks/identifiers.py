@@ -96,6 +96,13 @@ def _maybe_code(a: Analysis) -> bool:
     return a.scanned_for(MAYBE_CODE_KEY) or _MAYBE_CODE.search(a.all_text()) is not None
 
 
+def _plain_word(word: str) -> bool:
+    """An ASCII word of letters, all lower case or capitalised ("report", "Report"): no "_",
+    ".", "(", "::" or "->", no capital after a letter, no second capital, so `_MAYBE_CODE`
+    cannot match it (three string tests instead of a regex search, for most words of prose)."""
+    return word.isascii() and word.isalpha() and (word.islower() or word.istitle())
+
+
 PASCAL3 = lazy(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}$")
 # CamelCase led by an acronym (XLSXResponseWriter, UIExtensionFactory, HTTPClientFactory)
 ACRONYM_PASCAL = lazy(r"^[A-Z]{2,}(?:[A-Z][a-z0-9]+)+$")
@@ -250,8 +257,8 @@ class IdentifierCheck(Check):
         text = s.text
         for m in _TEXT_WORD.finditer(text):
             word = m.group(0).rstrip(".,;:")
-            if len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
-                continue  # one cheap test rules out ordinary words
+            if _plain_word(word) or len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
+                continue  # cheap tests rule out ordinary words
             if m.start() and text[m.start() - 1] in "?&" and text[m.start() + len(word) : m.start() + len(word) + 1] == "=":
                 continue  # a page address's query parameter (`?classroom_id=12`), not a column or a variable
             if self._is_identifier(word, self.text_shapes) or (scoped and _scoped_code(word)):
