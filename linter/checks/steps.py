@@ -76,6 +76,8 @@ class StepListCheck(Check):
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         blocks = {b.start: b for b in a.parsed.blocks if b.kind == LIST_ITEM}
+        if not blocks:
+            return  # no list item, no list (`_lists` would walk every sentence and block to say so)
         for items in self._lists(a):
             # A task list ("- [ ] ...") or a list in a proposal section is a to-do list: its
             # items are steps even when they are not verb-first ("DB migration for orders").
