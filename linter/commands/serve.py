@@ -62,11 +62,13 @@ def serve(
 
     Health: GET /healthz answers 200 with the queue depth.
     """
-    secret = os.environ.get(SECRET_ENV, "")
-    if not secret.strip():
+    # white space around it (the newline a secrets file or `echo` leaves) is no part of what
+    # Jira signs with: kept, every real delivery would fail its check
+    secret = os.environ.get(SECRET_ENV, "").strip()
+    if not secret:
         raise ConfigError(f"{SECRET_ENV} is not set: refusing to accept unsigned webhooks", file="environment")
     token = os.environ.get(TOKEN_ENV, "").strip() or None
-    if token is not None and (len(token) < 24 or token == secret.strip()):
+    if token is not None and (len(token) < 24 or token == secret):
         raise ConfigError(f"{TOKEN_ENV} must be at least 24 characters and differ from {SECRET_ENV}",
                           file="environment")  # fmt: skip
     try:

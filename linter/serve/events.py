@@ -40,9 +40,18 @@ class Ignored:
 
 
 def normalise_time(value: Any) -> str | None:
-    """A Jira date-time (``2026-12-01T10:00:00.000+0000``) as UTC ISO, comparable as text."""
+    """A Jira date-time (``2026-12-01T10:00:00.000+0000``) as UTC ISO, comparable as text.
+
+    A time that has no UTC form (``0001-01-01T00:00:00+0100``, ``9999-12-31T23:59-0100``: a
+    year outside 1..9999 once in UTC) is the event's fault: `BadEvent`, a 400, not a 500
+    that Jira would send again and again."""
     parsed = parse_jira_time(value)
-    return None if parsed is None else parsed.astimezone(UTC).isoformat(timespec="milliseconds")
+    if parsed is None:
+        return None
+    try:
+        return parsed.astimezone(UTC).isoformat(timespec="milliseconds")
+    except OverflowError:
+        raise BadEvent(f"issue.fields.updated {str(value)[:40]!r} is out of range") from None
 
 
 def _field(item: Any) -> str:

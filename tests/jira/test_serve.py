@@ -132,6 +132,11 @@ def test_signatures_sizes_and_events_that_are_not_linted(cloud: FakeJira, start:
     assert post(s.hook, big, {"X-Hub-Signature": cloud.sign(SECRET, big)})[0] == 413
     for junk in (b"<html>", b"[1, 2]", b'{"webhookEvent": "jira:issue_created", "issue": {"key": "../x"}}'):
         assert post(s.hook, junk, {"X-Hub-Signature": cloud.sign(SECRET, junk)})[0] == 400
+    for when in ("0001-01-01T00:00:00.000+0100", "9999-12-31T23:59:59.999-0100"):  # no UTC form: 400, not 500
+        odd = cloud.webhook_payload("jira:issue_created", "PAY-1", user="u1")
+        odd["issue"]["fields"]["updated"] = when
+        code, _, answer = cloud.deliver(s.hook, SECRET, odd)
+        assert code == 400 and b"out of range" in answer, answer
     ignored = [
         cloud.webhook_payload("comment_created", "PAY-1", user="u1"),
         cloud.webhook_payload("jira:issue_updated", "PAY-1", user="u1", items=[cloud.change("assignee", None, "u2")]),
@@ -163,6 +168,15 @@ def test_refuses_to_start_without_a_secret(cloud: FakeJira, start: Start) -> Non
     s = start(cloud, secret=None, ready=False)
     assert s.proc.wait(timeout=30) == 2
     assert "Error: environment: STORYLINT_WEBHOOK_SECRET is not set" in s.log
+
+
+def test_a_secret_from_a_file_with_its_newline_checks_the_deliveries(cloud: FakeJira, start: Start) -> None:
+    # `STORYLINT_WEBHOOK_SECRET=$(cat secret.txt)` keeps no newline, `--env-file` and systemd
+    # credentials may: Jira signs with the secret as registered, without it
+    s = start(cloud, "--comment", secret=SECRET + "\n")
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    assert _created(cloud, s, "PAY-1") == 202
+    assert wait_for(lambda: cloud.comments.get("PAY-1"))
 
 
 AUTOMATION_TOKEN = "automation-TOKEN-0123456789abcdef"
