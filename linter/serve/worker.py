@@ -162,21 +162,30 @@ class Worker(threading.Thread):
         return True
 
     def _drain(self, store: Store) -> None:
+        """Claim and process due issues until none are left. Each claimed issue is processed
+        under the source its events were queued under (a restart with another ``--jql``, or
+        servers with different ones on one store, must not strand them). An issue that a
+        round left claimed and unclosed is not taken again in this drain, so nothing can
+        spin on it; the next poll tries again."""
+        handled: set[tuple[str, str, int]] = set()
         while not self._halt.is_set():
-            due = store.claim_issues(self.owner, self.settings.batch, self.settings.lease)
+            due = [item for item in store.claim_issues(self.owner, self.settings.batch, self.settings.lease)
+                   if item not in handled]  # fmt: skip
             if not due:
                 return
+            handled.update(due)
             if not self._connect():
                 self._defer(store, due)
                 return
-            self._process(store, due)
+            for source in dict.fromkeys(source for source, _, _ in due):
+                self._process(store, source, [item for item in due if item[0] == source])
 
     # -- one round ------------------------------------------------------------------------
-    def _process(self, store: Store, due: list[tuple[str, str, int]]) -> None:
+    def _process(self, store: Store, source: str, due: list[tuple[str, str, int]]) -> None:
+        """Lint the claimed issues of one source and close (or defer) their events under it."""
         from storylint.connectors.jira_writeback import JiraWriteBack
         from storylint.runner import check_stories
 
-        source = self.settings.source
         keys = [key for _, key, _ in due]
         failures: dict[str, ConnectorError] = {}
         found: dict[str, str] = {}  # key queued -> key Jira answered with (a moved issue's new key)

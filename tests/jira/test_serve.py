@@ -455,3 +455,29 @@ def test_healthz_leaves_no_postgresql_connection_idle_in_transaction(
         conn.execute("ALTER TABLE webhook_queue ADD COLUMN probe INTEGER")
     assert s.health()["status"] == "ok"
     s.stop()
+
+
+def test_event_queued_under_another_source_is_linted_once_and_closed(
+    cloud: FakeJira, start: Start, tmp_path: Path
+) -> None:
+    # queued by a server without --jql (source jira:<server>), then the server is restarted
+    # with --jql (docs: to share the nightly history): the old event must still be closed
+    db = str(tmp_path / "sources.db")
+    old_source = f"jira:{cloud.url}"
+    store = open_store(db)
+    try:
+        assert store.enqueue_event(old_source, "PAY-1", "jira:issue_created", delivery="d-1", issue_updated=None)
+    finally:
+        store.close()
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    s = start(cloud, "--comment", "--jql", "project = PAY", store=db)
+    assert wait_for(lambda: cloud.comments.get("PAY-1"), timeout=5)
+    assert wait_for(lambda: s.health()["queued"] == 0, timeout=5)
+    time.sleep(0.5)  # a worker re-claiming the unclosed event would have read it again by now
+    assert _issue_reads(cloud, "PAY-1") == 1 and len(cloud.comments["PAY-1"]) == 1
+    store = open_store(db)
+    try:
+        assert [(e["source"], e["state"]) for e in store.events()] == [(old_source, "done")]
+        assert store.linted_version(old_source, "PAY-1") is not None  # recorded under its own source
+    finally:
+        store.close()
