@@ -43,6 +43,9 @@ log = logging.getLogger("storylint.serve")
 
 MAX_BODY = 1024 * 1024
 DRAIN_LIMIT = 8 * MAX_BODY
+#: seconds a stop waits for the worker to finish its current issue (docker stop gives 10 s
+#: in all before SIGKILL; uvicorn's own graceful shutdown comes first)
+STOP_GRACE = 5.0
 IDENTIFIER = "X-Atlassian-Webhook-Identifier"
 
 
@@ -94,8 +97,9 @@ def create_app(settings: AppSettings, worker: Worker, open_store: Callable[[str]
         try:
             yield
         finally:
-            worker.stop()
-            worker.join(timeout=10)  # unfinished work stays queued for the next start
+            # the current issue is finished (or abandoned after STOP_GRACE); the claims are
+            # given back either way, and unfinished work stays queued for the next start
+            worker.stop_and_release(state["store"], STOP_GRACE)
             state["store"].close()
             log.info("stopped")
 

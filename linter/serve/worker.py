@@ -23,6 +23,7 @@ Several workers (``serve`` processes) may share one store: each round *claims* i
 (:meth:`Store.claim_issues`), so each issue is taken by one worker at a time, under a
 `lease` that a heartbeat thread renews while the worker is busy. A stopping worker gives its
 claims back; one that died holds them until the lease runs out, then another takes them.
+A stop is looked at between issues: the current issue is finished, the rest stay queued.
 """
 
 from __future__ import annotations
@@ -93,6 +94,26 @@ class Worker(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         self.wake.set()
+
+    def stop_and_release(self, store: Store, grace: float) -> None:
+        """Stop; wait up to `grace` seconds for the current issue to be finished, then give
+        this worker's claims back through `store` (the caller's connection) in any case.
+
+        A worker still inside a Jira call after `grace` (a slow Jira, with its retries, can
+        take minutes) is abandoned: it is a daemon thread and ends with the process, and its
+        issue, released here, is linted again after the next start (the write-back finds its
+        comment and updates it in place). Without the release, a stopped server's issues
+        would wait for the lease to run out before any server took them again.
+        """
+        self.stop()
+        self.join(timeout=grace)
+        if self.is_alive():
+            log.warning("stopping without finishing the current issue (still busy after %.0f s); "
+                        "it stays queued", grace)  # fmt: skip
+        try:
+            store.release_claims(self.owner)
+        except Exception as exc:  # noqa: BLE001 (stopping anyway; the lease runs out)
+            log.warning("could not release the claims (%s)", type(exc).__name__)
 
     def _heartbeat(self) -> None:
         """Renew this worker's claims while it lives (its own store connection: a SQLite
@@ -178,6 +199,8 @@ class Worker(threading.Thread):
                 self._defer(store, due)
                 return
             for source in dict.fromkeys(source for source, _, _ in due):
+                if self._halt.is_set():
+                    return  # stopping: the claims left are given back by run()
                 self._process(store, source, [item for item in due if item[0] == source])
 
     # -- one round ------------------------------------------------------------------------
@@ -186,7 +209,18 @@ class Worker(threading.Thread):
         from storylint.connectors.jira_writeback import JiraWriteBack
         from storylint.runner import check_stories
 
-        keys = [key for _, key, _ in due]
+        asked: set[str] = set()  # the keys read (or being read) before a stop
+
+        def keys() -> Iterator[str]:
+            """The claimed keys, one at a time, until a stop: issue_stories asks for the next
+            key only after the previous issue was linted and written back, so a stop finishes
+            the current issue and leaves the others queued (their claims are given back)."""
+            for _, key, _ in due:
+                if self._halt.is_set():
+                    return
+                asked.add(key)
+                yield key
+
         failures: dict[str, ConnectorError] = {}
         found: dict[str, str] = {}  # key queued -> key Jira answered with (a moved issue's new key)
         versions: dict[str, str] = {}
@@ -219,11 +253,11 @@ class Worker(threading.Thread):
 
         try:
             report, stats = check_stories(
-                fresh(self.connector.issue_stories(keys, failures=failures, found=found)), self.linter, store=store,
+                fresh(self.connector.issue_stories(keys(), failures=failures, found=found)), self.linter, store=store,
                 source=source, command="serve", on_result=write_back,
             )  # fmt: skip
         except Exception:
-            log.exception("linting %d queued issue(s) failed; they stay queued", len(keys))
+            log.exception("linting %d queued issue(s) failed; they stay queued", len(due))
             self._defer(store, due)
             return
         for problem in report.errors:
@@ -232,6 +266,8 @@ class Worker(threading.Thread):
         # the events wait for a fix instead of being given up on the first round.
         systemic = bool(failures) and not seen
         for _, key, last in due:
+            if key not in asked:  # not reached before a stop: stays queued, no attempt counted
+                continue
             failure = failures.get(key)
             if isinstance(failure, TransientConnectorError) or (failure is not None and systemic):
                 self._defer(store, [(source, key, last)])
@@ -248,7 +284,7 @@ class Worker(threading.Thread):
             if current != key:
                 log.info("%s moved to %s: linted as %s", key, current, current)
             store.finish_events(source, key, last)
-        log.info("round done: %d issue(s) due, %d linted, %d unreadable", len(due), stats.read, len(failures))
+        log.info("round done: %d issue(s) due, %d linted, %d unreadable", len(asked), stats.read, len(failures))
 
     def _defer(self, store: Store, due: list[tuple[str, str, int]], *, reason: str | None = None) -> None:
         """Retry the issues' events later, with backoff; give them up after `max_attempts`.

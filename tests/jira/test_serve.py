@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -481,3 +482,59 @@ def test_event_queued_under_another_source_is_linted_once_and_closed(
         assert store.linted_version(old_source, "PAY-1") is not None  # recorded under its own source
     finally:
         store.close()
+
+
+def _queue_rows(db: str) -> list[tuple[str, str, str | None]]:
+    store = open_store(db)
+    try:
+        return [(e["issue"], e["state"], e["claimed_by"]) for e in store.events()]
+    finally:
+        store.close()
+
+
+def test_sigterm_finishes_the_current_issue_and_gives_the_others_back(
+    cloud: FakeJira, start: Start, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "term.db")
+    s = start(cloud, "--comment", store=db)
+    assert wait_for(lambda: s.health()["jira"])
+    keys = ["PAY-1", "PAY-2", "PAY-3"]
+    for key in keys:
+        cloud.add_issue(key, "Receipts", adf_doc(HOW), reporter="u1")
+    cloud.fail("issue:GET", Fault("slow", delay=1.5))  # the first read takes a while
+    store = open_store(db)  # queued at once, so that one round claims all three
+    try:
+        for key in keys:
+            assert store.enqueue_event(f"jira:{cloud.url}", key, "jira:issue_created", delivery=key, issue_updated=None)
+    finally:
+        store.close()
+    assert _created(cloud, s, "PAY-1") == 202  # wakes the worker
+    assert wait_for(lambda: cloud.calls["issue"] >= 1)
+    s.proc.send_signal(signal.SIGTERM)
+    assert s.proc.wait(timeout=15) in (0, -15)  # uvicorn re-raises the signal it handled
+    assert len(cloud.comments.get("PAY-1", [])) == 1  # the current issue was finished
+    assert {k: _issue_reads(cloud, k) for k in keys} == {"PAY-1": 1, "PAY-2": 0, "PAY-3": 0}
+    rows = _queue_rows(db)
+    assert {(issue, state) for issue, state, _ in rows} == {("PAY-1", "done"), ("PAY-2", "queued"), ("PAY-3", "queued")}
+    assert [claimed for _, state, claimed in rows if state == "queued"] == [None, None]  # given back
+    again = start(cloud, "--comment", store=db)
+    assert wait_for(lambda: all(cloud.comments.get(k) for k in keys), timeout=5)  # no lease to wait for
+    assert wait_for(lambda: again.health()["queued"] == 0)
+
+
+def test_sigterm_during_a_long_jira_call_stops_in_time_and_gives_the_claim_back(
+    cloud: FakeJira, start: Start, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "term.db")
+    s = start(cloud, "--comment", store=db)
+    assert wait_for(lambda: s.health()["jira"])
+    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    cloud.fail("issue:GET", Fault("slow", delay=14.0))  # under --timeout 30: Jira answers late
+    assert _created(cloud, s, "PAY-1") == 202
+    assert wait_for(lambda: cloud.calls["issue"] >= 1)
+    stopped = time.monotonic()
+    s.proc.send_signal(signal.SIGTERM)
+    assert s.proc.wait(timeout=15) in (0, -15)  # uvicorn re-raises the signal it handled
+    assert time.monotonic() - stopped < 9.0  # within docker stop's 10 s
+    assert _queue_rows(db) == [("PAY-1", "queued", None)]  # still queued, and not held by a lease
+    assert '"stopping without finishing the current issue' in s.log
