@@ -538,3 +538,19 @@ def test_sigterm_during_a_long_jira_call_stops_in_time_and_gives_the_claim_back(
     assert time.monotonic() - stopped < 9.0  # within docker stop's 10 s
     assert _queue_rows(db) == [("PAY-1", "queued", None)]  # still queued, and not held by a lease
     assert '"stopping without finishing the current issue' in s.log
+
+
+def test_client_hanging_up_mid_body_writes_no_error_line(cloud: FakeJira, start: Start) -> None:
+    import socket
+
+    s = start(cloud)
+    for _ in range(5):  # unauthenticated: anyone who can reach the port can do this
+        with socket.create_connection(("127.0.0.1", s.port)) as c:
+            c.sendall(b"POST /webhooks/jira HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+            time.sleep(0.05)
+    time.sleep(0.5)
+    assert s.health()["status"] == "ok"
+    assert "Exception in ASGI application" not in s.log
+    entries = [json.loads(line) for line in s.log.splitlines() if line.startswith("{")]
+    assert [e for e in entries if e["level"] in ("error", "critical")] == []
+    assert [e["level"] for e in entries if "hung up" in e["message"]] == ["info"] * 5
