@@ -15,7 +15,7 @@ import click
 
 from storylint.commands.clitypes import RealRange
 from storylint.commands.common import build_linter, config_option, jira_label
-from storylint.errors import ConfigError
+from storylint.errors import ConfigError, StorylintError
 
 SECRET_ENV = "STORYLINT_WEBHOOK_SECRET"
 TOKEN_ENV = "STORYLINT_AUTOMATION_TOKEN"
@@ -103,4 +103,11 @@ def serve(
     app = create_app(settings, worker, open_store)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False,
                                            server_header=False, lifespan="on"))  # fmt: skip
+
+    def give_up() -> None:
+        server.should_exit = True  # uvicorn's graceful stop, as on SIGTERM
+
+    worker.on_failure = give_up
     server.run()
+    if worker.failed:  # exit 2, so that a supervisor (systemd Restart=on-failure) starts it again
+        raise StorylintError("serve stopped: its worker could not go on (see the log above)")

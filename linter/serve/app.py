@@ -10,19 +10,25 @@ store's queue, so that a 202 means "will be linted" even if the process dies nex
 * the queue at its bound → 503 with ``Retry-After`` (Jira retries); the store failing → 503;
 * otherwise queued (a redelivery or an already linted version: not queued again) → 202.
 
-The store connection of the request side lives on the event loop's thread; its writes are
-one short transaction each.
+The request side's store calls never run on the event loop: each of its two connections
+(one for webhooks, one for ``/healthz``, so that a health check is not queued behind a write
+waiting for a lock) lives on a thread of its own, and an answer waits for a call at most
+:data:`STORE_WAIT` (webhooks: then 503 with ``Retry-After``) or :data:`HEALTH_WAIT` seconds.
+A connection found broken (a PostgreSQL restart) is reopened, and a webhook's call tried
+once more on the new one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
@@ -46,6 +52,57 @@ DRAIN_LIMIT = 8 * MAX_BODY
 #: seconds a stop waits for the worker to finish its current issue (docker stop gives 10 s
 #: in all before SIGKILL; uvicorn's own graceful shutdown comes first)
 STOP_GRACE = 5.0
+#: seconds a webhook waits for its store call (a SQLite write lock held by the nightly run;
+#: a store gone) before it is answered 503 with Retry-After (Jira retries)
+STORE_WAIT = 5.0
+#: seconds /healthz waits for the queue depth (under the health checks' usual 3 s timeout)
+HEALTH_WAIT = 2.0
+
+T = TypeVar("T")
+
+
+class StoreThread:
+    """One store connection used from one thread of its own (a SQLite connection belongs to
+    the thread that opened it), so that the event loop never blocks on the store."""
+
+    def __init__(self, open_store: Callable[[str], Store], url: str, name: str) -> None:
+        self._open_store = open_store
+        self._url = url
+        self._store: Store | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+
+    def _call(self, fn: Callable[[Store], T], retry: bool) -> T:
+        if self._store is None:
+            self._store = self._open_store(self._url)
+        try:
+            return fn(self._store)
+        except Exception:
+            if self._store.usable():
+                raise
+            self._drop()
+            if not retry:
+                raise
+        log.info("store connection lost; reconnected")
+        return self._call(fn, retry=False)
+
+    def _drop(self) -> None:
+        store, self._store = self._store, None
+        if store is not None:
+            try:
+                store.close()
+            except Exception as exc:  # noqa: BLE001 (broken already)
+                log.debug("closing the store failed (%s)", type(exc).__name__)
+
+    async def run(self, fn: Callable[[Store], T], timeout: float | None, *, retry: bool = False) -> T:
+        """`fn(store)` on this connection's thread; TimeoutError after `timeout` seconds (the
+        call, if it started, still ends on its thread; one not started yet never runs).
+        `retry`: once more on a new connection when this one turned out broken."""
+        future = asyncio.get_running_loop().run_in_executor(self._pool, self._call, fn, retry)
+        return await asyncio.wait_for(future, timeout)
+
+    async def close(self) -> None:
+        await self.run(lambda store: self._drop(), None)
+        self._pool.shutdown(wait=False)
 IDENTIFIER = "X-Atlassian-Webhook-Identifier"
 
 
@@ -87,20 +144,23 @@ async def _read_body(request: Request) -> bytes:
 
 def create_app(settings: AppSettings, worker: Worker, open_store: Callable[[str], Store]) -> Starlette:
     """The app; its lifespan opens the request side's store and runs `worker`."""
-    state: dict[str, Store] = {}
+    writer = StoreThread(open_store, settings.store_url, "storylint-http-store")
+    reader = StoreThread(open_store, settings.store_url, "storylint-health-store")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state["store"] = open_store(settings.store_url)
+        queued = await writer.run(lambda store: store.queue_depth(), None)
+        await reader.run(lambda store: store.queue_depth(), None)  # opened now, while nothing holds a lock
         worker.start()
-        log.info("listening for Jira webhooks", extra={"fields": {"queued": state["store"].queue_depth()}})
+        log.info("listening for Jira webhooks", extra={"fields": {"queued": queued}})
         try:
             yield
         finally:
             # the current issue is finished (or abandoned after STOP_GRACE); the claims are
             # given back either way, and unfinished work stays queued for the next start
-            worker.stop_and_release(state["store"], STOP_GRACE)
-            state["store"].close()
+            await writer.run(lambda store: worker.stop_and_release(store, STOP_GRACE), None, retry=True)
+            await writer.close()
+            await reader.close()
             log.info("stopped")
 
     def answer(code: int, status: str, started: float, headers: dict[str, str] | None = None,
@@ -141,25 +201,36 @@ def create_app(settings: AppSettings, worker: Worker, open_store: Callable[[str]
             return answer(202, "ignored", started, reason=decision.reason, event=event)
         delivery = request.headers.get(IDENTIFIER)
         delivery = delivery[:200] if delivery else None
-        store = state["store"]
-        try:
+
+        def enqueue(store: Store) -> bool | None:
             if store.queue_depth() >= settings.max_queue:
-                return answer(503, "queue full", started, {"Retry-After": str(settings.retry_after)},
-                              issue=decision.key)  # fmt: skip
-            queued = store.enqueue_event(settings.source, decision.key, decision.event, delivery=delivery,
-                                         issue_updated=decision.updated)  # fmt: skip
+                return None
+            return store.enqueue_event(settings.source, decision.key, decision.event, delivery=delivery,
+                                       issue_updated=decision.updated)  # fmt: skip
+
+        try:
+            queued = await writer.run(enqueue, STORE_WAIT, retry=True)
+        except TimeoutError:  # a write lock held elsewhere (SQLite's busy timeout is 30 s); Jira retries
+            log.warning("queue write waited over %.0f s", STORE_WAIT)
+            return answer(503, "queue busy", started, {"Retry-After": str(settings.retry_after)})
         except Exception as exc:  # noqa: BLE001 (the store driver failed: sqlite3 or psycopg); Jira retries
             log.error("queue write failed (%s)", type(exc).__name__)
             return answer(503, "queue unavailable", started, {"Retry-After": str(settings.retry_after)})
+        if queued is None:
+            return answer(503, "queue full", started, {"Retry-After": str(settings.retry_after)},
+                          issue=decision.key)  # fmt: skip
         if queued:
             worker.wake.set()
         return answer(202, "queued" if queued else "duplicate", started, issue=decision.key, event=event)
 
     async def healthz(request: Request) -> JSONResponse:
         try:
-            depth = state["store"].queue_depth()
-        except Exception as exc:  # noqa: BLE001 (a store that went away: unhealthy, say which kind)
+            depth = await reader.run(lambda store: store.queue_depth(), HEALTH_WAIT, retry=True)
+        except Exception as exc:  # noqa: BLE001 (a store that went away or hangs: unhealthy, say which kind)
             return JSONResponse({"status": "store unavailable", "error": type(exc).__name__}, status_code=503)
+        if worker.store_error is not None and not worker.failed:  # the worker is retrying the store
+            body = {"status": "store unavailable", "error": worker.store_error, "queued": depth}
+            return JSONResponse(body, status_code=503)
         alive = worker.is_alive() and not worker.failed
         body = {"status": "ok" if alive else "worker stopped", "queued": depth, "linted": worker.linted,
                 "jira": worker.me is not None}  # fmt: skip

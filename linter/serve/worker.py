@@ -32,6 +32,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -66,6 +67,10 @@ class WorkerSettings:
     #: seconds a claim on queued issues lasts without renewal (a crashed worker's are taken
     #: again after it); renewed every third of it while the worker is busy
     lease: float = 60.0
+    #: seconds before the first retry of a failed store call (doubling, at most 30 s)
+    store_retry: float = 1.0
+    #: seconds of failing store calls after which the worker gives up (and `serve` exits 2)
+    store_patience: float = 300.0
     #: closed events are kept this long (their delivery ids deduplicate redeliveries)
     keep: timedelta = field(default_factory=lambda: timedelta(days=7))
 
@@ -88,6 +93,10 @@ class Worker(threading.Thread):
         self.cloud: bool | None = None
         self.linted = 0
         self.failed = False
+        #: why the store failed (an exception's type), while the worker is retrying it
+        self.store_error: str | None = None
+        #: called (from the worker's thread) when the worker gives up: ends the process
+        self.on_failure: Callable[[], None] | None = None
         #: who holds this worker's claims on the queue (unique per process and start)
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
@@ -118,39 +127,68 @@ class Worker(threading.Thread):
     def _heartbeat(self) -> None:
         """Renew this worker's claims while it lives (its own store connection: a SQLite
         connection belongs to its thread). A worker stuck on Jira keeps its issues; a dead one
-        stops renewing, and its lease runs out."""
-        try:
-            store = self._open_store(self.settings.store_url)
-        except StorylintError as exc:
-            log.warning("lease renewal stopped: %s", exc.message)
-            return
+        stops renewing, and its lease runs out. A store gone for a moment is tried again next
+        beat, through a new connection when the old one is broken."""
+        store: Store | None = None
         try:
             while not self._halt.wait(self.settings.lease / 3):
                 try:
+                    if store is None:
+                        store = self._open_store(self.settings.store_url)
                     store.renew_claims(self.owner, self.settings.lease)
-                except Exception as exc:  # noqa: BLE001 (a store gone for a moment: try again next beat)
-                    log.warning("lease renewal failed (%s)", type(exc).__name__)
+                except Exception as exc:  # noqa: BLE001 (sqlite3, psycopg or a store that cannot be opened)
+                    log.warning("lease renewal failed (%s)", _reason(exc))
+                    store = _drop_if_broken(store)
         finally:
-            store.close()
+            if store is not None:
+                store.close()
 
     # -- the loop ---------------------------------------------------------------------
     def run(self) -> None:
-        try:
-            store = self._open_store(self.settings.store_url)
-        except StorylintError as exc:
-            self.failed = True
-            log.error("worker stopped: %s", exc.message)
-            return
+        """Drain the queue until stopped. A failing store (a lock held for longer than the
+        busy timeout, a lost PostgreSQL connection) does not end the thread: the round is
+        tried again with backoff, through a new connection when the old one is broken, and
+        /healthz says "store unavailable" meanwhile. Only a store failing for longer than
+        `store_patience` stops the worker, and `on_failure` then ends the process (non-zero),
+        so that a supervisor restarts it rather than leave a server that queues nothing."""
         threading.Thread(target=self._heartbeat, name="storylint-lease", daemon=True).start()
+        store: Store | None = None
+        failures = 0
+        failing_since = 0.0
         try:
             self._connect()
             pruned_at = datetime.min.replace(tzinfo=UTC)
             while not self._halt.is_set():
-                now = datetime.now(UTC)
-                if now - pruned_at > timedelta(hours=1):
-                    store.prune_events((now - self.settings.keep).isoformat(timespec="seconds"))
-                    pruned_at = now
-                self._drain(store)
+                try:
+                    if store is None:
+                        store = self._open_store(self.settings.store_url)
+                    now = datetime.now(UTC)
+                    if now - pruned_at > timedelta(hours=1):
+                        store.prune_events((now - self.settings.keep).isoformat(timespec="seconds"))
+                        pruned_at = now
+                    self._drain(store)
+                except Exception as exc:  # noqa: BLE001 (the store driver, or a store that cannot be opened)
+                    if not failures:
+                        failing_since = time.monotonic()
+                    failures += 1
+                    self.store_error = _reason(exc)
+                    store = _drop_if_broken(store)
+                    down = time.monotonic() - failing_since
+                    if down >= self.settings.store_patience:
+                        self.failed = True
+                        log.error("worker stopped: the store failed for %.0f s (%s)", down, self.store_error,
+                                  extra={"fields": {"attempts": failures}})  # fmt: skip
+                        if self.on_failure is not None:
+                            self.on_failure()
+                        return
+                    wait = min(30.0, self.settings.store_retry * 2 ** (failures - 1))
+                    log.warning("store failed (%s); trying again in %.1f s", self.store_error, wait,
+                                extra={"fields": {"attempts": failures}})  # fmt: skip
+                    self._halt.wait(wait)
+                    continue
+                if failures:
+                    log.info("store available again after %d failed attempt(s)", failures)
+                    failures, self.store_error = 0, None
                 self.wake.wait(self.settings.poll)
                 if self.wake.is_set() and not self._halt.is_set():
                     self.wake.clear()
@@ -158,12 +196,15 @@ class Worker(threading.Thread):
         except Exception:  # the thread must say why it died; /healthz then reports it
             self.failed = True
             log.exception("worker stopped by an internal error")
+            if self.on_failure is not None:
+                self.on_failure()
         finally:
-            try:
-                store.release_claims(self.owner)  # the other workers need not wait for the lease
-            except Exception as exc:  # noqa: BLE001 (stopping anyway; the lease runs out)
-                log.warning("could not release the claims (%s)", type(exc).__name__)
-            store.close()
+            if store is not None:
+                try:
+                    store.release_claims(self.owner)  # the other workers need not wait for the lease
+                except Exception as exc:  # noqa: BLE001 (stopping anyway; the lease runs out)
+                    log.warning("could not release the claims (%s)", type(exc).__name__)
+                store.close()
             self.connector.close()
 
     def _connect(self) -> bool:
@@ -305,3 +346,20 @@ class Worker(threading.Thread):
                 fields = {"issue": key, "attempts": attempts, "reason": reason, "state": "failed"}
                 log.error("%s: %s %d times; its events are marked failed", key, reason, attempts,
                           extra={"fields": fields})  # fmt: skip
+
+
+def _reason(exc: Exception) -> str:
+    """What failed, safe to log: storylint's own (redacted) message, else the type's name (a
+    driver's message may quote a connection string)."""
+    return exc.message if isinstance(exc, StorylintError) else type(exc).__name__
+
+
+def _drop_if_broken(store: Store | None) -> Store | None:
+    """`store`, after its failed call, or None (closed) when its connection is gone."""
+    if store is None or store.usable():
+        return store
+    try:
+        store.close()
+    except Exception as exc:  # noqa: BLE001 (already broken: nothing more to lose)
+        log.debug("closing a broken store connection failed (%s)", type(exc).__name__)
+    return None

@@ -146,6 +146,21 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    @property
+    def broken(self) -> bool:
+        """The connection is gone (a PostgreSQL restart or failover): open a new store."""
+        return False
+
+    def usable(self) -> bool:
+        """After a failed call: end the failed transaction (PostgreSQL refuses every later
+        statement until then). False when the connection is gone and must be reopened, which
+        is how a long-running ``serve`` outlives a database restart."""
+        try:
+            self.conn.rollback()
+        except Exception:  # noqa: BLE001 (sqlite3 or psycopg: the connection is closed or broken)
+            return False
+        return not self.broken
+
     def _has_table(self, name: str) -> bool:
         row = self._execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)

@@ -42,6 +42,10 @@ class PostgresStore(Store):
             ) from None
         return cls(conn, url, create=create)
 
+    @property
+    def broken(self) -> bool:
+        return bool(self.conn.closed or self.conn.broken)
+
     def _has_table(self, name: str) -> bool:
         return self._execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None
 

@@ -554,3 +554,70 @@ def test_client_hanging_up_mid_body_writes_no_error_line(cloud: FakeJira, start:
     entries = [json.loads(line) for line in s.log.splitlines() if line.startswith("{")]
     assert [e for e in entries if e["level"] in ("error", "critical")] == []
     assert [e["level"] for e in entries if "hung up" in e["message"]] == ["info"] * 5
+
+
+def test_sqlite_write_lock_held_elsewhere_blocks_neither_health_nor_the_worker(
+    cloud: FakeJira, start: Start, tmp_path: Path
+) -> None:
+    import sqlite3
+    import urllib.error
+    from concurrent.futures import ThreadPoolExecutor
+
+    db = str(tmp_path / "locked.db")
+    s = start(cloud, "--comment", store=db)
+    assert wait_for(lambda: s.health()["jira"])
+    for key in ("PAY-1", "PAY-2"):
+        cloud.add_issue(key, "Receipts", adf_doc(HOW), reporter="u1")
+    holder = sqlite3.connect(db, isolation_level=None)  # the nightly run (or a backup) writing
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            sent = time.monotonic()
+            pending = pool.submit(cloud.deliver, s.hook, SECRET,
+                                  cloud.webhook_payload("jira:issue_created", "PAY-1", user="u1"), identifier="d-1")  # fmt: skip
+            time.sleep(0.5)
+            asked = time.monotonic()
+            assert s.health()["status"] == "ok"  # not queued behind the write, nor on the event loop
+            assert time.monotonic() - asked < 2.5
+            code, headers, _ = pending.result(timeout=15)
+        assert code == 503 and headers["retry-after"] == "30"  # Jira retries it
+        assert time.monotonic() - sent < 8
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert wait_for(lambda: _created(cloud, s, "PAY-1", identifier="d-1") == 202, timeout=5)  # Jira's retry
+    assert _created(cloud, s, "PAY-2") == 202
+    assert wait_for(lambda: cloud.comments.get("PAY-1") and cloud.comments.get("PAY-2"), timeout=5)
+    try:
+        assert s.health()["status"] == "ok"
+    except urllib.error.HTTPError as exc:  # pragma: no cover (the failure's message)
+        raise AssertionError(exc.read()) from None
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_lost_are_reopened(cloud: FakeJira, pg_store: str, start: Start) -> None:
+    import os
+
+    import psycopg
+
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("needs Linux /proc to find the server's connections")
+    s = start(cloud, "--comment", store=pg_store)
+    assert wait_for(lambda: s.health()["jira"])
+    for key in ("PAY-1", "PAY-2"):
+        cloud.add_issue(key, "Receipts", adf_doc(HOW), reporter="u1")
+    assert _created(cloud, s, "PAY-1") == 202
+    assert wait_for(lambda: cloud.comments.get("PAY-1"), timeout=5)
+    ports = sorted(_tcp_ports(s.proc.pid))
+    with psycopg.connect(os.environ["STORYLINT_TEST_POSTGRES_URL"], autocommit=True) as conn:
+        (dropped,) = conn.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE client_port = ANY(%s) AND application_name = 'storylint'", (ports,)
+        ).fetchone()  # fmt: skip
+    assert dropped >= 2  # a PostgreSQL restart or failover: the web side's and the worker's
+    time.sleep(0.5)
+    assert _created(cloud, s, "PAY-2") == 202  # reconnected for this very delivery
+    assert wait_for(lambda: cloud.comments.get("PAY-2"), timeout=10)  # the worker reconnected too
+    assert "store available again" in s.log  # (its failed call was retried, not the end of it)
+    assert wait_for(lambda: s.health()["status"] == "ok", timeout=5)
+    assert s.proc.poll() is None
