@@ -19,6 +19,11 @@ from storylint.errors import ConfigError, StorylintError
 
 SECRET_ENV = "STORYLINT_WEBHOOK_SECRET"
 TOKEN_ENV = "STORYLINT_AUTOMATION_TOKEN"
+#: connections (and their requests) above which uvicorn answers 503 at once: a flood of
+#: connections that never finish their request must not use up the file descriptors
+MAX_CONNECTIONS = 200
+#: seconds a stop waits for open requests before it cuts them (then the worker's grace)
+SHUTDOWN_WAIT = 3
 
 
 @click.command()
@@ -38,6 +43,8 @@ TOKEN_ENV = "STORYLINT_AUTOMATION_TOKEN"
               help="Seconds to wait for each Jira answer.")  # fmt: skip
 @click.option("--retries", type=click.IntRange(min=0, max=20), default=7, show_default=True,
               help="Retries per Jira call on 429, 5xx, timeouts and broken answers.")  # fmt: skip
+@click.option("--body-timeout", type=RealRange(min=0.1, max=300.0), default=10.0, show_default=True,
+              help="Seconds a webhook's body may take to arrive; slower ones get 408.")  # fmt: skip
 def serve(
     jira_server: str,
     store_url: str,
@@ -50,6 +57,7 @@ def serve(
     max_queue: int,
     timeout: float,
     retries: int,
+    body_timeout: float,
 ) -> None:
     """Receive Jira webhooks at POST /webhooks/jira and lint each created or edited story.
 
@@ -100,9 +108,11 @@ def serve(
                     open_store)  # fmt: skip
     settings = AppSettings(secret, store_url, connector.name, label=label, automation_token=token,
                            max_queue=max_queue)  # fmt: skip
+    settings.body_timeout = body_timeout
     app = create_app(settings, worker, open_store)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False,
-                                           server_header=False, lifespan="on"))  # fmt: skip
+                                           server_header=False, lifespan="on", limit_concurrency=MAX_CONNECTIONS,
+                                           timeout_graceful_shutdown=SHUTDOWN_WAIT))  # fmt: skip
 
     def give_up() -> None:
         server.should_exit = True  # uvicorn's graceful stop, as on SIGTERM

@@ -3,6 +3,8 @@
 A delivery is answered only after it is decided and, when accepted, committed to the
 store's queue, so that a 202 means "will be linted" even if the process dies next:
 
+* body not all sent within `body_timeout` seconds → 408 (a client holding a connection open
+  with a trickle of bytes would hold it, and its file descriptor, for ever);
 * body over :data:`MAX_BODY` → 413 (read no further); bad or missing signature (or, when
   configured, Automation token) → 401;
   not a JSON object → 400; an issue event without an issue key → 400;
@@ -116,16 +118,24 @@ class AppSettings:
     automation_token: str | None = None
     max_queue: int = 10_000
     retry_after: int = 30
+    #: seconds a request's whole body may take to arrive (Jira sends it at once)
+    body_timeout: float = 10.0
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _read_body(request: Request) -> bytes:
+async def _read_body(request: Request, deadline: float) -> bytes:
     """The body, at most MAX_BODY bytes kept. A larger one is read on and dropped up to
     DRAIN_LIMIT, so that the sender can read the 413 (closing on a client still writing
-    resets its connection, which Jira would retry); beyond that the connection is cut."""
+    resets its connection, which Jira would retry); beyond that the connection is cut.
+    TimeoutError when it has not all arrived within `deadline` seconds."""
+    async with asyncio.timeout(deadline):
+        return await _read_all(request)
+
+
+async def _read_all(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > DRAIN_LIMIT:
         raise _TooLarge
@@ -173,7 +183,9 @@ def create_app(settings: AppSettings, worker: Worker, open_store: Callable[[str]
     async def webhook(request: Request) -> JSONResponse:
         started = time.perf_counter()
         try:
-            body = await _read_body(request)
+            body = await _read_body(request, settings.body_timeout)
+        except TimeoutError:  # a trickle of bytes, or headers promising more than is sent
+            return answer(408, "body not received in time", started, limit_s=settings.body_timeout)
         except _TooLarge:
             return answer(413, "body too large", started, limit=MAX_BODY)
         except ClientDisconnect:

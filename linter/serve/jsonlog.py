@@ -32,12 +32,14 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(level: int) -> None:
-    """Send storylint's and uvicorn's records to stderr as JSON lines."""
+    """Send storylint's, uvicorn's and asyncio's records to stderr as JSON lines (asyncio
+    logs what the event loop meets, e.g. out of file descriptors on accept: without this,
+    multi-line tracebacks that a JSON log reader cannot parse)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
-    for name in ("storylint", "uvicorn", "uvicorn.error"):
+    for name in ("storylint", "uvicorn", "uvicorn.error", "asyncio"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler] if name != "uvicorn.error" else []
-        logger.setLevel(level)
+        logger.setLevel(level if name != "asyncio" else max(level, logging.WARNING))
         logger.propagate = name == "uvicorn.error"
     logging.getLogger("uvicorn.access").disabled = True  # we log each webhook ourselves

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -541,8 +542,6 @@ def test_sigterm_during_a_long_jira_call_stops_in_time_and_gives_the_claim_back(
 
 
 def test_client_hanging_up_mid_body_writes_no_error_line(cloud: FakeJira, start: Start) -> None:
-    import socket
-
     s = start(cloud)
     for _ in range(5):  # unauthenticated: anyone who can reach the port can do this
         with socket.create_connection(("127.0.0.1", s.port)) as c:
@@ -621,3 +620,81 @@ def test_postgresql_connections_lost_are_reopened(cloud: FakeJira, pg_store: str
     assert "store available again" in s.log  # (its failed call was retried, not the end of it)
     assert wait_for(lambda: s.health()["status"] == "ok", timeout=5)
     assert s.proc.poll() is None
+
+
+def _half_sent(port: int) -> socket.socket:
+    """A connection that sends its headers and one byte of a 1,000-byte body, then waits."""
+    c = socket.create_connection(("127.0.0.1", port))
+    c.sendall(b"POST /webhooks/jira HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+    return c
+
+
+def test_body_not_sent_in_time_is_answered_408(cloud: FakeJira, start: Start) -> None:
+    s = start(cloud, "--body-timeout", "1")
+    c = _half_sent(s.port)
+    try:
+        c.settimeout(5)
+        sent = time.monotonic()
+        answer = c.recv(4096)
+    finally:
+        c.close()
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert 0.8 < time.monotonic() - sent < 3
+    assert s.health()["status"] == "ok"
+
+
+def test_sigterm_does_not_wait_for_a_half_sent_body(cloud: FakeJira, start: Start) -> None:
+    s = start(cloud)  # the default body timeout: 10 s
+    c = _half_sent(s.port)
+    try:
+        time.sleep(0.3)
+        stopped = time.monotonic()
+        s.proc.send_signal(signal.SIGTERM)
+        assert s.proc.wait(timeout=15) in (0, -15)
+        assert time.monotonic() - stopped < 6  # uvicorn's graceful shutdown is bounded (3 s)
+    finally:
+        c.close()
+
+
+def test_asyncio_records_are_json_lines_too() -> None:
+    import io
+    import logging
+
+    from storylint.serve import jsonlog
+
+    loggers = {name: logging.getLogger(name) for name in ("storylint", "uvicorn", "uvicorn.error", "asyncio")}
+    saved = {name: (lg.handlers[:], lg.level, lg.propagate) for name, lg in loggers.items()}
+    try:
+        jsonlog.configure(logging.INFO)
+        out = io.StringIO()
+        loggers["asyncio"].handlers[0].setStream(out)  # type: ignore[attr-defined]
+        try:
+            raise OSError(24, "Too many open files")
+        except OSError:  # what asyncio logs when accept() runs out of file descriptors
+            loggers["asyncio"].error("socket.accept() out of system resource", exc_info=True)
+        (line,) = out.getvalue().splitlines()
+        entry = json.loads(line)
+        assert (entry["logger"], entry["level"], entry["error"]) == ("asyncio", "error", "OSError")
+    finally:
+        for name, (handlers, level, propagate) in saved.items():
+            loggers[name].handlers[:] = handlers
+            loggers[name].setLevel(level)
+            loggers[name].propagate = propagate
+
+
+def test_a_flood_of_half_sent_requests_is_refused_not_held(cloud: FakeJira, start: Start) -> None:
+    s = start(cloud)
+    flood = [_half_sent(s.port) for _ in range(250)]  # uvicorn's limit: 200 connections
+    try:
+        refused = 0
+        for c in flood:
+            c.settimeout(0.02)
+            try:
+                refused += c.recv(100).startswith(b"HTTP/1.1 503 ")
+            except TimeoutError:
+                pass  # held, until its body timeout
+        assert refused >= 50  # answered and closed at once, not held with a file descriptor each
+    finally:
+        for c in flood:
+            c.close()
+    assert wait_for(lambda: s.health()["status"] == "ok", timeout=5)
