@@ -11,6 +11,12 @@ one `re.compile` makes. Anything unexpected (another Python, a damaged file, an 
 without these internals) and `re.compile` does the work, as it always did.
 
 Only the command line saves (`save`, at its end); a library caller compiles as `re` does.
+
+Each entry carries a digest of its pattern and program, so a damaged entry is compiled anew
+rather than run (`_sre` checks a program's shape, not that it is the pattern's). The file is
+trusted as the installed package is: whoever can write to it can write to the package too,
+and a file made to deceive (a program with a matching digest that matches something else)
+is no more in reach than an edited rule. Do not share the cache folder between users.
 """
 
 from __future__ import annotations
@@ -70,30 +76,46 @@ def _entries() -> dict[str, list[Any]]:
         if path is not None:
             try:
                 data = json.loads(path.read_bytes())
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested past the stack
                 data = None
             if isinstance(data, dict):
                 _stored = data
     return _stored
 
 
-def _from_entry(pattern: str, entry: list[Any]) -> re.Pattern[str]:
-    flags, program, groups, groupindex, indexgroup = entry
+def _digest(name: str, entry: list[Any]) -> str:
+    """What ties a stored program to the pattern it is filed under: a damaged entry (a flipped
+    bit, another program's write) no longer matches it and is compiled anew. `_sre`'s own
+    check of a program is no safety net: a program changed in one word can pass it and then
+    crash the interpreter, or match something else."""
+    text = "\0".join(map(str, (name, *entry[:5])))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _from_entry(pattern: str, name: str, entry: list[Any]) -> re.Pattern[str] | None:
+    """The pattern from a stored entry, or None where the entry is not what was stored."""
+    if not isinstance(entry, list) or len(entry) != 6 or entry[5] != _digest(name, entry):
+        return None
+    flags, program, groups, groupindex, indexgroup, _ = entry
+    # every group of a pattern opens with a "(" of its text: a larger count is no program of it
+    if not (isinstance(groups, int) and 0 <= groups <= pattern.count("(") and len(indexgroup) == groups + 1):
+        return None
     code = array("I", base64.b64decode(program, validate=True)).tolist()
     compiled: re.Pattern[str] = _MATCHER(pattern, flags, code, groups, groupindex, tuple(indexgroup))
     return compiled
 
 
-def _compile_new(pattern: str, flags: int) -> tuple[re.Pattern[str], list[Any]]:
+def _compile_new(pattern: str, name: str, flags: int) -> tuple[re.Pattern[str], list[Any]]:
     """What `re._compiler.compile` does, keeping the program it hands `_sre`."""
     parsed = _parser.parse(pattern, flags)
     code = _PROGRAM(parsed, flags)
     groupindex = dict(parsed.state.groupdict)
     indexgroup: list[str | None] = [None] * parsed.state.groups
-    for name, index in groupindex.items():
-        indexgroup[index] = name
+    for group_name, index in groupindex.items():
+        indexgroup[index] = group_name
     entry = [flags | parsed.state.flags, base64.b64encode(array("I", code).tobytes()).decode("ascii"),
              parsed.state.groups - 1, groupindex, indexgroup]  # fmt: skip
+    entry.append(_digest(name, entry))
     compiled: re.Pattern[str] = _MATCHER(pattern, entry[0], code, entry[2], groupindex, tuple(indexgroup))
     return compiled, entry
 
@@ -113,12 +135,12 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     compiled = None
     if entry is not None:
         try:
-            compiled = _from_entry(pattern, entry)
+            compiled = _from_entry(pattern, name, entry)
         except Exception:  # noqa: BLE001 - a damaged entry: compiled anew and replaced
             compiled = None
     if compiled is None or entry is None:
         try:
-            compiled, entry = _compile_new(pattern, flags)
+            compiled, entry = _compile_new(pattern, name, flags)
         except re.error:
             raise
         except Exception:  # noqa: BLE001 - internals that changed: `re` alone from now on

@@ -116,8 +116,9 @@ def _parsed_rule_files(paths: list[Path]) -> dict[str, dict[str, Any]]:
     if cache is not None:
         try:
             data: dict[str, dict[str, Any]] = json.loads(cache.read_text("utf-8"))
-            return data
-        except (OSError, ValueError):
+            if isinstance(data, dict):
+                return data
+        except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested past the stack
             pass
     data = {}
     for path in paths:

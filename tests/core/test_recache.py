@@ -114,6 +114,61 @@ def test_a_damaged_file_is_compiled_anew_and_replaced(
     assert recache._new is False  # the damaged entry was replaced by a good one
 
 
+def _saved_sentence_end(fresh: Path) -> tuple[Path, dict[str, list[object]], str]:
+    from storylint.parse import _SENTENCE_END_RE
+
+    pattern = _SENTENCE_END_RE.pattern
+    recache.compile(pattern)
+    recache.save()
+    path = _cache_file(fresh)
+    return path, json.loads(path.read_text("ascii")), f"0:{pattern}"
+
+
+def test_an_entry_changed_in_one_word_is_compiled_anew_not_run(fresh: Path) -> None:
+    # a program changed in one word passed _sre's check and crashed the interpreter (SIGSEGV):
+    # the digest ties a program to its pattern, so the change is seen and the entry replaced
+    import base64
+    from array import array
+
+    path, data, name = _saved_sentence_end(fresh)
+    code = array("I", base64.b64decode(data[name][1]))
+    code[9] = 0  # a jump's length: _sre accepts the program, then reads past it (SIGSEGV)
+    data[name][1] = base64.b64encode(code.tobytes()).decode("ascii")
+    path.write_text(json.dumps(data), "ascii")
+    probe = (
+        "import re; from storylint import recache; from storylint.parse import _SENTENCE_END_RE as rx\n"
+        "print(recache.compile(rx.pattern) == re.compile(rx.pattern), recache._new)"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(fresh.parent)}
+    env.pop("STORYLINT_NO_CACHE", None)
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert (run.returncode, run.stdout.split()) == (0, ["True", "True"]), run.stderr
+
+
+def test_an_entry_claiming_more_groups_than_its_pattern_has_is_refused(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 10**8 groups passed _sre's check and made each match allocate gigabytes
+    path, data, name = _saved_sentence_end(fresh)
+    entry = data[name]
+    entry[2], entry[4] = 10**8, [None] * 3
+    entry[5] = recache._digest(name, entry)  # even with a digest that fits the change
+    path.write_text(json.dumps(data), "ascii")
+    _new_process(monkeypatch)
+    from storylint.parse import _SENTENCE_END_RE
+
+    assert recache.compile(_SENTENCE_END_RE.pattern) == re.compile(_SENTENCE_END_RE.pattern)
+    assert recache._new is True  # compiled anew
+
+
+def test_a_file_nested_past_the_stack_is_ignored(fresh: Path) -> None:
+    fresh.mkdir(parents=True)
+    path = recache._path()
+    assert path is not None
+    path.write_text("[" * 200_000 + "]" * 200_000, "ascii")
+    assert recache.compile("ab+c") == re.compile("ab+c")
+
+
 def test_a_file_past_the_limit_keeps_one_run(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(recache, "_LIMIT", 3)
     for n in range(3):
