@@ -493,15 +493,21 @@ def _queue_rows(db: str) -> list[tuple[str, str, str | None]]:
         store.close()
 
 
-def test_sigterm_finishes_the_current_issue_and_gives_the_others_back(
-    cloud: FakeJira, start: Start, tmp_path: Path
-) -> None:
+def _serving(cloud: FakeJira, start: Start, tmp_path: Path, *keys: str) -> tuple[str, Serve]:
+    """A commenting server on a store of its own, ready, with these issues in Jira."""
     db = str(tmp_path / "term.db")
     s = start(cloud, "--comment", store=db)
     assert wait_for(lambda: s.health()["jira"])
-    keys = ["PAY-1", "PAY-2", "PAY-3"]
     for key in keys:
         cloud.add_issue(key, "Receipts", adf_doc(HOW), reporter="u1")
+    return db, s
+
+
+def test_sigterm_finishes_the_current_issue_and_gives_the_others_back(
+    cloud: FakeJira, start: Start, tmp_path: Path
+) -> None:
+    keys = ["PAY-1", "PAY-2", "PAY-3"]
+    db, s = _serving(cloud, start, tmp_path, *keys)
     cloud.fail("issue:GET", Fault("slow", delay=1.5))  # the first read takes a while
     store = open_store(db)  # queued at once, so that one round claims all three
     try:
@@ -526,10 +532,7 @@ def test_sigterm_finishes_the_current_issue_and_gives_the_others_back(
 def test_sigterm_during_a_long_jira_call_stops_in_time_and_gives_the_claim_back(
     cloud: FakeJira, start: Start, tmp_path: Path
 ) -> None:
-    db = str(tmp_path / "term.db")
-    s = start(cloud, "--comment", store=db)
-    assert wait_for(lambda: s.health()["jira"])
-    cloud.add_issue("PAY-1", "Receipts", adf_doc(HOW), reporter="u1")
+    db, s = _serving(cloud, start, tmp_path, "PAY-1")
     cloud.fail("issue:GET", Fault("slow", delay=14.0))  # under --timeout 30: Jira answers late
     assert _created(cloud, s, "PAY-1") == 202
     assert wait_for(lambda: cloud.calls["issue"] >= 1)
