@@ -298,6 +298,23 @@ class TeamResolver:
         return story.model_copy(update={"author": author.model_copy(update={"groups": merged})})
 
 
+def _get_array(
+    gh: Github, call: ApiCaller, what: str, path: str, query: Any, headers: dict[str, str] | None = None,
+    *, not_modified: bool = False,
+) -> tuple[dict[str, Any], Any]:
+    """One GET of a list endpoint through `call` (its retries): the response headers and the JSON
+    array. A body that is no array is `BadPayload` (retried), except the empty body of a 304
+    where `not_modified` allows it (then None)."""
+
+    def fetch() -> tuple[dict[str, Any], Any]:
+        answer, data = gh.requester.requestJsonAndCheck("GET", path, query, headers)
+        if not isinstance(data, list) and not (data is None and not_modified):
+            raise BadPayload("expected a JSON array, got " + type(data).__name__)
+        return answer, data
+
+    return call(what, fetch)
+
+
 # -- batch mode -----------------------------------------------------------------------------
 def _pages(
     gh: Github,
@@ -313,15 +330,8 @@ def _pages(
     url: str | None = path
     for page in range(1, MAX_PAGES + 1):
         assert url is not None
-        target, query = url, params if page == 1 else None
-
-        def fetch(target: str = target, query: Any = query) -> tuple[dict[str, Any], Any]:
-            headers, data = gh.requester.requestJsonAndCheck("GET", target, query)
-            if not isinstance(data, list):
-                raise BadPayload("expected a JSON array, got " + type(data).__name__)
-            return headers, data
-
-        headers, data = call(f"GET {_path_only(target)} (page {page})", fetch)
+        query = params if page == 1 else None
+        headers, data = _get_array(gh, call, f"GET {_path_only(url)} (page {page})", url, query)
         yield data
         url = _next_link(headers)
         if url is None:
@@ -423,14 +433,8 @@ class GitHubConnector:
         path = f"/repos/{self.repo}/issues"
         params = {"state": "all", "sort": "updated", "direction": "desc", "per_page": 1}
         extra = {"If-None-Match": self.etag} if self.etag else {}
-
-        def fetch() -> tuple[dict[str, Any], Any]:
-            headers, data = self.gh.requester.requestJsonAndCheck("GET", path, params, extra)
-            if data is not None and not isinstance(data, list):
-                raise BadPayload("expected a JSON array, got " + type(data).__name__)
-            return headers, data
-
-        headers, data = self.call(f"GET {path} (conditional probe)", fetch)
+        headers, data = _get_array(self.gh, self.call, f"GET {path} (conditional probe)", path, params, extra,
+                                   not_modified=True)  # fmt: skip
         self._note_time(headers)
         self.probe_etag = headers.get("etag") or self.etag
         self.not_modified = data is None and bool(self.etag)  # 304 Not Modified has no body
@@ -508,14 +512,7 @@ class GitHubConnector:
                 query["since"] = utc_since(since if since == first else since - timedelta(seconds=1))
             if page > 1:
                 query["page"] = page
-
-            def fetch() -> tuple[dict[str, Any], Any]:
-                headers, data = self.gh.requester.requestJsonAndCheck("GET", path, query)
-                if not isinstance(data, list):
-                    raise BadPayload("expected a JSON array, got " + type(data).__name__)
-                return headers, data
-
-            headers, data = self.call(f"GET {path} (page {requests})", fetch)
+            headers, data = _get_array(self.gh, self.call, f"GET {path} (page {requests})", path, query)
             if requests == 1:
                 self._note_time(headers)
             return headers, data
