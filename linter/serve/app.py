@@ -37,6 +37,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from storylint.store.base import drop_if_broken
+
 from .events import Accepted, BadEvent, classify
 from .signature import HEADER, bearer_matches, verify
 
@@ -79,20 +81,18 @@ class StoreThread:
         try:
             return fn(self._store)
         except Exception:
-            if self._store.usable():
-                raise
-            self._drop()
-            if not retry:
+            self._store = drop_if_broken(self._store)
+            if self._store is not None or not retry:
                 raise
         log.info("store connection lost; reconnected")
         return self._call(fn, retry=False)
 
-    def _drop(self) -> None:
+    def _close(self) -> None:
         store, self._store = self._store, None
         if store is not None:
             try:
                 store.close()
-            except Exception as exc:  # noqa: BLE001 (broken already)
+            except Exception as exc:  # noqa: BLE001 (stopping: a broken connection is gone anyway)
                 log.debug("closing the store failed (%s)", type(exc).__name__)
 
     async def run(self, fn: Callable[[Store], T], timeout: float | None, *, retry: bool = False) -> T:
@@ -103,7 +103,8 @@ class StoreThread:
         return await asyncio.wait_for(future, timeout)
 
     async def close(self) -> None:
-        await self.run(lambda store: self._drop(), None)
+        """Close the connection on its own thread (opening none to do so)."""
+        await asyncio.get_running_loop().run_in_executor(self._pool, self._close)
         self._pool.shutdown(wait=False)
 IDENTIFIER = "X-Atlassian-Webhook-Identifier"
 

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from storylint.errors import ConnectorError, StorylintError, TransientConnectorError
 from storylint.model import Problem, Story, StoryResult
+from storylint.store.base import drop_if_broken
 
 from .events import normalise_time
 
@@ -138,7 +139,7 @@ class Worker(threading.Thread):
                     store.renew_claims(self.owner, self.settings.lease)
                 except Exception as exc:  # noqa: BLE001 (sqlite3, psycopg or a store that cannot be opened)
                     log.warning("lease renewal failed (%s)", _reason(exc))
-                    store = _drop_if_broken(store)
+                    store = drop_if_broken(store)
         finally:
             if store is not None:
                 store.close()
@@ -172,7 +173,7 @@ class Worker(threading.Thread):
                         failing_since = time.monotonic()
                     failures += 1
                     self.store_error = _reason(exc)
-                    store = _drop_if_broken(store)
+                    store = drop_if_broken(store)
                     down = time.monotonic() - failing_since
                     if down >= self.settings.store_patience:
                         self.failed = True
@@ -354,12 +355,3 @@ def _reason(exc: Exception) -> str:
     return exc.message if isinstance(exc, StorylintError) else type(exc).__name__
 
 
-def _drop_if_broken(store: Store | None) -> Store | None:
-    """`store`, after its failed call, or None (closed) when its connection is gone."""
-    if store is None or store.usable():
-        return store
-    try:
-        store.close()
-    except Exception as exc:  # noqa: BLE001 (already broken: nothing more to lose)
-        log.debug("closing a broken store connection failed (%s)", type(exc).__name__)
-    return None

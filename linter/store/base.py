@@ -686,6 +686,18 @@ def url_scheme(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def drop_if_broken(store: Store | None) -> Store | None:
+    """`store`, after a failed call, or None (closed) when its connection is gone and must be
+    reopened (the long-running ``serve``'s worker and web side both outlive a restart so)."""
+    if store is None or store.usable():
+        return store
+    try:
+        store.close()
+    except Exception as exc:  # noqa: BLE001 (already broken: nothing more to lose)
+        log.debug("closing a broken store connection failed (%s)", type(exc).__name__)
+    return None
+
+
 def open_store(url: str, *, create: bool = True) -> Store:
     """Open (creating and migrating as needed) the store at `url`.
 
