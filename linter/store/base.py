@@ -100,10 +100,11 @@ class Store:
     json_type = "TEXT"
     url: str
 
-    def __init__(self, conn: Any, url: str, *, create: bool = True) -> None:
+    def __init__(self, conn: Any, url: str, *, create: bool = True, read_only: bool = False) -> None:
         self.conn = conn
         self.url = url
         self.create = create
+        self.read_only = read_only  # a reader without write access: nothing is migrated
         self._depth = 0  # open `transaction()` blocks
         try:
             self._migrate()
@@ -172,12 +173,19 @@ class Store:
             if not self.create and not self._has_table("storylint_schema"):
                 # a reader (`storylint report`) must not turn a mistyped database into a store
                 raise ConfigError("not a storylint store (no run recorded)", file=f"--store {self.safe_url}")
-            self._execute("CREATE TABLE IF NOT EXISTS storylint_schema (version INTEGER NOT NULL)")
+            if not self.read_only:
+                self._execute("CREATE TABLE IF NOT EXISTS storylint_schema (version INTEGER NOT NULL)")
             row = self._execute("SELECT version FROM storylint_schema").fetchone()
             current = row[0] if row else 0
             if current > SCHEMA_VERSION:
                 raise ConfigError(
                     f"store schema version {current} is newer than this storylint ({SCHEMA_VERSION}); upgrade storylint",
+                    file=self.safe_url,
+                )
+            if self.read_only and current != SCHEMA_VERSION:
+                raise ConfigError(
+                    f"store schema version {current} is older than this storylint's ({SCHEMA_VERSION}) and this "
+                    "user cannot write it; run any storylint command on it once with write access",
                     file=self.safe_url,
                 )
             for version in range(current, SCHEMA_VERSION):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -26,6 +27,19 @@ def _wal(conn: sqlite3.Connection, wait: float = 30.0) -> None:
             time.sleep(0.01)
 
 
+def _read_only_uri(path: Path) -> str:
+    """How a reader opens a store it may not write (a nightly's store shared read-only).
+
+    A write-ahead-logged file is read through a `-shm` index beside it, which SQLite must be
+    able to create; in a folder this process cannot write, and with no `-wal` file (no
+    writer has it open), the file is read as immutable: as it is on disk.
+    """
+    uri = f"{path.as_uri()}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
 def sqlite_path(url: str) -> str:
     """The file a SQLite store URL names: a path, ``sqlite:///relative`` or
     ``sqlite:////absolute`` (the scheme in any case)."""
@@ -40,6 +54,7 @@ class SQLiteStore(Store):
     def connect(cls, url: str, *, create: bool = True) -> SQLiteStore:
         path = sqlite_path(url)
         target: str | Path = path
+        read_only = False
         if path != ":memory:":
             resolved = Path(path).expanduser().resolve()
             if not create:
@@ -47,14 +62,17 @@ class SQLiteStore(Store):
                     raise ConfigError("store does not exist", file=f"--store {redact_url(url)}")
                 # read-write but never create: sqlite3.connect(path) would make an empty file
                 target = f"{resolved.as_uri()}?mode=rw"
+                read_only = not (os.access(resolved, os.W_OK) and os.access(resolved.parent, os.W_OK))
+                if read_only:
+                    target = _read_only_uri(resolved)
             elif not resolved.parent.is_dir():
                 raise ConfigError(f"folder {resolved.parent} does not exist", file=f"--store {redact_url(url)}")
         try:
             conn = sqlite3.connect(target, timeout=30, isolation_level="DEFERRED", uri=not create)
             conn.execute("PRAGMA synchronous=NORMAL")
+            store = cls(conn, url, create=create, read_only=read_only)  # no store: refused untouched
         except sqlite3.Error as exc:
             raise ConfigError(f"cannot open SQLite store: {exc}", file=f"--store {redact_url(url)}") from None
-        store = cls(conn, url, create=create)  # a database that is no store is refused untouched
         if create:
             # write-ahead logging (readers never wait for the writer) is the file's own setting:
             # set by the runs that write, after the file is known to be a store
@@ -69,6 +87,9 @@ class SQLiteStore(Store):
         # Two processes opening a fresh file at once (two `serve` on one store) must not both
         # create the tables: take the write lock before reading the schema version. (DDL runs
         # outside the module's implicit transactions, so without this each statement commits.)
+        if self.read_only:
+            super()._migrate()
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         if self.create and not self._has_table("storylint_schema"):
             other = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' LIMIT 1").fetchone()
