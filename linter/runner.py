@@ -195,13 +195,16 @@ def check_stories(
     return report, stats
 
 
-def files_source(paths: Iterable[str]) -> str:
+def files_source(paths: Iterable[str], stdin_name: str | None = None) -> str:
     """The store's source name for `storylint check` over `paths`: `files:` and the inputs.
 
     Different inputs are different sources, so a run over one file never counts another
     file's stories as removed; the same files, in any order or spelling, are the same one.
+    Stdin is `-`, or `-:NAME` with `--stdin-filename NAME`: two nightly pipelines that feed
+    stdin keep apart by their names, as two files do.
     """
-    names = sorted({p if p == "-" else os.path.realpath(p) for p in paths} or {"-"})
+    stdin = "-" if not stdin_name else f"-:{stdin_name}"
+    names = sorted({stdin if p == "-" else os.path.realpath(p) for p in paths} or {stdin})
     joined = ",".join(names)
     if len(joined) > 400:  # a long glob: keep the name readable, and still unique
         digest = hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:12]

@@ -32,7 +32,7 @@ _MIN_CONFIDENCE = Config.model_fields["min_confidence"].default  # the help says
 @click.option("--min-confidence", type=RealRange(0.0, 1.0), default=None,
               help=f"Report only findings at or above this calibrated confidence [default: {_MIN_CONFIDENCE}, or the config's].")
 @click.option("--stdin-filename", metavar="NAME",
-              help="Name for the story read from stdin, in messages; NAME.md reads stdin as one Markdown story.")
+              help="Name for stdin, in messages and as the --store source; NAME.md reads stdin as one Markdown story.")
 @config_option
 @store_option
 @jobs_option
@@ -71,7 +71,7 @@ def check(
         with Progress("Linting", quiet=quiet or interactive) as progress:  # not while someone types
             report, _ = check_stories(
                 FileConnector(list(paths), defer=store is None, stdin_name=stdin_filename).stories(), linter, store=store,
-                source=files_source(paths), complete=True, jobs=jobs, progress=progress,
+                source=files_source(paths, stdin_filename), complete=True, jobs=jobs, progress=progress,
                 encode_json=output_format == "json",
             )  # fmt: skip
     finally:

@@ -213,9 +213,37 @@ def test_files_source_names_the_inputs(tmp_path: Path) -> None:
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     os.chdir(tmp_path)
     assert files_source(["a.jsonl", str(b)]) == files_source([str(b), str(a)]) == f"files:{a},{b}"
-    assert files_source([]) == files_source(["-"]) == "files:-"
+    assert files_source([]) == files_source(["-"]) == files_source(["-"], "") == "files:-"
+    assert files_source([], "acme.jsonl") == files_source(["-"], "acme.jsonl") == "files:-:acme.jsonl"
+    assert files_source(["-", "a.jsonl"], "x.md") == f"files:-:x.md,{a}"
     many = files_source([str(tmp_path / f"{i:04d}.jsonl") for i in range(100)])
     assert many.startswith(f"files:{tmp_path / '0000.jsonl'} and 99 more (") and len(many) < 200
+
+
+def test_two_stdin_pipelines_named_apart_keep_their_stories(tmp_path: Path) -> None:
+    """Two nightly jobs that pipe different projects into one store: unnamed, the second
+    run counts the first one's stories removed; with --stdin-filename each is its own source."""
+    db = str(tmp_path / "s.db")
+
+    def piped(ref: str, *extra: str) -> None:
+        line = json.dumps({"id": ref, "title": "Add a `paid_at` column to the `invoices` table"}) + "\n"
+        proc = subprocess.run([sys.executable, "-m", "storylint", "check", "-", "--store", db, "--fail-on", "never",
+                               *extra], input=line, capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+
+    def current() -> set[str]:
+        store = open_store(db, create=False)
+        try:
+            return {row[0] for row in store._read("SELECT story FROM stories WHERE removed_run_id IS NULL")}
+        finally:
+            store.close()
+
+    piped("ACME-1", "--stdin-filename", "acme.jsonl")
+    piped("SHOP-1", "--stdin-filename", "shop.jsonl")
+    assert current() == {"ACME-1", "SHOP-1"}
+    piped("ACME-2")
+    piped("SHOP-2")  # one unnamed source: ACME-2 is removed by this run, as documented
+    assert current() == {"ACME-1", "SHOP-1", "SHOP-2"}
 
 
 @pytest.fixture(autouse=True)
