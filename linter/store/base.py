@@ -100,11 +100,10 @@ class Store:
     json_type = "TEXT"
     url: str
 
-    def __init__(self, conn: Any, url: str, *, create: bool = True, read_only: bool = False) -> None:
+    def __init__(self, conn: Any, url: str, *, create: bool = True) -> None:
         self.conn = conn
         self.url = url
         self.create = create
-        self.read_only = read_only  # a reader without write access: nothing is migrated
         self._depth = 0  # open `transaction()` blocks
         try:
             self._migrate()
@@ -170,32 +169,43 @@ class Store:
 
     def _migrate(self) -> None:
         with self.transaction():
-            if not self.create and not self._has_table("storylint_schema"):
+            if self._has_table("storylint_schema"):
+                current = self.schema_version()
+            elif not self.create:
                 # a reader (`storylint report`) must not turn a mistyped database into a store
                 raise ConfigError("not a storylint store (no run recorded)", file=f"--store {self.safe_url}")
-            if not self.read_only:
-                self._execute("CREATE TABLE IF NOT EXISTS storylint_schema (version INTEGER NOT NULL)")
-            row = self._execute("SELECT version FROM storylint_schema").fetchone()
-            current = row[0] if row else 0
+            else:
+                current = 0
             if current > SCHEMA_VERSION:
                 raise ConfigError(
                     f"store schema version {current} is newer than this storylint ({SCHEMA_VERSION}); upgrade storylint",
                     file=self.safe_url,
                 )
-            if self.read_only and current != SCHEMA_VERSION:
+            if current == SCHEMA_VERSION:
+                return  # nothing written: a reader may hold a read-only role or file
+            if self.create:
+                self._upgrade(current)
+                return
+            try:
+                self._upgrade(current)
+            except Exception as exc:  # noqa: BLE001 - any driver's refusal: a read-only role, a read-only file
                 raise ConfigError(
-                    f"store schema version {current} is older than this storylint's ({SCHEMA_VERSION}) and this "
-                    "user cannot write it; run any storylint command on it once with write access",
+                    f"store schema version {current} is older than this storylint's ({SCHEMA_VERSION}) and cannot "
+                    f"be upgraded by this user ({type(exc).__name__}); run any storylint command on it once with "
+                    "write access",
                     file=self.safe_url,
-                )
-            for version in range(current, SCHEMA_VERSION):
-                for statement in MIGRATIONS[version]:
-                    self._execute(statement.format(id=self.id_type, json=self.json_type))
-                log.info("store migrated to schema version %d", version + 1)
-            if row is None:
-                self._execute("INSERT INTO storylint_schema (version) VALUES (?)", (SCHEMA_VERSION,))
-            elif current != SCHEMA_VERSION:
-                self._execute("UPDATE storylint_schema SET version = ?", (SCHEMA_VERSION,))
+                ) from None
+
+    def _upgrade(self, current: int) -> None:
+        self._execute("CREATE TABLE IF NOT EXISTS storylint_schema (version INTEGER NOT NULL)")
+        for version in range(current, SCHEMA_VERSION):
+            for statement in MIGRATIONS[version]:
+                self._execute(statement.format(id=self.id_type, json=self.json_type))
+            log.info("store migrated to schema version %d", version + 1)
+        if current == 0:
+            self._execute("INSERT INTO storylint_schema (version) VALUES (?)", (SCHEMA_VERSION,))
+        else:
+            self._execute("UPDATE storylint_schema SET version = ?", (SCHEMA_VERSION,))
 
     @property
     def safe_url(self) -> str:
@@ -203,7 +213,9 @@ class Store:
         return redact_url(self.url)
 
     def schema_version(self) -> int:
-        return int(self._execute("SELECT version FROM storylint_schema").fetchone()[0])
+        """The version recorded (0: none yet)."""
+        row = self._execute("SELECT version FROM storylint_schema").fetchone()
+        return int(row[0]) if row else 0
 
     # -- sync points --------------------------------------------------------------
     def sync_point(self, source: str) -> str | None:

@@ -50,6 +50,10 @@ def sqlite_path(url: str) -> str:
 
 
 class SQLiteStore(Store):
+    def __init__(self, conn: sqlite3.Connection, url: str, *, create: bool = True, read_only: bool = False) -> None:
+        self.read_only = read_only  # opened `mode=ro`: a reader that may not write the file or its folder
+        super().__init__(conn, url, create=create)
+
     @classmethod
     def connect(cls, url: str, *, create: bool = True) -> SQLiteStore:
         path = sqlite_path(url)
@@ -88,7 +92,7 @@ class SQLiteStore(Store):
         # create the tables: take the write lock before reading the schema version. (DDL runs
         # outside the module's implicit transactions, so without this each statement commits.)
         if self.read_only:
-            super()._migrate()
+            super()._migrate()  # which refuses to upgrade: this reader cannot write
             return
         self.conn.execute("BEGIN IMMEDIATE")
         if self.create and not self._has_table("storylint_schema"):

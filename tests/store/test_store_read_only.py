@@ -12,8 +12,10 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -105,7 +107,75 @@ def test_an_old_store_that_cannot_be_upgraded_is_named(shared: Path) -> None:
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr == (
-        f"Error: {db}: store schema version 1 is older than this storylint's ({len(MIGRATIONS)}) and this user"
-        " cannot write it; run any storylint command on it once with write access\n"
+        f"Error: {db}: store schema version 1 is older than this storylint's ({len(MIGRATIONS)}) and cannot be"
+        " upgraded by this user (OperationalError); run any storylint command on it once with write access\n"
     )
     assert _fingerprint(shared) == before
+
+
+@pytest.fixture
+def pg_reader(pg_url: str) -> Iterator[str]:
+    """The test schema's URL for a role that may only read it (a PM lead's report login)."""
+    import psycopg
+
+    role = f"reader_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+    parts = urlsplit(pg_url)
+    netloc = f"{role}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    try:
+        yield urlunsplit(parts._replace(netloc=netloc))
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {role}")
+            conn.execute(f"DROP ROLE {role}")  # its schema is dropped by pg_url
+
+
+def _grant_reading(pg_url: str, reader: str) -> None:
+    import psycopg
+
+    role = urlsplit(reader).username
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
+
+
+def _storylint(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "storylint", *args], capture_output=True, text=True, timeout=120,
+                          check=False)  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_a_postgres_role_that_may_only_read_gets_its_report(pg_url: str, pg_reader: str, tmp_path: Path) -> None:
+    stories = tmp_path / "s.jsonl"
+    stories.write_text(json.dumps({"id": "ACME-1", "project": "ACME", "title": "Add a `paid_at` column to the"
+                                   " `invoices` table"}) + "\n", encoding="utf-8")  # fmt: skip
+    run = _storylint("check", str(stories), "--store", pg_url, "--fail-on", "never")
+    assert run.returncode == 0, run.stderr
+    _grant_reading(pg_url, pg_reader)
+
+    report = _storylint("report", "--store", pg_reader, "--format", "csv", "-o", "-")
+    assert report.returncode == 0, report.stderr
+    assert sum(",DM01," in line for line in report.stdout.splitlines()) == 1
+    vocab = _storylint("vocabulary", "--store", pg_reader, "--format", "json")
+    assert vocab.returncode == 0, vocab.stderr
+    assert json.loads(vocab.stdout)["projects"]["ACME"]["stories"] == 1
+
+
+@pytest.mark.postgres
+def test_a_postgres_role_that_may_only_read_an_old_store_is_told_why(pg_url: str, pg_reader: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url) as conn:
+        write_v1(conn.execute, "BIGSERIAL PRIMARY KEY", "%s")
+    _grant_reading(pg_url, pg_reader)
+
+    proc = _storylint("report", "--store", pg_reader, "--format", "csv", "-o", "-")
+    assert proc.returncode == 2
+    assert proc.stderr.endswith(
+        f": store schema version 1 is older than this storylint's ({len(MIGRATIONS)}) and cannot be upgraded by"
+        " this user (InsufficientPrivilege); run any storylint command on it once with write access\n"
+    )
+    with psycopg.connect(pg_url) as conn:  # left as it was
+        assert conn.execute("SELECT version FROM storylint_schema").fetchone() == (1,)
