@@ -180,7 +180,7 @@ class Linter:
         self._check_codes(list(c.severity), "severity")
 
         def matches(code: str, prefixes: list[str]) -> int:
-            return max((len(p) for p in prefixes if p == "ALL" or code.startswith(p)), default=-1)
+            return max((_specificity(code, p) for p in prefixes), default=-1)
 
         chosen: list[Rule] = []
         for rule in self.pack.rules.values():
@@ -203,8 +203,8 @@ class Linter:
         for rule in self.rules:
             best = -1
             for prefix, sev in self.config.severity.items():
-                if rule.code.startswith(prefix) and len(prefix) > best:
-                    best, out[rule.code] = len(prefix), sev
+                if _specificity(rule.code, prefix) > best:
+                    best, out[rule.code] = _specificity(rule.code, prefix), sev
         return out
 
     @cached_property
@@ -353,7 +353,7 @@ class Linter:
         if not prefixes:
             return set()
         prefixes = [self.pack.resolve(p.strip().upper()) for p in prefixes if p.strip()]
-        return {code for code in self._enabled_codes if any(code.startswith(p) for p in prefixes)}
+        return {code for code in self._enabled_codes if any(_specificity(code, p) >= 0 for p in prefixes)}
 
     def _finding(
         self, story: Story, parsed: Any, rule: Rule, hit: Any, ex_start: int, excerpts: dict[tuple[str, int, int], str]
@@ -433,6 +433,15 @@ class Linter:
             line=line, column=column, end_line=line, end_column=column + len(excerpt), url=story.url,
             author=(story.author.name or story.author.login) if story.author else None, project=story.project,
         )  # fmt: skip
+
+
+def _specificity(code: str, prefix: str) -> int:
+    """How closely a configured code or prefix names `code`: its length, 0 for `ALL` (every
+    rule, so that any prefix says more: `select = ["ALL"]` with `ignore = ["TC"]` leaves TC
+    out, as in ruff), -1 when it does not name it."""
+    if prefix == "ALL":
+        return 0
+    return len(prefix) if code.startswith(prefix) else -1
 
 
 def _weak(severity: str, confidence: float) -> str:

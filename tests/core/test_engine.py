@@ -125,6 +125,24 @@ def test_per_type_ignores() -> None:
     assert not rules & {"MO01", "AC01"}
 
 
+def test_all_is_the_least_specific_code_everywhere_a_code_is_taken() -> None:
+    # `ALL` was accepted in every list of codes but counted as a 3-letter prefix (more
+    # specific than a family: `ignore = ["TC"]` lost to it) or matched no rule at all
+    story = Story(id="1", title="Use Redis for the cache", body="We will store the sessions in Redis.", type="Story")
+    found = {f.rule for f in Linter(config_from_dict({"select": ["ALL"]})).lint(story).findings}
+    assert {"TC01", "MO01"} <= found
+    rules = {f.rule for f in Linter(config_from_dict({"select": ["ALL"], "ignore": ["TC"]})).lint(story).findings}
+    assert not {r for r in rules if r.startswith("TC")} and "MO01" in rules
+    severities = {f.rule: f.severity for f in Linter(config_from_dict({"severity": {"ALL": "error", "MO": "info"}})).lint(story).findings}
+    assert severities["TC01"] == "error" and severities["MO01"] == "info"
+    for key in ("per-type-ignores", "per-project-ignores"):
+        name = "Story" if key == "per-type-ignores" else "ACME"
+        linter = Linter(config_from_dict({key: {name: ["ALL"]}}))
+        assert not linter.lint(story.model_copy(update={"project": "ACME"})).findings
+    labelled = story.model_copy(update={"labels": ("storylint-ignore:all",)})
+    assert not LINTER.lint(labelled).findings
+
+
 def test_unknown_code_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="unknown rule code"):
         Linter(config_from_dict({"select": ["ZZ99"]}, source="storylint.toml"))
