@@ -108,12 +108,21 @@ def _text(data: dict[str, Any]) -> str:
 def _write(path: Path, project: str, terms: list[str]) -> None:
     """As `-o` writes (storylint.outfile): a regular file replaced atomically, a symlink
     followed, a FIFO or device written into, never replaced; `-` is stdout."""
+    from storylint.escape import log_line
     from storylint.outfile import write_output
 
-    body = ", ".join(json.dumps(t, ensure_ascii=False) for t in terms)  # a JSON string is a TOML basic string
+    body = ", ".join(_toml_string(t) for t in terms)
     text = (
-        f"# Domain vocabulary of {project} learned by `storylint vocabulary` ({len(terms)} terms).\n"
+        # the project's name is tracker data: a line break in it would end the comment and
+        # make the rest of the name configuration (`select = [...]`) when the file is read back
+        f"# Domain vocabulary of {log_line(project)} learned by `storylint vocabulary` ({len(terms)} terms).\n"
         "[tool.storylint.vocabulary]\n"
         f"accept = [{body}]\n"
     )
     write_output(str(path), text, option="--write")
+
+
+def _toml_string(text: str) -> str:
+    """`text` as a TOML basic string: JSON's escapes are TOML's, but TOML also refuses a
+    raw DEL, which JSON leaves as it is."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -252,6 +252,20 @@ def test_vocabulary_write_needs_one_project(tmp_path: Path) -> None:
     assert len(res.stderr.splitlines()) == 1
 
 
+def test_vocabulary_write_keeps_a_projects_name_in_its_comment(tmp_path: Path) -> None:
+    """A project's name is tracker data: a line break in it ended the file's comment, and the
+    rest of the name was read back as configuration (here: every rule but TC switched off)."""
+    project = 'RELAY\nselect = ["TC"]\n# \x7f'
+    url = str(tmp_path / "h.db")
+    record(url, tracker(wsdl=6, total=20, project=project))
+    out = tmp_path / "v.toml"
+    res = run("vocabulary", "--store", url, "--project", project, "--write", str(out), cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    config = load_config(out)
+    assert config.select is None and config.vocabulary.accept == ["wsdl"]
+    assert out.read_text("utf-8").splitlines()[0].startswith('# Domain vocabulary of RELAY\\nselect = ["TC"]\\n# \\x7f ')
+
+
 def test_vocabulary_write_treats_its_target_as_o_does(tmp_path: Path) -> None:
     """--write follows a symlink to the file it names, writes into a FIFO rather than
     replacing it (so /dev/stdout stays a device), and takes `-` for stdout."""
