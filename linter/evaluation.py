@@ -190,6 +190,10 @@ def _labelled_line(line: str, path: Path, number: int) -> Labelled:
     for key in ("outcome", "acceptance_criteria"):
         if key in label and not isinstance(label[key], bool):
             raise TypeError(f"label.{key} must be true or false")
+    evidence = label.get("evidence", [])
+    if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
+        # quoted under a miss: a number stopped the run with an internal error, a string was listed letter by letter
+        raise TypeError("label.evidence must be a list of quoted sentences")
     obj.setdefault("source", f"{path}:{number}")
     return Labelled(Story.model_validate(obj), label, path.name)
 
