@@ -48,6 +48,8 @@ class Check:
         self.trusted = trusted
         self.vocabulary = vocabulary
         self.confidence = float(detect.get("confidence", 0.8))
+        if not 0.0 <= self.confidence <= 1.0:  # also NaN (TOML's `nan`), which no JSON parser reads back
+            raise ValueError(f"confidence must be from 0 to 1, not {detect['confidence']!r}")
         self.context = detect.get("context", "directive")
         if self.context not in CONTEXTS:
             raise ValueError(f"context must be one of {', '.join(CONTEXTS)}")

@@ -207,6 +207,16 @@ def test_code_sense_only_must_name_the_rules_terms(tmp_path: Path) -> None:
         load_rule_file(path)
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-0.5", "5"])
+def test_a_confidence_outside_0_to_1_is_refused(tmp_path: Path, value: str) -> None:
+    # `nan` was written as NaN into --format json and sarif, which JSON parsers refuse, and
+    # passed every min-confidence; 5 was reported as 1.0 and -0.5 never
+    for kind in ('kind = "terms"\nterms = ["zorblax"]', 'kind = "pattern"\npatterns = ["zorblax"]'):
+        path = _rule(tmp_path, f"{kind}\nconfidence = {value}")
+        with pytest.raises(ConfigError, match=f"ACME01.toml: detect: confidence must be from 0 to 1, not {value}"):
+            load_rule_file(path)
+
+
 def test_criteria_means_only_needs_a_context_that_reaches_criteria(tmp_path: Path) -> None:
     path = _rule(tmp_path, 'kind = "terms"\nterms = ["kafka"]\ncriteria-means-only = true\ncontext = "directive"')
     with pytest.raises(ConfigError, match="criteria-means-only needs context"):
