@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
-from ..parse import SEC_PROPOSAL
+from ..parse import SEC_AC, SEC_NONE, SEC_OTHER, SEC_PROBLEM, SEC_PROPOSAL, SEC_REPRO
 from ..recache import compile as compile_re
 from ._regex import Regex, compile_patterns, join_patterns
 
 CONTEXTS = ("directive", "requirement", "any", "strong-directive", "instruction", "directive-or-title")
+#: What `skip-sections` may name: the kinds of heading a section can stand under.
+SECTIONS = (SEC_REPRO, SEC_AC, SEC_PROPOSAL, SEC_PROBLEM, SEC_OTHER, SEC_NONE)
 
 
 @dataclass(slots=True)
@@ -53,7 +55,13 @@ class Check:
         self.context = detect.get("context", "directive")
         if self.context not in CONTEXTS:
             raise ValueError(f"context must be one of {', '.join(CONTEXTS)}")
-        self.skip_sections = frozenset(detect.get("skip-sections", ["repro"]))
+        # a string ("repro") was read as its letters and a misspelt kind ("repo") as none:
+        # either way the default's repro sections silently counted again
+        skip = str_list(detect, "skip-sections") if "skip-sections" in detect else [SEC_REPRO]
+        unknown = next((name for name in skip if name not in SECTIONS), None)
+        if unknown is not None:
+            raise ValueError(f"skip-sections: unknown section kind {unknown!r} (known: {', '.join(SECTIONS)})")
+        self.skip_sections = frozenset(skip)
         self.holds_in_behaviour = bool(detect.get("holds-in-behaviour", type(self).holds_in_behaviour))
         # Literal substrings one of which must occur for the check to be worth running
         # (a speed hint only: it must never change what the check finds).

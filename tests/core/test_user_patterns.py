@@ -217,6 +217,20 @@ def test_a_confidence_outside_0_to_1_is_refused(tmp_path: Path, value: str) -> N
             load_rule_file(path)
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ('"repro"', "skip-sections must be a list of strings"),
+    ('["repo"]', "skip-sections: unknown section kind 'repo' \\(known: repro, acceptance, proposal, problem, other, none\\)"),
+])  # fmt: skip
+def test_skip_sections_names_kinds_of_section(tmp_path: Path, value: str, message: str) -> None:
+    # either mistake silently dropped the default: a bug's steps to reproduce counted again
+    path = _rule(tmp_path, f'kind = "terms"\nterms = ["zorblax"]\nskip-sections = {value}')
+    with pytest.raises(ConfigError, match=f"ACME01.toml: detect: {message}"):
+        load_rule_file(path)
+    _rule(tmp_path / "team-rules", 'kind = "terms"\nterms = ["zorblax"]\nskip-sections = ["repro", "acceptance"]')
+    bug = "## Steps to reproduce\n\n1. Start the importer.\n2. We should use zorblax here.\n"
+    assert _terms(_check(tmp_path, {"id": "bug", "title": "Import fails", "body": bug})) == []
+
+
 def test_criteria_means_only_needs_a_context_that_reaches_criteria(tmp_path: Path) -> None:
     path = _rule(tmp_path, 'kind = "terms"\nterms = ["kafka"]\ncriteria-means-only = true\ncontext = "directive"')
     with pytest.raises(ConfigError, match="criteria-means-only needs context"):
