@@ -181,6 +181,15 @@ def _req(data: dict[str, Any], key: str, path: str, kind: type = str) -> Any:
     return value
 
 
+def _opt(data: dict[str, Any], key: str, path: str, default: Any, kind: type = str) -> Any:
+    """An optional key, of the type every later use of it expects (checked here, once: a
+    wrong one failed each story the rule flagged, with a traceback)."""
+    value = data.get(key, default)
+    if not isinstance(value, kind):
+        raise ConfigError(f"must be a {kind.__name__}", file=path, key=key)
+    return value
+
+
 def load_rule_file(
     path: Path, *, vocabulary: dict[str, Any] | None = None, builtin: bool = False, data: dict[str, Any] | None = None
 ) -> Rule:
@@ -230,16 +239,20 @@ def load_rule_file(
     except (ValueError, TypeError, re.error) as exc:
         raise ConfigError(str(exc), file=name, key="detect") from None
     cases = path.with_name(f"{code}.cases.toml")
-    aliases = data.get("aliases", [])
+    aliases = _opt(data, "aliases", name, [], list)
+    for alias in aliases:
+        # a code a rule had before it was renamed: "A", "C", "M" ... were the letters of `aliases = "ACME9"`
+        if not isinstance(alias, str) or not CODE_RE.match(alias.upper()):
+            raise ConfigError(f"alias {alias!r} must be a rule code (2-4 capital letters and 2-3 digits)", file=name, key="aliases")
     return Rule(
         code=code,
         name=rule_name,
         category=category,
         severity=severity,
         status=status,
-        summary=data.get("summary", rule_name),
+        summary=_opt(data, "summary", name, rule_name),
         message=_req(data, "message", name),
-        suggestion=data.get("suggestion", ""),
+        suggestion=_opt(data, "suggestion", name, ""),
         docs={k: str(v) for k, v in docs.items()},
         check=check,
         path=name,

@@ -43,6 +43,25 @@ def test_bad_rule_file_names_file_and_key(tmp_path: Path) -> None:
     assert "XX01.toml" in str(err.value.message) and "category" in str(err.value.message)
 
 
+@pytest.mark.parametrize(
+    ("line", "key", "message"),
+    [
+        ('suggestion = ["x"]', "suggestion", "must be a str"),  # was: a traceback for every story it flagged
+        ("summary = 5", "summary", "must be a str"),  # was: a number as SARIF's shortDescription text
+        ("aliases = [1]", "aliases", "must be a rule code"),  # was: an internal error naming nothing
+        ('aliases = "ACME9"', "aliases", "must be a list"),  # was: the aliases A, C, M, E and 9
+        ('aliases = ["old rule"]', "aliases", "must be a rule code"),
+    ],
+)
+def test_optional_rule_keys_of_the_wrong_type_name_file_and_key(tmp_path: Path, line: str, key: str, message: str) -> None:
+    bad = tmp_path / "ACME01.toml"
+    bad.write_text(f'code = "ACME01"\nname = "x"\ncategory = "technology"\nmessage = "m"\n{line}\n'
+                   '[detect]\nkind = "terms"\nterms = ["zorblax"]\n')  # fmt: skip
+    with pytest.raises(ConfigError) as err:
+        load_rule_file(bad)
+    assert err.value.message.startswith(f"{bad}: {key}: ") and message in err.value.message
+
+
 def test_user_rule_folder_extends_the_pack(tmp_path: Path) -> None:
     (tmp_path / "ACME01.toml").write_text(
         'code = "ACME01"\nname = "acme-framework"\ncategory = "technology"\nmessage = "{term} is our in-house framework"\n'
