@@ -77,6 +77,7 @@ def bodies(scale: float = 1.0) -> list[tuple[str, str, str, BodyFormat]]:
         ("10^5 As a/I want", title, "As a user I want " * n(100_000), MD),
         ("storylint-disable + 10^5 spaces", title, "storylint-disable" + " " * n(100_000) + "!", MD),
         ("10^5 storylint-disable lines", title, "<!-- storylint-disable DM01 -- why -->\n" * n(100_000), MD),
+        ("200 directives, reason then blanks", title, ("storylint-disable AB:" + " \t" * 150 + "y" * 10) * n(200), MD),
         ("10^5 {{mono}} spans", title, "Use {{fooBar}}. " * n(100_000), WIKI),
         ("10^5 '{{' openers", title, "{{a" * n(200_000), WIKI),
         ("10^5 table rows", title, "| Add | column |\n" * n(100_000), MD),

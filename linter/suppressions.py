@@ -16,11 +16,14 @@ from dataclasses import field as dc_field
 
 from .lazyre import lazy
 
-_DIRECTIVE_RE = lazy(
+#: A directive up to its codes; where it ends, and its reason, `_directive_end` reads.
+_HEAD_RE = lazy(
     r"storylint[-: ]?(?:disable|ignore)(-line)?[ \t]{0,20}[:=]?[ \t]{0,20}"
     r"([A-Za-z]{2,4}[0-9]{0,3}(?:[ \t]*,[ \t]*[A-Za-z]{2,4}[0-9]{0,3}){0,50})"
-    r"(?:[ \t]{0,20}(?:--(?!>)|\u2014|:)[ \t]{0,20}([^\n]{0,300}?))?[ \t]{0,300}(?:-->|\n|$)",
 )
+_REASON_SEP_RE = lazy(r"[ \t]{0,20}(?:--(?!>)|\u2014|:)[ \t]{0,20}")
+REASON_MAX = 300  # characters of a reason, and of the blanks between it and the directive's end
+_REACH = 20 + 2 + 20 + 2 * REASON_MAX + 3  # the farthest a directive's end can be from its codes
 
 
 @dataclass(slots=True)
@@ -51,11 +54,44 @@ def find_suppressions(title: str, body: str) -> list[Suppression]:
     for field_name, text in (("title", title), ("body", body)):
         if "storylint" not in text:
             continue
-        for m in _DIRECTIVE_RE.finditer(text):
+        pos = 0
+        while (m := _HEAD_RE.search(text, pos)) is not None:
+            ended = _directive_end(text, m.end())
+            if ended is None:  # codes followed by more words: prose, not a directive
+                pos = m.start() + 1  # ("storylint-disable storylint-disable TC": its "codes" were "stor")
+                continue
+            end, reason = ended
             codes = tuple(c.strip().upper() for c in m.group(2).split(","))
-            reason = (m.group(3) or "").strip().rstrip("-").strip()
             line = text.count("\n", 0, m.start()) + 1
-            out.append(Suppression(codes, field_name, m.start(), m.end(), bool(m.group(1)), reason, line))
+            out.append(Suppression(codes, field_name, m.start(), end, bool(m.group(1)), reason.strip().rstrip("-").strip(), line))
             if len(out) >= MAX_DIRECTIVES:
                 return out
+            pos = end
     return out
+
+
+def _directive_end(text: str, pos: int) -> tuple[int, str] | None:
+    """The end of a directive whose codes end at `pos` (past its `-->` or line break), and its
+    reason (after `--`, an em dash or `:`), or None when other words follow the codes.
+
+    The directive ends at the first `-->` of its line, else with the line. Read with `find`,
+    within reach of `pos`: one regex with a lazy reason before a run of blanks tried every
+    split of them, some 50 ms a directive, seconds for a hostile body full of them.
+    """
+    newline = text.find("\n", pos, pos + _REACH)
+    stop = newline if newline >= 0 else min(len(text), pos + _REACH)
+    line_ends = newline >= 0 or stop == len(text)  # else only a `-->` within reach can end it
+    sep = _REASON_SEP_RE.match(text, pos, stop)
+    start = sep.end() if sep else pos
+    close = text.find("-->", start, stop)
+    if close >= 0:
+        until, end = close, close + 3
+    elif line_ends:
+        until, end = stop, stop + (newline >= 0)
+    else:
+        return None
+    raw = text[start:until]
+    reason = raw.rstrip(" \t")
+    if sep is None:
+        return (end, "") if not reason and len(raw) <= REASON_MAX else None
+    return (end, raw) if len(reason) <= REASON_MAX and len(raw) <= 2 * REASON_MAX else None

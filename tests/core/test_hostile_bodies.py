@@ -34,6 +34,8 @@ CASES = {
     "dotted_camel_word": "Call a.a" + "B" * 200_000 + "-",
     "given_when_walls": "given when " * 100_000,
     "suppression_then_spaces": "storylint-disable" + " " * 100_000,
+    # a lazy reason before a run of blanks: every split of them tried, ~50 ms a directive
+    "suppression_reasons_before_blanks": ("storylint-disable AB:" + " \t" * 150 + "y" * 10) * 200,
     "link_starts": "[a](" * 200_000,
     "task_items_with_code": "- [ ] add `x_id`\n" * 100_000,
     "backtick_runs": "`a``b```c " * 100_000,
