@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import logging
 from pathlib import Path
 
 import click
@@ -12,6 +14,8 @@ from storylint.commands.common import build_linter, config_option, select_option
 from storylint.errors import InputError
 
 DEFAULT_CORPUS = Path("..") / "shared" / "corpus" / "dev.jsonl"
+
+log = logging.getLogger("storylint.evaluate")
 
 
 @click.command()
@@ -52,15 +56,26 @@ def evaluate(corpora: tuple[Path, ...], output_format: str, quiet: bool, held_ou
             linter.use_domain(learned_terms(store, rejected_terms(config.vocabulary.reject)))
         finally:
             store.close()
-    wanted = _names(projects)
+    wanted, held = _names(projects), _names(held_out)
     outcomes = []
+    seen: set[str] = set()
     for path in paths:
         try:
-            outcomes += [judge(linter, item) for item in load_corpus(path) if not wanted or item.project in wanted]
+            items = list(load_corpus(path))
+            seen.update(item.project for item in items)
+            outcomes += [judge(linter, item) for item in items if not wanted or item.project in wanted]
         except (ValueError, KeyError) as exc:
             raise InputError(f"not a labelled corpus: {exc}", source=str(path)) from None
+    # a misspelt name scored nothing, or held nothing out and listed the misses it was to hide
+    for option, names in (("--project", wanted), ("--split", held)):
+        for name in sorted(names - seen):
+            log.warning("%s %s: no story of this project in %s%s", option, name, _corpora(paths), _close(name, seen))
+    if not outcomes:
+        # figures of no story are all 0.000, which reads as a result
+        what = "no story of --project " + ", ".join(sorted(wanted)) if wanted else "no labelled story"
+        raise InputError(f"{what} to score", source=_corpora(paths))
     threshold = config.min_confidence if min_confidence is None else min_confidence
-    report = Report(outcomes, held_out=frozenset(_names(held_out)), min_confidence=threshold)
+    report = Report(outcomes, held_out=frozenset(held), min_confidence=threshold)
     if output_format == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -69,3 +84,13 @@ def evaluate(corpora: tuple[Path, ...], output_format: str, quiet: bool, held_ou
 
 def _names(value: str | None) -> set[str]:
     return {p.strip() for p in (value or "").split(",") if p.strip()}
+
+
+def _corpora(paths: list[Path]) -> str:
+    return ", ".join(str(p) for p in paths)
+
+
+def _close(name: str, projects: set[str]) -> str:
+    """' (did you mean `titanium`?)' for a misspelt project."""
+    close = difflib.get_close_matches(name, sorted(projects), n=3, cutoff=0.6)
+    return " (did you mean " + " or ".join(f"`{c}`" for c in close) + "?)" if close else ""

@@ -183,3 +183,30 @@ def test_evaluate_min_confidence_below_the_default_counts_weaker_findings(tmp_pa
     assert weak - strong, "the probes should hold a story flagged only under 0.7"
     assert run("evaluate", str(corpus), "--min-confidence", "0.3")["prescribes"]["fp"] == len(weak | strong)
     assert run("evaluate", str(corpus))["prescribes"]["fp"] == len(strong)
+
+
+def test_evaluate_says_when_a_project_or_a_corpus_gives_no_story(tmp_path: Path) -> None:
+    """A misspelt `--split` project held nothing out (and listed the misses it was to hide), a
+    misspelt `--project` or an empty corpus scored no story: all 0.000, exit 0, no word."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        '{"id": "gh:titanium:1", "title": "Use Redis", "label": {"prescribes": true, "categories": ["technology"]}}\n'
+        '{"id": "gh:acme:2", "title": "As a shopper I want my orders so that I can track them", "label": {"prescribes": false}}\n'
+    )
+    (tmp_path / "empty.jsonl").write_text("")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "storylint", "evaluate", *args, "--quiet"],
+                              capture_output=True, check=False, text=True, timeout=60, cwd=tmp_path)  # fmt: skip
+
+    res = run("c.jsonl", "--split", "titanum")
+    assert res.returncode == 0 and "stories: 2" in res.stdout
+    assert res.stderr == "storylint: WARNING: --split titanum: no story of this project in c.jsonl (did you mean `titanium`?)\n"
+    res = run("c.jsonl", "--project", "acme,nope")
+    assert res.returncode == 0 and "stories: 1" in res.stdout
+    assert res.stderr == "storylint: WARNING: --project nope: no story of this project in c.jsonl\n"
+    res = run("c.jsonl", "--project", "nope")
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.splitlines()[-1] == "Error: c.jsonl: no story of --project nope to score"
+    res = run("empty.jsonl")
+    assert (res.returncode, res.stdout, res.stderr) == (2, "", "Error: empty.jsonl: no labelled story to score\n")
