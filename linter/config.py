@@ -126,9 +126,26 @@ def find_config(start: Path | None = None) -> Path | None:
             candidate = folder / name
             if not candidate.is_file():
                 continue
-            if name != "pyproject.toml" or "storylint" in _read_toml(candidate).get("tool", {}):
+            if name != "pyproject.toml" or "storylint" in _tool(_read_toml(candidate), candidate):
                 return candidate
     return None
+
+
+def _tool(data: dict[str, Any], file: Path) -> dict[str, Any]:
+    """The file's `[tool]` table (empty without one); a `tool` that is no table is an error
+    naming the file, not a TypeError from the lookups."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError("must be a table", file=str(file), key="tool")
+    return tool
+
+
+def _storylint_table(data: dict[str, Any], file: Path) -> dict[str, Any]:
+    """The file's `[tool.storylint]` table (empty without one)."""
+    table = _tool(data, file).get("storylint", {})
+    if not isinstance(table, dict):
+        raise ConfigError("must be a table", file=str(file), key="tool.storylint")
+    return table
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -159,19 +176,17 @@ def load_config(path: str | Path | None = None, *, discover: bool = True) -> Con
     log.info("configuration: %s", file.resolve() if path is None else file)
     data = _read_toml(file)
     if file.name == "pyproject.toml":
-        data = data.get("tool", {}).get("storylint", {})
+        data = _storylint_table(data, file)
     elif "tool" in data and not set(data) & set(_known_keys(("",))):
         # a file laid out as a pyproject.toml under another name ([project], [tool.storylint]):
         # only its [tool.storylint] table is ours
-        data = data.get("tool", {}).get("storylint", {})
+        data = _storylint_table(data, file)
     elif "tool" in data:
         # a storylint.toml (or --config file) may hold [tool.storylint...] tables, such as the
         # vocabulary `storylint vocabulary --write` exports, beside its own top-level keys:
         # both count (other tools' tables are theirs)
-        tool = data.pop("tool")
-        nested = tool.get("storylint", {}) if isinstance(tool, dict) else {}
-        if not isinstance(nested, dict):
-            raise ConfigError("must be a table", file=str(file), key="tool.storylint")
+        nested = _storylint_table(data, file)
+        del data["tool"]
         data = _merged(data, nested, str(file))
     return config_from_dict(data, source=str(file))
 

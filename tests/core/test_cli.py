@@ -121,6 +121,23 @@ def test_config_errors_name_file_and_key(tmp_path: Path) -> None:
     assert "Traceback" not in res.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "toml", "key"),
+    [
+        ("pyproject.toml", "tool = 5\n", "tool"),  # was: "internal error: TypeError", found in a parent folder too
+        ("pyproject.toml", 'tool = "storylint"\n', "tool"),  # was: "internal error: AttributeError"
+        ("pyproject.toml", "[tool]\nstorylint = 5\n", "tool.storylint"),  # was: "(top level): Input should be ..."
+        ("storylint.toml", "tool = 5\n", "tool"),  # was: "internal error: AttributeError"
+    ],
+)
+def test_a_tool_key_that_is_no_table_names_file_and_key(tmp_path: Path, name: str, toml: str, key: str) -> None:
+    (tmp_path / name).write_text(toml)
+    (tmp_path / "sub").mkdir()
+    res = run("check", "-", stdin=json.dumps(CLEAN), cwd=tmp_path / "sub")
+    assert res.returncode == 2
+    assert res.stderr == f"Error: {tmp_path / name}: {key}: must be a table\n"
+
+
 def test_pyproject_config_is_found(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.storylint]\nignore = ["DM", "TC", "MO", "AC"]\n')
     res = run("check", "-", "--format", "json", stdin=json.dumps(HOW), cwd=tmp_path)
