@@ -121,11 +121,21 @@ def test_cases_file_of_no_rule_and_rule_without_cases_fail(tmp_path: Path) -> No
     (project / "team-rules" / "ACME01.cases.toml").rename(project / "team-rules" / "ACME02.cases.toml")
     res = run(project, "--test")
     assert res.returncode == 1
-    assert "ACME02.cases.toml: names no rule" in res.stdout
+    assert "ACME02.cases.toml: names no rule beside it" in res.stdout
     assert res.stdout.splitlines()[-1].endswith("; no cases for ACME01")
     res = run(project, "ACME01", "--test")
     assert res.returncode == 1
     assert "ACME01: no cases (ACME01.cases.toml beside the rule file)" in res.stdout
+
+
+def test_team_cases_for_a_bundled_rule_are_not_silently_left_out(tmp_path: Path) -> None:
+    # TC01 runs the cases beside its own rule file: a team's TC01.cases.toml never ran, and a
+    # case in it that fails passed the run
+    project = _project(tmp_path)
+    (project / "team-rules" / "TC01.cases.toml").write_text('[[case]]\nid = "x"\nresult = "fail"\ntitle = "A nice page"\n')
+    res = run(project, "--test")
+    assert res.returncode == 1
+    assert f"{project / 'team-rules' / 'TC01.cases.toml'}: names no rule beside it" in res.stdout
 
 
 def test_wrong_types_are_one_error_line_naming_the_case(tmp_path: Path) -> None:
