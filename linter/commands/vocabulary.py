@@ -92,17 +92,21 @@ def _terms(store: Store, project: str, terms: list[LearnedTerm]) -> list[dict[st
 
 
 def _text(data: dict[str, Any]) -> str:
+    # project names and story ids are tracker data: as in `check`'s text output, they can
+    # neither break a line nor start a workflow command (`::add-mask::`) in a CI log
+    from storylint.escape import terminal_text, text_line
+
     lines: list[str] = []
     for project, info in data["projects"].items():
         terms = info["terms"]
-        lines.append(f"{project}: {len(terms)} learned term(s) from {info['stories']} stories")
+        lines.append(f"{terminal_text(project)}: {len(terms)} learned term(s) from {info['stories']} stories")
         width = max((len(t["term"]) for t in terms), default=0)
         for t in terms:
-            examples = ", ".join(t["examples"])
-            lines.append(f"  {t['term']:<{width}}  {t['stories']:>5} stories  {t['share']:>6.1%}  e.g. {examples}")
+            examples = terminal_text(", ".join(t["examples"]))
+            lines.append(f"  {terminal_text(t['term']):<{width}}  {t['stories']:>5} stories  {t['share']:>6.1%}  e.g. {examples}")
     if not lines:
         lines.append("no stories with a project in the store")
-    return "\n".join(lines) + "\n"
+    return "\n".join(text_line(line) for line in lines) + "\n"
 
 
 def _write(path: Path, project: str, terms: list[str]) -> None:

@@ -266,6 +266,16 @@ def test_vocabulary_write_keeps_a_projects_name_in_its_comment(tmp_path: Path) -
     assert out.read_text("utf-8").splitlines()[0].startswith('# Domain vocabulary of RELAY\\nselect = ["TC"]\\n# \\x7f ')
 
 
+def test_vocabulary_text_keeps_a_projects_name_on_its_line(tmp_path: Path) -> None:
+    """As `check --format text` does: a name can neither break the line nor start a workflow command."""
+    url = str(tmp_path / "h.db")
+    record(url, tracker(wsdl=6, total=20, project="::add-mask::x\n::warning::RELAY\x1b[2J"))
+    res = run("vocabulary", "--store", url, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[0] == "\\::add-mask::x ::warning::RELAY [2J: 1 learned term(s) from 20 stories"
+    assert not any(line.lstrip().startswith("::") for line in res.stdout.splitlines())
+
+
 def test_vocabulary_write_treats_its_target_as_o_does(tmp_path: Path) -> None:
     """--write follows a symlink to the file it names, writes into a FIFO rather than
     replacing it (so /dev/stdout stays a device), and takes `-` for stdout."""
