@@ -104,6 +104,11 @@ class Linter:
             raise ConfigError(str(exc), file=str(rules_dir())) from None
         self.accepted = frozenset(t.lower() for t in self.config.vocabulary.accept)
         self.rules: list[Rule] = self._select()
+        if not self.rules:
+            # `select = []` (or `ignore = ["ALL"]`) linted nothing and passed every story, as the
+            # command line's empty `--select` would have: refused there, so here too
+            raise ConfigError("enables no rule (with extend-select and ignore): every story would pass",
+                              file=self.config.source, key="select")  # fmt: skip
         self._rule_order = {rule.code: i for i, rule in enumerate(self.rules)}
         self._enabled_codes = {r.code for r in self.rules}
         self._share_term_scan()

@@ -143,6 +143,14 @@ def test_all_is_the_least_specific_code_everywhere_a_code_is_taken() -> None:
     assert not LINTER.lint(labelled).findings
 
 
+@pytest.mark.parametrize("settings", [{"select": []}, {"ignore": ["ALL"]}])
+def test_a_configuration_that_enables_no_rule_is_an_error(settings: dict[str, list[str]]) -> None:
+    # it linted nothing and every story passed; the command line refuses an empty --select
+    with pytest.raises(ConfigError, match="^storylint.toml: select: enables no rule"):
+        Linter(config_from_dict(settings, source="storylint.toml"))
+    assert Linter(config_from_dict({**settings, "extend-select": ["MO01"]})).rules  # only what extend-select adds
+
+
 def test_unknown_code_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="unknown rule code"):
         Linter(config_from_dict({"select": ["ZZ99"]}, source="storylint.toml"))
