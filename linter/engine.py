@@ -45,6 +45,8 @@ log = logging.getLogger("storylint.engine")
 
 UNUSED_SUPPRESSION = "SL01"
 SUPPRESSION_WITHOUT_REASON = "SL02"
+NO_CODE_MESSAGE = ("The suppression names no rule code, so it suppresses nothing; name the rules it is for "
+                   "(storylint-disable DM01, TC -- why) or remove it.")  # fmt: skip
 MAX_EXCERPT = 160
 #: Stories linted before the one RE2 scan of each story (`prefilter`) is compiled and used.
 SCAN_AFTER = 20
@@ -423,17 +425,25 @@ class Linter:
             directive = _WS.sub(" ", text[s.start : s.end]).strip().removesuffix("-->").strip()
             unused = [c for c in s.codes if c not in s.used]
             rule = meta.get(UNUSED_SUPPRESSION)
+            if not s.codes and rule is not None and UNUSED_SUPPRESSION not in ignored:
+                # read as "every rule" by whoever wrote it, it covers none: say so, not nothing
+                meta_findings.append(self._meta(story, rule, s.field, line, column, directive, "",
+                                                message=NO_CODE_MESSAGE))  # fmt: skip
+                continue
             if unused and rule is not None and UNUSED_SUPPRESSION not in ignored:
                 meta_findings.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(unused)))
             rule = meta.get(SUPPRESSION_WITHOUT_REASON)
-            if not s.reason and self.config.suppressions.require_reason and rule is not None:
+            if s.codes and not s.reason and self.config.suppressions.require_reason and rule is not None:
                 meta_findings.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(s.codes)))
         return kept, meta_findings
 
-    def _meta(self, story: Story, rule: Rule, field: str, line: int, column: int, excerpt: str, term: str) -> Finding:
+    def _meta(
+        self, story: Story, rule: Rule, field: str, line: int, column: int, excerpt: str, term: str,
+        message: str | None = None,
+    ) -> Finding:  # fmt: skip
         return Finding(
             story=story.ref, rule=rule.code, name=rule.name, category=rule.category,
-            severity=self._severity.get(rule.code, rule.severity), message=rule.message.replace("{term}", term),
+            severity=self._severity.get(rule.code, rule.severity), message=message or rule.message.replace("{term}", term),
             excerpt=excerpt[:MAX_EXCERPT], suggestion=rule.suggestion.replace("{term}", term), field=field,
             line=line, column=column, end_line=line, end_column=column + len(excerpt), url=story.url,
             author=(story.author.name or story.author.login) if story.author else None, project=story.project,

@@ -6,7 +6,8 @@
 `storylint-disable` covers the whole story, `storylint-disable-line` the line it is on.
 Codes may be prefixes (`DM` for the whole family). A reason after `--` is expected;
 without one the suppression still applies but SL02 says so. A suppression that
-suppresses nothing is reported by SL01, like ruff's unused `noqa`.
+suppresses nothing is reported by SL01, like ruff's unused `noqa`; so is one that names
+no code (`<!-- storylint-disable -->`), which covers nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .lazyre import lazy
 #: A directive up to its codes; where it ends, and its reason, `_directive_end` reads.
 _HEAD_RE = lazy(
     r"storylint[-: ]?(?:disable|ignore)(-line)?[ \t]{0,20}[:=]?[ \t]{0,20}"
-    r"([A-Za-z]{2,4}[0-9]{0,3}(?:[ \t]*,[ \t]*[A-Za-z]{2,4}[0-9]{0,3}){0,50})"
+    r"([A-Za-z]{2,4}[0-9]{0,3}(?:[ \t]*,[ \t]*[A-Za-z]{2,4}[0-9]{0,3}){0,50})?"  # none: a directive that names no rule
 )
 _REASON_SEP_RE = lazy(r"[ \t]{0,20}(?:--(?!>)|\u2014|:)[ \t]{0,20}")
 REASON_MAX = 300  # characters of a reason, and of the blanks between it and the directive's end
@@ -57,16 +58,17 @@ def find_suppressions(title: str, body: str) -> list[Suppression]:
         pos = 0
         while (m := _HEAD_RE.search(text, pos)) is not None:
             ended = _directive_end(text, m.end())
-            if ended is None:  # codes followed by more words: prose, not a directive
+            if ended is None:  # codes (or no code) followed by more words: prose, not a directive
                 pos = m.start() + 1  # ("storylint-disable storylint-disable TC": its "codes" were "stor")
                 continue
             end, reason = ended
-            codes = tuple(c.strip().upper() for c in m.group(2).split(","))
+            codes = tuple(c.strip().upper() for c in m.group(2).split(",")) if m.group(2) else ()
             line = text.count("\n", 0, m.start()) + 1
             out.append(Suppression(codes, field_name, m.start(), end, bool(m.group(1)), reason.strip().rstrip("-").strip(), line))
             if len(out) >= MAX_DIRECTIVES:
                 return out
-            pos = end
+            # a directive that names no code covers nothing: one after it on its line still counts
+            pos = end if codes else m.end()
     return out
 
 

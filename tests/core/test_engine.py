@@ -78,6 +78,19 @@ def test_inline_suppression_with_reason() -> None:
     assert not [f for f in result.findings if f.category == "data_model"]
 
 
+@pytest.mark.parametrize("directive", ["<!-- storylint-disable -->", "<!-- storylint-disable -- the data team's backlog -->",
+                                       "storylint-disable-line"])  # fmt: skip
+def test_a_suppression_that_names_no_code_is_reported_not_silently_ignored(directive: str) -> None:
+    # read as "every rule" by whoever wrote it, it suppressed nothing and nothing said so
+    body = f"We should cache the totals in Redis.\n\n{directive}\n\n<!-- storylint-disable UI -- ours --> storylint-disable-line AP01"
+    findings = LINTER.lint(Story(id="1", title="Totals", body=body)).findings
+    assert [f.rule for f in findings if f.category == "technology"] == ["TC01"]
+    meta = [(f.rule, f.line, f.message) for f in findings if f.category == "meta"]
+    assert meta[0][:2] == ("SL01", 3) and meta[0][2].startswith("The suppression names no rule code, so it suppresses nothing")
+    # directives with codes after it are read as before: two unused ones, one without a reason
+    assert [(r, line) for r, line, _ in meta[1:]] == [("SL01", 5), ("SL01", 5), ("SL02", 5)]
+
+
 def test_line_suppression_only_covers_its_line() -> None:
     body = "Cache the totals in Redis. storylint-disable-line TC01 -- agreed with the team\n\nAlso send them to Kafka."
     result = LINTER.lint(Story(id="1", title="Totals", body=body))
