@@ -62,11 +62,11 @@ class Check:
         if unknown is not None:
             raise ValueError(f"skip-sections: unknown section kind {unknown!r} (known: {', '.join(SECTIONS)})")
         self.skip_sections = frozenset(skip)
-        self.holds_in_behaviour = bool(detect.get("holds-in-behaviour", type(self).holds_in_behaviour))
+        self.holds_in_behaviour = flag(detect, "holds-in-behaviour", type(self).holds_in_behaviour)
         # Literal substrings one of which must occur for the check to be worth running
         # (a speed hint only: it must never change what the check finds).
         self.quick = tuple(str_list(detect, "quick"))
-        self.quick_lower = bool(detect.get("quick-ignore-case", False))
+        self.quick_lower = flag(detect, "quick-ignore-case")
         if self.quick_lower:
             self.quick = tuple(q.lower() for q in self.quick)
         quick_source = "|".join(re.escape(q) for q in self.quick)
@@ -139,6 +139,22 @@ class Check:
 
 #: Categories whose findings name parts of the code, which documentation work names too.
 _NAMES_CODE = frozenset({"code_structure", "api_contract"})
+
+
+def flag(detect: dict[str, Any], key: str, default: bool = False) -> bool:
+    """A true/false option: `ignore-case = "false"` was read as true."""
+    value = detect.get(key, default)
+    if not isinstance(value, bool):
+        raise TypeError(f"{key} must be true or false, not {value!r}")
+    return value
+
+
+def count(detect: dict[str, Any], key: str, default: int, minimum: int = 1) -> int:
+    """A whole-number option: `max-per-story = 0` still reported one sentence."""
+    value = detect.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{key} must be a whole number of at least {minimum}, not {value!r}")
+    return value
 
 
 def str_list(detect: dict[str, Any], key: str) -> list[str]:

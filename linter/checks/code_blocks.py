@@ -12,7 +12,7 @@ from typing import Any
 from ..analysis import Analysis
 from ..parse import CODE
 from ._regex import compile_patterns
-from .base import Check, Hit, str_list
+from .base import Check, Hit, flag, str_list
 
 
 class CodeBlockCheck(Check):
@@ -25,7 +25,7 @@ class CodeBlockCheck(Check):
         self.languages = frozenset(lang.lower() for lang in str_list(detect, "languages"))
         patterns = str_list(detect, "content-patterns")
         self.content = compile_patterns(patterns, ignore_case=True, trusted=self.trusted) if patterns else None
-        self.include_inline = bool(detect.get("include-inline", False))
+        self.include_inline = flag(detect, "include-inline")
         if not self.languages and self.content is None:
             raise ValueError("give languages or content-patterns")
 

@@ -18,7 +18,7 @@ from typing import Any
 from ..analysis import Analysis, SentenceInfo
 from ..lazyre import lazy
 from ..recache import compile as compile_re
-from .base import Check, Hit, PhraseIndex, str_list
+from .base import Check, Hit, PhraseIndex, count, str_list
 
 SNAKE = lazy(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
 class _Camel:
@@ -151,7 +151,7 @@ class IdentifierCheck(Check):
         if unknown:
             raise ValueError(f"unknown shape {unknown[0]!r} in except-shapes")
         self.except_shapes = [SHAPES[s] for s in str_list(detect, "except-shapes")]
-        self.max_per_story = int(detect.get("max-per-story", 3))
+        self.max_per_story = count(detect, "max-per-story", 3)
         # a CamelCase name ending in one of these humps (OrderController, PriceHelper) is code
         self.code_suffixes = tuple(str_list(detect, "code-suffixes"))
         # "the efSearch parameter", "a parameter called emptyOutDirGlob": a name given to a

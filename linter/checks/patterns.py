@@ -17,7 +17,7 @@ from typing import Any
 from ..analysis import Analysis, SentenceInfo
 from ._prefilter import answerable
 from ._regex import LazyPatterns, RegexMatch
-from .base import Check, Hit, PhraseIndex, str_list
+from .base import Check, Hit, PhraseIndex, count, flag, str_list
 
 __all__ = ["PatternCheck"]
 
@@ -32,7 +32,7 @@ class PatternCheck(Check):
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__(detect, **kw)
-        ignore_case = bool(detect.get("ignore-case", False))
+        ignore_case = flag(detect, "ignore-case")
         patterns = str_list(detect, "patterns")
         if not patterns:
             raise ValueError("patterns must list at least one regular expression")
@@ -48,8 +48,8 @@ class PatternCheck(Check):
         self._others = LazyPatterns(others, ignore_case=ignore_case, trusted=self.trusted) if others else None
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
         self.unless = PhraseIndex(str_list(detect, "unless-any"))
-        self.max_per_story = int(detect.get("max-per-story", 3))
-        self.in_code_blocks = bool(detect.get("in-code-blocks", False))
+        self.max_per_story = count(detect, "max-per-story", 3)
+        self.in_code_blocks = flag(detect, "in-code-blocks")
 
     def scanned(self) -> list[tuple[str, bool]]:
         # The quick words hold a part of every match: where the story's one scan can answer

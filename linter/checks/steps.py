@@ -13,7 +13,7 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
 from ..parse import LIST_ITEM, SEC_AC, SEC_PROPOSAL
-from .base import Check, Hit, PhraseIndex, str_list
+from .base import Check, Hit, PhraseIndex, count, str_list
 from .identifiers import CAMEL, DOTTED, PATH, SNAKE
 
 
@@ -24,10 +24,12 @@ class StepListCheck(Check):
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({"context": "any", **detect}, **kw)
         self.technical = PhraseIndex(str_list(detect, "technical-terms"))
-        self.min_steps = int(detect.get("min-steps", 2))
+        self.min_steps = count(detect, "min-steps", 2)
         self.min_share = float(detect.get("min-share", 0.5))
+        if not 0.0 <= self.min_share <= 1.0:  # a share above 1 made the rule find nothing
+            raise ValueError(f"min-share must be from 0 to 1, not {detect['min-share']!r}")
         # this many build steps make a plan whatever else the list holds
-        self.enough_steps = int(detect.get("enough-steps", 3))
+        self.enough_steps = count(detect, "enough-steps", 3)
 
     def _technical(self, a: Analysis, s: SentenceInfo, *, spans: bool = True) -> bool:
         if self.technical.occurs(s):

@@ -26,7 +26,7 @@ from ._regex import (
     compile_patterns,
     join_patterns,
 )
-from .base import Check, Hit, PhraseIndex, str_list
+from .base import Check, Hit, PhraseIndex, count, str_list
 
 _PLACEHOLDER = lazy(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|docs\??|\.\.\.|_?no response_?|see above|same as above)\W*$", re.IGNORECASE)
 _WHY_HEADING = (
@@ -276,7 +276,7 @@ class AcceptanceCriteriaCheck(Check):
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({**detect, "context": "any"} if "context" not in detect else detect, **kw)
-        self.checklist_min = int(detect.get("checklist-min", 2))
+        self.checklist_min = count(detect, "checklist-min", 2)
         patterns = str_list(detect, "patterns")
         self.pattern = compile_patterns(patterns, ignore_case=True, trusted=self.trusted) if patterns else None
         self.key = (join_patterns(patterns), True)

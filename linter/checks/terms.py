@@ -15,7 +15,7 @@ from typing import Any
 from ..analysis import Analysis, SentenceInfo
 from ..lazyre import lazy
 from ..parse import SEC_AC
-from .base import Check, Hit, PhraseIndex, beside, str_list
+from .base import Check, Hit, PhraseIndex, beside, count, flag, str_list
 from .term_scan import TermScan
 
 #: A name only code spells (get_user, getUser, parse(), user.getName), for `code-sense-only`:
@@ -73,11 +73,11 @@ class TermCheck(Check):
         self.requires = PhraseIndex(str_list(detect, "requires-any"))
         self.unless = PhraseIndex(str_list(detect, "unless-any"))
         self.boost = PhraseIndex(str_list(detect, "boost-any"))
-        self.requires_code = bool(detect.get("requires-code", False))
+        self.requires_code = flag(detect, "requires-code")
         # in an acceptance criterion that orders nothing, a term counts only as the means the
         # criterion names ("paid via Stripe", "Sentry installed"), not as where its outcome
         # shows ("no duplicate lines reach Elasticsearch")
-        self.criteria_means_only = bool(detect.get("criteria-means-only", False))
+        self.criteria_means_only = flag(detect, "criteria-means-only")
         if self.criteria_means_only and self.context not in ("requirement", "any"):
             # elsewhere a criterion never reaches the test: the option would silently do nothing
             raise ValueError('criteria-means-only needs context = "requirement" (or "any")')
@@ -88,9 +88,9 @@ class TermCheck(Check):
         unlisted = sorted(self.code_sense_only - listed)
         if unlisted:
             raise ValueError(f"code-sense-only: {unlisted[0]!r} is not one of the rule's terms")
-        self.max_per_story = int(detect.get("max-per-story", 3))
-        self.title_only = bool(detect.get("title-only", False))
-        self.exclude_titles = bool(detect.get("exclude-titles", False))
+        self.max_per_story = count(detect, "max-per-story", 3)
+        self.title_only = flag(detect, "title-only")
+        self.exclude_titles = flag(detect, "exclude-titles")
         # the run's one pass over every term rule's words (set by the engine; see term_scan)
         self.scan: TermScan | None = None
         self.slot = 0

@@ -231,6 +231,23 @@ def test_skip_sections_names_kinds_of_section(tmp_path: Path, value: str, messag
     assert _terms(_check(tmp_path, {"id": "bug", "title": "Import fails", "body": bug})) == []
 
 
+@pytest.mark.parametrize(
+    ("detect", "message"),
+    [
+        ('kind = "pattern"\npatterns = ["zorblax"]\nignore-case = "false"', "ignore-case must be true or false, not 'false'"),
+        ('kind = "terms"\nterms = ["zorblax"]\ntitle-only = 1', "title-only must be true or false, not 1"),
+        ('kind = "terms"\nterms = ["zorblax"]\nmax-per-story = 0', "max-per-story must be a whole number of at least 1, not 0"),
+        ('kind = "identifiers"\nshapes = ["snake"]\nmax-per-story = -1', "max-per-story must be a whole number of at least 1"),
+        ('kind = "step-list"\ntechnical-terms = ["table"]\nmin-share = 5', "min-share must be from 0 to 1, not 5"),
+        ('kind = "step-list"\ntechnical-terms = ["table"]\nmin-steps = 2.5', "min-steps must be a whole number of at least 1"),
+    ],
+)
+def test_option_values_of_the_wrong_kind_are_refused(tmp_path: Path, detect: str, message: str) -> None:
+    # each was taken: "false" read as true, 0 sentences per story reported one, a share of 5 found nothing
+    with pytest.raises(ConfigError, match=f"ACME01.toml: detect: {message}"):
+        load_rule_file(_rule(tmp_path, detect))
+
+
 def test_criteria_means_only_needs_a_context_that_reaches_criteria(tmp_path: Path) -> None:
     path = _rule(tmp_path, 'kind = "terms"\nterms = ["kafka"]\ncriteria-means-only = true\ncontext = "directive"')
     with pytest.raises(ConfigError, match="criteria-means-only needs context"):
