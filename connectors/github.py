@@ -151,10 +151,24 @@ class EventIssue:
     ignore_reason: str | None = None
 
 
-def read_event(path: str | Path, *, repo: str | None = None) -> EventIssue:
+class NoIssueInEvent(Exception):
+    """The workflow ran on an event that names no issue (``pull_request``,
+    ``workflow_dispatch``, ...): nothing to lint, and no error either, since a workflow may
+    listen to more than ``issues``. The message says which event."""
+
+
+#: events whose payload carries the ``issue`` object storylint lints
+ISSUE_EVENTS = ("issues", "issue_comment")
+
+
+def read_event(
+    path: str | Path, *, repo: str | None = None, event_name: str | None = None
+) -> EventIssue:
     """Read an ``issues`` webhook payload file (no API call).
 
-    Raises InputError for a file that is not a JSON object with an ``issue``.
+    Raises NoIssueInEvent for another event's payload (``event_name`` is the runner's
+    ``$GITHUB_EVENT_NAME``; a payload with a ``pull_request`` is one too), and InputError
+    for a file that is not a JSON object with an ``issue``.
     """
     source = str(path)
     try:
@@ -167,6 +181,14 @@ def read_event(path: str | Path, *, repo: str | None = None) -> EventIssue:
         raise InputError(
             f"the event payload is not valid JSON ({type(exc).__name__})", source=source
         ) from None
+    if isinstance(payload, dict) and not isinstance(payload.get("issue"), dict):
+        name = event_name if event_name and event_name not in ISSUE_EVENTS else None
+        if name is None and isinstance(payload.get("pull_request"), dict):
+            name = "pull_request"
+        if name is not None:
+            raise NoIssueInEvent(
+                f"a {name} event names no issue: nothing to lint (storylint lints issues events)"
+            )
     if not isinstance(payload, dict) or not isinstance(payload.get("issue"), dict):
         raise InputError("not an issues event payload (no `issue` object)", source=source)
     item: dict[str, Any] = payload["issue"]

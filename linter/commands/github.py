@@ -245,13 +245,21 @@ def _event(
     roles_decide: bool,
     notices: list[str],
 ) -> Report:
-    from storylint.connectors.github import TeamResolver, read_event
+    from storylint.connectors.github import NoIssueInEvent, TeamResolver, read_event
     from storylint.connectors.github_writeback import IssueWriter, run_url_from_env
     from storylint.runner import check_stories
 
     env = os.environ
-    event = read_event(path, repo=env.get("GITHUB_REPOSITORY"))
     report = Report()
+    try:
+        event = read_event(
+            path, repo=env.get("GITHUB_REPOSITORY"), event_name=env.get("GITHUB_EVENT_NAME")
+        )
+    except NoIssueInEvent as exc:  # a workflow that listens to more than issues: not an error
+        notices.append(str(exc))
+        actions.append(str(exc))
+        log.info("%s", notices[-1])
+        return report
     writes = comment or bool(label)
     reason = scope.reason(event.story, roles_decide=roles_decide) if event.story else None
     if event.story is None:

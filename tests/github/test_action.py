@@ -93,7 +93,8 @@ class Runner:
         return EXPR.sub(value, text)
 
     def run(
-        self, payload: dict[str, Any], *, files: dict[str, str] | None = None, **given: str
+        self, payload: dict[str, Any], *, files: dict[str, str] | None = None,
+        event_name: str = "issues", **given: str,
     ) -> dict[str, Any]:
         """Run the steps; ``files`` are written into the workspace first (a checkout)."""
         self.runs += 1
@@ -121,7 +122,7 @@ class Runner:
             output_file.touch()
             env = subprocess_env(
                 PATH=f"{self.tool_bin}{os.pathsep}{os.environ['PATH']}",
-                GITHUB_ACTIONS="true", CI="true", GITHUB_EVENT_NAME="issues", GITHUB_EVENT_PATH=str(event),
+                GITHUB_ACTIONS="true", CI="true", GITHUB_EVENT_NAME=event_name, GITHUB_EVENT_PATH=str(event),
                 GITHUB_REPOSITORY=REPO, GITHUB_API_URL=self.fake_url, GITHUB_SERVER_URL="https://github.com",
                 GITHUB_RUN_ID="4242", GITHUB_WORKSPACE=str(work), GITHUB_ACTION_PATH=str(self.action_path),
                 GITHUB_STEP_SUMMARY=str(self.summary), GITHUB_OUTPUT=str(output_file), RUNNER_OS="Linux",
@@ -305,6 +306,28 @@ def test_pull_request_and_bot_issues_are_not_touched(runner: Runner, fake) -> No
     assert result["steps"]["lint"]["rc"] == 0
     assert fake.comments_on(REPO, 5) == [] and fake.comments_on(REPO, 6) == []
     assert [c for c in fake.calls if c.method != "GET"] == []
+
+
+@pytest.mark.parametrize("event_name", ["pull_request", "workflow_dispatch"])
+def test_an_event_without_an_issue_is_skipped_with_a_notice(runner: Runner, fake, event_name) -> None:
+    # a workflow that listens to more than `issues` runs the step on these too: not an error
+    from fake_github import repository, user
+
+    payload: dict[str, Any] = {"repository": repository(REPO), "sender": user("pm-alice", 1001)}
+    if event_name == "pull_request":
+        pr = issue(REPO, 5, "Use Redis", HOW, pull_request=True)
+        payload.update(action="opened", number=5, pull_request=pr)
+    else:
+        payload.update(inputs={}, ref="refs/heads/main", workflow=".github/workflows/storylint.yml")
+    result = runner.run(payload, event_name=event_name)
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 0, lint["stderr"]
+    notices = [ln for ln in lint["stdout"].splitlines() if "names no issue" in ln]
+    assert len(notices) == 1 and notices[0].startswith(f"::notice title=storylint::a {event_name} event")
+    _annotations_only(lint["stdout"])
+    assert result["outputs"] == {"findings": "0", "categories": "", "clean": "true"}
+    assert "event names no issue: nothing to lint" in runner.summary.read_text()
+    assert fake.calls == []
 
 
 def test_missing_permission_fails_with_one_clear_line(runner: Runner, fake) -> None:

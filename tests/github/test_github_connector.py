@@ -10,6 +10,7 @@ from github_helpers import ACTION_TOKEN, PERSONAL_TOKEN
 
 from storylint.connectors.github import (
     GitHubConnector,
+    NoIssueInEvent,
     TeamResolver,
     read_event,
     strip_empty_form_fields,
@@ -203,6 +204,18 @@ def test_event_bot_author_is_marked(tmp_path):
     path = tmp_path / "event.json"
     path.write_text(json.dumps(issues_event("opened", item, REPO)))
     assert read_event(path).story.author.is_bot
+
+
+@pytest.mark.parametrize(
+    ("content", "event_name"),
+    [(b'{"action": "opened", "number": 5, "pull_request": {"number": 5}}', None),
+     (b'{"inputs": {}, "ref": "refs/heads/main"}', "workflow_dispatch")],
+)  # fmt: skip
+def test_an_event_without_an_issue_is_no_error(tmp_path, content, event_name):
+    path = tmp_path / "event.json"
+    path.write_bytes(content)
+    with pytest.raises(NoIssueInEvent, match="event names no issue"):
+        read_event(path, repo=REPO, event_name=event_name)
 
 
 @pytest.mark.parametrize(
