@@ -418,8 +418,10 @@ class IssueWriter:
     ) -> None:
         requester = self.gh.requester
         path = f"{self._issue_path(number)}/labels"
+        # GitHub compares label names without case: `storylint` adds an existing `StoryLint`
+        on_issue = _label_on(label, current)
         if has_findings:
-            if current is not None and label in current:
+            if on_issue is not None:
                 done.label = "present"
                 return
             self.call(
@@ -428,10 +430,10 @@ class IssueWriter:
             )
             done.label = "added"
             return
-        if current is not None and label not in current:
+        if current is not None and on_issue is None:
             done.label = "absent"
             return
-        target = f"{path}/{quote(label, safe='')}"
+        target = f"{path}/{quote(on_issue or label, safe='')}"
         try:
             self.call(
                 f"DELETE {path}/{{name}}", lambda: requester.requestJsonAndCheck("DELETE", target)
@@ -441,6 +443,12 @@ class IssueWriter:
             if "HTTP 404" not in exc.message:  # "Label does not exist": nothing to remove
                 raise
             done.label = "absent"
+
+
+def _label_on(label: str, current: frozenset[str] | None) -> str | None:
+    """The issue's own spelling of `label`, compared without case as GitHub does; None if absent."""
+    folded = label.casefold()
+    return next((name for name in current or () if name.casefold() == folded), None)
 
 
 def _written_by(comment: dict[str, Any], login: str, uid: int | None) -> bool:

@@ -2,7 +2,8 @@
 
 It follows the public contract for the endpoints storylint uses: issues (with `Link`
 pagination and pull-request items), issue comments (create, edit, delete), issue labels,
-`/user`, team members and memberships; rate-limit headers on every answer; ETag and
+`/user`, team members and memberships; label names compared without case, as GitHub does
+(one repository label per name in any case); rate-limit headers on every answer; ETag and
 `If-None-Match` (304) on lists; GitHub's error bodies (`message`, `documentation_url`,
 `errors`). Faults can be queued: any status and body, HTML pages, truncated JSON,
 connection resets, slow answers. `on_request` hooks run before each answer, to change the
@@ -233,6 +234,9 @@ class FakeGitHub:
         self.issues: dict[str, dict[int, dict[str, Any]]] = {}
         self.comments: dict[int, dict[str, Any]] = {}  # id -> comment (with "_repo", "_number")
         self.teams: dict[str, set[str]] = {}  # "org/slug" -> logins
+        #: each repository's labels by case-folded name: GitHub compares label names without
+        #: case, so adding `StoryLint` to an issue when `storylint` exists adds `storylint`
+        self.repo_labels: dict[str, dict[str, dict[str, Any]]] = {}
         self.faults: list[Fault] = []
         self.calls: list[Call] = []
         #: called with the fake (lock held) and each request before it is answered
@@ -278,7 +282,21 @@ class FakeGitHub:
     def add_issue(self, repo: str, item: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             self.issues.setdefault(repo, {})[item["number"]] = copy.deepcopy(item)
+            for lb in item["labels"]:
+                self.repo_labels.setdefault(repo, {}).setdefault(lb["name"].casefold(), copy.deepcopy(lb))
         return item
+
+    def create_label(self, repo: str, name: str) -> dict[str, Any]:
+        """A repository label someone made in the web UI (`POST /repos/{repo}/labels`)."""
+        with self.lock:
+            return self._repo_label(repo, name)
+
+    def _repo_label(self, repo: str, name: str) -> dict[str, Any]:
+        """The repository's label of this name in any case; made with this spelling if none."""
+        labels = self.repo_labels.setdefault(repo, {})
+        if name.casefold() not in labels:
+            labels[name.casefold()] = label(repo, name, 6000 + len(labels))
+        return labels[name.casefold()]
 
     def add_comment(
         self, repo: str, number: int, body: str, author: dict[str, Any]
@@ -549,16 +567,17 @@ class _Handler(BaseHTTPRequestHandler):
                 names = (data or {}).get("labels")
                 if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
                     return self._invalid("Label", "labels", "invalid")
-                for n in names:
-                    if n not in [lb["name"] for lb in item["labels"]]:
-                        item["labels"].append(label(repo, n, 6000 + len(item["labels"])))
+                for n in names:  # the repository's label, whatever case the request spells it in
+                    existing = fake._repo_label(repo, n)
+                    if existing["name"].casefold() not in [lb["name"].casefold() for lb in item["labels"]]:
+                        item["labels"].append(copy.deepcopy(existing))
                 item["updated_at"] = fake._tick()
                 return 200, item["labels"], {}
             if method == "DELETE" and name is not None:
-                if name not in [lb["name"] for lb in item["labels"]]:
+                if name.casefold() not in [lb["name"].casefold() for lb in item["labels"]]:
                     return 404, {"message": "Label does not exist",
                                  "documentation_url": "https://docs.github.com/rest/reference/issues#remove-a-label-from-an-issue"}, {}  # fmt: skip
-                item["labels"] = [lb for lb in item["labels"] if lb["name"] != name]
+                item["labels"] = [lb for lb in item["labels"] if lb["name"].casefold() != name.casefold()]
                 item["updated_at"] = fake._tick()
                 return 200, item["labels"], {}
             if method == "GET":

@@ -113,6 +113,21 @@ def test_label_removal_404_is_fine(setup):
     assert done.label == "absent" and fake.calls[-1].status == 404
 
 
+def test_label_names_match_in_any_case_as_on_github(setup):
+    # a maintainer made the label as `StoryLint`; the Action's input says `storylint`
+    fake, writer = setup
+    fake.create_label(REPO, "StoryLint")
+    done = writer.apply(_result([_finding("x column")]), 1, comment=False, label="storylint",
+                        current_labels=_labels(fake))  # fmt: skip
+    assert done.label == "added" and fake.labels_on(REPO, 1) == ["StoryLint"]
+    posts = fake.count("POST")
+    done = writer.apply(_result([_finding("x column")]), 1, comment=False, label="storylint",
+                        current_labels=_labels(fake))  # fmt: skip
+    assert done.label == "present" and fake.count("POST") == posts  # no second add
+    done = writer.apply(_result([]), 1, comment=False, label="storylint", current_labels=_labels(fake))
+    assert done.label == "removed" and fake.labels_on(REPO, 1) == []  # clean: the label goes
+
+
 def test_duplicates_are_deleted_and_forged_markers_ignored(setup):
     fake, writer = setup
     for login, kind in (
