@@ -308,11 +308,24 @@ def _runner_files(report: Report, actions: list[str], summary: bool) -> None:
         set_outputs,
     )
 
+    env = os.environ
+    # a file the runner cannot take is one error line (exit 2), and the report still prints
     if summary:
-        append_summary(
-            os.environ.get("GITHUB_STEP_SUMMARY"), render_summary(report, actions=actions)
-        )
-    set_outputs(os.environ.get("GITHUB_OUTPUT"), outputs_for(report))
+        path = env.get("GITHUB_STEP_SUMMARY")
+        try:
+            append_summary(path, render_summary(report, actions=actions))
+        except OSError as exc:
+            report.errors.append(_unwritable("GITHUB_STEP_SUMMARY", "the job summary", path, exc))
+    path = env.get("GITHUB_OUTPUT")
+    try:
+        set_outputs(path, outputs_for(report))
+    except OSError as exc:
+        report.errors.append(_unwritable("GITHUB_OUTPUT", "the step outputs", path, exc))
+
+
+def _unwritable(variable: str, what: str, path: str | None, exc: OSError) -> Problem:
+    """One error line naming the runner file that could not be written, and why."""
+    return Problem(f"${variable}", f"cannot write {what} to {path}: {exc.strerror or type(exc).__name__}")
 
 
 def _association_hint(results: list[StoryResult], resolver: TeamResolver | None) -> str | None:

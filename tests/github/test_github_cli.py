@@ -250,6 +250,20 @@ def test_action_token_in_env_never_printed(fake, tmp_path):
     assert Path(summary).read_text().startswith("## storylint")
 
 
+@pytest.mark.parametrize("variable", ["GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT"])
+def test_a_runner_file_that_cannot_be_written_is_one_error_line(fake, tmp_path, variable):
+    item = fake.add_issue(REPO, issue(REPO, 1, "Carts", HOW))
+    event = tmp_path / "e.json"
+    event.write_text(json.dumps(issues_event("opened", item, REPO)))
+    files = {"GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "out")}
+    files[variable] = str(tmp_path / "missing" / "file")  # its folder does not exist
+    proc = storylint("github", "--event", str(event), "--format", "json", "--fail-on", "never", **files)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    [line] = [ln for ln in proc.stderr.splitlines() if ln.startswith("Error:")]
+    assert line.startswith(f"Error: ${variable}: cannot write") and "No such file or directory" in line
+    assert json.loads(proc.stdout)["findings"]  # the report is not lost
+
+
 @pytest.mark.parametrize("mode", ["event", "repo"])
 def test_a_token_an_error_body_echoes_is_never_printed(fake, tmp_path, mode):
     # a proxy or a GitHub Enterprise server may quote the request's Authorization header
