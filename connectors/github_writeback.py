@@ -269,6 +269,8 @@ class WriteBack:
     label: str = "none"  # added | removed | present | absent | none
     deleted_duplicates: int = 0
     comment_url: str | None = None
+    #: something the workflow's owner should fix (the token writes as another account)
+    warning: str | None = None
 
     def describe(self) -> str:
         parts = [f"comment {self.comment}", f"label {self.label}"]
@@ -303,6 +305,7 @@ class IssueWriter:
     bot_login: str = DEFAULT_BOT_LOGIN
     installation_token: bool = False
     _identity: tuple[str, int | None] | None = field(default=None, init=False)
+    _warned: bool = field(default=False, init=False)
 
     def apply(
         self,
@@ -325,8 +328,8 @@ class IssueWriter:
     def _issue_path(self, number: int) -> str:
         return f"/repos/{self.repo}/issues/{number}"
 
-    def _sticky_comments(self, number: int) -> list[dict[str, Any]]:
-        """Our own marked comments, oldest first (identity asked only when a marker exists)."""
+    def _marked_comments(self, number: int) -> list[dict[str, Any]]:
+        """Every comment on the issue that starts with the marker, whoever wrote it."""
         from .github import _pages
 
         path = f"{self._issue_path(number)}/comments"
@@ -335,10 +338,14 @@ class IssueWriter:
             for c in page:
                 if isinstance(c, dict) and str(c.get("body") or "").startswith(MARKER):
                     found.append(c)
-        if not found:
+        return found
+
+    def _own(self, marked: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Our own marked comments, oldest first (identity asked only when a marker exists)."""
+        if not marked:
             return []
         login, uid = self._whoami()
-        mine = [c for c in found if _written_by(c, login, uid)]
+        mine = [c for c in marked if _written_by(c, login, uid)]
         return sorted(mine, key=lambda c: int(c.get("id") or 0))
 
     def _whoami(self) -> tuple[str, int | None]:
@@ -366,7 +373,8 @@ class IssueWriter:
     def _sync_comment(
         self, result: StoryResult, number: int, has_findings: bool, done: WriteBack
     ) -> None:
-        stickies = self._sticky_comments(number)
+        marked = self._marked_comments(number)
+        stickies = self._own(marked)
         if has_findings:
             body = render_comment(result, run_url=self.run_url)
         elif stickies:
@@ -383,6 +391,7 @@ class IssueWriter:
             )
             done.comment = "created"
             done.comment_url = data.get("html_url") if isinstance(data, dict) else None
+            self._check_author(data, marked, done)
             return
         keep, *extra = stickies
         done.comment_url = keep.get("html_url")
@@ -396,16 +405,45 @@ class IssueWriter:
             )
             done.comment = "updated" if has_findings else "resolved"
         for c in extra:
-            path = f"/repos/{self.repo}/issues/comments/{c['id']}"
-            try:
-                self.call(
-                    f"DELETE {path}",
-                    functools.partial(requester.requestJsonAndCheck, "DELETE", path),
-                )
-                done.deleted_duplicates += 1
-            except PermanentConnectorError as exc:
-                if "HTTP 404" not in exc.message:
-                    raise
+            self._delete(c, done)
+
+    def _delete(self, comment: dict[str, Any], done: WriteBack) -> None:
+        """Delete a duplicate of our comment (one gone already is fine)."""
+        path = f"/repos/{self.repo}/issues/comments/{comment['id']}"
+        try:
+            self.call(
+                f"DELETE {path}",
+                functools.partial(self.gh.requester.requestJsonAndCheck, "DELETE", path),
+            )
+            done.deleted_duplicates += 1
+        except PermanentConnectorError as exc:
+            if "HTTP 404" not in exc.message:
+                raise
+
+    def _check_author(self, created: Any, marked: list[dict[str, Any]], done: WriteBack) -> None:
+        """The comment just created names who the token writes as. When that is not the
+        identity we looked for (a GitHub App's token without ``bot_login``), each run would
+        add one more comment: say what to set, and delete our older marked comments by that
+        same account (proven ours by this answer), so that one comment stays."""
+        author = created.get("user") if isinstance(created, dict) else None
+        login = author.get("login") if isinstance(author, dict) else None
+        if not isinstance(login, str) or not (self.installation_token or self._identity):
+            return  # identity not asked yet: no GET /user only for this check
+        expected, _ = self._whoami()
+        if login.casefold() == expected.casefold():
+            return
+        assert isinstance(author, dict)
+        uid = author.get("id") if isinstance(author.get("id"), int) else None
+        done.warning = (
+            f"the token writes comments as {login}, not {expected}: set the bot-login input "
+            f"(--bot-login, $STORYLINT_BOT_LOGIN) to {login}, or storylint cannot find its comment"
+        )
+        if not self._warned:
+            self._warned = True
+            log.warning("%s", done.warning)
+        for c in marked:
+            if _written_by(c, login, uid) and c.get("id") != created.get("id"):
+                self._delete(c, done)
 
     # -- label
     def _sync_label(

@@ -168,6 +168,7 @@ def github(
         store = open_store(store_url)
     actions: list[str] = []
     notices: list[str] = []
+    warnings: list[str] = []  # for the workflow's owner to fix (printed as ::warning)
     roles_decide = config.roles.has_people
     try:
         if repo:
@@ -182,7 +183,7 @@ def github(
             assert event_path is not None
             report = _event(
                 event_path, comment, label, linter, store, token, api_url, call, teams, actions,
-                writer_options, scope, roles_decide, notices,
+                writer_options, scope, roles_decide, notices, warnings,
             )  # fmt: skip
     finally:
         if store is not None:
@@ -195,6 +196,8 @@ def github(
 
         for notice in notices:
             click.echo(f"::notice title=storylint::{escape_data(notice)}")
+        for warning in warnings:
+            click.echo(f"::warning title=storylint::{escape_data(warning)}")
     s = call.stats
     log.info(
         "GitHub API: %d request(s), %d retried, %.1f s waited", s.requests, s.retries, s.waited
@@ -244,6 +247,7 @@ def _event(
     scope: IssueScope,
     roles_decide: bool,
     notices: list[str],
+    warnings: list[str],
 ) -> Report:
     from storylint.connectors.github import NoIssueInEvent, TeamResolver, read_event
     from storylint.connectors.github_writeback import IssueWriter, run_url_from_env
@@ -296,6 +300,9 @@ def _event(
             done = _write(writer, results[0], event.number, comment, label, event.labels, report)
             if done is not None:
                 actions.append(done.describe())
+                if done.warning:
+                    actions.append(done.warning)
+                    warnings.append(done.warning)
     return report
 
 

@@ -403,6 +403,23 @@ def test_another_apps_marked_comment_is_left_alone(runner: Runner, fake) -> None
     assert fake.count("GET", "/user") == 0 and fake.count("DELETE") == 0
 
 
+def test_an_app_token_without_bot_login_keeps_one_comment_and_says_what_to_set(runner: Runner, fake) -> None:
+    # the token input is a GitHub App's token, the bot-login input was forgotten (the default)
+    from fake_github import APP_BOT
+    from github_helpers import APP_TOKEN
+
+    fake.add_issue(REPO, issue(REPO, 22, "Save carts", HOW))
+    for action in ("opened", "edited", "edited"):
+        result = runner.run(issues_event(action, fake.issues[REPO][22], REPO), token=APP_TOKEN)
+        lint = result["steps"]["lint"]
+        assert lint["rc"] == 0, lint["stderr"]
+        [warning] = [ln for ln in lint["stdout"].splitlines() if ln.startswith("::warning title=storylint::")]
+        assert f"set the bot-login input (--bot-login, $STORYLINT_BOT_LOGIN) to {APP_BOT}" in warning
+        _annotations_only(lint["stdout"])
+    assert [c["user"]["login"] for c in fake.comments_on(REPO, 22)] == [APP_BOT]  # one, not three
+    assert "bot-login" in runner.summary.read_text()
+
+
 # -- the configuration file: optional at the default path, required anywhere else ---------------
 def _example_inputs() -> dict[str, str]:
     """The `with:` of the storylint step in the example workflow, as strings."""
