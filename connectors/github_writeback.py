@@ -321,6 +321,10 @@ class IssueWriter:
         if comment:
             self._sync_comment(result, number, has_findings, done)
         if label:
+            if done.comment == "resolved" and _label_on(label, current_labels) is None:
+                # findings until now, read fresh from the comments: a payload's labels may
+                # predate the run that added ours (an edit seconds after opening), so ask
+                current_labels = None
             self._sync_label(number, label, has_findings, current_labels, done)
         return done
 

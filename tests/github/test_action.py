@@ -255,6 +255,21 @@ def test_opened_edited_to_clean_reopened(runner: Runner, fake, capsys) -> None:
     assert fake.labels_on(REPO, 12) == ["storylint"]
 
 
+def test_an_edit_made_while_the_first_run_labelled_still_removes_the_label(runner: Runner, fake) -> None:
+    # the author fixes the story seconds after opening it: the `edited` payload was made
+    # before the `opened` run added the label, so its `labels` do not list it
+    item = fake.add_issue(REPO, issue(REPO, 14, "Save carts", HOW))
+    edited = issues_event("edited", {**item, "body": CLEAN}, REPO, changes={"body": {"from": HOW}})
+    first = runner.run(issues_event("opened", item, REPO))
+    assert first["steps"]["lint"]["rc"] == 0 and fake.labels_on(REPO, 14) == ["storylint"]
+    fake.issues[REPO][14]["body"] = CLEAN
+    second = runner.run(edited)
+    assert second["steps"]["lint"]["rc"] == 0, second["steps"]["lint"]["stderr"]
+    [comment] = fake.comments_on(REPO, 14)
+    assert "resolved" in comment["body"]
+    assert fake.labels_on(REPO, 14) == []  # not left on a clean story
+
+
 def test_fail_on_makes_the_step_fail(runner: Runner, fake) -> None:
     item = fake.add_issue(REPO, issue(REPO, 3, "Carts", HOW))
     result = runner.run(
