@@ -266,6 +266,10 @@ def _event(
         return report
     writes = comment or bool(label)
     reason = scope.reason(event.story, roles_decide=roles_decide) if event.story else None
+    if reason is None and event.story is not None and event.state == "closed":
+        # `on: issues` without `types` runs on every activity, `closed` included: a closed
+        # issue is done with, like batch mode's default --state open
+        reason = "the issue is closed (reopening it lints it again)"
     if event.story is None:
         actions.append(f"{event.repo}#{event.number} not checked: {event.ignore_reason}")
         log.info("%s", actions[-1])

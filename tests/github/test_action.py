@@ -507,6 +507,18 @@ def test_outsiders_and_bug_reports_get_a_notice_and_no_comment(runner: Runner, f
     assert "skipped" in runner.summary.read_text()
 
 
+def test_a_closed_issue_gets_no_coaching_comment(runner: Runner, fake) -> None:
+    # `on: issues` without `types` runs the step on every activity, `closed` included
+    item = fake.add_issue(REPO, issue(REPO, 42, "Save carts", HOW, state="closed"))
+    result = runner.run(issues_event("closed", item, REPO), **_example_inputs())
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 0, lint["stderr"]
+    [notice] = [ln for ln in lint["stdout"].splitlines() if "not linted" in ln]
+    assert notice.startswith("::notice title=storylint::") and "the issue is closed" in notice
+    assert fake.comments_on(REPO, 42) == [] and fake.labels_on(REPO, 42) == []
+    assert fake.calls == [] and result["outputs"]["clean"] == "true"
+
+
 def test_scope_inputs_widen_the_default(runner: Runner, fake) -> None:
     item = fake.add_issue(
         REPO, issue(REPO, 41, "Carts", HOW, association="NONE", login="visitor", labels=["bug"])
