@@ -94,7 +94,7 @@ class Runner:
 
     def run(
         self, payload: dict[str, Any], *, files: dict[str, str] | None = None,
-        event_name: str = "issues", **given: str,
+        event_name: str = "issues", env: dict[str, str] | None = None, **given: str,
     ) -> dict[str, Any]:
         """Run the steps; ``files`` are written into the workspace first (a checkout)."""
         self.runs += 1
@@ -120,7 +120,7 @@ class Runner:
                 continue  # the tool is in place (a warm runner / cache hit)
             output_file = work / f"output_{index}"
             output_file.touch()
-            env = subprocess_env(
+            step_env = subprocess_env(
                 PATH=f"{self.tool_bin}{os.pathsep}{os.environ['PATH']}",
                 GITHUB_ACTIONS="true", CI="true", GITHUB_EVENT_NAME=event_name, GITHUB_EVENT_PATH=str(event),
                 GITHUB_REPOSITORY=REPO, GITHUB_API_URL=self.fake_url, GITHUB_SERVER_URL="https://github.com",
@@ -128,14 +128,15 @@ class Runner:
                 GITHUB_STEP_SUMMARY=str(self.summary), GITHUB_OUTPUT=str(output_file), RUNNER_OS="Linux",
                 RUNNER_TEMP=str(work), HOME=str(self.tmp),
             )  # fmt: skip
+            step_env.update(env or {})  # the workflow's own `env:`
             for key, val in (step.get("env") or {}).items():
-                env[key] = self._expand(str(val), inputs, outputs)
+                step_env[key] = self._expand(str(val), inputs, outputs)
             script = work / f"step_{index}.sh"
             script.write_text(self._expand(step["run"], inputs, outputs))
             started = time.perf_counter()
             proc = subprocess.run(
                 ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", str(script)],
-                cwd=work, env=env, capture_output=True, text=True, timeout=120, check=False,
+                cwd=work, env=step_env, capture_output=True, text=True, timeout=120, check=False,
             )  # fmt: skip
             elapsed = time.perf_counter() - started
             step_id = step.get("id") or f"step{index}"
@@ -268,6 +269,19 @@ def test_an_edit_made_while_the_first_run_labelled_still_removes_the_label(runne
     [comment] = fake.comments_on(REPO, 14)
     assert "resolved" in comment["body"]
     assert fake.labels_on(REPO, 14) == []  # not left on a clean story
+
+
+def test_a_workflow_that_disables_pips_cache_skips_the_cache_step(runner: Runner, fake) -> None:
+    # PIP_NO_CACHE_DIR in the workflow's env makes `pip cache dir` fail; actions/cache with
+    # an empty `path` fails its step ("Input required and not supplied: path"), and the Action
+    item = fake.add_issue(REPO, issue(REPO, 15, "Save carts", HOW))
+    result = runner.run(issues_event("opened", item, REPO), env={"PIP_NO_CACHE_DIR": "1"})
+    located = result["steps"]["pip-cache"]
+    assert located["rc"] == 0 and result["step_outputs"]["pip-cache"]["dir"] == ""
+    assert result["steps"]["lint"]["rc"] == 0, result["steps"]["lint"]["stderr"]
+    [cache] = [s for s in ACTION["runs"]["steps"] if str(s.get("uses", "")).startswith("actions/cache@")]
+    assert "steps.pip-cache.outputs.dir" in cache["with"]["path"]
+    assert cache.get("if") == "steps.pip-cache.outputs.dir != ''"  # skipped when there is no dir
 
 
 def test_fail_on_makes_the_step_fail(runner: Runner, fake) -> None:
