@@ -280,9 +280,14 @@ def _event(
         log.info("%s", notices[-1])
     else:
         if writes and not token:
-            raise InputError(
-                "GITHUB_TOKEN is not set: --comment and --label need a token with issues: write"
-            )
+            # an error like a missing permission: the issue is still linted, and the job
+            # summary and annotations say what happened (exit 2)
+            report.errors.append(Problem(
+                f"{event.repo}#{event.number}",
+                "GITHUB_TOKEN is not set (the token input is empty?): --comment and --label need "
+                "a token with issues: write",
+            ))  # fmt: skip
+            writes = False
         gh = _client(token, api_url, batch=False) if (token or teams) else None
         story = event.story
         resolver = TeamResolver(gh, call, teams) if (teams and gh is not None) else None
@@ -291,7 +296,7 @@ def _event(
         results: list[StoryResult] = []
         report, _ = check_stories(
             [story], linter, store=store, source=f"github:{event.repo}", command="github",
-            on_result=results.append,
+            on_result=results.append, report=report,
         )  # fmt: skip
         hint = _association_hint(results, resolver)
         if hint:

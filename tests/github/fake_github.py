@@ -282,7 +282,7 @@ class FakeGitHub:
     def add_issue(self, repo: str, item: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             self.issues.setdefault(repo, {})[item["number"]] = copy.deepcopy(item)
-            for lb in item["labels"]:
+            for lb in item.get("labels") or []:
                 self.repo_labels.setdefault(repo, {}).setdefault(lb["name"].casefold(), copy.deepcopy(lb))
         return item
 

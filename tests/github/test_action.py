@@ -377,6 +377,21 @@ def test_missing_permission_fails_with_one_clear_line(runner: Runner, fake) -> N
     assert ACTION_TOKEN not in lint["stderr"] + lint["stdout"]
 
 
+def test_an_empty_token_input_is_one_error_and_the_summary_still_says_so(runner: Runner, fake) -> None:
+    # `token: ${{ secrets.STORYLINT_TOKEN }}` with the secret missing gives an empty token
+    item = fake.add_issue(REPO, issue(REPO, 10, "Carts", HOW))
+    result = runner.run(issues_event("opened", item, REPO), token="")
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 2 and "Traceback" not in lint["stderr"]
+    [error] = [ln for ln in lint["stderr"].splitlines() if ln.startswith("Error:")]
+    assert "GITHUB_TOKEN is not set" in error and "issues: write" in error
+    assert [ln for ln in lint["stdout"].splitlines() if ln.startswith("::error title=storylint::")]
+    assert [ln for ln in lint["stdout"].splitlines() if ln.startswith("::warning title=TC01")]  # still linted
+    summary = runner.summary.read_text()
+    assert "GITHUB\\_TOKEN is not set" in summary and "**1** checked" in summary
+    assert result["outputs"]["clean"] == "false" and fake.calls == []
+
+
 # -- static checks on the Action and the example workflow ---------------------------------------
 def test_no_expression_in_any_run_script_and_no_event_data_in_env() -> None:
     for step in ACTION["runs"]["steps"]:
