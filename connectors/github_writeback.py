@@ -54,6 +54,8 @@ _LISTED = 100
 #: bytes kept for the "...and N more" notes
 _NOTES = 200
 EXCERPT_CHARS = 160
+#: the footer line's start; the line holds the run's link, which changes every run
+_FOOTER_START = "<sub>storylint"
 _ICON = {"error": "\u274c", "warning": "\u26a0\ufe0f", "info": "\u2139\ufe0f"}
 
 
@@ -154,7 +156,7 @@ def _footer(run_url: str | None) -> str:
         if run_url and run_url.startswith("https://")
         else ""
     )
-    return f"<sub>storylint{link} \u00b7 a coaching note, not a gate</sub>\n"
+    return f"{_FOOTER_START}{link} \u00b7 a coaching note, not a gate</sub>\n"
 
 
 def _nbytes(text: str) -> int:
@@ -504,4 +506,17 @@ def _written_by(comment: dict[str, Any], login: str, uid: int | None) -> bool:
 
 
 def _same_body(old: Any, new: str) -> bool:
-    return isinstance(old, str) and old.replace("\r\n", "\n").rstrip() == new.rstrip()
+    """The same coaching, whichever run wrote it: the footer's run link is left out.
+
+    Each workflow run has its own link; editing the comment only for it would change the
+    comment on every run, and with a token whose edits start workflows (a GitHub App's),
+    a workflow on `issue_comment` would run again and again.
+    """
+    return isinstance(old, str) and _coaching(old) == _coaching(new)
+
+
+def _coaching(body: str) -> str:
+    """A comment body without its footer line, line endings as GitHub's editor leaves them."""
+    text = body.replace("\r\n", "\n").rstrip()
+    head, _, last = text.rpartition("\n")
+    return head.rstrip() if last.startswith(_FOOTER_START) else text

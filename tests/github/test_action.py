@@ -284,6 +284,29 @@ def test_a_workflow_that_disables_pips_cache_skips_the_cache_step(runner: Runner
     assert cache.get("if") == "steps.pip-cache.outputs.dir != ''"  # skipped when there is no dir
 
 
+def test_a_new_run_with_the_same_findings_leaves_the_comment_alone(runner: Runner, fake) -> None:
+    # with a GitHub App's token, a comment edit starts workflows: a workflow that also runs on
+    # `issue_comment` would be started again by each edit storylint made only for its run link
+    import copy
+
+    from fake_github import APP_BOT, repository
+    from github_helpers import APP_TOKEN
+
+    app = {"token": APP_TOKEN, "bot-login": APP_BOT}
+    item = fake.add_issue(REPO, issue(REPO, 16, "Save carts", HOW))
+    first = runner.run(issues_event("opened", item, REPO), env={"GITHUB_RUN_ID": "5001"}, **app)
+    assert first["steps"]["lint"]["rc"] == 0, first["steps"]["lint"]["stderr"]
+    [comment] = fake.comments_on(REPO, 16)
+    for run_id in ("5002", "5003"):  # each run started by the comment event of the one before
+        edited = {"action": "edited", "issue": copy.deepcopy(fake.issues[REPO][16]),
+                  "comment": {k: v for k, v in comment.items() if k[0] != "_"}, "changes": {"body": {"from": "..."}},
+                  "repository": repository(REPO), "sender": comment["user"]}  # fmt: skip
+        result = runner.run(edited, event_name="issue_comment", env={"GITHUB_RUN_ID": run_id}, **app)
+        assert result["steps"]["lint"]["rc"] == 0, result["steps"]["lint"]["stderr"]
+        assert "comment unchanged" in runner.summary.read_text().rsplit("## storylint", 1)[1]
+    assert fake.count("PATCH") == 0 and len(fake.comments_on(REPO, 16)) == 1
+
+
 def test_fail_on_makes_the_step_fail(runner: Runner, fake) -> None:
     item = fake.add_issue(REPO, issue(REPO, 3, "Carts", HOW))
     result = runner.run(
