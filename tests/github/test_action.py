@@ -520,6 +520,24 @@ def test_storylint_toml_in_the_workspace_is_used(runner: Runner, fake) -> None:
     assert result["outputs"]["clean"] == "true" and fake.comments_on(REPO, 31) == []
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [(".storylint.toml", '[roles]\nlogins = ["someone-else"]\n'),
+     ("pyproject.toml", '[project]\nname = "shop"\n\n[tool.storylint.roles]\nlogins = ["someone-else"]\n')],
+)  # fmt: skip
+def test_another_config_file_in_the_workspace_is_used_without_a_wrong_notice(
+    runner: Runner, fake, name, text
+) -> None:
+    # storylint finds .storylint.toml and pyproject.toml's [tool.storylint] too: the notice
+    # must not say "built-in defaults" while that configuration decides
+    item = fake.add_issue(REPO, issue(REPO, 34, "Save carts", HOW))
+    result = runner.run(issues_event("opened", item, REPO), files={name: text})
+    lint = result["steps"]["lint"]
+    assert lint["rc"] == 0, lint["stderr"]
+    assert "built-in defaults" not in lint["stdout"]
+    assert result["outputs"]["clean"] == "true" and fake.comments_on(REPO, 34) == []  # it was used
+
+
 def test_an_explicit_config_that_does_not_exist_is_an_error(runner: Runner, fake) -> None:
     item = fake.add_issue(REPO, issue(REPO, 32, "Save carts", HOW))
     result = runner.run(issues_event("opened", item, REPO), config=".github/storylint.toml")
