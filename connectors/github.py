@@ -215,6 +215,11 @@ def read_event(
     if is_pull_request(item):
         event.ignore_reason = "pull request"
         return event
+    if event_name == "issue_comment" and action == "deleted":
+        # a comment is gone, the issue is not; and linting would write again the storylint
+        # comment someone may just have deleted on purpose
+        event.ignore_reason = "a comment was deleted (the issue did not change)"
+        return event
     if action in ("deleted", "transferred"):
         event.ignore_reason = f"issue {action}"
         return event

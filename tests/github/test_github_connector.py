@@ -199,6 +199,19 @@ def test_event_pull_request_is_ignored(tmp_path):
     assert event.story is None and event.ignore_reason == "pull request"
 
 
+def test_a_deleted_comment_is_not_a_deleted_issue(tmp_path):
+    from fake_github import user
+
+    item = issue(REPO, 8, "Carts", "body")
+    payload = {**issues_event("opened", item, REPO), "action": "deleted",
+               "comment": {"id": 1, "body": "thanks", "user": user("bob", 7)}}  # fmt: skip
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(payload))
+    event = read_event(path, event_name="issue_comment")
+    assert event.story is None and event.ignore_reason == "a comment was deleted (the issue did not change)"
+    assert read_event(path, event_name="issues").ignore_reason == "issue deleted"
+
+
 def test_event_bot_author_is_marked(tmp_path):
     item = issue(REPO, 9, "Bump", "body", login="dependabot[bot]", user_type="Bot")
     path = tmp_path / "event.json"
