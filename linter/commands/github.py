@@ -149,8 +149,8 @@ def github(
             raise click.UsageError(
                 "give --repo OWNER/NAME, or --event PATH (or run in an Action: $GITHUB_EVENT_PATH)"
             )
-    if label is not None and not label.strip():
-        label = None
+    if label is not None:  # GitHub refuses a label name with whitespace around it (422)
+        label = label.strip() or None
     scope = _scope(associations, skip_labels)
     bot_login = bot_login.strip()
     if not bot_login:

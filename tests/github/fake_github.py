@@ -567,6 +567,8 @@ class _Handler(BaseHTTPRequestHandler):
                 names = (data or {}).get("labels")
                 if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
                     return self._invalid("Label", "labels", "invalid")
+                if any(n != n.strip() for n in names):  # GitHub: 422 "invalid" for " kt-ea"
+                    return self._invalid("Label", "name", "invalid")
                 for n in names:  # the repository's label, whatever case the request spells it in
                     existing = fake._repo_label(repo, n)
                     if existing["name"].casefold() not in [lb["name"].casefold() for lb in item["labels"]]:

@@ -307,6 +307,18 @@ def test_a_new_run_with_the_same_findings_leaves_the_comment_alone(runner: Runne
     assert fake.count("PATCH") == 0 and len(fake.comments_on(REPO, 16)) == 1
 
 
+def test_a_label_input_with_spaces_around_it_is_the_label(runner: Runner, fake) -> None:
+    # a quoted or folded YAML value keeps them (`label: >` adds a newline); GitHub answers
+    # 422 "invalid" to a label name that starts or ends with whitespace
+    item = fake.add_issue(REPO, issue(REPO, 17, "Save carts", HOW))
+    result = runner.run(issues_event("opened", item, REPO), label=" storylint\n")
+    assert result["steps"]["lint"]["rc"] == 0, result["steps"]["lint"]["stderr"]
+    assert fake.labels_on(REPO, 17) == ["storylint"]
+    fake.issues[REPO][17]["body"] = CLEAN
+    result = runner.run(issues_event("edited", fake.issues[REPO][17], REPO), label=" storylint\n")
+    assert result["steps"]["lint"]["rc"] == 0 and fake.labels_on(REPO, 17) == []
+
+
 def test_fail_on_makes_the_step_fail(runner: Runner, fake) -> None:
     item = fake.add_issue(REPO, issue(REPO, 3, "Carts", HOW))
     result = runner.run(
