@@ -4,7 +4,7 @@ A sink at the end of the flow: it reads `StoryResult` and `Finding` records and 
 the engine.
 
 **Sticky comment.** Exactly one storylint comment per issue, found again by a hidden
-HTML marker at the very start of the body *and* an author that is the token's own
+HTML marker in the body (written at its start) *and* an author that is the token's own
 identity: the login `GET /user` names (a personal token), or the configured bot login
 (`github-actions[bot]` by default) for an installation token, which `GET /user` answers
 with 403. Neither a person who pastes the marker nor another app's bot can get its
@@ -335,14 +335,18 @@ class IssueWriter:
         return f"/repos/{self.repo}/issues/{number}"
 
     def _marked_comments(self, number: int) -> list[dict[str, Any]]:
-        """Every comment on the issue that starts with the marker, whoever wrote it."""
+        """Every comment on the issue that holds the marker, whoever wrote it.
+
+        Anywhere in the body, not only at its start: someone with write access may edit our
+        comment and put a note above it. Whose comment it is, the author decides (`_own`).
+        """
         from .github import _pages
 
         path = f"{self._issue_path(number)}/comments"
         found: list[dict[str, Any]] = []
         for page in _pages(self.gh, self.call, path, {"per_page": 100}):
             for c in page:
-                if isinstance(c, dict) and str(c.get("body") or "").startswith(MARKER):
+                if isinstance(c, dict) and MARKER in str(c.get("body") or ""):
                     found.append(c)
         return found
 

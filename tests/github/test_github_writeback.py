@@ -150,6 +150,17 @@ def test_duplicates_are_deleted_and_forged_markers_ignored(setup):
     assert fake.count("GET", "/user") == 0  # an installation token is its bot: nothing to ask
 
 
+def test_our_comment_is_found_after_someone_wrote_above_the_marker(setup):
+    # a maintainer edits storylint's comment in the web UI and puts a note on top
+    fake, writer = setup
+    writer.apply(_result([_finding("x column")]), 1, comment=True, label=None, current_labels=None)
+    [ours] = fake.comments_on(REPO, 1)
+    ours["body"] = "**Lead:** ignore the first one.\r\n\r\n" + ours["body"].replace("\n", "\r\n")
+    done = writer.apply(_result([_finding("a Redis cache")]), 1, comment=True, label=None,
+                        current_labels=None)  # fmt: skip
+    assert done.comment == "updated" and [c["id"] for c in fake.comments_on(REPO, 1)] == [ours["id"]]
+
+
 def test_personal_token_finds_its_own_comment(fake, caller):
     fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
     writer = IssueWriter(make_client(PERSONAL_TOKEN, fake.url), caller, REPO)
