@@ -58,9 +58,9 @@ class Check:
         # a string ("repro") was read as its letters and a misspelt kind ("repo") as none:
         # either way the default's repro sections silently counted again
         skip = str_list(detect, "skip-sections") if "skip-sections" in detect else [SEC_REPRO]
-        unknown = next((name for name in skip if name not in SECTIONS), None)
-        if unknown is not None:
-            raise ValueError(f"skip-sections: unknown section kind {unknown!r} (known: {', '.join(SECTIONS)})")
+        stray = next((name for name in skip if name not in SECTIONS), None)
+        if stray is not None:
+            raise ValueError(f"skip-sections: unknown section kind {stray!r} (known: {', '.join(SECTIONS)})")
         self.skip_sections = frozenset(skip)
         self.holds_in_behaviour = flag(detect, "holds-in-behaviour", type(self).holds_in_behaviour)
         # Literal substrings one of which must occur for the check to be worth running
