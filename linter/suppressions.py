@@ -22,6 +22,14 @@ _HEAD_RE = lazy(
     r"storylint[-: ]?(?:disable|ignore)(-line)?[ \t]{0,20}[:=]?[ \t]{0,20}"
     r"([A-Za-z]{2,4}[0-9]{0,3}(?:[ \t]*,[ \t]*[A-Za-z]{2,4}[0-9]{0,3}){0,50})?"  # none: a directive that names no rule
 )
+#: What may stand before a whole-story directive on its line: list or quote markers, opening
+#: tags, `<!--`. After other words it is prose quoting the syntax ("to silence a rule, write:
+#: storylint-disable TC01 -- why" in an issue template), which must not turn TC01 off for
+#: every issue made from the template. (`-line` directives end a line of prose, as `noqa` does.)
+_LEAD_RE = lazy(
+    r"[ \t]*+(?:(?:>|[-*+#]|\d{1,9}[.)])[ \t]*+)*+(?:<[A-Za-z][^<>\n]{0,60}+>[ \t]*+)*+(?:<!--[ \t]*+)?"
+)
+_LEAD_MAX = 200
 _REASON_SEP_RE = lazy(r"[ \t]{0,20}(?:--(?!>)|\u2014|:)[ \t]{0,20}")
 REASON_MAX = 300  # characters of a reason, and of the blanks between it and the directive's end
 _REACH = 20 + 2 + 20 + 2 * REASON_MAX + 3  # the farthest a directive's end can be from its codes
@@ -61,6 +69,9 @@ def find_suppressions(title: str, body: str) -> list[Suppression]:
             if ended is None:  # codes (or no code) followed by more words: prose, not a directive
                 pos = m.start() + 1  # ("storylint-disable storylint-disable TC": its "codes" were "stor")
                 continue
+            if not m.group(1) and not _leads_its_line(text, m.start()):
+                pos = m.end()  # a whole-story directive after other words: the syntax quoted
+                continue
             end, reason = ended
             codes = tuple(c.strip().upper() for c in m.group(2).split(",")) if m.group(2) else ()
             line = text.count("\n", 0, m.start()) + 1
@@ -70,6 +81,16 @@ def find_suppressions(title: str, body: str) -> list[Suppression]:
             # a directive that names no code covers nothing: one after it on its line still counts
             pos = end if codes else m.end()
     return out
+
+
+def _leads_its_line(text: str, start: int) -> bool:
+    """Only markers, tags or `<!--` stand before `start` on its line (looked for within
+    `_LEAD_MAX` characters: a body of one long line quoting the syntax stays linear)."""
+    window = max(0, start - _LEAD_MAX)
+    newline = text.rfind("\n", window, start)
+    if newline < 0 and window > 0:
+        return False
+    return _LEAD_RE.fullmatch(text, newline + 1, start) is not None
 
 
 def _directive_end(text: str, pos: int) -> tuple[int, str] | None:

@@ -91,6 +91,27 @@ def test_a_suppression_that_names_no_code_is_reported_not_silently_ignored(direc
     assert [(r, line) for r, line, _ in meta[1:]] == [("SL01", 5), ("SL01", 5), ("SL02", 5)]
 
 
+@pytest.mark.parametrize(
+    ("body", "suppressed"),
+    [
+        # an issue template that tells how to silence a rule quotes the syntax: that is no directive
+        ("<!-- Describe the need. To silence a rule on purpose, write: storylint-disable TC01 -- why -->", False),
+        ("Write `storylint-disable TC01 -- why` in the body to silence a rule.", False),
+        ("(" + " " * 200 + "storylint-disable TC01 -- one long line of prose before it)", False),
+        # a directive starts its line, after list or quote markers, tags or `<!--`
+        ("<!-- storylint-disable TC01 -- agreed with the team -->", True),
+        ("<p><!-- storylint-disable TC01 -- agreed with the team --></p>", True),
+        ("> - storylint-disable TC01 -- agreed with the team", True),
+        ("Notes:\n" + " " * 199 + "storylint-disable TC01 -- agreed with the team", True),
+    ],
+)
+def test_a_whole_story_directive_must_lead_its_line(body: str, suppressed: bool) -> None:
+    story = Story(id="1", title="Saved carts", body=f"We should cache the carts in Redis.\n\n{body}")
+    rules = [f.rule for f in LINTER.lint(story).findings]
+    assert ("TC01" not in rules) is suppressed
+    assert ("SL01" in rules) is False  # the quoted syntax is no unused directive either
+
+
 def test_line_suppression_only_covers_its_line() -> None:
     body = "Cache the totals in Redis. storylint-disable-line TC01 -- agreed with the team\n\nAlso send them to Kafka."
     result = LINTER.lint(Story(id="1", title="Totals", body=body))
