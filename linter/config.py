@@ -148,16 +148,23 @@ def _storylint_table(data: dict[str, Any], file: Path) -> dict[str, Any]:
     return table
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    skipped = 0
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
+        # a byte-order mark (Windows editors save one) is no statement: read past it, as the
+        # story files and corpora are
+        skipped = len(_BOM) if raw.startswith(_BOM) else 0
+        return tomllib.loads(raw[skipped:].decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", file=str(path)) from None
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1 if isinstance(exc.object, bytes) else None
         where = f" (line {line})" if line else ""
-        raise ConfigError(f"invalid TOML: not UTF-8 at byte {exc.start}{where}", file=str(path)) from None
+        raise ConfigError(f"invalid TOML: not UTF-8 at byte {exc.start + skipped}{where}", file=str(path)) from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", file=str(path)) from None
 

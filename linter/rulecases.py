@@ -49,7 +49,7 @@ class Outcome:
 def load_cases(path: Path, code: str) -> list[Case]:
     """The cases of rule `code` in `path`; a malformed file is one ConfigError naming it."""
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = tomllib.loads(path.read_text("utf-8-sig"))  # past a byte-order mark, as the rule file
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read rule cases: {exc}", file=str(path)) from None
     unknown_tables = sorted(set(data) - {"case"})

@@ -196,7 +196,7 @@ def load_rule_file(
     name = str(path)
     try:
         if data is None:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # past a byte-order mark, as the config
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", file=name) from None
     except (OSError, UnicodeDecodeError) as exc:

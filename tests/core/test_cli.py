@@ -138,6 +138,17 @@ def test_a_tool_key_that_is_no_table_names_file_and_key(tmp_path: Path, name: st
     assert res.stderr == f"Error: {tmp_path / name}: {key}: must be a table\n"
 
 
+def test_a_config_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Windows editors save one; it was "invalid TOML: Invalid statement (at line 1, column 1)"
+    (tmp_path / "storylint.toml").write_bytes(b'\xef\xbb\xbfselect = ["MO"]\n')
+    res = run("check", "-", "--format", "json", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    assert {f["rule"] for f in json.loads(res.stdout)["findings"]} == {"MO01"}
+    (tmp_path / "storylint.toml").write_bytes(b'\xef\xbb\xbfselect = ["MO"]\n\xff\n')
+    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 2 and res.stderr.endswith("storylint.toml: invalid TOML: not UTF-8 at byte 19 (line 2)\n")
+
+
 def test_pyproject_config_is_found(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.storylint]\nignore = ["DM", "TC", "MO", "AC"]\n')
     res = run("check", "-", "--format", "json", stdin=json.dumps(HOW), cwd=tmp_path)

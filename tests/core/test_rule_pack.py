@@ -9,6 +9,7 @@ import pytest
 
 from storylint.errors import ConfigError
 from storylint.model import CATEGORIES, HOW_CATEGORIES
+from storylint.rulecases import load_cases
 from storylint.rulepack import DOC_SECTIONS, load_rule_file, load_rulepack, rules_dir
 
 PACK = load_rulepack()
@@ -60,6 +61,18 @@ def test_optional_rule_keys_of_the_wrong_type_name_file_and_key(tmp_path: Path, 
     with pytest.raises(ConfigError) as err:
         load_rule_file(bad)
     assert err.value.message.startswith(f"{bad}: {key}: ") and message in err.value.message
+
+
+def test_a_byte_order_mark_is_read_past_in_rule_and_cases_files(tmp_path: Path) -> None:
+    # Windows editors save one; it was "invalid TOML: Invalid statement (at line 1, column 1)"
+    bom = "\ufeff"
+    rule = tmp_path / "ACME01.toml"
+    rule.write_text(f'{bom}code = "ACME01"\nname = "x"\ncategory = "technology"\nmessage = "m"\n'
+                    '[detect]\nkind = "terms"\nterms = ["zorblax"]\n', encoding="utf-8")  # fmt: skip
+    assert load_rule_file(rule).code == "ACME01"
+    cases = tmp_path / "ACME01.cases.toml"
+    cases.write_text(f'{bom}[[case]]\nid = "a"\nresult = "fail"\ntitle = "Use zorblax"\n', encoding="utf-8")
+    assert [c.id for c in load_cases(cases, "ACME01")] == ["a"]
 
 
 def test_user_rule_folder_extends_the_pack(tmp_path: Path) -> None:
