@@ -105,7 +105,10 @@ def run_case(case: Case, extend_rules: list[Path] | None = None) -> Outcome:
     """Lint the case's story with its rule alone, at any confidence: a case pins what the
     rule detects, not what calibration makes of it."""
     settings: dict[str, Any] = {"min-confidence": 0.0, **case.config}
-    settings["select"] = list(dict.fromkeys([*case.select, *settings.get("select", [])]))
+    more = settings.get("select", [])
+    # a `select = "TC"` of the case's config is the configuration's error to report: spread,
+    # it was the prefixes "T" and "C" (every TC and CS rule)
+    settings["select"] = list(dict.fromkeys([*case.select, *more])) if isinstance(more, list) else more
     if extend_rules:
         settings.setdefault("extend-rules", [str(d.resolve()) for d in extend_rules])
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from storylint.errors import ConfigError
 from storylint.rulecases import Case, rule_cases, run_case
 from storylint.rulepack import load_rulepack, rules_dir
 
@@ -38,3 +39,11 @@ def test_cases_are_found_for_every_case_file() -> None:
     # a rule file and its cases pair by code: none is left out of the harness
     on_disk = sum(path.read_text("utf-8").count("[[case]]") for path in rules_dir().rglob("*.cases.toml"))
     assert len(_cases()) == on_disk
+
+
+def test_a_cases_config_select_that_is_no_list_is_an_error_naming_the_case() -> None:
+    # it was spread into letters: select = "TC" enabled the prefixes "T" and "C"
+    case = Case(code="TC01", id="x", result="pass", title="Use Redis", select=("TC01",), config={"select": "CS"},
+                path="TC01.cases.toml", number=3)  # fmt: skip
+    with pytest.raises(ConfigError, match="^TC01.cases.toml: case\\[3\\]: select: Input should be a valid list"):
+        run_case(case)
