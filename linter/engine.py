@@ -407,6 +407,11 @@ class Linter:
         sups = find_suppressions(parsed.title, parsed.body)  # the text positions refer to
         if not sups:
             return findings, []
+        if self.pack.aliases:
+            # a renamed rule keeps its old code for the directives written with it, as the
+            # configuration and the labels do (`storylint-disable ACME01` of ACME02)
+            for s in sups:
+                s.codes = tuple(self.pack.resolve(code) for code in s.codes)
         kept: list[Finding] = []
         meta_findings: list[Finding] = []
         for f in findings:

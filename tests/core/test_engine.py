@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -110,6 +111,17 @@ def test_a_whole_story_directive_must_lead_its_line(body: str, suppressed: bool)
     rules = [f.rule for f in LINTER.lint(story).findings]
     assert ("TC01" not in rules) is suppressed
     assert ("SL01" in rules) is False  # the quoted syntax is no unused directive either
+
+
+def test_a_suppression_with_a_renamed_rules_old_code_still_covers_it(tmp_path: Path) -> None:
+    # the configuration and the labels read an alias as its rule; the story's own directives did not
+    (tmp_path / "ACME02.toml").write_text(
+        'code = "ACME02"\nname = "in-house-framework"\ncategory = "technology"\nmessage = "{term} is ours"\n'
+        'aliases = ["ACME01"]\n[detect]\nkind = "terms"\nterms = ["zorblax"]\n'
+    )
+    linter = Linter(config_from_dict({"extend-rules": [str(tmp_path)], "select": ["ACME", "SL"]}))
+    body = "We should use zorblax here.\n\n<!-- storylint-disable acme01 -- our framework team -->"
+    assert linter.lint(Story(id="1", title="Rewrite the importer", body=body)).findings == []
 
 
 def test_line_suppression_only_covers_its_line() -> None:
