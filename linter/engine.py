@@ -207,9 +207,11 @@ class Linter:
 
     def _severity_overrides(self) -> dict[str, str]:
         out: dict[str, str] = {}
+        # a renamed rule's old code names it here too, as in select and ignore
+        overrides = [(self.pack.resolve(prefix), sev) for prefix, sev in self.config.severity.items()]
         for rule in self.rules:
             best = -1
-            for prefix, sev in self.config.severity.items():
+            for prefix, sev in overrides:
                 if _specificity(rule.code, prefix) > best:
                     best, out[rule.code] = _specificity(rule.code, prefix), sev
         return out

@@ -124,6 +124,17 @@ def test_a_suppression_with_a_renamed_rules_old_code_still_covers_it(tmp_path: P
     assert linter.lint(Story(id="1", title="Rewrite the importer", body=body)).findings == []
 
 
+def test_a_severity_for_a_renamed_rules_old_code_applies_to_it(tmp_path: Path) -> None:
+    # accepted as a known code, then matched against no rule: the finding kept its own severity
+    (tmp_path / "ACME02.toml").write_text(
+        'code = "ACME02"\nname = "in-house-framework"\ncategory = "technology"\nmessage = "{term} is ours"\n'
+        'aliases = ["ACME01"]\n[detect]\nkind = "terms"\nterms = ["zorblax"]\n'
+    )
+    linter = Linter(config_from_dict({"extend-rules": [str(tmp_path)], "select": ["ACME"], "severity": {"ACME01": "error"}}))
+    findings = linter.lint(Story(id="1", title="Rewrite the importer", body="We should use zorblax here.")).findings
+    assert [(f.rule, f.severity) for f in findings] == [("ACME02", "error")]
+
+
 def test_line_suppression_only_covers_its_line() -> None:
     body = "Cache the totals in Redis. storylint-disable-line TC01 -- agreed with the team\n\nAlso send them to Kafka."
     result = LINTER.lint(Story(id="1", title="Totals", body=body))
