@@ -182,11 +182,13 @@ def load_config(path: str | Path | None = None, *, discover: bool = True) -> Con
         return Config()
     log.info("configuration: %s", file.resolve() if path is None else file)
     data = _read_toml(file)
-    if file.name == "pyproject.toml":
-        data = _storylint_table(data, file)
-    elif "tool" in data and not set(data) & set(_known_keys(("",))):
-        # a file laid out as a pyproject.toml under another name ([project], [tool.storylint]):
-        # only its [tool.storylint] table is ours
+    if file.name == "pyproject.toml" or ("tool" in data and not set(data) & set(_known_keys(("",)))):
+        # a pyproject.toml, or a file laid out as one under another name ([project],
+        # [tool.storylint]): only its [tool.storylint] table is ours, and it must have one (a
+        # discovered pyproject.toml without it is passed over): `[tool.storyline]` was the
+        # defaults, without a word
+        if "storylint" not in _tool(data, file):
+            raise ConfigError(f"no [tool.storylint] table{_tables_hint(_tool(data, file))}", file=str(file))
         data = _storylint_table(data, file)
     elif "tool" in data:
         # a storylint.toml (or --config file) may hold [tool.storylint...] tables, such as the
@@ -196,6 +198,14 @@ def load_config(path: str | Path | None = None, *, discover: bool = True) -> Con
         del data["tool"]
         data = _merged(data, nested, str(file))
     return config_from_dict(data, source=str(file))
+
+
+def _tables_hint(tool: dict[str, Any]) -> str:
+    """' (did you mean [tool.storyline]?)', or the tables the file has under [tool]."""
+    close = difflib.get_close_matches("storylint", list(tool), n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean [tool.{close[0]}]?)"
+    return f" (tables under [tool]: {', '.join(tool)})" if tool else ""
 
 
 def _merged(top: dict[str, Any], nested: dict[str, Any], source: str, path: str = "") -> dict[str, Any]:

@@ -149,6 +149,22 @@ def test_a_config_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     assert res.returncode == 2 and res.stderr.endswith("storylint.toml: invalid TOML: not UTF-8 at byte 19 (line 2)\n")
 
 
+def test_a_config_file_without_a_storylint_table_is_an_error_not_the_defaults(tmp_path: Path) -> None:
+    # a misspelt table name was read as no setting at all: every rule ran at the defaults
+    (tmp_path / "storylint.toml").write_text('[tool.storyline]\nselect = ["TC"]\n')
+    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert (res.returncode, res.stdout) == (2, "")
+    assert res.stderr == f"Error: {tmp_path / 'storylint.toml'}: no [tool.storylint] table (did you mean [tool.storyline]?)\n"
+    (tmp_path / "storylint.toml").unlink()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.black]\nline-length = 80\n')
+    res = run("check", "-", "--config", "other/pyproject.toml", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr == "Error: other/pyproject.toml: no [tool.storylint] table (tables under [tool]: black)\n"
+    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path / "other")  # found, not named: passed over
+    assert res.returncode == 1, res.stderr
+
+
 def test_pyproject_config_is_found(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.storylint]\nignore = ["DM", "TC", "MO", "AC"]\n')
     res = run("check", "-", "--format", "json", stdin=json.dumps(HOW), cwd=tmp_path)
