@@ -3,7 +3,8 @@
     <!-- storylint-disable DM01, TC -- we are the database team; schema is the product -->
     storylint-disable-line UI01 -- the brand guide fixes this size
 
-`storylint-disable` covers the whole story, `storylint-disable-line` the line it is on.
+`storylint-disable` covers the whole story and leads its line; `storylint-disable-line`
+covers the line it is on and may end it.
 Codes may be prefixes (`DM` for the whole family). A reason after `--` is expected;
 without one the suppression still applies but SL02 says so. A suppression that
 suppresses nothing is reported by SL01, like ruff's unused `noqa`; so is one that names
