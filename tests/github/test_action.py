@@ -465,6 +465,21 @@ def test_example_workflow_shape() -> None:
     assert set(ACTION["outputs"]) == {"findings", "categories", "clean"}
 
 
+def test_example_workflows_leave_room_for_a_full_rate_limit_wait() -> None:
+    """A rate-limit wait up to `--max-wait` (the Action passes none: the default) must fit in
+    the job's timeout after set-up, or the runner kills the step: no summary, no error line."""
+    from storylint.commands.github import github
+
+    [max_wait] = [p.default for p in github.params if p.name == "max_wait"]
+    setup = 120  # seconds: checkout, Python, the install from the pip cache
+    workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text())
+    for job in workflow["jobs"].values():
+        assert job["timeout-minutes"] * 60 >= float(max_wait) + setup
+    doc = (ROOT / "docs" / "github.md").read_text()
+    [minutes] = re.findall(r"timeout-minutes: (\d+)", doc)
+    assert int(minutes) * 60 >= float(max_wait) + setup
+
+
 def test_another_apps_marked_comment_is_left_alone(runner: Runner, fake) -> None:
     from fake_github import user
 
