@@ -18,8 +18,11 @@ from typing import Any
 from .lazyre import lazy
 
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators: each can end
-# a line, move the cursor or start a terminal escape sequence.
-_CONTROL = lazy("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# a line, move the cursor or start a terminal escape sequence. Also the bidirectional
+# embeddings, overrides and isolates: a story id with U+202E shows the rest of the line
+# reversed ("Trojan Source"), so a finding can read as another story's or another rule's.
+BIDI = "\u202a-\u202e\u2066-\u2069"  # a character class's inside, for every output's own pattern
+_CONTROL = lazy(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029{BIDI}]")
 _COMMAND_START = lazy(r"^(\s*)(::|##\[)")
 _URL = lazy(r"https?://[^\s\x00-\x1f\x7f-\x9f\u2028\u2029]+", re.IGNORECASE)
 
@@ -30,7 +33,7 @@ def _neutralise_start(line: str) -> str:
 
 
 def terminal_text(text: str) -> str:
-    """A field shown at a terminal: control characters (newlines too) become spaces."""
+    """A field shown at a terminal: control characters (newlines, bidi overrides) become spaces."""
     return _CONTROL.sub(" ", text)
 
 
@@ -73,4 +76,4 @@ class LogFormatter(logging.Formatter):
         return "\n".join(_neutralise_start(terminal_text(line)) for line in super().formatStack(stack_info).splitlines())
 
 
-__all__ = ["LogFormatter", "log_line", "safe_url", "terminal_text", "text_line"]
+__all__ = ["BIDI", "LogFormatter", "log_line", "safe_url", "terminal_text", "text_line"]

@@ -7,15 +7,18 @@ start a new workflow command such as `::add-mask::` or `::stop-commands::`.
 
 from __future__ import annotations
 
+from storylint.escape import BIDI
+from storylint.lazyre import lazy
 from storylint.model import Report
 
 from . import RenderContext
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+_BIDI = lazy(f"[{BIDI}]")  # shown reordered in the annotation: a space instead
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _BIDI.sub(" ", text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

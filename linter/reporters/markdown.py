@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from storylint.escape import safe_url
+from storylint.escape import BIDI, safe_url
 from storylint.lazyre import lazy
 from storylint.model import Report
 
 from . import RenderContext
 
-_CONTROL = lazy("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = lazy(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI}]")
 
 
 def _one_line(text: str) -> str:

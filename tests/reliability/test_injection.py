@@ -77,6 +77,16 @@ def test_text_output_and_verbose_logs_start_no_workflow_command(stories: Path, t
     ]
 
 
+def test_text_github_and_markdown_output_show_no_bidi_override_from_a_story(tmp_path: Path) -> None:
+    path = tmp_path / "bidi.jsonl"
+    story = {"id": "ACME-1\u202e10-EMCA", "title": "Use MongoDB \u2067x", "body": "Store the orders in a MongoDB collection."}
+    path.write_text(json.dumps(story) + "\n", encoding="utf-8")
+    for fmt in ("text", "github", "markdown"):  # what a terminal, GitHub's annotations and its pages show
+        proc = run("check", str(path), "--format", fmt, cwd=tmp_path)
+        assert proc.returncode == 1 and "ACME-1 10-EMCA" in proc.stdout, fmt
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", proc.stdout + proc.stderr), fmt
+
+
 def test_stderr_error_lines_and_file_names_stay_one_line(tmp_path: Path) -> None:
     name = "bad\n::add-mask::file.jsonl"
     (tmp_path / name).write_text('{"id": "x"}\n', encoding="utf-8")
@@ -180,6 +190,9 @@ def test_escaping_functions() -> None:
     assert text_line("##[group]x") == "\\##[group]x" and text_line("a ::b") == "a ::b"
     assert terminal_text("a\nb\x1b[31m\u2028c\td") == "a b [31m c\td"
     assert log_line("a\n::x\x1b") == "a\\n::x\\x1b" and log_line("::x") == "\\::x"
+    # bidirectional overrides and isolates reorder what follows them on the line
+    assert terminal_text("a\u202eb\u2066c\u2069d\u202ce\u200ff") == "a b c d e\u200ff"
+    assert log_line("id\u202e") == "id\\u202e"
     assert md_link("a|b", "https://e.example/p|q") == "[a\\|b](https://e.example/p%7Cq)"
     assert md_link("a", "https://e.example/p\nq") == "a"
 
