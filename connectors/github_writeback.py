@@ -335,10 +335,10 @@ class IssueWriter:
         return f"/repos/{self.repo}/issues/{number}"
 
     def _marked_comments(self, number: int) -> list[dict[str, Any]]:
-        """Every comment on the issue that holds the marker, whoever wrote it.
+        """Every comment on the issue that bears the marker (`_marked`), whoever wrote it.
 
-        Anywhere in the body, not only at its start: someone with write access may edit our
-        comment and put a note above it. Whose comment it is, the author decides (`_own`).
+        Not only at its start: someone with write access may edit our comment and put a note
+        above it. Whose comment it is, the author decides (`_own`).
         """
         from .github import _pages
 
@@ -346,7 +346,7 @@ class IssueWriter:
         found: list[dict[str, Any]] = []
         for page in _pages(self.gh, self.call, path, {"per_page": 100}):
             for c in page:
-                if isinstance(c, dict) and MARKER in str(c.get("body") or ""):
+                if isinstance(c, dict) and _marked(str(c.get("body") or "")):
                     found.append(c)
         return found
 
@@ -497,6 +497,20 @@ def _label_on(label: str, current: frozenset[str] | None) -> str | None:
     """The issue's own spelling of `label`, compared without case as GitHub does; None if absent."""
     folded = label.casefold()
     return next((name for name in current or () if name.casefold() == folded), None)
+
+
+def _marked(body: str) -> bool:
+    """A body storylint wrote: the marker at its start, or, below a note someone put above
+    it, at the start of a line of a body that still ends with storylint's footer.
+
+    The token's account writes other comments too (a person's own token; every workflow's
+    GITHUB_TOKEN): one that only quotes or mentions the marker is not ours, and must be
+    neither overwritten nor deleted as a duplicate.
+    """
+    if body.startswith(MARKER):
+        return True
+    text = body.replace("\r\n", "\n").rstrip()
+    return f"\n{MARKER}" in text and text.rpartition("\n")[2].startswith(_FOOTER_START)
 
 
 def _written_by(comment: dict[str, Any], login: str, uid: int | None) -> bool:

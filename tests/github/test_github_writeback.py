@@ -490,3 +490,29 @@ def test_sticky_comment_found_on_a_later_page(setup):
     )
     pages = [c.query.get("page", ["1"])[0] for c in fake.calls if c.method == "GET"]
     assert pages == ["1", "2", "1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("token", "kwargs", "author"),
+    [
+        (PERSONAL_TOKEN, {}, user("storylint-user", 3001)),  # the person whose token it is
+        (ACTION_TOKEN, {"installation_token": True}, user(BOT, BOT_ID, "Bot")),  # another workflow
+    ],
+)  # fmt: skip
+def test_a_comment_of_the_same_account_that_only_mentions_the_marker_is_not_ours(fake, caller, token, kwargs, author):
+    # the token's own account writes other comments too (a person's personal token; every
+    # workflow's GITHUB_TOKEN): one that quotes or mentions the marker is not storylint's
+    # comment, and must be neither overwritten nor deleted
+    fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
+    notes = [
+        f"storylint finds its note by the hidden `{MARKER}` marker: please keep it.",
+        f"Copied from the bot:\n\n> {MARKER}\n> **storylint** found 1 thing",
+    ]
+    theirs = [fake.add_comment(REPO, 1, note, author)["id"] for note in notes]
+    writer = IssueWriter(make_client(token, fake.url), caller, REPO, **kwargs)
+    assert writer.apply(_result([_finding("x column")]), 1, comment=True, label=None, current_labels=None).comment == "created"
+    done = writer.apply(_result([_finding("a Redis cache")]), 1, comment=True, label=None, current_labels=None)
+    assert done.comment == "updated" and not done.deleted_duplicates
+    comments = fake.comments_on(REPO, 1)
+    assert [c["body"] for c in comments[:2]] == notes and [c["id"] for c in comments[:2]] == theirs
+    assert len(comments) == 3 and comments[2]["body"].startswith(MARKER) and "Redis" in comments[2]["body"]
