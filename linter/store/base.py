@@ -202,10 +202,10 @@ class Store:
             for statement in MIGRATIONS[version]:
                 self._execute(statement.format(id=self.id_type, json=self.json_type))
             log.info("store migrated to schema version %d", version + 1)
-        if current == 0:
+        # the row may exist at version 0 (a schema table made before any migration ran): a
+        # second row would leave the store reading as version 0, migrated again on every open
+        if self._execute("UPDATE storylint_schema SET version = ?", (SCHEMA_VERSION,)).rowcount < 1:
             self._execute("INSERT INTO storylint_schema (version) VALUES (?)", (SCHEMA_VERSION,))
-        else:
-            self._execute("UPDATE storylint_schema SET version = ?", (SCHEMA_VERSION,))
 
     @property
     def safe_url(self) -> str:

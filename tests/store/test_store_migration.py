@@ -89,3 +89,38 @@ def test_postgres_store_of_schema_1_upgrades(pg_url: str, tmp_path: Path) -> Non
     with psycopg.connect(pg_url) as conn:
         write_v1(lambda sql, params=(): conn.execute(sql, params), "BIGSERIAL PRIMARY KEY", "%s")
     check_upgraded(pg_url, tmp_path)
+
+
+def test_a_schema_table_at_version_0_is_upgraded_once(tmp_path: Path) -> None:
+    # a schema table that records version 0 (made before any migration ran): the upgrade
+    # added a second row, so the store read as version 0 again and the next open failed
+    # ("table sources already exists")
+    db = tmp_path / "zero.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE storylint_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO storylint_schema (version) VALUES (0)")
+    for _ in range(2):
+        store = open_store(str(db))
+        try:
+            assert store.schema_version() == SCHEMA_VERSION
+        finally:
+            store.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version FROM storylint_schema").fetchall() == [(SCHEMA_VERSION,)]
+
+
+@pytest.mark.postgres
+def test_a_postgres_schema_table_at_version_0_is_upgraded_once(pg_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE TABLE storylint_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO storylint_schema (version) VALUES (0)")
+    for _ in range(2):
+        store = open_store(pg_url)
+        try:
+            assert store.schema_version() == SCHEMA_VERSION
+        finally:
+            store.close()
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT version FROM storylint_schema").fetchall() == [(SCHEMA_VERSION,)]
