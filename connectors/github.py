@@ -215,6 +215,17 @@ def read_event(
     if is_pull_request(item):
         event.ignore_reason = "pull request"
         return event
+    comment = payload.get("comment")
+    if event_name == "issue_comment" and isinstance(comment, dict):
+        from .github_writeback import _marked
+
+        if _marked(str(comment.get("body") or "")):
+            # storylint's own comment was written (or edited above its marker): the issue did
+            # not change. With a token whose comments start workflows (a GitHub App's), linting
+            # here ran again on every comment storylint wrote: without bot-login, each run
+            # posted a new comment, which started the next run, for good
+            event.ignore_reason = "a storylint comment changed (the issue did not)"
+            return event
     if event_name == "issue_comment" and action == "deleted":
         # a comment is gone, the issue is not; and linting would write again the storylint
         # comment someone may just have deleted on purpose

@@ -289,22 +289,46 @@ def test_a_new_run_with_the_same_findings_leaves_the_comment_alone(runner: Runne
     # `issue_comment` would be started again by each edit storylint made only for its run link
     import copy
 
-    from fake_github import APP_BOT, repository
+    from fake_github import APP_BOT, repository, user
     from github_helpers import APP_TOKEN
 
     app = {"token": APP_TOKEN, "bot-login": APP_BOT}
     item = fake.add_issue(REPO, issue(REPO, 16, "Save carts", HOW))
     first = runner.run(issues_event("opened", item, REPO), env={"GITHUB_RUN_ID": "5001"}, **app)
     assert first["steps"]["lint"]["rc"] == 0, first["steps"]["lint"]["stderr"]
-    [comment] = fake.comments_on(REPO, 16)
-    for run_id in ("5002", "5003"):  # each run started by the comment event of the one before
-        edited = {"action": "edited", "issue": copy.deepcopy(fake.issues[REPO][16]),
-                  "comment": {k: v for k, v in comment.items() if k[0] != "_"}, "changes": {"body": {"from": "..."}},
-                  "repository": repository(REPO), "sender": comment["user"]}  # fmt: skip
-        result = runner.run(edited, event_name="issue_comment", env={"GITHUB_RUN_ID": run_id}, **app)
+    for run_id in ("5002", "5003"):  # each run started by someone's comment (storylint's own are skipped)
+        comment = fake.add_comment(REPO, 16, f"Noted ({run_id}).", user("pm-alice", 4001))
+        created = {"action": "created", "issue": copy.deepcopy(fake.issues[REPO][16]),
+                   "comment": {k: v for k, v in comment.items() if k[0] != "_"},
+                   "repository": repository(REPO), "sender": comment["user"]}  # fmt: skip
+        result = runner.run(created, event_name="issue_comment", env={"GITHUB_RUN_ID": run_id}, **app)
         assert result["steps"]["lint"]["rc"] == 0, result["steps"]["lint"]["stderr"]
         assert "comment unchanged" in runner.summary.read_text().rsplit("## storylint", 1)[1]
-    assert fake.count("PATCH") == 0 and len(fake.comments_on(REPO, 16)) == 1
+    assert fake.count("PATCH") == 0 and len(fake.comments_on(REPO, 16)) == 3
+
+
+def test_a_comment_storylint_wrote_does_not_start_another_lint(runner: Runner, fake) -> None:
+    # a GitHub App's comments start workflows: with the bot-login input forgotten, each run
+    # posted a new comment (it cannot find its own), whose issue_comment event started the
+    # next run, which posted the next one: runs and notifications without end
+    import copy
+
+    from fake_github import repository
+    from github_helpers import APP_TOKEN
+
+    item = fake.add_issue(REPO, issue(REPO, 26, "Save carts", HOW))
+    first = runner.run(issues_event("opened", item, REPO), token=APP_TOKEN)
+    assert first["steps"]["lint"]["rc"] == 0, first["steps"]["lint"]["stderr"]
+    for _ in range(2):  # the event of the comment the run before wrote
+        [comment] = fake.comments_on(REPO, 26)
+        created = {"action": "created", "issue": copy.deepcopy(fake.issues[REPO][26]),
+                   "comment": {k: v for k, v in comment.items() if k[0] != "_"},
+                   "repository": repository(REPO), "sender": comment["user"]}  # fmt: skip
+        result = runner.run(created, event_name="issue_comment", token=APP_TOKEN)
+        assert result["steps"]["lint"]["rc"] == 0, result["steps"]["lint"]["stderr"]
+        assert "a storylint comment changed (the issue did not)" in runner.summary.read_text().rsplit("## storylint", 1)[1]
+    assert [c["id"] for c in fake.comments_on(REPO, 26)] == [comment["id"]]
+    assert fake.count("POST", "/comments") == 1 and fake.count("DELETE") == 0
 
 
 def test_a_label_input_with_spaces_around_it_is_the_label(runner: Runner, fake) -> None:
