@@ -30,12 +30,15 @@ def _wal(conn: sqlite3.Connection, wait: float = 30.0) -> None:
 def _read_only_uri(path: Path) -> str:
     """How a reader opens a store it may not write (a nightly's store shared read-only).
 
-    A write-ahead-logged file is read through a `-shm` index beside it, which SQLite must be
-    able to create; in a folder this process cannot write, and with no `-wal` file (no
-    writer has it open), the file is read as immutable: as it is on disk.
+    A write-ahead-logged file is read through a `-shm` index and a `-wal` file beside it,
+    which SQLite creates when they are not there: in a folder this process cannot write it
+    fails, and in one it can (a shared folder) it leaves them behind owned by the reader,
+    where the writer cannot write them: the next nightly run fails. So with no `-wal` file
+    (no writer has the store open), the file is read as immutable: as it is on disk, and
+    nothing is created.
     """
     uri = f"{path.as_uri()}?mode=ro"
-    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+    if not path.with_name(path.name + "-wal").exists():
         uri += "&immutable=1"
     return uri
 

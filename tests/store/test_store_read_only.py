@@ -179,3 +179,25 @@ def test_a_postgres_role_that_may_only_read_an_old_store_is_told_why(pg_url: str
     )
     with psycopg.connect(pg_url) as conn:  # left as it was
         assert conn.execute("SELECT version FROM storylint_schema").fetchone() == (1,)
+
+
+def test_a_reader_leaves_nothing_in_a_folder_it_can_write(shared: Path) -> None:
+    # a shared folder (1777, or a group's) with a store the reader may only read: SQLite made
+    # the -wal and -shm files the reader then owned, and the nightly that writes the store
+    # failed from then on ("attempt to write a readonly database")
+    db = shared / "history.db"
+    stories = shared / "stories.jsonl"
+    stories.write_text(json.dumps({"id": "ACME-1", "project": "ACME", "title": "Add a `done` column"}) + "\n")
+    run = subprocess.run([sys.executable, "-m", "storylint", "check", str(stories), "--store", str(db),
+                          "--fail-on", "never"], capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    db.chmod(0o644)
+    shared.chmod(0o1777)
+    probe = _read(shared, "--version")
+    if probe.returncode != 0:
+        pytest.skip(f"the reader cannot run this interpreter: {probe.stderr.strip()[:200]}")
+    before = {p.name for p in shared.iterdir()}
+    report = _read(shared, "report", "--store", str(db), "--format", "csv", "-o", "-")
+    assert report.returncode == 0, report.stderr
+    assert report.stdout.startswith("source,story,rule,") and ",ACME-1," in report.stdout
+    assert {p.name for p in shared.iterdir()} - {"cache"} == before  # no -wal, no -shm left
