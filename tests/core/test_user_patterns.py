@@ -281,3 +281,33 @@ def test_other_language_patterns_are_checked_at_load_and_compiled_on_first_need(
     # a name with a capital letter is not searched in lower-cased text; a team's never is
     assert not LazyPatterns(["Zorblax"], ignore_case=True, trusted=True, lower=True).on_lower
     assert not LazyPatterns(["para"], ignore_case=True, trusted=False, lower=True).on_lower
+
+
+@pytest.mark.parametrize(
+    "detect",
+    [
+        'kind = "terms"\nterms = ["zorblax"]\nconfidence = 0',  # the bounds themselves are shares
+        'kind = "terms"\nterms = ["zorblax"]\nconfidence = 1.0',
+        'kind = "terms"\nterms = ["zorblax"]\nmax-per-story = 1',  # the least count
+        'kind = "step-list"\ntechnical-terms = ["table"]\nmin-steps = 1\nenough-steps = 1\nmin-share = 0',
+        'kind = "step-list"\ntechnical-terms = ["table"]\nmin-share = 1',
+        'kind = "pattern"\npatterns = ["zorblax"]\nignore-case = false\nin-code-blocks = true',
+    ],
+)
+def test_option_values_at_their_bounds_are_taken(tmp_path: Path, detect: str) -> None:
+    # the checks refuse what lies outside: 0 and 1 of a confidence or a share, and 1 of a
+    # count, are inside
+    assert load_rule_file(_rule(tmp_path, detect)).code == "ACME01"
+
+
+def test_a_rule_of_confidence_0_reports_at_min_confidence_0_and_max_per_story_1_once(tmp_path: Path) -> None:
+    _rule(tmp_path / "team-rules", 'kind = "terms"\nterms = ["zorblax"]\nconfidence = 0\nmax-per-story = 1\ncontext = "any"')
+    (tmp_path / "storylint.toml").write_text('extend-rules = ["team-rules"]\nselect = ["ACME"]\nmin-confidence = 0\n')
+    data = tmp_path / "stories.jsonl"
+    body = "Zorblax one.\n\nZorblax two.\n\nZorblax three."
+    data.write_text(json.dumps({"id": "S-1", "title": "t", "body": body}) + "\n", encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "storylint", "check", str(data), "--format", "json", "--fail-on", "never"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    findings = json.loads(res.stdout)["findings"]
+    assert [(f["rule"], f["confidence"]) for f in findings] == [("ACME01", 0.0)]
