@@ -195,16 +195,18 @@ def check_stories(
     return report, stats
 
 
-def files_source(paths: Iterable[str], stdin_name: str | None = None) -> str:
-    """The store's source name for `storylint check` over `paths`: `files:` and the inputs.
+def files_source(paths: Iterable[str], name: str | None = None) -> str:
+    """The store's source name for `storylint check` over `paths`: `files:` and the inputs,
+    or `files:` and the `--source` name a user gave.
 
     Different inputs are different sources, so a run over one file never counts another
     file's stories as removed; the same files, in any order or spelling, are the same one.
-    Stdin is `-`, or `-:NAME` with `--stdin-filename NAME`: two nightly pipelines that feed
-    stdin keep apart by their names, as two files do.
+    Stdin is always `-`: two jobs that pipe different stories into one store, or a nightly
+    whose list of files changes, say which history they continue with `--source`.
     """
-    stdin = "-" if not stdin_name else f"-:{stdin_name}"
-    names = sorted({stdin if p == "-" else os.path.realpath(p) for p in paths} or {stdin})
+    if name is not None:
+        return f"files:{name.strip()}"
+    names = sorted({p if p == "-" else os.path.realpath(p) for p in paths} or {"-"})
     joined = ",".join(names)
     if len(joined) > 400:  # a long glob: keep the name readable, and still unique
         digest = hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:12]

@@ -32,9 +32,11 @@ _MIN_CONFIDENCE = Config.model_fields["min_confidence"].default  # the help says
 @click.option("--min-confidence", type=RealRange(0.0, 1.0), default=None,
               help=f"Report only findings at or above this calibrated confidence [default: {_MIN_CONFIDENCE}, or the config's].")
 @click.option("--stdin-filename", metavar="NAME",
-              help="Name for stdin, in messages and as the --store source; NAME.md reads stdin as one Markdown story.")
+              help="Name for the story read from stdin, in messages; NAME.md reads stdin as one Markdown story.")
 @config_option
 @store_option
+@click.option("--source", "source_name", metavar="NAME",
+              help="With --store: the history's name for this input [default: the input paths; stdin: -].")
 @jobs_option
 @quiet_option
 def check(
@@ -49,6 +51,7 @@ def check(
     config_path: str | None,
     store_url: str | None,
     stdin_filename: str | None,
+    source_name: str | None,
     jobs: int | None,
     quiet: bool,
 ) -> None:
@@ -57,6 +60,9 @@ def check(
     from storylint.progress import Progress
     from storylint.runner import check_stories, files_source
 
+    if source_name is not None and not source_name.strip():
+        # `--source "$NAME"` with the variable unset would continue the unnamed stdin history
+        raise click.UsageError("--source needs a name for the input's history (e.g. --source nightly-acme)")
     linter, config = build_linter(config_path, select, ignore, extend_select, min_confidence)
     interactive = (not paths or "-" in paths) and sys.stdin.isatty()
     if interactive:
@@ -71,7 +77,7 @@ def check(
         with Progress("Linting", quiet=quiet or interactive) as progress:  # not while someone types
             report, _ = check_stories(
                 FileConnector(list(paths), defer=store is None, stdin_name=stdin_filename).stories(), linter, store=store,
-                source=files_source(paths, stdin_filename), complete=True, jobs=jobs, progress=progress,
+                source=files_source(paths, source_name), complete=True, jobs=jobs, progress=progress,
                 encode_json=output_format == "json",
             )  # fmt: skip
     finally:

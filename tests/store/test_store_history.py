@@ -213,21 +213,24 @@ def test_files_source_names_the_inputs(tmp_path: Path) -> None:
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     os.chdir(tmp_path)
     assert files_source(["a.jsonl", str(b)]) == files_source([str(b), str(a)]) == f"files:{a},{b}"
-    assert files_source([]) == files_source(["-"]) == files_source(["-"], "") == "files:-"
-    assert files_source([], "acme.jsonl") == files_source(["-"], "acme.jsonl") == "files:-:acme.jsonl"
-    assert files_source(["-", "a.jsonl"], "x.md") == f"files:-:x.md,{a}"
+    assert files_source([]) == files_source(["-"]) == "files:-"
+    assert files_source(["-"], "acme") == files_source(["a.jsonl", str(b)], " acme ") == "files:acme"
     many = files_source([str(tmp_path / f"{i:04d}.jsonl") for i in range(100)])
     assert many.startswith(f"files:{tmp_path / '0000.jsonl'} and 99 more (") and len(many) < 200
 
 
-def test_two_stdin_pipelines_named_apart_keep_their_stories(tmp_path: Path) -> None:
-    """Two nightly jobs that pipe different projects into one store: unnamed, the second
-    run counts the first one's stories removed; with --stdin-filename each is its own source."""
+def test_a_named_source_keeps_pipelines_apart_and_a_changing_file_list_together(tmp_path: Path) -> None:
+    """Two nightly jobs that pipe different projects into one store: stdin is one source, so
+    the second run counts the first one's stories removed, unless each names its history
+    with --source; and a nightly whose file list grows keeps its history with it."""
     db = str(tmp_path / "s.db")
 
-    def piped(ref: str, *extra: str) -> None:
+    def run(ref: str, *extra: str, path: str = "-") -> None:
         line = json.dumps({"id": ref, "title": "Add a `paid_at` column to the `invoices` table"}) + "\n"
-        proc = subprocess.run([sys.executable, "-m", "storylint", "check", "-", "--store", db, "--fail-on", "never",
+        if path != "-":
+            (tmp_path / path).write_text(line, encoding="utf-8")
+            path = str(tmp_path / path)
+        proc = subprocess.run([sys.executable, "-m", "storylint", "check", path, "--store", db, "--fail-on", "never",
                                *extra], input=line, capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
         assert proc.returncode == 0, proc.stderr
 
@@ -238,12 +241,22 @@ def test_two_stdin_pipelines_named_apart_keep_their_stories(tmp_path: Path) -> N
         finally:
             store.close()
 
-    piped("ACME-1", "--stdin-filename", "acme.jsonl")
-    piped("SHOP-1", "--stdin-filename", "shop.jsonl")
-    assert current() == {"ACME-1", "SHOP-1"}
-    piped("ACME-2")
-    piped("SHOP-2")  # one unnamed source: ACME-2 is removed by this run, as documented
-    assert current() == {"ACME-1", "SHOP-1", "SHOP-2"}
+    run("ACME-1", "--stdin-filename", "acme.jsonl")
+    run("SHOP-1", "--stdin-filename", "shop.jsonl")  # one source, files:-, as before: ACME-1 removed
+    assert current() == {"SHOP-1"}
+    run("ACME-2", "--source", "acme")
+    run("SHOP-2", "--source", "shop")
+    assert current() == {"SHOP-1", "ACME-2", "SHOP-2"}
+    run("ACME-3", "--source", "acme", path="a.jsonl")  # the same history, read from a file now
+    assert current() == {"SHOP-1", "ACME-3", "SHOP-2"}
+
+
+def test_an_empty_source_name_is_refused(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "storylint", "check", "-", "--store", str(tmp_path / "s.db"),
+                           "--source", " "], input="", capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.endswith("Error: --source needs a name for the input's history (e.g. --source nightly-acme)\n")
+    assert not (tmp_path / "s.db").exists()
 
 
 @pytest.fixture(autouse=True)
