@@ -43,6 +43,7 @@ from .suppressions import find_suppressions
 
 log = logging.getLogger("storylint.engine")
 
+NO_RULE = "enables no rule"  # the start of the error for a selection that leaves none
 UNUSED_SUPPRESSION = "SL01"
 SUPPRESSION_WITHOUT_REASON = "SL02"
 NO_CODE_MESSAGE = ("The suppression names no rule code, so it suppresses nothing; name the rules it is for "
@@ -109,7 +110,7 @@ class Linter:
         if not self.rules:
             # `select = []` (or `ignore = ["ALL"]`) linted nothing and passed every story, as the
             # command line's empty `--select` would have: refused there, so here too
-            raise ConfigError("enables no rule (with extend-select and ignore): every story would pass",
+            raise ConfigError(f"{NO_RULE} (with extend-select and ignore): every story would pass",
                               file=self.config.source, key="select")  # fmt: skip
         self._rule_order = {rule.code: i for i, rule in enumerate(self.rules)}
         self._enabled_codes = {r.code for r in self.rules}

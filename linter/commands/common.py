@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from storylint.config import Config, load_config
-from storylint.engine import Linter
+from storylint.engine import NO_RULE, Linter
+from storylint.errors import ConfigError
 from storylint.model import Report
 from storylint.reporters import FORMATS
 
@@ -90,7 +91,15 @@ def build_linter(
         update["extend_select"] = [*config.extend_select, *(_codes(extend_select) or [])]
     if update:
         config = config.model_copy(update=update)
-    return Linter(config), config
+    try:
+        return Linter(config), config
+    except ConfigError as exc:
+        if exc.key == "select" and NO_RULE in exc.message and update.keys() & {"select", "ignore", "extend_select"}:
+            # `--ignore ALL`: the options, not the configuration file, left no rule
+            raise click.UsageError(
+                "--select, --ignore and --extend-select with the configuration enable no rule: every story would pass"
+            ) from None
+        raise
 
 
 def finish(report: Report, linter: Linter, output_format: str, fail_on: str, *, statistics: bool = False) -> None:

@@ -223,6 +223,18 @@ def test_min_confidence_must_be_a_finite_number(tmp_path: Path) -> None:
     assert res.returncode == 1, res.stderr
 
 
+def test_options_that_leave_no_rule_are_named_not_the_configuration(tmp_path: Path) -> None:
+    # `--ignore ALL` said "configuration: select: enables no rule", naming neither option
+    for args in (("--ignore", "ALL"), ("--select", "TC", "--ignore", "TC0")):
+        res = run("check", "-", *args, stdin=json.dumps(HOW), cwd=tmp_path)
+        assert res.returncode == 2 and res.stdout == "", res.stderr
+        assert res.stderr.endswith(
+            "Error: --select, --ignore and --extend-select with the configuration enable no rule: every story would pass\n"
+        )
+    res = run("check", "-", "--select", "ZZ99", stdin=json.dumps(HOW), cwd=tmp_path)  # other errors stay as they were
+    assert res.returncode == 2 and res.stderr == "Error: configuration: select: unknown rule code or prefix 'ZZ99'\n"
+
+
 def test_an_empty_select_is_a_usage_error(tmp_path: Path) -> None:
     # `--select "$RULES"` with the variable unset used to lint with no rule at all and pass
     for value in ("", " , "):
