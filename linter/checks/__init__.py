@@ -30,5 +30,7 @@ CHECK_KINDS: dict[str, Callable[..., Check]] = {
     "vocabulary": VocabularyCheck,
     "engine": EngineCheck,
 }
+#: kinds whose findings the engine itself makes (SL01, SL02): bundled rules only
+ENGINE_KINDS = frozenset({"engine"})
 
-__all__ = ["CHECK_KINDS", "Check", "Hit"]
+__all__ = ["CHECK_KINDS", "ENGINE_KINDS", "Check", "Hit"]

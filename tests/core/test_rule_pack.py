@@ -63,6 +63,17 @@ def test_optional_rule_keys_of_the_wrong_type_name_file_and_key(tmp_path: Path, 
     assert err.value.message.startswith(f"{bad}: {key}: ") and message in err.value.message
 
 
+def test_a_team_rule_of_the_engines_own_kind_is_refused(tmp_path: Path) -> None:
+    # it loaded, and never found anything: the engine makes those findings for SL01 and SL02 only
+    bad = tmp_path / "ACME01.toml"
+    bad.write_text('code = "ACME01"\nname = "x"\ncategory = "technology"\nmessage = "m"\n[detect]\nkind = "engine"\n')
+    with pytest.raises(ConfigError) as err:
+        load_rule_file(bad)
+    assert err.value.message.startswith(f"{bad}: detect.kind: unknown check kind 'engine' (known: ")
+    assert "engine" not in err.value.message.split("known: ")[1]
+    assert load_rulepack().rules["SL01"].check.kind == "engine"  # the bundled ones still load
+
+
 def test_a_byte_order_mark_is_read_past_in_rule_and_cases_files(tmp_path: Path) -> None:
     # Windows editors save one; it was "invalid TOML: Invalid statement (at line 1, column 1)"
     bom = "\ufeff"
