@@ -26,6 +26,19 @@ from .recache import compile as compile_re
 T = TypeVar("T")
 
 TOKEN_RE = lazy(r"\w++(?:[.+#]\w++)*+[+#]*+")  # (possessive: the same words, found sooner)
+# On ASCII `\w` is [0-9A-Za-z_]; with no "+" or "#" and no "." between two such characters
+# nothing joins or ends a word, and TOKEN_RE's words are the runs of them: C string methods
+# find those several times faster than the pattern (most sentences; `tokenize`).
+_WORD_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+_JOINING_DOT = lazy(r"\.(?=[0-9A-Za-z_])(?<=[0-9A-Za-z_]\.)")  # (the literal first: a quick scan)
+
+
+def tokenize(text: str) -> list[str]:
+    """`TOKEN_RE.findall(text)`."""
+    if text.isascii() and "+" not in text and "#" not in text and ("." not in text or not _JOINING_DOT.search(text)):
+        return text.encode().translate(_WORD_BYTES).decode().split()
+    return TOKEN_RE.findall(text)
+
 _PREFIX_RE = lazy(
     r"[\s*_>\-\u2022:|]*(?:\[[ xX]\]\s*)?(?:\d{1,3}[.)]\s*)?"
     r"(?:(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,20}\)|[A-Za-z][\w/&+.'-]*(?: [A-Za-z][\w/&+.'-]*){0,3}[*_]{0,2}\s?:[*_]{0,2}(?=\s))[\s*_]*){0,3}"
@@ -365,7 +378,7 @@ class SentenceInfo:
     @property
     def words(self) -> list[str]:
         if self._words is None:
-            words = TOKEN_RE.findall(self.text)
+            words = tokenize(self.text)
             if len(words) != len(self.lowered):  # a letter whose lower case is not a word character
                 self.lowered = [w.lower() for w in words]
                 self.vocab = frozenset(self.lowered)
@@ -708,7 +721,7 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
     low = text.lower()
     words: list[str] | None = None
     if len(low) == len(text):
-        lowered = TOKEN_RE.findall(low)
+        lowered = tokenize(low)
     else:  # a rare letter whose lower case changes length: lower each word instead
         words = TOKEN_RE.findall(text)
         lowered = [w.lower() for w in words]
