@@ -70,10 +70,11 @@ _WIKI_MACRO_RE = lazy(
     r"\{(?:panel|color|quote|info|note|warning|tip|expand|anchor|status|section|column|div|span)(?::[^{}\n]{0,300})?\}"
 )
 _IMAGE_RE = lazy(r"!\[[^\[\]\n]{0,500}\]\([^()\[\]\s]{0,2000}\)")
-_URL_RE = lazy(
-    r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
-    r"|\bwww\.[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
-)
+_URL_TAIL = r"[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
+# \b, then "http://", "https://", "ftp://" or "www." (each branch opens with its letter and looks
+# back for the \b: `re` then skips at C speed to the next h, f or w instead of trying the
+# branches at every character)
+_URL_RE = lazy(rf"h(?<=\bh)ttps?://{_URL_TAIL}|f(?<=\bf)tp://{_URL_TAIL}|w(?<=\bw)ww\.{_URL_TAIL}")
 _LINK_TARGET_RE = lazy(r"\]\([^()\[\]\s]{1,2000}\)")
 
 _FENCE_RE = lazy(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)")
