@@ -360,9 +360,10 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             if nl == -1:
                 break
             continue
-        if (line[:1].isalpha() or line[:1] in "*_") and (am := inline_label.match(line)) is not None:
+        if (line[:1].isalpha() or line[:1] in "*_") and ":" in line and (am := inline_label.match(line)) is not None:
             # "Acceptance criteria: * works offline * ..." on one line (exports that flatten
             # line breaks): the label heads a criteria section, the rest is its first paragraph
+            # (its colon is the pattern's: a line without one skips it)
             close_paragraph()
             heading = line[am.start(1) : am.end(1)]
             section = SEC_AC
