@@ -486,9 +486,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
         if nl == -1:
             break
     close_paragraph()
-    lowered = text.lower()  # (no letter beyond ASCII matches these words' letters in any case)
-    if ("expect" in lowered or "actual" in lowered) and _EXPECT_ACTUAL.search(text):
-        _mark_repro_steps(p)  # (most bodies hold neither word: no regex pass over them)
+    if _has_verdict(text):
+        _mark_repro_steps(p)
     if continued:
         _redo_body_spans(p)
 
@@ -582,6 +581,27 @@ def _log_start(text: str, start: int, end: int) -> int:
 _VERDICT_WORDS = r"(?:expect(?:ed|ation)?|actual(?:ly)?)(?:[ \t]++(?:results?|behaviou?r|outcomes?|output))?+[ \t*_]*+(?::|$)"
 _EXPECT_ACTUAL = lazy(r"^[ \t#*_>-]*+" + _VERDICT_WORDS, re.IGNORECASE | re.MULTILINE)
 _VERDICT = lazy(r"[ \t#*_>-]*+" + _VERDICT_WORDS, re.IGNORECASE | re.MULTILINE)
+
+
+def _has_verdict(text: str) -> bool:
+    """`_EXPECT_ACTUAL.search(text)`, asked only of the lines that hold one of its two words.
+
+    No letter beyond ASCII matches these words' letters in any case, so a verdict's word is
+    in the lower-cased text (most bodies hold neither: no regex at all), at the same offset
+    where lowering keeps the length; the pattern from its line's start then decides (its
+    search tried each character of the body as a line start).
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer: offsets moved
+        return ("expect" in lowered or "actual" in lowered) and _EXPECT_ACTUAL.search(text) is not None
+    for word in ("expect", "actual"):
+        at = lowered.find(word)
+        while at >= 0:
+            if _VERDICT.match(text, text.rfind("\n", 0, at) + 1):
+                return True
+            next_line = text.find("\n", at)
+            at = lowered.find(word, next_line) if next_line >= 0 else -1
+    return False
 
 
 def _mark_repro_steps(p: ParsedStory) -> None:
