@@ -174,12 +174,12 @@ class ParsedStory:
         return {b.section for b in self.blocks}
 
 
-_NOT_NEWLINE = lazy(r"[^\n]")
-
-
 def _blank(match: re.Match[str]) -> str:
     """The matched text as spaces, line breaks kept (so lines and offsets stay put)."""
-    return _NOT_NEWLINE.sub(" ", match.group(0))
+    text = match.group(0)
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def mask(text: str, wiki: bool = False) -> str:
