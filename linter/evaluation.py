@@ -150,9 +150,19 @@ def load_labelled(path: Path) -> Iterator[tuple[Story, dict[str, Any]]]:
         yield item.story, item.label
 
 
-def load_corpus(path: Path) -> Iterator[Labelled]:
+def corpus_names(paths: list[Path]) -> list[str]:
+    """Each corpus's name in the figures: its file name, or its path where two share one
+    (`a/dev.jsonl` and `b/dev.jsonl` were one row of the by-corpus table)."""
+    counts: dict[str, int] = {}
+    for path in paths:
+        counts[path.name] = counts.get(path.name, 0) + 1
+    return [path.name if counts[path.name] == 1 else str(path) for path in paths]
+
+
+def load_corpus(path: Path, name: str | None = None) -> Iterator[Labelled]:
     """The labelled stories of a JSON Lines corpus (a BOM is allowed); a line that is not
-    one is a ValueError naming the line."""
+    one is a ValueError naming the line. `name` is the corpus's in the figures (default: the
+    file's name)."""
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
             if number == 1:
@@ -164,7 +174,7 @@ def load_corpus(path: Path) -> Iterator[Labelled]:
             except UnicodeDecodeError as exc:
                 raise ValueError(f"line {number}: invalid UTF-8 at byte {exc.start}") from None
             try:
-                yield _labelled_line(line, path, number)
+                yield _labelled_line(line, path, number, name or path.name)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"line {number}: invalid JSON: {exc.msg} (column {exc.colno})") from None
             except ValidationError as exc:
@@ -175,7 +185,7 @@ def load_corpus(path: Path) -> Iterator[Labelled]:
                 raise ValueError(f"line {number}: {exc}") from None
 
 
-def _labelled_line(line: str, path: Path, number: int) -> Labelled:
+def _labelled_line(line: str, path: Path, number: int, corpus: str) -> Labelled:
     obj = json.loads(line)
     if not isinstance(obj, dict):
         raise TypeError(f"expected a story object, got {type(obj).__name__}")
@@ -195,7 +205,7 @@ def _labelled_line(line: str, path: Path, number: int) -> Labelled:
         # quoted under a miss: a number stopped the run with an internal error, a string was listed letter by letter
         raise TypeError("label.evidence must be a list of quoted sentences")
     obj.setdefault("source", f"{path}:{number}")
-    return Labelled(Story.model_validate(obj), label, path.name)
+    return Labelled(Story.model_validate(obj), label, corpus)
 
 
 def judge(linter: Linter, item: Labelled) -> Outcome:

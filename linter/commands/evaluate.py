@@ -39,7 +39,7 @@ def evaluate(corpora: tuple[Path, ...], output_format: str, quiet: bool, held_ou
     Prints the overall figures, then by corpus, project (an id's middle part) and label kind,
     a reliability table (confidence band -> observed precision) and the misses.
     """
-    from storylint.evaluation import Report, format_report, judge, load_corpus
+    from storylint.evaluation import Report, corpus_names, format_report, judge, load_corpus
 
     paths = list(corpora) or [DEFAULT_CORPUS]
     for path in paths:
@@ -59,9 +59,9 @@ def evaluate(corpora: tuple[Path, ...], output_format: str, quiet: bool, held_ou
     wanted, held = _names(projects), _names(held_out)
     outcomes = []
     seen: set[str] = set()
-    for path in paths:
+    for path, name in zip(paths, corpus_names(paths), strict=True):
         try:
-            items = list(load_corpus(path))
+            items = list(load_corpus(path, name))
             seen.update(item.project for item in items)
             outcomes += [judge(linter, item) for item in items if not wanted or item.project in wanted]
         except (ValueError, KeyError) as exc:

@@ -59,6 +59,20 @@ def test_evaluate_command_json(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "nope.jsonl" in missing.stderr
 
 
+def test_two_corpora_of_one_file_name_are_two_rows(tmp_path: Path) -> None:
+    # `a/dev.jsonl` and `b/dev.jsonl` were one row of the by-corpus table
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines(keepends=True)
+    for folder, part in (("a", lines[:3]), ("b", lines[3:6])):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "dev.jsonl").write_text("".join(part), encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "storylint", "evaluate", "a/dev.jsonl", "b/dev.jsonl",
+                          str(FIXTURE), "--format", "json"],
+                         capture_output=True, check=False, text=True, timeout=60, cwd=tmp_path)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    rows = json.loads(res.stdout)["by_corpus"]
+    assert {name: row["stories"] for name, row in rows.items()} == {"a/dev.jsonl": 3, "b/dev.jsonl": 3, FIXTURE.name: len(lines)}
+
+
 def test_a_bad_corpus_line_is_one_error_naming_the_file_and_line(tmp_path: Path) -> None:
     good = '{"id": "c:p:1", "title": "Use Redis", "label": {"prescribes": true, "categories": ["technology"]}}'
     cases = {
