@@ -29,6 +29,12 @@ COMPILE_AFTER = 200
 _UNICODE_WORD = lazy(r"[^\W\x00-\x7f]")
 
 
+#: index 0 of every RE2 set: it matches every text, so a set's empty answer means "no answer"
+#: (RE2 failed), not "no match". It matches at the end only: a set reports its matching
+#: patterns at each character where one matches, and the empty pattern, matching at every
+#: character, made that bookkeeping most of the cost of a scan.
+ANY_TEXT = r"\z"
+
 _last_read: list[Any] = [None, False]  # the last non-ASCII text asked about, and its answer
 
 
@@ -115,7 +121,7 @@ class _Fast(_Wrapped):
 
     def _build(self, re2: Any, options: Any, source: str) -> Any:
         rset = re2.Set.SearchSet(options)
-        rset.Add("(?:)")  # index 0 matches every text: without it, RE2 gave no answer
+        rset.Add(ANY_TEXT)  # index 0 matches every text: without it, RE2 gave no answer
         rset.Add(source)
         rset.Compile()
         return rset

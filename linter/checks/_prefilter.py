@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from ..fastre import re2_agrees
+from ..fastre import ANY_TEXT, re2_agrees
 from ..lazyre import lazy
 
 #: (pattern source, ignore case): what a rule asks the prefilter about
@@ -285,7 +285,7 @@ class Prefilter:
         groups = [(ignore_case, part) for ignore_case in (True, False) for part in _split(usable[ignore_case])]
         for ignore_case, part in groups:
             rset = re2.Set.SearchSet(options)
-            rset.Add("(?:)")  # index 0: matches every text; its absence means no answer
+            rset.Add(ANY_TEXT)  # index 0: matches every text; its absence means no answer
             keys_in: list[Key] = [("", False)]
             for key, relaxed in part:
                 try:
