@@ -551,6 +551,9 @@ _LOG_START = lazy(  # matched at the start of each line (anchored: linear under 
 
 
 _ANY_LOG_LINE = lazy(_LOG_START.pattern, re.MULTILINE)
+# ... at a line's start after the first: the line break first, so that `re` skips to the next
+# one at C speed (a search for the MULTILINE ^ tried each character as a line start)
+_LOG_AFTER_BREAK = lazy("\n" + _LOG_START.pattern.removeprefix("^"))
 
 
 def _log_start(text: str, start: int, end: int) -> int:
@@ -562,8 +565,8 @@ def _log_start(text: str, start: int, end: int) -> int:
     if text.find("\n", start, end) < 0:  # one line: a log only if it starts with a time or a "["
         if not (text[start : start + 1].isdigit() or text.startswith(("[", "..."), start, end)):
             return -1
-    elif _ANY_LOG_LINE.search(text, start, end) is None:  # one scan rules out most paragraphs
-        return -1
+    elif _ANY_LOG_LINE.match(text, start, end) is None and _LOG_AFTER_BREAK.search(text, start, end) is None:
+        return -1  # (no line of it is a log line: one scan rules out most paragraphs)
     lines = text[start:end].split("\n")
     logs = [_LOG_START.match(line) is not None for line in lines]
     after = 0  # log lines from line i to the end
