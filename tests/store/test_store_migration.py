@@ -91,36 +91,38 @@ def test_postgres_store_of_schema_1_upgrades(pg_url: str, tmp_path: Path) -> Non
     check_upgraded(pg_url, tmp_path)
 
 
-def test_a_schema_table_at_version_0_is_upgraded_once(tmp_path: Path) -> None:
-    # a schema table that records version 0 (made before any migration ran): the upgrade
-    # added a second row, so the store read as version 0 again and the next open failed
-    # ("table sources already exists")
-    db = tmp_path / "zero.db"
-    with sqlite3.connect(db) as conn:
-        conn.execute("CREATE TABLE storylint_schema (version INTEGER NOT NULL)")
-        conn.execute("INSERT INTO storylint_schema (version) VALUES (0)")
+def check_upgraded_once(url: str, execute: Any) -> None:
+    """A schema table that records version 0 (made before any migration ran): the upgrade
+    added a second row, so the store read as version 0 again and the next open failed
+    ("table sources already exists"). `execute(sql)` runs on the database's own connection."""
+    execute("CREATE TABLE storylint_schema (version INTEGER NOT NULL)")
+    execute("INSERT INTO storylint_schema (version) VALUES (0)")
     for _ in range(2):
-        store = open_store(str(db))
+        store = open_store(url)
         try:
             assert store.schema_version() == SCHEMA_VERSION
         finally:
             store.close()
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT version FROM storylint_schema").fetchall() == [(SCHEMA_VERSION,)]
+    assert execute("SELECT version FROM storylint_schema") == [(SCHEMA_VERSION,)]
+
+
+def test_a_schema_table_at_version_0_is_upgraded_once(tmp_path: Path) -> None:
+    db = tmp_path / "zero.db"
+
+    def execute(sql: str) -> list[Any]:
+        with sqlite3.connect(db) as conn:
+            return conn.execute(sql).fetchall()
+
+    check_upgraded_once(str(db), execute)
 
 
 @pytest.mark.postgres
 def test_a_postgres_schema_table_at_version_0_is_upgraded_once(pg_url: str) -> None:
     import psycopg
 
-    with psycopg.connect(pg_url) as conn:
-        conn.execute("CREATE TABLE storylint_schema (version INTEGER NOT NULL)")
-        conn.execute("INSERT INTO storylint_schema (version) VALUES (0)")
-    for _ in range(2):
-        store = open_store(pg_url)
-        try:
-            assert store.schema_version() == SCHEMA_VERSION
-        finally:
-            store.close()
-    with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT version FROM storylint_schema").fetchall() == [(SCHEMA_VERSION,)]
+    def execute(sql: str) -> list[Any]:
+        with psycopg.connect(pg_url) as conn:
+            cur = conn.execute(sql)
+            return cur.fetchall() if cur.description else []
+
+    check_upgraded_once(pg_url, execute)
