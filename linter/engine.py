@@ -32,7 +32,7 @@ from .checks._prefilter import Prefilter
 from .checks.base import Hit
 from .config import Config
 from .domain import Candidates, evidence_in, normalise, variants
-from .errors import ConfigError
+from .errors import ConfigError, NoRuleError
 from .lazyre import lazy
 from .mentions import Mentions
 from .model import HOW_CATEGORIES, BodyFormat, Finding, Skipped, Story, StoryResult
@@ -43,7 +43,6 @@ from .suppressions import find_suppressions
 
 log = logging.getLogger("storylint.engine")
 
-NO_RULE = "enables no rule"  # the start of the error for a selection that leaves none
 UNUSED_SUPPRESSION = "SL01"
 SUPPRESSION_WITHOUT_REASON = "SL02"
 NO_CODE_MESSAGE = ("The suppression names no rule code, so it suppresses nothing; name the rules it is for "
@@ -110,7 +109,7 @@ class Linter:
         if not self.rules:
             # `select = []` (or `ignore = ["ALL"]`) linted nothing and passed every story, as the
             # command line's empty `--select` would have: refused there, so here too
-            raise ConfigError(f"{NO_RULE} (with extend-select and ignore): every story would pass",
+            raise NoRuleError("enables no rule (with extend-select and ignore): every story would pass",
                               file=self.config.source, key="select")  # fmt: skip
         self._rule_order = {rule.code: i for i, rule in enumerate(self.rules)}
         self._enabled_codes = {r.code for r in self.rules}

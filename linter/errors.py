@@ -47,6 +47,10 @@ class ConfigError(StorylintError):
         super().__init__(f"{where}: {message}")
 
 
+class NoRuleError(ConfigError):
+    """The selection enables no rule: every story would pass (`select = []`, `--ignore ALL`)."""
+
+
 class InputError(StorylintError):
     """A story input (file, stdin, payload) cannot be read."""
 

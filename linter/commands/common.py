@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from storylint.config import Config, load_config
-from storylint.engine import NO_RULE, Linter
-from storylint.errors import ConfigError
+from storylint.engine import Linter
+from storylint.errors import NoRuleError
 from storylint.model import Report
 from storylint.reporters import FORMATS
 
@@ -93,13 +93,13 @@ def build_linter(
         config = config.model_copy(update=update)
     try:
         return Linter(config), config
-    except ConfigError as exc:
-        if exc.key == "select" and NO_RULE in exc.message and update.keys() & {"select", "ignore", "extend_select"}:
-            # `--ignore ALL`: the options, not the configuration file, left no rule
-            raise click.UsageError(
-                "--select, --ignore and --extend-select with the configuration enable no rule: every story would pass"
-            ) from None
-        raise
+    except NoRuleError:
+        if not update.keys() & {"select", "ignore", "extend_select"}:
+            raise  # the configuration file's own selection: the error names the file
+        # `--ignore ALL`: the options, not the configuration file, left no rule
+        raise click.UsageError(
+            "--select, --ignore and --extend-select with the configuration enable no rule: every story would pass"
+        ) from None
 
 
 def finish(report: Report, linter: Linter, output_format: str, fail_on: str, *, statistics: bool = False) -> None:
