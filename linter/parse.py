@@ -552,8 +552,9 @@ _LOG_START = lazy(  # matched at the start of each line (anchored: linear under 
 
 _ANY_LOG_LINE = lazy(_LOG_START.pattern, re.MULTILINE)
 # ... at a line's start after the first: the line break first, so that `re` skips to the next
-# one at C speed (a search for the MULTILINE ^ tried each character as a line start)
-_LOG_AFTER_BREAK = lazy("\n" + _LOG_START.pattern.removeprefix("^"))
+# one at C speed (a search for the MULTILINE ^ tried each character as a line start); the rest
+# in a group, so that it stays right if the pattern ever gains a top-level alternative
+_LOG_AFTER_BREAK = lazy("\n(?:" + _LOG_START.pattern.removeprefix("^") + ")")
 
 
 def _log_start(text: str, start: int, end: int) -> int:
