@@ -187,8 +187,9 @@ def load_config(path: str | Path | None = None, *, discover: bool = True) -> Con
         # [tool.storylint]): only its [tool.storylint] table is ours, and it must have one (a
         # discovered pyproject.toml without it is passed over): `[tool.storyline]` was the
         # defaults, without a word
-        if "storylint" not in _tool(data, file):
-            raise ConfigError(f"no [tool.storylint] table{_tables_hint(_tool(data, file))}", file=str(file))
+        tool = _tool(data, file)
+        if "storylint" not in tool:
+            raise ConfigError(f"no [tool.storylint] table{_tables_hint(tool)}", file=str(file))
         data = _storylint_table(data, file)
     elif "tool" in data:
         # a storylint.toml (or --config file) may hold [tool.storylint...] tables, such as the

@@ -175,10 +175,7 @@ def load_rulepack(extra_dirs: list[Path] | None = None, vocabulary: dict[str, An
 def _req(data: dict[str, Any], key: str, path: str, kind: type = str) -> Any:
     if key not in data:
         raise ConfigError("missing required key", file=path, key=key)
-    value = data[key]
-    if not isinstance(value, kind):
-        raise ConfigError(f"must be a {kind.__name__}", file=path, key=key)
-    return value
+    return _opt(data, key, path, None, kind)
 
 
 def _opt(data: dict[str, Any], key: str, path: str, default: Any, kind: type = str) -> Any:
