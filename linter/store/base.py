@@ -183,12 +183,11 @@ class Store:
                 )
             if current == SCHEMA_VERSION:
                 return  # nothing written: a reader may hold a read-only role or file
-            if self.create:
-                self._upgrade(current)
-                return
             try:
                 self._upgrade(current)
-            except Exception as exc:  # noqa: BLE001 - any driver's refusal: a read-only role, a read-only file
+            except Exception as exc:  # any driver's refusal (a read-only role, a read-only file) or error
+                if self.create:
+                    raise
                 raise ConfigError(
                     f"store schema version {current} is older than this storylint's ({SCHEMA_VERSION}) and cannot "
                     f"be upgraded by this user ({type(exc).__name__}); run any storylint command on it once with "
