@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .errors import ConfigError
 from .model import HOW_CATEGORIES
@@ -66,6 +66,17 @@ class Vocabulary(_Section):
             empty = next((t for t in terms if not any(c.isalnum() for c in t)), None)
             if empty is not None:
                 raise ValueError(f"{category}: term {empty!r} has no words")
+        return value
+
+    @field_validator("reject")
+    @classmethod
+    def _not_also_accepted(cls, value: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        # one term in both lists was silently rejected: say which list must give way
+        accepted = {t.lower() for t in info.data.get("accept", ())}
+        for category, terms in value.items():
+            both = next((t for t in terms if t.lower() in accepted), None)
+            if both is not None:
+                raise ValueError(f"{category}: term {both!r} is also in vocabulary.accept; keep it in one list")
         return value
 
 

@@ -212,6 +212,20 @@ def test_a_rejected_term_under_an_unknown_category_is_an_error(tmp_path: Path) -
     assert res.stderr == f"Error: {tmp_path / 'storylint.toml'}: vocabulary.reject: technology: term '(' has no words\n"
 
 
+def test_a_term_both_accepted_and_rejected_is_an_error(tmp_path: Path) -> None:
+    # it was rejected without a word; the team meant one of the two
+    (tmp_path / "storylint.toml").write_text('[vocabulary]\naccept = ["oracle"]\nreject = { technology = ["Oracle"] }\n')
+    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr == (
+        f"Error: {tmp_path / 'storylint.toml'}: vocabulary.reject: technology: term 'Oracle' is also in "
+        "vocabulary.accept; keep it in one list\n"
+    )
+    (tmp_path / "storylint.toml").write_text('[vocabulary]\naccept = ["oracle db"]\nreject = { technology = ["Oracle"] }\n')
+    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+
+
 def test_min_confidence_must_be_a_finite_number(tmp_path: Path) -> None:
     # NaN passes a plain range check (it compares false with both bounds) and dropped nothing
     for value in ("nan", "-nan", "NaN"):
