@@ -507,6 +507,11 @@ def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int, *, wik
         term = _WIKI_MONO.sub(r"\1", term)
     at = raw.find(term) if term else 0
     at = max(at, 0)
-    lo = max(0, min(at - 40, len(raw) - MAX_EXCERPT))
-    clipped = raw[lo : lo + MAX_EXCERPT].strip()
-    return ("\u2026" if lo > 0 else "") + clipped + ("\u2026" if lo + MAX_EXCERPT < len(raw) else ""), False
+    # the marks of what was cut count toward the limit (the JSON contract's "at most 160
+    # characters"): one at least, since `raw` is longer; a second when both ends are cut
+    room = MAX_EXCERPT - 1
+    lo = max(0, min(at - 40, len(raw) - room))
+    if lo > 0 and lo + room < len(raw):
+        room -= 1
+    clipped = raw[lo : lo + room].strip()
+    return ("\u2026" if lo > 0 else "") + clipped + ("\u2026" if lo + room < len(raw) else ""), False

@@ -1,0 +1,50 @@
+"""docs/json-output.md against `check --format json`: the documented contract is what runs."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _check_json(tmp_path: Path, *stories: dict[str, str]) -> dict:
+    path = tmp_path / "stories.jsonl"
+    path.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "storylint", "check", str(path), "--format", "json"],
+        capture_output=True, text=True, check=False, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _documented_limit() -> int:
+    doc = (ROOT / "docs" / "json-output.md").read_text("utf-8")
+    row = next(line for line in doc.splitlines() if line.startswith("| `excerpt` |"))
+    m = re.search(r"at most (\d+) characters", row)
+    assert m, row
+    return int(m.group(1))
+
+
+def test_a_clipped_excerpt_with_its_marks_stays_within_the_documented_length(tmp_path: Path) -> None:
+    """The marks of what was cut count: a sentence clipped at both ends was 162 characters."""
+    limit = _documented_limit()
+    sentence = "We should keep the sessions in Redis"
+    stories = [
+        # cut at both ends, at the end only, at the start only
+        {"id": "both", "title": "Story", "body": "word " * 60 + sentence + " and more words" * 30 + "."},
+        {"id": "end", "title": "Story", "body": sentence + " and more words" * 30 + "."},
+        {"id": "start", "title": "Story", "body": "word " * 60 + sentence + "."},
+    ]
+    data = _check_json(tmp_path, *stories)
+    clipped = [f for f in data["findings"] if f["rule"] == "DM03"]
+    assert {f["story"] for f in clipped} == {"both", "end", "start"}
+    for f in clipped:
+        assert len(f["excerpt"]) <= limit, (f["story"], len(f["excerpt"]), f["excerpt"])
+        assert "keep the sessions in Redis" in f["excerpt"]  # the evidence stays in view
+    marks = {f["story"]: (f["excerpt"].startswith("\u2026"), f["excerpt"].endswith("\u2026")) for f in clipped}
+    assert marks == {"both": (True, True), "end": (False, True), "start": (True, False)}
