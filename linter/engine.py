@@ -379,7 +379,6 @@ class Linter:
         line, column = parsed.position(hit.field, hit.start)  # offsets into the raw text
         end_line, end_column = parsed.position(hit.field, max(hit.start, hit.end))
         term = (_WIKI_MONO.sub(r"\1", hit.term) if wiki and "{{" in hit.term else hit.term) or excerpt
-        author = story.author
         return Finding(
             story=story.ref,
             rule=rule.code,
@@ -398,7 +397,7 @@ class Linter:
             length=max(0, hit.end - hit.start),
             confidence=hit.confidence,
             url=story.url,
-            author=(author.name or author.login or author.email or author.id) if author else None,
+            author=_author_name(story),
             project=story.project,
         )
 
@@ -453,8 +452,16 @@ class Linter:
             severity=self._severity.get(rule.code, rule.severity), message=message or rule.message.replace("{term}", term),
             excerpt=excerpt[:MAX_EXCERPT], suggestion=rule.suggestion.replace("{term}", term), field=field,
             line=line, column=column, end_line=line, end_column=column + len(excerpt), url=story.url,
-            author=(story.author.name or story.author.login) if story.author else None, project=story.project,
+            author=_author_name(story), project=story.project,
         )  # fmt: skip
+
+
+def _author_name(story: Story) -> str | None:
+    """Who a finding names as the author: the same for every rule of a story, so that reports
+    group a story's suppression findings (SL01, SL02) with its others, also when the tracker
+    gives only an e-mail or an account id."""
+    author = story.author
+    return (author.name or author.login or author.email or author.id) if author else None
 
 
 def _specificity(code: str, prefix: str) -> int:

@@ -48,3 +48,19 @@ def test_a_clipped_excerpt_with_its_marks_stays_within_the_documented_length(tmp
         assert "keep the sessions in Redis" in f["excerpt"]  # the evidence stays in view
     marks = {f["story"]: (f["excerpt"].startswith("\u2026"), f["excerpt"].endswith("\u2026")) for f in clipped}
     assert marks == {"both": (True, True), "end": (False, True), "start": (True, False)}
+
+
+def test_every_finding_of_a_story_names_the_same_author(tmp_path: Path) -> None:
+    """`author` "from the tracker, when known": a suppression finding (SL02) named nobody
+    where the tracker gave only an account id or an e-mail, while the story's others did."""
+    body = "<!-- storylint-disable TC01 -->\nWe should keep the sessions in Redis."
+    stories = [
+        {"id": "by-id", "title": "Story", "author": {"id": "5b10ac8d82e05b22cc7d4ef5"}, "body": body},
+        {"id": "by-email", "title": "Story", "author": {"email": "pm@example.com"}, "body": body},
+    ]
+    data = _check_json(tmp_path, *stories)
+    authors: dict[str, set[str | None]] = {}
+    for f in data["findings"]:
+        authors.setdefault(f["story"], set()).add(f["author"])
+    assert {f["rule"] for f in data["findings"]} >= {"SL02", "DM03"}
+    assert authors == {"by-id": {"5b10ac8d82e05b22cc7d4ef5"}, "by-email": {"pm@example.com"}}
