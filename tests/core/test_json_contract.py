@@ -64,3 +64,42 @@ def test_every_finding_of_a_story_names_the_same_author(tmp_path: Path) -> None:
         authors.setdefault(f["story"], set()).add(f["author"])
     assert {f["rule"] for f in data["findings"]} >= {"SL02", "DM03"}
     assert authors == {"by-id": {"5b10ac8d82e05b22cc7d4ef5"}, "by-email": {"pm@example.com"}}
+
+
+def _doc_example() -> dict:
+    doc = (ROOT / "docs" / "json-output.md").read_text("utf-8")
+    m = re.search(r"```json\n(.*?)\n```", doc, re.DOTALL)
+    assert m, "docs/json-output.md has no ```json example"
+    return json.loads(m.group(1))
+
+
+def test_the_documented_example_is_what_the_bundled_examples_give(tmp_path: Path) -> None:
+    """The example in docs/json-output.md is `check examples/stories.jsonl --format json`,
+    abridged: its counts, its EX-6 finding (positions, confidence) and its field names and
+    types are those of a real run (its column once pointed 7 characters past the term)."""
+    doc = _doc_example()
+    proc = subprocess.run(
+        [sys.executable, "-m", "storylint", "check", str(ROOT / "examples" / "stories.jsonl"), "--format", "json"],
+        capture_output=True, text=True, check=False, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    real = json.loads(proc.stdout)
+    assert list(doc) == list(real)
+    assert doc["schema_version"] == real["schema_version"]
+    assert list(doc["summary"]) == list(real["summary"])
+    for key, value in doc["summary"].items():
+        if isinstance(value, dict):  # abridged: the entries shown are the real ones
+            assert value == {k: real["summary"][key].get(k) for k in value}, key
+        else:
+            assert value == real["summary"][key], key
+    shown = doc["findings"][0]
+    found = next(f for f in real["findings"] if (f["story"], f["rule"]) == (shown["story"], shown["rule"]))
+    assert list(shown) == list(found)  # every field, in order: none undocumented, none missing
+    for key, value in shown.items():
+        if isinstance(value, str) and value.endswith("..."):
+            assert found[key].startswith(value.removesuffix("...").rstrip()), key
+        else:
+            assert value == found[key], key
+    for part in ("skipped", "errors"):  # their shape, from other inputs
+        assert all(type(v) is not dict for v in doc[part][0].values())
+    assert set(doc["skipped"][0]) == {"story", "reason", "url"}
+    assert set(doc["errors"][0]) == {"source", "line", "message"}
