@@ -264,6 +264,18 @@ class PhraseIndex:
         lowered = s.lowered
         return any(self._longest(words, lowered, i) for i in range(len(words)))
 
+    def first_in(self, words: list[str]) -> tuple[int, int, str] | None:
+        """(first word, words it spans, phrase) of the first term in a list of words as written
+        (text that is no sentence, such as a heading)."""
+        lowered = [w.lower() for w in words]
+        if self.first_words.isdisjoint(lowered):  # (holds the cased terms' first words too)
+            return None
+        for i in range(len(words)):
+            hit = self._longest(words, lowered, i)
+            if hit:
+                return i, hit[0], hit[1]
+        return None
+
     def _longest(self, words: list[str], lowered: list[str], i: int) -> tuple[int, str] | None:
         """(words it spans, phrase) of the longest term starting at word `i`."""
         entries = (self._both.get(words[i]) if self._both else None) or self._index.get(lowered[i])

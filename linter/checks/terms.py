@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..analysis import Analysis, SentenceInfo
+from ..analysis import TOKEN_RE, Analysis, SentenceInfo
 from ..lazyre import lazy
-from ..parse import SEC_AC
+from ..parse import HEADING, SEC_AC
 from .base import Check, Hit, PhraseIndex, beside, count, flag, str_list
 from .term_scan import TermScan
 
@@ -37,6 +37,8 @@ def _code_in_spans(a: Analysis, s: SentenceInfo) -> bool:
     return False
 
 
+#: A section left empty: a template's placeholder is no content
+_PLACEHOLDER = lazy(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|\.\.\.|_?no response_?)\W*$", re.IGNORECASE)
 _TYPED = lazy(r"-{1,2}[A-Za-z][\w-]*(?:[= ]\S*)?$|\.[A-Za-z]\w*$")
 _CODE_PUNCTUATION = lazy(r"[(){};]|\w\s+=\s+\w|==|=>|->|::")
 
@@ -62,7 +64,7 @@ class TermCheck(Check):
     allowed = frozenset(
         {"terms", "cased-terms", "requires-any", "unless-any", "boost-any", "context", "skip-sections",
          "user-clause", "confidence", "requires-code", "max-per-story", "title-only", "exclude-titles",
-         "code-sense-only", "criteria-means-only"}
+         "code-sense-only", "criteria-means-only", "headings"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -91,6 +93,9 @@ class TermCheck(Check):
         self.max_per_story = count(detect, "max-per-story", 3)
         self.title_only = flag(detect, "title-only")
         self.exclude_titles = flag(detect, "exclude-titles")
+        # the terms also name a section by its heading ("### Technical solution"): a heading
+        # is no sentence, so the sentences alone never showed one
+        self.headings = flag(detect, "headings")
         # the run's one pass over every term rule's words (set by the engine; see term_scan)
         self.scan: TermScan | None = None
         self.slot = 0
@@ -99,6 +104,13 @@ class TermCheck(Check):
         return not (self.title_only and s.field != "title") and not (self.exclude_titles and s.field == "title")
 
     def run(self, a: Analysis) -> Iterator[Hit]:
+        found = 0
+        if self.headings:
+            for hit in self._sections(a):
+                yield hit
+                found += 1
+                if found >= self.max_per_story:
+                    return
         if self.terms.first_words.isdisjoint(a.vocab):
             return
         shared = self.scan.matches(a) if self.scan is not None else None
@@ -109,7 +121,6 @@ class TermCheck(Check):
         else:
             sentences = a.sentences
             candidates = [(sentences[i], m) for i, m in sorted(shared[self.slot].items()) if self._may_hold(sentences[i])]
-        found = 0
         for s, matches in candidates:
             if not matches or not self.sentence_applies(s):
                 continue
@@ -147,3 +158,36 @@ class TermCheck(Check):
             found += 1
             if found >= self.max_per_story:
                 return
+
+    def _sections(self, a: Analysis) -> Iterator[Hit]:
+        """A body heading that holds a term, over a section with content: the hit stands on
+        the section's first sentence (what the heading makes a plan, and where its evidence
+        is weighed), with the heading's term as `{term}`."""
+        if self.title_only:
+            return
+        p = a.parsed
+        text = p.text("body")
+        heads = [b for b in p.blocks if b.kind == HEADING and b.field == "body"]
+        for n, block in enumerate(heads):
+            if block.section in self.skip_sections:
+                continue
+            tokens = list(TOKEN_RE.finditer(text, block.start, block.end))
+            match = self.terms.first_in([m.group(0) for m in tokens])
+            if match is None:
+                continue
+            i, k, phrase = match
+            if phrase.lower() in a.accepted:
+                continue
+            # the section runs to the next heading; its first sentence that says something (not
+            # an empty bullet, a heading's `===` underline or a template's placeholder)
+            ends = heads[n + 1].start if n + 1 < len(heads) else len(text)
+            content = next(
+                (s for s in a.sentences
+                 if s.field == "body" and block.end <= s.start < ends and any(c.isalnum() for c in s.text)
+                 and not _PLACEHOLDER.match(s.text)),
+                None,
+            )  # fmt: skip
+            if content is None or not self.sentence_applies(content):
+                continue
+            term = text[tokens[i].start() : tokens[i + k - 1].end()]
+            yield Hit("body", content.start, content.end, self.confidence, term)

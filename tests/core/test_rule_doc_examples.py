@@ -25,8 +25,6 @@ KNOWN = {
     # a fenced SQL block has no sentence, so it is calibrated as a plain statement of data
     # model evidence (0.58 at most), below the default min-confidence of 0.7
     "DM02": "a code block's evidence is calibrated below the default threshold",
-    # a section's heading is no sentence, and the terms are looked for in sentences only
-    "IS02": "the heading of a technical-solution section is not read",
 }
 
 
