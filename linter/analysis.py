@@ -126,6 +126,7 @@ class Grammar:
     imperatives: frozenset[str]
     behaviour_verbs: frozenset[str]
     fillers: frozenset[str]
+    clause_openers: frozenset[str]  # a leading clause they open ends at its comma, before the order
     team_subjects: frozenset[str]
     technical_roles: frozenset[str]
     user_roles: frozenset[str]  # the people "<role> can ..." gives a capability, besides users
@@ -318,6 +319,7 @@ def grammar() -> Grammar:
         imperatives=imperatives,
         behaviour_verbs=with_other(data["behaviour_verbs"], "behaviour-verbs"),
         fillers=frozenset(data["fillers"]),
+        clause_openers=frozenset(data["clause_openers"]),
         team_subjects=frozenset(data["team_subjects"]),
         technical_roles=with_other(data["technical_roles"], "technical-roles"),
         user_roles=frozenset(data["user_roles"]),
@@ -761,6 +763,31 @@ def _only_within(rx: re.Pattern[str], side: re.Pattern[str], text: str) -> bool:
     return side.search(text) is not None and rx.search(side.sub(" ", text)) is None
 
 
+_QUOTES = frozenset("\"'`\u201c\u2018")
+#: words a leading clause may hold before its comma ("When the user clicks Approve, ...")
+CLAUSE_MAX_WORDS = 12
+
+
+def _after_clause(info: SentenceInfo, text: str, i: int, n: int, g: Grammar) -> int:
+    """The first word after a leading clause that word `i` opens and a comma closes (past
+    fillers), where a sentence's order stands; `i` when no comma ends such a clause."""
+    comma = text.find(",")
+    if comma < 0 or text.count("(", 0, comma) > text.count(")", 0, comma):
+        return i  # no clause closes; or the comma is a parenthesis's ("(Studio, build: 3.2)")
+    at = info.start + comma
+    j = i + 1
+    while j < n and j - i <= CLAUSE_MAX_WORDS and info.word_start(j) < at:
+        j += 1
+    if j >= n - 1 or j - i > CLAUSE_MAX_WORDS:
+        return i
+    while j < n - 1 and info.lowered[j] in g.fillers:
+        j += 1
+    start = info.word_start(j)
+    if info.text[start - info.start - 1 : start - info.start] in _QUOTES:
+        return i  # a quoted word opens a clause of its own ('When X, "reserve" ACLs are checked')
+    return j
+
+
 def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     g = grammar()
     f = _Flags()
@@ -785,6 +812,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     i = k
     while i < n - 1 and lowered[i] in g.fillers:
         i += 1
+    if i < n - 1 and lowered[i] in g.clause_openers:
+        i = _after_clause(info, text, i, n, g)
     if i < n:
         lower = lowered[i]
         at = info.word_start(i) if lower in g.imperatives else 0  # where the word stands in `full`

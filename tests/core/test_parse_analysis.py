@@ -35,6 +35,27 @@ def test_a_bold_label_before_the_verb_is_a_label_too() -> None:
     assert not sentences("**Note:** the import job already runs nightly.")[-1].imperative
 
 
+def test_an_order_after_a_leading_clause_is_an_order() -> None:
+    """"When X, save Y": the order stands after the clause its opener starts and its comma ends."""
+    from storylint.analysis import CLAUSE_MAX_WORDS
+
+    s = sentences("When the user clicks Approve, save the acceptance to Redis.")[-1]
+    assert s.imperative and s.verb == "save"
+    s = sentences("If needed, then add an index on the column.")[-1]
+    assert s.imperative and s.verb == "add"  # fillers after the comma are skipped as at the start
+    # behaviour after the clause stays behaviour; a statement stays a statement
+    s = sentences("When the user clicks Approve, show a confirmation.")[-1]
+    assert s.behaviour and not s.imperative
+    assert not sentences("When the job ends, the counts are saved.")[-1].imperative
+    # the comma of a parenthesis closes no clause; a quoted word after it names, not orders
+    assert not sentences("When I updated to build 3.2 (Studio, build: 3.2.0), the toolbar was empty.")[-1].imperative
+    assert not sentences('When a framework reserves resources, "reserve" ACLs are checked.')[-1].imperative
+    # the clause's length: CLAUSE_MAX_WORDS words before the comma, not one more
+    words = " ".join(["word"] * (CLAUSE_MAX_WORDS - 1))
+    assert sentences(f"When {words}, save the acceptance to Redis.")[-1].imperative
+    assert not sentences(f"When {words} word, save the acceptance to Redis.")[-1].imperative
+
+
 def test_component_to_verb_is_a_task() -> None:
     s = sentences("- Backend to emit metric updates")[-1]
     assert s.imperative
