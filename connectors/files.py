@@ -453,11 +453,14 @@ def _markdown_story(data: bytes, name: str, stem: str) -> Iterator[Story | Probl
     except UnicodeDecodeError as exc:
         yield Problem(name, f"invalid UTF-8 at byte {exc.start}", line=data.count(b"\n", 0, exc.start) + 1)
         return
+    # a byte-order mark (Notepad writes one) is no text of the story: kept, it moved every
+    # column of the first line one on and opened its excerpt with an invisible character
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         yield Problem(name, "empty story file")
         return
     title, body = stem, text
-    first, _, rest = text.lstrip("\ufeff").partition("\n")
+    first, _, rest = text.partition("\n")
     if first.startswith("# "):
         title, body = first[2:].strip(), rest
     yield Story(id=stem, title=title, body=body, body_format=BodyFormat.MARKDOWN, source=f"file:{name}")
