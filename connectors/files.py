@@ -460,7 +460,11 @@ def _markdown_story(data: bytes, name: str, stem: str) -> Iterator[Story | Probl
         yield Problem(name, "empty story file")
         return
     title, body = stem, text
-    first, _, rest = text.partition("\n")
+    # the first line ends at any line break the parser reads as one: a file saved with lone CRs
+    # (classic Mac, some exporters) was otherwise all title, its body's findings on "title:1"
+    breaks = [i for i in (text.find("\n"), text.find("\r")) if i >= 0]
+    end = min(breaks) if breaks else len(text)
+    first, rest = text[:end], text[end + (2 if text.startswith("\r\n", end) else 1) :]
     if first.startswith("# "):
         title, body = first[2:].strip(), rest
     yield Story(id=stem, title=title, body=body, body_format=BodyFormat.MARKDOWN, source=f"file:{name}")

@@ -38,3 +38,16 @@ def test_byte_order_mark_is_not_part_of_a_story_without_heading(tmp_path: Path) 
     assert SENTENCES.index("Redis") + 1 == got["column"]
     excerpts = {f["excerpt"] for f in check_json(marked)["findings"]}
     assert not any("\ufeff" in e for e in excerpts), excerpts
+
+
+def test_lone_carriage_returns_end_the_heading_line(tmp_path: Path) -> None:
+    unix = tmp_path / "unix.md"
+    unix.write_bytes(b"# Votes\n" + SENTENCES.encode() + b"\nMore text.\n")
+    old_mac = tmp_path / "old-mac.md"
+    old_mac.write_bytes(b"# Votes\r" + SENTENCES.encode() + b"\rMore text.\r")
+    expected = check_json(unix)
+    got = check_json(old_mac)
+    where = [(f["rule"], f["field"], f["line"], f["column"], f["end_line"], f["end_column"], f["excerpt"]) for f in got["findings"]]
+    assert where == [(f["rule"], f["field"], f["line"], f["column"], f["end_line"], f["end_column"], f["excerpt"]) for f in expected["findings"]]
+    assert redis(got)["field"] == "body"
+    assert {f["excerpt"] for f in got["findings"] if f["field"] == "title"} == {"Votes"}
