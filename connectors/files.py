@@ -48,6 +48,12 @@ STORY_SUFFIXES = (".jsonl", ".ndjson", ".json", ".md", ".markdown")
 #: names whose content is JSON whatever its first character (a "#" line in them is a bad line)
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 _BOM = b"\xef\xbb\xbf"
+#: the byte-order marks of the UTF-16 and UTF-32 files Windows tools write (Windows PowerShell's
+#: `>` and `Out-File`, "Unicode" in Notepad and Excel), longest first: FF FE 00 00 is UTF-32's
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)  # fmt: skip
+_WIDE_STARTS = tuple(bom for bom, _ in _WIDE_BOMS)
 
 
 class FileConnector:
@@ -142,6 +148,12 @@ def read_stream(
     A Markdown name (`--stdin-filename story.md` for stdin) is one Markdown story whatever
     it starts with."""
     head = fh.read(64 * 1024)
+    if head.startswith(_WIDE_STARTS):
+        try:
+            head, fh = _utf8(head + fh.read()), io.BytesIO()
+        except Undecodable as exc:
+            yield Problem(name, str(exc), line=exc.line)
+            return
     head = head.removeprefix(_BOM)  # Windows tools write one; JSON parsers refuse it
     stripped = head.lstrip()
     if not stripped:
@@ -447,7 +459,33 @@ def _who(obj: dict[str, Any]) -> str:
     return f" {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
 
 
+class Undecodable(ValueError):
+    """A UTF-16 or UTF-32 input that does not decode; the message says at which byte."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _utf8(data: bytes) -> bytes:
+    """A UTF-16 or UTF-32 input (known by its byte-order mark) as UTF-8, so that every reader
+    reads it as it reads UTF-8 (read as UTF-8, it was "binary data" or "invalid UTF-8 at byte
+    0"). Read whole: such files are a tool's export of a few stories, not a stream."""
+    codec = next(codec for bom, codec in _WIDE_BOMS if data.startswith(bom))
+    try:
+        return data.decode(codec).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].decode(codec, "replace").count("\n") + 1
+        raise Undecodable(f"invalid {codec.upper()} at byte {exc.start}", line) from None
+
+
 def _markdown_story(data: bytes, name: str, stem: str) -> Iterator[Story | Problem]:
+    if data.startswith(_WIDE_STARTS):
+        try:
+            data = _utf8(data)
+        except Undecodable as exc:
+            yield Problem(name, str(exc), line=exc.line)
+            return
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
