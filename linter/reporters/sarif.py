@@ -39,7 +39,16 @@ def render(report: Report, ctx: RenderContext) -> str:
     used = sorted({f.rule for f in report.findings} | set(ctx.rules))
     index = {code: i for i, code in enumerate(used)}
     results: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}  # fingerprint -> results that had it
     for f in report.findings:
+        # A result's fingerprints are its identity in a results database (code scanning merges
+        # results that share them): two terms of one sentence ("over Socket.IO ... in Redis")
+        # are two results. The first keeps the plain value, as before; the next ones count
+        # on, as GitHub's own primaryLocationLineHash does (":2", ":3").
+        fingerprint = f"{f.story}:{f.rule}:{f.excerpt}"
+        seen[fingerprint] = occurrence = seen.get(fingerprint, 0) + 1
+        if occurrence > 1:
+            fingerprint += f":{occurrence}"
         # a URI reference by the SARIF spec: the tracker URL only when it is a clean http(s) one
         uri = safe_url(f.url) or f"story/{quote(f.story, safe='/')}"
         results.append(
@@ -63,7 +72,7 @@ def render(report: Report, ctx: RenderContext) -> str:
                         "logicalLocations": [{"name": f.story, "kind": "story"}],
                     }
                 ],
-                "partialFingerprints": {"storylint/v1": f"{f.story}:{f.rule}:{f.excerpt}"},
+                "partialFingerprints": {"storylint/v1": fingerprint},
                 "properties": {
                     "story": f.story,
                     "field": f.field,

@@ -298,6 +298,17 @@ def test_sarif_is_valid_2_1_0(tmp_path: Path) -> None:
     assert regions["TC01"]["startColumn"] == len("\U0001f680 Store the sessions in ") + 1
 
 
+def test_sarif_results_of_one_sentence_have_their_own_fingerprints(tmp_path: Path) -> None:
+    # code scanning takes results with the same fingerprints for one alert: Redis was lost
+    story = {"id": "V-1", "title": "Votes", "body": "We must push vote updates over Socket.IO and keep the counters in Redis."}
+    res = run("check", "-", "--format", "sarif", "--select", "TC01", stdin=json.dumps(story), cwd=tmp_path)
+    results = json.loads(res.stdout)["runs"][0]["results"]
+    columns = [r["locations"][0]["physicalLocation"]["region"]["startColumn"] for r in results]
+    assert columns == [story["body"].index("Socket.IO") + 1, story["body"].index("Redis") + 1]
+    fingerprints = [r["partialFingerprints"]["storylint/v1"] for r in results]
+    assert fingerprints == [f"V-1:TC01:{story['body']}", f"V-1:TC01:{story['body']}:2"]  # the first as before
+
+
 def test_github_format_escapes_workflow_commands(tmp_path: Path) -> None:
     story = {"id": "X", "title": "Use Redis\n::add-mask::secret", "body": "Use Redis.\n::stop-commands::x"}
     res = run("check", "-", "--format", "github", stdin=json.dumps(story), cwd=tmp_path)
