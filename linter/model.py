@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from .lazyre import lazy
 
@@ -127,6 +127,15 @@ class Story(BaseModel):
     @classmethod
     def _none_body(cls, value: Any) -> Any:
         return "" if value is None else value
+
+    @field_validator("created", "updated", "body_format", "labels", mode="before")
+    @classmethod
+    def _empty_as_absent(cls, value: Any, info: ValidationInfo) -> Any:
+        # a spreadsheet's empty cell, as CSV-to-JSON converters write it ("created": "",
+        # "labels": ""), is no value: the story is linted, not refused for what it does not have
+        if isinstance(value, str) and not value.strip() and info.field_name is not None:
+            return cls.model_fields[info.field_name].default
+        return value
 
     @model_validator(mode="before")
     @classmethod

@@ -142,6 +142,23 @@ def test_stdin_with_bad_lines(tmp_path: Path) -> None:
     assert checked(report) == {"good-a", "good-b"}
 
 
+def test_empty_cells_of_a_spreadsheet_export_are_no_values(tmp_path: Path) -> None:
+    """CSV-to-JSON converters write an empty cell as "": a story without a date, labels or
+    format is linted (it was refused: "created: input should be a valid datetime"); a value
+    that is there and wrong is still one error."""
+    cells = {"created": "", "updated": " ", "labels": "", "body_format": ""}
+    data = _line({**GOOD_A, **cells}) + _line({**GOOD_B, "id": "bad-date", "created": "next week"}) + _line(GOOD_B)
+    (tmp_path / "sheet.jsonl").write_bytes(data)
+    status, report, stderr = run_check("sheet.jsonl", cwd=tmp_path)
+    assert status == 2
+    assert error_lines(stderr) == ["Error: sheet.jsonl:2: created: input should be a valid datetime or date, "
+                                   "input is too short in story 'bad-date'"]  # fmt: skip
+    assert checked(report) == {"good-a", "good-b"}
+    _, alone, _ = run_check("-", cwd=tmp_path, stdin=_line(GOOD_A))
+    assert report is not None and alone is not None
+    assert [f for f in report["findings"] if f["story"] == "good-a"] == alone["findings"]
+
+
 def test_hostile_characters_in_a_story_are_reported_not_crashed_on(tmp_path: Path) -> None:
     # lone surrogates, NUL, bidi overrides and a UTF-8 BOM: valid JSON, hostile text
     odd = '{"id": "odd", "title": "Add \\ud800 a Redis cache", "body": "Store \\udfff it in Redis \\u202e\\u0000 now."}\n'
