@@ -110,8 +110,20 @@ def read_argument(raw: str, *, defer: bool = False) -> Iterator[Story | Problem 
 
     for folder, _, names in os.walk(path, onerror=skip):
         files.extend(Path(folder, n) for n in names if Path(n).suffix.lower() in STORY_SUFFIXES)
+    regular: list[Path] = []
+    for file in sorted(files):
+        # a story file that cannot be opened is an error, as it is when named on the command
+        # line: skipped silently, its story vanished from the report (and, with --store, was
+        # counted removed). FIFOs and devices are passed over: reading one could block.
+        try:
+            if stat.S_ISREG(file.stat().st_mode):
+                regular.append(file)
+        except FileNotFoundError:
+            unreadable.append(Problem(str(file), "broken symbolic link" if file.is_symlink() else "no such file"))
+        except OSError as exc:  # a symlink loop, a name too long
+            unreadable.append(Problem(str(file), f"cannot read: {exc.strerror or type(exc).__name__}"))
     yield from unreadable
-    files = sorted(f for f in files if f.is_file())
+    files = regular
     if not files and not unreadable:
         yield Problem(raw, "folder holds no story files (*.jsonl, *.json, *.md)")
     for file in files:

@@ -144,6 +144,27 @@ def test_each_unusable_path_costs_only_itself(tmp_path: Path) -> None:
     assert report["summary"]["stories_checked"] == 2
 
 
+def test_story_files_in_a_folder_that_cannot_be_opened_are_errors(tmp_path: Path) -> None:
+    """Inside a folder as on the command line: a story file whose link is broken or loops
+    was passed over without a word (its story vanished from the report); a FIFO still is."""
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    (stories / "a.jsonl").write_bytes(_line(GOOD_A))
+    (stories / "moved.md").symlink_to(tmp_path / "archive" / "moved.md")
+    (stories / "loop1.md").symlink_to(stories / "loop2.md")
+    (stories / "loop2.md").symlink_to(stories / "loop1.md")
+    os.mkfifo(stories / "pipe.jsonl")
+    (tmp_path / "b.jsonl").write_bytes(_line(GOOD_B))
+    status, report, stderr = run_check("stories", "b.jsonl", cwd=tmp_path)
+    assert status == 2
+    assert error_lines(stderr) == [
+        "Error: stories/loop1.md: cannot read: Too many levels of symbolic links",
+        "Error: stories/loop2.md: cannot read: Too many levels of symbolic links",
+        "Error: stories/moved.md: broken symbolic link",
+    ]
+    assert checked(report) == {"good-a", "good-b"}
+
+
 def test_empty_path_does_not_lint_the_working_folder(tmp_path: Path) -> None:
     (tmp_path / "here.jsonl").write_bytes(_line(GOOD_A))
     status, report, stderr = run_check("", cwd=tmp_path)
