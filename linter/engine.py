@@ -428,30 +428,35 @@ class Linter:
         for s in sups:
             line, column = parsed.position(s.field, s.start)
             text = parsed.text(s.field)
-            directive = _WS.sub(" ", text[s.start : s.end]).strip().removesuffix("-->").strip()
+            written = text[s.start : s.end].rstrip().removesuffix("-->").rstrip()
+            directive = _WS.sub(" ", written).strip()
+            # where the directive ends as written: its excerpt's length is not its span (blanks
+            # folded, a reason cut at MAX_EXCERPT)
+            end = parsed.position(s.field, s.start + len(written))
             unused = [c for c in s.codes if c not in s.used]
             rule = meta.get(UNUSED_SUPPRESSION)
             if not s.codes and rule is not None and UNUSED_SUPPRESSION not in ignored:
                 # read as "every rule" by whoever wrote it, it covers none: say so, not nothing
-                meta_findings.append(self._meta(story, rule, s.field, line, column, directive, "",
+                meta_findings.append(self._meta(story, rule, s.field, (line, column), end, directive, "",
                                                 message=NO_CODE_MESSAGE))  # fmt: skip
                 continue
             if unused and rule is not None and UNUSED_SUPPRESSION not in ignored:
-                meta_findings.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(unused)))
+                meta_findings.append(self._meta(story, rule, s.field, (line, column), end, directive, ", ".join(unused)))
             rule = meta.get(SUPPRESSION_WITHOUT_REASON)
             if s.codes and not s.reason and self.config.suppressions.require_reason and rule is not None:
-                meta_findings.append(self._meta(story, rule, s.field, line, column, directive, ", ".join(s.codes)))
+                meta_findings.append(self._meta(story, rule, s.field, (line, column), end, directive, ", ".join(s.codes)))
         return kept, meta_findings
 
     def _meta(
-        self, story: Story, rule: Rule, field: str, line: int, column: int, excerpt: str, term: str,
+        self, story: Story, rule: Rule, field: str, start: tuple[int, int], end: tuple[int, int], excerpt: str, term: str,
         message: str | None = None,
     ) -> Finding:  # fmt: skip
+        (line, column), (end_line, end_column) = start, end
         return Finding(
             story=story.ref, rule=rule.code, name=rule.name, category=rule.category,
             severity=self._severity.get(rule.code, rule.severity), message=message or rule.message.replace("{term}", term),
             excerpt=excerpt[:MAX_EXCERPT], suggestion=rule.suggestion.replace("{term}", term), field=field,
-            line=line, column=column, end_line=line, end_column=column + len(excerpt), url=story.url,
+            line=line, column=column, end_line=end_line, end_column=end_column, url=story.url,
             author=_author_name(story), project=story.project,
         )  # fmt: skip
 

@@ -309,6 +309,20 @@ def test_sarif_results_of_one_sentence_have_their_own_fingerprints(tmp_path: Pat
     assert fingerprints == [f"V-1:TC01:{story['body']}", f"V-1:TC01:{story['body']}:2"]  # the first as before
 
 
+def test_suppression_findings_end_where_the_directive_ends(tmp_path: Path) -> None:
+    # the end was the start plus the excerpt's length, whose blanks are folded: short of a
+    # directive aligned with tabs, past the line's end for a long reason
+    line = "\t- storylint-disable   DM01\t\t--  the   brand   guide fixes it"
+    story = {"id": "SL-1", "title": "Votes", "body": f"Text here.\n{line}  \nMore.\n<!-- storylint-disable UI -- {'why ' * 50}-->"}
+    res = run("check", "-", "--format", "json", "--select", "SL01,DM,UI", stdin=json.dumps(story), cwd=tmp_path)
+    found = {f["excerpt"][:20]: f for f in json.loads(res.stdout)["findings"] if f["rule"] == "SL01"}
+    aligned, long = found["storylint-disable DM"], found["storylint-disable UI"]
+    assert (aligned["line"], aligned["column"], aligned["end_line"], aligned["end_column"]) == (2, 4, 2, len(line) + 1)
+    last = story["body"].split("\n")[-1]
+    assert (long["line"], long["column"], long["end_line"]) == (4, 6, 4)
+    assert long["end_column"] == len(last) - len(" -->") + 1 and len(long["excerpt"]) == 160
+
+
 def test_github_format_escapes_workflow_commands(tmp_path: Path) -> None:
     story = {"id": "X", "title": "Use Redis\n::add-mask::secret", "body": "Use Redis.\n::stop-commands::x"}
     res = run("check", "-", "--format", "github", stdin=json.dumps(story), cwd=tmp_path)

@@ -31,7 +31,6 @@ def assert_positions_inside(story: Story, result: StoryResult) -> None:
         assert 1 <= f.line <= len(field_lines), (f.rule, f.line, len(field_lines))
         assert 1 <= f.column <= len(field_lines[f.line - 1]) + 1, (f.rule, f.line, f.column)
         assert f.line <= f.end_line <= len(field_lines), (f.rule, f.end_line)
-        if not f.rule.startswith("SL"):  # suppression findings span the directive's excerpt
-            assert 1 <= f.end_column <= len(field_lines[f.end_line - 1]) + 1, (f.rule, f.end_column)
+        assert 1 <= f.end_column <= len(field_lines[f.end_line - 1]) + 1, (f.rule, f.end_column)
         assert 0 <= f.offset <= sizes[f.field]
         assert f.length >= 0
