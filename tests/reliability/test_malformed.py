@@ -151,8 +151,8 @@ def test_empty_cells_of_a_spreadsheet_export_are_no_values(tmp_path: Path) -> No
     (tmp_path / "sheet.jsonl").write_bytes(data)
     status, report, stderr = run_check("sheet.jsonl", cwd=tmp_path)
     assert status == 2
-    assert error_lines(stderr) == ["Error: sheet.jsonl:2: created: input should be a valid datetime or date, "
-                                   "input is too short in story 'bad-date'"]  # fmt: skip
+    message = "created: input should be a valid datetime or date, input is too short in story 'bad-date'"
+    assert error_lines(stderr) == [f"Error: sheet.jsonl:2: {message}"]
     assert checked(report) == {"good-a", "good-b"}
     _, alone, _ = run_check("-", cwd=tmp_path, stdin=_line(GOOD_A))
     assert report is not None and alone is not None
