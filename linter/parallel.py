@@ -13,6 +13,10 @@ as plain tuples, not pickled objects.
 Workers are forked from the parent, so they share its linter (rules compiled, domain
 vocabulary learned) and the module-level patterns, compiled before the fork, without
 pickling them; where `fork` is unavailable, stories are linted in the parent.
+
+A worker that dies (the OOM killer, `kill -9`) takes its chunk with it: the pool is a
+`ProcessPoolExecutor`, which says so (`multiprocessing.Pool` waits for ever), and the
+chunks not given back yet, then the rest of the input, are linted in the parent.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from .lazyre import compile_all
 from .model import Deferred, Finding, Problem, Skipped, Story
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
+    from concurrent.futures import Future
 
 log = logging.getLogger("storylint.runner")
 
@@ -167,11 +171,12 @@ def _pooled(
     if isinstance(linter, Linter):
         _ = linter.prefilter  # compiled once, in the parent, and inherited
     _WORKER_LINTER = linter
-    pending: deque[tuple[list[Task[T]], AsyncResult[list[list[_Packed | Problem]]] | None]] = deque()
+    pending: deque[tuple[list[Task[T]], Future[list[list[_Packed | Problem]]] | None]] = deque()
 
     def drain() -> Iterator[tuple[T, Outcome | Problem | None]]:
-        chunk, future = pending.popleft()
-        results = iter(future.get() if future is not None else ())
+        chunk, future = pending[0]
+        results = iter(future.result() if future is not None else ())
+        pending.popleft()  # only once its results are in: a dead worker's chunk stays to be linted here
         for task in chunk:
             if task.story is None:
                 yield task.item, None
@@ -179,40 +184,58 @@ def _pooled(
             for packed in next(results):
                 yield task.item, _unpack(packed)
 
-    import multiprocessing  # only runs that fork pay for loading it
-
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux/macOS
-        for task in it:
+    def here(tasks: Iterable[Task[T]]) -> Iterator[tuple[T, Outcome | Problem | None]]:
+        for task in tasks:
             if task.story is None:
                 yield task.item, None
                 continue
             for result in lint_task(linter, task.story, record):
                 yield task.item, result
+
+    import multiprocessing  # only runs that fork pay for loading it
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux/macOS
+        yield from here(it)
         return
 
     def send(chunk: list[Task[T]]) -> None:
         stories = [t.story for t in chunk if t.story is not None]
-        pending.append((chunk, pool.apply_async(_lint_chunk, (stories, record, encode)) if stories else None))
+        pending.append((chunk, pool.submit(_lint_chunk, stories, record, encode) if stories else None))
 
     compile_all()  # the module-level patterns too (storylint.lazyre): each worker would compile its own
     # The workers inherit the linter's objects copy-on-write; a collection in a worker would
     # touch (and so copy) every page that holds them. Frozen, they are left alone.
     gc.freeze()
+    chunk: list[Task[T]] = []
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk: list[Task[T]] = []
-            for task in it:
-                chunk.append(task)
-                if len(chunk) < CHUNK:
-                    continue
-                send(chunk)
-                chunk = []
-                while len(pending) > IN_FLIGHT * workers:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            try:
+                for task in it:
+                    chunk.append(task)
+                    if len(chunk) < CHUNK:
+                        continue
+                    send(chunk)
+                    chunk = []
+                    while len(pending) > IN_FLIGHT * workers:
+                        yield from drain()
+                if chunk:
+                    send(chunk)
+                    chunk = []
+                while pending:
                     yield from drain()
-            if chunk:
-                send(chunk)
-            while pending:
-                yield from drain()
+            except (Exception, GeneratorExit, KeyboardInterrupt):
+                # the run stops (an interrupt, a store error): the chunks queued are not linted;
+                # leaving the block waits only for those the workers hold
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    except BrokenProcessPool:
+        log.warning("a worker process died (killed, or out of memory?); linting the rest in this process")
+        lost = [task for sent, _ in pending for task in sent]
+        pending.clear()
+        yield from here([*lost, *chunk])
+        yield from here(it)
     finally:
         gc.unfreeze()
     _WORKER_LINTER = None

@@ -230,3 +230,44 @@ def test_progress_on_a_terminal_and_not_with_quiet(long_file: Path, tmp_path: Pa
     status, out_quiet, err = _stderr_on_a_terminal([*args, "-q"], tmp_path)
     assert status == 0 and err == b""
     assert out_quiet == out
+
+
+# -- a worker that dies ---------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (its pool's workers), from /proc."""
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            if int(fields[1]) == pid:
+                kids.append(int(entry.name))
+    return kids
+
+
+def test_a_worker_killed_mid_run_costs_no_story_and_no_hang(long_file: Path, tmp_path: Path) -> None:
+    """The OOM killer or `kill -9` ends one worker: `multiprocessing.Pool` waited for ever for
+    the chunk it held. The run now says so and lints what was lost in this process."""
+    args = ["check", str(long_file), "--format", "json", "--fail-on", "never"]
+    expected = run(*args, "--jobs", "1", cwd=tmp_path)
+    assert expected.returncode == 0, expected.stderr
+    out = tmp_path / "out.json"
+    with out.open("wb") as stdout:
+        proc = subprocess.Popen([sys.executable, "-m", "storylint", *args, "--jobs", "2"], stdout=stdout,
+                                stderr=subprocess.PIPE, cwd=tmp_path)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not (workers := _children(proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert workers, "no worker started"
+        os.kill(workers[0], 9)
+        _, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    assert b"a worker process died (killed, or out of memory?); linting the rest in this process" in err
+    assert out.read_bytes() == expected.stdout
