@@ -11,7 +11,7 @@ none of them carries a traceback or a secret::
         └── PermanentConnectorError  retrying will not help (401, 403, 404, bad JQL)
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it;
-2 usage, input, configuration or connection error.
+2 usage, input, configuration or connection error, or a run interrupted (Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
@@ -61,6 +61,10 @@ class InputError(StorylintError):
         if line is not None:
             where = f"{where}:{line}"
         super().__init__(f"{where}: {message}")
+
+
+class Interrupted(StorylintError):
+    """A linting run was stopped (Ctrl-C, SIGTERM) before its report: exit 2, not 1 ("findings")."""
 
 
 class ConnectorError(StorylintError):

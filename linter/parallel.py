@@ -24,6 +24,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
@@ -119,6 +121,25 @@ def _unpack(packed: _Packed | Problem) -> Outcome | Problem:
 _WORKER_LINTER: Linter | None = None
 
 
+def _worker_start(parent: int) -> None:
+    """Each worker leaves interrupts to the parent, and ends with it.
+
+    Ctrl-C reaches the whole process group: a worker that took it would print its own
+    traceback; the parent stops the run and the pool instead. SIGTERM keeps its default
+    (the parent's handler is inherited with the fork). A parent killed outright (SIGKILL)
+    would leave its workers waiting on the queue for ever: on Linux they get SIGKILL too.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent ended before prctl
+        os._exit(1)
+
+
 def _lint_chunk(stories: list[Story | Deferred], record: bool, encode: bool) -> list[list[_Packed | Problem]]:
     assert _WORKER_LINTER is not None  # set in the parent before the fork
     return [[_pack(r, encode) for r in lint_task(_WORKER_LINTER, s, record)] for s in stories]
@@ -210,7 +231,8 @@ def _pooled(
     gc.freeze()
     chunk: list[Task[T]] = []
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_worker_start, initargs=(os.getpid(),)) as pool:  # fmt: skip
             try:
                 for task in it:
                     chunk.append(task)

@@ -13,6 +13,7 @@ from storylint.commands.common import (
     fail_on_option,
     finish,
     format_option,
+    interruptible,
     jobs_option,
     quiet_option,
     select_options,
@@ -39,6 +40,7 @@ _MIN_CONFIDENCE = Config.model_fields["min_confidence"].default  # the help says
               help="With --store: the history's name for this input [default: the input paths; stdin: -].")
 @jobs_option
 @quiet_option
+@interruptible
 def check(
     paths: tuple[str, ...],
     output_format: str,

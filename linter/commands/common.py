@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import signal
 import sys
 from collections.abc import Callable
+from types import FrameType
 from typing import Any, TypeVar
 
 import click
 
 from storylint.config import Config, load_config
 from storylint.engine import Linter
-from storylint.errors import NoRuleError
+from storylint.errors import Interrupted, NoRuleError
 from storylint.model import Report
 from storylint.reporters import FORMATS
 
@@ -64,6 +67,39 @@ def quiet_option(fn: F) -> F:
     return click.option(
         "-q", "--quiet", is_flag=True, help="No progress line on stderr (shown only at a terminal, on long runs).",
     )(fn)  # fmt: skip
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def interruptible(fn: F) -> F:
+    """A linting command stopped by Ctrl-C or SIGTERM (a CI job cancelled, `timeout`, systemd)
+    ends as one `Error: interrupted` line and exit 2, like any run that could not finish.
+
+    Click's own "Aborted!" exits 1, which a script reads as "findings"; SIGTERM killed the
+    process at once, so the store's run stayed 'running' and the workers of `--jobs` were
+    left behind. Here SIGTERM stops the run as Ctrl-C does: the store records the stories
+    linted so far and marks the run failed, and the pool is shut down.
+    """
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            previous = signal.signal(signal.SIGTERM, _stop)
+        except ValueError:  # not the main thread (an embedding): its signals are its own
+            previous = None
+        try:
+            return fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            if sys.stderr.isatty():
+                sys.stderr.write("\n")  # ends the terminal's ^C echo
+            raise Interrupted("interrupted") from None
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+    return run  # type: ignore[return-value]
 
 
 def _codes(value: str | None) -> list[str] | None:

@@ -21,6 +21,7 @@ from storylint.commands.common import (
     fail_on_option,
     finish,
     format_option,
+    interruptible,
     jobs_option,
     quiet_option,
     select_options,
@@ -113,6 +114,7 @@ class WriterOptions(NamedTuple):
 @store_option
 @jobs_option
 @quiet_option
+@interruptible
 def github(
     event_path: str | None,
     repo: str | None,

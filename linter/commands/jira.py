@@ -18,6 +18,7 @@ from storylint.commands.common import (
     fail_on_option,
     finish,
     format_option,
+    interruptible,
     jira_label,
     jobs_option,
     quiet_option,
@@ -56,6 +57,7 @@ from storylint.commands.common import (
               help="Retries per call on 429, 5xx, timeouts and broken answers.")  # fmt: skip
 @jobs_option
 @quiet_option
+@interruptible
 def jira(
     server: str,
     jql: str | None,

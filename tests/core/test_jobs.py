@@ -271,3 +271,52 @@ def test_a_worker_killed_mid_run_costs_no_story_and_no_hang(long_file: Path, tmp
     assert proc.returncode == 0
     assert b"a worker process died (killed, or out of memory?); linting the rest in this process" in err
     assert out.read_bytes() == expected.stdout
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_an_interrupted_pooled_run_stops_cleanly(long_file: Path, tmp_path: Path, how: str) -> None:
+    """Ctrl-C (SIGINT to the whole process group) or SIGTERM (to storylint alone: a CI job
+    cancelled, `timeout`) in the middle of a `--jobs 2` run: one `Error: interrupted` line,
+    exit 2, no worker's traceback, no worker left behind, the store's run marked failed."""
+    import signal
+    import sqlite3
+
+    db = tmp_path / "history.db"
+    out = tmp_path / "out.txt"
+    with out.open("wb") as stdout:
+        proc = subprocess.Popen([sys.executable, "-m", "storylint", "check", str(long_file), "--jobs", "2",
+                                 "--store", str(db)], stdout=stdout, stderr=subprocess.PIPE, cwd=tmp_path,
+                                start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := _children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(workers) == 2, "no workers started"
+        time.sleep(0.5)  # the workers are linting
+        if how == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            os.kill(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 2
+    assert err == b"Error: interrupted\n"
+    assert out.read_bytes() == b""
+    deadline = time.monotonic() + 10
+    while (left := [w for w in workers if _alive(w)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, "workers left behind"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT status FROM runs").fetchall() == [("failed",)]
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie that no one reaped yet has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
