@@ -67,6 +67,11 @@ class Interrupted(StorylintError):
     """A linting run was stopped (Ctrl-C, SIGTERM) before its report: exit 2, not 1 ("findings")."""
 
 
+class OutputError(StorylintError):
+    """The report could not be written to standard output (a full disk): exit 2, not the
+    findings' status of a report cut short."""
+
+
 class ConnectorError(StorylintError):
     """A tracker (Jira, GitHub) could not be used."""
 

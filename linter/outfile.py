@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from .errors import ConfigError
 
@@ -48,14 +50,44 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def write_all(stream: TextIO, text: str) -> None:
+    """Write `text` to `stream` whole, or raise the `OSError` that stopped it.
+
+    CPython's buffered writer takes one large write as done when the system wrote only part
+    of it (a disk that fills, a pipe whose reader left): the rest is dropped, and without a
+    later write nothing fails. So a report written at once went out cut short with exit 0.
+    Here the bytes go to the file descriptor until all are written, or the error says why.
+    A stream without one (a test's StringIO) is written as it is.
+    """
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
+        stream.write(text)
+        stream.flush()
+        return
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        try:
+            data = data[os.write(fd, data) :]
+        except BlockingIOError:  # a descriptor someone made non-blocking (CI runners share theirs)
+            select.select([], [fd], [])
+
+
 def write_output(output: str, text: str, option: str = "-o") -> None:
     """Write `text` (UTF-8, newlines as given) to the target `output` of `option` (`-o`,
     `--write`: what error messages name)."""
-    if output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
     where = f"{option} {output}"
+    if output == "-":
+        try:
+            write_all(sys.stdout, text)
+        except BrokenPipeError:
+            raise  # the reader left (`| head`): the command line ends quietly
+        except OSError as exc:
+            if exc.errno is None:  # a closed stdout: the command line names it
+                raise
+            raise ConfigError(f"cannot write: {exc.strerror}", file=where) from None
+        return
     data = text.encode("utf-8")
     try:
         st: os.stat_result | None = os.stat(output)  # follows symlinks, /dev/stdout's too
@@ -82,4 +114,4 @@ def write_output(output: str, text: str, option: str = "-o") -> None:
         ) from None
 
 
-__all__ = ["atomic_write", "write_output"]
+__all__ = ["atomic_write", "write_all", "write_output"]

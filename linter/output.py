@@ -8,9 +8,10 @@ from typing import TextIO
 
 from . import __version__
 from .engine import Linter
-from .errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from .errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OutputError
 from .escape import log_line
 from .model import SEVERITY_RANK, Report
+from .outfile import write_all
 from .reporters import RenderContext, renderer
 
 
@@ -26,17 +27,26 @@ def emit(
     statistics: bool = False,
     stream: TextIO | None = None,
 ) -> None:
+    """Write the report to `stream` (stdout); an output that cannot be written whole is an
+    error (exit 2) naming why, never a report cut short with the run's usual status."""
     stream = stream or sys.stdout
     ctx = RenderContext(
         version=__version__, rules=linter.rule_metadata(), color=use_color(stream), statistics=statistics
     )
-    if fmt == "json":
-        from .reporters.json_format import write
+    try:
+        if fmt == "json":
+            from .reporters.json_format import write
 
-        write(report, ctx, stream)
-    else:
-        stream.write(renderer(fmt)(report, ctx))
-    stream.flush()
+            write(report, ctx, stream)
+            stream.flush()
+        else:
+            write_all(stream, renderer(fmt)(report, ctx))
+    except BrokenPipeError:
+        raise  # the reader left (`| head`): the command line ends quietly
+    except OSError as exc:
+        if exc.errno is None:  # not the system's word (a closed stdout): the command line names it
+            raise
+        raise OutputError(f"standard output: cannot write: {exc.strerror}") from None
 
 
 def exit_status(report: Report, fail_on: str) -> int:

@@ -657,3 +657,57 @@ def test_check_help_gives_the_configs_min_confidence_default() -> None:
 
     out = " ".join(run("check", "--help").stdout.split())  # click wraps the help text
     assert f"[default: {Config().min_confidence}, or the config's]" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_a_report_cut_short_by_a_full_disk_is_an_error(tmp_path: Path, fmt: str) -> None:
+    """`storylint check ... > report` on a disk that fills: CPython's buffered writer took the
+    one large write of a text or SARIF report as done when only part of it was written, so
+    the run exited 0 with half a report; JSON said "internal error: OSError". A file size
+    limit stands in for the full disk (the same partial write, then an error)."""
+    import os
+    import resource
+
+    from tests.stories import case_stories
+    from tests.stories import write_jsonl as write_rows
+
+    stories = write_rows(tmp_path / "s.jsonl", case_stories(copies=1))
+    limit = 32 * 1024
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    whole = run("check", str(stories), "--format", fmt, "--fail-on", "never", cwd=tmp_path)
+    assert whole.returncode == 0 and len(whole.stdout.encode()) > 2 * limit
+    out = tmp_path / f"report.{fmt}"
+    with out.open("wb") as stdout:
+        proc = subprocess.run([sys.executable, "-m", "storylint", "check", str(stories), "--format", fmt,
+                               "--fail-on", "never", "--jobs", "1"], stdout=stdout, stderr=subprocess.PIPE, cwd=tmp_path,
+                              preexec_fn=small_files, check=False, text=True, timeout=60)  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr == f"Error: standard output: cannot write: {os.strerror(27)}\n"  # EFBIG
+    assert out.stat().st_size == limit  # what fitted
+
+
+def test_report_to_stdout_cut_short_is_an_error(tmp_path: Path) -> None:
+    """`storylint report ... -o -` writes its text at once too: the same partial write."""
+    import os
+    import resource
+
+    from tests.stories import case_stories
+    from tests.stories import write_jsonl as write_rows
+
+    stories = write_rows(tmp_path / "s.jsonl", case_stories(copies=1))
+    result = tmp_path / "r.json"
+    result.write_text(run("check", str(stories), "--format", "json", "--jobs", "1").stdout, encoding="utf-8")
+    limit = 32 * 1024
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    with (tmp_path / "digest.csv").open("wb") as stdout:
+        proc = subprocess.run([sys.executable, "-m", "storylint", "report", str(result), "-o", "-", "--format", "csv"],
+                              stdout=stdout, stderr=subprocess.PIPE, cwd=tmp_path, preexec_fn=small_files,
+                              check=False, text=True, timeout=60)  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr == f"Error: -o -: cannot write: {os.strerror(27)}\n"
