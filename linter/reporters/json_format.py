@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -17,6 +19,8 @@ class _Record(Protocol):
 from . import RenderContext
 
 SCHEMA_VERSION = 1
+
+log = logging.getLogger("storylint.runner")
 
 
 def as_dict(report: Report, ctx: RenderContext) -> dict[str, Any]:
@@ -52,13 +56,38 @@ class FindingSpool:
         # lives as long as the report (closed with it): no `with` block can hold it
         self._file = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass", newline="")  # noqa: SIM115
         self.count = 0
+        self.failed = False
 
     def add(self, findings: Sequence[_Record], encoded: Sequence[str] | None = None) -> None:
         """One story's findings, with their JSON when it was made elsewhere."""
+        if self.failed:
+            return
         texts = encoded if encoded is not None else [encode_record(f.to_dict()) for f in findings]
         if texts:
-            self._file.write((", " if self.count else "") + ", ".join(texts))
+            try:
+                self._file.write((", " if self.count else "") + ", ".join(texts))
+            except OSError as exc:
+                self._fail(exc)
+                return
             self.count += len(texts)
+
+    def holds(self, count: int) -> bool:
+        """Whether the file holds all `count` findings of the report, written out."""
+        if self.failed or self.count != count:
+            return False
+        try:
+            self._file.flush()
+        except OSError as exc:
+            self._fail(exc)
+            return False
+        return True
+
+    def _fail(self, exc: OSError) -> None:
+        """The temporary folder is full (or gone): the findings, which the report keeps
+        anyway, are encoded at the end as with one process; the file goes at once."""
+        log.warning("cannot spool the JSON findings (%s); encoding them at the end", exc.strerror or exc)
+        self.failed = True
+        self.close()
 
     def copy_to(self, stream: TextIO) -> None:
         self._file.flush()
@@ -67,11 +96,12 @@ class FindingSpool:
         self._file.seek(0, 2)
 
     def close(self) -> None:
-        self._file.close()
+        with contextlib.suppress(OSError):  # what is left in its buffer cannot matter: it has no name
+            self._file.close()
 
     def __del__(self) -> None:  # the report is done with: the file goes (it has no name)
         if hasattr(self, "_file"):
-            self._file.close()
+            self.close()
 
 
 def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
@@ -87,7 +117,7 @@ def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
     for key, records in sections:
         stream.write(f', "{key}": [')
         spool = report.spool if key == "findings" else None
-        if spool is not None and spool.count == len(records):
+        if spool is not None and spool.holds(len(records)):
             spool.copy_to(stream)
             records = ()
         for i, record in enumerate(records):

@@ -320,3 +320,22 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_json_with_jobs_and_a_full_temporary_folder_still_writes_the_report(long_file: Path, tmp_path: Path) -> None:
+    """With `--jobs` (or past 2,000 stories), JSON findings go to a temporary file first; a
+    full temporary folder stopped the run with "internal error: OSError" and no report at all.
+    The findings are then encoded at the end instead: the same bytes. A file size limit
+    stands in for the full folder (stdout is a pipe, which the limit does not touch)."""
+    import resource
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
+
+    args = ["check", str(long_file), "--format", "json", "--fail-on", "never"]
+    expected = run(*args, "--jobs", "1", cwd=tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "storylint", *args, "--jobs", "2"], capture_output=True, cwd=tmp_path,
+                          preexec_fn=small_files, check=False, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == b"storylint: WARNING: cannot spool the JSON findings (File too large); encoding them at the end\n"
+    assert proc.stdout == expected.stdout
