@@ -2,7 +2,7 @@
 
 Shown only when stderr is a terminal and the run is long (a thousand stories read, or a
 second gone), never with `-q`, never on stdout: piped or redirected output stays exactly
-what it was. Drawn by click's progress bar, at most ten times a second.
+what it was. Drawn by click's progress bar, at most ten times a second, and erased at the end.
 """
 
 from __future__ import annotations
@@ -67,10 +67,13 @@ class Progress:
         self._bar.__enter__()
 
     def close(self) -> None:
+        """Take the line off the terminal: the report (or the shell's prompt) follows where it
+        was, as if no progress had been shown; click's own finish left the last count there,
+        above the report, with stdout on the same terminal."""
         if self._bar is not None:
-            self._bar.update(self._linted - self._bar.pos)
-            self._bar.__exit__(None, None, None)
             self._bar = None
+            self.stream.write("\r\x1b[2K\x1b[?25h")  # back to the line's start, erase it, cursor shown again
+            self.stream.flush()
 
 
 def _nothing() -> Iterator[int]:

@@ -339,3 +339,13 @@ def test_json_with_jobs_and_a_full_temporary_folder_still_writes_the_report(long
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == b"storylint: WARNING: cannot spool the JSON findings (File too large); encoding them at the end\n"
     assert proc.stdout == expected.stdout
+
+
+def test_the_progress_line_is_erased_at_the_end(long_file: Path, tmp_path: Path) -> None:
+    """At a terminal the line is gone when the run ends: the report (stdout, often the same
+    terminal) or the prompt starts on a clean line, not under the last count."""
+    status, out, err = _stderr_on_a_terminal(["check", str(long_file), "--format", "json", "--fail-on", "never"],
+                                             tmp_path)  # fmt: skip
+    assert status == 0 and out.startswith(b"{")
+    assert b"linted" in err
+    assert err.endswith(b"\r\x1b[2K\x1b[?25h")  # back to the line's start, erased, cursor shown
