@@ -771,8 +771,9 @@ CLAUSE_MAX_WORDS = 12
 def _after_clause(info: SentenceInfo, text: str, i: int, n: int, g: Grammar) -> int:
     """The first word after a leading clause that word `i` opens and a comma closes (past
     fillers), where a sentence's order stands; `i` when no comma ends such a clause."""
-    comma = text.find(",")
-    if comma < 0 or text.count("(", 0, comma) > text.count(")", 0, comma):
+    opener = info.word_start(i) - info.start
+    comma = text.find(",", opener)  # (a filler before the opener may have its own: "Instead, to X, ...")
+    if comma < 0 or text.count("(", opener, comma) > text.count(")", opener, comma):
         return i  # no clause closes; or the comma is a parenthesis's ("(Studio, build: 3.2)")
     at = info.start + comma
     j = i + 1

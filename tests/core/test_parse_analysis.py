@@ -50,6 +50,12 @@ def test_an_order_after_a_leading_clause_is_an_order() -> None:
     # the comma of a parenthesis closes no clause; a quoted word after it names, not orders
     assert not sentences("When I updated to build 3.2 (Studio, build: 3.2.0), the toolbar was empty.")[-1].imperative
     assert not sentences('When a framework reserves resources, "reserve" ACLs are checked.')[-1].imperative
+    # a purpose or a manner put first; a filler's own comma before the opener closes nothing
+    for body in ("To make this work, store the sessions in Redis.", "As a first step, store the sessions in Redis."):
+        s = sentences(body)[-1]
+        assert s.imperative and s.verb == "store", body
+    assert not sentences("As a user, I want my sessions to survive a restart.")[-1].imperative
+    assert not sentences("Instead, to expose a file, a new method would be provided.")[-1].imperative
     # the clause's length: CLAUSE_MAX_WORDS words before the comma, not one more
     words = " ".join(["word"] * (CLAUSE_MAX_WORDS - 1))
     assert sentences(f"When {words}, save the acceptance to Redis.")[-1].imperative
