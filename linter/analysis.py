@@ -789,6 +789,19 @@ def _after_clause(info: SentenceInfo, text: str, i: int, n: int, g: Grammar) -> 
     return j
 
 
+_DETERMINERS = frozenset({"the", "our", "a", "an", "this", "that", "each", "every", "new"})
+
+
+def _part_will_build(lowered: list[str], i: int, n: int, g: Grammar) -> bool:
+    """"The backend will add a column ...", "Each worker shall write ...": a part of the system
+    (or the team) as the subject of what will be built: the team's plan, as "we will" is."""
+    j = i + (i < n and lowered[i] in _DETERMINERS)
+    if j + 2 >= n or lowered[j] not in g.team_subjects or lowered[j + 1] not in ("will", "shall"):
+        return False
+    verb = lowered[j + 2]
+    return verb in g.imperatives and verb not in g.behaviour_verbs
+
+
 def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     g = grammar()
     f = _Flags()
@@ -891,6 +904,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.modal = False
     if not vocab.isdisjoint(_PLAN_WORDS):
         f.plan = bool(_PLAN_RE.search(text))
+    if not f.plan and ("will" in vocab or "shall" in vocab):
+        f.plan = _part_will_build(lowered, i, n, g)
     other = g.other
     cued = not vocab.isdisjoint(other.words)  # most sentences (every English one) have no such cue
     if cued and not f.modal and other.modal is not None and not vocab.isdisjoint(other.modal_words):

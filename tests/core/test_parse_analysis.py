@@ -62,6 +62,17 @@ def test_an_order_after_a_leading_clause_is_an_order() -> None:
     assert not sentences(f"When {words} word, save the acceptance to Redis.")[-1].imperative
 
 
+def test_a_part_of_the_system_that_will_build_is_a_plan() -> None:
+    """"The backend will add X": the team's plan, as "we will add X" is; what the product will
+    show, or a symptom told of "it", is no plan."""
+    for body in ("The backend will add a status column.", "Each worker shall write its totals to the table.",
+                 "Backend will store the sessions."):  # fmt: skip
+        assert sentences(body)[-1].plan, body
+    for body in ("The app will show the totals.", "It will create duplicate rows.", "The backend will be slow.",
+                 "The users will add a comment."):  # fmt: skip
+        assert not sentences(body)[-1].plan, body
+
+
 def test_component_to_verb_is_a_task() -> None:
     s = sentences("- Backend to emit metric updates")[-1]
     assert s.imperative
