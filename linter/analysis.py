@@ -867,12 +867,12 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.imperative = True
             f.verb, f.verb_at = lowered[i + 2], info.word_start(i + 2)
         else:
-            # "Upgrading to Java 17" (a title naming the work), "Consider switching to X":
-            # the work in its -ing form orders it as much as the imperative does
+            # "Upgrading to Java 17" (a title or a task list's item naming the work), "Consider
+            # switching to X": the work in its -ing form orders it as much as the imperative does
             word = i  # the word the verb comes from
             if lower == "consider" and i + 1 < n:
                 verb, word = _base_verb(lowered[i + 1], g), i + 1
-            elif s.block.kind == TITLE and _FINITE.isdisjoint(lowered[i + 1 :]):
+            elif s.block.kind in (TITLE, LIST_ITEM) and _FINITE.isdisjoint(lowered[i + 1 :]):
                 # not the subject of a report: "Deploying with Docker takes ten minutes"
                 verb = _base_verb(lower, g)
                 verb = "" if verb in _USER_ACTIONS else verb

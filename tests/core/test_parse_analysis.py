@@ -107,6 +107,12 @@ def test_work_named_in_its_ing_form_orders_it() -> None:
     assert not sentences("", title="Building on Windows isn't possible")[0].imperative
     # after "consider", "running" is work too
     assert sentences("Consider running the workers on Kubernetes.")[-1].verb == "run"
+    # a task list's item names its work as a title does ("- Adding X", "- Updating Y to 2.7")
+    item = sentences("Tasks:\n\n- Adding a status column to the users table\n- Updating Hadoop to 2.7.1")
+    assert [s.verb for s in item[-2:]] == ["add", "update"] and all(s.imperative for s in item[-2:])
+    for body in ("- Deploying with Docker takes ten minutes", "- Using the importer on big files",
+                 "- Showing totals per month"):  # fmt: skip
+        assert not sentences(body)[-1].imperative, body
 
 
 def test_user_want_is_not_a_plan() -> None:
