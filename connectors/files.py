@@ -14,7 +14,7 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -305,6 +305,11 @@ def _json_line(raw: bytes, name: str, number: int) -> Iterator[Story | Problem]:
     try:
         obj = deepjson.loads(text, limit=MAX_NESTING)
     except ValueError as exc:
+        start = _skip_ws(text, 0)
+        issues = None if isinstance(exc, json.JSONDecodeError) or not text.startswith("{", start) else _issues_array(text, start)
+        if issues is not None:  # a search response whose one issue is too deep: the others are read
+            yield from _json_container(text, issues, name, line=number)
+            return
         yield Problem(name, f"invalid JSON: {_json_reason(exc)}", line=number)
         return
     if isinstance(obj, dict) and _is_container(obj):
@@ -333,22 +338,21 @@ def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:
     except UnicodeDecodeError as exc:
         yield Problem(name, f"invalid UTF-8 at byte {exc.start}", line=data.count(b"\n", 0, exc.start) + 1)
         return
+    start = _skip_ws(text, 0)
+    if text.startswith("[", start):
+        yield from _json_array(text, start, name)
+        return
+    issues = _issues_array(text, start) if text.startswith("{", start) else None
+    if issues is not None:
+        yield from _json_container(text, issues, name)
+        return
     try:
         obj = deepjson.loads(text, limit=MAX_NESTING)
     except json.JSONDecodeError as exc:
-        # A truncated or broken array: keep every whole element before the break.
-        yield from _salvage_array(text, name, exc)
+        yield Problem(name, f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)
         return
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        yield Problem(name, f"invalid JSON: {exc}", line=1)
-        return
-    if isinstance(obj, list):
-        if not obj:
-            yield Problem(name, "empty input: no stories")
-        for index, item in enumerate(obj):
-            record = _record(item, name, None, index=index)
-            if record is not None:
-                yield record
+        yield Problem(name, f"invalid JSON: {_json_reason(exc)}", line=1)
         return
     if isinstance(obj, dict) and _is_container(obj):
         yield from _container(obj, name, None)
@@ -358,30 +362,137 @@ def _json_document(data: bytes, name: str) -> Iterator[Story | Problem]:
         yield record
 
 
-def _salvage_array(text: str, name: str, error: json.JSONDecodeError) -> Iterator[Story | Problem]:
-    decoder = json.JSONDecoder()
-    start = text.find("[")
-    pos = start + 1 if start >= 0 else len(text)
-    index = 0
-    while start >= 0:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(text) or text[pos] == "]":
-            break
+_DECODER = json.JSONDecoder()
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while text[pos : pos + 1] in (" ", "\t", "\n", "\r"):
+        pos += 1
+    return pos
+
+
+def _json_array(text: str, pos: int, name: str) -> Iterator[Story | Problem]:
+    """A document that is an array, item by item (see `_array_items`), then nothing after it."""
+    end = yield from _array_items(text, pos, name, None)
+    if end is not None and _skip_ws(text, end) != len(text):
+        yield _syntax_problem(name, json.JSONDecodeError("Extra data", text, _skip_ws(text, end)))
+
+
+def _array_items(text: str, pos: int, name: str, line: int | None) -> Generator[Story | Problem, None, int | None]:
+    """The records of the array whose `[` is at `pos`; returns where it ends, None at a break.
+
+    Each item is read on its own, so one that cannot be read (nested past MAX_NESTING, an
+    integer of 5,000 digits) is an error naming its line and index and the others are still
+    read; a break in the JSON (a truncated export) ends the reading there, keeping every whole
+    item before it. `line`: every item's line (a JSON Lines line); else each item's own.
+    """
+    index, counted, newlines = 0, pos, text.count("\n", 0, pos)
+    pos = _skip_ws(text, pos + 1)
+    if text.startswith("]", pos):
+        yield Problem(name, "empty input: no stories")
+        return pos + 1
+    while True:
+        newlines += text.count("\n", counted, pos)
+        counted = pos
+        at = newlines + 1 if line is None else line
         try:
-            item, pos = decoder.raw_decode(text, pos)
-        except (ValueError, RecursionError):
-            break
-        record = _record(item, name, None, index=index)
-        if record is not None:
-            yield record
+            item, pos, unreadable = _item(text, pos)
+        except json.JSONDecodeError as exc:
+            yield _syntax_problem(name, exc, line)
+            return None
+        if unreadable is not None:
+            yield Problem(name, f"invalid JSON (item {index}): {_json_reason(unreadable)}", line=at)
+        else:
+            record = _record(item, name, at, index=index)
+            if record is not None:
+                yield record
         index += 1
-    yield Problem(name, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno)
+        pos = _skip_ws(text, pos)
+        char = text[pos : pos + 1]
+        if char == "]":
+            return pos + 1
+        if char != ",":
+            yield _syntax_problem(name, json.JSONDecodeError("Expecting ',' delimiter", text, pos), line)
+            return None
+        pos = _skip_ws(text, pos + 1)
+
+
+def _item(text: str, pos: int) -> tuple[Any, int, ValueError | None]:
+    """The JSON value at `pos`, where it ends, and why it could not be read (None when it
+    was). A value `json` cannot take (too deep for its recursion, an integer too long) is
+    skipped to its end and read by `deepjson`. A break in the JSON is a JSONDecodeError."""
+    try:
+        value, end = _DECODER.raw_decode(text, pos)
+        return value, end, None
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError):
+        pass
+    end = deepjson.value_end(text, pos)
+    try:
+        return deepjson.loads(text[pos:end], limit=MAX_NESTING), end, None
+    except json.JSONDecodeError as exc:  # name the place in the whole text
+        raise json.JSONDecodeError(exc.msg, text, pos + exc.pos) from None
+    except ValueError as exc:
+        return None, end, exc
+
+
+def _syntax_problem(name: str, exc: json.JSONDecodeError, line: int | None = None) -> Problem:
+    return Problem(name, f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno if line is None else line)
+
+
+def _member_key(text: str, pos: int) -> tuple[str, int]:
+    """The object member's key at `pos` and where its value starts."""
+    if not text.startswith('"', pos):
+        raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, pos)
+    key, pos = deepjson.scanstring(text, pos + 1)
+    pos = _skip_ws(text, pos)
+    if not text.startswith(":", pos):
+        raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
+    return key, _skip_ws(text, pos + 1)
+
+
+def _issues_array(text: str, pos: int) -> int | None:
+    """Where the `"issues": [` array of the object at `pos` opens (a Jira search response),
+    if the members before it read; None for any other object (a story, a webhook)."""
+    try:
+        pos = _skip_ws(text, pos + 1)
+        while True:
+            key, pos = _member_key(text, pos)
+            if key == "issues" and text.startswith("[", pos):
+                return pos
+            pos = _skip_ws(text, _item(text, pos)[1])
+            if not text.startswith(",", pos):
+                return None
+            pos = _skip_ws(text, pos + 1)
+    except json.JSONDecodeError:
+        return None  # read whole, the error is reported as for any document
+
+
+def _json_container(text: str, pos: int, name: str, *, line: int | None = None) -> Iterator[Story | Problem]:
+    """A Jira search response: its issues read one by one from `pos`, as an array's items
+    are, then the members after them checked."""
+    end = yield from _array_items(text, pos, name, line)
+    if end is None:
+        return
+    try:
+        pos = _skip_ws(text, end)
+        while text.startswith(",", pos):
+            _, pos = _member_key(text, _skip_ws(text, pos + 1))
+            pos = _skip_ws(text, _item(text, pos)[1])
+        if not text.startswith("}", pos):
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+        if _skip_ws(text, pos + 1) != len(text):
+            raise json.JSONDecodeError("Extra data", text, _skip_ws(text, pos + 1))
+    except json.JSONDecodeError as exc:
+        yield _syntax_problem(name, exc, line)
 
 
 def _json_reason(exc: ValueError) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"{exc.msg} (column {exc.colno})"
+    if "integer string conversion" in str(exc):  # Python's advice is for programmers
+        return "an integer of more than 4,300 digits"
     return str(exc)
 
 

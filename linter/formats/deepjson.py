@@ -24,6 +24,8 @@ MAX_DEPTH = 256
 #: the stdlib's string scanner (C when available), as json.loads uses it
 scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _WS = lazy(r"[ \t\n\r]*")
+#: a run of characters that neither open nor close a string or container, nor end a value
+_PLAIN = lazy(r'[^"\[\]{},]*+')
 _NUMBER = lazy(r"(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?")
 _CONSTANTS: dict[str, Any] = {
     "true": True, "false": False, "null": None,
@@ -127,6 +129,35 @@ def _parse(text: str, limit: int | None = None) -> Any:
             value = stack.pop()
             if isinstance(value, dict):
                 keys.pop()
+
+
+def value_end(text: str, pos: int) -> int:
+    """Where the JSON value starting at `pos` ends, without building it (iteratively, at any
+    depth): a reader can then give one bad item of an array (nested past a limit, an integer
+    too long to convert) its own error and still read the items after it. The value itself
+    is not checked; a string or container left open is a :class:`json.JSONDecodeError`."""
+    depth = 0
+    while True:
+        pos = _PLAIN.match(text, pos).end()  # type: ignore[union-attr]  # matches the empty string
+        char = text[pos : pos + 1]
+        if char == '"':
+            pos = scanstring(text, pos + 1)[1]
+        elif char in ("[", "{"):
+            depth, pos = depth + 1, pos + 1
+            continue
+        elif char in ("]", "}") and depth:
+            depth, pos = depth - 1, pos + 1
+        elif not char and depth:
+            raise _error("Expecting ',' delimiter", text, pos)
+        elif char == ",":
+            if depth:
+                pos += 1
+                continue
+            return pos
+        else:  # the end of the text, or the closer of the container around the value
+            return pos
+        if not depth:
+            return pos
 
 
 def _deeper(stack: list[Any], limit: int | None) -> None:

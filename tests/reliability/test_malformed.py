@@ -68,6 +68,19 @@ MALFORMED: list[tuple[str, bytes, list[str]]] = [
     ("hash-first.jsonl", b"# exported from the tracker\n" + _line(GOOD_A) + _line(GOOD_B), ["hash-first.jsonl:1:", "invalid JSON"]),
     ("deep.jsonl", _line(GOOD_A) + b'{"id": "d", "title": "t", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n" + _line(GOOD_B), ["deep.jsonl:2:", "nested too deeply"]),
     ("array-item.json", json.dumps([GOOD_A, {"id": "x"}, GOOD_B]).encode(), ["array-item.json:", "item 1", "title"]),
+    # one unreadable item of an array costs only itself, named by its line (it cost the whole file)
+    ("array-deep.json", b"[" + json.dumps(GOOD_A).encode() + b",\n" + b"[" * 20_000 + b"]" * 20_000 + b",\n" + json.dumps(GOOD_B).encode() + b"]",
+     ["array-deep.json:2:", "(item 1)", "nested too deeply"]),
+    ("array-int.json", b"[\n" + json.dumps(GOOD_A).encode() + b',\n{"id": "n", "title": "t", "n": ' + b"9" * 5000 + b"},\n" + json.dumps(GOOD_B).encode() + b"\n]",
+     ["array-int.json:3: invalid JSON (item 1): an integer of more than 4,300 digits"]),
+    ("search-deep.json", b'{"startAt": 0, "issues": [\n' + json.dumps({"key": "good-a", "fields": {"summary": GOOD_A["title"], "description": GOOD_A["body"]}}).encode()
+     + b',\n{"key": "P-2", "fields": {"summary": "x", "description": ' + b"[" * 20_000 + b"]" * 20_000 + b"}},\n"
+     + json.dumps({"key": "good-b", "fields": {"summary": GOOD_B["title"], "description": GOOD_B["body"]}}).encode() + b'\n], "total": 3}',
+     ["search-deep.json:3:", "(item 1)", "nested too deeply"]),
+    ("search-line.jsonl", _line(GOOD_A) + b'{"issues": [{"key": "P-1", "fields": {"summary": "t", "n": ' + b"9" * 5000 + b"}}, "
+     + json.dumps({"key": "good-b", "fields": {"summary": GOOD_B["title"], "description": GOOD_B["body"]}}).encode() + b"]}\n",
+     ["search-line.jsonl:2:", "(item 0)", "4,300 digits"]),
+    ("array-shape.json", json.dumps([GOOD_A, {"id": "x"}, GOOD_B], indent=1).encode(), ["array-shape.json:7: title: field required in story 'x' (item 1)"]),
 ]
 
 
