@@ -6,7 +6,7 @@ job and runs a line whose first non-blank characters are `::` (or the older `##[
 workflow command (`::add-mask::`, `::stop-commands::`, annotations). So each output kind
 has one function that its reporter applies at the boundary; Markdown has its own in
 `storylint.reporters.markdown`. JSON and SARIF are JSON-encoded; SARIF takes a story's
-URL as an artifact URI only through `safe_url`.
+URL as an artifact URI only through `safe_url`, percent-encoded to a URI (`artifact_uri`).
 """
 
 from __future__ import annotations

@@ -11,12 +11,39 @@ from typing import Any
 from urllib.parse import quote
 
 from storylint.escape import safe_url
+from storylint.lazyre import lazy
 from storylint.model import Report
 
 from . import RenderContext
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+#: what a URI's path, query and fragment keep as they are (RFC 3986's pchar, `/` and `?`, and
+#: the `%` of an escape); anything else (`"`, `<`, `{`, `|`, `\\`, `^`, a backtick, non-ASCII)
+#: is percent-encoded. `[` and `]` are kept in the authority only (an IPv6 address).
+_URI_KEEP = ":/?@!$&'()*+,;=-._~%"
+_AUTHORITY = lazy(r"[a-zA-Z]+://[^/?#]*")
+_LONE_PERCENT = lazy(r"%(?![0-9A-Fa-f]{2})")
+
+
+def artifact_uri(url: object) -> str | None:
+    """The story's tracker URL as the URI reference SARIF requires, or None when it has none
+    that is a clean http(s) URL. A URL as trackers and exports give it may hold characters a
+    URI may not (`https://tracker/x?q={a|b}`): taken raw, a SARIF consumer that checks URIs
+    refuses the file. Percent-encoding them names the same resource."""
+    target = safe_url(url)
+    if target is None:
+        return None
+    target = _LONE_PERCENT.sub("%25", target)
+    authority = _AUTHORITY.match(target)
+    split = authority.end() if authority else 0
+    rest, hash_, fragment = target[split:].partition("#")
+    return (
+        quote(target[:split], safe=_URI_KEEP + "[]")
+        + quote(rest, safe=_URI_KEEP)
+        + hash_
+        + quote(fragment, safe=_URI_KEEP)
+    )
 
 
 def _rule_descriptor(code: str, meta: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +77,7 @@ def render(report: Report, ctx: RenderContext) -> str:
         if occurrence > 1:
             fingerprint += f":{occurrence}"
         # a URI reference by the SARIF spec: the tracker URL only when it is a clean http(s) one
-        uri = safe_url(f.url) or f"story/{quote(f.story, safe='/')}"
+        uri = artifact_uri(f.url) or f"story/{quote(f.story, safe='/')}"
         results.append(
             {
                 "ruleId": f.rule,

@@ -207,6 +207,36 @@ def test_sarif_artifact_uris_are_clean(stories: Path, tmp_path: Path) -> None:
     }
     assert uris == {
         "story/%3A%3Astop-commands%3A%3Akey-token",  # its URL holds a newline: not used
-        "https://tracker.example/2|@org/everyone",
+        "https://tracker.example/2%7C@org/everyone",  # `|` is no URI character
         "https://tracker.example/3?a=(b)",
     }, uris
+
+
+# RFC 3986: a URI reference holds these characters only (`[ ]` around an IPv6 host), `%` opens
+# an escape, one `#` at most
+_URI = re.compile(r"(?:https?://(?:\[[0-9a-f:.]+\])?)?(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*(?:#(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?")
+
+
+def test_sarif_artifact_uris_are_uri_references(tmp_path: Path) -> None:
+    """A tracker URL as an export gives it may hold characters no URI may (a Jira filter's
+    `{}` and `|`, a pasted `"` or `\\`): GitHub code scanning and other SARIF consumers refuse
+    such a file. They are percent-encoded; the link still names the same page."""
+    urls = {
+        "q": 'https://tracker.example/issues/?jql={a|b}"<c>\\^`d',
+        "h": "https://tracker.example/p[1]/caf\u00e9?x=%zz&y=%20#top#more",
+        "v6": "https://[2001:db8::1]:8443/browse/P-1",
+    }
+    lines = [{"id": i, "title": "Use Kafka", "body": "We must send the events through Kafka.", "url": u} for i, u in urls.items()]
+    (tmp_path / "urls.jsonl").write_text("".join(json.dumps(s) + "\n" for s in lines), encoding="utf-8")
+    res = run("check", "--format", "sarif", "urls.jsonl", cwd=tmp_path)
+    by_story = {
+        r["properties"]["story"]: loc["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(res.stdout)["runs"][0]["results"]
+        for loc in r["locations"]
+    }
+    assert all(_URI.fullmatch(uri) for uri in by_story.values()), by_story
+    assert by_story == {
+        "q": "https://tracker.example/issues/?jql=%7Ba%7Cb%7D%22%3Cc%3E%5C%5E%60d",
+        "h": "https://tracker.example/p%5B1%5D/caf%C3%A9?x=%25zz&y=%20#top%23more",
+        "v6": "https://[2001:db8::1]:8443/browse/P-1",
+    }
