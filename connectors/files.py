@@ -569,7 +569,7 @@ def _record(obj: Any, name: str, line: int | None, *, index: int | None = None, 
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "story"
         ident = obj.get("key") or obj.get("id")
-        who = f" in story {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
+        who = f" in story {ident!r}" if isinstance(ident, int) and not isinstance(ident, bool) or isinstance(ident, str) and ident.strip() else ""
         return Problem(name, f"{field}: {err['msg'].lower()}{who}{where}", line=line)
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
         # last resort for a shape the mapping does not check yet: still one story's cost
@@ -628,4 +628,6 @@ def _markdown_story(data: bytes, name: str, stem: str) -> Iterator[Story | Probl
     first, rest = text[:end], text[end + (2 if text.startswith("\r\n", end) else 1) :]
     if first.startswith("# "):
         title, body = first[2:].strip(), rest
+    if not stem.strip():  # " .md": the file's name is the story's only name
+        stem = name
     yield Story(id=stem, title=title, body=body, body_format=BodyFormat.MARKDOWN, source=f"file:{name}")

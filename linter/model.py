@@ -13,6 +13,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .lazyre import lazy
 
@@ -122,6 +123,21 @@ class Story(BaseModel):
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
         return value
+
+    @field_validator("id", mode="after")
+    @classmethod
+    def _id_names_the_story(cls, value: str) -> str:
+        # the id names the story in every output, SARIF's artifact and the store: blank ones
+        # were all one story ("story/" in SARIF, findings of story "", one row in the store)
+        if not value.strip():
+            raise PydanticCustomError("blank_id", "empty; every story needs an id that names it")
+        return value
+
+    @field_validator("key", mode="after")
+    @classmethod
+    def _blank_key_as_absent(cls, value: str | None) -> str | None:
+        # a blank key names nothing: the story is called by its id, as with no key
+        return value if value is None or value.strip() else None
 
     @field_validator("body", mode="before")
     @classmethod

@@ -80,6 +80,10 @@ MALFORMED: list[tuple[str, bytes, list[str]]] = [
     ("search-line.jsonl", _line(GOOD_A) + b'{"issues": [{"key": "P-1", "fields": {"summary": "t", "n": ' + b"9" * 5000 + b"}}, "
      + json.dumps({"key": "good-b", "fields": {"summary": GOOD_B["title"], "description": GOOD_B["body"]}}).encode() + b"]}\n",
      ["search-line.jsonl:2:", "(item 0)", "4,300 digits"]),
+    # an id names the story everywhere (SARIF's artifact, the store): blank ones were all one story ""
+    ("blank-id.jsonl", _line(GOOD_A) + _line({"id": " ", "title": "Use Kafka", "body": "We must use Kafka."}) + _line(GOOD_B),
+     ["blank-id.jsonl:2: id: empty; every story needs an id that names it"]),
+    ("blank-id.json", json.dumps([GOOD_A, {"id": "", "key": "", "title": "Use Kafka"}, GOOD_B]).encode(), ["blank-id.json:1: id: empty", "(item 1)"]),
     ("array-shape.json", json.dumps([GOOD_A, {"id": "x"}, GOOD_B], indent=1).encode(), ["array-shape.json:7: title: field required in story 'x' (item 1)"]),
 ]
 
@@ -96,6 +100,15 @@ def test_malformed_record_is_one_error_and_good_stories_are_checked(tmp_path: Pa
     assert checked(report) == {"good-a", "good-b"}
     assert report is not None and len(report["errors"]) == 1
     assert report["errors"][0]["source"] == name
+
+
+def test_a_blank_key_names_nothing(tmp_path: Path) -> None:
+    """A story is called by its key when it has one; a blank key (an export's empty cell) is
+    none: its findings name the story by its id, not "" or " "."""
+    (tmp_path / "keys.jsonl").write_bytes(_line({**GOOD_A, "key": " "}) + _line({**GOOD_B, "key": ""}))
+    status, report, stderr = run_check("keys.jsonl", "--fail-on", "never", cwd=tmp_path)
+    assert status == 0 and "Error" not in stderr, stderr
+    assert checked(report) == {"good-a", "good-b"}
 
 
 def test_a_first_record_longer_than_the_sniffed_head_is_still_json_lines(tmp_path: Path) -> None:
