@@ -6,6 +6,7 @@ none of them carries a traceback or a secret::
     StorylintError (click.ClickException, exit 2)
     ├── ConfigError      the configuration file or a rule file is wrong (names file and key)
     ├── InputError       a story input cannot be read (names file and line)
+    ├── StoreError       the history store failed once open (a full disk, a lost connection)
     └── ConnectorError   a tracker could not be reached or refused us
         ├── TransientConnectorError  worth retrying (429, 5xx, timeouts, resets)
         └── PermanentConnectorError  retrying will not help (401, 403, 404, bad JQL)
@@ -61,6 +62,15 @@ class InputError(StorylintError):
         if line is not None:
             where = f"{where}:{line}"
         super().__init__(f"{where}: {message}")
+
+
+class StoreError(StorylintError):
+    """The history store (`--store`) failed after it was opened: a full disk, a database that
+    went away. Names the store (without its password) and the driver's reason."""
+
+    def __init__(self, message: str, *, store: str) -> None:
+        self.store = store
+        super().__init__(f"--store {store}: {message}")
 
 
 class Interrupted(StorylintError):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .engine import Linter
+from .errors import StoreError
 from .model import Deferred, Problem, Report, Story, StoryResult
 from .store import Store
 
@@ -186,7 +187,10 @@ def check_stories(
             progress(stats.read, linted)
     except BaseException:
         if store is not None:
-            store.finish_run(run_id, source, report, stories_read=stats.read, status="failed")
+            try:
+                store.finish_run(run_id, source, report, stories_read=stats.read, status="failed")
+            except StoreError as exc:  # the store that failed the run fails this too: say the first
+                log.debug("marking the run failed: %s", exc.message)
         raise
     if store is not None:
         store.finish_run(

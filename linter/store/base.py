@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from storylint.errors import ConfigError, StorylintError
+from storylint.errors import ConfigError, StoreError, StorylintError
 from storylint.lazyre import lazy
 from storylint.model import HOW_CATEGORIES, SEVERITY_RANK, STRUCTURE_CATEGORIES, Report, StoryResult
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
-from .urls import redact_url
+from .urls import redact_url, scrub
 
 log = logging.getLogger("storylint.store")
 
@@ -105,19 +105,39 @@ class Store:
         self.url = url
         self.create = create
         self._depth = 0  # open `transaction()` blocks
+        self._open = False  # until then, a driver's error is the opener's to word
         try:
             self._migrate()
         except BaseException:
             conn.close()
             raise
+        self._open = True
 
     # -- plumbing -----------------------------------------------------------------
+    def _driver_errors(self) -> tuple[type[Exception], ...]:
+        """What the driver raises when the database fails (sqlite3.Error, psycopg.Error)."""
+        return ()
+
+    @contextmanager
+    def _named(self) -> Iterator[None]:
+        """A driver's error once the store is open (a full disk, a dropped connection) as one
+        line naming the store and the cause, not "internal error: OperationalError"."""
+        try:
+            yield
+        except self._driver_errors() as exc:
+            if not self._open:
+                raise
+            text = str(exc).strip()
+            reason = scrub(text.splitlines()[0], self.url) if text else type(exc).__name__
+            raise StoreError(f"the store failed: {reason}", store=self.safe_url) from exc
+
     def _sql(self, sql: str) -> str:
         return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
 
     def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        cur = self.conn.cursor()
-        cur.execute(self._sql(sql), params)
+        with self._named():
+            cur = self.conn.cursor()
+            cur.execute(self._sql(sql), params)
         return cur
 
     @contextmanager
@@ -126,10 +146,14 @@ class Store:
         try:
             yield
         except BaseException:
-            self.conn.rollback()
+            # a store that failed (a full disk, a dropped connection) may fail this too: the
+            # error to report is the first
+            with suppress(*self._driver_errors()):
+                self.conn.rollback()
             raise
         else:
-            self.conn.commit()
+            with self._named():
+                self.conn.commit()
         finally:
             self._depth -= 1
 
@@ -138,9 +162,10 @@ class Store:
         at once: PostgreSQL opens one on the first SELECT, and a connection that only reads
         (``serve``'s ``/healthz``) would sit idle in it, holding locks that block a schema
         migration. Inside, the read stays part of the enclosing transaction."""
-        rows: list[Any] = self._execute(sql, params).fetchall()
-        if not self._depth:
-            self.conn.commit()
+        with self._named():
+            rows: list[Any] = self._execute(sql, params).fetchall()
+            if not self._depth:
+                self.conn.commit()
         return rows
 
     def close(self) -> None:

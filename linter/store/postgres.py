@@ -42,6 +42,11 @@ class PostgresStore(Store):
             ) from None
         return cls(conn, url, create=create)
 
+    def _driver_errors(self) -> tuple[type[Exception], ...]:
+        import psycopg
+
+        return (psycopg.Error,)
+
     @property
     def broken(self) -> bool:
         return bool(self.conn.closed or self.conn.broken)
@@ -61,7 +66,7 @@ class PostgresStore(Store):
     def save_result(self, run_id: int, source: str, result: StoryResult, content_hash: str) -> None:
         # One network round trip per story instead of one per statement (psycopg pipeline mode).
         try:
-            with self.conn.pipeline():
+            with self._named(), self.conn.pipeline():
                 super().save_result(run_id, source, result, content_hash)
         except BaseException:
             # an error can surface at the pipeline's sync (the commit): leave no half story

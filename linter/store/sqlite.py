@@ -53,6 +53,9 @@ def sqlite_path(url: str) -> str:
 
 
 class SQLiteStore(Store):
+    def _driver_errors(self) -> tuple[type[Exception], ...]:
+        return (sqlite3.Error,)
+
     def __init__(self, conn: sqlite3.Connection, url: str, *, create: bool = True, read_only: bool = False) -> None:
         self.read_only = read_only  # opened `mode=ro`: a reader that may not write the file or its folder
         super().__init__(conn, url, create=create)

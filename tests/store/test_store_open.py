@@ -79,3 +79,28 @@ def test_another_programs_sqlite_database_is_refused_untouched(tmp_path: Path) -
     conn = sqlite3.connect(empty)
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     conn.close()
+
+
+def test_a_store_on_a_full_disk_is_named_with_the_cause(tmp_path: Path) -> None:
+    """`check --store` on a disk that fills mid-run said "internal error: OperationalError":
+    now one line naming the store and SQLite's reason, exit 2, as any store error. A file size
+    limit in the child stands in for the full disk (SQLite's writes fail the same way)."""
+    import json
+    import resource
+    import subprocess
+    import sys
+
+    stories = tmp_path / "s.jsonl"
+    body = "We must store the votes in Redis and send them through Kafka."
+    stories.write_text("".join(json.dumps({"id": f"S-{i}", "title": "Votes", "body": body}) + "\n" for i in range(200)))
+    limit = 128 * 1024  # the schema fits; the run's 200 stories (about 700 KB) do not
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run([sys.executable, "-m", "storylint", "check", "s.jsonl", "--store", "h.db", "--jobs", "1"],
+                          cwd=tmp_path, capture_output=True, text=True, preexec_fn=small_files, check=False,
+                          timeout=60)  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr in ("Error: --store h.db: the store failed: disk I/O error\n",
+                           "Error: --store h.db: the store failed: database or disk is full\n"), proc.stderr  # fmt: skip
