@@ -108,7 +108,23 @@ def read_argument(raw: str, *, defer: bool = False) -> Iterator[Story | Problem 
     def skip(exc: OSError) -> None:
         unreadable.append(Problem(exc.filename or raw, f"cannot read folder: {exc.strerror}"))
 
-    for folder, _, names in os.walk(path, onerror=skip):
+    # symbolic links to folders are followed (`stories/` holding a link to a shared folder is
+    # read as `ls -R` shows it; os.walk's default passed them over without a word); a folder
+    # reached twice (a link back up the tree, two links to one folder) is read once
+    read: dict[tuple[int, int], str] = {}
+    for folder, dirs, names in os.walk(path, onerror=skip, followlinks=True):
+        try:
+            info = os.stat(folder)
+        except OSError as exc:
+            skip(exc)
+            dirs[:] = []
+            continue
+        first = read.setdefault((info.st_dev, info.st_ino), folder)
+        if first != folder:
+            log.warning("%s: a symbolic link to a folder already read (%s); not read again", folder, first)
+            dirs[:] = []
+            continue
+        dirs.sort(key=lambda d: (os.path.islink(os.path.join(folder, d)), d))  # a folder before a link to one
         files.extend(Path(folder, n) for n in names if Path(n).suffix.lower() in STORY_SUFFIXES)
     regular: list[Path] = []
     for file in sorted(files):

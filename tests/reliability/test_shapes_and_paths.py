@@ -165,6 +165,29 @@ def test_story_files_in_a_folder_that_cannot_be_opened_are_errors(tmp_path: Path
     assert checked(report) == {"good-a", "good-b"}
 
 
+def test_symlinked_folders_are_read_once_each(tmp_path: Path) -> None:
+    """`check stories/` where stories/ links a shared folder: its stories were passed over
+    without a word (os.walk's default). Links are followed; a link back up the tree or a
+    second link to a folder already read is read once, with a warning, and is no error."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "b.jsonl").write_bytes(_line(GOOD_B))
+    stories = tmp_path / "stories"
+    (stories / "sub").mkdir(parents=True)
+    (stories / "a.jsonl").write_bytes(_line(GOOD_A))
+    (stories / "linked").symlink_to(shared)
+    (stories / "sub" / "again").symlink_to(shared)
+    (stories / "sub" / "up").symlink_to(stories)
+    status, report, stderr = run_check("stories", "--fail-on", "never", cwd=tmp_path)
+    assert status == 0, stderr
+    assert report is not None and report["errors"] == []
+    assert checked(report) == {"good-a", "good-b"} and report["summary"]["stories_checked"] == 2
+    assert stderr.splitlines() == [  # depth first, folders before links, by name
+        "storylint: WARNING: stories/sub/up: a symbolic link to a folder already read (stories); not read again",
+        "storylint: WARNING: stories/linked: a symbolic link to a folder already read (stories/sub/again); not read again",
+    ]
+
+
 def test_empty_path_does_not_lint_the_working_folder(tmp_path: Path) -> None:
     (tmp_path / "here.jsonl").write_bytes(_line(GOOD_A))
     status, report, stderr = run_check("", cwd=tmp_path)
