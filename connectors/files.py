@@ -229,7 +229,13 @@ def _object_stream(
     first_end = _line_end(buf, start, fh)
     if first_end < 0 or not bytes(buf[first_end + 1 :]).strip() and not _fill(buf, fh):
         # no second line: one JSON document (or one story) on a line of its own
-        yield from _json_document(bytes(buf) + fh.read(), name)
+        data = bytes(buf) + fh.read()
+        if first_end < 0 and b"\r" in data.strip() and not _whole_json(data):
+            # lines ended by a lone CR (classic Mac, some exporters): JSON Lines all the same,
+            # not one document with "Extra data" after its first story
+            yield from _json_lines(iter(data.split(b"\r")), name, defer)
+            return
+        yield from _json_document(data, name)
         return
     first = bytes(buf[start:first_end])
     if _whole_json(first):

@@ -84,6 +84,9 @@ MALFORMED: list[tuple[str, bytes, list[str]]] = [
     ("blank-id.jsonl", _line(GOOD_A) + _line({"id": " ", "title": "Use Kafka", "body": "We must use Kafka."}) + _line(GOOD_B),
      ["blank-id.jsonl:2: id: empty; every story needs an id that names it"]),
     ("blank-id.json", json.dumps([GOOD_A, {"id": "", "key": "", "title": "Use Kafka"}, GOOD_B]).encode(), ["blank-id.json:1: id: empty", "(item 1)"]),
+    # lines ended by lone CRs (classic Mac, some exporters) are lines: it was one document, "Extra data", 0 stories
+    ("cr-lines.jsonl", json.dumps(GOOD_A).encode() + b"\r" + b'{"id": 1.5, "title": "t"}\r' + json.dumps(GOOD_B).encode() + b"\r",
+     ["cr-lines.jsonl:2: id: input should be a valid string"]),
     ("array-shape.json", json.dumps([GOOD_A, {"id": "x"}, GOOD_B], indent=1).encode(), ["array-shape.json:7: title: field required in story 'x' (item 1)"]),
 ]
 
