@@ -63,8 +63,16 @@ class LazyGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
-        with _escaped_usage_errors():  # the command's name, its options and arguments, its own checks
-            return super().invoke(ctx)
+        try:
+            with _escaped_usage_errors():  # the command's name, its options and arguments, its own checks
+                return super().invoke(ctx)
+        except BrokenPipeError:
+            # `storylint report ... -o - | head`: the output was made; its reader stopped
+            # reading. Quiet and 0, as Ruff; click's own handling exits 1 ("findings")
+            from .output import reader_left
+
+            reader_left()
+            sys.exit(0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name, target in COMMANDS.items() if _available(target))

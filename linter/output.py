@@ -42,11 +42,40 @@ def emit(
         else:
             write_all(stream, renderer(fmt)(report, ctx))
     except BrokenPipeError:
-        raise  # the reader left (`| head`): the command line ends quietly
+        raise  # the reader left (`| head`): `reader_left`, then the run's own status
     except OSError as exc:
         if exc.errno is None:  # not the system's word (a closed stdout): the command line names it
             raise
         raise OutputError(f"standard output: cannot write: {exc.strerror}") from None
+
+
+class _Gone:
+    """Standard output after its reader left: what is still buffered for it is dropped, so
+    the interpreter's last flush does not fail ("Exception ignored ... BrokenPipeError")."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError:
+            pass
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+def reader_left() -> None:
+    """The reader of standard output stopped reading (`storylint check ... | head -3`). A
+    mature CLI ends quietly there (Ruff and ripgrep exit 0 without a word; click's default
+    exits 1, which storylint's contract reads as "findings"): storylint writes nothing more
+    there and keeps the run's own exit status, which the report already decided."""
+    if not isinstance(sys.stdout, _Gone):
+        sys.stdout = _Gone(sys.stdout)
 
 
 def exit_status(report: Report, fail_on: str) -> int:

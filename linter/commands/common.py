@@ -140,9 +140,12 @@ def build_linter(
 
 def finish(report: Report, linter: Linter, output_format: str, fail_on: str, *, statistics: bool = False) -> None:
     """Print the report, the errors on stderr, and exit with the contract's status."""
-    from storylint.output import emit, exit_status, print_errors
+    from storylint.output import emit, exit_status, print_errors, reader_left
 
-    emit(report, output_format, linter, statistics=statistics)
+    try:
+        emit(report, output_format, linter, statistics=statistics)
+    except BrokenPipeError:  # `| head`: the report was whole, the reader took what it wanted
+        reader_left()
     print_errors(report)
     sys.exit(exit_status(report, fail_on))
 

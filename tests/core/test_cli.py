@@ -711,3 +711,33 @@ def test_report_to_stdout_cut_short_is_an_error(tmp_path: Path) -> None:
                               check=False, text=True, timeout=60)  # fmt: skip
     assert proc.returncode == 2
     assert proc.stderr == f"Error: -o -: cannot write: {os.strerror(27)}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["check", "s.jsonl", "--fail-on", "never"], 0),
+        (["check", "s.jsonl", "--format", "json", "--fail-on", "never", "--jobs", "2"], 0),
+        (["check", "s.jsonl"], 1),  # findings at or above --fail-on: what the report said
+        (["check", "s.jsonl", "missing.jsonl", "--fail-on", "never"], 2),  # and its errors still on stderr
+        (["report", "r.json", "-o", "-", "--format", "csv"], 0),
+    ],
+)
+def test_a_reader_that_stops_reading_ends_the_output_quietly(tmp_path: Path, args: list[str], status: int) -> None:
+    """`storylint check big.jsonl --fail-on never | head -3`: click exited 1 on the broken
+    pipe, which the contract reads as "findings". The run keeps its own status (report: 0),
+    and says nothing about the pipe, as Ruff and ripgrep do."""
+    from tests.stories import case_stories
+    from tests.stories import write_jsonl as write_rows
+
+    write_rows(tmp_path / "s.jsonl", case_stories(copies=2))
+    (tmp_path / "r.json").write_text(run("check", "s.jsonl", "--format", "json", cwd=tmp_path).stdout, encoding="utf-8")
+    with subprocess.Popen([sys.executable, "-m", "storylint", *args], cwd=tmp_path, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as proc:  # fmt: skip
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()  # the reader takes a line and leaves, long before the output ends
+        proc.stdout.close()
+        stderr = proc.stderr.read()
+        assert proc.wait(timeout=60) == status, stderr
+    expected = ["Error: missing.jsonl: no such file"] if "missing.jsonl" in args else []
+    assert stderr.splitlines() == expected
