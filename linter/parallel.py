@@ -24,7 +24,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -129,6 +128,8 @@ def _worker_start(parent: int) -> None:
     (the parent's handler is inherited with the fork). A parent killed outright (SIGKILL)
     would leave its workers waiting on the queue for ever: on Linux they get SIGKILL too.
     """
+    import signal  # a worker's alone: no run in one process loads it
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):

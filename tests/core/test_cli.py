@@ -741,3 +741,14 @@ def test_a_reader_that_stops_reading_ends_the_output_quietly(tmp_path: Path, arg
         assert proc.wait(timeout=60) == status, stderr
     expected = ["Error: missing.jsonl: no such file"] if "missing.jsonl" in args else []
     assert stderr.splitlines() == expected
+
+
+def test_the_command_modules_load_no_signal_module() -> None:
+    # the one-story `check` start-up path: what Ctrl-C and SIGTERM handling needs is loaded
+    # by the run that installs it, or by a worker, not by importing the modules
+    code = (
+        "import sys, storylint.cli, storylint.commands.common, storylint.commands.check, storylint.parallel;"
+        " print('signal' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+    assert proc.stdout == "False\n", proc.stderr
