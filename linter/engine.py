@@ -452,10 +452,12 @@ class Linter:
         message: str | None = None,
     ) -> Finding:  # fmt: skip
         (line, column), (end_line, end_column) = start, end
+        if len(excerpt) > MAX_EXCERPT:  # a long reason: cut as any excerpt is, its "…" within the limit
+            excerpt = excerpt[: MAX_EXCERPT - 1].rstrip() + "\u2026"
         return Finding(
             story=story.ref, rule=rule.code, name=rule.name, category=rule.category,
             severity=self._severity.get(rule.code, rule.severity), message=message or rule.message.replace("{term}", term),
-            excerpt=excerpt[:MAX_EXCERPT], suggestion=rule.suggestion.replace("{term}", term), field=field,
+            excerpt=excerpt, suggestion=rule.suggestion.replace("{term}", term), field=field,
             line=line, column=column, end_line=end_line, end_column=end_column, url=story.url,
             author=_author_name(story), project=story.project,
         )  # fmt: skip

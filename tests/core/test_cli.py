@@ -321,6 +321,7 @@ def test_suppression_findings_end_where_the_directive_ends(tmp_path: Path) -> No
     last = story["body"].split("\n")[-1]
     assert (long["line"], long["column"], long["end_line"]) == (4, 6, 4)
     assert long["end_column"] == len(last) - len(" -->") + 1 and len(long["excerpt"]) == 160
+    assert long["excerpt"].endswith("why\u2026")  # cut, and marked so as every clipped excerpt is
 
 
 def test_github_format_escapes_workflow_commands(tmp_path: Path) -> None:
