@@ -197,27 +197,28 @@ def test_a_storylint_toml_with_tool_tables_keeps_its_top_level_keys(tmp_path: Pa
     assert res.stderr == f"Error: {tmp_path / 'storylint.toml'}: ignore: set both at the top level and under [tool.storylint]\n"
 
 
-def test_a_rejected_term_under_an_unknown_category_is_an_error(tmp_path: Path) -> None:
-    (tmp_path / "storylint.toml").write_text('[vocabulary]\nreject = { tech = ["Oracle"] }\n')
+def _config_error(tmp_path: Path, toml: str) -> str:
+    """The one error line `check` gives (exit 2) with `toml` as the folder's storylint.toml."""
+    (tmp_path / "storylint.toml").write_text(toml)
     res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
-    assert res.returncode == 2
-    assert res.stderr == (
+    assert res.returncode == 2, res.stdout
+    return res.stderr
+
+
+def test_a_rejected_term_under_an_unknown_category_is_an_error(tmp_path: Path) -> None:
+    assert _config_error(tmp_path, '[vocabulary]\nreject = { tech = ["Oracle"] }\n') == (
         f"Error: {tmp_path / 'storylint.toml'}: vocabulary.reject: unknown category 'tech' (known: data_model, "
         "ui_spec, code_structure, api_contract, technology, implementation_steps)\n"
     )
     # a term no rule can match is the configuration's error, not a bundled rule file's
-    (tmp_path / "storylint.toml").write_text('[vocabulary]\nreject = { technology = ["("] }\n')
-    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
-    assert res.returncode == 2
-    assert res.stderr == f"Error: {tmp_path / 'storylint.toml'}: vocabulary.reject: technology: term '(' has no words\n"
+    assert _config_error(tmp_path, '[vocabulary]\nreject = { technology = ["("] }\n') == (
+        f"Error: {tmp_path / 'storylint.toml'}: vocabulary.reject: technology: term '(' has no words\n"
+    )
 
 
 def test_a_term_both_accepted_and_rejected_is_an_error(tmp_path: Path) -> None:
     # it was rejected without a word; the team meant one of the two
-    (tmp_path / "storylint.toml").write_text('[vocabulary]\naccept = ["oracle"]\nreject = { technology = ["Oracle"] }\n')
-    res = run("check", "-", stdin=json.dumps(HOW), cwd=tmp_path)
-    assert res.returncode == 2
-    assert res.stderr == (
+    assert _config_error(tmp_path, '[vocabulary]\naccept = ["oracle"]\nreject = { technology = ["Oracle"] }\n') == (
         f"Error: {tmp_path / 'storylint.toml'}: vocabulary.reject: technology: term 'Oracle' is also in "
         "vocabulary.accept; keep it in one list\n"
     )
