@@ -50,8 +50,8 @@ def emit(
 
 
 class _Gone:
-    """Standard output after its reader left: what is still buffered for it is dropped, so
-    the interpreter's last flush does not fail ("Exception ignored ... BrokenPipeError")."""
+    """Standard output (or error) after its reader left: what is still buffered for it is
+    dropped, so the interpreter's last flush does not fail ("Exception ignored ... BrokenPipeError")."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -69,13 +69,15 @@ class _Gone:
         return getattr(self.stream, name)
 
 
-def reader_left() -> None:
-    """The reader of standard output stopped reading (`storylint check ... | head -3`). A
-    mature CLI ends quietly there (Ruff and ripgrep exit 0 without a word; click's default
-    exits 1, which storylint's contract reads as "findings"): storylint writes nothing more
-    there and keeps the run's own exit status, which the report already decided."""
-    if not isinstance(sys.stdout, _Gone):
-        sys.stdout = _Gone(sys.stdout)
+def reader_left(stream: str = "stdout") -> None:
+    """The reader of standard output (`stream`: "stderr" for `2>&1 | head`) stopped reading
+    (`storylint check ... | head -3`). A mature CLI ends quietly there (Ruff and ripgrep exit
+    0 without a word; click's default exits 1, which storylint's contract reads as
+    "findings"): storylint writes nothing more there and keeps the run's own exit status,
+    which the report already decided."""
+    current = getattr(sys, stream)
+    if not isinstance(current, _Gone):
+        setattr(sys, stream, _Gone(current))
 
 
 def exit_status(report: Report, fail_on: str) -> int:

@@ -147,7 +147,10 @@ def finish(report: Report, linter: Linter, output_format: str, fail_on: str, *, 
         emit(report, output_format, linter, statistics=statistics)
     except BrokenPipeError:  # `| head`: the report was whole, the reader took what it wanted
         reader_left()
-    print_errors(report)
+    try:
+        print_errors(report)
+    except BrokenPipeError:  # `2>&1 | head`: the errors went to that reader too; the status stays 2
+        reader_left("stderr")
     sys.exit(exit_status(report, fail_on))
 
 

@@ -745,6 +745,19 @@ def test_a_reader_that_stops_reading_ends_the_output_quietly(tmp_path: Path, arg
     assert stderr.splitlines() == expected
 
 
+def test_a_reader_of_both_outputs_that_stops_reading_keeps_the_error_status(tmp_path: Path) -> None:
+    """`storylint check ... 2>&1 | head -1`: the errors went to the reader that had left,
+    and that broken pipe on stderr ended the run with 0, as if nothing were wrong."""
+    rows = [HOW] * 50 + ["{bad json"] * 2000
+    write_jsonl(tmp_path / "s.jsonl", *rows)
+    with subprocess.Popen([sys.executable, "-m", "storylint", "check", "s.jsonl"], cwd=tmp_path,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:  # fmt: skip
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        assert proc.wait(timeout=60) == 2
+
+
 def test_the_command_modules_load_no_signal_module() -> None:
     # the one-story `check` start-up path: what Ctrl-C and SIGTERM handling needs is loaded
     # by the run that installs it, or by a worker, not by importing the modules
