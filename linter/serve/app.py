@@ -41,6 +41,7 @@ from storylint.store.base import drop_if_broken
 
 from .events import Accepted, BadEvent, classify
 from .signature import HEADER, bearer_matches, verify
+from .worker import error_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
@@ -240,9 +241,9 @@ def create_app(settings: AppSettings, worker: Worker, open_store: Callable[[str]
         try:
             depth = await reader.run(lambda store: store.queue_depth(), HEALTH_WAIT, retry=True)
         except Exception as exc:  # noqa: BLE001 (a store that went away or hangs: unhealthy, say which kind)
-            return JSONResponse({"status": "store unavailable", "error": type(exc).__name__}, status_code=503)
+            return JSONResponse({"status": "store unavailable", "error": error_kind(exc)}, status_code=503)
         if worker.store_error is not None and not worker.failed:  # the worker is retrying the store
-            body = {"status": "store unavailable", "error": worker.store_error, "queued": depth}
+            body = {"status": "store unavailable", "error": worker.store_error_kind, "queued": depth}
             return JSONResponse(body, status_code=503)
         alive = worker.is_alive() and not worker.failed
         body = {"status": "ok" if alive else "worker stopped", "queued": depth, "linted": worker.linted,

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from storylint.errors import ConnectorError, StorylintError, TransientConnectorError
+from storylint.errors import ConnectorError, StoreError, StorylintError, TransientConnectorError
 from storylint.model import Problem, Story, StoryResult
 from storylint.store.base import drop_if_broken
 
@@ -95,7 +95,8 @@ class Worker(threading.Thread):
         self.linted = 0
         self.failed = False
         #: why the store failed (an exception's type), while the worker is retrying it
-        self.store_error: str | None = None
+        self.store_error: str | None = None  # what failed, for the logs
+        self.store_error_kind: str | None = None  # its type only, for the unauthenticated /healthz
         #: called (from the worker's thread) when the worker gives up: ends the process
         self.on_failure: Callable[[], None] | None = None
         #: who holds this worker's claims on the queue (unique per process and start)
@@ -172,7 +173,7 @@ class Worker(threading.Thread):
                     if not failures:
                         failing_since = time.monotonic()
                     failures += 1
-                    self.store_error = _reason(exc)
+                    self.store_error, self.store_error_kind = _reason(exc), error_kind(exc)
                     store = drop_if_broken(store)
                     down = time.monotonic() - failing_since
                     if down >= self.settings.store_patience:
@@ -189,7 +190,7 @@ class Worker(threading.Thread):
                     continue
                 if failures:
                     log.info("store available again after %d failed attempt(s)", failures)
-                    failures, self.store_error = 0, None
+                    failures, self.store_error, self.store_error_kind = 0, None, None
                 self.wake.wait(self.settings.poll)
                 if self.wake.is_set() and not self._halt.is_set():
                     self.wake.clear()
@@ -347,6 +348,14 @@ class Worker(threading.Thread):
                 fields = {"issue": key, "attempts": attempts, "reason": reason, "state": "failed"}
                 log.error("%s: %s %d times; its events are marked failed", key, reason, attempts,
                           extra={"fields": fields})  # fmt: skip
+
+
+def error_kind(exc: Exception) -> str:
+    """The type of what failed, for `/healthz`, which anyone who reaches the server may read:
+    a `StoreError`'s message names the store's user and host and quotes the driver, so the
+    driver's error type stands for it, as it did before the store named its errors."""
+    cause = exc.__cause__ if isinstance(exc, StoreError) and isinstance(exc.__cause__, Exception) else exc
+    return type(cause).__name__
 
 
 def _reason(exc: Exception) -> str:

@@ -123,3 +123,30 @@ def test_write_back_that_keeps_failing_is_given_up_after_the_attempts_with_one_l
     text = json_log.getvalue()
     for secret in (TOKEN, PAT, "users table", "Receipts"):
         assert secret not in text
+
+
+def test_a_failing_store_is_named_in_the_log_and_only_typed_for_healthz(cloud_fake: FakeJira, json_log: io.StringIO) -> None:
+    """`/healthz` answers anyone who reaches the server: a store's error there is its type, as
+    docs/jira.md says, not the message that names the store's user and host (the log has it)."""
+    import sqlite3
+
+    from storylint.errors import StoreError
+
+    def failing_store(url: str) -> Store:
+        try:
+            raise sqlite3.OperationalError("could not connect to db.internal:5432 as bob")
+        except sqlite3.OperationalError as exc:
+            raise StoreError("the store failed: could not connect to db.internal:5432 as bob",
+                             store="postgresql://bob@db.internal/storylint") from exc
+
+    connector = connector_for(cloud_fake, jql="", attempts=2)
+    settings = WorkerSettings("postgresql://bob@db.internal/storylint", connector.name, poll=0.05, store_retry=0.05)
+    worker = Worker(settings, connector, StubLinter(), failing_store)  # type: ignore[arg-type]
+    worker.start()
+    try:
+        assert wait_for(lambda: worker.store_error_kind is not None)
+        assert worker.store_error_kind == "OperationalError"
+        assert worker.store_error is not None and "db.internal" in worker.store_error
+    finally:
+        _stop(worker)
+    assert "db.internal" in json_log.getvalue()  # the operator's log still says what failed
