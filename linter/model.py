@@ -341,10 +341,10 @@ class Report:
         self.add_findings(result.findings, result.skipped)
 
     def add_findings(
-        self, findings: list[Finding], skipped: Skipped | None = None, encoded: list[str] | None = None
+        self, findings: list[Finding], skipped: Skipped | None = None, encoded: bytes | None = None
     ) -> None:
         """One story's result, when only its findings are at hand (a story linted elsewhere),
-        with each finding's JSON when it was encoded there (see `spool`)."""
+        with the findings' JSON when it was encoded there (see `spool`)."""
         s = self.summary
         if self.spool is not None and findings:
             self.spool.add(findings, encoded)

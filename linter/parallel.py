@@ -58,7 +58,7 @@ class Outcome:
     evidence: set[str] | None = None
     error: str | None = None
     ref: str = ""  # the story's ref: names a story the parent never decoded
-    encoded: list[str] | None = None  # each finding's JSON, when a worker was asked for it
+    encoded: bytes | None = None  # the findings' JSON (`json_format.encode_records`), when a worker was asked for it
 
 
 def cores() -> int:
@@ -90,7 +90,7 @@ def lint_task(linter: Linter, story: Story | Deferred, record: bool) -> list[Out
 # -- the wire format: tuples pickle several times faster than slotted dataclasses -------
 _FINDING = attrgetter(*(f.name for f in fields(Finding)))
 _Packed = tuple[
-    list[tuple[Any, ...]], tuple[str, str, str | None] | None, set[str] | None, str | None, str, list[str] | None
+    list[tuple[Any, ...]], tuple[str, str, str | None] | None, set[str] | None, str | None, str, bytes | None
 ]
 
 
@@ -102,9 +102,9 @@ def _pack(result: Outcome | Problem, encode: bool) -> _Packed | Problem:
     encoded = None
     if encode and result.findings:
         # the parent then only writes them: its share is what bounds the speed-up
-        from .reporters.json_format import encode_record
+        from .reporters.json_format import encode_records
 
-        encoded = [encode_record(f.to_dict()) for f in result.findings]
+        encoded = encode_records(result.findings)
     return [_FINDING(f) for f in result.findings], skipped, result.evidence, result.error, result.ref, encoded
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
+import codecs
+import io
 import json
-import logging
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -19,8 +19,6 @@ class _Record(Protocol):
 from . import RenderContext
 
 SCHEMA_VERSION = 1
-
-log = logging.getLogger("storylint.runner")
 
 
 def as_dict(report: Report, ctx: RenderContext) -> dict[str, Any]:
@@ -43,65 +41,71 @@ def render(report: Report, ctx: RenderContext) -> str:
 encode_record = json.JSONEncoder(ensure_ascii=False).encode
 
 
+def encode_records(records: Sequence[_Record]) -> bytes:
+    """One story's records as the document's bytes (UTF-8, a lone surrogate passed through, as
+    the spool keeps them): what a `--jobs` worker hands back, so that the reading process
+    copies them without decoding and encoding them again."""
+    return ", ".join(encode_record(r.to_dict()) for r in records).encode("utf-8", "surrogatepass")
+
+
 class FindingSpool:
     """The findings' part of the document, written to a temporary file as results come in.
 
     With `--jobs`, workers encode their findings (the reading process's share bounds the
     speed-up); kept in memory, that JSON would double what each finding costs, so it goes
     to disk, in report order, and `write` copies it. A finding that comes without its JSON
-    (linted in this process) is encoded here.
+    (linted in this process) is encoded here. The file holds bytes, so that a UTF-8 output
+    gets them as they are (`copy_to`): the JSON is neither decoded nor encoded again here.
     """
 
     def __init__(self) -> None:
         # lives as long as the report (closed with it): no `with` block can hold it
-        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass", newline="")  # noqa: SIM115
+        self._file = tempfile.TemporaryFile("w+b")  # noqa: SIM115
         self.count = 0
-        self.failed = False
+        self._surrogates = False  # some record holds a lone surrogate: the output's codec decides
 
-    def add(self, findings: Sequence[_Record], encoded: Sequence[str] | None = None) -> None:
-        """One story's findings, with their JSON when it was made elsewhere."""
-        if self.failed:
+    def add(self, findings: Sequence[_Record], encoded: bytes | None = None) -> None:
+        """One story's findings, with their JSON (`encode_records`) when it was made elsewhere."""
+        if not findings:
             return
-        texts = encoded if encoded is not None else [encode_record(f.to_dict()) for f in findings]
-        if texts:
+        data = encoded if encoded is not None else encode_records(findings)
+        # a lone surrogate is 0xED and 0xA0-0xBF in `surrogatepass`'s bytes (UTF-8 has no such pair)
+        if not self._surrogates and b"\xed" in data:
             try:
-                self._file.write((", " if self.count else "") + ", ".join(texts))
-            except OSError as exc:
-                self._fail(exc)
-                return
-            self.count += len(texts)
-
-    def holds(self, count: int) -> bool:
-        """Whether the file holds all `count` findings of the report, written out."""
-        if self.failed or self.count != count:
-            return False
-        try:
-            self._file.flush()
-        except OSError as exc:
-            self._fail(exc)
-            return False
-        return True
-
-    def _fail(self, exc: OSError) -> None:
-        """The temporary folder is full (or gone): the findings, which the report keeps
-        anyway, are encoded at the end as with one process; the file goes at once."""
-        log.warning("cannot spool the JSON findings (%s); encoding them at the end", exc.strerror or exc)
-        self.failed = True
-        self.close()
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                self._surrogates = True
+        self._file.write(b", " + data if self.count else data)
+        self.count += len(findings)
 
     def copy_to(self, stream: TextIO) -> None:
         self._file.flush()
         self._file.seek(0)
-        shutil.copyfileobj(self._file, stream, 1 << 16)
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None and not self._surrogates and _utf8(stream):
+            stream.flush()  # what the document wrote before the findings goes first
+            shutil.copyfileobj(self._file, buffer, 1 << 16)
+        else:  # the stream's own codec and error handler encode the text, as a text write would
+            text = io.TextIOWrapper(self._file, encoding="utf-8", errors="surrogatepass", newline="")
+            shutil.copyfileobj(text, stream, 1 << 16)
+            text.detach()
         self._file.seek(0, 2)
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):  # what is left in its buffer cannot matter: it has no name
-            self._file.close()
+        self._file.close()
 
     def __del__(self) -> None:  # the report is done with: the file goes (it has no name)
         if hasattr(self, "_file"):
-            self.close()
+            self._file.close()
+
+
+def _utf8(stream: TextIO) -> bool:
+    """The text stream encodes UTF-8: the spool's bytes are what it would write for their text
+    (a record's JSON holds no line break for it to translate: JSON escapes them)."""
+    try:
+        return codecs.lookup(stream.encoding or "").name == "utf-8"
+    except (LookupError, AttributeError):
+        return False
 
 
 def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
@@ -117,7 +121,7 @@ def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
     for key, records in sections:
         stream.write(f', "{key}": [')
         spool = report.spool if key == "findings" else None
-        if spool is not None and spool.holds(len(records)):
+        if spool is not None and spool.count == len(records):
             spool.copy_to(stream)
             records = ()
         for i, record in enumerate(records):

@@ -349,3 +349,33 @@ def test_the_progress_line_is_erased_at_the_end(long_file: Path, tmp_path: Path)
     assert status == 0 and out.startswith(b"{")
     assert b"linted" in err
     assert err.endswith(b"\r\x1b[2K\x1b[?25h")  # back to the line's start, erased, cursor shown
+
+@pytest.mark.parametrize(("encoding", "errors"), [("utf-8", "strict"), ("utf-8", "surrogatepass"), ("latin-1", "replace")])
+def test_the_spool_writes_what_the_stream_would_write_for_the_text(tmp_path: Path, encoding: str, errors: str) -> None:
+    """The spool keeps the workers' bytes; a UTF-8 output gets them as they are, any other
+    (or a lone surrogate, which only the stream's error handler may decide about) gets the
+    text, encoded by the stream: the same bytes as writing each record's JSON there."""
+    from storylint.model import Finding
+    from storylint.reporters.json_format import FindingSpool, encode_record, encode_records
+
+    def finding(excerpt: str) -> Finding:
+        return Finding(story="S-1", rule="DM01", name="n", category="data_model", severity="warning",
+                       message="m", excerpt=excerpt, suggestion="s")  # fmt: skip
+
+    stories = [[finding("naïve “quoted” café"), finding("한국어 €")], [finding("plain")]]
+    if errors != "strict":
+        stories.append([finding("lone \ud800 surrogate")])
+    spool = FindingSpool()
+    for i, findings in enumerate(stories):  # a worker's bytes, and records encoded here
+        spool.add(findings, encode_records(findings) if i % 2 == 0 else None)
+    expected = "head " + ", ".join(encode_record(f.to_dict()) for fs in stories for f in fs) + " tail"
+    written = tmp_path / "out.json"
+    with written.open("w", encoding=encoding, errors=errors) as stream:
+        stream.write("head ")
+        spool.copy_to(stream)
+        stream.write(" tail")
+    assert written.read_bytes() == expected.encode(encoding, errors)
+    assert spool.count == 3 + (errors != "strict")
+    text = io.StringIO()  # no bytes under it
+    spool.copy_to(text)
+    assert text.getvalue() == expected[5:-5]
