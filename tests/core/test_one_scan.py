@@ -177,6 +177,40 @@ def test_a_match_only_in_a_code_block_is_found_with_the_scan_in_use() -> None:
     assert [h.term for h in check.run(analysis)] == ["DROP TABLE"]
 
 
+def test_a_code_block_rule_searches_no_block_or_span_where_the_scan_found_none_of_its_content() -> None:
+    """DM02's content patterns (SQL) are asked of the one scan: a story whose text holds none
+    searches none of its blocks and spans; one that holds some finds it as before; a search
+    that stops inside a word (where the scan read on) is still made."""
+    from storylint.analysis import analyse
+    from storylint.checks.code_blocks import CodeBlockCheck, _scan_holds
+    from storylint.parse import parse
+
+    check = CodeBlockCheck({"content-patterns": [r"\bALTER\s+TABLE\s", r"\bFOO\b"], "include-inline": True},
+                           category="data_model", vocabulary={}, trusted=True)  # fmt: skip
+    searched: list[tuple[int, int]] = []
+    content = check.content
+    assert content is not None
+
+    class Counting:
+        def search(self, text: str, start: int, end: int) -> object:
+            searched.append((start, end))
+            return content.search(text, start, end)
+
+    check.content = Counting()  # type: ignore[assignment]
+    prefilter = Prefilter(check.scanned())
+
+    def run(body: str) -> list[str]:
+        searched.clear()
+        analysis = analyse(parse(Story(id="1", title="Orders", body=body)))
+        analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
+        return [h.term for h in check.run(analysis)]
+
+    assert run("Keep `orders` as they are:\n\n```\nprint(orders)\n```\n") == [] and searched == []
+    assert run("Run this once:\n\n```\nALTER TABLE orders ADD x;\n```\n") == ["ALTER TABLE "] and searched
+    assert run("Use `ALTER TABLE orders` for it.") == ["ALTER TABLE "]
+    assert _scan_holds("`FOO`", 4) and _scan_holds("FOO", 3) and not _scan_holds("FOObar", 3)
+
+
 def test_a_branch_with_a_letter_beyond_ascii_leaves_the_rest_to_the_scan() -> None:
     """The other languages' words drop out of the one scan's automaton, and the scan still
     says "may match" for the ASCII branch beside them and is not asked about stories with
