@@ -306,8 +306,9 @@ class Prefilter:
         if not self._sets or not re2_agrees(text):
             return None
         possible: list[Key] = []
+        data = text.encode("utf-8")  # once: each set would encode the text again
         for rset, keys in self._sets:
-            found = rset.Match(text) or []
+            found = rset.Match(data) or []
             if 0 not in found:
                 return None
             possible.extend(keys[i] for i in found)
