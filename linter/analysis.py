@@ -17,7 +17,7 @@ from functools import cache
 from itertools import islice
 from typing import Any, TypeVar, cast
 
-from .fastre import fast
+from .fastre import fast, found
 from .languages import NEVER, bundled, every, phrases, words
 from .lazyre import lazy
 from .parse import CODE, LIST_ITEM, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
@@ -391,7 +391,7 @@ class SentenceInfo:
     def code_like(self) -> bool:
         """Holds something shaped like a name from code (snake_case, camelCase, a.b, f(), ::)."""
         if self._code_like is None:
-            self._code_like = _CODE_LIKE.search(self.text) is not None
+            self._code_like = found(_CODE_LIKE, self.text)
         return self._code_like
 
     @property
@@ -896,7 +896,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         else:
             f.imperative = True
     # "X should not cause Y" constrains behaviour; it does not direct the build.
-    if not vocab.isdisjoint(_MODAL_WORDS) and _MODAL_RE.search(text):
+    if not vocab.isdisjoint(_MODAL_WORDS) and found(_MODAL_RE, text):
         f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
         if f.modal and _only_within(_MODAL_RE, _NOT_AN_ORDER_RE, text):
             # "today one has to copy it by hand" (the user's burden), "so that you don't need

@@ -10,7 +10,9 @@ so a match object, its span and groups are always `re`'s own:
 * `fast(rx)`: when the widened pattern finds nothing, neither can `rx`: `search` returns
   None without asking `re`;
 * `leftmost(rx)`: no match of `rx` starts before the widened pattern's first match: `re`
-  searches from there.
+  searches from there;
+* `found(rx, text)`: whether `rx` matches; where the widening left the pattern as it was,
+  RE2's "match" is the answer too, and `re` is not asked.
 
 A pattern `relax` cannot widen for RE2 (back-references) is left to `re` alone.
 """
@@ -61,7 +63,7 @@ def plain(rx: Any) -> re.Pattern[str]:
 class _Wrapped:
     """`re.Pattern` with an RE2 engine built on first need; `re` gives every match."""
 
-    __slots__ = ("_engine", "_rx", "_uses")
+    __slots__ = ("_engine", "_exact", "_rx", "_uses")
     _name = "wrapped"
     _max_mem = 8 << 20
 
@@ -69,6 +71,7 @@ class _Wrapped:
         self._rx = rx
         self._engine: Any = None  # None: not compiled yet; False: `re` alone
         self._uses = 0
+        self._exact = False  # RE2 runs the pattern itself, not a wider one
 
     def _ready(self) -> Any:
         """The RE2 engine, once a run has searched often enough to pay for it."""
@@ -90,6 +93,7 @@ class _Wrapped:
         source = relax(rx.pattern)
         if source is None:
             return False
+        self._exact = source == rx.pattern
         try:
             import re2  # a dependency; without it `re` answers alone
         except ImportError:  # pragma: no cover
@@ -133,6 +137,23 @@ class _Fast(_Wrapped):
             if found and 0 in found and 1 not in found:
                 return None
         return self._rx.search(text, *args)
+
+
+    def found(self, text: str) -> bool:
+        """`search(text) is not None`; RE2's "match" answers too where it ran the pattern itself
+        (on text it reads as `re` does, the same pattern matches the same texts)."""
+        rset = self._ready()
+        if rset and re2_agrees(text):
+            matched = rset.Match(text)
+            if matched and 0 in matched:
+                return 1 in matched and (self._exact or self._rx.search(text) is not None)
+        return self._rx.search(text) is not None
+
+
+def found(rx: re.Pattern[str], text: str) -> bool:
+    """`rx.search(text) is not None`, without a search by `re` where a `fast` pattern's RE2
+    engine can answer alone (`_Fast.found`)."""
+    return rx.found(text) if isinstance(rx, _Fast) else rx.search(text) is not None
 
 
 def fast(rx: re.Pattern[str]) -> re.Pattern[str]:

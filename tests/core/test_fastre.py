@@ -48,6 +48,7 @@ def test_hard_patterns_answer_as_re_answers(pattern: str) -> None:
         for text in PROBES:
             m, expected = wrapper.search(text), rx.search(text)
             assert (m and m.span()) == (expected and expected.span()), (repr(wrapper), text)
+            assert fastre.found(wrapper, text) == (expected is not None), (repr(wrapper), text)
 
 
 @pytest.mark.parametrize("pattern", [r"^\s*at \w+", r"end$", r"^to reproduce\b|trace"])
@@ -123,6 +124,7 @@ def test_the_wrapped_patterns_find_what_re_finds(text: str) -> None:
     for wrapped in PATTERNS:
         rx = re.compile(wrapped.pattern, wrapped.flags)
         assert (wrapped.search(text) is None) == (rx.search(text) is None), (rx.pattern, text)
+        assert fastre.found(wrapped, text) == (rx.search(text) is not None), (rx.pattern, text)
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -134,6 +136,32 @@ def test_on_typographic_text_re2_answers_as_re_does(text: str) -> None:
     for wrapped in PATTERNS:
         rx = re.compile(wrapped.pattern, wrapped.flags)
         assert (wrapped.search(text) is None) == (rx.search(text) is None), (rx.pattern, text)
+        assert fastre.found(wrapped, text) == (rx.search(text) is not None), (rx.pattern, text)
+
+
+def test_found_asks_re_only_where_re2_ran_a_wider_pattern() -> None:
+    """Where the widening left a pattern as it was (the code-shape pattern), RE2's match is
+    the answer; a widened one (a count) still asks `re`, which may say no."""
+    searched: list[str] = []
+
+    class Spy:
+        def __init__(self, rx: re.Pattern[str]) -> None:
+            self.rx = rx
+
+        def search(self, text: str, *args: object) -> object:
+            searched.append(text)
+            return self.rx.search(text)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.rx, name)
+
+    exact, wider = fast(re.compile(r"\w(?:_\w|\.\w|\()|[a-z][A-Z]")), fast(re.compile(r"\bto\s{2}do\b"))
+    for wrapped in (exact, wider):
+        wrapped._rx = Spy(wrapped._rx)  # type: ignore[attr-defined]
+    assert fastre.found(exact, "call f() now") and fastre.found(exact, "a camelCase name")
+    assert not fastre.found(exact, "plain words") and searched == []
+    assert not fastre.found(wider, "to do")  # RE2 ran its widening, `\s+`: `re` says no
+    assert searched == ["to do"]
 
 
 @pytest.mark.parametrize(
