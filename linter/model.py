@@ -336,6 +336,9 @@ class Report:
     #: with `--format json` and `--jobs`: every finding's JSON, in order, kept on disk as it
     #: comes (`reporters.json_format.FindingSpool`), so the end only copies it
     spool: FindingSpool | None = field(default=None, repr=False, compare=False)
+    #: findings counted in `summary` and kept in `spool` only, not in `findings` (`add_spooled`)
+    spooled_only: int = 0
+    _worst_spooled: int = field(default=0, init=False, repr=False, compare=False)
 
     def add(self, result: StoryResult) -> None:
         self.add_findings(result.findings, result.skipped)
@@ -345,25 +348,47 @@ class Report:
     ) -> None:
         """One story's result, when only its findings are at hand (a story linted elsewhere),
         with the findings' JSON when it was encoded there (see `spool`)."""
-        s = self.summary
         if self.spool is not None and findings:
             self.spool.add(findings, encoded)
+        if self._story(skipped, len(findings)):
+            for f in findings:
+                self.findings.append(f)
+                self._count(f.category, f.severity, f.rule)
+
+    def add_spooled(self, tally: list[tuple[str, str, str]], skipped: Skipped | None, encoded: bytes | None) -> None:
+        """One story's result whose findings are only their JSON (`encoded`) and, for each, its
+        (category, severity, rule): what a JSON report needs of them, without the objects (a
+        `--jobs` worker's, when nothing else reads them: see `runner.check_stories`)."""
+        assert self.spool is not None
+        if encoded is not None:
+            self.spool.add_encoded(len(tally), encoded)
+        if self._story(skipped, len(tally)):
+            self.spooled_only += len(tally)
+            for category, severity, rule in tally:
+                self._count(category, severity, rule)
+                self._worst_spooled = max(self._worst_spooled, SEVERITY_RANK[severity])
+
+    def _story(self, skipped: Skipped | None, findings: int) -> bool:
+        """Count one story; False when it was skipped (it has no findings to count)."""
+        s = self.summary
         if skipped is not None:
             self.skipped.append(skipped)
             s.stories_skipped += 1
-            return
+            return False
         s.stories_checked += 1
         if findings:
             s.stories_with_findings += 1
-        for f in findings:
-            self.findings.append(f)
-            s.findings += 1
-            s.by_category[f.category] = s.by_category.get(f.category, 0) + 1
-            s.by_severity[f.severity] = s.by_severity.get(f.severity, 0) + 1
-            s.by_rule[f.rule] = s.by_rule.get(f.rule, 0) + 1
+        return True
+
+    def _count(self, category: str, severity: str, rule: str) -> None:
+        s = self.summary
+        s.findings += 1
+        s.by_category[category] = s.by_category.get(category, 0) + 1
+        s.by_severity[severity] = s.by_severity.get(severity, 0) + 1
+        s.by_rule[rule] = s.by_rule.get(rule, 0) + 1
 
     def worst_severity(self) -> int:
-        return max((SEVERITY_RANK[f.severity] for f in self.findings), default=0)
+        return max(self._worst_spooled, max((SEVERITY_RANK[f.severity] for f in self.findings), default=0))
 
 
 __all__ = [

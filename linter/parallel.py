@@ -59,6 +59,8 @@ class Outcome:
     error: str | None = None
     ref: str = ""  # the story's ref: names a story the parent never decoded
     encoded: bytes | None = None  # the findings' JSON (`json_format.encode_records`), when a worker was asked for it
+    #: instead of `findings`, when only their JSON was asked for: each one's (category, severity, rule)
+    tally: list[tuple[str, str, str]] | None = None
 
 
 def cores() -> int:
@@ -94,7 +96,8 @@ _Packed = tuple[
 ]
 
 
-def _pack(result: Outcome | Problem, encode: bool) -> _Packed | Problem:
+def _pack(result: Outcome | Problem, encode: bool, lean: bool) -> _Packed | Problem:
+    """`lean` (with `encode`): each finding goes as its JSON and (category, severity, rule) only."""
     if isinstance(result, Problem):
         return result
     s = result.skipped
@@ -105,16 +108,18 @@ def _pack(result: Outcome | Problem, encode: bool) -> _Packed | Problem:
         from .reporters.json_format import encode_records
 
         encoded = encode_records(result.findings)
-    return [_FINDING(f) for f in result.findings], skipped, result.evidence, result.error, result.ref, encoded
+    findings = [(f.category, f.severity, f.rule) if lean else _FINDING(f) for f in result.findings]
+    return findings, skipped, result.evidence, result.error, result.ref, encoded
 
 
-def _unpack(packed: _Packed | Problem) -> Outcome | Problem:
+def _unpack(packed: _Packed | Problem, lean: bool) -> Outcome | Problem:
     if isinstance(packed, Problem):
         return packed
     findings, skipped, evidence, error, ref, encoded = packed
-    return Outcome(
-        [Finding(*f) for f in findings], Skipped(*skipped) if skipped else None, evidence, error, ref, encoded
-    )
+    back = Skipped(*skipped) if skipped else None
+    if lean:
+        return Outcome([], back, evidence, error, ref, encoded, tally=findings)
+    return Outcome([Finding(*f) for f in findings], back, evidence, error, ref, encoded)
 
 
 _WORKER_LINTER: Linter | None = None
@@ -141,9 +146,9 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
-def _lint_chunk(stories: list[Story | Deferred], record: bool, encode: bool) -> list[list[_Packed | Problem]]:
+def _lint_chunk(stories: list[Story | Deferred], record: bool, encode: bool, lean: bool) -> list[list[_Packed | Problem]]:
     assert _WORKER_LINTER is not None  # set in the parent before the fork
-    return [[_pack(r, encode) for r in lint_task(_WORKER_LINTER, s, record)] for s in stories]
+    return [[_pack(r, encode, lean) for r in lint_task(_WORKER_LINTER, s, record)] for s in stories]
 
 
 @dataclass(slots=True)
@@ -159,13 +164,16 @@ class Task(Generic[T]):
 
 
 def lint_in_order(
-    tasks: Iterable[Task[T]], linter: Linter, *, record: bool = False, jobs: int | None = 1, encode: bool = False
+    tasks: Iterable[Task[T]], linter: Linter, *, record: bool = False, jobs: int | None = 1, encode: bool = False,
+    lean: bool = False,
 ) -> Iterator[tuple[T, Outcome | Problem | None]]:
     """Each task's item with its outcome, in input order.
 
     `jobs` 1: in this process; N > 1: N worker processes; None: this process for the
     first `AUTO_AFTER` stories, then one worker per core (when there is more than one).
-    `encode`: workers also encode each finding as JSON (`Outcome.encoded`).
+    `encode`: workers also encode each finding as JSON (`Outcome.encoded`); `lean` with it: a
+    worker's findings come back as that JSON and their `Outcome.tally` only, not as `Finding`s
+    (the reading process then builds no object per finding: its share bounds the speed-up).
     """
     workers = cores() if jobs is None else max(1, jobs)
     serial = 0 if jobs is not None and workers > 1 else AUTO_AFTER
@@ -183,11 +191,11 @@ def lint_in_order(
                 break
         else:
             return
-    yield from _pooled(it, linter, record, workers, encode)
+    yield from _pooled(it, linter, record, workers, encode, encode and lean)
 
 
 def _pooled(
-    it: Iterator[Task[T]], linter: Linter, record: bool, workers: int, encode: bool
+    it: Iterator[Task[T]], linter: Linter, record: bool, workers: int, encode: bool, lean: bool
 ) -> Iterator[tuple[T, Outcome | Problem | None]]:
     global _WORKER_LINTER
     if isinstance(linter, Linter):
@@ -204,7 +212,7 @@ def _pooled(
                 yield task.item, None
                 continue
             for packed in next(results):
-                yield task.item, _unpack(packed)
+                yield task.item, _unpack(packed, lean)
 
     def here(tasks: Iterable[Task[T]]) -> Iterator[tuple[T, Outcome | Problem | None]]:
         for task in tasks:
@@ -224,7 +232,7 @@ def _pooled(
 
     def send(chunk: list[Task[T]]) -> None:
         stories = [t.story for t in chunk if t.story is not None]
-        pending.append((chunk, pool.submit(_lint_chunk, stories, record, encode) if stories else None))
+        pending.append((chunk, pool.submit(_lint_chunk, stories, record, encode, lean) if stories else None))
 
     compile_all()  # the module-level patterns too (storylint.lazyre): each worker would compile its own
     # The workers inherit the linter's objects copy-on-write; a collection in a worker would

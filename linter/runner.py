@@ -60,6 +60,7 @@ def check_stories(
     jobs: int | None = 1,
     progress: Callable[[int, int], None] | None = None,
     encode_json: bool = False,
+    keep_findings: bool = True,
 ) -> tuple[Report, RunStats]:
     """Lint every story; with a store, record each result as it is made and the run at the end.
 
@@ -75,9 +76,12 @@ def check_stories(
     A `Deferred` item (a JSON Lines line not decoded yet) is decoded where it is linted
     when nothing here needs the story itself (no store, no `on_result`); then `read`
     counts it as one story until its result is in. `encode_json`: the output is JSON, so
-    workers encode each finding for it (see `Report.spool`).
+    workers encode each finding for it (see `Report.spool`). `keep_findings` False (with
+    `encode_json`, no store and no `on_result`): the caller only writes the report as JSON,
+    so a finding a worker made is kept as its JSON and counted, not in `report.findings`
+    (`Report.add_spooled`).
     """
-    from .parallel import Task, lint_in_order
+    from .parallel import Outcome, Task, lint_in_order
 
     report = report or Report()
     encode_json = encode_json and jobs != 1
@@ -99,6 +103,13 @@ def check_stories(
         linter.use_domain(learned_terms(store, rejected_terms(linter.config.vocabulary.reject)))
 
     need_story = store is not None or on_result is not None
+    lean = encode_json and not keep_findings and not need_story and report.spool is not None
+
+    def add(outcome: Outcome) -> None:
+        if outcome.tally is not None:
+            report.add_spooled(outcome.tally, outcome.skipped, outcome.encoded)
+        else:
+            report.add_findings(outcome.findings, outcome.skipped, outcome.encoded)
     deferred = 0  # deferred records sent out whose results are not in yet
     # the store keeps one row per story: a ref read twice in a run (two README.md stories in
     # two folders, a page that an export repeated) keeps the last, which is worth a word
@@ -142,7 +153,7 @@ def check_stories(
     linted = 0
     last: Deferred | None = None
     try:
-        for (item, digest, unchanged), outcome in lint_in_order(tasks(), linter, record=domain, jobs=jobs, encode=encode_json):
+        for (item, digest, unchanged), outcome in lint_in_order(tasks(), linter, record=domain, jobs=jobs, encode=encode_json, lean=lean):
             if isinstance(item, Problem):
                 report.errors.append(item)
                 continue
@@ -159,7 +170,7 @@ def check_stories(
                 if outcome.error is not None:
                     report.errors.append(Problem(outcome.ref, outcome.error))
                 else:
-                    report.add_findings(outcome.findings, outcome.skipped, outcome.encoded)
+                    add(outcome)
                 continue
             assert not isinstance(outcome, Problem)
             if unchanged:
@@ -175,7 +186,7 @@ def check_stories(
                 report.errors.append(Problem(item.ref, outcome.error))
                 continue
             result = StoryResult(item, findings=outcome.findings, skipped=outcome.skipped)
-            report.add_findings(outcome.findings, outcome.skipped, outcome.encoded)
+            add(outcome)
             if store is not None:
                 if domain and item.project:  # first: a run killed in between re-lints the story next time
                     store.save_domain_evidence(item.project, item.ref, outcome.evidence or set())

@@ -80,7 +80,7 @@ def check(
             report, _ = check_stories(
                 FileConnector(list(paths), defer=store is None, stdin_name=stdin_filename).stories(), linter, store=store,
                 source=files_source(paths, source_name), complete=True, jobs=jobs, progress=progress,
-                encode_json=output_format == "json",
+                encode_json=output_format == "json", keep_findings=output_format != "json",
             )  # fmt: skip
     finally:
         if store is not None:

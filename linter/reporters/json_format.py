@@ -66,9 +66,13 @@ class FindingSpool:
 
     def add(self, findings: Sequence[_Record], encoded: bytes | None = None) -> None:
         """One story's findings, with their JSON (`encode_records`) when it was made elsewhere."""
-        if not findings:
+        if findings:
+            self.add_encoded(len(findings), encoded if encoded is not None else encode_records(findings))
+
+    def add_encoded(self, count: int, data: bytes) -> None:
+        """`count` records' JSON, as `encode_records` makes it."""
+        if not count:
             return
-        data = encoded if encoded is not None else encode_records(findings)
         # a lone surrogate is 0xED and 0xA0-0xBF in `surrogatepass`'s bytes (UTF-8 has no such pair)
         if not self._surrogates and b"\xed" in data:
             try:
@@ -76,7 +80,7 @@ class FindingSpool:
             except UnicodeDecodeError:
                 self._surrogates = True
         self._file.write(b", " + data if self.count else data)
-        self.count += len(findings)
+        self.count += count
 
     def copy_to(self, stream: TextIO) -> None:
         self._file.flush()
@@ -121,9 +125,11 @@ def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
     for key, records in sections:
         stream.write(f', "{key}": [')
         spool = report.spool if key == "findings" else None
-        if spool is not None and spool.count == len(records):
+        if spool is not None and spool.count == len(records) + report.spooled_only:
             spool.copy_to(stream)
             records = ()
+        elif key == "findings" and report.spooled_only:  # kept nowhere else: nothing to write them from
+            raise RuntimeError("the findings' spool and the report disagree")
         for i, record in enumerate(records):
             if i:
                 stream.write(", ")

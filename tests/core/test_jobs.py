@@ -379,3 +379,26 @@ def test_the_spool_writes_what_the_stream_would_write_for_the_text(tmp_path: Pat
     text = io.StringIO()  # no bytes under it
     spool.copy_to(text)
     assert text.getvalue() == expected[5:-5]
+
+
+def test_a_json_report_keeps_a_workers_findings_as_their_json_only(stories_file: Path, tmp_path: Path) -> None:
+    """`keep_findings=False` (what `check --format json` asks): the reading process builds no
+    `Finding` for what a worker linted, yet the document, the counts and the worst severity
+    (the exit status) are one process's."""
+    from storylint.connectors.files import FileConnector
+    from storylint.output import emit
+    from storylint.runner import check_stories
+
+    docs, reports = [], []
+    for jobs, keep in ((1, True), (2, False)):
+        connector = FileConnector([str(stories_file)], defer=True)
+        report, _ = check_stories(connector.stories(), Linter(), jobs=jobs, encode_json=True, keep_findings=keep)
+        out = tmp_path / f"out-{jobs}.json"
+        with out.open("w", encoding="utf-8") as fh:
+            emit(report, "json", Linter(), stream=fh)
+        docs.append(out.read_bytes())
+        reports.append(report)
+    one, two = reports
+    assert docs[0] == docs[1]
+    assert two.findings == [] and two.spooled_only == one.summary.findings > 0
+    assert two.summary == one.summary and two.worst_severity() == one.worst_severity() > 0
