@@ -135,6 +135,13 @@ def _worker_start(parent: int) -> None:
     """
     import signal  # a worker's alone: no run in one process loads it
 
+    from . import fastre
+
+    # A worker lints its share of a long run, so its RE2 engines are built on first need: the
+    # threshold that waits for a few hundred searches is for a run of a few stories, and
+    # counted anew in each worker, it had each one search with `re` alone until then (MO01's
+    # outcome phrases: about a millisecond a story, over the whole text).
+    fastre.COMPILE_AFTER = 1
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):

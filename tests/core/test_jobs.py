@@ -402,3 +402,22 @@ def test_a_json_report_keeps_a_workers_findings_as_their_json_only(stories_file:
     assert docs[0] == docs[1]
     assert two.findings == [] and two.spooled_only == one.summary.findings > 0
     assert two.summary == one.summary and two.worst_severity() == one.worst_severity() > 0
+
+
+def test_workers_build_their_re2_engines_on_first_need() -> None:
+    """Counted anew in each worker, fastre's threshold (a few hundred searches before RE2 is
+    built, for a run of a few stories) had every worker search with `re` alone until then;
+    a worker lints part of a long run, so it builds them at once. The parent keeps it."""
+    from storylint import fastre
+    from storylint.model import Finding
+
+    class Reporting:  # a stand-in linter: each story's finding says the worker's threshold
+        def lint(self, story: Story) -> StoryResult:
+            seen = Finding(story=story.ref, rule="X", name="x", category="c", severity="info",
+                           message=str(fastre.COMPILE_AFTER), excerpt="", suggestion="")  # fmt: skip
+            return StoryResult(story, findings=[seen])
+
+    tasks = [parallel.Task(i, Story(id=str(i), title="t", body="b")) for i in range(6)]
+    out = list(parallel.lint_in_order(tasks, Reporting(), jobs=2))  # type: ignore[arg-type]
+    assert [o.findings[0].message for _, o in out if isinstance(o, parallel.Outcome)] == ["1"] * 6
+    assert fastre.COMPILE_AFTER > 1
