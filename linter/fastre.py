@@ -26,6 +26,10 @@ from .lazyre import lazy
 
 #: searches answered by `re` alone before the RE2 engine is built (the one-story cold start)
 COMPILE_AFTER = 200
+#: ... or characters `re` alone has searched for it: a pattern asked about a whole story (MO01's
+#: outcome phrases: about a millisecond a search, against 4 ms to build its engine) pays for
+#: it long before its 200th search, and a one-story run reads far fewer
+COMPILE_AFTER_CHARS = 20_000
 
 # A non-ASCII character `re` reads as a word character (a letter or digit of any script).
 _UNICODE_WORD = lazy(r"[^\W\x00-\x7f]")
@@ -63,7 +67,7 @@ def plain(rx: Any) -> re.Pattern[str]:
 class _Wrapped:
     """`re.Pattern` with an RE2 engine built on first need; `re` gives every match."""
 
-    __slots__ = ("_engine", "_exact", "_rx", "_uses")
+    __slots__ = ("_engine", "_exact", "_read", "_rx", "_uses")
     _name = "wrapped"
     _max_mem = 8 << 20
 
@@ -71,14 +75,16 @@ class _Wrapped:
         self._rx = rx
         self._engine: Any = None  # None: not compiled yet; False: `re` alone
         self._uses = 0
+        self._read = 0  # characters searched by `re` alone
         self._exact = False  # RE2 runs the pattern itself, not a wider one
 
-    def _ready(self) -> Any:
-        """The RE2 engine, once a run has searched often enough to pay for it."""
+    def _ready(self, text: str) -> Any:
+        """The RE2 engine, once a run has searched often enough, or read enough, to pay for it."""
         engine = self._engine
         if engine is None:  # a run of a few stories does not pay for loading and compiling RE2
             self._uses += 1
-            if self._uses >= COMPILE_AFTER:
+            self._read += len(text)
+            if self._uses >= COMPILE_AFTER or self._read >= COMPILE_AFTER_CHARS:
                 self._engine = engine = self._compile()
         return engine
 
@@ -131,7 +137,7 @@ class _Fast(_Wrapped):
         return rset
 
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        rset = self._ready()
+        rset = self._ready(text)
         if rset and not args and re2_agrees(text):
             found = rset.Match(text)
             if found and 0 in found and 1 not in found:
@@ -142,7 +148,7 @@ class _Fast(_Wrapped):
     def found(self, text: str) -> bool:
         """`search(text) is not None`; RE2's "match" answers too where it ran the pattern itself
         (on text it reads as `re` does, the same pattern matches the same texts)."""
-        rset = self._ready()
+        rset = self._ready(text)
         if rset and re2_agrees(text):
             matched = rset.Match(text)
             if matched and 0 in matched:
@@ -180,7 +186,7 @@ class _Leftmost(_Wrapped):
         return re2.compile(source, options)
 
     def search(self, text: str, pos: int = 0, *args: Any) -> re.Match[str] | None:
-        compiled = self._ready()
+        compiled = self._ready(text)
         if compiled and not args and re2_agrees(text):
             found = compiled.search(text, pos)
             if found is None:

@@ -94,6 +94,20 @@ def test_re2_only_after_a_few_searches(monkeypatch: pytest.MonkeyPatch) -> None:
     assert wrapped.search("hay") is None and wrapped._engine
 
 
+def test_re2_once_re_alone_has_read_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern asked about whole stories builds its engine once `re` alone has read
+    COMPILE_AFTER_CHARS for it, long before its 200th search; a few short texts do not."""
+    monkeypatch.setattr(fastre, "COMPILE_AFTER", 200)
+    for wrapper in (fast, fastre.leftmost):
+        wrapped = wrapper(re.compile(r"\bneedle\b"))
+        short = "hay " * 100
+        assert all(wrapped.search(short) is None for _ in range(3))
+        assert wrapped._engine is None  # type: ignore[attr-defined]
+        long = "hay " * (fastre.COMPILE_AFTER_CHARS // 4) + "needle"
+        assert wrapped.search(long).span() == (len(long) - 6, len(long))  # type: ignore[union-attr]
+        assert wrapped._engine  # type: ignore[attr-defined]
+
+
 def test_a_match_is_the_one_re_gives() -> None:
     rx = re.compile(r"\b(?:should|must)\s+(\w+)", re.IGNORECASE)
     wrapped = fast(rx)
