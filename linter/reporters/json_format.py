@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import codecs
-import io
 import json
-import shutil
+import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, TextIO
 
 from storylint.model import Report
+
+from . import RenderContext
+
+log = logging.getLogger("storylint.reporters")
 
 
 class _Record(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
-from . import RenderContext
 
 SCHEMA_VERSION = 1
 
@@ -48,6 +50,10 @@ def encode_records(records: Sequence[_Record]) -> bytes:
     return ", ".join(encode_record(r.to_dict()) for r in records).encode("utf-8", "surrogatepass")
 
 
+#: bytes of findings gathered in memory before they go to the spool's file in one write
+_SPOOL_WRITE = 1 << 16
+
+
 class FindingSpool:
     """The findings' part of the document, written to a temporary file as results come in.
 
@@ -56,11 +62,17 @@ class FindingSpool:
     to disk, in report order, and `write` copies it. A finding that comes without its JSON
     (linted in this process) is encoded here. The file holds bytes, so that a UTF-8 output
     gets them as they are (`copy_to`): the JSON is neither decoded nor encoded again here.
+
+    A temporary folder that fills up (or goes) must not lose the report, whose findings may
+    be kept nowhere else (`Report.add_spooled`): the file is written unbuffered, so what it
+    holds is known to the byte, and what it could not take stays in memory, with a warning.
     """
 
     def __init__(self) -> None:
         # lives as long as the report (closed with it): no `with` block can hold it
-        self._file = tempfile.TemporaryFile("w+b")  # noqa: SIM115
+        self._file = tempfile.TemporaryFile("w+b", buffering=0)  # noqa: SIM115
+        self._pending = bytearray()  # not yet in the file (or never, once it failed)
+        self._in_memory = False
         self.count = 0
         self._surrogates = False  # some record holds a lone surrogate: the output's codec decides
 
@@ -79,21 +91,46 @@ class FindingSpool:
                 data.decode("utf-8")
             except UnicodeDecodeError:
                 self._surrogates = True
-        self._file.write(b", " + data if self.count else data)
+        if self.count:
+            self._pending += b", "
+        self._pending += data
         self.count += count
+        if len(self._pending) >= _SPOOL_WRITE and not self._in_memory:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        written = 0
+        try:
+            with memoryview(self._pending) as view:
+                while written < len(view):
+                    written += self._file.write(view[written:]) or 0
+        except OSError as exc:
+            log.warning("cannot spool the JSON findings (%s); keeping them in memory", exc.strerror or exc)
+            self._in_memory = True
+        del self._pending[:written]
+
+    def _chunks(self) -> Iterator[bytes]:
+        """The findings' bytes in order: the file's, then those still in memory."""
+        if not self._in_memory:
+            self._write_pending()
+        self._file.seek(0)
+        while chunk := self._file.read(_SPOOL_WRITE):
+            yield chunk
+        self._file.seek(0, 2)
+        if self._pending:
+            yield bytes(self._pending)
 
     def copy_to(self, stream: TextIO) -> None:
-        self._file.flush()
-        self._file.seek(0)
         buffer = getattr(stream, "buffer", None)
         if buffer is not None and not self._surrogates and _utf8(stream):
             stream.flush()  # what the document wrote before the findings goes first
-            shutil.copyfileobj(self._file, buffer, 1 << 16)
+            for chunk in self._chunks():
+                buffer.write(chunk)
         else:  # the stream's own codec and error handler encode the text, as a text write would
-            text = io.TextIOWrapper(self._file, encoding="utf-8", errors="surrogatepass", newline="")
-            shutil.copyfileobj(text, stream, 1 << 16)
-            text.detach()
-        self._file.seek(0, 2)
+            decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+            for chunk in self._chunks():
+                stream.write(decoder.decode(chunk))
+            stream.write(decoder.decode(b"", final=True))
 
     def close(self) -> None:
         self._file.close()

@@ -325,7 +325,7 @@ def _alive(pid: int) -> bool:
 def test_json_with_jobs_and_a_full_temporary_folder_still_writes_the_report(long_file: Path, tmp_path: Path) -> None:
     """With `--jobs` (or past 2,000 stories), JSON findings go to a temporary file first; a
     full temporary folder stopped the run with "internal error: OSError" and no report at all.
-    The findings are then encoded at the end instead: the same bytes. A file size limit
+    What the file could not take is then kept in memory: the same bytes. A file size limit
     stands in for the full folder (stdout is a pipe, which the limit does not touch)."""
     import resource
 
@@ -337,7 +337,7 @@ def test_json_with_jobs_and_a_full_temporary_folder_still_writes_the_report(long
     proc = subprocess.run([sys.executable, "-m", "storylint", *args, "--jobs", "2"], capture_output=True, cwd=tmp_path,
                           preexec_fn=small_files, check=False, timeout=120)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == b"storylint: WARNING: cannot spool the JSON findings (File too large); encoding them at the end\n"
+    assert proc.stderr == b"storylint: WARNING: cannot spool the JSON findings (File too large); keeping them in memory\n"
     assert proc.stdout == expected.stdout
 
 
