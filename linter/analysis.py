@@ -775,21 +775,18 @@ def _after_clause(info: SentenceInfo, text: str, i: int, n: int, g: Grammar) -> 
     comma = text.find(",", opener)  # (a filler before the opener may have its own: "Instead, to X, ...")
     if comma < 0 or text.count("(", opener, comma) > text.count(")", opener, comma):
         return i  # no clause closes; or the comma is a parenthesis's ("(Studio, build: 3.2)")
-    at = info.start + comma
-    j = i + 1
-    while j < n and j - i <= CLAUSE_MAX_WORDS and info.word_start(j) < at:
-        j += 1
+    j = len(TOKEN_RE.findall(text, 0, comma))  # the first word after the comma (no word holds one)
     if j >= n - 1 or j - i > CLAUSE_MAX_WORDS:
         return i
     while j < n - 1 and info.lowered[j] in g.fillers:
         j += 1
-    start = info.word_start(j)
-    if info.text[start - info.start - 1 : start - info.start] in _QUOTES:
+    start = info.word_start(j) - info.start
+    if text[start - 1 : start] in _QUOTES:
         return i  # a quoted word opens a clause of its own ('When X, "reserve" ACLs are checked')
     return j
 
 
-_DETERMINERS = frozenset({"the", "our", "a", "an", "this", "that", "each", "every", "new"})
+_DETERMINERS = frozenset({"the", "our", "a", "an", "this", "that", "each", "every"})
 
 
 def _part_will_build(lowered: list[str], i: int, n: int, g: Grammar) -> bool:
