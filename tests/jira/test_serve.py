@@ -230,12 +230,16 @@ def test_unreadable_issue_and_refused_write_cost_that_issue_only(server: FakeJir
     store = open_store(str(tmp_path / "serve.db"))
     try:  # the refused write waits for a retry (deferred, with backoff), like the nightly run's
         expected = {"PAY-1": ("done", 0), "PAY-2": ("queued", 1), "PAY-3": ("failed", 0)}
+        # On a busy machine PAY-3's webhook can come after the worker began its round: read
+        # alone, its 404 is every issue of that round refused, which the worker takes for a
+        # systemic refusal (revoked credentials) and retries; then one attempt is its due.
+        alone = {**expected, "PAY-3": ("queued", 1)}
         seen: dict[str, tuple[str, int]] = {}
 
         def settled() -> bool:
             seen.clear()
             seen.update({e["issue"]: (e["state"], e["attempts"]) for e in store.events()})
-            return seen == expected
+            return seen == expected or (seen == alone and "1 issue(s) due, 0 linted, 1 unreadable" in s.log)
 
         assert wait_for(settled), f"states after 20 s: {seen}; server log: {s.log[-2000:]}"
     finally:
