@@ -164,3 +164,30 @@ def test_team_rule_is_explained(tmp_path: Path) -> None:
     assert res.returncode == 0
     assert res.stdout.startswith("ACME01 in-house-framework  [technology, warning]")
     assert "Zorblax named as the way to build it." in res.stdout
+
+
+def test_writing_rules_names_every_body_format_a_case_takes(tmp_path: Path) -> None:
+    """docs/writing-rules.md lists the `body_format` values a case may give: each is taken by
+    `rule --test`, and none the harness takes is missing from the list."""
+    import re
+
+    from storylint.model import BodyFormat
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "writing-rules.md").read_text()
+    [listed] = re.findall(r"`body_format` \(([^)]*)\)", doc)
+    names = re.findall(r"`(\w+)`", listed)
+    assert sorted(names) == sorted(f.value for f in BodyFormat)
+    folder = tmp_path / "team-rules"
+    folder.mkdir()
+    (folder / "ACME01.toml").write_text(RULE)
+    cases = "".join(
+        f'[[case]]\nid = "{name}"\nresult = "fail"\ntitle = "Importer"\n'
+        f'body = "Rewrite the importer with Zorblax."\nbody_format = "{name}"\n\n'
+        for name in names if name != "adf"
+    )
+    (folder / "ACME01.cases.toml").write_text(cases)
+    (tmp_path / "storylint.toml").write_text('extend-rules = ["team-rules"]\n')
+    done = subprocess.run([sys.executable, "-m", "storylint", "rule", "ACME01", "--test"], check=False,
+                          cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(names) - 1} cases of 1 rule: {len(names) - 1} passed" in done.stdout
