@@ -91,6 +91,11 @@ def jira(
     """
     if not jql and not issues:
         raise click.UsageError("give --jql (a query) or --issue KEY (exactly those issues)")
+    # they shape what --comment/--label write: alone they would change nothing, without a word
+    alone = [name for name, given in (("--dry-run", dry_run), ("--comment-since", comment_since is not None),
+                                      ("--no-baseline", no_baseline)) if given]  # fmt: skip
+    if alone and not (comment or label):
+        raise click.UsageError(f"{alone[0]} works with --comment or --label (what they write); give one of them")
     from storylint.connectors.jira import JiraAuth, JiraConnector, clear_text_warning, issue_keys
     from storylint.connectors.jira_http import RetryPolicy
     from storylint.connectors.jira_sync import is_baseline, run_jira, run_jira_issues

@@ -101,6 +101,17 @@ def test_label_with_space_is_a_usage_error(fake: FakeJira, tmp_path: Path) -> No
     assert fake.calls["search"] == 0
 
 
+@pytest.mark.parametrize("option", [["--dry-run"], ["--comment-since", "2025-06-01"], ["--no-baseline"]])
+def test_write_back_options_without_comment_or_label_are_a_usage_error(
+    fake: FakeJira, tmp_path: Path, option: list[str]
+) -> None:
+    """They shape what --comment/--label write; alone they changed nothing, without a word."""
+    r = storylint(fake, *option, cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert f"{option[0]} works with --comment or --label" in r.stderr
+    assert fake.calls["search"] == 0
+
+
 def test_dry_run_prints_to_stderr_and_writes_nothing(fake: FakeJira, tmp_path: Path) -> None:
     _fill(fake)
     r = storylint(fake, "--comment", "--label", "storylint", "--dry-run", "--format", "json", cwd=tmp_path)
