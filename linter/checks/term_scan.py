@@ -33,6 +33,20 @@ class TermScan:
         # a sentence needs its words as written only when it holds a term that must match so
         # (otherwise its lower-cased words serve every index, and `words` is never built)
         self._cased_words = frozenset(k.lower() for ix in indexes if ix.cased for k in ix.cased_start_words())
+        self._last: tuple[Analysis, frozenset[str]] | None = None  # (story, its `starts`)
+
+    def starts(self, a: Analysis) -> frozenset[str]:
+        """The story's words that start a term of some rule, worked out once per story: each
+        rule asks whether it has a first word among these few, not among all the story's words
+        (eleven bundled rules each testing the story's some fifty words: 23,000 instructions a
+        story). Kept for the last story asked about, as one tuple: a thread linting another
+        story meanwhile replaces both at once, and `a.shared` cost more than it saved."""
+        last = self._last
+        if last is not None and last[0] is a:
+            return last[1]
+        starts = a.vocab & self.universe
+        self._last = (a, starts)
+        return starts
 
     def matches(self, a: Analysis) -> list[dict[int, list[Match]]] | None:
         """Per slot, sentence number -> that index's matches (sentences with none left out);

@@ -111,7 +111,8 @@ class TermCheck(Check):
                 found += 1
                 if found >= self.max_per_story:
                     return
-        if self.terms.first_words.isdisjoint(a.vocab):
+        # (the scan's universe holds every first word of this rule's terms: the same answer)
+        if self.terms.first_words.isdisjoint(a.vocab if self.scan is None else self.scan.starts(a)):
             return
         shared = self.scan.matches(a) if self.scan is not None else None
         if shared is None:  # no shared pass (non-ASCII text, or outside an engine): look here

@@ -38,6 +38,26 @@ def test_each_slot_gets_what_its_own_index_finds(rules: list[tuple[list[str], li
         assert shared[slot] == own
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    rules=st.lists(st.tuples(st.lists(TERM, max_size=4), st.lists(TERM, max_size=2)), min_size=1, max_size=4),
+    title=st.lists(WORD, max_size=6).map(" ".join),
+    sentences=st.lists(st.lists(WORD, min_size=1, max_size=12).map(" ".join), max_size=3),
+)
+def test_the_story_start_words_answer_each_rule_as_the_story_vocabulary_does(
+    rules: list[tuple[list[str], list[str]]], title: str, sentences: list[str]
+) -> None:
+    """`TermCheck.run` asks whether its first words meet the story's few term-start words
+    (`TermScan.starts`) instead of all its words: the same answer for every rule."""
+    indexes = [PhraseIndex(terms, cased=cased) for terms, cased in rules]
+    scan = TermScan(indexes)
+    analysis = analyse(parse(Story(id="s", title=title, body=". ".join(sentences))))
+    starts = scan.starts(analysis)
+    assert starts is scan.starts(analysis)  # once per story
+    for index in indexes:
+        assert index.first_words.isdisjoint(starts) is index.first_words.isdisjoint(analysis.vocab)
+
+
 def test_non_ascii_story_has_no_shared_pass() -> None:
     analysis = analyse(parse(Story(id="s", title="t", body="Add a table for the café's orders.")))
     assert TermScan([PhraseIndex(["table"])]).matches(analysis) is None
