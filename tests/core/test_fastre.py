@@ -153,6 +153,25 @@ def test_on_typographic_text_re2_answers_as_re_does(text: str) -> None:
         assert fastre.found(wrapped, text) == (rx.search(text) is not None), (rx.pattern, text)
 
 
+#: fresh wrappers of the patterns, their RE2 engines built before the first search
+BUILT = [fast(re.compile(wrapped.pattern, wrapped.flags)) for wrapped in PATTERNS]
+for _built in BUILT:
+    _built._engine = _built._compile()  # type: ignore[attr-defined]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(WORDS, max_size=30).map("".join))
+def test_a_built_engine_answers_as_re_does_from_the_first_search(text: str) -> None:
+    """`search` and `found` read a built engine directly and hand RE2 the text's UTF-8 bytes
+    (typographic quotes and dashes are several bytes each): every answer is still `re`'s."""
+    assert all(built._engine for built in BUILT)  # type: ignore[attr-defined]
+    for built in BUILT:
+        rx = fastre.plain(built)
+        m, expected = built.search(text), rx.search(text)
+        assert (m and m.span()) == (expected and expected.span()), (rx.pattern, text)
+        assert fastre.found(built, text) == (expected is not None), (rx.pattern, text)
+
+
 def test_found_asks_re_only_where_re2_ran_a_wider_pattern() -> None:
     """Where the widening left a pattern as it was (the code-shape pattern), RE2's match is
     the answer; a widened one (a count) still asks `re`, which may say no."""
