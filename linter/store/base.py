@@ -15,7 +15,7 @@ from storylint.lazyre import lazy
 from storylint.model import HOW_CATEGORIES, SEVERITY_RANK, STRUCTURE_CATEGORIES, Report, StoryResult
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
-from .urls import redact_url, scrub
+from .urls import driver_reason, redact_url
 
 log = logging.getLogger("storylint.store")
 
@@ -127,9 +127,7 @@ class Store:
         except self._driver_errors() as exc:
             if not self._open:
                 raise
-            text = str(exc).strip()
-            reason = scrub(text.splitlines()[0], self.url) if text else type(exc).__name__
-            raise StoreError(f"the store failed: {reason}", store=self.safe_url) from exc
+            raise StoreError(f"the store failed: {driver_reason(exc, self.url)}", store=self.safe_url) from exc
 
     def _sql(self, sql: str) -> str:
         return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)

@@ -14,7 +14,7 @@ from storylint.errors import ConfigError
 from storylint.model import StoryResult
 
 from .base import Store
-from .urls import connect_url, redact_url, scrub
+from .urls import connect_url, driver_reason, redact_url
 
 _MIGRATION_LOCK = 0x5704_11_7  # any constant; names storylint's schema migration
 _QUEUE_LOCK = 0x5704_11_8  # names claims on the webhook queue
@@ -36,9 +36,8 @@ class PostgresStore(Store):
         try:
             conn = psycopg.connect(connect_url(url), connect_timeout=15, application_name="storylint")
         except psycopg.Error as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ConfigError(
-                f"cannot open PostgreSQL store: {scrub(reason, url)}", file=f"--store {redact_url(url)}"
+                f"cannot open PostgreSQL store: {driver_reason(exc, url)}", file=f"--store {redact_url(url)}"
             ) from None
         return cls(conn, url, create=create)
 

@@ -93,4 +93,11 @@ def scrub(text: str, url: str) -> str:
     return text
 
 
-__all__ = ["connect_url", "redact_url", "scrub", "url_secrets"]
+def driver_reason(exc: Exception, url: str) -> str:
+    """A driver's error as one line for an `Error:` line: its first line (or its type), with
+    any password of `url` masked."""
+    text = str(exc).strip()
+    return scrub(text.splitlines()[0], url) if text else type(exc).__name__
+
+
+__all__ = ["connect_url", "driver_reason", "redact_url", "scrub", "url_secrets"]
