@@ -735,6 +735,10 @@ def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
 #: -ing forms that start reports of what a user did ("Using X crashes", "Running the
 #: job hangs") more often than they name work
 _USER_ACTIONS = frozenset({"use", "run"})
+#: A to-do item's modal with no subject before it ("Need to use X", "Must add Y"), and those of
+#: them that take "to" before their verb.
+_TODO_NEEDS_TO = frozenset({"need", "needs", "have", "has"})
+_TODO_MODALS = _TODO_NEEDS_TO | {"must", "should"}
 
 
 #: Finite verbs that make an -ing start the subject of a report, not the work named
@@ -857,6 +861,18 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         elif s.block.kind == TITLE and lower in g.other.work_nouns and i + 1 < n:
             # "Implementación de login con JWT", "Erstellung der Eingabemaske": the work, named
             f.imperative, f.verb, f.verb_at = True, lower, info.word_start(i)
+        elif lower in _TODO_MODALS and i + 2 < n and (lowered[i + 1] == "to") == (lower in _TODO_NEEDS_TO):
+            # "Need to use CXF", "Should add a flag": a to-do item with no subject orders its
+            # verb as the imperative does (with a subject it is a plan or a behaviour)
+            j = i + 2 if lower in _TODO_NEEDS_TO else i + 1
+            j += lowered[j] in g.fillers and j + 1 < n
+            verb = lowered[j]
+            if verb in g.imperatives and (verb, lowered[j + 1] if j + 1 < n else "") not in g.not_orders:
+                f.verb, f.verb_at = verb, info.word_start(j)
+                if verb in g.behaviour_verbs:
+                    f.behaviour = True
+                else:
+                    f.imperative = True
         elif lower == "get" and lowered[i + 1 : i + 3] == ["rid", "of"]:
             f.imperative, f.verb, f.verb_at = True, "remove", info.word_start(i)  # "Get rid of X": remove it
         elif lower in g.component_subjects and i + 2 < n and lowered[i + 1] == "to":

@@ -217,7 +217,7 @@ def evidence_class(s: SentenceInfo | None, bug_report: bool = False) -> str:
         return "bug-report"  # a bug's bare "Steps" heading lists what was done, not what to build
     if bug_report and found == "acceptance" and s is not None and _EXPECTED_HEADING_RE.match(s.heading):
         return "bug-report"  # a bug's "Expected result" is the behaviour it misses, not an order to build
-    if bug_report and found == "modal" and s is not None and _orders_fix(s.text):
+    if bug_report and found in ("modal", "imperative") and s is not None and _orders_fix(s.text):
         return found  # "Need to rename X": the fix as a to-do item, not what was observed
     return "bug-report" if bug_report and found in _WEAK_IN_BUGS else found
 

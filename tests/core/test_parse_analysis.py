@@ -78,6 +78,20 @@ def test_component_to_verb_is_a_task() -> None:
     assert s.imperative
 
 
+def test_a_todo_item_without_a_subject_orders_its_verb() -> None:
+    for body in ("Need to use CXF for the client.", "Needs to also add a retry.", "Must add a flag.",
+                 "Should convert the parser over to the new API.", "- need to migrate the cache"):  # fmt: skip
+        s = sentences(body)[-1]
+        assert s.imperative and s.verb in {"use", "add", "convert", "migrate"}, body
+    s = sentences("Should show the total under the list.")[-1]
+    assert s.behaviour and not s.imperative
+    for body in ("Needs to be faster on big files.", "Must not lose the draft.", "Need to make sure the draft is kept.",
+                 "Need more space for the labels.", "Should the export include hidden rows?"):  # fmt: skip
+        assert not sentences(body)[-1].imperative, body
+    assert not sentences("We need to use CXF.")[-1].imperative  # a subject: the team's plan
+    assert sentences("We need to use CXF.")[-1].plan
+
+
 def test_fix_symptom_is_a_bug_title_not_a_directive() -> None:
     assert not sentences("", title="Fix crash when map has two layers")[0].imperative
     assert sentences("", title="Fix rounding in the invoice totals")[0].imperative
