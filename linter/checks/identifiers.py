@@ -62,9 +62,10 @@ _TEXT_DOTTED = lazy(
     r"Open|Close|Dispose|Clear|Reset|Apply|Compute|Calculate|Render|Fetch|Try)(?:[A-Z][a-z0-9]++)++)$"
 )
 # A scoped name (Gitlab::GitLogger, mesos::slave::State, core_text::convert, Javadoc's
-# HtmlReporter#Style) is code when it has three parts or a part only code spells;
-# "workflow::ready" and "Team::Backend" are labels, as is any in a story about labels.
-_SCOPED = lazy(r"^(?:[A-Za-z_]\w*+(?:::|#))++[A-Za-z_]\w*+$")
+# HtmlReporter#Style) is code when it has three parts, a part only code spells, or is called
+# (`Master::subscribe()`); "workflow::ready" and "Team::Backend" are labels, as is any in a
+# story about labels.
+_SCOPED = lazy(r"^(?:[A-Za-z_]\w*+(?:::|#))++[A-Za-z_]\w*+(\(\))?$")
 _CODE_SPELLING = lazy(r"[a-z][A-Z]|[A-Za-z0-9]_[A-Za-z0-9]")
 _LABEL_WORDS = frozenset({"label", "labels", "labelled", "labeled", "scoped"})
 
@@ -74,8 +75,12 @@ _CODE_NAMESPACES = ("std::", "boost::", "crate::")
 
 
 def _scoped_code(word: str) -> bool:
-    return _SCOPED.match(word) is not None and (
-        word.count("::") + word.count("#") >= 2 or _CODE_SPELLING.search(word) is not None or word.startswith(_CODE_NAMESPACES)
+    m = _SCOPED.match(word)
+    return m is not None and (
+        m.group(1) is not None  # called: `Master::subscribe()` (no label is called)
+        or word.count("::") + word.count("#") >= 2
+        or _CODE_SPELLING.search(word) is not None
+        or word.startswith(_CODE_NAMESPACES)
     )
 
 
