@@ -61,6 +61,9 @@ _ERROR_FEATURES = ["tracking", "handling", "monitoring", "logging", "reporting",
 _BUG_BODY = (
     rf"steps to (?:{REPRO_VERBS}|duplicate)|describe the bug|^[^\w\n]*+to (?:{REPRO_VERBS})\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
     r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b|"
+    # an error as a program printed it, named, on a line of its own ("RuntimeError: dictionary
+    # changed size", "java.lang.IllegalStateException: ..."; not a bare "Error:" label)
+    r"^[ \t]*+[\w$.]+?(?:error|exception)(?: \[[\w.-]++\])?:[ \t]++\S|"
     # "the issue was reproduced using ...", "repro steps", "how to reproduce" (not "a reproducible build")
     r"\b(?:(?:was|were|is|are|can be|could be|been) reproduced|reproduc(?:e|ed|ing) (?:it|this|the (?:issue|problem|bug|error|crash))\b|"
     r"(?:repro|reproduction|replication) steps|steps (?:to|for) repro\b|how to (?:" + REPRO_VERBS + "))"

@@ -461,3 +461,12 @@ def test_calibrate_extend_adds_new_corpora_to_the_counts_and_refuses_one_counted
     again = subprocess.run(run, capture_output=True, text=True, check=False)
     assert again.returncode == 2 and "already counted in calibration.toml: new.jsonl" in again.stderr
     assert calibration.read_text(encoding="utf-8") == text
+
+
+def test_an_error_a_program_printed_makes_a_bug_report() -> None:
+    body = "Now and then the nightly job fails, reporting:\n{code}\nRuntimeError: dictionary changed size\n{code}"
+    assert is_bug_report("Intermittent fault in the nightly job", body)
+    assert is_bug_report("Upload stops", "The log shows\n  java.lang.IllegalStateException: stream closed")
+    # a bare label, or an error named in running text, is no printed error
+    assert not is_bug_report("Friendlier messages", "Error: messages should say what to do next.")
+    assert not is_bug_report("Validation", "Show a ValidationError: the field name and what is wrong.")
