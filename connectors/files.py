@@ -229,13 +229,7 @@ def _object_stream(
     first_end = _line_end(buf, start, fh)
     if first_end < 0 or not bytes(buf[first_end + 1 :]).strip() and not _fill(buf, fh):
         # no second line: one JSON document (or one story) on a line of its own
-        data = bytes(buf) + fh.read()
-        if first_end < 0 and b"\r" in data.strip() and not _whole_json(data):
-            # lines ended by a lone CR (classic Mac, some exporters): JSON Lines all the same,
-            # not one document with "Extra data" after its first story
-            yield from _json_lines(iter(data.split(b"\r")), name, defer)
-            return
-        yield from _json_document(data, name)
+        yield from _json_document(bytes(buf) + fh.read(), name)
         return
     first = bytes(buf[start:first_end])
     if _whole_json(first):
@@ -259,15 +253,16 @@ def _object_stream(
 
 
 def _line_end(buf: bytearray, start: int, fh: IO[bytes]) -> int:
-    """Where the line starting at `start` ends (its line break), reading on as needed; -1 at
-    the end of the input."""
-    end = buf.find(b"\n", start)
-    while end < 0:
+    """Where the line starting at `start` ends (its line break: LF, or the CR of a CRLF or a
+    lone CR), reading on as needed; -1 at the end of the input."""
+    searched = start
+    while True:
+        ends = [end for end in (buf.find(b"\n", searched), buf.find(b"\r", searched)) if end >= 0]
+        if ends:
+            return min(ends)
         searched = len(buf)
         if not _fill(buf, fh):
             return -1
-        end = buf.find(b"\n", searched)
-    return end
 
 
 def _fill(buf: bytearray, fh: IO[bytes]) -> bool:
@@ -292,14 +287,23 @@ def _whole_json(line: bytes, *, objects_only: bool = False) -> bool:
 
 
 def _lines(head: bytes, fh: IO[bytes]) -> Iterator[bytes]:
+    """The input's lines, each ended by LF, CRLF or a lone CR, mixed as a file edited on
+    several systems mixes them (a raw CR is only whitespace between JSON tokens, never inside
+    a string, so no story is cut): split at LF alone, the lines after a lone CR were one line,
+    "Extra data", their stories lost and the later lines misnumbered."""
     buffer = head
     while True:
+        chunk = fh.read(256 * 1024)
+        held = b""
+        if chunk and buffer.endswith(b"\r"):  # perhaps half a CRLF: decided with the next chunk
+            buffer, held = buffer[:-1], b"\r"
+        if b"\r" in buffer:
+            buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         *complete, buffer = buffer.split(b"\n")
         yield from complete
-        chunk = fh.read(256 * 1024)
         if not chunk:
             break
-        buffer += chunk
+        buffer += held + chunk
     if buffer:
         yield buffer
 

@@ -125,6 +125,33 @@ def test_a_first_record_longer_than_the_sniffed_head_is_still_json_lines(tmp_pat
     assert report is not None and report["errors"] == []
 
 
+def test_mixed_line_ends_are_all_line_ends(tmp_path: Path) -> None:
+    """A file edited on several systems mixes LF, CRLF and lone CR line ends: each ends a line.
+    Split at LF alone, a lone CR joined two stories into one bad line ("Extra data") and, when
+    the first line ended so, the whole file was one broken document: 0 stories. Errors name
+    the line as an editor numbers it; a CRLF split between two reads is one line end."""
+    padded = {"id": "padded", "title": "Use Redis", "body": "Store the sessions in Redis. "}
+    first = _line(GOOD_A)
+    second = json.dumps(padded).encode()
+    second = second[:-2] + b" " * (65_535 - len(first) - len(second)) + b'"}'
+    assert len(first) + len(second) == 65_535  # its CR is the last byte of the first read
+    content = (
+        first + second + b"\r\n"
+        + json.dumps({**GOOD_B, "id": "cr-before"}).encode() + b"\r"
+        + b'{"id": 1.5, "title": "t"}\r\n'
+        + json.dumps({**GOOD_A, "id": "after-crlf"}).encode() + b"\r"
+        + b'{"id": "cut", "title": \n'
+        + json.dumps({**GOOD_B, "id": "last"}).encode() + b"\r"
+    )  # fmt: skip
+    for args in ((), ("--jobs", "2")):
+        (tmp_path / "mixed.jsonl").write_bytes(content)
+        status, report, stderr = run_check("mixed.jsonl", *args, cwd=tmp_path)
+        assert status == 2
+        assert [line.split(": ")[1] for line in error_lines(stderr)] == ["mixed.jsonl:4", "mixed.jsonl:6"], stderr
+        assert checked(report) == {"good-a", "padded", "cr-before", "after-crlf", "last"}
+        assert report is not None and report["summary"]["stories_checked"] == 5
+
+
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
