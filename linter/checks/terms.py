@@ -105,8 +105,13 @@ class TermCheck(Check):
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         found = 0
+        # the body spans of the sections reported by their heading: a term in one of their
+        # sentences ("### Technical solution" over "The technical solution is ...") is the
+        # same section, not a second finding
+        reported: list[tuple[int, int]] = []
         if self.headings:
-            for hit in self._sections(a):
+            for hit, section in self._sections(a):
+                reported.append(section)
                 yield hit
                 found += 1
                 if found >= self.max_per_story:
@@ -124,6 +129,8 @@ class TermCheck(Check):
             candidates = [(sentences[i], m) for i, m in sorted(shared[self.slot].items()) if self._may_hold(sentences[i])]
         for s, matches in candidates:
             if not matches or not self.sentence_applies(s):
+                continue
+            if reported and s.field == "body" and any(start <= s.start < end for start, end in reported):
                 continue
             # "As a developer using the GraphQL API I want ...": the role says who the user
             # is; its words neither name the solution nor tie one to the work
@@ -160,10 +167,11 @@ class TermCheck(Check):
             if found >= self.max_per_story:
                 return
 
-    def _sections(self, a: Analysis) -> Iterator[Hit]:
+    def _sections(self, a: Analysis) -> Iterator[tuple[Hit, tuple[int, int]]]:
         """A body heading that holds a term, over a section with content: the hit stands on
         the section's first sentence (what the heading makes a plan, and where its evidence
-        is weighed), with the heading's term as `{term}`."""
+        is weighed), with the heading's term as `{term}`; and the section's span (after its
+        heading, to the next one)."""
         if self.title_only:
             return
         p = a.parsed
@@ -191,4 +199,4 @@ class TermCheck(Check):
             if content is None or not self.sentence_applies(content):
                 continue
             term = text[tokens[i].start() : tokens[i + k - 1].end()]
-            yield Hit("body", content.start, content.end, self.confidence, term)
+            yield Hit("body", content.start, content.end, self.confidence, term), (block.end, ends)

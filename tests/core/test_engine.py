@@ -225,6 +225,26 @@ def test_preview_rule_needs_explicit_selection() -> None:
     assert "IS02" in {f.rule for f in linter.lint(story).findings}
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "### Technical solution\nThe technical solution is to query the registry from the test.",
+        "Technical solution:\nThe technical solution is to query the registry.",
+        "### Technical solution\nPoll the registry. The implementation plan is simple.",
+    ],
+)
+def test_a_section_found_by_its_heading_is_one_finding(body: str) -> None:
+    """IS02 reads a section's heading and its sentences' terms: a term inside a section its
+    heading already reported is that section again (it was a second finding, on the same or
+    a later sentence of the section). A term in another section is still its own."""
+    linter = Linter(config_from_dict({"extend-select": ["IS02"]}))
+    found = [f for f in linter.lint(Story(id="1", title="Publish", body=body)).findings if f.rule == "IS02"]
+    assert [(f.line, f.column) for f in found] == [(2, 1)], [(f.line, f.column, f.message) for f in found]
+    two = body + "\n\n## Notes\nThe implementation plan is to poll it."
+    found = [f for f in linter.lint(Story(id="1", title="Publish", body=two)).findings if f.rule == "IS02"]
+    assert [(f.line, f.column) for f in found] == [(2, 1), (5, 5)], [(f.line, f.column, f.message) for f in found]
+
+
 def test_streamed_json_equals_rendered_json() -> None:
     import io
     import json
