@@ -22,6 +22,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from storylint.formats import deepjson
+from storylint.formats.encoding import UTF8_BOM, WIDE_STARTS, Undecodable, from_wide
 from storylint.model import BodyFormat, Deferred, Problem, Story
 
 from .mapping import (
@@ -47,13 +48,6 @@ MAX_NESTING = 10_000
 STORY_SUFFIXES = (".jsonl", ".ndjson", ".json", ".md", ".markdown")
 #: names whose content is JSON whatever its first character (a "#" line in them is a bad line)
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
-_BOM = b"\xef\xbb\xbf"
-#: the byte-order marks of the UTF-16 and UTF-32 files Windows tools write (Windows PowerShell's
-#: `>` and `Out-File`, "Unicode" in Notepad and Excel), longest first: FF FE 00 00 is UTF-32's
-_WIDE_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
-)  # fmt: skip
-_WIDE_STARTS = tuple(bom for bom, _ in _WIDE_BOMS)
 
 
 class FileConnector:
@@ -176,13 +170,13 @@ def read_stream(
     A Markdown name (`--stdin-filename story.md` for stdin) is one Markdown story whatever
     it starts with."""
     head = fh.read(64 * 1024)
-    if head.startswith(_WIDE_STARTS):
-        try:
-            head, fh = _utf8(head + fh.read()), io.BytesIO()
-        except Undecodable as exc:
-            yield Problem(name, str(exc), line=exc.line)
+    if head.startswith(WIDE_STARTS):  # UTF-16 or UTF-32: read whole, as UTF-8
+        data = _utf8(head + fh.read(), name)
+        if isinstance(data, Problem):
+            yield data
             return
-    head = head.removeprefix(_BOM)  # Windows tools write one; JSON parsers refuse it
+        head, fh = data, io.BytesIO()
+    head = head.removeprefix(UTF8_BOM)  # Windows tools write one; JSON parsers refuse it
     stripped = head.lstrip()
     if not stripped:
         rest = fh.read()
@@ -608,33 +602,21 @@ def _who(obj: dict[str, Any]) -> str:
     return f" {ident!r}" if isinstance(ident, str | int) and not isinstance(ident, bool) else ""
 
 
-class Undecodable(ValueError):
-    """A UTF-16 or UTF-32 input that does not decode; the message says at which byte."""
-
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-def _utf8(data: bytes) -> bytes:
-    """A UTF-16 or UTF-32 input (known by its byte-order mark) as UTF-8, so that every reader
-    reads it as it reads UTF-8 (read as UTF-8, it was "binary data" or "invalid UTF-8 at byte
-    0"). Read whole: such files are a tool's export of a few stories, not a stream."""
-    codec = next(codec for bom, codec in _WIDE_BOMS if data.startswith(bom))
+def _utf8(data: bytes, name: str) -> bytes | Problem:
+    """A UTF-16 or UTF-32 input (known by its byte-order mark) as UTF-8, any other as it is;
+    the Problem naming the byte and line where a wide one does not decode."""
     try:
-        return data.decode(codec).encode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].decode(codec, "replace").count("\n") + 1
-        raise Undecodable(f"invalid {codec.upper()} at byte {exc.start}", line) from None
+        return from_wide(data)
+    except Undecodable as exc:
+        return Problem(name, str(exc), line=exc.line)
 
 
 def _markdown_story(data: bytes, name: str, stem: str) -> Iterator[Story | Problem]:
-    if data.startswith(_WIDE_STARTS):
-        try:
-            data = _utf8(data)
-        except Undecodable as exc:
-            yield Problem(name, str(exc), line=exc.line)
-            return
+    utf8 = _utf8(data, name)
+    if isinstance(utf8, Problem):
+        yield utf8
+        return
+    data = utf8
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
