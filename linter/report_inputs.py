@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from storylint.errors import ConfigError, InputError
+from storylint.formats.encoding import UTF8_BOM, Undecodable, from_wide
 from storylint.store import Store
 from storylint.store.base import rollup, story_frontiers
 
@@ -263,9 +264,20 @@ def load_store(
 
 def _read_result(path: str) -> dict[str, Any]:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(exc.strerror or "cannot read file", source=path) from None
+    # as `check` reads its inputs: Windows PowerShell's `>` writes UTF-16, `Out-File -Encoding
+    # utf8` a UTF-8 byte-order mark (it was "internal error: UnicodeDecodeError", or "not JSON:
+    # Unexpected UTF-8 BOM (decode using utf-8-sig)")
+    try:
+        raw = from_wide(raw).removeprefix(UTF8_BOM)
+        text = raw.decode("utf-8")
+    except Undecodable as exc:
+        raise InputError(str(exc), source=path, line=exc.line) from None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"invalid UTF-8 at byte {exc.start}", source=path, line=line) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -90,6 +90,33 @@ def test_pseudonymize_results_without_key_warns(result_files: list[Path], tmp_pa
     assert "Dana Scully" not in proc.stdout
 
 
+@pytest.mark.parametrize(("codec", "bom"), [("utf-16", b""), ("utf-32", b""), ("utf-8", b"\xef\xbb\xbf")])
+def test_a_results_file_written_by_windows_powershell_is_read(
+    codec: str, bom: bytes, result_files: list[Path], tmp_path: Path
+) -> None:
+    """`storylint check --format json > run.json` in Windows PowerShell writes UTF-16 with a
+    byte-order mark (`Out-File -Encoding utf8`: UTF-8 with one): `report` reads it as `check`
+    reads such inputs. It was "internal error: UnicodeDecodeError" (or, for the UTF-8 mark,
+    "not JSON: Unexpected UTF-8 BOM (decode using utf-8-sig)")."""
+    plain = result_files[0]
+    wide = tmp_path / "wide.json"
+    wide.write_bytes(bom + plain.read_text(encoding="utf-8").encode(codec))
+    stat = plain.stat()
+    os.utime(wide, (stat.st_atime, stat.st_mtime))
+    expected = storylint("report", str(plain), "-o", "-", "--format", "csv")
+    proc = storylint("report", str(wide), "-o", "-", "--format", "csv")
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    assert expected.returncode == 0 and proc.stdout == expected.stdout and "Dana Scully" in proc.stdout
+
+
+def test_a_results_file_that_is_not_utf8_is_one_error_line(result_files: list[Path], tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.json"
+    bad.write_bytes(result_files[0].read_text(encoding="utf-8").encode("utf-8").replace(b"{", b"{\n\xe9", 2))
+    proc = storylint("report", str(bad), "-o", "-", "--format", "csv")
+    assert proc.returncode == 2
+    assert proc.stderr == f"Error: {bad}:2: invalid UTF-8 at byte 2\n"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
