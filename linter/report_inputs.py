@@ -282,6 +282,9 @@ def _read_result(path: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON: {exc.msg}", source=path, line=exc.lineno) from None
+    except (RecursionError, ValueError) as exc:  # JSON, but nothing `check` writes (it was an internal error)
+        what = "nested too deeply" if isinstance(exc, RecursionError) else "an integer of more than 4,300 digits"
+        raise InputError(f"not the output of `storylint check --format json`: {what}", source=path) from None
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("findings"), list)

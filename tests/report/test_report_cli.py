@@ -118,6 +118,21 @@ def test_a_results_file_that_is_not_utf8_is_one_error_line(result_files: list[Pa
 
 
 @pytest.mark.parametrize(
+    ("content", "what"),
+    [("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+     ('{"summary": {}, "findings": [], "n": ' + "9" * 5000 + "}", "an integer of more than 4,300 digits")],
+)  # fmt: skip
+def test_a_results_file_json_cannot_hold_is_one_error_line(content: str, what: str, tmp_path: Path) -> None:
+    """JSON that Python's parser refuses past a limit was "internal error: RecursionError" (or
+    ValueError): it is no `check` output, and one line says so."""
+    odd = tmp_path / "odd.json"
+    odd.write_text(content, encoding="utf-8")
+    proc = storylint("report", str(odd), "-o", "-", "--format", "csv")
+    assert proc.returncode == 2
+    assert proc.stderr == f"Error: {odd}: not the output of `storylint check --format json`: {what}\n"
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["-o", "x.html"], "give either --store URL or one or more RESULT.json files"),
