@@ -59,8 +59,15 @@ class LazyGroup(click.Group):
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:  # fmt: skip
-        with _escaped_usage_errors():  # the group's own options
-            return super().make_context(info_name, args, parent, **extra)
+        try:
+            with _escaped_usage_errors():  # the group's own options
+                return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            # `storylint --help | head -1`: as below (click's own handling exits 1)
+            from .output import reader_left
+
+            reader_left()
+            sys.exit(0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -144,7 +151,15 @@ def main(argv: list[str] | None = None) -> Any:
     except StdoutClosedError:
         sys.stderr.write("Error: standard output is closed\n")
         sys.exit(2)
-    except (KeyboardInterrupt, BrokenPipeError):
+    except BrokenPipeError:
+        # click's report of an error (a usage error's lines) to a stderr whose reader left
+        # (`storylint chek 2>&1 | head -0`): nothing more can go there, and the status is the
+        # error's, 2 (it said "interrupted" into that pipe, failed again and exited 1)
+        from .output import reader_left
+
+        reader_left("stderr")
+        sys.exit(2)
+    except KeyboardInterrupt:
         sys.stderr.write("Error: interrupted\n")
         sys.exit(2)
     except Exception as exc:  # never a traceback for users; -vv logs it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -756,6 +757,32 @@ def test_a_reader_of_both_outputs_that_stops_reading_keeps_the_error_status(tmp_
         proc.stdout.readline()
         proc.stdout.close()
         assert proc.wait(timeout=60) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "gone", "status"),
+    [
+        (["--version"], "stdout", 0),
+        (["--help"], "stdout", 0),
+        (["chek", "s.jsonl"], "stderr", 2),  # a usage error: its lines went to the reader that left
+        (["check", "--format", "bogus", "s.jsonl"], "stderr", 2),
+    ],
+)
+def test_the_group_and_clicks_own_reports_to_a_reader_that_left(tmp_path: Path, args: list[str], gone: str, status: int) -> None:
+    """What click writes itself, outside a command's run: the group's `--help` and
+    `--version` to a stdout whose reader left exited 1 (click's own handling: "findings"),
+    a usage error's message to such a stderr exited 1 after writing "Error: interrupted"
+    into the same pipe. Now the status is the command line's own, as for a run's output."""
+    write_jsonl(tmp_path / "s.jsonl", HOW)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has left before anything is written
+    try:
+        streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, gone: write_end}
+        proc = subprocess.run([sys.executable, "-m", "storylint", *args], cwd=tmp_path, timeout=60, check=False, **streams)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == status, (proc.stdout, proc.stderr)
+    assert not (proc.stderr or b"").strip(), proc.stderr
 
 
 def test_the_command_modules_load_no_signal_module() -> None:
