@@ -36,7 +36,7 @@ from .errors import ConfigError, NoRuleError
 from .lazyre import lazy
 from .mentions import Mentions
 from .model import HOW_CATEGORIES, BodyFormat, Finding, Skipped, Story, StoryResult
-from .parse import parse
+from .parse import CODE, parse
 from .rulepack import GRAMMAR_DATA, Rule, RulePack, load_rulepack, rules_dir
 from .scope import out_of_scope
 from .suppressions import find_suppressions
@@ -406,6 +406,12 @@ class Linter:
     ) -> tuple[list[Finding], list[Finding]]:
         """The findings no suppression covers, and the suppression findings (SL01, SL02)."""
         sups = find_suppressions(parsed.title, parsed.body)  # the text positions refer to
+        if sups:
+            # a directive in a code block (``` or ~~~, Jira's {code} and {noformat}) is quoted
+            # code, as its words are for every rule: a pasted config or a script's comment
+            # turned rules off for the whole story
+            blocks = [(b.start, b.end) for b in parsed.blocks if b.kind == CODE and b.field == "body"]
+            sups = [s for s in sups if s.field != "body" or not any(a <= s.start < z for a, z in blocks)]
         if not sups:
             return findings, []
         if self.pack.aliases:

@@ -8,7 +8,8 @@ covers the line it is on and may end it.
 Codes may be prefixes (`DM` for the whole family). A reason after `--` is expected;
 without one the suppression still applies but SL02 says so. A suppression that
 suppresses nothing is reported by SL01, like ruff's unused `noqa`; so is one that names
-no code (`<!-- storylint-disable -->`), which covers nothing.
+no code (`<!-- storylint-disable -->`), which covers nothing. A directive in a code block is
+quoted code, not a directive (the engine drops it: the blocks are the parser's).
 """
 
 from __future__ import annotations

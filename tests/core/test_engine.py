@@ -113,6 +113,30 @@ def test_a_whole_story_directive_must_lead_its_line(body: str, suppressed: bool)
     assert ("SL01" in rules) is False  # the quoted syntax is no unused directive either
 
 
+@pytest.mark.parametrize(
+    ("code", "fmt"),
+    [
+        ("```\n<!-- storylint-disable TC -- a pasted template -->\n```", BodyFormat.MARKDOWN),
+        ("~~~yaml\nstorylint-disable TC01 -- a comment in the script\n~~~", BodyFormat.MARKDOWN),
+        ("```\nredis: on  # storylint-disable-line TC01 -- quoted\n```", BodyFormat.MARKDOWN),
+        ("{code}\nstorylint-disable TC01 -- quoted\n{code}", BodyFormat.JIRA_WIKI),
+        ("{noformat}\nstorylint-disable TC01 -- quoted\n{noformat}", BodyFormat.JIRA_WIKI),
+        ("<pre><code>storylint-disable TC01 -- quoted</code></pre>", BodyFormat.HTML),
+    ],
+)
+def test_a_directive_in_a_code_block_is_quoted_code(code: str, fmt: BodyFormat) -> None:
+    """Code is quoted material, for the suppressions as for every rule: a directive inside a
+    fenced block (or Jira's {code} / {noformat}) turned TC01 off for the whole story, or was
+    an unused SL01 of its own. The same directive outside the block still counts."""
+    need = "We should cache the carts in Redis."
+    need = f"<p>{need}</p>" if fmt == BodyFormat.HTML else need
+    story = Story(id="1", title="Saved carts", body=f"{need}\n\n{code}\n", body_format=fmt)
+    rules = [f.rule for f in LINTER.lint(story).findings]
+    assert "TC01" in rules and "SL01" not in rules and "SL02" not in rules, rules
+    plain = Story(id="1", title="Saved carts", body=f"{need}\n\n<!-- storylint-disable TC01 -- agreed -->\n", body_format=fmt)
+    assert "TC01" not in [f.rule for f in LINTER.lint(plain).findings]
+
+
 def test_a_suppression_with_a_renamed_rules_old_code_still_covers_it(tmp_path: Path) -> None:
     # the configuration and the labels read an alias as its rule; the story's own directives did not
     (tmp_path / "ACME02.toml").write_text(
