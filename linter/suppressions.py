@@ -5,7 +5,8 @@
 
 `storylint-disable` covers the whole story and leads its line; `storylint-disable-line`
 covers the line it is on and may end it.
-Codes may be prefixes (`DM` for the whole family). A reason after `--` is expected;
+Codes may be prefixes (`DM` for the whole family) or `ALL` (every rule, as in the
+configuration and the `storylint-ignore:ALL` label). A reason after `--` is expected;
 without one the suppression still applies but SL02 says so. A suppression that
 suppresses nothing is reported by SL01, like ruff's unused `noqa`; so is one that names
 no code (`<!-- storylint-disable -->`), which covers nothing. A directive in a code block is
@@ -52,7 +53,9 @@ class Suppression:
         if self.line_only and (field_name != self.field or line != self.line):
             return None
         for c in self.codes:
-            if code.startswith(c):
+            # `ALL` is every rule, as everywhere else codes are taken (it was read as the
+            # prefix "ALL", covered nothing, and SL01 said "The suppression for ALL matched no finding")
+            if c == "ALL" or code.startswith(c):
                 return c
         return None
 

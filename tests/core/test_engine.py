@@ -137,6 +137,20 @@ def test_a_directive_in_a_code_block_is_quoted_code(code: str, fmt: BodyFormat) 
     assert "TC01" not in [f.rule for f in LINTER.lint(plain).findings]
 
 
+@pytest.mark.parametrize("code", ["ALL", "all"])
+def test_all_in_a_directive_is_every_rule(code: str) -> None:
+    """`storylint-disable ALL` is every rule, as `ALL` is in the configuration and in the
+    `storylint-ignore:ALL` label; it was read as the prefix "ALL", suppressed nothing and
+    SL01 said "The suppression for ALL matched no finding"."""
+    body = f"We should cache the carts in Redis.\n\n<!-- storylint-disable {code} -- the platform team's backlog -->"
+    assert LINTER.lint(Story(id="1", title="Saved carts", body=body)).findings == []
+    labelled = Story(id="1", title="Saved carts", body="We should cache the carts in Redis.", labels=("storylint-ignore:ALL",))
+    assert LINTER.lint(labelled).findings == []
+    line = f"We should cache the carts in Redis. storylint-disable-line {code} -- agreed\n\nAlso send them to Kafka."
+    found = [(f.rule, f.line) for f in LINTER.lint(Story(id="1", title="Saved carts", body=line)).findings if f.category == "technology"]
+    assert found == [("TC01", 3)]  # a -line ALL: every rule, on its line only
+
+
 def test_a_suppression_with_a_renamed_rules_old_code_still_covers_it(tmp_path: Path) -> None:
     # the configuration and the labels read an alias as its rule; the story's own directives did not
     (tmp_path / "ACME02.toml").write_text(
