@@ -4,8 +4,10 @@ A rule finds a term; whether the story *chooses* it depends on where the term st
 the story and in its tracker, which no single rule sees. Each exemption here is kept
 only where the labelled stories said such findings were false alarms:
 
-* the object of support or of a connection ("support for Kafka", "JUnit 5 support"): a
-  capability the product's users ask for, not a part of how it is built;
+* the object of support or of a connection ("support for Kafka", "JUnit 5 support", "add
+  support for largeIcon in the notification API"): a capability the product's users ask for,
+  or a name of the product's own surface they want it to accept, not a part of how it is
+  built;
 * a title's leading tags ("[Java inspection] Add a quick fix"): they name the area;
 * the product's own name in its own tracker (`jira:kafka`, `pnpm/pnpm`): what it is;
 * a term of the project's learned domain vocabulary (`storylint.domain`) where the
@@ -52,7 +54,7 @@ class Mentions:
     def merely_mentioned(self, rule: Rule, hit: Hit, evidence: str, text: str) -> bool:
         """The hit (in `text`, its field's text; `evidence`, its sentence's evidence class)
         names what the product is or works with, not a choice of how to build it."""
-        if rule.check.kind == "terms" and supported(text, hit.start, hit.end):
+        if rule.check.kind in ("terms", "identifiers") and supported(text, hit.start, hit.end):
             return True
         if hit.field == "title" and hit.end <= self.tags_end:
             return True
