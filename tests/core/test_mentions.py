@@ -38,10 +38,16 @@ def test_the_object_of_support_is_mentioned_but_a_term_before_it_is_chosen() -> 
     assert not m.merely_mentioned(rule("TC01"), hit(text, "Kafka"), "statement", text)
 
 
-def test_the_support_exemption_is_for_term_rules_only() -> None:
-    text = "Add support for OrderController"
-    assert rule("CS01").check.kind != "terms"
-    assert not Mentions("", 0, None).merely_mentioned(rule("CS01"), hit(text, "OrderController"), "statement", text)
+def test_the_support_exemption_is_for_term_and_identifier_rules_only() -> None:
+    m = Mentions("", 0, None)
+    text = "Add support for largeIcon in the notification API"  # a name of the product's surface
+    assert rule("CS01").check.kind == "identifiers"
+    assert m.merely_mentioned(rule("CS01"), hit(text, "largeIcon"), "imperative", text)
+    text = "Update ThemeController so that it adds support for dark mode"  # the place to change
+    assert not m.merely_mentioned(rule("CS01"), hit(text, "ThemeController"), "imperative", text)
+    text = "Drop Python 2 support"  # a pattern rule's order is no object of support
+    assert rule("TC03").check.kind == "pattern"
+    assert not m.merely_mentioned(rule("TC03"), hit(text, "Drop Python 2"), "imperative", text)
 
 
 def test_a_term_in_the_titles_leading_tags_names_the_area() -> None:
