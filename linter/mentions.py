@@ -8,7 +8,9 @@ only where the labelled stories said such findings were false alarms:
   support for largeIcon in the notification API"): a capability the product's users ask for,
   or a name of the product's own surface they want it to accept, not a part of how it is
   built;
-* a title's leading tags ("[Java inspection] Add a quick fix"): they name the area;
+* a title's leading tags ("[Java inspection] Add a quick fix") or one-word label
+  ("cSetHeader: Add a table", "iOS8: ..."; not "Refactor: ...", which names the work):
+  they name the area;
 * the product's own name in its own tracker (`jira:kafka`, `pnpm/pnpm`): what it is;
 * a term of the project's learned domain vocabulary (`storylint.domain`) where the
   sentence only states it, unless the sentence chooses it ("we need to use CXF").
@@ -19,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .analysis import grammar
 from .calibration import title_tags_end
 from .domain import WEAK_EVIDENCE, chosen, normalise, supported
 from .lazyre import lazy
@@ -28,6 +31,17 @@ if TYPE_CHECKING:  # annotations only
     from .rulepack import Rule
 
 _ALNUM = lazy(r"[^a-z0-9]+")
+# A title's leading label, one word and a colon ("cSetHeader: Add a table", "iOS8: ..."):
+# the area the item is filed under, as a tag in brackets is
+_TITLE_LABEL = lazy(r"[^\w\[]*+(?:\[[^\]\n]{1,60}\]\s*+)*[\w.$#-]++[ \t]*+:[ \t]++(?=\S)")
+
+
+def _label_end(title: str) -> int:
+    """Where a title's one-word label ends (0 without one); "Refactor: X" names the work, no area."""
+    m = _TITLE_LABEL.match(title)
+    if m is None or title[: m.end()].rstrip(": \t").rsplit(None, 1)[-1].lower() in grammar().imperatives:
+        return 0
+    return m.end()
 
 
 def product_name(project: str | None) -> str:
@@ -49,7 +63,7 @@ class Mentions:
     @classmethod
     def of(cls, project: str | None, parsed_title: str, learned: frozenset[str] | None) -> Mentions:
         """`parsed_title`: the title as parsed, whose offsets the hits carry (not the raw one)."""
-        return cls(product_name(project), title_tags_end(parsed_title), learned)
+        return cls(product_name(project), max(title_tags_end(parsed_title), _label_end(parsed_title)), learned)
 
     def merely_mentioned(self, rule: Rule, hit: Hit, evidence: str, text: str) -> bool:
         """The hit (in `text`, its field's text; `evidence`, its sentence's evidence class)

@@ -89,3 +89,12 @@ def test_a_learned_term_is_mentioned_where_the_sentence_states_it_not_where_it_c
     text = "We need to use WSDL for the import"
     assert not m.merely_mentioned(rule("TC01"), hit(text, "WSDL"), "modal", text)  # chosen
     assert not Mentions("", 0, None).merely_mentioned(rule("TC01"), hit("The WSDL must be re-read", "WSDL"), "modal", "The WSDL must be re-read")
+
+
+def test_a_titles_one_word_label_names_the_area_unless_it_is_the_work() -> None:
+    title = "cSetHeader: Add a table for several entries"
+    m = Mentions.of(None, title, None)
+    assert m.tags_end == len("cSetHeader: ")
+    assert m.merely_mentioned(rule("CS01"), hit(title, "cSetHeader", "title"), "title-imperative", title)
+    assert Mentions.of(None, "Refactor: OrderService and PriceHelper", None).tags_end == 0  # the work, no area
+    assert Mentions.of(None, "Move OrderService: it belongs to billing", None).tags_end == 0  # two words: a sentence
