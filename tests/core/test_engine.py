@@ -433,8 +433,10 @@ def test_what_the_product_is_to_support_is_no_choice_in_any_category(title: str,
 
 def test_a_term_beside_support_that_is_not_its_object_still_counts() -> None:
     assert "code_structure" in how(Story(id="1", title="Change the parser class to support tables of 500 columns"))
-    # a name from the code is the code's, even as the object of support
-    assert "code_structure" in how(Story(id="1", title="Add support for `retry_policy` in the job runner"))
+    # a name from the code named as the place to change, beside a support it is not the object of
+    assert "code_structure" in how(Story(id="1", title="Update ThemeController so that it adds support for dark mode"))
+    # ... but a name the product is to support is its surface: a language server, an API property
+    assert "code_structure" not in how(Story(id="1", title="Add support for `retry_policy` in the job runner"))
 
 
 @pytest.mark.parametrize(
