@@ -51,6 +51,7 @@ _BUG_TITLE = (
     r"does(?:n'?t| not)|do(?:n'?t| not) work|(?<=[a-z0-9] )(?<!that )(?<!which )(?<!who )(?<!please )do(?:n'?t| not)(?! (?:need|want|have|allow|let|show|display|use|add|send|require)\b)|"
     r"not (?:working|correct|shown|displayed|saved|found)|can(?:'?t|not| not)|unable|"
     r"wrong(?:ly)?|incorrect(?:ly)?|flaky|hangs?|freezes?|regressions?|mis-?behaviou?r|npe|nullpointer\w*|"
+    r"seg-?faults?|seg-?faulted|seg-?faulting|segmentation faults?|"
     r"problems?|issues? (?:with|when|in)|no longer|missing|invalid|stuck|leaks?|"
     r"(?:is|are|was|were|does|do|did)?n'?t [a-z]+ing|not [a-z]+ing"  # "X not shutting down Y": a failure reported
     r"{other})\b"

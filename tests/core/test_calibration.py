@@ -470,3 +470,9 @@ def test_an_error_a_program_printed_makes_a_bug_report() -> None:
     # a bare label, or an error named in running text, is no printed error
     assert not is_bug_report("Friendlier messages", "Error: messages should say what to do next.")
     assert not is_bug_report("Validation", "Show a ValidationError: the field name and what is wrong.")
+
+
+def test_a_segfault_in_the_title_is_a_symptom() -> None:
+    assert is_bug_report("Removing copies causing segfaults", "Each one could be fixed with a copy of `Pair`.")
+    assert is_bug_report("Parser segfaulted on empty input", "")
+    assert is_bug_report("Segmentation fault when the cache is full", "")
