@@ -31,6 +31,7 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from . import recache
 from .engine import Linter
 from .lazyre import compile_all
 from .model import Deferred, Finding, Problem, Skipped, Story
@@ -142,6 +143,7 @@ def _worker_start(parent: int) -> None:
     # counted anew in each worker, it had each one search with `re` alone until then (MO01's
     # outcome phrases: about a millisecond a story, over the whole text).
     fastre.COMPILE_AFTER = 1
+    recache.learned()  # the parent's own, compiled before the fork: it saves them
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
@@ -153,9 +155,16 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
-def _lint_chunk(stories: list[Story | Deferred], record: bool, encode: bool, lean: bool) -> list[list[_Packed | Problem]]:
+_Chunk = tuple[list[list[_Packed | Problem]], dict[str, list[Any]]]
+
+
+def _lint_chunk(stories: list[Story | Deferred], record: bool, encode: bool, lean: bool) -> _Chunk:
+    """The chunk's results, and the patterns the worker compiled for it (`recache.learned`):
+    the reading process saves them for the next run, whose workers then read them instead of
+    compiling them again (each one, every run: a rule's pattern is compiled on first use)."""
     assert _WORKER_LINTER is not None  # set in the parent before the fork
-    return [[_pack(r, encode, lean) for r in lint_task(_WORKER_LINTER, s, record)] for s in stories]
+    results = [[_pack(r, encode, lean) for r in lint_task(_WORKER_LINTER, s, record)] for s in stories]
+    return results, recache.learned()
 
 
 @dataclass(slots=True)
@@ -208,11 +217,13 @@ def _pooled(
     if isinstance(linter, Linter):
         _ = linter.prefilter  # compiled once, in the parent, and inherited
     _WORKER_LINTER = linter
-    pending: deque[tuple[list[Task[T]], Future[list[list[_Packed | Problem]]] | None]] = deque()
+    pending: deque[tuple[list[Task[T]], Future[_Chunk] | None]] = deque()
 
     def drain() -> Iterator[tuple[T, Outcome | Problem | None]]:
         chunk, future = pending[0]
-        results = iter(future.result() if future is not None else ())
+        done, learned = future.result() if future is not None else ([], {})
+        results = iter(done)
+        recache.adopt(learned)
         pending.popleft()  # only once its results are in: a dead worker's chunk stays to be linted here
         for task in chunk:
             if task.story is None:

@@ -51,6 +51,9 @@ _memo: dict[tuple[int, str], re.Pattern[str]] = {}
 _stored: dict[str, list[Any]] | None = None  # the file's entries, read on first need
 _used: dict[str, list[Any]] = {}  # the entries this process compiled or read
 _new = False
+#: the entries compiled anew since `learned` last took them: a `--jobs` worker's, which only the
+#: reading process saves (`storylint.parallel`)
+_fresh: dict[str, list[Any]] = {}
 
 
 def cache_dir() -> Path | None:
@@ -147,11 +150,29 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
             _MATCHER = None
             return re.compile(pattern, flags)
         _new = True
+        _fresh[name] = entry
     _used[name] = entry
     if len(_memo) >= _MEMO_LIMIT:
         _memo.clear()
     _memo[key] = compiled
     return compiled
+
+
+def learned() -> dict[str, list[Any]]:
+    """The entries this process compiled anew since the last call: what a `--jobs` worker hands
+    back, so that the next run's workers read them instead of compiling them (only the reading
+    process saves)."""
+    global _fresh
+    taken, _fresh = _fresh, {}
+    return taken
+
+
+def adopt(entries: dict[str, list[Any]]) -> None:
+    """Keep entries another process compiled (`learned`) for `save`."""
+    global _new
+    if entries:
+        _used.update(entries)
+        _new = True
 
 
 def save() -> None:

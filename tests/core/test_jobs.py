@@ -421,3 +421,22 @@ def test_workers_build_their_re2_engines_on_first_need() -> None:
     out = list(parallel.lint_in_order(tasks, Reporting(), jobs=2))  # type: ignore[arg-type]
     assert [o.findings[0].message for _, o in out if isinstance(o, parallel.Outcome)] == ["1"] * 6
     assert fastre.COMPILE_AFTER > 1
+
+
+def test_the_patterns_workers_compile_are_kept_for_the_next_run(stories_file: Path, tmp_path: Path) -> None:
+    """A rule's pattern is compiled on first use, in the worker that needs it; only the reading
+    process saves the compiled-pattern cache (`storylint.recache`), so every `--jobs` run had
+    each worker compile those patterns anew with `re` (some 35 long alternations a worker).
+    The workers hand them back: the cache then holds what a `--jobs 1` run's holds."""
+    kept = []
+    for jobs in ("1", "2"):
+        env = {k: v for k, v in os.environ.items() if k != "STORYLINT_NO_CACHE"}
+        env["XDG_CACHE_HOME"] = str(tmp_path / f"cache{jobs}")
+        res = subprocess.run([sys.executable, "-m", "storylint", "check", str(stories_file), "--format", "json",
+                              "--jobs", jobs], capture_output=True, check=False, cwd=tmp_path, env=env, timeout=120)  # fmt: skip
+        assert res.returncode == 2, res.stderr  # the file's input errors
+        (cache,) = (tmp_path / f"cache{jobs}" / "storylint").glob("re-*.json")
+        kept.append(set(json.loads(cache.read_bytes())))
+    one, two = kept
+    assert len(one) > 20
+    assert one - two == set()
