@@ -210,10 +210,16 @@ class Story(BaseModel):
 
 
 class Deferred:
-    """A record read but not decoded yet (one JSON Lines line): with `--jobs`, the worker
-    that lints it decodes it, so the reading process does not pay for it (`runner`)."""
+    """A record read but not decoded yet (JSON Lines lines): with `--jobs`, the worker that
+    lints it decodes it, so the reading process does not pay for it (`runner`)."""
 
     __slots__ = ()
+
+    @property
+    def count(self) -> int:
+        """How many records it holds at most (lines of JSON Lines): its weight in a chunk of
+        work, and how many stories it counts as until it is decoded."""
+        return 1
 
     def resolve(self) -> list[Story | Problem]:
         """The stories (or input problems) the record holds, as reading it at once would give."""

@@ -6,9 +6,9 @@ memory stays flat however long the input, and results come back in the order the
 stories were read: the output is byte for byte the one of a single process.
 
 What crosses the process boundary is kept small, since the parent's share of the work
-is what bounds the speed-up: a record the parent has not decoded (`Deferred`, a JSON
-Lines line) goes out as its bytes and is decoded by the worker, and findings come back
-as plain tuples, not pickled objects.
+is what bounds the speed-up: records the parent has not decoded (`Deferred`, a block of
+JSON Lines lines) go out as their bytes and are decoded by the worker, and findings come
+back as plain tuples, not pickled objects.
 
 Workers are forked from the parent, so they share its linter (rules compiled, domain
 vocabulary learned) and the module-level patterns, compiled before the fork, without
@@ -43,7 +43,7 @@ log = logging.getLogger("storylint.runner")
 
 #: with `--jobs` unset, stories past this many are linted by one worker per core
 AUTO_AFTER = 2000
-CHUNK = 256  # stories per task sent to a worker (fewer, larger tasks: less of each worker's time on the pipe)
+CHUNK = 256  # stories (or JSON Lines lines) per task sent to a worker (fewer, larger tasks: less of each worker's time on the pipe)
 IN_FLIGHT = 2  # chunks in flight per worker
 
 T = TypeVar("T")
@@ -257,16 +257,18 @@ def _pooled(
     # touch (and so copy) every page that holds them. Frozen, they are left alone.
     gc.freeze()
     chunk: list[Task[T]] = []
+    weight = 0  # stories in the chunk, a deferred record counting those it may hold
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_worker_start, initargs=(os.getpid(),)) as pool:  # fmt: skip
             try:
                 for task in it:
                     chunk.append(task)
-                    if len(chunk) < CHUNK:
+                    weight += task.story.count if isinstance(task.story, Deferred) else 1
+                    if weight < CHUNK:
                         continue
                     send(chunk)
-                    chunk = []
+                    chunk, weight = [], 0
                     while len(pending) > IN_FLIGHT * workers:
                         yield from drain()
                 if chunk:

@@ -73,9 +73,9 @@ def check_stories(
     reading, the store and the report stay here, in input order. `progress(read, linted)`
     is called as stories are read and linted.
 
-    A `Deferred` item (a JSON Lines line not decoded yet) is decoded where it is linted
+    A `Deferred` item (JSON Lines lines not decoded yet) is decoded where it is linted
     when nothing here needs the story itself (no store, no `on_result`); then `read`
-    counts it as one story until its result is in. `encode_json`: the output is JSON, so
+    counts each of its lines as a story until its results are in. `encode_json`: the output is JSON, so
     workers encode each finding for it (see `Report.spool`). `keep_findings` False (with
     `encode_json`, no store and no `on_result`): the caller only writes the report as JSON,
     so a finding a worker made is kept as its JSON and counted, not in `report.findings`
@@ -137,7 +137,7 @@ def check_stories(
                     yield Task((item, "", False), None)
                     continue
                 if isinstance(item, Deferred):
-                    deferred += 1
+                    deferred += item.count
                     yield Task((item, "", False), item)
                 else:
                     stats.read += 1
@@ -160,7 +160,7 @@ def check_stories(
             if isinstance(item, Deferred):  # decoded and linted by a worker: no story here
                 if item is not last:
                     last = item
-                    deferred -= 1
+                    deferred -= item.count
                 if isinstance(outcome, Problem):
                     report.errors.append(outcome)
                     continue
