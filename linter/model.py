@@ -374,6 +374,29 @@ class Report:
                 self._count(category, severity, rule)
                 self._worst_spooled = max(self._worst_spooled, SEVERITY_RANK[severity])
 
+    def add_summed(
+        self, checked: int, with_findings: int, tally: dict[tuple[str, str, str], int], skipped: list[Skipped],
+        encoded: bytes, spooled: int,
+    ) -> None:
+        """Several stories' results summed up where they were linted (a `--jobs` worker's, as
+        `add_spooled` would count them one by one): `checked` stories not skipped, of which
+        `with_findings` had findings, `tally` their findings by (category, severity, rule), all
+        of them in `encoded`, which holds `spooled` findings (a skipped story's too)."""
+        assert self.spool is not None
+        self.spool.add_encoded(spooled, encoded)
+        self.skipped.extend(skipped)
+        s = self.summary
+        s.stories_skipped += len(skipped)
+        s.stories_checked += checked
+        s.stories_with_findings += with_findings
+        for (category, severity, rule), n in tally.items():
+            self.spooled_only += n
+            s.findings += n
+            s.by_category[category] = s.by_category.get(category, 0) + n
+            s.by_severity[severity] = s.by_severity.get(severity, 0) + n
+            s.by_rule[rule] = s.by_rule.get(rule, 0) + n
+            self._worst_spooled = max(self._worst_spooled, SEVERITY_RANK[severity])
+
     def _story(self, skipped: Skipped | None, findings: int) -> bool:
         """Count one story; False when it was skipped (it has no findings to count)."""
         s = self.summary

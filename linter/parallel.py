@@ -64,6 +64,22 @@ class Outcome:
     tally: list[tuple[str, str, str]] | None = None
 
 
+@dataclass(slots=True)
+class Summed:
+    """A deferred record's outcomes summed up by the worker that linted them (`lean`): what a
+    JSON report needs of its stories, so that the reading process handles a block of lines,
+    not each story (`Report.add_summed`). Problems and skipped stories keep their order."""
+
+    linted: int  # stories with an outcome (findings, skipped, or an internal error)
+    checked: int  # of those, linted and not skipped
+    with_findings: int
+    tally: dict[tuple[str, str, str], int]  # (category, severity, rule): findings
+    encoded: bytes  # every finding's JSON, in order (`json_format.encode_records`)
+    spooled: int  # findings in `encoded`
+    skipped: list[Skipped]
+    errors: list[Problem]
+
+
 def cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -113,6 +129,42 @@ def _pack(result: Outcome | Problem, encode: bool, lean: bool) -> _Packed | Prob
     return findings, skipped, result.evidence, result.error, result.ref, encoded
 
 
+_Summed = tuple[int, int, int, dict[tuple[str, str, str], int], bytes, int, list[tuple[str, str, str | None]], list[Problem]]
+
+
+def _sum_up(results: list[Outcome | Problem]) -> _Summed:
+    """One deferred record's results as `Summed` (as a tuple: it pickles faster), counted as
+    `runner.check_stories` and `Report.add_spooled` count them one by one."""
+    from .reporters.json_format import encode_records
+
+    linted = checked = with_findings = spooled = 0
+    tally: dict[tuple[str, str, str], int] = {}
+    encoded: list[bytes] = []
+    skipped: list[tuple[str, str, str | None]] = []
+    errors: list[Problem] = []
+    for r in results:
+        if isinstance(r, Problem):
+            errors.append(r)
+            continue
+        linted += 1
+        if r.error is not None:
+            errors.append(Problem(r.ref, r.error))
+            continue
+        if r.findings:
+            encoded.append(encode_records(r.findings))
+            spooled += len(r.findings)
+        if r.skipped is not None:
+            skipped.append((r.skipped.story, r.skipped.reason, r.skipped.url))
+            continue
+        checked += 1
+        if r.findings:
+            with_findings += 1
+            for f in r.findings:
+                key = (f.category, f.severity, f.rule)
+                tally[key] = tally.get(key, 0) + 1
+    return linted, checked, with_findings, tally, b", ".join(encoded), spooled, skipped, errors
+
+
 def _unpack(packed: _Packed | Problem, lean: bool) -> Outcome | Problem:
     if isinstance(packed, Problem):
         return packed
@@ -155,15 +207,19 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
-_Chunk = tuple[list[list[_Packed | Problem]], dict[str, list[Any]]]
+_Chunk = tuple[list[list[_Packed | Problem] | _Summed], dict[str, list[Any]]]
 
 
 def _lint_chunk(stories: list[Story | Deferred], record: bool, encode: bool, lean: bool) -> _Chunk:
-    """The chunk's results, and the patterns the worker compiled for it (`recache.learned`):
-    the reading process saves them for the next run, whose workers then read them instead of
-    compiling them again (each one, every run: a rule's pattern is compiled on first use)."""
+    """The chunk's results (with `lean`, a deferred record's summed up), and the patterns the
+    worker compiled for it (`recache.learned`): the reading process saves them for the next
+    run, whose workers then read them instead of compiling them again (each one, every run:
+    a rule's pattern is compiled on first use)."""
     assert _WORKER_LINTER is not None  # set in the parent before the fork
-    results = [[_pack(r, encode, lean) for r in lint_task(_WORKER_LINTER, s, record)] for s in stories]
+    results: list[list[_Packed | Problem] | _Summed] = []
+    for s in stories:
+        done = lint_task(_WORKER_LINTER, s, record)
+        results.append(_sum_up(done) if lean and isinstance(s, Deferred) else [_pack(r, encode, lean) for r in done])
     return results, recache.learned()
 
 
@@ -182,14 +238,15 @@ class Task(Generic[T]):
 def lint_in_order(
     tasks: Iterable[Task[T]], linter: Linter, *, record: bool = False, jobs: int | None = 1, encode: bool = False,
     lean: bool = False,
-) -> Iterator[tuple[T, Outcome | Problem | None]]:
+) -> Iterator[tuple[T, Outcome | Problem | Summed | None]]:
     """Each task's item with its outcome, in input order.
 
     `jobs` 1: in this process; N > 1: N worker processes; None: this process for the
     first `AUTO_AFTER` stories, then one worker per core (when there is more than one).
     `encode`: workers also encode each finding as JSON (`Outcome.encoded`); `lean` with it: a
-    worker's findings come back as that JSON and their `Outcome.tally` only, not as `Finding`s
-    (the reading process then builds no object per finding: its share bounds the speed-up).
+    worker's findings come back as that JSON and their `Outcome.tally` only, not as `Finding`s,
+    and a deferred record's outcomes as one `Summed` (the reading process then builds no
+    object per finding, nor per story: its share bounds the speed-up).
     """
     workers = cores() if jobs is None else max(1, jobs)
     serial = 0 if jobs is not None and workers > 1 else AUTO_AFTER
@@ -212,14 +269,14 @@ def lint_in_order(
 
 def _pooled(
     it: Iterator[Task[T]], linter: Linter, record: bool, workers: int, encode: bool, lean: bool
-) -> Iterator[tuple[T, Outcome | Problem | None]]:
+) -> Iterator[tuple[T, Outcome | Problem | Summed | None]]:
     global _WORKER_LINTER
     if isinstance(linter, Linter):
         _ = linter.prefilter  # compiled once, in the parent, and inherited
     _WORKER_LINTER = linter
     pending: deque[tuple[list[Task[T]], Future[_Chunk] | None]] = deque()
 
-    def drain() -> Iterator[tuple[T, Outcome | Problem | None]]:
+    def drain() -> Iterator[tuple[T, Outcome | Problem | Summed | None]]:
         chunk, future = pending[0]
         done, learned = future.result() if future is not None else ([], {})
         results = iter(done)
@@ -229,10 +286,16 @@ def _pooled(
             if task.story is None:
                 yield task.item, None
                 continue
-            for packed in next(results):
+            got = next(results)
+            if isinstance(got, tuple):  # a deferred record's, summed up (`lean`)
+                linted, checked, with_findings, tally, encoded, spooled, skipped, errors = got
+                summed = [Skipped(*k) for k in skipped]
+                yield task.item, Summed(linted, checked, with_findings, tally, encoded, spooled, summed, errors)
+                continue
+            for packed in got:
                 yield task.item, _unpack(packed, lean)
 
-    def here(tasks: Iterable[Task[T]]) -> Iterator[tuple[T, Outcome | Problem | None]]:
+    def here(tasks: Iterable[Task[T]]) -> Iterator[tuple[T, Outcome | Problem | Summed | None]]:
         for task in tasks:
             if task.story is None:
                 yield task.item, None

@@ -81,7 +81,7 @@ def check_stories(
     so a finding a worker made is kept as its JSON and counted, not in `report.findings`
     (`Report.add_spooled`).
     """
-    from .parallel import Outcome, Task, lint_in_order
+    from .parallel import Outcome, Summed, Task, lint_in_order
 
     report = report or Report()
     encode_json = encode_json and jobs != 1
@@ -164,6 +164,13 @@ def check_stories(
                 if isinstance(outcome, Problem):
                     report.errors.append(outcome)
                     continue
+                if isinstance(outcome, Summed):  # all of the record's stories at once (`lean`)
+                    stats.read += outcome.linted
+                    linted += outcome.linted
+                    report.errors.extend(outcome.errors)
+                    report.add_summed(outcome.checked, outcome.with_findings, outcome.tally, outcome.skipped,
+                                      outcome.encoded, outcome.spooled)  # fmt: skip
+                    continue
                 assert outcome is not None
                 stats.read += 1
                 linted += 1
@@ -172,7 +179,7 @@ def check_stories(
                 else:
                     add(outcome)
                 continue
-            assert not isinstance(outcome, Problem)
+            assert not isinstance(outcome, Problem | Summed)
             if unchanged:
                 stats.unchanged += 1
                 if complete and store is not None:

@@ -18,7 +18,7 @@ import pytest
 
 from storylint import parallel
 from storylint.engine import Linter
-from storylint.model import Story, StoryResult
+from storylint.model import Problem, Story, StoryResult
 from tests.core.spies import count_calls
 from tests.stories import case_stories, write_jsonl
 
@@ -465,3 +465,38 @@ def test_json_lines_go_to_the_workers_in_blocks_and_read_as_line_by_line(tmp_pat
         resolved = [r for d in deferred for r in (d.resolve() if isinstance(d, Deferred) else [d])]
         assert resolved == read
     assert read == [files.Problem(str(blank), "empty input: no stories")]
+
+
+def test_a_lean_worker_sums_up_a_blocks_stories_as_one_process_counts_them(stories_file: Path) -> None:
+    """For a JSON report (`lean`), the reading process took each story's outcome from the
+    workers and counted it (its share bounds the speed-up); a worker now hands back one
+    `Summed` per block of lines: the same stories, findings by rule, JSON, skipped stories
+    and problems, in order, as the outcomes of one process."""
+    from storylint.connectors.files import FileConnector
+    from storylint.model import Deferred
+    from storylint.reporters.json_format import encode_records
+
+    records = list(FileConnector([str(stories_file)], defer=True).stories())
+    tasks = [parallel.Task(i, r if isinstance(r, Deferred) else None) for i, r in enumerate(records)]
+    summed = [o for _, o in parallel.lint_in_order(tasks, Linter(), jobs=2, encode=True, lean=True)]
+    assert len(summed) == len(tasks) and all(isinstance(s, parallel.Summed) for s in summed if s is not None)
+    one = [o for _, o in parallel.lint_in_order(tasks, Linter(), jobs=1)]
+    outcomes = [o for o in one if isinstance(o, parallel.Outcome)]
+    counted = [o for o in outcomes if o.error is None and o.skipped is None]
+    tally: dict[tuple[str, str, str], int] = {}
+    for f in (f for o in counted for f in o.findings):
+        tally[(f.category, f.severity, f.rule)] = tally.get((f.category, f.severity, f.rule), 0) + 1
+    errors = [o if not isinstance(o, parallel.Outcome) else Problem(o.ref, o.error) for o in one
+              if o is not None and (not isinstance(o, parallel.Outcome) or o.error is not None)]  # fmt: skip
+    got = [s for s in summed if isinstance(s, parallel.Summed)]
+    assert sum(s.linted for s in got) == len(outcomes) > 300
+    assert sum(s.checked for s in got) == len(counted)
+    assert sum(s.with_findings for s in got) == sum(1 for o in counted if o.findings)
+    merged: dict[tuple[str, str, str], int] = {}
+    for s in got:
+        for key, n in s.tally.items():
+            merged[key] = merged.get(key, 0) + n
+    assert merged == tally
+    assert b", ".join(s.encoded for s in got if s.encoded) == b", ".join(encode_records(o.findings) for o in outcomes if o.findings)
+    assert [k for s in got for k in s.skipped] == [o.skipped for o in outcomes if o.skipped is not None]
+    assert [e for s in got for e in s.errors] == errors and len(errors) >= 3
