@@ -28,8 +28,12 @@ from .lazyre import lazy
 COMPILE_AFTER = 200
 #: ... or characters `re` alone has searched for it: a pattern asked about a whole story (MO01's
 #: outcome phrases: about a millisecond a search, against 4 ms to build its engine) pays for
-#: it long before its 200th search, and a one-story run reads far fewer
-COMPILE_AFTER_CHARS = 20_000
+#: it long before its 200th search. The long alternations asked about sentences cost `re` over
+#: a thousand instructions a character (the plan pattern: 260,000 a sentence), so their engine
+#: pays for itself after a few thousand characters, not twenty thousand: a whole run over 1,000
+#: history stories 4.40 G to 4.18 G instructions; a one-story run of a 3,900-character story
+#: +0.7%, of a short one unchanged (it reads fewer)
+COMPILE_AFTER_CHARS = 2_000
 
 # A non-ASCII character `re` reads as a word character (a letter or digit of any script).
 _UNICODE_WORD = lazy(r"[^\W\x00-\x7f]")
