@@ -648,7 +648,7 @@ _BEHAVIOUR_MODAL_RE = lazy(
 
 def behaviour_modal(text: str) -> bool:
     """A modal about what the user observes ("should return", "must be visible")."""
-    return _BEHAVIOUR_MODAL_RE.search(text) is not None
+    return found(_BEHAVIOUR_MODAL_RE, text)
 
 
 # Work whose product is documentation: the code names in it are what to write about.
@@ -764,7 +764,7 @@ def _base_verb(gerund: str, g: Grammar) -> str:
 
 def _only_within(rx: re.Pattern[str], side: re.Pattern[str], text: str) -> bool:
     """Every match of `rx` lies in what `side` matches: with those spans blanked, none is left."""
-    return side.search(text) is not None and rx.search(side.sub(" ", text)) is None
+    return found(side, text) and not found(rx, side.sub(" ", text))
 
 
 _QUOTES = frozenset("\"'`\u201c\u2018")
@@ -910,13 +910,13 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.imperative = True
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and found(_MODAL_RE, text):
-        f.modal = vocab.isdisjoint(_NEGATIONS) or not _PROHIBITION_RE.search(text)
+        f.modal = vocab.isdisjoint(_NEGATIONS) or not found(_PROHIBITION_RE, text)
         if f.modal and _only_within(_MODAL_RE, _NOT_AN_ORDER_RE, text):
             # "today one has to copy it by hand" (the user's burden), "so that you don't need
             # to ..." (the benefit): a modal that orders nobody to build anything
             f.modal = False
     if not vocab.isdisjoint(_PLAN_WORDS):
-        f.plan = bool(_PLAN_RE.search(text))
+        f.plan = found(_PLAN_RE, text)
     if not f.plan and ("will" in vocab or "shall" in vocab):
         f.plan = _part_will_build(lowered, i, n, g)
     other = g.other
@@ -975,7 +975,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             verb = want.group(1).lower()
             if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
                 f.imperative = f.system_want = True  # the want dictates how the system is built
-    f.docs_work = info._docs_possible and DOCS_WORK_RE.search(text) is not None
+    f.docs_work = info._docs_possible and found(DOCS_WORK_RE, text)
     if text.endswith("?") and not _PROPOSING_QUESTION_RE.search(text):
         # "what do I need to do to ...?", "Migrate database when update schema?": a
         # question about the product asks the team nothing

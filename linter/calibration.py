@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .analysis import DOCS_WORK_RE, Analysis, SentenceInfo, behaviour_modal, grammar
-from .fastre import fast
+from .fastre import fast, found
 from .languages import bundled as bundled_languages
 from .languages import every, lenient, phrases, words
 from .lazyre import lazy
@@ -114,7 +114,7 @@ def never_counts(category: str, evidence: str, holds_in_behaviour: bool = False)
 def is_docs_work(title: str) -> bool:
     """The item's work is documentation: the code, endpoints and technologies it names
     are what the pages are to explain, not what the team is to build."""
-    return DOCS_WORK_RE.search(title) is not None
+    return found(DOCS_WORK_RE, title)
 
 
 # A title that says it is a user story ("User story: failed payment handling", "[US-010] ...",

@@ -12,7 +12,9 @@ so a match object, its span and groups are always `re`'s own:
 * `leftmost(rx)`: no match of `rx` starts before the widened pattern's first match: `re`
   searches from there;
 * `found(rx, text)`: whether `rx` matches; where the widening left the pattern as it was,
-  RE2's "match" is the answer too, and `re` is not asked.
+  RE2's "match" is the answer too, and `re` is not asked. Where `re` must answer, a
+  case-insensitive pattern that names no capital runs without IGNORECASE on the lower-cased
+  text when it is ASCII (the same answer, some three times cheaper).
 
 A pattern `relax` cannot widen for RE2 (back-references) is left to `re` alone.
 """
@@ -130,8 +132,24 @@ class _Wrapped:
 class _Fast(_Wrapped):
     """An RE2 set in front of `search(text)`: its "no match" is `re`'s (module doc)."""
 
-    __slots__ = ()
+    __slots__ = ("_lower",)
     _name = "fast"
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        super().__init__(rx)
+        self._lower: Any = None  # the pattern for lower-cased text: None until needed, False: none
+
+    def _matches(self, text: str) -> bool:
+        """`self._rx.search(text) is not None`, by `re`. On ASCII text a case-insensitive
+        pattern that names no capital matches where the same pattern without IGNORECASE matches
+        the lower-cased text (each character then compares once, not by its case folding): the
+        plan pattern's search of a sentence cost `re` 115,000 instructions, 44,000 so."""
+        lower = self._lower
+        if lower is None:
+            lower = self._lower = _for_lower_case(self._rx)
+        if lower and text.isascii():
+            return lower.search(text.lower()) is not None
+        return self._rx.search(text) is not None
 
     def _build(self, re2: Any, options: Any, source: str) -> Any:
         rset = re2.Set.SearchSet(options)
@@ -164,8 +182,24 @@ class _Fast(_Wrapped):
         if rset and (text.isascii() or re2_agrees(text)):
             matched = rset.Match(text.encode())
             if matched and 0 in matched:
-                return 1 in matched and (self._exact or self._rx.search(text) is not None)
-        return self._rx.search(text) is not None
+                return 1 in matched and (self._exact or self._matches(text))
+        return self._matches(text)
+
+
+# what keeps a pattern from reading lower-cased text as IGNORECASE reads any text: a capital
+# outside an escape, a character given by its code (\x41 is "A"), a back-reference, a flag
+_CASED = lazy(r"[A-Z]|\\[xuUN0-9]|\(\?[a-zA-Z-]")
+_ESCAPED = lazy(r"\\[^xuUN0-9]")
+
+
+def _for_lower_case(rx: re.Pattern[str]) -> re.Pattern[str] | bool:
+    """`rx` without IGNORECASE, for lower-cased ASCII text (the same matches there); False
+    where `rx` is case-sensitive or its pattern could read case (`_CASED`)."""
+    if not rx.flags & re.IGNORECASE or _CASED.search(_ESCAPED.sub("", rx.pattern)):
+        return False
+    from .recache import compile as compile_re  # (kept between runs, as every pattern is)
+
+    return compile_re(rx.pattern, rx.flags & ~re.IGNORECASE)
 
 
 def found(rx: re.Pattern[str], text: str) -> bool:

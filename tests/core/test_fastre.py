@@ -260,3 +260,31 @@ def test_re2_reads_typographic_text_as_re_does() -> None:
     found = pre.scan("Cache it in Redis\u00a0so\u00a0that it\u2019s fast \U0001f680")
     assert found is not None and set(keys) <= found
     assert pre.scan("Cache it in Redis, caf\u00e9") is None  # every pattern may match: `re` decides
+
+
+# -- found: a case-insensitive pattern reads lower-cased ASCII text without IGNORECASE ------
+LOWER_PROBES = ["We Should Use It", "WE'LL ADD IT", "the Fix is to", "ſo", "K", "\u212a", "Docs", "DOCUMENTATION",
+                "let's", "LET US", "so that", "a_B", "x", ""]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\bwe(?:'ll| will)\b", r"\b(?:docs|documentation)\b", r"fix\s+is\s+to", r"[a-z]+ing\b", r"[^a-z\s]", r"\bs\w*"],
+)
+def test_found_on_lower_cased_text_answers_as_ignorecase_does(pattern: str) -> None:
+    rx = re.compile(pattern, re.IGNORECASE)
+    wrapped = fast(rx)
+    assert fastre._for_lower_case(rx)  # names no capital: read lower-cased
+    for text in LOWER_PROBES:
+        assert fastre.found(wrapped, text) == (rx.search(text) is not None), (pattern, text)
+
+
+@pytest.mark.parametrize("pattern", [r"\x41b", r"(?-i:a)b", r"[A-Z]x", r"(?P<w>a)\b", r"\u0041", r"(a)\1"])
+def test_a_pattern_that_could_read_case_is_not_lowered(pattern: str) -> None:
+    """A capital, a character by its code, a flag, a back-reference: `re` answers as written."""
+    rx = re.compile(pattern, re.IGNORECASE)
+    assert fastre._for_lower_case(rx) is False
+    assert fastre._for_lower_case(re.compile("abc")) is False  # case-sensitive: nothing to gain
+    wrapped = fast(rx)
+    for text in ("Ab", "AB", "ab", "aA", "Ax"):
+        assert fastre.found(wrapped, text) == (rx.search(text) is not None), (pattern, text)
