@@ -143,9 +143,13 @@ class _Fast(_Wrapped):
         """`self._rx.search(text) is not None`, by `re`. On ASCII text a case-insensitive
         pattern that names no capital matches where the same pattern without IGNORECASE matches
         the lower-cased text (each character then compares once, not by its case folding): the
-        plan pattern's search of a sentence cost `re` 115,000 instructions, 44,000 so."""
+        plan pattern's search of a sentence cost `re` 115,000 instructions, 44,000 so. The second
+        pattern is made once the run has searched enough to build (or refuse) the RE2 engine:
+        a one-story run would load it for the few searches it makes (+5 M instructions)."""
         lower = self._lower
         if lower is None:
+            if self._engine is None:
+                return self._rx.search(text) is not None
             lower = self._lower = _for_lower_case(self._rx)
         if lower and text.isascii():
             return lower.search(text.lower()) is not None

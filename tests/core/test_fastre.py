@@ -288,3 +288,14 @@ def test_a_pattern_that_could_read_case_is_not_lowered(pattern: str) -> None:
     wrapped = fast(rx)
     for text in ("Ab", "AB", "ab", "aA", "Ax"):
         assert fastre.found(wrapped, text) == (rx.search(text) is not None), (pattern, text)
+
+
+def test_a_short_run_makes_no_lower_case_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the run has searched enough to build the RE2 engine, `re` answers with the
+    pattern as it is: a one-story run does not load a second one for its few searches."""
+    monkeypatch.setattr(fastre, "COMPILE_AFTER", 200)
+    wrapped = fast(re.compile(r"fix\s+is\s+to", re.IGNORECASE))
+    assert fastre.found(wrapped, "The Fix is to cache it") and not fastre.found(wrapped, "fixed")
+    assert wrapped._engine is None and wrapped._lower is None  # type: ignore[attr-defined]
+    monkeypatch.setattr(fastre, "COMPILE_AFTER", 1)
+    assert fastre.found(wrapped, "THE FIX  IS TO") and wrapped._lower  # type: ignore[attr-defined]
