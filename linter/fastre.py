@@ -192,7 +192,9 @@ class _Fast(_Wrapped):
 
 # what keeps a pattern from reading lower-cased text as IGNORECASE reads any text: a capital
 # outside an escape, a character given by its code (\x41 is "A"), a back-reference, a flag
-_CASED = lazy(r"[A-Z]|\\[xuUN0-9]|\(\?[a-zA-Z-]")
+# (and the letters IGNORECASE equates with ASCII ones: dotless and dotted i, long s, the
+# Kelvin sign; lowered, they no longer match "i", "s" or "k")
+_CASED = lazy(r"[A-Z\u0130\u0131\u017f\u212a]|\\[xuUN0-9]|\(\?[a-zA-Z-]")
 _ESCAPED = lazy(r"\\[^xuUN0-9]")
 
 

@@ -299,3 +299,12 @@ def test_a_short_run_makes_no_lower_case_pattern(monkeypatch: pytest.MonkeyPatch
     assert wrapped._engine is None and wrapped._lower is None  # type: ignore[attr-defined]
     monkeypatch.setattr(fastre, "COMPILE_AFTER", 1)
     assert fastre.found(wrapped, "THE FIX  IS TO") and wrapped._lower  # type: ignore[attr-defined]
+
+
+def test_letters_ignorecase_equates_with_ascii_keep_the_pattern_case_insensitive() -> None:
+    """Dotless and dotted i, long s and the Kelvin sign match "i", "s", "k" under IGNORECASE;
+    a lower-cased copy without the flag would not, so such a pattern keeps its flag."""
+    for letter, ascii_letter in (("\u0131", "i"), ("\u0130", "i"), ("\u017f", "s"), ("\u212a", "k")):
+        rx = re.compile(f"x{letter}y", re.IGNORECASE)
+        assert rx.search(f"x{ascii_letter}y")
+        assert fastre._for_lower_case(rx) is False
