@@ -803,6 +803,15 @@ def _part_will_build(lowered: list[str], i: int, n: int, g: Grammar) -> bool:
     return verb in g.imperatives and verb not in g.behaviour_verbs
 
 
+def _verb(f: _Flags, verb: str, at: int, g: Grammar) -> None:
+    """The sentence's verb, at `at`: behaviour where it is one ("Show the total"), else an order."""
+    f.verb, f.verb_at = verb, at
+    if verb in g.behaviour_verbs:
+        f.behaviour = True
+    else:
+        f.imperative = True
+
+
 def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     g = grammar()
     f = _Flags()
@@ -853,11 +862,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             # hooks" or "Un-read badge" (no such verb), nor "Re-use of the settings" (a noun)
             verb = joined if joined in g.imperatives else nxt if lower == "re" and nxt in g.imperatives else ""
             if verb and lowered[i + 2 : i + 3] != ["of"]:
-                f.verb, f.verb_at = verb, info.word_start(i)
-                if verb in g.behaviour_verbs:
-                    f.behaviour = True
-                else:
-                    f.imperative = True
+                _verb(f, verb, info.word_start(i), g)
         elif s.block.kind == TITLE and lower in g.other.work_nouns and i + 1 < n:
             # "Implementación de login con JWT", "Erstellung der Eingabemaske": the work, named
             f.imperative, f.verb, f.verb_at = True, lower, info.word_start(i)
@@ -868,11 +873,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             j += lowered[j] in g.fillers and j + 1 < n
             verb = lowered[j]
             if verb in g.imperatives and (verb, lowered[j + 1] if j + 1 < n else "") not in g.not_orders:
-                f.verb, f.verb_at = verb, info.word_start(j)
-                if verb in g.behaviour_verbs:
-                    f.behaviour = True
-                else:
-                    f.imperative = True
+                _verb(f, verb, info.word_start(j), g)
         elif lower == "get" and lowered[i + 1 : i + 3] == ["rid", "of"]:
             f.imperative, f.verb, f.verb_at = True, "remove", info.word_start(i)  # "Get rid of X": remove it
         elif lower in g.component_subjects and i + 2 < n and lowered[i + 1] == "to":
@@ -903,11 +904,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         and vocab.isdisjoint(g.other.finite_words)  # "Der Kunde kann seine Adresse ändern": behaviour
     ):
         # "Datenbanktabellen anlegen", "Rechnungen anzeigen": German's order closes its title or item
-        f.verb, f.verb_at = last, info.word_start(n - 1)
-        if last in g.behaviour_verbs:
-            f.behaviour = True
-        else:
-            f.imperative = True
+        _verb(f, last, info.word_start(n - 1), g)
     # "X should not cause Y" constrains behaviour; it does not direct the build.
     if not vocab.isdisjoint(_MODAL_WORDS) and found(_MODAL_RE, text):
         f.modal = vocab.isdisjoint(_NEGATIONS) or not found(_PROHIBITION_RE, text)

@@ -33,13 +33,13 @@ if TYPE_CHECKING:  # annotations only
 _ALNUM = lazy(r"[^a-z0-9]+")
 # A title's leading label, one word and a colon ("cSetHeader: Add a table", "iOS8: ..."):
 # the area the item is filed under, as a tag in brackets is
-_TITLE_LABEL = lazy(r"[^\w\[]*+(?:\[[^\]\n]{1,60}\]\s*+)*[\w.$#-]++[ \t]*+:[ \t]++(?=\S)")
+_TITLE_LABEL = lazy(r"[^\w\[]*+(?:\[[^\]\n]{1,60}\]\s*+)*(?P<word>[\w.$#-]++)[ \t]*+:[ \t]++(?=\S)")
 
 
 def _label_end(title: str) -> int:
     """Where a title's one-word label ends (0 without one); "Refactor: X" names the work, no area."""
     m = _TITLE_LABEL.match(title)
-    if m is None or title[: m.end()].rstrip(": \t").rsplit(None, 1)[-1].lower() in grammar().imperatives:
+    if m is None or m["word"].lower() in grammar().imperatives:
         return 0
     return m.end()
 
