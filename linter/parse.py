@@ -182,11 +182,60 @@ def _blank(match: re.Match[str]) -> str:
     return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
+# A form's process checklist: the boxes an issue or pull-request template asks its writer to
+# tick. A box in which the writer attests to what they did or accept ("[x] I agree to
+# contribute under ...", "[ ] I have searched the existing issues", "[x] I checked the FAQ")
+# is about the submission, wherever it stands; every box under a line that names such a gate
+# ("Pull request readiness checklist", "Definition of Ready", "Before submitting") is too,
+# with the lines that continue it. A box that states behaviour ("[ ] I can export to PDF")
+# is a criterion and stays.
+_CHECKBOX_LINE_RE = lazy(r"[ \t>]*+(?:[-*+]|\d{1,9}[.)])[ \t]++\[[ xX]\][ \t]*+")
+_ATTESTS_RE = lazy(
+    r"(?:\*\*|__)?(?:i\b[ \t]*+(?:(?:also|already|personally)[ \t]++)?(?:have|had|did|do not|don't|don\u2019t|"
+    r"agree|confirm|acknowledge|understand|certify|accept|consent|report|read|ran|am (?:using|running|on|aware|sure|not)|"
+    r"(?!need\b)[a-z]{2,}ed)\b|i(?:'|\u2019)(?:ve\b|m (?:using|running|on|aware|sure|not)\b))",
+    re.IGNORECASE,
+)
+_GATE_LINE_RE = lazy(
+    r"\b(?:(?:pull|merge)[ -]request|pr|mr|issue|submission|submitting|contribution|contributor|contributing|"
+    r"readiness|review|pre-?submission|commit)\b[^\n]{0,30}\bcheck[ -]?list\b|\bdefinition of ready\b|"
+    r"\bbefore (?:you )?(?:submit|submitting|opening|filing|posting)\b",
+    re.IGNORECASE,
+)
+# a line that opens another part: a Markdown or wiki heading, a bold line, a short label
+_PART_LINE_RE = lazy(r"[ \t]*+(?:#{1,6}[ \t]|h[1-6]\.[ \t]|\*\*[^*\n]{1,100}\*\*[ \t]*+:?[ \t]*+$|[^\n]{1,60}:[ \t]*+$)")
+
+
+def _mask_checklists(text: str) -> str:
+    """`text` with a form's process checklist blanked (see `_ATTESTS_RE`, `_GATE_LINE_RE`)."""
+    lines = text.split("\n")
+    gate = blanking = changed = False
+    for i, line in enumerate(lines):
+        box = _CHECKBOX_LINE_RE.match(line)
+        if box is not None:
+            blanking = gate or _ATTESTS_RE.match(line, box.end()) is not None
+        elif not line.strip():
+            blanking = False
+            continue
+        elif not (blanking and line[:1] in " \t"):  # not a line that continues a blanked box
+            blanking = False
+            if len(line) <= 120 and _GATE_LINE_RE.search(line):
+                gate = True
+            elif _PART_LINE_RE.match(line):
+                gate = False
+        if blanking:
+            lines[i] = " " * len(line)
+            changed = True
+    return "\n".join(lines) if changed else text
+
+
 def mask(text: str, wiki: bool = False) -> str:
     """Same-length copy with comments, images, URLs and link targets (and in Jira wiki, the
-    framing macros' tags) blanked out."""
+    framing macros' tags, and in any text a form's process checklist) blanked out."""
     if "<!--" in text:
         text = _COMMENT_RE.sub(_blank, text)
+    if "[ ]" in text or "[x]" in text or "[X]" in text:
+        text = _mask_checklists(text)
     if wiki and "{" in text:
         text = _WIKI_MACRO_RE.sub(_blank, text)
     if "](" in text:

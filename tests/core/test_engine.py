@@ -465,3 +465,19 @@ def test_bundled_patterns_compile_when_a_story_needs_them() -> None:
     assert not check.patterns.compiled  # no colour in the text: its quick pattern said so
     found = linter.lint(Story(id="2", title="Buttons", body="Make the primary button #FF5722."))
     assert check.patterns.compiled and any(f.rule == "UI02" for f in found.findings)
+
+
+def test_a_pull_request_forms_checklist_prescribes_nothing() -> None:
+    """The boxes a form asks the writer to tick name the project's own build (a repository
+    with a code name, its build tool): the writer attests to them, no one orders them."""
+    body = (
+        "Adds a zoom factor to the calibration tool.\n\n### Pull request readiness checklist\n\n"
+        "- [x] I agree to contribute to the project under the Apache 2 License.\n"
+        "- [x] There are accuracy tests in the media_extra repository\n"
+        "      Patch to media_extra has the same branch name.\n"
+        "- [x] The feature is documented and the sample code can be built with the project CMake\n"
+    )
+    assert how(Story(id="1", title="Add zoom factor to the calibration tool", body=body)) == set()
+    # the same sentences as the writer's own text are read as they always were
+    plain = body.replace("- [x] ", "").replace("### Pull request readiness checklist", "### Notes")
+    assert how(Story(id="1", title="Add zoom factor to the calibration tool", body=plain))

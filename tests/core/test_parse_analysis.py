@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from storylint.analysis import analyse
 from storylint.model import BodyFormat, Story
 from storylint.parse import (
@@ -244,6 +246,64 @@ def test_prose_pasted_in_a_fence_is_quoted_text() -> None:
 def test_template_comments_are_masked() -> None:
     p = parse(Story(id="1", title="t", body="<!-- Add a column to the table -->\nReal text"))
     assert "Add" not in p.masked_body and len(p.masked_body) == len(p.body)
+
+
+# a pull-request form's checklist: what the writer attests to, and the gate's other boxes
+_PR_CHECKLIST = """Adds a zoom factor to the calibration tool.
+
+### Pull request readiness checklist
+
+See the contributing guide.
+
+- [x] I agree to contribute to the project under the Apache 2 License.
+- [x] The PR is proposed to the proper branch
+- [x] There are accuracy tests in the extra repository
+      A patch to the extra repository has the same branch name.
+- [ ] The feature is documented and the sample builds with the project CMake
+
+## Acceptance criteria
+- [ ] I can zoom the preview in and out
+- [ ] The zoom level is kept for the next session
+"""
+
+
+def test_a_forms_process_checklist_is_masked() -> None:
+    p = parse(Story(id="1", title="Add a zoom factor", body=_PR_CHECKLIST))
+    assert len(p.masked_body) == len(p.body) and p.masked_body.count("\n") == p.body.count("\n")
+    for gone in ("I agree", "proper branch", "accuracy tests", "same branch name", "CMake"):
+        assert gone not in p.masked_body
+    # the lines around it stay: the gate's own line, its note, the story and the criteria after it
+    for kept in ("readiness checklist", "See the contributing guide", "Adds a zoom factor",
+                 "I can zoom the preview", "The zoom level is kept"):
+        assert kept in p.masked_body
+
+
+@pytest.mark.parametrize(
+    ("box", "masked"),
+    [
+        ("I have searched the existing issues", True),
+        ("I've read the contributing guide", True),
+        ("I checked the FAQ and found no answer", True),
+        ("I confirm this is not a question", True),
+        ("I am using the latest version", True),
+        # a box that states what someone can do or needs is a criterion
+        ("I can export my orders to PDF", False),
+        ("I need to see which orders failed", False),
+        ("I am able to undo the import", False),
+        ("The export keeps the column order", False),
+    ],
+)
+def test_a_box_the_writer_ticks_for_the_submission_is_masked(box: str, masked: bool) -> None:
+    body = f"Export orders.\n\n- [ ] {box}\n- [x] Orders export to PDF\n"
+    p = parse(Story(id="1", title="t", body=body))
+    assert (box not in p.masked_body) is masked
+    assert "Orders export to PDF" in p.masked_body  # no gate above: only the writer's own box goes
+
+
+def test_a_checklist_gate_ends_at_the_next_heading() -> None:
+    body = "Issue submission checklist\n- [x] The report is no question\n\n## Tasks\n- [ ] Add a retry to the upload\n"
+    p = parse(Story(id="1", title="t", body=body))
+    assert "no question" not in p.masked_body and "Add a retry to the upload" in p.masked_body
 
 
 def test_jira_wiki_blocks() -> None:
