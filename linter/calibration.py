@@ -256,8 +256,13 @@ def sentence_key(s: SentenceInfo | None, field_name: str, offset: int) -> str:
 #: is often a mention read as an order; two agree more often; three or more almost always.
 STORY_ROWS = ("single", "two", "several")
 #: ... and a row of its own for a feature request (see `is_feature_request`) whose HOW
-#: evidence all stands outside acceptance criteria: what the asker wants from the product.
+#: evidence all stands outside acceptance criteria: what the asker wants from the product;
+#: one sentence of it is as often a name the asker uses for what they want as a means.
 REQUEST_ROW = "feature-request"
+#: ... split off where two or more of the asker's sentences carry it: a request that names
+#: the file to change and then the check to add in it proposes the build. (Counted from the
+#: corpora labelled after the first row was: where a file has no such row, the first answers.)
+REQUEST_TWO_ROW = "feature-request-two"
 #: ... and one for a single occurrence of a HOW term in a single sentence that only suggests
 #: or states it (a modal, a plan, a statement; any class but `ORDERING`) where no imperative,
 #: title, proposal or criterion orders it: as often a writer thinking aloud about a tool or
@@ -280,7 +285,7 @@ def story_row(sentences: int, request: bool = False, suggested: bool = False, ta
     (`suggested`: it is one term that is only suggested, see `lone_suggestion`; `task`: its
     title orders work, see `titled_as_work`)."""
     if request:
-        return REQUEST_ROW
+        return REQUEST_TWO_ROW if sentences >= 2 else REQUEST_ROW
     if suggested:
         return SUGGESTED_TASK_ROW if task else SUGGESTED_ROW
     return STORY_ROWS[min(max(sentences, 1), len(STORY_ROWS)) - 1]
@@ -345,7 +350,12 @@ class Calibration:
             return None
         overall = _ratio(_sum(self.stories.values()), 0.0, 0.0, fallback=0.8)
         # a row counted before a finer one existed answers for it
-        rows = (story_row(sentences, request, suggested, task), story_row(sentences, request, suggested), story_row(sentences))
+        rows = (
+            story_row(sentences, request, suggested, task),
+            story_row(sentences, request, suggested),
+            *((REQUEST_ROW,) if request else ()),
+            story_row(sentences),
+        )
         cell = next((self.stories[row] for row in rows if row in self.stories), (0, 0))
         return min(round(_ratio(cell, overall, SMOOTHING, fallback=overall), 2), MAX_CONFIDENCE)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from storylint.analysis import analyse
 from storylint.calibration import (
     REQUEST_ROW,
+    REQUEST_TWO_ROW,
     STORY_ROWS,
     SUGGESTED_ROW,
     SUGGESTED_TASK_ROW,
@@ -51,7 +52,7 @@ def main() -> int:
     excluded = {p.strip() for p in args.exclude_projects.split(",") if p.strip()}
     linter = Linter(Config(), calibrate=False)
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    stories: dict[str, list[int]] = {row: [0, 0] for row in (*STORY_ROWS, SUGGESTED_ROW, SUGGESTED_TASK_ROW, REQUEST_ROW)}
+    stories: dict[str, list[int]] = {row: [0, 0] for row in (*STORY_ROWS, SUGGESTED_ROW, SUGGESTED_TASK_ROW, REQUEST_ROW, REQUEST_TWO_ROW)}
     projects: set[str] = set()
     earlier_corpora: list[str] = []
     earlier_projects = 0
@@ -104,7 +105,8 @@ def main() -> int:
         "# Stories with HOW findings, by how many sentences carry them (one, two, three or more),",
         f"# one term in one sentence that only suggests or states it ({SUGGESTED_ROW}; {SUGGESTED_TASK_ROW} where",
         "# the title orders work),",
-        f"# and feature requests in the asker's words, outside criteria ({REQUEST_ROW}): [stories, prescribing].",
+        f"# and feature requests in the asker's words, outside criteria ({REQUEST_ROW}; {REQUEST_TWO_ROW} where two or more",
+        "# sentences carry it): [stories, prescribing].",
         "[stories]",
         *(f'"{name}" = [{n}, {ok}]' for name, (n, ok) in stories.items()),
         "",

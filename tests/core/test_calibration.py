@@ -333,6 +333,29 @@ def test_a_feature_request_in_the_askers_words_takes_its_own_row() -> None:
     assert old.story_cap(1, True) == old.story_cap(1)
 
 
+def test_a_feature_request_whose_build_two_sentences_carry_takes_the_finer_row() -> None:
+    """An asker who names the file to change and then the check to add in it proposes the
+    build: two or more sentences of HOW in a feature request take their own row, and where a
+    calibration has none, the feature-request row answers (not the plain sentence rows)."""
+    rows = {"single": (100, 90), "two": (100, 90), "several": (100, 95), "feature-request": (40, 10)}
+    finer = Calibration({}, {**rows, "feature-request-two": (40, 36)})
+    assert story_row(1, True) == "feature-request" and story_row(2, True) == story_row(5, True) == "feature-request-two"
+    assert finer.story_cap(1, True) == Calibration({}, rows).story_cap(1, True) < 0.5
+    assert finer.story_cap(2, True) == finer.story_cap(3, True) > 0.8
+    older = Calibration({}, rows)  # counted before the finer row: the request row, not "two"
+    assert older.story_cap(2, True) == older.story_cap(1, True) < 0.5 < older.story_cap(2)
+    # end to end: the form's solution names the file, then the check to add in it
+    linter = Linter(Config(min_confidence=0.0))
+    linter.calibration = Calibration({("code_structure", c): (200, 190) for c in ("imperative", "title-imperative")},
+                                     finer.stories)
+    form = "**Describe the solution you'd like**\n\n"
+    one = form + "Add a length check to `bech32.cpp`."
+    two = one + " Then add a case for short strings to `bech32.cpp` as well."
+    caps = [max(f.confidence for f in linter.lint(Story(id="S-1", title="Short strings", body=body)).findings
+                if f.category == "code_structure") for body in (one, two)]
+    assert caps[0] < 0.5 < 0.8 < caps[1]
+
+
 def test_one_suggested_term_takes_its_own_row_and_an_order_or_a_second_term_leaves_it() -> None:
     """'We could build the page with React' is as often a writer thinking aloud as a decision:
     one term in one sentence that only suggests it is capped by its own row's precision."""
