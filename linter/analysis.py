@@ -73,9 +73,11 @@ _PLAN_RE = lazy(
     # the team's need of a thing to build: "we need a task that moves the data to X"
     r"we (?:need|require) (?:an?|some|new) (?:\w+ )?(?:task|tool|job|script|service|way|mechanism|process|module|component|library|migration|endpoint)|"
     r"we (?:want|would like|'d like) to (?:be able to )?(?:add|implement|use|create|build|introduce|expose|replace|store|switch|migrate|refactor|rewrite|extend|move)|"
-    r"i(?:'ll| will| should| need to| have to| must| propose| suggest| plan to|"
+    r"i(?:'ll| will| should| need to| have to| must| propose| suggest| plan to|(?:'d| would) (?:plan to|propose|suggest|recommend)|"
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"
-    r"(?:the|my|our|a|one)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
+    r"(?:the|my|our|an?|one|another)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
+    # the next option, its noun left out: "one option is to X; another would be to Y"
+    r"another(?:\s+one)?\s+(?:would|could|might|may)\s+be\s+to|"
     r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be)|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:|(?:i|we) proposed|"
@@ -618,7 +620,9 @@ _NOT_AN_ORDER_RE = lazy(
 # A question asks; only one that proposes ("how about we ...", "should we ...") directs.
 _PROPOSING_QUESTION_RE = lazy(
     r"\b(?:how|what) about\b|\bwhy not\b|\b(?:should|shall|could|can|would|must) (?:we|you|the team)\b"
-    r"|\bwould it (?:be|make)\b|\bis it (?:possible|worth)\b|\bwhat if we\b",
+    r"|\bwould it (?:be|make)\b|\bis it (?:possible|worth)\b|\bwhat if we\b"
+    # "Maybe we can use X for it?" (not "Maybe we can see the totals somewhere?")
+    r"|\b(?:maybe|perhaps) (?:we|you|the team) (?:can|could|should) (?:also |just |simply )?" + _PROPOSED_BUILD + r"\b",
     re.IGNORECASE,
 )
 # The reporter's side, not the team's plan: the burden today ("Currently, we have to ...",
@@ -663,7 +667,7 @@ DOCS_WORK_RE = lazy(
 
 
 _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "have", "ought", "be"})
-_PLAN_WORDS = frozenset({"we", "i", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
+_PLAN_WORDS = frozenset({"we", "i", "another", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
                          "better", "nicer", "cleaner", "preferable", "patch", "pr", "changeset", "commit", "merge",
                          "pull", "about", "why", "option", "way", "alternative"})  # fmt: skip

@@ -428,6 +428,24 @@ def test_a_polite_proposal_is_a_plan_not_the_users_want() -> None:
     assert s.user_clause and not s.plan
 
 
+@pytest.mark.parametrize(
+    ("text", "plan"),
+    [
+        ("An idea would be to fire the callbacks in the existing switch statement.", True),
+        ("One option is to run them on the CI machines; another would be to run them in a VM.", True),
+        ("I'd plan to do this by adding a new op builder in the delegate.", True),
+        ("I would suggest changing the default to four threads.", True),
+        ("Maybe we can use a job queue for it?", True),
+        # a want, a question about the product, an idea the user had of the product
+        ("I would like to see the totals per month.", False),
+        ("Maybe we can see the totals somewhere?", False),
+        ("An idea of the totals per month helps me plan.", False),
+    ],
+)
+def test_an_option_or_a_plan_put_forward_in_any_form_is_a_plan(text: str, plan: bool) -> None:
+    assert any(s.plan for s in sentences(text)[1:]) is plan, text
+
+
 def test_an_order_to_add_a_capability_states_behaviour() -> None:
     s = sentences("Add the ability to export boards as images.")[1]
     assert s.behaviour and not s.directive
