@@ -207,25 +207,38 @@ _PART_LINE_RE = lazy(r"[ \t]*+(?:#{1,6}[ \t]|h[1-6]\.[ \t]|\*\*[^*\n]{1,100}\*\*
 
 
 def _mask_checklists(text: str) -> str:
-    """`text` with a form's process checklist blanked (see `_ATTESTS_RE`, `_GATE_LINE_RE`)."""
+    """`text` with a form's process checklist blanked: a run of boxes (with the indented lines
+    that continue them, blank lines between them) under a gate line, or in which one box attests
+    (see `_ATTESTS_RE`, `_GATE_LINE_RE`): the form's other boxes stand with it."""
     lines = text.split("\n")
-    gate = blanking = changed = False
+    gate = form = changed = False
+    run: list[int] = []  # the lines of the current run of boxes
+
+    def close() -> None:
+        nonlocal changed
+        if form:
+            for k in run:
+                lines[k] = " " * len(lines[k])
+            changed = True
+        run.clear()
+
     for i, line in enumerate(lines):
         box = _CHECKBOX_LINE_RE.match(line)
         if box is not None:
-            blanking = gate or _ATTESTS_RE.match(line, box.end()) is not None
+            run.append(i)
+            form = form or gate or _ATTESTS_RE.match(line, box.end()) is not None
         elif not line.strip():
-            blanking = False
-            continue
-        elif not (blanking and line[:1] in " \t"):  # not a line that continues a blanked box
-            blanking = False
+            continue  # a blank line between two boxes keeps their run
+        elif run and run[-1] == i - 1 and line[:1] in " \t":
+            run.append(i)  # a line that continues the box above
+        else:
+            close()
+            form = False
             if len(line) <= 120 and _GATE_LINE_RE.search(line):
                 gate = True
             elif _PART_LINE_RE.match(line):
                 gate = False
-        if blanking:
-            lines[i] = " " * len(line)
-            changed = True
+    close()
     return "\n".join(lines) if changed else text
 
 

@@ -294,10 +294,12 @@ def test_a_forms_process_checklist_is_masked() -> None:
     ],
 )
 def test_a_box_the_writer_ticks_for_the_submission_is_masked(box: str, masked: bool) -> None:
-    body = f"Export orders.\n\n- [ ] {box}\n- [x] Orders export to PDF\n"
+    """... with the other boxes of its run (the form's checklist), not a list after it."""
+    body = f"Export orders.\n\n- [ ] {box}\n- [x] The change is on the release branch\n\nCriteria:\n- [ ] Orders export to PDF\n"
     p = parse(Story(id="1", title="t", body=body))
     assert (box not in p.masked_body) is masked
-    assert "Orders export to PDF" in p.masked_body  # no gate above: only the writer's own box goes
+    assert ("release branch" not in p.masked_body) is masked
+    assert "Orders export to PDF" in p.masked_body
 
 
 def test_a_checklist_gate_ends_at_the_next_heading() -> None:
