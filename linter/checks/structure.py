@@ -35,6 +35,14 @@ _WHY_HEADING = (
 )
 
 
+# A form's heading that asks for the why ("Is your feature request related to a problem? Please
+# describe.", "Describe the feature and motivation", "Who will benefit with this feature?"): a
+# sentence under it, of a few words and no order, is the asker's problem or motivation in their
+# own terms (a bare "Problem" or "Why" heading a team writes itself still needs people or value).
+_ASKS_WHY_RE = lazy(r"related to a problem|\bmotivation\b|who will benefit", re.IGNORECASE)
+_ANSWER_WORDS = 6
+
+
 @cache
 def _why_heading_re() -> re.Pattern[str]:
     """English's why-headings and the other languages' (rules/languages.toml), on first need."""
@@ -267,6 +275,8 @@ class OutcomeCheck(Check):
                 return
             if len(s.lowered) >= 3 and self._people(s.lowered):
                 return
+            if len(s.lowered) >= _ANSWER_WORDS and _ASKS_WHY_RE.search(s.heading):
+                return  # the form asked for the problem or the motivation, and got an answer
         yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
 
 
