@@ -95,12 +95,27 @@ _PROMPT_AFTER = lazy(r"[\s*_:\xa0]*+(?:\.\.\.|…|<[a-z][^<>\n]{0,40}+>)")
 _PROMPT_IN = lazy(r"<[a-z][^<>\n]{0,40}+>|\.\.\.|…")
 
 
+# A form's question as its heading or bold line ("**Who will benefit with this feature?**",
+# "### What is the motivation / use case for changing the behavior?"): the form asks it of
+# every writer, whether or not they answer.
+_QUESTION_LINE = lazy(r"[ \t>]*+(?:#{1,6}[ \t]++|\*\*|__)[^\n]{0,200}?\?[ \t*_:]*+(?:\n|\Z)")
+
+
+def _in_question_line(text: str, at: int) -> bool:
+    start = text.rfind("\n", 0, at) + 1
+    return _QUESTION_LINE.match(text, start) is not None
+
+
 def _stated(pattern: Regex, text: str) -> bool:
     """An outcome phrase that someone filled in, not a template's prompt left as it was."""
     m = pattern.search(text)  # the first match settles nearly every story; finditer costs more
     rest = plain(pattern)  # after it, `re` alone: RE2 would read the whole text again per match
     while m is not None:
-        if _PROMPT_AFTER.match(text, m.end()) is None and _PROMPT_IN.search(m.group(0)) is None:
+        if (
+            _PROMPT_AFTER.match(text, m.end()) is None
+            and _PROMPT_IN.search(m.group(0)) is None
+            and not _in_question_line(text, m.start())
+        ):
             return True
         m = rest.search(text, max(m.end(), m.start() + 1))
     return False
