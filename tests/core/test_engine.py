@@ -481,3 +481,19 @@ def test_a_pull_request_forms_checklist_prescribes_nothing() -> None:
     # the same sentences as the writer's own text are read as they always were
     plain = body.replace("- [x] ", "").replace("### Pull request readiness checklist", "### Notes")
     assert how(Story(id="1", title="Add zoom factor to the calibration tool", body=plain))
+
+
+def test_the_engine_fills_every_field_of_a_finding_in_its_place() -> None:
+    """`Linter._finding` passes a Finding's fields by position (keywords cost a dict a finding):
+    each value must land in its own field, the url, author and project of the story too."""
+    story = Story(id="S-9", key="ACME-9", title="Cache the quotes", url="https://tracker.example/ACME-9",
+                  author=Author(name="Ada", login="ada"), project="acme",
+                  body="Intro line.\nWe should store the quotes in Redis for an hour.")  # fmt: skip
+    found = [f for f in Linter().lint(story).findings if f.rule.startswith("TC")]
+    assert found, "a technology finding"
+    f = found[0]
+    assert (f.story, f.field, f.url, f.author, f.project) == ("ACME-9", "body", story.url, "Ada", "acme")
+    assert story.body[f.offset : f.offset + f.length] == "Redis" and (f.line, f.column) == (2, 31)
+    assert (f.end_line, f.end_column) == (2, 36) and f.category == "technology" and f.name
+    assert "Redis" in f.message and f.excerpt == "We should store the quotes in Redis for an hour."
+    assert f.severity in ("warning", "info") and 0 < f.confidence <= 1 and f.suggestion
