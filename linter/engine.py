@@ -29,7 +29,7 @@ from .calibration import (
 )
 from .calibration import bundled as bundled_calibration
 from .checks._prefilter import Prefilter
-from .checks.base import Hit
+from .checks.base import Check, Hit
 from .config import Config
 from .domain import Candidates, evidence_in, normalise, variants
 from .errors import ConfigError, NoRuleError
@@ -121,6 +121,8 @@ class Linter:
             for r in self.rules
             if not r.check.idle
         ]
+        # each such rule's `Check.quiet`, where its kind has one (None: it always runs)
+        self._quiet = [r.check.quiet if type(r.check).quiet is not Check.quiet else None for r, _ in self._calibrated]
         self._severity = self._severity_overrides()
         self.domain: dict[str, frozenset[str]] = {}
         self.use_domain(domain or {})
@@ -269,8 +271,8 @@ class Linter:
         classes: dict[int, tuple[str, str]] = {}  # id(sentence) -> (its evidence class, its key)
         spots: set[tuple[str, int]] = set()
         places: set[str] = set()
-        for rule, calibrated in self._calibrated:
-            if ignored and rule.code in ignored:
+        for (rule, calibrated), quiet in zip(self._calibrated, self._quiet, strict=True):
+            if (ignored and rule.code in ignored) or (quiet is not None and quiet(analysis)):
                 continue
             for hit in rule.check.run(analysis):
                 if calibrated:

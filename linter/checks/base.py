@@ -91,6 +91,12 @@ class Check:
         """The check can find nothing in any story (no terms configured; the engine's own)."""
         return False
 
+    def quiet(self, a: Analysis) -> bool:
+        """What the story's one scan (or its words) showed already says the check finds nothing
+        in it: the engine then does not call `run` (making and finishing its generator, for
+        some thirty rules a story, cost more than most of them do to return)."""
+        return False
+
     def scanned(self) -> list[tuple[str, bool]]:
         """(pattern, ignore case) of each expression this check asks `Analysis.may_match` about."""
         return [self._quick_key] if self._quick_key else []

@@ -192,11 +192,14 @@ class IdentifierCheck(Check):
             return False
         return any(shape.match(w) for shape in shapes)
 
+    def quiet(self, a: Analysis) -> bool:
+        return not self.worth_running(a) or (
+            not a.parsed.code_spans and not a.shared(id(_MAYBE_CODE), lambda: _maybe_code(a))
+        )
+
     def run(self, a: Analysis) -> Iterator[Hit]:
         found = 0
-        if not self.worth_running(a):
-            return
-        if not a.parsed.code_spans and not a.shared(id(_MAYBE_CODE), lambda: _maybe_code(a)):
+        if self.quiet(a):
             return
         for s in a.sentences:
             if not s.code_like and not a.spans_in(s):

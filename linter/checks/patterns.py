@@ -87,12 +87,17 @@ class PatternCheck(Check):
             return False
         return not (self.unless and self.unless.occurs(s))
 
+    def quiet(self, a: Analysis) -> bool:
+        if not a.scanned_for(self.key):
+            return False
+        others = self._others.key if self._others is not None else None
+        return not a.may_match(self.key) and (others is None or not a.may_match(others))  # no field can match
+
     def run(self, a: Analysis) -> Iterator[Hit]:
         others = self._others.key if self._others is not None else None
-        if a.scanned_for(self.key):
-            if not a.may_match(self.key) and (others is None or not a.may_match(others)):
-                return  # the one scan says no field can match
-        elif not self.worth_running(a):
+        if self.quiet(a):
+            return  # the one scan says no field can match
+        if not a.scanned_for(self.key) and not self.worth_running(a):
             return
         found = 0
         p = a.parsed

@@ -103,6 +103,10 @@ class TermCheck(Check):
     def _may_hold(self, s: SentenceInfo) -> bool:
         return not (self.title_only and s.field != "title") and not (self.exclude_titles and s.field == "title")
 
+    def quiet(self, a: Analysis) -> bool:
+        # no heading to read, and none of the story's words starts one of the terms (`run`)
+        return not self.headings and self.terms.first_words.isdisjoint(a.vocab if self.scan is None else self.scan.starts(a))
+
     def run(self, a: Analysis) -> Iterator[Hit]:
         found = 0
         # the body spans of the sections reported by their heading: a term in one of their

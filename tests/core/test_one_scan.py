@@ -8,11 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from storylint.analysis import analyse
 from storylint.checks._prefilter import Prefilter, relax
+from storylint.checks.patterns import PatternCheck
 from storylint.config import config_from_dict
 from storylint.engine import SCAN_AFTER, Linter
 from storylint.fastre import re2_agrees
 from storylint.model import Story
+from storylint.parse import parse
+from tests.core.spies import count_calls
 from tests.stories import case_stories
 
 
@@ -275,3 +279,27 @@ def test_the_scan_leaves_every_analysis_answer_as_it_was(title: str, body: str) 
     assert [(s.code_like, s.docs_work) for s in scanned.sentences] == [(s.code_like, s.docs_work) for s in alone.sentences]
     body_text = alone.parsed.masked_body
     assert _given_when_then(body_text, scanned) == _given_when_then(body_text, alone)
+
+
+@pytest.mark.parametrize("select", [None, ["ALL"]])
+def test_a_quiet_check_finds_nothing_in_the_story(select: list[str] | None) -> None:
+    """`Check.quiet` lets the engine skip a rule's `run`: it may say so only of a story in which
+    the rule finds nothing (else a finding would go missing), and it says so often."""
+    linter, _ = _linters({"select": select} if select else {})
+    quiet_kinds: dict[str, int] = {}
+    for row in case_stories():
+        story = Story.model_validate(row)
+        analysis = analyse(parse(linter.bounded(story)), linter.accepted)
+        analysis.prefiltered(linter.prefilter.known, linter.prefilter.scan(analysis.all_text()))
+        for rule, _ in linter._calibrated:
+            if rule.check.quiet(analysis):
+                assert list(rule.check.run(analysis)) == [], (rule.code, story.title)
+                quiet_kinds[rule.check.kind] = quiet_kinds.get(rule.check.kind, 0) + 1
+    assert {"pattern", "terms", "identifiers"} <= {kind for kind, n in quiet_kinds.items() if n > 100}
+
+
+def test_the_engine_does_not_run_a_rule_its_check_calls_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    linter, _ = _linters({})
+    runs = count_calls(monkeypatch, PatternCheck, "run")
+    result = linter.lint(Story(id="S-1", title="Export my orders", body="As a shopper I want to export my orders so that I can share them."))
+    assert result.findings and runs == []  # (the rules still report what the story lacks)
