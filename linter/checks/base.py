@@ -115,32 +115,36 @@ class Check:
         """The context gate shared by the HOW checks."""
         if s.section in self.skip_sections:
             return False
-        if s.asks:
+        f = s.flags  # (read once: each of the sentence's properties reads them again)
+        if f.asks:
             return False  # a question names what it asks about; it orders nothing
-        if self.category in _NAMES_CODE and s.docs_work:
+        if self.category in _NAMES_CODE and f.docs_work:
             return False  # documenting code names and endpoints is not prescribing them
-        if s.user_clause and not s.system_want:
+        if f.user_clause and not f.system_want:
             if self.user_clause == "skip":
                 return False
-            if self.user_clause == "technical-role" and not s.technical_role:
+            if self.user_clause == "technical-role" and not f.technical_role:
                 return False
             if self.user_clause == "allow":
                 return True  # the want itself is the requirement ("I want my files stored in S3")
-        if self.context == "any":
+        context = self.context
+        if context == "any":
             return True
-        if self.context == "directive-or-title":
+        # `SentenceInfo.directive`
+        directive = f.imperative or f.modal or f.plan or s.section == SEC_PROPOSAL
+        if context == "directive-or-title":
             # a title names the work ("Endpoint returning the current user"); the body's
             # statements only mention what the product already has
-            return s.directive or s.field == "title"
-        if self.context == "strong-directive":
-            return s.directive and (s.imperative or s.plan)
-        if self.context == "requirement":
-            return s.requirement
-        if self.context == "instruction":
+            return directive or s.field == "title"
+        if context == "strong-directive":
+            return directive and (f.imperative or f.plan)
+        if context == "requirement":
+            return directive or s.section == SEC_AC  # `SentenceInfo.requirement`
+        if context == "instruction":
             # an order: to build ("Use a modal"), or to behave ("Show X in a modal"); not a
             # modal about what exists ("the drop-downs need to close")
-            return s.imperative or s.behaviour or s.plan or s.section == SEC_PROPOSAL
-        return s.directive
+            return f.imperative or f.behaviour or f.plan or s.section == SEC_PROPOSAL
+        return directive
 
 
 #: Categories whose findings name parts of the code, which documentation work names too.

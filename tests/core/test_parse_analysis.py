@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from storylint.analysis import analyse
@@ -629,3 +631,46 @@ def test_an_option_or_a_fix_put_forward_is_a_plan() -> None:
                  "The only way is to restart the server.", "It can only be resolved by restarting the brokers."):  # fmt: skip
         assert not sentences(body)[-1].plan, body
     assert sentences("It could be addressed by adding a cache.")[-1].plan
+
+
+def _applies_by_properties(check: Any, s: Any) -> bool:
+    """`Check.sentence_applies` as written with the sentence's properties (what it reads from
+    the flags at once must give the same answer)."""
+    if s.section in check.skip_sections or s.asks:
+        return False
+    if check.category in ("code_structure", "api_contract") and s.docs_work:
+        return False
+    if s.user_clause and not s.system_want:
+        if check.user_clause == "skip" or (check.user_clause == "technical-role" and not s.technical_role):
+            return False
+        if check.user_clause == "allow":
+            return True
+    return {
+        "any": True,
+        "directive-or-title": s.directive or s.field == "title",
+        "strong-directive": s.directive and (s.imperative or s.plan),
+        "requirement": s.requirement,
+        "instruction": s.imperative or s.behaviour or s.plan or s.section == SEC_PROPOSAL,
+        "directive": s.directive,
+    }[check.context]
+
+
+def test_a_rule_applies_to_a_sentence_as_its_properties_say() -> None:
+    from storylint.checks.base import _NAMES_CODE
+    from storylint.config import config_from_dict
+    from storylint.engine import Linter
+    from storylint.model import Story
+    from tests.stories import case_stories
+
+    assert set(_NAMES_CODE) == {"code_structure", "api_contract"}
+    linter = Linter(config_from_dict({"select": ["ALL"]}, source="test"))
+    checks = [r.check for r in linter.rules if not r.check.idle]
+    contexts = {c.context for c in checks}
+    assert contexts >= {"any", "directive", "requirement", "instruction"}, contexts
+    told = 0
+    for row in case_stories(copies=1):
+        for s in analyse(parse(Story.model_validate(row))).sentences:
+            for check in checks:
+                assert check.sentence_applies(s) == _applies_by_properties(check, s), (check.context, s.text)
+                told += 1
+    assert told > 10_000
