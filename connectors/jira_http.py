@@ -59,21 +59,26 @@ def seraph_hook(response: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def deep_json_hook(response: Any, *args: Any, **kwargs: Any) -> Any:
-    """A requests response hook: `response.json()` that parses any nesting depth.
+    """A requests response hook: `response.json()` that parses any nesting depth and any
+    integer.
 
     The `jira` library parses every answer with ``response.json()``, which raises
-    `RecursionError` on ADF a few hundred lists deep (a description or a comment), and that
-    would end the run. This one falls back to :func:`storylint.formats.deepjson.loads`.
+    `RecursionError` on ADF a few hundred lists deep (a description or a comment), and a
+    ValueError on an integer of more than 4,300 digits (in a field or an ADF attribute):
+    either cost a whole search page, every issue on it. This one falls back to
+    :func:`storylint.formats.deepjson.loads`, which keeps such an integer as its digits.
     """
     plain = response.json
 
     def parse_json(**kw: Any) -> Any:
         try:
             return plain(**kw)
-        except RecursionError:
-            from storylint.formats.deepjson import loads
+        except (RecursionError, ValueError) as exc:
+            from storylint.formats import deepjson
 
-            return loads(response.text)
+            if isinstance(exc, ValueError) and not deepjson.too_long_integer(exc):
+                raise
+            return deepjson.loads(response.text, long_ints=True)
 
     response.json = parse_json
     return response

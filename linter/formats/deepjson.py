@@ -37,16 +37,31 @@ class TooDeep(ValueError):
     """The JSON nests deeper than the caller's `limit`."""
 
 
-def loads(text: str, *, max_depth: int = MAX_DEPTH, limit: int | None = None) -> Any:
+def loads(text: str, *, max_depth: int = MAX_DEPTH, limit: int | None = None, long_ints: bool = False) -> Any:
     """`json.loads(text)`, but any depth up to `limit` parses (deep parts flattened).
 
+    `long_ints`: an integer longer than Python converts (its 4,300-digit guard) is kept as
+    its digits, a string, instead of failing the whole document.
     Errors are ValueErrors: :class:`json.JSONDecodeError` as from `json.loads`, or TooDeep.
     """
+    parse_int = _int_or_digits if long_ints else int
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=parse_int)
     except RecursionError:
         pass
-    return _cap(_parse(text, limit), max_depth)
+    return _cap(_parse(text, limit, parse_int), max_depth)
+
+
+def _int_or_digits(digits: str) -> int | str:
+    try:
+        return int(digits)
+    except ValueError:  # more digits than `sys.get_int_max_str_digits()` allows
+        return digits
+
+
+def too_long_integer(exc: BaseException) -> bool:
+    """`exc` is the guard's refusal of an over-long integer, not a syntax error."""
+    return isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) and "digits" in str(exc)
 
 
 def _error(message: str, text: str, pos: int) -> json.JSONDecodeError:
@@ -64,7 +79,7 @@ def _key(text: str, pos: int) -> tuple[str, int]:
     return key, _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
 
 
-def _parse(text: str, limit: int | None = None) -> Any:
+def _parse(text: str, limit: int | None = None, parse_int: Callable[[str], Any] = int) -> Any:
     """The whole document, with an explicit stack instead of recursion."""
     ws = _WS.match
     stack: list[dict[str, Any] | list[Any]] = []
@@ -97,7 +112,7 @@ def _parse(text: str, limit: int | None = None) -> Any:
             number = _NUMBER.match(text, pos)
             if number is not None:
                 whole, frac, exp = number.groups()
-                value = float(whole + (frac or "") + (exp or "")) if frac or exp else int(whole)
+                value = float(whole + (frac or "") + (exp or "")) if frac or exp else parse_int(whole)
                 pos = number.end()
             else:
                 name = next((c for c in _CONSTANTS if text.startswith(c, pos)), None)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakejira import FakeJira, adf_doc, deep_adf
+from fakejira import FakeJira, RawJSON, adf_doc, deep_adf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jira_helpers import Sleeps, StubLinter, connector_for
@@ -120,3 +120,35 @@ def test_deep_parts_become_a_paragraph_of_their_text() -> None:
     assert _depth_and_texts(deepjson.loads("[" * 2000 + "]" * 2000, max_depth=5))[0] <= 5 + 4
     with pytest.raises(deepjson.TooDeep):
         deepjson.loads("[" * 2000 + "]" * 2000, limit=1500)
+
+
+def _long_int_adf(text: str) -> RawJSON:
+    """An ADF document with an attribute of 5,000 digits (past Python's int conversion guard)."""
+    para = json.dumps({"type": "paragraph", "content": [{"type": "text", "text": text}]})
+    return RawJSON(f'{{"version": 1, "type": "doc", "attrs": {{"n": {"9" * 5000}}}, "content": [{para}]}}')
+
+
+def test_an_integer_too_long_for_python_costs_no_search_page(cloud: FakeJira) -> None:
+    """The issue with it and the others on its page are read and linted (it used to end the
+    search: eight retries, then the page lost)."""
+    cloud.add_issue("PAY-1", "Long", _long_int_adf("Store it in PostgreSQL"), reporter="u1")
+    cloud.add_issue("PAY-2", "Flat", adf_doc("Use React"), reporter="u1")
+    linter = StubLinter()
+    outcome = run_jira(connector_for(cloud, Sleeps()), linter)
+    assert outcome.report.errors == []
+    assert sorted(linter.linted) == ["PAY-1", "PAY-2"]
+    assert {f.story: f.excerpt for f in outcome.report.findings} == {"PAY-1": "PostgreSQL", "PAY-2": "React"}
+
+
+def test_long_integers_are_kept_as_digits_only_when_asked() -> None:
+    text = '{"n": ' + "7" * 5000 + ', "m": 12}'
+    assert deepjson.loads(text, long_ints=True) == {"n": "7" * 5000, "m": 12}
+    with pytest.raises(ValueError, match="digits") as raised:
+        deepjson.loads(text)
+    assert deepjson.too_long_integer(raised.value)
+    assert not deepjson.too_long_integer(json.JSONDecodeError("Expecting value", "x", 0))
+    deep = "[" * 1500 + "7" * 5000 + "]" * 1500  # past the recursion limit too: the iterative parser
+    flat = deepjson.loads(deep, long_ints=True, max_depth=2000)
+    for _ in range(1500):
+        flat = flat[0]
+    assert flat == "7" * 5000
