@@ -206,6 +206,18 @@ _GATE_LINE_RE = lazy(
 _PART_LINE_RE = lazy(r"[ \t]*+(?:#{1,6}[ \t]|h[1-6]\.[ \t]|\*\*[^*\n]{1,100}\*\*[ \t]*+:?[ \t]*+$|[^\n]{1,60}:[ \t]*+$)")
 
 
+def _gate_line(line: str) -> bool:
+    """`line` names a process gate and stands as a form's label for what follows (a heading,
+    a bold line, a line ending with a colon, a few words with no sentence end): not "I want to
+    review my cart before submitting the order.", the story's own sentence."""
+    if len(line) > 120 or _GATE_LINE_RE.search(line) is None:
+        return False
+    bare = line.rstrip()
+    return bool(
+        _PART_LINE_RE.match(line) or bare.endswith(":") or (len(bare.split()) <= 8 and not bare.endswith((".", "!", "?")))
+    )
+
+
 def _mask_checklists(text: str) -> str:
     """`text` with a form's process checklist blanked: a run of boxes (with the indented lines
     that continue them, blank lines between them) under a gate line, or in which one box attests
@@ -234,7 +246,7 @@ def _mask_checklists(text: str) -> str:
         else:
             close()
             form = False
-            if len(line) <= 120 and _GATE_LINE_RE.search(line):
+            if _gate_line(line):
                 gate = True
             elif _PART_LINE_RE.match(line):
                 gate = False

@@ -310,6 +310,25 @@ def test_a_checklist_gate_ends_at_the_next_heading() -> None:
     assert "no question" not in p.masked_body and "Add a retry to the upload" in p.masked_body
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "As a shopper I want to review my cart before submitting the order so that I avoid mistakes.",
+        "Reviewers go through the pull request checklist with the author before they approve it.",
+    ],
+)
+def test_a_gate_named_in_the_storys_own_sentence_masks_nothing(line: str) -> None:
+    """A sentence of the story that names a gate is no form's label: the story's own boxes
+    after it stay criteria (and their HOW is still found)."""
+    body = f"{line}\n\n- [ ] The cart lists each product with its price\n- [ ] Store the cart in a Redis hash\n"
+    p = parse(Story(id="1", title="t", body=body))
+    assert p.masked_body == p.body
+    # a label still gates what follows it
+    for label in ("Before submitting:", "Before submitting a pull request, make sure that:", "### Before submitting"):
+        gated = parse(Story(id="1", title="t", body=body.replace(line, label)))
+        assert "Redis" not in gated.masked_body, label
+
+
 def test_jira_wiki_blocks() -> None:
     body = "h2. Acceptance criteria\n* users can pay\n{code:sql}\nSELECT 1\n{code}\n||a||b||\n|1|2|\nuse {{order_id}} here"
     p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
