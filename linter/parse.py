@@ -202,7 +202,8 @@ _GATE_LINE_RE = lazy(
     r"\bbefore (?:you )?(?:submit|submitting|opening|filing|posting)\b",
     re.IGNORECASE,
 )
-# a line that opens another part: a Markdown or wiki heading, a bold line, a short label
+# a line that opens another part: a Markdown or wiki heading, a bold line, a short label (and
+# what `_short_label_heading` reads as one)
 _PART_LINE_RE = lazy(r"[ \t]*+(?:#{1,6}[ \t]|h[1-6]\.[ \t]|\*\*[^*\n]{1,100}\*\*[ \t]*+:?[ \t]*+$|[^\n]{1,60}:[ \t]*+$)")
 
 
@@ -248,8 +249,8 @@ def _mask_checklists(text: str) -> str:
             form = False
             if _gate_line(line):
                 gate = True
-            elif _PART_LINE_RE.match(line):
-                gate = False
+            elif _PART_LINE_RE.match(line) or _short_label_heading(line):
+                gate = False  # (the parser's label headings too: "*Acceptance criteria*" in Jira wiki)
     close()
     return "\n".join(lines) if changed else text
 

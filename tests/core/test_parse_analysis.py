@@ -329,6 +329,24 @@ def test_a_gate_named_in_the_storys_own_sentence_masks_nothing(line: str) -> Non
         assert "Redis" not in gated.masked_body, label
 
 
+@pytest.mark.parametrize(
+    ("heading", "fmt"),
+    [
+        ("*Acceptance Criteria*", BodyFormat.JIRA_WIKI),  # bold in Jira wiki
+        ("Acceptance Criteria", BodyFormat.MARKDOWN),  # a label alone on its line
+        ("Acceptance Criteria", BodyFormat.JIRA_WIKI),
+    ],
+)
+def test_a_checklist_gate_ends_at_a_label_heading(heading: str, fmt: BodyFormat) -> None:
+    """The criteria heading the parser reads ends a gate's reach as a Markdown heading does."""
+    dor = "*Definition of Ready*" if fmt == BodyFormat.JIRA_WIKI else "Definition of Ready"
+    body = (f"As a user I want to export so that I keep records.\n\n{dor}\n* [x] Story estimated\n\n"
+            f"{heading}\n* [ ] The export button writes a CSV file\n* [ ] Store the export in a Redis hash\n")
+    p = parse(Story(id="1", title="t", body=body, body_format=fmt))
+    assert "Story estimated" not in p.masked_body
+    assert "The export button writes a CSV file" in p.masked_body and "Redis hash" in p.masked_body
+
+
 def test_jira_wiki_blocks() -> None:
     body = "h2. Acceptance criteria\n* users can pay\n{code:sql}\nSELECT 1\n{code}\n||a||b||\n|1|2|\nuse {{order_id}} here"
     p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
