@@ -222,9 +222,12 @@ def _gate_line(line: str) -> bool:
 def _mask_checklists(text: str) -> str:
     """`text` with a form's process checklist blanked: a run of boxes (with the indented lines
     that continue them, blank lines between them) under a gate line, or in which one box attests
-    (see `_ATTESTS_RE`, `_GATE_LINE_RE`): the form's other boxes stand with it."""
+    (see `_ATTESTS_RE`, `_GATE_LINE_RE`): the form's other boxes stand with it. Under an
+    acceptance-criteria heading a box in the first person is the user's criterion ("I have
+    items in my cart and see the total"), not the writer's attestation."""
     lines = text.split("\n")
     gate = form = changed = False
+    criteria = False  # under an acceptance-criteria heading: "[ ] I am on the orders page ..." is one
     run: list[int] = []  # the lines of the current run of boxes
 
     def close() -> None:
@@ -239,7 +242,7 @@ def _mask_checklists(text: str) -> str:
         box = _CHECKBOX_LINE_RE.match(line)
         if box is not None:
             run.append(i)
-            form = form or gate or _ATTESTS_RE.match(line, box.end()) is not None
+            form = form or gate or (not criteria and _ATTESTS_RE.match(line, box.end()) is not None)
         elif not line.strip():
             continue  # a blank line between two boxes keeps their run
         elif run and run[-1] == i - 1 and line[:1] in " \t":
@@ -248,9 +251,11 @@ def _mask_checklists(text: str) -> str:
             close()
             form = False
             if _gate_line(line):
-                gate = True
+                gate, criteria = True, False
             elif _PART_LINE_RE.match(line) or _short_label_heading(line):
                 gate = False  # (the parser's label headings too: "*Acceptance criteria*" in Jira wiki)
+                wm = _WIKI_HEADING_RE.match(line)
+                criteria = classify_section(line[wm.end() if wm else 0 :].strip(" #*_:\t")) == SEC_AC
     close()
     return "\n".join(lines) if changed else text
 

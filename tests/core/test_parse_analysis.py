@@ -347,6 +347,27 @@ def test_a_checklist_gate_ends_at_a_label_heading(heading: str, fmt: BodyFormat)
     assert "The export button writes a CSV file" in p.masked_body and "Redis hash" in p.masked_body
 
 
+@pytest.mark.parametrize(
+    ("heading", "fmt"),
+    [
+        ("## Acceptance criteria", BodyFormat.MARKDOWN),
+        ("Acceptance criteria:", BodyFormat.MARKDOWN),
+        ("h3. Acceptance Criteria", BodyFormat.JIRA_WIKI),
+    ],
+)
+def test_a_first_person_box_under_acceptance_criteria_stays_a_criterion(heading: str, fmt: BodyFormat) -> None:
+    """'I am on the orders page', 'I have items in my cart' are a user's steps in criteria, not
+    a writer attesting to a form; under another heading the same box still attests."""
+    body = (f"As a shopper I want an export so that I keep records.\n\n{heading}\n"
+            "- [ ] I am on the orders page and see an Export button\n"
+            "- [ ] I have two orders and the export holds both\n"
+            "- [ ] The export is written by a new OrderCsvWriter class\n")
+    p = parse(Story(id="1", title="t", body=body, body_format=fmt))
+    assert p.masked_body == p.body
+    form = parse(Story(id="1", title="t", body=body.replace(heading, "## Checks"), body_format=fmt))
+    assert "orders page" not in form.masked_body and "OrderCsvWriter" not in form.masked_body
+
+
 def test_jira_wiki_blocks() -> None:
     body = "h2. Acceptance criteria\n* users can pay\n{code:sql}\nSELECT 1\n{code}\n||a||b||\n|1|2|\nuse {{order_id}} here"
     p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
