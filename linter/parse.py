@@ -219,16 +219,18 @@ def _gate_line(line: str) -> bool:
     )
 
 
-def _mask_checklists(text: str) -> str:
+def _mask_checklists(text: str, wiki: bool = False) -> str:
     """`text` with a form's process checklist blanked: a run of boxes (with the indented lines
     that continue them, blank lines between them) under a gate line, or in which one box attests
     (see `_ATTESTS_RE`, `_GATE_LINE_RE`): the form's other boxes stand with it. Under an
     acceptance-criteria heading a box in the first person is the user's criterion ("I have
-    items in my cart and see the total"), not the writer's attestation."""
+    items in my cart and see the total"), not the writer's attestation. A fenced code block
+    (outside Jira wiki, as the parser reads it) is left as it is: a template quoted in it is code."""
     lines = text.split("\n")
     gate = form = changed = False
     criteria = False  # under an acceptance-criteria heading: "[ ] I am on the orders page ..." is one
     run: list[int] = []  # the lines of the current run of boxes
+    fence = ""  # the closing marker of the fenced code block a line is in
 
     def close() -> None:
         nonlocal changed
@@ -239,6 +241,17 @@ def _mask_checklists(text: str) -> str:
         run.clear()
 
     for i, line in enumerate(lines):
+        if fence:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = ""
+            continue
+        fm = None if wiki else _FENCE_RE.match(line)
+        if fm is not None:
+            close()
+            form = False
+            fence = fm.group(1)[0] * len(fm.group(1))
+            continue
         box = _CHECKBOX_LINE_RE.match(line)
         if box is not None:
             run.append(i)
@@ -266,7 +279,7 @@ def mask(text: str, wiki: bool = False) -> str:
     if "<!--" in text:
         text = _COMMENT_RE.sub(_blank, text)
     if "[ ]" in text or "[x]" in text or "[X]" in text:
-        text = _mask_checklists(text)
+        text = _mask_checklists(text, wiki)
     if wiki and "{" in text:
         text = _WIKI_MACRO_RE.sub(_blank, text)
     if "](" in text:

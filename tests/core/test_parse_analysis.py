@@ -368,6 +368,19 @@ def test_a_first_person_box_under_acceptance_criteria_stays_a_criterion(heading:
     assert "orders page" not in form.masked_body and "OrderCsvWriter" not in form.masked_body
 
 
+def test_a_checklist_quoted_in_a_fenced_code_block_is_left_as_it_is() -> None:
+    """A form quoted as code (the template a story asks for) is neither masked nor a gate for
+    the story's own boxes after it."""
+    body = ("As a maintainer I want a pull request template so that contributors run the tests.\n\n"
+            "```markdown\n## Before submitting\n- [ ] I ran the tests\n```\n\n"
+            "- [ ] The template shows up on new pull requests\n- [ ] Store the template in a Redis hash\n")
+    p = parse(Story(id="1", title="t", body=body))
+    assert p.masked_body == p.body
+    # outside the fence the same lines are a form's checklist
+    bare = parse(Story(id="1", title="t", body=body.replace("```markdown\n", "").replace("```\n", "")))
+    assert "I ran the tests" not in bare.masked_body and "Redis hash" not in bare.masked_body
+
+
 def test_jira_wiki_blocks() -> None:
     body = "h2. Acceptance criteria\n* users can pay\n{code:sql}\nSELECT 1\n{code}\n||a||b||\n|1|2|\nuse {{order_id}} here"
     p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
