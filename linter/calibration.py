@@ -349,14 +349,15 @@ class Calibration:
         if not self.stories:
             return None
         overall = _ratio(_sum(self.stories.values()), 0.0, 0.0, fallback=0.8)
-        # a row counted before a finer one existed answers for it
+        # a row counted before a finer one existed answers for it, and so it does where the
+        # finer row counted no story (scripts/calibrate.py writes every row, [0, 0] included)
         rows = (
             story_row(sentences, request, suggested, task),
             story_row(sentences, request, suggested),
             *((REQUEST_ROW,) if request else ()),
             story_row(sentences),
         )
-        cell = next((self.stories[row] for row in rows if row in self.stories), (0, 0))
+        cell = next((self.stories[row] for row in rows if self.stories.get(row, (0, 0))[0]), (0, 0))
         return min(round(_ratio(cell, overall, SMOOTHING, fallback=overall), 2), MAX_CONFIDENCE)
 
     def _measure(self, category: str, evidence: str) -> float:

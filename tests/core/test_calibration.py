@@ -486,6 +486,31 @@ def test_calibrate_extend_adds_new_corpora_to_the_counts_and_refuses_one_counted
     assert calibration.read_text(encoding="utf-8") == text
 
 
+def test_a_row_that_counted_no_story_leaves_the_answer_to_the_row_it_splits(tmp_path: Path) -> None:
+    """scripts/calibrate.py writes every row, those that counted no story as [0, 0]: extending a
+    file counted before 'feature-request-two' existed writes it so, and a two-sentence feature
+    request must still take the feature-request row's measure, not the overall precision."""
+    script = Path(__file__).resolve().parents[2] / "scripts" / "calibrate.py"
+    calibration = tmp_path / "calibration.toml"
+    calibration.write_text(
+        "# Corpora: old.jsonl; 7 projects.\n\n[stories]\n\"single\" = [100, 90]\n\"two\" = [100, 90]\n"
+        "\"several\" = [100, 95]\n\"feature-request\" = [51, 15]\n\n[counts.technology]\n\"imperative\" = [10, 9]\n",
+        encoding="utf-8",
+    )
+    corpus = tmp_path / "new.jsonl"
+    label = {"prescribes": False, "categories": [], "outcome": False, "acceptance_criteria": False}
+    corpus.write_text(json.dumps({"id": "gh:acme/shop:2", "title": "Export orders", "body": "Users can download their orders.", "label": label}) + "\n",
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(corpus), "--extend", "--write", "--file", str(calibration)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    rows = tomllib.loads(calibration.read_text(encoding="utf-8"))["stories"]
+    assert rows["feature-request-two"] == [0, 0]
+    extended = Calibration({}, {name: (n, ok) for name, (n, ok) in rows.items()})
+    assert extended.story_cap(2, True) == extended.story_cap(1, True) < 0.5
+    assert extended.story_cap(1, False, True) == extended.story_cap(1)  # an empty lone-suggestion row too
+
+
 def test_an_error_a_program_printed_makes_a_bug_report() -> None:
     body = "Now and then the nightly job fails, reporting:\n{code}\nRuntimeError: dictionary changed size\n{code}"
     assert is_bug_report("Intermittent fault in the nightly job", body)
