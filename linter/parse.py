@@ -418,7 +418,6 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     para_end = 0
     fence: tuple[str, int, str] | None = None  # (closing marker, content start, lang)
     prev_kind = ""
-    continued = False  # a list item grew after its sentences were taken
 
     def close_paragraph() -> None:
         nonlocal para_start
@@ -567,9 +566,8 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
                 _add(p, TABLE, pos + line.find("|"), line_end, section, heading)
             prev_kind = TABLE
         elif prev_kind == LIST_ITEM and line[:1] in " \t" and p.blocks[-1].kind == LIST_ITEM:
-            # lazy continuation of a list item: its sentences are redone once, at the end
+            # lazy continuation of a list item (its sentences are taken at the end: `_body_spans`)
             p.blocks[-1].end = line_end
-            continued = True
         else:
             if para_start < 0:
                 para_start = pos + (len(line) - len(line.lstrip()))
@@ -581,8 +579,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     close_paragraph()
     if _has_verdict(text):
         _mark_repro_steps(p)
-    if continued:
-        _redo_body_spans(p)
+    _body_spans(p)
 
 
 # How a criteria section is labelled; the short forms ("AC", "COS") only with a colon or alone on a
@@ -628,12 +625,8 @@ def _short_label_heading(line: str) -> bool:
 
 
 def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading: str, **extra: object) -> None:
-    block = Block(kind, "body", start, end, section=section, heading=heading, **extra)  # type: ignore[arg-type]
-    p.blocks.append(block)
-    if kind != CODE:
-        _inline_code(p, "body", start, end)
-        if kind != HEADING:
-            _split_sentences(p, block)
+    """A body block; its sentences and code spans are taken once its blocks are final (`_body_spans`)."""
+    p.blocks.append(Block(kind, "body", start, end, section=section, heading=heading, **extra))  # type: ignore[arg-type]
 
 
 # A log line pasted without a fence: a timestamp, a level, a stack frame.
@@ -761,14 +754,17 @@ def _add_quoted_prose(p: ParsedStory, start: int, end: int, section: str, headin
         pos = stop + 2
 
 
-def _redo_body_spans(p: ParsedStory) -> None:
-    """Recompute the body's sentences and code spans from its final blocks (one pass)."""
-    p.sentences = [s for s in p.sentences if s.field != "body"]
-    p.code_spans = [c for c in p.code_spans if c.field != "body"]
+def _body_spans(p: ParsedStory) -> None:
+    """The body's sentences and code spans, from its final blocks (a list item a lazy line
+    continued has grown since it was added), in one pass. A body with no backtick and no
+    "{{" (most) has no inline code: its blocks are not searched for any."""
+    text = p.masked_body
+    code = "`" in text or "{{" in text
     for block in p.blocks:
         if block.field != "body" or block.kind == CODE:
             continue
-        _inline_code(p, "body", block.start, block.end)
+        if code:
+            _inline_code(p, "body", block.start, block.end)
         if block.kind != HEADING:
             _split_sentences(p, block)
 
