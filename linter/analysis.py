@@ -714,26 +714,23 @@ _CODE_LIKE, _MODAL_RE, _PLAN_RE, DOCS_WORK_RE, _NOT_AN_ORDER_RE, _PROHIBITION_RE
 
 
 def analyse(parsed: ParsedStory, accepted: frozenset[str] = frozenset()) -> Analysis:
-    g = grammar()
     out = Analysis(parsed, accepted=accepted)
+    # (each sentence made here, not by a function a sentence: the call cost as much as the rest)
+    title, body = parsed.masked_title, parsed.masked_body
+    append = out.sentences.append
     for s in parsed.sentences:
-        out.sentences.append(_sentence(parsed, s, g))
+        text = (title if s.field == "title" else body)[s.start : s.end]
+        low = text.lower()
+        words: list[str] | None = None
+        if len(low) == len(text):
+            lowered = tokenize(low)
+        else:  # a rare letter whose lower case changes length: lower each word instead
+            words = TOKEN_RE.findall(text)
+            lowered = [w.lower() for w in words]
+        block = s.block
+        append(SentenceInfo(s.field, s.start, s.end, text, block.kind, block.section, words, block.start, block.heading,
+                            _src=(parsed, s), lowered=lowered, vocab=frozenset(lowered)))  # fmt: skip
     return out
-
-
-def _sentence(p: ParsedStory, s: Sentence, g: Grammar) -> SentenceInfo:
-    full = p.masked(s.field)
-    text = full[s.start : s.end]
-    low = text.lower()
-    words: list[str] | None = None
-    if len(low) == len(text):
-        lowered = tokenize(low)
-    else:  # a rare letter whose lower case changes length: lower each word instead
-        words = TOKEN_RE.findall(text)
-        lowered = [w.lower() for w in words]
-    block = s.block
-    return SentenceInfo(s.field, s.start, s.end, text, block.kind, block.section, words, block.start, block.heading,
-                        _src=(p, s), lowered=lowered, vocab=frozenset(lowered))  # fmt: skip
 
 
 #: -ing forms that start reports of what a user did ("Using X crashes", "Running the
