@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from storylint.analysis import TOKEN_RE, SentenceInfo, tokenize
 from storylint.engine import Linter
 from storylint.formats.adf import adf_to_markdown
 from storylint.model import BodyFormat, Story
@@ -13,6 +14,8 @@ from storylint.parse import parse
 LINTER = Linter()
 ALPHABET = st.sampled_from(list("ab_Z `#*->|[](){}:.,/\n\t\r 1#x<!-") + ["```", "{code}", "h2. ", "- [ ] ", "As a ", " so that ", "Add ", "Redis", "12px", "GET /api/v1/x", "\u202e", "\x00", "é"])
 TEXT = st.lists(ALPHABET, max_size=80).map("".join) | st.text(max_size=300)
+# what joins or ends a word for TOKEN_RE ("v1.2", "C++", "C#"), and what does not ("x.", "é")
+WORDY = st.lists(st.sampled_from(["ab", "a_b", "Z9", " ", "  ", ".", "v1.2", "c++", "C#", "x.", ".y", "\u00e9", ",", "\n", "-", "__", "1.5", "+", "#"]), max_size=40).map("".join) | st.text(max_size=200)  # fmt: skip
 
 
 def _check(story: Story) -> None:
@@ -72,3 +75,13 @@ def test_file_reader_never_raises(data: bytes) -> None:
             assert item.message and "\n" not in item.message
         else:
             LINTER.lint(item)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=WORDY)
+def test_words_and_their_positions_are_the_token_pattern_s(text: str) -> None:
+    """`tokenize` and `SentenceInfo.tokens` take C string methods' short cut where they can:
+    the words and offsets must stay `TOKEN_RE`'s."""
+    assert tokenize(text) == TOKEN_RE.findall(text)
+    info = SentenceInfo("body", 5, 5 + len(text), text, "paragraph", "none", None)
+    assert info.tokens == [(5 + m.start(), 5 + m.end(), m.group(0)) for m in TOKEN_RE.finditer(text)]
