@@ -495,6 +495,8 @@ class SentenceInfo:
         """Field offset of word `i`, without making every token's position (`tokens`)."""
         if self._tokens is not None:
             return self._tokens[i][0]
+        if not i:  # (the first match: a third of the cost of an iterator's)
+            return self.start + TOKEN_RE.search(self.text).start()  # type: ignore[union-attr]
         return self.start + next(islice(TOKEN_RE.finditer(self.text), i, None)).start()
 
     @property
@@ -846,7 +848,9 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         # box or number, and a label (four words at most) needs its colon (most sentences;
         # the pattern's attempt cost 15,000 instructions)
         rest_start, k = s.start + lead, 0
+        first = rest_start  # where word 0 starts (no word character before it)
     else:
+        first = -1
         prefix = _PREFIX_RE.match(full, s.start, s.end)
         rest_start = prefix.end() if prefix else s.start
         k = len(TOKEN_RE.findall(full, s.start, rest_start)) if rest_start > s.start else 0
@@ -857,7 +861,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         i = _after_clause(info, text, i, n, g)
     if i < n:
         lower = lowered[i]
-        at = info.word_start(i) if lower in g.imperatives else 0  # where the word stands in `full`
+        # where the word stands in `full` (word 0 after a letter's lead: no search for it)
+        at = (first if i == 0 <= first else info.word_start(i)) if lower in g.imperatives else 0
         # "Add ...", "add ..." but not "Adds", not a capitalised word mid-title like "Update Center"
         if (
             lower in g.imperatives
