@@ -601,8 +601,12 @@ _LABEL_KEYS = ("problem-headings", "requirement-headings", "report-phrases", "la
 def _labels() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(a known label, a criteria label with its first item on the same line, a criteria label)"""
     ac = f"{_AC_WORDS}|{words('criteria-headings')}"
+    # (the English labels before the other languages' criteria: `re` tries the branches in
+    # turn, and "Steps to reproduce", "Expected result" are most of the labels it meets; only
+    # whether one matches is read, which their order does not change)
     known = compile_re(
-        rf"^(?:{ac}|{_KNOWN_LABELS_EN}|{'|'.join(words(key) for key in _LABEL_KEYS)})(?!\w)", re.IGNORECASE
+        rf"^(?:{_AC_WORDS}|{_KNOWN_LABELS_EN}|{words('criteria-headings')}|{'|'.join(words(key) for key in _LABEL_KEYS)})(?!\w)",
+        re.IGNORECASE,
     )
     inline = compile_re(rf"[*_]{{0,2}}({ac}|cos|ac)[*_]{{0,2}}[ \t]*+:[*_]{{0,2}}[ \t]*+(?=\S)", re.IGNORECASE)
     return known, inline, compile_re(rf"(?:{ac}|done when)$", re.IGNORECASE)
