@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,25 @@ from storylint.formats import deepjson
 DEPTH = 300  # 1,200 JSON levels: json.loads raises RecursionError at the default limit
 
 
-def test_deep_description_is_linted_on_its_text_and_the_run_goes_on(cloud: FakeJira) -> None:
-    cloud.add_issue("PAY-1", "Deep", deep_adf(DEPTH, "Store it in PostgreSQL"), reporter="u1")
+def _long_int_adf(text: str) -> RawJSON:
+    """An ADF document with an attribute of 5,000 digits (past Python's int conversion guard)."""
+    para = json.dumps({"type": "paragraph", "content": [{"type": "text", "text": text}]})
+    return RawJSON(f'{{"version": 1, "type": "doc", "attrs": {{"n": {"9" * 5000}}}, "content": [{para}]}}')
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        pytest.param(lambda text: deep_adf(DEPTH, text), id="deep"),
+        # an integer too long for Python used to end the search: eight retries, then the page lost
+        pytest.param(_long_int_adf, id="integer_of_5000_digits"),
+    ],
+)
+def test_a_hostile_description_is_linted_on_its_text_and_the_run_goes_on(
+    cloud: FakeJira, hostile: Callable[[str], RawJSON]
+) -> None:
+    """The issue with it and the others on its search page are read and linted."""
+    cloud.add_issue("PAY-1", "Hostile", hostile("Store it in PostgreSQL"), reporter="u1")
     cloud.add_issue("PAY-2", "Flat", adf_doc("Use React"), reporter="u1")
     linter = StubLinter()
     outcome = run_jira(connector_for(cloud, Sleeps()), linter)
@@ -120,24 +138,6 @@ def test_deep_parts_become_a_paragraph_of_their_text() -> None:
     assert _depth_and_texts(deepjson.loads("[" * 2000 + "]" * 2000, max_depth=5))[0] <= 5 + 4
     with pytest.raises(deepjson.TooDeep):
         deepjson.loads("[" * 2000 + "]" * 2000, limit=1500)
-
-
-def _long_int_adf(text: str) -> RawJSON:
-    """An ADF document with an attribute of 5,000 digits (past Python's int conversion guard)."""
-    para = json.dumps({"type": "paragraph", "content": [{"type": "text", "text": text}]})
-    return RawJSON(f'{{"version": 1, "type": "doc", "attrs": {{"n": {"9" * 5000}}}, "content": [{para}]}}')
-
-
-def test_an_integer_too_long_for_python_costs_no_search_page(cloud: FakeJira) -> None:
-    """The issue with it and the others on its page are read and linted (it used to end the
-    search: eight retries, then the page lost)."""
-    cloud.add_issue("PAY-1", "Long", _long_int_adf("Store it in PostgreSQL"), reporter="u1")
-    cloud.add_issue("PAY-2", "Flat", adf_doc("Use React"), reporter="u1")
-    linter = StubLinter()
-    outcome = run_jira(connector_for(cloud, Sleeps()), linter)
-    assert outcome.report.errors == []
-    assert sorted(linter.linted) == ["PAY-1", "PAY-2"]
-    assert {f.story: f.excerpt for f in outcome.report.findings} == {"PAY-1": "PostgreSQL", "PAY-2": "React"}
 
 
 def test_long_integers_are_kept_as_digits_only_when_asked() -> None:
