@@ -8,9 +8,9 @@ only where the labelled stories said such findings were false alarms:
   support for largeIcon in the notification API"): a capability the product's users ask for,
   or a name of the product's own surface they want it to accept, not a part of how it is
   built;
-* a title's leading tags ("[Java inspection] Add a quick fix") or one-word label
-  ("cSetHeader: Add a table", "iOS8: ..."; not "Refactor: ...", which names the work):
-  they name the area;
+* a title's leading tags ("[Java inspection] Add a quick fix") or label ("cSetHeader: Add
+  a table", "iOS8: ...", "rpc/wallet: ...", "feat(lsp): ..."; not "Refactor: ...", which
+  names the work): they name the area;
 * the product's own name in its own tracker (`jira:kafka`, `pnpm/pnpm`): what it is;
 * a term of the project's learned domain vocabulary (`storylint.domain`) where the
   sentence only states it, unless the sentence chooses it ("we need to use CXF").
@@ -32,8 +32,12 @@ if TYPE_CHECKING:  # annotations only
 
 _ALNUM = lazy(r"[^a-z0-9]+")
 # A title's leading label, one word and a colon ("cSetHeader: Add a table", "iOS8: ..."):
-# the area the item is filed under, as a tag in brackets is
-_TITLE_LABEL = lazy(r"[^\w\[]*+(?:\[[^\]\n]{1,60}\]\s*+)*(?P<word>[\w.$#-]++)[ \t]*+:[ \t]++(?=\S)")
+# the area the item is filed under, as a tag in brackets is; also the area paths and scopes
+# many projects prefix ("rpc/wallet: ...", "CI, tracing: ...", "feat(lsp): ...")
+_TITLE_LABEL = lazy(
+    r"[^\w\[]*+(?:\[[^\]\n]{1,60}\]\s*+)*(?P<word>[\w.$#-]++)(?:(?:/|,[ \t]?+)[\w.$#-]++){0,3}+"
+    r"(?:\([\w.$#/, -]{1,40}\))?+[ \t]*+:[ \t]++(?=\S)"
+)
 
 
 def _label_end(title: str) -> int:

@@ -98,3 +98,32 @@ def test_a_titles_one_word_label_names_the_area_unless_it_is_the_work() -> None:
     assert m.merely_mentioned(rule("CS01"), hit(title, "cSetHeader", "title"), "title-imperative", title)
     assert Mentions.of(None, "Refactor: OrderService and PriceHelper", None).tags_end == 0  # the work, no area
     assert Mentions.of(None, "Move OrderService: it belongs to billing", None).tags_end == 0  # two words: a sentence
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("rpc/wallet: add a simulate command", "rpc/wallet: "),  # an area path
+        ("CI, tracing: run the probe tests", "CI, tracing: "),  # two areas
+        ("feat(lsp): expose the supported methods", "feat(lsp): "),  # a scope in parentheses
+        ("ui/gui/wallet/coins: show the change", "ui/gui/wallet/coins: "),  # four segments: the most
+    ],
+)
+def test_a_titles_area_path_or_scope_is_a_label_too(title: str, label: str) -> None:
+    m = Mentions.of(None, title, None)
+    assert m.tags_end == len(label)
+    area = label.split("/")[0].split(",")[0].split("(")[0]
+    assert m.merely_mentioned(rule("CS01"), hit(title, area, "title"), "title-imperative", title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Refactor(core): split the OrderService",  # the work with a scope: no area
+        "a/b/c/d/e: five segments",  # longer than a label's path
+        "Use Redis, not files: the cache must survive restarts",  # a sentence before the colon
+        "refactor/cleanup: move PriceHelper",  # the work, spelt as a path
+    ],
+)
+def test_what_is_not_an_area_label(title: str) -> None:
+    assert Mentions.of(None, title, None).tags_end == 0
