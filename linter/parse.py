@@ -273,9 +273,17 @@ def _mask_checklists(text: str, wiki: bool = False) -> str:
     return "\n".join(lines) if changed else text
 
 
+#: Typographic apostrophes (a word processor's, macOS's, Jira Cloud's editor's) as the ASCII
+#: one every cue is written with: "we’ll use X" is the plan "we'll use X" is.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
 def mask(text: str, wiki: bool = False) -> str:
     """Same-length copy with comments, images, URLs and link targets (and in Jira wiki, the
-    framing macros' tags, and in any text a form's process checklist) blanked out."""
+    framing macros' tags, and in any text a form's process checklist) blanked out, and
+    typographic apostrophes made ASCII."""
+    if not text.isascii() and ("\u2019" in text or "\u2018" in text or "\u02bc" in text):  # isascii: O(1)
+        text = text.translate(_APOSTROPHES)
     if "<!--" in text:
         text = _COMMENT_RE.sub(_blank, text)
     if "[ ]" in text or "[x]" in text or "[X]" in text:

@@ -497,3 +497,13 @@ def test_the_engine_fills_every_field_of_a_finding_in_its_place() -> None:
     assert (f.end_line, f.end_column) == (2, 36) and f.category == "technology" and f.name
     assert "Redis" in f.message and f.excerpt == "We should store the quotes in Redis for an hour."
     assert f.severity in ("warning", "info") and 0 < f.confidence <= 1 and f.suggestion
+
+
+def test_a_typographic_apostrophe_finds_what_the_ascii_one_does_and_quotes_the_writer() -> None:
+    plain = Story(id="1", title="Drafts", body="We'll store the drafts in Redis, so nothing typed is lost.")
+    typed = Story(id="1", title="Drafts", body=plain.body.replace("'", "\u2019"))
+    found = {(f.rule, f.line, f.column, f.confidence) for f in LINTER.lint(plain).findings}
+    assert any(rule == "TC01" for rule, *_ in found)
+    typed_findings = LINTER.lint(typed).findings
+    assert {(f.rule, f.line, f.column, f.confidence) for f in typed_findings} == found
+    assert all("We\u2019ll" in f.excerpt for f in typed_findings if f.rule == "TC01")  # the writer's own text

@@ -250,6 +250,17 @@ def test_template_comments_are_masked() -> None:
     assert "Add" not in p.masked_body and len(p.masked_body) == len(p.body)
 
 
+@pytest.mark.parametrize("apostrophe", ["\u2019", "\u2018", "\u02bc"])
+def test_a_typographic_apostrophe_reads_as_the_ascii_one(apostrophe: str) -> None:
+    """A word processor's "we’ll", "I’d suggest", "let’s" are the plans "we'll" ... are."""
+    for plain in ("We'll store the drafts in Redis.", "I'd suggest we store the drafts in Redis.", "Let's store it in Redis."):
+        typed = plain.replace("'", apostrophe)
+        p = parse(Story(id="1", title="Drafts", body=typed))
+        assert p.body == typed and p.masked_body == plain  # the writer's text kept; the analysis copy as ASCII
+        [s] = analyse(p).sentences[1:]
+        assert s.plan, typed
+
+
 # a pull-request form's checklist: what the writer attests to, and the gate's other boxes
 _PR_CHECKLIST = """Adds a zoom factor to the calibration tool.
 
