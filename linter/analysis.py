@@ -649,11 +649,15 @@ _PROPOSING_QUESTION_RE = lazy(
 _USERS_SIDE_RE = lazy(
     r"\b(?:currently|right now|at the moment|as of now|at present)\b,?\s*+(?:(?:in order )?to [^,.;]{1,60}?,?\s*+)?"
     r"\b(?:we|i)\s++(?:(?:still|always|often|usually)\s++)?(?:have to|need to|must)\b"  # not "we will have to": a plan
+    # the writer's own situation: "When I want to build with Maven 3, I have to choose ..." (not
+    # "If we want X, we need to use Redis", the team's plan)
+    r"|\b(?:when|whenever|if|every time|each time)\s++i\s++[^.;!?\n]{1,80}?,?\s*+\bi\s++"
+    r"(?:(?:still|always|often|usually|then|first)\s++)?(?:have to|need to|must)\b"
     r"|\b(?:it|that|this)(?:'d|\s+would)\s++(?:\w+\s++)?(?:help|be\s++(?:\w+\s++)?(?:nice|great|useful|helpful|awesome|cool|handy|"
     r"convenient))\s++(?:\w+\s++)?if\s++(?:we|i)\s++(?:could|can|were able to)\b",
     re.IGNORECASE,
 )
-_USERS_SIDE_WORDS = frozenset({"currently", "now", "moment", "present", "if"})
+_USERS_SIDE_WORDS = frozenset({"currently", "now", "moment", "present", "if", "when", "whenever", "time"})
 # "X should return Y", "it must be visible": a modal whose object is what the user
 # observes states required behaviour; only a modal that orders construction directs it.
 _BEHAVIOUR_MODAL_RE = lazy(

@@ -203,6 +203,19 @@ def test_the_burden_today_is_no_plan() -> None:
     assert sentences("Right now, to export the data the UI must reload the page.")[-1].modal  # "UI", not "I"
 
 
+def test_the_writers_own_situation_is_no_plan() -> None:
+    """"When I want to X, I have to Y": what the writer must do today, not what to build."""
+    for text in ("When I want to build with Maven 3 I have to choose the Maven 2 builder.",
+                 "Every time I open the theme menu, I need to pick my keyboard again.",
+                 "If I want to keep the metadata, I must fork the stream by hand."):  # fmt: skip
+        s = sentences(text)[-1]
+        assert not s.modal and not s.plan, text
+    # the team's plan under a condition, and the writer's own plan, still are
+    for text in ("If we want to support this, we need to use Redis.", "When we release, we must move the queue to Kafka.",
+                 "When I want to build with Maven 3 I have to choose Maven 2, so we should add a Maven 3 builder."):  # fmt: skip
+        assert sentences(text)[-1].plan, text
+
+
 def test_a_wish_for_what_the_reporter_could_do_is_no_plan() -> None:
     for text in ("It would really help if we could specify network aliases for each service.",
                  "It would be great if we can have a link to edit the file.",
