@@ -146,16 +146,39 @@ def title_tags_end(title: str) -> int:
 _DESCRIBING = frozenset({"missing", "failed", "failing", "failure", "failures", "invalid", "incorrect", "wrong"})
 
 
+#: what a change ordered in a title is for, when that is to mend a failure ("... to fix X")
+_FIX_PURPOSE_RE = lazy(r"\b(?:to|so as to|in order to)\s++(?:fix|prevent|avoid|solve|resolve|address|stop|work around)\b")
+
+
+_FIRST_WORD_RE = lazy(r"[a-z]++")
+
+
+@cache
+def _fix_order_verbs() -> frozenset[str]:
+    """Verbs that, opening a title, order a change to the build ("patch", "upgrade", "replace");
+    not "fix", "check" or "show", which name the mending or a behaviour, not a means."""
+    g = grammar()
+    return frozenset(g.imperatives - g.behaviour_verbs - {"fix", "investigate", "test", "handle", "debug"})
+
+
 def is_bug_report(title: str, body: str) -> bool:
     lowered = title.lower()
     if _STORY_TITLE_RE.match(lowered):
         return False
     bug_title, bug_body = _bug_patterns()
-    build = _BUILD_TITLE_RE.match(lowered, title_tags_end(lowered)) is not None
+    start = title_tags_end(lowered)
+    build = _BUILD_TITLE_RE.match(lowered, start) is not None
+    purpose = _FIX_PURPOSE_RE.search(lowered)
+    if purpose and not build:
+        # "Patch the broker to fix hanging agents": the title orders a change to mend a failure
+        verb = _FIRST_WORD_RE.match(lowered, start)
+        build = verb is not None and verb.group(0) in _fix_order_verbs()
     if build:
         # "Add retries for failed uploads", "Implement missing dial tones": a failure word that
-        # only describes what is to be built; "Add to cart fails on Safari" still reports one
-        return any(m.group(0).strip() not in _DESCRIBING for m in bug_title.finditer(lowered))
+        # only describes what is to be built; "Add to cart fails on Safari" still reports one.
+        # Nor does the failure the ordered change is for ("... to fix hanging agents")
+        cut = purpose.start() if purpose else len(lowered)
+        return any(m.group(0).strip() not in _DESCRIBING for m in bug_title.finditer(lowered, 0, cut))
     return bug_title.search(lowered) is not None or bug_body.search(body.lower()) is not None
 
 

@@ -121,6 +121,14 @@ def test_bug_reports_are_told_by_their_title_or_their_trace() -> None:
     assert not is_bug_report("[User Story] Failed payment handling", "")
     assert is_bug_report("As a result of the upgrade, login fails", "")
     assert not is_bug_report("Retry webhooks that were not sent", "")
+    # ... nor one whose title orders a change to mend a failure: the failure is what it is for
+    assert not is_bug_report("Patch the broker to fix the hanging agent problem", "")
+    assert not is_bug_report("Upgrade the UI library to resolve dialog size issues in IE7", "")
+    assert not is_bug_report("Replace the XML parser to avoid crashes on large files", "")
+    assert is_bug_report("Fix the broker to stop the agents hanging", "Exception in thread \"main\" java.lang.IllegalStateException")
+    assert is_bug_report("Fix the export to stop it failing on large projects", "")  # "fix" names the mending, no means
+    assert is_bug_report("Dialog breaks in IE7 after the upgrade to fix the layout", "")  # a failure, then the purpose
+    assert is_bug_report("Show the report to fix nothing: export crashes", "")  # a behaviour verb orders no change
     # a reproduction told in prose, without the template's heading
     assert is_bug_report("Thread count grows with each scheduled task", "The issue was reproduced using the Docker image:")
     assert is_bug_report("Orphaned tasks after failover", "Repro steps:\n1) Start two masters")
