@@ -80,7 +80,7 @@ _PLAN_RE = lazy(
     r"we (?:want|would like|'d like) to (?:be able to )?(?:add|implement|use|create|build|introduce|expose|replace|store|switch|migrate|refactor|rewrite|extend|move)|"
     r"i(?:'ll| will| should| need to| have to| must| propose| suggest| plan to|(?:'d| would) (?:plan to|propose|suggest|recommend)|"
     r" are going to|'re going to| am going to|'m going to| intend to| recommend)|let'?s|let us|"
-    r"(?:the|my|our|an?|one|another)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion)(?:\s+(?:here|then|now|for this))?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
+    r"(?:the|my|our|an?|one|another)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion)(?:\s+(?:here|then|now|for this),?)?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
     # the next option, its noun left out: "one option is to X; another would be to Y"
     r"another(?:\s+one)?\s+(?:would|could|might|may)\s+be\s+to|"
     r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
@@ -479,6 +479,14 @@ class SentenceInfo:
         return self.flags.fix
 
     @property
+    def puts_fix_forward(self) -> bool:
+        """The writer's own proposal of the build ("I suggest a `withHooks` wrapper", "An idea
+        would be to fire the events in `read`", "The solution then, is X should call Y"): it
+        directs even where a form puts it, under "Expected behavior" or "Steps to reproduce"."""
+        f = self.flags
+        return f.fix or (f.plan and _PUTS_FORWARD_RE.search(self.text) is not None)
+
+    @property
     def directive(self) -> bool:
         return self.imperative or self.modal or self.plan or self.section == SEC_PROPOSAL
 
@@ -716,6 +724,16 @@ _FIX_STATED_RE = lazy(
     # ... or in the passive: "This can maybe be fixed by adding buttons", "it could be solved by caching"
     # ("it can only be resolved by restarting the brokers" is a workaround, part of the symptom)
     r"|\b(?:can|could|might|would|should|may)\s++(?:(?!only\b)\w+ly\s++|maybe\s++|just\s++)?be\s++(?:fixed|solved|resolved|addressed)\s++by\s++[a-z]+ing\b",
+    re.IGNORECASE,
+)
+# A proposal in the writer's own voice: "I suggest ...", "the solution is ...", "an idea
+# would be to ..." (not "the fix is not in 4.5", "the general idea is that ...": a report's own)
+_PUTS_FORWARD_RE = lazy(
+    r"\b(?:i|we)(?:'d|\s++would)?\s++(?:suggest|propose)\b"
+    r"|\b(?:solution|fix|remedy)(?:\s++(?:here|then|now|for this),?)?\s++(?:is|would be|will be|could be|might be)\s++"
+    r"(?!not\b|in\b|available\b|already\b|merged\b|released\b)"
+    r"|\b(?:idea|approach|proposal|suggestion|option)(?:\s++(?:here|then|now|for this),?)?\s++"
+    r"(?:is|would be|will be|could be|might be)\s++to\b",
     re.IGNORECASE,
 )
 # ... but not a stopgap: "For now we fix it by restarting the server" is part of the symptom

@@ -113,7 +113,9 @@ class Check:
 
     def sentence_applies(self, s: SentenceInfo) -> bool:
         """The context gate shared by the HOW checks."""
-        if s.section in self.skip_sections:
+        if s.section in self.skip_sections and not (s.section == SEC_REPRO and s.puts_fix_forward):
+            # (a form's "Expected behavior" or "Steps to reproduce" section is where a GitHub
+            # writer puts their proposal: "I suggest ...", "the solution is ..." still directs)
             return False
         f = s.flags  # (read once: each of the sentence's properties reads them again)
         if f.asks:

@@ -176,6 +176,24 @@ def test_proposed_fixes_read_as_plans() -> None:
     assert plans == [False, True, True, True, False]
 
 
+def test_a_proposal_under_a_forms_expected_behavior_still_directs() -> None:
+    """GitHub forms ask "What is the expected behavior?": a writer's proposal there ("I suggest
+    ...", "the solution then, is ...") is the build they put forward; the expectation is not."""
+    form = "**What is the current behavior?**\nEvictions are silent.\n\n**What is the expected behavior?**\n"
+    linter = Linter()
+
+    def code_found(sentence: str) -> list[str]:
+        story = Story(id="G-1", title="Let plugins observe the cache", body=form + sentence)
+        return [f.excerpt for f in linter.lint(story).findings if f.category == "code_structure"]
+
+    assert code_found("Plugins can follow evictions. I suggest an `onEvict` callback that the store calls.")
+    assert code_found("The solution then, is that `evictOne` should notify the `pluginHost`.")
+    assert code_found("An idea would be to call `notifyEvicted` in the existing `evictOne` loop.")
+    assert not code_found("The `evictOne` call should notify plugins.")  # what the writer expects to see
+    assert not code_found("The fix is not in `evictOne` yet; the `pluginHost` sees nothing.")
+    assert _body_plans("The solution then, is to evict by age.") == [True]
+
+
 def _body_plans(body: str) -> list[bool]:
     return [s.plan for s in analyse(parse(Story(id="P-2", title="Tables", body=body))).sentences if s.field == "body"]
 

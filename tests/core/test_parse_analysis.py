@@ -731,8 +731,8 @@ def test_an_option_or_a_fix_put_forward_is_a_plan() -> None:
 def _applies_by_properties(check: Any, s: Any) -> bool:
     """`Check.sentence_applies` as written with the sentence's properties (what it reads from
     the flags at once must give the same answer)."""
-    if s.section in check.skip_sections or s.asks:
-        return False
+    if (s.section in check.skip_sections and not (s.section == SEC_REPRO and s.puts_fix_forward)) or s.asks:
+        return False  # (a writer's proposal under a form's reproduction heading still counts)
     if check.category in ("code_structure", "api_contract") and s.docs_work:
         return False
     if s.user_clause and not s.system_want:
