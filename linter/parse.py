@@ -46,7 +46,7 @@ _SECTION_SOURCES: list[tuple[str, str, str]] = [
     (SEC_OTHER, (r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)|"
                  r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b"),
      "request-headings"),
-    (SEC_AC, (r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
+    (SEC_AC, (r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|(?:done|complete|finished) (?:when|if)\b|considered (?:done|complete|finished)\b|"
               r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b"),
      "criteria-headings"),
     # (the other languages' "expected result" is a bug's, not criteria: so the labelled stories say)
@@ -593,8 +593,10 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
 # How a criteria section is labelled; the short forms ("AC", "COS") only with a colon or alone on a
 # line. (Built on first use, with the other languages' criteria headings of rules/languages.toml.)
 _AC_WORDS = r"acceptance(?: criteria| tests?)?|conditions of satisfaction|definition of done"
+# "Done when:", "Done if:", "This task is considered done if:": the checks that close the item
+_DONE_LABEL = r"(?:(?:this|the) (?:task|story|issue|ticket|item|feature|work) (?:is|will be|can be) )?(?:considered )?(?:done|complete|finished) (?:when|if)"
 _KNOWN_LABELS_EN = (
-    r"cos|ac|done when|steps to reproduce|expected (?:behaviou?r|result)|"
+    rf"cos|ac|{_DONE_LABEL}|steps to reproduce|expected (?:behaviou?r|result)|"
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve| statement)?|goals?|outcomes?|motivation|"
     r"business value|value|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
@@ -617,7 +619,7 @@ def _labels() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         re.IGNORECASE,
     )
     inline = compile_re(rf"[*_]{{0,2}}({ac}|cos|ac)[*_]{{0,2}}[ \t]*+:[*_]{{0,2}}[ \t]*+(?=\S)", re.IGNORECASE)
-    return known, inline, compile_re(rf"(?:{ac}|done when)$", re.IGNORECASE)
+    return known, inline, compile_re(rf"(?:{ac}|{_DONE_LABEL})$", re.IGNORECASE)
 
 
 def _short_label_heading(line: str) -> bool:

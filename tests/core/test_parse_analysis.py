@@ -769,3 +769,14 @@ def test_a_rule_applies_to_a_sentence_as_its_properties_say() -> None:
                 assert check.sentence_applies(s) == _applies_by_properties(check, s), (check.context, s.text)
                 told += 1
     assert told > 10_000
+
+
+@pytest.mark.parametrize("label", ["Done when:", "Done if:", "This task is considered done if:", "*The story is complete when:*"])
+def test_a_done_label_heads_the_criteria(label: str) -> None:
+    p = parse(Story(id="1", title="Code pane feedback", body=f"{label}\n- Twenty users gave feedback on the pane\n- The findings are shared"))
+    assert [b.section for b in p.blocks if b.kind == "list_item"] == [SEC_AC, SEC_AC], label
+
+
+def test_a_sentence_about_being_done_heads_nothing() -> None:
+    p = parse(Story(id="1", title="Release", body="The release is done if the build passes.\n- Tag the build\n- Publish it"))
+    assert SEC_AC not in {b.section for b in p.blocks}
