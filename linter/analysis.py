@@ -658,8 +658,10 @@ _USERS_SIDE_RE = lazy(
     r"\b(?:currently|right now|at the moment|as of now|at present)\b,?\s*+(?:(?:in order )?to [^,.;]{1,60}?,?\s*+)?"
     r"\b(?:we|i)\s++(?:(?:still|always|often|usually)\s++)?(?:have to|need to|must)\b"  # not "we will have to": a plan
     # the writer's own situation: "When I want to build with Maven 3, I have to choose ..." (not
-    # "If we want X, we need to use Redis", the team's plan)
-    r"|\b(?:when|whenever|if|every time|each time)\s++i\s++[^.;!?\n]{1,80}?,?\s*+\bi\s++"
+    # "If we want X, we need to use Redis", the team's plan; nor one between the two clauses: "If
+    # I understand it, we should use Redis and I need to ...", whose plan this span would hide)
+    r"|\b(?:when|whenever|if|every time|each time)\s++i\s++"
+    r"(?:(?!\b(?:we|us|let'?s|should|shall|must|will|ought|propose|suggest|recommend)\b|'ll\b)[^.;!?\n]){1,80}?,?\s*+\bi\s++"
     r"(?:(?:still|always|often|usually|then|first)\s++)?(?:have to|need to|must)\b"
     r"|\b(?:it|that|this)(?:'d|\s+would)\s++(?:\w+\s++)?(?:help|be\s++(?:\w+\s++)?(?:nice|great|useful|helpful|awesome|cool|handy|"
     r"convenient))\s++(?:\w+\s++)?if\s++(?:we|i)\s++(?:could|can|were able to)\b",

@@ -216,6 +216,15 @@ def test_the_writers_own_situation_is_no_plan() -> None:
         assert sentences(text)[-1].plan, text
 
 
+def test_the_writers_own_situation_hides_no_plan_between_its_clauses() -> None:
+    """"If I ..., I need to ..." spans the words between: a team's plan there still counts."""
+    for text in ("If I understand it, we should use Redis for the cache, and I need to update the docs.",
+                 "When I deploy we should move the queue to Kafka and I need to restart it.",
+                 "If I may, I suggest Redis for the cache and I must say it is overdue."):  # fmt: skip
+        assert sentences(text)[-1].plan, text
+    assert not sentences("When I deploy the app to staging I need to restart the queue by hand.")[-1].plan
+
+
 def test_a_wish_for_what_the_reporter_could_do_is_no_plan() -> None:
     for text in ("It would really help if we could specify network aliases for each service.",
                  "It would be great if we can have a link to edit the file.",
