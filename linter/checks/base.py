@@ -111,11 +111,15 @@ class Check:
             return True  # the scan saw it (perhaps widened): a hint needs no second opinion
         return self._quick_re.search(a.all_text(self.quick_lower)) is not None
 
+    def section_skipped(self, s: SentenceInfo) -> bool:
+        """The sentence stands in a section this check skips; a form's "Expected behavior" or
+        "Steps to reproduce" section is where a GitHub writer puts their proposal, so there
+        "I suggest ...", "the solution is ..." still counts (every check that skips sections)."""
+        return s.section in self.skip_sections and not (s.section == SEC_REPRO and s.puts_fix_forward)
+
     def sentence_applies(self, s: SentenceInfo) -> bool:
         """The context gate shared by the HOW checks."""
-        if s.section in self.skip_sections and not (s.section == SEC_REPRO and s.puts_fix_forward):
-            # (a form's "Expected behavior" or "Steps to reproduce" section is where a GitHub
-            # writer puts their proposal: "I suggest ...", "the solution is ..." still directs)
+        if self.section_skipped(s):
             return False
         f = s.flags  # (read once: each of the sentence's properties reads them again)
         if f.asks:

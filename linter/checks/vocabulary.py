@@ -1,6 +1,6 @@
 """`kind = "vocabulary"`: the team's own rejected terms for a category (config
 `[tool.storylint.vocabulary] reject.<category> = [...]`), flagged wherever they appear
-outside bug-reproduction sections."""
+outside bug-reproduction sections (where a fix the writer puts forward still counts)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class VocabularyCheck(Check):
         if self.terms is None or self.terms.first_words.isdisjoint(a.vocab):
             return
         for s in a.sentences:
-            if s.section in self.skip_sections:
+            if self.section_skipped(s):  # (as the other HOW checks: a fix put forward counts)
                 continue
             for start, end, term in self.terms.find(s):
                 yield Hit(s.field, start, end, self.confidence, term, s.start, s.end)

@@ -507,3 +507,18 @@ def test_a_typographic_apostrophe_finds_what_the_ascii_one_does_and_quotes_the_w
     typed_findings = LINTER.lint(typed).findings
     assert {(f.rule, f.line, f.column, f.confidence) for f in typed_findings} == found
     assert all("We\u2019ll" in f.excerpt for f in typed_findings if f.rule == "TC01")  # the writer's own text
+
+
+def test_a_rejected_term_in_a_fix_put_forward_under_expected_behavior_is_flagged_as_built_in_terms_are() -> None:
+    """A form's "Expected behavior" section is skipped, but the writer's proposal there counts
+    (`Check.sentence_applies`): the team's rejected terms followed the built-in ones."""
+    linter = Linter(config_from_dict({"vocabulary": {"reject": {"technology": ["Frobnicator"]}}}))
+    form = "**What is the current behavior?**\nEvictions are silent.\n\n**What is the expected behavior?**\n"
+
+    def found(sentence: str) -> set[str]:
+        story = Story(id="1", title="Let plugins observe the cache", body=form + sentence)
+        return {rule for rule, _ in _terms(story, linter) if rule.startswith("TC")}
+
+    assert found("I suggest we keep the evicted entries in Redis.") == {"TC01"}  # the built-in term
+    assert found("I suggest we keep the evicted entries in Frobnicator.") == {"TC90"}
+    assert found("Evicted entries are kept in Frobnicator.") == set()  # what the writer expects to see
