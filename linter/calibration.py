@@ -148,6 +148,9 @@ _DESCRIBING = frozenset({"missing", "failed", "failing", "failure", "failures", 
 
 #: what a change ordered in a title is for, when that is to mend a failure ("... to fix X")
 _FIX_PURPOSE_RE = lazy(r"\b(?:to|so as to|in order to)\s++(?:fix|prevent|avoid|solve|resolve|address|stop|work around)\b")
+# ... which runs to the end of its clause: "Upgrade Jetty to fix the CVE; now the server crashes"
+# reports a failure after it
+_CLAUSE_END_RE = lazy(r"[;:!?|]|\.(?:\s|$)|\s[-\u2013\u2014]\s")
 
 
 _FIRST_WORD_RE = lazy(r"[a-z]++")
@@ -176,9 +179,14 @@ def is_bug_report(title: str, body: str) -> bool:
     if build:
         # "Add retries for failed uploads", "Implement missing dial tones": a failure word that
         # only describes what is to be built; "Add to cart fails on Safari" still reports one.
-        # Nor does the failure the ordered change is for ("... to fix hanging agents")
-        cut = purpose.start() if purpose else len(lowered)
-        return any(m.group(0).strip() not in _DESCRIBING for m in bug_title.finditer(lowered, 0, cut))
+        # Nor does the failure the ordered change is for ("... to fix hanging agents"), to the end
+        # of its clause: "Upgrade Jetty to fix the CVE; now the server crashes" still reports one
+        if purpose is None:
+            spans = [(0, len(lowered))]
+        else:
+            end = _CLAUSE_END_RE.search(lowered, purpose.end())
+            spans = [(0, purpose.start()), (end.start(), len(lowered))] if end else [(0, purpose.start())]
+        return any(m.group(0).strip() not in _DESCRIBING for lo, hi in spans for m in bug_title.finditer(lowered, lo, hi))
     return bug_title.search(lowered) is not None or bug_body.search(body.lower()) is not None
 
 

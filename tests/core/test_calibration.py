@@ -176,6 +176,16 @@ def test_proposed_fixes_read_as_plans() -> None:
     assert plans == [False, True, True, True, False]
 
 
+def test_a_failure_after_the_purpose_of_an_ordered_fix_still_reports_a_bug() -> None:
+    """"... to fix X" is what the ordered change is for, to the end of its clause; a failure
+    the title reports after it ("; now the server crashes") is still a bug report."""
+    assert is_bug_report("Upgrade Jetty to fix the CVE; now the server crashes on start", "")
+    assert is_bug_report("Upgrade Jetty to 9.4 to fix the CVE - the login page crashes since", "")
+    assert is_bug_report("Upgrade Jetty to fix the CVE. Login crashes since", "")
+    assert not is_bug_report("Patch the broker to fix hanging agents, crashes and timeouts", "")
+    assert not is_bug_report("Upgrade the UI library to v1.2.5 to resolve dialog size issues in IE7", "")
+
+
 def test_a_proposal_under_a_forms_expected_behavior_still_directs() -> None:
     """GitHub forms ask "What is the expected behavior?": a writer's proposal there ("I suggest
     ...", "the solution then, is ...") is the build they put forward; the expectation is not."""
