@@ -36,6 +36,8 @@ SEC_NONE, SEC_AC, SEC_PROPOSAL, SEC_PROBLEM, SEC_REPRO, SEC_OTHER = (
 #: How a report says its steps bring the bug back ("Steps to reproduce / replicate / recreate")
 REPRO_VERBS = "reproduce|replicate|recreate"
 
+# "Done when:", "Done if:", "This task is considered done if:": the checks that close the item
+_DONE_LABEL = r"(?:(?:this|the) (?:task|story|issue|ticket|item|feature|work) (?:is|will be|can be) )?(?:considered )?(?:done|complete|finished) (?:when|if)"
 # (kind, its English words, the key of the other languages' words in rules/languages.toml;
 # compiled on the first heading, `_section_words`: a story without one never needs them)
 _SECTION_SOURCES: list[tuple[str, str, str]] = [
@@ -46,7 +48,10 @@ _SECTION_SOURCES: list[tuple[str, str, str]] = [
     (SEC_OTHER, (r"solution you(?:'|\u2019)?d like|describe the solution|alternatives? (?:you(?:'|\u2019)?ve )?considered|what you want to happen|desired (?:behaviou?r|outcome)|"
                  r"describe the (?:feature|enhancement)(?: request)? (?:you|that you)\b|\bfeature you(?: (?:want|would like)|(?:'|\u2019)?d like)\b|how it would change your (?:usage|use|workflow)\b"),
      "request-headings"),
-    (SEC_AC, (r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|(?:done|complete|finished) (?:when|if)\b|considered (?:done|complete|finished)\b|"
+    (SEC_AC, (r"acceptance|criteria|conditions of satisfaction|\bcos\b|\bac\b|definition of done|\bdod\b|done when|"
+              # (the other "done" labels only open the heading: "## What to do if the upload is
+              # complete when the network drops" is no criteria heading)
+              rf"^\W*+{_DONE_LABEL}\b|"
               r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b"),
      "criteria-headings"),
     # (the other languages' "expected result" is a bug's, not criteria: so the labelled stories say)
@@ -593,8 +598,6 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
 # How a criteria section is labelled; the short forms ("AC", "COS") only with a colon or alone on a
 # line. (Built on first use, with the other languages' criteria headings of rules/languages.toml.)
 _AC_WORDS = r"acceptance(?: criteria| tests?)?|conditions of satisfaction|definition of done"
-# "Done when:", "Done if:", "This task is considered done if:": the checks that close the item
-_DONE_LABEL = r"(?:(?:this|the) (?:task|story|issue|ticket|item|feature|work) (?:is|will be|can be) )?(?:considered )?(?:done|complete|finished) (?:when|if)"
 _KNOWN_LABELS_EN = (
     rf"cos|ac|{_DONE_LABEL}|steps to reproduce|expected (?:behaviou?r|result)|"
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve| statement)?|goals?|outcomes?|motivation|"

@@ -789,3 +789,12 @@ def test_a_done_label_heads_the_criteria(label: str) -> None:
 def test_a_sentence_about_being_done_heads_nothing() -> None:
     p = parse(Story(id="1", title="Release", body="The release is done if the build passes.\n- Tag the build\n- Publish it"))
     assert SEC_AC not in {b.section for b in p.blocks}
+
+
+def test_a_heading_that_only_mentions_being_complete_heads_no_criteria() -> None:
+    """"Done if", "complete when" head criteria when they open the heading, not in its prose."""
+    for heading in ("## What to do if the upload is complete when the network drops", "**Notify when done if possible**"):
+        p = parse(Story(id="1", title="Uploads", body=f"{heading}\n- Retry the upload\n- Show a banner"))
+        assert SEC_AC not in {b.section for b in p.blocks if b.kind == "list_item"}, heading
+    p = parse(Story(id="1", title="Uploads", body="## The story is complete when\n- Uploads resume\n- A banner shows"))
+    assert [b.section for b in p.blocks if b.kind == "list_item"] == [SEC_AC, SEC_AC]
