@@ -153,7 +153,8 @@ _FIX_PURPOSE_RE = lazy(r"\b(?:to|so as to|in order to)\s++(?:fix|prevent|avoid|s
 _CLAUSE_END_RE = lazy(r"[;:!?|]|\.(?:\s|$)|\s[-\u2013\u2014]\s")
 
 
-_FIRST_WORD_RE = lazy(r"[a-z]++")
+# the title's first word, past a conventional-commit type ("feat(broker): ", "chore: ")
+_FIRST_WORD_RE = lazy(r"(?:[a-z]++(?:\([^)\n]{0,40}+\))?+!?+[ \t]*+:[ \t]*+)?+([a-z]++)")
 
 
 @cache
@@ -175,7 +176,7 @@ def is_bug_report(title: str, body: str) -> bool:
     if purpose and not build:
         # "Patch the broker to fix hanging agents": the title orders a change to mend a failure
         verb = _FIRST_WORD_RE.match(lowered, start)
-        build = verb is not None and verb.group(0) in _fix_order_verbs()
+        build = verb is not None and verb.group(1) in _fix_order_verbs()
     if build:
         # "Add retries for failed uploads", "Implement missing dial tones": a failure word that
         # only describes what is to be built; "Add to cart fails on Safari" still reports one.

@@ -125,6 +125,8 @@ def test_bug_reports_are_told_by_their_title_or_their_trace() -> None:
     assert not is_bug_report("Patch the broker to fix the hanging agent problem", "")
     assert not is_bug_report("Upgrade the UI library to resolve dialog size issues in IE7", "")
     assert not is_bug_report("Replace the XML parser to avoid crashes on large files", "")
+    assert not is_bug_report("feat(broker): patch the broker to fix the hanging agents", "")  # past a commit type
+    assert not is_bug_report("chore: upgrade the server to resolve the memory leak", "")
     assert is_bug_report("Fix the broker to stop the agents hanging", "Exception in thread \"main\" java.lang.IllegalStateException")
     assert is_bug_report("Fix the export to stop it failing on large projects", "")  # "fix" names the mending, no means
     assert is_bug_report("Dialog breaks in IE7 after the upgrade to fix the layout", "")  # a failure, then the purpose
