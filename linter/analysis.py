@@ -667,7 +667,9 @@ _USERS_SIDE_RE = lazy(
     r"convenient))\s++(?:\w+\s++)?if\s++(?:we|i)\s++(?:could|can|were able to)\b",
     re.IGNORECASE,
 )
-_USERS_SIDE_WORDS = frozenset({"currently", "now", "moment", "present", "if", "when", "whenever", "time"})
+_USERS_SIDE_WORDS = frozenset({"currently", "now", "moment", "present", "if"})
+#: ... and the writer's own situation ("when I ..., I have to"), which needs "i" besides
+_OWN_SITUATION_WORDS = frozenset({"when", "whenever", "time"})
 # "X should return Y", "it must be visible": a modal whose object is what the user
 # observes states required behaviour; only a modal that orders construction directs it.
 _BEHAVIOUR_MODAL_RE = lazy(
@@ -969,7 +971,9 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         f.modal = any(m["neg"] is None and m["after"] is None for m in other.modal.compiled().finditer(text))
     if cued and not f.plan and other.plan is not None and not vocab.isdisjoint(other.plan_words):
         f.plan = other.plan.compiled().search(text) is not None  # "Vamos a usar Redis"
-    if not vocab.isdisjoint(_USERS_SIDE_WORDS):
+    if (f.modal or f.plan) and (
+        not vocab.isdisjoint(_USERS_SIDE_WORDS) or ("i" in vocab and not vocab.isdisjoint(_OWN_SITUATION_WORDS))
+    ):
         # "Currently we have to use a workaround", "it would help if we could ...": what it
         # takes today, or what the reporter wishes they could do; not what to build
         f.modal = f.modal and not _only_within(_MODAL_RE, _USERS_SIDE_RE, text)
