@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, TextIO
 
-from storylint.model import Report
+from storylint.model import Finding, Report
 
 from . import RenderContext
 
@@ -41,13 +41,105 @@ def render(report: Report, ctx: RenderContext) -> str:
 
 #: one record's JSON, as `write` puts it in the document
 encode_record = json.JSONEncoder(ensure_ascii=False).encode
+#: a string's JSON, as `encode_record` writes it (the C encoder's own function)
+_encode_str = json.encoder.encode_basestring
 
 
 def encode_records(records: Sequence[_Record]) -> bytes:
     """One story's records as the document's bytes (UTF-8, a lone surrogate passed through, as
     the spool keeps them): what a `--jobs` worker hands back, so that the reading process
-    copies them without decoding and encoding them again."""
+    copies them without decoding and encoding them again. Findings are the bytes of
+    `encode_record(f.to_dict())`, made by `_FindingEncoder`."""
+    if records and all(type(r) is Finding for r in records):
+        return _FINDINGS.encode(records)  # type: ignore[arg-type]
     return ", ".join(encode_record(r.to_dict()) for r in records).encode("utf-8", "surrogatepass")
+
+
+#: the document's bytes for a finding: its fields in `Finding.to_dict`'s order, each value's
+#: JSON where its key's is (the keys are in the pieces `_FindingEncoder` keeps)
+_FINDING = (b'{"story": %b, "rule": %b, "severity": %b, "confidence": %b, "message": %b, "field": %b, '
+            b'"line": %d, "column": %d, "end_line": %d, "end_column": %d, "excerpt": %b, "suggestion": %b, %b}')
+
+
+class _FindingEncoder:
+    """Findings' JSON as bytes, without a dict per finding or the same text encoded again.
+
+    Writing the JSON of a `--format json` run was half of what a story cost outside the linting:
+    `to_dict` built a dict of 17 keys per finding and the encoder wrote each key, a rule's
+    name and category, its message and suggestion (150 characters each, mostly the rule's
+    own words) and the story's url, author and project anew for every finding. Those pieces
+    are kept here as bytes, keyed by their text; a value of a type the contract does not
+    know (not a str, an int, a finite float or None where one is expected) is left to
+    `encode_record`, so the bytes are always those it writes.
+    """
+
+    _LIMIT = 4096  # pieces kept per table: a run of unusual terms must not grow memory
+
+    def __init__(self) -> None:
+        self.text: dict[str, bytes] = {}  # message, suggestion, severity, field: their JSON
+        self.rules: dict[tuple[str, str, str], bytes] = {}  # (rule, name, category): "R", "name": ..., "category": ...
+        self.tails: dict[tuple[str | None, str | None, str | None], bytes] = {}  # url, author, project
+        self.stories: dict[str, bytes] = {}  # a story's findings come together: a few kept
+        self.confidences: dict[float, bytes] = {}  # the rounded number's JSON
+
+    def encode(self, findings: Sequence[Finding]) -> bytes:
+        return b", ".join([self.one(f) for f in findings])
+
+    def one(self, f: Finding) -> bytes:
+        # each piece from its table, made on a miss (JSON of a string is never empty: `or`)
+        text, add = self.text, self._add
+        if not (type(f.line) is type(f.column) is type(f.end_line) is type(f.end_column) is int
+                and type(f.confidence) is float):
+            return encode_record(f.to_dict()).encode("utf-8", "surrogatepass")  # fmt: skip
+        try:
+            return _FINDING % (
+                self.stories.get(f.story) or add(self.stories, f.story),
+                self.rules.get((f.rule, f.name, f.category)) or add(self.rules, (f.rule, f.name, f.category)),
+                text.get(f.severity) or add(text, f.severity),
+                self.confidences.get(f.confidence) or add(self.confidences, f.confidence),
+                text.get(f.message) or add(text, f.message),
+                text.get(f.field) or add(text, f.field),
+                f.line, f.column, f.end_line, f.end_column,
+                _encode_str(f.excerpt).encode("utf-8", "surrogatepass"),
+                text.get(f.suggestion) or add(text, f.suggestion),
+                self.tails.get((f.url, f.author, f.project)) or add(self.tails, (f.url, f.author, f.project)),
+            )  # fmt: skip
+        except (TypeError, ValueError):  # a field not a str (or None where allowed), an infinite confidence
+            return encode_record(f.to_dict()).encode("utf-8", "surrogatepass")
+
+    def _add(self, table: dict[Any, bytes], key: Any) -> bytes:
+        """The JSON of the piece `key` stands for, kept in `table` (a miss of `one`)."""
+        if table is self.rules:
+            rule, name, category = key
+            got = b'%b, "name": %b, "category": %b' % (_json_bytes(rule), _json_bytes(name), _json_bytes(category))
+        elif table is self.tails:
+            url, author, project = key
+            got = b'"url": %b, "author": %b, "project": %b' % (_json_or_null(url), _json_or_null(author),
+                                                                _json_or_null(project))  # fmt: skip
+        elif table is self.confidences:
+            rounded = round(key, 2)
+            if rounded - rounded != 0.0:  # inf, nan: JSON has no such number; the encoder's answer
+                raise ValueError(rounded)
+            got = repr(rounded).encode()
+        else:
+            got = _json_bytes(key)
+        if len(table) >= (64 if table is self.stories or table is self.tails else self._LIMIT):
+            table.clear()
+        table[key] = got
+        return got
+
+
+def _json_bytes(value: str) -> bytes:
+    if type(value) is not str:
+        raise TypeError(type(value).__name__)
+    return _encode_str(value).encode("utf-8", "surrogatepass")
+
+
+def _json_or_null(value: str | None) -> bytes:
+    return b"null" if value is None else _json_bytes(value)
+
+
+_FINDINGS = _FindingEncoder()
 
 
 #: bytes of findings gathered in memory before they go to the spool's file in one write
@@ -167,9 +259,46 @@ def write(report: Report, ctx: RenderContext, stream: TextIO) -> None:
             records = ()
         elif key == "findings" and report.spooled_only:  # kept nowhere else: nothing to write them from
             raise RuntimeError("the findings' spool and the report disagree")
+        elif key == "findings":
+            _write_findings(report.findings, stream)
+            records = ()
         for i, record in enumerate(records):
             if i:
                 stream.write(", ")
             stream.write(dumps(record.to_dict()))
         stream.write("]")
     stream.write("}\n")
+
+
+#: findings encoded at a time by `_write_findings`
+_WRITE_BATCH = 256
+
+
+def _write_findings(findings: Sequence[Finding], stream: TextIO) -> None:
+    """The findings as `encode_records` makes their bytes, a batch at a time: to a UTF-8
+    output's bytes as they are (as `FindingSpool.copy_to` does), else as their text, which the
+    stream encodes (its codec and error handler decide, as for any text it is given; so does a
+    lone surrogate's, which only that handler may decide about)."""
+    buffer = getattr(stream, "buffer", None)
+    raw = buffer is not None and _utf8(stream)
+    if raw:
+        stream.flush()  # what the document wrote before the findings goes first
+    for start in range(0, len(findings), _WRITE_BATCH):
+        data = encode_records(findings[start : start + _WRITE_BATCH])
+        text_only = not raw or (b"\xed" in data and not _is_utf8(data))
+        if start:
+            data = b", " + data
+        if text_only:
+            stream.write(data.decode("utf-8", "surrogatepass"))
+            if raw:
+                stream.flush()  # before the next batch's bytes
+        else:
+            buffer.write(data)  # type: ignore[union-attr]
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -7,6 +7,11 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storylint.model import Finding
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,3 +108,84 @@ def test_the_documented_example_is_what_the_bundled_examples_give(tmp_path: Path
         assert all(type(v) is not dict for v in doc[part][0].values())
     assert set(doc["skipped"][0]) == {"story", "reason", "url"}
     assert set(doc["errors"][0]) == {"source", "line", "message"}
+
+
+def _finding(**fields: Any) -> Finding:
+    base: dict[str, Any] = {
+        "story": "S-1", "rule": "DM01", "name": "database-table", "category": "data_model", "severity": "warning",
+        "message": "“orders” is a table", "excerpt": "Add a column to orders", "suggestion": "Say what the user needs.",
+    }  # fmt: skip
+    return Finding(**{**base, **fields})
+
+
+#: findings whose values put the JSON of every kind of field to the test: what `to_dict` and the
+#: C encoder write for each is what the document must hold, byte for byte
+_UNUSUAL = [
+    {},
+    {"url": "https://jira.example.com/browse/S-1", "author": "Zoë “Z” O'Neil", "project": "ACME"},
+    {"excerpt": 'quotes " and \\ backslash, tab\t, NUL \x00, \x1f, DEL \x7f, line sep \u2028, emoji 🐘, 한국어'},
+    {"excerpt": "lone \ud800 surrogate", "message": "m \udfff"},
+    {"confidence": 0.7}, {"confidence": 0.123456}, {"confidence": 0.005}, {"confidence": 1}, {"confidence": 1.0},
+    {"confidence": True}, {"confidence": float("nan")}, {"confidence": float("inf")}, {"confidence": -0.0},
+    {"line": True, "column": 2**70}, {"end_line": 10**30},
+    {"story": 5}, {"url": 7}, {"author": ["a"]}, {"message": None}, {"project": ""},
+]
+
+
+def test_a_findings_json_is_the_encoders_for_every_kind_of_value() -> None:
+    """`encode_records` writes a finding's JSON from pieces it keeps (a rule's words, a story's
+    url and project): the bytes must be those of encoding its `to_dict()`, for the values of
+    odd types a `Finding` may still be given too (they take the encoder's own path)."""
+    from storylint.reporters.json_format import encode_record, encode_records
+
+    findings = [_finding(**f) for f in _UNUSUAL]
+    for f in findings:
+        expected = encode_record(f.to_dict()).encode("utf-8", "surrogatepass")
+        assert encode_records([f]) == expected, f
+        assert encode_records([f]) == expected, f  # its pieces kept now
+    whole = b", ".join(encode_record(f.to_dict()).encode("utf-8", "surrogatepass") for f in findings)
+    assert encode_records(findings) == whole
+
+
+def test_a_findings_pieces_are_not_kept_without_bound() -> None:
+    """A run of many different terms (each message its own text) keeps a bounded table."""
+    from storylint.reporters import json_format
+
+    encoder = json_format._FindingEncoder()
+    findings = [_finding(message=f"term {i} is a table", story=f"S-{i}") for i in range(3 * encoder._LIMIT)]
+    got = encoder.encode(findings)
+    assert got == b", ".join(json_format.encode_record(f.to_dict()).encode() for f in findings)
+    assert len(encoder.text) <= encoder._LIMIT and len(encoder.stories) <= 64
+
+
+@pytest.mark.parametrize(("encoding", "errors"), [("utf-8", "strict"), ("utf-8", "surrogatepass"), ("latin-1", "replace")])
+def test_the_written_report_is_the_rendered_one_in_the_streams_encoding(
+    tmp_path: Path, encoding: str, errors: str
+) -> None:
+    """`write` puts the findings' bytes into a UTF-8 output as they are, and gives any other
+    stream (or a lone surrogate, which only its error handler decides about) their text: the
+    bytes are always those of writing `render`'s document to that stream, over several
+    batches of findings."""
+    import io
+
+    from storylint.model import Report
+    from storylint.reporters import RenderContext
+    from storylint.reporters.json_format import _WRITE_BATCH, render, write
+
+    report = Report()
+    # a lone surrogate in the first batch only (never with `strict`): the batches after it are bytes
+    usual = [f for f in _UNUSUAL if "lone" not in str(f.get("excerpt"))]
+    first = _UNUSUAL if errors != "strict" else usual
+    stories = [[_finding(**{"story": f"S-{i}", **f}) for f in (usual if i else first)]
+               for i in range(2 * _WRITE_BATCH // len(usual) + 2)]  # fmt: skip
+    for findings in stories:
+        report.add_findings(findings)
+    assert len(report.findings) > 2 * _WRITE_BATCH
+    ctx = RenderContext(version="x")
+    written = tmp_path / "out.json"
+    with written.open("w", encoding=encoding, errors=errors) as stream:
+        write(report, ctx, stream)
+    assert written.read_bytes() == render(report, ctx).encode(encoding, errors)
+    text = io.StringIO()  # no bytes under it
+    write(report, ctx, text)
+    assert text.getvalue() == render(report, ctx)
