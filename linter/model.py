@@ -54,15 +54,24 @@ _SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def _has_surrogates(value: Any, depth: int = 0) -> bool:
-    """Whether `_replace_surrogates` would change anything (most input: no; ASCII is quick)."""
+    """Whether `_replace_surrogates` would change anything (most input: no; ASCII is quick).
+
+    Every story read goes through here: a container's strings are looked at in its loop (an
+    ASCII one costs no call, no generator), only nested containers recurse."""
     if isinstance(value, str):
         return not value.isascii() and _SURROGATE.search(value) is not None
     if depth > 20:
         return False
     if isinstance(value, dict):
-        return any(_has_surrogates(v, depth + 1) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_surrogates(v, depth + 1) for v in value)
+        value = value.values()
+    elif not isinstance(value, list | tuple):
+        return False
+    for v in value:
+        if isinstance(v, str):
+            if not v.isascii() and _SURROGATE.search(v) is not None:
+                return True
+        elif isinstance(v, dict | list | tuple) and _has_surrogates(v, depth + 1):
+            return True
     return False
 
 

@@ -60,3 +60,22 @@ def test_undecodable_utf16_names_its_line(tmp_path: Path) -> None:
     assert status == 2
     assert stderr.splitlines() == [f"Error: cut.jsonl:3: invalid UTF-16 at byte {2 + 2 * len(lines)}"]
     assert report["errors"] == [{"source": "cut.jsonl", "line": 3, "message": f"invalid UTF-16 at byte {2 + 2 * len(lines)}"}]
+
+
+def _nested(value: Any, depth: int) -> Any:
+    for i in range(depth):
+        value = {"k": value, "n": i} if i % 3 == 0 else [1, None, value] if i % 3 == 1 else ("x", value)
+    return value
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 5, 19, 20, 21, 22, 30])
+@pytest.mark.parametrize("text", ["plain", "naïve café “quoted”", "lone \ud800 here", "\udfff"])
+def test_a_lone_surrogate_is_found_wherever_it_is_replaced(text: str, depth: int) -> None:
+    """A story's values are looked at for lone surrogates (every story read, so the check is
+    a loop, not a generator per value): it must find one exactly where the replacement would
+    change something, in any container and down to the same depth."""
+    from storylint.model import _has_surrogates, _replace_surrogates
+
+    for value in (_nested(text, depth), {"id": "S-1", "title": "t", "labels": ["a", _nested(text, depth)]}):
+        assert _has_surrogates(value) == (_replace_surrogates(value) != value), (text, depth)
+    assert _has_surrogates(_nested(text, depth)) == (depth <= 21 and text.startswith(("lone", "\udfff")))
