@@ -124,6 +124,11 @@ class Linter:
         # each such rule's `Check.quiet`, where its kind has one (None: it always runs)
         self._quiet = [r.check.quiet if type(r.check).quiet is not Check.quiet else None for r, _ in self._calibrated]
         self._severity = self._severity_overrides()
+        roles = self.config.roles
+        # whether a story with no labels and no author can be out of scope: only when the roles
+        # name the product managers or the story types (most runs: every such story is linted,
+        # and `out_of_scope` is not asked)
+        self._roles_scope = roles.has_people or bool(roles.story_types or roles.story_labels)
         self.domain: dict[str, frozenset[str]] = {}
         self.use_domain(domain or {})
         self._linted = 0
@@ -244,9 +249,10 @@ class Linter:
         return result, evidence or set()
 
     def _lint(self, story: Story, record: bool) -> tuple[StoryResult, set[str] | None]:
-        reason = out_of_scope(story, self.config)
-        if reason is not None:
-            return StoryResult(story, skipped=Skipped(story.ref, reason, story.url)), None
+        if self._roles_scope or story.labels or story.author is not None:
+            reason = out_of_scope(story, self.config)
+            if reason is not None:
+                return StoryResult(story, skipped=Skipped(story.ref, reason, story.url)), None
         original = story
         story = self.bounded(story)
         ignored = self._ignored_for(story)
@@ -347,8 +353,10 @@ class Linter:
         return story.model_copy(update=update)
 
     def _ignored_for(self, story: Story) -> set[str]:
-        prefixes: list[str] = []
         c = self.config
+        if not (story.labels or (story.project and c.per_project_ignores) or (story.type and c.per_type_ignores)):
+            return set()  # nothing names a rule to ignore (most stories, most configurations)
+        prefixes: list[str] = []
         if story.project:
             for name, codes in c.per_project_ignores.items():
                 if name.lower() == story.project.lower():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -522,3 +523,38 @@ def test_a_rejected_term_in_a_fix_put_forward_under_expected_behavior_is_flagged
     assert found("I suggest we keep the evicted entries in Redis.") == {"TC01"}  # the built-in term
     assert found("I suggest we keep the evicted entries in Frobnicator.") == {"TC90"}
     assert found("Evicted entries are kept in Frobnicator.") == set()  # what the writer expects to see
+
+_SCOPE_CONFIGS = [
+    {}, {"roles": {"ids": ["u-1"]}}, {"roles": {"story-types": ["Story"]}}, {"roles": {"story-labels": ["story"]}},
+    {"roles": {"skip-labels": ["wontfix"]}}, {"roles": {"skip-bots": False}},
+    {"per-type-ignores": {"Bug": ["TC"]}, "per-project-ignores": {"ACME": ["DM"]}},
+]  # fmt: skip
+_SCOPE_STORIES = [
+    {}, {"labels": ["wontfix"]}, {"labels": ["storylint-ignore"]}, {"labels": ["story", "storylint-ignore:TC"]},
+    {"author": {"id": "u-1"}}, {"author": {"login": "ci[bot]", "is_bot": True}}, {"type": "Bug"}, {"type": "Story"},
+    {"project": "ACME"}, {"type": "Bug", "project": "ACME", "labels": ["x"]},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("config", _SCOPE_CONFIGS)
+def test_a_story_is_skipped_as_its_scope_says_and_linted_as_its_ignores_say(config: dict[str, Any]) -> None:
+    """The engine asks `out_of_scope` only when a story has labels or an author, or the roles
+    name people or story types, and reads the ignores only when something can name one: what
+    it skips and what it finds are the scope's and the ignores' answers for every story."""
+    from storylint.scope import out_of_scope
+
+    linter = Linter(config_from_dict(config))
+    body = "We should keep the sessions in a Redis table with a status column."
+    for fields in _SCOPE_STORIES:
+        story = Story.model_validate({"id": "S-1", "title": "Sessions", "body": body, **fields})
+        result = linter.lint(story)
+        assert (result.skipped.reason if result.skipped else None) == out_of_scope(story, linter.config), fields
+        if result.skipped is None:
+            ignored: set[str] = set()  # what the ignores name, read here the long way
+            for key, value in (("per_project_ignores", story.project), ("per_type_ignores", story.type)):
+                ignored |= {code for name, codes in getattr(linter.config, key).items() if name == value for code in codes}
+            label = linter.config.suppressions.label + ":"
+            ignored |= {lab.removeprefix(label) for lab in story.labels if lab.startswith(label)}
+            plain = {k: v for k, v in config.items() if not k.endswith("-ignores")}
+            expected = Linter(config_from_dict({**plain, "ignore": sorted(ignored)})).lint(story).findings
+            assert result.findings == expected, fields
