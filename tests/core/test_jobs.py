@@ -184,6 +184,14 @@ def long_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_jsonl(tmp_path_factory.mktemp("long") / "long.jsonl", case_stories(copies=6))
 
 
+@pytest.fixture(scope="module")
+def longer_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Some 25,000 stories: a run that takes seconds even on an idle machine, so that a signal
+    sent half a second after its workers start finds it still linting (the ~5,000 of
+    `long_file` were sometimes all linted by then, and the run ended with its findings)."""
+    return write_jsonl(tmp_path_factory.mktemp("longer") / "longer.jsonl", case_stories(copies=30))
+
+
 def test_no_progress_when_stderr_is_not_a_terminal(long_file: Path, tmp_path: Path) -> None:
     res = run("check", str(long_file), "--format", "json", "--fail-on", "never", cwd=tmp_path)
     assert res.returncode == 0
@@ -274,7 +282,7 @@ def test_a_worker_killed_mid_run_costs_no_story_and_no_hang(long_file: Path, tmp
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
-def test_an_interrupted_pooled_run_stops_cleanly(long_file: Path, tmp_path: Path, how: str) -> None:
+def test_an_interrupted_pooled_run_stops_cleanly(longer_file: Path, tmp_path: Path, how: str) -> None:
     """Ctrl-C (SIGINT to the whole process group) or SIGTERM (to storylint alone: a CI job
     cancelled, `timeout`) in the middle of a `--jobs 2` run: one `Error: interrupted` line,
     exit 2, no worker's traceback, no worker left behind, the store's run marked failed."""
@@ -284,7 +292,7 @@ def test_an_interrupted_pooled_run_stops_cleanly(long_file: Path, tmp_path: Path
     db = tmp_path / "history.db"
     out = tmp_path / "out.txt"
     with out.open("wb") as stdout:
-        proc = subprocess.Popen([sys.executable, "-m", "storylint", "check", str(long_file), "--jobs", "2",
+        proc = subprocess.Popen([sys.executable, "-m", "storylint", "check", str(longer_file), "--jobs", "2",
                                  "--store", str(db)], stdout=stdout, stderr=subprocess.PIPE, cwd=tmp_path,
                                 start_new_session=True)  # fmt: skip
     try:
