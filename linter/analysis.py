@@ -558,6 +558,13 @@ class Analysis:
         """The story's one scan answered for pattern `key` (then `may_match` is its answer)."""
         return self._possible is not None and key in self._known
 
+    def may_match_of(self, keys: frozenset[tuple[str, bool]]) -> frozenset[tuple[str, bool]]:
+        """Those of `keys` that `may_match` (two set operations for them all, not a call each)."""
+        possible = self._possible
+        if possible is None:
+            return keys
+        return (keys & possible) | (keys - self._known)
+
     def prefiltered(self, known: frozenset[tuple[str, bool]], possible: frozenset[tuple[str, bool]] | None) -> None:
         """Take the scan's answer; with it, a story with no name from code, or no word of
         documentation work, skips that test in every sentence."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .analysis import ANALYSIS_KEYS, analyse, grammar
+from .analysis import ANALYSIS_KEYS, Analysis, analyse, grammar
 from .calibration import (
     Calibration,
     evidence_class,
@@ -40,6 +40,9 @@ from .parse import CODE, parse
 from .rulepack import GRAMMAR_DATA, Rule, RulePack, load_rulepack, rules_dir
 from .scope import out_of_scope
 from .suppressions import find_suppressions
+
+if TYPE_CHECKING:
+    from .checks.term_scan import TermScan
 
 log = logging.getLogger("storylint.engine")
 
@@ -113,7 +116,7 @@ class Linter:
                               file=self.config.source, key="select")  # fmt: skip
         self._rule_order = {rule.code: i for i, rule in enumerate(self.rules)}
         self._enabled_codes = {r.code for r in self.rules}
-        self._share_term_scan()
+        self._term_scan, by_words = self._share_term_scan()
         # each rule that can find anything, and whether its findings take the confidence their
         # evidence measured (a rule with nothing to look for costs a call per story for nothing)
         self._calibrated = [
@@ -121,8 +124,25 @@ class Linter:
             for r in self.rules
             if not r.check.idle
         ]
-        # each such rule's `Check.quiet`, where its kind has one (None: it always runs)
-        self._quiet = [r.check.quiet if type(r.check).quiet is not Check.quiet else None for r, _ in self._calibrated]
+        # How a story wakes each such rule (`_awake`): a term rule by a word that starts one of
+        # its terms (the term scan's slot -> its position), a pattern rule by a scan key that may
+        # match (key -> positions); the others are asked their `Check.quiet`, or always run.
+        self._by_slot: dict[int, int] = {}
+        self._by_key: dict[tuple[str, bool], list[int]] = {}
+        self._asked: list[tuple[int, Callable[[Analysis], bool]]] = []
+        self._always: list[int] = []
+        for i, (rule, _) in enumerate(self._calibrated):
+            check, keys = rule.check, rule.check.wake_keys()
+            if id(check) in by_words:
+                self._by_slot[by_words[id(check)]] = i
+            elif keys is not None:
+                for key in keys:
+                    self._by_key.setdefault(key, []).append(i)
+            elif type(check).quiet is not Check.quiet:
+                self._asked.append((i, check.quiet))
+            else:
+                self._always.append(i)
+        self._wake_keys = frozenset(self._by_key)
         self._severity = self._severity_overrides()
         roles = self.config.roles
         # whether a story with no labels and no author can be out of scope: only when the roles
@@ -133,8 +153,10 @@ class Linter:
         self.use_domain(domain or {})
         self._linted = 0
 
-    def _share_term_scan(self) -> None:
-        """Term rules share one pass over each story's words (see checks/term_scan)."""
+    def _share_term_scan(self) -> tuple[TermScan, dict[int, int]]:
+        """Term rules share one pass over each story's words (see checks/term_scan). Returns the
+        scan, and the slot of each term rule that only a word of its terms wakes (by the id of
+        its check: one that also reads headings runs whatever the words)."""
         from .checks.term_scan import TermScan
         from .checks.terms import TermCheck
 
@@ -142,6 +164,23 @@ class Linter:
         scan = TermScan([c.terms for c in terms])
         for slot, check in enumerate(terms):
             check.scan, check.slot = scan, slot
+        return scan, {id(check): slot for slot, check in enumerate(terms) if not check.headings}
+
+    def _awake(self, analysis: Analysis) -> list[tuple[Rule, bool]]:
+        """The rules that may find something in the story, in rule order: each rule's `quiet`
+        answer, looked up for the term rules (`TermScan.woken`) and the pattern rules
+        (`Analysis.may_match_of`) at once; asking each of them cost a call or three a rule,
+        some thirty rules a story, where a story wakes few."""
+        on = [*self._always]
+        if self._by_slot:
+            by_slot = self._by_slot
+            on += [by_slot[slot] for slot in self._term_scan.woken(analysis) if slot in by_slot]
+        by_key = self._by_key
+        for key in analysis.may_match_of(self._wake_keys):
+            on += by_key[key]
+        on += [i for i, quiet in self._asked if not quiet(analysis)]
+        calibrated = self._calibrated
+        return [calibrated[i] for i in sorted(set(on))]
 
     def use_domain(self, domain: Mapping[str, Iterable[str]]) -> None:
         """Learned domain vocabulary (project -> terms, see `storylint.domain`); a weak
@@ -277,8 +316,8 @@ class Linter:
         classes: dict[int, tuple[str, str]] = {}  # id(sentence) -> (its evidence class, its key)
         spots: set[tuple[str, int]] = set()
         places: set[str] = set()
-        for (rule, calibrated), quiet in zip(self._calibrated, self._quiet, strict=True):
-            if (ignored and rule.code in ignored) or (quiet is not None and quiet(analysis)):
+        for rule, calibrated in self._awake(analysis):
+            if ignored and rule.code in ignored:
                 continue
             for hit in rule.check.run(analysis):
                 if calibrated:

@@ -97,6 +97,13 @@ class Check:
         some thirty rules a story, cost more than most of them do to return)."""
         return False
 
+    def wake_keys(self) -> frozenset[tuple[str, bool]] | None:
+        """Scan keys of which one must be able to match (`Analysis.may_match`) for the check to
+        find anything, where `quiet` is exactly "none of them may": the engine then looks them
+        up for all such rules at once (`Analysis.may_match_of`) instead of asking each. None:
+        `quiet` says more than that (or nothing), and is asked."""
+        return None
+
     def scanned(self) -> list[tuple[str, bool]]:
         """(pattern, ignore case) of each expression this check asks `Analysis.may_match` about."""
         return [self._quick_key] if self._quick_key else []

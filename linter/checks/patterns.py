@@ -87,6 +87,9 @@ class PatternCheck(Check):
             return False
         return not (self.unless and self.unless.occurs(s))
 
+    def wake_keys(self) -> frozenset[tuple[str, bool]]:
+        return frozenset([self.key, *([self._others.key] if self._others is not None else [])])
+
     def quiet(self, a: Analysis) -> bool:
         if not a.scanned_for(self.key):
             return False

@@ -34,6 +34,12 @@ class TermScan:
         # (otherwise its lower-cased words serve every index, and `words` is never built)
         self._cased_words = frozenset(k.lower() for ix in indexes if ix.cased for k in ix.cased_start_words())
         self._last: tuple[Analysis, frozenset[str]] | None = None  # (story, its `starts`)
+        # a first word (lower case, as `PhraseIndex.first_words`) -> the slots it starts a term of
+        by_word: dict[str, list[int]] = {}
+        for slot, ix in enumerate(indexes):
+            for word in ix.first_words:
+                by_word.setdefault(word, []).append(slot)
+        self._by_word = by_word
 
     def starts(self, a: Analysis) -> frozenset[str]:
         """The story's words that start a term of some rule, worked out once per story: each
@@ -47,6 +53,13 @@ class TermScan:
         starts = a.vocab & self.universe
         self._last = (a, starts)
         return starts
+
+    def woken(self, a: Analysis) -> set[int]:
+        """The slots some of whose terms start with a word of the story: those whose
+        `first_words` are not disjoint from `starts` (one lookup per word the story has among
+        the terms' first words, not a test per slot)."""
+        by_word = self._by_word
+        return {slot for word in self.starts(a) for slot in by_word[word]}
 
     def matches(self, a: Analysis) -> list[dict[int, list[Match]]] | None:
         """Per slot, sentence number -> that index's matches (sentences with none left out);

@@ -298,6 +298,24 @@ def test_a_quiet_check_finds_nothing_in_the_story(select: list[str] | None) -> N
     assert {"pattern", "terms", "identifiers"} <= {kind for kind, n in quiet_kinds.items() if n > 100}
 
 
+@pytest.mark.parametrize("select", [None, ["ALL"]])
+def test_the_engine_wakes_exactly_the_rules_whose_check_is_not_quiet(select: list[str] | None) -> None:
+    """The engine looks up at once which term and pattern rules a story wakes (`Linter._awake`):
+    the same rules, in the same order, as asking each check's `quiet`, with the one scan's
+    answer and without it (a run's first stories, a text RE2 cannot read)."""
+    asleep = 0
+    for linter in _linters({"select": select} if select else {}):
+        for row in case_stories():
+            story = Story.model_validate(row)
+            analysis = analyse(parse(linter.bounded(story)), linter.accepted)
+            if linter.prefilter:
+                analysis.prefiltered(linter.prefilter.known, linter.prefilter.scan(analysis.all_text()))
+            expected = [rule.code for rule, _ in linter._calibrated if not rule.check.quiet(analysis)]
+            assert [rule.code for rule, _ in linter._awake(analysis)] == expected, story.title
+            asleep += len(linter._calibrated) - len(expected)
+    assert asleep > 1000
+
+
 def test_the_engine_does_not_run_a_rule_its_check_calls_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
     linter, _ = _linters({})
     runs = count_calls(monkeypatch, PatternCheck, "run")
