@@ -257,6 +257,15 @@ class PhraseIndex:
         """The words a term can start with, as looked up (lower case, or as written)."""
         return list(self._index)
 
+    def second_words(self, key: str) -> frozenset[str] | None:
+        """The words that may follow `key` (a first word, as looked up) where every term that
+        starts with it has two words or more and matches in lower case: before any other word
+        no term of the index starts there. None where one term is that word alone, or cased."""
+        entries = self._index.get(key)
+        if not entries or any(is_cased or len(norm) < 2 for norm, is_cased, _ in entries):
+            return None
+        return frozenset(norm[1] for norm, _, _ in entries)
+
     def cased_start_words(self) -> list[str]:
         """The first words, as written, of the terms that must match as written."""
         return sorted({norm[0] for entries in self._index.values() for norm, is_cased, _ in entries if is_cased})

@@ -30,6 +30,13 @@ class TermScan:
             for key in ix.start_words():
                 merged.setdefault(key, []).append(slot)
         self._merged = merged
+        # each first word's slots, with the words that may come second where every term of the
+        # slot that starts with it has more words ("in" only before "memory"): most first words
+        # a sentence holds start no term there ("in", "new", "code"), and trying the slot's
+        # terms cost two calls each time
+        self._tries: dict[str, list[tuple[int, frozenset[str] | None]]] = {
+            key: [(slot, indexes[slot].second_words(key)) for slot in slots] for key, slots in merged.items()
+        }
         # a sentence needs its words as written only when it holds a term that must match so
         # (otherwise its lower-cased words serve every index, and `words` is never built)
         self._cased_words = frozenset(k.lower() for ix in indexes if ix.cased for k in ix.cased_start_words())
@@ -70,7 +77,7 @@ class TermScan:
     def _scan(self, a: Analysis) -> list[dict[int, list[Match]]] | None:
         if not a.all_text().isascii():
             return None
-        indexes, merged, universe = self.indexes, self._merged, self.universe
+        indexes, merged, universe, all_tries = self.indexes, self._merged, self.universe, self._tries
         out: list[dict[int, list[Match]]] = [{} for _ in indexes]
         for number, s in enumerate(a.sentences):
             if universe.isdisjoint(s.vocab):
@@ -79,16 +86,19 @@ class TermScan:
             words = s.words if not self._cased_words.isdisjoint(s.vocab) else lowered
             starts = s.vocab & universe  # the words a term of some rule may start at
             free = [0] * len(indexes)  # per slot: the first word its next match may start at
+            n = len(lowered)
             for i in [i for i, w in enumerate(lowered) if w in starts]:
-                slots = merged.get(lowered[i])
-                if words[i] != lowered[i]:
+                word = lowered[i]
+                tries = all_tries.get(word)
+                if words[i] != word:
                     more = merged.get(words[i])
-                    if more:
-                        slots = sorted(set(slots or ()) | set(more))
-                if not slots:
+                    if more:  # a cased term may start there too: every slot is tried
+                        tries = [(slot, None) for slot in sorted(set(merged.get(word) or ()) | set(more))]
+                if not tries:
                     continue
-                for slot in slots:
-                    if i < free[slot]:
+                after = lowered[i + 1] if i + 1 < n else ""
+                for slot, seconds in tries:
+                    if i < free[slot] or (seconds is not None and after not in seconds):
                         continue
                     found = indexes[slot].match_at(s, words, lowered, i)
                     if found is not None:

@@ -3,6 +3,7 @@ rule exactly what its own `PhraseIndex.find` gives, and the engine the same find
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from storylint.config import config_from_dict
 from storylint.engine import Linter
 from storylint.model import Story
 from storylint.parse import parse
+from tests.core.spies import count_calls
 from tests.stories import case_stories
 
 # a small vocabulary, so that terms of several rules overlap, nest and repeat
@@ -116,3 +118,20 @@ def test_a_term_as_written_is_found_beside_a_longer_lower_case_one() -> None:
         assert index.occurs(s) is bool(phrases), text
         shared = TermScan([index]).matches(analyse(parse(Story(id="1", title=text, body=""))))
         assert shared is not None and [p for _, _, p in shared[0].get(0, [])] == phrases, text
+
+
+def test_a_first_word_tries_its_slot_only_before_a_second_word_of_its_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    """"in" starts only "in memory cache" here: the scan tries that slot at "in" only where
+    "memory" follows (each "in" of prose cost two calls for nothing); a word that is a term
+    alone ("cache"), or starts a cased one, is tried wherever it stands."""
+    index = PhraseIndex(["in memory cache", "cache"], cased=["Redis cluster"])
+    assert index.second_words("in") == frozenset({"memory"})
+    assert index.second_words("cache") is None  # a term of one word
+    assert index.second_words("Redis") is None  # cased
+    tried = count_calls(monkeypatch, PhraseIndex, "match_at")
+    text = "Keep it in the cache. Put it in memory cache in Redis cluster in time."
+    shared = TermScan([index]).matches(analyse(parse(Story(id="1", title="t", body=text))))
+    assert shared is not None
+    assert [p for ms in shared[0].values() for _, _, p in ms] == ["cache", "in memory cache", "Redis cluster"]
+    # (word numbers) the first sentence's "cache"; then the "in" before "memory", and "Redis"
+    assert [args[4] for args in tried] == [4, 2, 6]
