@@ -33,20 +33,24 @@ class TermScan:
         # each first word's slots, with the words that may come second where every term of the
         # slot that starts with it has more words ("in" only before "memory"): most first words
         # a sentence holds start no term there ("in", "new", "code"), and trying the slot's
-        # terms cost two calls each time
-        self._tries: dict[str, list[tuple[int, frozenset[str] | None]]] = {
-            key: [(slot, indexes[slot].second_words(key)) for slot in slots] for key, slots in merged.items()
-        }
+        # terms cost two calls each time. Filled as stories meet the words (`_tries_of`): all
+        # 2,500 of them cost the one-story start some 4 ms.
+        self._tries: dict[str, list[tuple[int, frozenset[str] | None]]] = {}
         # a sentence needs its words as written only when it holds a term that must match so
         # (otherwise its lower-cased words serve every index, and `words` is never built)
         self._cased_words = frozenset(k.lower() for ix in indexes if ix.cased for k in ix.cased_start_words())
         self._last: tuple[Analysis, frozenset[str]] | None = None  # (story, its `starts`)
-        # a first word (lower case, as `PhraseIndex.first_words`) -> the slots it starts a term of
-        by_word: dict[str, list[int]] = {}
-        for slot, ix in enumerate(indexes):
-            for word in ix.first_words:
-                by_word.setdefault(word, []).append(slot)
-        self._by_word = by_word
+        # a first word (lower case, as `PhraseIndex.first_words`) -> the slots it starts a term
+        # of, filled as stories meet the words (`woken`)
+        self._by_word: dict[str, list[int]] = {}
+
+    def _tries_of(self, word: str) -> list[tuple[int, frozenset[str] | None]]:
+        tries = self._tries[word] = [(slot, self.indexes[slot].second_words(word)) for slot in self._merged.get(word, ())]
+        return tries
+
+    def _slots_of(self, word: str) -> list[int]:
+        slots = self._by_word[word] = [slot for slot, ix in enumerate(self.indexes) if word in ix.first_words]
+        return slots
 
     def starts(self, a: Analysis) -> frozenset[str]:
         """The story's words that start a term of some rule, worked out once per story: each
@@ -65,8 +69,8 @@ class TermScan:
         """The slots some of whose terms start with a word of the story: those whose
         `first_words` are not disjoint from `starts` (one lookup per word the story has among
         the terms' first words, not a test per slot)."""
-        by_word = self._by_word
-        return {slot for word in self.starts(a) for slot in by_word[word]}
+        by_word, slots_of = self._by_word, self._slots_of
+        return {slot for word in self.starts(a) for slot in (by_word.get(word) or slots_of(word))}
 
     def matches(self, a: Analysis) -> list[dict[int, list[Match]]] | None:
         """Per slot, sentence number -> that index's matches (sentences with none left out);
@@ -90,6 +94,8 @@ class TermScan:
             for i in [i for i, w in enumerate(lowered) if w in starts]:
                 word = lowered[i]
                 tries = all_tries.get(word)
+                if tries is None:
+                    tries = self._tries_of(word)
                 if words[i] != word:
                     more = merged.get(words[i])
                     if more:  # a cased term may start there too: every slot is tried
