@@ -5,9 +5,9 @@ the engine.
 
 **Sticky comment.** Exactly one storylint comment per issue, found again by a hidden
 HTML marker in the body (written at its start) *and* an author that is the token's own
-identity: the login `GET /user` names (a personal token), or the configured bot login
-(`github-actions[bot]` by default) for an installation token, which `GET /user` answers
-with 403. Neither a person who pastes the marker nor another app's bot can get its
+identity: the login `GET /user` names (a personal token), or for an installation token,
+which `GET /user` answers with 403, the bot GraphQL's `viewer` names (`APP-SLUG[bot]`), a
+configured bot login, or `github-actions[bot]` where neither says. Neither a person who pastes the marker nor another app's bot can get its
 comment edited or deleted. Created when there are findings, updated in place on every
 edit, and rewritten as "resolved" when the story becomes clean; extra copies of our own
 (a race before `concurrency` was configured) are deleted.
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from storylint.errors import PermanentConnectorError
+from storylint.errors import ConnectorError, PermanentConnectorError
 from storylint.model import HOW_CATEGORIES, SEVERITY_RANK, Finding, Report, StoryResult
 from storylint.reporters.markdown import md_code, md_escape
 
@@ -45,6 +45,8 @@ log = logging.getLogger("storylint.github")
 MARKER = "<!-- storylint:sticky-comment -->"
 #: who writes comments with an Action's GITHUB_TOKEN (user id 41898282)
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
+#: who the token is, as GraphQL answers an installation token too (`GET /user` refuses one)
+VIEWER_QUERY = "query { viewer { login databaseId } }"
 #: where we stop adding findings to a comment (the rest is counted in a note)
 COMMENT_BUDGET = 60_000
 #: GitHub's limit for one step's job summary is 1 MiB (1,048,576 bytes); this is in UTF-8 bytes too
@@ -281,6 +283,12 @@ class WriteBack:
         return f"{self.story}: " + ", ".join(parts)
 
 
+def _graphql_url(rest_base: str) -> str:
+    """GitHub's GraphQL endpoint beside a REST base: `https://api.github.com/graphql`, or a
+    GitHub Enterprise Server's `/api/graphql` beside its `/api/v3`."""
+    return rest_base.rstrip("/").removesuffix("/v3") + "/graphql"
+
+
 def is_installation_token(token: str | None) -> bool:
     """A GitHub App installation token (the Action's GITHUB_TOKEN is one): prefix ``ghs_``.
 
@@ -307,6 +315,7 @@ class IssueWriter:
     bot_login: str = DEFAULT_BOT_LOGIN
     installation_token: bool = False
     _identity: tuple[str, int | None] | None = field(default=None, init=False)
+    _viewer_asked: bool = field(default=False, init=False)
     _warned: bool = field(default=False, init=False)
 
     def apply(
@@ -356,6 +365,10 @@ class IssueWriter:
             return []
         login, uid = self._whoami()
         mine = [c for c in marked if _written_by(c, login, uid)]
+        if not mine and self._viewer_may_say():
+            # marked comments, none by the default bot: a GitHub App's token may be ours
+            login, uid = self._identity = self._viewer()
+            mine = [c for c in marked if _written_by(c, login, uid)]
         return sorted(mine, key=lambda c: int(c.get("id") or 0))
 
     def _whoami(self) -> tuple[str, int | None]:
@@ -372,12 +385,47 @@ class IssueWriter:
             )
         except PermanentConnectorError as exc:
             if "HTTP 403" in exc.message:
+                self.installation_token = True
                 return (self.bot_login, None)
             raise  # 401, 404: nothing to fall back on, and guessing could adopt a stranger's comment
         login = data.get("login") if isinstance(data, dict) else None
         if not isinstance(login, str) or not login:
             raise PermanentConnectorError("GitHub API GET /user: the answer names no login")
         uid = data.get("id")
+        return (login, uid if isinstance(uid, int) and not isinstance(uid, bool) else None)
+
+    def _viewer_may_say(self) -> bool:
+        """Whether GraphQL's `viewer` is still to be asked: an installation token under the
+        default `bot-login` (a team's own `bot-login` is its word), once per run."""
+        return (
+            self.installation_token
+            and not self._viewer_asked
+            and self.bot_login.casefold() == DEFAULT_BOT_LOGIN.casefold()
+        )
+
+    def _viewer(self) -> tuple[str, int | None]:
+        """The installation token's bot as GraphQL's `viewer` names it (`APP-SLUG[bot]` for a
+        GitHub App's token, which `GET /user` refuses: without it such a token found no comment
+        of its own and wrote a new one on every run); the default bot where it names none.
+        Asked only when the default does not explain what the run sees, so an Action's
+        GITHUB_TOKEN costs no call."""
+        self._viewer_asked = True
+        requester = self.gh.requester
+        url = _graphql_url(requester.base_url)
+        try:
+            _, data = self.call(
+                "POST /graphql",
+                lambda: requester.requestJsonAndCheck("POST", url, input={"query": VIEWER_QUERY}),
+            )
+        except ConnectorError as exc:
+            log.debug("GitHub GraphQL viewer: %s; taking %s", exc, self.bot_login)
+            return (self.bot_login, None)
+        viewer = (data.get("data") or {}).get("viewer") if isinstance(data, dict) else None
+        login = viewer.get("login") if isinstance(viewer, dict) else None
+        if not isinstance(login, str) or not login.endswith("[bot]"):
+            return (self.bot_login, None)
+        assert isinstance(viewer, dict)
+        uid = viewer.get("databaseId")
         return (login, uid if isinstance(uid, int) and not isinstance(uid, bool) else None)
 
     def _sync_comment(
@@ -440,6 +488,8 @@ class IssueWriter:
         if not isinstance(login, str) or not (self.installation_token or self._identity):
             return  # identity not asked yet: no GET /user only for this check
         expected, _ = self._whoami()
+        if login.casefold() != expected.casefold() and self._viewer_may_say():
+            expected, _ = self._identity = self._viewer()  # a GitHub App's token: its bot
         if login.casefold() == expected.casefold():
             return
         assert isinstance(author, dict)

@@ -2,7 +2,7 @@
 
 It follows the public contract for the endpoints storylint uses: issues (with `Link`
 pagination and pull-request items), issue comments (create, edit, delete), issue labels,
-`/user`, team members and memberships; label names compared without case, as GitHub does
+`/user`, GraphQL's `viewer`, team members and memberships; label names compared without case, as GitHub does
 (one repository label per name in any case); rate-limit headers on every answer; ETag and
 `If-None-Match` (304) on lists; GitHub's error bodies (`message`, `documentation_url`,
 `errors`). Faults can be queued: any status and body, HTML pages, truncated JSON,
@@ -370,7 +370,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         fake = self.fake
         parsed = urlparse(self.path)
-        if fake.prefix:
+        if fake.prefix.endswith("/v3") and parsed.path == fake.prefix[:-3] + "/graphql":
+            # GitHub Enterprise Server answers GraphQL beside its REST base: /api/graphql
+            parsed = parsed._replace(path="/graphql")
+        elif fake.prefix:
             if not parsed.path.startswith(fake.prefix + "/"):
                 self._send(404, {"message": "Not Found", "documentation_url": DOCS})
                 return
@@ -433,6 +436,18 @@ class _Handler(BaseHTTPRequestHandler):
             )
         call.status = status
         self._send(status, body, headers)
+
+    def _graphql(self, data: Any, kind: str) -> tuple[int, Any, dict[str, str]]:
+        """Only the `viewer` query: the token's own account, which GitHub names for an
+        installation token too (its bot, `APP-SLUG[bot]`); an error in the body with 200
+        for any other query, as GitHub answers one it cannot run."""
+        if kind == "anonymous":
+            return 401, {"message": "This endpoint requires you to be authenticated.", "documentation_url": DOCS}, {}
+        query = (data or {}).get("query") if isinstance(data, dict) else None
+        if not isinstance(query, str) or not re.fullmatch(r"\s*(?:query\s*)?\{\s*viewer\s*\{\s*login\s+databaseId\s*\}\s*\}\s*", query):
+            return 200, {"errors": [{"message": "the fake answers only { viewer { login databaseId } }"}]}, {}
+        login, uid = {"action": (BOT, BOT_ID), "app": (APP_BOT, APP_BOT_ID)}.get(kind, (self.fake.personal_login, 3001))
+        return 200, {"data": {"viewer": {"login": login, "databaseId": uid}}}, {}
 
     def _send(
         self,
@@ -585,6 +600,8 @@ class _Handler(BaseHTTPRequestHandler):
             if method == "GET":
                 return 200, item["labels"], {}
             return not_found
+        if path == "/graphql" and method == "POST":
+            return self._graphql(data, kind)
         if path == "/user" and method == "GET":
             if kind in ("action", "app"):  # installation tokens have no user
                 return (

@@ -538,20 +538,42 @@ def test_another_apps_marked_comment_is_left_alone(runner: Runner, fake) -> None
     assert fake.count("GET", "/user") == 0 and fake.count("DELETE") == 0
 
 
-def test_an_app_token_without_bot_login_keeps_one_comment_and_says_what_to_set(runner: Runner, fake) -> None:
-    # the token input is a GitHub App's token, the bot-login input was forgotten (the default)
+def test_an_app_token_without_bot_login_edits_its_own_comment(runner: Runner, fake) -> None:
+    # the token input is a GitHub App's token, the bot-login input left at its default: GraphQL's
+    # viewer names the app's bot, so the one comment is edited in place, as with GITHUB_TOKEN
     from fake_github import APP_BOT
     from github_helpers import APP_TOKEN
 
     fake.add_issue(REPO, issue(REPO, 22, "Save carts", HOW))
+    ids = []
     for action in ("opened", "edited", "edited"):
         result = runner.run(issues_event(action, fake.issues[REPO][22], REPO), token=APP_TOKEN)
+        lint = result["steps"]["lint"]
+        assert lint["rc"] == 0, lint["stderr"]
+        assert "::warning title=storylint::" not in lint["stdout"]
+        _annotations_only(lint["stdout"])
+        ids += [c["id"] for c in fake.comments_on(REPO, 22)]
+    assert [c["user"]["login"] for c in fake.comments_on(REPO, 22)] == [APP_BOT]
+    assert len(set(ids)) == 1 and fake.count("DELETE") == 0  # edited, never written anew
+    assert fake.count("POST", "/graphql") == 3 and fake.count("GET", "/user") == 0  # once a run
+
+
+def test_an_app_token_whose_viewer_fails_keeps_one_comment_and_says_what_to_set(runner: Runner, fake) -> None:
+    # GraphQL refused (a proxy, an outage): the default bot stands, and the comment the token
+    # writes says who it is, so one comment stays and the warning names the bot-login to set
+    from fake_github import APP_BOT, Fault
+    from github_helpers import APP_TOKEN
+
+    fake.add_issue(REPO, issue(REPO, 23, "Save carts", HOW))
+    for action in ("opened", "edited", "edited"):
+        fake.fail(Fault(404, b'{"message": "Not Found"}', {"Content-Type": "application/json"}, path="/graphql"))
+        result = runner.run(issues_event(action, fake.issues[REPO][23], REPO), token=APP_TOKEN)
         lint = result["steps"]["lint"]
         assert lint["rc"] == 0, lint["stderr"]
         [warning] = [ln for ln in lint["stdout"].splitlines() if ln.startswith("::warning title=storylint::")]
         assert f"set the bot-login input (--bot-login, $STORYLINT_BOT_LOGIN) to {APP_BOT}" in warning
         _annotations_only(lint["stdout"])
-    assert [c["user"]["login"] for c in fake.comments_on(REPO, 22)] == [APP_BOT]  # one, not three
+    assert [c["user"]["login"] for c in fake.comments_on(REPO, 23)] == [APP_BOT]  # one, not three
     assert "bot-login" in runner.summary.read_text()
 
 

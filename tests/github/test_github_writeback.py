@@ -232,6 +232,32 @@ def test_only_another_apps_comment_means_we_create_our_own(fake, caller):
     assert [c["user"]["login"] for c in resolved] == [BOT]
 
 
+@pytest.mark.parametrize("prefix", ["", "/api/v3"])  # github.com; GitHub Enterprise Server
+def test_an_app_token_under_the_default_bot_login_finds_its_comment_by_graphql_viewer(fake, caller, prefix):
+    # GET /user refuses an installation token; GraphQL's viewer names the app's bot (at
+    # /graphql, or /api/graphql beside a server's /api/v3), so its comment is edited in place
+    fake.prefix = prefix
+    fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
+    other = fake.add_comment(REPO, 1, MARKER + "\nanother app's note", RENOVATE)["id"]
+    ours = fake.add_comment(REPO, 1, MARKER + "\nold", user(APP_BOT, 5001, "Bot"))["id"]
+    writer = IssueWriter(make_client(APP_TOKEN, fake.url + prefix), caller, REPO, installation_token=True)
+    for excerpt in ("x column", "y column"):
+        done = writer.apply(_result([_finding(excerpt)]), 1, comment=True, label=None, current_labels=None)
+        assert (done.comment, done.deleted_duplicates, done.warning) == ("updated", 0, None)
+        assert excerpt in fake.comments[ours]["body"]
+    assert len(fake.comments_on(REPO, 1)) == 2 and fake.comments[other]["body"].endswith("note")
+    assert fake.count("POST", "/graphql") == 1 and fake.count("GET", "/user") == 0  # asked once a run
+
+
+def test_a_bot_login_the_team_set_is_taken_without_asking_graphql(fake, caller):
+    fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
+    fake.add_comment(REPO, 1, MARKER + "\nold", user(APP_BOT, 5001, "Bot"))
+    writer = IssueWriter(make_client(APP_TOKEN, fake.url), caller, REPO, bot_login="acme-bot[bot]", installation_token=True)
+    done = writer.apply(_result([_finding("x column")]), 1, comment=True, label=None, current_labels=None)
+    # the team named another account: the app's old comment is not ours to edit
+    assert done.comment == "created" and fake.count("POST", "/graphql") == 0
+
+
 def test_duplicates_of_our_own_comment_are_deleted_but_not_other_apps(fake, caller):
     fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
     app_writer = IssueWriter(make_client(APP_TOKEN, fake.url), caller, REPO, bot_login=APP_BOT)
