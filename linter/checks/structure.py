@@ -333,11 +333,16 @@ class AcceptanceCriteriaCheck(Check):
         if self.pattern is not None and a.may_match(self.key) and self.pattern.search(body):
             return True
         # A checklist of observable behaviours (not build steps). The sentence flags cost an
-        # analysis each: asked last, and no further than the count needs.
+        # analysis each: asked last, no further than the count needs, and not once the items
+        # left could no longer make it up (a lone item, a list's last item when none before it
+        # counted: most lists are steps, and their last item asked nothing that could change it).
+        items = [s for s in a.sentences if s.kind == LIST_ITEM and s.field == "body" and len(body[s.start : s.end].split()) >= 3]
         behaviours = 0
         other = grammar().other
-        for s in a.sentences:
-            if s.kind != LIST_ITEM or s.field != "body" or len(body[s.start : s.end].split()) < 3 or s.imperative:
+        for i, s in enumerate(items):
+            if behaviours + len(items) - i < self.checklist_min:
+                return False  # even if this item and every one after it counted
+            if s.imperative:
                 continue
             # a modal item counts only when it states behaviour ("should return X"), not
             # when it orders construction ("we might need to use the Advanced tab")

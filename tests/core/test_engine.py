@@ -558,3 +558,23 @@ def test_a_story_is_skipped_as_its_scope_says_and_linted_as_its_ignores_say(conf
             plain = {k: v for k, v in config.items() if not k.endswith("-ignores")}
             expected = Linter(config_from_dict({**plain, "ignore": sorted(ignored)})).lint(story).findings
             assert result.findings == expected, fields
+
+
+def test_the_criteria_checklist_stops_once_the_items_left_cannot_make_up_its_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AC01 counts a checklist of two items that state behaviour: after two build steps, the
+    list's last item could make only one, and its grammar flags (an analysis each) are not
+    worked out; a lone item asks none. The finding is the same."""
+    from storylint import analysis
+    from tests.core.spies import count_calls
+
+    linter = Linter(config_from_dict({"select": ["AC01"]}))
+    calls = count_calls(monkeypatch, analysis, "_compute_flags")
+    steps = "- Add a column to the orders table\n- Create an index on that column\n- Remove the old cache entries\n"
+    assert [f.rule for f in linter.lint(Story(id="steps", title="Orders", body=steps)).findings] == ["AC01"]
+    assert [c[0].text.strip() for c in calls] == ["Add a column to the orders table", "Create an index on that column"]
+    calls.clear()
+    lone = "- Users can see the order total\n"
+    assert [f.rule for f in linter.lint(Story(id="lone", title="Orders", body=lone)).findings] == ["AC01"]
+    assert calls == []
+    both = "- Remove the old cache entries\n- Users can see the order total\n- Users can export the orders\n"
+    assert linter.lint(Story(id="both", title="Orders", body=both)).findings == []
