@@ -73,6 +73,8 @@ def relax(pattern: str) -> str | None:
             if i + 1 >= n:
                 return None
             nxt = pattern[i + 1]
+            if nxt in "123456789":  # a back-reference: RE2 has none
+                return None
             if nxt in "AZzG":  # an anchor only narrows where the rest matches: drop it
                 if pattern[i + 2 : i + 3] in ("*", "+", "?", "{"):
                     return None
@@ -132,6 +134,8 @@ def relax(pattern: str) -> str | None:
                 if quantified:
                     return None
                 continue
+            if pattern.startswith("(?P=", i):  # a back-reference by name
+                return None
             if pattern.startswith("(?", i):
                 after = pattern[i + 2 : i + 4]
                 if after[:1] in ("=", "!", "#") or after in ("<=", "<!"):
@@ -221,8 +225,8 @@ def _options() -> Any:
 
 @cache
 def widened(source: str) -> str | None:
-    """`relax(source)` where RE2 compiles it too (None otherwise): the form in which the one
-    scan holds the pattern, worked out once per pattern for the scan and for the rules."""
+    """`relax(source)` where RE2 compiles it alone too (None otherwise): what a set that RE2
+    could not compile as a whole is built again from (`Prefilter`)."""
     relaxed = relax(source)
     if relaxed is None:
         return None
@@ -237,9 +241,18 @@ def widened(source: str) -> str | None:
     return relaxed
 
 
+@cache
+def _relaxed(source: str) -> str | None:
+    """`relax(source)`, worked out once per pattern for the rules (`answerable`) and the scan."""
+    return relax(source)
+
+
 def answerable(source: str) -> bool:
-    """The one scan can answer for this pattern: it widens for RE2, and RE2 compiles it."""
-    return widened(source) is not None
+    """The one scan can answer for this pattern: it widens for RE2. Whether RE2 reads the
+    widening is found where the scan's set takes it (`Prefilter`): compiling it here as well
+    parsed it twice; a pattern RE2 then refuses (a back-reference) only costs its rule the
+    scan's answer, never a finding (the rule searches as it does without one)."""
+    return _relaxed(source) is not None
 
 
 #: pattern text (relaxed) past which a group of patterns is split over several sets
@@ -286,26 +299,43 @@ class Prefilter:
         except ImportError:  # pragma: no cover - a dependency; without it every rule scans
             return
         options = _options()
+        # RE2 parses each pattern as the set takes it (`Set.Add` refuses one it cannot read):
+        # compiling each alone first, as `widened` does, parsed every pattern twice (about a
+        # quarter of what building the scan cost). Only a set that then fails to compile is built
+        # again from the patterns that compile alone, as it always was.
         usable: dict[bool, list[tuple[Key, str]]] = {True: [], False: []}
         for key in wanted:
-            relaxed = widened(key[0])
+            relaxed = _relaxed(key[0])
             if relaxed is not None:
                 usable[key[1]].append((key, relaxed))
         groups = [(ignore_case, part) for ignore_case in (True, False) for part in _split(usable[ignore_case])]
         for ignore_case, part in groups:
-            rset = re2.Set.SearchSet(options)
-            rset.Add(ANY_TEXT)  # index 0: matches every text; its absence means no answer
-            keys_in: list[Key] = [("", False)]
-            for key, relaxed in part:
+            built = self._set(re2, options, ignore_case, part)
+            if built is not None:
                 try:
-                    rset.Add(("(?i:" if ignore_case else "(?:") + relaxed + ")")
-                except re2.error:  # pragma: no cover - it compiled alone above
-                    continue
-                keys_in.append(key)
-            if len(keys_in) > 1:
-                rset.Compile()
-                self._sets.append((rset, keys_in))
+                    built[0].Compile()
+                except re2.error:  # (RE2 out of memory): as before, of the patterns that compile alone
+                    built = self._set(re2, options, ignore_case, [(k, r) for k, r in part if widened(k[0]) is not None])
+                    if built is not None:
+                        built[0].Compile()
+            if built is not None:
+                self._sets.append(built)
         self.known = frozenset(key for _, keys_in in self._sets for key in keys_in[1:])
+
+    @staticmethod
+    def _set(re2: Any, options: Any, ignore_case: bool, part: list[tuple[Key, str]]) -> tuple[Any, list[Key]] | None:
+        """An RE2 set (not compiled yet) of the patterns of `part` that RE2 reads, and their
+        keys by index; None where it reads none of them."""
+        rset = re2.Set.SearchSet(options)
+        rset.Add(ANY_TEXT)  # index 0: matches every text; its absence means no answer
+        keys_in: list[Key] = [("", False)]
+        for key, relaxed in part:
+            try:
+                rset.Add(("(?i:" if ignore_case else "(?:") + relaxed + ")")
+            except re2.error:  # a flag RE2 lacks ((?x)): the pattern's rule scans alone
+                continue
+            keys_in.append(key)
+        return (rset, keys_in) if len(keys_in) > 1 else None
 
     def __bool__(self) -> bool:
         return bool(self._sets)
