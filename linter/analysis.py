@@ -890,16 +890,18 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     i = k
     while i < n - 1 and lowered[i] in g.fillers:
         i += 1
+    opens = i  # where the verb stands when only fillers come before it ("Please add ...")
     if i < n - 1 and lowered[i] in g.clause_openers:
         i = _after_clause(info, text, i, n, g)
     if i < n:
         lower = lowered[i]
         # where the word stands in `full` (word 0 after a letter's lead: no search for it)
         at = (first if i == 0 <= first else info.word_start(i)) if lower in g.imperatives else 0
-        # "Add ...", "add ..." but not "Adds", not a capitalised word mid-title like "Update Center"
+        # "Add ...", "add ...", "Please add ..." but not "Adds", not a capitalised word mid-title
+        # like "Update Center", nor a lower-case one after a title's clause
         if (
             lower in g.imperatives
-            and (full[at].isupper() or s.block.kind != TITLE or i == k)
+            and (full[at].isupper() or s.block.kind != TITLE or i == opens)
             and full[at - 1 : at] != "`"  # `build` is code, not a verb
             and _NAME_COMPOUND.match(full, at + len(lower)) is None  # "Parse-tika uses ...": a name
         ):

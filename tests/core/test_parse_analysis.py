@@ -109,6 +109,18 @@ def test_a_verb_hyphenated_to_a_name_is_no_order() -> None:
     assert sentences("", title="Parse the tika output once")[0].imperative
 
 
+def test_a_titles_order_after_please_is_an_order() -> None:
+    """"Please port X", "Also add Y": the words a body's order may open with open a title's too."""
+    for title in ("Please port the importer to Kotlin", "please add a retry queue to the worker",
+                  "Also move `parse_args` into utils.py", "Just use one thread pool per worker"):  # fmt: skip
+        s = sentences("", title=title)[0]
+        assert s.imperative, title
+    assert sentences("", title="Please split the session store")[0].verb == "split"
+    # a lower-case verb after a title's leading clause is still no order
+    assert not sentences("", title="When saving drafts, store them twice")[0].imperative
+    assert not sentences("", title="Dashboard update fails for admins")[0].imperative
+
+
 def test_work_named_in_its_ing_form_orders_it() -> None:
     title = sentences("", title="Upgrading the build to Gradle 8")[0]
     assert title.imperative and title.verb == "upgrade"
