@@ -644,8 +644,10 @@ class Analysis:
 # Modals that order nobody: the user's burden today ("one has to copy it"), a need denied
 # ("you don't need to"), and the purpose clause, which states the benefit ("so that ...").
 _NOT_AN_ORDER_RE = lazy(
-    r"\b(?:one|you|users?|customers?|people|everyone|everybody|they|he|she)\s+(?:\w+ly\s+|still\s+|now\s+|always\s+|often\s+)?"
-    r"(?:has to|have to|needs? to|must)\b"
+    # (also "you'd have to", "users will need to": what it would take them; not "they will need
+    # to", which is as often said of the parts to build)
+    r"\b(?:(?:one|you|users?|customers?|people|everyone|everybody)(?:'d|'ll|\s+would|\s+will)?|they|he|she)\s+"
+    r"(?:\w+ly\s+|still\s+|now\s+|always\s+|often\s+)?(?:has to|have to|needs? to|must)\b"
     r"|\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|no longer|never) (?:\w+ )?(?:need|have) to\b"
     r"|\bso(?: that)? (?:i|we|you|they|users?|people|one|customers?|he|she|it)\b.*",  # the purpose clause states the benefit
     re.IGNORECASE,

@@ -215,6 +215,18 @@ def test_the_burden_today_is_no_plan() -> None:
     assert sentences("Right now, to export the data the UI must reload the page.")[-1].modal  # "UI", not "I"
 
 
+def test_what_it_would_take_the_user_is_no_order() -> None:
+    """"To call it, you'd have to go through `event.nativeEvent`": the user's burden, as "you have to" is."""
+    for text in ("To call this method, you'd have to access it via `event.nativeEvent.stop()`.",
+                 "Without it you would have to write a `withStore` wrapper for every page.",
+                 "A user would need to set the `fontWeight` by hand.", "Users will have to wait while the cache loads.",
+                 "You'll need to restart the agent after each change."):  # fmt: skip
+        assert not sentences(text)[-1].modal, text
+    # said of the parts to build, or with the team's own plan beside it, it still orders
+    assert sentences("Whatever the new classes use, they will need to be persistable.")[-1].modal
+    assert sentences("You'd have to restart it, so we should add a reload command.")[-1].plan
+
+
 def test_the_writers_own_situation_is_no_plan() -> None:
     """"When I want to X, I have to Y": what the writer must do today, not what to build."""
     for text in ("When I want to build with Maven 3 I have to choose the Maven 2 builder.",
