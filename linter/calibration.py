@@ -35,7 +35,8 @@ MAX_CONFIDENCE = 0.99
 def _symptom_re() -> re.Pattern[str]:
     """Built on first use from the shared symptom words (rules/grammar.toml)."""
     return compile_re(
-        r"\b(?:" + "|".join(map(re.escape, grammar().symptoms)) + r")\b|"
+        # not the quality a change is for: "error-prone", "crash-free", "fail-safe"
+        r"\b(?:" + "|".join(map(re.escape, grammar().symptoms)) + r")\b(?![- ](?:prone|free|safe|proof|tolerant|resistant)\b)|"
         r"\b(?:does(?:n'?t| not) work|not working|stack ?trace|timed out|[45]\d\d (?:response|error|status)|"
         r"(?:i|we|it|you|user) (?:get|got|gets|see|saw|sees) (?:an?|the))\b",
         re.IGNORECASE,

@@ -562,3 +562,15 @@ def test_a_segfault_in_the_title_is_a_symptom() -> None:
     assert is_bug_report("Removing copies causing segfaults", "Each one could be fixed with a copy of `Pair`.")
     assert is_bug_report("Parser segfaulted on empty input", "")
     assert is_bug_report("Segmentation fault when the cache is full", "")
+
+
+def test_the_quality_a_change_is_for_is_no_symptom() -> None:
+    """"... so that this is no longer error-prone": the risk the change removes, not a failure seen."""
+    body = "It should be doable to read the version from `configure.ac` in `gen_version.py`, so that it is not error-prone."
+    assert _classes("Generate the version header", body)[1] == "modal"
+    for text in ("We should move the queue to Kafka to make delivery crash-free.",
+                 "The retry loop must be fail-safe, so we should wrap it in `retry_call()`."):  # fmt: skip
+        assert _classes("Delivery", text)[1] != "symptom", text
+    # a failure seen is still one, hyphen or not
+    assert _classes("Delivery", "The queue client crashes when Kafka restarts.")[1] == "symptom"
+    assert _classes("Delivery", "Sending fails-over to the second broker with an error.")[1] == "symptom"
