@@ -717,7 +717,9 @@ _PLAN_WORDS = frozenset({"we", "i", "another", "let", "lets", "us", "fix", "solu
 # "Add the ability to configure X in the Helm chart": what the order builds is a capability
 # for the user, and what it names is where the user exercises it.
 _GIVES_CAPABILITY = lazy(
-    r"\s++(?:(?:an?|the|some)\s++)?(?:(?:new|basic|optional|simple)\s++)?(?:ability|abilities|option|options|possibility|way)\s++(?:to|for)\b",
+    r"\s++(?:(?:an?|the|some)\s++)?(?:(?:new|basic|optional|simple)\s++)?(?:ability|abilities|option|options|possibility|way)\s++(?:to|for)\b"
+    # "Make it easier to debug ...", "Make it possible for users to ...": what someone can then do
+    r"|\s++it\s++(?:(?:much|far|a\s++lot|way)\s++)?(?:easier|simpler|possible|clearer|(?:more|less)\s++\w+)\s++(?:to|for)\b",
     re.IGNORECASE,
 )
 _PROPOSE_WORDS = frozenset({"propose", "suggest", "recommend"})

@@ -585,6 +585,17 @@ def test_an_order_to_add_a_capability_states_behaviour() -> None:
     assert s.imperative and s.directive
 
 
+def test_making_something_easier_or_possible_states_behaviour() -> None:
+    """"Make it easier to debug when X": what someone can then do, as "Add the ability to" is."""
+    for text in ("Make it easier to debug when a provider's defaultValue is used by accident.",
+                 "Make it possible for users to load their own ranking rules.", "Please make it much clearer to find the log."):  # fmt: skip
+        s = sentences(text)[1]
+        assert s.behaviour and not s.directive, text
+    # making a part of the build so is still an order
+    for text in ("Make the importer easier to test.", "Make it a Kafka consumer.", "Make it possible."):
+        assert sentences(text)[1].imperative, text
+
+
 def test_prose_above_a_bare_stack_trace_stays_prose() -> None:
     body = (
         "The broker client needs to be bumped to 2.1 to fix it.\nSadly we get this error:\n"
