@@ -11,7 +11,8 @@ only where the labelled stories said such findings were false alarms:
 * a title's leading tags ("[Java inspection] Add a quick fix") or label ("cSetHeader: Add
   a table", "iOS8: ...", "rpc/wallet: ...", "feat(lsp): ..."; not "Refactor: ...", which
   names the work): they name the area;
-* the product's own name in its own tracker (`jira:kafka`, `pnpm/pnpm`): what it is;
+* the product's own name in its own tracker (`jira:kafka`, `pnpm/pnpm`): what it is; and a
+  dotted name under it ("React.createRef()" in React's tracker): its public API;
 * a term of the project's learned domain vocabulary (`storylint.domain`) where the
   sentence only states it, unless the sentence chooses it ("we need to use CXF").
 """
@@ -82,6 +83,13 @@ class Mentions:
             and _ALNUM.sub("", hit.term.lower()) == self.own_name
         ):
             return True
+        if self.own_name and rule.check.kind == "identifiers" and "." in hit.term:
+            # "Add React.createRef()", "Implement Titanium.UI.AttributedString": a name under the
+            # product's own namespace is its public API, what its users call (not a C++
+            # "mesos::Authorizer", a part of its code)
+            head = hit.term.lstrip("`'\"").split(".", 1)[0]
+            if _ALNUM.sub("", head.lower()) == self.own_name:
+                return True
         return (
             self.learned is not None
             and evidence in WEAK_EVIDENCE

@@ -413,6 +413,16 @@ def test_the_own_name_exemption_is_for_technology_only() -> None:
     assert "data_model" in how(story)
 
 
+def test_a_name_under_the_products_namespace_in_its_own_tracker_is_its_api() -> None:
+    """"Add Quarry.createRef() as the way to make refs": the product's public API is what its users ask for."""
+    title = "Add Quarry.createRef() as the migration path for named refs"
+    assert "code_structure" in how(Story(id="1", title=title))
+    assert "code_structure" not in how(Story(id="1", title=title, project="gh:acme/quarry"))
+    # the product's C++ namespace is its own code, still prescribed
+    title = "Implement `quarry::Authorizer` in terms of the generalized interface"
+    assert "code_structure" in how(Story(id="1", title=title, project="jira:quarry"))
+
+
 def test_the_own_name_exemption_covers_names_from_code_of_the_product() -> None:
     title = "Make the DuraVault service create the space when the first file arrives"
     assert "code_structure" in how(Story(id="1", title=title))

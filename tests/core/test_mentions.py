@@ -81,6 +81,20 @@ def test_the_own_name_is_matched_on_its_letters_and_digits() -> None:
     assert not m.merely_mentioned(rule("TC01"), hit(text, "DuraVaults"), "imperative", text)
 
 
+def test_a_name_under_the_products_own_namespace_is_its_public_api() -> None:
+    """"Add Quarry.createRef()" in Quarry's tracker: what its users call, not a part of its code."""
+    m = Mentions("quarry", 0, None)
+    for term in ("Quarry.createRef()", "quarry.ui.TextArea", "`Quarry.Stream.open`"):
+        text = f"Add {term} for the new refs"
+        assert m.merely_mentioned(rule("CS01"), hit(text, term), "title-imperative", text), term
+    # a C++ namespace names the product's own code; another product's namespace is no exemption
+    for name, term in (("quarry", "quarry::Authorizer"), ("quarry", "Lode.createRef()"), ("quarry", "QuarryApp.start()")):
+        text = f"Implement {term} in terms of the new interface"
+        assert not Mentions(name, 0, None).merely_mentioned(rule("CS01"), hit(text, term), "title-imperative", text), term
+    text = "Add Quarry.createRef() for the new refs"  # a pattern rule's find is no name from code
+    assert not m.merely_mentioned(rule("TC05"), hit(text, "Quarry.createRef()"), "title-imperative", text)
+
+
 def test_a_learned_term_is_mentioned_where_the_sentence_states_it_not_where_it_chooses_it() -> None:
     m = Mentions("", 0, frozenset({"wsdl"}))
     text = "The WSDL must be re-read on every start"
