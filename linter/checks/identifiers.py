@@ -21,6 +21,9 @@ from ..recache import compile as compile_re
 from .base import Check, Hit, PhraseIndex, count, str_list
 
 SNAKE = lazy(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$")
+# ... and in code spans also a Python dunder name (`__future__`, `__setitem__`); in running
+# text "__Note__" is Markdown's bold
+_CODE_SNAKE = lazy(r"^_?[A-Za-z][A-Za-z0-9]*(?:_{1,2}[A-Za-z0-9]+)+[?!]?$|^__[a-z][a-z0-9_]*__$")
 class _Camel:
     """lowerCamelCase with a real hump (hasChanges, not eBPF or iOS), checked in linear time."""
 
@@ -44,7 +47,7 @@ COLUMN = lazy(
     r"amount|total|score|level|value)[?!]?$|^[A-Z]?\w+__c$"
 )
 MAX_IDENTIFIER = 120  # longer "words" are not names anyone types; skipping them keeps scans linear
-SHAPES: dict[str, Any] = {"snake": SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH, "column": COLUMN}
+SHAPES: dict[str, Any] = {"snake": _CODE_SNAKE, "camel": CAMEL, "pascal": PASCAL, "dotted": DOTTED, "call": CALL, "path": PATH, "column": COLUMN}
 _TEXT_WORD = lazy(r"[\w@~./$:#>-]+(?:\(\))?")
 _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # In running text a dotted name must look like code (`window.onFocus`, `a.b()`), not a
@@ -141,7 +144,9 @@ class IdentifierCheck(Check):
         if unknown:
             raise ValueError(f"unknown shape {unknown[0]!r} (known: {', '.join(SHAPES)})")
         self.shapes = [SHAPES[s] for s in shapes]
-        self.text_shapes = [_TEXT_DOTTED if s == "dotted" else SHAPES[s] for s in shapes if s in _TEXT_SHAPES]
+        self.text_shapes = [
+            _TEXT_DOTTED if s == "dotted" else SNAKE if s == "snake" else SHAPES[s] for s in shapes if s in _TEXT_SHAPES
+        ]
         self.pascal_in_text = "pascal" in shapes
         self.scoped_in_text = "dotted" in shapes
         self.where = detect.get("where", "both")
