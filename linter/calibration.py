@@ -232,9 +232,10 @@ def is_feature_request(title: str, body: str) -> bool:
     return _FEATURE_REQUEST_RE.search(body) is not None
 
 
-# A bug's to-do item that orders the fix: "Need to rename X to Y", "We have to use X".
+# A bug's to-do item that orders the fix: "Need to rename X to Y", "We have to use X", "We also
+# need to add X" (an adverb between its subject and the modal)
 _FIX_TODO_RE = lazy(
-    r"\A\W*+(?:we\s++|you\s++|i\s++)?(?:(?:will\s++)?(?:need|needs|have|has)\s++to|must|should)\s++(?:also\s++)?([a-z]++)",
+    r"\A\W*+(?:(?:we|you|i)\s++(?:also\s++|still\s++|first\s++|then\s++|just\s++)?)?(?:(?:will\s++)?(?:need|needs|have|has)\s++to|must|should)\s++(?:also\s++)?([a-z]++)",
     re.IGNORECASE,
 )
 

@@ -161,6 +161,16 @@ def test_a_bugs_todo_item_that_orders_the_fix_counts() -> None:
     assert never_counts("technology", evidence_class(expected, bug_report=True))  # what should be seen
 
 
+def test_a_bugs_todo_item_with_its_subject_and_an_adverb_orders_the_fix() -> None:
+    """"We also need to add X" is the fix as a to-do item, as "We need to add X" is."""
+    body = ("The generated headers are not built first. We also need to add a dependency from the lib target "
+            "to the python target. We still have to rename the loader. You just need to see the log.")  # fmt: skip
+    a = analyse(parse(Story(id="B-2", title="Build fails on a clean checkout", body=body)))
+    classes = [evidence_class(s, bug_report=True) for s in a.sentences if s.field == "body"]
+    assert classes[1:3] == ["modal", "modal"], classes  # the fix, ordered
+    assert never_counts("technology", classes[3]), classes  # a verb of what is seen orders no fix
+
+
 def test_a_behaviour_modal_orders_no_build_unless_its_finding_holds_there() -> None:
     """A name from the code or a place on the screen (`holds_in_behaviour`) stays HOW there; other words are behaviour."""
     assert never_counts("technology", "modal-behaviour") and never_counts("ui_spec", "modal-behaviour")
