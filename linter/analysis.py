@@ -676,6 +676,12 @@ _USERS_SIDE_RE = lazy(
     r"convenient))\s++(?:\w+\s++)?if\s++(?:we|i)\s++(?:could|can|were able to)\b",
     re.IGNORECASE,
 )
+# An ability denied ("we can no longer access X", "we can't select them", "we could not load
+# it"): the state of things, which a plan's "we can" / "we could" must not be read into.
+_CANNOT_RE = lazy(
+    r"\bwe\s++(?:can|could)(?:\s++(?:still\s++|simply\s++|just\s++)?(?:not|no\s++longer|never)\b|n?['\u2019]t\b)",
+    re.IGNORECASE,
+)
 _USERS_SIDE_WORDS = frozenset({"currently", "now", "moment", "present", "if"})
 #: ... and the writer's own situation ("when I ..., I have to"), which needs "i" besides
 _OWN_SITUATION_WORDS = frozenset({"when", "whenever", "time"})
@@ -975,6 +981,10 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             f.modal = False
     if not vocab.isdisjoint(_PLAN_WORDS):
         f.plan = found(_PLAN_RE, text)
+        if f.plan and "we" in vocab and _only_within(_PLAN_RE, _CANNOT_RE, text):
+            # "we can no longer access the features", "we can't select them": what the team or
+            # the reporter cannot do is the symptom, not a plan ("we can use X" still is one)
+            f.plan = False
     if not f.plan and ("will" in vocab or "shall" in vocab):
         f.plan = _part_will_build(lowered, i, n, g)
     other = g.other

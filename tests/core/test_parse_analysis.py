@@ -227,6 +227,17 @@ def test_what_it_would_take_the_user_is_no_order() -> None:
     assert sentences("You'd have to restart it, so we should add a reload command.")[-1].plan
 
 
+def test_an_ability_denied_is_no_plan() -> None:
+    """"We can no longer access X", "we can't select them": the state of things, not a plan."""
+    for text in ("After saving, we can no longer access the `filter_id` field.", "The jobs are greyed out and we can't select them.",
+                 "We could not load the `user_prefs` table.", "We can’t sign in after the upgrade."):  # fmt: skip
+        assert not sentences(text)[-1].plan, text
+    # a plan in the same sentence, or an ability offered, still is one
+    for text in ("We can't use pipx, so the clean way to solve this is to create a virtual environment.",
+                 "We can cache the `export_rows` result between runs.", "We could store the drafts in Redis."):  # fmt: skip
+        assert sentences(text)[-1].plan, text
+
+
 def test_the_writers_own_situation_is_no_plan() -> None:
     """"When I want to X, I have to Y": what the writer must do today, not what to build."""
     for text in ("When I want to build with Maven 3 I have to choose the Maven 2 builder.",
