@@ -682,6 +682,49 @@ _CANNOT_RE = lazy(
     r"\bwe\s++(?:can|could)(?:\s++(?:still\s++|simply\s++|just\s++)?(?:not|no\s++longer|never)\b|n?['\u2019]t\b)",
     re.IGNORECASE,
 )
+# The writer's view of the fix: "I think the following lines should be wrapped in an #ifdef",
+# "It appears to me that ACL_X should be granted to Y", "I think a similar change is needed for
+# `rename_table`", "I think it would be nice to avoid `Browser#preload` when ...": the fix, stated
+# as an opinion (`_opinion_fix` checks the verb: one that changes the build, not "show" or "work").
+_OPINION_FIX_RE = lazy(
+    r"(?:\b(?:i|we)\s++(?:(?:still|really|do|would)\s++)?(?:think|believe|feel|suppose|guess)|\bit\s++(?:seems|appears)(?:\s++to\s++me)?"
+    r"|\bin\s++my\s++opinion|\bimo)\b,?\s*+(?:that\s++)?(?:[^.;!?\n]{0,100}?\s)??"
+    r"(?:(?:should|must|needs?\s++to|ha(?:s|ve)\s++to|would\s++(?:also\s++)?need\s++to)\s++(?:also\s++|just\s++|simply\s++|probably\s++)?"
+    r"(?:be\s++(?P<done>[a-z]+ed|rewritten|split|made|written|built)|(?P<verb>[a-z]+))"
+    r"|(?:a|the|this|some|similar|an?\s++\w+)\s++(?:change|fix|patch|check|guard)s?\b[^.;!?\n]{0,60}?\b(?:is|are)\s++(?:needed|required)"
+    r"|it\s++would\s++be\s++(?:nice|good|better|best|cleaner|simpler|easier|great|wise)\s++to\s++(?P<wish>[a-z]+))\b",
+    re.IGNORECASE,
+)
+_OPINION_WORDS = frozenset({"think", "believe", "feel", "suppose", "guess", "seems", "appears", "opinion", "imo"})
+#: a participle after "should be" that states what is seen or said, not a change to the build
+_NOT_BUILT = frozenset({"fixed", "resolved", "solved", "addressed", "allowed", "expected", "supported", "needed",
+                        "required", "considered", "documented", "mentioned", "noted", "discussed", "reported",
+                        "displayed", "showed", "listed", "returned", "accepted", "rejected", "enabled", "disabled",
+                        "sorted", "filtered", "notified", "preserved", "based", "called", "named", "used"})  # fmt: skip
+
+
+#: ... and a verb after the modal that states what is observed ("`parse` should return X", as
+#: `_BEHAVIOUR_MODAL_RE` reads it)
+_OBSERVED_VERBS = frozenset({"return", "show", "display", "allow", "let", "support", "provide", "give", "behave", "work",
+                             "accept", "reject", "appear", "contain", "list", "respond", "succeed", "warn", "notify",
+                             "open", "redirect", "remain", "stay", "see", "get", "receive", "look", "read", "match",
+                             "honor", "honour", "respect", "reflect", "continue", "stop", "start", "finish",
+                             "complete", "take", "load"})  # fmt: skip
+
+
+def _opinion_fix(text: str, g: Grammar) -> bool:
+    """The writer's view of the fix, whose verb changes the build (see `_OPINION_FIX_RE`)."""
+    for m in _OPINION_FIX_RE.finditer(text):
+        verb = (m.group("verb") or m.group("wish") or "").lower()
+        done = (m.group("done") or "").lower()
+        if done:
+            if done not in _NOT_BUILT:
+                return True
+        elif not verb or (verb in g.imperatives and verb not in g.behaviour_verbs and verb not in _OBSERVED_VERBS):
+            return True
+    return False
+
+
 _USERS_SIDE_WORDS = frozenset({"currently", "now", "moment", "present", "if"})
 #: ... and the writer's own situation ("when I ..., I have to"), which needs "i" besides
 _OWN_SITUATION_WORDS = frozenset({"when", "whenever", "time"})
@@ -1003,6 +1046,10 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         f.plan = f.plan and not _only_within(_PLAN_RE, _USERS_SIDE_RE, text)
     if not vocab.isdisjoint(_FIX_WORDS) and _FIX_STATED_RE.search(text) and not _WORKAROUND_RE.search(text):
         f.fix = f.plan = True  # the fix, stated: the reporter's plan for the build
+    elif not f.plan and not vocab.isdisjoint(_OPINION_WORDS) and _opinion_fix(text, g) and not _WORKAROUND_RE.search(text):
+        # "I think X should be wrapped in Y": the writer's fix, given as their view (the team's
+        # own "I think we should use X" stays the plan it was, a suggestion when said once)
+        f.fix = f.plan = True
     if "as" in vocab:
         m = _USER_CLAUSE_RE.match(text)
         if m:

@@ -238,6 +238,23 @@ def test_an_ability_denied_is_no_plan() -> None:
         assert sentences(text)[-1].plan, text
 
 
+def test_the_writers_view_of_the_fix_states_it() -> None:
+    """"I think X should be wrapped in Y": the fix, put forward as the writer's view."""
+    for text in ("It seems that the following 4 lines should be wrapped in an `#ifdef USE_FOO`.",
+                 "It appears to me that ADMIN_ROLE in `authContext` should be granted to restricted administrators.",
+                 "I think the `load_rows` call should be moved into the worker.",
+                 "Having looked at the code, I think that it would be nice to avoid `Browser#preload` for remote browsers.",
+                 "I believe a similar change to the one below is needed for `rename_table`."):  # fmt: skip
+        s = sentences(text)[-1]
+        assert s.states_fix and s.puts_fix_forward, text
+    # what the writer expects to observe, what they want done about it, or the team's own plan
+    for text in ("I think `load_rows` should work on empty files too.", "I believe `parse_header` should return an empty list.",
+                 "I think this should be fixed soon.", "I think it would be nice to see the row count in the error.",
+                 "It seems the import should be documented.", "I think we should use Redis for the cache."):  # fmt: skip
+        assert not sentences(text)[-1].states_fix, text
+    assert sentences("I think we should use Redis for the cache.")[-1].plan  # a plan, as it was
+
+
 def test_the_writers_own_situation_is_no_plan() -> None:
     """"When I want to X, I have to Y": what the writer must do today, not what to build."""
     for text in ("When I want to build with Maven 3 I have to choose the Maven 2 builder.",
