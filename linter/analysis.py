@@ -676,6 +676,12 @@ _USERS_SIDE_RE = lazy(
     r"convenient))\s++(?:\w+\s++)?if\s++(?:we|i)\s++(?:could|can|were able to)\b",
     re.IGNORECASE,
 )
+# The writer's own need: "I have to iterate over the whole dataset", "I must use 2 columns".
+_OWN_NEED_RE = lazy(
+    r"\bi\s++(?:(?:still|always|often|usually|then|first|just|really|also|now|currently)\s++)?(?:have\s++to|need\s++to|must)\b",
+    re.IGNORECASE,
+)
+_OWN_NEED_WORDS = frozenset({"have", "need", "must"})
 # An ability denied ("we can no longer access X", "we can't select them", "we could not load
 # it"): the state of things, which a plan's "we can" / "we could" must not be read into.
 _CANNOT_RE = lazy(
@@ -1044,6 +1050,11 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         # takes today, or what the reporter wishes they could do; not what to build
         f.modal = f.modal and not _only_within(_MODAL_RE, _USERS_SIDE_RE, text)
         f.plan = f.plan and not _only_within(_PLAN_RE, _USERS_SIDE_RE, text)
+    if (f.modal or f.plan) and "i" in vocab and not vocab.isdisjoint(_OWN_NEED_WORDS):
+        # "since X cannot be copied, I have to pass a pointer around", "I need to run cmake
+        # first": what the writer has to do, their burden; the team's plan is "we", or "I will"
+        f.modal = f.modal and not _only_within(_MODAL_RE, _OWN_NEED_RE, text)
+        f.plan = f.plan and not _only_within(_PLAN_RE, _OWN_NEED_RE, text)
     if not vocab.isdisjoint(_FIX_WORDS) and _FIX_STATED_RE.search(text) and not _WORKAROUND_RE.search(text):
         f.fix = f.plan = True  # the fix, stated: the reporter's plan for the build
     elif not f.plan and not vocab.isdisjoint(_OPINION_WORDS) and _opinion_fix(text, g) and not _WORKAROUND_RE.search(text):

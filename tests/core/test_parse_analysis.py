@@ -255,6 +255,19 @@ def test_the_writers_view_of_the_fix_states_it() -> None:
     assert sentences("I think we should use Redis for the cache.")[-1].plan  # a plan, as it was
 
 
+def test_the_writers_own_need_is_no_plan() -> None:
+    """"I have to pass a pointer around": what the writer must do, not what the team is to build."""
+    for text in ("Since the nonce cannot be copied, I have to pass around a pointer to it in `sign_all`.",
+                 "To do it, I need to run cmake on the project first.", "I must use 2 columns to build the reflection.",
+                 "I still have to type out every CSS property."):  # fmt: skip
+        s = sentences(text)[-1]
+        assert not s.plan and not s.modal, text
+    # the writer's plan, the team's, or a need beside a plan
+    for text in ("I will have to add a `retry_count` column.", "I'll need to move the queue to Kafka.",
+                 "I have to run it by hand, so we should add a `run_all` task."):  # fmt: skip
+        assert sentences(text)[-1].plan, text
+
+
 def test_the_writers_own_situation_is_no_plan() -> None:
     """"When I want to X, I have to Y": what the writer must do today, not what to build."""
     for text in ("When I want to build with Maven 3 I have to choose the Maven 2 builder.",
