@@ -12,9 +12,13 @@ The set only ever says "cannot match" when that is sure:
 * each pattern is *relaxed* for RE2 into one that matches at least wherever it does:
   possessive quantifiers become greedy ones (`a++` -> `a+`), counted repetitions
   unbounded ones (`a{2,5}` -> `a+`, `a{0,3}` -> `a*`), `\\s` also takes the
-  control characters Python counts as white space; look-arounds and anchors (`^ $ \\A
-  \\Z`) are dropped, as they only narrow where the rest matches; a pattern RE2 still
-  cannot run (back-references) is left out, and its rule runs as before;
+  control characters Python counts as white space; look-arounds and anchors (`^ $ \\Z`)
+  are dropped, as they only narrow where the rest matches, but `\\A` becomes a line's
+  start: the scanned text is the title and the body joined by a line break, and every text
+  a rule searches is one of them (or both), so its start is one; dropped, a title's or a
+  line's opening order ("\\A...(?:move|split)", "(?:\\A|\\n)...as ...") could start
+  anywhere, and RE2 built twice the states for the stories it first saw; a pattern RE2
+  still cannot run (back-references) is left out, and its rule runs as before;
 * RE2's `\\b \\w \\d \\s` and case folding are ASCII-only, so the answer is used only for
   ASCII text; a story with other characters runs every pattern;
 * a pattern that matches everything rides along in each set: a scan that did not find it (RE2 out
@@ -78,6 +82,8 @@ def relax(pattern: str) -> str | None:
             if nxt in "AZzG":  # an anchor only narrows where the rest matches: drop it
                 if pattern[i + 2 : i + 3] in ("*", "+", "?", "{"):
                     return None
+                if nxt == "A":  # ... but the start of a text a rule searches is a line's (above)
+                    out.append("(?m:^)")
                 i += 2
                 continue
             if nxt == "u" and _HEX4.fullmatch(pattern, i + 2, i + 6):  # RE2 spells it \x{2019}

@@ -36,7 +36,7 @@ from tests.stories import case_stories
         # anchors: a field's start is not the scanned text's, so they are dropped (wider)
         ("^a", "a"),
         (r"a\Z", "a"),
-        (r"(?:\A|\n)[ \t]*+v", r"(?:|\n)[ \t]*v"),
+        (r"(?:\A|\n)[ \t]*+v", r"(?:(?m:^)|\n)[ \t]*v"),  # a text's start: a line's (the scan joins title and body)
         (r"\A*a", None),  # a quantified anchor: unsure
         ("a{2000}", "a+"),  # not over RE2's repetition limit
         (r"a[^\S\n]b", None),  # RE2's \S holds the Unicode spaces Python's does not: unsure
@@ -224,6 +224,22 @@ def test_a_branch_with_a_letter_beyond_ascii_leaves_the_rest_to_the_scan() -> No
     assert key in scan.known
     assert key in scan.scan("guardar los pedidos")
     assert key not in scan.scan("add the orders")
+
+
+def test_a_texts_start_stays_a_lines_start_in_the_scan() -> None:
+    """`\\A` is the start of the title or of the body a rule searches: the scan (title, a line
+    break, body) keeps it as a line's start, so an opening order is not looked for at every
+    word (dropped, RE2 built twice the states on the stories it first saw), and a title's or a
+    body's opening still answers "may match"."""
+    key = (r"\A(?:please\s+)?(?:move|split)\s+[^\n.]{1,60}?\s+into\b", True)
+    scan = Prefilter([key])
+    assert key in scan.known
+    assert key in scan.scan("Move the mailer into its own module\nIt grew.")  # the title's start
+    assert key in scan.scan("Mailer\nPlease split the mailer into two parts.")  # the body's start
+    assert key not in scan.scan("Mailer\nWe could move the mailer into its own module.")  # mid-line
+    for title, body in (("Move the mailer into core", "It grew."), ("Mailer", "Split the mailer into two.")):
+        a = analyse(parse(Story(id="1", title=title, body=body)))
+        assert key in scan.scan(a.all_text()) and re.search(key[0], (title if title.startswith("Move") else body), re.IGNORECASE)
 
 
 def test_a_pattern_that_matches_nothing_widens_to_nothing() -> None:
