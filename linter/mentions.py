@@ -12,7 +12,8 @@ only where the labelled stories said such findings were false alarms:
   a table", "iOS8: ...", "rpc/wallet: ...", "feat(lsp): ..."; not "Refactor: ...", which
   names the work): they name the area;
 * the product's own name in its own tracker (`jira:kafka`, `pnpm/pnpm`): what it is; and a
-  dotted name under it ("React.createRef()" in React's tracker): its public API;
+  dotted name under it ("React.createRef()" in React's tracker): its public API, unless its
+  spelling keeps it private ("react._internal.x");
 * a term of the project's learned domain vocabulary (`storylint.domain`) where the
   sentence only states it, unless the sentence chooses it ("we need to use CXF").
 """
@@ -57,6 +58,18 @@ def product_name(project: str | None) -> str:
     return name if len(name) >= 3 else ""
 
 
+#: a namespace's segment that keeps what is under it out of the public API
+_PRIVATE_SEGMENTS = frozenset({"internal", "internals", "private", "impl"})
+
+
+def _private(segment: str) -> bool:
+    """A dotted name's segment that says "not the public API": `_flush_batch` (not a dunder,
+    `__version__`), `internal`, `impl`."""
+    name = segment.split("(", 1)[0]
+    dunder = name.startswith("__") and name.endswith("__") and len(name) > 4
+    return (name.startswith("_") and not dunder) or name.lower() in _PRIVATE_SEGMENTS
+
+
 @dataclass(frozen=True, slots=True)
 class Mentions:
     """What the exemptions need to know of one story, worked out once for all its hits."""
@@ -86,9 +99,10 @@ class Mentions:
         if self.own_name and rule.check.kind == "identifiers" and "." in hit.term:
             # "Add React.createRef()", "Implement Titanium.UI.AttributedString": a name under the
             # product's own namespace is its public API, what its users call (not a C++
-            # "mesos::Authorizer", a part of its code)
-            head = hit.term.lstrip("`'\"").split(".", 1)[0]
-            if _ALNUM.sub("", head.lower()) == self.own_name:
+            # "mesos::Authorizer", a part of its code; nor a name its own spelling keeps out of
+            # the API: "quarry.rows._flush_batch()", "quarry.internal.Scheduler")
+            head, *rest = hit.term.strip("`'\"").split(".")
+            if _ALNUM.sub("", head.lower()) == self.own_name and not any(map(_private, rest)):
                 return True
         return (
             self.learned is not None

@@ -421,6 +421,9 @@ def test_a_name_under_the_products_namespace_in_its_own_tracker_is_its_api() -> 
     # the product's C++ namespace is its own code, still prescribed
     title = "Implement `quarry::Authorizer` in terms of the generalized interface"
     assert "code_structure" in how(Story(id="1", title=title, project="jira:quarry"))
+    # ... and so is a private name under its namespace
+    title = "Call `quarry.rows._flush_batch()` after each write"
+    assert "code_structure" in how(Story(id="1", title=title, project="gh:acme/quarry"))
 
 
 def test_the_own_name_exemption_covers_names_from_code_of_the_product() -> None:

@@ -95,6 +95,18 @@ def test_a_name_under_the_products_own_namespace_is_its_public_api() -> None:
     assert not m.merely_mentioned(rule("TC05"), hit(text, "Quarry.createRef()"), "title-imperative", text)
 
 
+def test_a_private_name_under_the_products_namespace_is_its_code_not_its_api() -> None:
+    """"Call `quarry.rows._flush_batch()`" in Quarry's tracker: a name kept out of the API by its own
+    spelling (a leading underscore, an `internal` or `impl` package) is the product's code."""
+    m = Mentions("quarry", 0, None)
+    for term in ("`quarry.rows._flush_batch()`", "Quarry._cache", "quarry.internal.Scheduler", "`quarry.impl.RowCache`"):
+        text = f"Call {term} after each write"
+        assert not m.merely_mentioned(rule("CS01"), hit(text, term), "title-imperative", text), term
+    for term in ("`quarry.__version__`", "Quarry.Stream.open()"):  # a dunder is no private name
+        text = f"Call {term} after each write"
+        assert m.merely_mentioned(rule("CS01"), hit(text, term), "title-imperative", text), term
+
+
 def test_a_learned_term_is_mentioned_where_the_sentence_states_it_not_where_it_chooses_it() -> None:
     m = Mentions("", 0, frozenset({"wsdl"}))
     text = "The WSDL must be re-read on every start"
