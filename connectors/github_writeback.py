@@ -365,8 +365,9 @@ class IssueWriter:
             return []
         login, uid = self._whoami()
         mine = [c for c in marked if _written_by(c, login, uid)]
-        if not mine and self._viewer_may_say():
-            # marked comments, none by the default bot: a GitHub App's token may be ours
+        if not mine and self._viewer_may_say() and any(map(_by_bot, marked)):
+            # marked comments, none by the default bot but one by a bot: a GitHub App's token's
+            # may be ours (a person's never is: an installation token writes as a bot)
             login, uid = self._identity = self._viewer()
             mine = [c for c in marked if _written_by(c, login, uid)]
         return sorted(mine, key=lambda c: int(c.get("id") or 0))
@@ -408,7 +409,7 @@ class IssueWriter:
         GitHub App's token, which `GET /user` refuses: without it such a token found no comment
         of its own and wrote a new one on every run); the default bot where it names none.
         Asked only when the default does not explain what the run sees, so an Action's
-        GITHUB_TOKEN costs no call."""
+        GITHUB_TOKEN costs no call unless another app's marked comment is on the issue."""
         self._viewer_asked = True
         requester = self.gh.requester
         url = _graphql_url(requester.base_url)
@@ -571,6 +572,13 @@ def _written_by(comment: dict[str, Any], login: str, uid: int | None) -> bool:
     if author["login"].casefold() != login.casefold():
         return False
     return uid is None or author.get("id") == uid
+
+
+def _by_bot(comment: dict[str, Any]) -> bool:
+    """The comment's author is a bot account (`APP-SLUG[bot]`), as an installation token's is."""
+    author = comment.get("user")
+    login = author.get("login") if isinstance(author, dict) else None
+    return isinstance(login, str) and login.casefold().endswith("[bot]")
 
 
 def _same_body(old: Any, new: str) -> bool:

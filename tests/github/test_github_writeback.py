@@ -249,6 +249,22 @@ def test_an_app_token_under_the_default_bot_login_finds_its_comment_by_graphql_v
     assert fake.count("POST", "/graphql") == 1 and fake.count("GET", "/user") == 0  # asked once a run
 
 
+def test_a_persons_marked_comment_asks_no_graphql(setup):
+    # an installation token writes as a bot, never as a person: a person's comment that opens with
+    # the marker (pasted) cannot be ours whoever the token is, so GraphQL's viewer is not asked
+    fake, writer = setup
+    pasted = fake.add_comment(REPO, 1, MARKER + "\nmy notes", user("octocat", 583231, "User"))["id"]
+    done = writer.apply(_result([_finding("x column")]), 1, comment=True, label=None, current_labels=None)
+    assert (done.comment, done.warning) == ("created", None)
+    assert fake.comments[pasted]["body"].endswith("my notes") and len(fake.comments_on(REPO, 1)) == 2
+    assert fake.count("POST", "/graphql") == 0
+    # another app's marked comment may be ours until the token says who it is: asked once
+    fake.add_issue(REPO, issue(REPO, 2, "Story", "body"))
+    fake.add_comment(REPO, 2, MARKER + "\nanother app's note", user("renovate[bot]", 29139614, "Bot"))
+    assert writer.apply(_result([_finding("y column")]), 2, comment=True, label=None, current_labels=None).comment == "created"
+    assert fake.count("POST", "/graphql") == 1
+
+
 def test_a_bot_login_the_team_set_is_taken_without_asking_graphql(fake, caller):
     fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
     fake.add_comment(REPO, 1, MARKER + "\nold", user(APP_BOT, 5001, "Bot"))
