@@ -765,6 +765,9 @@ DOCS_WORK_RE = lazy(
 
 
 _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "have", "ought", "be"})
+#: fillers that open a body's step ("First, add ...") but in a title qualify its noun ("Second run
+#: overwrites the export")
+_SEQUENCE_WORDS = frozenset({"first", "second", "third", "next", "then", "finally", "lastly"})
 _PLAN_WORDS = frozenset({"we", "i", "another", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
                          "better", "nicer", "cleaner", "preferable", "patch", "pr", "changeset", "commit", "merge",
@@ -957,10 +960,11 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         # where the word stands in `full` (word 0 after a letter's lead: no search for it)
         at = (first if i == 0 <= first else info.word_start(i)) if lower in g.imperatives else 0
         # "Add ...", "add ...", "Please add ..." but not "Adds", not a capitalised word mid-title
-        # like "Update Center", nor a lower-case one after a title's clause
+        # like "Update Center", nor a lower-case one after a title's clause or an ordinal ("First
+        # build after the upgrade fails": "first" is the noun's, not a step's)
         if (
             lower in g.imperatives
-            and (full[at].isupper() or s.block.kind != TITLE or i == opens)
+            and (full[at].isupper() or s.block.kind != TITLE or (i == opens and _SEQUENCE_WORDS.isdisjoint(lowered[k:i])))
             and full[at - 1 : at] != "`"  # `build` is code, not a verb
             and _NAME_COMPOUND.match(full, at + len(lower)) is None  # "Parse-tika uses ...": a name
         ):

@@ -119,6 +119,10 @@ def test_a_titles_order_after_please_is_an_order() -> None:
     # a lower-case verb after a title's leading clause is still no order
     assert not sentences("", title="When saving drafts, store them twice")[0].imperative
     assert not sentences("", title="Dashboard update fails for admins")[0].imperative
+    # an ordinal before a title's noun is no step: "First build ...", "Second run ..."
+    for title in ("First build after the Gradle upgrade takes ten minutes", "Second run of the consumer duplicates messages",
+                  "Next release notes miss the fixes", "Then update center shows nothing"):  # fmt: skip
+        assert not sentences("", title=title)[0].imperative, title
 
 
 def test_work_named_in_its_ing_form_orders_it() -> None:
