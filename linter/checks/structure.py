@@ -38,9 +38,10 @@ _WHY_HEADING = (
 # A form's heading that asks for the why ("Is your feature request related to a problem? Please
 # describe.", "Describe the feature and motivation", "Who will benefit with this feature?"): a
 # sentence under it, of a few words and no order, is the asker's problem or motivation in their
-# own terms (a bare "Problem", "Why" or "Motivation" heading a team writes itself still needs people
-# or value).
-_ASKS_WHY_RE = lazy(r"related to a problem|\band motivation\b|\bmotivation (?:/|and|or|for)|what is the motivation|who will benefit", re.IGNORECASE)
+# own terms. A heading that is "Motivation" alone asks the same (the feature-request form's "###
+# Motivation", or a writer's own): it names no plan, as "Goals" does. A bare "Problem", "Goal" or
+# "Why" heading a team writes itself still needs people or value.
+_ASKS_WHY_RE = lazy(r"^\W*motivation\W*$|related to a problem|\band motivation\b|\bmotivation (?:/|and|or|for)|what is the motivation|who will benefit", re.IGNORECASE)
 _ANSWER_WORDS = 6
 
 
