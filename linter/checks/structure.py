@@ -43,6 +43,9 @@ _WHY_HEADING = (
 # "Why" heading a team writes itself still needs people or value.
 _ASKS_WHY_RE = lazy(r"^\W*motivation\W*$|related to a problem|\band motivation\b|\bmotivation (?:/|and|or|for)|what is the motivation|who will benefit", re.IGNORECASE)
 _ANSWER_WORDS = 6
+# The writer in the first person (tokens split at apostrophes: "i'm" is "i", "m"): "because I have
+# to reopen the panel" is their reason, "because the flag was set" the code's.
+_WRITER = frozenset({"i", "me", "my", "myself"})
 
 
 @cache
@@ -182,7 +185,7 @@ def _started(text: str, start: re.Pattern[str], when: re.Pattern[str], then: re.
 
 class OutcomeCheck(Check):
     kind = "outcome"
-    allowed = frozenset({"patterns", "other-patterns", "value-patterns", "outside-bug-reports", "confidence", "value-words",
+    allowed = frozenset({"patterns", "other-patterns", "value-patterns", "outside-bug-reports", "reasons", "confidence", "value-words",
                          "people-words", "not-people", "context"})  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -210,6 +213,9 @@ class OutcomeCheck(Check):
         purposes = str_list(detect, "value-patterns")
         self.purpose = compile_patterns(purposes, ignore_case=True, trusted=self.trusted) if purposes else None
         self.purpose_key = (join_patterns(purposes), True)
+        reasons = str_list(detect, "reasons")
+        self.reasons = compile_patterns(reasons, ignore_case=True, trusted=self.trusted) if reasons else None
+        self.reasons_key = (join_patterns(reasons), True)
 
     def _role(self, word: str) -> bool:
         """A role noun ("dispatchers", "editor") that is not a part of the system."""
@@ -238,6 +244,20 @@ class OutcomeCheck(Check):
                 return True  # "As a requester, in order to file a request, I need ..."
         return False
 
+    def _reason_for_someone(self, a: Analysis) -> bool:
+        """A reason ("because ...") in a sentence that names a person, a value word or the writer:
+        "because editors finish a piece after the weekend", "I reopen the panel because it forgets my filter";
+        a cause in the code's terms ("because the flag is set in open") is no outcome."""
+        assert self.reasons is not None
+        for s in a.sentences:
+            if not s.lowered or self.reasons.search(s.text) is None:
+                continue
+            if not _WRITER.isdisjoint(s.vocab) or s.user_clause or self._names_people(s.lowered):
+                return True
+            if self.value_words.occurs(s):
+                return True
+        return False
+
     def _names_people(self, words: list[str]) -> bool:
         """A people word, a plural role noun, or a singular one after an article ("a
         requester"): a bare "-er" is as often a comparative ("smaller files")."""
@@ -257,7 +277,8 @@ class OutcomeCheck(Check):
         outside = [self.outside_key] if self.outside_bugs is not None else []
         purpose = [self.purpose_key] if self.purpose is not None else []
         others = [self.others.key] if self.others is not None else []
-        return [*super().scanned(), self.key, *others, _NEED_KEY, _ALLOW_KEY, *outside, *purpose]
+        reasons = [self.reasons_key] if self.reasons is not None else []
+        return [*super().scanned(), self.key, *others, _NEED_KEY, _ALLOW_KEY, *outside, *purpose, *reasons]
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         p = a.parsed
@@ -274,6 +295,13 @@ class OutcomeCheck(Check):
             self.outside_bugs is not None
             and a.may_match(self.outside_key)
             and self.outside_bugs.search(a.all_text(lower=True))
+            and not is_bug_report(p.masked_title, p.masked_body)
+        ):
+            return
+        if (
+            self.reasons is not None
+            and a.may_match(self.reasons_key)
+            and self._reason_for_someone(a)
             and not is_bug_report(p.masked_title, p.masked_body)
         ):
             return
