@@ -14,17 +14,22 @@ only where the labelled stories said such findings were false alarms:
 * the product's own name in its own tracker (`jira:kafka`, `pnpm/pnpm`): what it is; and a
   dotted name under it ("React.createRef()" in React's tracker): its public API, unless its
   spelling keeps it private ("react._internal.x");
+* what the wanted thing is likened to, a thing that exists already ("a help system like we
+  have in GWT", "the north arrow like the GWT viewer has", "all one colour, like how you would
+  see `10px`"): a reference the reader knows, not a choice of how to build;
 * a term of the project's learned domain vocabulary (`storylint.domain`) where the
   sentence only states it, unless the sentence chooses it ("we need to use CXF").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .analysis import grammar
 from .calibration import title_tags_end
+from .checks.base import beside
 from .domain import WEAK_EVIDENCE, chosen, normalise, supported
 from .lazyre import lazy
 
@@ -40,6 +45,29 @@ _TITLE_LABEL = lazy(
     r"[^\w\[]*+(?:\[[^\]\n]{1,60}\]\s*+)*(?P<word>[\w.$#-]++)(?:(?:/|,[ \t]?+)[\w.$#-]++){0,3}+"
     r"(?:\([\w.$#/, -]{1,40}\))?+[ \t]*+:[ \t]++(?=\S)"
 )
+
+# "like we have in GWT", "like how you would see `10px`": the term is where the wanted thing
+# already exists, what it is likened to (not "like we should use X", nor "like we do in Redis",
+# which may be the way to build it again, nor "similar to X", which models a design on X)
+_LIKE_BEFORE = lazy(
+    r"\blike\s++(?:how\s++)?(?:we|you|they|it|one|users?|people)\s++(?:would\s++|can\s++|could\s++|already\s++)?"
+    r"(?:have|has|had|see|saw)\s++(?:(?:in|with|on|for|from)\s++)?(?:the\s++|an?\s++)?[`'\"]?\Z",
+    re.IGNORECASE,
+)
+# "like the GWT viewer has", "like Redis has": the same likeness with the verb after the term
+# (not "like the old viewer has to", "like the queue has a limit": a statement about it)
+_LIKE_THE = lazy(r"\blike\s++(?:the\s++)?[`'\"]?\Z", re.IGNORECASE)
+_HAS_AFTER = lazy(
+    r"[`'\"]?(?:\s++[\w-]++)?\s++(?:has|have|had)\b(?!\s++(?:to|a|an|the|not|no|been|some|any|it)\b)",
+    re.IGNORECASE,
+)
+
+
+def likened(text: str, start: int, end: int) -> bool:
+    """The term at `start:end` is what the wanted thing is likened to, where it exists already."""
+    return beside(text, start, end, before=_LIKE_BEFORE, window=70) or (
+        beside(text, start, end, before=_LIKE_THE) and beside(text, start, end, after=_HAS_AFTER)
+    )
 
 
 def _label_end(title: str) -> int:
@@ -87,6 +115,8 @@ class Mentions:
         """The hit (in `text`, its field's text; `evidence`, its sentence's evidence class)
         names what the product is or works with, not a choice of how to build it."""
         if rule.check.kind in ("terms", "identifiers") and supported(text, hit.start, hit.end):
+            return True
+        if rule.check.kind in ("terms", "identifiers", "pattern") and likened(text, hit.start, hit.end):
             return True
         if hit.field == "title" and hit.end <= self.tags_end:
             return True

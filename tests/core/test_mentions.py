@@ -153,3 +153,28 @@ def test_a_titles_area_path_or_scope_is_a_label_too(title: str, label: str) -> N
 )
 def test_what_is_not_an_area_label(title: str) -> None:
     assert Mentions.of(None, title, None).tags_end == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "code"),
+    [
+        ("Add a help system to the viewer, like we have in GWT.", "GWT", "TC01"),  # where it exists
+        ("Add the compass arrows like the GWT viewer has.", "GWT", "TC01"),  # the verb after it
+        ("Draw the ticks evenly, like how you would see 1px lines in print.", "1px", "UI01"),  # a pattern rule's find
+    ],
+)
+def test_what_the_wanted_thing_is_likened_to_is_a_reference(text: str, term: str, code: str) -> None:
+    assert Mentions("", 0, None).merely_mentioned(rule(code), hit(text, term), "imperative", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Store the sessions like we do in Redis.", "Redis"),  # doing it as in Redis may be Redis again
+        ("Use Redis like we should have from the start.", "Redis"),  # the term before the likeness
+        ("Cache the pages like the Redis cluster has a TTL for them.", "Redis"),  # a statement of what it has
+        ("Model the cache similar to Redis.", "Redis"),  # a design modelled on it
+    ],
+)
+def test_a_term_chosen_beside_a_likeness_still_counts(text: str, term: str) -> None:
+    assert not Mentions("", 0, None).merely_mentioned(rule("TC01"), hit(text, term), "imperative", text)
