@@ -363,6 +363,7 @@ class _Flags:
     role_end: int = -1  # where the role of "As a <role> I want" ends (field offset)
     docs_work: bool = False  # the work is documentation
     asks: bool = False  # a question that proposes nothing
+    optional: bool = False  # an item marked optional ("Optional: ...", "(optional) ..."): a suggestion
     fix: bool = False  # a plan that states the fix ("the fix is to ...", "we should fix this by ...")
 
 
@@ -440,6 +441,11 @@ class SentenceInfo:
     def asks(self) -> bool:
         """A question that proposes nothing ("what is the difference between X and Y?")."""
         return self.flags.asks
+
+    @property
+    def optional(self) -> bool:
+        """An item the writer marks optional ("optional: add a radio button"): left to the team."""
+        return self.flags.optional
 
     @property
     def role_end(self) -> int:
@@ -653,6 +659,14 @@ _NOT_AN_ORDER_RE = lazy(
     re.IGNORECASE,
 )
 # A question asks; only one that proposes ("how about we ...", "should we ...") directs.
+# "Optional: add a radio button", "(optional) sort out the CA cert", "Optionally, ...", "Nice to
+# have: ...": the writer leaves the item to the team (not "Optional fields should be nullable")
+_OPTIONAL_RE = lazy(
+    r"[^\w(\[]*+(?:[(\[]\s*+optional\s*+[)\]]|optional\s*+:|optionally\b|[(\[]?\s*+nice[- ]to[- ]have\s*+[:)\]]"
+    r"|stretch\s++goal\s*+:)",
+    re.IGNORECASE,
+)
+_OPTIONAL_OPENERS = frozenset({"optional", "optionally", "nice", "stretch"})
 _PROPOSING_QUESTION_RE = lazy(
     r"\b(?:how|what) about\b|\bwhy not\b|\b(?:should|shall|could|can|would|must) (?:we|you|the team)\b"
     r"|\bwould it (?:be|make)\b|\bis it (?:possible|worth)\b|\bwhat if we\b"
@@ -1113,6 +1127,8 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         # question about the product asks the team nothing
         f.imperative = f.modal = f.plan = f.fix = f.behaviour = False
         f.asks = True
+    if lowered[0] in _OPTIONAL_OPENERS and _OPTIONAL_RE.match(text):
+        f.optional = True
     if f.verb == "fix" and not vocab.isdisjoint(g.fix_names):
         # "Fix crash when ..." names the bug to remove, not how to remove it
         f.imperative = False

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..analysis import Analysis, SentenceInfo
+from ..model import HOW_CATEGORIES
 from ..parse import SEC_AC, SEC_NONE, SEC_OTHER, SEC_PROBLEM, SEC_PROPOSAL, SEC_REPRO
 from ..recache import compile as compile_re
 from ._regex import Regex, compile_patterns, join_patterns
@@ -131,6 +132,8 @@ class Check:
         f = s.flags  # (read once: each of the sentence's properties reads them again)
         if f.asks:
             return False  # a question names what it asks about; it orders nothing
+        if f.optional and self.category in HOW_CATEGORIES:
+            return False  # an item marked optional is left to the team; it dictates no HOW
         if self.category in _NAMES_CODE and f.docs_work:
             return False  # documenting code names and endpoints is not prescribing them
         if f.user_clause and not f.system_want:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from storylint.analysis import analyse
-from storylint.model import BodyFormat, Story
+from storylint.model import HOW_CATEGORIES, BodyFormat, Story
 from storylint.parse import (
     CODE,
     HEADING,
@@ -824,6 +824,8 @@ def _applies_by_properties(check: Any, s: Any) -> bool:
         return False  # (a writer's proposal under a form's reproduction heading still counts)
     if check.category in ("code_structure", "api_contract") and s.docs_work:
         return False
+    if s.optional and check.category in HOW_CATEGORIES:
+        return False  # an item marked optional dictates no HOW (a criterion still counts as one)
     if s.user_clause and not s.system_want:
         if check.user_clause == "skip" or (check.user_clause == "technical-role" and not s.technical_role):
             return False
@@ -878,3 +880,22 @@ def test_a_heading_that_only_mentions_being_complete_heads_no_criteria() -> None
         assert SEC_AC not in {b.section for b in p.blocks if b.kind == "list_item"}, heading
     p = parse(Story(id="1", title="Uploads", body="## The story is complete when\n- Uploads resume\n- A banner shows"))
     assert [b.section for b in p.blocks if b.kind == "list_item"] == [SEC_AC, SEC_AC]
+
+
+@pytest.mark.parametrize(
+    "item",
+    ["Optional: add radio buttons for the layout", "(optional) cache the thumbnails in Redis",
+     "- [Optional] trust the custom CA in the CLI", "Optionally, keep the exports in S3",
+     "Nice to have: cache the thumbnails in Redis", "Stretch goal: move the queue to Kafka"],
+)  # fmt: skip
+def test_an_item_marked_optional_is_left_to_the_team(item: str) -> None:
+    assert sentences(f"Show each photo's thumbnail.\n\n{item}")[-1].optional
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Optional fields should be stored as nullable columns", "Add an optional column for the discount",
+     "Make the Redis cache optional: some installs have none", "Options: cache the thumbnails in Redis"],
+)  # fmt: skip
+def test_optional_as_a_word_of_the_sentence_marks_nothing(text: str) -> None:
+    assert not sentences(f"Show each photo's thumbnail.\n\n{text}")[-1].optional
