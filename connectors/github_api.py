@@ -120,8 +120,12 @@ class ApiCaller:
         self.backoff = backoff
         self.stats = CallStats()
 
-    def __call__(self, what: str, fn: Callable[[], T]) -> T:
-        """Call ``fn`` (one request) until it succeeds, fails for good or attempts run out."""
+    def __call__(self, what: str, fn: Callable[[], T], *, attempts: int | None = None) -> T:
+        """Call ``fn`` (one request) until it succeeds, fails for good or attempts run out.
+
+        ``attempts`` lowers the limit for a call whose caller has a fallback: sitting through
+        five attempts and their backoff for an answer the run can do without only slows it."""
+        attempts = self.attempts if attempts is None else min(attempts, self.attempts)
         from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
         def wait(state: RetryCallState) -> float:
@@ -141,7 +145,7 @@ class ApiCaller:
             return isinstance(exc, _Retry) and exc.wait is not None and exc.wait > self.max_wait
 
         retrying = Retrying(
-            stop=stop_after_attempt(self.attempts),
+            stop=stop_after_attempt(attempts),
             wait=wait,
             retry=retry_if_exception(lambda exc: isinstance(exc, _Retry) and not too_long(exc)),
             sleep=self.sleep,
@@ -164,7 +168,7 @@ class ApiCaller:
                     f"{self.max_wait:.0f} s"
                 ) from None
             raise TransientConnectorError(
-                f"{exc.error.message} (gave up after {self.attempts} attempts)"
+                f"{exc.error.message} (gave up after {attempts} attempts)"
             ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -417,6 +417,7 @@ class IssueWriter:
             _, data = self.call(
                 "POST /graphql",
                 lambda: requester.requestJsonAndCheck("POST", url, input={"query": VIEWER_QUERY}),
+                attempts=2,  # the default bot stands in when it fails: one retry, not five
             )
         except ConnectorError as exc:
             log.debug("GitHub GraphQL viewer: %s; taking %s", exc, self.bot_login)

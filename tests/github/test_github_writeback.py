@@ -249,6 +249,19 @@ def test_an_app_token_under_the_default_bot_login_finds_its_comment_by_graphql_v
     assert fake.count("POST", "/graphql") == 1 and fake.count("GET", "/user") == 0  # asked once a run
 
 
+def test_a_failing_graphql_viewer_is_tried_twice_not_five_times(fake, caller):
+    # the viewer lookup has a fallback (the default bot): a GraphQL outage costs one retry and
+    # one short wait, not five attempts and their backoff before every write-back of the run
+    fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
+    fake.add_comment(REPO, 1, MARKER + "\nanother app's note", RENOVATE)
+    fake.fail(*[Fault(502, b'{"message": "Bad Gateway"}', method="POST", path="/graphql")] * 5)
+    writer = IssueWriter(make_client(APP_TOKEN, fake.url), caller, REPO, installation_token=True)
+    done = writer.apply(_result([_finding("x column")]), 1, comment=True, label=None, current_labels=None)
+    assert done.comment == "created"  # the default bot stood in; the write-back went on
+    assert fake.count("POST", "/graphql") == 2 and len(caller.sleeps) == 1
+    assert writer.call.attempts == 5  # the other calls keep their five
+
+
 def test_a_persons_marked_comment_asks_no_graphql(setup):
     # an installation token writes as a bot, never as a person: a person's comment that opens with
     # the marker (pasted) cannot be ours whoever the token is, so GraphQL's viewer is not asked
