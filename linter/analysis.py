@@ -696,6 +696,22 @@ _OWN_NEED_RE = lazy(
     re.IGNORECASE,
 )
 _OWN_NEED_WORDS = frozenset({"have", "need", "must"})
+# A plan whose object is what someone can then do: "we should make it simple for the other
+# services to enable TLS", "we would like to enable the ability of querying X", "we need to
+# provide a way to ...": the capability wanted, as the imperative "Add the ability to ..." is
+# (`_GIVES_CAPABILITY`); not where the sentence gives the means as well ("by moving X to Y",
+# "if we move X to Y, we should make it easier to ...")
+_CAPABILITY_PLAN_RE = lazy(
+    r"\b(?:we|i)\s++(?:(?:really|also|just|still|all|now)\s++)?(?:need\s++to|have\s++to|must|should|would\s++like\s++to|"
+    r"'d\s++like\s++to|want\s++to|will)\s++(?:(?:also|just|simply|really)\s++)?(?:make|give|provide|add|enable|offer)"
+    r"(?:\s++(?!it\b|an?\b|the\b|some\b)\w++)?"  # "give users the ability", "provide simple way"
+    r"(?:\s++(?:(?:an?|the|some)\s++)?(?:(?:new|basic|optional|simple)\s++)?(?:ability|abilities|option|options|possibility|way)\s++(?:to|for|of)"
+    r"|\s++it\s++(?:(?:also|much|far|a\s++lot|way|more)\s++)?(?:easier|simpler|simple|easy|possible|clearer)\s++(?:to|for))\b",
+    re.IGNORECASE,
+)
+_CAPABILITY_WORDS = frozenset({"ability", "abilities", "option", "options", "possibility", "way", "easier", "simpler",
+                               "simple", "easy", "possible", "clearer"})  # fmt: skip
+_MEANS_RE = lazy(r"\bby\s++[a-z]+ing\b|\b(?:if|once|when|after)\s++we\b", re.IGNORECASE)
 # An ability denied ("we can no longer access X", "we can't select them", "we could not load
 # it"): the state of things, which a plan's "we can" / "we could" must not be read into.
 _CANNOT_RE = lazy(
@@ -1073,6 +1089,11 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         # first": what the writer has to do, their burden; the team's plan is "we", or "I will"
         f.modal = f.modal and not _only_within(_MODAL_RE, _OWN_NEED_RE, text)
         f.plan = f.plan and not _only_within(_PLAN_RE, _OWN_NEED_RE, text)
+    if (f.modal or f.plan) and not vocab.isdisjoint(_CAPABILITY_WORDS) and not _MEANS_RE.search(text):
+        # "we should make it simple for X to enable TLS": what someone can then do, the
+        # capability wanted; what it names is where they exercise it, not how to build it
+        f.modal = f.modal and not _only_within(_MODAL_RE, _CAPABILITY_PLAN_RE, text)
+        f.plan = f.plan and not _only_within(_PLAN_RE, _CAPABILITY_PLAN_RE, text)
     if not vocab.isdisjoint(_FIX_WORDS) and _FIX_STATED_RE.search(text) and not _WORKAROUND_RE.search(text):
         f.fix = f.plan = True  # the fix, stated: the reporter's plan for the build
     elif not f.plan and not vocab.isdisjoint(_OPINION_WORDS) and _opinion_fix(text, g) and not _WORKAROUND_RE.search(text):

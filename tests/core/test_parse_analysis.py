@@ -272,6 +272,22 @@ def test_the_writers_own_need_is_no_plan() -> None:
         assert sentences(text)[-1].plan, text
 
 
+def test_a_plan_for_a_capability_is_no_plan() -> None:
+    """"We should make it simple for X to enable TLS": what someone can then do is wanted, as
+    the imperative "Add the ability to ..." reads; a sentence that gives the means too plans."""
+    for text in ("We should make it simple for the other gateways to enable TLS in Nginx.",
+                 "We would like to enable the ability of querying ZooKeeper for the leader.",
+                 "We need to provide a way to wipe an app's data from Cassandra.",
+                 "We should give operators the option to turn off the Elasticsearch index."):  # fmt: skip
+        s = sentences(text)[-1]
+        assert not s.plan and not s.modal, text
+    for text in ("We should make it easier to scale by moving the queue to Kafka.",
+                 "If we move the queue to Kafka, we should make it easier to scale.",
+                 "We should move the queue to Kafka to make it easier to scale.",
+                 "We should make the queue a Kafka topic."):  # fmt: skip
+        assert sentences(text)[-1].plan, text
+
+
 def test_the_writers_own_situation_is_no_plan() -> None:
     """"When I want to X, I have to Y": what the writer must do today, not what to build."""
     for text in ("When I want to build with Maven 3 I have to choose the Maven 2 builder.",
