@@ -956,6 +956,21 @@ def _verb(f: _Flags, verb: str, at: int, g: Grammar) -> None:
         f.imperative = True
 
 
+_CLOSING_QUOTE = {'"': '"', "\u201c": "\u201d"}
+
+
+def _quoted_name(full: str, at: int, end: int) -> bool:
+    """Whether the word at `at` opens a quotation that the sentence goes on after: a button's,
+    a command's or an issue's name used as a noun ('"import numpy" fails with:', '"Enable Cloud
+    Services" button stays enabled'), which mentions the verb and orders nothing. A sentence
+    quoted whole still reads as what it says."""
+    close = _CLOSING_QUOTE.get(full[at - 1 : at])
+    if close is None:
+        return False
+    shut = full.find(close, at, end)
+    return shut >= 0 and any(c.isalnum() for c in full[shut + 1 : end])
+
+
 def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     g = grammar()
     f = _Flags()
@@ -996,6 +1011,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             lower in g.imperatives
             and (full[at].isupper() or s.block.kind != TITLE or (i == opens and _SEQUENCE_WORDS.isdisjoint(lowered[k:i])))
             and full[at - 1 : at] != "`"  # `build` is code, not a verb
+            and not _quoted_name(full, at, s.end)  # '"Enable sync" button is grey': a name
             and _NAME_COMPOUND.match(full, at + len(lower)) is None  # "Parse-tika uses ...": a name
         ):
             # "make sure X" ("Stelle sicher, dass X") states an outcome; "Drop down menu ..." names a widget

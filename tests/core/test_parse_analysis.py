@@ -325,6 +325,17 @@ def test_code_span_first_word_is_not_a_verb() -> None:
     assert not sentences("- `build` (React)")[-1].imperative
 
 
+def test_a_quoted_name_that_opens_a_sentence_is_not_a_verb() -> None:
+    """A button's, command's or issue's name in quotes is the sentence's subject, not an order."""
+    for text in ('"import numpy" fails with: ImportError', '"Enable Cloud Services" button stays enabled offline.',
+                 "\u201cAdd to cart\u201d does nothing on Safari."):  # fmt: skip
+        s = sentences(text)[-1]
+        assert not s.imperative and not s.verb, text
+    # an order whose object is quoted, and a sentence quoted whole, still order
+    for text in ('Add "caching" to the API layer.', '"Add a Redis cache for the sessions."'):
+        assert sentences(text)[-1].imperative, text
+
+
 def test_url_does_not_swallow_the_full_stop() -> None:
     texts = [s.text.strip() for s in sentences("See https://example.com/a/b.json. Make them snake_case")]
     assert texts[-1] == "Make them snake_case"
