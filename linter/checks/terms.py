@@ -64,7 +64,7 @@ class TermCheck(Check):
     allowed = frozenset(
         {"terms", "cased-terms", "requires-any", "unless-any", "boost-any", "context", "skip-sections",
          "user-clause", "confidence", "requires-code", "max-per-story", "title-only", "exclude-titles",
-         "code-sense-only", "criteria-means-only", "headings"}
+         "code-sense-only", "criteria-means-only", "headings", "verb-only"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -92,6 +92,9 @@ class TermCheck(Check):
             raise ValueError(f"code-sense-only: {unlisted[0]!r} is not one of the rule's terms")
         self.max_per_story = count(detect, "max-per-story", 3)
         self.title_only = flag(detect, "title-only")
+        # the term counts only as the verb that orders the work ("Rework the scheduler"), not as
+        # a word of its object or a mention ("Add a flag to skip the rewrite", "since the rewrite")
+        self.verb_only = flag(detect, "verb-only")
         self.exclude_titles = flag(detect, "exclude-titles")
         # the terms also name a section by its heading ("### Technical solution"): a heading
         # is no sentence, so the sentences alone never showed one
@@ -140,6 +143,8 @@ class TermCheck(Check):
             # is; its words neither name the solution nor tie one to the work
             role_end = s.role_end if s.user_clause else -1
             matches = [m for m in matches if m[2].lower() not in a.accepted and m[0] >= role_end]
+            if self.verb_only:
+                matches = [m for m in matches if s.verb and m[0] == s.verb_at]
             if not matches:
                 continue
             if self.requires:

@@ -236,6 +236,7 @@ def test_skip_sections_names_kinds_of_section(tmp_path: Path, value: str, messag
     [
         ('kind = "pattern"\npatterns = ["zorblax"]\nignore-case = "false"', "ignore-case must be true or false, not 'false'"),
         ('kind = "terms"\nterms = ["zorblax"]\ntitle-only = 1', "title-only must be true or false, not 1"),
+        ('kind = "terms"\nterms = ["zorblax"]\nverb-only = "yes"', "verb-only must be true or false, not 'yes'"),
         ('kind = "terms"\nterms = ["zorblax"]\nmax-per-story = 0', "max-per-story must be a whole number of at least 1, not 0"),
         ('kind = "identifiers"\nshapes = ["snake"]\nmax-per-story = -1', "max-per-story must be a whole number of at least 1"),
         ('kind = "step-list"\ntechnical-terms = ["table"]\nmin-share = 5', "min-share must be from 0 to 1, not 5"),
@@ -265,6 +266,21 @@ def test_criteria_means_only_counts_a_term_as_the_criterions_means(tmp_path: Pat
         {"id": "place", "title": "Events", "body": "## Acceptance criteria\n- No order event reaches Kafka twice."},
     )
     assert sorted({story for story, _ in _terms(res)}) == ["means"]
+
+
+def test_verb_only_counts_a_term_as_the_verb_that_orders_the_work(tmp_path: Path) -> None:
+    """`verb-only`: the term is the imperative that opens the sentence (past a title's area label
+    or "please", or as a title's -ing form), not a word of its object nor a mention."""
+    _rule(tmp_path / "team-rules", 'kind = "terms"\nterms = ["port", "porting"]\nverb-only = true\ncontext = "strong-directive"')
+    res = _check(
+        tmp_path,
+        {"id": "order", "title": "importer: port the batch writer to the new queue"},
+        {"id": "please", "title": "Please port the batch writer"},
+        {"id": "ing", "title": "Porting the batch writer"},
+        {"id": "object", "title": "Add a flag to skip the port check"},
+        {"id": "mention", "title": "Rows dropped", "body": "We should log the rows the port drops."},
+    )
+    assert sorted({story for story, _ in _terms(res)}) == ["ing", "order", "please"]
 
 
 def test_other_language_patterns_are_checked_at_load_and_compiled_on_first_need() -> None:
