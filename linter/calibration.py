@@ -240,10 +240,29 @@ _FIX_TODO_RE = lazy(
 )
 
 
+# ... or the part to change, named in the passive: "Master::recover in master.cpp should be
+# changed to process X", "the '\\n' must be replaced by a space"; its participle changes the code
+# (`code_change_verbs`, and "changed"), not "should be checked / shown / created by the user"
+_FIX_PASSIVE_RE = lazy(
+    r"\b(?:should|must|needs?\s++to|ha(?:s|ve)\s++to)\s++(?:also\s++|probably\s++|just\s++|simply\s++)?be\s++([a-z]++)\b",
+    re.IGNORECASE,
+)
+_IRREGULAR = {"rewrite": "rewritten", "split": "split"}
+
+
+@cache
+def _code_changed() -> frozenset[str]:
+    """The participles of the verbs that change the code ("removed", "renamed", "rewritten"), and "changed"."""
+    return frozenset(
+        {"changed"} | {_IRREGULAR.get(v) or (v + "d" if v.endswith("e") else v + "ed") for v in grammar().code_change_verbs}
+    )
+
+
 def _orders_fix(text: str) -> bool:
+    """A bug's sentence that orders the fix (a to-do item, or the part to change), not what was seen."""
     m = _FIX_TODO_RE.match(text)
     if m is None:
-        return False
+        return any(p.group(1).lower() in _code_changed() for p in _FIX_PASSIVE_RE.finditer(text))
     g, verb = grammar(), m.group(1).lower()
     return verb in g.imperatives and verb not in g.behaviour_verbs
 

@@ -24,7 +24,7 @@ from storylint.calibration import (
 )
 from storylint.config import Config, config_from_dict
 from storylint.engine import INFO_BELOW, Linter
-from storylint.model import Story
+from storylint.model import HOW_CATEGORIES, Story
 from storylint.parse import parse
 
 
@@ -584,3 +584,20 @@ def test_the_quality_a_change_is_for_is_no_symptom() -> None:
     # a failure seen is still one, hyphen or not
     assert _classes("Delivery", "The queue client crashes when Kafka restarts.")[1] == "symptom"
     assert _classes("Delivery", "Sending fails-over to the second broker with an error.")[1] == "symptom"
+
+
+def test_a_bug_that_names_the_part_to_change_in_the_passive_dictates_its_fix() -> None:
+    """"`Master::recover` in `master.cpp` should be changed to ..." is the fix, as "Change X" is; a
+    passive whose participle does not change the code ("should be checked", "must be created by
+    the operator") is no order, and the symptom beside it still never counts."""
+    linter = Linter(Config())
+    title = "Agent fails to report maintenance after failover"
+
+    def how(body: str) -> list[str]:
+        story = Story(id="B-9", title=title, body="The agent answers before recovery ends. " + body)
+        return [f.rule for f in linter.lint(story).findings if f.category in HOW_CATEGORIES]
+
+    assert "CS01" in how("Particularly, `Master::recover` in `src/master/master.cpp` should be changed to process it.")
+    assert "CS01" in how("The `ScheduleLoader` class must be renamed to `MaintenanceLoader`.")
+    assert how("All storage providers (S3, Azure) should be checked for this behaviour.") == []
+    assert how("The `maintenance` table must be created by the operator first.") == []
