@@ -54,7 +54,10 @@ _BUG_TITLE = (
     r"wrong(?:ly)?|incorrect(?:ly)?|flaky|hangs?|freezes?|regressions?|mis-?behaviou?r|npe|nullpointer\w*|"
     r"seg-?faults?|seg-?faulted|seg-?faulting|segmentation faults?|"
     r"problems?|issues? (?:with|when|in)|no longer|missing|invalid|stuck|leaks?|"
-    r"(?:is|are|was|were|does|do|did)?n'?t [a-z]+ing|not [a-z]+ing"  # "X not shutting down Y": a failure reported
+    r"(?:is|are|was|were|does|do|did)?n'?t [a-z]+ing|not [a-z]+ing|"  # "X not shutting down Y": a failure reported
+    # a state the product is left in, negated: "X is not populated on failover", "Split order is
+    # not preserved", "It is not possible to define two keystores" (`_reports_state`)
+    r"(?:is|are|was|were|gets?|got)(?:n'?t| not)(?: [a-z]+ly)? (?:[a-z]+(?:ed|en)|possible|available|visible)"
     r"{other})\b"
 )
 #: what follows the other languages' word for an error when it names a feature about failures
@@ -145,6 +148,17 @@ def title_tags_end(title: str) -> int:
 
 #: failure words that, in a title ordering a build, describe the thing to build
 _DESCRIBING = frozenset({"missing", "failed", "failing", "failure", "failures", "invalid", "incorrect", "wrong"})
+#: ... as a negated state does ("Add a column with a message when a pattern isn't validated")
+_NEGATED_STATE_RE = lazy(r"(?:is|are|was|were|gets?|got)(?:n'?t| not)\b")
+# ... and one after a clause's opening word, in any title: the condition or the thing an order
+# is about ("Remind customers when a payment is not received", "Notify owners whose builds were
+# not started", "Remove the jobs that are not scheduled"), not what the product does now
+_CLAUSE_OPENER_RE = lazy(r"\b(?:when|whenever|if|unless|until|once|while|whose|where|that|which|who)\b")
+
+
+def _reports_state(lowered: str, m: re.Match[str]) -> bool:
+    """A title's symptom, unless it is a negated state inside a clause (`_CLAUSE_OPENER_RE`)."""
+    return not _NEGATED_STATE_RE.match(m.group(0)) or _CLAUSE_OPENER_RE.search(lowered, 0, m.start()) is None
 
 
 #: what a change ordered in a title is for, when that is to mend a failure ("... to fix X")
@@ -188,8 +202,15 @@ def is_bug_report(title: str, body: str) -> bool:
         else:
             end = _CLAUSE_END_RE.search(lowered, purpose.end())
             spans = [(0, purpose.start()), (end.start(), len(lowered))] if end else [(0, purpose.start())]
-        return any(m.group(0).strip() not in _DESCRIBING for lo, hi in spans for m in bug_title.finditer(lowered, lo, hi))
-    return bug_title.search(lowered) is not None or bug_body.search(body.lower()) is not None
+        return any(
+            m.group(0).strip() not in _DESCRIBING and not _NEGATED_STATE_RE.match(m.group(0))
+            for lo, hi in spans
+            for m in bug_title.finditer(lowered, lo, hi)
+        )
+    m = bug_title.search(lowered)
+    if m is not None and (_reports_state(lowered, m) or any(_reports_state(lowered, n) for n in bug_title.finditer(lowered, m.end()))):
+        return True
+    return bug_body.search(body.lower()) is not None
 
 
 # A feature request in a user's words: GitHub's issue template, the headings of the issue

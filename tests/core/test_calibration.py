@@ -601,3 +601,20 @@ def test_a_bug_that_names_the_part_to_change_in_the_passive_dictates_its_fix() -
     assert "CS01" in how("The `ScheduleLoader` class must be renamed to `MaintenanceLoader`.")
     assert how("All storage providers (S3, Azure) should be checked for this behaviour.") == []
     assert how("The `maintenance` table must be created by the operator first.") == []
+
+
+def test_a_title_that_states_a_negated_state_reports_a_bug() -> None:
+    """"X is not populated on failover", "Split order is not preserved": what the product fails to do
+    now, stated; their steps are what was done, not orders. Not in a title ordering a build, nor in a
+    relative clause, where the state describes what is to be built or acted on."""
+    for title in ("Maintenance information is not populated in case of failover", "Split order is not preserved",
+                  "Batch interval settings are not honoured after restart", "It is not possible to define two keystores",
+                  "Space access isn't propagated to the copy", "Headers are not installed with the module"):  # fmt: skip
+        assert is_bug_report(title, ""), title
+    for title in ("Add a column with a message when a pattern isn't validated",
+                  "Remove the jobs that are not scheduled", "Notify owners whose builds were not started"):  # fmt: skip
+        assert not is_bug_report(title, ""), title
+    # ... and the engine reads its reproduction steps as what was done, not as orders
+    story = Story(id="B-10", title="Order totals are not refreshed after a refund",
+                  body="Create an order, refund it, then open the `OrderSummary` view in Redis-backed mode.")  # fmt: skip
+    assert not [f for f in Linter(Config()).lint(story).findings if f.category in HOW_CATEGORIES]
