@@ -906,6 +906,25 @@ def _base_verb(gerund: str, g: Grammar) -> str:
     return ""
 
 
+def can_order(term: str) -> bool:
+    """Whether `term` can start where the analysis finds the verb that orders the work
+    (`SentenceInfo.verb_at`): an imperative, the -ing form of one, a prefixed verb ("re-use"),
+    "get rid of", another language's work noun or closing verb. A terms rule's `verb-only`
+    term that cannot would silently never count."""
+    g = grammar()
+    words = [w.lower() for w in TOKEN_RE.findall(term)]
+    if not words:
+        return False
+    first = words[0]
+    if first in g.imperatives or _base_verb(first, g) or first in g.other.work_nouns or first in g.other.final_imperatives:
+        return True
+    if words[:3] == ["get", "rid", "of"]:
+        return True
+    # as `_compute_flags` reads "Re-use X", "Un-pin Y": the joined verb, or any verb after "re-"
+    nxt = words[1] if len(words) > 1 else ""
+    return first in _VERB_PREFIXES and bool(nxt) and (first + nxt in g.imperatives or (first == "re" and nxt in g.imperatives))
+
+
 def _only_within(rx: re.Pattern[str], side: re.Pattern[str], text: str) -> bool:
     """Every match of `rx` lies in what `side` matches: with those spans blanked, none is left."""
     return found(side, text) and not found(rx, side.sub(" ", text))

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..analysis import TOKEN_RE, Analysis, SentenceInfo
+from ..analysis import TOKEN_RE, Analysis, SentenceInfo, can_order
 from ..lazyre import lazy
 from ..parse import HEADING, SEC_AC
 from .base import Check, Hit, PhraseIndex, beside, count, flag, str_list
@@ -99,6 +99,17 @@ class TermCheck(Check):
         # the terms also name a section by its heading ("### Technical solution"): a heading
         # is no sentence, so the sentences alone never showed one
         self.headings = flag(detect, "headings")
+        if self.verb_only:
+            # either would make the option say what the rule does not do: a heading counts
+            # without a verb; a term that is no verb never counts at all
+            if self.headings:
+                raise ValueError("verb-only and headings exclude each other: a heading has no verb that orders")
+            never = [t for t in (*str_list(detect, "terms"), *str_list(detect, "cased-terms")) if not can_order(t)]
+            if never:
+                raise ValueError(
+                    f"verb-only: {never[0]!r} can never be the verb that orders (not one of the imperatives "
+                    "in rules/grammar.toml, nor their -ing form)"
+                )
         # the run's one pass over every term rule's words (set by the engine; see term_scan)
         self.scan: TermScan | None = None
         self.slot = 0

@@ -283,6 +283,23 @@ def test_verb_only_counts_a_term_as_the_verb_that_orders_the_work(tmp_path: Path
     assert sorted({story for story, _ in _terms(res)}) == ["ing", "order", "please"]
 
 
+@pytest.mark.parametrize(
+    ("detect", "message"),
+    [
+        # a heading counted with no verb at all: the option would say what the rule does not do
+        ('terms = ["port"]\nverb-only = true\nheadings = true', "verb-only and headings exclude each other"),
+        # never the sentence's verb, so never a finding ("re-" + an -ing form is not read as one)
+        ('terms = ["port", "zorblax"]\nverb-only = true', "verb-only: 'zorblax' can never be the verb that orders"),
+        ('terms = ["re-porting"]\nverb-only = true', "verb-only: 're-porting' can never be the verb that orders"),
+    ],
+)
+def test_verb_only_refuses_what_it_could_not_do(tmp_path: Path, detect: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=f"ACME01.toml: detect: {message}"):
+        load_rule_file(_rule(tmp_path, f'kind = "terms"\n{detect}'))
+    # the forms the analysis does read as the order load: -ing, "re-" + a verb, "get rid of"
+    load_rule_file(_rule(tmp_path, 'kind = "terms"\nterms = ["porting", "re-port", "get rid of"]\nverb-only = true'))
+
+
 def test_other_language_patterns_are_checked_at_load_and_compiled_on_first_need() -> None:
     """Bundled other-language patterns (MO01's, a pattern rule's) wait to be compiled until a
     story may hold one, but the nested-quantifier guard refuses them at load all the same."""
