@@ -251,7 +251,7 @@ def test_an_app_token_under_the_default_bot_login_finds_its_comment_by_graphql_v
 
 def test_a_failing_graphql_viewer_is_tried_twice_not_five_times(fake, caller):
     # the viewer lookup has a fallback (the default bot): a GraphQL outage costs one retry and
-    # one short wait, not five attempts and their backoff before every write-back of the run
+    # one short wait, not five attempts and their backoff before the run's first write-back
     fake.add_issue(REPO, issue(REPO, 1, "Story", "body"))
     fake.add_comment(REPO, 1, MARKER + "\nanother app's note", RENOVATE)
     fake.fail(*[Fault(502, b'{"message": "Bad Gateway"}', method="POST", path="/graphql")] * 5)
@@ -259,7 +259,11 @@ def test_a_failing_graphql_viewer_is_tried_twice_not_five_times(fake, caller):
     done = writer.apply(_result([_finding("x column")]), 1, comment=True, label=None, current_labels=None)
     assert done.comment == "created"  # the default bot stood in; the write-back went on
     assert fake.count("POST", "/graphql") == 2 and len(caller.sleeps) == 1
-    assert writer.call.attempts == 5  # the other calls keep their five
+    # the other calls keep their five: a comment refused three times is still written
+    fake.add_issue(REPO, issue(REPO, 2, "Story", "body"))
+    fake.fail(*[Fault(502, b'{"message": "Bad Gateway"}', method="POST", path="/comments")] * 3)
+    assert writer.apply(_result([_finding("y column")]), 2, comment=True, label=None, current_labels=None).comment == "created"
+    assert len(caller.sleeps) == 1 + 3 and len(fake.comments_on(REPO, 2)) == 1
 
 
 def test_a_persons_marked_comment_asks_no_graphql(setup):
