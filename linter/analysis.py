@@ -976,6 +976,7 @@ def _verb(f: _Flags, verb: str, at: int, g: Grammar) -> None:
 
 
 _CLOSING_QUOTE = {'"': '"', "\u201c": "\u201d"}
+_QUOTE_END_PUNCT = frozenset(".!?,;:")
 
 
 def _quoted_name(full: str, at: int, end: int) -> bool:
@@ -987,7 +988,12 @@ def _quoted_name(full: str, at: int, end: int) -> bool:
     if close is None:
         return False
     shut = full.find(close, at, end)
-    return shut >= 0 and any(c.isalnum() for c in full[shut + 1 : end])
+    if shut < 0 or full[shut - 1 : shut] in _QUOTE_END_PUNCT:
+        return False  # a sentence quoted whole ('"Add a cache." he wrote')
+    # the name goes on into the sentence ('" button', '" fails'); a comma or a bracket after it
+    # closes a quoted order ('"Add a Redis cache", as the lead asked')
+    after = full[shut + 1 : end].lstrip(" ")
+    return after[:1].isalnum() and len(after) < len(full[shut + 1 : end])
 
 
 def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:

@@ -332,7 +332,9 @@ def test_a_quoted_name_that_opens_a_sentence_is_not_a_verb() -> None:
         s = sentences(text)[-1]
         assert not s.imperative and not s.verb, text
     # an order whose object is quoted, and a sentence quoted whole, still order
-    for text in ('Add "caching" to the API layer.', '"Add a Redis cache for the sessions."'):
+    for text in ('Add "caching" to the API layer.', '"Add a Redis cache for the sessions."',
+                 '"Add a Redis cache for the sessions", please.', '"Add a Redis cache" (from the review).',
+                 "\u201cAdd a Redis cache\u201d, as the lead asked.", '"Add a Redis cache." he wrote.'):  # fmt: skip
         assert sentences(text)[-1].imperative, text
 
 
