@@ -10,7 +10,7 @@ so a match object, its span and groups are always `re`'s own:
 * `fast(rx)`: when the widened pattern finds nothing, neither can `rx`: `search` returns
   None without asking `re`;
 * `leftmost(rx)`: no match of `rx` starts before the widened pattern's first match: `re`
-  searches from there;
+  searches from there; its `finditer` asks `re` only where the widened pattern matches;
 * `found(rx, text)`: whether `rx` matches; where the widening left the pattern as it was,
   RE2's "match" is the answer too, and `re` is not asked. Where `re` must answer, a
   case-insensitive pattern that names no capital runs without IGNORECASE on the lower-cased
@@ -22,6 +22,7 @@ A pattern `relax` cannot widen for RE2 (back-references) is left to `re` alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any, cast
 
 from .lazyre import lazy
@@ -245,6 +246,45 @@ class _Leftmost(_Wrapped):
                 return None
             pos = found.start()  # a character offset
         return self._rx.search(text, pos, *args)
+
+    def finditer(self, text: str, pos: int = 0, *args: Any) -> Iterator[re.Match[str]]:
+        """`rx.finditer(text, pos)`, `re` trying the pattern only where the widened one matches.
+
+        A long alternation that matches somewhere in a long body (TC03's upgrades, searched in
+        every story the one scan lets through) cost `re` an attempt of every alternative at
+        every character of it. No match of `rx` starts before the widening's next match
+        (`search`), so `re` tries there alone (`match`, which gives what its search would find
+        starting there), and RE2 looks on from the next character when it fails, or from the
+        end of the match (where `finditer` searches next) when it holds. An empty match ends
+        the skipping: from there `re`'s own `finditer` (its rule for the match after an empty
+        one). RE2 reads the text as bytes, encoded once: on ASCII its offsets are the text's;
+        other text skips to the first place only.
+        """
+        compiled = self._ready(text)
+        if not compiled or args or not re2_agrees(text):
+            return self._rx.finditer(text, pos, *args)
+        if not text.isascii():
+            found = compiled.search(text, pos)
+            return iter(()) if found is None else self._rx.finditer(text, found.start())
+        return self._skipping(compiled, text, pos)
+
+    def _skipping(self, compiled: Any, text: str, pos: int) -> Iterator[re.Match[str]]:
+        """`finditer` on ASCII text (see there)."""
+        data, match, n = text.encode(), self._rx.match, len(text)
+        pos = max(0, min(pos, n))  # as `re` reads a start before or past the text
+        # (RE2 reads a start past the end as the end: the widening's empty match there, which
+        # `re` refuses, would be found again and again)
+        while pos <= n and (found := compiled.search(data, pos)) is not None:
+            at = found.start()
+            m = match(text, at)
+            if m is None:
+                pos = at + 1
+                continue
+            if m.end() == at:
+                yield from self._rx.finditer(text, at)
+                return
+            yield m
+            pos = m.end()
 
 
 def leftmost(rx: re.Pattern[str]) -> re.Pattern[str]:

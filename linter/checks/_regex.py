@@ -117,9 +117,11 @@ class LazyPatterns:
     compiled by the rule cases. `key` is what a story's one scan is asked.
 
     `lower`: bundled patterns that name no upper-case letter are searched in lower-cased
-    text (`on_lower`), RE2 finding where a `search` can first match (`fastre.leftmost`;
-    `finditer` is `re`'s own); `original` is the same patterns for text as written (whose
-    lower case does not line up).
+    text (`on_lower`); `original` is the same patterns for text as written (whose lower case
+    does not line up). Bundled patterns run behind `fastre.leftmost`: RE2 finds where a
+    `search` can first match, and the places where `finditer` asks `re` (a rule's
+    alternation over a long body cost `re` an attempt of each alternative at each character);
+    the matches are `re`'s own.
     """
 
     __slots__ = ("_compiled", "_ignore_case", "_original", "_patterns", "_trusted", "key", "on_lower")
@@ -149,10 +151,11 @@ class LazyPatterns:
 
     def regex(self) -> Regex:
         if self._compiled is None:
-            if self.on_lower:
-                from ..fastre import leftmost  # (fastre's RE2 widening imports the checks)
+            from ..fastre import leftmost  # (fastre's RE2 widening imports the checks)
 
+            if self.on_lower:
                 self._compiled = leftmost(compile_re(self.key[0]))
             else:
-                self._compiled = compile_patterns(self._patterns, ignore_case=self._ignore_case, trusted=self._trusted)
+                compiled = compile_patterns(self._patterns, ignore_case=self._ignore_case, trusted=self._trusted)
+                self._compiled = leftmost(compiled) if self._trusted else compiled  # type: ignore[arg-type]
         return self._compiled

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -246,6 +248,94 @@ def test_leftmost_keeps_what_anchors_and_boundaries_see() -> None:
     m = wrapped.search("log value: 1\nValue: x\nvalue: fewer calls")
     assert m is not None and m.start() == 21
     assert wrapped.search("also that") is None and wrapped.search("xso that") is None
+
+
+class _Asked:
+    """A compiled pattern that records what `re` was asked to do (which method, from where)."""
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags
+        self.asked: list[tuple[str, int]] = []
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        self.asked.append(("match", pos))
+        return self.rx.match(text, pos)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        self.asked.append(("search", pos))
+        return self.rx.search(text, pos)
+
+    def finditer(self, text: str, pos: int = 0) -> object:
+        self.asked.append(("finditer", pos))
+        return self.rx.finditer(text, pos)
+
+
+def test_leftmost_finditer_asks_re_only_where_the_widening_matches() -> None:
+    """A rule's alternation over a long body (TC03's upgrades): `re` tried every alternative at
+    every character; it is asked only at the places RE2's widening matches, and the matches
+    are `re`'s own."""
+    rx = re.compile(r"(?<!not )\bupgrade\s+to\s+\d+\.\d+", re.IGNORECASE)
+    asked = _Asked(rx)
+    wrapped = fastre.leftmost(asked)  # type: ignore[arg-type]
+    wrapped.search("warm-up")  # compiled from the first search on (see the fixture)
+    text = "prose " * 500 + "not upgrade to 1.2, then Upgrade to 3.4 and upgrade to 5.x; " + "more " * 500
+    asked.asked.clear()
+    found = [(m.span(), m.group(0)) for m in wrapped.finditer(text)]
+    assert found == [(m.span(), m.group(0)) for m in rx.finditer(text)] and len(found) == 1
+    # the two places the widening (no look-behind) matches, not "upgrade to 5.x"; none is a search
+    assert [kind for kind, _ in asked.asked] == ["match", "match"]
+    assert [at for _, at in asked.asked] == [text.index("upgrade to 1.2"), text.index("Upgrade to 3.4")]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [(r"a*", "baaab"), (r"x?", "xxy"), (r"\b|b", "ab b"), (r"(?<=a)b?", "abab"), (r"b+", "abbab"), (r"^\w+$", "ab\ncd"),
+     (r"(?m)^\w+$", "ab\ncd\n"), (r"\bthe\b", "the other theme: the end"), (r"\d{2,3}", "1 12 1234 5")],
+)
+def test_leftmost_finditer_gives_every_match_re_gives(pattern: str, text: str) -> None:
+    """Empty matches (handed over to `re`'s own finditer), look-behinds, anchors and
+    boundaries at the places skipped to, on ASCII and beyond."""
+    rx = re.compile(pattern)
+    wrapped = fastre.leftmost(rx)
+    wrapped.search("warm-up")
+    assert wrapped._engine  # type: ignore[attr-defined]
+    for t in (text, text + " caf\u00e9", "\u2014" + text):
+        for pos in (0, 1, len(t), len(t) + 2):  # (a start past the end is the end, as for `re`)
+            got = [(m.span(), m.group(0)) for m in wrapped.finditer(t, pos)]
+            assert got == [(m.span(), m.group(0)) for m in rx.finditer(t, pos)], (pattern, t, pos)
+
+
+@cache
+def _pattern_rules() -> list[Any]:
+    from storylint.checks.patterns import PatternCheck
+    from storylint.rulepack import load_rulepack
+
+    return [r.check for r in load_rulepack([]).rules.values() if isinstance(r.check, PatternCheck)]
+
+
+RULE_WORDS = st.sampled_from(
+    ["upgrade", "update", "bump", "to", "version", "v", "3.10", "17", "2", ".", "java", "node.js", "python", "require",
+     "we", "should", "use", "instead of", "switch", "from", "#ff5722", "#fff", "12px", "1.5rem", "GET", "POST",
+     "/api/v1/users", "`", "{id}", "column", "user_id", "created_at", "table", "store", "in", "redis", "localStorage",
+     "button", "top right", "corner", "modal", "the", "a", "\n", " ", "  ", "-", "*", ":", ";", "(", ")", "é", "\u2014",
+     "move", "into", "split", "utils.py", "class", "create", "a", "new", "404", "returns", "status"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(RULE_WORDS, max_size=40).map(" ".join))
+def test_the_pattern_rules_find_with_leftmost_what_re_finds(text: str) -> None:
+    """Every bundled pattern rule searches through `leftmost`; each finds what its `re` finds."""
+    for check in _pattern_rules():
+        for patterns in (check.patterns, check._others):
+            if patterns is None:
+                continue
+            wrapped = patterns.regex()
+            assert repr(wrapped).startswith("leftmost("), check
+            plain_rx = fastre.plain(wrapped)
+            for t in ((text.lower(), text) if patterns.on_lower else (text,)):
+                got = [(m.span(), m.group(0)) for m in wrapped.finditer(t)]
+                assert got == [(m.span(), m.group(0)) for m in plain_rx.finditer(t)], (check, t)
 
 
 def test_re2_reads_typographic_text_as_re_does() -> None:
