@@ -37,6 +37,11 @@ COMPILE_AFTER = 200
 #: history stories 4.40 G to 4.18 G instructions; a one-story run of a 3,900-character story
 #: +0.7%, of a short one unchanged (it reads fewer)
 COMPILE_AFTER_CHARS = 2_000
+#: how many times over `leftmost`'s `finditer` lets RE2 read a text before `re` goes on alone:
+#: each search may read on to the end (DM03's widened `[^.;\n]*?` over a 60,000-character line
+#: of "persist ": 15,000 places `re` refused, 90 us each, 0.6 s), and a story's few matches
+#: need far fewer
+SKIP_BUDGET = 8
 
 # A non-ASCII character `re` reads as a word character (a letter or digit of any script).
 _UNICODE_WORD = lazy(r"[^\W\x00-\x7f]")
@@ -257,7 +262,7 @@ class _Leftmost(_Wrapped):
         starting there), and RE2 looks on from the next character when it fails, or from the
         end of the match (where `finditer` searches next) when it holds. An empty match ends
         the skipping: from there `re`'s own `finditer` (its rule for the match after an empty
-        one). RE2 reads the text as bytes, encoded once: on ASCII its offsets are the text's;
+        one); so does a text RE2 has read `SKIP_BUDGET` times over. RE2 reads the text as bytes, encoded once: on ASCII its offsets are the text's;
         other text skips to the first place only.
         """
         compiled = self._ready(text)
@@ -274,7 +279,12 @@ class _Leftmost(_Wrapped):
         pos = max(0, min(pos, n))  # as `re` reads a start before or past the text
         # (RE2 reads a start past the end as the end: the widening's empty match there, which
         # `re` refuses, would be found again and again)
+        budget = SKIP_BUDGET * n  # characters RE2 may read (it may read on to the end each time)
         while pos <= n and (found := compiled.search(data, pos)) is not None:
+            budget -= n - pos
+            if budget < 0:  # a widening that matches at every word: `re` alone is linear
+                yield from self._rx.finditer(text, pos)
+                return
             at = found.start()
             m = match(text, at)
             if m is None:

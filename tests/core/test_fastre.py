@@ -287,6 +287,26 @@ def test_leftmost_finditer_asks_re_only_where_the_widening_matches() -> None:
     assert [at for _, at in asked.asked] == [text.index("upgrade to 1.2"), text.index("Upgrade to 3.4")]
 
 
+def test_leftmost_finditer_hands_a_wall_of_widened_matches_to_re() -> None:
+    """DM03's widening reads `[^.;\\n]{0,60}?` as `*?`: on a line of "persist " it matches at every
+    word, `re` refuses each, and each RE2 search read on to the line's end (a 60,000-character
+    line cost 0.6 s against `re`'s 0.02 s). RE2 reads a text `SKIP_BUDGET` times over at most,
+    then `re`'s own `finditer` goes on: the same matches."""
+    from storylint.rulepack import load_rulepack
+
+    rx = fastre.plain(load_rulepack([]).rules["DM03"].check.patterns.regex())  # type: ignore[attr-defined]
+    asked = _Asked(rx)
+    wrapped = fastre.leftmost(asked)  # type: ignore[arg-type]
+    wrapped.search("warm-up")  # compiled from the first search on (see the fixture)
+    assert wrapped._engine  # type: ignore[attr-defined]
+    text = "we persist " + "persist " * 5_000 + "in the database."
+    asked.asked.clear()
+    found = [(m.span(), m.group(0)) for m in wrapped.finditer(text)]
+    assert found == [(m.span(), m.group(0)) for m in rx.finditer(text)] and found
+    kinds = [kind for kind, _ in asked.asked]
+    assert kinds[-1] == "finditer" and kinds.count("match") <= 2 * fastre.SKIP_BUDGET, len(kinds)
+
+
 @pytest.mark.parametrize(
     ("pattern", "text"),
     [(r"a*", "baaab"), (r"x?", "xxy"), (r"\b|b", "ab b"), (r"(?<=a)b?", "abab"), (r"b+", "abbab"), (r"^\w+$", "ab\ncd"),
