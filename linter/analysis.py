@@ -988,12 +988,23 @@ def _quoted_name(full: str, at: int, end: int) -> bool:
     if close is None:
         return False
     shut = full.find(close, at, end)
-    if shut < 0 or full[shut - 1 : shut] in _QUOTE_END_PUNCT:
+    if shut < 0:
+        return False
+    # a menu item's ellipsis ('"Save As..." does nothing') ends no sentence
+    if full[shut - 1 : shut] in _QUOTE_END_PUNCT and not full.endswith(("...", "\u2026"), at, shut):
         return False  # a sentence quoted whole ('"Add a cache." he wrote')
+    after = full[shut + 1 : end]
+    opens = after.lstrip(" ")[:1]
+    if opens == "(" and (aside := after.find(")")) > 0:
+        after = after[aside + 1 :]  # an aside on the name ('"Import" (the menu item) is greyed out')
+    elif opens == "," and after.lstrip(" ,")[:1] in ('"', "\u201c"):
+        # a list of names ('"Add", "Edit" and "Delete" buttons do nothing'): the last one decides
+        last = max(full.rfind('"', shut + 1, end), full.rfind("\u201d", shut + 1, end))
+        after = full[last + 1 : end] if last > shut else ""
     # the name goes on into the sentence ('" button', '" fails'); a comma or a bracket after it
-    # closes a quoted order ('"Add a Redis cache", as the lead asked')
-    after = full[shut + 1 : end].lstrip(" ")
-    return after[:1].isalnum() and len(after) < len(full[shut + 1 : end])
+    # closes a quoted order ('"Add a Redis cache", as the lead asked', '"Add a cache" (the review).')
+    rest = after.lstrip(" ")
+    return rest[:1].isalnum() and len(rest) < len(after)
 
 
 def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:

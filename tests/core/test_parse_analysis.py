@@ -338,6 +338,17 @@ def test_a_quoted_name_that_opens_a_sentence_is_not_a_verb() -> None:
         assert sentences(text)[-1].imperative, text
 
 
+def test_quoted_names_in_a_list_an_aside_or_with_an_ellipsis_are_names() -> None:
+    """A list of quoted names, a name with a bracketed aside, a menu item's ellipsis: the
+    sentence goes on after the names, so the quoted verb orders nothing; a quoted order with an
+    aside and nothing after it still orders."""
+    for text in ('"Add", "Edit" and "Delete" buttons do nothing.', '"Import" (the menu item) is greyed out.',
+                 '"Save As..." does nothing on Windows.', "\u201cAdd new\u2026\u201d button is missing."):  # fmt: skip
+        assert not sentences(text)[-1].imperative, text
+    for text in ('"Add a Redis cache" (from the review).', '"Add a Redis cache", "use it for the sessions".'):
+        assert sentences(text)[-1].imperative, text
+
+
 def test_url_does_not_swallow_the_full_stop() -> None:
     texts = [s.text.strip() for s in sentences("See https://example.com/a/b.json. Make them snake_case")]
     assert texts[-1] == "Make them snake_case"
