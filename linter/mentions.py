@@ -17,6 +17,9 @@ only where the labelled stories said such findings were false alarms:
 * what the wanted thing is likened to, a thing that exists already ("a help system like we
   have in GWT", "the north arrow like the GWT viewer has", "all one colour, like how you would
   see `10px`"): a reference the reader knows, not a choice of how to build;
+* a segment of a file-system path ("under src/main/scala/gen", "move /var/lib/docker"): a
+  place on disk the sentence names, not the technology chosen; alternatives written with
+  slashes ("classes/tests/results", "React/flux") are no path (`in_path`);
 * a term of the project's learned domain vocabulary (`storylint.domain`) where the
   sentence only states it, unless the sentence chooses it ("we need to use CXF").
 """
@@ -70,6 +73,63 @@ def likened(text: str, start: int, end: int) -> bool:
     )
 
 
+# What ends the run of characters around a term that a path can hold, besides white space:
+# quotes, brackets, backticks, "=", "," ... (`"css/x.h"`, `{{/var/lib/docker}}`, `resource="a/b.xml"`)
+_NOT_IN_PATH = frozenset("\"'`()[]<>{}=,;|*")
+# where only a path starts: "/", "~/", "./", "../", "$HOME/", a drive ("C:\\", "D:/"); a
+# backslash alone is no root (Jira wiki escapes with it: "{{\-Wno\-unused}}")
+_PATH_START = lazy(r"/|~[/\\]|\.\.?[/\\]|\$\{?\w+\}?[/\\]|[A-Za-z]:[/\\]|\\\\\w")
+# the directories a path opens with (one of them before a slash is no list of alternatives)
+_PATH_ROOTS = frozenset(
+    {"src", "lib", "lib64", "var", "usr", "opt", "home", "etc", "bin", "sbin", "tmp", "proc", "sys", "dev", "mnt",
+     "srv", "build", "target", "dist", "node_modules", "vendor"}
+)  # fmt: skip
+# a file name's extension ("config/cxf.xml", "util/stringUtil.h"); not a product's dotted name
+# ("ACS/Node.js", "React/socket.io"), which alternatives list
+_FILE_NAME = lazy(r"(?![A-Za-z]+\.(?:js|io)\Z)[\w.-]*\w\.[A-Za-z][A-Za-z0-9]{0,5}\Z")
+
+
+def _path_edge(text: str, at: int, step: int, limit: int) -> int:
+    """Where the run of path characters from `at` ends, going `step` (-1: back) up to `limit`."""
+    while at != limit:
+        c = text[at - 1] if step < 0 else text[at]
+        if c.isspace() or c in _NOT_IN_PATH:
+            break
+        at += step
+    return at
+
+
+def in_path(text: str, start: int, end: int) -> bool:
+    """The term at `start:end` is part of a file-system path: one from a root ("/var/lib/docker",
+    "~/x", "./zookeeper/data", "C:\\tools"), one from a known top directory ("src/main/scala/gen",
+    "target/classes"), one to a file the term is not the name of ("META-INF/cxf/cxf.xml"), or of
+    four segments or more. Two or three words between slashes without any of these
+    ("classes/tests/results", "PHP/DB/Moodle", "Kerberos/LDAP") are alternatives, each meant."""
+    lo = _path_edge(text, start, -1, max(0, start - 200))
+    hi = _path_edge(text, end, 1, min(len(text), end + 200))
+    while hi > end and text[hi - 1] in ".:!?":  # the sentence's end, not the path's
+        hi -= 1
+    token = text[lo:hi]
+    if "/" not in token and "\\" not in token:
+        return False  # (a backslash only with a root: "C:\\tools\\python", "..\\bin")
+    colon = text.rfind(":", lo, start)
+    if colon > lo + 1:  # "classpath:META-INF/cxf/cxf.xml": the path after the scheme's name
+        lo = colon + 1
+        token = text[lo:hi]
+    if _PATH_START.match(token):
+        return True
+    segments = [part for part in token.split("/") if part]
+    if len(segments) < 2:
+        return False
+    last = token.rfind("/")  # where the last segment starts, less one
+    return (
+        segments[0].lower() in _PATH_ROOTS
+        or len(segments) >= 4
+        or last == len(token) - 1  # "lib/docker/": a directory
+        or (end - lo <= last and _FILE_NAME.search(token, last + 1) is not None)
+    )
+
+
 def _label_end(title: str) -> int:
     """Where a title's one-word label ends (0 without one); "Refactor: X" names the work, no area."""
     m = _TITLE_LABEL.match(title)
@@ -119,6 +179,8 @@ class Mentions:
         if rule.check.kind in ("terms", "identifiers", "pattern") and likened(text, hit.start, hit.end):
             return True
         if hit.field == "title" and hit.end <= self.tags_end:
+            return True
+        if rule.check.kind == "terms" and in_path(text, hit.start, hit.end):
             return True
         if (
             self.own_name

@@ -178,3 +178,37 @@ def test_what_the_wanted_thing_is_likened_to_is_a_reference(text: str, term: str
 )
 def test_a_term_chosen_beside_a_likeness_still_counts(text: str, term: str) -> None:
     assert not Mentions("", 0, None).merely_mentioned(rule("TC01"), hit(text, term), "imperative", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "code"),
+    [
+        ("Put the generated sources under src/main/scala/gen and run the build again.", "scala", "TC01"),  # a top directory
+        ("Move /var/lib/docker to its own filesystem.", "docker", "TC01"),  # from the root
+        ("Keep the data in ./zookeeper/data between runs.", "zookeeper", "TC01"),
+        ("Copy it to ~/kafka/conf first.", "kafka", "TC01"),
+        ("The installer writes C:\\tools\\python\\cache on every start.", "python", "TC01"),  # a drive
+        ('Load resource="classpath:META-INF/cxf/cxf.xml" at start.', "cxf", "TC01"),  # after a scheme's name
+        ("Fix the links in docs/guides/redis/setup.", "redis", "TC01"),  # four segments
+        ("Read the file config/redis/defaults.yml.", "redis", "TC01"),  # to a file named otherwise
+        ("Clean target/classes before packaging.", "classes", "CS02"),  # any term rule
+    ],
+)
+def test_a_term_inside_a_file_path_is_a_place_not_a_choice(text: str, term: str, code: str) -> None:
+    assert Mentions("", 0, None).merely_mentioned(rule(code), hit(text, term), "imperative", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "code"),
+    [
+        ("Change the classes/tests/results frame to tabs.", "classes", "CS02"),  # alternatives, each meant
+        ("Rewrite the frontend in React/Redux.", "React", "TC01"),
+        ("Move the checks into the PHP/DB/Moodle layer.", "PHP", "TC01"),
+        ("Port the scripts to ACS/Node.js.", "Node.js", "TC01"),  # the term is the last name, no file
+        ("Build it with React/node.js.", "React", "TC01"),  # a product's dotted name is no file
+        ("We should add {{\\-Wno\\-unused\\-local\\-typedefs}} to our gcc flags.", "typedefs", "CS02"),  # wiki escapes
+        ("Use Kafka for the events.", "Kafka", "TC01"),
+    ],
+)
+def test_words_between_slashes_without_a_paths_mark_still_count(text: str, term: str, code: str) -> None:
+    assert not Mentions("", 0, None).merely_mentioned(rule(code), hit(text, term), "imperative", text)
