@@ -798,6 +798,49 @@ _MODAL_WORDS = frozenset({"should", "must", "shall", "need", "needs", "has", "ha
 #: fillers that open a body's step ("First, add ...") but in a title qualify its noun ("Second run
 #: overwrites the export")
 _SEQUENCE_WORDS = frozenset({"first", "second", "third", "next", "then", "finally", "lastly"})
+# A title that opens as a question is one, mark or not ("Is there a way to X when using Y",
+# "How to X", "Why does X"): an opener, and for the words that also open statements or orders
+# ("Can't save", "Do not cache", "Does not start", "What's New dialog") the word after it that
+# only a question puts there. None: any word may follow.
+_SUBJECTS = frozenset({"i", "we", "you", "one", "someone", "somebody", "anyone", "anybody", "it", "this", "that",
+                       "there", "the", "a", "an", "my", "our", "your", "they", "users", "people"})  # fmt: skip
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "should", "would", "will", "s"})
+_TITLE_QUESTIONS: dict[str, frozenset[str] | None] = {
+    "how": _AUXILIARIES | {"to", "much", "many", "come"},
+    "why": None,
+    "what": _AUXILIARIES | {"happens", "happened", "if"},
+    "where": _AUXILIARIES,
+    "which": None,
+    "is": None,
+    "are": None,
+    "does": None,
+    "did": None,
+    "do": _SUBJECTS - {"a", "an", "it", "this", "that", "the", "there"},  # "Do the export nightly": an order
+    "can": _SUBJECTS,
+    "could": _SUBJECTS,
+    "should": _SUBJECTS,
+    "would": _SUBJECTS,
+    "will": _SUBJECTS,
+    "has": frozenset({"anyone", "anybody", "someone", "somebody"}),
+    "any": frozenset({"way", "plans", "plan", "chance", "reason", "idea", "ideas", "option", "options", "news", "update", "updates"}),
+}
+#: what may follow an opener that takes any word, but makes it a statement ("Does not start")
+_NOT_AFTER_OPENER = frozenset({"not", "t", "nt"})
+
+
+def _opens_question(info: SentenceInfo, full: str, k: int) -> bool:
+    """The title's words from `k` (after its tags and label) open a question: the opener a
+    word of its own ("is-true validator throws" is a name) and the right word after it."""
+    lowered = info.lowered
+    if k + 1 >= len(lowered):
+        return False
+    after = _TITLE_QUESTIONS.get(lowered[k], frozenset())
+    nxt = lowered[k + 1]
+    if not (nxt not in _NOT_AFTER_OPENER if after is None else nxt in after):
+        return False
+    end = info.word_start(k) + len(lowered[k])
+    return full[end : end + 1] in (" ", "\t")
+
 _PLAN_WORDS = frozenset({"we", "i", "another", "let", "lets", "us", "fix", "solution", "approach", "plan", "idea", "proposal",
                          "suggestion", "suggest", "propose", "workaround", "remedy", "solve", "resolve", "address",
                          "better", "nicer", "cleaner", "preferable", "patch", "pr", "changeset", "commit", "merge",
@@ -1195,9 +1238,15 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             if verb in _BUILT_PARTICIPLES or (verb in g.imperatives and verb not in g.behaviour_verbs):
                 f.imperative = f.system_want = True  # the want dictates how the system is built
     f.docs_work = info._docs_possible and found(DOCS_WORK_RE, text)
-    if text.endswith("?") and not _PROPOSING_QUESTION_RE.search(text):
+    if (
+        text.endswith("?")
+        # (a field's first sentence, and its opener looked up, before anything else is asked:
+        # this runs for every sentence whose flags are read)
+        or (s.start == 0 and k + 1 < n and lowered[k] in _TITLE_QUESTIONS and s.block.kind == TITLE and _opens_question(info, full, k))
+    ) and not _PROPOSING_QUESTION_RE.search(text):
         # "what do I need to do to ...?", "Migrate database when update schema?": a
-        # question about the product asks the team nothing
+        # question about the product asks the team nothing; so does a title that opens as
+        # one without its mark ("Is there a way to X when using Y", "How to X")
         f.imperative = f.modal = f.plan = f.fix = f.behaviour = False
         f.asks = True
     if lowered[0] in _OPTIONAL_OPENERS and _OPTIONAL_RE.match(text):

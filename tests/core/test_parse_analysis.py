@@ -845,6 +845,50 @@ def test_a_proposal_put_as_a_question_is_a_plan() -> None:
         assert not sentences(body)[-1].plan, body
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Is there a way to free the model's memory when using Python",
+        "How to keep the sessions stored in Redis",
+        "how do I export the report as a PDF",
+        "[Question] Why does the import lock the orders table",
+        "Docs: what is the difference between drafts and templates",
+        "Does the export support Kafka topics",
+        "Should the nightly job write to S3",
+        "Any way to cache the thumbnails",
+    ],
+)
+def test_a_title_that_opens_as_a_question_asks_without_its_mark(title: str) -> None:
+    """Titles often drop the "?": they are read as the question with its mark is."""
+    with_mark, without = sentences("", title + "?")[0], sentences("", title)[0]
+    assert with_mark.asks and without.asks, title
+    assert not (without.imperative or without.modal or without.plan)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Can we keep the sessions stored in Redis",  # a proposal put as a question, as with its mark
+        "Why not store the drafts in the browser",
+        "Do not keep the sessions in Redis",  # an order
+        "Do the export nightly with a cron job",
+        "Does not start when the cache uses Redis",  # a bug's symptom
+        "Can't save the report to S3",
+        "What's New dialog shows the Redis version",  # a name
+        "is-true validator rejects strings",
+        "Store the sessions in Redis",
+    ],
+)
+def test_a_title_that_opens_as_an_order_a_proposal_or_a_name_does_not_ask(title: str) -> None:
+    assert not sentences("", title)[0].asks, title
+
+
+def test_only_a_titles_first_sentence_opens_it_as_a_question() -> None:
+    s = sentences("", 'Wrong label in the form "launching ... " is shown on start')
+    assert not any(x.asks for x in s)
+    assert not sentences("The import fails.\n\nHow to keep the sessions stored in Redis")[-1].asks  # the body: the mark decides
+
+
 def test_an_option_or_a_fix_put_forward_is_a_plan() -> None:
     """"One option is to use X", "resolve problem by cloning X", "This can maybe be fixed by
     adding Y" propose the build; "The option is greyed out" states what is there."""
