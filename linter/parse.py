@@ -108,13 +108,22 @@ _WIKI_MONO_RE = lazy(r"\{\{([^{}\n]{1,2000})\}\}")
 # before a field or a clause, which an export uses to join fields ("Industry: Finance |
 # Set up the store"): a capitalised label or three words. Not between single names ("Redis
 # | Kafka"), nor a shell's pipe ("grep x | sort", "time | log", PowerShell's "Where-Object").
+# After a closing quote before a capital: where the quoted sentence ends inside it ('it says
+# "Applicable to all languages." Which ones ...'), where a line break was flattened to two
+# spaces or a tab, or where a label opens what follows ('"Create a Redis-backed store" See:
+# https://...'); not a quoted name before its noun ('the "Save" Button', '"Maven 2" Builder'),
+# nor an opening quote ('"msg":"  File ...': a word before a closing one). (The straight quote
+# only: a typographic one would put a character beyond ASCII in the set every search skips by.)
 _SENTENCE_END_RE = lazy(
     # (the character comes first, and each branch looks back at it: a pattern that opens with
     # a character set is one `re` skips through at C speed to the next of them, instead of
     # trying the branches at each character; a leading look-ahead does not get that)
-    r"[.!?;\n|](?:(?<=[.!?;])(?<!\b[eE]\.[gG]\.)(?<!\b[iI]\.[eE]\.)(?<!\b[vV]s\.)(?<!\b[cC]f\.)(?=\s)"
+    r"[.!?;\n|\"](?:(?<=[.!?;])(?<!\b[eE]\.[gG]\.)(?<!\b[iI]\.[eE]\.)(?<!\b[vV]s\.)(?<!\b[cC]f\.)(?=\s)"
     r"|(?<=\n)(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))"
-    r"|(?<=[ \t]\|)(?=[ \t]++(?![A-Z][a-z]++-[A-Z])[A-Z](?:[^|\n:]{0,30}:|[^\s|]*+(?:[ \t]++[^\s|]++){2})))"
+    r"|(?<=[ \t]\|)(?=[ \t]++(?![A-Z][a-z]++-[A-Z])[A-Z](?:[^|\n:]{0,30}:|[^\s|]*+(?:[ \t]++[^\s|]++){2}))"
+    # (the quote's branches behind one look-back at it: the other characters' stops, every
+    # line break and full stop, fail it at once instead of trying each of them)
+    r"|(?<=\")(?=[ \t])(?:(?<=[.!?]\")(?=[ \t]++[A-Z])|(?<=\w\")(?=[ \t]{2,}+[A-Z]|\t[A-Z]|[ \t]++[A-Z][a-z]++:(?:\s|\Z))))"
 )
 
 
@@ -812,7 +821,7 @@ def _inline_code(p: ParsedStory, field_name: str, start: int, end: int) -> None:
 
 def _split_sentences(p: ParsedStory, block: Block) -> None:
     """The block's sentences, split where `_SENTENCE_END_RE` matches. Each search skips at C
-    speed to the next . ! ? ; | or line break (the pattern opens with their set) and a match is
+    speed to the next . ! ? ; | " or line break (the pattern opens with their set) and a match is
     that one character: one search a sentence end and one to find none left, not a scanner
     (nor, before it, six substring searches asking whether the block holds any of them)."""
     text = p.masked(block.field)

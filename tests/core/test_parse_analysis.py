@@ -831,6 +831,39 @@ def test_an_abbreviation_dot_does_not_end_the_sentence() -> None:
         assert len(sentences(f"Store the totals ({abbreviation} the sums) every night.")) == 2, abbreviation
 
 
+@pytest.mark.parametrize(
+    ("body", "first"),
+    [
+        ('Spring has an issue for it:\n"Create a Redis-backed store" See: https://example.org/INT-1', '"Create a Redis-backed store"'),
+        ('The hint says "Applicable to all languages." Which ones are tested', 'The hint says "Applicable to all languages."'),
+        ('The ticket reads "Move the jobs to Kafka!" The team agreed', 'The ticket reads "Move the jobs to Kafka!"'),
+        ('The linked issue: "Create a Redis-backed store"  Then the old one closes', 'The linked issue: "Create a Redis-backed store"'),
+        ('The linked issue: "Create a Redis-backed store"\tThen the old one closes', 'The linked issue: "Create a Redis-backed store"'),
+    ],
+)
+def test_a_sentence_ends_after_a_closing_quote_before_the_next(body: str, first: str) -> None:
+    """A quoted sentence that ends inside its quote, a line break flattened to two spaces, or a
+    label after the quote ("See:") ends the sentence there, as it would without the quote."""
+    found = [s.text.strip() for s in sentences(body) if s.field == "body"]
+    assert first in found and found[-1] != first, found
+    if first.startswith('"Create'):  # read as what it says, as a quoted sentence alone on its line is
+        assert next(s for s in sentences(body) if s.text.strip() == first).imperative
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'Click the "Save" Button to keep the draft.',  # a quoted name before its noun
+        '"Move Plans" Dialog should not show the jobs.',
+        'The "Maven 2" Builder has only one agent.',
+        'The log has {"msg":"  File missing"} on each start.',  # an opening quote
+        'The hint says "applicable to all." which is wrong.',
+    ],
+)
+def test_a_closing_quote_before_a_word_of_the_same_sentence_ends_nothing(body: str) -> None:
+    assert len([s for s in sentences(body) if s.field == "body"]) == 1, body
+
+
 def test_a_proposal_put_as_a_question_is_a_plan() -> None:
     """"Can we ...?", "What about if ...", "Why not use ...?" propose the build; a question about a
     case ("What about existing data?") or the product ("Is it possible to export?") asks."""
