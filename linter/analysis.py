@@ -1239,7 +1239,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
                 f.imperative = f.system_want = True  # the want dictates how the system is built
     f.docs_work = info._docs_possible and found(DOCS_WORK_RE, text)
     if (
-        text.endswith("?")
+        text.endswith(("?", "\uff1f"))  # (the full-width mark of CJK keyboards too)
         # (a field's first sentence, and its opener looked up, before anything else is asked:
         # this runs for every sentence whose flags are read)
         or (s.start == 0 and k + 1 < n and lowered[k] in _TITLE_QUESTIONS and s.block.kind == TITLE and _opens_question(info, full, k))

@@ -349,6 +349,13 @@ def test_quoted_names_in_a_list_an_aside_or_with_an_ellipsis_are_names() -> None
         assert sentences(text)[-1].imperative, text
 
 
+def test_a_question_with_the_full_width_mark_asks() -> None:
+    """CJK keyboards type "？" (U+FF1F): the question asks the team nothing, as with "?"."""
+    s = sentences("Is there a way to cache the model when using tflite in python\uff1f")[-1]
+    assert s.asks and not s.modal and not s.imperative
+    assert not sentences("Use tflite to cache the model in python.")[-1].asks
+
+
 def test_url_does_not_swallow_the_full_stop() -> None:
     texts = [s.text.strip() for s in sentences("See https://example.com/a/b.json. Make them snake_case")]
     assert texts[-1] == "Make them snake_case"
