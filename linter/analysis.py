@@ -704,7 +704,7 @@ _OWN_NEED_WORDS = frozenset({"have", "need", "must"})
 _CAPABILITY_PLAN_RE = lazy(
     r"\b(?:we|i)\s++(?:(?:really|also|just|still|all|now)\s++)?(?:need\s++to|have\s++to|must|should|would\s++like\s++to|"
     r"'d\s++like\s++to|want\s++to|will)\s++(?:(?:also|just|simply|really)\s++)?(?:make|give|provide|add|enable|offer)"
-    r"(?:\s++(?!it\b|an?\b|the\b|some\b)\w++)?"  # "give users the ability", "provide simple way"
+    r"(?:\s++(?!it\b|an?\b|the\b|some\b)(?P<who>\w++))?"  # "give users the ability", "provide simple way"
     r"(?:\s++(?:(?:an?|the|some)\s++)?(?:(?:new|basic|optional|simple)\s++)?(?:ability|abilities|option|options|possibility|way)\s++(?:to|for|of)"
     r"|\s++it\s++(?:(?:also|much|far|a\s++lot|way|more)\s++)?(?:easier|simpler|simple|easy|possible|clearer)\s++(?:to|for))\b",
     re.IGNORECASE,
@@ -712,6 +712,32 @@ _CAPABILITY_PLAN_RE = lazy(
 _CAPABILITY_WORDS = frozenset({"ability", "abilities", "option", "options", "possibility", "way", "easier", "simpler",
                                "simple", "easy", "possible", "clearer"})  # fmt: skip
 _MEANS_RE = lazy(r"\bby\s++[a-z]+ing\b|\b(?:if|once|when|after)\s++we\b", re.IGNORECASE)
+# The means given to the capability's own verb: "make it easier to scale the workers using
+# Kafka", "provide a way to store the sessions in Redis"; "in" only where nobody is named who
+# exercises it (then the verb is the system's: "store X in Redis"), as "for the gateways to
+# enable TLS in Nginx" is theirs. A participle on the people ("for teams using Helm to ...")
+# comes before their "to" and is skipped.
+_CAPABILITY_MEANS_RE = lazy(r"\b(?:using|with|via|through)\s", re.IGNORECASE)
+_CAPABILITY_PLACE_RE = lazy(r"\b(?:in|into)\s", re.IGNORECASE)
+_CAPABILITY_FOR_TO_RE = lazy(r"\bto\s", re.IGNORECASE)
+_NOT_WHO = frozenset({"new", "basic", "optional", "simple", "easy", "easier", "better", "more", "clear", "clean"})
+
+
+def _capability_means(text: str) -> bool:
+    """The capability's verb is given its means ("... to scale X using Kafka", "... a way to
+    store X in Redis"): an order to build that way, not only what someone can then do."""
+    for m in _CAPABILITY_PLAN_RE.finditer(text):
+        rest = text[m.end() :].split(";", 1)[0]
+        who = m.group("who")
+        named = who is not None and who.lower() not in _NOT_WHO
+        if m.group(0).lower().endswith("for"):  # "for the other gateways to enable ...": theirs
+            to = _CAPABILITY_FOR_TO_RE.search(rest)
+            if to is None:
+                continue
+            rest, named = rest[to.end() :], True
+        if _CAPABILITY_MEANS_RE.search(rest) or (not named and _CAPABILITY_PLACE_RE.search(rest)):
+            return True
+    return False
 # An ability denied ("we can no longer access X", "we can't select them", "we could not load
 # it"): the state of things, which a plan's "we can" / "we could" must not be read into.
 _CANNOT_RE = lazy(
@@ -1184,7 +1210,10 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
         # first": what the writer has to do, their burden; the team's plan is "we", or "I will"
         f.modal = f.modal and not _only_within(_MODAL_RE, _OWN_NEED_RE, text)
         f.plan = f.plan and not _only_within(_PLAN_RE, _OWN_NEED_RE, text)
-    if (f.modal or f.plan) and not vocab.isdisjoint(_CAPABILITY_WORDS) and not _MEANS_RE.search(text):
+    if (
+        (f.modal or f.plan) and not vocab.isdisjoint(_CAPABILITY_WORDS) and not _MEANS_RE.search(text)
+        and not _capability_means(text)
+    ):
         # "we should make it simple for X to enable TLS": what someone can then do, the
         # capability wanted; what it names is where they exercise it, not how to build it
         f.modal = f.modal and not _only_within(_MODAL_RE, _CAPABILITY_PLAN_RE, text)

@@ -288,6 +288,25 @@ def test_a_plan_for_a_capability_is_no_plan() -> None:
         assert sentences(text)[-1].plan, text
 
 
+def test_a_capability_given_its_means_is_a_plan() -> None:
+    """"We should make it easier to scale X using Kafka": the capability's own verb is given
+    the means, an order to build that way; a participle on the people who exercise it ("for
+    teams using Helm to deploy") or where they do it ("for the gateways to enable TLS in
+    Nginx") is theirs, and stays what someone can then do."""
+    for text in ("We should make it easier to scale the workers using Kafka and Redis.",
+                 "We should make it easier to scale the workers with Kafka and Redis.",
+                 "We need to provide a way to store the sessions in Redis.",
+                 "We should make it possible to cache the sessions in Redis.",
+                 "We should make it easier for teams to deploy the chart via Helm."):  # fmt: skip
+        assert sentences(text)[-1].plan, text
+    for text in ("We should make it easier for teams using Helm to deploy the chart.",
+                 "We should make it easier for users with large repos to search the code.",
+                 "We should make it simple for the other gateways to enable TLS in Nginx.",
+                 "We should give operators the option to keep the logs in Elasticsearch."):  # fmt: skip
+        s = sentences(text)[-1]
+        assert not s.plan and not s.modal, text
+
+
 def test_the_writers_own_situation_is_no_plan() -> None:
     """"When I want to X, I have to Y": what the writer must do today, not what to build."""
     for text in ("When I want to build with Maven 3 I have to choose the Maven 2 builder.",
