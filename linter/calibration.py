@@ -207,8 +207,9 @@ def is_bug_report(title: str, body: str) -> bool:
             for lo, hi in spans
             for m in bug_title.finditer(lowered, lo, hi)
         )
+    # (RE2 answers "none" for most titles: `search` first, `re`'s finditer only from there)
     m = bug_title.search(lowered)
-    if m is not None and (_reports_state(lowered, m) or any(_reports_state(lowered, n) for n in bug_title.finditer(lowered, m.end()))):
+    if m is not None and any(_reports_state(lowered, n) for n in bug_title.finditer(lowered, m.start())):
         return True
     return bug_body.search(body.lower()) is not None
 

@@ -262,8 +262,9 @@ class _Leftmost(_Wrapped):
         starting there), and RE2 looks on from the next character when it fails, or from the
         end of the match (where `finditer` searches next) when it holds. An empty match ends
         the skipping: from there `re`'s own `finditer` (its rule for the match after an empty
-        one); so does a text RE2 has read `SKIP_BUDGET` times over. RE2 reads the text as bytes, encoded once: on ASCII its offsets are the text's;
-        other text skips to the first place only.
+        one); so does a text RE2 has read `SKIP_BUDGET` times over. RE2 reads the text as
+        bytes, encoded once: on ASCII its offsets are the text's; other text skips to the first
+        place only.
         """
         compiled = self._ready(text)
         if not compiled or args or not re2_agrees(text):
