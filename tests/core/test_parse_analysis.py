@@ -25,6 +25,19 @@ def sentences(body: str, title: str = "t") -> list:
     return analyse(parse(Story(id="1", title=title, body=body))).sentences
 
 
+def _no_plan(*texts: str) -> None:
+    """Each text's last sentence neither plans nor orders by a modal."""
+    for text in texts:
+        s = sentences(text)[-1]
+        assert not s.plan and not s.modal, text
+
+
+def _plans(*texts: str) -> None:
+    """Each text's last sentence is a plan."""
+    for text in texts:
+        assert sentences(text)[-1].plan, text
+
+
 def test_label_prefix_before_verb_in_any_sentence() -> None:
     s = sentences("intro line.\n\n- Inway: send the flag when calling RegisterInway")[-1]
     assert s.imperative and s.verb == "send"
@@ -205,17 +218,14 @@ def test_prohibition_is_not_a_directive() -> None:
 
 def test_the_burden_today_is_no_plan() -> None:
     """What the reporter has to do today orders nobody; a plan in the same sentence still does."""
-    for text in ("Currently, we have to use a workaround in every pipeline.", "Right now, to do this I have to SSH to the box.",
-                 "At the moment I need to export it by hand."):  # fmt: skip
-        s = sentences(text)[-1]
-        assert not s.modal and not s.plan, text
+    _no_plan("Currently, we have to use a workaround in every pipeline.", "Right now, to do this I have to SSH to the box.",
+             "At the moment I need to export it by hand.")  # fmt: skip
     both = sentences("Currently we have to restart the agent, so we should add a reload command.")[-1]
     assert both.plan
     assert sentences("We have to use a workaround for now.")[-1].plan  # no "currently" before it: a plan
     # a plan or an order that only starts with the time it is given
-    for text in ("At the moment we will have to migrate the database to Postgres.", "Today we must move the queue to Kafka.",
-                 "For now we need to pin the client to Redis 6."):  # fmt: skip
-        assert sentences(text)[-1].plan, text
+    _plans("At the moment we will have to migrate the database to Postgres.", "Today we must move the queue to Kafka.",
+           "For now we need to pin the client to Redis 6.")  # fmt: skip
     assert sentences("Right now, to export the data the UI must reload the page.")[-1].modal  # "UI", not "I"
 
 
@@ -237,9 +247,8 @@ def test_an_ability_denied_is_no_plan() -> None:
                  "We could not load the `user_prefs` table.", "We can’t sign in after the upgrade."):  # fmt: skip
         assert not sentences(text)[-1].plan, text
     # a plan in the same sentence, or an ability offered, still is one
-    for text in ("We can't use pipx, so the clean way to solve this is to create a virtual environment.",
-                 "We can cache the `export_rows` result between runs.", "We could store the drafts in Redis."):  # fmt: skip
-        assert sentences(text)[-1].plan, text
+    _plans("We can't use pipx, so the clean way to solve this is to create a virtual environment.",
+           "We can cache the `export_rows` result between runs.", "We could store the drafts in Redis.")  # fmt: skip
 
 
 def test_the_writers_view_of_the_fix_states_it() -> None:
@@ -261,31 +270,25 @@ def test_the_writers_view_of_the_fix_states_it() -> None:
 
 def test_the_writers_own_need_is_no_plan() -> None:
     """"I have to pass a pointer around": what the writer must do, not what the team is to build."""
-    for text in ("Since the nonce cannot be copied, I have to pass around a pointer to it in `sign_all`.",
-                 "To do it, I need to run cmake on the project first.", "I must use 2 columns to build the reflection.",
-                 "I still have to type out every CSS property."):  # fmt: skip
-        s = sentences(text)[-1]
-        assert not s.plan and not s.modal, text
+    _no_plan("Since the nonce cannot be copied, I have to pass around a pointer to it in `sign_all`.",
+             "To do it, I need to run cmake on the project first.", "I must use 2 columns to build the reflection.",
+             "I still have to type out every CSS property.")  # fmt: skip
     # the writer's plan, the team's, or a need beside a plan
-    for text in ("I will have to add a `retry_count` column.", "I'll need to move the queue to Kafka.",
-                 "I have to run it by hand, so we should add a `run_all` task."):  # fmt: skip
-        assert sentences(text)[-1].plan, text
+    _plans("I will have to add a `retry_count` column.", "I'll need to move the queue to Kafka.",
+           "I have to run it by hand, so we should add a `run_all` task.")  # fmt: skip
 
 
 def test_a_plan_for_a_capability_is_no_plan() -> None:
     """"We should make it simple for X to enable TLS": what someone can then do is wanted, as
     the imperative "Add the ability to ..." reads; a sentence that gives the means too plans."""
-    for text in ("We should make it simple for the other gateways to enable TLS in Nginx.",
-                 "We would like to enable the ability of querying ZooKeeper for the leader.",
-                 "We need to provide a way to wipe an app's data from Cassandra.",
-                 "We should give operators the option to turn off the Elasticsearch index."):  # fmt: skip
-        s = sentences(text)[-1]
-        assert not s.plan and not s.modal, text
-    for text in ("We should make it easier to scale by moving the queue to Kafka.",
-                 "If we move the queue to Kafka, we should make it easier to scale.",
-                 "We should move the queue to Kafka to make it easier to scale.",
-                 "We should make the queue a Kafka topic."):  # fmt: skip
-        assert sentences(text)[-1].plan, text
+    _no_plan("We should make it simple for the other gateways to enable TLS in Nginx.",
+             "We would like to enable the ability of querying ZooKeeper for the leader.",
+             "We need to provide a way to wipe an app's data from Cassandra.",
+             "We should give operators the option to turn off the Elasticsearch index.")  # fmt: skip
+    _plans("We should make it easier to scale by moving the queue to Kafka.",
+           "If we move the queue to Kafka, we should make it easier to scale.",
+           "We should move the queue to Kafka to make it easier to scale.",
+           "We should make the queue a Kafka topic.")  # fmt: skip
 
 
 def test_a_capability_given_its_means_is_a_plan() -> None:
@@ -293,48 +296,39 @@ def test_a_capability_given_its_means_is_a_plan() -> None:
     the means, an order to build that way; a participle on the people who exercise it ("for
     teams using Helm to deploy") or where they do it ("for the gateways to enable TLS in
     Nginx") is theirs, and stays what someone can then do."""
-    for text in ("We should make it easier to scale the workers using Kafka and Redis.",
-                 "We should make it easier to scale the workers with Kafka and Redis.",
-                 "We need to provide a way to store the sessions in Redis.",
-                 "We should make it possible to cache the sessions in Redis.",
-                 "We should make it easier for teams to deploy the chart via Helm."):  # fmt: skip
-        assert sentences(text)[-1].plan, text
-    for text in ("We should make it easier for teams using Helm to deploy the chart.",
-                 "We should make it easier for users with large repos to search the code.",
-                 "We should make it simple for the other gateways to enable TLS in Nginx.",
-                 "We should give operators the option to keep the logs in Elasticsearch."):  # fmt: skip
-        s = sentences(text)[-1]
-        assert not s.plan and not s.modal, text
+    _plans("We should make it easier to scale the workers using Kafka and Redis.",
+           "We should make it easier to scale the workers with Kafka and Redis.",
+           "We need to provide a way to store the sessions in Redis.",
+           "We should make it possible to cache the sessions in Redis.",
+           "We should make it easier for teams to deploy the chart via Helm.")  # fmt: skip
+    _no_plan("We should make it easier for teams using Helm to deploy the chart.",
+             "We should make it easier for users with large repos to search the code.",
+             "We should make it simple for the other gateways to enable TLS in Nginx.",
+             "We should give operators the option to keep the logs in Elasticsearch.")  # fmt: skip
 
 
 def test_the_writers_own_situation_is_no_plan() -> None:
     """"When I want to X, I have to Y": what the writer must do today, not what to build."""
-    for text in ("When I want to build with Maven 3 I have to choose the Maven 2 builder.",
-                 "Every time I open the theme menu, I need to pick my keyboard again.",
-                 "If I want to keep the metadata, I must fork the stream by hand."):  # fmt: skip
-        s = sentences(text)[-1]
-        assert not s.modal and not s.plan, text
+    _no_plan("When I want to build with Maven 3 I have to choose the Maven 2 builder.",
+             "Every time I open the theme menu, I need to pick my keyboard again.",
+             "If I want to keep the metadata, I must fork the stream by hand.")  # fmt: skip
     # the team's plan under a condition, and the writer's own plan, still are
-    for text in ("If we want to support this, we need to use Redis.", "When we release, we must move the queue to Kafka.",
-                 "When I want to build with Maven 3 I have to choose Maven 2, so we should add a Maven 3 builder."):  # fmt: skip
-        assert sentences(text)[-1].plan, text
+    _plans("If we want to support this, we need to use Redis.", "When we release, we must move the queue to Kafka.",
+           "When I want to build with Maven 3 I have to choose Maven 2, so we should add a Maven 3 builder.")  # fmt: skip
 
 
 def test_the_writers_own_situation_hides_no_plan_between_its_clauses() -> None:
     """"If I ..., I need to ..." spans the words between: a team's plan there still counts."""
-    for text in ("If I understand it, we should use Redis for the cache, and I need to update the docs.",
-                 "When I deploy we should move the queue to Kafka and I need to restart it.",
-                 "If I may, I suggest Redis for the cache and I must say it is overdue."):  # fmt: skip
-        assert sentences(text)[-1].plan, text
+    _plans("If I understand it, we should use Redis for the cache, and I need to update the docs.",
+           "When I deploy we should move the queue to Kafka and I need to restart it.",
+           "If I may, I suggest Redis for the cache and I must say it is overdue.")  # fmt: skip
     assert not sentences("When I deploy the app to staging I need to restart the queue by hand.")[-1].plan
 
 
 def test_a_wish_for_what_the_reporter_could_do_is_no_plan() -> None:
-    for text in ("It would really help if we could specify network aliases for each service.",
-                 "It would be great if we can have a link to edit the file.",
-                 "It would be useful if we could export the report as CSV."):  # fmt: skip
-        s = sentences(text)[-1]
-        assert not s.modal and not s.plan, text
+    _no_plan("It would really help if we could specify network aliases for each service.",
+             "It would be great if we can have a link to edit the file.",
+             "It would be useful if we could export the report as CSV.")  # fmt: skip
     assert sentences("Redis would help if we can afford the memory.")[-1].plan  # no wish: the team weighs a choice
     assert sentences("We could specify network aliases for each service.")[-1].plan
     assert sentences("It would be better if we could move the cache to Redis.")[-1].plan  # the team's own view
