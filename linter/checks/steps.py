@@ -3,7 +3,10 @@
 A list whose items mostly start with a build verb ("create", "add", "wire") *and*
 name something technical (a code or infrastructure term, an identifier, a code span)
 is the team's build plan. Items that state observable behaviour ("Users can ...",
-"Show ...") are acceptance criteria and do not count.
+"Show ...") are acceptance criteria and do not count. A list of changes ("remove",
+"fix", "update", the rule's `change-verbs`) is a to-do list of the code's changes even where
+only one item names what is technical ("Pull the report module in", "Remove the old readme",
+"Fix the formatting"): enough such items, most of the list, make it a plan.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..analysis import Analysis, SentenceInfo
+from ..analysis import Analysis, SentenceInfo, grammar
 from ..parse import LIST_ITEM, SEC_AC, SEC_PROPOSAL
 from .base import Check, Hit, PhraseIndex, count, str_list
 from .identifiers import CAMEL, DOTTED, PATH, SNAKE
@@ -19,7 +22,8 @@ from .identifiers import CAMEL, DOTTED, PATH, SNAKE
 
 class StepListCheck(Check):
     kind = "step-list"
-    allowed = frozenset({"technical-terms", "min-steps", "min-share", "enough-steps", "skip-sections", "confidence", "context", "user-clause"})
+    allowed = frozenset({"technical-terms", "min-steps", "min-share", "enough-steps", "change-verbs", "skip-sections",
+                         "confidence", "context", "user-clause"})
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
         super().__init__({"context": "any", **detect}, **kw)
@@ -30,6 +34,12 @@ class StepListCheck(Check):
             raise ValueError(f"min-share must be from 0 to 1, not {detect['min-share']!r}")
         # this many build steps make a plan whatever else the list holds
         self.enough_steps = count(detect, "enough-steps", 3)
+        # verbs that order a change to what exists; a list of such orders is a to-do list of
+        # changes once one of its items names something technical
+        self.change_verbs = frozenset(v.lower() for v in str_list(detect, "change-verbs"))
+        never = sorted(self.change_verbs - grammar().imperatives)
+        if never:  # the analysis names a sentence's verb only from that list: it would never count
+            raise ValueError(f"change-verbs: {never[0]!r} is not one of the imperatives in rules/grammar.toml")
 
     def _technical(self, a: Analysis, s: SentenceInfo, *, spans: bool = True) -> bool:
         if self.technical.occurs(s):
@@ -76,6 +86,10 @@ class StepListCheck(Check):
         # without a verb, a code span alone (often a placeholder such as `TBD`) is not enough
         return self._technical(a, s, spans=s.imperative)
 
+    def _change(self, s: SentenceInfo) -> bool:
+        """An order to change something ("Remove the old readme"): not documentation work, not optional."""
+        return s.verb in self.change_verbs and not (s.behaviour or s.user_clause or s.docs_work or s.optional)
+
     def run(self, a: Analysis) -> Iterator[Hit]:
         blocks = {b.start: b for b in a.parsed.blocks if b.kind == LIST_ITEM}
         if not blocks:
@@ -88,6 +102,14 @@ class StepListCheck(Check):
             todo = all((blocks[s.block_start].checked is not None and s.section != SEC_AC) or s.section == SEC_PROPOSAL
                        for s in items if s.block_start in blocks)  # fmt: skip
             steps = [s for s in items if self._step(a, s, todo)]
+            if steps and len(steps) < self.enough_steps and self.change_verbs:
+                # orders to change what exists, one of which names what is technical, are as
+                # much a plan (a reproduction's "Create ...", "Run ..." order no change)
+                changes = [s for s in items if self._change(s)]
+                technical = {id(s) for s in steps}
+                if (len(changes) >= max(self.enough_steps, self.min_share * len(items))
+                        and any(id(s) in technical for s in changes)):  # fmt: skip
+                    steps = changes
             share = len(steps) / len(items)
             if len(steps) >= self.enough_steps or (len(steps) >= self.min_steps and share >= self.min_share):
                 first, last = steps[0], steps[min(len(steps), 3) - 1]

@@ -283,6 +283,24 @@ def test_verb_only_counts_a_term_as_the_verb_that_orders_the_work(tmp_path: Path
     assert sorted({story for story, _ in _terms(res)}) == ["ing", "order", "please"]
 
 
+def test_change_verbs_make_a_list_of_changes_a_plan(tmp_path: Path) -> None:
+    """`change-verbs`: three orders to change what exists, most of the list, one of which names
+    something technical, are a to-do list though the others name nothing technical; a user's
+    reproduction ("Create", "Run", "Open") and a list of changes naming nothing technical are not."""
+    changes = "- Pull the report module in\n- Remove the old readme\n- Add the licence headers\n- Fix the formatting"
+    stories = (
+        {"id": "changes", "title": "Bring in the report", "body": changes},
+        {"id": "repro", "title": "Old results shown", "body": "1. Create a project\n2. Run the module\n3. Delete the project\n4. Open it again"},
+        {"id": "plain", "title": "Tidy the page", "body": "- Remove the banner\n- Move the prices up\n- Add the delivery date"},
+    )
+    _rule(tmp_path / "team-rules", 'kind = "step-list"\ntechnical-terms = ["module"]\nchange-verbs = ["pull", "remove", "add", "fix", "delete"]')
+    assert sorted({story for story, _ in _terms(_check(tmp_path, *stories))}) == ["changes"]
+    _rule(tmp_path / "team-rules", 'kind = "step-list"\ntechnical-terms = ["module"]')  # one technical step: no plan
+    assert _terms(_check(tmp_path, *stories)) == []
+    with pytest.raises(ConfigError, match="ACME01.toml: detect: change-verbs: 'zorblax' is not one of the imperatives"):
+        load_rule_file(_rule(tmp_path, 'kind = "step-list"\ntechnical-terms = ["module"]\nchange-verbs = ["fix", "Zorblax"]'))
+
+
 @pytest.mark.parametrize(
     ("detect", "message"),
     [
