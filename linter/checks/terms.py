@@ -52,6 +52,15 @@ _MEANS_BEFORE = lazy(
     r"\s++(?:an?\s++|the\s++)?\Z",
     re.IGNORECASE,
 )
+# "Disable the in-app popup that ...", "Remove current dialog popup", "turn off the pop-ups": the
+# term is what the sentence takes away, up to four words after the verb, in the same clause (not
+# "Remove the page and add a modal", "hide the list in a drawer", where the term is put in)
+_REMOVED_BEFORE = lazy(
+    r"\b(?:disabl(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|hid(?:e|es|ing)|turn(?:s|ed|ing)?\s++off|"
+    r"get(?:ting)?\s++rid\s++of|suppress(?:es|ed|ing)?|eliminat(?:e|es|ed|ing))\s++"
+    r"(?:(?!(?:and|or|but|with|by|using|via|into|in|on|to|then|instead|as|for|add|show|use|replace)\s)[\w'\"\u201c\u201d-]++\s++){0,4}?[`'\"]?\Z",
+    re.IGNORECASE,
+)
 _MEANS_AFTER = lazy(
     r"\s++(?:(?:is|are|be|gets?)\s++)?(?:installed|integrated|configured|set\s+up|deployed|enabled|added|used|in\s+place)"
     r"(?=[ \t]*+(?:$|[\n\r.,;:)]|(?:and|in|on|for|across|at|to|within)\b))",
@@ -64,7 +73,7 @@ class TermCheck(Check):
     allowed = frozenset(
         {"terms", "cased-terms", "requires-any", "unless-any", "boost-any", "context", "skip-sections",
          "user-clause", "confidence", "requires-code", "max-per-story", "title-only", "exclude-titles",
-         "code-sense-only", "criteria-means-only", "headings", "verb-only"}
+         "code-sense-only", "criteria-means-only", "headings", "verb-only", "unless-removed"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -96,6 +105,9 @@ class TermCheck(Check):
         # a word of its object or a mention ("Add a flag to skip the rewrite", "since the rewrite")
         self.verb_only = flag(detect, "verb-only")
         self.exclude_titles = flag(detect, "exclude-titles")
+        # a term the sentence takes away (removes, disables, hides, turns off) names what is
+        # there now, not a choice of what to build: "Disable the popup that opens at the end"
+        self.unless_removed = flag(detect, "unless-removed")
         # the terms also name a section by its heading ("### Technical solution"): a heading
         # is no sentence, so the sentences alone never showed one
         self.headings = flag(detect, "headings")
@@ -156,6 +168,9 @@ class TermCheck(Check):
             matches = [m for m in matches if m[2].lower() not in a.accepted and m[0] >= role_end]
             if self.verb_only:
                 matches = [m for m in matches if s.verb and m[0] == s.verb_at]
+            if self.unless_removed:
+                field_text = a.parsed.text(s.field)
+                matches = [m for m in matches if not beside(field_text, m[0], m[1], before=_REMOVED_BEFORE, window=60)]
             if not matches:
                 continue
             if self.requires:

@@ -301,6 +301,24 @@ def test_change_verbs_make_a_list_of_changes_a_plan(tmp_path: Path) -> None:
         load_rule_file(_rule(tmp_path, 'kind = "step-list"\ntechnical-terms = ["module"]\nchange-verbs = ["fix", "Zorblax"]'))
 
 
+def test_unless_removed_skips_a_term_the_sentence_takes_away(tmp_path: Path) -> None:
+    """`unless-removed`: the widget a sentence removes, disables or turns off is the one there
+    now; one it puts in, after the removal or in its place, is still chosen."""
+    _rule(tmp_path / "team-rules", 'kind = "terms"\nterms = ["zorblax"]\nunless-removed = true\ncontext = "instruction"')
+    res = _check(
+        tmp_path,
+        {"id": "disable", "title": "Quiet end", "body": "Disable the in-app zorblax that opens after the last chapter."},
+        {"id": "off", "title": "Upload", "body": "Log in and turn off the two zorblaxes in the advanced settings."},
+        {"id": "remove", "title": "Wizard", "body": "We need to remove zorblax from the export wizard."},
+        {"id": "after", "title": "Regions", "body": "Remove the old region page and show a zorblax instead."},
+        {"id": "replace", "title": "Regions", "body": "Replace the region field with a zorblax."},
+    )
+    assert sorted({story for story, _ in _terms(res)}) == ["after", "replace"]
+    _rule(tmp_path / "team-rules", 'kind = "terms"\nterms = ["zorblax"]\ncontext = "instruction"')
+    res = _check(tmp_path, {"id": "disable", "title": "Quiet end", "body": "Disable the in-app zorblax that opens after the last chapter."})
+    assert [story for story, _ in _terms(res)] == ["disable"]  # without the option, as before
+
+
 @pytest.mark.parametrize(
     ("detect", "message"),
     [
