@@ -569,13 +569,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             prev_kind = ""
         elif (lm := (_WIKI_LIST_RE.match(line) if wiki else None) or _LIST_RE.match(line)) is not None:
             close_paragraph()
-            task = _TASK_RE.search(line, 0, lm.end() + 1)
-            depth = len(lm.group(0)) - len(lm.group(0).lstrip())
-            markers = lm.group(0).strip()
-            if wiki and markers[:1] in ("*", "#", "-"):  # "## nested", "*#": a level per extra marker
-                depth += len(markers) - 1
-            _add(p, LIST_ITEM, pos + lm.end(), line_end, section, heading, depth=depth,
-                 checked=(task.group(1) != " ") if task and task.start() < lm.end() else None)  # fmt: skip
+            _add_item(p, lm, line, pos, line_end, section, heading, wiki)
             prev_kind = LIST_ITEM
         elif (qm := _QUOTE_RE.match(line)) is not None or (wiki and stripped.startswith("bq. ")):
             close_paragraph()
@@ -653,6 +647,21 @@ def _short_label_heading(line: str) -> bool:
 def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading: str, **extra: object) -> None:
     """A body block; its sentences and code spans are taken once its blocks are final (`_body_spans`)."""
     p.blocks.append(Block(kind, "body", start, end, section=section, heading=heading, **extra))  # type: ignore[arg-type]
+
+
+def _add_item(
+    p: ParsedStory, lm: re.Match[str], line: str, pos: int, line_end: int, section: str, heading: str, wiki: bool
+) -> None:
+    """A list item whose marker `lm` opens `line` (at `pos` in the body), with its depth and box.
+    It makes its block itself: `_add`'s keywords, passed on through `**extra` (a dict built and
+    unpacked for each item), cost more than the item's own work."""
+    task = _TASK_RE.search(line, 0, lm.end() + 1)
+    depth = len(lm.group(0)) - len(lm.group(0).lstrip())
+    markers = lm.group(0).strip()
+    if wiki and markers[:1] in ("*", "#", "-"):  # "## nested", "*#": a level per extra marker
+        depth += len(markers) - 1
+    checked = (task.group(1) != " ") if task and task.start() < lm.end() else None
+    p.blocks.append(Block(LIST_ITEM, "body", pos + lm.end(), line_end, section, heading, depth=depth, checked=checked))
 
 
 # A log line pasted without a fence: a timestamp, a level, a stack frame.
