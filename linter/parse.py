@@ -91,6 +91,8 @@ _LIST_RE = lazy(r"^([ \t]{0,40})(?:[-*+\u2022]|\d{1,9}[.)]|#{1,6}(?=\s)|\*{1,6}(
 _WIKI_LIST_RE = lazy(r"^\s*[*#-]{1,8}[ \t]+")
 _TASK_RE = lazy(r"\[([ xX])\]")
 _QUOTE_RE = lazy(r"^ {0,3}>[ \t]?")
+# every marker of a quote nested in quotes ("> > 1. ..."): what follows them is the quoted line
+_QUOTE_MARKS_RE = lazy(r" {0,3}>[ \t]?(?:>[ \t]?)*+")
 _TABLE_RE = lazy(r"^\s*\|")
 _TABLE_SEP_RE = lazy(r"^(?=[^\n]*--)[\s:|-]++$")
 _BOLD_LINE_RE = lazy(r"^\s*(?:\*\*|__)([^*\n]{1,100})(?:\*\*|__)\s*:?\s*$")
@@ -440,6 +442,7 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     para_end = 0
     fence: tuple[str, int, str] | None = None  # (closing marker, content start, lang)
     prev_kind = ""
+    quoted_item: Block | None = None  # the last list item read inside a quote
 
     def close_paragraph() -> None:
         nonlocal para_start
@@ -574,8 +577,21 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
         elif (qm := _QUOTE_RE.match(line)) is not None or (wiki and stripped.startswith("bq. ")):
             close_paragraph()
             off = qm.end() if qm else line.find("bq. ") + 4
-            _add(p, QUOTE, pos + off, line_end, section, heading)
-            prev_kind = QUOTE
+            inner = off if qm is None else (_QUOTE_MARKS_RE.match(line) or qm).end()
+            rest = line[inner:]
+            if (qlm := _quoted_item(rest, wiki)) is not None:
+                # a list quoted whole (a plan quoted from a review, a linked issue's steps) is a
+                # list, as the rules read one: LABELING.md counts quoted material as the story's
+                _add_item(p, qlm, rest, pos + inner, line_end, section, heading, wiki)
+                quoted_item = p.blocks[-1]
+                prev_kind = LIST_ITEM
+            elif quoted_item is p.blocks[-1] and prev_kind == LIST_ITEM and (not rest.strip() or rest[:1] in " \t"):
+                # a quoted list's blank line, or a line that continues its item: the list goes on
+                if rest.strip():
+                    quoted_item.end = line_end
+            else:
+                _add(p, QUOTE, pos + off, line_end, section, heading)
+                prev_kind = QUOTE
         elif _TABLE_RE.match(line):
             close_paragraph()
             if not _TABLE_SEP_RE.match(line):
@@ -652,9 +668,10 @@ def _add(p: ParsedStory, kind: str, start: int, end: int, section: str, heading:
 def _add_item(
     p: ParsedStory, lm: re.Match[str], line: str, pos: int, line_end: int, section: str, heading: str, wiki: bool
 ) -> None:
-    """A list item whose marker `lm` opens `line` (at `pos` in the body), with its depth and box.
-    It makes its block itself: `_add`'s keywords, passed on through `**extra` (a dict built and
-    unpacked for each item), cost more than the item's own work."""
+    """A list item whose marker `lm` opens `line` (at `pos` in the body), with its depth and box;
+    `line` is a quoted item's text after the quote's markers. It makes its block itself: `_add`'s
+    keywords, passed on through `**extra` (a dict built and unpacked for each item), cost more
+    than the item's own work."""
     task = _TASK_RE.search(line, 0, lm.end() + 1)
     depth = len(lm.group(0)) - len(lm.group(0).lstrip())
     markers = lm.group(0).strip()
@@ -662,6 +679,14 @@ def _add_item(
         depth += len(markers) - 1
     checked = (task.group(1) != " ") if task and task.start() < lm.end() else None
     p.blocks.append(Block(LIST_ITEM, "body", pos + lm.end(), line_end, section, heading, depth=depth, checked=checked))
+
+
+def _quoted_item(rest: str, wiki: bool) -> re.Match[str] | None:
+    """The list marker that opens a quoted line's text, as the parser reads one outside a quote;
+    not a heading ("> ## Proposal", which the list pattern's "#" would take) nor a rule."""
+    if not rest or (not wiki and _HEADING_RE.match(rest)) or _HR_RE.match(rest):
+        return None
+    return (_WIKI_LIST_RE.match(rest) if wiki else None) or _LIST_RE.match(rest)
 
 
 # A log line pasted without a fence: a timestamp, a level, a stack frame.
@@ -747,7 +772,8 @@ def _mark_repro_steps(p: ParsedStory) -> None:
             j += 1
         run = blocks[i:j]
         verdict = any(_VERDICT.match(text, b.start) for b in run)
-        if not verdict and j < len(blocks) and blocks[j].kind in (HEADING, PARAGRAPH):
+        # (the verdict's line may be quoted, as a report quoted whole is: "> Expected: ...")
+        if not verdict and j < len(blocks) and blocks[j].kind in (HEADING, PARAGRAPH, QUOTE):
             verdict = _VERDICT.match(text, blocks[j].start) is not None
         if verdict:
             for b in run:

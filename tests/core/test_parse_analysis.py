@@ -609,6 +609,52 @@ def test_jira_wiki_step_list_is_found() -> None:
     assert [f.rule for f in Linter(config_from_dict({"select": ["IS01"]})).lint(story).findings] == ["IS01"]
 
 
+def test_a_list_inside_a_quote_is_a_list() -> None:
+    """"> 1. ..." is a list item as "1. ..." is (quoted material counts as the story's): nested
+    quotes, an item's continued line and a blank quoted line between items keep the list; a
+    quoted heading, a rule and quoted prose stay quoted text."""
+    body = (
+        "## Next steps\n\n> 1. Add an attempts column\n>    to the uploads table\n>\n> 2. Create a retry class\n"
+        "> > - Wire the endpoint\n\n> ## Proposal\n> ---\n> Plain quoted prose."
+    )
+    p = parse(Story(id="1", title="t", body=body))
+    blocks = [(b.kind, p.body[b.start : b.end]) for b in p.blocks if b.field == "body"]
+    assert blocks == [
+        (HEADING, "Next steps"),
+        (LIST_ITEM, "Add an attempts column\n>    to the uploads table"),
+        (LIST_ITEM, "Create a retry class"),
+        (LIST_ITEM, "Wire the endpoint"),
+        (QUOTE, "## Proposal"),
+        (QUOTE, "---"),
+        (QUOTE, "Plain quoted prose."),
+    ]
+    assert {b.section for b in p.blocks if b.kind == LIST_ITEM} == {SEC_PROPOSAL}
+    wiki = parse(Story(id="1", title="t", body="bq. # Create the orders table", body_format=BodyFormat.JIRA_WIKI))
+    assert [(b.kind, wiki.body[b.start : b.end]) for b in wiki.blocks if b.field == "body"] == [
+        (LIST_ITEM, "Create the orders table")
+    ]
+
+
+def test_a_step_list_inside_a_quote_is_found() -> None:
+    """A plan quoted from a review is a plan (IS01), as it is unquoted; quoted reproduction
+    steps stay a reproduction, and a quoted checklist of behaviours is criteria (AC01)."""
+    from storylint.config import config_from_dict
+    from storylint.engine import Linter
+
+    linter = Linter(config_from_dict({"select": ["IS01", "AC01"]}))
+    steps = ["Add an attempts column to the uploads table", "Create an UploadRetryService class", "Wire the retry endpoint"]
+
+    def rules(body: str) -> list[str]:
+        return sorted(f.rule for f in linter.lint(Story(id="1", title="Upload retries", body=body)).findings)
+
+    plan = "".join(f"{i}. {step}\n" for i, step in enumerate(steps, 1))
+    quoted = "".join(f"> {line}\n" for line in plan.splitlines())
+    assert rules(f"## Next steps\n\n{plan}") == rules(f"## Next steps\n\n{quoted}") == ["AC01", "IS01"]
+    assert rules(f"A user wrote in:\n\n{quoted}>\n> Expected: the upload is retried.") == ["AC01"]
+    criteria = "> - Admins can see every registered member\n> - Admins can suspend a member who breaks the rules"
+    assert rules(f"The linked request asks:\n\n{criteria}") == []
+
+
 def test_jira_wiki_monospace_markup_is_not_in_excerpts() -> None:
     from storylint.config import config_from_dict
     from storylint.engine import Linter
