@@ -73,7 +73,7 @@ class TermCheck(Check):
     allowed = frozenset(
         {"terms", "cased-terms", "requires-any", "unless-any", "boost-any", "context", "skip-sections",
          "user-clause", "confidence", "requires-code", "max-per-story", "title-only", "exclude-titles",
-         "code-sense-only", "criteria-means-only", "headings", "verb-only", "unless-removed"}
+         "code-sense-only", "criteria-means-only", "headings", "verb-only", "unless-removed", "title-unless-body"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -108,6 +108,13 @@ class TermCheck(Check):
         # a term the sentence takes away (removes, disables, hides, turns off) names what is
         # there now, not a choice of what to build: "Disable the popup that opens at the end"
         self.unless_removed = flag(detect, "unless-removed")
+        # the title names the work in a few words ("Add Kafka sink"); where the body says, in a
+        # sentence that orders nothing, that the same technology is the user's ("I'd like a Kafka
+        # sink so that I can publish ...", "this adds support for the new compiler"), the
+        # title's mention is that want, not a choice made for the team
+        self.title_unless_body = flag(detect, "title-unless-body")
+        if self.title_unless_body and not self.unless:
+            raise ValueError("title-unless-body needs unless-any: it is what excuses the body's sentence")
         # the terms also name a section by its heading ("### Technical solution"): a heading
         # is no sentence, so the sentences alone never showed one
         self.headings = flag(detect, "headings")
@@ -157,6 +164,8 @@ class TermCheck(Check):
         else:
             sentences = a.sentences
             candidates = [(sentences[i], m) for i, m in sorted(shared[self.slot].items()) if self._may_hold(sentences[i])]
+        if self.title_unless_body:
+            candidates = self._title_excused(list(candidates))
         for s, matches in candidates:
             if not matches or not self.sentence_applies(s):
                 continue
@@ -201,6 +210,27 @@ class TermCheck(Check):
             found += 1
             if found >= self.max_per_story:
                 return
+
+    def _title_excused(
+        self, candidates: list[tuple[SentenceInfo, list[tuple[int, int, str]]]]
+    ) -> list[tuple[SentenceInfo, list[tuple[int, int, str]]]]:
+        """`title-unless-body`: the candidates without the title's terms that a body sentence
+        names beside one of `unless-any` while ordering nothing (a statement or a user's want:
+        an order's "deploy to" or "support for" may still choose the technology)."""
+        if not any(matches and s.field == "title" for s, matches in candidates):
+            return candidates
+        excused = {
+            m[2].lower()
+            for s, matches in candidates
+            if matches and s.field != "title" and not s.directive and self.unless.occurs(s)
+            for m in matches
+        }
+        if not excused:
+            return candidates
+        return [
+            (s, [m for m in matches if m[2].lower() not in excused] if s.field == "title" else matches)
+            for s, matches in candidates
+        ]
 
     def _sections(self, a: Analysis) -> Iterator[tuple[Hit, tuple[int, int]]]:
         """A body heading that holds a term, over a section with content: the hit stands on

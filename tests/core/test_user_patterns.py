@@ -319,6 +319,25 @@ def test_unless_removed_skips_a_term_the_sentence_takes_away(tmp_path: Path) -> 
     assert [story for story, _ in _terms(res)] == ["disable"]  # without the option, as before
 
 
+def test_title_unless_body_reads_the_title_as_the_bodys_want(tmp_path: Path) -> None:
+    """`title-unless-body`: a title's term that a body sentence ordering nothing excuses (the
+    user's want, a statement of support) is that want; a body that orders the same, or excuses
+    another term, leaves the title's choice standing."""
+    detect = 'kind = "terms"\nterms = ["zorblax", "quuxdb"]\nunless-any = ["support for", "so that i"]\ncontext = "requirement"'
+    stories = (
+        {"id": "want", "title": "Add zorblax sink", "body": "As an operator I'd like a zorblax sink so that I can feed our broker."},
+        {"id": "stated", "title": "Add the zorblax toolchain", "body": "This change adds support for zorblax 7."},
+        {"id": "ordered", "title": "Move the cache to zorblax", "body": "We should add support for zorblax clusters later."},
+        {"id": "other", "title": "Store the sessions in zorblax", "body": "As an admin I want the sessions in quuxdb so that I can query them."},
+    )
+    _rule(tmp_path / "team-rules", detect + "\ntitle-unless-body = true")
+    assert sorted({story for story, _ in _terms(_check(tmp_path, *stories))}) == ["ordered", "other"]
+    _rule(tmp_path / "team-rules", detect)  # without the option, every title counts as before
+    assert sorted({story for story, _ in _terms(_check(tmp_path, *stories))}) == ["ordered", "other", "stated", "want"]
+    with pytest.raises(ConfigError, match="ACME01.toml: detect: title-unless-body needs unless-any"):
+        load_rule_file(_rule(tmp_path, 'kind = "terms"\nterms = ["zorblax"]\ntitle-unless-body = true'))
+
+
 @pytest.mark.parametrize(
     ("detect", "message"),
     [
