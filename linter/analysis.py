@@ -132,6 +132,7 @@ _CAPABILITY_SUBJECTS = ("i", "user", "users", "customer", "customers", "visitor"
 class Grammar:
     imperatives: frozenset[str]
     behaviour_verbs: frozenset[str]
+    request_verbs: frozenset[str]  # orders of something done, not built: they tell a request's title from a bug's
     fillers: frozenset[str]
     clause_openers: frozenset[str]  # a leading clause they open ends at its comma, before the order
     team_subjects: frozenset[str]
@@ -325,6 +326,7 @@ def grammar() -> Grammar:
     return Grammar(
         imperatives=imperatives,
         behaviour_verbs=with_other(data["behaviour_verbs"], "behaviour-verbs"),
+        request_verbs=frozenset(data["request_verbs"]),
         fillers=frozenset(data["fillers"]),
         clause_openers=frozenset(data["clause_openers"]),
         team_subjects=frozenset(data["team_subjects"]),

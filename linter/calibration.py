@@ -180,6 +180,54 @@ def _fix_order_verbs() -> frozenset[str]:
     return frozenset(g.imperatives - g.behaviour_verbs - {"fix", "investigate", "test", "handle", "debug"})
 
 
+#: failure words that, between the verb of an order opening a title and its noun, describe what
+#: the order acts on: "Retry failed jobs", "Clean up crashed workers", "Handle broken links"
+_ATTRIBUTIVE = frozenset({"failed", "failing", "crashed", "crashing", "missing", "stuck", "flaky", "broken", "invalid"})
+#: ... of which these judge a thing's quality: after a verb that shows or makes something they
+#: are the product's faulty output, a report in a title's short style ("Display broken images")
+_QUALITY = frozenset({"broken", "invalid"})
+_MAKES = frozenset({"return", "render", "generate", "produce", "print", "emit", "send", "write"})
+#: verbs that name the mending: their object is the bug ("Fix failing tests", "Investigate missing endpoints")
+_MENDING = frozenset({"fix", "investigate", "debug", "test"})
+# what stands between the order's verb and the failure word: a particle ("clean up", "notify
+# about"), determiners, an adverb ("Retry all the previously failed jobs")
+_OBJECT_LEAD_RE = lazy(
+    r"(?:[ \t]++(?:up|out|about|on))?+(?:[ \t]++(?:all|any|the|every|each|these|those|our|my|your|their|its|some|a|an|[a-z]+ly)\b)*+[ \t]++"
+)
+# ... and what after the failure word makes it a predicate, not its noun's modifier: the title's
+# end, punctuation, a preposition, a conjunction or an adverb ("Export failed for large files",
+# "Sync failed silently", "Import broken since 2.0", "Upload failed: 413")
+_PREDICATE_AFTER_RE = lazy(
+    r"[ \t]*+(?:$|[^\w \t`'\"\u2018\u201c]|\d|(?:on|in|at|of|off|for|with|without|from|to|about|after|before|since|during|under|"
+    r"over|by|via|per|against|through|across|around|between|within|inside|outside|despite|"
+    r"into|upon|when|whenever|while|if|unless|until|once|because|due|as|like|and|or|but|so|then|again|twice|sometimes|"
+    r"always|now|still|anymore|here|there|even|too|[a-z]+ly)\b)"
+)
+
+
+@cache
+def _object_verbs(quality: bool) -> frozenset[str]:
+    """The verbs of an order whose object a failure word may describe (`_ATTRIBUTIVE`); for a
+    word of quality, not those that show or make what it judges."""
+    g = grammar()
+    verbs = (g.imperatives | g.request_verbs) - _MENDING
+    return verbs - g.behaviour_verbs - _MAKES if quality else verbs
+
+
+def _describes_object(lowered: str, start: int, m: re.Match[str]) -> bool:
+    """A failure word that describes the object of the order opening the title ("Retry failed
+    jobs", "Show failed payments to the admin"), not the predicate of a subject ("Export failed
+    for large files", "Jobs failed after upgrade", "Search returns wrong results")."""
+    word = m.group(0)
+    if word not in _ATTRIBUTIVE:
+        return False
+    verb = _FIRST_WORD_RE.match(lowered, start)
+    if verb is None or verb.group(1) not in _object_verbs(word in _QUALITY):
+        return False
+    lead = _OBJECT_LEAD_RE.match(lowered, verb.end())
+    return lead is not None and lead.end() == m.start() and not _PREDICATE_AFTER_RE.match(lowered, m.end())
+
+
 def is_bug_report(title: str, body: str) -> bool:
     lowered = title.lower()
     if _STORY_TITLE_RE.match(lowered):
@@ -208,8 +256,11 @@ def is_bug_report(title: str, body: str) -> bool:
             for m in bug_title.finditer(lowered, lo, hi)
         )
     # (RE2 answers "none" for most titles: `search` first, `re`'s finditer only from there)
+    # a failure word the order opening the title acts on ("Retry failed jobs") reports none
     m = bug_title.search(lowered)
-    if m is not None and any(_reports_state(lowered, n) for n in bug_title.finditer(lowered, m.start())):
+    if m is not None and any(
+        _reports_state(lowered, n) and not _describes_object(lowered, start, n) for n in bug_title.finditer(lowered, m.start())
+    ):
         return True
     return bug_body.search(body.lower()) is not None
 

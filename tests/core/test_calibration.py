@@ -618,3 +618,41 @@ def test_a_title_that_states_a_negated_state_reports_a_bug() -> None:
     story = Story(id="B-10", title="Order totals are not refreshed after a refund",
                   body="Create an order, refund it, then open the `OrderSummary` view in Redis-backed mode.")  # fmt: skip
     assert not [f for f in Linter(Config()).lint(story).findings if f.category in HOW_CATEGORIES]
+
+
+def test_a_failure_word_that_describes_the_object_of_an_order_reports_no_bug() -> None:
+    """"Retry failed jobs": the failure word modifies the noun the order opening the title acts on;
+    "Jobs failed after the upgrade", "Export failed for large files": it is a subject's predicate."""
+    for title in ("Retry failed jobs", "Show failed payments to the admin", "Resend failed emails",
+                  "Export failed orders as CSV", "Handle broken links in the editor", "Clean up crashed workers",
+                  "[Queue] Retry all the previously failed jobs", "feat(queue): requeue stuck jobs",
+                  "Notify about missing invoices", "Windows: Implement missing locale properties"):  # fmt: skip
+        assert not is_bug_report(title, ""), title
+    for title in ("Login failed for LDAP users", "Upload fails on Safari", "Open file crashes the app",
+                  "Export to CSV is broken", "Jobs failed after upgrade", "Search returns wrong results",
+                  "Export failed for large files", "Export failed", "Sync failed silently", "Upload failed: 413",
+                  "Save failed about the edited indicator", "Import broken since 2.0",
+                  # a verb that names the mending: its object is the bug
+                  "Fix failing tests", "Investigate missing endpoints",
+                  # broken or invalid output the product shows or makes, in a title's short style
+                  "Display broken images", "Return invalid JSON for empty lists",
+                  # a subject, not an order ("Android [is] missing X"); and a failure besides the object's
+                  "Android missing getFile()", "Retry failed jobs when the worker crashes"):  # fmt: skip
+        assert is_bug_report(title, ""), title
+
+
+def test_an_order_about_failed_things_keeps_the_plan_in_its_body() -> None:
+    """Read as a bug report, "Retry failed jobs" lost the build plan of its body; it is as much a
+    request as "Retry jobs" is."""
+    body = ("Plan:\n1. Add a `retry_count` column to the `jobs` table.\n2. Create a `JobRetryService` class that "
+            "requeues them.\n3. Wire a `POST /api/jobs/{id}/retry` endpoint to it.")  # fmt: skip
+    linter = Linter(Config())
+
+    def how(title: str) -> list[tuple[str, float]]:
+        result = linter.lint(Story(id="R-1", title=title, body=body))
+        return sorted((f.rule, f.confidence) for f in result.findings if f.category in HOW_CATEGORIES)
+
+    ordered = how("Retry failed jobs")
+    assert ordered == how("Retry jobs")
+    assert {"IS01", "DM05", "CS01"} <= {rule for rule, _ in ordered}
+    assert how("Jobs failed after the upgrade") != ordered  # a report: its steps reproduce, not build
