@@ -5,9 +5,10 @@ finding can point at line and column. Parsing is line-based and linear: every re
 is anchored or bounded, and backtick runs are paired with a precomputed table, so a
 hostile body (10^5 backticks, a 1 MB word) costs one pass.
 
-Masking: HTML comments (issue-template instructions), image markup and URLs are replaced
-by spaces in an *analysis copy* of the text. Offsets stay the same, but rules do not read
-template boilerplate or words inside URLs as the author's prescription.
+Masking: HTML comments (issue-template instructions), image markup, URLs and, in Markdown,
+HTML tags (not the words between them) are replaced by spaces in an *analysis copy* of the
+text. Offsets stay the same, but rules do not read template boilerplate, a screenshot's
+`width="300px"` or words inside URLs as the author's prescription.
 """
 
 from __future__ import annotations
@@ -75,6 +76,23 @@ _WIKI_MACRO_RE = lazy(
     r"\{(?:panel|color|quote|info|note|warning|tip|expand|anchor|status|section|column|div|span)(?::[^{}\n]{0,300})?\}"
 )
 _IMAGE_RE = lazy(r"!\[[^\[\]\n]{0,500}\]\([^()\[\]\s]{0,2000}\)")
+# A Markdown body's HTML markup (a screenshot dropped into a GitHub issue, a form's
+# `<details><summary>`, `<p align="center">`, `<kbd>`): the elements a renderer shows as
+# formatting (GitHub's and GitLab's allowed ones), as a well-formed start or end tag. Not
+# `List<String>`, `a <b and c> d` (a bare attribute only of the known flags), `<button>` (a
+# renderer drops it: the writer names the element) nor `<https://...>`.
+_HTML_ELEMENTS = (
+    "a|abbr|b|bdi|bdo|big|blockquote|br|caption|center|cite|code|col|colgroup|dd|del|details|dfn|div|dl|dt|em|"
+    "figcaption|figure|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|picture|pre|q|rp|rt|ruby|s|samp|small|source|span|"
+    "strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|var|video|wbr"
+)
+_HTML_VALUE = r"""=\s*+(?:"[^"<>]{0,2000}+"|'[^'<>]{0,2000}+'|[^\s"'=<>`]{1,2000}+)"""
+_HTML_FLAGS = r"(?:open|controls|autoplay|loop|muted|playsinline|hidden|reversed|nowrap|compact|ismap)(?![\w-])"
+_HTML_MARKUP_RE = lazy(
+    rf"<(?:/(?:{_HTML_ELEMENTS})\s*+>|(?:{_HTML_ELEMENTS})(?![\w-])"
+    rf"(?:\s++(?:[a-zA-Z_:][\w:.-]{{0,40}}+\s*+{_HTML_VALUE}|{_HTML_FLAGS})){{0,40}}+\s*+/?>)",
+    re.IGNORECASE,
+)
 _URL_TAIL = r"[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
 # \b, then "http://", "https://", "ftp://" or "www." (each branch opens with its letter and looks
 # back for the \b: `re` then skips at C speed to the next h, f or w instead of trying the
@@ -294,14 +312,77 @@ def _mask_checklists(text: str, wiki: bool = False) -> str:
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
-def mask(text: str, wiki: bool = False) -> str:
+def _code_ranges(text: str) -> list[tuple[int, int]]:
+    """Where Markdown text is code, in order: fenced blocks (the fence lines with them) and
+    inline spans (a backtick run up to the next run of its length: as `_inline_code` pairs them)."""
+    ranges: list[tuple[int, int]] = []
+    fence = ""  # the closing marker of the fenced block a line is in
+    fence_start = plain_start = pos = 0
+
+    def spans(end: int) -> None:
+        if "`" not in text[plain_start:end]:
+            return
+        runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(text, plain_start, end)]
+        next_same = [-1] * len(runs)  # the next run of each run's length
+        last: dict[int, int] = {}
+        for i in range(len(runs) - 1, -1, -1):
+            next_same[i] = last.get(runs[i][1] - runs[i][0], -1)
+            last[runs[i][1] - runs[i][0]] = i
+        i = 0
+        while i < len(runs):
+            j = next_same[i]
+            if j < 0:
+                i += 1
+                continue
+            ranges.append((runs[i][0], runs[j][1]))
+            i = j + 1
+
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if fence:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                ranges.append((fence_start, end))
+                fence, plain_start = "", end
+        elif (fm := _FENCE_RE.match(line)) is not None:
+            spans(pos)
+            fence, fence_start = fm.group(1)[0] * len(fm.group(1)), pos
+        pos = end + 1
+    if fence:
+        ranges.append((fence_start, len(text)))
+    else:
+        spans(len(text))
+    ranges.sort()
+    return ranges
+
+
+def _mask_html(text: str) -> str:
+    """`text` with its HTML markup's tags (`_HTML_MARKUP_RE`) blanked, the text between them
+    kept (`<summary>Steps</summary>`, `<kbd>Ctrl</kbd>`: the writer's words): an `<img
+    width="300px">` is a screenshot, not a layout. Code (a fence, a backtick span) is left as
+    it is: a tag there is the code's own."""
+    if _HTML_MARKUP_RE.search(text) is None:  # (a "<" of no tag: no code to find)
+        return text
+    code = _code_ranges(text) if "`" in text or "~~~" in text else []
+    starts = [a for a, _ in code]  # (in order, and none inside another)
+
+    def blank_outside_code(m: re.Match[str]) -> str:
+        i = bisect_right(starts, m.start()) - 1
+        return m.group(0) if i >= 0 and m.start() < code[i][1] else _blank(m)
+
+    return _HTML_MARKUP_RE.sub(blank_outside_code, text)
+
+
+def mask(text: str, wiki: bool = False, markup: bool = False) -> str:
     """Same-length copy with comments, images, URLs and link targets (and in Jira wiki, the
-    framing macros' tags, and in any text a form's process checklist) blanked out, and
-    typographic apostrophes made ASCII."""
+    framing macros' tags; in Markdown (`markup`), its HTML tags; in any text a form's process
+    checklist) blanked out, and typographic apostrophes made ASCII."""
     if not text.isascii() and ("\u2019" in text or "\u2018" in text or "\u02bc" in text):  # isascii: O(1)
         text = text.translate(_APOSTROPHES)
     if "<!--" in text:
         text = _COMMENT_RE.sub(_blank, text)
+    if markup and "<" in text:  # (before the checklists: a gate written "<h3>Before submitting</h3>" is one)
+        text = _mask_html(text)
     if "[ ]" in text or "[x]" in text or "[X]" in text:
         text = _mask_checklists(text, wiki)
     if wiki and "{" in text:
@@ -417,10 +498,16 @@ def from_html(body: str) -> str:
 def parse(story: Story) -> ParsedStory:
     title = story.title.replace("\r", " ")
     body = _real_breaks(story.body.replace("\r\n", "\n").replace("\r", "\n"))
-    if story.body_format == BodyFormat.HTML or (story.body_format != BodyFormat.JIRA_WIKI and looks_like_html(body)):
+    fmt = story.body_format  # (an enum's member costs a lookup each time it is named)
+    wiki = fmt == BodyFormat.JIRA_WIKI
+    # HTML markup is masked in Markdown; a body read from HTML has no tag left (a "<b>" in it
+    # was written "&lt;b&gt;", as text)
+    markup = not wiki and fmt == BodyFormat.MARKDOWN
+    if fmt == BodyFormat.HTML or (not wiki and looks_like_html(body)):
         body = from_html(body)
-    wiki = story.body_format == BodyFormat.JIRA_WIKI
-    parsed = ParsedStory(story=story, title=title, body=body, masked_title=mask(title), masked_body=mask(body, wiki))
+        markup = False
+    masked_body = mask(body, wiki, markup)
+    parsed = ParsedStory(story=story, title=title, body=body, masked_title=mask(title), masked_body=masked_body)
     for field_name, text in (("title", title), ("body", body)):
         if "://" in text or "www." in text:
             parsed.links.extend(Span(field_name, m.start(), m.end()) for m in _URL_RE.finditer(text))

@@ -523,6 +523,23 @@ def test_a_typographic_apostrophe_finds_what_the_ascii_one_does_and_quotes_the_w
     assert all("We\u2019ll" in f.excerpt for f in typed_findings if f.rule == "TC01")  # the writer's own text
 
 
+def test_html_markup_in_a_markdown_body_is_no_story_text_and_the_words_between_its_tags_are() -> None:
+    """A screenshot dropped into a GitHub issue is an `<img width="300px" ...>` tag: its width is
+    the image's markup, no layout the writer asks for. The words between tags are the writer's:
+    found as in plain text, and pointed at where they are written."""
+    every = Linter(config_from_dict({"min-confidence": 0}))
+    shot = Story(id="1", title="Reading list", body='The reading list stops early.\n\n<img width="300px" src="https://example.com/a.png">')
+    assert how(shot, every) == set()
+    plain = Story(id="2", title="Cache the quotes", body="We should store the quotes in Redis for an hour.")
+    tagged = Story(id="2", title="Cache the quotes", body='<p align="center">\nWe should store the quotes in <b>Redis</b> for an hour.<br>\n</p>')
+    found = [(f.rule, f.confidence) for f in LINTER.lint(plain).findings if f.rule.startswith("TC")]
+    assert found
+    tc = [f for f in LINTER.lint(tagged).findings if f.rule.startswith("TC")]
+    assert [(f.rule, f.confidence) for f in tc] == found
+    assert tagged.body[tc[0].offset : tc[0].offset + tc[0].length] == "Redis" and (tc[0].line, tc[0].column) == (2, 34)
+    assert tc[0].excerpt == "We should store the quotes in <b>Redis</b> for an hour."  # quoted as written
+
+
 def test_a_rejected_term_in_a_fix_put_forward_under_expected_behavior_is_flagged_as_built_in_terms_are() -> None:
     """A form's "Expected behavior" section is skipped, but the writer's proposal there counts
     (`Check.sentence_applies`): the team's rejected terms followed the built-in ones."""

@@ -39,6 +39,9 @@ CASES = {
     "link_starts": "[a](" * 200_000,
     "task_items_with_code": "- [ ] add `x_id`\n" * 100_000,
     "backtick_runs": "`a``b```c " * 100_000,
+    # a Markdown body's HTML markup: tags left open, tags in code spans
+    "markup_openers": '<img src="' * 100_000,
+    "markup_in_code_spans": "`<b>` " * 100_000,
 }
 
 

@@ -804,6 +804,58 @@ def test_jira_wiki_macros_are_masked_only_in_jira_wiki() -> None:
     assert parse(Story(id="1", title="t", body=body)).masked_body == body
 
 
+_HTML_MARKUP_BODY = """<p align="center">
+<img width="1080" height="2400" alt="Screenshot_20240101" src="https://example.com/shot.png">
+</p>
+
+The list ends early.<br>Press <kbd>Ctrl</kbd>+S to save.
+
+<details open>
+<summary>Steps</summary>
+
+1. Open the <b>reader</b> list
+</details>
+
+A List<String> is sorted; a <b and c> d; the <button> element.
+Use `<div class="grid">` here.
+
+```html
+<div class="row" style="width: 300px"></div>
+```
+"""
+
+
+def test_html_markup_in_a_markdown_body_is_masked() -> None:
+    """A tag's name and attributes are markup (a screenshot's "width=1080", a form's
+    `<details>`); the words between tags are the writer's, and code is code."""
+    p = parse(Story(id="1", title="<summary> is cut off", body=_HTML_MARKUP_BODY))
+    assert len(p.masked_body) == len(p.body) and p.masked_body.count("\n") == p.body.count("\n")
+    for gone in ("<p", "align", "<img", "width=", "Screenshot_", "</p>", "<br>", "<kbd>", "</kbd>", "<details",
+                 "<summary>", "</summary>", "<b>", "</b>", "</details>"):  # fmt: skip
+        assert gone not in p.masked_body, gone
+    for kept in ("The list ends early.", "Ctrl", "+S to save.", "Steps", "reader", "List<String>", "<b and c>",
+                 "<button>", '`<div class="grid">`', '<div class="row" style="width: 300px"></div>'):  # fmt: skip
+        assert kept in p.masked_body, kept
+    assert p.masked_title == p.title  # a title is not rendered: "<summary>" there is a word
+    # the words keep their places: offsets into the masked copy are offsets into the text
+    at = p.body.index("Ctrl")
+    assert p.masked_body[at : at + 4] == "Ctrl"
+    texts = [" ".join(p.masked_body[s.start : s.end].split()) for s in p.sentences if s.field == "body"]
+    assert "The list ends early." in texts and "Steps" in texts and "Open the reader list" in texts
+
+
+def test_html_markup_is_masked_only_in_markdown() -> None:
+    """Jira wiki has no HTML: its "<" is a comparison or a generic; a body read from HTML keeps
+    the "<b>" its writer escaped as text."""
+    body = "Keep List<String> sorted when a <b>count</b> is <p align=center> here."
+    for fmt in (BodyFormat.JIRA_WIKI, BodyFormat.PLAIN):
+        p = parse(Story(id="1", title="t", body=body, body_format=fmt))
+        assert p.masked_body == p.body, fmt
+    p = parse(Story(id="1", title="t", body="<p>Keep the &lt;b&gt; tag.</p><p>It is &lt;b&gt;bold&lt;/b&gt;.</p>",
+                    body_format=BodyFormat.HTML))  # fmt: skip
+    assert "<b>" in p.masked_body
+
+
 def test_a_stated_fix_directs_the_build() -> None:
     """'The fix is to ...', 'fix this by ...ing' propose the build; what was tried, or a fix
     that works, does not."""
