@@ -530,6 +530,9 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     fence: tuple[str, int, str] | None = None  # (closing marker, content start, lang)
     prev_kind = ""
     quoted_item: Block | None = None  # the last list item read inside a quote
+    # a fence opened inside a quote ("> ```"): its closing marker, and where its next line must
+    # start (a line that is no quote ends the quote, and the fence with it)
+    quoted_fence, quoted_fence_next = "", -1
 
     def close_paragraph() -> None:
         nonlocal para_start
@@ -666,7 +669,19 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             off = qm.end() if qm else line.find("bq. ") + 4
             inner = off if qm is None else (_QUOTE_MARKS_RE.match(line) or qm).end()
             rest = line[inner:]
-            if (qlm := _quoted_item(rest, wiki)) is not None:
+            if quoted_fence and quoted_fence_next == pos:
+                # a line of code quoted in a fence ("> - name: install"): quoted text, no list
+                # item, as an unquoted fence's lines are no items
+                fenced = rest.strip()
+                closed = fenced.startswith(quoted_fence) and not fenced.strip(quoted_fence[0])
+                quoted_fence, quoted_fence_next = ("", -1) if closed else (quoted_fence, next_pos)
+                _add(p, QUOTE, pos + off, line_end, section, heading)
+                prev_kind = QUOTE
+            elif not wiki and (qfm := _FENCE_RE.match(rest)) is not None:
+                quoted_fence, quoted_fence_next = qfm.group(1)[0] * len(qfm.group(1)), next_pos
+                _add(p, QUOTE, pos + off, line_end, section, heading)
+                prev_kind = QUOTE
+            elif (qlm := _quoted_item(rest, wiki)) is not None:
                 # a list quoted whole (a plan quoted from a review, a linked issue's steps) is a
                 # list, as the rules read one: LABELING.md counts quoted material as the story's
                 _add_item(p, qlm, rest, pos + inner, line_end, section, heading, wiki)

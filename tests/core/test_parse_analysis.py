@@ -655,6 +655,40 @@ def test_a_step_list_inside_a_quote_is_found() -> None:
     assert rules(f"The linked request asks:\n\n{criteria}") == []
 
 
+def test_a_list_in_a_fence_inside_a_quote_is_code_not_a_list() -> None:
+    """"> ```" opens code inside the quote: its "> - name: ..." lines are quoted code, not list
+    items (an unquoted fence's lines are none), so a pasted config or script is no plan (IS01);
+    once the fence closes, or the quote ends, a quoted list is a list again."""
+    from storylint.config import config_from_dict
+    from storylint.engine import Linter
+
+    body = (
+        "The playbook, from the wiki:\n\n> ```yaml\n> - name: install redis\n>   apt: pkg=redis\n> ```\n"
+        "> - Create a retry class\n\n> ~~~\n> 1. not closed by the quote's end\n\n> 2. Wire the endpoint"
+    )
+    p = parse(Story(id="1", title="t", body=body))
+    assert [(b.kind, p.body[b.start : b.end]) for b in p.blocks if b.field == "body"] == [
+        (PARAGRAPH, "The playbook, from the wiki:"),
+        (QUOTE, "```yaml"),
+        (QUOTE, "- name: install redis"),
+        (QUOTE, "  apt: pkg=redis"),
+        (QUOTE, "```"),
+        (LIST_ITEM, "Create a retry class"),
+        (QUOTE, "~~~"),
+        (QUOTE, "1. not closed by the quote's end"),
+        (LIST_ITEM, "Wire the endpoint"),
+    ]
+    plan = "1. Add a retry_count column to the jobs table\n2. Create a RetryService class\n3. Wire the endpoint"
+    quoted_code = "".join(f"> {line}\n" for line in ["```", *plan.splitlines(), "```"])
+    linter = Linter(config_from_dict({"select": ["IS01"]}))
+
+    def rules(body: str) -> list[str]:
+        return [f.rule for f in linter.lint(Story(id="1", title="Imports of large files", body=body)).findings]
+
+    assert rules(f"From the support thread:\n\n```\n{plan}\n```") == rules(f"From the support thread:\n\n{quoted_code}") == []
+    assert rules(f"From the support thread:\n\n{plan}") == ["IS01"]
+
+
 def test_jira_wiki_monospace_markup_is_not_in_excerpts() -> None:
     from storylint.config import config_from_dict
     from storylint.engine import Linter
