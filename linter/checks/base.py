@@ -200,13 +200,14 @@ _VERB_COMPLEMENTS = frozenset({"through", "to", "the", "a", "an", "your", "our",
 
 def beside(
     text: str, start: int, end: int, *, before: re.Pattern[str] | None = None, after: re.Pattern[str] | None = None,
-    window: int = 40,
+    window: int = 40, floor: int = 0,
 ) -> bool:
     """What stands next to the term at `start:end`: `before` must end at its start (searched in a
-    short window before it, so that a wall of terms is not read again for each), `after` must
-    start at its end (`.match`: never a search from every position)."""
+    short window before it, so that a wall of terms is not read again for each, and not before
+    `floor`: a caller that passes its sentence's start keeps the last line's words out), `after`
+    must start at its end (`.match`: never a search from every position)."""
     return bool(
-        (before is not None and before.search(text, max(0, start - window), start))
+        (before is not None and before.search(text, max(floor, start - window), start))
         or (after is not None and after.match(text, end))
     )
 

@@ -179,7 +179,12 @@ class TermCheck(Check):
                 matches = [m for m in matches if s.verb and m[0] == s.verb_at]
             if self.unless_removed:
                 field_text = a.parsed.text(s.field)
-                matches = [m for m in matches if not beside(field_text, m[0], m[1], before=_REMOVED_BEFORE, window=60)]
+                # (from the sentence's start: "- Disable autosave\n- Display a modal" takes
+                # away nothing the second item names; `\s` would cross the line break)
+                matches = [
+                    m for m in matches
+                    if not beside(field_text, m[0], m[1], before=_REMOVED_BEFORE, window=60, floor=s.start)
+                ]  # fmt: skip
             if not matches:
                 continue
             if self.requires:

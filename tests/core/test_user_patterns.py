@@ -312,8 +312,11 @@ def test_unless_removed_skips_a_term_the_sentence_takes_away(tmp_path: Path) -> 
         {"id": "remove", "title": "Wizard", "body": "We need to remove zorblax from the export wizard."},
         {"id": "after", "title": "Regions", "body": "Remove the old region page and show a zorblax instead."},
         {"id": "replace", "title": "Regions", "body": "Replace the region field with a zorblax."},
+        # the removal ends with its list item (or line): the next one's widget is put in
+        {"id": "next-item", "title": "Leaving", "body": "- Disable autosave\n- Display a zorblax on leaving"},
+        {"id": "next-line", "title": "Leaving", "body": "Remove the banner\nDisplay the zorblax on leaving"},
     )
-    assert sorted({story for story, _ in _terms(res)}) == ["after", "replace"]
+    assert sorted({story for story, _ in _terms(res)}) == ["after", "next-item", "next-line", "replace"]
     _rule(tmp_path / "team-rules", 'kind = "terms"\nterms = ["zorblax"]\ncontext = "instruction"')
     res = _check(tmp_path, {"id": "disable", "title": "Quiet end", "body": "Disable the in-app zorblax that opens after the last chapter."})
     assert [story for story, _ in _terms(res)] == ["disable"]  # without the option, as before
