@@ -56,7 +56,10 @@ _SECTION_SOURCES: list[tuple[str, str, str]] = [
               r"verif(?:y|ication)\b|how to (?:test|verify)\b|expected (?:result|outcome)s?\b(?! behaviou?r)|success metric|test(?:ing)? (?:plan|scenarios?)|\bqa\b"),
      "criteria-headings"),
     # (the other languages' "expected result" is a bug's, not criteria: so the labelled stories say)
-    (SEC_REPRO, (REPRO_VERBS + r"|repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version"),
+    # (and the reporter's environment: "System info", "Process info", an issue reporter's
+    # "Extensions (12)" list, which a form folds into a `<details>` under such a summary)
+    (SEC_REPRO, (REPRO_VERBS + r"|repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version|"
+                 r"\b(?:system|process|workspace|device|platform|hardware|software) info(?:rmation)?\b|^\W*+extensions \(\d+\)"),
      "repro-headings"),
     (SEC_PROPOSAL, (r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering"),
      "proposal-headings"),
@@ -93,6 +96,10 @@ _HTML_MARKUP_RE = lazy(
     rf"(?:\s++(?:[a-zA-Z_:][\w:.-]{{0,40}}+\s*+{_HTML_VALUE}|{_HTML_FLAGS})){{0,40}}+\s*+/?>)",
     re.IGNORECASE,
 )
+# A `<details>` block's `<summary>` on one line ("<details><summary>System Info</summary>"),
+# and the end of such a block: the summary titles the folded content as a heading does.
+_SUMMARY_RE = lazy(r"<summary\b[^<>]{0,300}>([^\n]{0,300}?)</summary\s*>", re.IGNORECASE)
+_DETAILS_END_RE = lazy(r"</details\s*>", re.IGNORECASE)
 _URL_TAIL = r"[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
 # \b, then "http://", "https://", "ftp://" or "www." (each branch opens with its letter and looks
 # back for the \b: `re` then skips at C speed to the next h, f or w instead of trying the
@@ -515,12 +522,16 @@ def parse(story: Story) -> ParsedStory:
     parsed.blocks.append(title_block)
     _inline_code(parsed, "title", 0, len(title))
     _split_sentences(parsed, title_block)
-    _parse_body(parsed, wiki)
+    _parse_body(parsed, wiki, markup)
     return parsed
 
 
-def _parse_body(p: ParsedStory, wiki: bool) -> None:
+def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     text = p.masked_body
+    # a `<details>` whose summary names the reporter's environment or logs (`_summary_heading`):
+    # (offset of its `</details>`, -1: none open; the section and heading it interrupts)
+    folds = markup and ("<summary" in p.body or "<SUMMARY" in p.body or "<Summary" in p.body)
+    fold_end, outer = -1, (SEC_NONE, "")
     inline_label = _labels()[1]  # "Acceptance criteria: ..." with its first item on the line
     n = len(text)
     pos = 0
@@ -547,6 +558,9 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             para_start = -1
 
     while pos < n or (pos == n and fence is not None):
+        if fold_end >= 0 and pos > fold_end:
+            close_paragraph()  # the folded block ended on the line above: its section with it
+            (section, heading), fold_end = outer, -1
         nl = text.find("\n", pos)
         line_end = n if nl == -1 else nl
         line = text[pos:line_end]
@@ -635,6 +649,17 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
             if nl == -1:
                 break
             continue
+        if folds and (fold := _summary_heading(p.body, text, pos, line_end)) is not None:
+            close_paragraph()
+            if fold_end < 0:
+                outer = (section, heading)
+            heading, section, fold_end = fold[0], SEC_REPRO, fold[1]
+            _add(p, HEADING, fold[2], fold[3], section, heading)
+            prev_kind = HEADING
+            pos = next_pos
+            if nl == -1:
+                break
+            continue
         # In Jira wiki "# item" is a numbered list item, not a heading: only "h1." ... are headings.
         hm = _WIKI_HEADING_RE.match(line) if wiki else _HEADING_RE.match(line)
         bold = _BOLD_LINE_RE.match(line)
@@ -714,6 +739,22 @@ def _parse_body(p: ParsedStory, wiki: bool) -> None:
     if _has_verdict(text):
         _mark_repro_steps(p)
     _body_spans(p)
+
+
+def _summary_heading(body: str, text: str, start: int, end: int) -> tuple[str, int, int, int] | None:
+    """A line that opens a `<details>` block whose `<summary>` names the reporter's environment,
+    versions or logs ("System Info", "Extensions (12)", "Logs": `classify_section`'s repro kind):
+    (the summary, where its `</details>` ends the fold, the summary's start and end). Its
+    content, a table of keys and values, a list of extensions, is what the reporter runs, not
+    what they ask for; other summaries ("Click to expand", "Proposal") leave the section as it is."""
+    m = _SUMMARY_RE.search(body, start, end)
+    if m is None:
+        return None
+    summary = text[m.start(1) : m.end(1)].strip(" #*_:\t")  # (the masked copy: inner tags blanked)
+    if not summary or classify_section(summary) != SEC_REPRO:
+        return None
+    close = _DETAILS_END_RE.search(body, m.end())
+    return summary, (close.start() if close else len(body)), m.start(1), m.end(1)
 
 
 # How a criteria section is labelled; the short forms ("AC", "COS") only with a colon or alone on a

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from storylint.analysis import analyse
+from storylint.config import Config
+from storylint.engine import Linter
 from storylint.model import HOW_CATEGORIES, BodyFormat, Story
 from storylint.parse import (
     CODE,
@@ -888,6 +890,55 @@ def test_html_markup_is_masked_only_in_markdown() -> None:
     p = parse(Story(id="1", title="t", body="<p>Keep the &lt;b&gt; tag.</p><p>It is &lt;b&gt;bold&lt;/b&gt;.</p>",
                     body_format=BodyFormat.HTML))  # fmt: skip
     assert "<b>" in p.masked_body
+
+
+_ENV_DUMP_BODY = """## Steps
+
+1. Open the preview pane.
+2. The pane should use `renderQueue` for each image.
+
+<details>
+<summary>System Info</summary>
+
+|Item|Value|
+|---|---|
+|GPU Status|gpu_compositing: enabled<br>raw_draw: disabled_off_ok<br>webgl: enabled|
+|Memory (System)|15.71GB (5.70GB free)|
+</details><details><summary>Extensions (3)</summary>
+
+Extension|Author|Version
+---|---|---
+vscode-eslint|dba|2.4.2
+python|ms-|2023.16.0
+</details>
+
+We should cache the thumbnails in `thumbCache` so the pane scrolls smoothly.
+"""
+
+
+def test_a_details_block_summarised_as_the_environment_is_a_repro_section() -> None:
+    """An issue form folds the reporter's system info, extensions or logs into `<details>`
+    under a summary that names them: its keys ("gpu_compositing") and extensions ("eslint")
+    are what the reporter runs, not code or tools the story orders. The fold ends at
+    `</details>`: what follows is back in the section around it."""
+    linter = Linter(Config())
+    p = parse(Story(id="1", title="t", body=_ENV_DUMP_BODY))
+    folds = [b for b in p.blocks if b.kind == HEADING and b.heading in ("System Info", "Extensions (3)")]
+    assert [b.section for b in folds] == [SEC_REPRO, SEC_REPRO]
+    inside = [b for b in p.blocks if b.start > folds[0].start and b.end < p.body.index("We should")]
+    assert inside and all(b.section == SEC_REPRO for b in inside)
+    last = next(b for b in p.blocks if p.body[b.start : b.end].startswith("We should"))
+    assert last.section == SEC_PROPOSAL and last.heading == "Steps"
+    terms = [f.message for f in linter.lint(Story(id="1", title="t", body=_ENV_DUMP_BODY)).findings
+             if f.category in HOW_CATEGORIES]  # fmt: skip
+    assert any("renderQueue" in t for t in terms) and any("thumbCache" in t for t in terms)  # the story's own
+    assert not any(w in t for t in terms for w in ("gpu_compositing", "disabled_off_ok", "eslint", "webgl")), terms
+    # a summary that names no environment ("Click to expand", "Proposal") leaves the section be
+    other = _ENV_DUMP_BODY.replace("System Info", "Click to expand").replace("Extensions (3)", "More")
+    assert all(b.section == SEC_PROPOSAL for b in parse(Story(id="1", title="t", body=other)).blocks[1:])
+    # (a Jira wiki body has no HTML: its "<summary>" is text)
+    wiki = parse(Story(id="1", title="t", body=_ENV_DUMP_BODY, body_format=BodyFormat.JIRA_WIKI))
+    assert not any(b.heading == "System Info" for b in wiki.blocks)
 
 
 def test_a_stated_fix_directs_the_build() -> None:
