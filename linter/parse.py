@@ -58,7 +58,10 @@ _SECTION_SOURCES: list[tuple[str, str, str]] = [
     # (the other languages' "expected result" is a bug's, not criteria: so the labelled stories say)
     # (and the reporter's environment: "System info", "Process info", an issue reporter's
     # "Extensions (12)" list, which a form folds into a `<details>` under such a summary)
-    (SEC_REPRO, (REPRO_VERBS + r"|repro\b|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version|"
+    # ("Reproduction steps", "Reproducible steps", "Replication steps": the report's steps, not
+    # the team's, which the proposal's "steps" would otherwise take)
+    (SEC_REPRO, (REPRO_VERBS + r"|repro\b|reproduc(?:tion|ing)\b|reproduc[ia]ble (?:steps?|use case|example)|"
+                 r"(?:replication|recreation) (?:steps?|instructions)|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version|"
                  r"\b(?:system|process|workspace|device|platform|hardware|software) info(?:rmation)?\b|^\W*+extensions \(\d+\)"),
      "repro-headings"),
     (SEC_PROPOSAL, (r"proposal|proposed|technical|implementation|how to implement|solution|what needs to be done|to ?do|tasks?\b|steps?\b|plan\b|approach|design|architecture|changes?\b|notes? for dev|dev notes|engineering"),

@@ -825,6 +825,21 @@ def test_a_feature_request_templates_wish_is_no_proposal_section() -> None:
         assert classify_section(heading) == SEC_PROPOSAL
 
 
+def test_a_reports_reproduction_heading_is_no_proposal_of_steps() -> None:
+    """"Reproducible steps", "Reproduction steps", "Replication steps" head the report's steps,
+    which the proposal's "steps" took: an environment line under them read as the team's plan."""
+    from storylint.parse import SEC_PROPOSAL, SEC_REPRO, classify_section
+
+    for heading in ("Reproducible Steps", "Reproduction steps", "Reproduction", "Replication steps",
+                    "Recreation instructions", "Reproducible example"):  # fmt: skip
+        assert classify_section(heading) == SEC_REPRO, heading
+    for heading in ("Steps", "Implementation steps", "Next steps"):
+        assert classify_section(heading) == SEC_PROPOSAL, heading
+    assert classify_section("Replication locations") != SEC_REPRO  # a feature's own word
+    story = Story(id="r", title="Pane stays blank", body="## Reproducible Steps\n\n1. Open the pane\n\nOS version: Windows_NT x64")
+    assert [f.rule for f in Linter().lint(story).findings if f.category == "code_structure"] == []
+
+
 def test_jira_wiki_framing_macros_are_masked() -> None:
     """A panel's or colour's parameters style the text; the text inside them is read."""
     body = "{panel:bgColor=#e7f4fa|title=Note}\nThe export keeps {color:red}every{color} row.\n{panel}\n{code:sql}\nSELECT 1\n{code}"
