@@ -131,6 +131,7 @@ _LABEL_LINE_RE = lazy(r"^\s*+([A-Za-z][A-Za-z /&'-]{1,60})\s*+:?\s*+$")
 _LABEL_LINE_ANY_RE = lazy(r"^\s*+([^\W\d_](?:[^\W\d_]|[ /&'-]){1,60})\s*+:?\s*+$")
 _HR_RE = lazy(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _BACKTICKS_RE = lazy(r"`+")
+_BLANK_LINE_RE = lazy(r"\n[ \t]*+\n")
 _WIKI_MONO_RE = lazy(r"\{\{([^{}\n]{1,2000})\}\}")
 # A sentence ends at . ! ? ; before white space (not the dot of "e.g.", "i.e.", "vs." or
 # "cf.", which an example or a comparison follows), at a line break unless the next line
@@ -322,6 +323,30 @@ def _mask_checklists(text: str, wiki: bool = False) -> str:
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
+def _paired_backticks(text: str, start: int, end: int) -> list[tuple[int, int, int, int]]:
+    """The code spans of `text[start:end]`, as (opening run's start, its end, closing run's
+    start, its end), paired in linear time: a run closes at the next run of its length."""
+    if "`" not in text[start:end]:
+        return []
+    runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(text, start, end)]
+    next_same = [-1] * len(runs)  # the next run of each run's length
+    last: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        next_same[i] = last.get(length, -1)
+        last[length] = i
+    pairs: list[tuple[int, int, int, int]] = []
+    i = 0
+    while i < len(runs):
+        j = next_same[i]
+        if j < 0:
+            i += 1
+            continue
+        pairs.append((*runs[i], *runs[j]))
+        i = j + 1
+    return pairs
+
+
 def _code_ranges(text: str) -> list[tuple[int, int]]:
     """Where Markdown text is code, in order: fenced blocks (the fence lines with them) and
     inline spans (a backtick run up to the next run of its length: as `_inline_code` pairs them)."""
@@ -332,20 +357,14 @@ def _code_ranges(text: str) -> list[tuple[int, int]]:
     def spans(end: int) -> None:
         if "`" not in text[plain_start:end]:
             return
-        runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(text, plain_start, end)]
-        next_same = [-1] * len(runs)  # the next run of each run's length
-        last: dict[int, int] = {}
-        for i in range(len(runs) - 1, -1, -1):
-            next_same[i] = last.get(runs[i][1] - runs[i][0], -1)
-            last[runs[i][1] - runs[i][0]] = i
-        i = 0
-        while i < len(runs):
-            j = next_same[i]
-            if j < 0:
-                i += 1
-                continue
-            ranges.append((runs[i][0], runs[j][1]))
-            i = j + 1
+        # a span never crosses a blank line (CommonMark: it ends the paragraph), nor does the
+        # parser's, which pairs within a block: a stray backtick in one paragraph pairs nothing
+        # in the next ("a ` stray" above "`<br>` here" kept the tag as code)
+        at = plain_start
+        for blank in _BLANK_LINE_RE.finditer(text, plain_start, end):
+            ranges.extend((a, d) for a, _, _, d in _paired_backticks(text, at, blank.start()))
+            at = blank.end()
+        ranges.extend((a, d) for a, _, _, d in _paired_backticks(text, at, end))
 
     for line in text.split("\n"):
         end = pos + len(line)
@@ -980,21 +999,7 @@ def _inline_code(p: ParsedStory, field_name: str, start: int, end: int) -> None:
     """Pair backtick runs in linear time: a run closes at the next run of the same length."""
     text = p.masked(field_name)
     if "`" in text[start:end]:
-        runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(text, start, end)]
-        next_same: list[int] = [-1] * len(runs)
-        last: dict[int, int] = {}
-        for i in range(len(runs) - 1, -1, -1):
-            length = runs[i][1] - runs[i][0]
-            next_same[i] = last.get(length, -1)
-            last[length] = i
-        i = 0
-        while i < len(runs):
-            j = next_same[i]
-            if j == -1:
-                i += 1
-                continue
-            p.code_spans.append(Span(field_name, runs[i][1], runs[j][0]))
-            i = j + 1
+        p.code_spans.extend(Span(field_name, b, c) for _, b, c, _ in _paired_backticks(text, start, end))
     if "{{" in text[start:end]:
         for m in _WIKI_MONO_RE.finditer(text, start, end):
             p.code_spans.append(Span(field_name, m.start(1), m.end(1)))

@@ -895,6 +895,14 @@ def test_html_markup_in_a_markdown_body_is_masked() -> None:
     assert "The list ends early." in texts and "Steps" in texts and "Open the reader list" in texts
 
 
+def test_a_stray_backtick_pairs_nothing_in_the_next_paragraph() -> None:
+    """A code span ends with its paragraph, as the parser pairs one: a lone backtick above does
+    not make the next paragraph's real span the gap between two spans, whose tags were masked."""
+    p = parse(Story(id="1", title="t", body="Para one has a ` stray.\n\nPara two `<br>` and `<b>Kafka</b>` here, <b>bold</b>."))
+    assert "`<br>`" in p.masked_body and "`<b>Kafka</b>`" in p.masked_body and "<b>bold" not in p.masked_body
+    assert [p.body[c.start : c.end] for c in p.code_spans] == ["<br>", "<b>Kafka</b>"]
+
+
 def test_html_markup_is_masked_only_in_markdown() -> None:
     """Jira wiki has no HTML: its "<" is a comparison or a generic; a body read from HTML keeps
     the "<b>" its writer escaped as text."""
