@@ -172,12 +172,16 @@ _CLAUSE_END_RE = lazy(r"[;:!?|]|\.(?:\s|$)|\s[-\u2013\u2014]\s")
 _FIRST_WORD_RE = lazy(r"(?:[a-z]++(?:\([^)\n]{0,40}+\))?+!?+[ \t]*+:[ \t]*+)?+([a-z]++)")
 
 
+#: verbs that name the mending: their object is the bug ("Fix failing tests", "Investigate missing endpoints")
+_MENDING = frozenset({"fix", "investigate", "debug", "test"})
+
+
 @cache
 def _fix_order_verbs() -> frozenset[str]:
     """Verbs that, opening a title, order a change to the build ("patch", "upgrade", "replace");
     not "fix", "check" or "show", which name the mending or a behaviour, not a means."""
     g = grammar()
-    return frozenset(g.imperatives - g.behaviour_verbs - {"fix", "investigate", "test", "handle", "debug"})
+    return frozenset(g.imperatives - g.behaviour_verbs - _MENDING - {"handle"})
 
 
 #: failure words that, between the verb of an order opening a title and its noun, describe what
@@ -187,8 +191,6 @@ _ATTRIBUTIVE = frozenset({"failed", "failing", "crashed", "crashing", "missing",
 #: are the product's faulty output, a report in a title's short style ("Display broken images")
 _QUALITY = frozenset({"broken", "invalid"})
 _MAKES = frozenset({"return", "render", "generate", "produce", "print", "emit", "send", "write"})
-#: verbs that name the mending: their object is the bug ("Fix failing tests", "Investigate missing endpoints")
-_MENDING = frozenset({"fix", "investigate", "debug", "test"})
 # what stands between the order's verb and the failure word: a particle ("clean up", "notify
 # about"), determiners, an adverb ("Retry all the previously failed jobs")
 _OBJECT_LEAD_RE = lazy(

@@ -288,14 +288,14 @@ def _mask_checklists(text: str, wiki: bool = False) -> str:
     for i, line in enumerate(lines):
         if fence:
             stripped = line.strip()
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+            if _closes_fence(stripped, fence):
                 fence = ""
             continue
         fm = None if wiki else _FENCE_RE.match(line)
         if fm is not None:
             close()
             form = False
-            fence = fm.group(1)[0] * len(fm.group(1))
+            fence = _closing_fence(fm)
             continue
         box = _CHECKBOX_LINE_RE.match(line)
         if box is not None:
@@ -321,6 +321,17 @@ def _mask_checklists(text: str, wiki: bool = False) -> str:
 #: Typographic apostrophes (a word processor's, macOS's, Jira Cloud's editor's) as the ASCII
 #: one every cue is written with: "we’ll use X" is the plan "we'll use X" is.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def _closing_fence(fm: re.Match[str]) -> str:
+    """The marker that closes the fence `_FENCE_RE` matched: its character, as many times."""
+    return fm.group(1)[0] * len(fm.group(1))
+
+
+def _closes_fence(stripped: str, closing: str) -> bool:
+    """A stripped line closes a fence opened by `closing`'s run when it is a run of that
+    character at least as long (CommonMark), nothing else."""
+    return stripped.startswith(closing) and not stripped.strip(closing[0])
 
 
 def _paired_backticks(text: str, start: int, end: int) -> list[tuple[int, int, int, int]]:
@@ -370,12 +381,12 @@ def _code_ranges(text: str) -> list[tuple[int, int]]:
         end = pos + len(line)
         if fence:
             stripped = line.strip()
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+            if _closes_fence(stripped, fence):
                 ranges.append((fence_start, end))
                 fence, plain_start = "", end
         elif (fm := _FENCE_RE.match(line)) is not None:
             spans(pos)
-            fence, fence_start = fm.group(1)[0] * len(fm.group(1)), pos
+            fence, fence_start = _closing_fence(fm), pos
         pos = end + 1
     if fence:
         ranges.append((fence_start, len(text)))
@@ -531,7 +542,7 @@ def parse(story: Story) -> ParsedStory:
     wiki = fmt == BodyFormat.JIRA_WIKI
     # HTML markup is masked in Markdown; a body read from HTML has no tag left (a "<b>" in it
     # was written "&lt;b&gt;", as text)
-    markup = not wiki and fmt == BodyFormat.MARKDOWN
+    markup = fmt == BodyFormat.MARKDOWN
     if fmt == BodyFormat.HTML or (not wiki and looks_like_html(body)):
         body = from_html(body)
         markup = False
@@ -590,7 +601,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
         if fence is not None:
             closing, content_start, lang = fence
             stripped = line.strip()
-            ends = (stripped.startswith(closing) and not stripped.strip(closing[0])) if closing[0] in "`~" else stripped.lower().startswith(closing)
+            ends = _closes_fence(stripped, closing) if closing[0] in "`~" else stripped.lower().startswith(closing)
             if ends or nl == -1:
                 end = pos if ends else line_end
                 if not lang and closing[0] in "`~" and _looks_like_prose(text, content_start, end):
@@ -638,7 +649,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
         if m or wm:
             close_paragraph()
             if m:
-                fence = (m.group(1)[0] * len(m.group(1)), next_pos, (m.group(2) or "").lower())
+                fence = (_closing_fence(m), next_pos, (m.group(2) or "").lower())
             else:
                 assert wm is not None
                 tag = wm.group(1)
@@ -720,12 +731,12 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
                 # a line of code quoted in a fence ("> - name: install"): quoted text, no list
                 # item, as an unquoted fence's lines are no items
                 fenced = rest.strip()
-                closed = fenced.startswith(quoted_fence) and not fenced.strip(quoted_fence[0])
+                closed = _closes_fence(fenced, quoted_fence)
                 quoted_fence, quoted_fence_next = ("", -1) if closed else (quoted_fence, next_pos)
                 _add(p, QUOTE, pos + off, line_end, section, heading)
                 prev_kind = QUOTE
             elif not wiki and (qfm := _FENCE_RE.match(rest)) is not None:
-                quoted_fence, quoted_fence_next = qfm.group(1)[0] * len(qfm.group(1)), next_pos
+                quoted_fence, quoted_fence_next = _closing_fence(qfm), next_pos
                 _add(p, QUOTE, pos + off, line_end, section, heading)
                 prev_kind = QUOTE
             elif (qlm := _quoted_item(rest, wiki)) is not None:
