@@ -325,6 +325,40 @@ class OutcomeCheck(Check):
         yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
 
 
+# A line that announces the checks, with the checks on the lines after it ("In every case we need
+# to make sure that:", "Verification steps:", "To verify:", "Demonstrate:"). The label words open a
+# label only at a line's start ("when running gpg verification:" is a command's context); "make
+# sure / ensure / verify (that):" ends the sentence that announces them. "To test:" is left out:
+# in reports it heads the reproduction as often as the checks. The one scan is asked only for
+# `_LEAD_IN_WORDS` (the whole pattern's line starts and white space cost every story's scan more
+# states than the few stories with it repay), and the pattern is tried around each of them.
+_CHECKS_LEAD_IN = lazy(
+    r"(?:(?:^|\n)[ \t*_#>-]*+(?:verification(?: steps)?|demonstrate|to verify|how to (?:test|verify))"
+    r"|\b(?:make sure|ensure|verify)(?: that)*)[ \t*_]*+:[ \t*_]*+\r?\n\s*+\S",
+    re.IGNORECASE,
+)
+_LEAD_IN_WORDS = ("verif", "make sure", "ensure", "demonstrate", "how to test")
+#: what the story's one scan is asked: a literal alternation adds few states to it
+_LEAD_IN_KEY = ("|".join(_LEAD_IN_WORDS), True)
+
+
+def _announces_checks(body: str) -> bool:
+    """`_CHECKS_LEAD_IN` tried only around each of `_LEAD_IN_WORDS` (a search over the whole body
+    tried its line starts and word boundaries at every character of the stories that hold one)."""
+    lowered = body.lower()
+    if len(lowered) != len(body):  # (a letter whose lower case is longer: offsets would not line up)
+        return _CHECKS_LEAD_IN.search(body) is not None
+    for w in _LEAD_IN_WORDS:
+        i = lowered.find(w)
+        while i >= 0:
+            # (from the line's start, as far as the first item after the colon; `^`, `\b` still
+            # see the whole body)
+            if _CHECKS_LEAD_IN.search(body, max(0, i - 40), i + 120) is not None:
+                return True
+            i = lowered.find(w, i + 1)
+    return False
+
+
 class AcceptanceCriteriaCheck(Check):
     kind = "acceptance-criteria"
     allowed = frozenset({"confidence", "checklist-min", "patterns", "context"})
@@ -337,7 +371,7 @@ class AcceptanceCriteriaCheck(Check):
         self.key = (join_patterns(patterns), True)
 
     def scanned(self) -> list[tuple[str, bool]]:
-        keys = [*super().scanned(), *_GHERKIN_KEYS, *((start.source, True) for start, _, _ in _other_gherkin())]
+        keys = [*super().scanned(), *_GHERKIN_KEYS, *((start.source, True) for start, _, _ in _other_gherkin()), _LEAD_IN_KEY]
         return [*keys, self.key] if self.pattern is not None else keys
 
     def run(self, a: Analysis) -> Iterator[Hit]:
@@ -360,6 +394,8 @@ class AcceptanceCriteriaCheck(Check):
         if _given_when_then(body, a):
             return True
         if self.pattern is not None and a.may_match(self.key) and self.pattern.search(body):
+            return True
+        if a.may_match(_LEAD_IN_KEY) and _announces_checks(body):
             return True
         # A checklist of observable behaviours (not build steps). The sentence flags cost an
         # analysis each: asked last, no further than the count needs, and not once the items
