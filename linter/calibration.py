@@ -49,7 +49,7 @@ _BUG_TITLE = (
     # "error handling", "crash reporting", "exception tracking": a feature about failures, no failure
     r"\b(?:(?:errors?|exceptions?|failures?|crash(?:es)?|bugs?)(?! (?:handling|management|reporting|reports|tracking|tracker|"
     r"monitoring|logging|messages|pages?|notifications?|alerts?|codes?|boundar(?:y|ies)|recovery)\b)|fails?|failed|failing|crashed|crashing|broken|broke|breaks|"
-    r"does(?:n'?t| not)|do(?:n'?t| not) work|(?<=[a-z0-9] )(?<!that )(?<!which )(?<!who )(?<!please )do(?:n'?t| not)(?! (?:need|want|have|allow|let|show|display|use|add|send|require)\b)|"
+    r"does(?:n'?t| not)|do(?:n'?t| not) work|(?:does|did) nothing\b|nothing happens|(?<=[a-z0-9] )(?<!that )(?<!which )(?<!who )(?<!please )do(?:n'?t| not)(?! (?:need|want|have|allow|let|show|display|use|add|send|require)\b)|"
     r"not (?:working|correct|shown|displayed|saved|found)|can(?:'?t|not| not)|unable|"
     r"wrong(?:ly)?|incorrect(?:ly)?|flaky|hangs?|freezes?|regressions?|mis-?behaviou?r|npe|nullpointer\w*|"
     r"seg-?faults?|seg-?faulted|seg-?faulting|segmentation faults?|"
@@ -144,6 +144,22 @@ def title_tags_end(title: str) -> int:
     """Where a title's leading tags end (0 without tags)."""
     m = _TITLE_TAGS_RE.match(title)
     return m.end() if m else 0
+
+
+# The area a title is filed under, named before a colon or a spaced dash ("UI - Retry failed
+# jobs", "Windows: Add retries for failed uploads", "Data grid | ..."): up to four words
+_TITLE_AREA_RE = lazy(r"([a-z0-9][\w/&+.#'-]*+)(?: [a-z0-9][\w/&+.#'-]*+){0,3}?(?:[ \t]*+:|[ \t]++[-|\u2013\u2014])[ \t]++")
+
+
+def _order_start(lowered: str) -> int:
+    """Where the order of a (lower-cased) title would open: past its tags and the area it is
+    filed under; not past a verb's words ("Export fails - large files" is no area)."""
+    start = title_tags_end(lowered)
+    m = _TITLE_AREA_RE.match(lowered, start)
+    if m is None:
+        return start
+    g = grammar()
+    return start if m.group(1) in g.imperatives or m.group(1) in g.request_verbs else m.end()
 
 
 #: failure words that, in a title ordering a build, describe the thing to build
@@ -258,12 +274,21 @@ def is_bug_report(title: str, body: str) -> bool:
             for m in bug_title.finditer(lowered, lo, hi)
         )
     # (RE2 answers "none" for most titles: `search` first, `re`'s finditer only from there)
-    # a failure word the order opening the title acts on ("Retry failed jobs") reports none
+    # a failure word the order opening the title acts on ("Retry failed jobs") reports none, nor
+    # one that describes what an order builds, past the area the title is filed under ("UI -
+    # Retry failed jobs", "Windows: Add retries for failed uploads"); that title's body may still
+    # be a report (a build order opening the title proper is not one whatever its body says)
     m = bug_title.search(lowered)
-    if m is not None and any(
-        _reports_state(lowered, n) and not _describes_object(lowered, start, n) for n in bug_title.finditer(lowered, m.start())
-    ):
-        return True
+    if m is not None:
+        area = _order_start(lowered)
+        builds = area > start and _BUILD_TITLE_RE.match(lowered, area) is not None
+        if any(
+            _reports_state(lowered, n)
+            and not _describes_object(lowered, area, n)
+            and not (builds and n.group(0).strip() in _DESCRIBING)
+            for n in bug_title.finditer(lowered, m.start())
+        ):
+            return True
     return bug_body.search(body.lower()) is not None
 
 

@@ -641,6 +641,29 @@ def test_a_failure_word_that_describes_the_object_of_an_order_reports_no_bug() -
         assert is_bug_report(title, ""), title
 
 
+def test_a_title_saying_a_control_does_nothing_reports_a_bug() -> None:
+    """"Retry button does nothing" is a symptom as "Retry button doesn't work" is; an order to do
+    nothing is none."""
+    for title in ("Retry button does nothing", "Clicking Save did nothing", "Settings - Save does nothing",
+                  "Nothing happens when I press Export"):  # fmt: skip
+        assert is_bug_report(title, ""), title
+    assert not is_bug_report("Do nothing when the queue is empty", "")
+
+
+def test_an_order_past_the_area_a_title_is_filed_under_reports_no_bug() -> None:
+    """"UI - Retry failed jobs", "Windows: Add retries for failed uploads": the order opens the
+    title after the area, as after a tag in brackets; a failure the title reports besides, or an
+    area that is a subject's failure ("Export fails - large files"), is still a report."""
+    for title in ("UI - Retry failed jobs", "Data grid | Export failed rows", "Windows: Add retries for failed uploads",
+                  "Windows - Add retries for failed uploads", "Windows: Add crash reporting"):  # fmt: skip
+        assert not is_bug_report(title, ""), title
+    for title in ("Export fails - large files", "Login fails - add retries",
+                  "Windows: Add retries for failed uploads; the app crashes"):  # fmt: skip
+        assert is_bug_report(title, ""), title
+    # past an area, the title proper orders a build, but its body may still report a failure
+    assert is_bug_report("Windows: Add retries for failed uploads", "Steps to reproduce:\n1. Upload a file")
+
+
 def test_an_order_about_failed_things_keeps_the_plan_in_its_body() -> None:
     """Read as a bug report, "Retry failed jobs" lost the build plan of its body; it is as much a
     request as "Retry jobs" is."""
