@@ -99,9 +99,14 @@ _HTML_MARKUP_RE = lazy(
     rf"(?:\s++(?:[a-zA-Z_:][\w:.-]{{0,40}}+\s*+{_HTML_VALUE}|{_HTML_FLAGS})){{0,40}}+\s*+/?>)",
     re.IGNORECASE,
 )
-# A `<details>` block's `<summary>` on one line ("<details><summary>System Info</summary>"),
-# and the end of such a block: the summary titles the folded content as a heading does.
-_SUMMARY_RE = lazy(r"<summary\b[^<>]{0,300}>([^\n]{0,300}?)</summary\s*>", re.IGNORECASE)
+# A `<details>` block's `<summary>` ("<details><summary>System Info</summary>", or its words
+# on a line of their own between the tags), and the end of such a block: the summary titles
+# the folded content as a heading does.
+_SUMMARY_RE = lazy(
+    r"<summary\b[^<>]{0,300}>[ \t]*+\n?[ \t]*+([^\n]{0,300}?)[ \t]*+\n?[ \t]*+</summary\s*>", re.IGNORECASE
+)
+#: how far past the line that opens it a summary may end (its words on the next line, its end tag on the one after)
+_SUMMARY_REACH = 700
 _DETAILS_END_RE = lazy(r"</details\s*>", re.IGNORECASE)
 _URL_TAIL = r"[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
 # \b, then "http://", "https://", "ftp://" or "www." (each branch opens with its letter and looks
@@ -563,7 +568,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     text = p.masked_body
     # a `<details>` whose summary names the reporter's environment or logs (`_summary_heading`):
     # (offset of its `</details>`, -1: none open; the section and heading it interrupts)
-    folds = markup and ("<summary" in p.body or "<SUMMARY" in p.body or "<Summary" in p.body)
+    folds = markup and "<" in p.body and "<summary" in p.body.lower()
     fold_end, outer = -1, (SEC_NONE, "")
     inline_label = _labels()[1]  # "Acceptance criteria: ..." with its first item on the line
     n = len(text)
@@ -674,14 +679,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
                 break
             prev_kind = CODE
             continue
-        stripped = line.strip()
-        if not stripped:
-            close_paragraph()
-            prev_kind = ""
-            pos = next_pos
-            if nl == -1:
-                break
-            continue
+        # (before the blank line: a summary's start tag alone on its line is blanked by the mask)
         if folds and (fold := _summary_heading(p.body, text, pos, line_end)) is not None:
             close_paragraph()
             if fold_end < 0:
@@ -689,6 +687,17 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
             heading, section, fold_end = fold[0], SEC_REPRO, fold[1]
             _add(p, HEADING, fold[2], fold[3], section, heading)
             prev_kind = HEADING
+            if fold[4] > line_end:  # the summary's words and end tag on the lines below its start tag
+                nl = text.find("\n", fold[4])
+                next_pos = n + 1 if nl == -1 else nl + 1
+            pos = next_pos
+            if nl == -1:
+                break
+            continue
+        stripped = line.strip()
+        if not stripped:
+            close_paragraph()
+            prev_kind = ""
             pos = next_pos
             if nl == -1:
                 break
@@ -774,20 +783,21 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     _body_spans(p)
 
 
-def _summary_heading(body: str, text: str, start: int, end: int) -> tuple[str, int, int, int] | None:
+def _summary_heading(body: str, text: str, start: int, end: int) -> tuple[str, int, int, int, int] | None:
     """A line that opens a `<details>` block whose `<summary>` names the reporter's environment,
     versions or logs ("System Info", "Extensions (12)", "Logs": `classify_section`'s repro kind):
-    (the summary, where its `</details>` ends the fold, the summary's start and end). Its
-    content, a table of keys and values, a list of extensions, is what the reporter runs, not
-    what they ask for; other summaries ("Click to expand", "Proposal") leave the section as it is."""
-    m = _SUMMARY_RE.search(body, start, end)
-    if m is None:
+    (the summary, where its `</details>` ends the fold, the summary's start and end, where its
+    end tag ends: a line below when the words stand on a line of their own). Its content, a
+    table of keys and values, a list of extensions, is what the reporter runs, not what they
+    ask for; other summaries ("Click to expand", "Proposal") leave the section as it is."""
+    m = _SUMMARY_RE.search(body, start, min(len(body), end + _SUMMARY_REACH))
+    if m is None or m.start() >= end:
         return None
     summary = text[m.start(1) : m.end(1)].strip(" #*_:\t")  # (the masked copy: inner tags blanked)
     if not summary or classify_section(summary) != SEC_REPRO:
         return None
     close = _DETAILS_END_RE.search(body, m.end())
-    return summary, (close.start() if close else len(body)), m.start(1), m.end(1)
+    return summary, (close.start() if close else len(body)), m.start(1), m.end(1), m.end()
 
 
 # How a criteria section is labelled; the short forms ("AC", "COS") only with a colon or alone on a

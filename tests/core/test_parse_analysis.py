@@ -964,6 +964,27 @@ def test_a_details_block_summarised_as_the_environment_is_a_repro_section() -> N
     assert not any(b.heading == "System Info" for b in wiki.blocks)
 
 
+def test_a_summary_on_lines_of_its_own_or_in_any_case_folds_the_environment() -> None:
+    """"<summary>" with its words on the next line, or spelled "<Summary>", "<SUMMARY>" or in
+    mixed case, titles the fold as the one-line lower-case form does; the words are the heading,
+    not a paragraph of the section around the fold."""
+    for opening in ("<summary>\nSystem Info\n</summary>", "<summary>System Info\n</summary>",
+                    "<summary>\n  System Info</summary>", "<SuMmArY>System Info</sUmMaRy>"):  # fmt: skip
+        body = _ENV_DUMP_BODY.replace("<summary>System Info</summary>", opening)
+        p = parse(Story(id="1", title="t", body=body))
+        fold = [b for b in p.blocks if b.kind == HEADING and b.heading == "System Info"]
+        assert [b.section for b in fold] == [SEC_REPRO], opening
+        assert not any(b.kind == PARAGRAPH and "System Info" in p.body[b.start : b.end] for b in p.blocks), opening
+        table = next(b for b in p.blocks if "GPU Status" in p.body[b.start : b.end])
+        assert table.section == SEC_REPRO, opening
+        last = next(b for b in p.blocks if p.body[b.start : b.end].startswith("We should"))
+        assert last.section == SEC_PROPOSAL, opening
+    # a summary naming no environment, on lines of its own, leaves the section be
+    other = _ENV_DUMP_BODY.replace("<summary>System Info</summary>", "<summary>\nClick to expand\n</summary>")
+    p = parse(Story(id="1", title="t", body=other))
+    assert next(b for b in p.blocks if "GPU Status" in p.body[b.start : b.end]).section == SEC_PROPOSAL
+
+
 def test_a_stated_fix_directs_the_build() -> None:
     """'The fix is to ...', 'fix this by ...ing' propose the build; what was tried, or a fix
     that works, does not."""
