@@ -108,6 +108,15 @@ _SUMMARY_RE = lazy(
 #: how far past the line that opens it a summary may end (its words on the next line, its end tag on the one after)
 _SUMMARY_REACH = 700
 _DETAILS_END_RE = lazy(r"</details\s*>", re.IGNORECASE)
+# HTML's code in a Markdown body, as a renderer shows it: a `<pre>` block opening a line (with
+# its `<code>`, and the language a highlighter's class or a `lang` names) up to its `</pre>`,
+# and a `<code>` element inside a line, read as a fence and a backtick span are
+_PRE_OPEN_RE = lazy(
+    r"[ \t]*+<pre\b([^<>\n]{0,300})>(?:[ \t]*+<code\b([^<>\n]{0,300})>)?", re.IGNORECASE
+)
+_PRE_CLOSE_RE = lazy(r"(?:</code\s*>[ \t]*+)?</pre\s*>", re.IGNORECASE)
+_PRE_LANG_RE = lazy(r"""\b(?:lang|class)\s*=\s*["']?(?:language-|lang-|highlight-source-)?([\w+#-]{1,20})""", re.IGNORECASE)
+_HTML_CODE_RE = lazy(r"<code\b[^<>\n]{0,300}>([^\n]{0,1000}?)</code\s*>", re.IGNORECASE)
 _URL_TAIL = r"[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
 # \b, then "http://", "https://", "ftp://" or "www." (each branch opens with its letter and looks
 # back for the \b: `re` then skips at C speed to the next h, f or w instead of trying the
@@ -568,7 +577,10 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     text = p.masked_body
     # a `<details>` whose summary names the reporter's environment or logs (`_summary_heading`):
     # (offset of its `</details>`, -1: none open; the section and heading it interrupts)
-    folds = markup and "<" in p.body and "<summary" in p.body.lower()
+    lowered = p.body.lower() if markup and "<" in p.body else ""
+    folds = "<summary" in lowered
+    # HTML code (`_PRE_OPEN_RE`, `_HTML_CODE_RE`): read as a fence and a backtick span are
+    pres, codes = "<pre" in lowered, "<code" in lowered
     fold_end, outer = -1, (SEC_NONE, "")
     inline_label = _labels()[1]  # "Acceptance criteria: ..." with its first item on the line
     n = len(text)
@@ -679,6 +691,20 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
                 break
             prev_kind = CODE
             continue
+        if pres and (pre := _pre_block(p.body, text, pos, line_end)) is not None:
+            # (before the blank line: its start tag alone on its line is blanked by the mask)
+            close_paragraph()
+            start, end, close_end, lang = pre
+            if not lang and _looks_like_prose(text, start, end):
+                _add_quoted_prose(p, start, end, section, heading)  # as a fence of pasted prose
+            else:
+                _add(p, CODE, start, end, section, heading, lang=lang)
+            prev_kind = CODE
+            nl = text.find("\n", max(close_end, line_end))
+            pos = n + 1 if nl == -1 else nl + 1
+            if nl == -1:
+                break
+            continue
         # (before the blank line: a summary's start tag alone on its line is blanked by the mask)
         if folds and (fold := _summary_heading(p.body, text, pos, line_end)) is not None:
             close_paragraph()
@@ -780,7 +806,22 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     close_paragraph()
     if _has_verdict(text):
         _mark_repro_steps(p)
-    _body_spans(p)
+    _body_spans(p, codes)
+
+
+def _pre_block(body: str, text: str, start: int, end: int) -> tuple[int, int, int, str] | None:
+    """A `<pre>` block opening the line `body[start:end]` (a tag the mask blanked in `text`: not
+    one a code span quotes): (its content's start and end, where its end tag ends, the language
+    its tags name). A block never closed runs to the body's end, as a fence does."""
+    m = _PRE_OPEN_RE.match(body, start, end)
+    if m is None or text[m.end() - 1] != " ":
+        return None
+    content = m.end() + (1 if body.startswith("\n", m.end()) else 0)
+    close = _PRE_CLOSE_RE.search(body, m.end())
+    stop, close_end = (close.start(), close.end()) if close else (len(body), len(body))
+    attrs = f"{m.group(1)} {m.group(2) or ''}"
+    lang = _PRE_LANG_RE.search(attrs) if "=" in attrs else None
+    return content, max(content, stop), close_end, lang.group(1).lower() if lang else ""
 
 
 def _summary_heading(body: str, text: str, start: int, end: int) -> tuple[str, int, int, int, int] | None:
@@ -1001,10 +1042,11 @@ def _add_quoted_prose(p: ParsedStory, start: int, end: int, section: str, headin
         pos = stop + 2
 
 
-def _body_spans(p: ParsedStory) -> None:
+def _body_spans(p: ParsedStory, html_code: bool = False) -> None:
     """The body's sentences and code spans, from its final blocks (a list item a lazy line
     continued has grown since it was added), in one pass. A body with no backtick and no
-    "{{" (most) has no inline code: its blocks are not searched for any."""
+    "{{" (most) has no inline code: its blocks are not searched for any; `html_code`: a
+    Markdown body with a `<code>` element, whose content is a span as a backtick's is."""
     text = p.masked_body
     code = "`" in text or "{{" in text
     for block in p.blocks:
@@ -1012,6 +1054,13 @@ def _body_spans(p: ParsedStory) -> None:
             continue
         if code:
             _inline_code(p, "body", block.start, block.end)
+        if html_code:
+            # (a tag the mask blanked: not one a backtick span quotes, "`<code>`")
+            p.code_spans.extend(
+                Span("body", m.start(1), m.end(1))
+                for m in _HTML_CODE_RE.finditer(p.body, block.start, block.end)
+                if text[m.start()] == " " and m.end(1) > m.start(1)
+            )
         if block.kind != HEADING:
             _split_sentences(p, block)
 

@@ -532,6 +532,37 @@ def test_a_first_person_box_under_acceptance_criteria_stays_a_criterion(heading:
     assert "orders page" not in form.masked_body and "OrderCsvWriter" not in form.masked_body
 
 
+def test_html_pre_and_code_elements_in_markdown_are_code() -> None:
+    """A `<pre>` block (with its `<code>`, a highlighter's language) and a `<code>` element are
+    code in a Markdown body, as a fence and a backtick span are: its SQL is DM02's, its words no
+    sentence; a tag a backtick span quotes ("`<pre>`") or a Jira wiki body's "<pre>" is text."""
+    sql = "ALTER TABLE reports ADD COLUMN cached_at timestamp;"
+    for block in (f"<pre>\n{sql}\n</pre>", f"<pre><code>{sql}\n</code></pre>", f'  <pre lang="sql">{sql}</pre>',
+                  f'<pre class="language-sql"><code>\n{sql}\n</code></pre>'):  # fmt: skip
+        body = f"Exporting a report takes minutes.\n\n{block}\n\nThe export page shows the report."
+        p = parse(Story(id="1", title="Cache report exports", body=body))
+        code = [b for b in p.blocks if b.kind == CODE]
+        assert [p.body[b.start : b.end].strip() for b in code] == [sql], block
+        assert code[0].lang == ("sql" if "sql" in block[:30] else ""), block
+        assert not any(sql[:11] in p.body[t.start : t.end] for t in p.sentences), block
+        assert p.body[p.blocks[-1].start : p.blocks[-1].end] == "The export page shows the report.", block
+        found = Linter(Config(min_confidence=0)).lint(Story(id="1", title="Cache report exports", body=body)).findings
+        assert "DM02" in [f.rule for f in found], block
+    # prose pasted into a <pre> is quoted text, as in a fence
+    prose = "The export took four minutes for the March report and then the page said it had timed out after waiting."
+    p = parse(Story(id="1", title="t", body=f"Slow.\n\n<pre>\n{prose}\n</pre>"))
+    assert [b.kind for b in p.blocks[1:]] == [PARAGRAPH, QUOTE]
+    # an inline <code> element is a code span
+    p = parse(Story(id="1", title="t", body="The page calls <code>ReportExporter.run()</code> for every row."))
+    assert [p.body[c.start : c.end] for c in p.code_spans] == ["ReportExporter.run()"]
+    # quoted in a backtick span, or in a Jira wiki body, the tag is text
+    p = parse(Story(id="1", title="t", body="Wrap it in `<pre>`\n\nand `<code>x</code>` too."))
+    assert not any(b.kind == CODE for b in p.blocks)
+    assert [p.body[c.start : c.end] for c in p.code_spans] == ["<pre>", "<code>x</code>"]
+    wiki = parse(Story(id="1", title="t", body=f"<pre>\n{sql}\n</pre>", body_format=BodyFormat.JIRA_WIKI))
+    assert not any(b.kind == CODE for b in wiki.blocks)
+
+
 def test_a_checklist_quoted_in_a_fenced_code_block_is_left_as_it_is() -> None:
     """A form quoted as code (the template a story asks for) is neither masked nor a gate for
     the story's own boxes after it."""
