@@ -849,7 +849,11 @@ _KNOWN_LABELS_EN = (
     r"actual (?:behaviou?r|result)|current behaviou?r|problem(?: to solve| statement)?|goals?|outcomes?|motivation|"
     r"business value|value|proposal|technical (?:solution|notes|details)|"
     r"implementation(?: (?:details|notes|plan))?|what needs to be done|to ?do|tasks|background|context|summary|description|"
-    r"user story|why|notes|solution|approach|requirements"
+    r"user story|why|notes|solution|approach|requirements|"
+    # the reporter's environment, as a label alone on its line over the details ("Environment:",
+    # "Version info:", "System info:"); not "Environment setup", which may be the team's work
+    r"(?:environment(?: details| info(?:rmation)?)?|versions?(?: info(?:rmation)?)?|software versions?|"
+    r"(?:system|software|platform|device|hardware|process) info(?:rmation)?)$"
 )
 #: languages.toml's keys whose entries, whole, make a known label ("Descripción:", "Requisitos:"),
 #: besides criteria-headings (`ac` below)

@@ -1016,6 +1016,23 @@ def test_a_summary_on_lines_of_its_own_or_in_any_case_folds_the_environment() ->
     assert next(b for b in p.blocks if "GPU Status" in p.body[b.start : b.end]).section == SEC_PROPOSAL
 
 
+def test_an_environment_label_alone_on_its_line_heads_the_reporters_details() -> None:
+    """"Environment:", "Version info:", "System info:" alone on a line head the details below as
+    "## Environment" does: what the reporter runs, not what the story orders. Not "Environment
+    setup", which may be the team's work, nor a label with its details on the same line."""
+    details = "Install the app with `helm install shop ./chart` on Kubernetes 1.27"
+    linter = Linter(Config(min_confidence=0))
+    for label in ("Environment:", "Version info:", "System info:", "Environment details", "Versions:", "ENVIRONMENT:"):
+        body = f"Users are logged out after five minutes.\n\n{label}\n{details}\n"
+        p = parse(Story(id="1", title="Keep users signed in", body=body))
+        assert [(b.kind, b.section) for b in p.blocks[2:]] == [(HEADING, SEC_REPRO), (PARAGRAPH, SEC_REPRO)], label
+        found = linter.lint(Story(id="1", title="Keep users signed in", body=body)).findings
+        assert not [f for f in found if f.category in HOW_CATEGORIES], label
+    for line in ("Environment setup:", f"Environment: {details}"):
+        p = parse(Story(id="1", title="t", body=f"Users are logged out.\n\n{line}\n{details}\n"))
+        assert not any(b.kind == HEADING for b in p.blocks), line
+
+
 def test_a_stated_fix_directs_the_build() -> None:
     """'The fix is to ...', 'fix this by ...ing' propose the build; what was tried, or a fix
     that works, does not."""
