@@ -63,6 +63,9 @@ EVIDENCE_AT = 0.7
 _WS = lazy(r"\s+")
 _WIKI_MONO = lazy(r"\{\{([^{}\n]{1,2000})\}\}")  # Jira wiki monospace, as in parse.py
 _MARKERS = lazy(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
+#: the quote markers opening each further line of an excerpt ("... table\n> 2. Create ..."): the
+#: first line's go with `_MARKERS`
+_QUOTED_LINES = lazy(r"\n[ \t]*+>(?:[ \t]*+>)*+")
 
 
 @cache
@@ -554,12 +557,15 @@ def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int, *, wik
         ex_start, ex_end = max(ex_start, start - MAX_EXCERPT), min(ex_end, end + MAX_EXCERPT)
     # white space folded: `" ".join(x.split())` is `_WS.sub(" ", x).strip()` (both read white
     # space as `str.isspace` does), without a regex pass over the sentence
-    raw = _MARKERS.sub("", " ".join(text[ex_start:ex_end].split())).strip()
+    chunk = text[ex_start:ex_end]
+    if ">" in chunk and "\n" in chunk:  # a quoted passage's markers are no words of it
+        chunk = _QUOTED_LINES.sub("\n", chunk)
+    raw = _MARKERS.sub("", " ".join(chunk.split())).strip()
     if wiki and "{{" in raw:
         raw = _WIKI_MONO.sub(r"\1", raw)
     if len(raw) <= MAX_EXCERPT:
         return raw, whole
-    term = " ".join(text[start:end].split())
+    term = " ".join(_QUOTED_LINES.sub("\n", text[start:end]).split())
     if wiki:
         term = _WIKI_MONO.sub(r"\1", term)
     at = raw.find(term) if term else 0

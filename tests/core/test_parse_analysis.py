@@ -737,6 +737,27 @@ def test_jira_wiki_monospace_markup_is_not_in_excerpts() -> None:
     assert line[f.column - 1 :].startswith("order_status")  # positions still point into the raw text
 
 
+def test_a_quoted_lists_excerpt_carries_no_quote_markers() -> None:
+    """A plan quoted from a review ("> 1. Add ...\n> 2. Create ...") is shown as its words, as the
+    same list unquoted is: the quote's ">" on each further line is markup, not the writer's."""
+    plan = "1. Add a `customer_id` column to the `orders` table,\n   with an index\n2. Create a `CustomerIndex` class"
+    quoted = "\n".join("> " + line for line in plan.split("\n"))
+    nested = "\n".join(">> " + line for line in plan.split("\n"))
+    linter = Linter(Config())
+
+    def excerpts(body: str) -> list[str]:
+        story = Story(id="1", title="Faster order search", body=f"Search is slow.\n\nFrom the review:\n{body}\n")
+        return [f.excerpt for f in linter.lint(story).findings if f.rule == "IS01"]
+
+    shown = excerpts(plan)
+    assert shown and all(">" not in e for e in shown)
+    assert excerpts(quoted) == excerpts(nested) == shown
+    # (the positions still point into the raw text)
+    story = Story(id="1", title="Faster order search", body=f"From the review:\n{quoted}\n")
+    f = next(f for f in linter.lint(story).findings if f.rule == "IS01")
+    assert story.body.split("\n")[f.line - 1][f.column - 1 :].startswith("Add a `customer_id`")
+
+
 def test_bare_log_paragraph_is_output_not_prose() -> None:
     """A log pasted without a fence, continuation lines and all, is output; a paragraph that
     merely mentions a level or a time is prose."""
