@@ -157,14 +157,19 @@ class TermCheck(Check):
         if self.terms.first_words.isdisjoint(a.vocab if self.scan is None else self.scan.starts(a)):
             return
         shared = self.scan.matches(a) if self.scan is not None else None
+        titled = True  # the title may hold a term (`_title_excused`)
         if shared is None:  # no shared pass (non-ASCII text, or outside an engine): look here
             candidates: Iterable[tuple[SentenceInfo, list[tuple[int, int, str]]]] = (
                 (s, self.terms.find(s) if self._may_hold(s) else []) for s in a.sentences
             )
         else:
             sentences = a.sentences
-            candidates = [(sentences[i], m) for i, m in sorted(shared[self.slot].items()) if self._may_hold(sentences[i])]
-        if self.title_unless_body:
+            listed = [(sentences[i], m) for i, m in sorted(shared[self.slot].items()) if self._may_hold(sentences[i])]
+            # (the sentences with a match, in order, the title's first: a story whose title has
+            # none, most, has no title term to excuse and no list to copy for `_title_excused`)
+            titled = bool(listed) and listed[0][0].field == "title"
+            candidates = listed
+        if self.title_unless_body and titled:
             candidates = self._title_excused(list(candidates))
         for s, matches in candidates:
             if not matches or not self.sentence_applies(s):
