@@ -193,6 +193,40 @@ def _started(text: str, start: re.Pattern[str], when: re.Pattern[str], then: re.
     return False
 
 
+# A purpose that opens a sentence whose clause then says what the writer or the team means to
+# do: "To get the crash reports, we need to sign the installer", "In order to authorize the
+# endpoints, we will add an ACL": why the work is done. Not where the purpose is the work itself,
+# its mending or a means ("To fix this, I will add a prop", "To use the new interop, we need to
+# migrate", "To be more specific, ..."), nor before what is done or told ("To mock up a zone,
+# we set up a server", "To add content, you can copy files": a means described), nor in a bug
+# report (a workaround: "To get it back, we have to reopen the editor").
+_MEANS = frozenset({
+    "fix", "resolve", "solve", "address", "try", "test", "debug", "reproduce", "use", "implement", "do", "check",
+    "verify", "see", "illustrate", "clarify", "explain", "be", "make", "build", "run", "install", "start", "begin",
+    "achieve", "accomplish", "handle", "work", "workaround", "dump", "summarize", "summarise", "recap", "sum",
+    "demonstrate", "show", "answer", "elaborate", "put",
+})  # fmt: skip
+_OPENERS = frozenset({"to", "in", "so"})
+_FRONTED_ACTOR = lazy(
+    r",\s*+(?:we|i)(?:['\u2019](?:ll|d))?\s++(?:[a-z]+ly\s++|now\s++|also\s++|then\s++)?"
+    r"(?:will|would|should|shall|must|need|want|like|plan|propose|intend|can|could|may|might)\b",
+    re.IGNORECASE,
+)
+
+
+def _fronted_purpose(a: Analysis) -> bool:
+    """A sentence that opens with its purpose ("To ...", "In order to ...") and goes on to what
+    the writer or the team means to do: the why before the plan."""
+    for s in a.sentences:
+        w = s.lowered
+        if not w or w[0] not in _OPENERS:  # nearly every sentence: one look-up
+            continue
+        at = 1 if w[0] == "to" else 3 if w[1:3] == ["order", "to"] or w[1:3] == ["as", "to"] else 0
+        if at and len(w) > at and w[at] not in _MEANS and _FRONTED_ACTOR.search(s.text):
+            return True
+    return False
+
+
 class OutcomeCheck(Check):
     kind = "outcome"
     allowed = frozenset({"patterns", "other-patterns", "value-patterns", "outside-bug-reports", "reasons", "confidence", "value-words",
@@ -316,6 +350,8 @@ class OutcomeCheck(Check):
             and self._reason_for_someone(a)
             and not is_bug_report(p.masked_title, p.masked_body)
         ):
+            return
+        if _fronted_purpose(a) and not is_bug_report(p.masked_title, p.masked_body):
             return
         # A Goal / Problem / Why / Outcome / Background section states the outcome when it says
         # something that is not a build step: "Goal: fewer calls to dispatch" or "Goal: increase
