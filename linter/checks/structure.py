@@ -69,6 +69,9 @@ _ARTICLES = frozenset({"a", "an", "each", "every", "any"})
 # scan's engine built some 30 M instructions more states over 1,000 stories.
 _MAYBE = r"(?:may|might) (?:need|want) to [a-z]"
 _MAYBE_NEED = lazy(_MAYBE)
+_ANYONE = frozenset({"one", "someone", "somebody", "anyone", "anybody"})  # a person, whoever
+# ... not a thing ("this one may need to be reworked", "the other one") nor nobody ("no one")
+_NOT_ANYONE = frozenset({"this", "that", "the", "each", "every", "which", "other", "no", "new", "old", "last", "first"})
 
 # A need in plain words, found by its rare anchor first ("... need to see", "... must be
 # able to find") and then checked for a person just before it: "Dispatchers need to see
@@ -274,8 +277,11 @@ class OutcomeCheck(Check):
             if words and words[-1] in _ADVERBS:
                 words = words[:-1]
             who = words[-1] if words else ""
-            if _MAYBE_NEED.match(m.group(0)) and not (who.endswith("s") or who == "people"):
-                continue  # a possible need is a use case only of people in the plural
+            if _MAYBE_NEED.match(m.group(0)):
+                if who in _ANYONE and not (len(words) == 2 and words[0] in _NOT_ANYONE):
+                    return True  # "one might want to be asked first": anyone using it
+                if not (who.endswith("s") or who == "people"):
+                    continue  # a possible need is a use case only of people in the plural
             if who.isalpha() and self._person(who):
                 return True
         return False
