@@ -647,6 +647,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
         if (
             line[:1].isalpha()
             and (len(line) > 64 or not _short_label_heading(line))
+            and (":" not in line or not _repro_lead(line))
             and (not wiki or not (line.startswith("bq. ") or (line[0] == "h" and _WIKI_HEADING_RE.match(line))))
         ):
             # Fast path: a line starting with a letter continues or starts a paragraph (in Jira
@@ -743,11 +744,13 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
             _add(p, HEADING, para_start, para_end, section, heading)
             para_start = -1
             prev_kind = HEADING
-        elif hm or bold or _short_label_heading(line):
+        elif hm or bold or _short_label_heading(line) or (":" in line and _repro_lead(line)):
             close_paragraph()
             start = pos + (hm.end() if hm else len(line) - len(line.lstrip()))
             heading = line[(hm.end() if hm else 0):].strip(" #*_:\t")
             section = classify_section(heading)
+            if section != SEC_REPRO and _repro_lead(line[hm.end() if hm else 0 :]):
+                section = SEC_REPRO  # "Reproducible with:" ("with" heads no section of its own)
             _add(p, HEADING, start, line_end, section, heading)
             prev_kind = HEADING
         elif _HR_RE.match(line) and prev_kind != PARAGRAPH:
@@ -873,6 +876,28 @@ def _labels() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
     inline = compile_re(rf"[*_]{{0,2}}({ac}|cos|ac)[*_]{{0,2}}[ \t]*+:[*_]{{0,2}}[ \t]*+(?=\S)", re.IGNORECASE)
     return known, inline, compile_re(rf"(?:{ac}|{_DONE_LABEL})$", re.IGNORECASE)
+
+
+# A line that opens with a form of "reproduce" and ends with a colon ("Reproduce with the
+# following:", "Reproduce by ...:", "How to reproduce:", "Repro:", "Reproducible with:"): it
+# introduces the report's steps, as "Steps to reproduce" does, whatever words it goes on with.
+# Not the adjective of a feature's own noun ("Reproducible builds:", "Reproducibility:")
+_REPRO_LEAD_RE = lazy(
+    r"(?:(?:steps |how )?to |steps for )?(?:repro|reproduc(?:e|ed|es|ing|tion))\b"
+    r"|reproduc[ia]ble(?:[ \t]++(?:with|on|in|by|using|via|when|if|from|at|steps?|example|case)\b|[ \t]*+:)",
+    re.IGNORECASE,
+)
+
+
+def _repro_lead(line: str) -> bool:
+    """The line introduces a reproduction (`_REPRO_LEAD_RE`): it ends with a colon (checked
+    first: most lines end otherwise) and opens with the verb, past bold marks (not a list
+    item's "* ")."""
+    bare = line.strip().rstrip("*_ \t")
+    if not bare.endswith(":"):
+        return False
+    bare = bare.lstrip("*_")
+    return _REPRO_LEAD_RE.match(bare) is not None
 
 
 def _short_label_heading(line: str) -> bool:

@@ -892,6 +892,27 @@ def test_a_reports_reproduction_heading_is_no_proposal_of_steps() -> None:
     assert [f.rule for f in Linter().lint(story).findings if f.category == "code_structure"] == []
 
 
+def test_a_line_that_opens_with_reproduce_and_ends_with_a_colon_heads_the_reproduction() -> None:
+    """"Reproduce with the following:", "Repro:", "How to reproduce:", "Reproducible with:":
+    the report's steps follow, as after "Steps to reproduce"; the list under it was read as
+    the team's build plan (IS01) and its terms as orders."""
+    steps = "1. Create a table on the Postgres backend and add three rows\n2. Call the export endpoint `/api/export`\n"
+    for lead in ("Reproduce with the following:", "Reproduce by running these on a fresh install:", "How to reproduce:",
+                 "Repro:", "Reproducible with:", "**Reproducing it:**", "To reproduce:"):  # fmt: skip
+        body = f"The CSV export loses its last row.\n{lead}\n\n{steps}"
+        p = parse(Story(id="r", title="Export of a table", body=body))
+        assert [b.section for b in p.blocks if b.kind == LIST_ITEM] == [SEC_REPRO, SEC_REPRO], lead
+        story = Story(id="r", title="Export of a table", body=body)
+        assert [f.rule for f in Linter().lint(story).findings if f.category in HOW_CATEGORIES] == [], lead
+    # a feature's own adjective, a list item and a line that does not introduce anything stay as they were
+    for lead in ("Reproducible builds:", "Reproducibility:", "- Reproduce with:", "Reproduce the crash in a unit test"):
+        p = parse(Story(id="r", title="t", body=f"{lead}\n\n{steps}"))
+        assert SEC_REPRO not in [b.section for b in p.blocks if b.kind == LIST_ITEM], lead
+    plan = "Reproducible builds:\n\n1. Pin the compiler version in the Dockerfile\n2. Create a lockfile for the npm packages\n"
+    story = Story(id="b", title="Reproducible releases", body=plan)
+    assert [f.rule for f in Linter().lint(story).findings if f.category in HOW_CATEGORIES] != []
+
+
 def test_jira_wiki_framing_macros_are_masked() -> None:
     """A panel's or colour's parameters style the text; the text inside them is read."""
     body = "{panel:bgColor=#e7f4fa|title=Note}\nThe export keeps {color:red}every{color} row.\n{panel}\n{code:sql}\nSELECT 1\n{code}"
