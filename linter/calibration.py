@@ -246,6 +246,26 @@ def _describes_object(lowered: str, start: int, m: re.Match[str]) -> bool:
     return lead is not None and lead.end() == m.start() and not _PREDICATE_AFTER_RE.match(lowered, m.end())
 
 
+# An exception or error class named in a title ("... may cause java.lang.OutOfMemoryError",
+# "NullPointerException when saving", "KeyError in the loader"): the failure a program reported.
+# The symptom words miss it: its "error" stands inside the name, where their \b does not find it.
+# (CamelCase with a word before the suffix: not "Error", "ERROR" nor "terror")
+_EXCEPTION_CLASS_RE = lazy(r"\b[A-Z][A-Za-z0-9]*(?:Exception|Error)\b")
+
+
+def _names_exception(title: str, lowered: str, start: int) -> bool:
+    """The title names an exception class (`_EXCEPTION_CLASS_RE`), not as the object of the order
+    opening it ("Throw a ValidationError for empty names", "Replace the RuntimeException in X")."""
+    m = _EXCEPTION_CLASS_RE.search(title)
+    if m is None:
+        return False
+    verb = _FIRST_WORD_RE.match(lowered, start)
+    if verb is None or verb.group(1) not in _object_verbs(False) or len(lowered) != len(title):
+        return True
+    lead = _OBJECT_LEAD_RE.match(lowered, verb.end())
+    return lead is None or lead.end() != m.start()
+
+
 def is_bug_report(title: str, body: str) -> bool:
     lowered = title.lower()
     if _STORY_TITLE_RE.match(lowered):
@@ -289,6 +309,8 @@ def is_bug_report(title: str, body: str) -> bool:
             for n in bug_title.finditer(lowered, m.start())
         ):
             return True
+    if ("Exception" in title or "Error" in title) and _names_exception(title, lowered, start):
+        return True  # (most titles name neither: no search)
     return bug_body.search(body.lower()) is not None
 
 

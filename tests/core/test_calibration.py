@@ -138,6 +138,23 @@ def test_bug_reports_are_told_by_their_title_or_their_trace() -> None:
     assert not is_bug_report("Release ready", "We need a reproducible build and license headers.")
 
 
+def test_a_title_that_names_an_exception_class_reports_a_bug() -> None:
+    """"... may cause java.lang.OutOfMemoryError", "KeyError in the loader": the failure a
+    program reported, though its "error" stands inside the name, where the symptom words'
+    \\b missed it; not the class an order opening the title makes or replaces."""
+    for title in ("Large uploads may cause java.lang.OutOfMemoryError: Java heap space",
+                  "KeyError in the settings loader", "Saving a draft gives IllegalStateException",
+                  "[core] SocketTimeoutException on slow networks"):  # fmt: skip
+        assert is_bug_report(title, ""), title
+    for title in ("Throw a ValidationError for empty names", "Replace the RuntimeException in the parser",
+                  "Add a custom ParseError type", "Terror mode for the game", "Mirror the ErrorPage layout",
+                  "Error handling for uploads"):  # fmt: skip
+        assert not is_bug_report(title, ""), title
+    body = "Uploading a 2 GB file stops the server.\n\nThe upload servlet should stream the file to S3 instead of a Redis cache."
+    story = Story(id="E-1", title="Large uploads may cause java.lang.OutOfMemoryError: Java heap space", body=body)
+    assert [f.rule for f in Linter().lint(story).findings if f.category in HOW_CATEGORIES] == []
+
+
 def test_in_a_bug_report_only_a_plan_proposal_criterion_or_build_steps_count() -> None:
     a = analyse(parse(Story(id="B-1", title="Upload hangs on large files",
                             body="Deploy the war to Tomcat and upload a big file.\n\nTo fix this, stream it to S3.")))  # fmt: skip
