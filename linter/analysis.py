@@ -83,6 +83,10 @@ _PLAN_RE = lazy(
     r"(?:the|my|our|an?|one|another)\s+(?:\w+\s+)?(?:fix|solution|approach|plan|idea|proposal|suggestion)(?:\s+(?:here|then|now|for this),?)?\s+(?:is|would be|will be|could be|might be|may be)(?:\s+to)?|"
     # the next option, its noun left out: "one option is to X; another would be to Y"
     r"another(?:\s+one)?\s+(?:would|could|might|may)\s+be\s+to|"
+    # ("To fix this, cache X", "in order to fix it we ...": the purpose before the fix; not the
+    # complement of a verb, "X needs to fix that", "I tried to fix it", which say what is wanted)
+    r"(?<!\bneed )(?<!\bneeds )(?<!\bneeded )(?<!\bhave )(?<!\bhas )(?<!\bhad )(?<!\btry )(?<!\btried )"
+    r"(?<!\btrying )(?<!\bwant )(?<!\bwants )(?<!\bhow )(?<!\bable )(?<!\bfailed )(?<!\battempt )(?<!\bgoing )"
     r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be)|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:|(?:i|we) proposed|"

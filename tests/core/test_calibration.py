@@ -205,6 +205,20 @@ def test_proposed_fixes_read_as_plans() -> None:
     assert plans == [False, True, True, True, False]
 
 
+def test_to_fix_this_is_a_plan_only_as_the_purpose_before_the_fix() -> None:
+    """"To fix this, cache X" puts the fix forward; "so needs to fix that", "I tried to fix it
+    by ...", "someone has to fix this" say that a fix is wanted or was tried: the verb that
+    governs "to fix" decides (a modal stays a modal), not the words "to fix that"."""
+    body = ("The worker reads the config before the Redis client is ready, so needs to fix that. "
+            "I tried to fix it by clearing the Redis cache. Somebody has to fix this in the Kafka consumer. "
+            "To fix this, stream the file to S3. In order to fix it we cache the thumbnails in Redis. "
+            "The cache is stale; to fix that, clear it on deploy.")  # fmt: skip
+    a = analyse(parse(Story(id="F-1", title="Stale config", body=body)))
+    # (the last: "The cache is stale;" then "to fix that, clear it on deploy.")
+    assert [s.plan for s in a.sentences if s.field == "body"] == [False, False, False, True, True, False, True]
+    assert [s.modal for s in a.sentences if s.field == "body"][:3] == [True, False, True]
+
+
 def test_a_failure_after_the_purpose_of_an_ordered_fix_still_reports_a_bug() -> None:
     """"... to fix X" is what the ordered change is for, to the end of its clause; a failure
     the title reports after it ("; now the server crashes") is still a bug report."""
