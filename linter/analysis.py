@@ -696,9 +696,12 @@ _USERS_SIDE_RE = lazy(
     r"convenient))\s++(?:\w+\s++)?if\s++(?:we|i)\s++(?:could|can|were able to)\b",
     re.IGNORECASE,
 )
-# The writer's own need: "I have to iterate over the whole dataset", "I must use 2 columns".
+# The writer's own need: "I have to iterate over the whole dataset", "I must use 2 columns";
+# and what follows from it in a "so" clause, the same burden ("I have to pass a pointer, so many
+# headers need to include it"), not a plan put there ("..., so we should ...", "so let's ...")
 _OWN_NEED_RE = lazy(
-    r"\bi\s++(?:(?:still|always|often|usually|then|first|just|really|also|now|currently)\s++)?(?:have\s++to|need\s++to|must)\b",
+    r"\bi\s++(?:(?:still|always|often|usually|then|first|just|really|also|now|currently)\s++)?(?:have\s++to|need\s++to|must)\b"
+    r"(?:[^.;!?\n]{0,200}?\bso\s++(?:(?!\b(?:we|us|let'?s|should|shall|must|will|ought|propose|suggest|recommend)\b|'ll\b)[^.;!?\n]){1,200}+)?",
     re.IGNORECASE,
 )
 _OWN_NEED_WORDS = frozenset({"have", "need", "must"})

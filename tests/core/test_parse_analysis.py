@@ -280,6 +280,18 @@ def test_the_writers_own_need_is_no_plan() -> None:
            "I have to run it by hand, so we should add a `run_all` task.")  # fmt: skip
 
 
+def test_what_follows_from_the_writers_own_need_is_no_plan() -> None:
+    """"I have to pass a pointer, so many headers need to include config.h": the "so" clause
+    is the writer's burden going on, not an order; a plan or an order put there still is one."""
+    _no_plan("Since the struct cannot be copied, I have to pass a pointer, so many headers need to include config.h.",
+             "I need to keep a copy of the token, so every call has to take the session object.")  # fmt: skip
+    _plans("I have to pass a pointer, so we should change the API to take a reference.",
+           "I have to run it by hand, so let's add a `run_all` task.")  # fmt: skip
+    for text in ("I have to pass a pointer, so the loader must be rewritten to use a handle.",
+                 "I have to pass a pointer. The API should take a reference."):  # fmt: skip
+        assert sentences(text)[-1].modal, text
+
+
 def test_a_plan_for_a_capability_is_no_plan() -> None:
     """"We should make it simple for X to enable TLS": what someone can then do is wanted, as
     the imperative "Add the ability to ..." reads; a sentence that gives the means too plans."""
