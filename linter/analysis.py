@@ -85,9 +85,10 @@ _PLAN_RE = lazy(
     r"another(?:\s+one)?\s+(?:would|could|might|may)\s+be\s+to|"
     # ("To fix this, cache X", "in order to fix it we ...": the purpose before the fix; not the
     # complement of a verb, "X needs to fix that", "I tried to fix it", which say what is wanted)
-    r"(?<!\bneed )(?<!\bneeds )(?<!\bneeded )(?<!\bhave )(?<!\bhas )(?<!\bhad )(?<!\btry )(?<!\btried )"
-    r"(?<!\btrying )(?<!\bwant )(?<!\bwants )(?<!\bhow )(?<!\bable )(?<!\bfailed )(?<!\battempt )(?<!\bgoing )"
-    r"to (?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
+    # (the look-behinds after "to ": `re` asks them only there, not at every character)
+    r"to (?<!\bneed to )(?<!\bneeds to )(?<!\bneeded to )(?<!\bhave to )(?<!\bhas to )(?<!\bhad to )(?<!\btry to )"
+    r"(?<!\btried to )(?<!\btrying to )(?<!\bwant to )(?<!\bwants to )(?<!\bhow to )(?<!\bable to )(?<!\bfailed to )"
+    r"(?<!\battempt to )(?<!\bgoing to )(?:fix|solve|resolve|address) (?:this|it|that|the (?:issue|problem|bug))|(?:fix|solution|remedy)\s*:|"
     r"would be (?:better|nicer|cleaner|preferable)|(?:better|preferable) (?:to|would be)|"
     r"i propose|we propose|proposal:|suggest(?:ion)?:|(?:i|we) proposed|"
     # a fix told by the one who made it: "I fixed the problem by modifying X" (a workaround
