@@ -41,6 +41,33 @@ CALL = lazy(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
 PATH = lazy(
     r"^[\w@~./-]*[\w-]\.(?:rb|py|js|jsx|mjs|ts|tsx|go|java|kt|php|vue|svelte|yml|yaml|toml|cfg|ini|xml|sql|sh|css|scss|less|html|erb|haml|cs|cpp|h|rs|swift|gradle|lock|env)$"
 )
+# A build's own files go by a fixed name, not an extension (`Makefile`, "the Vagrantfile",
+# "partition SConstruct"): named in an order, each is the file to change as a `setup.py` is.
+# No prose word is spelt so, but none has the shape `_MAYBE_CODE` looks for either, nor an
+# extension a path rule's quick literals list: a rule that finds paths looks for them in a
+# story its quick literals pass over too, where the story's one scan finds such a name.
+BUILD_FILE = lazy(
+    r"^(?:[\w@~.-]*/)*(?:(?:Make|Docker|Vagrant|Jenkins|Gem|Rake|Pod|Proc|Brew|Container)file|SCons(?:truct|cript)|CMakeLists\.txt)$"
+)
+_BUILD_FILE_IN = lazy(r"\b(?:(?:Make|Docker|Vagrant|Jenkins|Gem|Rake|Pod|Proc|Brew|Container)file|SCons(?:truct|cript)|CMakeLists)\b")
+# asked of the one scan as a key of its own, in its small case-sensitive set: as CS04's quick
+# literals ("makefile", case-insensitive) the names grew the DFA states of a large set story
+# after story (its scans of 1,000 stories +34 M instructions, of 3,000 +59 M; this key: +4 M, +6 M)
+BUILD_FILE_KEY = (_BUILD_FILE_IN.pattern, False)
+
+
+def _names_build_file(a: Analysis) -> bool:
+    """Some word of the story may be a build file's name (asked once per story, by the rules
+    that find paths): the one scan's answer where it gave one (a "maybe" is only let look: each
+    sentence is searched before a name is taken), else a substring test, then the pattern."""
+    if not a.may_match(BUILD_FILE_KEY):
+        return False
+    if a.scanned_for(BUILD_FILE_KEY):
+        return True
+    text = a.all_text()
+    return ("file" in text or "SCons" in text or "CMakeLists" in text) and _BUILD_FILE_IN.search(text) is not None
+
+
 # a name that reads as a database column or record field: order_id, shipped_at, Account__c
 COLUMN = lazy(
     r"^(?:[a-z][a-z0-9]*_)+(?:id|ids|uuid|at|on|by|count|date|time|timestamp|flag|name|type|status|state|code|key|url|"
@@ -148,6 +175,7 @@ class IdentifierCheck(Check):
             _TEXT_DOTTED if s == "dotted" else SNAKE if s == "snake" else SHAPES[s] for s in shapes if s in _TEXT_SHAPES
         ]
         self.pascal_in_text = "pascal" in shapes
+        self.build_files = "path" in shapes  # a build file's fixed name is a path's
         self.scoped_in_text = "dotted" in shapes
         self.where = detect.get("where", "both")
         if self.where not in ("code", "text", "both"):
@@ -186,9 +214,6 @@ class IdentifierCheck(Check):
         # "OrderController", not a bare "ViewModel": the suffix must follow a name
         return has_noun or (word.endswith(self.code_suffixes) and word not in self.code_suffixes)
 
-    def scanned(self) -> list[tuple[str, bool]]:
-        return [*super().scanned(), MAYBE_CODE_KEY]
-
     def _is_identifier(self, word: str, shapes: list[Any]) -> bool:
         w = word.strip("`'\".,;:")
         if len(w) < 3 or len(w) > MAX_IDENTIFIER or w.lower() in self.not_identifiers or w.lower() in {"e.g", "i.e", "etc", "vs"}:
@@ -197,29 +222,41 @@ class IdentifierCheck(Check):
             return False
         return any(shape.match(w) for shape in shapes)
 
+    def scanned(self) -> list[tuple[str, bool]]:
+        return [*super().scanned(), MAYBE_CODE_KEY, *([BUILD_FILE_KEY] if self.build_files else [])]
+
     def quiet(self, a: Analysis) -> bool:
-        return not self.worth_running(a) or (
-            not a.parsed.code_spans and not a.shared(id(_MAYBE_CODE), lambda: _maybe_code(a))
-        )
+        if self.worth_running(a) and (a.parsed.code_spans or a.shared(id(_MAYBE_CODE), lambda: _maybe_code(a))):
+            return False
+        # a build file's name is a path no quick literal (an extension) lists: it wakes the rule
+        # by itself (most stories: one look-up of the scan's answer)
+        return not (self.build_files and self._may_name_build_file(a))
+
+    @staticmethod
+    def _may_name_build_file(a: Analysis) -> bool:
+        return a.may_match(BUILD_FILE_KEY) and a.shared(id(_BUILD_FILE_IN), lambda: _names_build_file(a))
 
     def run(self, a: Analysis) -> Iterator[Hit]:
         found = 0
         if self.quiet(a):
             return
+        build_files = self.build_files and self._may_name_build_file(a)
         for s in a.sentences:
-            if not s.code_like and not a.spans_in(s):
+            if not s.code_like and not a.spans_in(s) and not (build_files and _BUILD_FILE_IN.search(s.text)):
                 continue  # nothing that could be a name from code
             if not self.sentence_applies(s) and not (s.field == "body" and not s.asks and a.title_changes_code):
                 continue
             if (self.requires and not self.requires.occurs(s)) or (self.unless and self.unless.occurs(s)):
                 continue
             hits = self._in_code(a, s) if self.where in ("code", "both") else []
-            if self.where in ("text", "both") and s.code_like:
+            if self.where in ("text", "both") and build_files and not s.code_like:
+                hits += self._build_files_in(s)
+            elif self.where in ("text", "both") and s.code_like:
                 if not hits:
-                    hits = self._in_text(a, s)
+                    hits = self._in_text(a, s, build_files)
                 elif _MAYBE_CODE.search(_outside(a, s)):  # names outside the code spans too
                     spans = [(h[0], h[1]) for h in hits]  # a name in backticks is found once
-                    hits += [h for h in self._in_text(a, s) if not any(lo <= h[0] < hi for lo, hi in spans)]
+                    hits += [h for h in self._in_text(a, s, build_files) if not any(lo <= h[0] < hi for lo, hi in spans)]
             hits = [h for h in hits if h[2].lower() not in a.accepted and not self._names_setting(a, s, h)]
             if not hits:
                 continue
@@ -258,7 +295,17 @@ class IdentifierCheck(Check):
                 out.append((span.start, span.end, content, self.confidence + 0.05))
         return out
 
-    def _in_text(self, a: Analysis, s: SentenceInfo) -> list[tuple[int, int, str, float]]:
+    def _build_files_in(self, s: SentenceInfo) -> list[tuple[int, int, str, float]]:
+        """The build files a sentence with no other code-shaped word names ("Upgrade Salt in
+        the Vagrantfile")."""
+        out: list[tuple[int, int, str, float]] = []
+        for m in _TEXT_WORD.finditer(s.text):
+            word = m.group(0).rstrip(".,;:")
+            if BUILD_FILE.match(word) and word.lower() not in self.not_identifiers:
+                out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence))
+        return out
+
+    def _in_text(self, a: Analysis, s: SentenceInfo, build_files: bool = False) -> list[tuple[int, int, str, float]]:
         out: list[tuple[int, int, str, float]] = []
         if not s.code_like:
             return out
@@ -270,6 +317,9 @@ class IdentifierCheck(Check):
         text = s.text
         for m in _TEXT_WORD.finditer(text):
             word = m.group(0).rstrip(".,;:")
+            if build_files and BUILD_FILE.match(word):
+                out.append((s.start + m.start(), s.start + m.start() + len(word), word, self.confidence))
+                continue
             if _plain_word(word) or len(word) > MAX_IDENTIFIER or not _MAYBE_CODE.search(word):
                 continue  # cheap tests rule out ordinary words
             if m.start() and text[m.start() - 1] in "?&" and text[m.start() + len(word) : m.start() + len(word) + 1] == "=":

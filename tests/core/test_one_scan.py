@@ -356,3 +356,20 @@ def test_building_the_scan_parses_each_pattern_once(monkeypatch: pytest.MonkeyPa
     possible = prefilter.scan("Cache it in Redis.")
     assert possible is not None and redis in possible and kafka not in possible
     assert compiled == []
+
+
+def test_a_build_file_name_wakes_the_path_rule_through_the_scan() -> None:
+    """A build file has no extension for CS04's quick literals: the one scan is asked for the
+    names themselves (case-sensitive), and a story that names one finds it with the scan in use
+    as without; a story that only spells "makefile" in prose (no such name) is ruled out by it."""
+    from storylint.checks.identifiers import BUILD_FILE_KEY
+
+    with_scan, without = _linters({})
+    assert BUILD_FILE_KEY in with_scan.prefilter.known
+    story = Story(id="1", title="Faster image builds", body="Pin the base image in docker/ingest/Dockerfile and cache the wheels.")
+    for linter in (with_scan, without):
+        found = [f for f in linter.lint(story).findings if f.rule == "CS04"]
+        assert [story.body[f.offset : f.offset + f.length] for f in found] == ["docker/ingest/Dockerfile"]
+    assert BUILD_FILE_KEY in (with_scan.prefilter.scan(story.title + "\n" + story.body) or ())
+    prose = Story(id="2", title="Guide for new makefile users", body="Explain the dockerfile basics in the wiki.")
+    assert BUILD_FILE_KEY not in (with_scan.prefilter.scan(prose.title + "\n" + prose.body) or {BUILD_FILE_KEY})
