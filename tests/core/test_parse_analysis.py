@@ -81,6 +81,23 @@ def test_an_order_after_a_leading_clause_is_an_order() -> None:
     assert not sentences(f"When {words} word, save the acceptance to Redis.")[-1].imperative
 
 
+def test_an_adverb_of_frequency_or_manner_before_the_verb_keeps_the_order() -> None:
+    """"Always return X", "Lazily load X", "Initially, add X" order as "Return X" does (the
+    filler list); a time word that reports a state ("Still build fails") or an adverb that makes
+    the system the doer ("Automatically create the database") is no order."""
+    for body, verb in (("Always return the abandoned field in the wallet RPC.", "return"),
+                       ("Lazily load the thumbnails of the gallery.", "load"),
+                       ("Temporarily add a log line to the mailer.", "add"),
+                       ("Initially, add this to the mount table.", "add")):
+        s = sentences(body)[-1]
+        assert s.imperative and s.verb == verb, body
+    for title in ("Always return the abandoned field", "Properly deprecate unzip_file"):
+        assert sentences("", title=title)[0].imperative, title
+    for body in ("Still build fails on Windows.", "Now build fails on Windows.", "Currently return codes are lost.",
+                 "Automatically create the database from the installer."):
+        assert not sentences(body)[-1].imperative, body
+
+
 def test_a_part_of_the_system_that_will_build_is_a_plan() -> None:
     """"The backend will add X": the team's plan, as "we will add X" is; what the product will
     show, or a symptom told of "it", is no plan."""
