@@ -27,6 +27,8 @@ The set only ever says "cannot match" when that is sure:
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -231,20 +233,24 @@ def _options() -> Any:
 
 @cache
 def widened(source: str) -> str | None:
-    """`relax(source)` where RE2 compiles it alone too (None otherwise): what a set that RE2
-    could not compile as a whole is built again from (`Prefilter`)."""
+    """`relax(source)` where RE2 compiles it alone too (None otherwise)."""
     relaxed = relax(source)
-    if relaxed is None:
-        return None
+    return relaxed if relaxed is not None and _compiles(relaxed) else None
+
+
+@cache
+def _compiles(relaxed: str) -> bool:
+    """RE2 compiles this widened pattern (or part of one) alone: what a set that RE2 could not
+    compile as a whole is built again from (`Prefilter`)."""
     try:
         import re2
     except ImportError:  # pragma: no cover - a dependency
-        return None
+        return False
     try:
         re2.compile(relaxed, _options())  # a set does not say which of its patterns failed
     except re2.error:
-        return None
-    return relaxed
+        return False
+    return True
 
 
 @cache
@@ -263,6 +269,49 @@ def answerable(source: str) -> bool:
 
 #: pattern text (relaxed) past which a group of patterns is split over several sets
 SPLIT_AFTER = 12000
+#: pattern text (relaxed) past which one pattern is asked of the scan as parts of its top-level
+#: alternation (`_parts`)
+PART_AFTER = 9000
+# an inline flag that holds for the rest of a pattern ("(?i)", not "(?i:...)"): parts would lose it
+_GLOBAL_FLAG = lazy(r"\(\?[a-zA-Z]+\)")
+# what tells a pattern's top-level alternatives apart: "(", ")" and "|", not where escaped or in a
+# set (read whole, "]" first in it a member)
+_STRUCTURE = lazy(r"\\.|\[\^?\]?(?:\\.|[^\\\]])*+\]|[()|]", re.DOTALL)
+
+
+def _parts(relaxed: str) -> list[str]:
+    """`relaxed`, or where it is longer than PART_AFTER, its top-level alternatives joined into
+    as many parts of about equal text as PART_AFTER takes: the pattern matches where one of
+    its parts matches, so the scan may ask RE2 for each part in a set of its own. MO01's
+    outcome phrases (16,000 characters widened) filled a set alone, whose DFA states RE2 built
+    for the first stories of a run at about half the cost of the whole scan."""
+    if len(relaxed) <= PART_AFTER or _GLOBAL_FLAG.search(relaxed):
+        return [relaxed]
+    alternatives: list[str] = []
+    depth = start = 0
+    for token in _STRUCTURE.finditer(relaxed):  # (a loop over each character cost 11 M instructions)
+        c = token.group()
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alternatives.append(relaxed[start : token.start()])
+            start = token.end()
+    alternatives.append(relaxed[start:])
+    count = min(len(alternatives), -(-len(relaxed) // PART_AFTER))  # ceil
+    if count < 2:
+        return [relaxed]
+    size = -(-len(relaxed) // count)
+    parts: list[list[str]] = [[]]
+    filled = 0
+    for alternative in alternatives:
+        if parts[-1] and filled + len(alternative) > size and len(parts) < count:
+            parts.append([])
+            filled = 0
+        parts[-1].append(alternative)
+        filled += len(alternative) + 1
+    return ["|".join(part) for part in parts]
 
 
 def _split(usable: list[tuple[Key, str]]) -> list[list[tuple[Key, str]]]:
@@ -310,23 +359,32 @@ class Prefilter:
         # quarter of what building the scan cost). Only a set that then fails to compile is built
         # again from the patterns that compile alone, as it always was.
         usable: dict[bool, list[tuple[Key, str]]] = {True: [], False: []}
+        parts: dict[Key, int] = {}  # how many parts each pattern is asked as (`_parts`)
+        groups: list[tuple[bool, list[tuple[Key, str]]]] = []
         for key in wanted:
             relaxed = _relaxed(key[0])
             if relaxed is not None:
-                usable[key[1]].append((key, relaxed))
-        groups = [(ignore_case, part) for ignore_case in (True, False) for part in _split(usable[ignore_case])]
+                split = _parts(relaxed)
+                parts[key] = len(split)
+                if len(split) == 1:
+                    usable[key[1]].append((key, relaxed))
+                else:  # each part a set of its own: beside other patterns, their states multiply
+                    groups += [(key[1], [(key, part)]) for part in split]
+        groups += [(ignore_case, part) for ignore_case in (True, False) for part in _split(usable[ignore_case])]
         for ignore_case, part in groups:
             built = self._set(re2, options, ignore_case, part)
             if built is not None:
                 try:
                     built[0].Compile()
                 except re2.error:  # (RE2 out of memory): as before, of the patterns that compile alone
-                    built = self._set(re2, options, ignore_case, [(k, r) for k, r in part if widened(k[0]) is not None])
+                    built = self._set(re2, options, ignore_case, [(k, r) for k, r in part if _compiles(r)])
                     if built is not None:
                         built[0].Compile()
             if built is not None:
                 self._sets.append(built)
-        self.known = frozenset(key for _, keys_in in self._sets for key in keys_in[1:])
+        taken = Counter(key for _, keys_in in self._sets for key in keys_in[1:])
+        # a pattern one of whose parts RE2 refused cannot be answered for: its rule scans alone
+        self.known = frozenset(key for key, n in taken.items() if n == parts[key])
 
     @staticmethod
     def _set(re2: Any, options: Any, ignore_case: bool, part: list[tuple[Key, str]]) -> tuple[Any, list[Key]] | None:

@@ -164,6 +164,40 @@ def test_much_pattern_text_is_split_over_sets_of_about_split_after() -> None:
     assert len(bundled._sets) >= 3  # the bundled case-insensitive patterns are past the limit
 
 
+def test_a_long_pattern_is_asked_of_the_scan_as_parts_of_its_alternation() -> None:
+    """A pattern of more widened text than PART_AFTER (MO01's outcome phrases) is asked as
+    parts of its top-level alternation, each in a set of its own: the scan says it may match
+    where one part matches, never where none does, and not at all when RE2 refuses a part."""
+    pytest.importorskip("re2")
+    from storylint.checks._prefilter import PART_AFTER, _parts
+
+    words = [f"(?:outcome{i}|goal{i}) [a-z|(]+ here" for i in range(PART_AFTER // 20)]
+    source = "|".join(words)  # alternations inside groups and sets are no top-level ones
+    assert len(source) > PART_AFTER and relax(source) == source
+    parts = _parts(source)
+    assert len(parts) >= 2 and "|".join(parts) == source
+    assert all(len(part) <= PART_AFTER for part in parts)
+    assert re.search(parts[0], "outcome0 x|( here") and re.search(parts[-1], f"goal{len(words) - 1} x here")
+    assert _parts("x|y") == ["x|y"]
+    assert _parts("(?i)" + source) == ["(?i)" + source]  # a flag for the rest would be lost
+    key = (source, True)
+    prefilter = Prefilter([key, ("needle", True)])
+    assert key in prefilter.known
+    assert sum(keys.count(key) for _, keys in prefilter._sets) == len(parts)
+    assert all(keys.count(key) <= 1 for _, keys in prefilter._sets)  # each part a set of its own
+    first, last = "outcome0 x here", f"Goal{len(words) - 1} abc here"
+    for text in (first, last):
+        possible = prefilter.scan(text)
+        assert possible is not None and key in possible and re.search(source, text, re.IGNORECASE)
+    possible = prefilter.scan("a needle, no outcome here")
+    assert possible is not None and key not in possible and ("needle", True) in possible
+    # a part RE2 refuses (a flag it lacks): the pattern is not answered for, its rule scans alone
+    refused = (source + "|(?x:a b)", True)
+    assert relax(refused[0]) is not None  # (RE2 refuses it in the set, not the widening)
+    partial = Prefilter([refused, ("needle", True)])
+    assert refused not in partial.known and ("needle", True) in partial.known
+
+
 def test_a_match_only_in_a_code_block_is_found_with_the_scan_in_use() -> None:
     """The one scan reads code blocks too, so its answer for a rule with `in-code-blocks`
     holds there: a match only inside a block is still found with the scan in use."""
