@@ -974,6 +974,71 @@ _FINITE = frozenset({"is", "are", "was", "were", "isn", "aren", "wasn", "weren",
                      "slows", "blocks", "leaks", "times", "overwrites", "deletes", "ignores", "skips", "triggers"})  # fmt: skip
 
 
+#: Finite verbs that, right after a word that can be an imperative or a noun, make that word
+#: the subject of a report ("Build fails on Windows", "Export is slow", "Update doesn't
+#: apply", "Cache should expire"): an order is never followed by one. Not the participles,
+#: as often adjectives ("Skip failed jobs", "Remove broken links"), nor the -s forms as often
+#: a plural object ("Cache results", "Add triggers", "Remove uses of X").
+_REPORTED_BY = frozenset({"is", "are", "was", "were", "isn", "aren", "wasn", "weren", "has", "hasn", "had", "hadn",
+                          "does", "doesn", "did", "didn", "can", "cannot", "could", "couldn", "should", "shouldn",
+                          "will", "won", "would", "wouldn", "must", "might", "fails", "takes", "loses", "seems",
+                          "works", "happens", "occurs", "appears", "gets", "goes", "keeps", "produces", "creates",
+                          "deletes", "overwrites", "requires", "needs", "generates", "leaves", "misses", "says",
+                          "sends", "crashes", "hangs", "freezes", "breaks", "stops", "throws", "returns", "shows",
+                          "causes"})  # fmt: skip
+#: ... of which these are as often nouns, the object of a verb that acts on failures or
+#: events ("Investigate crashes on startup", "Log hangs", "Handle returns"): only a word
+#: that is not such a verb makes them its report ("Install crashes on macOS")
+_REPORT_NOUNS = frozenset({"crashes", "hangs", "freezes", "breaks", "stops", "throws", "returns", "shows", "causes"})
+_ACTS_ON_EVENTS = frozenset({"fix", "investigate", "handle", "avoid", "catch", "track", "log", "record", "debug"})
+#: ... and the adverbs a report puts between the two ("Build still fails", "Sync sometimes hangs")
+_REPORT_ADVERBS = frozenset({"still", "always", "never", "sometimes", "randomly", "often", "occasionally", "also",
+                             "now", "intermittently", "suddenly", "just"})  # fmt: skip
+#: ... and, after a short noun phrase ("Build output is wrong", "Run Configurations are greyed
+#: out"), the finite verbs that no object could be (not a modal: "Use Redis would be faster"
+#: still proposes Redis), past words that a noun phrase does not hold
+_AFTER_NOUN = _REPORTED_BY - _REPORT_NOUNS - {"can", "cannot", "could", "couldn", "should", "shouldn", "will", "won",
+                                              "would", "wouldn", "must", "might"}  # fmt: skip
+_NOT_IN_NOUN = frozenset({"the", "a", "an", "that", "which", "who", "if", "when", "so", "because", "as", "since", "and",
+                          "or", "but", "to", "it", "this", "these", "those", "they", "we", "you", "i", "he", "she",
+                          "there", "where", "what", "how", "why", "whether", "until", "unless", "once", "in", "on",
+                          "for", "with", "from", "by", "at", "into", "my", "our", "your", "its", "their", "all", "each",
+                          "every", "any", "some", "no", "not", "then", "only", "sure", "out", "up", "down", "off",
+                          "of"})  # fmt: skip
+#: words a noun phrase may hold between the two ("Build output is wrong")
+_NOUN_WORDS = 2
+
+
+def _subject_of_report(info: SentenceInfo, i: int, n: int, full: str, at: int, g: Grammar) -> bool:
+    """Whether the imperative at word `i` (at `at` in `full`) is the subject of a report: a
+    finite verb follows it ("Build fails on Windows", "Sync still hangs") or follows the short
+    noun phrase it opens ("Build output is wrong"). An order is never followed by one: read as
+    an order, a bug report's title dictated how to build its feature."""
+    lowered = info.lowered
+    word, j = lowered[i], i + 1
+    if j < n - 1 and lowered[j] in _REPORT_ADVERBS:
+        j += 1
+    if j >= n:
+        return False
+    if lowered[j] not in _REPORTED_BY and word not in g.behaviour_verbs and word not in ("set", "make"):
+        # (not "Ensure the flag is set", "Verify X is shown", "Set X is Y", "Make X is Y":
+        # what those verbs take is a clause with its own verb)
+        for k in range(j, min(j + _NOUN_WORDS, n - 1)):
+            if lowered[k] in _NOT_IN_NOUN or lowered[k] in _REPORTED_BY:
+                break
+            if lowered[k + 1] in _REPORTED_BY:
+                j = k + 1 if lowered[k + 1] in _AFTER_NOUN else j
+                break
+    if lowered[j] not in _REPORTED_BY or (lowered[j] in _REPORT_NOUNS and word in _ACTS_ON_EVENTS):
+        return False
+    # only words and single spaces between: not "Update: is the flag set?", "Add tests, docs are
+    # missing", "enable - causes X to ..."
+    between = full[at + len(word) : info.word_start(j)]
+    return between[:1] == " " and (
+        between == " " or all(w[:1].isalpha() and w.replace("-", "").isalpha() for w in between[1:-1].split(" "))
+    )
+
+
 def _base_verb(gerund: str, g: Grammar) -> str:
     """The imperative an -ing form comes from ("upgrading" -> "upgrade"), or ""."""
     if not gerund.endswith("ing"):
@@ -1130,7 +1195,9 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
             and _NAME_COMPOUND.match(full, at + len(lower)) is None  # "Parse-tika uses ...": a name
         ):
             # "make sure X" ("Stelle sicher, dass X") states an outcome; "Drop down menu ..." names a widget
-            if (lower, lowered[i + 1] if i + 1 < n else "") not in g.not_orders:
+            if (lower, lowered[i + 1] if i + 1 < n else "") not in g.not_orders and (
+                _REPORTED_BY.isdisjoint(vocab) or not _subject_of_report(info, i, n, full, at, g)
+            ):
                 f.verb, f.verb_at = lower, at
                 if lower in g.behaviour_verbs or _GIVES_CAPABILITY.match(text, at - info.start + len(lower)):
                     f.behaviour = True

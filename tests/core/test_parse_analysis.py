@@ -181,6 +181,25 @@ def test_work_named_in_its_ing_form_orders_it() -> None:
         assert not sentences(body)[-1].imperative, body
 
 
+def test_a_noun_before_a_finite_verb_is_a_reports_subject_not_an_order() -> None:
+    """"Build fails on Windows": a word that is a verb and a noun, followed by a finite verb
+    (or by a short noun phrase and one), is the subject of a report; no order is followed so."""
+    for text in ("Build fails on Windows", "Install crashes on macOS", "Export is slow", "Update doesn't apply",
+                 "Cache should expire after an hour", "Sync still hangs", "Build output is wrong",
+                 "Run configurations are greyed out", "Fix is to check the flag first"):  # fmt: skip
+        title, body = sentences("", title=text)[0], sentences(text + ".")[-1]
+        assert not title.imperative and not body.imperative and not title.verb, text
+    # an order stays one: an object, a plural object, an adjective, punctuation, a clause
+    for text, verb in (("Build the app on Windows", "build"), ("Cache results in Redis", "cache"),
+                       ("Add triggers to the orders table", "add"), ("Investigate crashes on startup", "investigate"),
+                       ("Log hangs of the worker to Sentry", "log"), ("Use Redis would be faster", "use"),
+                       ("Upload the files, it fails", "upload"), ("Add tests; coverage is low", "add"),
+                       ("Set studio language is French", "set")):  # fmt: skip
+        s = sentences("", title=text)[0]
+        assert s.imperative and s.verb == verb, text
+    assert sentences("Ensure the flag is set.")[-1].behaviour  # a clause is what "ensure" takes
+
+
 def test_user_want_is_not_a_plan() -> None:
     s = sentences("", title="As a shopper I want to export orders so that I can open them in Excel")[0]
     assert s.user_clause and not s.plan and not s.directive
