@@ -581,6 +581,8 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     folds = "<summary" in lowered
     # HTML code (`_PRE_OPEN_RE`, `_HTML_CODE_RE`): read as a fence and a backtick span are
     pres, codes = "<pre" in lowered, "<code" in lowered
+    # (a tag in a comment is blanked by the mask as one outside is, but is not shown: no code)
+    comments = _comment_bounds(p.body) if (pres or codes) and "<!--" in p.body else []
     fold_end, outer = -1, (SEC_NONE, "")
     inline_label = _labels()[1]  # "Acceptance criteria: ..." with its first item on the line
     n = len(text)
@@ -692,7 +694,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
                 break
             prev_kind = CODE
             continue
-        if pres and (pre := _pre_block(p.body, text, pos, line_end)) is not None:
+        if pres and (pre := _pre_block(p.body, text, pos, line_end, comments)) is not None:
             # (before the blank line: its start tag alone on its line is blanked by the mask)
             close_paragraph()
             start, end, close_end, lang = pre
@@ -809,15 +811,27 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     close_paragraph()
     if _has_verdict(text):
         _mark_repro_steps(p)
-    _body_spans(p, codes)
+    _body_spans(p, codes, comments)
 
 
-def _pre_block(body: str, text: str, start: int, end: int) -> tuple[int, int, int, str] | None:
+def _comment_bounds(body: str) -> list[int]:
+    """Where the body's HTML comments start and end, in order (start, end, start, end ...), as
+    the mask finds them (`_COMMENT_RE`)."""
+    return [i for m in _COMMENT_RE.finditer(body) for i in m.span()]
+
+
+def _commented(bounds: list[int], at: int) -> bool:
+    """`at` lies in one of the comments `bounds` holds (`_comment_bounds`)."""
+    return bisect_right(bounds, at) % 2 == 1
+
+
+def _pre_block(body: str, text: str, start: int, end: int, comments: list[int]) -> tuple[int, int, int, str] | None:
     """A `<pre>` block opening the line `body[start:end]` (a tag the mask blanked in `text`: not
-    one a code span quotes): (its content's start and end, where its end tag ends, the language
-    its tags name). A block never closed runs to the body's end, as a fence does."""
+    one a code span quotes, nor one in a comment, which is not shown): (its content's start and
+    end, where its end tag ends, the language its tags name). A block never closed runs to the
+    body's end, as a fence does."""
     m = _PRE_OPEN_RE.match(body, start, end)
-    if m is None or text[m.end() - 1] != " ":
+    if m is None or text[m.end() - 1] != " " or (comments and _commented(comments, m.start())):
         return None
     content = m.end() + (1 if body.startswith("\n", m.end()) else 0)
     close = _PRE_CLOSE_RE.search(body, m.end())
@@ -1071,11 +1085,12 @@ def _add_quoted_prose(p: ParsedStory, start: int, end: int, section: str, headin
         pos = stop + 2
 
 
-def _body_spans(p: ParsedStory, html_code: bool = False) -> None:
+def _body_spans(p: ParsedStory, html_code: bool = False, comments: list[int] | None = None) -> None:
     """The body's sentences and code spans, from its final blocks (a list item a lazy line
     continued has grown since it was added), in one pass. A body with no backtick and no
     "{{" (most) has no inline code: its blocks are not searched for any; `html_code`: a
-    Markdown body with a `<code>` element, whose content is a span as a backtick's is."""
+    Markdown body with a `<code>` element, whose content is a span as a backtick's is (not in
+    one of the HTML `comments`: `_comment_bounds`)."""
     text = p.masked_body
     code = "`" in text or "{{" in text
     for block in p.blocks:
@@ -1084,11 +1099,11 @@ def _body_spans(p: ParsedStory, html_code: bool = False) -> None:
         if code:
             _inline_code(p, "body", block.start, block.end)
         if html_code:
-            # (a tag the mask blanked: not one a backtick span quotes, "`<code>`")
+            # (a tag the mask blanked: not one a backtick span quotes, "`<code>`", nor a comment's)
             p.code_spans.extend(
                 Span("body", m.start(1), m.end(1))
                 for m in _HTML_CODE_RE.finditer(p.body, block.start, block.end)
-                if text[m.start()] == " " and m.end(1) > m.start(1)
+                if text[m.start()] == " " and m.end(1) > m.start(1) and not (comments and _commented(comments, m.start()))
             )
         if block.kind != HEADING:
             _split_sentences(p, block)

@@ -611,6 +611,26 @@ def test_html_pre_and_code_elements_in_markdown_are_code() -> None:
     assert not any(b.kind == CODE for b in wiki.blocks)
 
 
+def test_html_code_inside_an_html_comment_is_no_code() -> None:
+    """An issue template's instructions in a comment ("<!-- paste it like this: <pre lang="sql">
+    ... -->") are not shown: a `<pre>` or `<code>` there is no block and no span, as a fence in a
+    comment is none (the mask blanks comments as it blanks tags; its blank told them apart from
+    a tag a backtick span quotes only)."""
+    sql = "SELECT * FROM orders WHERE total > 100"
+    for example in (f'<pre lang="sql">\n{sql}\n</pre>', f"```sql\n{sql}\n```"):
+        body = f"Reports load slowly.\n\n<!-- Paste your query like this:\n{example}\n-->\n\nThe page shows the report."
+        story = Story(id="1", title="Faster reports", body=body)
+        assert not any(b.kind == CODE for b in parse(story).blocks), example
+        assert "DM02" not in [f.rule for f in Linter(Config(min_confidence=0)).lint(story).findings], example
+    p = parse(Story(id="1", title="t", body="The page calls <!-- not <code>ReportExporter.run()</code> --> the exporter."))
+    assert p.code_spans == []
+    # a block or an element after the comment is code
+    body = f"<!-- a note -->\n<pre lang=\"sql\">\n{sql}\n</pre>\n\nIt calls <!-- x --> <code>run()</code> today."
+    p = parse(Story(id="1", title="t", body=body))
+    assert [(b.kind, b.lang) for b in p.blocks if b.kind == CODE] == [(CODE, "sql")]
+    assert [p.body[c.start : c.end] for c in p.code_spans] == ["run()"]
+
+
 def test_a_checklist_quoted_in_a_fenced_code_block_is_left_as_it_is() -> None:
     """A form quoted as code (the template a story asks for) is neither masked nor a gate for
     the story's own boxes after it."""
