@@ -116,6 +116,8 @@ _PRE_OPEN_RE = lazy(
 )
 _PRE_CLOSE_RE = lazy(r"(?:</code\s*>[ \t]*+)?</pre\s*>", re.IGNORECASE)
 _PRE_LANG_RE = lazy(r"""\b(?:lang|class)\s*=\s*["']?(?:language-|lang-|highlight-source-)?([\w+#-]{1,20})""", re.IGNORECASE)
+#: the first character that is not white space (searched, not sliced: a line may be long)
+_SHOWN_RE = lazy(r"\S")
 _HTML_CODE_RE = lazy(r"<code\b[^<>\n]{0,300}>([^\n]{0,1000}?)</code\s*>", re.IGNORECASE)
 _URL_TAIL = r"[^\s<>()\[\]\"'`|]{0,4000}[^\s<>()\[\]\"'`|.,;:!?]"
 # \b, then "http://", "https://", "ftp://" or "www." (each branch opens with its letter and looks
@@ -704,6 +706,13 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
                 _add(p, CODE, start, end, section, heading, lang=lang)
             prev_kind = CODE
             nl = text.find("\n", max(close_end, line_end))
+            seen = _SHOWN_RE.search(text, close_end, n if nl == -1 else nl)
+            if seen is not None:
+                # words after the end tag on its line ("</pre> We should ..."): read on from
+                # them, or from a tag the mask blanked before them (a next "<pre>")
+                tag = _SHOWN_RE.search(p.body, close_end, seen.start())
+                pos = seen.start() if tag is None else tag.start()
+                continue
             pos = n + 1 if nl == -1 else nl + 1
             if nl == -1:
                 break

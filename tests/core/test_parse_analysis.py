@@ -611,6 +611,26 @@ def test_html_pre_and_code_elements_in_markdown_are_code() -> None:
     assert not any(b.kind == CODE for b in wiki.blocks)
 
 
+def test_words_after_a_pre_blocks_end_tag_on_its_line_are_read() -> None:
+    """"<pre>...</pre> We should add a cache": the words after the end tag on its line are
+    shown after the block and are the story's (a plan there was dropped with the line)."""
+    sql = "SELECT * FROM orders WHERE total > 100"
+    for body in (f"Reports load slowly.\n\n<pre>{sql}</pre> We should cache the totals in Redis.\n\nThe end.",
+                 f"Reports load slowly.\n\n<pre>\n{sql}\n</pre>  We should cache the totals in Redis.\nThe end."):  # fmt: skip
+        p = parse(Story(id="1", title="Faster reports", body=body))
+        assert [p.body[b.start : b.end].strip() for b in p.blocks if b.kind == CODE] == [sql], body
+        shown = [p.body[s.start : s.end] for s in p.sentences]
+        assert "We should cache the totals in Redis." in shown, body
+        assert any(s.plan for s in analyse(p).sentences if "Redis" in s.text), body
+    # two blocks on one line are two blocks
+    p = parse(Story(id="1", title="t", body=f"Slow.\n\n<pre>{sql}</pre> <pre>SELECT 1</pre> Then cache it.\n"))
+    assert [p.body[b.start : b.end] for b in p.blocks if b.kind == CODE] == [sql, "SELECT 1"]
+    assert [p.body[s.start : s.end] for s in p.sentences][-1] == "Then cache it."
+    # an end tag alone on its line, or with white space after it, leaves the next line as it was
+    p = parse(Story(id="1", title="t", body=f"<pre>\n{sql}\n</pre>   \nThe end."))
+    assert [b.kind for b in p.blocks[1:]] == [CODE, PARAGRAPH]
+
+
 def test_html_code_inside_an_html_comment_is_no_code() -> None:
     """An issue template's instructions in a comment ("<!-- paste it like this: <pre lang="sql">
     ... -->") are not shown: a `<pre>` or `<code>` there is no block and no span, as a fence in a
