@@ -697,12 +697,15 @@ _USERS_SIDE_RE = lazy(
     r"convenient))\s++(?:\w+\s++)?if\s++(?:we|i)\s++(?:could|can|were able to)\b",
     re.IGNORECASE,
 )
-# The writer's own need: "I have to iterate over the whole dataset", "I must use 2 columns";
-# and what follows from it in a "so" clause, the same burden ("I have to pass a pointer, so many
-# headers need to include it"), not a plan put there ("..., so we should ...", "so let's ...")
-_OWN_NEED_RE = lazy(
-    r"\bi\s++(?:(?:still|always|often|usually|then|first|just|really|also|now|currently)\s++)?(?:have\s++to|need\s++to|must)\b"
-    r"(?:[^.;!?\n]{0,200}?\bso\s++(?:(?!\b(?:we|us|let'?s|should|shall|must|will|ought|propose|suggest|recommend)\b|'ll\b)[^.;!?\n]){1,200}+)?",
+# The writer's own need: "I have to iterate over the whole dataset", "I must use 2 columns"
+_OWN_NEED = r"\bi\s++(?:(?:still|always|often|usually|then|first|just|really|also|now|currently)\s++)?(?:have\s++to|need\s++to|must)\b"
+_OWN_NEED_RE = lazy(_OWN_NEED, re.IGNORECASE)
+# ... and, for its modals, what follows from it in a "so" clause, the same burden ("I have to pass
+# a pointer, so many headers need to include it"), not a strong order put there ("so X must be
+# rewritten", "so we should ..."). A plan put there is one whatever its words ("so I'll add a
+# task", "so it would be better to ..."): plans are exempted within `_OWN_NEED_RE` only
+_OWN_BURDEN_RE = lazy(
+    _OWN_NEED + r"(?:[^.;!?\n]{0,200}?\bso\s++(?:(?!\b(?:we|us|let'?s|should|shall|must|will|ought|propose|suggest|recommend)\b|'ll\b)[^.;!?\n]){1,200}+)?",
     re.IGNORECASE,
 )
 _OWN_NEED_WORDS = frozenset({"have", "need", "must"})
@@ -1285,7 +1288,7 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     if (f.modal or f.plan) and "i" in vocab and not vocab.isdisjoint(_OWN_NEED_WORDS):
         # "since X cannot be copied, I have to pass a pointer around", "I need to run cmake
         # first": what the writer has to do, their burden; the team's plan is "we", or "I will"
-        f.modal = f.modal and not _only_within(_MODAL_RE, _OWN_NEED_RE, text)
+        f.modal = f.modal and not _only_within(_MODAL_RE, _OWN_BURDEN_RE, text)
         f.plan = f.plan and not _only_within(_PLAN_RE, _OWN_NEED_RE, text)
     if (
         (f.modal or f.plan) and not vocab.isdisjoint(_CAPABILITY_WORDS) and not _MEANS_RE.search(text)

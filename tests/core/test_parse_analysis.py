@@ -328,6 +328,18 @@ def test_what_follows_from_the_writers_own_need_is_no_plan() -> None:
         assert sentences(text)[-1].modal, text
 
 
+def test_a_plan_put_in_the_so_clause_after_the_writers_own_need_is_a_plan() -> None:
+    """The "so" clause shares the writer's burden, not the plan put there: "so I'll add a task"
+    was a plan before the clause was exempted and is one still, however its subject or its plan
+    is worded ("I will", "I'd propose", "it would be better to", "the fix is to")."""
+    _plans("I have to run it by hand, so I'll add a `run_all` task.",
+           "I have to run it by hand, so I will add a `run_all` task.",
+           "I have to run it by hand, so I'd propose a `run_all` task.",
+           "I have to run it by hand, so it would be better to add a `run_all` task.",
+           "I have to run it by hand, so the fix is to add a `run_all` task.")  # fmt: skip
+    _no_plan("I have to run it by hand, so every release needs to wait for me.")
+
+
 def test_a_plan_for_a_capability_is_no_plan() -> None:
     """"We should make it simple for X to enable TLS": what someone can then do is wanted, as
     the imperative "Add the ability to ..." reads; a sentence that gives the means too plans."""
