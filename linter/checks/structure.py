@@ -210,9 +210,16 @@ _MEANS = frozenset({
     "demonstrate", "show", "answer", "elaborate", "put",
 })  # fmt: skip
 _OPENERS = frozenset({"to", "in", "so"})
+# ... and where "to" opens no verb at all: "To me, we should ...", "To date, we could not ...",
+# "To my knowledge, ...", "To this end, ..." (no purpose of its own)
+_NO_VERB = frozenset({
+    "me", "us", "you", "him", "her", "them", "my", "our", "your", "his", "their", "its", "date", "the", "a", "an",
+    "this", "that", "these", "those", "some", "all", "each", "every", "what", "which", "whom", "no", "most",
+})  # fmt: skip
+# (the contraction is the modal: "we'll sign" as "we will sign", "we'd like" as "we would like")
 _FRONTED_ACTOR = lazy(
-    r",\s*+(?:we|i)(?:['\u2019](?:ll|d))?\s++(?:[a-z]+ly\s++|now\s++|also\s++|then\s++)?"
-    r"(?:will|would|should|shall|must|need|want|like|plan|propose|intend|can|could|may|might)\b",
+    r",\s*+(?:we|i)(?:['\u2019](?:ll|d)\b|\s++(?:[a-z]+ly\s++|now\s++|also\s++|then\s++)?"
+    r"(?:will|would|should|shall|must|need|want|like|plan|propose|intend|can|could|may|might)\b)",
     re.IGNORECASE,
 )
 
@@ -225,7 +232,7 @@ def _fronted_purpose(a: Analysis) -> bool:
         if not w or w[0] not in _OPENERS:  # nearly every sentence: one look-up
             continue
         at = 1 if w[0] == "to" else 3 if w[1:3] == ["order", "to"] or w[1:3] == ["as", "to"] else 0
-        if at and len(w) > at and w[at] not in _MEANS and _FRONTED_ACTOR.search(s.text):
+        if at and len(w) > at and w[at] not in _MEANS and w[at] not in _NO_VERB and _FRONTED_ACTOR.search(s.text):
             return True
     return False
 
