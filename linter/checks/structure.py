@@ -9,6 +9,7 @@ content, Given/When/Then, or a checklist of observable behaviours.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
@@ -403,18 +404,28 @@ _LEAD_IN_WORDS = ("verif", "make sure", "ensure", "demonstrate", "how to test")
 _LEAD_IN_KEY = ("|".join(_LEAD_IN_WORDS), True)
 
 
-def _announces_checks(body: str) -> bool:
+def _announces_checks(body: str, code: list[tuple[int, int, str]]) -> bool:
     """`_CHECKS_LEAD_IN` tried only around each of `_LEAD_IN_WORDS` (a search over the whole body
-    tried its line starts and word boundaries at every character of the stories that hold one)."""
+    tried its line starts and word boundaries at every character of the stories that hold one);
+    not in one of the `code` blocks (a CI config's "verify:" job is no check)."""
+
+    code = sorted(code)
+    starts = [start for start, _, _ in code]  # (a bisect per lead-in, not a walk of the blocks)
+
+    def shown(m: re.Match[str]) -> bool:
+        at = m.start() + (body[m.start()] == "\n")  # (the lead-in's line, not the break before it)
+        k = bisect_right(starts, at) - 1
+        return k < 0 or at >= code[k][1]
+
     lowered = body.lower()
     if len(lowered) != len(body):  # (a letter whose lower case is longer: offsets would not line up)
-        return _CHECKS_LEAD_IN.search(body) is not None
+        return any(shown(m) for m in _CHECKS_LEAD_IN.finditer(body))
     for w in _LEAD_IN_WORDS:
         i = lowered.find(w)
         while i >= 0:
             # (from the line's start, as far as the first item after the colon; `^`, `\b` still
             # see the whole body)
-            if _CHECKS_LEAD_IN.search(body, max(0, i - 40), i + 120) is not None:
+            if any(shown(m) for m in _CHECKS_LEAD_IN.finditer(body, max(0, i - 40), i + 120)):
                 return True
             i = lowered.find(w, i + 1)
     return False
@@ -456,7 +467,7 @@ class AcceptanceCriteriaCheck(Check):
             return True
         if self.pattern is not None and a.may_match(self.key) and self.pattern.search(body):
             return True
-        if a.may_match(_LEAD_IN_KEY) and _announces_checks(body):
+        if a.may_match(_LEAD_IN_KEY) and _announces_checks(body, a.code_blocks()):
             return True
         # A checklist of observable behaviours (not build steps). The sentence flags cost an
         # analysis each: asked last, no further than the count needs, and not once the items
