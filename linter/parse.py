@@ -115,7 +115,15 @@ _PRE_OPEN_RE = lazy(
     r"[ \t]*+<pre\b([^<>\n]{0,300})>(?:[ \t]*+<code\b([^<>\n]{0,300})>)?", re.IGNORECASE
 )
 _PRE_CLOSE_RE = lazy(r"(?:</code\s*>[ \t]*+)?</pre\s*>", re.IGNORECASE)
-_PRE_LANG_RE = lazy(r"""\b(?:lang|class)\s*=\s*["']?(?:language-|lang-|highlight-source-)?([\w+#-]{1,20})""", re.IGNORECASE)
+# its language: a `lang`, a class a highlighter marks ("hljs language-sql", "highlight
+# highlight-source-sql") wherever it stands, or a class that is one word ("sql"); not a class
+# that names none ("notranslate", "hljs")
+_PRE_MARKED = r"(?:language|lang|highlight-source)-"
+_PRE_LANG_RE = lazy(
+    rf"""\blang\s*=\s*["']?([\w+#-]{{1,20}})|(?<![\w-]){_PRE_MARKED}([\w+#-]{{1,20}})|\bclass\s*=\s*(?!["']?{_PRE_MARKED})"""
+    r"""(?:"([\w+#-]{1,20})"|'([\w+#-]{1,20})'|([\w+#-]{1,20})(?![^\s/>]))""",
+    re.IGNORECASE,
+)
 #: the first character that is not white space (searched, not sliced: a line may be long)
 _SHOWN_RE = lazy(r"\S")
 _HTML_CODE_RE = lazy(r"<code\b[^<>\n]{0,300}>([^\n]{0,1000}?)</code\s*>", re.IGNORECASE)
@@ -847,7 +855,7 @@ def _pre_block(body: str, text: str, start: int, end: int, comments: list[int]) 
     stop, close_end = (close.start(), close.end()) if close else (len(body), len(body))
     attrs = f"{m.group(1)} {m.group(2) or ''}"
     lang = _PRE_LANG_RE.search(attrs) if "=" in attrs else None
-    return content, max(content, stop), close_end, lang.group(1).lower() if lang else ""
+    return content, max(content, stop), close_end, next((g.lower() for g in lang.groups() if g), "") if lang else ""
 
 
 def _summary_heading(body: str, text: str, start: int, end: int) -> tuple[str, int, int, int, int] | None:

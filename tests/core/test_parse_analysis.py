@@ -623,6 +623,21 @@ def test_html_pre_and_code_elements_in_markdown_are_code() -> None:
     assert not any(b.kind == CODE for b in wiki.blocks)
 
 
+@pytest.mark.parametrize(
+    ("tags", "lang"),
+    [('<pre class="hljs language-sql">', "sql"), ('<pre><code class="hljs language-sql">', "sql"),
+     ('<pre class="highlight highlight-source-sql">', "sql"), ('<pre lang="sql" class="notranslate">', "sql"),
+     ('<pre class="sql">', "sql"), ('<pre class="notranslate wrap">', "")],
+)  # fmt: skip
+def test_a_pre_blocks_language_is_the_one_its_class_marks(tags: str, lang: str) -> None:
+    """The language of a `<pre>` is its `lang`, or the class a highlighter marks as one
+    ("language-sql", "highlight-source-sql"), wherever it stands among the classes; a class that
+    names no language ("hljs", "notranslate") is none (a block of prose in it is quoted text)."""
+    sql = "ALTER TABLE reports ADD COLUMN cached_at timestamp;"
+    p = parse(Story(id="1", title="t", body=f"Slow.\n\n{tags}\n{sql}\n</pre>\n\nEnd."))
+    assert [b.lang for b in p.blocks if b.kind == CODE] == [lang]
+
+
 def test_words_after_a_pre_blocks_end_tag_on_its_line_are_read() -> None:
     """"<pre>...</pre> We should add a cache": the words after the end tag on its line are
     shown after the block and are the story's (a plan there was dropped with the line)."""
