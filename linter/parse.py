@@ -105,6 +105,7 @@ _HTML_MARKUP_RE = lazy(
 _SUMMARY_RE = lazy(
     r"<summary\b[^<>]{0,300}>[ \t]*+\n?[ \t]*+([^\n]{0,300}?)[ \t]*+\n?[ \t]*+</summary\s*>", re.IGNORECASE
 )
+_SUMMARY_TAG_RE = lazy(r"<summary\b", re.IGNORECASE)  # where `_SUMMARY_RE` may open
 #: how far past the line that opens it a summary may end (its words on the next line, its end tag on the one after)
 _SUMMARY_REACH = 700
 _DETAILS_END_RE = lazy(r"</details\s*>", re.IGNORECASE)
@@ -865,8 +866,14 @@ def _summary_heading(body: str, text: str, start: int, end: int) -> tuple[str, i
     end tag ends: a line below when the words stand on a line of their own). Its content, a
     table of keys and values, a list of extensions, is what the reporter runs, not what they
     ask for; other summaries ("Click to expand", "Proposal") leave the section as it is."""
-    m = _SUMMARY_RE.search(body, start, min(len(body), end + _SUMMARY_REACH))
-    if m is None or m.start() >= end:
+    # (a match opens at a start tag on this line: tried at each, not searched for through the
+    # reach past the line, which every line of a body with a summary would pay)
+    reach = min(len(body), end + _SUMMARY_REACH)
+    m = None
+    tag = _SUMMARY_TAG_RE.search(body, start, end)
+    while tag is not None and (m := _SUMMARY_RE.match(body, tag.start(), reach)) is None:
+        tag = _SUMMARY_TAG_RE.search(body, tag.end(), end)
+    if m is None:
         return None
     summary = text[m.start(1) : m.end(1)].strip(" #*_:\t")  # (the masked copy: inner tags blanked)
     if not summary or classify_section(summary) != SEC_REPRO:
