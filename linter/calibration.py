@@ -246,6 +246,36 @@ def _describes_object(lowered: str, start: int, m: re.Match[str]) -> bool:
     return lead is not None and lead.end() == m.start() and not _PREDICATE_AFTER_RE.match(lowered, m.end())
 
 
+# The condition an order opening a title sets ("Show a hint when the upload fails", "Warn if the
+# sync failed"): a failure word in it is the case the wanted behaviour is for, not a failure
+# that happened; nor is one the order asks kept in a case ("Ensure Save does nothing when the
+# form is unchanged"). Not after a verb that names the mending ("Fix the dialog when export fails"),
+# nor a negation: that is as often the setup a reported failure shows in ("Import wizard
+# disappears when pom.xml doesn't compile", "... when not using a config file") as a case to handle
+_NEGATION_RE = lazy(r"(?:[a-z]*n'?t|(?:[a-z]+ )?not|cannot|unable|no longer)\b")
+_CONDITION_RE = lazy(r"\b(?:when|whenever|if|once|after)\b")
+_KEEPING_RE = lazy(r"(?:ensure|verify|make sure)\b")
+_CONDITION_AFTER_RE = lazy(r"[ \t]++(?:when|whenever|if|once|after)\b")
+
+
+def _in_condition(lowered: str, start: int, m: re.Match[str]) -> bool:
+    """A failure word in the condition of the order opening the title at `start`, or in the
+    behaviour it asks kept under a condition (`_CONDITION_RE`), within the order's clause and
+    the condition's comma; a failure event ("fails", "does nothing"), not a negation."""
+    if _NEGATION_RE.match(m.group(0)):
+        return False
+    verb = _FIRST_WORD_RE.match(lowered, start)
+    if verb is None or verb.group(1) not in _object_verbs(False):
+        return False
+    if _CLAUSE_END_RE.search(lowered, verb.end(), m.start()) is not None:
+        return False
+    if _KEEPING_RE.match(lowered, verb.start()) and _CONDITION_AFTER_RE.match(lowered, m.end()):
+        return True
+    # the condition runs to its comma: past it stands the clause it opens, where a title written
+    # as steps reports ("Import a file, when deleting its source, get error")
+    return any("," not in lowered[c.end() : m.start()] for c in _CONDITION_RE.finditer(lowered, verb.end(), m.start()))
+
+
 # An exception or error class named in a title ("... may cause java.lang.OutOfMemoryError",
 # "NullPointerException when saving", "KeyError in the loader"): the failure a program reported.
 # The symptom words miss it: its "error" stands inside the name, where their \b does not find it.
@@ -289,7 +319,9 @@ def is_bug_report(title: str, body: str) -> bool:
             end = _CLAUSE_END_RE.search(lowered, purpose.end())
             spans = [(0, purpose.start()), (end.start(), len(lowered))] if end else [(0, purpose.start())]
         return any(
-            m.group(0).strip() not in _DESCRIBING and not _NEGATED_STATE_RE.match(m.group(0))
+            m.group(0).strip() not in _DESCRIBING
+            and not _NEGATED_STATE_RE.match(m.group(0))
+            and not _in_condition(lowered, start, m)
             for lo, hi in spans
             for m in bug_title.finditer(lowered, lo, hi)
         )
@@ -305,6 +337,7 @@ def is_bug_report(title: str, body: str) -> bool:
         if any(
             _reports_state(lowered, n)
             and not _describes_object(lowered, area, n)
+            and not _in_condition(lowered, area, n)
             and not (builds and n.group(0).strip() in _DESCRIBING)
             for n in bug_title.finditer(lowered, m.start())
         ):

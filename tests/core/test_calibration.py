@@ -668,7 +668,7 @@ def test_a_failure_word_that_describes_the_object_of_an_order_reports_no_bug() -
                   # broken or invalid output the product shows or makes, in a title's short style
                   "Display broken images", "Return invalid JSON for empty lists",
                   # a subject, not an order ("Android [is] missing X"); and a failure besides the object's
-                  "Android missing getFile()", "Retry failed jobs when the worker crashes"):  # fmt: skip
+                  "Android missing getFile()", "Retry failed jobs crashes the worker"):  # fmt: skip
         assert is_bug_report(title, ""), title
 
 
@@ -679,6 +679,22 @@ def test_a_title_saying_a_control_does_nothing_reports_a_bug() -> None:
                   "Nothing happens when I press Export"):  # fmt: skip
         assert is_bug_report(title, ""), title
     assert not is_bug_report("Do nothing when the queue is empty", "")
+
+
+def test_a_failure_in_the_condition_of_an_order_reports_no_bug() -> None:
+    """"Show a message when the button does nothing" asks for the behaviour in that case; a
+    failure before the condition, after its comma or past the order's clause, a negation there,
+    or an order to mend, still reports one."""
+    for title in ("Show a message when the button does nothing", "Add a hint when the upload fails",
+                  "Ensure Save does nothing when the form is unchanged", "Warn the user if the sync failed",
+                  "Display a banner once the import has failed", "Retry when the server crashes",
+                  "UI - Notify the owner whenever a build fails", "Restart the worker after a crash",
+                  "Retry failed jobs when the worker crashes"):  # fmt: skip
+        assert not is_bug_report(title, ""), title
+    for title in ("Add to cart fails when the item is on sale", "Fix the dialog when export fails",
+                  "Show a hint when upload fails; now the app crashes", "Import a file, when its source is deleted, get error",
+                  "Import wizard disappears when pom.xml doesn't compile", "Retry button does nothing"):  # fmt: skip
+        assert is_bug_report(title, ""), title
 
 
 def test_an_order_past_the_area_a_title_is_filed_under_reports_no_bug() -> None:
