@@ -246,6 +246,32 @@ def _describes_object(lowered: str, start: int, m: re.Match[str]) -> bool:
     return lead is not None and lead.end() == m.start() and not _PREDICATE_AFTER_RE.match(lowered, m.end())
 
 
+#: verbs of an order that makes the product give a message: "Show an error when ...", "Log an
+#: error for ...", "Throw an exception if ..."; not those that act on one that happens ("Hide the error")
+_GIVES = frozenset({"show", "display", "log", "throw", "raise", "return", "emit", "print", "add", "surface", "give", "send",
+                    "provide", "write", "render", "flag", "present", "output"})  # fmt: skip
+# ... whose object is an error or exception: after a determiner or a word of its kind ("Show an
+# error", "Display a clear error"), or named as a message ("Show error message ..."); not a bare
+# noun after a word that may be one ("Display error on the chart", "Log error in the export")
+_GIVEN_MESSAGE_RE = lazy(
+    r"[ \t]++(?:(?:(?:a|an|the|some|any|one|proper|clear|clearer|meaningful|helpful|useful|friendly|user-friendly|better|"
+    r"specific|descriptive|explicit|informative|appropriate|validation|inline|visible)[ \t]++){1,3}(?:errors?|exceptions?)"
+    r"|errors?[ \t]++(?:message|dialog|popup|toast|notification|banner|hint|text))\b"
+)
+
+
+def _asks_message(lowered: str, start: int, m: re.Match[str]) -> bool:
+    """An error the order opening the title at `start` asks the product to give (`_GIVES`,
+    `_GIVEN_MESSAGE_RE`): what is wanted when something goes wrong, not a failure that happened."""
+    if not m.group(0).startswith(("error", "exception")):
+        return False
+    verb = _FIRST_WORD_RE.match(lowered, start)
+    if verb is None or verb.group(1) not in _GIVES:
+        return False
+    obj = _GIVEN_MESSAGE_RE.match(lowered, verb.end())
+    return obj is not None and obj.start() < m.start() < obj.end()
+
+
 # The condition an order opening a title sets ("Show a hint when the upload fails", "Warn if the
 # sync failed"): a failure word in it is the case the wanted behaviour is for, not a failure
 # that happened; nor is one the order asks kept in a case ("Ensure Save does nothing when the
@@ -322,6 +348,7 @@ def is_bug_report(title: str, body: str) -> bool:
             m.group(0).strip() not in _DESCRIBING
             and not _NEGATED_STATE_RE.match(m.group(0))
             and not _in_condition(lowered, start, m)
+            and not _asks_message(lowered, start, m)
             for lo, hi in spans
             for m in bug_title.finditer(lowered, lo, hi)
         )
@@ -338,6 +365,7 @@ def is_bug_report(title: str, body: str) -> bool:
             _reports_state(lowered, n)
             and not _describes_object(lowered, area, n)
             and not _in_condition(lowered, area, n)
+            and not _asks_message(lowered, area, n)
             and not (builds and n.group(0).strip() in _DESCRIBING)
             for n in bug_title.finditer(lowered, m.start())
         ):

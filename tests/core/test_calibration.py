@@ -697,6 +697,20 @@ def test_a_failure_in_the_condition_of_an_order_reports_no_bug() -> None:
         assert is_bug_report(title, ""), title
 
 
+def test_an_order_to_give_an_error_reports_no_bug() -> None:
+    """"Show an error when the upload fails" asks the product for an error message; an error the
+    order acts on ("Hide the error"), a bare noun after a word that may be one ("Display error on
+    the chart"), or a title where the product already gives it ("Shows an error") still reports one."""
+    for title in ("Show an error when the upload fails", "Log an error when the token expires",
+                  "Throw an exception if the name is empty", "Return a clear error for an unknown id",
+                  "Show error message for an empty name", "Add an error message for a bad date",
+                  "UI - Display a helpful error if the file is too big"):  # fmt: skip
+        assert not is_bug_report(title, ""), title
+    for title in ("Shows an error when saving", "Hide the error when the dialog closes", "Display error on the chart",
+                  "Error when saving", "Show an error, the upload fails", "Log error in the export"):  # fmt: skip
+        assert is_bug_report(title, ""), title
+
+
 def test_an_order_past_the_area_a_title_is_filed_under_reports_no_bug() -> None:
     """"UI - Retry failed jobs", "Windows: Add retries for failed uploads": the order opens the
     title after the area, as after a tag in brackets; a failure the title reports besides, or an
