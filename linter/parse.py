@@ -927,15 +927,25 @@ _REPRO_LEAD_RE = lazy(
 )
 
 
+# ... unless the line says where the team will reproduce it: in a test it is to write ("Reproduce
+# the crash in a unit test:", "Repro it with a failing test case:"), and what follows is the
+# team's plan. Only the order's forms: "Reproduced in a unit test:" reports a reproduction done
+_REPRO_IN_TEST_RE = lazy(
+    r"(?:to[ \t]++)?(?:reproduce|repro)\b[^:\n]{0,60}?[ \t](?:in|with|as|via|using|by (?:adding|writing))[ \t]++"
+    r"(?:(?:a|an|one|new)[ \t]++)?(?:[\w-]+[ \t]++){0,2}?(?:tests?|specs?)(?:[ \t]++(?:cases?|suite))?[ \t]*+(?::|,|\()",
+    re.IGNORECASE,
+)
+
+
 def _repro_lead(line: str) -> bool:
     """The line introduces a reproduction (`_REPRO_LEAD_RE`): it ends with a colon (checked
     first: most lines end otherwise) and opens with the verb, past bold marks (not a list
-    item's "* ")."""
+    item's "* "); not one that plans the reproduction as a test (`_REPRO_IN_TEST_RE`)."""
     bare = line.strip().rstrip("*_ \t")
     if not bare.endswith(":"):
         return False
     bare = bare.lstrip("*_")
-    return _REPRO_LEAD_RE.match(bare) is not None
+    return _REPRO_LEAD_RE.match(bare) is not None and _REPRO_IN_TEST_RE.match(bare) is None
 
 
 def _short_label_heading(line: str) -> bool:

@@ -1028,6 +1028,24 @@ def test_a_line_that_opens_with_reproduce_and_ends_with_a_colon_heads_the_reprod
     assert [f.rule for f in Linter().lint(story).findings if f.category in HOW_CATEGORIES] != []
 
 
+def test_a_reproduce_line_that_plans_a_test_heads_no_reproduction() -> None:
+    """"Reproduce the empty-file case in a unit test:" says where the team will reproduce it: the
+    list under it is their plan, not a report's steps; "Reproduce with the following:", "To
+    reproduce:" and "Reproduced in a unit test:" (done, reported) still head the reproduction."""
+    steps = "1. Add a fixture with an empty CSV file to `tests/fixtures`\n2. Call `CsvImporter.load()` on it and assert it raises `EmptyFileError`\n"
+    for lead in ("Reproduce the empty-file case in a unit test:", "Reproduce it with a failing test case:",
+                 "Repro in an integration test:", "To reproduce it as a regression test:"):  # fmt: skip
+        p = parse(Story(id="r", title="Empty CSV import", body=f"The importer stops on an empty file.\n{lead}\n\n{steps}"))
+        assert SEC_REPRO not in [b.section for b in p.blocks if b.kind == LIST_ITEM], lead
+    for lead in ("Reproduce with the following:", "To reproduce:", "Reproduced in a unit test:",
+                 "Reproduce on the test server:"):  # fmt: skip
+        p = parse(Story(id="r", title="Empty CSV import", body=f"The importer stops on an empty file.\n{lead}\n\n{steps}"))
+        assert [b.section for b in p.blocks if b.kind == LIST_ITEM] == [SEC_REPRO, SEC_REPRO], lead
+    body = f"The importer stops on an empty file.\nReproduce the empty-file case in a unit test:\n\n{steps}"
+    story = Story(id="r", title="Empty CSV import", body=body)
+    assert "IS01" in [f.rule for f in Linter().lint(story).findings if f.category in HOW_CATEGORIES]
+
+
 def test_jira_wiki_framing_macros_are_masked() -> None:
     """A panel's or colour's parameters style the text; the text inside them is read."""
     body = "{panel:bgColor=#e7f4fa|title=Note}\nThe export keeps {color:red}every{color} row.\n{panel}\n{code:sql}\nSELECT 1\n{code}"
