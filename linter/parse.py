@@ -428,12 +428,10 @@ def _mask_html(text: str) -> str:
     it is: a tag there is the code's own."""
     if _HTML_MARKUP_RE.search(text) is None:  # (a "<" of no tag: no code to find)
         return text
-    code = _code_ranges(text) if "`" in text or "~~~" in text else []
-    starts = [a for a, _ in code]  # (in order, and none inside another)
+    code = [at for span in _code_ranges(text) for at in span] if "`" in text or "~~~" in text else []
 
     def blank_outside_code(m: re.Match[str]) -> str:
-        i = bisect_right(starts, m.start()) - 1
-        return m.group(0) if i >= 0 and m.start() < code[i][1] else _blank(m)
+        return m.group(0) if within(code, m.start()) else _blank(m)
 
     return _HTML_MARKUP_RE.sub(blank_outside_code, text)
 
@@ -838,8 +836,9 @@ def _comment_bounds(body: str) -> list[int]:
     return [i for m in _COMMENT_RE.finditer(body) for i in m.span()]
 
 
-def _commented(bounds: list[int], at: int) -> bool:
-    """`at` lies in one of the comments `bounds` holds (`_comment_bounds`)."""
+def within(bounds: list[int], at: int) -> bool:
+    """`at` lies in one of the ranges `bounds` holds, flattened in order (start, end, start, end
+    ...; half-open, none inside another): the comments of `_comment_bounds`, code ranges."""
     return bisect_right(bounds, at) % 2 == 1
 
 
@@ -849,7 +848,7 @@ def _pre_block(body: str, text: str, start: int, end: int, comments: list[int]) 
     end, where its end tag ends, the language its tags name). A block never closed runs to the
     body's end, as a fence does."""
     m = _PRE_OPEN_RE.match(body, start, end)
-    if m is None or text[m.end() - 1] != " " or (comments and _commented(comments, m.start())):
+    if m is None or text[m.end() - 1] != " " or (comments and within(comments, m.start())):
         return None
     content = m.end() + (1 if body.startswith("\n", m.end()) else 0)
     close = _PRE_CLOSE_RE.search(body, m.end())
@@ -1137,7 +1136,7 @@ def _body_spans(p: ParsedStory, html_code: bool = False, comments: list[int] | N
             p.code_spans.extend(
                 Span("body", m.start(1), m.end(1))
                 for m in _HTML_CODE_RE.finditer(p.body, block.start, block.end)
-                if text[m.start()] == " " and m.end(1) > m.start(1) and not (comments and _commented(comments, m.start()))
+                if text[m.start()] == " " and m.end(1) > m.start(1) and not (comments and within(comments, m.start()))
             )
         if block.kind != HEADING:
             _split_sentences(p, block)

@@ -9,7 +9,6 @@ content, Given/When/Then, or a checklist of observable behaviours.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
@@ -19,7 +18,7 @@ from ..calibration import is_bug_report
 from ..fastre import fast, plain
 from ..languages import words
 from ..lazyre import lazy
-from ..parse import HEADING, LIST_ITEM, SEC_AC
+from ..parse import HEADING, LIST_ITEM, SEC_AC, within
 from ..recache import compile as compile_re
 from ._regex import (
     LazyPatterns,
@@ -409,13 +408,10 @@ def _announces_checks(body: str, code: list[tuple[int, int, str]]) -> bool:
     tried its line starts and word boundaries at every character of the stories that hold one);
     not in one of the `code` blocks (a CI config's "verify:" job is no check)."""
 
-    code = sorted(code)
-    starts = [start for start, _, _ in code]  # (a bisect per lead-in, not a walk of the blocks)
+    bounds = [at for start, end, _ in sorted(code) for at in (start, end)]
 
     def shown(m: re.Match[str]) -> bool:
-        at = m.start() + (body[m.start()] == "\n")  # (the lead-in's line, not the break before it)
-        k = bisect_right(starts, at) - 1
-        return k < 0 or at >= code[k][1]
+        return not within(bounds, m.start() + (body[m.start()] == "\n"))  # (the lead-in's line, not the break before it)
 
     lowered = body.lower()
     if len(lowered) != len(body):  # (a letter whose lower case is longer: offsets would not line up)
