@@ -375,6 +375,12 @@ def is_bug_report(title: str, body: str) -> bool:
     return bug_body.search(body.lower()) is not None
 
 
+def reports_bug(a: Analysis) -> bool:
+    """`is_bug_report` of the analysed story, worked out once however many rules ask."""
+    p = a.parsed
+    return a.shared(id(is_bug_report), lambda: is_bug_report(p.masked_title, p.masked_body))
+
+
 # A feature request in a user's words: GitHub's issue template, the headings of the issue
 # forms projects give their users, and the label writers put in the title. There the HOW
 # words are mostly the product's own surface the asker works with (its API, its settings, a

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .analysis import Analysis, SentenceInfo, analyse
-from .calibration import evidence_class, is_bug_report
+from .calibration import evidence_class, reports_bug
 from .checks.base import PhraseIndex, beside
 from .checks.identifiers import IdentifierCheck
 from .checks.terms import TermCheck
@@ -153,7 +153,7 @@ def evidence_in(a: Analysis, candidates: Candidates) -> set[str]:
             continue
         if not user_facing(s):
             if bug is None:
-                bug = is_bug_report(a.parsed.masked_title, a.parsed.masked_body)
+                bug = reports_bug(a)
             if not (bug and reported_symptom(s)):
                 continue
         for index in candidates.phrases:

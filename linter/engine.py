@@ -21,9 +21,9 @@ from .analysis import ANALYSIS_KEYS, Analysis, analyse, grammar
 from .calibration import (
     Calibration,
     evidence_class,
-    is_bug_report,
     is_docs_work,
     never_counts,
+    reports_bug,
     sentence_key,
     story_signals,
 )
@@ -325,7 +325,7 @@ class Linter:
             for hit in rule.check.run(analysis):
                 if calibrated:
                     if bug_report is None:
-                        bug_report = is_bug_report(parsed.masked_title, parsed.masked_body)
+                        bug_report = reports_bug(analysis)
                     if docs_work is None:
                         docs_work = is_docs_work(parsed.masked_title)
                     if docs_work:

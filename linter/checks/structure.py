@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..analysis import Analysis, LazyRegex, behaviour_modal, grammar
-from ..calibration import is_bug_report
+from ..calibration import reports_bug
 from ..fastre import fast, plain
 from ..languages import words
 from ..lazyre import lazy
@@ -354,17 +354,17 @@ class OutcomeCheck(Check):
             self.outside_bugs is not None
             and a.may_match(self.outside_key)
             and self.outside_bugs.search(a.all_text(lower=True))
-            and not is_bug_report(p.masked_title, p.masked_body)
+            and not reports_bug(a)
         ):
             return
         if (
             self.reasons is not None
             and a.may_match(self.reasons_key)
             and self._reason_for_someone(a)
-            and not is_bug_report(p.masked_title, p.masked_body)
+            and not reports_bug(a)
         ):
             return
-        if _fronted_purpose(a) and not is_bug_report(p.masked_title, p.masked_body):
+        if _fronted_purpose(a) and not reports_bug(a):
             return
         # A Goal / Problem / Why / Outcome / Background section states the outcome when it says
         # something that is not a build step: "Goal: fewer calls to dispatch" or "Goal: increase
