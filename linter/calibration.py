@@ -151,10 +151,9 @@ def title_tags_end(title: str) -> int:
 _TITLE_AREA_RE = lazy(r"([a-z0-9][\w/&+.#'-]*+)(?: [a-z0-9][\w/&+.#'-]*+){0,3}?(?:[ \t]*+:|[ \t]++[-|\u2013\u2014])[ \t]++")
 
 
-def _order_start(lowered: str) -> int:
-    """Where the order of a (lower-cased) title would open: past its tags and the area it is
-    filed under; not past a verb's words ("Export fails - large files" is no area)."""
-    start = title_tags_end(lowered)
+def _order_start(lowered: str, start: int) -> int:
+    """Where the order of a (lower-cased) title would open: past its tags (which end at `start`)
+    and the area it is filed under; not past a verb's words ("Export fails - large files" is no area)."""
     m = _TITLE_AREA_RE.match(lowered, start)
     if m is None:
         return start
@@ -359,7 +358,7 @@ def is_bug_report(title: str, body: str) -> bool:
     # be a report (a build order opening the title proper is not one whatever its body says)
     m = bug_title.search(lowered)
     if m is not None:
-        area = _order_start(lowered)
+        area = _order_start(lowered, start)
         builds = area > start and _BUILD_TITLE_RE.match(lowered, area) is not None
         if any(
             _reports_state(lowered, n)
