@@ -231,14 +231,13 @@ def _object_verbs(quality: bool) -> frozenset[str]:
     return verbs - g.behaviour_verbs - _MAKES if quality else verbs
 
 
-def _describes_object(lowered: str, start: int, m: re.Match[str]) -> bool:
+def _describes_object(lowered: str, verb: re.Match[str] | None, m: re.Match[str]) -> bool:
     """A failure word that describes the object of the order opening the title ("Retry failed
     jobs", "Show failed payments to the admin"), not the predicate of a subject ("Export failed
     for large files", "Jobs failed after upgrade", "Search returns wrong results")."""
     word = m.group(0)
     if word not in _ATTRIBUTIVE:
         return False
-    verb = _FIRST_WORD_RE.match(lowered, start)
     if verb is None or verb.group(1) not in _object_verbs(word in _QUALITY):
         return False
     lead = _OBJECT_LEAD_RE.match(lowered, verb.end())
@@ -259,12 +258,11 @@ _GIVEN_MESSAGE_RE = lazy(
 )
 
 
-def _asks_message(lowered: str, start: int, m: re.Match[str]) -> bool:
-    """An error the order opening the title at `start` asks the product to give (`_GIVES`,
+def _asks_message(lowered: str, verb: re.Match[str] | None, m: re.Match[str]) -> bool:
+    """An error the order opening the title (its `verb`, `_FIRST_WORD_RE`) asks the product to give (`_GIVES`,
     `_GIVEN_MESSAGE_RE`): what is wanted when something goes wrong, not a failure that happened."""
     if not m.group(0).startswith(("error", "exception")):
         return False
-    verb = _FIRST_WORD_RE.match(lowered, start)
     if verb is None or verb.group(1) not in _GIVES:
         return False
     obj = _GIVEN_MESSAGE_RE.match(lowered, verb.end())
@@ -283,13 +281,12 @@ _KEEPING_RE = lazy(r"(?:ensure|verify|make sure)\b")
 _CONDITION_AFTER_RE = lazy(r"[ \t]++(?:when|whenever|if|once|after)\b")
 
 
-def _in_condition(lowered: str, start: int, m: re.Match[str]) -> bool:
-    """A failure word in the condition of the order opening the title at `start`, or in the
+def _in_condition(lowered: str, verb: re.Match[str] | None, m: re.Match[str]) -> bool:
+    """A failure word in the condition of the order opening the title (its `verb`), or in the
     behaviour it asks kept under a condition (`_CONDITION_RE`), within the order's clause and
     the condition's comma; a failure event ("fails", "does nothing"), not a negation."""
     if _NEGATION_RE.match(m.group(0)):
         return False
-    verb = _FIRST_WORD_RE.match(lowered, start)
     if verb is None or verb.group(1) not in _object_verbs(False):
         return False
     if _CLAUSE_END_RE.search(lowered, verb.end(), m.start()) is not None:
@@ -343,11 +340,12 @@ def is_bug_report(title: str, body: str) -> bool:
         else:
             end = _CLAUSE_END_RE.search(lowered, purpose.end())
             spans = [(0, purpose.start()), (end.start(), len(lowered))] if end else [(0, purpose.start())]
+        verb = _FIRST_WORD_RE.match(lowered, start)
         return any(
             m.group(0).strip() not in _DESCRIBING
             and not _NEGATED_STATE_RE.match(m.group(0))
-            and not _in_condition(lowered, start, m)
-            and not _asks_message(lowered, start, m)
+            and not _in_condition(lowered, verb, m)
+            and not _asks_message(lowered, verb, m)
             for lo, hi in spans
             for m in bug_title.finditer(lowered, lo, hi)
         )
@@ -359,12 +357,13 @@ def is_bug_report(title: str, body: str) -> bool:
     m = bug_title.search(lowered)
     if m is not None:
         area = _order_start(lowered, start)
+        verb = _FIRST_WORD_RE.match(lowered, area)
         builds = area > start and _BUILD_TITLE_RE.match(lowered, area) is not None
         if any(
             _reports_state(lowered, n)
-            and not _describes_object(lowered, area, n)
-            and not _in_condition(lowered, area, n)
-            and not _asks_message(lowered, area, n)
+            and not _describes_object(lowered, verb, n)
+            and not _in_condition(lowered, verb, n)
+            and not _asks_message(lowered, verb, n)
             and not (builds and n.group(0).strip() in _DESCRIBING)
             for n in bug_title.finditer(lowered, m.start())
         ):
