@@ -1027,7 +1027,7 @@ def _subject_of_report(info: SentenceInfo, i: int, n: int, full: str, at: int, g
         # (not "Ensure the flag is set", "Verify X is shown", "Set X is Y", "Make X is Y":
         # what those verbs take is a clause with its own verb)
         for k in range(j, min(j + _NOUN_WORDS, n - 1)):
-            if lowered[k] in _NOT_IN_NOUN or lowered[k] in _REPORTED_BY:
+            if lowered[k] in _NOT_IN_NOUN:  # (not in `_REPORTED_BY`: `j` is not, nor any `k + 1` gone past)
                 break
             if lowered[k + 1] in _REPORTED_BY:
                 j = k + 1 if lowered[k + 1] in _AFTER_NOUN else j
