@@ -276,9 +276,10 @@ def _asks_message(lowered: str, verb: re.Match[str] | None, m: re.Match[str]) ->
 # nor a negation: that is as often the setup a reported failure shows in ("Import wizard
 # disappears when pom.xml doesn't compile", "... when not using a config file") as a case to handle
 _NEGATION_RE = lazy(r"(?:[a-z]*n'?t|(?:[a-z]+ )?not|cannot|unable|no longer)\b")
-_CONDITION_RE = lazy(r"\b(?:when|whenever|if|once|after)\b")
+_CONDITION = r"(?:when|whenever|if|once|after)\b"
+_CONDITION_RE = lazy(r"\b" + _CONDITION)
 _KEEPING_RE = lazy(r"(?:ensure|verify|make sure)\b")
-_CONDITION_AFTER_RE = lazy(r"[ \t]++(?:when|whenever|if|once|after)\b")
+_CONDITION_AFTER_RE = lazy(r"[ \t]++" + _CONDITION)
 
 
 def _in_condition(lowered: str, verb: re.Match[str] | None, m: re.Match[str]) -> bool:
