@@ -35,6 +35,19 @@ class _Camel:
 
 
 CAMEL = _Camel()
+
+
+class _TextCamel(_Camel):
+    """... and in running text not a name whose first hump is one letter (iCal, vSphere, eBay,
+    tRESTClient): that is how brands and a product's own palette items are spelt (Apple's
+    i-, VMware's v-, Talend's t- components); code's camelCase starts with a word (hasChanges).
+    In a code span it is still a name from code."""
+
+    def match(self, word: str) -> bool:
+        return super().match(word) and not (len(word) > 1 and word[1].isupper())
+
+
+TEXT_CAMEL = _TextCamel()
 PASCAL = lazy(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
 DOTTED = lazy(r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#)[A-Za-z_$][\w$]*)+(?:\(.{0,80}\))?[?!]?$")
 CALL = lazy(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
@@ -171,7 +184,9 @@ class IdentifierCheck(Check):
             raise ValueError(f"unknown shape {unknown[0]!r} (known: {', '.join(SHAPES)})")
         self.shapes = [SHAPES[s] for s in shapes]
         self.text_shapes = [
-            _TEXT_DOTTED if s == "dotted" else SNAKE if s == "snake" else SHAPES[s] for s in shapes if s in _TEXT_SHAPES
+            _TEXT_DOTTED if s == "dotted" else SNAKE if s == "snake" else TEXT_CAMEL if s == "camel" else SHAPES[s]
+            for s in shapes
+            if s in _TEXT_SHAPES
         ]
         self.pascal_in_text = "pascal" in shapes
         self.build_files = "path" in shapes  # a build file's fixed name is a path's
