@@ -41,10 +41,15 @@ class _TextCamel(_Camel):
     """... and in running text not a name whose first hump is one letter (iCal, vSphere, eBay,
     tRESTClient): that is how brands and a product's own palette items are spelt (Apple's
     i-, VMware's v-, Talend's t- components); code's camelCase starts with a word (hasChanges).
-    In a code span it is still a name from code."""
+    The prefixes of the common naming conventions for members, statics, constants and globals
+    (mCount, sInstance, kMaxSize, gSettings) stay code. In a code span it is code anyway."""
+
+    _CONVENTION_PREFIXES = frozenset("mskg")
 
     def match(self, word: str) -> bool:
-        return super().match(word) and not (len(word) > 1 and word[1].isupper())
+        if not super().match(word):
+            return False
+        return not (len(word) > 1 and word[1].isupper()) or word[0] in self._CONVENTION_PREFIXES
 
 
 TEXT_CAMEL = _TextCamel()
