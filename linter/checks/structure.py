@@ -39,9 +39,15 @@ _WHY_HEADING = (
 # describe.", "Describe the feature and motivation", "Who will benefit with this feature?"): a
 # sentence under it, of a few words and no order, is the asker's problem or motivation in their
 # own terms. A heading that is "Motivation" alone asks the same (the feature-request form's "###
-# Motivation", or a writer's own): it names no plan, as "Goals" does. A bare "Problem", "Goal" or
-# "Why" heading a team writes itself still needs people or value.
-_ASKS_WHY_RE = lazy(r"^\W*motivation\W*$|related to a problem|\band motivation\b|\bmotivation (?:/|and|or|for)|what is the motivation|who will benefit", re.IGNORECASE)
+# Motivation", or a writer's own): it names no plan, as "Goals" does. So does a form's question
+# that opens with "why" ("### Why should this be added?", "Why is this needed?", "Why do you want
+# this?"): the answer is the reason. A bare "Problem", "Goal" or "Why" heading a team writes
+# itself still needs people or value.
+_ASKS_WHY_RE = lazy(
+    r"^\W*motivation\W*$|related to a problem|\band motivation\b|\bmotivation (?:/|and|or|for)|what is the motivation|who will benefit"
+    r"|^\W*why (?:should|would|do|does|is|are)\b[^\n]*\?",
+    re.IGNORECASE,
+)
 _ANSWER_WORDS = 6
 # The writer in the first person (tokens split at apostrophes: "i'm" is "i", "m"): "because I have
 # to reopen the panel" is their reason, "because the flag was set" the code's.
