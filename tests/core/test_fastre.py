@@ -287,6 +287,23 @@ def test_leftmost_finditer_asks_re_only_where_the_widening_matches() -> None:
     assert [at for _, at in asked.asked] == [text.index("upgrade to 1.2"), text.index("Upgrade to 3.4")]
 
 
+def test_leftmost_search_asks_re_only_where_the_widening_matches() -> None:
+    """MO01's outcome phrases: where the widening matched but the pattern did not (a
+    look-behind), `re` searched on from there, every alternative at every character to the
+    end; it is asked only at the places the widening matches, and finds what `re` finds."""
+    rx = re.compile(r"(?<!not )\bupgrade\s+to\s+\d+\.\d+", re.IGNORECASE)
+    asked = _Asked(rx)
+    wrapped = fastre.leftmost(asked)  # type: ignore[arg-type]
+    wrapped.search("warm-up")  # compiled from the first search on (see the fixture)
+    for tail in ("then Upgrade to 3.4", "and no other"):
+        text = "not upgrade to 1.2, " + "prose " * 500 + tail
+        asked.asked.clear()
+        m, expected = wrapped.search(text), rx.search(text)
+        assert (m and m.span()) == (expected and expected.span())
+        assert [kind for kind, _ in asked.asked] == ["match"] * (1 + (expected is not None)), asked.asked
+        assert asked.asked[0][1] == text.index("upgrade to 1.2")
+
+
 def test_leftmost_finditer_hands_a_wall_of_widened_matches_to_re() -> None:
     """DM03's widening reads `[^.;\\n]{0,60}?` as `*?`: on a line of "persist " it matches at every
     word, `re` refuses each, and each RE2 search read on to the line's end (a 60,000-character
