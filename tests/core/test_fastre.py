@@ -18,8 +18,9 @@ from storylint.fastre import fast
 WRAPPED = [(analysis, name) for name in ("_CODE_LIKE", "_MODAL_RE", "_PLAN_RE", "DOCS_WORK_RE", "_NOT_AN_ORDER_RE",
                                          "_PROHIBITION_RE", "_SYSTEM_WANT_RE", "_BEHAVIOUR_MODAL_RE")]
 WRAPPED += [(calibration, "_FEATURE_REQUEST_RE"), (structure, "_GIVEN"), (structure, "_SCENARIO")]
-# (the bug report's title and body patterns, built on first use with the other languages' words)
-PATTERNS = [getattr(module, name) for module, name in WRAPPED] + list(calibration._bug_patterns())
+# (the bug report's title and body patterns, built on first use with the other languages' words;
+# the symptom words, built on first use from the grammar's)
+PATTERNS = [getattr(module, name) for module, name in WRAPPED] + [*calibration._bug_patterns(), calibration._symptom_re()]
 
 
 #: patterns whose RE2 form could differ from `re`'s meaning (the widening must cover them)
@@ -82,8 +83,9 @@ def test_the_patterns_are_wrapped_and_translated(module: object, name: str) -> N
 
 
 def test_the_bug_report_patterns_are_wrapped_and_translated() -> None:
-    """Built on first use with the other languages' words: still an RE2 set in front of each."""
-    for rx in calibration._bug_patterns():
+    """Built on first use with the other languages' words (the symptom words with the grammar's):
+    still an RE2 set in front of each."""
+    for rx in (*calibration._bug_patterns(), calibration._symptom_re()):
         assert repr(rx).startswith("fast(") and rx._compile(), rx.pattern[:60]
 
 
@@ -129,7 +131,7 @@ WORDS = st.sampled_from(
      "not", "n't", "shouldn't", "one", "you", "users", "don't", "no longer", "so that", "so", "it", "able", "visible",
      "return", "show", "want", "the", "system", "app", "to", "store", "be", "x_y", "aB", "AbC", "a.b", "f(", "::", "->",
      "SHOULD", "Wiki", " ", "  ", "\n", "\t", "\x0b", "\x0c", "\x1c", "\x1f", ".", ",", "-", "_", "*", "'", "’", "é",
-     "\u00a0", "K", "ſ", "1", "also", "given", "Given", "error", "crashes", "doesn't", "not working", "npe",
+     "\u00a0", "K", "ſ", "1", "also", "given", "Given", "error", "crashes", "doesn't", "not working", "npe", "prone", "500 error", "i get a",
      "\u2014", "\u201c", "\u201d", "\u2026", "\U0001f600", "\u2003", "\u3000", "\u2028", "\x85", "\u0661", "\u00e9"]
 )  # fmt: skip
 
