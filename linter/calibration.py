@@ -296,7 +296,8 @@ def _in_condition(lowered: str, verb: re.Match[str] | None, m: re.Match[str]) ->
         return False
     if _CLAUSE_END_RE.search(lowered, verb.end(), m.start()) is not None:
         return False
-    if _KEEPING_RE.match(lowered, verb.start()) and _CONDITION_AFTER_RE.match(lowered, m.end()):
+    # (at the verb itself, group 1: the match opens at a conventional-commit type, "fix: ensure ...")
+    if _KEEPING_RE.match(lowered, verb.start(1)) and _CONDITION_AFTER_RE.match(lowered, m.end()):
         return True
     # the condition runs to its comma: past it stands the clause it opens, where a title written
     # as steps reports ("Import a file, when deleting its source, get error")

@@ -697,6 +697,17 @@ def test_a_failure_in_the_condition_of_an_order_reports_no_bug() -> None:
         assert is_bug_report(title, ""), title
 
 
+def test_a_behaviour_kept_under_a_condition_reads_alike_past_a_commit_type() -> None:
+    """"fix: ensure Save does nothing when ..." asks what "Ensure Save does nothing when ..." asks:
+    the commit type before the verb changes nothing (the keeping verb was looked for at the type)."""
+    for title in ("fix: ensure Save does nothing when the form is unchanged",
+                  "feat(editor)!: verify the export fails when the disk is full",
+                  "chore: make sure the upload fails if the token expired"):  # fmt: skip
+        assert not is_bug_report(title, ""), title
+    # without the keeping verb, the failure is the title's report
+    assert is_bug_report("fix: Save does nothing when the form is unchanged", "")
+
+
 def test_an_order_to_give_an_error_reports_no_bug() -> None:
     """"Show an error when the upload fails" asks the product for an error message; an error the
     order acts on ("Hide the error"), a bare noun after a word that may be one ("Display error on
