@@ -769,6 +769,10 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
             section = classify_section(heading)
             if section != SEC_REPRO and _repro_lead(line[hm.end() if hm else 0 :]):
                 section = SEC_REPRO  # "Reproducible with:" ("with" heads no section of its own)
+            elif section == SEC_REPRO and _REPRO_IN_TEST_RE.match(heading):
+                # "**Repro in an integration test:**", "## Reproduce it in a unit test": the
+                # team's plan, as the line unmarked is (`_repro_lead`), not the report's steps
+                section = SEC_OTHER
             _add(p, HEADING, start, line_end, section, heading)
             prev_kind = HEADING
         elif _HR_RE.match(line) and prev_kind != PARAGRAPH:
@@ -928,10 +932,11 @@ _REPRO_LEAD_RE = lazy(
 
 # ... unless the line says where the team will reproduce it: in a test it is to write ("Reproduce
 # the crash in a unit test:", "Repro it with a failing test case:"), and what follows is the
-# team's plan. Only the order's forms: "Reproduced in a unit test:" reports a reproduction done
+# team's plan. Only the order's forms: "Reproduced in a unit test:" reports a reproduction done.
+# (A heading's words, stripped of their colon, end at the test: `$`)
 _REPRO_IN_TEST_RE = lazy(
     r"(?:to[ \t]++)?(?:reproduce|repro)\b[^:\n]{0,60}?[ \t](?:in|with|as|via|using|by (?:adding|writing))[ \t]++"
-    r"(?:(?:a|an|one|new)[ \t]++)?(?:[\w-]+[ \t]++){0,2}?(?:tests?|specs?)(?:[ \t]++(?:cases?|suite))?[ \t]*+(?::|,|\()",
+    r"(?:(?:a|an|one|new)[ \t]++)?(?:[\w-]+[ \t]++){0,2}?(?:tests?|specs?)(?:[ \t]++(?:cases?|suite))?[ \t]*+(?::|,|\(|$)",
     re.IGNORECASE,
 )
 

@@ -17,6 +17,7 @@ from storylint.parse import (
     PARAGRAPH,
     QUOTE,
     SEC_AC,
+    SEC_OTHER,
     SEC_PROPOSAL,
     SEC_REPRO,
     parse,
@@ -1044,6 +1045,27 @@ def test_a_reproduce_line_that_plans_a_test_heads_no_reproduction() -> None:
     body = f"The importer stops on an empty file.\nReproduce the empty-file case in a unit test:\n\n{steps}"
     story = Story(id="r", title="Empty CSV import", body=body)
     assert "IS01" in [f.rule for f in Linter().lint(story).findings if f.category in HOW_CATEGORIES]
+
+
+def test_a_reproduce_heading_that_plans_a_test_heads_no_reproduction() -> None:
+    """Bold or as a heading, "Repro in an integration test:" still says where the team will
+    reproduce it (its section words said "repro"); "**Steps to reproduce:**", "## Repro" and
+    "h3. Reproduced in a unit test" (done, reported) still head the reproduction."""
+    steps = "1. Add a fixture with an empty CSV file to `tests/fixtures`\n2. Call `CsvImporter.load()` on it and assert it raises `EmptyFileError`\n"
+    wiki_steps = "# Add a fixture with an empty CSV file\n# Call CsvImporter.load() on it\n"
+    for lead, fmt in (("**Repro in an integration test:**", BodyFormat.MARKDOWN),
+                      ("__Reproduce it with a failing test case:__", BodyFormat.MARKDOWN),
+                      ("## Reproduce the empty-file case in a unit test", BodyFormat.MARKDOWN),
+                      ("h3. Reproduce in a unit test", BodyFormat.JIRA_WIKI)):  # fmt: skip
+        body = f"The importer stops on an empty file.\n{lead}\n\n{wiki_steps if fmt == BodyFormat.JIRA_WIKI else steps}"
+        p = parse(Story(id="r", title="Empty CSV import", body=body, body_format=fmt))
+        assert [b.section for b in p.blocks if b.kind == LIST_ITEM] == [SEC_OTHER, SEC_OTHER], lead
+    for lead, fmt in (("**Steps to reproduce:**", BodyFormat.MARKDOWN), ("## Repro", BodyFormat.MARKDOWN),
+                      ("**Reproduce on the test server:**", BodyFormat.MARKDOWN),
+                      ("h3. Reproduced in a unit test", BodyFormat.JIRA_WIKI)):  # fmt: skip
+        body = f"The importer stops on an empty file.\n{lead}\n\n{wiki_steps if fmt == BodyFormat.JIRA_WIKI else steps}"
+        p = parse(Story(id="r", title="Empty CSV import", body=body, body_format=fmt))
+        assert [b.section for b in p.blocks if b.kind == LIST_ITEM] == [SEC_REPRO, SEC_REPRO], lead
 
 
 def test_jira_wiki_framing_macros_are_masked() -> None:
