@@ -36,7 +36,7 @@ from .errors import ConfigError, NoRuleError
 from .lazyre import lazy
 from .mentions import Mentions
 from .model import HOW_CATEGORIES, BodyFormat, Finding, Skipped, Story, StoryResult
-from .parse import CODE, parse
+from .parse import CODE, WIKI_MACRO_RE, parse
 from .rulepack import GRAMMAR_DATA, Rule, RulePack, load_rulepack, rules_dir
 from .scope import out_of_scope
 from .suppressions import find_suppressions
@@ -66,6 +66,9 @@ _MARKERS = lazy(r"^(?:(?:[-*+>|#]|\d{1,3}[.)])[ ]*|\[[ xX]\][ ]*)+")
 #: the quote markers opening each further line of an excerpt ("... table\n> 2. Create ..."): the
 #: first line's go with `_MARKERS`
 _QUOTED_LINES = lazy(r"\n[ \t]*+>(?:[ \t]*+>)*+")
+#: ... and Jira wiki's: "bq. " opening a further line, and the macros that frame or colour text
+#: ("{quote}", "{color:red}", "{panel:title=Note}"), which parse.py masks as no words of it
+_WIKI_FRAMES = lazy(r"(?<=\n)[ \t]*+bq\. |" + WIKI_MACRO_RE.pattern)
 
 
 @cache
@@ -544,6 +547,16 @@ def _distinct(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def _unquoted(chunk: str, wiki: bool) -> str:
+    """The chunk without the marks of a quote around it (`_QUOTED_LINES`, `_WIKI_FRAMES`): they
+    are markup, not the writer's words, which the excerpt shows as the same words unquoted."""
+    if ">" in chunk and "\n" in chunk:
+        chunk = _QUOTED_LINES.sub("\n", chunk)
+    if wiki and ("{" in chunk or "bq. " in chunk):
+        chunk = _WIKI_FRAMES.sub("", chunk)
+    return chunk
+
+
 def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int, *, wiki: bool = False) -> tuple[str, bool]:
     """The sentence around the HOW, whitespace folded, at most MAX_EXCERPT characters, and
     whether it is the whole sentence (else it is clipped around the term at start:end).
@@ -557,15 +570,12 @@ def _excerpt(text: str, ex_start: int, ex_end: int, start: int, end: int, *, wik
         ex_start, ex_end = max(ex_start, start - MAX_EXCERPT), min(ex_end, end + MAX_EXCERPT)
     # white space folded: `" ".join(x.split())` is `_WS.sub(" ", x).strip()` (both read white
     # space as `str.isspace` does), without a regex pass over the sentence
-    chunk = text[ex_start:ex_end]
-    if ">" in chunk and "\n" in chunk:  # a quoted passage's markers are no words of it
-        chunk = _QUOTED_LINES.sub("\n", chunk)
-    raw = _MARKERS.sub("", " ".join(chunk.split())).strip()
+    raw = _MARKERS.sub("", " ".join(_unquoted(text[ex_start:ex_end], wiki).split())).strip()
     if wiki and "{{" in raw:
         raw = _WIKI_MONO.sub(r"\1", raw)
     if len(raw) <= MAX_EXCERPT:
         return raw, whole
-    term = " ".join(_QUOTED_LINES.sub("\n", text[start:end]).split())
+    term = " ".join(_unquoted(text[start:end], wiki).split())
     if wiki:
         term = _WIKI_MONO.sub(r"\1", term)
     at = raw.find(term) if term else 0

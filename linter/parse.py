@@ -78,7 +78,7 @@ def _section_words() -> list[tuple[str, re.Pattern[str]]]:
 _COMMENT_RE = lazy(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 # Jira wiki macros that only frame or colour text ("{panel:bgColor=#e7f4fa}", "{color:red}"):
 # their parameters style the author's comment; they specify nothing of the product.
-_WIKI_MACRO_RE = lazy(
+WIKI_MACRO_RE = lazy(
     r"\{(?:panel|color|quote|info|note|warning|tip|expand|anchor|status|section|column|div|span)(?::[^{}\n]{0,300})?\}"
 )
 _IMAGE_RE = lazy(r"!\[[^\[\]\n]{0,500}\]\([^()\[\]\s]{0,2000}\)")
@@ -449,7 +449,7 @@ def mask(text: str, wiki: bool = False, markup: bool = False) -> str:
     if "[ ]" in text or "[x]" in text or "[X]" in text:
         text = _mask_checklists(text, wiki)
     if wiki and "{" in text:
-        text = _WIKI_MACRO_RE.sub(_blank, text)
+        text = WIKI_MACRO_RE.sub(_blank, text)
     if "](" in text:
         text = _IMAGE_RE.sub(_blank, text)
         text = _LINK_TARGET_RE.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)

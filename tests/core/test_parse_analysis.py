@@ -874,6 +874,35 @@ def test_a_quoted_lists_excerpt_carries_no_quote_markers() -> None:
     assert story.body.split("\n")[f.line - 1][f.column - 1 :].startswith("Add a `customer_id`")
 
 
+def test_a_jira_wiki_quotes_excerpt_carries_no_quote_markup() -> None:
+    """Jira wiki quotes with "{quote}" and "bq. " and colours with "{color:red}": markup that the
+    reader of a finding never wrote as words, shown before as "{quote}We should add ..." and "...
+    table bq. # Create ..."; the excerpt is the words, as the same text unquoted shows them."""
+    linter = Linter(Config())
+
+    def shown(body: str, rule: str, fmt: BodyFormat = BodyFormat.JIRA_WIKI) -> list[tuple[str, int, int]]:
+        story = Story(id="1", title="Faster order search", body=f"Search is slow.\n\nFrom the review:\n{body}\n", body_format=fmt)
+        return [(f.excerpt, f.line, f.column) for f in linter.lint(story).findings if f.rule == rule]
+
+    said = "We should add a {{customer_id}} column to the {{orders}} table."
+    plain = shown(said, "DM01")
+    assert plain and plain[0][0] == "We should add a customer_id column to the orders table."
+    for quoted in (f"{{quote}}{said}{{quote}}", f"{{quote}}\n{said}\n{{quote}}", f"bq. {said}",
+                   said.replace("the {{orders}}", "the {color:red}{{orders}}{color}")):  # fmt: skip
+        assert [e for e, _, _ in shown(quoted, "DM01")] == [plain[0][0]], quoted
+    plan = "# Add a {{customer_id}} column to the {{orders}} table\n# Create a {{CustomerIndex}} class"
+    unquoted = shown(plan, "IS01")
+    assert unquoted and unquoted[0][0] == "Add a customer_id column to the orders table # Create a CustomerIndex class"
+    quoted_plan = shown("\n".join("bq. " + line for line in plan.split("\n")), "IS01")
+    assert [e for e, _, _ in quoted_plan] == [unquoted[0][0]]
+    # (the positions still point into the raw text: "bq. # " before the plan's first word)
+    assert quoted_plan[0][1:] == (4, 7)
+    # in Markdown, braces and "bq." are the writer's text
+    assert shown("We should add a `customer_id` column to {quote} the `orders` table.", "DM01", BodyFormat.MARKDOWN)[0][0] == (
+        "We should add a `customer_id` column to {quote} the `orders` table."
+    )
+
+
 def test_bare_log_paragraph_is_output_not_prose() -> None:
     """A log pasted without a fence, continuation lines and all, is output; a paragraph that
     merely mentions a level or a time is prose."""
