@@ -20,12 +20,24 @@ from storylint.parse import (
     SEC_OTHER,
     SEC_PROPOSAL,
     SEC_REPRO,
+    ParsedStory,
     parse,
 )
 
 
 def sentences(body: str, title: str = "t") -> list:
     return analyse(parse(Story(id="1", title=title, body=body))).sentences
+
+
+def body_blocks(p: ParsedStory, width: int | None = None) -> list[tuple[str, str]]:
+    """(kind, text) of each block of the body, in order, the text cut to `width`: what most
+    tests of the parser's blocks compare."""
+    return [(b.kind, p.body[b.start : b.end][:width]) for b in p.blocks if b.field == "body"]
+
+
+def body_kinds(p: ParsedStory) -> list[str]:
+    """The kind of each block of the body, in order."""
+    return [b.kind for b in p.blocks if b.field == "body"]
 
 
 def _no_plan(*texts: str) -> None:
@@ -453,10 +465,10 @@ def test_sections_and_blocks() -> None:
 def test_prose_pasted_in_a_fence_is_quoted_text() -> None:
     prose = "Duplicity compresses with a single process at the moment.\nPerformance could be increased by doing it in parallel, maybe using a library.\n"
     p = parse(Story(id="1", title="t", body=f"```\n{prose}```"))
-    assert [b.kind for b in p.blocks if b.field == "body"] == [QUOTE]
+    assert body_kinds(p) == [QUOTE]
     log = "2020-01-01 ERROR failed\n[WARN] retry (1/3)\n$ make test\n"
     p = parse(Story(id="1", title="t", body=f"```\n{log}```"))
-    assert [b.kind for b in p.blocks if b.field == "body"] == [CODE]
+    assert body_kinds(p) == [CODE]
 
 
 def test_template_comments_are_masked() -> None:
@@ -695,7 +707,7 @@ def test_a_checklist_quoted_in_a_fenced_code_block_is_left_as_it_is() -> None:
 def test_jira_wiki_blocks() -> None:
     body = "h2. Acceptance criteria\n* users can pay\n{code:sql}\nSELECT 1\n{code}\n||a||b||\n|1|2|\nuse {{order_id}} here"
     p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
-    kinds = [b.kind for b in p.blocks if b.field == "body"]
+    kinds = body_kinds(p)
     assert kinds[:3] == [HEADING, LIST_ITEM, CODE]
     assert any(p.body[s.start : s.end] == "order_id" for s in p.code_spans)
 
@@ -705,7 +717,7 @@ def test_jira_wiki_lines_starting_with_a_letter() -> None:
     body = ("Some text here\ncontinued\nh2. Goal\nh2.not a heading\nbq. a quote\nbq.not one\n"
             "Acceptance criteria:\nusers can pay\nhx. text")  # fmt: skip
     p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
-    blocks = [(b.kind, p.body[b.start : b.end]) for b in p.blocks if b.field == "body"]
+    blocks = body_blocks(p)
     assert blocks == [
         (PARAGRAPH, "Some text here\ncontinued"),
         (HEADING, "Goal"),
@@ -746,7 +758,7 @@ def test_jira_wiki_numbered_lists_are_list_items() -> None:
     p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
     items = [(p.body[b.start : b.end], b.depth) for b in p.blocks if b.kind == LIST_ITEM]
     assert items == [("Create the {{orders}} table", 0), ("Add a {{status}} column", 1), ("Wire the endpoint", 0)]
-    assert [b.kind for b in p.blocks if b.field == "body"] == [HEADING, LIST_ITEM, LIST_ITEM, LIST_ITEM]
+    assert body_kinds(p) == [HEADING, LIST_ITEM, LIST_ITEM, LIST_ITEM]
 
 
 def test_jira_wiki_step_list_is_found() -> None:
@@ -767,7 +779,7 @@ def test_a_list_inside_a_quote_is_a_list() -> None:
         "> > - Wire the endpoint\n\n> ## Proposal\n> ---\n> Plain quoted prose."
     )
     p = parse(Story(id="1", title="t", body=body))
-    blocks = [(b.kind, p.body[b.start : b.end]) for b in p.blocks if b.field == "body"]
+    blocks = body_blocks(p)
     assert blocks == [
         (HEADING, "Next steps"),
         (LIST_ITEM, "Add an attempts column\n>    to the uploads table"),
@@ -779,7 +791,7 @@ def test_a_list_inside_a_quote_is_a_list() -> None:
     ]
     assert {b.section for b in p.blocks if b.kind == LIST_ITEM} == {SEC_PROPOSAL}
     wiki = parse(Story(id="1", title="t", body="bq. # Create the orders table", body_format=BodyFormat.JIRA_WIKI))
-    assert [(b.kind, wiki.body[b.start : b.end]) for b in wiki.blocks if b.field == "body"] == [
+    assert body_blocks(wiki) == [
         (LIST_ITEM, "Create the orders table")
     ]
 
@@ -816,7 +828,7 @@ def test_a_list_in_a_fence_inside_a_quote_is_code_not_a_list() -> None:
         "> - Create a retry class\n\n> ~~~\n> 1. not closed by the quote's end\n\n> 2. Wire the endpoint"
     )
     p = parse(Story(id="1", title="t", body=body))
-    assert [(b.kind, p.body[b.start : b.end]) for b in p.blocks if b.field == "body"] == [
+    assert body_blocks(p) == [
         (PARAGRAPH, "The playbook, from the wiki:"),
         (QUOTE, "```yaml"),
         (QUOTE, "- name: install redis"),
@@ -913,14 +925,14 @@ def test_bare_log_paragraph_is_output_not_prose() -> None:
         "2024-03-01 10:00:02,010 WARN [main] [Scheduler] Retrying"
     )
     p = parse(Story(id="1", title="t", body=f"The job stops.\n\n{log}\n\nIt started last week."))
-    kinds = [(b.kind, p.body[b.start : b.end][:14]) for b in p.blocks if b.field == "body"]
+    kinds = body_blocks(p, 14)
     assert kinds == [(PARAGRAPH, "The job stops."), (CODE, "2024-03-01 10:"), (PARAGRAPH, "It started las")]
     assert not any("getCause" in p.body[s.start : s.end] for s in p.sentences)
     # half the lines log-like is the boundary: one of three is prose
     p = parse(Story(id="1", title="t", body="ERROR shows up on the page\nwhen I save a draft\nand then nothing happens"))
-    assert [b.kind for b in p.blocks if b.field == "body"] == [PARAGRAPH]
+    assert body_kinds(p) == [PARAGRAPH]
     p = parse(Story(id="1", title="t", body="ERROR: disk full\nat Store.save(Store.java:12)\nthen it stops"))
-    assert [b.kind for b in p.blocks if b.field == "body"] == [CODE]
+    assert body_kinds(p) == [CODE]
 
 
 def test_list_with_expected_and_actual_reproduces_a_bug() -> None:
@@ -986,7 +998,7 @@ def test_prose_above_a_bare_stack_trace_stays_prose() -> None:
         "java.lang.NoSuchMethodError: a.b.C.d()\nat a.b.E.f(E.java:10)\nat a.b.G.h(G.java:20)\nat a.b.I.j(I.java:30)"
     )
     p = parse(Story(id="1", title="t", body=body))
-    blocks = [(b.kind, p.body[b.start : b.end][:10]) for b in p.blocks if b.field == "body"]
+    blocks = body_blocks(p, 10)
     assert blocks == [(PARAGRAPH, "The broker"), (CODE, "java.lang.")]
     assert any("bumped" in p.body[s.start : s.end] for s in p.sentences)
 
