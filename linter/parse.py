@@ -658,9 +658,19 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
         if (
             line[:1].isalpha()
             and (len(line) > 64 or not _short_label_heading(line))
-            and (":" not in line or not _repro_lead(line))
             and (not wiki or not (line.startswith("bq. ") or (line[0] == "h" and _WIKI_HEADING_RE.match(line))))
         ):
+            if ":" in line and _repro_lead(line):
+                # "Reproduce with the following:", "Repro:": the line heads the report's steps
+                # (read here, where it is asked: the heading's branch below asked it twice more)
+                close_paragraph()
+                heading, section = line.strip(" #*_:\t"), SEC_REPRO
+                _add(p, HEADING, pos, line_end, section, heading)
+                prev_kind = HEADING
+                pos = next_pos
+                if nl == -1:
+                    break
+                continue
             # Fast path: a line starting with a letter continues or starts a paragraph (in Jira
             # wiki too, unless it is a heading "h2. " or a quote "bq. ").
             if para_start < 0:

@@ -23,6 +23,7 @@ from storylint.parse import (
     ParsedStory,
     parse,
 )
+from tests.core.spies import count_calls
 
 
 def sentences(body: str, title: str = "t") -> list:
@@ -1086,6 +1087,21 @@ def test_a_reproduce_line_that_plans_a_test_heads_no_reproduction() -> None:
     body = f"The importer stops on an empty file.\nReproduce the empty-file case in a unit test:\n\n{steps}"
     story = Story(id="r", title="Empty CSV import", body=body)
     assert "IS01" in [f.rule for f in Linter().lint(story).findings if f.category in HOW_CATEGORIES]
+
+
+def test_a_reproduction_lead_in_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line that leads in a reproduction is asked whether it does once, not by each branch of
+    the line's reading in turn (the fast path's, the heading's, the section's: three times);
+    a bold line or a heading once too, its words past its marks ("h3. Reproducible with:")."""
+    import storylint.parse as parse_module
+
+    calls = count_calls(monkeypatch, parse_module, "_repro_lead")
+    for lead, fmt in (("Reproducible with:", BodyFormat.MARKDOWN), ("Reproduce with the following:", BodyFormat.MARKDOWN),
+                      ("**Reproducible with:**", BodyFormat.MARKDOWN), ("h3. Reproducible with:", BodyFormat.JIRA_WIKI)):  # fmt: skip
+        calls.clear()
+        p = parse(Story(id="r", title="Export crashes", body=f"{lead}\n\n1. Open a project\n2. Export it", body_format=fmt))
+        assert [b.section for b in p.blocks if b.kind == LIST_ITEM] == [SEC_REPRO, SEC_REPRO], lead
+        assert len(calls) == 1, (lead, calls)
 
 
 def test_a_reproduce_heading_that_plans_a_test_heads_no_reproduction() -> None:
