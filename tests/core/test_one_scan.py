@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -407,3 +408,29 @@ def test_a_build_file_name_wakes_the_path_rule_through_the_scan() -> None:
     assert BUILD_FILE_KEY in (with_scan.prefilter.scan(story.title + "\n" + story.body) or ())
     prose = Story(id="2", title="Guide for new makefile users", body="Explain the dockerfile basics in the wiki.")
     assert BUILD_FILE_KEY not in (with_scan.prefilter.scan(prose.title + "\n" + prose.body) or {BUILD_FILE_KEY})
+
+
+def test_a_second_linter_builds_its_own_scans_of_its_own_rules(tmp_path: Path) -> None:
+    """Linters in one process with other rules (a team's own folder beside the bundled pack:
+    other patterns, other terms) each build their one scan (`Linter.prefilter`) and their term
+    scan of their own rules, however many stories the other has linted: a scan built for the
+    first and reused would not answer for the second's pattern (searched with `re` on every
+    story) nor wake its term rule at all. Linted in turn, each finds what it finds alone."""
+    folder = tmp_path / "team-rules"
+    folder.mkdir()
+    head = 'category = "technology"\nmessage = "{term} is ours"\n[detect]\ncontext = "any"\n'
+    (folder / "ACME01.toml").write_text(f'code = "ACME01"\nname = "acme-pattern"\n{head}kind = "pattern"\npatterns = ["\\\\bzorblax\\\\b"]\n')
+    (folder / "ACME02.toml").write_text(f'code = "ACME02"\nname = "acme-terms"\n{head}kind = "terms"\nterms = ["quuxdb"]\n')
+    bundled = Linter()
+    team = Linter(config_from_dict({"extend-rules": [str(folder)], "extend-select": ["ACME"]}, source="test"))
+    stories = [Story(id=str(i), title=f"Export {i}", body="We should keep the exports in zorblax and quuxdb.") for i in range(SCAN_AFTER + 3)]
+    for story in stories:  # in turn: each past SCAN_AFTER, its scan in use
+        found = {f.rule for f in bundled.lint(story).findings}, {f.rule for f in team.lint(story).findings}
+    assert bundled.prefilter and team.prefilter
+    assert not found[0] & {"ACME01", "ACME02"} and {"ACME01", "ACME02"} <= found[1]
+    key = team.pack.rules["ACME01"].check.scanned()[0]
+    assert key in team.prefilter.known and key not in bundled.prefilter.known
+    assert key in (team.prefilter.scan(stories[0].title + "\n" + stories[0].body) or ())
+    alone = Linter()
+    alone._linted = SCAN_AFTER
+    assert [f.to_dict() for f in bundled.lint(stories[0]).findings] == [f.to_dict() for f in alone.lint(stories[0]).findings]
