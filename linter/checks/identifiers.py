@@ -101,9 +101,13 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # A class's member (`Utils.getJCEProvider`, `CrawlDatum.statNames`) is code too, and so is a
 # compound name's method, named by a verb as .NET names them (`SmtpSender.CreateMailMessage`);
 # `String.Format`, `System.IO`, `ASP.NET` and `ServiceStack.OrmLite` read as a product's or a
-# namespace's name.
+# namespace's name. A package's or a variable's type and its member (`settings.Profile.Nick`,
+# `os.Stdout.Write`) is code by its three parts, the second capitalised: the two-part
+# "end.The" is a sentence's end with its space lost, "e.g.The" and "N.B." abbreviations (one
+# letter a part), "www.Example.com" a domain.
 _TEXT_DOTTED = lazy(
     r"^(?:[A-Za-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\)"
+    r"|(?![\w$.]*\.(?:com|org|net|edu|gov|io|co|uk|de|info)$)[a-z_$][\w$]++\.[A-Z][\w$]++(?:\.[A-Za-z_$][\w$]*+)++"
     r"|[A-Z][a-z0-9]++(?:[A-Z][a-z0-9]++)++\.(?:Create|Get|Set|Add|Remove|Update|Delete|Is|Has|Can|Make|Build|Find|Load|Save|"
     r"Read|Write|Parse|Convert|To|On|Handle|Process|Register|Resolve|Init|Initialize|Validate|Send|Run|Execute|Start|Stop|"
     r"Open|Close|Dispose|Clear|Reset|Apply|Compute|Calculate|Render|Fetch|Try)(?:[A-Z][a-z0-9]++)++)$"
