@@ -138,6 +138,7 @@ class Grammar:
     imperatives: frozenset[str]
     behaviour_verbs: frozenset[str]
     request_verbs: frozenset[str]  # orders of something done, not built: they tell a request's title from a bug's
+    degree_verbs: frozenset[str]  # orders of a change of degree, read as orders only by rules that ask (`degree_at`)
     fillers: frozenset[str]
     clause_openers: frozenset[str]  # a leading clause they open ends at its comma, before the order
     team_subjects: frozenset[str]
@@ -332,6 +333,7 @@ def grammar() -> Grammar:
         imperatives=imperatives,
         behaviour_verbs=with_other(data["behaviour_verbs"], "behaviour-verbs"),
         request_verbs=frozenset(data["request_verbs"]),
+        degree_verbs=frozenset(data["degree_verbs"]),
         fillers=frozenset(data["fillers"]),
         clause_openers=frozenset(data["clause_openers"]),
         team_subjects=frozenset(data["team_subjects"]),
@@ -372,6 +374,7 @@ class _Flags:
     asks: bool = False  # a question that proposes nothing
     optional: bool = False  # an item marked optional ("Optional: ...", "(optional) ..."): a suggestion
     fix: bool = False  # a plan that states the fix ("the fix is to ...", "we should fix this by ...")
+    degree_at: int = -1  # where a degree verb opening the sentence stands ("Reduce the padding"; field offset)
 
 
 @dataclass(slots=True)
@@ -1186,19 +1189,25 @@ def _compute_flags(info: SentenceInfo, p: ParsedStory, s: Sentence) -> _Flags:
     if i < n:
         lower = lowered[i]
         # where the word stands in `full` (word 0 after a letter's lead: no search for it)
-        at = (first if i == 0 <= first else info.word_start(i)) if lower in g.imperatives else 0
+        degree = lower in g.degree_verbs
+        at = (first if i == 0 <= first else info.word_start(i)) if lower in g.imperatives or degree else 0
         # "Add ...", "add ...", "Please add ..." but not "Adds", not a capitalised word mid-title
         # like "Update Center", nor a lower-case one after a title's clause or an ordinal ("First
         # build after the upgrade fails": "first" is the noun's, not a step's)
         if (
-            lower in g.imperatives
+            (lower in g.imperatives or degree)
             and (full[at].isupper() or s.block.kind != TITLE or (i == opens and _SEQUENCE_WORDS.isdisjoint(lowered[k:i])))
             and full[at - 1 : at] != "`"  # `build` is code, not a verb
             and not _quoted_name(full, at, s.end)  # '"Enable sync" button is grey': a name
             and _NAME_COMPOUND.match(full, at + len(lower)) is None  # "Parse-tika uses ...": a name
         ):
+            if degree:
+                # "Reduce the padding": an order only of what a rule builds to measure (its
+                # `degree-objects`); "Increase font size button is missing" reports a control
+                if _REPORTED_BY.isdisjoint(vocab) or not _subject_of_report(info, i, n, full, at, g):
+                    f.degree_at = at
             # "make sure X" ("Stelle sicher, dass X") states an outcome; "Drop down menu ..." names a widget
-            if (lower, lowered[i + 1] if i + 1 < n else "") not in g.not_orders and (
+            elif (lower, lowered[i + 1] if i + 1 < n else "") not in g.not_orders and (
                 _REPORTED_BY.isdisjoint(vocab) or not _subject_of_report(info, i, n, full, at, g)
             ):
                 f.verb, f.verb_at = lower, at

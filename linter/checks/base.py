@@ -125,8 +125,9 @@ class Check:
         "I suggest ...", "the solution is ..." still counts (every check that skips sections)."""
         return s.section in self.skip_sections and not (s.section == SEC_REPRO and s.puts_fix_forward)
 
-    def sentence_applies(self, s: SentenceInfo) -> bool:
-        """The context gate shared by the HOW checks."""
+    def sentence_applies(self, s: SentenceInfo, ordered: bool = False) -> bool:
+        """The context gate shared by the HOW checks (`ordered`: read the sentence as an
+        imperative, as a check does that knows its verb orders what it names)."""
         if self.section_skipped(s):
             return False
         f = s.flags  # (read once: each of the sentence's properties reads them again)
@@ -147,19 +148,19 @@ class Check:
         if context == "any":
             return True
         # `SentenceInfo.directive`
-        directive = f.imperative or f.modal or f.plan or s.section == SEC_PROPOSAL
+        directive = ordered or f.imperative or f.modal or f.plan or s.section == SEC_PROPOSAL
         if context == "directive-or-title":
             # a title names the work ("Endpoint returning the current user"); the body's
             # statements only mention what the product already has
             return directive or s.field == "title"
         if context == "strong-directive":
-            return directive and (f.imperative or f.plan)
+            return directive and (ordered or f.imperative or f.plan)
         if context == "requirement":
             return directive or s.section == SEC_AC  # `SentenceInfo.requirement`
         if context == "instruction":
             # an order: to build ("Use a modal"), or to behave ("Show X in a modal"); not a
             # modal about what exists ("the drop-downs need to close")
-            return f.imperative or f.behaviour or f.plan or s.section == SEC_PROPOSAL
+            return ordered or f.imperative or f.behaviour or f.plan or s.section == SEC_PROPOSAL
         return directive
 
 

@@ -68,12 +68,24 @@ _MEANS_AFTER = lazy(
 )
 
 
+# "Reduce the padding", "Increase the font size of the labels": from a degree verb (where
+# `SentenceInfo.flags.degree_at` puts it) to the term, up to four words of one noun phrase,
+# no preposition or conjunction among them ("Increase in padding since 2.3" reports a change;
+# in "Reduce load time and the padding" and "Reduce the size of the padding" the term is not
+# what the verb acts on first)
+_DEGREE_OBJECT = lazy(
+    r"[A-Za-z]++\s++(?:(?!(?:in|of|on|at|to|from|by|for|with|and|or|than|when|if|so|but)\s)[\w'-]++\s++){0,4}",
+    re.IGNORECASE,
+)
+
+
 class TermCheck(Check):
     kind = "terms"
     allowed = frozenset(
         {"terms", "cased-terms", "requires-any", "unless-any", "boost-any", "context", "skip-sections",
          "user-clause", "confidence", "requires-code", "max-per-story", "title-only", "exclude-titles",
-         "code-sense-only", "criteria-means-only", "headings", "verb-only", "unless-removed", "title-unless-body"}
+         "code-sense-only", "criteria-means-only", "headings", "verb-only", "unless-removed", "title-unless-body",
+         "degree-objects"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -108,6 +120,10 @@ class TermCheck(Check):
         # a term the sentence takes away (removes, disables, hides, turns off) names what is
         # there now, not a choice of what to build: "Disable the popup that opens at the end"
         self.unless_removed = flag(detect, "unless-removed")
+        # a degree verb ("Reduce the padding", "Increase the font size") orders the change of its
+        # object when the object is one of the terms, which are built to measure; it orders
+        # nothing else ("Reduce memory use" is a goal)
+        self.degree_objects = flag(detect, "degree-objects")
         # the title names the work in a few words ("Add Kafka sink"); where the body says, in a
         # sentence that orders nothing, that the same technology is the user's ("I'd like a Kafka
         # sink so that I can publish ...", "this adds support for the new compiler"), the
@@ -172,8 +188,16 @@ class TermCheck(Check):
         if self.title_unless_body and titled:
             candidates = self._title_excused(list(candidates))
         for s, matches in candidates:
-            if not matches or not self.sentence_applies(s):
+            if not matches:
                 continue
+            if not self.sentence_applies(s):
+                degree_at = s.flags.degree_at if self.degree_objects else -1
+                if degree_at < 0 or not self.sentence_applies(s, ordered=True):
+                    continue
+                field_text = a.parsed.text(s.field)
+                matches = [m for m in matches if m[0] > degree_at and _DEGREE_OBJECT.fullmatch(field_text, degree_at, m[0])]
+                if not matches:
+                    continue
             if reported and s.field == "body" and any(start <= s.start < end for start, end in reported):
                 continue
             # "As a developer using the GraphQL API I want ...": the role says who the user

@@ -322,6 +322,26 @@ def test_unless_removed_skips_a_term_the_sentence_takes_away(tmp_path: Path) -> 
     assert [story for story, _ in _terms(res)] == ["disable"]  # without the option, as before
 
 
+def test_degree_objects_reads_a_degree_verbs_object_as_ordered(tmp_path: Path) -> None:
+    """`degree-objects`: a degree verb ("reduce", "increase") opening a sentence orders the
+    change of its object when the object is the term; the sentence orders nothing else, and
+    without the option (or with "lower") it is no order at all."""
+    stories = (
+        {"id": "object", "title": "Order list", "body": "Reduce the zorblax of the order rows."},
+        {"id": "filler", "title": "Order list", "body": "Please just increase the left zorblax a bit."},
+        {"id": "title", "title": "Increase zorblax on the chart labels"},
+        {"id": "past-preposition", "title": "Order list", "body": "Reduce the size of the zorblax."},
+        {"id": "report", "title": "Order list", "body": "Increase in zorblax since the last release."},
+        {"id": "question", "title": "Order list", "body": "Reduce the zorblax of the order rows?"},
+        {"id": "want", "title": "Order list", "body": "As a buyer I want to reduce the zorblax so that I see more rows."},
+        {"id": "lower", "title": "Order list", "body": "Lower the zorblax of the order rows."},
+    )
+    _rule(tmp_path / "team-rules", 'kind = "terms"\nterms = ["zorblax"]\ndegree-objects = true\ncontext = "requirement"')
+    assert sorted({story for story, _ in _terms(_check(tmp_path, *stories))}) == ["filler", "object", "title"]
+    _rule(tmp_path / "team-rules", 'kind = "terms"\nterms = ["zorblax"]\ncontext = "requirement"')
+    assert _terms(_check(tmp_path, *stories)) == []  # without the option, as before: no order
+
+
 def test_title_unless_body_reads_the_title_as_the_bodys_want(tmp_path: Path) -> None:
     """`title-unless-body`: a title's term that a body sentence ordering nothing excuses (the
     user's want, a statement of support) is that want; a body that orders the same, or excuses
