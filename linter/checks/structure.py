@@ -9,7 +9,7 @@ content, Given/When/Then, or a checklist of observable behaviours.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from typing import Any
 
@@ -130,8 +130,21 @@ def _in_question_line(text: str, at: int) -> bool:
     return _QUESTION_LINE.match(text, start) is not None
 
 
-def _stated(pattern: Regex, text: str) -> bool:
-    """An outcome phrase that someone filled in, not a template's prompt left as it was."""
+# A "so" (perhaps "so that") as `_result_so` reads it; not one for people ("..., so that one doesn't
+# have to pass it", "..., so people know to add the keys"): a purpose for someone whatever the comma
+_RESULT_SO = lazy(r"so[\s*_]++(?:that\s++)?+(?!(?:people|users?|customers?|one|everyone|anyone)\b)", re.IGNORECASE)
+
+
+def _result_so(text: str, at: int) -> bool:
+    """A "so" after a comma: what follows from the state just described (", so the process is
+    still running", ", so I have no idea why", ", so that the process is not stopped"), not what
+    anyone gains: in a bug report, where the state is the failure, no outcome."""
+    return text[max(0, at - 4) : at].rstrip(" \t").endswith(",") and _RESULT_SO.match(text, at) is not None
+
+
+def _stated(pattern: Regex, text: str, bug: Callable[[], bool] | None = None) -> bool:
+    """An outcome phrase that someone filled in, not a template's prompt left as it was, nor,
+    in a bug report (`bug`, asked only when it matters), a "so" that gives a result."""
     m = pattern.search(text)  # the first match settles nearly every story; finditer costs more
     rest = plain(pattern)  # after it, `re` alone: RE2 would read the whole text again per match
     while m is not None:
@@ -139,6 +152,7 @@ def _stated(pattern: Regex, text: str) -> bool:
             _PROMPT_AFTER.match(text, m.end()) is None
             and _PROMPT_IN.search(m.group(0)) is None
             and not _in_question_line(text, m.start())
+            and not (bug is not None and _result_so(text, m.start()) and bug())
         ):
             return True
         m = rest.search(text, max(m.end(), m.start() + 1))
@@ -149,9 +163,10 @@ def _states(phrases: LazyPatterns, a: Analysis) -> bool:
     """The story states one of `phrases`: in its lower-cased text where they are searched so,
     else in its title or body."""
     rx = phrases.regex()
+    bug = lambda: reports_bug(a)  # (asked only of a result's "so")
     if phrases.on_lower:
-        return _stated(rx, a.all_text(lower=True))
-    return _stated(rx, a.parsed.masked_title) or _stated(rx, a.parsed.masked_body)
+        return _stated(rx, a.all_text(lower=True), bug)
+    return _stated(rx, a.parsed.masked_title, bug) or _stated(rx, a.parsed.masked_body, bug)
 
 
 _GIVEN = fast(lazy(r"\bgiven\b", re.IGNORECASE))  # most bodies have none: RE2 says so quicker
