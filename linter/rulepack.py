@@ -31,6 +31,45 @@ STATUSES = ("stable", "preview", "deprecated", "removed")
 DOC_SECTIONS = ("what", "why", "example", "better")
 
 
+def doc_blocks(text: str) -> list[tuple[str, str]]:
+    """The paragraphs and list items of a `[docs]` text, in order: ("paragraph", text) or
+    ("item", text).
+
+    Rule docs are plain text that every output shows its own way (a terminal, docs/rules.md,
+    SARIF), so they hold only the two shapes a long "what" needs: a blank line parts
+    paragraphs, a line that opens with "- " starts a list item, and any other line goes on with
+    the paragraph or item above it, as Markdown reads them.
+    """
+    blocks: list[tuple[str, str]] = []
+    joined = False  # whether the next plain line goes on with the last block
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            joined = False
+        elif line.startswith("- "):
+            blocks.append(("item", line[2:].lstrip()))
+            joined = True
+        elif joined:
+            kind, before = blocks[-1]
+            blocks[-1] = (kind, f"{before} {line}")
+        else:
+            blocks.append(("paragraph", line))
+            joined = True
+    return blocks
+
+
+def doc_plain(text: str) -> str:
+    """A `[docs]` text as plain text: paragraphs apart by a blank line, one "- " line per item,
+    a list right under the paragraph that leads into it (what a SARIF viewer's text shows as
+    written)."""
+    out: list[str] = []
+    for kind, body in doc_blocks(text):
+        if out and kind == "paragraph":
+            out.append("")
+        out.append(f"- {body}" if kind == "item" else body)
+    return "\n".join(out)
+
+
 @dataclass(slots=True)
 class Rule:
     code: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,46 @@ if TYPE_CHECKING:
     from storylint.rulepack import Rule
 
 
+#: where `storylint rule` wraps a doc's lines: a terminal's 80 columns
+TEXT_WIDTH = 80
+
+
+def _text_doc(text: object) -> list[str]:
+    """A `[docs]` text for the terminal, indented under its heading: paragraphs wrapped and
+    apart by a blank line, each list item a "- " line whose wrapped lines stand under its text
+    (a list right under the paragraph that leads into it)."""
+    from storylint.rulepack import doc_blocks
+
+    lines: list[str] = []
+    for kind, body in doc_blocks(str(text)):
+        if lines and kind == "paragraph":
+            lines.append("")
+        first, rest = ("  - ", "    ") if kind == "item" else ("  ", "  ")
+        lines += textwrap.wrap(body, TEXT_WIDTH, initial_indent=first, subsequent_indent=rest,
+                               break_long_words=False, break_on_hyphens=False)  # fmt: skip
+    return lines or ["  "]
+
+
+def _markdown_doc(label: str, text: object) -> list[str]:
+    """A `[docs]` text under its bold label: the first paragraph after the label, as before,
+    then the other paragraphs, and list items as a Markdown list."""
+    from storylint.rulepack import doc_blocks
+
+    out: list[str] = []
+    last = ""
+    for kind, body in doc_blocks(str(text)):
+        if not out and kind == "paragraph":
+            out.append(f"{label} {body}")
+        else:
+            if not out:
+                out.append(label)
+            if not (kind == last == "item"):
+                out.append("")
+            out.append(f"- {body}" if kind == "item" else body)
+        last = kind
+    return out or [f"{label} "]
+
+
 def explain(meta: dict[str, object]) -> str:
     docs = meta["docs"]
     assert isinstance(docs, dict)
@@ -25,10 +66,10 @@ def explain(meta: dict[str, object]) -> str:
         str(meta["summary"]),
         "",
         "What it flags",
-        f"  {docs.get('what', '')}",
+        *_text_doc(docs.get("what", "")),
         "",
         "Why it matters",
-        f"  {docs.get('why', '')}",
+        *_text_doc(docs.get("why", "")),
         "",
         "Example",
         *(f"  {line}" for line in str(docs.get("example", "")).splitlines()),
@@ -59,9 +100,9 @@ def as_markdown(metas: list[dict[str, object]]) -> str:
             "",
             f"**{m['name']}** ({m['category']}, default {m['severity']}). {m['summary']}",
             "",
-            f"**What it flags.** {docs.get('what', '')}",
+            *_markdown_doc("**What it flags.**", docs.get("what", "")),
             "",
-            f"**Why it matters.** {docs.get('why', '')}",
+            *_markdown_doc("**Why it matters.**", docs.get("why", "")),
             "",
             "**Example**",
             "",

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from storylint.escape import safe_url
 from storylint.lazyre import lazy
 from storylint.model import Report
+from storylint.rulepack import doc_plain
 
 from . import RenderContext
 
@@ -52,7 +53,7 @@ def _rule_descriptor(code: str, meta: dict[str, Any]) -> dict[str, Any]:
         "id": code,
         "name": meta.get("name", code),
         "shortDescription": {"text": meta.get("summary") or meta.get("name", code)},
-        "fullDescription": {"text": docs.get("what", meta.get("summary", code))},
+        "fullDescription": {"text": doc_plain(docs["what"]) if "what" in docs else meta.get("summary", code)},
         "help": {
             "text": docs.get("why", ""),
             "markdown": meta.get("help_markdown", docs.get("why", "")),
