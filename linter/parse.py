@@ -671,6 +671,15 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
                 if nl == -1:
                     break
                 continue
+            if wiki and prev_kind == LIST_ITEM and quoted_item is not p.blocks[-1] and not _LOG_START.match(line):
+                # a Jira wiki item's next line without a marker goes on with the item: Jira shows
+                # it in the item after a line break (a blank line or another block ends a list);
+                # not a log pasted under it ("at com.acme.Foo.run(Foo.java:12)"): that is output
+                p.blocks[-1].end = line_end
+                pos = next_pos
+                if nl == -1:
+                    break
+                continue
             # Fast path: a line starting with a letter continues or starts a paragraph (in Jira
             # wiki too, unless it is a heading "h2. " or a quote "bq. ").
             if para_start < 0:
@@ -827,8 +836,13 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
             if not _TABLE_SEP_RE.match(line):
                 _add(p, TABLE, pos + line.find("|"), line_end, section, heading)
             prev_kind = TABLE
-        elif prev_kind == LIST_ITEM and line[:1] in " \t" and p.blocks[-1].kind == LIST_ITEM:
-            # lazy continuation of a list item (its sentences are taken at the end: `_body_spans`)
+        elif (
+            prev_kind == LIST_ITEM
+            and (line[:1] in " \t" or (wiki and quoted_item is not p.blocks[-1] and not _LOG_START.match(line)))
+            and p.blocks[-1].kind == LIST_ITEM
+        ):
+            # lazy continuation of a list item (its sentences are taken at the end: `_body_spans`;
+            # in Jira wiki any line without a marker, as above)
             p.blocks[-1].end = line_end
         else:
             if para_start < 0:

@@ -20,6 +20,7 @@ from storylint.parse import (
     SEC_OTHER,
     SEC_PROPOSAL,
     SEC_REPRO,
+    TABLE,
     ParsedStory,
     parse,
 )
@@ -769,6 +770,50 @@ def test_jira_wiki_step_list_is_found() -> None:
     body = "# Create a migration for the {{order_status}} table\n# Add a {{hasChanges}} flag to the reducer\n# Deploy the {{StatusService}}"
     story = Story(id="1", title="Order status", body=body, body_format=BodyFormat.JIRA_WIKI)
     assert [f.rule for f in Linter(config_from_dict({"select": ["IS01"]})).lint(story).findings] == ["IS01"]
+
+
+def test_a_jira_wiki_items_next_line_without_a_marker_goes_on_with_the_item() -> None:
+    """Jira shows a line with no marker right after a list item inside the item, after a line
+    break (as Markdown does an indented one): one step hard-wrapped over two lines keeps the list
+    a list of steps. A blank line, a heading or a table ends the list; an unquoted line after a
+    "bq. " item is a paragraph ("bq. " quotes one line)."""
+    body = ("h3. Plan\n# Add an audit table,\nwith an index on the user\n# Create the nightly job\n"
+            "{{prune_rows}} runs at 2am\n\nThe team decides the rest.\n* One\nh3. Notes\n* Two\n|a|b|\n"
+            "bq. # Quoted step\nplain text")  # fmt: skip
+    p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
+    assert body_blocks(p) == [
+        (HEADING, "Plan"),
+        (LIST_ITEM, "Add an audit table,\nwith an index on the user"),
+        (LIST_ITEM, "Create the nightly job\n{{prune_rows}} runs at 2am"),
+        (PARAGRAPH, "The team decides the rest."),
+        (LIST_ITEM, "One"),
+        (HEADING, "Notes"),
+        (LIST_ITEM, "Two"),
+        (TABLE, "|a|b|"),
+        (LIST_ITEM, "Quoted step"),
+        (PARAGRAPH, "plain text"),
+    ]
+    assert [p.body[s.start : s.end] for s in p.sentences if "audit" in p.body[s.start : s.end]] == [
+        "Add an audit table,\nwith an index on the user"
+    ]
+    # a log pasted under an item is output, as it is under a paragraph
+    p = parse(Story(id="1", title="t", body="# Run the import\n[ERROR] Invalid row 7\n", body_format=BodyFormat.JIRA_WIKI))
+    assert body_blocks(p) == [(LIST_ITEM, "Run the import"), (CODE, "[ERROR] Invalid row 7")]
+
+
+def test_a_jira_wiki_step_list_with_a_wrapped_step_is_found() -> None:
+    """The same plan is a build plan in Jira wiki as in Markdown, its first step wrapped or not."""
+    from storylint.config import config_from_dict
+    from storylint.engine import Linter
+
+    linter = Linter(config_from_dict({"select": ["IS01"]}))
+    plans = (("# Add an audit table,\nwith an index on the user\n# Create the nightly job that prunes old rows",
+              BodyFormat.JIRA_WIKI),
+             ("1. Add an audit table,\n   with an index on the user\n2. Create the nightly job that prunes old rows",
+              BodyFormat.MARKDOWN))  # fmt: skip
+    for body, fmt in plans:
+        story = Story(id="1", title="Audit log", body="h3. Plan\n" + body if fmt == BodyFormat.JIRA_WIKI else "### Plan\n" + body, body_format=fmt)
+        assert [f.rule for f in linter.lint(story).findings] == ["IS01"], fmt
 
 
 def test_a_list_inside_a_quote_is_a_list() -> None:
