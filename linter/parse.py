@@ -160,10 +160,11 @@ _BLANK_LINE_RE = lazy(r"\n[ \t]*+\n")
 _WIKI_MONO_RE = lazy(r"\{\{([^{}\n]{1,2000})\}\}")
 # A sentence ends at . ! ? ; before white space (not the dot of "e.g.", "i.e.", "vs." or
 # "cf.", which an example or a comparison follows), at a line break unless the next line
-# visibly continues it ("<br>**so that**", a lower-case word), or at a pipe between spaces
-# before a field or a clause, which an export uses to join fields ("Industry: Finance |
-# Set up the store"): a capitalised label or three words. Not between single names ("Redis
-# | Kafka"), nor a shell's pipe ("grep x | sort", "time | log", PowerShell's "Where-Object").
+# visibly continues it ("<br>**so that**", a lower-case word, also past the "> " of a quoted
+# paragraph's next line), or at a pipe between spaces before a field or a clause, which an
+# export uses to join fields ("Industry: Finance | Set up the store"): a capitalised label or
+# three words. Not between single names ("Redis | Kafka"), nor a shell's pipe ("grep x | sort",
+# "time | log", PowerShell's "Where-Object").
 # After a closing quote before a capital: where the quoted sentence ends inside it ('it says
 # "Applicable to all languages." Which ones ...'), where a line break was flattened to two
 # spaces or a tab, or where a label opens what follows ('"Create a Redis-backed store" See:
@@ -175,7 +176,7 @@ _SENTENCE_END_RE = lazy(
     # a character set is one `re` skips through at C speed to the next of them, instead of
     # trying the branches at each character; a leading look-ahead does not get that)
     r"[.!?;\n|\"](?:(?<=[.!?;])(?<!\b[eE]\.[gG]\.)(?<!\b[iI]\.[eE]\.)(?<!\b[vV]s\.)(?<!\b[cC]f\.)(?=\s)"
-    r"|(?<=\n)(?![ \t]*(?:<br\s*/?>|\*\*|__|[a-z]))"
+    r"|(?<=\n)(?![ \t]*+(?:>[ \t]*+)*+(?:<br\s*/?>|\*\*|__|[a-z]))"
     r"|(?<=[ \t]\|)(?=[ \t]++(?![A-Z][a-z]++-[A-Z])[A-Z](?:[^|\n:]{0,30}:|[^\s|]*+(?:[ \t]++[^\s|]++){2}))"
     # (the quote's branches behind one look-back at it: the other characters' stops, every
     # line break and full stop, fail it at once instead of trying each of them)
@@ -605,6 +606,9 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     # a fence opened inside a quote ("> ```"): its closing marker, and where its next line must
     # start (a line that is no quote ends the quote, and the fence with it)
     quoted_fence, quoted_fence_next = "", -1
+    # the quoted paragraph the last "> " line read (None: it read none) and how deep it is quoted
+    quoted_para: Block | None = None
+    quoted_depth = 0
 
     def close_paragraph() -> None:
         nonlocal para_start
@@ -829,7 +833,15 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
                 if rest.strip():
                     quoted_item.end = line_end
             else:
-                _add(p, QUOTE, pos + off, line_end, section, heading)
+                depth = line.count(">", 0, inner) if qm else 0
+                prose = depth > 0 and _quoted_prose(rest, wiki)
+                if prose and quoted_para is p.blocks[-1] and prev_kind == QUOTE and depth == quoted_depth:
+                    # a quoted paragraph's next line: its lines join as an unquoted one's do (a
+                    # blank "> " line, a deeper or shallower quote, or the quote's end ends it)
+                    quoted_para.end = line_end
+                else:
+                    _add(p, QUOTE, pos + off, line_end, section, heading)
+                    quoted_para, quoted_depth = (p.blocks[-1], depth) if prose else (None, 0)
                 prev_kind = QUOTE
         elif _TABLE_RE.match(line):
             close_paragraph()
@@ -1011,6 +1023,19 @@ def _add_item(
         depth += len(markers) - 1
     checked = (task.group(1) != " ") if task and task.start() < lm.end() else None
     p.blocks.append(Block(LIST_ITEM, "body", pos + lm.end(), line_end, section, heading, depth=depth, checked=checked))
+
+
+def _quoted_prose(rest: str, wiki: bool) -> bool:
+    """A quoted line's text is a line of a paragraph: not blank, nor a heading, a bold or short
+    label, a rule or a table's row, which stand alone as they do outside a quote."""
+    return bool(
+        rest.strip()
+        and not (_WIKI_HEADING_RE if wiki else _HEADING_RE).match(rest)
+        and not _BOLD_LINE_RE.match(rest)
+        and not _HR_RE.match(rest)
+        and not _TABLE_RE.match(rest)
+        and not _short_label_heading(rest)
+    )
 
 
 def _quoted_item(rest: str, wiki: bool) -> re.Match[str] | None:

@@ -31,6 +31,7 @@ CASES = {
     "url_600kb": "See https://example.com/" + "a" * 600_000,
     # shapes that were once super-linear here
     "lazy_list_continuations": "- item\n" + "  more text here\n" * 60_000,
+    "quoted_paragraph_60k_lines": "> Add a table\n" + "> and more text here\n" * 60_000,
     "dotted_camel_word": "Call a.a" + "B" * 200_000 + "-",
     "given_when_walls": "given when " * 100_000,
     "suppression_then_spaces": "storylint-disable" + " " * 100_000,

@@ -836,10 +836,47 @@ def test_a_list_inside_a_quote_is_a_list() -> None:
         (QUOTE, "Plain quoted prose."),
     ]
     assert {b.section for b in p.blocks if b.kind == LIST_ITEM} == {SEC_PROPOSAL}
+    # the item's wrapped line is the same sentence, past its quote mark
+    assert [p.body[s.start : s.end] for s in p.sentences if s.field == "body"][:2] == [
+        "Add an attempts column\n>    to the uploads table", "Create a retry class"
+    ]
     wiki = parse(Story(id="1", title="t", body="bq. # Create the orders table", body_format=BodyFormat.JIRA_WIKI))
     assert body_blocks(wiki) == [
         (LIST_ITEM, "Create the orders table")
     ]
+
+
+def test_a_quoted_paragraphs_lines_join_as_a_paragraphs_do() -> None:
+    """One quoted sentence hard-wrapped over two "> " lines is one block and one sentence (one
+    excerpt), as the same lines unquoted are; a blank "> " line, a deeper quote, a quoted heading
+    or label, and the quote's end each end the quoted paragraph."""
+    body = ("From the review:\n\n> We should add a `customer_id` column to the `orders` table\n"
+            "> and create a `CustomerIndex` class.\n>\n> The export stays as it is.\n> > a deeper quote\n"
+            "> ## Proposal\n> keep it short\n> **Notes**\n> one more\nafter the quote")  # fmt: skip
+    p = parse(Story(id="1", title="t", body=body))
+    assert body_blocks(p) == [
+        (PARAGRAPH, "From the review:"),
+        (QUOTE, "We should add a `customer_id` column to the `orders` table\n> and create a `CustomerIndex` class."),
+        (QUOTE, ""),
+        (QUOTE, "The export stays as it is."),
+        (QUOTE, "> a deeper quote"),
+        (QUOTE, "## Proposal"),
+        (QUOTE, "keep it short"),
+        (QUOTE, "**Notes**"),
+        (QUOTE, "one more"),
+        (PARAGRAPH, "after the quote"),
+    ]
+    said = [p.body[s.start : s.end] for s in p.sentences if s.field == "body"]
+    assert said[:3] == ["From the review:",
+                        "We should add a `customer_id` column to the `orders` table\n> and create a `CustomerIndex` class.",
+                        "The export stays as it is."]  # fmt: skip
+    # the same sentence's findings point at the one sentence, as unquoted
+    linter = Linter(Config())
+    for text in ("> We should add a `customer_id` column to the `orders` table\n> and create a `CustomerIndex` class.",
+                 "We should add a `customer_id` column to the `orders` table\nand create a `CustomerIndex` class."):  # fmt: skip
+        found = linter.lint(Story(id="1", title="Orders by customer", body=text)).findings
+        excerpts = {f.excerpt for f in found if f.field == "body"}
+        assert len(excerpts) == 1 and "orders" in next(iter(excerpts)) and "CustomerIndex" in next(iter(excerpts)), text
 
 
 def test_a_step_list_inside_a_quote_is_found() -> None:
