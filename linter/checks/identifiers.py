@@ -104,10 +104,23 @@ _TEXT_SHAPES = ("snake", "camel", "dotted", "call", "path", "column")
 # namespace's name. A package's or a variable's type and its member (`settings.Profile.Nick`,
 # `os.Stdout.Write`) is code by its three parts, the second capitalised: the two-part
 # "end.The" is a sentence's end with its space lost, "e.g.The" and "N.B." abbreviations (one
-# letter a part), "www.Example.com" a domain.
+# letter a part), "www.Example.com" a domain. A fully qualified class (`org.example.util.StringHelper`,
+# `java.io.File`: lower-case packages, then the class) is code, and so is a package named the
+# reverse-domain way (`com.example.billing`); other all-lower-case dotted names are as often a
+# site (docs.example.com) or a file (settings.local.json). A file named by its package
+# (`org.example.app.cfg`, `com.example.Order.java`) is a path (CS04's), and a site's address
+# run into the next sentence ("example.com.The") no class.
+# what ends a site's address or a file's name, not a package's or a class's
+_TLDS = "com|org|net|edu|gov|io|co|uk|de|info"
+_FILE_EXTENSIONS = (
+    "rb|py|js|jsx|mjs|ts|tsx|go|java|kt|php|vue|svelte|ya?ml|toml|cfg|ini|xml|sql|sh|css|scss|less|html?|erb|haml|cs|"
+    "cpp|h|rs|swift|gradle|lock|env|properties|conf|txt|json|md|pdf|log|csv|zip|jar|war|ear|gz|tar|class"
+)
 _TEXT_DOTTED = lazy(
     r"^(?:[A-Za-z_$][\w$]*\.[a-z_$](?:[^\WA-Z_]|\$)*[A-Z_][\w$]*|[A-Za-z_$][\w$.]*\(.{0,80}\)"
     r"|(?![\w$.]*\.(?:com|org|net|edu|gov|io|co|uk|de|info)$)[a-z_$][\w$]++\.[A-Z][\w$]++(?:\.[A-Za-z_$][\w$]*+)++"
+    rf"|(?![\w$.]*\.(?:{_TLDS}|{_FILE_EXTENSIONS})$|[\w$.]*\.(?:com|org|net|{_FILE_EXTENSIONS})\.[A-Z])[a-z][a-z0-9_]++(?:\.[a-z][a-z0-9_]++)++\.[A-Z][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+"
+    rf"|(?![\w.]*\.(?:{_TLDS}|{_FILE_EXTENSIONS})$)(?:com|org|net|io)(?:\.[a-z][a-z0-9_]++){{2,}}+"
     r"|[A-Z][a-z0-9]++(?:[A-Z][a-z0-9]++)++\.(?:Create|Get|Set|Add|Remove|Update|Delete|Is|Has|Can|Make|Build|Find|Load|Save|"
     r"Read|Write|Parse|Convert|To|On|Handle|Process|Register|Resolve|Init|Initialize|Validate|Send|Run|Execute|Start|Stop|"
     r"Open|Close|Dispose|Clear|Reset|Apply|Compute|Calculate|Render|Fetch|Try)(?:[A-Z][a-z0-9]++)++)$"
