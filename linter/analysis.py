@@ -1011,8 +1011,10 @@ _NOT_IN_NOUN = frozenset({"the", "a", "an", "that", "which", "who", "if", "when"
                           "for", "with", "from", "by", "at", "into", "my", "our", "your", "its", "their", "all", "each",
                           "every", "any", "some", "no", "not", "then", "only", "sure", "out", "up", "down", "off",
                           "of"})  # fmt: skip
-#: words a noun phrase may hold between the two ("Build output is wrong")
-_NOUN_WORDS = 2
+#: words a noun phrase may hold between the two ("Build output is wrong"): a control's name
+#: runs to three or four ("Change font size button is missing", "Add dark mode toggle button
+#: is missing"); a determiner, a preposition or a conjunction (`_NOT_IN_NOUN`) ends it sooner
+_NOUN_WORDS = 4
 
 
 def _subject_of_report(info: SentenceInfo, i: int, n: int, full: str, at: int, g: Grammar) -> bool:

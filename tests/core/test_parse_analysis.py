@@ -215,6 +215,25 @@ def test_a_noun_before_a_finite_verb_is_a_reports_subject_not_an_order() -> None
     assert sentences("Ensure the flag is set.")[-1].behaviour  # a clause is what "ensure" takes
 
 
+def test_a_controls_longer_name_before_a_finite_verb_is_a_reports_subject() -> None:
+    """"Change font size button is missing": a control's name of three or four words, opened by
+    a word that is a verb and a noun, is the subject of a report as a two-word one is ("Build
+    output is wrong"); no order is followed so. A determiner or a comma still ends the noun."""
+    for text in ("Change font size button is missing on the toolbar", "Add dark mode toggle button is missing",
+                 "Open recent files menu does nothing"):  # fmt: skip
+        title, body = sentences("", title=text)[0], sentences(text + ".")[-1]
+        assert not title.imperative and not body.imperative and not title.verb, text
+    # a degree verb's: "Increase font size button" names the control, so no degree order either
+    for text in ("Increase font size button is missing", "Reduce line spacing option does nothing"):
+        assert sentences("", title=text)[0].flags.degree_at < 0, text
+    assert sentences("", title="Increase the font size of the labels")[0].flags.degree_at == 0
+    for text, verb in (("Change the font size is what users asked for", "change"),
+                       ("Add a dark mode toggle button, the old one is missing", "add"),
+                       ("Add export button to the toolbar and the menu is fine", "add")):  # fmt: skip
+        s = sentences("", title=text)[0]
+        assert s.imperative and s.verb == verb, text
+
+
 def test_user_want_is_not_a_plan() -> None:
     s = sentences("", title="As a shopper I want to export orders so that I can open them in Excel")[0]
     assert s.user_clause and not s.plan and not s.directive
