@@ -70,6 +70,83 @@ def doc_plain(text: str) -> str:
     return "\n".join(out)
 
 
+def doc_markdown(label: str, text: object) -> list[str]:
+    """A `[docs]` text under its bold label: the first paragraph after the label, as before,
+    then the other paragraphs, and list items as a Markdown list."""
+    out: list[str] = []
+    last = ""
+    for kind, body in doc_blocks(str(text)):
+        if not out and kind == "paragraph":
+            out.append(f"{label} {body}")
+        else:
+            if not out:
+                out.append(label)
+            if not (kind == last == "item"):
+                out.append("")
+            out.append(f"- {body}" if kind == "item" else body)
+        last = kind
+    return out or [f"{label} "]
+
+
+def rule_markdown(meta: dict[str, Any]) -> list[str]:
+    """A rule's documentation in Markdown, the lines under its heading in docs/rules.md: what
+    it flags, why, an example, a better version, its message and suggestion. SARIF's rule help
+    is the same text, so a code-scanning user reads what a reader of the reference reads."""
+    code = meta.get("code", "")
+    docs = meta.get("docs", {})
+    return [
+        f"**{meta.get('name', code)}** ({meta.get('category', '')}, default {meta.get('severity', '')}). {meta.get('summary', '')}",
+        "",
+        *doc_markdown("**What it flags.**", docs.get("what", "")),
+        "",
+        *doc_markdown("**Why it matters.**", docs.get("why", "")),
+        "",
+        "**Example**",
+        "",
+        "```text",
+        str(docs.get("example", "")),
+        "```",
+        "",
+        "**Better**",
+        "",
+        "```text",
+        str(docs.get("better", "")),
+        "```",
+        "",
+        f"**Coaching message.** {meta.get('message', '')}",
+        "",
+        f"**Suggested restatement.** {meta.get('suggestion', '')}",
+    ]
+
+
+def rule_plain(meta: dict[str, Any]) -> str:
+    """`rule_markdown` as plain text (SARIF's help.text, which a viewer shows as written when it
+    renders no Markdown): the same sections under plain headings, paragraphs and "- " items
+    unwrapped (doc_plain), the example and the better version indented under theirs."""
+    code = meta.get("code", "")
+    docs = meta.get("docs", {})
+    lines = [
+        f"{meta.get('name', code)} ({meta.get('category', '')}, default {meta.get('severity', '')}). {meta.get('summary', '')}",
+        "",
+        "What it flags",
+        doc_plain(str(docs.get("what", ""))),
+        "",
+        "Why it matters",
+        doc_plain(str(docs.get("why", ""))),
+        "",
+        "Example",
+        *(f"  {line}" for line in str(docs.get("example", "")).splitlines()),
+        "",
+        "Better",
+        *(f"  {line}" for line in str(docs.get("better", "")).splitlines()),
+        "",
+        f"Coaching message: {meta.get('message', '')}",
+        "",
+        f"Suggested restatement: {meta.get('suggestion', '')}",
+    ]
+    return "\n".join(lines)
+
+
 @dataclass(slots=True)
 class Rule:
     code: str

@@ -37,26 +37,6 @@ def _text_doc(text: object) -> list[str]:
     return lines or ["  "]
 
 
-def _markdown_doc(label: str, text: object) -> list[str]:
-    """A `[docs]` text under its bold label: the first paragraph after the label, as before,
-    then the other paragraphs, and list items as a Markdown list."""
-    from storylint.rulepack import doc_blocks
-
-    out: list[str] = []
-    last = ""
-    for kind, body in doc_blocks(str(text)):
-        if not out and kind == "paragraph":
-            out.append(f"{label} {body}")
-        else:
-            if not out:
-                out.append(label)
-            if not (kind == last == "item"):
-                out.append("")
-            out.append(f"- {body}" if kind == "item" else body)
-        last = kind
-    return out or [f"{label} "]
-
-
 def explain(meta: dict[str, object]) -> str:
     docs = meta["docs"]
     assert isinstance(docs, dict)
@@ -82,6 +62,8 @@ def explain(meta: dict[str, object]) -> str:
 
 def as_markdown(metas: list[dict[str, object]]) -> str:
     """The rule reference (docs/rules.md), generated from the same metadata as `storylint rule`."""
+    from storylint.rulepack import rule_markdown
+
     out = [
         "# Rules",
         "",
@@ -92,34 +74,7 @@ def as_markdown(metas: list[dict[str, object]]) -> str:
     ]
     out += [f"| [{m['code']}](#{str(m['code']).lower()}) | {m['name']} | {m['category']} | {m['severity']} | {m['status']} |" for m in metas]
     for m in metas:
-        docs = m["docs"]
-        assert isinstance(docs, dict)
-        out += [
-            "",
-            f"## {m['code']}",
-            "",
-            f"**{m['name']}** ({m['category']}, default {m['severity']}). {m['summary']}",
-            "",
-            *_markdown_doc("**What it flags.**", docs.get("what", "")),
-            "",
-            *_markdown_doc("**Why it matters.**", docs.get("why", "")),
-            "",
-            "**Example**",
-            "",
-            "```text",
-            str(docs.get("example", "")),
-            "```",
-            "",
-            "**Better**",
-            "",
-            "```text",
-            str(docs.get("better", "")),
-            "```",
-            "",
-            f"**Coaching message.** {m['message']}",
-            "",
-            f"**Suggested restatement.** {m['suggestion']}",
-        ]
+        out += ["", f"## {m['code']}", "", *rule_markdown(m)]
     return "\n".join(out) + "\n"
 
 

@@ -106,3 +106,25 @@ def test_a_one_paragraph_doc_reads_as_before(tmp_path: Path) -> None:
     """A "what" of one paragraph stays on the label's line in Markdown (docs/rules.md unchanged)."""
     res = run(_team(tmp_path), "rule", "ACME01", "--format", "markdown")
     assert "\n**Why it matters.** The team's call.\n" in res.stdout
+
+
+def test_sarif_rule_help_is_the_whole_documentation(tmp_path: Path) -> None:
+    """Code scanning shows a rule's `help` beside its alerts: it must say what the rule flags, why,
+    an example and a better version (help.markdown as docs/rules.md has it; help.text, which SARIF
+    requires, the same in plain text), not only the "why"."""
+    cwd = _team(tmp_path)
+    story = json.dumps({"id": "S-1", "title": "Rewrite the importer with Zorblax"})
+    res = run(cwd, "check", "-", "--format", "sarif", stdin=story)
+    assert res.returncode == 1, res.stderr
+    (descriptor,) = [r for r in json.loads(res.stdout)["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "ACME01"]
+    markdown, text = descriptor["help"]["markdown"], descriptor["help"]["text"]
+    assert "**Example**\n\n```text\nRewrite the importer with Zorblax.\n```" in markdown
+    assert "**Better**\n\n```text\nImports finish within a minute.\n```" in markdown
+    assert f"One of these is enough:\n\n- {ITEM}\n- its widgets" in markdown
+    reference = run(cwd, "rule", "ACME01", "--format", "markdown").stdout
+    assert reference.split("## ACME01\n\n", 1)[1] == markdown + "\n"  # the reference's own section
+    assert "What it flags\nZorblax named as the way to build a feature. One of these is enough:\n" in text
+    assert f"\n- {ITEM}\n" in text and "Why it matters\nThe team's call.\n" in text
+    assert "Example\n  Rewrite the importer with Zorblax.\n" in text
+    assert "Better\n  Imports finish within a minute.\n" in text
+    assert "**" not in text and "```" not in text  # plain: a viewer shows it as written
