@@ -88,6 +88,14 @@ def doc_markdown(label: str, text: object) -> list[str]:
     return out or [f"{label} "]
 
 
+def _fenced(text: str) -> list[str]:
+    """`text` in a code block whose fence is longer than any run of backticks inside it, so an
+    example that is itself a fenced block (DM02's SQL) cannot close the block early."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}text", text, fence]
+
+
 def rule_markdown(meta: dict[str, Any]) -> list[str]:
     """A rule's documentation in Markdown, the lines under its heading in docs/rules.md: what
     it flags, why, an example, a better version, its message and suggestion. SARIF's rule help
@@ -103,15 +111,11 @@ def rule_markdown(meta: dict[str, Any]) -> list[str]:
         "",
         "**Example**",
         "",
-        "```text",
-        str(docs.get("example", "")),
-        "```",
+        *_fenced(str(docs.get("example", ""))),
         "",
         "**Better**",
         "",
-        "```text",
-        str(docs.get("better", "")),
-        "```",
+        *_fenced(str(docs.get("better", ""))),
         "",
         f"**Coaching message.** {meta.get('message', '')}",
         "",

@@ -128,3 +128,23 @@ def test_sarif_rule_help_is_the_whole_documentation(tmp_path: Path) -> None:
     assert "Example\n  Rewrite the importer with Zorblax.\n" in text
     assert "Better\n  Imports finish within a minute.\n" in text
     assert "**" not in text and "```" not in text  # plain: a viewer shows it as written
+
+
+def test_an_example_that_is_a_fenced_block_stays_inside_its_code_block() -> None:
+    """DM02's example is itself a ```sql block: a ```text fence around it was closed by the
+    example's own fence, and "Better" fell into a code block that never ended."""
+    from storylint.rulepack import rule_markdown
+
+    meta = {
+        "code": "ACME02",
+        "name": "fenced-example",
+        "docs": {"what": "w", "why": "y", "example": "```sql\nCREATE TABLE t (id int);\n```", "better": "As a clerk I want ..."},
+    }
+    lines = rule_markdown(meta)
+    open_at = lines.index("**Example**") + 2
+    fence = lines[open_at].removesuffix("text")
+    assert set(fence) == {"`"} and len(fence) > 3
+    assert lines[open_at + 2] == fence
+    assert "**Better**" in lines[open_at + 3 :]
+    better_at = lines.index("**Better**") + 2
+    assert lines[better_at] == "```text" and lines[better_at + 2] == "```"
