@@ -204,11 +204,36 @@ class _Fast(_Wrapped):
 _CASED = lazy(r"[A-Z\u0130\u0131\u017f\u212a]|\\[xuUN0-9]|\(\?[a-zA-Z-]")
 _ESCAPED = lazy(r"\\[^xuUN0-9]")
 
+# What lower-casing reads apart from IGNORECASE: the dotted capital I (U+0130) lowers to two
+# characters ("i" and a combining dot); the dotless i (U+0131) and the long s (U+017F) stay as
+# they are, where IGNORECASE takes them for "i" and "s". Every other character lowers to one
+# that `\w`, `\d`, `\s` and each ASCII letter under IGNORECASE read as they read it
+# (tests/core/test_fastre.py asks every code point).
+_LOWERS_APART = lazy("[\u0130\u0131\u017f]")
+
+
+def _reads_case(pattern: str) -> bool:
+    """`pattern` could tell case apart without IGNORECASE (`_CASED`)."""
+    return _CASED.search(_ESCAPED.sub("", pattern)) is not None
+
+
+def lowerable(pattern: str) -> bool:
+    """Case-insensitive, `pattern` finds in lower-cased text without IGNORECASE what it finds
+    with it in the text as written, where that text `lowers_alike`: it is ASCII (no other
+    letter to fold) and could not tell case apart (`_CASED`)."""
+    return pattern.isascii() and not _reads_case(pattern)
+
+
+def lowers_alike(text: str) -> bool:
+    """`text.lower()` reads as IGNORECASE reads `text`, at the same offsets, for a `lowerable`
+    pattern (ASCII text, or none of the three letters of `_LOWERS_APART`)."""
+    return text.isascii() or _LOWERS_APART.search(text) is None
+
 
 def _for_lower_case(rx: re.Pattern[str]) -> re.Pattern[str] | bool:
     """`rx` without IGNORECASE, for lower-cased ASCII text (the same matches there); False
     where `rx` is case-sensitive or its pattern could read case (`_CASED`)."""
-    if not rx.flags & re.IGNORECASE or _CASED.search(_ESCAPED.sub("", rx.pattern)):
+    if not rx.flags & re.IGNORECASE or _reads_case(rx.pattern):
         return False
     from .recache import compile as compile_re  # (kept between runs, as every pattern is)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import string
+import sys
 from functools import cache
 from typing import Any
 
@@ -443,3 +445,83 @@ def test_letters_ignorecase_equates_with_ascii_keep_the_pattern_case_insensitive
         rx = re.compile(f"x{letter}y", re.IGNORECASE)
         assert rx.search(f"x{ascii_letter}y")
         assert fastre._for_lower_case(rx) is False
+
+
+# -- lowers_alike: where lower-casing reads a text as IGNORECASE reads it ---------------------
+def _at(pattern: str, text: str, flags: int = 0) -> list[int]:
+    return [m.start() for m in re.finditer(pattern, text, flags)]
+
+
+def test_lower_casing_reads_every_character_as_ignorecase_does_but_three() -> None:
+    """Each character but the three of `_LOWERS_APART` lowers to one character that `\\w`, `\\d`,
+    `\\s` and each ASCII character of a pattern (IGNORECASE for the letters) read as they read
+    the character itself: every code point asked. (`str.lower` picks the final sigma by its
+    context: either sigma is a letter beyond ASCII, read alike.)"""
+    apart = "\u0130\u0131\u017f"
+    assert all(not fastre.lowers_alike(c) for c in apart) and fastre.lowers_alike("caf\u00e9 \u212a \u03a3")
+    chars = [chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000 and chr(i) not in apart]
+    lowered = [c.lower() for c in chars]
+    assert all(len(c) == 1 for c in lowered)
+    text, low = "".join(chars), "".join(lowered)
+    for cls in (r"\w", r"\d", r"\s"):
+        assert _at(cls, low) == _at(cls, text), cls
+    for ch in string.ascii_lowercase + string.digits + string.punctuation + " \t\n":
+        assert _at(re.escape(ch), low) == _at(re.escape(ch), text, re.IGNORECASE), ch
+    for ch, letter in (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s")):  # the three are read apart
+        assert re.fullmatch(letter, ch, re.IGNORECASE) and ch.lower() != letter
+
+
+def test_a_pattern_is_lowerable_where_it_reads_case_only_by_ignorecase() -> None:
+    assert fastre.lowerable(r"\bjava[ -]?v?\d|\.net(?: core)?|[^\n]{1,9}?x")
+    for pattern in ("Java", r"\x41", "(?i:a)", r"(a)\1", "caf\u00e9", "\u03c3"):
+        assert not fastre.lowerable(pattern), pattern
+
+
+@cache
+def _tc03() -> Any:
+    from storylint.rulepack import load_rulepack
+
+    return load_rulepack([]).rules["TC03"].check
+
+
+class _Unscanned:
+    """What `Check.worth_running` reads of a story the one scan did not answer for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def may_match(self, key: object) -> bool:
+        return True
+
+    def scanned_for(self, key: object) -> bool:
+        return False
+
+    def all_text(self, lower: bool = False) -> str:
+        return self.text.lower() if lower else self.text
+
+
+QUICK_WORDS = st.sampled_from(
+    ["Java", "JAVA", "jdk", "JDK-", "openjdk", "Node.js", "NODE", "nodejs", ".NET", ".net core", "Spring Boot", "iOS",
+     "\u0130OS", "\u0131os", "\u0130", "\u0131", "\u017f", "\u017fpring", "\u212aafka", "kafka", "Python", "py", "v", "17",
+     "8", "3.10", "2", ".", "\u0661", "\u0661.\u0662", "require", "REQUIRE", "requires", "Upgrade", "update", "bump",
+     "to", "the", "latest", "Current", "stable", "version", "Release", "Drop", "deprecated", "removing", "support",
+     "for", "of", "minimum", "Lowest", "supported", "required", " ", "  ", "-", "\n", "\t", "\u00a0", "\u2003", "\u2014",
+     "caf\u00e9", "\u00c9", "\u03a3", "\u00df", "x", "_"]
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(QUICK_WORDS, max_size=25).map("".join))
+def test_tc03s_quick_pattern_on_lower_cased_text_answers_as_before(text: str) -> None:
+    """TC03's quick-pattern is searched in the story's lower-cased text without IGNORECASE
+    where lower-casing reads the text alike, and as written with it elsewhere: it matches
+    where the pattern as the rule wrote it before, each list in a `(?i:...)` group, matched,
+    and first at the same place, on text with letters beyond ASCII too."""
+    check = _tc03()
+    quick = check._quick_re
+    assert check.quick_lower and not quick.flags & re.IGNORECASE and "(?i" not in quick.pattern
+    before = re.compile(quick.pattern, re.IGNORECASE)
+    expected = before.search(text)
+    m = quick.search(text.lower()) if fastre.lowers_alike(text) else check._quick_as_written.search(text)
+    assert (m and m.span()) == (expected and expected.span()), text
+    assert check.worth_running(_Unscanned(text)) == (expected is not None), text
