@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .lazyre import lazy
+
+if TYPE_CHECKING:
+    from .checks._regex import Regex
 
 #: searches answered by `re` alone before the RE2 engine is built (the one-story cold start)
 COMPILE_AFTER = 200
@@ -240,9 +243,9 @@ def _for_lower_case(rx: re.Pattern[str]) -> re.Pattern[str] | bool:
     return compile_re(rx.pattern, rx.flags & ~re.IGNORECASE)
 
 
-def found(rx: re.Pattern[str], text: str) -> bool:
+def found(rx: re.Pattern[str] | Regex, text: str) -> bool:
     """`rx.search(text) is not None`, without a search by `re` where a `fast` pattern's RE2
-    engine can answer alone (`_Fast.found`)."""
+    engine can answer alone (`_Fast.found`); a team's pattern (RE2 already) is searched."""
     return rx.found(text) if isinstance(rx, _Fast) else rx.search(text) is not None
 
 

@@ -525,3 +525,31 @@ def test_tc03s_quick_pattern_on_lower_cased_text_answers_as_before(text: str) ->
     m = quick.search(text.lower()) if fastre.lowers_alike(text) else check._quick_as_written.search(text)
     assert (m and m.span()) == (expected and expected.span()), text
     assert check.worth_running(_Unscanned(text)) == (expected is not None), text
+
+
+@cache
+def _mo01_purpose() -> Any:
+    from storylint.rulepack import load_rulepack
+
+    return load_rulepack([]).rules["MO01"].check.purpose
+
+
+PURPOSE_WORDS = st.sampled_from(
+    ["in order to", "In Order To", "to", "will", "greatly", "improve", "Reduce", "minimise", "minimize", "prevent",
+     "prevents", "users", "from", "losing", "gives up", "complained", "struggling", "afin de", "\u0447\u0442\u043e\u0431\u044b",
+     "con el fin de", "the", "x", " ", "  ", "\n", "\u00a0", "\u2014", "\u00e9", "\u017f", "\u212a", "_", "-", "."]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(PURPOSE_WORDS, max_size=20).map(" ".join))
+def test_mo01s_purpose_patterns_are_asked_behind_re2_as_re_answers(text: str) -> None:
+    """MO01's value-patterns ("in order to", "to reduce ..."), asked of each sentence of a story
+    the one scan lets through, sit behind an RE2 set (`fast`, built here from the first
+    search): `found` answers as their `re` pattern does."""
+    purpose = _mo01_purpose()
+    assert repr(purpose).startswith("fast(")
+    if purpose._engine is None:
+        purpose._engine = purpose._compile()
+    assert purpose._engine
+    assert fastre.found(purpose, text) == (fastre.plain(purpose).search(text) is not None), text
