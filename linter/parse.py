@@ -772,6 +772,11 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
             continue
         # In Jira wiki "# item" is a numbered list item, not a heading: only "h1." ... are headings.
         hm = _WIKI_HEADING_RE.match(line) if wiki else _HEADING_RE.match(line)
+        # "# sqlite3 /data/app.db": a root shell's prompt opens a pasted session, no heading (nor,
+        # by the plain-text list marker "# ", an item); Jira wiki's "# " is its numbered item
+        prompt = hm is not None and not wiki and _ROOT_PROMPT_RE.match(line) is not None
+        if prompt:
+            hm = None
         bold = _BOLD_LINE_RE.match(line)
         if (
             para_start >= 0
@@ -801,7 +806,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
         elif _HR_RE.match(line) and prev_kind != PARAGRAPH:
             close_paragraph()
             prev_kind = ""
-        elif (lm := (_WIKI_LIST_RE.match(line) if wiki else None) or _LIST_RE.match(line)) is not None:
+        elif not prompt and (lm := (_WIKI_LIST_RE.match(line) if wiki else None) or _LIST_RE.match(line)) is not None:
             close_paragraph()
             _add_item(p, lm, line, pos, line_end, section, heading, wiki)
             prev_kind = LIST_ITEM
@@ -1046,11 +1051,45 @@ def _quoted_item(rest: str, wiki: bool) -> re.Match[str] | None:
     return (_WIKI_LIST_RE.match(rest) if wiki else None) or _LIST_RE.match(rest)
 
 
-# A log line pasted without a fence: a timestamp, a level, a stack frame.
+# A root shell's prompt and its command ("# sqlite3 /data/app.db", "# git push -u origin main"):
+# a program's name, then an argument only a command line has (an option, a path, a URL), so that
+# a heading that names a program ("# npm install fails on Windows") stays a heading
+_SHELL_PROGRAMS = (
+    r"sqlite3|mysql(?:dump)?|psql|pg_dump|pg_restore|mongo(?:sh|d|dump|restore)?|redis-cli|adb|ls|cd|cat|grep|sudo|"
+    r"apt(?:-get)?|yum|dnf|brew|pip3?|npm|npx|yarn|pnpm|git|docker|kubectl|helm|mvn|gradle|python3?|node|java|curl|"
+    r"wget|ssh|scp|chmod|chown|mkdir|rm|cp|mv|tar|unzip|systemctl|tail|ps|openssl|strace|gdb|lsof|netstat|[.~]?/[\w./-]++"
+)
+_ROOT_PROMPT = rf"#[ \t]++(?:{_SHELL_PROGRAMS})(?![\w-])[^\n]*?[ \t](?:--?[A-Za-z]|[.~]?/|\w++://)"
+# A terminal session pasted without a fence: a shell's prompt ("$ ls -l", "me@box:~$ make",
+# `_ROOT_PROMPT`) or a database console's ("sqlite> .dump", "mysql> ", "app=# ") with its command,
+# an SQL statement as a dump or a console prints it: upper-case keywords in the statement's own
+# shape ("INSERT INTO t VALUES(1);", "CREATE TABLE t (", "COMMIT;"), not an order in prose
+# ("Insert the date into the header", "Create a table for the totals")
+_SESSION_LINE = (
+    rf"\$[ \t]++[a-z./~]|{_ROOT_PROMPT}"
+    # (a user's prompt, a console's and psql's behind one word: each line's first word read once)
+    r"|[\w.-]++(?:@[\w.-]++:[^\s#$]*+[#$]|=[#>]|(?:(?<=sqlite)|(?<=mysql)|(?<=mariadb)|(?<=mongo))>)[ \t]"
+    r"|(?:CREATE|ALTER|DROP)[ \t]++(?:(?:UNIQUE|TEMP|TEMPORARY|VIRTUAL)[ \t]++)?(?:TABLE|INDEX|VIEW|TRIGGER|SEQUENCE)[ \t]"
+    r"|INSERT[ \t]++(?:OR[ \t]++[A-Z]++[ \t]++)?INTO[ \t]|UPDATE[ \t]++\S++[ \t]++SET[ \t]|DELETE[ \t]++FROM[ \t]"
+    r"|SELECT[ \t][^\n]*?[ \t]FROM[ \t]|(?:BEGIN(?:[ \t]++TRANSACTION)?|COMMIT|ROLLBACK);|PRAGMA[ \t]++\w"
+)
+#: what a one-line paragraph of a log opens with, besides a time (a digit): a "[", or a session's
+#: line (`_log_start` asks the pattern only then); its first two characters, looked up first
+_ONE_LINE_OPENERS = ("[", "...", "$", "#", "CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE", "SELECT", "BEGIN",
+                     "COMMIT", "ROLLBACK", "PRAGMA", "sqlite>", "mysql>", "mariadb>", "mongo>")  # fmt: skip
+_ONE_LINE_HEADS = frozenset(opener[:2] for opener in _ONE_LINE_OPENERS if len(opener) > 1)
+_ONE_LINE_FIRST = frozenset(opener for opener in _ONE_LINE_OPENERS if len(opener) == 1)
+#: how far into a one-line paragraph a user's prompt has its "@" ("me@box:~$ make")
+_PROMPT_REACH = 64
+# A log line pasted without a fence: a timestamp, a level, a stack frame; or a line of a
+# terminal session (`_SESSION_LINE`): output too, the reporter's, not a prescription.
 _LOG_START = lazy(  # matched at the start of each line (anchored: linear under search too)
     r"^\s*+(?:\[?\d{4}-\d\d-\d\d[ T]\d|\[?\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE)\b"
-    r"|at [\w$.<>]++\(|Caused by:|Exception in thread|Traceback \(|\.\.\. \d++ more|(?:[\w$]++\.)++[\w$]++(?:(?<=Exception)|(?<=Error))\b)"
+    r"|at [\w$.<>]++\(|Caused by:|Exception in thread|Traceback \(|\.\.\. \d++ more|(?:[\w$]++\.)++[\w$]++(?:(?<=Exception)|(?<=Error))\b"
+    rf"|{_SESSION_LINE})"
 )
+#: "# sqlite3 /data/app.db" in Markdown or plain text: a prompt, not a heading (`_ROOT_PROMPT`)
+_ROOT_PROMPT_RE = lazy(r" {0,3}" + _ROOT_PROMPT)
 
 
 _ANY_LOG_LINE = lazy(_LOG_START.pattern, re.MULTILINE)
@@ -1063,11 +1102,19 @@ _LOG_AFTER_BREAK = lazy("\n(?:" + _LOG_START.pattern.removeprefix("^") + ")")
 def _log_start(text: str, start: int, end: int) -> int:
     """Where a bare log starts in a paragraph (-1: nowhere); prose lines above it stay prose.
 
-    Bug reports paste logs without a fence. From its first log line on, at least half the
-    lines must be log lines (a timestamp, a level, a stack frame); continuations may not be.
+    Bug reports paste logs without a fence, and terminal sessions: a database's dump, a shell's
+    commands and what they printed. From its first log line on, at least half the lines must be
+    log lines (a timestamp, a level, a stack frame, a session's prompt or SQL statement);
+    continuations may not be.
     """
-    if text.find("\n", start, end) < 0:  # one line: a log only if it starts with a time or a "["
-        if not (text[start : start + 1].isdigit() or text.startswith(("[", "..."), start, end)):
+    if text.find("\n", start, end) < 0:  # one line: a log only if it opens with a time, a "[" or a session's line
+        head = text[start : start + 2]
+        if not (
+            head[:1].isdigit()
+            or head[:1] in _ONE_LINE_FIRST
+            or (head in _ONE_LINE_HEADS and text.startswith(_ONE_LINE_OPENERS, start, end))
+            or text.find("@", start, min(end, start + _PROMPT_REACH)) > start  # "me@box:~$ make"
+        ):
             return -1
     elif _ANY_LOG_LINE.match(text, start, end) is None and _LOG_AFTER_BREAK.search(text, start, end) is None:
         return -1  # (no line of it is a log line: one scan rules out most paragraphs)

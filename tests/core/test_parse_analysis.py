@@ -653,8 +653,9 @@ def test_html_pre_and_code_elements_in_markdown_are_code() -> None:
     p = parse(Story(id="1", title="t", body="Wrap it in `<pre>`\n\nand `<code>x</code>` too."))
     assert not any(b.kind == CODE for b in p.blocks)
     assert [p.body[c.start : c.end] for c in p.code_spans] == ["<pre>", "<code>x</code>"]
+    # (its statement, on a line of its own, is code by its shape, as a bare statement is anywhere)
     wiki = parse(Story(id="1", title="t", body=f"<pre>\n{sql}\n</pre>", body_format=BodyFormat.JIRA_WIKI))
-    assert not any(b.kind == CODE for b in wiki.blocks)
+    assert [(b.kind, wiki.body[b.start : b.end][:11]) for b in wiki.blocks[1:]] == [(PARAGRAPH, "<pre>"), (CODE, sql[:11])]
 
 
 @pytest.mark.parametrize(
@@ -1035,6 +1036,54 @@ def test_bare_log_paragraph_is_output_not_prose() -> None:
     assert body_kinds(p) == [PARAGRAPH]
     p = parse(Story(id="1", title="t", body="ERROR: disk full\nat Store.save(Store.java:12)\nthen it stops"))
     assert body_kinds(p) == [CODE]
+
+
+def test_bare_terminal_session_is_output_not_prose() -> None:
+    """A database dump or a shell session pasted without a fence is output: SQL statements in
+    their own shape (upper-case keywords, "INSERT INTO ... VALUES(...);", "COMMIT;") and prompt
+    lines, "# sqlite3 /path" no heading. An order in prose that names a table is prose."""
+    session = (
+        "# sqlite3 /var/lib/reminders/queue.db\n"
+        "sqlite> .dump jobs\n"
+        "BEGIN TRANSACTION;\n"
+        "CREATE TABLE jobs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, due TEXT);\n"
+        "INSERT INTO \"jobs\" VALUES(1,'weekly_digest','2026-11-02');\n"
+        "COMMIT;"
+    )
+    p = parse(Story(id="1", title="t", body=f"Reminders stopped.\n\n{session}\n\nNone has gone out since."))
+    kinds = [(b.kind, p.body[b.start : b.end][:9]) for b in p.blocks if b.field == "body"]
+    assert kinds == [(PARAGRAPH, "Reminders"), (CODE, "# sqlite3"), (PARAGRAPH, "None has ")]
+    # one line of a shell session is output as a log line is; so is a user's prompt
+    for line in ("$ ls -l /var/log/app", "me@box:~/src$ make dist", "ALTER TABLE orders ADD COLUMN status TEXT;"):
+        p = parse(Story(id="1", title="t", body=f"It fails.\n\n{line}\n\nSince Monday."))
+        assert [b.kind for b in p.blocks if b.field == "body"] == [PARAGRAPH, CODE, PARAGRAPH], line
+    # prose that orders a table or an insert, a heading that names a program, Jira's numbered item
+    prose = "Create a table for the monthly totals.\nInsert the date into the header; keep the rest.\nSelect rows from the sheet."
+    p = parse(Story(id="1", title="t", body=prose))
+    assert [b.kind for b in p.blocks if b.field == "body"] == [PARAGRAPH]
+    p = parse(Story(id="1", title="t", body="# npm install fails on Windows\nThe installer stops."))
+    assert [b.kind for b in p.blocks if b.field == "body"] == [HEADING, PARAGRAPH]
+    p = parse(Story(id="1", title="t", body="# curl -I http://localhost:8080/in\n# see the 404", body_format=BodyFormat.JIRA_WIKI))
+    assert [b.kind for b in p.blocks if b.field == "body"] == [LIST_ITEM, LIST_ITEM]
+
+
+def test_bare_sql_dump_in_a_report_is_no_prescription() -> None:
+    """The reporter's database, pasted without a fence, is judged as the same dump in a fence:
+    DM02's weak evidence, not a schema order (DM01), field names (DM05) or names from code."""
+    dump = (
+        "sqlite> .dump prefs\n"
+        "CREATE TABLE prefs (_id INTEGER PRIMARY KEY,name TEXT UNIQUE,value TEXT);\n"
+        "INSERT INTO \"prefs\" VALUES(1,'dark_mode','1');\n"
+        "INSERT INTO \"prefs\" VALUES(2,'auto_sync','0');"
+    )
+    linter = Linter(Config())
+
+    def found(body: str) -> list[tuple[str, float]]:
+        story = Story(id="1", title="Preferences lost after restart", body=body)
+        return sorted((f.rule, f.confidence) for f in linter.lint(story).findings if f.category in HOW_CATEGORIES)
+
+    bare = found(f"My preferences reset on every restart:\n\n{dump}")
+    assert bare == found(f"My preferences reset on every restart:\n\n```\n{dump}\n```") == []
 
 
 def test_list_with_expected_and_actual_reproduces_a_bug() -> None:
