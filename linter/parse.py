@@ -610,6 +610,11 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     quoted_para: Block | None = None
     quoted_depth = 0
 
+    def wiki_item_goes_on(line: str) -> bool:
+        """A Jira wiki line without a marker, right after an unquoted item, goes on with it: Jira
+        shows it in the item after a line break; not a log pasted under it (that is output)."""
+        return quoted_item is not p.blocks[-1] and not _LOG_START.match(line)
+
     def close_paragraph() -> None:
         nonlocal para_start
         if para_start >= 0:
@@ -675,7 +680,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
                 if nl == -1:
                     break
                 continue
-            if wiki and prev_kind == LIST_ITEM and quoted_item is not p.blocks[-1] and not _LOG_START.match(line):
+            if wiki and prev_kind == LIST_ITEM and wiki_item_goes_on(line):
                 # a Jira wiki item's next line without a marker goes on with the item: Jira shows
                 # it in the item after a line break (a blank line or another block ends a list);
                 # not a log pasted under it ("at com.acme.Foo.run(Foo.java:12)"): that is output
@@ -855,7 +860,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
             prev_kind = TABLE
         elif (
             prev_kind == LIST_ITEM
-            and (line[:1] in " \t" or (wiki and quoted_item is not p.blocks[-1] and not _LOG_START.match(line)))
+            and (line[:1] in " \t" or (wiki and wiki_item_goes_on(line)))
             and p.blocks[-1].kind == LIST_ITEM
         ):
             # lazy continuation of a list item (its sentences are taken at the end: `_body_spans`;
