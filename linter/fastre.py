@@ -75,6 +75,14 @@ def re2_agrees(text: str) -> bool:
     return agrees
 
 
+def unwrapped(rset: Any) -> Any:
+    """The compiled RE2 set inside google-re2's `Set` wrapper, whose `Match(bytes)` gives the
+    list of matching indexes itself (the wrapper's is a Python call more, and gives None for an
+    empty list); the wrapper where a version of the package keeps it otherwise. Callers read
+    its answer as `found or ()`, which both give alike."""
+    return getattr(rset, "_set", rset)
+
+
 def plain(rx: Any) -> re.Pattern[str]:
     """The `re` pattern behind a wrapper (`fast`, `leftmost`), or `rx` itself."""
     return rx._rx if isinstance(rx, _Wrapped) else rx
@@ -170,7 +178,7 @@ class _Fast(_Wrapped):
         rset.Add(ANY_TEXT)  # index 0 matches every text: without it, RE2 gave no answer
         rset.Add(source)
         rset.Compile()
-        return rset
+        return unwrapped(rset)  # read on most sentences a rule asks about: no wrapper call
 
     # `search` and `found` run on most sentences a rule asks about (some 8 calls a story):
     # the built engine is read without a call to `_ready`, ASCII text is told apart without

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from ..fastre import ANY_TEXT, re2_agrees
+from ..fastre import ANY_TEXT, re2_agrees, unwrapped
 from ..lazyre import lazy
 
 #: (pattern source, ignore case): what a rule asks the prefilter about
@@ -381,7 +381,10 @@ class Prefilter:
                     if built is not None:
                         built[0].Compile()
             if built is not None:
-                self._sets.append(built)
+                # the compiled set itself, not google-re2's Python wrapper around it: a story is
+                # scanned by every set, and the wrapper's `Match` (a Python call that asks
+                # whether the text is `str`) cost as much as a small set's DFA over a short story
+                self._sets.append((unwrapped(built[0]), built[1]))
         taken = Counter(key for _, keys_in in self._sets for key in keys_in[1:])
         # a pattern one of whose parts RE2 refused cannot be answered for: its rule scans alone
         self.known = frozenset(key for key, n in taken.items() if n == parts[key])
@@ -411,8 +414,8 @@ class Prefilter:
         possible: list[Key] = []
         data = text.encode("utf-8")  # once: each set would encode the text again
         for rset, keys in self._sets:
-            found = rset.Match(data) or []
+            found = rset.Match(data) or ()
             if 0 not in found:
                 return None
-            possible.extend(keys[i] for i in found)
+            possible += [keys[i] for i in found]
         return frozenset(possible)
