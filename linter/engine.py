@@ -346,7 +346,7 @@ class Linter:
                         continue
                     if mentions is None:
                         mentions = Mentions.of(story.project, parsed.title, learned)
-                    if mentions.merely_mentioned(rule, hit, evidence, parsed.text(hit.field)):
+                    if mentions.merely_mentioned(rule, hit, evidence, parsed.text(hit.field), sentence):
                         continue
                     measured = self.calibration.confidence(rule.category, evidence)
                     hit.confidence = hit.confidence if measured is None else measured

@@ -20,6 +20,10 @@ only where the labelled stories said such findings were false alarms:
 * a segment of a file-system path ("under src/main/scala/gen", "move /var/lib/docker"): a
   place on disk the sentence names, not the technology chosen; alternatives written with
   slashes ("classes/tests/results", "React/flux") are no path (`in_path`);
+* the subject of a study the sentence opens with ("Investigate configuration management for
+  Jenkins", "Benchmark the Swift client for large objects", "We need to evaluate Kafka"): what
+  is to be found out about, not what is to be built, up to an order joined after it
+  ("Investigate the Boost warnings and update Boost to 1.60" still orders the update);
 * a term of the project's learned domain vocabulary (`storylint.domain`) where the
   sentence only states it, unless the sentence chooses it ("we need to use CXF").
 """
@@ -37,6 +41,7 @@ from .domain import WEAK_EVIDENCE, chosen, normalise, supported
 from .lazyre import lazy
 
 if TYPE_CHECKING:  # annotations only
+    from .analysis import SentenceInfo
     from .checks.base import Hit
     from .rulepack import Rule
 
@@ -130,6 +135,59 @@ def in_path(text: str, start: int, end: int) -> bool:
     )
 
 
+# A sentence that opens with a study: its verb (after a list's marker, a filler, or a to-do's
+# modal, "we need to ..."), in the forms that are no noun at a sentence's start ("Research
+# notes", "Study plan", "Benchmark results", "Explore tab", "Compare editor" are things, so
+# those verbs are left out)
+_STUDY_OPENING_RE = lazy(
+    r"[^\w]*+(?:(?:please|also|first|then|maybe|just|further|more)\s++)*+"
+    r"(?:(?:(?:we|i|you|team)\s++)?(?:need|needs|should|must|have|has|want|will|would like)\s++(?:to\s++)?)?+"
+    r"(?:investigat(?:e|ing)|evaluat(?:e|ing)|exploring|assess(?:ing)?|comparing|benchmarking|"
+    r"analy[sz](?:e|ing)|experiment(?:ing)?\s++with|look(?:ing)?\s++into|find\s++out)\b",
+    re.IGNORECASE,
+)
+# ... unless the sentence orders more than the study: an order joined after it ("and update
+# Boost", "/ Deploy the exporter", ": replace X with Y", ", and fix them"), the word after the
+# joint read as a verb
+_STUDY_JOINT_RE = lazy(
+    r"(?:[/&;:,]\s*+(?:and\s++)?|\b(?:and|then)\s++)(?:(?:then|also|later|finally)\s++)?([a-z]++)\b", re.IGNORECASE
+)
+# ... or the study weighs a means of building it: "investigate moving the class variables to
+# instances", "evaluate using Redis", "investigate if Master::deactivate() can be used or
+# modified", "how we can refactor the workspace": the means it names is the one proposed
+_STUDIED_MEANS_RE = lazy(
+    r"\b(?:use[sd]?|using|adopt(?:s|ed|ing)?|switch(?:es|ed|ing)?|migrat(?:e|es|ed|ing)|mov(?:e|es|ed|ing)|"
+    r"replac(?:e|es|ed|ing)|port(?:s|ed|ing)? to|rewrit(?:e|es|ing|ten)|refactor(?:s|ed|ing)?|convert(?:s|ed|ing)?|"
+    r"modif(?:y|ies|ied|ying)|rel(?:y|ies|ied|ying) on|based on|built (?:on|with)|on top of)\b",
+    re.IGNORECASE,
+)
+#: studies that are nouns as often as verbs ("Benchmark results"), read as verbs only where the
+#: sentence analysis reads them as its order (`SentenceInfo.verb`)
+_STUDY_ORDERS = frozenset({"benchmark"})
+
+
+def studied(text: str, opening: int, end: int, verb: str = "", verb_at: int = -1) -> bool:
+    """The sentence at `opening:end` (of `text`) is a study and no more: it opens with one
+    ("Investigate github oauth integration for Jenkins"; `verb`, the order the analysis read
+    at `verb_at`), it joins no order to it ("... and update Boost to 1.60") and weighs no
+    means of building ("investigate moving X to Y"). What it names is what is to be found out
+    about."""
+    m = _STUDY_OPENING_RE.match(text, opening, end)
+    if m is not None:
+        rest = m.end()
+    elif verb in _STUDY_ORDERS and opening <= verb_at < end:
+        rest = verb_at + len(verb)
+    else:
+        return False
+    if _STUDIED_MEANS_RE.search(text, rest, end):
+        return False
+    g = grammar()
+    return not any(
+        j.group(1).lower() in g.imperatives and _STUDY_OPENING_RE.match(text, j.start(1), end) is None
+        for j in _STUDY_JOINT_RE.finditer(text, rest, end)
+    )
+
+
 def _label_end(title: str) -> int:
     """Where a title's one-word label ends (0 without one); "Refactor: X" names the work, no area."""
     m = _TITLE_LABEL.match(title)
@@ -171,9 +229,12 @@ class Mentions:
         """`parsed_title`: the title as parsed, whose offsets the hits carry (not the raw one)."""
         return cls(product_name(project), max(title_tags_end(parsed_title), _label_end(parsed_title)), learned)
 
-    def merely_mentioned(self, rule: Rule, hit: Hit, evidence: str, text: str) -> bool:
-        """The hit (in `text`, its field's text; `evidence`, its sentence's evidence class)
-        names what the product is or works with, not a choice of how to build it."""
+    def merely_mentioned(
+        self, rule: Rule, hit: Hit, evidence: str, text: str, sentence: SentenceInfo | None = None
+    ) -> bool:
+        """The hit (in `text`, its field's text; `evidence`, its sentence's evidence class;
+        `sentence`, the sentence it stands in) names what the product is or works with, or
+        what a study is to find out about, not a choice of how to build it."""
         if rule.check.kind in ("terms", "identifiers") and supported(text, hit.start, hit.end):
             return True
         if rule.check.kind in ("terms", "identifiers", "pattern") and likened(text, hit.start, hit.end):
@@ -182,6 +243,10 @@ class Mentions:
             return True
         if rule.check.kind == "terms" and in_path(text, hit.start, hit.end):
             return True
+        if sentence is not None:
+            opening = max(sentence.start, self.tags_end) if hit.field == "title" else sentence.start
+            if opening < hit.start and studied(text, opening, sentence.end, sentence.verb, sentence.verb_at):
+                return True
         if (
             self.own_name
             and (rule.category == "technology" or rule.check.kind == "identifiers")

@@ -212,3 +212,45 @@ def test_a_term_inside_a_file_path_is_a_place_not_a_choice(text: str, term: str,
 )
 def test_words_between_slashes_without_a_paths_mark_still_count(text: str, term: str, code: str) -> None:
     assert not Mentions("", 0, None).merely_mentioned(rule(code), hit(text, term), "imperative", text)
+
+
+def _how_rules(title: str, body: str = "") -> set[str]:
+    from storylint.model import HOW_CATEGORIES, Story
+
+    result = _LINTER.lint(Story(id="1", title=title, body=body))
+    return {f.rule for f in result.findings if f.category in HOW_CATEGORIES}
+
+
+_LINTER = Linter()
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Investigate SSO login through GitHub OAuth for the Jenkins server", ""),
+        ("Benchmark the Swift command line client for uploads above 5GB", ""),
+        ("Reporting", "Investigate Azure Blob Storage as a fallback for the archive during outages."),
+        ("Investigating Elasticsearch timestamp handling for audit events", ""),
+    ],
+)
+def test_what_a_study_is_to_find_out_about_is_no_choice(title: str, body: str) -> None:
+    # a study names its subject; it orders nothing built (the team may find it wanting)
+    assert not _how_rules(title, body)
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # an order joined after the study still orders
+        ("Investigate the Boost compiler warnings and upgrade Boost to 1.60", ""),
+        ("Investigate / deploy the eBPF exporter on Kubernetes", ""),
+        # a study that weighs a means proposes it
+        ("Investigate moving the session cache to Redis", ""),
+        ("Investigate replacing the job runner with Airflow", ""),
+        ("Reporting", "Investigate if `ReportQueue.drain()` can be used or modified for this purpose."),
+        # not a study: an order, and a noun where a study verb might stand
+        ("Move the session cache to Redis", ""),
+    ],
+)
+def test_a_study_that_orders_or_weighs_a_means_still_counts(title: str, body: str) -> None:
+    assert _how_rules(title, body)
