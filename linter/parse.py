@@ -1081,7 +1081,9 @@ _SESSION_LINE = (
 #: what a one-line paragraph of a log opens with, besides a time (a digit): a "[", or a session's
 #: line (`_log_start` asks the pattern only then); its first two characters, looked up first
 _ONE_LINE_OPENERS = ("[", "...", "$", "#", "CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE", "SELECT", "BEGIN",
-                     "COMMIT", "ROLLBACK", "PRAGMA", "sqlite>", "mysql>", "mariadb>", "mongo>")  # fmt: skip
+                     "COMMIT", "ROLLBACK", "PRAGMA", "sqlite>", "mysql>", "mariadb>", "mongo>",
+                     # a stack trace's lines, each a paragraph of its own where blank lines part them
+                     "at ", "Caused by:", "Exception in thread", "Traceback (", 'File "')  # fmt: skip
 _ONE_LINE_HEADS = frozenset(opener[:2] for opener in _ONE_LINE_OPENERS if len(opener) > 1)
 _ONE_LINE_FIRST = frozenset(opener for opener in _ONE_LINE_OPENERS if len(opener) == 1)
 #: how far into a one-line paragraph a user's prompt has its "@" ("me@box:~$ make")
@@ -1091,6 +1093,9 @@ _PROMPT_REACH = 64
 _LOG_START = lazy(  # matched at the start of each line (anchored: linear under search too)
     r"^\s*+(?:\[?\d{4}-\d\d-\d\d[ T]\d|\[?\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE)\b"
     r"|at [\w$.<>]++\(|Caused by:|Exception in thread|Traceback \(|\.\.\. \d++ more|(?:[\w$]++\.)++[\w$]++(?:(?<=Exception)|(?<=Error))\b"
+    # a Python frame ('File "app/main.py", line 12, in run') and the error that ends a traceback
+    # ("KeyError: 'owner'": one word in upper camel case, its colon right after it)
+    r'|File "[^"\n]++", line \d|[A-Z][A-Za-z]*+(?:(?<=\wError)|(?<=\wException)):'
     rf"|{_SESSION_LINE})"
 )
 #: "# sqlite3 /data/app.db" in Markdown or plain text: a prompt, not a heading (`_ROOT_PROMPT`)
@@ -1119,6 +1124,9 @@ def _log_start(text: str, start: int, end: int) -> int:
             or head[:1] in _ONE_LINE_FIRST
             or (head in _ONE_LINE_HEADS and text.startswith(_ONE_LINE_OPENERS, start, end))
             or text.find("@", start, min(end, start + _PROMPT_REACH)) > start  # "me@box:~$ make"
+            # an exception's name first ("java.lang.IllegalStateException: ...", "KeyError: 'id'")
+            or text.find("Error", start, end) > start
+            or text.find("Exception", start, end) > start
         ):
             return -1
     elif _ANY_LOG_LINE.match(text, start, end) is None and _LOG_AFTER_BREAK.search(text, start, end) is None:

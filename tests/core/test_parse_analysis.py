@@ -1086,6 +1086,38 @@ def test_bare_sql_dump_in_a_report_is_no_prescription() -> None:
     assert bare == found(f"My preferences reset on every restart:\n\n```\n{dump}\n```") == []
 
 
+def test_stack_frames_parted_by_blank_lines_are_output() -> None:
+    """A stack trace whose lines stand apart (a Jira quote, an export that doubled its line
+    breaks) is output line by line: a frame ("at com.acme.Foo.run(Foo.java:12)", 'File "x.py",
+    line 3, in run') or an exception's name first ("java.lang.IllegalStateException: ...") is a
+    log line on its own, as a time or a level is. A sentence that opens with "at" or names an
+    error is prose."""
+    body = (
+        "Saving an order fails:\n{quote}\njava.lang.IllegalStateException: no customer\n\n"
+        "at com.shop.orders.OrderService.persist(OrderService.java:112)\n\n"
+        "at com.shop.orders.OrderController.save(OrderController.java:57)\n{quote}\nIt started last week."
+    )
+    p = parse(Story(id="1", title="t", body=body, body_format=BodyFormat.JIRA_WIKI))
+    assert [k for k, _ in body_blocks(p)] == [PARAGRAPH, CODE, CODE, CODE, PARAGRAPH]
+    # a Python traceback pasted whole: its frames and its error are log lines, its source lines go with them
+    python = (
+        "Traceback (most recent call last):\n"
+        '  File "tools/sync.py", line 41, in main\n'
+        "    push(batch)\n"
+        '  File "tools/push.py", line 9, in push\n'
+        "    client.send(batch.items)\n"
+        "KeyError: 'owner'"
+    )
+    p = parse(Story(id="1", title="t", body=f"Sync stops.\n{python}"))
+    assert body_blocks(p) == [(PARAGRAPH, "Sync stops."), (CODE, python)]
+    for line in ('File "tools/sync.py", line 41, in main', "KeyError: 'owner'", "com.acme.db.StoreError: closed"):
+        p = parse(Story(id="1", title="t", body=f"It fails.\n\n{line}\n\nSince Monday."))
+        assert body_kinds(p) == [PARAGRAPH, CODE, PARAGRAPH], line
+    for line in ("at the moment (before the release) it fails.", "The Error dialog shows twice.", "Error: nothing is saved."):
+        p = parse(Story(id="1", title="t", body=f"It fails.\n\n{line}\n\nSince Monday."))
+        assert body_kinds(p) == [PARAGRAPH, PARAGRAPH, PARAGRAPH], line
+
+
 def test_list_with_expected_and_actual_reproduces_a_bug() -> None:
     """Steps followed or interleaved by expected / actual results are what the reporter did."""
     body = "Steps:\n1. Set up an inbox to forward mail\n2. Send a message to it\n\n**Expected**\n\nThe forward arrives.\n\n**Actual**\n\nNothing."
