@@ -1102,6 +1102,60 @@ _LOG_START = lazy(  # matched at the start of each line (anchored: linear under 
 _ROOT_PROMPT_RE = lazy(r" {0,3}" + _ROOT_PROMPT)
 
 
+# An SQL statement over several lines, as a console or a dump prints it: upper-case keywords in
+# the statement's own shape. Its first line opens it (`_SQL_OPEN`: "SELECT o.id, o.total",
+# "UPDATE orders", "CREATE TABLE t (")); a line after it goes on with it when it opens with a
+# clause's keyword ("FROM t", "WHERE ...", "SET ...", "VALUES (...)", "AND ..."), a closing
+# bracket or an operator, when a bracket of the statement is open ("  id INTEGER PRIMARY KEY,"),
+# or when the line above ends with a comma, an opening bracket, an operator or a keyword that
+# wants more ("AND"); a line that ends with ";" outside brackets ends it. Prose that names an
+# operation ("Select the rows that ...", "Create a table for each region") is not in upper case.
+_SQL_OPEN = lazy(
+    r"[ \t]*+(?:SELECT|UPDATE|DELETE[ \t]++FROM|INSERT[ \t]++(?:OR[ \t]++[A-Z]++[ \t]++)?INTO"
+    r"|(?:CREATE|ALTER|DROP)[ \t]++(?:(?:OR[ \t]++REPLACE|UNIQUE|TEMP|TEMPORARY|VIRTUAL)[ \t]++)?(?:TABLE|INDEX|VIEW))"
+    r"(?=[ \t(]|$)"
+)
+_SQL_CLAUSE_WORDS = (
+    r"FROM|WHERE|AND|OR|NOT|JOIN|INNER|LEFT|RIGHT|FULL|OUTER|CROSS|NATURAL|ON|USING|GROUP[ \t]++BY|ORDER[ \t]++BY|HAVING"
+    r"|LIMIT|OFFSET|FETCH|UNION|EXCEPT|INTERSECT|VALUES|SET|RETURNING|CASE|WHEN|THEN|ELSE|END|AS|IN|IS|LIKE|ILIKE"
+    r"|BETWEEN|EXISTS|REGEXP|SELECT|INTO|ASC|DESC|PRIMARY[ \t]++KEY|FOREIGN[ \t]++KEY|CONSTRAINT|REFERENCES|UNIQUE"
+    r"|CHECK|DEFAULT|ADD|MODIFY|RENAME|WITH|ENGINE"
+)
+#: a clause's line: its keyword first (a word of its own, in upper case)
+_SQL_CLAUSE = lazy(rf"[ \t]*+(?:{_SQL_CLAUSE_WORDS})(?![\w-])")
+#: ... or a closing bracket, an operator or a literal first ("<> ''", ") AND", "= (SELECT ...")
+_SQL_GOES_ON = lazy(rf"[ \t]*+(?:[)<>=!+*/|']|(?:{_SQL_CLAUSE_WORDS})(?![\w-]))")
+#: a line whose end wants more: a comma, an opening bracket, an operator, a joining keyword
+_SQL_OPEN_END = lazy(r"(?:[,(=<>+*/|]|(?<![\w-])(?:AND|OR|NOT|SELECT|FROM|WHERE|BY|ON|SET|VALUES|AS|IN|IS|THEN|ELSE|WHEN|CASE))[ \t]*+$")
+
+
+def _sql_statements(lines: list[str], logs: list[bool]) -> None:
+    """Mark as log lines the lines of each SQL statement over several lines (`_SQL_OPEN`) in a
+    paragraph's `lines`. A statement whose first line is no log line by itself ("SELECT o.id,
+    o.total", "UPDATE orders") counts when a clause's line goes on with it ("FROM orders")."""
+    i, n = 0, len(lines)
+    while i < n:
+        if _SQL_OPEN.match(lines[i]) is None:
+            i += 1
+            continue
+        line = lines[i]
+        depth = line.count("(") - line.count(")")
+        ended = depth <= 0 and line.rstrip().endswith(";")
+        clause = False
+        j = i + 1
+        while not ended and j < n:
+            line, above = lines[j], lines[j - 1]
+            if not (depth > 0 or _SQL_GOES_ON.match(line) or _SQL_OPEN_END.search(above)):
+                break
+            clause = clause or depth > 0 or _SQL_CLAUSE.match(line) is not None
+            depth += line.count("(") - line.count(")")
+            ended = depth <= 0 and line.rstrip().endswith(";")
+            j += 1
+        if logs[i] or clause:
+            logs[i:j] = [True] * (j - i)
+        i = j
+
+
 _ANY_LOG_LINE = lazy(_LOG_START.pattern, re.MULTILINE)
 # ... at a line's start after the first: the line break first, so that `re` skips to the next
 # one at C speed (a search for the MULTILINE ^ tried each character as a line start); the rest
@@ -1129,10 +1183,16 @@ def _log_start(text: str, start: int, end: int) -> int:
             or text.find("Exception", start, end) > start
         ):
             return -1
-    elif _ANY_LOG_LINE.match(text, start, end) is None and _LOG_AFTER_BREAK.search(text, start, end) is None:
-        return -1  # (no line of it is a log line: one scan rules out most paragraphs)
+    elif (
+        _ANY_LOG_LINE.match(text, start, end) is None
+        and _LOG_AFTER_BREAK.search(text, start, end) is None
+        and text.find("SELECT", start, end) < 0
+        and text.find("UPDATE", start, end) < 0
+    ):
+        return -1  # (no line of it is a log line, nor opens a statement: one scan rules out most paragraphs)
     lines = text[start:end].split("\n")
     logs = [_LOG_START.match(line) is not None for line in lines]
+    _sql_statements(lines, logs)
     after = 0  # log lines from line i to the end
     found, offset = -1, end
     for i in range(len(lines) - 1, -1, -1):

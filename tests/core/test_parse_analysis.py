@@ -1086,6 +1086,31 @@ def test_bare_sql_dump_in_a_report_is_no_prescription() -> None:
     assert bare == found(f"My preferences reset on every restart:\n\n```\n{dump}\n```") == []
 
 
+def test_bare_sql_statement_over_lines_is_output_not_prose() -> None:
+    """An SQL statement pasted without a fence over several lines, a clause or a column a line
+    (upper-case keywords, "FROM ..." / "WHERE ..." lines, a column list inside its brackets, a
+    line that ends in "," or "AND"), is output from its first line to its ";", as on one line.
+    Prose that names an operation ("Select the rows that ...", "Create a table for each region")
+    is no statement, nor is an upper-case word that no clause line goes on with."""
+    select = "SELECT c.name, SUM(o.total) AS revenue\nFROM customers c\nJOIN orders o ON o.customer_id = c.id\nWHERE o.paid = 1 AND\n  o.total > 0\nGROUP BY c.name;"
+    create = "CREATE TABLE user_accounts (\n  account_id BIGINT PRIMARY KEY,\n  login_email VARCHAR(255) NOT NULL,\n  last_login_at TIMESTAMP\n);"
+    update = "UPDATE feature_flags\nSET enabled = 0\nWHERE expires_at < NOW();"
+    for statement in (select, create, update):
+        p = parse(Story(id="1", title="t", body=f"The report is empty.\n\n{statement}\n\nIt ran on Monday."))
+        assert body_blocks(p) == [(PARAGRAPH, "The report is empty."), (CODE, statement), (PARAGRAPH, "It ran on Monday.")]
+        # under the line that leads to it, in one paragraph: the lead-in stays prose
+        p = parse(Story(id="1", title="t", body=f"The query it runs:\n{statement}"))
+        assert body_blocks(p) == [(PARAGRAPH, "The query it runs:"), (CODE, statement)]
+    # prose over lines that names operations, and a capitalised word no clause goes on with
+    for prose in (
+        "Select the rows that belong to the user\nfrom the sheet where they were entered.",
+        "Create a table for each region\nwith a primary key on the region code.",
+        "SELECT the region in the list\nthen press Save to keep it.",
+        "UPDATE: the fix is in the next build\nand goes out on Monday.",
+    ):
+        assert body_kinds(parse(Story(id="1", title="t", body=prose))) == [PARAGRAPH], prose
+
+
 def test_stack_frames_parted_by_blank_lines_are_output() -> None:
     """A stack trace whose lines stand apart (a Jira quote, an export that doubled its line
     breaks) is output line by line: a frame ("at com.acme.Foo.run(Foo.java:12)", 'File "x.py",
