@@ -609,6 +609,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     # the quoted paragraph the last "> " line read (None: it read none) and how deep it is quoted
     quoted_para: Block | None = None
     quoted_depth = 0
+    quotes: list[int] = []  # where the quoted paragraphs and lines stand in the blocks (`_quoted_logs`)
 
     def wiki_item_goes_on(line: str) -> bool:
         """A Jira wiki line without a marker, right after an unquoted item, goes on with it: Jira
@@ -852,6 +853,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
                 else:
                     _add(p, QUOTE, pos + off, line_end, section, heading)
                     quoted_para, quoted_depth = (p.blocks[-1], depth) if prose else (None, 0)
+                    quotes.append(len(p.blocks) - 1)
                 prev_kind = QUOTE
         elif _TABLE_RE.match(line):
             close_paragraph()
@@ -875,6 +877,8 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
         if nl == -1:
             break
     close_paragraph()
+    if quotes:
+        _quoted_logs(p, quotes)
     if _has_verdict(text):
         _mark_repro_steps(p)
     _body_spans(p, codes, comments)
@@ -1163,15 +1167,18 @@ _ANY_LOG_LINE = lazy(_LOG_START.pattern, re.MULTILINE)
 _LOG_AFTER_BREAK = lazy("\n(?:" + _LOG_START.pattern.removeprefix("^") + ")")
 
 
-def _log_start(text: str, start: int, end: int) -> int:
+def _log_start(text: str, start: int, end: int, quoted: bool = False) -> int:
     """Where a bare log starts in a paragraph (-1: nowhere); prose lines above it stay prose.
 
     Bug reports paste logs without a fence, and terminal sessions: a database's dump, a shell's
     commands and what they printed. From its first log line on, at least half the lines must be
     log lines (a timestamp, a level, a stack frame, a session's prompt or SQL statement);
-    continuations may not be.
+    continuations may not be. `quoted`: a quoted paragraph's lines, each read after its quote's
+    markers ("> "), where the log then starts.
     """
-    if text.find("\n", start, end) < 0:  # one line: a log only if it opens with a time, a "[" or a session's line
+    if quoted:
+        pass  # (the quote's markers open its lines: the gates below read lines without them)
+    elif text.find("\n", start, end) < 0:  # one line: a log only if it opens with a time, a "[" or a session's line
         head = text[start : start + 2]
         if not (
             head[:1].isdigit()
@@ -1191,16 +1198,42 @@ def _log_start(text: str, start: int, end: int) -> int:
     ):
         return -1  # (no line of it is a log line, nor opens a statement: one scan rules out most paragraphs)
     lines = text[start:end].split("\n")
+    marks = [0] * len(lines)
+    if quoted:
+        for i, line in enumerate(lines):
+            if (qm := _QUOTE_MARKS_RE.match(line)) is not None:
+                marks[i] = qm.end()
+        lines = [line[mark:] for line, mark in zip(lines, marks)]
     logs = [_LOG_START.match(line) is not None for line in lines]
     _sql_statements(lines, logs)
     after = 0  # log lines from line i to the end
     found, offset = -1, end
     for i in range(len(lines) - 1, -1, -1):
-        offset -= len(lines[i]) + (i < len(lines) - 1)
+        offset -= len(lines[i]) + marks[i] + (i < len(lines) - 1)
         after += logs[i]
         if logs[i] and after * 2 >= len(lines) - i:
-            found = offset
+            found = offset + marks[i]
     return found
+
+
+def _quoted_logs(p: ParsedStory, quotes: list[int]) -> None:
+    """A log or a traceback quoted ("> Traceback (most recent call last):", ">   File ...") is
+    output as it is unquoted (`_log_start`): the quoted paragraphs at `quotes` (indices into the
+    blocks, in order) become a code block from where a log starts in them; lines above it stay a
+    quote."""
+    text = p.masked_body
+    for at in reversed(quotes):
+        block = p.blocks[at]
+        log = _log_start(text, block.start, block.end, quoted=True)
+        if log < 0:
+            continue
+        code = Block(CODE, "body", log, block.end, section=block.section, heading=block.heading, lang="log")
+        cut = text.rfind("\n", block.start, log)
+        if cut < 0:
+            p.blocks[at] = code
+        else:
+            block.end = cut
+            p.blocks.insert(at + 1, code)
 
 
 # "Expected:" / "Actual result" / "**Expect**" as a label at the start of a line: the

@@ -1111,6 +1111,37 @@ def test_bare_sql_statement_over_lines_is_output_not_prose() -> None:
         assert body_kinds(parse(Story(id="1", title="t", body=prose))) == [PARAGRAPH], prose
 
 
+def test_quoted_traceback_is_output_not_prose() -> None:
+    """A log quoted in Markdown ("> Traceback (most recent call last):", ">   File ...", a Java
+    stack's "> at ...") is output as it is unquoted: a code block from where it starts, the quoted
+    lines above it a quote. A quote of prose stays a quote."""
+    python = (
+        "> The server log has:\n"
+        "> Traceback (most recent call last):\n"
+        '>   File "billing/export.py", line 88, in export_invoice\n'
+        ">     pdf = self.renderer.render_pdf(invoice.items)\n"
+        "> AttributeError: 'NoneType' object has no attribute 'write'"
+    )
+    p = parse(Story(id="1", title="t", body=f"Exporting fails.\n\n{python}\n\nIt worked before."))
+    assert body_blocks(p, 20) == [
+        (PARAGRAPH, "Exporting fails."),
+        (QUOTE, "The server log has:"),
+        (CODE, "Traceback (most rece"),
+        (PARAGRAPH, "It worked before."),
+    ]
+    assert p.blocks[3].lang == "log" and not any("render_pdf" in p.body[s.start : s.end] for s in p.sentences)
+    java = (
+        "> > java.lang.IllegalStateException: no customer\n"
+        "> >     at com.shop.orders.OrderService.persist(OrderService.java:112)\n"
+        "> >     at com.shop.orders.OrderController.save(OrderController.java:57)"
+    )
+    p = parse(Story(id="1", title="t", body=java))
+    assert body_blocks(p, 26) == [(CODE, "java.lang.IllegalStateExce")]
+    # a quote of prose, one that names an error in its words, stays a quote
+    prose = "> The Error dialog shows twice when I save\n> at the end of the form."
+    assert body_kinds(parse(Story(id="1", title="t", body=prose))) == [QUOTE]
+
+
 def test_stack_frames_parted_by_blank_lines_are_output() -> None:
     """A stack trace whose lines stand apart (a Jira quote, an export that doubled its line
     breaks) is output line by line: a frame ("at com.acme.Foo.run(Foo.java:12)", 'File "x.py",
