@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,52 +16,9 @@ if TYPE_CHECKING:
     from storylint.rulepack import Rule
 
 
-#: where `storylint rule` wraps a doc's lines: a terminal's 80 columns
-TEXT_WIDTH = 80
-
-
-def _text_doc(text: object) -> list[str]:
-    """A `[docs]` text for the terminal, indented under its heading: paragraphs wrapped and
-    apart by a blank line, each list item a "- " line whose wrapped lines stand under its text
-    (a list right under the paragraph that leads into it)."""
-    from storylint.rulepack import doc_blocks
-
-    lines: list[str] = []
-    for kind, body in doc_blocks(str(text)):
-        if lines and kind == "paragraph":
-            lines.append("")
-        first, rest = ("  - ", "    ") if kind == "item" else ("  ", "  ")
-        lines += textwrap.wrap(body, TEXT_WIDTH, initial_indent=first, subsequent_indent=rest,
-                               break_long_words=False, break_on_hyphens=False)  # fmt: skip
-    return lines or ["  "]
-
-
-def explain(meta: dict[str, object]) -> str:
-    docs = meta["docs"]
-    assert isinstance(docs, dict)
-    lines = [
-        f"{meta['code']} {meta['name']}  [{meta['category']}, {meta['severity']}{', ' + str(meta['status']) if meta['status'] != 'stable' else ''}]",
-        "",
-        str(meta["summary"]),
-        "",
-        "What it flags",
-        *_text_doc(docs.get("what", "")),
-        "",
-        "Why it matters",
-        *_text_doc(docs.get("why", "")),
-        "",
-        "Example",
-        *(f"  {line}" for line in str(docs.get("example", "")).splitlines()),
-        "",
-        "Better",
-        *(f"  {line}" for line in str(docs.get("better", "")).splitlines()),
-    ]
-    return "\n".join(lines) + "\n"
-
-
 def as_markdown(metas: list[dict[str, object]]) -> str:
     """The rule reference (docs/rules.md), generated from the same metadata as `storylint rule`."""
-    from storylint.rulepack import rule_markdown
+    from storylint.ruledocs import rule_markdown
 
     out = [
         "# Rules",
@@ -123,7 +79,9 @@ def rule(code: str | None, show_all: bool, run_tests: bool, output_format: str, 
     elif output_format == "json":
         click.echo(json.dumps(metas if show_all else metas[0], indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(explain(m) for m in metas), nl=False)
+        from storylint.ruledocs import rule_text
+
+        click.echo("\n".join(rule_text(m, terminal=True) for m in metas), nl=False)
 
 
 def _plural(n: int, word: str) -> str:

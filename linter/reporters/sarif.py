@@ -13,7 +13,7 @@ from urllib.parse import quote
 from storylint.escape import safe_url
 from storylint.lazyre import lazy
 from storylint.model import Report
-from storylint.rulepack import doc_plain, rule_markdown, rule_plain
+from storylint.ruledocs import doc_plain, rule_markdown, rule_text
 
 from . import RenderContext
 
@@ -56,7 +56,7 @@ def _rule_descriptor(code: str, meta: dict[str, Any]) -> dict[str, Any]:
         "fullDescription": {"text": doc_plain(docs["what"]) if "what" in docs else meta.get("summary", code)},
         # the rule's whole documentation, as docs/rules.md has it: code scanning shows help.markdown
         # (help.text, which SARIF requires, where a viewer renders no Markdown) beside the results
-        "help": {"text": rule_plain({"code": code, **meta}), "markdown": "\n".join(rule_markdown({"code": code, **meta}))},
+        "help": {"text": rule_text({"code": code, **meta}), "markdown": "\n".join(rule_markdown({"code": code, **meta}))},
         "defaultConfiguration": {"level": _LEVEL.get(meta.get("severity", "warning"), "warning")},
         "properties": {"category": meta.get("category", ""), "tags": [meta.get("category", "")]},
     }

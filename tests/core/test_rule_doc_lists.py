@@ -133,7 +133,7 @@ def test_sarif_rule_help_is_the_whole_documentation(tmp_path: Path) -> None:
 def test_an_example_that_is_a_fenced_block_stays_inside_its_code_block() -> None:
     """DM02's example is itself a ```sql block: a ```text fence around it was closed by the
     example's own fence, and "Better" fell into a code block that never ended."""
-    from storylint.rulepack import rule_markdown
+    from storylint.ruledocs import rule_markdown
 
     meta = {
         "code": "ACME02",
