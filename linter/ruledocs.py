@@ -16,6 +16,8 @@ import re
 import textwrap
 from typing import Any
 
+from .lazyre import lazy
+
 #: where `storylint rule` wraps a doc's lines: a terminal's 80 columns
 TEXT_WIDTH = 80
 
@@ -114,12 +116,65 @@ def rule_text(meta: dict[str, Any], *, terminal: bool = False) -> str:
     return "\n".join(lines) + ("\n" if terminal else "")
 
 
+_TICKS = lazy(r"`+")
+#: what opens inline markup anywhere in a line: a backslash (which would escape what follows),
+#: emphasis, a link, HTML or an autolink, a table cell, strikethrough, an entity; a backtick
+#: here is one that closes no code span. `_` is a run of them (see `_underscores`).
+_INLINE = lazy(r"[\\`*\[\]<>|~&]|_+")
+#: what opens a block at a line's start: a heading, a list item, a setext underline, an
+#: ordered item's number ("1." or "1)")
+_BLOCK_START = lazy(r"^([ \t]*)(?:([#+=-])|([0-9]+)([.)]))", re.MULTILINE)
+
+
+def _underscores(run: str, before: str, after: str) -> str:
+    # inside a word ("api_contract", "snake_case") CommonMark never reads `_` as emphasis
+    return run if before.isalnum() and after.isalnum() else run.replace("_", "\\_")
+
+
+def _escape_prose(text: str) -> str:
+    def inline(m: re.Match[str]) -> str:
+        found = m.group()
+        if found[0] == "_":
+            return _underscores(found, text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1])
+        return "\\" + found
+
+    def block(m: re.Match[str]) -> str:
+        indent, mark, number, dot = m.groups()
+        return f"{indent}\\{mark}" if mark else f"{indent}{number}\\{dot}"
+
+    return _BLOCK_START.sub(block, _INLINE.sub(inline, text))
+
+
+def md_prose(text: object) -> str:
+    """A rule's prose (its summary, a doc's paragraph or item, its message) as Markdown that
+    shows it as written: a `<situation>` is no HTML tag to drop, a `*` or `_` no emphasis, a `|`
+    no table cell, a "# " or "1. " opening a line no heading or list. A code span the doc
+    writes (`` `storylint-disable` ``) stays one: a run of backticks closed by a run as long."""
+    text = str(text)
+    runs = list(_TICKS.finditer(text))
+    out: list[str] = []
+    done = 0  # where the prose not yet written starts
+    i = 0
+    while i < len(runs):
+        opening = runs[i]
+        closing = next((r for r in runs[i + 1 :] if len(r.group()) == len(opening.group())), None)
+        if closing is None:  # no code span: a literal backtick, escaped with the prose around it
+            i += 1
+            continue
+        out += [_escape_prose(text[done : opening.start()]), text[opening.start() : closing.end()]]
+        done = closing.end()
+        i = runs.index(closing) + 1
+    out.append(_escape_prose(text[done:]))
+    return "".join(out)
+
+
 def doc_markdown(label: str, text: object) -> list[str]:
     """A `[docs]` text under its bold label: the first paragraph after the label, as before,
     then the other paragraphs, and list items as a Markdown list."""
     out: list[str] = []
     last = ""
-    for kind, body in doc_blocks(str(text)):
+    for kind, plain in doc_blocks(str(text)):
+        body = md_prose(plain)
         if not out and kind == "paragraph":
             out.append(f"{label} {body}")
         else:
@@ -143,11 +198,14 @@ def _fenced(text: str) -> list[str]:
 def rule_markdown(meta: dict[str, Any]) -> list[str]:
     """A rule's documentation in Markdown, the lines under its heading in docs/rules.md: what
     it flags, why, an example, a better version, its message and suggestion. SARIF's rule help
-    is the same text, so a code-scanning user reads what a reader of the reference reads."""
+    is the same text, so a code-scanning user reads what a reader of the reference reads. The
+    prose is escaped (`md_prose`); the example and the better version are code blocks."""
     code = meta.get("code", "")
     docs = meta.get("docs", {})
+    name, category, severity = (md_prose(meta.get(key, default)) for key, default in
+                                (("name", code), ("category", ""), ("severity", "")))  # fmt: skip
     return [
-        f"**{meta.get('name', code)}** ({meta.get('category', '')}, default {meta.get('severity', '')}). {meta.get('summary', '')}",
+        f"**{name}** ({category}, default {severity}). {md_prose(meta.get('summary', ''))}",
         "",
         *doc_markdown("**What it flags.**", docs.get("what", "")),
         "",
@@ -161,10 +219,10 @@ def rule_markdown(meta: dict[str, Any]) -> list[str]:
         "",
         *_fenced(str(docs.get("better", ""))),
         "",
-        f"**Coaching message.** {meta.get('message', '')}",
+        f"**Coaching message.** {md_prose(meta.get('message', ''))}",
         "",
-        f"**Suggested restatement.** {meta.get('suggestion', '')}",
+        f"**Suggested restatement.** {md_prose(meta.get('suggestion', ''))}",
     ]
 
 
-__all__ = ["TEXT_WIDTH", "doc_blocks", "doc_lines", "doc_markdown", "doc_plain", "rule_markdown", "rule_text"]
+__all__ = ["TEXT_WIDTH", "doc_blocks", "doc_lines", "doc_markdown", "doc_plain", "md_prose", "rule_markdown", "rule_text"]
