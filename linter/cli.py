@@ -30,6 +30,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 COMMANDS: dict[str, str] = {
     "check": "storylint.commands.check:check",
     "rule": "storylint.commands.rule:rule",
+    "explain": "storylint.commands.rule:explain",  # an alias of `rule`
     "jira": "storylint.commands.jira:jira",
     "github": "storylint.commands.github:github",
     "report": "storylint.commands.report:report",

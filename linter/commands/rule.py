@@ -1,4 +1,8 @@
-"""`storylint rule CODE` / `--all`: explain rules from their metadata; `--test`: run their cases."""
+"""`storylint rule CODE` / `--all`: explain rules from their metadata; `--test`: run their cases.
+
+`storylint explain` is the same command under the name other linters' users type (`ruff rule`,
+`vale`'s and `sqlfluff`'s rule docs): the same options, the same code, its own help line.
+"""
 
 from __future__ import annotations
 
@@ -82,6 +86,17 @@ def rule(code: str | None, show_all: bool, run_tests: bool, output_format: str, 
         from storylint.ruledocs import rule_text
 
         click.echo("\n".join(rule_text(m, terminal=True) for m in metas), nl=False)
+
+
+#: `storylint explain ...`: `rule` under a second name (its parameters and callback, not a copy)
+explain = click.Command(
+    "explain",
+    params=rule.params,
+    callback=rule.callback,
+    help="Alias of `storylint rule`: explain a rule (what it flags, why, an example, a better version), "
+    "or test rules against their cases, with the same options.",
+    short_help="Alias of rule.",
+)
 
 
 def _plural(n: int, word: str) -> str:
