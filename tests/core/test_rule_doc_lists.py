@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 WHAT = (
     "Zorblax named as the way to build a feature. One of these is enough:\n"
@@ -43,9 +44,10 @@ context = "any"
 '''
 
 
-def _team(tmp_path: Path) -> Path:
+def _team(tmp_path: Path, code: str = "ACME01", rule: str = RULE) -> Path:
+    """`tmp_path` as a team's checkout whose own rule `code` (its TOML `rule`) is selected."""
     (tmp_path / "team-rules").mkdir()
-    (tmp_path / "team-rules" / "ACME01.toml").write_text(RULE, encoding="utf-8")
+    (tmp_path / "team-rules" / f"{code}.toml").write_text(rule, encoding="utf-8")
     (tmp_path / "storylint.toml").write_text('extend-rules = ["team-rules"]\nselect = ["ACME"]\n', encoding="utf-8")
     return tmp_path
 
@@ -53,6 +55,15 @@ def _team(tmp_path: Path) -> Path:
 def run(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "storylint", *args], input=stdin, capture_output=True, check=False,
                           text=True, cwd=cwd, timeout=60)  # fmt: skip
+
+
+def sarif_rule(cwd: Path, code: str) -> dict[str, Any]:
+    """The SARIF rule descriptor of `code` when a story that mentions Zorblax is checked in `cwd`."""
+    story = json.dumps({"id": "S-1", "title": "Rewrite the importer with Zorblax"})
+    res = run(cwd, "check", "-", "--format", "sarif", stdin=story)
+    assert res.returncode == 1, res.stderr
+    (descriptor,) = [r for r in json.loads(res.stdout)["runs"][0]["tool"]["driver"]["rules"] if r["id"] == code]
+    return descriptor
 
 
 def test_the_terminal_shows_paragraphs_and_wrapped_items(tmp_path: Path) -> None:
@@ -87,10 +98,7 @@ def test_the_markdown_reference_makes_a_real_list(tmp_path: Path) -> None:
 
 def test_sarif_and_json_keep_one_line_per_item(tmp_path: Path) -> None:
     cwd = _team(tmp_path)
-    story = json.dumps({"id": "S-1", "title": "Rewrite the importer with Zorblax"})
-    res = run(cwd, "check", "-", "--format", "sarif", stdin=story)
-    assert res.returncode == 1, res.stderr
-    (descriptor,) = [r for r in json.loads(res.stdout)["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "ACME01"]
+    descriptor = sarif_rule(cwd, "ACME01")
     assert descriptor["fullDescription"]["text"].split("\n") == [
         "Zorblax named as the way to build a feature. One of these is enough:",
         f"- {ITEM}",
@@ -113,10 +121,7 @@ def test_sarif_rule_help_is_the_whole_documentation(tmp_path: Path) -> None:
     an example and a better version (help.markdown as docs/rules.md has it; help.text, which SARIF
     requires, the same in plain text), not only the "why"."""
     cwd = _team(tmp_path)
-    story = json.dumps({"id": "S-1", "title": "Rewrite the importer with Zorblax"})
-    res = run(cwd, "check", "-", "--format", "sarif", stdin=story)
-    assert res.returncode == 1, res.stderr
-    (descriptor,) = [r for r in json.loads(res.stdout)["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "ACME01"]
+    descriptor = sarif_rule(cwd, "ACME01")
     markdown, text = descriptor["help"]["markdown"], descriptor["help"]["text"]
     assert "**Example**\n\n```text\nRewrite the importer with Zorblax.\n```" in markdown
     assert "**Better**\n\n```text\nImports finish within a minute.\n```" in markdown

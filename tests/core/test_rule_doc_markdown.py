@@ -6,16 +6,16 @@ emphasis and a `|` could end a table cell. A code span the doc writes stays code
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storylint.ruledocs import md_prose, rule_markdown
+
+from .test_rule_doc_lists import _team as team_folder
+from .test_rule_doc_lists import run, sarif_rule
 
 RULE = '''code = "ACME03"
 name = "markup-in-docs"
@@ -40,15 +40,7 @@ context = "any"
 
 
 def _team(tmp_path: Path) -> Path:
-    (tmp_path / "team-rules").mkdir()
-    (tmp_path / "team-rules" / "ACME03.toml").write_text(RULE, encoding="utf-8")
-    (tmp_path / "storylint.toml").write_text('extend-rules = ["team-rules"]\nselect = ["ACME"]\n', encoding="utf-8")
-    return tmp_path
-
-
-def run(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "storylint", *args], input=stdin, capture_output=True, check=False,
-                          text=True, cwd=cwd, timeout=60)  # fmt: skip
+    return team_folder(tmp_path, "ACME03", RULE)
 
 
 def test_the_reference_escapes_prose_and_keeps_code(tmp_path: Path) -> None:
@@ -69,10 +61,7 @@ def test_the_reference_escapes_prose_and_keeps_code(tmp_path: Path) -> None:
 
 def test_sarif_help_markdown_is_escaped_and_help_text_is_not(tmp_path: Path) -> None:
     cwd = _team(tmp_path)
-    story = json.dumps({"id": "S-1", "title": "Rewrite the importer with Zorblax"})
-    res = run(cwd, "check", "-", "--format", "sarif", stdin=story)
-    assert res.returncode == 1, res.stderr
-    (descriptor,) = [r for r in json.loads(res.stdout)["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "ACME03"]
+    descriptor = sarif_rule(cwd, "ACME03")
     reference = run(cwd, "rule", "ACME03", "--format", "markdown").stdout
     assert reference.split("## ACME03\n\n", 1)[1] == descriptor["help"]["markdown"] + "\n"
     text = descriptor["help"]["text"]
