@@ -881,6 +881,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
         _quoted_logs(p, quotes)
     if _has_verdict(text):
         _mark_repro_steps(p)
+    _mark_unheaded_repro(p)
     _body_spans(p, codes, comments)
 
 
@@ -1290,6 +1291,118 @@ def _mark_repro_steps(p: ParsedStory) -> None:
                 b.section = SEC_REPRO
             if i > 0 and blocks[i - 1].kind == HEADING and blocks[i - 1].section == SEC_PROPOSAL:
                 blocks[i - 1].section = SEC_REPRO
+        i = j
+
+
+# A user's action, opening a list item: what a reporter does in the product ("Open the settings
+# page", "Right-click the view", "I clicked Save", "Then run the import"), after an optional
+# lead-in clause ("In the table view, right click ..."). Not the verbs a build plan opens with
+# ("add", "create", "remove": a reproduction says them too, but so does every to-do list).
+_USER_ACTION_RE = lazy(
+    r"[\W\d_]*+(?:(?:then|now|and|next|finally|also|again)[ \t]++)?(?:[^,.:;\n]{0,40},[ \t]*+)?(?:i[ \t]++(?:then[ \t]++)?)?"
+    r"(?:(?:right|double|left)[- ]?)?(?:clicks?|clicked|(?:re)?open(?:ed)?|select(?:ed)?|cho(?:o)?se|go|went|navigate[d]?|"
+    r"press(?:ed)?|type[d]?|enter(?:ed)?|log(?:ged)?[ \t]*+(?:in|on)|login|sign(?:ed)?[ \t]++in|launch(?:ed)?|"
+    r"(?:re)?start(?:ed)?|run|ran|rerun|reload(?:ed)?|refresh(?:ed)?|wait(?:ed)?|tr(?:y|ied)|drag(?:ged)?|scroll(?:ed)?|"
+    r"hover(?:ed)?|tap(?:ped)?|submit(?:ted)?|fill(?:ed)?[ \t]++in|install(?:ed)?|download(?:ed)?|upload(?:ed)?|"
+    r"close[d]?|visit(?:ed)?|browse[d]?|(?:un)?check(?:ed)?[ \t]++the[ \t]++(?:box|checkbox|option)|expand(?:ed)?|"
+    r"switch(?:ed)?[ \t]++to)\b",
+    re.IGNORECASE,
+)
+# A failure the reporter saw, said as what happened: a failure noun after a verb of seeing or an
+# arrow ("get an error", "there is an error pop-up", "throws an exception", "-> crash"), one
+# that appears ("an error occurs", "Compiler error still occurs"), the same one again, a
+# failure verb after its subject ("the import fails", "it crashed"), "nothing happens",
+# "doesn't work". Not a failure the text plans for ("display an error message when ...", "if
+# the check fails", "the failed features", "fail over", "error handling").
+_FAILURE_NOUN = r"(?:errors?|exceptions?|crash(?:es)?|stack[ \t]*+traces?|tracebacks?|npe)\b"
+_FAILURE_SEEN_RE = lazy(
+    r"\b(?:gets?|got|getting|see|sees|saw|seeing|receive[sd]?|shows|showed|throws|threw|thrown|raises|raised|"
+    r"returns|returned|there[ \t]++(?:is|are|was|were)|there's|pops?[ \t]++up|popped[ \t]++up)[ \t]++"
+    r"(?:[\w\"'.-]++[ \t]++){0,3}?" + _FAILURE_NOUN + r"(?![- ](?:handling|messages?[ \t]++(?:when|if)))"
+    r"|(?:->|=>|\u2192)[ \t]*+(?:[\w\"'.-]++[ \t]++){0,2}?" + _FAILURE_NOUN +
+    r"|\b(?:errors?|exceptions?|crash)[ \t]++(?:still[ \t]++)?(?:appears?|appeared|occurs?|occurred|happens|happened|"
+    r"(?:is|was)[ \t]++(?:shown|displayed|thrown|raised|logged)|pops?[ \t]++up|popped[ \t]++up)\b"
+    r"|\bsame[ \t]++(?:errors?|exceptions?|crash|failure)\b"
+    r"|\b([a-z]++)[ \t]++(?:still[ \t]++|always[ \t]++|also[ \t]++)?(?:fails|failed|crashes|crashed|hangs|freezes|froze)\b(?![- ](?:over|safe)\b)"
+    r"|\bnothing[ \t]++(?:happens|happened)\b|\b(?:does|did|is|was)(?:n't|[ \t]++not)[ \t]++work(?:ing)?\b|\bnot[ \t]++working\b",
+    re.IGNORECASE,
+)
+# ... a failure verb's "subject" that makes it none: a determiner before a participle ("the
+# failed features"), a condition, a modal or a purpose ("if the check fails", "should fail",
+# "to fail")
+_NO_SUBJECT = frozenset({
+    "the", "a", "an", "any", "all", "some", "no", "of", "for", "with", "on", "if", "unless", "whether", "should", "must",
+    "would", "could", "might", "may", "can", "to", "not", "never", "these", "those", "its", "their", "when", "once",
+})  # fmt: skip
+# ... and words before a failure that make it a case the text plans for ("if an error occurs",
+# "should not crash", "in case of errors", "make sure nothing happens"), within its clause
+_PLANNED_FAILURE_RE = lazy(
+    r"\b(?:if|unless|whether|in[ \t]++case|should(?:n't)?|must|ensure|make[ \t]++sure|so[ \t]++that|avoid|prevent|instead[ \t]++of)\b[^,.;:!?\n]*+\Z",
+    re.IGNORECASE,
+)
+# A trace pasted after the steps: a named exception or error with its message, a frame, Python's header
+_TRACE_RE = lazy(r"\b\w+(?:Exception|Error)\b(?::|[ \t]++at\b)|Traceback \(most recent|^[ \t]*+at [\w$.<>]+\(", re.MULTILINE)
+_STEPS_LABEL_RE = lazy(
+    r"\A[\W_]*+(?:(?:test )?steps?(?: (?:performed|taken|followed|done|tried|executed|used))?|what i did)\b[\W_]*+\Z", re.IGNORECASE
+)
+
+
+def _sees_failure(text: str, start: int, end: int) -> bool:
+    """The text reports a failure seen (`_FAILURE_SEEN_RE`), not one it plans for."""
+    for m in _FAILURE_SEEN_RE.finditer(text, start, end):
+        subject = m.group(1)
+        if subject is not None and subject.lower() in _NO_SUBJECT:
+            continue
+        clause = text[max(start, m.start() - 80) : m.start()]
+        if _PLANNED_FAILURE_RE.search(clause):
+            continue
+        return True
+    return False
+
+
+# how far into the block after the steps the failure is looked for: its opening sentences
+_FAILURE_REACH = 300
+
+
+def _mark_unheaded_repro(p: ParsedStory) -> None:
+    """A list of a user's actions, no heading naming it a reproduction, that ends in a failure
+    seen (its last item, or the paragraph or trace right after it) reproduces a bug: "1. Open
+    the settings 2. Add a column to the table 3. Click Save -> error". Its items are what the
+    reporter did, not the team's plan. At least two items, one of them a user's action
+    (`_USER_ACTION_RE`): a plan ("1. Add a `status` column 2. Expose it in /api/orders") stays
+    a plan whatever failure it is to mend. Not under a criteria or proposal heading (a bare
+    "Steps" label is neither: a report's steps are what it heads).
+    """
+    blocks = p.blocks
+    text = p.masked_body
+    i = 0
+    while i < len(blocks):
+        if blocks[i].kind != LIST_ITEM or blocks[i].field != "body":
+            i += 1
+            continue
+        j = i
+        while j < len(blocks) and blocks[j].kind == LIST_ITEM:
+            j += 1
+        run = blocks[i:j]
+        head = blocks[i - 1] if i > 0 and blocks[i - 1].kind == HEADING else None
+        steps_label = run[0].section == SEC_PROPOSAL and _STEPS_LABEL_RE.match(run[0].heading) is not None
+        if (
+            len(run) >= 2
+            and any(b.section != SEC_REPRO for b in run)
+            and all(b.section not in (SEC_AC, SEC_PROPOSAL) or (steps_label and b.section == SEC_PROPOSAL) for b in run)
+            and any(_USER_ACTION_RE.match(text, b.start, b.end) for b in run)
+        ):
+            after = blocks[j] if j < len(blocks) else None
+            seen = _sees_failure(text, run[-1].start, run[-1].end)
+            if not seen and after is not None and after.kind in (PARAGRAPH, QUOTE):
+                seen = _sees_failure(text, after.start, min(after.end, after.start + _FAILURE_REACH))
+            elif not seen and after is not None and after.kind == CODE:
+                seen = _TRACE_RE.search(text, after.start, after.end) is not None
+            if seen:
+                for b in run:
+                    b.section = SEC_REPRO
+                if head is not None and steps_label and head.section == SEC_PROPOSAL:
+                    head.section = SEC_REPRO
         i = j
 
 

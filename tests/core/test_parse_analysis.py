@@ -1188,6 +1188,64 @@ def test_list_with_expected_and_actual_reproduces_a_bug() -> None:
     assert {b.section for b in p.blocks if b.kind == LIST_ITEM} == {SEC_PROPOSAL}
 
 
+@pytest.mark.parametrize(
+    ("body", "fmt"),
+    [
+        # the failure in the last item, after an arrow
+        ("1. Open the settings page\n2. Add a new column to the table\n3. Click Save -> error", BodyFormat.MARKDOWN),
+        # ... in the paragraph right after the steps
+        ("1. Open the settings page\n2. Add a new column to the table\n3. Click Save\n\nNothing happens.", BodyFormat.MARKDOWN),
+        ("# Create a project\n# Right-click the view and pick Analyse\n\nthere is an error pop-up and no analysis.", BodyFormat.JIRA_WIKI),
+        ("* I opened the import wizard\n* I chose the sample file\n\nThe wizard crashed.", BodyFormat.JIRA_WIKI),
+        # ... as a trace pasted after them
+        ("1. Start the app\n2. Close it while a job runs\n\n```\njava.lang.NullPointerException: job\n  at a.B.c(B.java:10)\n```",
+         BodyFormat.MARKDOWN),
+        # ... under a bare "Steps" label
+        ("Steps:\n1. Log in as an admin\n2. Remove the last owner of a team\n\nI get an error dialog.", BodyFormat.MARKDOWN),
+    ],
+)
+def test_a_users_actions_ending_in_a_failure_reproduce_a_bug(body: str, fmt: BodyFormat) -> None:
+    """A list of a user's actions with no reproduction heading, ending in a failure the reporter
+    saw, is what the reporter did ("add a column", "click Save"), not the team's plan."""
+    p = parse(Story(id="1", title="Saving settings", body=body, body_format=fmt))
+    assert {b.section for b in p.blocks if b.kind in (LIST_ITEM, HEADING)} == {SEC_REPRO}, body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # build steps, no user's action: the failure after them is what they mend
+        "1. Add a `status` column to the orders table\n2. Expose it in /api/orders\n\nToday the export fails.",
+        # a failure the text plans for, not one seen
+        "1. Open the orders page\n2. Add a status column to the table\n\nIf the migration fails, roll it back.",
+        "1. Click Export\n2. Store the file in the bucket\n\nThe export should not fail on empty orders.",
+        "1. Open the report\n2. List the failed checks in a table",
+        "1. Run the import\n2. Add error handling to the parser",
+        # one step is no list of steps
+        "1. Click Save -> error",
+        # criteria are criteria, whatever failure they name
+        "## Acceptance criteria\n1. Open the form\n2. Submit it empty\n\nAn error is shown under each field.",
+    ],
+)
+def test_a_list_without_a_users_actions_and_a_failure_seen_is_no_reproduction(body: str) -> None:
+    p = parse(Story(id="1", title="Order status", body=body))
+    assert SEC_REPRO not in {b.section for b in p.blocks if b.kind == LIST_ITEM}, body
+
+
+def test_reproduction_steps_without_a_heading_prescribe_nothing() -> None:
+    """Session 48 read reports' steps ("add a column", "pick the country in the dropdown") as
+    the author's data model and widget choice (DM01, UI04)."""
+    linter = Linter()
+    for body in ("1. Open the settings page\n2. Add a new column to the table\n3. Click Save -> error",
+                 "1. Open the order form\n2. Set the country in the dropdown to France\n3. Click Save\n\nNothing happens."):  # fmt: skip
+        found = [f.rule for f in linter.lint(Story(id="1", title="Settings form", body=body)).findings
+                 if f.category in HOW_CATEGORIES]  # fmt: skip
+        assert found == [], body
+    plan = "1. Add a `status` column to the orders table\n2. Expose it in /api/orders\n\nToday the export fails."
+    found = {f.rule for f in linter.lint(Story(id="1", title="Order status", body=plan)).findings}
+    assert {"DM01", "AP01"} <= found
+
+
 def test_a_polite_proposal_is_a_plan_not_the_users_want() -> None:
     s = sentences("I would like to propose to add one minute in the countdown helper.")[1]
     assert s.plan and s.directive and not s.user_clause
