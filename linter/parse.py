@@ -1360,7 +1360,8 @@ def _sees_failure(text: str, start: int, end: int) -> bool:
     return False
 
 
-# how far into the block after the steps the failure is looked for: its opening sentences
+# how far into the last item and the block after the steps the failure is looked for: their
+# opening sentences (an item of a megabyte is read no further)
 _FAILURE_REACH = 300
 
 
@@ -1393,7 +1394,8 @@ def _mark_unheaded_repro(p: ParsedStory) -> None:
             and any(_USER_ACTION_RE.match(text, b.start, b.end) for b in run)
         ):
             after = blocks[j] if j < len(blocks) else None
-            seen = _sees_failure(text, run[-1].start, run[-1].end)
+            last = run[-1]
+            seen = _sees_failure(text, last.start, min(last.end, last.start + 2 * _FAILURE_REACH))
             if not seen and after is not None and after.kind in (PARAGRAPH, QUOTE):
                 seen = _sees_failure(text, after.start, min(after.end, after.start + _FAILURE_REACH))
             elif not seen and after is not None and after.kind == CODE:
