@@ -132,14 +132,29 @@ def _in_question_line(text: str, at: int) -> bool:
 
 # A "so" (perhaps "so that") as `_result_so` reads it; not one for people ("..., so that one doesn't
 # have to pass it", "..., so people know to add the keys"): a purpose for someone whatever the comma
-_RESULT_SO = lazy(r"so[\s*_]++(?:that\s++)?+(?!(?:people|users?|customers?|one|everyone|anyone)\b)", re.IGNORECASE)
+_RESULT_SO = lazy(r"so[\s*_]++(that\s++)?+(?!(?:people|users?|customers?|one|everyone|anyone)\b)", re.IGNORECASE)
+# ... and a bare "so" that is a purpose all the same: "so as to", and "so" before someone who then
+# can ("logging this ticket so we can investigate", "re-open the dialog so they can try again"; not
+# "so I can't code anything", "So you will see the window": what follows)
+_PURPOSE_SO = lazy(
+    r"so[\s*_]++(?:as\s++to\b|(?:i|we|you|they|he|she)\s++(?:can|could|will be able|would be able)\b(?!\s*+not\b|['\u2019]t\b))",
+    re.IGNORECASE,
+)
 
 
 def _result_so(text: str, at: int) -> bool:
     """A "so" after a comma: what follows from the state just described (", so the process is
     still running", ", so I have no idea why", ", so that the process is not stopped"), not what
-    anyone gains: in a bug report, where the state is the failure, no outcome."""
-    return text[max(0, at - 4) : at].rstrip(" \t").endswith(",") and _RESULT_SO.match(text, at) is not None
+    anyone gains: in a bug report, where the state is the failure, no outcome. So is a bare "so"
+    (no "that") wherever it stands, but before someone who then can (`_PURPOSE_SO`): opening a
+    sentence ("So I can not scroll."), or joining a clause of what the code does ("it closes the
+    tasks if close fails so we don't leak any"), or a step's set-up ("clear it so the field is empty")."""
+    m = _RESULT_SO.match(text, at)
+    if m is None:
+        return False
+    if text[max(0, at - 4) : at].rstrip(" \t").endswith(","):
+        return True
+    return m.group(1) is None and _PURPOSE_SO.match(text, at) is None
 
 
 def _stated(pattern: Regex, text: str, bug: Callable[[], bool] | None = None) -> bool:
