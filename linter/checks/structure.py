@@ -260,6 +260,17 @@ _FRONTED_ACTOR = lazy(
 )
 
 
+# A purpose that averts the failure the report is about, named only as "this" or "such" ("to prevent
+# this scenario in the future", "to avoid this happening again", "would prevent such errors"): the
+# fix's purpose, which is the failure's mending, not what anyone gains by it. (Not someone's want of
+# it: "the customer wants to prevent that" is theirs.)
+_AVERTS_FAILURE = lazy(
+    r"(?<!want )(?<!wants )(?<!like )(?<!need )(?<!needs )\b(?:to|will|would|could|should|and) (?:greatly |significantly )?(?:prevent|avoid)\s++(?:this|that|it|these|those|such)\b"
+    r"(?:\s++[a-z]++)?(?!\s++(?:for|to|from)\s++(?:users?|customers?|people|everyone|anyone)\b)",
+    re.IGNORECASE,
+)
+
+
 def _fronted_purpose(a: Analysis) -> bool:
     """A sentence that opens with its purpose ("To ...", "In order to ...") and goes on to what
     the writer or the team means to do: the why before the plan."""
@@ -334,14 +345,22 @@ class OutcomeCheck(Check):
         return False
 
     def _purpose_for_someone(self, a: Analysis) -> bool:
-        """A purpose phrase in a sentence that names a person or a value word."""
+        """A purpose phrase in a sentence that names a person or a value word; in a bug report, not
+        one that only averts the failure itself (`_AVERTS_FAILURE`)."""
         assert self.purpose is not None
         for s in a.sentences:
             if not s.lowered or not found(self.purpose, s.text):
                 continue
+            if _AVERTS_FAILURE.search(s.text) and self._only_averts(s.text) and reports_bug(a):
+                continue  # "we should validate the value to prevent this scenario in the future"
             if s.user_clause or self._names_people(s.lowered) or self.value_words.occurs(s):
                 return True  # "As a requester, in order to file a request, I need ..."
         return False
+
+    def _only_averts(self, text: str) -> bool:
+        """Each purpose phrase of `text` is one that averts the failure (`_AVERTS_FAILURE`)."""
+        assert self.purpose is not None
+        return all(_AVERTS_FAILURE.match(text, m.start()) for m in self.purpose.finditer(text))
 
     def _reason_for_someone(self, a: Analysis) -> bool:
         """A reason ("because ...") in a sentence that names a person, a value word or the writer:
