@@ -18,7 +18,7 @@ from ..calibration import reports_bug
 from ..fastre import fast, found, plain
 from ..languages import words
 from ..lazyre import lazy
-from ..parse import HEADING, LIST_ITEM, SEC_AC, within
+from ..parse import HEADING, LIST_ITEM, SEC_AC, SEC_REPRO, within
 from ..recache import compile as compile_re
 from ._regex import (
     LazyPatterns,
@@ -157,9 +157,12 @@ def _result_so(text: str, at: int) -> bool:
     return m.group(1) is None and _PURPOSE_SO.match(text, at) is None
 
 
-def _stated(pattern: Regex, text: str, bug: Callable[[], bool] | None = None) -> bool:
+def _stated(
+    pattern: Regex, text: str, bug: Callable[[], bool] | None = None, step: Callable[[int], bool] | None = None
+) -> bool:
     """An outcome phrase that someone filled in, not a template's prompt left as it was, nor,
-    in a bug report (`bug`, asked only when it matters), a "so" that gives a result."""
+    in a bug report (`bug`, asked only when it matters), a "so" that gives a result, or one in a
+    step of the reproduction (`step`: the offset's sentence is one), which gives its set-up."""
     m = pattern.search(text)  # the first match settles nearly every story; finditer costs more
     rest = plain(pattern)  # after it, `re` alone: RE2 would read the whole text again per match
     while m is not None:
@@ -167,11 +170,30 @@ def _stated(pattern: Regex, text: str, bug: Callable[[], bool] | None = None) ->
             _PROMPT_AFTER.match(text, m.end()) is None
             and _PROMPT_IN.search(m.group(0)) is None
             and not _in_question_line(text, m.start())
-            and not (bug is not None and _result_so(text, m.start()) and bug())
+            and not (bug is not None and _discounted_so(text, m.start(), bug, step))
         ):
             return True
         m = rest.search(text, max(m.end(), m.start() + 1))
     return False
+
+
+def _discounted_so(text: str, at: int, bug: Callable[[], bool], step: Callable[[int], bool] | None) -> bool:
+    """In a bug report, a "so" at `at` that gives a result (`_result_so`), or any "so" not for
+    people in a step of the reproduction: "Create some commits so that you have outgoing changes"."""
+    if _result_so(text, at):
+        return bug()
+    return step is not None and _RESULT_SO.match(text, at) is not None and bug() and step(at)
+
+
+def _in_step(a: Analysis, field: str, shift: int) -> Callable[[int], bool]:
+    """Whether the sentence of `field` at an offset (less `shift`) is a step: one that opens with
+    its verb, or one in a reproduction's section."""
+
+    def step(at: int) -> bool:
+        s = a.sentence_at(field, at - shift)
+        return s is not None and (s.section == SEC_REPRO or s.imperative)
+
+    return step
 
 
 def _states(phrases: LazyPatterns, a: Analysis) -> bool:
@@ -179,9 +201,12 @@ def _states(phrases: LazyPatterns, a: Analysis) -> bool:
     else in its title or body."""
     rx = phrases.regex()
     bug = lambda: reports_bug(a)  # (asked only of a result's "so")
+    body = _in_step(a, "body", 0)
     if phrases.on_lower:
-        return _stated(rx, a.all_text(lower=True), bug)
-    return _stated(rx, a.parsed.masked_title, bug) or _stated(rx, a.parsed.masked_body, bug)
+        # (the title, a line break, the body: an offset past the title's is the body's)
+        title = len(a.parsed.masked_title) + 1
+        return _stated(rx, a.all_text(lower=True), bug, lambda at: at >= title and _in_step(a, "body", title)(at))
+    return _stated(rx, a.parsed.masked_title, bug) or _stated(rx, a.parsed.masked_body, bug, body)
 
 
 _GIVEN = fast(lazy(r"\bgiven\b", re.IGNORECASE))  # most bodies have none: RE2 says so quicker
