@@ -142,16 +142,14 @@ _PURPOSE_SO = lazy(
 )
 
 
-def _result_so(text: str, at: int) -> bool:
-    """A "so" after a comma: what follows from the state just described (", so the process is
-    still running", ", so I have no idea why", ", so that the process is not stopped"), not what
-    anyone gains: in a bug report, where the state is the failure, no outcome. So is a bare "so"
-    (no "that") wherever it stands, but before someone who then can (`_PURPOSE_SO`): opening a
-    sentence ("So I can not scroll."), or joining a clause of what the code does ("it closes the
-    tasks if close fails so we don't leak any"), or a step's set-up ("clear it so the field is empty")."""
-    m = _RESULT_SO.match(text, at)
-    if m is None:
-        return False
+def _result_so(text: str, at: int, m: re.Match[str]) -> bool:
+    """The "so" `m` (`_RESULT_SO`'s match at `at`) gives a result. After a comma, what follows
+    from the state just described (", so the process is still running", ", so I have no idea
+    why", ", so that the process is not stopped"), not what anyone gains: in a bug report, where
+    the state is the failure, no outcome. So is a bare "so" (no "that") wherever it stands, but
+    before someone who then can (`_PURPOSE_SO`): opening a sentence ("So I can not scroll."), or
+    joining a clause of what the code does ("it closes the tasks if close fails so we don't leak
+    any"), or a step's set-up ("clear it so the field is empty")."""
     if text[max(0, at - 4) : at].rstrip(" \t").endswith(","):
         return True
     return m.group(1) is None and _PURPOSE_SO.match(text, at) is None
@@ -180,17 +178,20 @@ def _stated(
 def _discounted_so(text: str, at: int, bug: Callable[[], bool], step: Callable[[int], bool] | None) -> bool:
     """In a bug report, a "so" at `at` that gives a result (`_result_so`), or any "so" not for
     people in a step of the reproduction: "Create some commits so that you have outgoing changes"."""
-    if _result_so(text, at):
+    m = _RESULT_SO.match(text, at)
+    if m is None:
+        return False
+    if _result_so(text, at, m):
         return bug()
-    return step is not None and _RESULT_SO.match(text, at) is not None and bug() and step(at)
+    return step is not None and bug() and step(at)
 
 
-def _in_step(a: Analysis, field: str, shift: int) -> Callable[[int], bool]:
-    """Whether the sentence of `field` at an offset (less `shift`) is a step: one that opens with
-    its verb, or one in a reproduction's section."""
+def _in_step(a: Analysis, shift: int = 0) -> Callable[[int], bool]:
+    """Whether the body's sentence at an offset (less `shift`: none before it) is a step: one
+    that opens with its verb, or one in a reproduction's section."""
 
     def step(at: int) -> bool:
-        s = a.sentence_at(field, at - shift)
+        s = a.sentence_at("body", at - shift) if at >= shift else None
         return s is not None and (s.section == SEC_REPRO or s.imperative)
 
     return step
@@ -201,12 +202,11 @@ def _states(phrases: LazyPatterns, a: Analysis) -> bool:
     else in its title or body."""
     rx = phrases.regex()
     bug = lambda: reports_bug(a)  # (asked only of a result's "so")
-    body = _in_step(a, "body", 0)
     if phrases.on_lower:
         # (the title, a line break, the body: an offset past the title's is the body's)
-        title = len(a.parsed.masked_title) + 1
-        return _stated(rx, a.all_text(lower=True), bug, lambda at: at >= title and _in_step(a, "body", title)(at))
-    return _stated(rx, a.parsed.masked_title, bug) or _stated(rx, a.parsed.masked_body, bug, body)
+        body_at = len(a.parsed.masked_title) + 1
+        return _stated(rx, a.all_text(lower=True), bug, _in_step(a, body_at))
+    return _stated(rx, a.parsed.masked_title, bug) or _stated(rx, a.parsed.masked_body, bug, _in_step(a))
 
 
 _GIVEN = fast(lazy(r"\bgiven\b", re.IGNORECASE))  # most bodies have none: RE2 says so quicker
