@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate
+from typing import Any
 
 from .languages import words
 from .lazyre import lazy
@@ -1168,6 +1169,37 @@ _ANY_LOG_LINE = lazy(_LOG_START.pattern, re.MULTILINE)
 _LOG_AFTER_BREAK = lazy("\n(?:" + _LOG_START.pattern.removeprefix("^") + ")")
 
 
+# What a body holds that the shapes of its paragraphs need (`_log_start`), asked once per body
+# rather than of each paragraph: most paragraphs are a line of prose in a body that has none of
+# it (each paragraph's own finds were most of what the traceback and statement shapes cost). The body last asked and its answer, read in place (a call a paragraph cost more).
+_body_named: list[Any] = [None, 0]
+_statement_named: list[Any] = [None, False]
+#: what `_body_named` answers: the body has an "@" (a user's prompt, `_PROMPT_REACH`), names an
+#: error or an exception ("Error", "Exception": a traceback's last line, an exception's)
+_HAS_AT, _NAMES_ERROR = 1, 2
+
+
+def _body_names(text: str) -> int:
+    """What the one-line paragraphs of the body `text` may need (`_HAS_AT`, `_NAMES_ERROR`), kept
+    for the next paragraph. A capital E first: one character is searched for many times faster
+    than a word, and half the bodies have none."""
+    names = (
+        ("@" in text) * _HAS_AT
+        + ("E" in text and ("Error" in text or "Exception" in text)) * _NAMES_ERROR
+    )
+    _body_named[0], _body_named[1] = text, names
+    return names
+
+
+def _names_statement(text: str) -> bool:
+    """The body `text` holds "SELECT" or "UPDATE": a paragraph of it without a log line may then
+    hold an SQL statement over lines (`_sql_statements`). Asked of the bodies that have such a
+    paragraph (few), once; kept for the next."""
+    named = "SELECT" in text or "UPDATE" in text
+    _statement_named[0], _statement_named[1] = text, named
+    return named
+
+
 def _log_start(text: str, start: int, end: int, quoted: bool = False) -> int:
     """Where a bare log starts in a paragraph (-1: nowhere); prose lines above it stay prose.
 
@@ -1181,21 +1213,26 @@ def _log_start(text: str, start: int, end: int, quoted: bool = False) -> int:
         pass  # (the quote's markers open its lines: the gates below read lines without them)
     elif text.find("\n", start, end) < 0:  # one line: a log only if it opens with a time, a "[" or a session's line
         head = text[start : start + 2]
+        names = _body_named[1] if text is _body_named[0] else _body_names(text)
         if not (
             head[:1].isdigit()
             or head[:1] in _ONE_LINE_FIRST
             or (head in _ONE_LINE_HEADS and text.startswith(_ONE_LINE_OPENERS, start, end))
-            or text.find("@", start, min(end, start + _PROMPT_REACH)) > start  # "me@box:~$ make"
+            or (names & _HAS_AT and text.find("@", start, min(end, start + _PROMPT_REACH)) > start)  # "me@box:~$ make"
             # an exception's name first ("java.lang.IllegalStateException: ...", "KeyError: 'id'")
-            or text.find("Error", start, end) > start
-            or text.find("Exception", start, end) > start
+            or (
+                names & _NAMES_ERROR
+                and (text.find("Error", start, end) > start or text.find("Exception", start, end) > start)
+            )
         ):
             return -1
     elif (
         _ANY_LOG_LINE.match(text, start, end) is None
         and _LOG_AFTER_BREAK.search(text, start, end) is None
-        and text.find("SELECT", start, end) < 0
-        and text.find("UPDATE", start, end) < 0
+        and not (
+            (_statement_named[1] if text is _statement_named[0] else _names_statement(text))
+            and (text.find("SELECT", start, end) >= 0 or text.find("UPDATE", start, end) >= 0)
+        )
     ):
         return -1  # (no line of it is a log line, nor opens a statement: one scan rules out most paragraphs)
     lines = text[start:end].split("\n")
