@@ -601,6 +601,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     section, heading = SEC_NONE, ""
     para_start = -1
     para_end = 0
+    para_last = 0  # where the paragraph's last line starts: at or before para_start, it has one line
     fence: tuple[str, int, str] | None = None  # (closing marker, content start, lang)
     prev_kind = ""
     quoted_item: Block | None = None  # the last list item read inside a quote
@@ -620,7 +621,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
     def close_paragraph() -> None:
         nonlocal para_start
         if para_start >= 0:
-            log = _log_start(text, para_start, para_end)
+            log = _log_start(text, para_start, para_end, one_line=para_last <= para_start)
             if log > para_start:
                 _add(p, PARAGRAPH, para_start, log - 1, section, heading)
             if log >= 0:
@@ -661,7 +662,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
             heading = line[am.start(1) : am.end(1)]
             section = SEC_AC
             _add(p, HEADING, pos, pos + am.end(1), section, heading)
-            para_start, para_end, prev_kind = pos + am.end(), line_end, PARAGRAPH
+            para_start, para_end, para_last, prev_kind = pos + am.end(), line_end, pos, PARAGRAPH
             pos = next_pos
             if nl == -1:
                 break
@@ -695,7 +696,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
             # wiki too, unless it is a heading "h2. " or a quote "bq. ").
             if para_start < 0:
                 para_start = pos
-            para_end = line_end
+            para_end, para_last = line_end, pos
             prev_kind = PARAGRAPH
             pos = next_pos
             if nl == -1:
@@ -872,7 +873,7 @@ def _parse_body(p: ParsedStory, wiki: bool, markup: bool = False) -> None:
         else:
             if para_start < 0:
                 para_start = pos + (len(line) - len(line.lstrip()))
-            para_end = line_end
+            para_end, para_last = line_end, pos
             prev_kind = PARAGRAPH
         pos = next_pos
         if nl == -1:
@@ -1200,18 +1201,19 @@ def _names_statement(text: str) -> bool:
     return named
 
 
-def _log_start(text: str, start: int, end: int, quoted: bool = False) -> int:
+def _log_start(text: str, start: int, end: int, quoted: bool = False, one_line: bool | None = None) -> int:
     """Where a bare log starts in a paragraph (-1: nowhere); prose lines above it stay prose.
 
     Bug reports paste logs without a fence, and terminal sessions: a database's dump, a shell's
     commands and what they printed. From its first log line on, at least half the lines must be
     log lines (a timestamp, a level, a stack frame, a session's prompt or SQL statement);
     continuations may not be. `quoted`: a quoted paragraph's lines, each read after its quote's
-    markers ("> "), where the log then starts.
+    markers ("> "), where the log then starts. `one_line`: whether the paragraph is one line, where
+    the caller knows (None: looked up).
     """
     if quoted:
         pass  # (the quote's markers open its lines: the gates below read lines without them)
-    elif text.find("\n", start, end) < 0:  # one line: a log only if it opens with a time, a "[" or a session's line
+    elif one_line if one_line is not None else text.find("\n", start, end) < 0:  # one line: a log only if it opens with a time, a "[" or a session's line
         head = text[start : start + 2]
         names = _body_named[1] if text is _body_named[0] else _body_names(text)
         if not (
