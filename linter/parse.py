@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate
@@ -1304,14 +1305,9 @@ def _has_verdict(text: str) -> bool:
     return False
 
 
-def _mark_repro_steps(p: ParsedStory) -> None:
-    """A list run that holds, or is followed by, an expected / actual verdict reproduces a bug.
-
-    Its items ("1. Set up a mailbox 2. Send an email") are what the reporter did, not build
-    steps, wherever the list stands and whatever heads it ("Steps:" alone).
-    """
-    blocks = p.blocks
-    text = p.masked_body
+def _list_runs(blocks: list[Block]) -> Iterator[tuple[int, int]]:
+    """Each run of list items that starts in the body, as (first, past-last) block indexes: the
+    lists both reproduction readers look at."""
     i = 0
     while i < len(blocks):
         if blocks[i].kind != LIST_ITEM or blocks[i].field != "body":
@@ -1320,6 +1316,19 @@ def _mark_repro_steps(p: ParsedStory) -> None:
         j = i
         while j < len(blocks) and blocks[j].kind == LIST_ITEM:
             j += 1
+        yield i, j
+        i = j
+
+
+def _mark_repro_steps(p: ParsedStory) -> None:
+    """A list run that holds, or is followed by, an expected / actual verdict reproduces a bug.
+
+    Its items ("1. Set up a mailbox 2. Send an email") are what the reporter did, not build
+    steps, wherever the list stands and whatever heads it ("Steps:" alone).
+    """
+    blocks = p.blocks
+    text = p.masked_body
+    for i, j in _list_runs(blocks):
         run = blocks[i:j]
         verdict = any(_VERDICT.match(text, b.start) for b in run)
         # (the verdict's line may be quoted, as a report quoted whole is: "> Expected: ...")
@@ -1330,7 +1339,6 @@ def _mark_repro_steps(p: ParsedStory) -> None:
                 b.section = SEC_REPRO
             if i > 0 and blocks[i - 1].kind == HEADING and blocks[i - 1].section == SEC_PROPOSAL:
                 blocks[i - 1].section = SEC_REPRO
-        i = j
 
 
 # A user's action, opening a list item: what a reporter does in the product ("Open the settings
@@ -1415,14 +1423,7 @@ def _mark_unheaded_repro(p: ParsedStory) -> None:
     """
     blocks = p.blocks
     text = p.masked_body
-    i = 0
-    while i < len(blocks):
-        if blocks[i].kind != LIST_ITEM or blocks[i].field != "body":
-            i += 1
-            continue
-        j = i
-        while j < len(blocks) and blocks[j].kind == LIST_ITEM:
-            j += 1
+    for i, j in _list_runs(blocks):
         run = blocks[i:j]
         head = blocks[i - 1] if i > 0 and blocks[i - 1].kind == HEADING else None
         steps_label = run[0].section == SEC_PROPOSAL and _STEPS_LABEL_RE.match(run[0].heading) is not None
@@ -1444,7 +1445,6 @@ def _mark_unheaded_repro(p: ParsedStory) -> None:
                     b.section = SEC_REPRO
                 if head is not None and steps_label and head.section == SEC_PROPOSAL:
                     head.section = SEC_REPRO
-        i = j
 
 
 _PROSE_WORD = lazy(r"[A-Za-z]{2,}")
