@@ -460,9 +460,56 @@ def _orders_fix(text: str) -> bool:
     return verb in g.imperatives and verb not in g.behaviour_verbs
 
 
+# A modal whose subject is a name from the code: "`Cache.evict` should run after the write",
+# "TopicPartitionStateManager's init must happen once the node is ready". The code is told how
+# to act: an order to build, in a bug report as anywhere ("X should return Y" states what is
+# observed: `behaviour_modal`; "X should not crash" the symptom it must lose: not counted).
+# The name is shaped as only code spells one: a member of a class (`Type.camelMember`,
+# `Type#member`, a call `f()`), lowerCamel past a two-letter first hump ("iPhone" is a
+# brand), or a CamelCase name of three humps or more ("PowerPoint", "JavaScript" have two);
+# not a lower-case dotted key ("log.retention.ms" is a setting the user sets).
+_CODE_NAME = (
+    r"(?:[A-Z]\w*+(?:\.[a-z]++[A-Z]\w*+|#\w++)|[A-Za-z_]\w*+(?:\.\w++)*+\(\)|[a-z]{2,}+\d*+[A-Z]\w*+|"
+    r"[A-Z][a-z\d]++(?:[A-Z][a-z\d]++){2,}+(?![\w.]))"
+)
+_CODE_ACTS_RE = lazy(
+    r"\A[^\w`]*+(?:the\s++)?`?" + _CODE_NAME + r"`?(?:'s\s++[a-z]++)?\s++(?:(?:class|method|function)\s++)?"
+    r"(?:should|must|needs\s++to|has\s++to)\s++(?:(?:also|always|only|now|first|rather|instead|explicitly)\s++)*+"
+    r"(?!not\b|never\b|default\b)[a-z]"  # "fooBar should default to false": a setting's default, the user's
+)
+#: the classes such a sentence is read as before its subject is looked at
+_CODE_ACTS_FROM = frozenset({"modal", "symptom"})
+# ... or the team's plan, opening the sentence, whose verb changes the code at a place named
+# as code: "We should explicitly reset the cursor in `seekToEnd`", "we need to clear the
+# flag in rebuildIndex()" (a name before the plan, "When parsing in FooParser, we should ...",
+# is where it happens, not what is changed)
+_PLAN_AT_CODE_RE = lazy(
+    r"\A[^\w`]*+(?:[Ww]e|I)\s++(?:should|must|need\s++to|have\s++to)\s++(?:(?:also|always|only|now|first|rather|instead|explicitly|just)\s++)*+"
+    r"([a-z]++)\b[^.;:,!?]*?(?<![\w.])`?" + _CODE_NAME
+)
+
+
+def _code_told_to_act(s: SentenceInfo) -> bool:
+    """The sentence tells a name from the code how to act (`_CODE_ACTS_RE`), not what is observed."""
+    return _CODE_ACTS_RE.match(s.text) is not None and not behaviour_modal(s.text)
+
+
+def _plan_at_code(s: SentenceInfo) -> bool:
+    """The team's plan changes the code at a place named as code (`_PLAN_AT_CODE_RE`)."""
+    m = _PLAN_AT_CODE_RE.match(s.text)
+    if m is None:
+        return False
+    g, verb = grammar(), m.group(1).lower()
+    return verb in g.imperatives and verb not in g.behaviour_verbs
+
+
 def evidence_class(s: SentenceInfo | None, bug_report: bool = False) -> str:
     """Where a term stands, from the strongest sign that the sentence directs the build."""
     found = _evidence_class(s)
+    if found in _CODE_ACTS_FROM and s is not None and _code_told_to_act(s):
+        return "title-imperative" if s.field == "title" else "imperative"  # the code is ordered, as by "make X do Y"
+    if found == "plan" and s is not None and _plan_at_code(s):
+        return "imperative"  # "we should reset X in fooBar": the team's to-do item, as "Reset X in fooBar"
     if bug_report and found == "proposal" and s is not None and _STEPS_HEADING_RE.match(s.heading):
         return "bug-report"  # a bug's bare "Steps" heading lists what was done, not what to build
     if bug_report and found == "acceptance" and s is not None and _EXPECTED_HEADING_RE.match(s.heading):

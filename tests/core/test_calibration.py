@@ -751,3 +751,54 @@ def test_an_order_about_failed_things_keeps_the_plan_in_its_body() -> None:
     assert ordered == how("Retry jobs")
     assert {"IS01", "DM05", "CS01"} <= {rule for rule, _ in ordered}
     assert how("Jobs failed after the upgrade") != ordered  # a report: its steps reproduce, not build
+
+
+def _body_classes(title: str, body: str) -> list[str]:
+    a = analyse(parse(Story(id="C-1", title=title, body=body)))
+    bug = is_bug_report(a.parsed.masked_title, a.parsed.masked_body)
+    return [evidence_class(s, bug) for s in a.sentences if s.field == "body"]
+
+
+def test_a_modal_whose_subject_is_a_name_from_the_code_orders_the_build() -> None:
+    """"`Store.flushPending` should release the lock ..." tells the code how to act: an order, in a
+    bug report as anywhere (its failure words are the reason, not the symptom it reports)."""
+    title = "Writer hangs after a failed flush"  # a bug report's title
+    assert is_bug_report(title, "")
+    assert _body_classes(title, "`Store.flushPending` should release the lock before it reports errors.") == ["imperative"]
+    assert _body_classes(title, "retryFlush() must run once the disk is writable again.") == ["imperative"]
+    assert _body_classes("Cache warm-up", "PartitionWarmupCoordinator's start should wait for the first snapshot.") == ["imperative"]
+    assert _classes("SegmentIndexLoader should cache segments per partition")[0] == "title-imperative"
+    assert _classes("ShardRebalanceScheduler should retry after a lost lease")[0] == "title-imperative"
+
+
+def test_a_code_subject_that_states_what_is_seen_or_set_orders_nothing() -> None:
+    title = "Export crashes on empty folders"
+    weak = ("bug-report", "symptom", "modal-behaviour")
+    # the symptom itself, naming the class that failed
+    assert _body_classes(title, "FolderExportManager throws a NullPointerException on an empty folder.")[0] in weak
+    # what must be observed, or the symptom it must lose
+    assert _body_classes(title, "`Exporter.exportFolder` should return an empty archive.")[0] in weak
+    assert _body_classes(title, "`Exporter.exportFolder` should not throw on an empty folder.")[0] in weak
+    # a setting's default, a two-hump product name, a lower-case setting key
+    assert _classes("Quiet start", "enableWarmup should default to false.")[1] == "modal"
+    assert _classes("Slides", "PowerPoint should handle the exported deck.")[1] == "modal"
+    assert _classes("Retention", "`log.retention.ms` should apply to compacted topics too.")[1] == "modal"
+
+
+def test_a_plan_that_changes_the_code_at_a_place_named_as_code_orders_it() -> None:
+    """"We should reset X in fooBar": the team's to-do item; a name before the plan is where it happens."""
+    title = "Stale cursor after a rebalance"
+    assert _body_classes(title, "We should explicitly reset the cursor in resumeFromCheckpoint.") == ["imperative"]
+    assert _body_classes(title, "We need to clear the pending flag in `Fetcher.onRevoked`.") == ["imperative"]
+    assert _body_classes(title, "When rebalancing in resumeFromCheckpoint, we should reset the cursor.") == ["plan"]
+    assert _body_classes(title, "We should show the cursor in resumeFromCheckpoint logs.") == ["modal-behaviour"]  # what is seen
+    assert _classes("Cursor", "We should think about the cursor in general.")[1] == "plan"
+
+
+def test_a_lone_code_order_in_a_bug_report_is_reported() -> None:
+    """One sentence that orders the code, in a bug report: no longer capped as a thought aloud."""
+    for body in ("The cursor is stale after a rebalance.\n\nWe should explicitly reset the cursor in resumeFromCheckpoint.",
+                 "The cursor is stale after a rebalance.\n\n`CursorTracker.onRevoked` should reset the cursor before it commits."):  # fmt: skip
+        story = Story(id="B-9", title="Stale cursor after a rebalance", body=body)
+        found = [f for f in Linter().lint(story).findings if f.rule == "CS01"]
+        assert found and found[0].confidence >= 0.7, (body, found)
