@@ -18,7 +18,7 @@ from ..calibration import reports_bug
 from ..fastre import fast, found, plain
 from ..languages import words
 from ..lazyre import lazy
-from ..parse import HEADING, LIST_ITEM, SEC_AC, SEC_REPRO, within
+from ..parse import HEADING, LIST_ITEM, PARAGRAPH, SEC_AC, SEC_REPRO, within
 from ..recache import compile as compile_re
 from ._regex import (
     LazyPatterns,
@@ -511,6 +511,95 @@ def _announces_checks(body: str, code: list[tuple[int, int, str]]) -> bool:
     return False
 
 
+# The card's back: a tracker's convention puts the user story in the title ("As a <role>, I want
+# <x>, so that <y>") and under it only what the user can do or see when it is done, as a bare list
+# ("1. a button to start the round 2. players see a countdown") or one sentence that states the
+# result ("Saved searches appear on the start page."). Such a body is the story's criteria; not
+# a build plan (most items order the team), a question, code, the writer's own plan ("we want to
+# provide a library"), nor a developer's story (a technical role's bare body is as often its plan).
+#: the writer or the team, whose sentence is their plan or their account, not the result
+_WRITERS = frozenset({"we", "i", "us", "our", "my", "let"})
+#: a subject that points back (to the want, the context): "This is needed for the launch"
+_POINTERS = frozenset({"this", "it", "that", "these", "those", "there", "here", "see"})
+_PEOPLE = frozenset({"user", "users", "customer", "customers", "visitor", "visitors", "member", "members", "people"})
+_ARTICLES_OR_OWNER = frozenset({"the", "a", "an", "each", "every", "any", "all", "their", "his", "her", "its"})
+# a present result a tester sees: "X is shown", "X are saved and displayed", "X shows Y" (the
+# verbs of what appears, changes or arrives; not "is blocked", "is attached", "is based on")
+_RESULT_RE = lazy(
+    r"\b(?:is|are)\s++(?:(?:not|also|then|now|successfully|immediately|automatically|correctly|only|still)\s++)*"
+    r"(?:shown|displayed|listed|visible|saved|stored|removed|deleted|added|updated|created|sent|emailed|notified|"
+    r"redirected|logged|signed|sorted|filtered|highlighted|marked|hidden|disabled|enabled|generated|returned|"
+    r"refreshed|cleared|reset|shared|published|archived|restored|accepted|rejected|confirmed|reflected|moved|"
+    r"opened|closed|copied|downloaded|uploaded|printed|exported|imported|replaced|changed|kept)\b"
+    r"|\b(?:shows?|displays?|returns?|lists?|appears?|disappears?|contains?|opens?|redirects?|receives?|sees?|"
+    r"highlights?|updates?|reflects?)\b",
+    re.IGNORECASE,
+)
+
+
+def _orders(s: Any) -> bool:
+    """A list item or a lone sentence that is no check: an order to the team or its plan, a
+    question, code, another user story ("As an editor, I want ..."), or a word alone."""
+    return (
+        len(s.lowered) < 2 or s.imperative or s.plan or s.code_like or s.role_end >= 0 or s.text.rstrip().endswith("?")
+    )
+
+
+def _person(word: str) -> bool:
+    return word in _PEOPLE or word in grammar().user_roles
+
+
+def _subject(w: list[str]) -> str:
+    return w[1] if w[0] in _ARTICLES_OR_OWNER and len(w) > 1 else w[0]
+
+
+def _check(s: Any) -> bool:
+    """An item that states a check (not `_orders`): a modal one only where it states behaviour
+    ("the timer should be visible"), someone's part ("guests should fill in their name") or what
+    is there to see ("there should be three buttons"); "the worker should retry" orders the build."""
+    if _orders(s):
+        return False
+    return not s.modal or behaviour_modal(s.text) or s.lowered[0] == "there" or _person(_subject(s.lowered))
+
+
+def _states_result(s: Any) -> bool:
+    """A lone sentence that states what the user can do or sees: "Admins can restore an archived
+    post", "The receipt is emailed to the buyer", "Search results list every match"."""
+    w = s.lowered
+    if not _WRITERS.isdisjoint(w) or w[0] in _POINTERS:
+        return False
+    if s.capability or s.behaviour:
+        return True
+    return _person(_subject(w)) or found(_RESULT_RE, s.text)
+
+
+def _card_back(a: Analysis) -> bool:
+    p = a.parsed
+    blocks = [b for b in p.blocks if b.field == "body"]
+    if not blocks:
+        return False
+    if all(b.kind == LIST_ITEM for b in blocks):
+        mode = "list"
+    elif len(blocks) == 1 and blocks[0].kind == PARAGRAPH:
+        mode = "statement"
+    else:
+        return False
+    title = next((s for s in a.sentences if s.field == "title"), None)
+    if title is None or title.role_end < 0 or title.imperative or title.technical_role:
+        return False
+    said = [s for s in a.sentences if s.field == "body" and s.lowered]
+    if not said:
+        return False
+    if mode == "statement":
+        if len(said) != 1 or not _check(said[0]) or not _states_result(said[0]):
+            return False
+    else:
+        orders = sum(1 for s in said if _orders(s))
+        if orders * 2 >= len(said) or not any(_check(s) for s in said):
+            return False
+    return not reports_bug(a)
+
+
 class AcceptanceCriteriaCheck(Check):
     kind = "acceptance-criteria"
     allowed = frozenset({"confidence", "checklist-min", "patterns", "context"})
@@ -548,6 +637,8 @@ class AcceptanceCriteriaCheck(Check):
         if self.pattern is not None and a.may_match(self.key) and self.pattern.search(body):
             return True
         if a.may_match(_LEAD_IN_KEY) and _announces_checks(body, a.code_blocks()):
+            return True
+        if _card_back(a):
             return True
         # A checklist of observable behaviours (not build steps). The sentence flags cost an
         # analysis each: asked last, no further than the count needs, and not once the items
