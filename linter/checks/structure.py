@@ -574,24 +574,29 @@ def _states_result(s: Any) -> bool:
 
 
 def _card_back(a: Analysis) -> bool:
+    """The body is the card's back (see above). Asked in order of cost: the body's blocks, its
+    sentences, the title's words (a user clause opens with "as", or has a role word of another language),
+    and only then any sentence's flags."""
     p = a.parsed
     blocks = [b for b in p.blocks if b.field == "body"]
     if not blocks:
         return False
     if all(b.kind == LIST_ITEM for b in blocks):
-        mode = "list"
+        statement = False
     elif len(blocks) == 1 and blocks[0].kind == PARAGRAPH:
-        mode = "statement"
+        statement = True
     else:
         return False
-    title = next((s for s in a.sentences if s.field == "title"), None)
-    if title is None or title.role_end < 0 or title.imperative or title.technical_role:
-        return False
     said = [s for s in a.sentences if s.field == "body" and s.lowered]
-    if not said:
+    if not said or (statement and len(said) != 1):
         return False
-    if mode == "statement":
-        if len(said) != 1 or not _check(said[0]) or not _states_result(said[0]):
+    title = next((s for s in a.sentences if s.field == "title"), None)
+    if title is None or not title.lowered or (title.lowered[0] != "as" and title.vocab.isdisjoint(grammar().other.role_words)):
+        return False
+    if title.role_end < 0 or title.imperative or title.technical_role:
+        return False
+    if statement:
+        if not _check(said[0]) or not _states_result(said[0]):
             return False
     else:
         orders = sum(1 for s in said if _orders(s))
