@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from typing import Any
 
-from ..analysis import Analysis, LazyRegex, behaviour_modal, grammar
+from ..analysis import Analysis, LazyRegex, SentenceInfo, behaviour_modal, grammar
 from ..calibration import reports_bug
 from ..fastre import fast, found, plain
 from ..languages import words
@@ -537,7 +537,7 @@ _RESULT_RE = lazy(
 )
 
 
-def _orders(s: Any) -> bool:
+def _orders(s: SentenceInfo) -> bool:
     """A list item or a lone sentence that is no check: an order to the team or its plan, a
     question, code, another user story ("As an editor, I want ..."), or a word alone."""
     return (
@@ -553,7 +553,7 @@ def _subject(w: list[str]) -> str:
     return w[1] if w[0] in _ARTICLES_OR_OWNER and len(w) > 1 else w[0]
 
 
-def _check(s: Any) -> bool:
+def _check(s: SentenceInfo) -> bool:
     """An item that states a check (not `_orders`): a modal one only where it states behaviour
     ("the timer should be visible"), someone's part ("guests should fill in their name") or what
     is there to see ("there should be three buttons"); "the worker should retry" orders the build."""
@@ -562,7 +562,7 @@ def _check(s: Any) -> bool:
     return not s.modal or behaviour_modal(s.text) or s.lowered[0] == "there" or _person(_subject(s.lowered))
 
 
-def _states_result(s: Any) -> bool:
+def _states_result(s: SentenceInfo) -> bool:
     """A lone sentence that states what the user can do or sees: "Admins can restore an archived
     post", "The receipt is emailed to the buyer", "Search results list every match"."""
     w = s.lowered
