@@ -587,11 +587,15 @@ def _states_result(s: SentenceInfo) -> bool:
 
 
 def _card_back(a: Analysis) -> bool:
-    """The body is the card's back (see above). Asked in order of cost: the body's blocks, its
-    sentences, the title's words (a user clause opens with "as", or has a role word of another language),
-    and only then any sentence's flags."""
-    p = a.parsed
-    blocks = [b for b in p.blocks if b.field == "body"]
+    """The body is the card's back (see above). Asked in order of cost: the title's first word
+    (a user clause opens with "as"; another language's has a role word), the body's blocks and
+    sentences, and only then any sentence's flags."""
+    title = a.sentences[0] if a.sentences and a.sentences[0].field == "title" else None
+    if title is None or not title.lowered:
+        return False
+    if title.lowered[0] != "as" and title.vocab.isdisjoint(grammar().other.role_words):
+        return False
+    blocks = [b for b in a.parsed.blocks if b.field == "body"]
     if not blocks:
         return False
     if all(b.kind == LIST_ITEM for b in blocks):
@@ -602,9 +606,6 @@ def _card_back(a: Analysis) -> bool:
         return False
     said = [s for s in a.sentences if s.field == "body" and s.lowered]
     if not said or (statement and len(said) != 1):
-        return False
-    title = next((s for s in a.sentences if s.field == "title"), None)
-    if title is None or not title.lowered or (title.lowered[0] != "as" and title.vocab.isdisjoint(grammar().other.role_words)):
         return False
     if title.role_end < 0 or title.imperative or title.technical_role:
         return False
