@@ -24,6 +24,9 @@ only where the labelled stories said such findings were false alarms:
   Jenkins", "Benchmark the Swift client for large objects", "We need to evaluate Kafka"): what
   is to be found out about, not what is to be built, up to an order joined after it
   ("Investigate the Boost warnings and update Boost to 1.60" still orders the update);
+* a name in a sentence that asks for the product's own surface, what its users observe and
+  set ("Expose the store's entry count as a metric", "log a warning when ...", "an allowed
+  value for the linger setting"; `storylint.surface`), unless it names the construction too;
 * a term of the project's learned domain vocabulary (`storylint.domain`) where the
   sentence only states it, unless the sentence chooses it ("we need to use CXF").
 """
@@ -39,6 +42,7 @@ from .calibration import title_tags_end
 from .checks.base import beside
 from .domain import WEAK_EVIDENCE, chosen, normalise, supported
 from .lazyre import lazy
+from .surface import surface_asked
 
 if TYPE_CHECKING:  # annotations only
     from .analysis import SentenceInfo
@@ -246,6 +250,8 @@ class Mentions:
         if sentence is not None:
             opening = max(sentence.start, self.tags_end) if hit.field == "title" else sentence.start
             if opening < hit.start and studied(text, opening, sentence.end, sentence.verb, sentence.verb_at):
+                return True
+            if rule.check.kind in ("terms", "identifiers") and surface_asked(sentence.text, sentence.vocab):
                 return True
         if (
             self.own_name
