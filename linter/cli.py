@@ -7,6 +7,7 @@ or GitHub clients (cold start), and so each subcommand lives in its own module u
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import io
@@ -55,6 +56,22 @@ def _escaped_usage_errors() -> Iterator[None]:
         raise click.UsageError(escaped, ctx=exc.ctx) from None  # same usage lines, exit status 2
 
 
+@contextmanager
+def lasting() -> Iterator[None]:
+    """Made uncollected, then frozen: the objects of the command's start (its imports: pydantic,
+    the configuration, the model; the linter's rules and their indexes), which live as long
+    as the process. Collected as they came, the collector walked them again at each of its
+    passes, to free nothing (as `parallel` freezes the linter's before the first story)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported only when invoked (or listed in --help)."""
 
@@ -90,7 +107,8 @@ class LazyGroup(click.Group):
         if target is None or not _available(target):
             return None
         module_name, attr = target.split(":")
-        command = getattr(importlib.import_module(module_name), attr)
+        with lasting():
+            command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
         return command
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from storylint.cli import lasting
 from storylint.config import Config, load_config
 from storylint.engine import Linter
 from storylint.errors import Interrupted, NoRuleError
@@ -129,7 +130,8 @@ def build_linter(
     if update:
         config = config.model_copy(update=update)
     try:
-        return Linter(config), config
+        with lasting():
+            return Linter(config), config
     except NoRuleError:
         if not update.keys() & {"select", "ignore", "extend_select"}:
             raise  # the configuration file's own selection: the error names the file
