@@ -456,7 +456,13 @@ def _orders_fix(text: str) -> bool:
     m = _FIX_TODO_RE.match(text)
     if m is None:
         return any(p.group(1).lower() in _code_changed() for p in _FIX_PASSIVE_RE.finditer(text))
-    g, verb = grammar(), m.group(1).lower()
+    return _builds(m.group(1).lower())
+
+
+def _builds(verb: str) -> bool:
+    """The verb of a to-do item or a plan orders work done ("add", "reset", "rename"), not
+    behaviour the product is to show ("return", "display"): so the sentence is the fix."""
+    g = grammar()
     return verb in g.imperatives and verb not in g.behaviour_verbs
 
 
@@ -472,9 +478,11 @@ _CODE_NAME = (
     r"(?:[A-Z]\w*+(?:\.[a-z]++[A-Z]\w*+|#\w++)|[A-Za-z_]\w*+(?:\.\w++)*+\(\)|[a-z]{2,}+\d*+[A-Z]\w*+|"
     r"[A-Z][a-z\d]++(?:[A-Z][a-z\d]++){2,}+(?![\w.]))"
 )
+#: the adverbs that may stand between the modal and its verb ("should also reset", "must now run")
+_MODAL_ADVERBS = "also|always|only|now|first|rather|instead|explicitly"
 _CODE_ACTS_RE = lazy(
     r"\A[^\w`]*+(?:the\s++)?`?" + _CODE_NAME + r"`?(?:'s\s++[a-z]++)?\s++(?:(?:class|method|function)\s++)?"
-    r"(?:should|must|needs\s++to|has\s++to)\s++(?:(?:also|always|only|now|first|rather|instead|explicitly)\s++)*+"
+    r"(?:should|must|needs\s++to|has\s++to)\s++(?:(?:" + _MODAL_ADVERBS + r")\s++)*+"
     r"(?!not\b|never\b|default\b)[a-z]"  # "fooBar should default to false": a setting's default, the user's
 )
 #: the classes such a sentence is read as before its subject is looked at
@@ -484,7 +492,7 @@ _CODE_ACTS_FROM = frozenset({"modal", "symptom"})
 # flag in rebuildIndex()" (a name before the plan, "When parsing in FooParser, we should ...",
 # is where it happens, not what is changed)
 _PLAN_AT_CODE_RE = lazy(
-    r"\A[^\w`]*+(?:[Ww]e|I)\s++(?:should|must|need\s++to|have\s++to)\s++(?:(?:also|always|only|now|first|rather|instead|explicitly|just)\s++)*+"
+    r"\A[^\w`]*+(?:[Ww]e|I)\s++(?:should|must|need\s++to|have\s++to)\s++(?:(?:" + _MODAL_ADVERBS + r"|just)\s++)*+"
     r"([a-z]++)\b[^.;:,!?]*?(?<![\w.])`?" + _CODE_NAME
 )
 
@@ -497,10 +505,7 @@ def _code_told_to_act(s: SentenceInfo) -> bool:
 def _plan_at_code(s: SentenceInfo) -> bool:
     """The team's plan changes the code at a place named as code (`_PLAN_AT_CODE_RE`)."""
     m = _PLAN_AT_CODE_RE.match(s.text)
-    if m is None:
-        return False
-    g, verb = grammar(), m.group(1).lower()
-    return verb in g.imperatives and verb not in g.behaviour_verbs
+    return m is not None and _builds(m.group(1).lower())
 
 
 def evidence_class(s: SentenceInfo | None, bug_report: bool = False) -> str:
