@@ -129,9 +129,10 @@ _SYSTEM_WANT_RE = lazy(
 )
 _BUILT_PARTICIPLES = frozenset({"built", "written", "implemented", "stored", "saved", "cached", "generated", "hosted",
                                 "deployed", "rewritten", "migrated", "moved", "backed", "powered", "based", "run"})  # fmt: skip
+#: the people a product is for, by no role of theirs (rules/grammar.toml's user_roles name roles)
+PEOPLE = frozenset({"user", "users", "customer", "customers", "visitor", "visitors", "member", "members", "people"})
 #: who "<role> can / should be able to ..." speaks of (rules/grammar.toml's user_roles besides these)
-_CAPABILITY_SUBJECTS = ("i", "user", "users", "customer", "customers", "visitor", "visitors", "member", "members", "they",
-                        "he", "she", "people")  # fmt: skip
+_CAPABILITY_SUBJECTS = PEOPLE | {"i", "they", "he", "she"}
 
 
 @dataclass(frozen=True, slots=True)

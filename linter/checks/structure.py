@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from typing import Any
 
-from ..analysis import Analysis, LazyRegex, SentenceInfo, behaviour_modal, grammar
+from ..analysis import PEOPLE, Analysis, LazyRegex, SentenceInfo, behaviour_modal, grammar
 from ..calibration import reports_bug
 from ..fastre import fast, found, plain
 from ..languages import words
@@ -521,8 +521,7 @@ def _announces_checks(body: str, code: list[tuple[int, int, str]]) -> bool:
 _WRITERS = frozenset({"we", "i", "us", "our", "my", "let"})
 #: a subject that points back (to the want, the context): "This is needed for the launch"
 _POINTERS = frozenset({"this", "it", "that", "these", "those", "there", "here", "see"})
-_PEOPLE = frozenset({"user", "users", "customer", "customers", "visitor", "visitors", "member", "members", "people"})
-_ARTICLES_OR_OWNER = frozenset({"the", "a", "an", "each", "every", "any", "all", "their", "his", "her", "its"})
+_ARTICLES_OR_OWNER = _ARTICLES | {"the", "all", "their", "his", "her", "its"}
 # a present result a tester sees: "X is shown", "X are saved and displayed", "X shows Y" (the
 # verbs of what appears, changes or arrives; not "is blocked", "is attached", "is based on")
 _RESULT_RE = lazy(
@@ -544,10 +543,10 @@ _PROBLEM_RE = lazy(
 )
 
 
-def _orders(s: SentenceInfo) -> bool:
+def _no_check(s: SentenceInfo) -> bool:
     """A list item or a lone sentence that is no check: an order to the team or its plan, a
     question, code, another user story ("As an editor, I want ..."), today's problem, or a word
-    alone."""
+    alone. A list of such items is a build plan or a discussion, not the card's back."""
     return (
         len(s.lowered) < 2
         or s.imperative
@@ -560,19 +559,21 @@ def _orders(s: SentenceInfo) -> bool:
 
 
 def _person(word: str) -> bool:
-    return word in _PEOPLE or word in grammar().user_roles
+    """`word` names people the product is for ("users", "guests"): their "should" is their part."""
+    return word in PEOPLE or word in grammar().user_roles
 
 
 def _subject(w: list[str]) -> str:
+    """The sentence's first noun past an article or an owner ("the guests", "their timer"): a
+    rough subject, enough to tell people from parts of the product."""
     return w[1] if w[0] in _ARTICLES_OR_OWNER and len(w) > 1 else w[0]
 
 
-def _check(s: SentenceInfo) -> bool:
-    """An item that states a check (not `_orders`): a modal one only where it states behaviour
-    ("the timer should be visible"), someone's part ("guests should fill in their name") or what
-    is there to see ("there should be three buttons"); "the worker should retry" orders the build."""
-    if _orders(s):
-        return False
+def _states_check(s: SentenceInfo) -> bool:
+    """An item that is not `_no_check` states a check, but a modal one only where it states
+    behaviour ("the timer should be visible"), someone's part ("guests should fill in their
+    name") or what is there to see ("there should be three buttons"): "the worker should retry"
+    orders the build."""
     return not s.modal or behaviour_modal(s.text) or s.lowered[0] == "there" or _person(_subject(s.lowered))
 
 
@@ -610,11 +611,11 @@ def _card_back(a: Analysis) -> bool:
     if title.role_end < 0 or title.imperative or title.technical_role:
         return False
     if statement:
-        if not _check(said[0]) or not _states_result(said[0]):
+        if _no_check(said[0]) or not _states_check(said[0]) or not _states_result(said[0]):
             return False
     else:
-        orders = sum(1 for s in said if _orders(s))
-        if orders * 2 >= len(said) or not any(_check(s) for s in said):
+        checks = [s for s in said if not _no_check(s)]  # each item asked once
+        if (len(said) - len(checks)) * 2 >= len(said) or not any(_states_check(s) for s in checks):
             return False
     return not reports_bug(a)
 
