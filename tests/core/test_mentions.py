@@ -254,3 +254,25 @@ def test_what_a_study_is_to_find_out_about_is_no_choice(title: str, body: str) -
 )
 def test_a_study_that_orders_or_weighs_a_means_still_counts(title: str, body: str) -> None:
     assert _how_rules(title, body)
+
+
+
+def test_a_sentence_that_asks_for_the_surface_is_read_once_for_all_its_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    # one sentence of 700 technology names after "a new allowed value for ...": the exemption
+    # was asked again for each name, and each time scanned the whole sentence for a means
+    # (4,000 scans of 38,000 characters: 12 s of one story)
+    from storylint import surface
+
+    scans: list[int] = []
+    means = surface._CONSTRUCTION_RE
+
+    class Counted:
+        def search(self, text: str) -> object:
+            scans.append(len(text))
+            return means.search(text)
+
+    monkeypatch.setattr(surface, "_CONSTRUCTION_RE", Counted())
+    names = "Redis, Kafka, PostgreSQL, MongoDB, GraphQL, React, Kubernetes, " * 100
+    body = f"Add one more allowed value for the storage option in {names}and the rest."
+    assert not _how_rules("Allowed values of the retry setting", body)
+    assert len(scans) <= 2  # the title and the sentence, once each
