@@ -20,7 +20,7 @@ from .errors import ConfigError
 from .model import BodyFormat, Finding, Story
 from .rulepack import Rule
 
-_KEYS = frozenset({"id", "result", "title", "body", "body_format", "excerpt", "select", "config"})
+_KEYS = frozenset({"id", "result", "title", "body", "body_format", "type", "excerpt", "select", "config"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class Case:
     title: str
     body: str = ""
     body_format: str = "markdown"
+    type: str | None = None  # the tracker's type for the item ("Bug", "enhancement")
     excerpt: str | None = None
     select: tuple[str, ...] = ()  # rules enabled besides `code` (one rule's finding may hide another's)
     config: dict[str, Any] = field(default_factory=dict)
@@ -71,7 +72,7 @@ def load_cases(path: Path, code: str) -> list[Case]:
         for key in ("id", "title"):
             if not isinstance(raw.get(key), str):
                 raise ConfigError(f"{key} must be a string", file=str(path), key=where)
-        for key in ("body", "excerpt"):
+        for key in ("body", "type", "excerpt"):
             if key in raw and not isinstance(raw[key], str):
                 raise ConfigError(f"{key} must be a string", file=str(path), key=where)
         if raw["id"] in ids:
@@ -88,7 +89,7 @@ def load_cases(path: Path, code: str) -> list[Case]:
         out.append(
             Case(
                 code=code, id=raw["id"], result=raw["result"], title=raw["title"], body=raw.get("body", ""),
-                body_format=str(raw.get("body_format", "markdown")), excerpt=raw.get("excerpt"),
+                body_format=str(raw.get("body_format", "markdown")), type=raw.get("type"), excerpt=raw.get("excerpt"),
                 # the case's own rule always runs: without it every "pass" case would pass
                 select=tuple(dict.fromkeys([code, *select])), config=config, path=str(path), number=number,
             )
@@ -116,7 +117,7 @@ def run_case(case: Case, extend_rules: list[Path] | None = None) -> Outcome:
     except ConfigError as exc:  # name the case, not only the file
         message = exc.message.removeprefix(f"{case.path}: ")
         raise ConfigError(message, file=case.path or None, key=f"case[{case.number}]") from None
-    story = Story(id="case", title=case.title, body=case.body, body_format=BodyFormat(case.body_format))
+    story = Story(id="case", title=case.title, body=case.body, body_format=BodyFormat(case.body_format), type=case.type)
     findings = tuple(f for f in linter.lint(story).findings if f.rule == case.code)
     why = ""
     if case.result == "fail":

@@ -197,11 +197,26 @@ def _in_step(a: Analysis, shift: int = 0) -> Callable[[int], bool]:
     return step
 
 
+# The tracker's own type for a bug report: Jira's issue type "Bug" or "Defect", a GitHub or
+# GitLab label of kind bug ("bug", "type: bug", "kind/bug", "type::bug", "potential-bug"); not
+# one that says it is none ("not a bug", "not-a-bug", "non-bug").
+_BUG_TYPE = lazy(r"(?<!not )(?<!not-)(?<!non-)(?<!not a )(?<!not-a-)\b(?:bug|defect)\b", re.IGNORECASE)
+
+
+def _bug(a: Analysis) -> bool:
+    """A bug report by its text (`reports_bug`), or by the type the tracker gives it: a report
+    whose text reads as a test-plan note or a question ("Right click on the scrollbar pastes")
+    is still one where the asker's "might be nice" or "I need to press Ctrl+Space to see them"
+    describes the failure, not an outcome."""
+    kind = a.parsed.story.type
+    return (kind is not None and _BUG_TYPE.search(kind) is not None) or reports_bug(a)
+
+
 def _states(phrases: LazyPatterns, a: Analysis) -> bool:
     """The story states one of `phrases`: in its lower-cased text where they are searched so,
     else in its title or body."""
     rx = phrases.regex()
-    bug = lambda: reports_bug(a)  # (asked only of a result's "so")
+    bug = lambda: _bug(a)  # (asked only of a result's "so")
     if phrases.on_lower:
         # (the title, a line break, the body: an offset past the title's is the body's)
         body_at = len(a.parsed.masked_title) + 1
@@ -376,7 +391,7 @@ class OutcomeCheck(Check):
         for s in a.sentences:
             if not s.lowered or not found(self.purpose, s.text):
                 continue
-            if _AVERTS_FAILURE.search(s.text) and self._only_averts(s.text) and reports_bug(a):
+            if _AVERTS_FAILURE.search(s.text) and self._only_averts(s.text) and _bug(a):
                 continue  # "we should validate the value to prevent this scenario in the future"
             if s.user_clause or self._names_people(s.lowered) or self.value_words.occurs(s):
                 return True  # "As a requester, in order to file a request, I need ..."
@@ -438,17 +453,17 @@ class OutcomeCheck(Check):
             self.outside_bugs is not None
             and a.may_match(self.outside_key)
             and self.outside_bugs.search(a.all_text(lower=True))
-            and not reports_bug(a)
+            and not _bug(a)
         ):
             return
         if (
             self.reasons is not None
             and a.may_match(self.reasons_key)
             and self._reason_for_someone(a)
-            and not reports_bug(a)
+            and not _bug(a)
         ):
             return
-        if _fronted_purpose(a) and not reports_bug(a):
+        if _fronted_purpose(a) and not _bug(a):
             return
         # A Goal / Problem / Why / Outcome / Background section states the outcome when it says
         # something that is not a build step: "Goal: fewer calls to dispatch" or "Goal: increase
