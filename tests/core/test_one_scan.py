@@ -434,3 +434,26 @@ def test_a_second_linter_builds_its_own_scans_of_its_own_rules(tmp_path: Path) -
     alone = Linter()
     alone._linted = SCAN_AFTER
     assert [f.to_dict() for f in bundled.lint(stories[0]).findings] == [f.to_dict() for f in alone.lint(stories[0]).findings]
+
+
+def test_mo01_asks_the_scan_once_for_its_phrases_and_those_outside_bug_reports() -> None:
+    """MO01's outside-bug-reports phrases ride in its phrases' key (whose parts have sets of
+    their own), not in a key of their own beside other rules' patterns, where they grew that
+    set's DFA; with the scan in use, a request whose only outcome is one of them still
+    passes, and a story with none is still flagged."""
+    from storylint.checks.structure import OutcomeCheck
+
+    check = Linter().pack.rules["MO01"].check
+    assert isinstance(check, OutcomeCheck) and check.outside_bugs is not None
+    assert check.outside_key == check.key and check.key in check.scanned()
+    assert check.phrases.key not in check.scanned()
+    prefilter = Prefilter(check.scanned())
+
+    def flagged(title: str, body: str) -> bool:
+        analysis = analyse(parse(Story(id="1", title=title, body=body)))
+        analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
+        assert analysis.scanned_for(check.key)
+        return any(True for _ in check.run(analysis))
+
+    assert not flagged("Dark theme for the editor", "Could you add a dark theme to the editor? Reading at night would be easier.")
+    assert flagged("Dark theme for the editor", "Add a dark theme to the editor with a switch in the settings.")
