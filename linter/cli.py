@@ -7,7 +7,6 @@ or GitHub clients (cold start), and so each subcommand lives in its own module u
 
 from __future__ import annotations
 
-import gc
 import importlib
 import importlib.util
 import io
@@ -22,6 +21,7 @@ import click
 
 from . import __version__
 from .escape import LogFormatter, log_line
+from .lasting import lasting
 
 # pydantic looks for plugins through package metadata on its first model (~30 ms of a
 # one-story run); the CLI uses none. Users can still opt in by setting the variable.
@@ -54,22 +54,6 @@ def _escaped_usage_errors() -> Iterator[None]:
         if escaped == exc.format_message():
             raise
         raise click.UsageError(escaped, ctx=exc.ctx) from None  # same usage lines, exit status 2
-
-
-@contextmanager
-def lasting() -> Iterator[None]:
-    """Made uncollected, then frozen: the objects of the command's start (its imports: pydantic,
-    the configuration, the model; the linter's rules and their indexes), which live as long
-    as the process. Collected as they came, the collector walked them again at each of its
-    passes, to free nothing (as `parallel` freezes the linter's before the first story)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 class LazyGroup(click.Group):

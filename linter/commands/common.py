@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 
 import click
 
-from storylint.cli import lasting
 from storylint.config import Config, load_config
 from storylint.engine import Linter
 from storylint.errors import Interrupted, NoRuleError
+from storylint.lasting import lasting
 from storylint.model import Report
 from storylint.reporters import FORMATS
 
