@@ -1202,22 +1202,15 @@ def _names_statement(text: str) -> bool:
     return named
 
 
-def _log_start(text: str, start: int, end: int, quoted: bool = False, one_line: bool | None = None) -> int:
-    """Where a bare log starts in a paragraph (-1: nowhere); prose lines above it stay prose.
-
-    Bug reports paste logs without a fence, and terminal sessions: a database's dump, a shell's
-    commands and what they printed. From its first log line on, at least half the lines must be
-    log lines (a timestamp, a level, a stack frame, a session's prompt or SQL statement);
-    continuations may not be. `quoted`: a quoted paragraph's lines, each read after its quote's
-    markers ("> "), where the log then starts. `one_line`: whether the paragraph is one line, where
-    the caller knows (None: looked up).
-    """
-    if quoted:
-        pass  # (the quote's markers open its lines: the gates below read lines without them)
-    elif one_line if one_line is not None else text.find("\n", start, end) < 0:  # one line: a log only if it opens with a time, a "[" or a session's line
+def _no_log_in(text: str, start: int, end: int, one_line: bool) -> bool:
+    """The paragraph `text[start:end]` cannot hold a bare log: its gates, asked before its lines
+    are read. One line is a log only if it opens with a time, a "[" or a session's line, or names
+    an exception; over lines, no line is a log line, nor opens an SQL statement (one scan rules
+    out most paragraphs)."""
+    if one_line:
         head = text[start : start + 2]
         names = _body_named[1] if text is _body_named[0] else _body_names(text)
-        if not (
+        return not (
             head[:1].isdigit()
             or head[:1] in _ONE_LINE_FIRST
             or (head in _ONE_LINE_HEADS and text.startswith(_ONE_LINE_OPENERS, start, end))
@@ -1227,17 +1220,29 @@ def _log_start(text: str, start: int, end: int, quoted: bool = False, one_line: 
                 names & _NAMES_ERROR
                 and (text.find("Error", start, end) > start or text.find("Exception", start, end) > start)
             )
-        ):
-            return -1
-    elif (
+        )
+    return (
         _ANY_LOG_LINE.match(text, start, end) is None
         and _LOG_AFTER_BREAK.search(text, start, end) is None
         and not (
             (_statement_named[1] if text is _statement_named[0] else _names_statement(text))
             and (text.find("SELECT", start, end) >= 0 or text.find("UPDATE", start, end) >= 0)
         )
-    ):
-        return -1  # (no line of it is a log line, nor opens a statement: one scan rules out most paragraphs)
+    )
+
+
+def _log_start(text: str, start: int, end: int, quoted: bool = False, one_line: bool = False) -> int:
+    """Where a bare log starts in a paragraph (-1: nowhere); prose lines above it stay prose.
+
+    Bug reports paste logs without a fence, and terminal sessions: a database's dump, a shell's
+    commands and what they printed. From its first log line on, at least half the lines must be
+    log lines (a timestamp, a level, a stack frame, a session's prompt or SQL statement);
+    continuations may not be. `quoted`: a quoted paragraph's lines, each read after its quote's
+    markers ("> "), where the log then starts (the gates of `_no_log_in` read lines without
+    markers, so a quote skips them). `one_line`: the paragraph is one line (the parser knows).
+    """
+    if not quoted and _no_log_in(text, start, end, one_line):
+        return -1
     lines = text[start:end].split("\n")
     marks = [0] * len(lines)
     if quoted:
