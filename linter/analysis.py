@@ -22,6 +22,7 @@ from .languages import NEVER, bundled, every, phrases, words
 from .lazyre import lazy
 from .parse import CODE, LIST_ITEM, SEC_AC, SEC_PROPOSAL, TITLE, ParsedStory, Sentence, Span
 from .recache import compile as compile_re
+from .surface import surface_asked
 
 T = TypeVar("T")
 _UNSET: Any = object()  # `Analysis.shared`: nothing computed yet for a key
@@ -395,6 +396,7 @@ class SentenceInfo:
     _flags: _Flags | None = None
     _src: tuple[ParsedStory, Sentence] | None = None
     _code_like: bool | None = None
+    _surface: bool | None = None
     _docs_possible: bool = True  # False: the story's one scan rules out documentation work
 
     @property
@@ -406,6 +408,14 @@ class SentenceInfo:
                 self.vocab = frozenset(self.lowered)
             self._words = words
         return self._words
+
+    @property
+    def asks_surface(self) -> bool:
+        """Asks for the product's own surface (`storylint.surface`): read once a sentence, as the
+        exemptions ask it for each term and name the sentence holds."""
+        if self._surface is None:
+            self._surface = surface_asked(self.text, self.vocab)
+        return self._surface
 
     @property
     def code_like(self) -> bool:

@@ -42,7 +42,6 @@ from .calibration import title_tags_end
 from .checks.base import beside
 from .domain import WEAK_EVIDENCE, chosen, normalise, supported
 from .lazyre import lazy
-from .surface import surface_asked
 
 if TYPE_CHECKING:  # annotations only
     from .analysis import SentenceInfo
@@ -251,7 +250,7 @@ class Mentions:
             opening = max(sentence.start, self.tags_end) if hit.field == "title" else sentence.start
             if opening < hit.start and studied(text, opening, sentence.end, sentence.verb, sentence.verb_at):
                 return True
-            if rule.check.kind in ("terms", "identifiers") and surface_asked(sentence.text, sentence.vocab):
+            if rule.check.kind in ("terms", "identifiers") and sentence.asks_surface:
                 return True
         if (
             self.own_name

@@ -18,7 +18,6 @@ directs how to build it, and is not read so.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .lazyre import lazy
 
@@ -65,14 +64,7 @@ _CONSTRUCTION_RE = lazy(
 def surface_asked(text: str, vocab: frozenset[str]) -> bool:
     """The sentence `text` (its lower-case words `vocab`) asks for the product's own surface
     (a metric, a tag, a setting's value, a logged warning, an artifact) and names no
-    construction or means."""
+    construction or means. (Asked once a sentence: `SentenceInfo.asks_surface`.)"""
     if vocab.isdisjoint(GATE):
         return False
-    return _asks_surface(text)
-
-
-@lru_cache(maxsize=256)
-def _asks_surface(text: str) -> bool:
-    """`surface_asked` past its gate, read once a sentence: the exemptions ask it again for each
-    term and name the sentence holds (a sentence of 4,000 names was scanned 4,000 times)."""
     return _SURFACE_RE.search(text) is not None and _CONSTRUCTION_RE.search(text) is None

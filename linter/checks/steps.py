@@ -16,7 +16,6 @@ from typing import Any
 
 from ..analysis import Analysis, SentenceInfo, grammar
 from ..parse import LIST_ITEM, SEC_AC, SEC_PROPOSAL
-from ..surface import surface_asked
 from .base import Check, Hit, PhraseIndex, count, str_list
 from .identifiers import CAMEL, DOTTED, PATH, SNAKE
 
@@ -84,7 +83,7 @@ class StepListCheck(Check):
         """A build step: a build verb first, or in a to-do list any item naming technical work."""
         if s.user_clause or s.behaviour or not (s.imperative or todo):
             return False
-        if surface_asked(s.text, s.vocab):  # "Add an allowed value of -1 for X": what its users set
+        if s.asks_surface:  # "Add an allowed value of -1 for X": what its users set
             return False
         # without a verb, a code span alone (often a placeholder such as `TBD`) is not enough
         return self._technical(a, s, spans=s.imperative)
@@ -94,7 +93,7 @@ class StepListCheck(Check):
         return (
             s.verb in self.change_verbs
             and not (s.behaviour or s.user_clause or s.docs_work or s.optional)
-            and not surface_asked(s.text, s.vocab)  # "Add batch-time metrics": a change its users see
+            and not s.asks_surface  # "Add batch-time metrics": a change its users see
         )
 
     def run(self, a: Analysis) -> Iterator[Hit]:

@@ -256,7 +256,6 @@ def test_a_study_that_orders_or_weighs_a_means_still_counts(title: str, body: st
     assert _how_rules(title, body)
 
 
-
 def test_a_sentence_that_asks_for_the_surface_is_read_once_for_all_its_names(monkeypatch: pytest.MonkeyPatch) -> None:
     # one sentence of 700 technology names after "a new allowed value for ...": the exemption
     # was asked again for each name, and each time scanned the whole sentence for a means
