@@ -508,6 +508,65 @@ def _plan_at_code(s: SentenceInfo) -> bool:
     return m is not None and _builds(m.group(1).lower())
 
 
+# An order whose verb reshapes the code and whose object is the code itself, named as code:
+# "Change the signature of `Env.run`", "Override `toJSON()` methods", "Unify these errors into
+# one Error class", "Make `fetchAll()` return an iterator", "Rename `fooBar`". A feature
+# request in the asker's words names what they want; this names the code to change and how,
+# and so orders the build as a task's to-do item does. The verbs change what exists
+# (`code_change_verbs`, and "change", "override", "unify", "make" ...). A verb that adds
+# ("add", "extend") counts only where what it adds goes into a name the code keeps private
+# ("add `x` to `_KEPT_FIELDS`"): added to a named public class or call ("Add `__add__()` to
+# the `Dataset` class", "Add a status to the DescribeRun API") it is the surface a developer
+# product's users asked for. Not "expose" or "support": the product's surface offered.
+_RESHAPE_VERBS = frozenset({"change", "modify", "override", "overload", "unify", "make", "wrap", "subclass"})
+#: verbs that add to the code: only into a private name
+_ADDING_VERBS = frozenset({"add", "introduce", "implement", "extend"})
+_INTO_PRIVATE_RE = lazy(r"\b(?:to|into|in)\s++(?:the\s++|its\s++)?`?_[A-Za-z]\w*+")
+#: the parts of code an order may reshape: a named one among them is the code's own structure
+_CODE_PART_RE = lazy(
+    r"\b(?:signatures?|parameters?|params?|arguments?|args?|callbacks?|methods?|constructors?|overloads?|"
+    r"return\s++(?:types?|values?)|subclass(?:es)?|superclass|base\s++class|class(?:es)?|interfaces?|"
+    r"attributes?|members?|enums?|structs?|functions?|decorators?|generics?|type\s++parameters?)\b"
+)
+#: a name shaped as only code spells one (`_CODE_NAME`, snake_case, UPPER_SNAKE, `a.b` in a code span)
+_RESHAPE_NAME = r"(?:" + _CODE_NAME + r"|_*+[A-Za-z][A-Za-z\d]*+_\w++|`[^`\s]*+[._#(:][^`\s]*+`)"
+_RESHAPE_NAME_RE = lazy(r"(?<![\w.])`?" + _RESHAPE_NAME)
+#: the name as what the change acts on, right after the verb ("Rename `fooBar`", "Make
+#: `fetchAll()` return ..."; not a name that qualifies the noun after it, "Make fooBar users
+#: aware ...": they are the object), or where it goes ("to `X`", "of X", "in X", "from `X`")
+_RESHAPE_OBJ_RE = lazy(
+    r"\s*+(?:the\s++)?`?" + _RESHAPE_NAME + r"`?(?=\s*+(?:$|[^\w\s`]|(?:and|or|to|into|with|from|in|on|by|as|for|so|"
+    r"instead|at|returns?|accepts?|takes?|throws?|be|async|optional|generic)\b))"
+)
+_RESHAPE_INTO_RE = lazy(r"\b(?:to|into|of|in|from|on)\s++(?:the\s++|its\s++)?`?" + _RESHAPE_NAME)
+#: any name in a code span, or a capitalised word before the part ("a single Error class")
+_PART_NAMED_RE = lazy(r"`[A-Za-z_][^`]*+`|\b[A-Z]\w*+\s++(?:class|interface|type|enum|struct)\b")
+_RESHAPE_END_RE = lazy(r"[;!?]|[.:](?:\s|$)")
+
+
+def reshapes_code(s: SentenceInfo) -> bool:
+    """The sentence orders the code itself reshaped, named as code (`_RESHAPE_VERBS`): its
+    verb's object is a part of code with a name from the code, or a name the change goes into."""
+    if not s.imperative or s.docs_work or s.asks:
+        return False
+    verb = s.verb
+    adding = verb in _ADDING_VERBS
+    if not adding and verb not in _RESHAPE_VERBS and verb not in grammar().code_change_verbs:
+        return False
+    at = s.verb_at - s.start
+    if at < 0 or s.text[at : at + len(verb)].lower() != verb:
+        return False  # a want's verb ("I want to add ...") or a "get rid of": read no further
+    clause = s.text[at + len(verb) :]
+    end = _RESHAPE_END_RE.search(clause)
+    if end is not None:
+        clause = clause[: end.start()]
+    if adding:
+        return _INTO_PRIVATE_RE.search(clause) is not None
+    if _CODE_PART_RE.search(clause):
+        return _RESHAPE_NAME_RE.search(clause) is not None or _PART_NAMED_RE.search(clause) is not None
+    return _RESHAPE_INTO_RE.search(clause) is not None or _RESHAPE_OBJ_RE.match(clause) is not None
+
+
 def evidence_class(s: SentenceInfo | None, bug_report: bool = False) -> str:
     """Where a term stands, from the strongest sign that the sentence directs the build."""
     found = _evidence_class(s)
@@ -612,13 +671,24 @@ def outside_criteria(evidence: Iterable[tuple[str, str]]) -> bool:
     return bool(seen) and all(e != "acceptance" for _, e in seen)
 
 
-def story_signals(evidence: list[tuple[str, str]], sentences: int, terms: int, analysis: Analysis) -> tuple[bool, bool, bool]:
+def story_signals(
+    evidence: list[tuple[str, str]],
+    sentences: int,
+    terms: int,
+    analysis: Analysis,
+    carriers: Iterable[SentenceInfo] = (),
+) -> tuple[bool, bool, bool]:
     """What picks a story's `[stories]` row besides its sentence count: (a feature request in
     the asker's words, a lone suggestion, a lone suggestion in an item titled as work), from
     all its HOW evidence as (category, evidence class) and the sentences and term places that
-    carry it. The engine and `scripts/calibrate.py` ask this one question."""
+    carry it (`carriers`: those sentences; one that orders the code reshaped, `reshapes_code`,
+    is no asker's words). The engine and `scripts/calibrate.py` ask this one question."""
     p = analysis.parsed
-    request = outside_criteria(evidence) and is_feature_request(p.masked_title, p.masked_body)
+    request = (
+        outside_criteria(evidence)
+        and is_feature_request(p.masked_title, p.masked_body)
+        and not any(reshapes_code(s) for s in carriers)
+    )
     suggested = lone_suggestion(evidence, sentences, terms)
     return request, suggested, suggested and titled_as_work(analysis)
 

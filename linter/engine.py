@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .analysis import ANALYSIS_KEYS, Analysis, analyse, grammar
+from .analysis import ANALYSIS_KEYS, Analysis, SentenceInfo, analyse, grammar
 from .calibration import (
     Calibration,
     evidence_class,
@@ -322,6 +322,7 @@ class Linter:
         classes: dict[int, tuple[str, str]] = {}  # id(sentence) -> (its evidence class, its key)
         spots: set[tuple[str, int]] = set()
         places: set[str] = set()
+        carriers: dict[int, SentenceInfo] = {}  # the sentences that carry it, by id
         for rule, calibrated in self._awake(analysis):
             if ignored and rule.code in ignored:
                 continue
@@ -353,6 +354,8 @@ class Linter:
                     weighed.append((rule.category, evidence))
                     spots.add((hit.field, hit.start))
                     places.add(key)
+                    if sentence is not None:
+                        carriers[id(sentence)] = sentence
                     if hit.confidence >= EVIDENCE_AT:
                         said.add(key)
                     calibrated_hits.append((rule, hit))
@@ -366,7 +369,7 @@ class Linter:
             # finding is more reliable than the stories with its amount of evidence were.
             # all the evidence, whatever its own cell says: a title that orders it, a second term
             # or a criterion counts even where that cell is low (as scripts/calibrate.py counts)
-            request, suggested, task = story_signals(weighed, len(places), len(spots), analysis)
+            request, suggested, task = story_signals(weighed, len(places), len(spots), analysis, carriers.values())
             cap = self.calibration.story_cap(len(said), request, suggested, task)
             for rule, hit in calibrated_hits:
                 if cap is not None:

@@ -19,6 +19,7 @@ from storylint.calibration import (
     is_feature_request,
     lone_suggestion,
     never_counts,
+    reshapes_code,
     story_row,
     titled_as_work,
 )
@@ -802,3 +803,33 @@ def test_a_lone_code_order_in_a_bug_report_is_reported() -> None:
         story = Story(id="B-9", title="Stale cursor after a rebalance", body=body)
         found = [f for f in Linter().lint(story).findings if f.rule == "CS01"]
         assert found and found[0].confidence >= 0.7, (body, found)
+
+
+def _reshapes(text: str) -> bool:
+    a = analyse(parse(Story(id="R-1", title="Request", body=text)))
+    return any(reshapes_code(s) for s in a.sentences if s.field == "body")
+
+
+def test_an_order_that_reshapes_code_named_as_code_is_read_as_such() -> None:
+    # the verb changes what exists, and its object is the code, named as code
+    assert _reshapes("Change the signature of `Pool.submit` to take a callback.")
+    assert _reshapes("Override `toString()` methods to hide the token.")
+    assert _reshapes("Unify these errors into a single Failure class.")
+    assert _reshapes("Rename `retryLimit` to `maxRetries`.")
+    assert _reshapes("Make `fetchAll()` return an iterator.")
+    assert _reshapes("Please add `licence` to `_CARD_KEYS` in the writer.")  # added into a private name
+    # not: added to a public class or call (the surface asked for), no name from the code, a
+    # name qualifying the noun after it, a question, a plan
+    assert not _reshapes("Add `__len__()` to the `RecordCatalog` class.")
+    assert not _reshapes("Add a status field to the DescribeBatchRun API.")
+    assert not _reshapes("Replace the old export dialog with a wizard.")
+    assert not _reshapes("Make startBatchRun callers aware that it waits.")
+    assert not _reshapes("Expose `TextEncoder` in the sandbox.")
+    assert not _reshapes("Should we rename `retryLimit`?")
+
+
+def test_a_feature_request_that_reshapes_named_code_is_not_held_to_the_askers_words_cap() -> None:
+    body = "### Describe the solution you'd like\n\nChange the signature of `WorkerPool.submit` so that it returns the job's type."
+    story = Story(id="F-9", title="[Feature Request] Typed results", body=body)
+    found = [f for f in Linter(Config()).lint(story).findings if f.rule == "CS01"]
+    assert found and found[0].confidence >= 0.7
