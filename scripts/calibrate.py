@@ -81,8 +81,11 @@ def main() -> int:
             bug = is_bug_report(parsed.masked_title, parsed.masked_body)
             said = set()
             standing = []
+            carriers = {}  # the sentences that carry it, as the engine passes them
             for f in how:
                 sentence = analysis.sentence_at(f.field, f.offset)
+                if sentence is not None:
+                    carriers[id(sentence)] = sentence
                 said.add(sentence_key(sentence, f.field, f.offset))
                 evidence = evidence_class(sentence, bug)
                 standing.append((f.category, evidence))
@@ -90,7 +93,7 @@ def main() -> int:
                 cell[0] += 1
                 cell[1] += bool(item.label.get("prescribes"))
             terms = len({(f.field, f.offset) for f in how})
-            request, suggested, task = story_signals(standing, len(said), terms, analysis)
+            request, suggested, task = story_signals(standing, len(said), terms, analysis, carriers.values())
             row = stories[story_row(len(said), request, suggested, task)]
             row[0] += 1
             row[1] += bool(item.label.get("prescribes"))
