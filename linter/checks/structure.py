@@ -65,6 +65,17 @@ def _why_heading(heading: str) -> bool:
     return _why_heading_re().search(heading) is not None
 
 
+# A heading of the steps that bring a failure back ("Steps to Reproduce the Problem", "How to
+# replicate the problem", "Problem reproduction"): its "problem" is the failure to reproduce, and
+# what stands under it are the steps, logs and output, not why the work matters.
+_REPRO_HEADING = lazy(r"\b(?:reproduc(?:e|es|ed|ing|tion|ible)|repro|replicat(?:e|es|ing|ion)|recreat(?:e|es|ing|ion))\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _repro_heading(heading: str) -> bool:
+    return _REPRO_HEADING.search(heading) is not None
+
+
 # People affected, by their role ("dispatchers", "an editor"), not parts of the system.
 _ROLE_NOUN = lazy(r"[a-z]{3,}(?:ers?|ors?|ists?|ians?|ees?)")
 _ROLE_PLURAL = lazy(r"[a-z]{3,}(?:ers|ors|ists|ians|ees)")
@@ -482,6 +493,8 @@ class OutcomeCheck(Check):
         # engineering goal ("Debug and isolate the failing pushes") does not.
         for s in a.sentences:
             if s.field != "body" or s.kind == HEADING or not s.heading or not _why_heading(s.heading):
+                continue
+            if _repro_heading(s.heading):  # "Steps to Reproduce the Problem": the steps, not the why
                 continue
             if s.imperative:  # flags last: they cost a sentence analysis
                 continue
