@@ -65,6 +65,19 @@ def _why_heading(heading: str) -> bool:
     return _why_heading_re().search(heading) is not None
 
 
+# A form's question for the writer's own aim ("### What are you really trying to do?", "What are you
+# trying to accomplish?"): its answer is the aim, and a bare verb phrase answers it ("Debug workflow
+# failures.", "Ensure workflows exit"), not an order to the team as under a Problem heading. An
+# answer of a few words counts (not one of two: "List workflows", the call the writer was making).
+_ASKS_AIM_RE = lazy(r"\bwhat (?:are|were) you (?:really |actually |ultimately )?trying to (?:do|achieve|accomplish)\b", re.IGNORECASE)
+_AIM_WORDS = 3
+
+
+@lru_cache(maxsize=4096)
+def _asks_aim(heading: str) -> bool:
+    return _ASKS_AIM_RE.search(heading) is not None
+
+
 # A heading of the steps that bring a failure back ("Steps to Reproduce the Problem", "How to
 # replicate the problem", "Problem reproduction"): its "problem" is the failure to reproduce, and
 # what stands under it are the steps, logs and output, not why the work matters.
@@ -492,7 +505,13 @@ class OutcomeCheck(Check):
         # affected (a role: "dispatchers", "an editor") or what it is worth (value words); an
         # engineering goal ("Debug and isolate the failing pushes") does not.
         for s in a.sentences:
-            if s.field != "body" or s.kind == HEADING or not s.heading or not _why_heading(s.heading):
+            if s.field != "body" or s.kind == HEADING or not s.heading:
+                continue
+            if _asks_aim(s.heading):
+                if len(s.lowered) >= _AIM_WORDS and not _PLACEHOLDER.match(s.text):
+                    return  # the form asked what the writer is trying to do, and got an answer
+                continue
+            if not _why_heading(s.heading):
                 continue
             if _repro_heading(s.heading):  # "Steps to Reproduce the Problem": the steps, not the why
                 continue
