@@ -87,6 +87,11 @@ def _code_revision() -> str:
     return h.hexdigest()
 
 
+#: the one scan's RE2 set of a bundled rule's case-insensitive patterns, by the rule's category
+#: (`Prefilter`): the categories of long alternations a set each, the others' short ones in one
+_SCAN_GROUP = {"missing_outcome": "outcome", "code_structure": "code", "data_model": "data", "technology": "technology"}
+
+
 class Linter:
     """Lints stories with the rules the configuration enables."""
 
@@ -208,7 +213,16 @@ class Linter:
     def prefilter(self) -> Prefilter:
         """One RE2 set of every enabled rule's patterns: a story is scanned for them once."""
         keys = [key for rule in self.rules for key in rule.check.scanned()]
-        return Prefilter([*keys, *ANALYSIS_KEYS])
+        # a bundled rule's patterns share the set of its category's group (the first rule to ask
+        # for a pattern names it), the story analysis's the others'; a team's are packed by text
+        groups: dict[tuple[str, bool], str] = {}
+        for rule in self.rules:
+            if rule.builtin:
+                for key in rule.check.scanned():
+                    groups.setdefault(key, _SCAN_GROUP.get(rule.category, "other"))
+        for key in ANALYSIS_KEYS:
+            groups.setdefault(key, "other")
+        return Prefilter([*keys, *ANALYSIS_KEYS], groups)
 
     @cached_property
     def candidates(self) -> Candidates:

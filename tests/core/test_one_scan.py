@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from storylint import engine
 from storylint.analysis import analyse
 from storylint.checks._prefilter import Prefilter, relax
 from storylint.checks.patterns import PatternCheck
@@ -457,3 +458,27 @@ def test_mo01_asks_the_scan_once_for_its_phrases_and_those_outside_bug_reports()
 
     assert not flagged("Dark theme for the editor", "Could you add a dark theme to the editor? Reading at night would be easier.")
     assert flagged("Dark theme for the editor", "Add a dark theme to the editor with a switch in the settings.")
+
+
+def test_a_grouped_pattern_joins_its_groups_set_whatever_the_others_text() -> None:
+    """A case-insensitive pattern given a group shares a set with its group alone: more text in
+    one group's pattern moves no other pattern to another set (packed by text, a few characters
+    more in one rule's terms reshuffled every set); case-sensitive patterns and patterns given no
+    group are packed by text as before."""
+
+    def sets_of(keys: list[tuple[str, bool]], groups: dict[tuple[str, bool], str]) -> list[set[str]]:
+        return sorted(({k[0] for k in keys_in[1:]} for _, keys_in in Prefilter(keys, groups)._sets), key=sorted)
+
+    words = [("alpha", True), ("beta", True), ("gamma", True), ("delta", True), ("Epsilon", False)]
+    groups = {("alpha", True): "one", ("beta", True): "two", ("gamma", True): "one", ("Epsilon", False): "one"}
+    assert sets_of(words, groups) == [{"Epsilon"}, {"alpha", "gamma"}, {"beta"}, {"delta"}]
+    longer = [("beta|" + "b" * 5_000, True) if k == ("beta", True) else k for k in words]
+    longer_groups = {("beta|" + "b" * 5_000 if k == ("beta", True) else k[0], k[1]): g for k, g in groups.items()}
+    assert {"alpha", "gamma"} in sets_of(longer, longer_groups)  # its own group's set grew, no other
+    assert sets_of(words, {}) == [{"Epsilon"}, {"alpha", "beta", "delta", "gamma"}]  # packed by text
+    bundled = Linter(config_from_dict({"select": ["ALL"]}, source="test"))
+    grouped = bundled.prefilter
+    category = {key: rule.category for rule in bundled.rules for key in rule.check.scanned()}
+    for _, keys_in in grouped._sets:  # a set of case-insensitive patterns holds no two groups'
+        kinds = {engine._SCAN_GROUP.get(category[k], "other") for k in keys_in[1:] if k in category and k[1]}
+        assert len(kinds) <= 1
