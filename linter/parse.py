@@ -62,7 +62,11 @@ _SECTION_SOURCES: list[tuple[str, str, str]] = [
     # "Extensions (12)" list, which a form folds into a `<details>` under such a summary)
     # ("Reproduction steps", "Reproducible steps", "Replication steps": the report's steps, not
     # the team's, which the proposal's "steps" would otherwise take)
-    (SEC_REPRO, (REPRO_VERBS + r"|repro\b|reproduc(?:tion|ing)\b|reproduc[ia]ble (?:steps?|use case|example)|"
+    # A form's question to the reporter about their own attempt ("What are you really trying to
+    # do?", "Describe what you are trying to do", "What did you do?"): the answer is their
+    # account, the steps they took (its "to do" is no "To do" list of the team's)
+    (SEC_REPRO, (REPRO_VERBS + r"|\b(?:are|were) you (?:really |actually )?trying to\b|\byou(?:'|\u2019)?re (?:really |actually )?trying to\b|"
+                 r"\byou (?:are|were) (?:really |actually )?trying to\b|\bwhat did you do\b|\bwhat (?:are|were) you doing\b|repro\b|reproduc(?:tion|ing)\b|reproduc[ia]ble (?:steps?|use case|example)|"
                  r"(?:replication|recreation) (?:steps?|instructions)|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version|"
                  r"\b(?:system|process|workspace|device|platform|hardware|software) info(?:rmation)?\b|^\W*+extensions \(\d+\)"),
      "repro-headings"),

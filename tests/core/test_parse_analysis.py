@@ -1346,6 +1346,31 @@ def test_a_reports_reproduction_heading_is_no_proposal_of_steps() -> None:
     assert [f.rule for f in Linter().lint(story).findings if f.category == "code_structure"] == []
 
 
+def test_a_forms_question_about_the_reporters_own_attempt_heads_their_account() -> None:
+    """"What are you really trying to do?" (a bug form's first question) was read as a "To do"
+    list, a proposal: the reporter's own attempt under it ("Call X from Y and use Z ...",
+    "I am trying to set `connectTimeout`") was flagged as an order to the team. It heads the
+    reporter's account, as "Steps to reproduce" does; a fix they put forward there still directs."""
+    from storylint.parse import SEC_PROPOSAL, SEC_REPRO, classify_section
+
+    for heading in ("What are you really trying to do?", "What are you trying to do?", "Describe what you are trying to do",
+                    "What you're trying to do", "What did you do?"):  # fmt: skip
+        assert classify_section(heading) == SEC_REPRO, heading
+    for heading in ("To do", "Things to do", "What needs to be done"):
+        assert classify_section(heading) == SEC_PROPOSAL, heading
+
+    def code_findings(body: str) -> list[str]:
+        story = Story(id="r", title="Type inference broken", body=body)
+        return [f.rule for f in Linter().lint(story).findings if f.category == "code_structure"]
+
+    q = "### What are you really trying to do?\n\n"
+    assert code_findings(q + "Call an activity through `proxyActivities` and use the inferred return type.") == []
+    assert code_findings(q + "I am trying to set a `connectTimeout` below the default.\n\n### Describe the bug\n\nIt is ignored.") == []
+    # the same place, the reporter's fix: still the team's HOW
+    assert "CS01" in code_findings(q + "Call it from a workflow.\n\nI suggest adding a `retryCount` field to the `ActivityOptions` class.")
+    assert "CS01" in code_findings("### To do\n\nCall `proxyActivities` from the `runWorkflow` helper and cache the result.")
+
+
 def test_a_line_that_opens_with_reproduce_and_ends_with_a_colon_heads_the_reproduction() -> None:
     """"Reproduce with the following:", "Repro:", "How to reproduce:", "Reproducible with:":
     the report's steps follow, as after "Steps to reproduce"; the list under it was read as
