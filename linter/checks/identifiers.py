@@ -195,7 +195,7 @@ class IdentifierCheck(Check):
     holds_in_behaviour = True
     allowed = frozenset(
         {"quick", "quick-ignore-case", "quick-pattern", "except-shapes", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
-         "confidence", "max-per-story", "requires-any", "unless-any", "code-suffixes", "setting-nouns"}
+         "confidence", "max-per-story", "requires-any", "unless-any", "code-suffixes", "setting-nouns", "product-nouns"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -230,7 +230,14 @@ class IdentifierCheck(Check):
         self.code_suffixes = tuple(str_list(detect, "code-suffixes"))
         # "the efSearch parameter", "a parameter called emptyOutDirGlob": a name given to a
         # noun like these is a setting the product's users set, not a part of its code
+        # ... and so is the name of what the product offers them, said by the noun it heads ("Add
+        # the `BoundingBox` feature", "Add the web_split dataset"), but not a switch in the code
+        # ("the `new_checkout` feature flag")
         nouns = "|".join(re.escape(n) for n in sorted(str_list(detect, "setting-nouns"), key=len, reverse=True))
+        product = "|".join(re.escape(n) for n in sorted(str_list(detect, "product-nouns"), key=len, reverse=True))
+        if product:
+            product = rf"(?:{product})\b(?!\s*+(?:flags?|toggles?|switch(?:es)?|gates?|branch(?:es)?)\b)"
+            nouns = f"{nouns}|{product}" if nouns else product
         self._setting_after = compile_re(rf"[`'\"*_]{{0,2}}\s+(?:{nouns})\b", re.IGNORECASE) if nouns else None
         self._setting_before = (
             compile_re(rf"\b(?:{nouns})\s+(?:called|named)\s+[`'\"*_]{{0,2}}$", re.IGNORECASE) if nouns else None
