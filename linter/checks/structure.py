@@ -378,7 +378,6 @@ class OutcomeCheck(Check):
         # stories (+1.5% of the instructions of a check); joined to the phrases, whose parts
         # each have a set of their own, they cost what they did when they were phrases.
         self.key = (join_patterns([*patterns, *outside]), True) if outside else self.phrases.key
-        self.outside_key = self.key
         self.value_words = PhraseIndex(str_list(detect, "value-words"))
         self.people_words = frozenset(str_list(detect, "people-words"))
         self.not_people = frozenset(str_list(detect, "not-people"))
@@ -484,7 +483,7 @@ class OutcomeCheck(Check):
             return
         if (
             self.outside_bugs is not None
-            and a.may_match(self.outside_key)
+            and a.may_match(self.key)  # the outside phrases ride in it
             and self.outside_bugs.search(a.all_text(lower=True))
             and not _bug(a)
         ):
