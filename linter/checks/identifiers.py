@@ -236,11 +236,18 @@ class IdentifierCheck(Check):
         nouns = "|".join(re.escape(n) for n in sorted(str_list(detect, "setting-nouns"), key=len, reverse=True))
         product = "|".join(re.escape(n) for n in sorted(str_list(detect, "product-nouns"), key=len, reverse=True))
         if product:
-            product = rf"(?:{product})\b(?!\s*+(?:flags?|toggles?|switch(?:es)?|gates?|branch(?:es)?)\b)"
-            nouns = f"{nouns}|{product}" if nouns else product
+            product = (
+                rf"(?:{product})\b(?!\s*+(?:flags?|toggles?|switch(?:es)?|gates?|branch(?:es)?|"
+                r"clients?|handlers?|wrappers?|implementations?|impl|layers?|keys?|tokens?)\b)"
+            )
+        either = f"{nouns}|{product}" if nouns and product else nouns or product
+        # ... a call names an API as well ("Add the `usage()` API"): only a product noun, never a
+        # setting's, takes one; and a name shaped as a class only code has ("the SubChunkManager
+        # API", "AdminHandler's API") is that class's interface, not what the product offers
+        self._product_after = compile_re(rf"[`'\"*_]{{0,2}}\s+(?:{product})", re.IGNORECASE) if product else None
         self._setting_after = compile_re(rf"[`'\"*_]{{0,2}}\s+(?:{nouns})\b", re.IGNORECASE) if nouns else None
         self._setting_before = (
-            compile_re(rf"\b(?:{nouns})\s+(?:called|named)\s+[`'\"*_]{{0,2}}$", re.IGNORECASE) if nouns else None
+            compile_re(rf"\b(?:{either})\s+(?:called|named)\s+[`'\"*_]{{0,2}}$", re.IGNORECASE) if either else None
         )
 
     def _pascal_in_text(self, word: str, has_noun: bool) -> bool:
@@ -311,14 +318,21 @@ class IdentifierCheck(Check):
                 return
 
     def _names_setting(self, a: Analysis, s: SentenceInfo, hit: tuple[int, int, str, float]) -> bool:
-        if self._setting_after is None or self._setting_before is None or hit[2].endswith(")"):
-            return False  # a call is never a setting's name
+        start, end, word = hit[0], hit[1], hit[2]
         text = a.parsed.text(s.field)
-        start, end = hit[0], hit[1]
         # a window of a few words each side: a wall of names must not cost a scan per name
+        after = min(s.end, end + 40)
+        if (
+            self._product_after is not None
+            and self._product_after.match(text, end, after)
+            and not word.rstrip("`'\"").endswith(self.code_suffixes)
+        ):
+            return True
+        if word.endswith(")"):
+            return False  # a call is never a setting's name
         return bool(
-            self._setting_after.match(text, end, min(s.end, end + 40))
-            or self._setting_before.search(text, max(s.start, start - 40), start)
+            (self._setting_after is not None and self._setting_after.match(text, end, after))
+            or (self._setting_before is not None and self._setting_before.search(text, max(s.start, start - 40), start))
         )
 
     def _in_code(self, a: Analysis, s: SentenceInfo) -> list[tuple[int, int, str, float]]:
