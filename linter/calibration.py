@@ -528,8 +528,8 @@ _CODE_PART_RE = lazy(
     r"return\s++(?:types?|values?)|subclass(?:es)?|superclass|base\s++class|class(?:es)?|interfaces?|"
     r"attributes?|members?|enums?|structs?|functions?|decorators?|generics?|type\s++parameters?)\b"
 )
-#: a name shaped as only code spells one (`_CODE_NAME`, snake_case, UPPER_SNAKE, `a.b` in a code span)
-_RESHAPE_NAME = r"(?:" + _CODE_NAME + r"|_*+[A-Za-z][A-Za-z\d]*+_\w++|`[^`\s]*+[._#(:][^`\s]*+`)"
+#: a name shaped as only code spells one (`_CODE_NAME`, snake_case, UPPER_SNAKE)
+_RESHAPE_NAME = r"(?:" + _CODE_NAME + r"|_*+[A-Za-z][A-Za-z\d]*+_\w++)"
 _RESHAPE_NAME_RE = lazy(r"(?<![\w.])`?" + _RESHAPE_NAME)
 #: the name as what the change acts on, right after the verb ("Rename `fooBar`", "Make
 #: `fetchAll()` return ..."; not a name that qualifies the noun after it, "Make fooBar users

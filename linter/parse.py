@@ -43,6 +43,15 @@ REPRO_VERBS = "reproduce|replicate|recreate"
 _DONE_LABEL = r"(?:(?:this|the) (?:task|story|issue|ticket|item|feature|work) (?:is|will be|can be) )?(?:considered )?(?:done|complete|finished) (?:when|if)"
 # (kind, its English words, the key of the other languages' words in rules/languages.toml;
 # compiled on the first heading, `_section_words`: a story without one never needs them)
+# A form's question for the writer's own aim ("What are you really trying to do?", "Describe what
+# you are trying to accomplish"): its answer is the writer's account and aim, not the team's to-do
+# list (parse) and it states the outcome (MO01). Not "the problem you are trying to solve": that
+# asks for the problem, a why section.
+AIM_QUESTION = (
+    r"\b(?:(?:are|were) you|you (?:are|were)|you(?:'|\u2019)?re) (?:really |actually |ultimately )?"
+    r"trying to (?:do|achieve|accomplish)\b"
+)
+
 _SECTION_SOURCES: list[tuple[str, str, str]] = [
     # GitHub's feature-request template: "Describe the solution you'd like: a clear and concise
     # description of what you want to happen" is the user's wish (WHAT), not a technical plan;
@@ -62,11 +71,9 @@ _SECTION_SOURCES: list[tuple[str, str, str]] = [
     # "Extensions (12)" list, which a form folds into a `<details>` under such a summary)
     # ("Reproduction steps", "Reproducible steps", "Replication steps": the report's steps, not
     # the team's, which the proposal's "steps" would otherwise take)
-    # A form's question to the reporter about their own attempt ("What are you really trying to
-    # do?", "Describe what you are trying to do", "What did you do?"): the answer is their
-    # account, the steps they took (its "to do" is no "To do" list of the team's)
-    (SEC_REPRO, (REPRO_VERBS + r"|\b(?:are|were) you (?:really |actually )?trying to\b|\byou(?:'|\u2019)?re (?:really |actually )?trying to\b|"
-                 r"\byou (?:are|were) (?:really |actually )?trying to\b|\bwhat did you do\b|\bwhat (?:are|were) you doing\b|repro\b|reproduc(?:tion|ing)\b|reproduc[ia]ble (?:steps?|use case|example)|"
+    # A form's question to the reporter about their own attempt (`AIM_QUESTION`, "What did you
+    # do?"): the answer is their account (its "to do" is no "To do" list of the team's)
+    (SEC_REPRO, (REPRO_VERBS + "|" + AIM_QUESTION + r"|\bwhat did you do\b|\bwhat (?:are|were) you doing\b|repro\b|reproduc(?:tion|ing)\b|reproduc[ia]ble (?:steps?|use case|example)|"
                  r"(?:replication|recreation) (?:steps?|instructions)|steps to duplicate|current (?:bug )?behaviou?r|actual (?:behaviou?r|result)|expected (?:correct )?behaviou?r|logs?\b|output|stack ?trace|environment|screenshots?|error message|what is the current|version|"
                  r"\b(?:system|process|workspace|device|platform|hardware|software) info(?:rmation)?\b|^\W*+extensions \(\d+\)"),
      "repro-headings"),

@@ -237,7 +237,7 @@ class IdentifierCheck(Check):
         product = "|".join(re.escape(n) for n in sorted(str_list(detect, "product-nouns"), key=len, reverse=True))
         if product:
             product = (
-                rf"(?:{product})\b(?!\s*+(?:flags?|toggles?|switch(?:es)?|gates?|branch(?:es)?|"
+                rf"(?:{product})\b(?![\s\-\u2011]*+(?:flags?|toggles?|switch(?:es)?|gates?|branch(?:es)?|"
                 r"clients?|handlers?|wrappers?|implementations?|impl|layers?|keys?|tokens?)\b)"
             )
         either = f"{nouns}|{product}" if nouns and product else nouns or product

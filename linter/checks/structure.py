@@ -18,7 +18,7 @@ from ..calibration import reports_bug
 from ..fastre import fast, found, leftmost, plain
 from ..languages import words
 from ..lazyre import lazy
-from ..parse import HEADING, LIST_ITEM, PARAGRAPH, SEC_AC, SEC_REPRO, within
+from ..parse import AIM_QUESTION, HEADING, LIST_ITEM, PARAGRAPH, SEC_AC, SEC_REPRO, within
 from ..recache import compile as compile_re
 from ._regex import (
     LazyPatterns,
@@ -69,7 +69,7 @@ def _why_heading(heading: str) -> bool:
 # trying to accomplish?"): its answer is the aim, and a bare verb phrase answers it ("Debug workflow
 # failures.", "Ensure workflows exit"), not an order to the team as under a Problem heading. An
 # answer of a few words counts (not one of two: "List workflows", the call the writer was making).
-_ASKS_AIM_RE = lazy(r"\bwhat (?:are|were) you (?:really |actually |ultimately )?trying to (?:do|achieve|accomplish)\b", re.IGNORECASE)
+_ASKS_AIM_RE = lazy(AIM_QUESTION, re.IGNORECASE)
 _AIM_WORDS = 3
 
 

@@ -817,6 +817,9 @@ def test_an_order_that_reshapes_code_named_as_code_is_read_as_such() -> None:
     assert _reshapes("Unify these errors into a single Failure class.")
     assert _reshapes("Rename `retryLimit` to `maxRetries`.")
     assert _reshapes("Make `fetchAll()` return an iterator.")
+    # not a file or module list in code spans: "split into `core.d.ts`, `api.d.ts`" (a labelled
+    # request read so was no prescription; a code span's dotted name counts through _CODE_NAME only)
+    assert not _reshapes("Probably split into `core.d.ts`, `api.d.ts`, etc.")
     assert _reshapes("Please add `licence` to `_CARD_KEYS` in the writer.")  # added into a private name
     # not: added to a public class or call (the surface asked for), no name from the code, a
     # name qualifying the noun after it, a question, a plan

@@ -1351,13 +1351,16 @@ def test_a_forms_question_about_the_reporters_own_attempt_heads_their_account() 
     list, a proposal: the reporter's own attempt under it ("Call X from Y and use Z ...",
     "I am trying to set `connectTimeout`") was flagged as an order to the team. It heads the
     reporter's account, as "Steps to reproduce" does; a fix they put forward there still directs."""
-    from storylint.parse import SEC_PROPOSAL, SEC_REPRO, classify_section
+    from storylint.parse import SEC_PROBLEM, SEC_PROPOSAL, SEC_REPRO, classify_section
 
     for heading in ("What are you really trying to do?", "What are you trying to do?", "Describe what you are trying to do",
                     "What you're trying to do", "What did you do?"):  # fmt: skip
         assert classify_section(heading) == SEC_REPRO, heading
     for heading in ("To do", "Things to do", "What needs to be done"):
         assert classify_section(heading) == SEC_PROPOSAL, heading
+    # a question for the problem the writer is trying to solve asks the why, not their attempt
+    for heading in ("What problem are you trying to solve?", "Describe the problem you are trying to solve"):
+        assert classify_section(heading) == SEC_PROBLEM, heading
 
     def code_findings(body: str) -> list[str]:
         story = Story(id="r", title="Type inference broken", body=body)
