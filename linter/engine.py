@@ -321,7 +321,7 @@ class Linter:
         if self._linted > SCAN_AFTER:  # a run of a few stories does not pay for compiling it
             prefilter = self.prefilter
             if prefilter:
-                analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text()))
+                analysis.prefiltered(prefilter.known, prefilter.scan(analysis.all_text(), analysis.all_text(True)))
         learned = self.domain.get(story.project) if self.domain and story.project else None
         mentions: Mentions | None = None  # worked out on the first calibrated hit (most stories have none)
         findings: list[Finding] = []

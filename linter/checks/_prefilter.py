@@ -195,6 +195,135 @@ def relax(pattern: str) -> str | None:
     return "".join(out)
 
 
+# what `_set_alike` reads of a widened pattern's set: a code point given in hex, another escape, a
+# named group's name or an inline flag group's flags (neither a letter to match), a character
+_FOLD_TOKEN = lazy(r"\\x\{([0-9a-fA-F]+)\}|\\x([0-9a-fA-F]{2})|\\(.)|\(\?P<\w+>|\(\?([a-zA-Z-]*)(?=[:)])|(.)", re.DOTALL)
+# what `folds_alike` refuses outright: a Unicode class, quoted text, an octal or back-reference, an
+# escape RE2 reads as no class of both cases, a flag group that sets or clears a flag of case
+_FOLD_REFUSED = lazy(r"\\[^dDwWsSbBAznrtfvax\W]|\(\?[a-zA-Z]*[i-]")
+# a set (a "]" first in it is a member; opening with its "[", a search skips to each at once: one
+# after an odd number of backslashes is escaped), a code point given in hex, what else matches no
+# letter of its own (an escape, a named group's name)
+_FOLD_SET = lazy(r"\[\^?\]?(?:\\.|[^\\\]])*+\]", re.DOTALL)
+_FOLD_HEX = lazy(r"\\x\{([0-9a-fA-F]+)\}|\\x([0-9a-fA-F]{2})")
+_FOLD_SKIP = lazy(r"\\x\{[0-9a-fA-F]+\}|\\x[0-9a-fA-F]{2}|\\.|\(\?P<\w+>", re.DOTALL)
+_FOLD_CAPITAL = lazy("[A-Z]")
+# escapes of RE2 that match no letter of one case alone: \d \w \s and their complements, \b \B,
+# the anchors and the control characters (by their code point where a set's range needs it)
+_SYMBOLS = {"d": -1, "D": -1, "w": -1, "W": -1, "s": -1, "S": -1, "b": -1, "B": -1, "A": -1, "z": -1,
+            "n": 10, "r": 13, "t": 9, "f": 12, "v": 11, "a": 7}
+
+
+def _caseless(lo: int, hi: int) -> bool:
+    """A text lowered holds a character of lo..hi where it held one that case folding takes to one
+    of them: the range holds no capital A-Z without every ASCII letter, and beyond ASCII only
+    characters without a case (no Kelvin sign, long s, circled capital ...)."""
+    if lo <= 0x5A and hi >= 0x41 and not (lo <= 0x41 and hi >= 0x7A):
+        return False
+    if hi < 0x80:
+        return True
+    if lo <= 0 and hi >= 0x10FFFF:
+        return True  # every character
+    start = max(lo, 0x80)
+    if hi - start > 0x3000:
+        return False
+    return all(c.lower() == c == c.upper() and c.casefold() == c for c in map(chr, range(start, hi + 1)))
+
+
+def folds_alike(relaxed: str) -> bool:
+    """`relaxed` case-sensitive finds in a text lowered (`str.lower`) every match that `(?i:relaxed)`
+    finds in the text, where RE2 reads that text as `re` does (`fastre.re2_agrees`: no letter or digit
+    beyond ASCII): it names no capital (nor by its code point, nor in a range without the small
+    letters), no character beyond ASCII that has a case, no flag, back-reference or Unicode class.
+    A complemented set is read alike whatever it holds: a character outside the folded set lowers
+    to one outside it. The one scan then runs it without case folding, which RE2 paid for in
+    parsing every letter of every word (`Prefilter`). Read with a few searches, each set once
+    (a walk over each token cost more than RE2's folding)."""
+    if _FOLD_REFUSED.search(relaxed):
+        return False
+    outside: list[str] = []
+    at = pos = 0
+    while (found := _FOLD_SET.search(relaxed, pos)) is not None:  # a step a set, not a character
+        start = found.start()
+        escapes = start
+        while escapes and relaxed[escapes - 1] == "\\":
+            escapes -= 1
+        if (start - escapes) % 2:  # "\\[": a "[" to match
+            pos = start + 1
+            continue
+        if not _set_alike(found.group()):
+            return False
+        outside.append(relaxed[at:start])
+        at = pos = found.end()
+    outside.append(relaxed[at:])
+    rest = "".join(outside)
+    if "\\x" in rest:
+        for code in _FOLD_HEX.finditer(rest):
+            if not _caseless(int(code.group(1) or code.group(2), 16), int(code.group(1) or code.group(2), 16)):
+                return False
+    rest = _FOLD_SKIP.sub("", rest)
+    if _FOLD_CAPITAL.search(rest) or "[" in rest:
+        return False  # (a "[" left: a set not read as one)
+    return rest.isascii() or all(_caseless(ord(c), ord(c)) for c in rest if ord(c) > 0x7F)
+
+
+@cache
+def _set_alike(relaxed: str) -> bool:
+    """`folds_alike` for one set (`[...]`), read a token at a time."""
+    in_set = negated = dash = False
+    members: list[int] = []  # the set's single members so far (-1: a class escape)
+    ranges: list[tuple[int, int]] = []
+    last = -2  # the set's last member where a "-" after it opens a range (-2: none)
+    first = 0  # where the set's members start (a "]" there is one)
+    for m in _FOLD_TOKEN.finditer(relaxed):
+        hex_long, hex_short, escaped, flags, char = m.groups()
+        if char is None and hex_long is None and hex_short is None and escaped is None:  # (?P<name> or (?flags
+            if in_set or (flags is not None and ("i" in flags or "-" in flags)):
+                return False
+            continue
+        if hex_long is not None or hex_short is not None:
+            cp = int(hex_long or hex_short, 16)
+        elif escaped is not None:
+            if escaped.isalnum():
+                if escaped not in _SYMBOLS:
+                    return False  # \p{Lu}, \Q, an octal or back-reference: not read here
+                cp = _SYMBOLS[escaped]
+            else:
+                cp = ord(escaped)
+        elif not in_set:
+            if char == "[":
+                negated = relaxed.startswith("^", m.end())
+                in_set, members, ranges, dash, last = True, [], [], False, -2
+                first = m.end() + negated
+                continue
+            cp = ord(char)
+        elif char == "]" and m.start() != first:
+            if not negated and not all(_caseless(lo, hi) for lo, hi in [*ranges, *((c, c) for c in members if c >= 0)]):
+                return False
+            in_set = False
+            continue
+        elif char == "^" and negated and m.start() == first - 1:
+            continue
+        elif char == "-" and last >= -1 and not dash and not relaxed.startswith("]", m.end()):
+            dash = True
+            continue
+        else:
+            cp = ord(char)
+        if not in_set:
+            if cp >= 0 and not _caseless(cp, cp):
+                return False
+        elif dash:
+            if last < 0 or cp < 0:
+                return False  # a range from or to a class: RE2 refuses it
+            members.pop()
+            ranges.append((last, cp))
+            dash, last = False, -2
+        else:
+            members.append(cp)
+            last = cp
+    return not in_set
+
+
 def _group_end(pattern: str, i: int) -> int | None:
     """The index just after the group that opens at `i` (escapes and sets skipped)."""
     depth, n = 0, len(pattern)
@@ -355,6 +484,7 @@ class Prefilter:
     def __init__(self, keys: Iterable[Key], groups: Mapping[Key, str] | None = None) -> None:
         self.known: frozenset[Key] = frozenset()
         self._sets: list[tuple[Any, list[Key]]] = []
+        self._lowered: list[bool] = []  # each set reads the text lower-cased (its patterns case-insensitive)
         wanted = sorted(set(keys))
         if not wanted:
             return
@@ -399,6 +529,7 @@ class Prefilter:
                 # scanned by every set, and the wrapper's `Match` (a Python call that asks
                 # whether the text is `str`) cost as much as a small set's DFA over a short story
                 self._sets.append((unwrapped(built[0]), built[1]))
+                self._lowered.append(ignore_case)
         taken = Counter(key for _, keys_in in self._sets for key in keys_in[1:])
         # a pattern one of whose parts RE2 refused cannot be answered for: its rule scans alone
         self.known = frozenset(key for key, n in taken.items() if n == parts[key])
@@ -412,7 +543,9 @@ class Prefilter:
         keys_in: list[Key] = [("", False)]
         for key, relaxed in part:
             try:
-                rset.Add(("(?i:" if ignore_case else "(?:") + relaxed + ")")
+                # case-insensitive patterns read the text lower-cased (`scan`): one that `folds_alike`
+                # needs no case folding there, which RE2 paid for on every letter it parsed
+                rset.Add(("(?i:" if ignore_case and not folds_alike(relaxed) else "(?:") + relaxed + ")")
             except re2.error:  # a flag RE2 lacks ((?x)): the pattern's rule scans alone
                 continue
             keys_in.append(key)
@@ -421,14 +554,18 @@ class Prefilter:
     def __bool__(self) -> bool:
         return bool(self._sets)
 
-    def scan(self, text: str) -> frozenset[Key] | None:
-        """The known patterns that may match `text`; None: no answer (every pattern may)."""
+    def scan(self, text: str, lowered: str | None = None) -> frozenset[Key] | None:
+        """The known patterns that may match `text` (`lowered`: `text.lower()`, where the caller
+        has it); None: no answer (every pattern may). The sets of case-insensitive patterns read
+        the text lower-cased: on a text RE2 reads as `re` does, that changes only ASCII capitals
+        and circled ones, which case folding equates with what they become."""
         if not self._sets or not re2_agrees(text):
             return None
         possible: list[Key] = []
         data = text.encode("utf-8")  # once: each set would encode the text again
-        for rset, keys in self._sets:
-            found = rset.Match(data) or ()
+        low = (text.lower() if lowered is None else lowered).encode("utf-8")
+        for (rset, keys), lower in zip(self._sets, self._lowered):
+            found = rset.Match(low if lower else data) or ()
             if 0 not in found:
                 return None
             possible += [keys[i] for i in found]

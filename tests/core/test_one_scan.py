@@ -485,3 +485,67 @@ def test_a_grouped_pattern_joins_its_groups_set_whatever_the_others_text() -> No
     for _, keys_in in grouped._sets:  # a set of case-insensitive patterns holds no two groups'
         kinds = {engine._SCAN_GROUP.get(category[k], "other") for k in keys_in[1:] if k in category and k[1]}
         assert len(kinds) <= 1
+
+
+@pytest.mark.parametrize(
+    ("relaxed", "alike"),
+    [
+        (r"\bso that\b", True),
+        (r"\bso[\t-\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}*_]+that\b", True),
+        (r"[a-z]+|[\x00-\x7f]|[ -~]|[\w.-]+", True),  # no capital, or every letter of both cases
+        (r"[^A-Z]x|[^]A]", True),  # a complemented set: a capital outside it lowers to a letter outside it
+        (r"a[^\x00-\x{10ffff}]dir", True),  # a letter beyond ASCII, left out: matches nothing
+        (r"(?P<Name>x)(?m:^)y", True),  # a group's name and a flag match no letter
+        (r"[a-c-e]", True),
+        (r"SELECT", False),  # a capital matches the small letter too when folded
+        (r"[A-Z]|[!-Z]", False),
+        (r"\x41", False),  # "A" by its code point
+        (r"[\x{2100}-\x{2200}]", False),  # the Kelvin sign: folded, it is a k
+        ("\u212a", False),
+        (r"\x{24b6}", False),  # a circled capital: lower-cased, a circled small letter
+        (r"(?i:a)|(?-i:a)", False),
+        (r"\p{Lu}|\Q.\E|\101", False),
+        (r"[abc", False),
+    ],
+)
+def test_folds_alike(relaxed: str, alike: bool) -> None:
+    from storylint.checks._prefilter import folds_alike
+
+    assert folds_alike(relaxed) is alike
+
+
+def test_a_case_insensitive_pattern_without_capitals_is_scanned_in_the_lower_cased_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A set of case-insensitive patterns reads the text lower-cased, and one that names no capital
+    is given to RE2 without case folding (parsing folded letters was a large part of building the
+    scan): it still finds its words written in capitals, and a pattern that names one (SELECT)
+    is folded as before. A case-sensitive pattern reads the text as written."""
+    import re2
+
+    added: list[str] = []
+    add = re2.Set.Add
+
+    def adding(self: object, pattern: str) -> int:
+        added.append(pattern)
+        return add(self, pattern)
+
+    redis, select, kafka = (r"\bredis\b", True), (r"\bSELECT \*", True), (r"\bKafka\b", False)
+    monkeypatch.setattr(re2.Set, "Add", adding)
+    prefilter = Prefilter([redis, select, kafka])
+    monkeypatch.undo()
+    assert r"(?:\bredis\b)" in added and r"(?i:\bSELECT \*)" in added and r"(?:\bKafka\b)" in added
+    assert prefilter.scan("Cache it in REDIS; select * from t.") == {("", False), redis, select}
+    assert prefilter.scan("Send it to Kafka \u24b7") == {("", False), kafka}
+    assert prefilter.scan("Send it to KAFKA") == {("", False)}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(WORDS, max_size=40).map("".join), case=st.sampled_from([str.upper, str.swapcase, str.title]))
+def test_the_scan_never_rules_out_a_pattern_that_matches_in_capitals(text: str, case: object) -> None:
+    text = case(text)  # type: ignore[operator]
+    prefilter = Linter(config_from_dict({"select": ["ALL"]}, source="test")).prefilter
+    possible = prefilter.scan(text)
+    if possible is None:
+        return
+    for source, ignore_case in prefilter.known:
+        if (source, ignore_case) not in possible:
+            assert not re.search(source, text, re.IGNORECASE if ignore_case else 0), source
