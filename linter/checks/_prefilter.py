@@ -200,7 +200,9 @@ def relax(pattern: str) -> str | None:
 _FOLD_TOKEN = lazy(r"\\x\{([0-9a-fA-F]+)\}|\\x([0-9a-fA-F]{2})|\\(.)|\(\?P<\w+>|\(\?([a-zA-Z-]*)(?=[:)])|(.)", re.DOTALL)
 # what `folds_alike` refuses outright: a Unicode class, quoted text, an octal or back-reference, an
 # escape RE2 reads as no class of both cases, a flag group that sets or clears a flag of case
-_FOLD_REFUSED = lazy(r"\\[^dDwWsSbBAznrtfvax\W]|\(\?[a-zA-Z]*[i-]")
+# (two patterns, each opening with a literal: `re` skips to each place at once)
+_FOLD_ESCAPE = lazy(r"\\[^dDwWsSbBAznrtfvax\W]")
+_FOLD_FLAG = lazy(r"\(\?[a-zA-Z]*[i-]")
 # a set (a "]" first in it is a member; opening with its "[", a search skips to each at once: one
 # after an odd number of backslashes is escaped), a code point given in hex, what else matches no
 # letter of its own (an escape, a named group's name)
@@ -239,7 +241,7 @@ def folds_alike(relaxed: str) -> bool:
     to one outside it. The one scan then runs it without case folding, which RE2 paid for in
     parsing every letter of every word (`Prefilter`). Read with a few searches, each set once
     (a walk over each token cost more than RE2's folding)."""
-    if _FOLD_REFUSED.search(relaxed):
+    if _FOLD_ESCAPE.search(relaxed) or _FOLD_FLAG.search(relaxed):
         return False
     outside: list[str] = []
     at = pos = 0
