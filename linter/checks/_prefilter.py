@@ -261,7 +261,8 @@ def folds_alike(relaxed: str) -> bool:
     rest = "".join(outside)
     if "\\x" in rest:
         for code in _FOLD_HEX.finditer(rest):
-            if not _caseless(int(code.group(1) or code.group(2), 16), int(code.group(1) or code.group(2), 16)):
+            cp = int(code.group(1) or code.group(2), 16)
+            if not _caseless(cp, cp):
                 return False
     rest = _FOLD_SKIP.sub("", rest)
     if _FOLD_CAPITAL.search(rest) or "[" in rest:
@@ -465,22 +466,22 @@ class Prefilter:
     """The RE2 sets of the enabled rules' patterns; `scan` says which may match a text.
 
     A case-insensitive pattern given a group (`groups`: the engine names one for its rule's
-    category, several small categories sharing one) goes to that group's set, never split: which set a pattern joins then depends on the pattern's rule
-    alone, so a term added to one rule changes its own set's DFA, not every set's. Packed by
-    pattern text (`_split`), a few characters more in one pattern moved others between sets,
-    and the run's cost by up to 1-2%; and what a set costs is not its text: RE2 builds a
-    state for each mix of half-matched patterns a story brings, and the mix grows as patterns
-    of different rules share a set (the rules' categories as sets: 1,000 history stories
-    scanned for 598 M instructions, packed by text 640 M, by RE2's program size 618 M).
-    The other patterns (case-sensitive, or given no group: a team's) are packed by text, the
-    case-insensitive ones and the others in sets of their own, and much pattern text is split
-    (`_split`): RE2 builds a set's DFA states as the stories
-    need them, and the states of one set multiply with its patterns, so smaller sets need
-    far fewer new states per story (two sets instead of one mixed: about 40% less time on
-    real issues; the larger group halved: its first pass over 17,765 issues from 26 to 17 us
-    a story, for about 2 us more per story once every state is built; with the other
-    languages' patterns, three parts of at most about 12,000 characters kept the scan's
-    memory where it was, where two had grown it by 19 MB).
+    category, several small categories sharing one) goes to that group's set, never split: which
+    set a pattern joins then depends on the pattern's rule alone, so a term added to one rule
+    changes its own set's DFA, not every set's. Packed by pattern text (`_split`), a few
+    characters more in one pattern moved others between sets, and the run's cost by up to 1-2%;
+    and what a set costs is not its text: RE2 builds a state for each mix of half-matched
+    patterns a story brings, and the mix grows as patterns of different rules share a set (the
+    rules' categories as sets: 1,000 history stories scanned for 598 M instructions, packed by
+    text 640 M, by RE2's program size 618 M). The other patterns (case-sensitive, or given no
+    group: a team's) are packed by text, the case-insensitive ones and the others in sets of
+    their own, and much pattern text is split (`_split`): RE2 builds a set's DFA states as the
+    stories need them, and the states of one set multiply with its patterns, so smaller sets
+    need far fewer new states per story (two sets instead of one mixed: about 40% less time on
+    real issues; the larger group halved: its first pass over 17,765 issues from 26 to 17 us a
+    story, for about 2 us more per story once every state is built; with the other languages'
+    patterns, three parts of at most about 12,000 characters kept the scan's memory where it
+    was, where two had grown it by 19 MB).
     """
 
     def __init__(self, keys: Iterable[Key], groups: Mapping[Key, str] | None = None) -> None:
