@@ -178,16 +178,21 @@ def _unpack(packed: _Packed | Problem, lean: bool) -> Outcome | Problem:
 _WORKER_LINTER: Linter | None = None
 
 
-def _worker_start(parent: int) -> None:
+def _worker_start(parent: int, held: frozenset[int]) -> None:
     """Each worker leaves interrupts to the parent, and ends with it.
 
     Ctrl-C reaches the whole process group: a worker that took it would print its own
     traceback; the parent stops the run and the pool instead. SIGTERM keeps its default
     (the parent's handler is inherited with the fork). A parent killed outright (SIGKILL)
     would leave its workers waiting on the queue for ever: on Linux they get SIGKILL too.
+    The worker is born with `held` blocked (`_forking`): it lets them in once it ignores
+    Ctrl-C, and one that came meanwhile is dropped.
     """
     import signal  # a worker's alone: no run in one process loads it
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
     from . import fastre
 
     # A worker lints its share of a long run, so its RE2 engines are built on first need: the
@@ -196,8 +201,6 @@ def _worker_start(parent: int) -> None:
     # outcome phrases: about a millisecond a story, over the whole text).
     fastre.COMPILE_AFTER = 1
     recache.learned()  # the parent's own, compiled before the fork: it saves them
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -320,9 +323,24 @@ def _pooled(
         yield from here(it)
         return
 
+    import signal
+
+    # Workers are forked inside `submit`. A Ctrl-C there, before a worker has set itself to
+    # ignore it, printed the worker's traceback, or broke the pool's locks in the parent and
+    # hung the run; so the forks happen with interrupts held back, and each lands after.
+    held = frozenset({signal.SIGINT, signal.SIGTERM} - signal.pthread_sigmask(signal.SIG_BLOCK, ()))
+
     def send(chunk: list[Task[T]]) -> None:
         stories = [t.story for t in chunk if t.story is not None]
-        pending.append((chunk, pool.submit(_lint_chunk, stories, record, encode, lean) if stories else None))
+        if not stories:
+            pending.append((chunk, None))
+            return
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            future = pool.submit(_lint_chunk, stories, record, encode, lean)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # an interrupt held back is raised here
+        pending.append((chunk, future))
 
     compile_all()  # the module-level patterns too (storylint.lazyre): each worker would compile its own
     # The workers inherit the linter's objects copy-on-write; a collection in a worker would
@@ -332,7 +350,7 @@ def _pooled(
     weight = 0  # stories in the chunk, a deferred record counting those it may hold
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_worker_start, initargs=(os.getpid(),)) as pool:  # fmt: skip
+                                 initializer=_worker_start, initargs=(os.getpid(), held)) as pool:  # fmt: skip
             try:
                 for task in it:
                     chunk.append(task)
