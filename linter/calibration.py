@@ -69,7 +69,8 @@ _BUG_TITLE = (
 _ERROR_FEATURES = ["tracking", "handling", "monitoring", "logging", "reporting", "page"]
 _BUG_BODY = (
     rf"steps to (?:{REPRO_VERBS}|duplicate)|describe the bug|^[^\w\n]*+to (?:{REPRO_VERBS})\b|stack ?trace|traceback \(most recent|exception in thread|^[ \t]*+at [\w$.]++\([\w$]+\.java:\d+\)|"
-    r"\b(?:actual|observed) (?:result|behaviou?r)|\bexpected (?:result|behaviou?r)\b|"
+    # (a form's "Actual outcome" too: its "Expected outcome" alone may head a plan's aim)
+    r"\b(?:actual|observed) (?:result|behaviou?r|outcome)|\bexpected (?:result|behaviou?r)\b|"
     # an error as a program printed it, named, on a line of its own ("RuntimeError: dictionary
     # changed size", "java.lang.IllegalStateException: ..."; not a bare "Error:" label)
     r"^[ \t]*+[\w$.]+?(?:error|exception)(?: \[[\w.-]++\])?:[ \t]++\S|"

@@ -49,6 +49,21 @@ _ASKS_WHY_RE = lazy(
     re.IGNORECASE,
 )
 _ANSWER_WORDS = 6
+# A request form's pair of headings: "Problem" over the asker's trouble, then "Proposed solution"
+# (or "Suggested solution", "Possible solution") over the change. Beside the solution's heading a
+# bare "Problem" asks for the why as "Is your feature request related to a problem?" does; alone
+# it is as often a team's technical note ("## Problem" over "The cache is not invalidated").
+_BARE_PROBLEM = lazy(r"\W*+problems?\W*+\Z", re.IGNORECASE)
+# (The solution's heading is looked for in the text: left unanswered, it heads no sentence.)
+_SOLUTION_HEADING = lazy(
+    r"^[ \t>]*+(?:#{1,6}[ \t]*+|h[1-6]\.[ \t]*+|\*\*|__)?(?:proposed|suggested|possible|desired)[ \t]++solutions?[ \t*_:]*+$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _offers_solution(a: Analysis) -> bool:
+    """The body has a heading of the change proposed ("### Proposed Solution")."""
+    return _SOLUTION_HEADING.search(a.parsed.masked_body) is not None
 # The writer in the first person (tokens split at apostrophes: "i'm" is "i", "m"): "because I have
 # to reopen the panel" is their reason, "because the flag was set" the code's.
 _WRITER = frozenset({"i", "me", "my", "myself"})
@@ -89,9 +104,20 @@ def _repro_heading(heading: str) -> bool:
     return _REPRO_HEADING.search(heading) is not None
 
 
+# A bug form's heading of what happened or should have ("Expected outcome", "Actual outcome",
+# "Observed outcome"): its "outcome" is the program's result, not what anyone gains.
+_RESULT_HEADING = lazy(r"\b(?:expected|actual|observed|current)\s++outcomes?\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _result_heading(heading: str) -> bool:
+    return _RESULT_HEADING.search(heading) is not None
+
+
 # People affected, by their role ("dispatchers", "an editor"), not parts of the system.
 _ROLE_NOUN = lazy(r"[a-z]{3,}(?:ers?|ors?|ists?|ians?|ees?)")
 _ROLE_PLURAL = lazy(r"[a-z]{3,}(?:ers|ors|ists|ians|ees)")
+_ERRORS = ("error", "errors")
 _ARTICLES = frozenset({"a", "an", "each", "every", "any"})
 
 
@@ -396,7 +422,8 @@ class OutcomeCheck(Check):
 
     def _role(self, word: str) -> bool:
         """A role noun ("dispatchers", "editor") that is not a part of the system."""
-        return _ROLE_NOUN.fullmatch(word) is not None and word not in self.not_people
+        # (nor an exception's name run together: "typeerror", "valueerror")
+        return _ROLE_NOUN.fullmatch(word) is not None and word not in self.not_people and not word.endswith(_ERRORS)
 
     def _people(self, words: list[str]) -> bool:
         return any(self._role(w) for w in words)
@@ -503,6 +530,7 @@ class OutcomeCheck(Check):
         # A Goal / Problem / Why / Background section states the outcome when it names who is
         # affected (a role: "dispatchers", "an editor") or what it is worth (value words); an
         # engineering goal ("Debug and isolate the failing pushes") does not.
+        solution: bool | None = None  # (asked once, of a bare "Problem" heading's answer)
         for s in a.sentences:
             if s.field != "body" or s.kind == HEADING or not s.heading:
                 continue
@@ -514,6 +542,8 @@ class OutcomeCheck(Check):
                 continue
             if _repro_heading(s.heading):  # "Steps to Reproduce the Problem": the steps, not the why
                 continue
+            if _result_heading(s.heading) and _bug(a):  # "Expected outcome": what should have happened
+                continue
             if s.imperative:  # flags last: they cost a sentence analysis
                 continue
             if self.value_words and self.value_words.occurs(s):
@@ -522,6 +552,11 @@ class OutcomeCheck(Check):
                 return
             if len(s.lowered) >= _ANSWER_WORDS and _ASKS_WHY_RE.search(s.heading):
                 return  # the form asked for the problem or the motivation, and got an answer
+            if len(s.lowered) >= _ANSWER_WORDS and _BARE_PROBLEM.match(s.heading):
+                if solution is None:
+                    solution = _offers_solution(a)
+                if solution:
+                    return  # ... as a request's "Problem" does beside its "Proposed solution"
         yield Hit("title", 0, len(p.title), self.confidence, "", 0, len(p.title))
 
 
