@@ -64,6 +64,8 @@ _SOLUTION_HEADING = lazy(
 def _offers_solution(a: Analysis) -> bool:
     """The body has a heading of the change proposed ("### Proposed Solution")."""
     return _SOLUTION_HEADING.search(a.parsed.masked_body) is not None
+
+
 # The writer in the first person (tokens split at apostrophes: "i'm" is "i", "m"): "because I have
 # to reopen the panel" is their reason, "because the flag was set" the code's.
 _WRITER = frozenset({"i", "me", "my", "myself"})
