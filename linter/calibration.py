@@ -426,6 +426,56 @@ def is_feature_request(title: str, body: str) -> bool:
     return _FEATURE_REQUEST_RE.search(body) is not None
 
 
+# The asker's own code uses the product: a line that imports it by its own name, as its users'
+# code does ("import matplotlib.pyplot as plt", "from datasets import load_dataset", "import {
+# Worker } from '@temporalio/worker'", "require 'rails'"). The writer is a developer working with
+# the product as a library, and the calls, options and keywords they name are its public surface
+# (what they want to call), not its internals. The product's name is the import's first segment:
+# a Java "import org.apache.kafka..." is the project's own source as often as a user's, and a
+# private segment ("from matplotlib.axes._base import ...") is the code's inside, not its surface.
+_IMPORT_RE = lazy(
+    r"^[ \t>]*+(?:from[ \t]++(?P<py>[\w.]++)[ \t]++import\b|import[ \t]++(?P<mod>[\w.]++)(?:[ \t]++as\b|[ \t]*+(?:,|$))|"
+    r"(?:import|export)\b[^\n'\"]{0,200}?\bfrom[ \t]++['\"](?P<js>[@\w./-]++)['\"]|"
+    r"(?:.*?\b)?require(?:\([ \t]*+|[ \t]++)['\"](?P<req>[@\w./-]++)['\"])",
+    re.MULTILINE,
+)
+_SEGMENT_RE = lazy(r"[./]")
+
+
+def _project_names(project: str | None) -> frozenset[str]:
+    """The names a project's tracker gives it (`gh:matplotlib/matplotlib` -> matplotlib,
+    `gh:temporalio/sdk-typescript` -> temporalio, sdk-typescript; `jira:KAFKA` -> kafka)."""
+    if not project:
+        return frozenset()
+    parts = project.lower().replace(":", "/").split("/")[1:] if ":" in project else project.lower().split("/")
+    return frozenset(p for p in parts if len(p) >= 3)
+
+
+def imports_product(project: str | None, body: str) -> bool:
+    """The body's code imports the product by its own name (`_IMPORT_RE`), through no private
+    segment: the asker writes code against the product, a user of it."""
+    if "import" not in body and "require" not in body:
+        return False
+    names = _project_names(project)
+    if not names:
+        return False
+    for m in _IMPORT_RE.finditer(body):
+        module = next(g for g in m.groups() if g is not None)
+        segments = [s for s in _SEGMENT_RE.split(module.lstrip("@")) if s]
+        if segments and segments[0] in names and not any(s.startswith("_") and not s.startswith("__") for s in segments):
+            return True
+    return False
+
+
+def uses_product(analysis: Analysis) -> bool:
+    """`imports_product` of the analysed story, outside a bug report (whose code reproduces
+    the failure and whose proposal is the fix), worked out once however many rules ask."""
+    p = analysis.parsed
+    return analysis.shared(
+        id(imports_product), lambda: imports_product(p.story.project, p.body) and not reports_bug(analysis)
+    )
+
+
 # A bug's to-do item that orders the fix: "Need to rename X to Y", "We have to use X", "We also
 # need to add X" (an adverb between its subject and the modal)
 _FIX_TODO_RE = lazy(
@@ -687,7 +737,7 @@ def story_signals(
     p = analysis.parsed
     request = (
         outside_criteria(evidence)
-        and is_feature_request(p.masked_title, p.masked_body)
+        and (is_feature_request(p.masked_title, p.masked_body) or uses_product(analysis))
         and not any(reshapes_code(s) for s in carriers)
     )
     suggested = lone_suggestion(evidence, sentences, terms)

@@ -12,6 +12,7 @@ import pytest
 
 from storylint.analysis import analyse
 from storylint.calibration import (
+    imports_product,
     Calibration,
     evidence_class,
     is_bug_report,
@@ -836,3 +837,59 @@ def test_a_feature_request_that_reshapes_named_code_is_not_held_to_the_askers_wo
     story = Story(id="F-9", title="[Feature Request] Typed results", body=body)
     found = [f for f in Linter(Config()).lint(story).findings if f.rule == "CS01"]
     assert found and found[0].confidence >= 0.7
+
+
+@pytest.mark.parametrize(
+    ("project", "body", "uses"),
+    [
+        ("gh:acme/plotkit", "```python\nimport plotkit.pyplot as plt\nplt.plot(xs)\n```", True),
+        ("gh:acme/plotkit", "```py\nfrom plotkit.fonts import add_entry\n```", True),
+        ("gh:acme/plotkit", "    import plotkit\n", True),
+        ("gh:acme/plotkit", "> from plotkit import Figure", True),  # quoted in a reply
+        ("gh:acme/sdk-node", "import { Worker } from '@acme/worker';", True),  # the owner's scope
+        ("gh:acme/plotkit", "const kit = require('plotkit');", True),
+        ("gh:acme/plotkit", 'require "plotkit"', True),
+        ("jira:PLOTKIT", "import plotkit as pk", True),
+        # the project's own source, or its inside: not a user's code
+        ("jira:PLOTKIT", "import org.acme.plotkit.Figure;", False),
+        ("gh:acme/plotkit", "from plotkit.axes._base import _grid", False),
+        # another package, prose, no project
+        ("gh:acme/plotkit", "import numpy as np\nfrom scipy import stats", False),
+        ("gh:acme/plotkit", "We import plotkit's settings from the old file.", False),
+        ("gh:acme/plotkit", "import plotkitx", False),
+        (None, "import plotkit", False),
+    ],
+)
+def test_the_askers_code_that_imports_the_product_by_its_name(project: str | None, body: str, uses: bool) -> None:
+    assert imports_product(project, body) is uses
+
+
+def test_a_request_whose_code_imports_the_product_takes_the_askers_row() -> None:
+    """A developer whose own code imports the library asks for its public surface: the call,
+    option or keyword they name is what they want to call, so the feature-request row caps it;
+    not in a bug report (its code reproduces the failure, its proposal is the fix), nor where
+    the request orders the code's private inside reshaped."""
+    linter = Linter(Config(min_confidence=0.0))
+    linter.calibration = Calibration(
+        {("code_structure", c): (200, 190) for c in ("imperative", "title-imperative", "proposal", "statement")},
+        {"single": (100, 90), "two": (100, 90), "several": (100, 95), "feature-request": (40, 10)},
+    )
+    usage = "Today I register a font like this:\n\n```python\nfrom plotkit.font_manager import fontManager\nfontManager.ttflist.append(entry)\n```\n\n"
+    want = "### Proposed solution\n\nA new function `add_font_entry(entry)` in the font manager."
+
+    def cs01(body: str, project: str | None = "gh:acme/plotkit", title: str = "Register fonts by name") -> list[float]:
+        story = Story(id="P-1", title=title, body=body, project=project)
+        return [f.confidence for f in linter.lint(story).findings if f.rule == "CS01"]
+
+    asked = cs01(usage + want)
+    assert asked and max(asked) < 0.7  # the request row (10 of 40, smoothed)
+    for found in (cs01(want), cs01(usage + want, project="gh:acme/othertool")):
+        assert found and min(found) >= 0.85  # no code of the asker's that uses the product
+    # a bug report: its code reproduces the failure; the fix it proposes still orders the build
+    bug = "Registering a font crashes with a KeyError.\n\n" + usage + "### Proposed solution\n\nCall `rebuild_cache()` in `add_font_entry`."
+    fixed = cs01(bug, title="KeyError when registering a font")
+    assert fixed and min(fixed) >= 0.85
+    # the asker orders a private name changed: no surface asked for
+    private = usage + "### Proposed solution\n\nPlease add `weight` to `_FONT_KEYS` in the manager."
+    ordered = cs01(private)
+    assert ordered and min(ordered) >= 0.85
