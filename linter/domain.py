@@ -68,9 +68,12 @@ _CHOSEN_RE = lazy(
 # queue, connecting to the managed cluster" still chooses RabbitMQ).
 _WORKS_WITH_BEFORE_RE = lazy(
     r"\b(?:supports?\s++(?:for\s++)?|(?:(?:re)?connect(?:s|ed|ing|ion|ions)?|integrat(?:e|es|ed|ing|ion|ions))"
-    r"\s++(?:w/|with|to|into)\s++)(?:the\s++|an?\s++)?[`'\"]?\Z",
+    r"\s++(?:w/|with|to|into)\s++)(?:the\s++|an?\s++)?(?:`[^`\n]{1,60}+`\s++)?[`'\"]?\Z",
     re.IGNORECASE,
 )
+#: how far before a term "support for" may stand: past a named part of the product's surface
+#: in a code span ("support for `Mailer.after_delivery` callback options")
+_SUPPORT_WINDOW = 100
 _SUPPORT_AFTER_RE = lazy(
     r"[`'\"]?(?:\s++v?\d[\w.]{0,12})?"  # a version: "JUnit 5 support", "Java 21 support"
     r"(?:\s*+(?:,|/|\band\b|\bor\b)\s*+[\w.+#-]{1,30}(?:\s++v?\d[\w.]{0,12})?){0,3}"  # "Kafka and RabbitMQ support"
@@ -82,7 +85,7 @@ _SUPPORT_AFTER_RE = lazy(
 def supported(text: str, start: int, end: int) -> bool:
     """The term at `start:end` is the object of support or of a connection: what the product
     should work with."""
-    return beside(text, start, end, before=_WORKS_WITH_BEFORE_RE, after=_SUPPORT_AFTER_RE)
+    return beside(text, start, end, before=_WORKS_WITH_BEFORE_RE, after=_SUPPORT_AFTER_RE, window=_SUPPORT_WINDOW)
 
 
 def chosen(text: str, start: int) -> bool:
