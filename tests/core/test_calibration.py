@@ -12,9 +12,9 @@ import pytest
 
 from storylint.analysis import analyse
 from storylint.calibration import (
-    imports_product,
     Calibration,
     evidence_class,
+    imports_product,
     is_bug_report,
     is_docs_work,
     is_feature_request,
