@@ -85,7 +85,10 @@ _SUPPORT_AFTER_RE = lazy(
 def supported(text: str, start: int, end: int) -> bool:
     """The term at `start:end` is the object of support or of a connection: what the product
     should work with."""
-    return beside(text, start, end, before=_WORKS_WITH_BEFORE_RE, after=_SUPPORT_AFTER_RE, window=_SUPPORT_WINDOW)
+    if beside(text, start, end, before=_WORKS_WITH_BEFORE_RE, after=_SUPPORT_AFTER_RE):
+        return True
+    # only where a code span closes right before the term is the longer window read
+    return start >= 2 and text[start - 2 : start - 1] == "`" and beside(text, start, end, before=_WORKS_WITH_BEFORE_RE, window=_SUPPORT_WINDOW)
 
 
 def chosen(text: str, start: int) -> bool:
