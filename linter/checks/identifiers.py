@@ -57,7 +57,7 @@ PASCAL = lazy(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
 DOTTED = lazy(r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#)[A-Za-z_$][\w$]*)+(?:\(.{0,80}\))?[?!]?$")
 CALL = lazy(r"^[A-Za-z_$][\w$.]*\(.{0,80}\)$")
 PATH = lazy(
-    r"^[\w@~./-]*[\w-]\.(?:rb|py|js|jsx|mjs|ts|tsx|go|java|kt|php|vue|svelte|yml|yaml|toml|cfg|ini|xml|sql|sh|css|scss|less|html|erb|haml|cs|cpp|h|rs|swift|gradle|lock|env)$"
+    r"^[\w@~./-]*[\w-]\.(?:rb|py|js|jsx|mjs|ts|tsx|go|java|kt|php|vue|svelte|yml|yaml|toml|cfg|ini|xml|sql|sh|css|scss|less|html|erb|haml|cs|cpp|h|rs|swift|gradle|lock|env|c|cc|cxx|hpp|hh|jsm|xul|inc|dtd|ftl|properties|idl|scala|groovy|dart|lua|cmake|mk|bat|ps1)$"
 )
 # A build's own files go by a fixed name, not an extension (`Makefile`, "the Vagrantfile",
 # "partition SConstruct"): named in an order, each is the file to change as a `setup.py` is.
