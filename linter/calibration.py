@@ -38,8 +38,10 @@ def _symptom_re() -> re.Pattern[str]:
     where `re` tried each of its thirty words, case-folded, at every character (1,800
     instructions a character)."""
     rx = compile_re(
-        # not the quality a change is for: "error-prone", "crash-free", "fail-safe"
-        r"\b(?:" + "|".join(map(re.escape, grammar().symptoms)) + r")\b(?![- ](?:prone|free|safe|proof|tolerant|resistant)\b)|"
+        # not the quality a change is for: "error-prone", "crash-free", "fail-safe"; nor a
+        # numbered bug ("went away in Bug 619355", "see bug #42"): a tracker item referred to
+        r"\b(?:" + "|".join(map(re.escape, grammar().symptoms)) + r")\b"
+        r"(?![- ](?:prone|free|safe|proof|tolerant|resistant)\b|(?<=bug) #?\d|(?<=bugs) #?\d)|"
         r"\b(?:does(?:n'?t| not) work|not working|stack ?trace|timed out|[45]\d\d (?:response|error|status)|"
         r"(?:i|we|it|you|user) (?:get|got|gets|see|saw|sees) (?:an?|the))\b",
         re.IGNORECASE,

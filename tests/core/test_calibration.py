@@ -619,6 +619,20 @@ def test_the_quality_a_change_is_for_is_no_symptom() -> None:
     assert _classes("Delivery", "Sending fails-over to the second broker with an error.")[1] == "symptom"
 
 
+def test_a_numbered_bug_referred_to_is_no_symptom() -> None:
+    """"`loader.js` went away in Bug 5120 but is still loaded by the editor": the bug number names
+    a tracker item the sentence refers to, not a failure seen; the body of a title that orders
+    the change then names what to change. A bug seen is still a symptom."""
+    title = "Remove the stale script reference from the editor"
+    body = "`loader.js` went away in Bug 5120 but is still loaded by the editor."
+    assert _classes(title, body)[1] == "statement"
+    assert _classes(title, "`loader.js` went away, see bugs #51 and #52, but is still loaded.")[1] == "statement"
+    assert _classes(title, "`loader.js` has a bug that stops the editor from loading.")[1] == "symptom"
+    assert _classes(title, "Since bug 5120 `loader.js` crashes the editor on start.")[1] == "symptom"
+    findings = Linter(Config()).lint(Story(id="B-10", title=title, body=body)).findings
+    assert [f.category for f in findings if f.category in HOW_CATEGORIES] == ["code_structure"]
+
+
 def test_a_bug_that_names_the_part_to_change_in_the_passive_dictates_its_fix() -> None:
     """"`Master::recover` in `master.cpp` should be changed to ..." is the fix, as "Change X" is; a
     passive whose participle does not change the code ("should be checked", "must be created by
