@@ -7,6 +7,7 @@ or GitHub clients (cold start), and so each subcommand lives in its own module u
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import io
@@ -140,6 +141,18 @@ def _keep_compiled_patterns() -> None:
         recache.save()
 
 
+def _ending() -> None:
+    """The process ends now: what it made goes with it. Frozen, the objects are left out of the
+    collections that the interpreter's shutdown makes (one of every live object, then more as it
+    clears the modules' dictionaries), which walked every one of them to free nothing that the
+    exit does not free: 57 M instructions, 1.3% of a whole `check` over 1,000 history stories
+    and 4.5% of a one-story run. The exit handlers (`atexit`: logging's flush, `weakref.finalize`)
+    and the streams' flush still run, as does every object's release whose count drops to
+    zero; only objects in reference cycles are not finalized, as for any object a `finally` or
+    a `with` does not close (none holds output: the commands close their files and stores)."""
+    gc.freeze()
+
+
 def main(argv: list[str] | None = None) -> Any:
     # started with `2>&-` or `>&-`, Python has no stream there at all (None, not a closed file)
     if sys.stderr is None:
@@ -150,6 +163,7 @@ def main(argv: list[str] | None = None) -> Any:
         return cli.main(args=argv, prog_name="storylint", standalone_mode=True)
     except SystemExit:
         _keep_compiled_patterns()
+        _ending()
         raise
     except StdoutClosedError:
         sys.stderr.write("Error: standard output is closed\n")
