@@ -794,3 +794,22 @@ def test_the_command_modules_load_no_signal_module() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert proc.stdout == "False\n", proc.stderr
+
+
+def test_objects_frozen_as_the_command_ends(tmp_path: Path) -> None:
+    """The interpreter's shutdown collections walked every object the run made, to free nothing
+    the exit does not: the command freezes them as it ends (`cli._ending`); its output is whole."""
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: sys.stderr.write(f'frozen at exit: {gc.get_freeze_count() > 0}\\n'))\n"
+        "from storylint.cli import main\n"
+        "main()\n"
+    )
+    stories = write_jsonl(tmp_path / "s.jsonl", HOW, CLEAN)
+    res = subprocess.run(
+        [sys.executable, "-c", probe, "check", str(stories), "--format", "json", "--jobs", "1"],
+        capture_output=True, check=False, text=True, cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "frozen at exit: True" in res.stderr
+    assert json.loads(res.stdout)["summary"]["stories_checked"] == 2
