@@ -469,6 +469,20 @@ def imports_product(project: str | None, body: str) -> bool:
     return False
 
 
+# A name the code keeps to itself, by the leading underscore of Python, Ruby and JavaScript: in a
+# code span (`_radius = ...`), a call (`_reset()`), a dotted path's segment (`matplotlib._enums`)
+# or a snake-cased name (`_process_plot_var_args`); not an "_emphasis_" in Markdown.
+_PRIVATE_NAME_RE = lazy(
+    r"`[^`\n]*?(?<![\w$])_[A-Za-z][^`\n]*`|(?<![\w$])_[A-Za-z][A-Za-z0-9]*_\w*[A-Za-z0-9](?!\w)|"
+    r"(?<![\w$])_[A-Za-z]\w*(?=\()|\._[A-Za-z]"
+)
+
+
+def names_private(s: SentenceInfo) -> bool:
+    """The sentence names code the product keeps private: what it asks is about the inside."""
+    return "_" in s.text and _PRIVATE_NAME_RE.search(s.text) is not None
+
+
 def uses_product(analysis: Analysis) -> bool:
     """`imports_product` of the analysed story, outside a bug report (whose code reproduces
     the failure and whose proposal is the fix), worked out once however many rules ask."""
@@ -739,7 +753,11 @@ def story_signals(
     p = analysis.parsed
     request = (
         outside_criteria(evidence)
-        and (is_feature_request(p.masked_title, p.masked_body) or uses_product(analysis))
+        and (
+            is_feature_request(p.masked_title, p.masked_body)
+            # (a user of the product asks about its surface; about private names, its inside)
+            or (uses_product(analysis) and not any(names_private(s) for s in carriers))
+        )
         and not any(reshapes_code(s) for s in carriers)
     )
     suggested = lone_suggestion(evidence, sentences, terms)

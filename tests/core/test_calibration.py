@@ -19,6 +19,7 @@ from storylint.calibration import (
     is_docs_work,
     is_feature_request,
     lone_suggestion,
+    names_private,
     never_counts,
     reshapes_code,
     story_row,
@@ -907,3 +908,27 @@ def test_a_request_whose_code_imports_the_product_takes_the_askers_row() -> None
     private = usage + "### Proposed solution\n\nPlease add `weight` to `_FONT_KEYS` in the manager."
     ordered = cs01(private)
     assert ordered and min(ordered) >= 0.85
+    # ... or names its private inside in the proposal, with no verb that reshapes it
+    inside = usage + "### Proposed solution\n\nI propose that `_resolve_family` in the manager tries the file name first."
+    named = cs01(inside)
+    assert named and min(named) >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("text", "private"),
+    [
+        ("I propose to multiply `_scale = self.get_width()` in the drawing code.", True),
+        ("First step: simplify _process_plot_args.set_cycle.", True),
+        ("Call `_reset()` before drawing.", True),
+        ("It lives in plotkit._enums.CapStyle today.", True),
+        ("Call _reset() first.", True),
+        # public names, a dunder, Markdown emphasis
+        ("Add `draw_style` to `fill_between`.", False),
+        ("Implement `__len__` on the catalog.", False),
+        ("This is _really_ slow and _very important_ to us.", False),
+        ("Use snake_case names.", False),
+    ],
+)
+def test_a_name_the_code_keeps_private(text: str, private: bool) -> None:
+    s = analyse(parse(Story(id="N-1", title="t", body=text))).sentences[-1]
+    assert names_private(s) is private
