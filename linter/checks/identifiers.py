@@ -195,7 +195,8 @@ class IdentifierCheck(Check):
     holds_in_behaviour = True
     allowed = frozenset(
         {"quick", "quick-ignore-case", "quick-pattern", "except-shapes", "shapes", "where", "code-nouns", "not-identifiers", "context", "skip-sections", "user-clause",
-         "confidence", "max-per-story", "requires-any", "unless-any", "code-suffixes", "setting-nouns", "product-nouns"}
+         "confidence", "max-per-story", "requires-any", "unless-any", "code-suffixes", "setting-nouns", "product-nouns",
+         "product-code-parts"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -232,14 +233,14 @@ class IdentifierCheck(Check):
         # noun like these is a setting the product's users set, not a part of its code
         # ... and so is the name of what the product offers them, said by the noun it heads ("Add
         # the `BoundingBox` feature", "Add the web_split dataset"), but not a switch in the code
-        # ("the `new_checkout` feature flag")
+        # ("the `new_checkout` feature flag": a `product-code-parts` word after the noun)
         nouns = "|".join(re.escape(n) for n in sorted(str_list(detect, "setting-nouns"), key=len, reverse=True))
         product = "|".join(re.escape(n) for n in sorted(str_list(detect, "product-nouns"), key=len, reverse=True))
-        if product:
-            product = (
-                rf"(?:{product})\b(?![\s\-\u2011]*+(?:flags?|toggles?|switch(?:es)?|gates?|branch(?:es)?|"
-                r"clients?|handlers?|wrappers?|implementations?|impl|layers?|keys?|tokens?)\b)"
-            )
+        parts = "|".join(re.escape(n) for n in sorted(str_list(detect, "product-code-parts"), key=len, reverse=True))
+        if product and parts:
+            product = rf"(?:{product})\b(?![\s\-\u2011]*+(?:{parts})\b)"
+        elif product:
+            product = rf"(?:{product})\b"
         either = f"{nouns}|{product}" if nouns and product else nouns or product
         # ... a call names an API as well ("Add the `usage()` API"): only a product noun, never a
         # setting's, takes one; and a name shaped as a class only code has ("the SubChunkManager

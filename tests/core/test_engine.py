@@ -608,3 +608,24 @@ def test_the_criteria_checklist_stops_once_the_items_left_cannot_make_up_its_cou
     assert calls == []
     both = "- Remove the old cache entries\n- Users can see the order total\n- Users can export the orders\n"
     assert linter.lint(Story(id="both", title="Orders", body=both)).findings == []
+
+
+@pytest.mark.parametrize(
+    ("parts", "title", "flagged"),
+    [
+        ('["factory", "factories"]', "Add the `pie_chart` widget", False),  # what the product offers
+        ('["factory", "factories"]', "Add the `pie_chart` widget factory", True),  # a part of its code
+        ("[]", "Add the `pie_chart` widget factory", False),  # the team did not name that part
+    ],
+)
+def test_a_teams_product_nouns_and_the_code_parts_after_them(tmp_path: Path, parts: str, title: str, flagged: bool) -> None:
+    """`product-nouns` and `product-code-parts` are the rule's data, not words kept in the
+    code: a team's identifiers rule names its own product's surface and the code after it."""
+    (tmp_path / "ACME03.toml").write_text(
+        'code = "ACME03"\nname = "named-code"\ncategory = "code_structure"\nmessage = "{term} is code"\n'
+        '[detect]\nkind = "identifiers"\nshapes = ["snake"]\ncontext = "directive"\n'
+        f'product-nouns = ["widget", "widgets"]\nproduct-code-parts = {parts}\n'
+    )
+    linter = Linter(config_from_dict({"extend-rules": [str(tmp_path)], "select": ["ACME"]}))
+    findings = linter.lint(Story(id="1", title=title, body="Charts help our analysts compare regions.")).findings
+    assert bool([f for f in findings if f.rule == "ACME03"]) is flagged
