@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from . import recache
 from .engine import Linter
@@ -178,21 +178,20 @@ def _unpack(packed: _Packed | Problem, lean: bool) -> Outcome | Problem:
 _WORKER_LINTER: Linter | None = None
 
 
-def _worker_start(parent: int, held: frozenset[int]) -> None:
+def _worker_start(parent: int) -> None:
     """Each worker leaves interrupts to the parent, and ends with it.
 
     Ctrl-C reaches the whole process group: a worker that took it would print its own
     traceback; the parent stops the run and the pool instead. SIGTERM keeps its default
     (the parent's handler is inherited with the fork). A parent killed outright (SIGKILL)
     would leave its workers waiting on the queue for ever: on Linux they get SIGKILL too.
-    The worker is born with `held` blocked (`_forking`): it lets them in once it ignores
-    Ctrl-C, and one that came meanwhile is dropped.
+    The worker is born with the parent's handler, which only notes an interrupt (`_Interrupts`):
+    one that came before it ignores Ctrl-C is dropped.
     """
     import signal  # a worker's alone: no run in one process loads it
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
     from . import fastre
 
     # A worker lints its share of a long run, so its RE2 engines are built on first need: the
@@ -208,6 +207,55 @@ def _worker_start(parent: int, held: frozenset[int]) -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent ended before prctl
         os._exit(1)
+
+
+class _Interrupts:
+    """Ctrl-C and SIGTERM during a pooled run, taken where the run can stop cleanly (`check`).
+
+    Raised by the signal's own handler, an interrupt lands wherever the parent is: in the
+    pool's at-fork handlers (it exited 1 with "Exception ignored in _releaseLock", or hung
+    the run with the pool's locks held), in a worker not yet set to ignore it (its traceback),
+    or in a finalizer, which swallows it (the run went on to its end). Here the handler only
+    notes it; the run asks between stories and chunks, where the original handler then takes
+    it as it would have. A second one is taken at once, wherever that is.
+    """
+
+    def __init__(self) -> None:
+        self.caught: list[int] = []
+        self.previous: dict[int, Any] = {}
+
+    def __enter__(self) -> Self:
+        import signal
+
+        try:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.previous[sig] = signal.signal(sig, self._note)
+        except ValueError:  # not the main thread (an embedding): its signals are not ours to hold
+            pass
+        return self
+
+    def _note(self, signum: int, _: object) -> None:
+        if self.caught:
+            self.caught.clear()  # (taken here, not again as the block ends)
+            raise KeyboardInterrupt
+        self.caught.append(signum)
+
+    def check(self) -> None:
+        if self.caught:
+            self._restore()
+
+    def _restore(self) -> None:
+        import signal
+
+        for sig, handler in self.previous.items():
+            if handler is not None:  # (None: set outside Python, and left so)
+                signal.signal(sig, handler)
+        self.previous = {}
+        if self.caught:
+            signal.raise_signal(self.caught.pop())  # to the handler it was meant for, now
+
+    def __exit__(self, *_: object) -> None:
+        self._restore()
 
 
 _Chunk = tuple[list[list[_Packed | Problem] | _Summed], dict[str, list[Any]]]
@@ -292,9 +340,12 @@ def _pooled(
     _WORKER_LINTER = linter
     pending: deque[tuple[list[Task[T]], Future[_Chunk] | None]] = deque()
 
+    interrupts = _Interrupts()
+
     def drain() -> Iterator[tuple[T, Outcome | Problem | Summed | None]]:
         chunk, future = pending[0]
         done, learned = future.result() if future is not None else ([], {})
+        interrupts.check()
         results = iter(done)
         recache.adopt(learned)
         pending.popleft()  # only once its results are in: a dead worker's chunk stays to be linted here
@@ -323,24 +374,12 @@ def _pooled(
         yield from here(it)
         return
 
-    import signal
-
-    # Workers are forked inside `submit`. A Ctrl-C there, before a worker has set itself to
-    # ignore it, printed the worker's traceback, or broke the pool's locks in the parent and
-    # hung the run; so the forks happen with interrupts held back, and each lands after.
-    held = frozenset({signal.SIGINT, signal.SIGTERM} - signal.pthread_sigmask(signal.SIG_BLOCK, ()))
-
     def send(chunk: list[Task[T]]) -> None:
         stories = [t.story for t in chunk if t.story is not None]
         if not stories:
             pending.append((chunk, None))
             return
-        signal.pthread_sigmask(signal.SIG_BLOCK, held)
-        try:
-            future = pool.submit(_lint_chunk, stories, record, encode, lean)
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # an interrupt held back is raised here
-        pending.append((chunk, future))
+        pending.append((chunk, pool.submit(_lint_chunk, stories, record, encode, lean)))
 
     compile_all()  # the module-level patterns too (storylint.lazyre): each worker would compile its own
     # The workers inherit the linter's objects copy-on-write; a collection in a worker would
@@ -349,10 +388,11 @@ def _pooled(
     chunk: list[Task[T]] = []
     weight = 0  # stories in the chunk, a deferred record counting those it may hold
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_worker_start, initargs=(os.getpid(), held)) as pool:  # fmt: skip
+        with interrupts, ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:  # fmt: skip
             try:
                 for task in it:
+                    interrupts.check()
                     chunk.append(task)
                     weight += task.story.count if isinstance(task.story, Deferred) else 1
                     if weight < CHUNK:

@@ -313,7 +313,7 @@ def test_an_interrupted_pooled_run_stops_cleanly(longer_file: Path, tmp_path: Pa
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    assert proc.returncode == 2
+    assert proc.returncode == 2, err
     assert err == b"Error: interrupted\n"
     assert out.read_bytes() == b""
     deadline = time.monotonic() + 10
@@ -530,3 +530,27 @@ def test_a_serial_run_freezes_the_collector_while_it_lints_and_unfreezes_after()
     next(early)
     early.close()  # the caller stops after the first story (an error, --max-stories)
     assert gc.get_freeze_count() == 0
+
+
+def test_a_pooled_runs_interrupt_is_taken_where_the_run_asks() -> None:
+    """Noted when it comes (a finalizer or the pool's at-fork handlers would swallow it or break
+    on it), raised by the original handler where the run checks, or as the block ends; a second
+    one is taken at once; the handlers are the run's own again afterwards."""
+    import signal
+
+    from storylint.parallel import _Interrupts
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    with _Interrupts() as interrupts:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert interrupts.caught == [signal.SIGINT]
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.check()
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+    with pytest.raises(KeyboardInterrupt), _Interrupts():
+        os.kill(os.getpid(), signal.SIGINT)  # noted, and raised as the block ends
+    with pytest.raises(KeyboardInterrupt), _Interrupts():
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)  # the second: at once
+        pytest.fail("the second interrupt was not taken at once")
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
