@@ -932,3 +932,17 @@ def test_a_request_whose_code_imports_the_product_takes_the_askers_row() -> None
 def test_a_name_the_code_keeps_private(text: str, private: bool) -> None:
     s = analyse(parse(Story(id="N-1", title="t", body=text))).sentences[-1]
     assert names_private(s) is private
+
+
+def test_a_feature_request_naming_the_public_call_it_wants_in_two_sentences_is_not_reported_by_default() -> None:
+    """A GitHub feature request whose two sentences name the public call the asker wants added
+    ("Add `pauseAll` to `ScheduleClient`", then the same in the form's solution section) takes
+    the feature-request-two row; counted on every labelled set at hand (s51 too) that row
+    prescribed in 7 of 11, so its cap stays under the default threshold (it was 0.77 on 7 of 9)."""
+    body = ("**Is your feature request related to a problem? Please describe.**\nDuring a migration I have to stop every "
+            "schedule one by one.\n\n**Describe the solution you'd like**\nAdd a `pauseAll()` method to the `ScheduleClient` "
+            "interface, so my code can stop them at once.\n")
+    story = Story(id="gh:acme/queue:1", title="Add `pauseAll` to `ScheduleClient`", body=body)
+    everything = [f for f in Linter(Config(min_confidence=0.0)).lint(story).findings if f.category in HOW_CATEGORIES]
+    assert everything and all(f.confidence < Config().min_confidence for f in everything)
+    assert not [f for f in Linter(Config()).lint(story).findings if f.category in HOW_CATEGORIES]
