@@ -37,6 +37,26 @@ def _code_in_spans(a: Analysis, s: SentenceInfo) -> bool:
     return False
 
 
+#: from the ordering verb to where its object's code span opens (past a determiner)
+_OBJECT_SPAN = lazy(r"[ \t]++(?:(?:the|an?)[ \t]++)?(?:`|\{\{)", re.IGNORECASE)
+
+
+def _code_object(a: Analysis, s: SentenceInfo, verb_end: int) -> bool:
+    """The verb ending at `verb_end` takes as its object a code span that holds code (a name,
+    a path, code punctuation: `_code_in_spans`'s reading), not a phrase a user types."""
+    text = a.parsed.text(s.field)
+    m = _OBJECT_SPAN.match(text, verb_end)
+    if m is None:
+        return False
+    for span in a.spans_in(s):
+        if span.start == m.end():
+            inner = text[span.start : span.end].strip()
+            return bool(inner) and not _TYPED.match(inner) and (
+                not any(c.isspace() for c in inner) or bool(_CODE_PUNCTUATION.search(inner))
+            )
+    return False
+
+
 #: A section left empty: a template's placeholder is no content
 _PLACEHOLDER = lazy(r"^\W*(?:tbd|tba|todo|n/?a|none|-|\?|\.\.\.|_?no response_?)\W*$", re.IGNORECASE)
 _TYPED = lazy(r"-{1,2}[A-Za-z][\w-]*(?:[= ]\S*)?$|\.[A-Za-z]\w*$")
@@ -85,7 +105,7 @@ class TermCheck(Check):
         {"terms", "cased-terms", "requires-any", "unless-any", "boost-any", "context", "skip-sections",
          "user-clause", "confidence", "requires-code", "max-per-story", "title-only", "exclude-titles",
          "code-sense-only", "criteria-means-only", "headings", "verb-only", "unless-removed", "title-unless-body",
-         "degree-objects"}
+         "degree-objects", "unless-code-object"}
     )  # fmt: skip
 
     def __init__(self, detect: dict[str, Any], **kw: Any) -> None:
@@ -117,6 +137,12 @@ class TermCheck(Check):
         # a word of its object or a mention ("Add a flag to skip the rewrite", "since the rewrite")
         self.verb_only = flag(detect, "verb-only")
         self.exclude_titles = flag(detect, "exclude-titles")
+        # the verb's object opens with code in a code span ("Use `torch.nested_tensor` for ...",
+        # "Use the {{Connection}} abstraction"): the thing ordered is a name from the code, which
+        # the code-structure rules weigh, not a tool or library picked
+        self.unless_code_object = flag(detect, "unless-code-object")
+        if self.unless_code_object and not self.verb_only:
+            raise ValueError("unless-code-object needs verb-only: the object is the ordering verb's")
         # a term the sentence takes away (removes, disables, hides, turns off) names what is
         # there now, not a choice of what to build: "Disable the popup that opens at the end"
         self.unless_removed = flag(detect, "unless-removed")
@@ -206,6 +232,8 @@ class TermCheck(Check):
             matches = [m for m in matches if m[2].lower() not in a.accepted and m[0] >= role_end]
             if self.verb_only:
                 matches = [m for m in matches if s.verb and m[0] == s.verb_at]
+                if self.unless_code_object and matches:
+                    matches = [m for m in matches if not _code_object(a, s, m[1])]
             if self.unless_removed:
                 field_text = a.parsed.text(s.field)
                 # (from the sentence's start: "- Disable autosave\n- Display a modal" takes
