@@ -41,9 +41,15 @@ def _code_in_spans(a: Analysis, s: SentenceInfo) -> bool:
 _OBJECT_SPAN = lazy(r"[ \t]++(?:(?:the|an?)[ \t]++)?(?:`|\{\{)", re.IGNORECASE)
 
 
+#: a name spelt as only code spells it: a type's capital (`RetryPolicy`, `Audio`), a member or
+#: module path (`torch.nested_tensor`, `a/b`), snake case, a call or a scope (`f()`, `ns::T`);
+#: not a bare lower-case word (`ruff`, `pnpm`), as a tool or package is written
+_CODE_SHAPED = lazy(r"[A-Z]|\w[._/]\w|\(|::")
+
+
 def _code_object(a: Analysis, s: SentenceInfo, verb_end: int) -> bool:
-    """The verb ending at `verb_end` takes as its object a code span that holds code (a name,
-    a path, code punctuation: `_code_in_spans`'s reading), not a phrase a user types."""
+    """The verb ending at `verb_end` takes as its object a code span that holds a name spelt as
+    code (one word, `_CODE_SHAPED`), not a tool's bare name nor a phrase a user types."""
     text = a.parsed.text(s.field)
     m = _OBJECT_SPAN.match(text, verb_end)
     if m is None:
@@ -51,9 +57,7 @@ def _code_object(a: Analysis, s: SentenceInfo, verb_end: int) -> bool:
     for span in a.spans_in(s):
         if span.start == m.end():
             inner = text[span.start : span.end].strip()
-            return bool(inner) and not _TYPED.match(inner) and (
-                not any(c.isspace() for c in inner) or bool(_CODE_PUNCTUATION.search(inner))
-            )
+            return bool(inner) and not any(c.isspace() for c in inner) and _CODE_SHAPED.search(inner) is not None
     return False
 
 
