@@ -283,6 +283,28 @@ def test_verb_only_counts_a_term_as_the_verb_that_orders_the_work(tmp_path: Path
     assert sorted({story for story, _ in _terms(res)}) == ["ing", "order", "please"]
 
 
+def test_unless_code_object_skips_a_verb_whose_object_is_named_as_code(tmp_path: Path) -> None:
+    """`unless-code-object`: "Use `Name`" orders a name from the code (a capital, a dot, an
+    underscore, a call); a tool's bare lower-case name, a phrase, or a span later on still counts."""
+    _rule(
+        tmp_path / "team-rules",
+        'kind = "terms"\nterms = ["use"]\ntitle-only = true\nverb-only = true\nunless-code-object = true\ncontext = "strong-directive"',
+    )
+    res = _check(
+        tmp_path,
+        {"id": "class", "title": "Use the `RetryPolicy` class in the uploader"},
+        {"id": "member", "title": "Use `rows.flush_all()` after each batch"},
+        {"id": "jira", "title": "Use {{Connection}} to compare sessions"},
+        {"id": "tool", "title": "Use `zigfmt` to format the sources"},
+        {"id": "phrase", "title": "Use `npm ci` in the build"},
+        {"id": "later", "title": "Use a bloom filter in `SegmentReader`"},
+        {"id": "plain", "title": "Use msgpack for the cache entries"},
+    )
+    assert sorted({story for story, _ in _terms(res)}) == ["later", "phrase", "plain", "tool"]
+    with pytest.raises(ConfigError, match="ACME01.toml: detect: unless-code-object needs verb-only"):
+        load_rule_file(_rule(tmp_path, 'kind = "terms"\nterms = ["use"]\nunless-code-object = true'))
+
+
 def test_change_verbs_make_a_list_of_changes_a_plan(tmp_path: Path) -> None:
     """`change-verbs`: three orders to change what exists, most of the list, one of which names
     something technical, are a to-do list though the others name nothing technical; a user's
