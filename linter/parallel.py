@@ -229,7 +229,8 @@ class _Interrupts:
 
         try:
             for sig in (signal.SIGINT, signal.SIGTERM):
-                self.previous[sig] = signal.signal(sig, self._note)
+                if signal.getsignal(sig) is not signal.SIG_IGN:  # (ignored, as in a shell's background job, it stays so)
+                    self.previous[sig] = signal.signal(sig, self._note)
         except ValueError:  # not the main thread (an embedding): its signals are not ours to hold
             pass
         return self

@@ -11,6 +11,7 @@ import select
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -281,8 +282,19 @@ def test_a_worker_killed_mid_run_costs_no_story_and_no_hang(long_file: Path, tmp
     assert out.read_bytes() == expected.stdout
 
 
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt here, and a program started from here gets its default, as at
+    a terminal: a shell's background job (as a test run may be) starts with Ctrl-C ignored."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm", "ctrl-c at the fork"])
-def test_an_interrupted_pooled_run_stops_cleanly(longer_file: Path, tmp_path: Path, how: str) -> None:
+def test_an_interrupted_pooled_run_stops_cleanly(longer_file: Path, tmp_path: Path, how: str, ctrl_c_raises: None) -> None:
     """Ctrl-C (SIGINT to the whole process group) or SIGTERM (to storylint alone: a CI job
     cancelled, `timeout`) in the middle of a `--jobs 2` run: one `Error: interrupted` line,
     exit 2, no worker's traceback, no worker left behind, the store's run marked failed.
@@ -532,7 +544,7 @@ def test_a_serial_run_freezes_the_collector_while_it_lints_and_unfreezes_after()
     assert gc.get_freeze_count() == 0
 
 
-def test_a_pooled_runs_interrupt_is_taken_where_the_run_asks() -> None:
+def test_a_pooled_runs_interrupt_is_taken_where_the_run_asks(ctrl_c_raises: None) -> None:
     """Noted when it comes (a finalizer or the pool's at-fork handlers would swallow it or break
     on it), raised by the original handler where the run checks, or as the block ends; a second
     one is taken at once; the handlers are the run's own again afterwards."""
@@ -554,3 +566,19 @@ def test_a_pooled_runs_interrupt_is_taken_where_the_run_asks() -> None:
         os.kill(os.getpid(), signal.SIGINT)  # the second: at once
         pytest.fail("the second interrupt was not taken at once")
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
+def test_an_ignored_interrupt_stays_ignored_in_a_pooled_run(ctrl_c_raises: None) -> None:
+    """Started with Ctrl-C ignored (`nohup`, a shell's background job), a pooled run neither notes
+    it nor takes a second one as an order to stop."""
+    import signal
+
+    from storylint.parallel import _Interrupts
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with _Interrupts() as interrupts:
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)
+        assert interrupts.caught == []
+        interrupts.check()
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
