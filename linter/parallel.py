@@ -377,10 +377,7 @@ def _pooled(
 
     def send(chunk: list[Task[T]]) -> None:
         stories = [t.story for t in chunk if t.story is not None]
-        if not stories:
-            pending.append((chunk, None))
-            return
-        pending.append((chunk, pool.submit(_lint_chunk, stories, record, encode, lean)))
+        pending.append((chunk, pool.submit(_lint_chunk, stories, record, encode, lean) if stories else None))
 
     compile_all()  # the module-level patterns too (storylint.lazyre): each worker would compile its own
     # The workers inherit the linter's objects copy-on-write; a collection in a worker would
