@@ -41,8 +41,6 @@ REPRO_VERBS = "reproduce|replicate|recreate"
 
 # "Done when:", "Done if:", "This task is considered done if:": the checks that close the item
 _DONE_LABEL = r"(?:(?:this|the) (?:task|story|issue|ticket|item|feature|work) (?:is|will be|can be) )?(?:considered )?(?:done|complete|finished) (?:when|if)"
-# (kind, its English words, the key of the other languages' words in rules/languages.toml;
-# compiled on the first heading, `_section_words`: a story without one never needs them)
 # A form's question for the writer's own aim ("What are you really trying to do?", "Describe what
 # you are trying to accomplish"): its answer is the writer's account and aim, not the team's to-do
 # list (parse) and it states the outcome (MO01). Not "the problem you are trying to solve": that
@@ -52,6 +50,8 @@ AIM_QUESTION = (
     r"trying to (?:do|achieve|accomplish)\b"
 )
 
+# (kind, its English words, the key of the other languages' words in rules/languages.toml;
+# compiled on the first heading, `_section_words`: a story without one never needs them)
 _SECTION_SOURCES: list[tuple[str, str, str]] = [
     # GitHub's feature-request template: "Describe the solution you'd like: a clear and concise
     # description of what you want to happen" is the user's wish (WHAT), not a technical plan;
